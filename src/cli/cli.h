@@ -1,0 +1,124 @@
+/*
+ * What every command file shares: the command table entry (tmux's struct
+ * cmd_entry), the per-run context main builds from global options, and small
+ * helpers for options and output.
+ */
+#ifndef TW_CLI_H
+#define TW_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/model.h"
+#include "store/store.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+
+enum cmd_flags {
+	NEED_STORE = 1 << 0,	/* open an existing database */
+	CREATE_STORE = 1 << 1,	/* create the database when missing */
+};
+
+struct cli_ctx {
+	const char *db;		/* --db, $TECHWIN_DB or ./techwin.db */
+	bool json;		/* --json */
+	tw_date today;		/* --today, $TECHWIN_TODAY or the clock */
+	const char *actor;	/* $TECHWIN_USER or the login name */
+	struct store *st;	/* opened by main for NEED_STORE commands */
+};
+
+struct cmd_entry {
+	const char *name;
+	const char *usage;	/* synopsis lines, without "usage: " */
+	const char *summary;	/* one line for `techwin help` */
+	const char *help;	/* the rest of `techwin help NAME` */
+	int flags;
+	/* 0 ok, 1 findings (check), or a negative enum tw_err with err set. */
+	int (*exec)(struct cli_ctx *ctx, int argc, char **argv,
+		    struct tw_error *err);
+};
+
+/* The sorted command table (main.c) and lookup. */
+extern const struct cmd_entry *const cmd_table[];
+const struct cmd_entry *cmd_find(const char *name);
+void cmd_print_help(const struct cmd_entry *e, FILE *fp);
+/* The global usage and the list of commands (techwin help). */
+void cli_print_usage(FILE *fp);
+
+/* A usage error for e: sets err and returns TW_EUSAGE. */
+int cmd_usage_error(const struct cmd_entry *e, struct tw_error *err,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Option value parsers: TW_EINPUT with "invalid value for --opt: ..." */
+int opt_date(const char *opt, const char *s, tw_date *out,
+	     struct tw_error *err);
+int opt_number(const char *opt, const char *s, double *out,
+	       struct tw_error *err);
+int opt_int(const char *opt, const char *s, int *out, struct tw_error *err);
+int opt_duration(const char *opt, const char *s, struct duration *out,
+		 struct tw_error *err);
+
+/*
+ * Read-modify-write of one deal in one transaction: begin, get, call fn,
+ * validate, put, commit. Nothing is written unless every step succeeds.
+ */
+int cli_update_deal(struct cli_ctx *ctx, const char *slug,
+		    int (*fn)(struct deal *d, void *arg, struct tw_error *err),
+		    void *arg, struct tw_error *err);
+/* Read one deal (no transaction needed). */
+int cli_get_deal(struct cli_ctx *ctx, const char *slug, struct deal *out,
+		 struct tw_error *err);
+
+/* Write sb to stdout; TW_ESTORE-free: output errors are caught at exit. */
+void cli_write(const struct strbuf *sb);
+
+/* Aligned text tables for the human views. */
+struct table {
+	size_t ncols;
+	char **cells;		/* row-major, ncols per row, header first */
+	size_t ncells, alloc;
+	bool *right;		/* right-align column */
+};
+void table_init(struct table *t, size_t ncols, const char *const *header);
+void table_right(struct table *t, size_t col);
+/* Add one cell; rows fill left to right. NULL prints as "-". */
+void table_cell(struct table *t, const char *s);
+void table_cellf(struct table *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void table_render(const struct table *t, struct strbuf *out);
+void table_release(struct table *t);
+
+/* Subcommands ("deal add", "deal list"): one table per command file. */
+struct subcmd {
+	const char *name;
+	int (*fn)(struct cli_ctx *ctx, int argc, char **argv,
+		  struct tw_error *err);
+};
+/* Run the subcommand named by argv[1]; argv[0] of fn is the subcommand. */
+int subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
+		    struct cli_ctx *ctx, int argc, char **argv,
+		    struct tw_error *err);
+
+/*
+ * getopt_long over a command's own options, quietly: returns the option's
+ * val, -1 at the end, or TW_EUSAGE with err set for an unknown option or a
+ * missing value. Positional arguments are gathered at argv[optind..].
+ */
+struct option;
+int cli_getopt(int argc, char **argv, const struct option *opts,
+	       struct tw_error *err);
+
+/* Every command entry. */
+extern const struct cmd_entry cmd_criterion_entry;
+extern const struct cmd_entry cmd_deal_entry;
+extern const struct cmd_entry cmd_event_entry;
+extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_import_entry;
+extern const struct cmd_entry cmd_init_entry;
+extern const struct cmd_entry cmd_phase_entry;
+extern const struct cmd_entry cmd_risk_entry;
+extern const struct cmd_entry cmd_version_entry;
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * Helpers every command uses: help and usage text, option value parsing, the
+ * read-modify-write transaction around one deal, and aligned tables.
+ */
+#include "cli/cli.h"
+#include "core/validate.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Print each line of e->usage as "usage: techwin LINE" / "   or: ...". */
+static void
+print_usage_lines(const struct cmd_entry *e, FILE *fp)
+{
+	const char *p = e->usage;
+	const char *lead = "usage: ";
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(fp, "%stechwin %.*s\n", lead, (int)n, p);
+		lead = "   or: ";
+		p += n;
+		if (*p)
+			p++;
+	}
+}
+
+void
+cmd_print_help(const struct cmd_entry *e, FILE *fp)
+{
+	print_usage_lines(e, fp);
+	fprintf(fp, "\n%s\n", e->summary);
+	if (e->help && *e->help)
+		fprintf(fp, "\n%s", e->help);
+}
+
+int
+cmd_usage_error(const struct cmd_entry *e, struct tw_error *err,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)e;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->code = TW_EUSAGE;
+	return TW_EUSAGE;
+}
+
+int
+opt_date(const char *opt, const char *s, tw_date *out, struct tw_error *err)
+{
+	if (date_parse(s, out, err) < 0) {
+		tw_error_prefix(err, "%s", opt);
+		return TW_EINPUT;
+	}
+	return 0;
+}
+
+int
+opt_number(const char *opt, const char *s, double *out, struct tw_error *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || *end || errno || !isfinite(v))
+		return tw_error_set(err, TW_EINPUT,
+				    "%s: expected a number, got '%s'", opt, s);
+	*out = v;
+	return 0;
+}
+
+int
+opt_int(const char *opt, const char *s, int *out, struct tw_error *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < INT_MIN || v > INT_MAX)
+		return tw_error_set(err, TW_EINPUT,
+				    "%s: expected an integer, got '%s'", opt,
+				    s);
+	*out = (int)v;
+	return 0;
+}
+
+int
+opt_duration(const char *opt, const char *s, struct duration *out,
+	     struct tw_error *err)
+{
+	if (duration_parse(s, out, err) < 0) {
+		tw_error_prefix(err, "%s", opt);
+		return TW_EINPUT;
+	}
+	return 0;
+}
+
+int
+cli_get_deal(struct cli_ctx *ctx, const char *slug, struct deal *out,
+	     struct tw_error *err)
+{
+	deal_init(out);
+	return ctx->st->ops->deal_get(ctx->st, slug, out, err);
+}
+
+int
+cli_update_deal(struct cli_ctx *ctx, const char *slug,
+		int (*fn)(struct deal *d, void *arg, struct tw_error *err),
+		void *arg, struct tw_error *err)
+{
+	const struct store_ops *ops = ctx->st->ops;
+	struct deal d;
+	int r;
+
+	deal_init(&d);
+	if ((r = ops->begin(ctx->st, err)) < 0)
+		return r;
+	if ((r = ops->deal_get(ctx->st, slug, &d, err)) < 0)
+		goto fail;
+	if ((r = fn(&d, arg, err)) < 0)
+		goto fail;
+	if ((r = deal_validate(&d, NULL, err)) < 0)
+		goto fail;
+	if ((r = ops->deal_put(ctx->st, &d, err)) < 0)
+		goto fail;
+	if ((r = ops->commit(ctx->st, err)) < 0)
+		goto fail;
+	deal_release(&d);
+	return 0;
+fail:
+	ops->rollback(ctx->st);
+	deal_release(&d);
+	return r;
+}
+
+void
+cli_write(const struct strbuf *sb)
+{
+	fwrite(sb->buf, 1, sb->len, stdout);
+}
+
+void
+table_init(struct table *t, size_t ncols, const char *const *header)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = ncols;
+	t->right = xcalloc(ncols, sizeof(*t->right));
+	for (size_t i = 0; i < ncols; i++)
+		table_cell(t, header[i]);
+}
+
+void
+table_right(struct table *t, size_t col)
+{
+	t->right[col] = true;
+}
+
+void
+table_cell(struct table *t, const char *s)
+{
+	ALLOC_GROW(t->cells, t->ncells + 1, t->alloc);
+	t->cells[t->ncells++] = xstrdup(s && *s ? s : "-");
+}
+
+void
+table_cellf(struct table *t, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	table_cell(t, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* Display width: UTF-8 code points, which is right for the text we print. */
+static size_t
+text_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+void
+table_render(const struct table *t, struct strbuf *out)
+{
+	size_t *width = xcalloc(t->ncols, sizeof(*width));
+
+	for (size_t i = 0; i < t->ncells; i++) {
+		size_t w = text_width(t->cells[i]);
+
+		if (w > width[i % t->ncols])
+			width[i % t->ncols] = w;
+	}
+	for (size_t i = 0; i < t->ncells; i++) {
+		size_t col = i % t->ncols;
+		size_t pad = width[col] - text_width(t->cells[i]);
+		bool last = col == t->ncols - 1;
+
+		if (t->right[col])
+			strbuf_addchars(out, ' ', pad);
+		strbuf_addstr(out, t->cells[i]);
+		if (last)
+			strbuf_addch(out, '\n');
+		else if (t->right[col])
+			strbuf_addstr(out, "  ");
+		else
+			strbuf_addchars(out, ' ', pad + 2);
+	}
+	free(width);
+}
+
+void
+table_release(struct table *t)
+{
+	for (size_t i = 0; i < t->ncells; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t->right);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
+		struct cli_ctx *ctx, int argc, char **argv,
+		struct tw_error *err)
+{
+	if (argc < 2)
+		return cmd_usage_error(e, err, "'%s' needs a subcommand",
+				       e->name);
+	for (size_t i = 0; subs[i].name; i++)
+		if (!strcmp(subs[i].name, argv[1]))
+			return subs[i].fn(ctx, argc - 1, argv + 1, err);
+	return cmd_usage_error(e, err, "unknown subcommand '%s %s'", e->name,
+			       argv[1]);
+}
+
+int
+cli_getopt(int argc, char **argv, const struct option *opts,
+	   struct tw_error *err)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, ":", opts, NULL);
+	if (c == '?')
+		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
+				    argv[optind - 1]);
+	if (c == ':')
+		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
+				    argv[optind - 1]);
+	return c;
+}

@@ -1,0 +1,163 @@
+/*
+ * The domain model of DESIGN.md: a deal and everything that hangs off it.
+ * Plain data, owned by the struct: strings are malloc'd (NULL = absent),
+ * dates are DATE_NONE when absent, optional numbers carry a has_ flag.
+ * Children keep the order in which they were written.
+ */
+#ifndef TW_MODEL_H
+#define TW_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/date.h"
+
+enum direction { DIR_AT_MOST, DIR_AT_LEAST };
+enum event_kind { EVENT_TECHNICAL, EVENT_COMMERCIAL };
+enum risk_kind { RISK_SCALING, RISK_COMPLIANCE, RISK_SECURITY, RISK_COST,
+		 RISK_OTHER };
+enum outcome { OUTCOME_OPEN, OUTCOME_WON, OUTCOME_LOST };
+
+struct criterion {
+	char *key;
+	char *metric;
+	char *unit;
+	enum direction direction;
+	double required;		/* > 0 */
+	bool has_measured;		/* absent: pending */
+	double measured;		/* >= 0 */
+	tw_date measured_on;
+	bool has_growth;
+	double growth_pct;		/* projected growth, percent */
+	char *outcome;			/* business outcome it proves */
+};
+
+struct event {
+	char *key;
+	enum event_kind kind;
+	char *title;
+	char *owner;
+	tw_date date;			/* planned */
+	tw_date done;			/* DATE_NONE until done */
+	char *after;			/* key of the event it follows */
+};
+
+struct risk {
+	char *key;
+	char *title;
+	enum risk_kind kind;
+	tw_date deadline;
+	struct duration buffer;
+	struct duration duration;
+};
+
+struct phase {
+	int number;
+	char *name;
+	char *scope;
+	bool has_price;
+	double price;			/* >= 0 */
+	char *justification;
+	char **criteria;		/* criterion keys */
+	size_t ncriteria;
+	bool has_duration;
+	struct duration duration;
+};
+
+/* A playbook step: offset business days after the technical win. */
+struct step {
+	char *title;
+	int offset;
+	enum event_kind kind;
+	bool plus_procurement;
+};
+
+/* A logged message to the prospect. */
+struct touch {
+	char *type;			/* buying-signal, compress, ... */
+	tw_date date;
+	char *channel;
+	char *criterion;		/* key, optional */
+};
+
+struct deal {
+	char *slug;			/* [a-z0-9-]{1,64} */
+	char *account;
+	char *stage;
+	bool has_value;
+	double value;
+	char *currency;			/* ISO 4217 */
+	char *ae;
+	char *se;
+	bool has_procurement_days;
+	int procurement_days;		/* business days */
+	char *champion;
+	char *champion_email;
+	tw_date poc_start, poc_end;
+	tw_date close_date;
+	enum outcome outcome;
+
+	tw_date *holidays;		/* sorted, unique */
+	size_t nholidays;
+	struct criterion *criteria;
+	size_t ncriteria;
+	struct event *events;
+	size_t nevents;
+	struct risk *risks;
+	size_t nrisks;
+	struct phase *phases;
+	size_t nphases;
+	struct step *playbook;
+	size_t nplaybook;
+	struct touch *touches;
+	size_t ntouches;
+};
+
+#define DEAL_SLUG_MAX 64
+
+void deal_init(struct deal *d);
+void deal_release(struct deal *d);
+void deal_free(struct deal *d);
+/* Deep copy of src into dst (dst is overwritten, not released). */
+void deal_copy(struct deal *dst, const struct deal *src);
+
+void criterion_release(struct criterion *c);
+void event_release(struct event *e);
+void risk_release(struct risk *r);
+void phase_release(struct phase *p);
+void step_release(struct step *s);
+void touch_release(struct touch *t);
+
+/* Append a zeroed child and return it (the deal owns it). */
+struct criterion *deal_add_criterion(struct deal *d);
+struct event *deal_add_event(struct deal *d);
+struct risk *deal_add_risk(struct deal *d);
+struct phase *deal_add_phase(struct deal *d);
+struct step *deal_add_step(struct deal *d);
+struct touch *deal_add_touch(struct deal *d);
+void deal_add_holiday(struct deal *d, tw_date day);
+
+/* Lookups by key; NULL when absent. */
+struct criterion *deal_find_criterion(const struct deal *d, const char *key);
+struct event *deal_find_event(const struct deal *d, const char *key);
+struct risk *deal_find_risk(const struct deal *d, const char *key);
+struct phase *deal_find_phase(const struct deal *d, int number);
+
+/* The deal's holidays as a struct holidays view (borrowed). */
+struct holidays deal_holidays(const struct deal *d);
+
+/* Names of enum values as they appear in files and JSON, and back. */
+const char *direction_name(enum direction v);
+const char *event_kind_name(enum event_kind v);
+const char *risk_kind_name(enum risk_kind v);
+const char *outcome_name(enum outcome v);
+int direction_parse(const char *s, enum direction *out);
+int event_kind_parse(const char *s, enum event_kind *out);
+int risk_kind_parse(const char *s, enum risk_kind *out);
+int outcome_parse(const char *s, enum outcome *out);
+
+/* Slugs and keys: [a-z0-9-]{1,64}, not starting with '-'. */
+bool slug_is_valid(const char *s);
+bool key_is_valid(const char *s);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * The JSON names of every domain object, in one place.
+ */
+#include "formats/json.h"
+#include "core/criterion.h"
+#include "core/risk.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+json_t *
+json_num(double d)
+{
+	if (d == floor(d) && fabs(d) < 9007199254740992.0)
+		return json_integer((json_int_t)d);
+	return json_real(d);
+}
+
+json_t *
+json_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *
+json_date(tw_date d)
+{
+	char buf[DATE_BUFSZ];
+
+	return d == DATE_NONE ? json_null() : json_string(date_format(d, buf));
+}
+
+static json_t *
+json_duration(const struct duration *dur)
+{
+	char buf[DURATION_BUFSZ];
+
+	return json_string(duration_format(dur, buf));
+}
+
+json_t *
+deal_to_json(const struct deal *d)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "slug", json_str(d->slug));
+	json_object_set_new(o, "account", json_str(d->account));
+	json_object_set_new(o, "stage", json_str(d->stage));
+	json_object_set_new(o, "value",
+			    d->has_value ? json_num(d->value) : json_null());
+	json_object_set_new(o, "currency", json_str(d->currency));
+	json_object_set_new(o, "ae", json_str(d->ae));
+	json_object_set_new(o, "se", json_str(d->se));
+	json_object_set_new(o, "champion", json_str(d->champion));
+	json_object_set_new(o, "champion_email", json_str(d->champion_email));
+	json_object_set_new(o, "procurement_days",
+			    d->has_procurement_days
+				    ? json_integer(d->procurement_days)
+				    : json_null());
+	json_object_set_new(o, "poc_start", json_date(d->poc_start));
+	json_object_set_new(o, "poc_end", json_date(d->poc_end));
+	json_object_set_new(o, "close_date", json_date(d->close_date));
+	json_object_set_new(o, "outcome", json_string(outcome_name(d->outcome)));
+	return o;
+}
+
+static json_t *
+json_tristate(enum tristate t)
+{
+	return t == TRI_NULL ? json_null() : json_boolean(t == TRI_TRUE);
+}
+
+json_t *
+criterion_to_json(const struct criterion *c)
+{
+	struct criterion_eval ev;
+	json_t *o = json_object();
+
+	criterion_evaluate(c, &ev);
+	json_object_set_new(o, "key", json_str(c->key));
+	json_object_set_new(o, "metric", json_str(c->metric));
+	json_object_set_new(o, "unit", json_str(c->unit));
+	json_object_set_new(o, "direction",
+			    json_string(direction_name(c->direction)));
+	json_object_set_new(o, "required", json_num(c->required));
+	json_object_set_new(o, "measured",
+			    c->has_measured ? json_num(c->measured)
+					    : json_null());
+	json_object_set_new(o, "measured_on", json_date(c->measured_on));
+	json_object_set_new(o, "status",
+			    json_string(crit_status_name(ev.status)));
+	json_object_set_new(o, "headroom_pct",
+			    ev.has_headroom ? json_num(ev.headroom_pct)
+					    : json_null());
+	json_object_set_new(o, "growth_capacity_pct",
+			    ev.has_growth_capacity
+				    ? json_num(ev.growth_capacity_pct)
+				    : json_null());
+	json_object_set_new(o, "projected_growth_pct",
+			    c->has_growth ? json_num(c->growth_pct)
+					  : json_null());
+	json_object_set_new(o, "scales", json_tristate(ev.scales));
+	json_object_set_new(o, "outcome", json_str(c->outcome));
+	return o;
+}
+
+json_t *
+event_to_json(const struct event *e)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "key", json_str(e->key));
+	json_object_set_new(o, "kind", json_string(event_kind_name(e->kind)));
+	json_object_set_new(o, "title", json_str(e->title));
+	json_object_set_new(o, "owner", json_str(e->owner));
+	json_object_set_new(o, "date", json_date(e->date));
+	json_object_set_new(o, "done", json_date(e->done));
+	json_object_set_new(o, "after", json_str(e->after));
+	return o;
+}
+
+json_t *
+risk_to_json(const struct risk *r, tw_date today, const struct holidays *h)
+{
+	struct risk_eval ev;
+	json_t *o = json_object();
+
+	risk_evaluate(r, today, h, &ev);
+	json_object_set_new(o, "key", json_str(r->key));
+	json_object_set_new(o, "title", json_str(r->title));
+	json_object_set_new(o, "kind", json_string(risk_kind_name(r->kind)));
+	json_object_set_new(o, "deadline", json_date(r->deadline));
+	json_object_set_new(o, "buffer", json_duration(&r->buffer));
+	json_object_set_new(o, "duration", json_duration(&r->duration));
+	json_object_set_new(o, "go_live_by", json_date(ev.go_live_by));
+	json_object_set_new(o, "latest_start", json_date(ev.latest_start));
+	json_object_set_new(o, "slack_days", json_integer(ev.slack_days));
+	json_object_set_new(o, "at_risk", json_boolean(ev.at_risk));
+	return o;
+}
+
+json_t *
+phase_to_json(const struct phase *p)
+{
+	json_t *o = json_object();
+	json_t *keys = json_array();
+
+	for (size_t i = 0; i < p->ncriteria; i++)
+		json_array_append_new(keys, json_string(p->criteria[i]));
+	json_object_set_new(o, "number", json_integer(p->number));
+	json_object_set_new(o, "name", json_str(p->name));
+	json_object_set_new(o, "scope", json_str(p->scope));
+	json_object_set_new(o, "price",
+			    p->has_price ? json_num(p->price) : json_null());
+	json_object_set_new(o, "justification", json_str(p->justification));
+	json_object_set_new(o, "criteria", keys);
+	json_object_set_new(o, "duration",
+			    p->has_duration ? json_duration(&p->duration)
+					    : json_null());
+	return o;
+}
+
+json_t *
+deal_full_to_json(const struct deal *d, tw_date today)
+{
+	struct holidays h = deal_holidays(d);
+	json_t *o = deal_to_json(d);
+	json_t *a;
+
+	a = json_array();
+	for (size_t i = 0; i < d->nholidays; i++)
+		json_array_append_new(a, json_date(d->holidays[i]));
+	json_object_set_new(o, "holidays", a);
+	a = json_array();
+	for (size_t i = 0; i < d->ncriteria; i++)
+		json_array_append_new(a, criterion_to_json(&d->criteria[i]));
+	json_object_set_new(o, "criteria", a);
+	a = json_array();
+	for (size_t i = 0; i < d->nevents; i++)
+		json_array_append_new(a, event_to_json(&d->events[i]));
+	json_object_set_new(o, "events", a);
+	a = json_array();
+	for (size_t i = 0; i < d->nrisks; i++)
+		json_array_append_new(a, risk_to_json(&d->risks[i], today, &h));
+	json_object_set_new(o, "risks", a);
+	a = json_array();
+	for (size_t i = 0; i < d->nphases; i++)
+		json_array_append_new(a, phase_to_json(&d->phases[i]));
+	json_object_set_new(o, "phases", a);
+	return o;
+}
+
+json_t *
+history_entry_to_json(const struct history_entry *h)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(h->id));
+	json_object_set_new(o, "at", json_str(h->at));
+	json_object_set_new(o, "actor", json_str(h->actor));
+	json_object_set_new(o, "deal", json_str(h->deal));
+	json_object_set_new(o, "entity", json_str(h->entity));
+	json_object_set_new(o, "key", json_str(h->key));
+	json_object_set_new(o, "field", json_str(h->field));
+	json_object_set_new(o, "old", json_str(h->old_value));
+	json_object_set_new(o, "new", json_str(h->new_value));
+	return o;
+}
+
+void
+json_emit(json_t *j, struct strbuf *out)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+
+	if (s) {
+		strbuf_addstr(out, s);
+		strbuf_addch(out, '\n');
+		free(s);
+	}
+	json_decref(j);
+}

@@ -1,0 +1,30 @@
+/*
+ * The deal plan file (docs/plan-format.md): a whole deal as YAML that a
+ * person writes and keeps in git. Parsing checks syntax and types, then runs
+ * deal_validate() and reports every problem as file:line:column. Emission
+ * is canonical, so parse -> emit -> parse -> emit is byte-identical.
+ */
+#ifndef TW_PLAN_H
+#define TW_PLAN_H
+
+#include <stddef.h>
+
+#include "core/model.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+
+#define PLAN_VERSION 1
+
+/*
+ * Parse len bytes of YAML into out, which is overwritten (not released
+ * first). filename only labels messages ("<input>" when NULL). Returns 0, or
+ * TW_EINPUT with "FILE:LINE:COL: message" in err and out left empty.
+ * Touches are not part of the plan file and are never filled.
+ */
+int plan_parse(const char *buf, size_t len, const char *filename,
+	       struct deal *out, struct tw_error *err);
+
+/* Append the canonical plan file for d to out (d->touches are ignored). */
+void plan_emit(const struct deal *d, struct strbuf *out);
+
+#endif

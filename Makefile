@@ -9,7 +9,7 @@ TECHWIN     = $(BUILD)/techwin
 DEMO_DB     = demo-out/demo.db
 # The demo pipeline is written around this date; pass DEMO_TODAY=... to move it.
 DEMO_TODAY ?= 2026-11-26
-DEMO_DEAL  ?= northwind-analytics
+DEMO_DEAL  ?= lakeshore-retail
 
 .PHONY: all deps build check asan demo install clean
 

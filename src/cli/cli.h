@@ -42,6 +42,8 @@ struct cmd_entry {
 extern const struct cmd_entry *const cmd_table[];
 const struct cmd_entry *cmd_find(const char *name);
 void cmd_print_help(const struct cmd_entry *e, FILE *fp);
+/* Only the "usage: techwin ..." lines (after a usage error). */
+void cmd_print_usage(const struct cmd_entry *e, FILE *fp);
 /* The global usage and the list of commands (techwin help). */
 void cli_print_usage(FILE *fp);
 
@@ -107,6 +109,13 @@ int subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 struct option;
 int cli_getopt(int argc, char **argv, const struct option *opts,
 	       struct tw_error *err);
+/*
+ * For subcommands without options (list, show, rm): a usage error naming
+ * the first argument that looks like an option, so `deal list --verbose`
+ * says so instead of "takes no arguments".
+ */
+int cli_no_options(const struct cmd_entry *e, int argc, char **argv,
+		   struct tw_error *err);
 
 /* Every command entry. */
 extern const struct cmd_entry cmd_criterion_entry;
@@ -118,6 +127,7 @@ extern const struct cmd_entry cmd_history_entry;
 extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_phase_entry;
+extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_risk_entry;
 extern const struct cmd_entry cmd_version_entry;
 

@@ -129,7 +129,10 @@ print_one(const struct criterion *c)
 	printf("%s: %s", c->key, crit_status_name(ev.status));
 	if (ev.has_headroom)
 		printf(", headroom %.1f%%", ev.headroom_pct);
-	if (ev.has_growth_capacity)
+	/* A failing result absorbs no growth; say how far it falls short. */
+	if (ev.status == CRIT_FAIL && ev.has_growth_capacity)
+		printf(", growth capacity %.1f%%", ev.growth_capacity_pct);
+	else if (ev.has_growth_capacity)
 		printf(", absorbs %.1f%% growth", ev.growth_capacity_pct);
 	else if (ev.status == CRIT_PASS)
 		printf(", absorbs unbounded growth");
@@ -204,6 +207,8 @@ criterion_list(struct cli_ctx *ctx, int argc, char **argv,
 	struct deal d;
 	int r;
 
+	if ((r = cli_no_options(&cmd_criterion_entry, argc, argv, err)) < 0)
+		return r;
 	if (argc != 2)
 		return cmd_usage_error(&cmd_criterion_entry, err,
 				       "criterion list takes exactly one SLUG");

@@ -173,7 +173,8 @@ deal_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	(void)argv;
+	if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) < 0)
+		return r;
 	if (argc > 1)
 		return cmd_usage_error(&cmd_deal_entry, err,
 				       "deal list takes no arguments");
@@ -270,6 +271,8 @@ deal_show(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct deal d;
 	int r;
 
+	if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) < 0)
+		return r;
 	if (argc != 2)
 		return cmd_usage_error(&cmd_deal_entry, err,
 				       "deal show takes exactly one SLUG");
@@ -386,6 +389,8 @@ deal_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	int r;
 
+	if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) < 0)
+		return r;
 	if (argc != 2)
 		return cmd_usage_error(&cmd_deal_entry, err,
 				       "deal rm takes exactly one SLUG");

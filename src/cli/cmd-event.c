@@ -141,6 +141,8 @@ event_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct deal d;
 	int r;
 
+	if ((r = cli_no_options(&cmd_event_entry, argc, argv, err)) < 0)
+		return r;
 	if (argc != 2)
 		return cmd_usage_error(&cmd_event_entry, err,
 				       "event list takes exactly one SLUG");

@@ -118,6 +118,8 @@ phase_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct deal d;
 	int r;
 
+	if ((r = cli_no_options(&cmd_phase_entry, argc, argv, err)) < 0)
+		return r;
 	if (argc != 2)
 		return cmd_usage_error(&cmd_phase_entry, err,
 				       "phase list takes exactly one SLUG");

@@ -96,6 +96,8 @@ risk_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct deal d;
 	int r;
 
+	if ((r = cli_no_options(&cmd_risk_entry, argc, argv, err)) < 0)
+		return r;
 	if (argc != 2)
 		return cmd_usage_error(&cmd_risk_entry, err,
 				       "risk list takes exactly one SLUG");

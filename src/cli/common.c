@@ -6,6 +6,7 @@
 #include "core/validate.h"
 #include "util/xalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -14,9 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Print each line of e->usage as "usage: techwin LINE" / "   or: ...". */
-static void
-print_usage_lines(const struct cmd_entry *e, FILE *fp)
+/*
+ * Print each line of e->usage as "usage: techwin LINE" / "   or: ...". A
+ * line that starts with a space continues the synopsis above it, so it is
+ * indented under it rather than printed as another way to call techwin.
+ */
+void
+cmd_print_usage(const struct cmd_entry *e, FILE *fp)
 {
 	const char *p = e->usage;
 	const char *lead = "usage: ";
@@ -24,7 +29,10 @@ print_usage_lines(const struct cmd_entry *e, FILE *fp)
 	while (*p) {
 		size_t n = strcspn(p, "\n");
 
-		fprintf(fp, "%stechwin %.*s\n", lead, (int)n, p);
+		if (*p == ' ')
+			fprintf(fp, "%15s%.*s\n", "", (int)n, p);
+		else
+			fprintf(fp, "%stechwin %.*s\n", lead, (int)n, p);
 		lead = "   or: ";
 		p += n;
 		if (*p)
@@ -35,7 +43,7 @@ print_usage_lines(const struct cmd_entry *e, FILE *fp)
 void
 cmd_print_help(const struct cmd_entry *e, FILE *fp)
 {
-	print_usage_lines(e, fp);
+	cmd_print_usage(e, fp);
 	fprintf(fp, "\n%s\n", e->summary);
 	if (e->help && *e->help)
 		fprintf(fp, "\n%s", e->help);
@@ -261,6 +269,19 @@ cli_getopt(int argc, char **argv, const struct option *opts,
 
 	opterr = 0;
 	c = getopt_long(argc, argv, ":", opts, NULL);
+	/*
+	 * For a short option getopt may still be inside the argument
+	 * ("-15"), so argv[optind - 1] would name the one before it; optopt
+	 * holds the character. For a long option optopt is 0.
+	 */
+	if (c == '?' && optopt && isdigit(optopt))
+		return tw_error_set(err, TW_EUSAGE,
+				    "unknown option '-%c' (put a negative "
+				    "number after '--')",
+				    optopt);
+	if (c == '?' && optopt)
+		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
+				    optopt);
 	if (c == '?')
 		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
 				    argv[optind - 1]);
@@ -268,4 +289,18 @@ cli_getopt(int argc, char **argv, const struct option *opts,
 		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
 				    argv[optind - 1]);
 	return c;
+}
+
+int
+cli_no_options(const struct cmd_entry *e, int argc, char **argv,
+	       struct tw_error *err)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return 0;
+		if (argv[i][0] == '-' && argv[i][1])
+			return cmd_usage_error(e, err, "unknown option '%s'",
+					       argv[i]);
+	}
+	return 0;
 }

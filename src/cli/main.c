@@ -23,6 +23,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_import_entry,
 	&cmd_init_entry,
 	&cmd_phase_entry,
+	&cmd_plan_entry,
 	&cmd_risk_entry,
 	&cmd_version_entry,
 	NULL,
@@ -184,9 +185,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (today && *today) {
+		/* A bad date is bad input (3) wherever it is given. */
 		if (date_parse(today, &ctx.today, &err) < 0) {
 			fprintf(stderr, "error: --today: %s\n", err.msg);
-			return 2;
+			return tw_exit_code(TW_EINPUT);
 		}
 	} else {
 		ctx.today = clock_today();
@@ -233,7 +235,7 @@ main(int argc, char **argv)
 	if (r < 0) {
 		fprintf(stderr, "error: %s\n", err.msg);
 		if (r == TW_EUSAGE)
-			fprintf(stderr, "usage: techwin %s\n", e->usage);
+			cmd_print_usage(e, stderr);
 	}
 	r = close_stdout();
 	return status ? status : r;

@@ -105,6 +105,13 @@ void store_close(struct store *st);
 int store_sqlite_open(struct store **out, const char *path,
 		      enum store_mode mode, struct tw_error *err);
 
+/*
+ * The SQLite connection behind st, or NULL when st is another backend: for
+ * tests that check per-connection settings (foreign_keys, synchronous).
+ */
+struct sqlite3;
+struct sqlite3 *store_sqlite_handle(struct store *st);
+
 /* The schema version this binary knows. */
 int store_schema_version(void);
 

@@ -1,0 +1,41 @@
+/*
+ * Timeline compression (practice 2): once every criterion passes, the
+ * technical win date and the commercial steps that follow it, dated from the
+ * deal's playbook (or the default one) in business days.
+ */
+#ifndef TW_COMMERCIAL_H
+#define TW_COMMERCIAL_H
+
+#include <stddef.h>
+
+#include "core/model.h"
+
+struct plan_step {
+	const char *title;	/* borrowed from the playbook */
+	enum event_kind kind;
+	tw_date date;
+};
+
+struct commercial_plan {
+	tw_date technical_win;	/* DATE_NONE while anything blocks it */
+	const char **blocking;	/* keys of pending or failing criteria */
+	size_t nblocking;
+	struct plan_step *steps;	/* empty without a technical win */
+	size_t nsteps;
+	tw_date contract_target;	/* the last step's date */
+};
+
+/*
+ * The technical win is the measured_on date of the last criterion to pass,
+ * once all pass (a deal without criteria has none). Each step is dated
+ * win + offset business days, plus the deal's procurement days when the
+ * step says so. h holds the deal's and the workspace's holidays.
+ */
+void commercial_plan_compute(const struct deal *d, const struct holidays *h,
+			     struct commercial_plan *out);
+void commercial_plan_release(struct commercial_plan *p);
+
+/* The playbook used when a deal has none (borrowed, static). */
+const struct step *default_playbook(size_t *n);
+
+#endif

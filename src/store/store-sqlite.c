@@ -1,0 +1,1973 @@
+/*
+ * The SQLite backend of the store interface: one file, WAL, numbered
+ * migrations tracked in PRAGMA user_version, and a deal_put that compares the
+ * new deal with the stored one so only changed rows are written and each
+ * changed field leaves one history row.
+ *
+ * Tables and their columns are described once, as field tables over the
+ * model structs; the DML, the binding, the reading and the comparison are all
+ * driven by those tables, so a column cannot be forgotten in one of them.
+ */
+#include "store/store.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* "TWIN": PRAGMA application_id, so a techwin database is recognisable. */
+#define TW_APPLICATION_ID 0x5457494e
+#define BUSY_TIMEOUT_MS 5000
+
+/*
+ * Migration N (1-based) takes the schema from user_version N-1 to N. Never
+ * edit one that has shipped: append a new one.
+ */
+static const char *const migrations[] = {
+	/* 1: the initial schema. */
+	"CREATE TABLE deals (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  slug TEXT NOT NULL UNIQUE,\n"
+	"  account TEXT,\n"
+	"  stage TEXT,\n"
+	"  value REAL,\n"
+	"  currency TEXT,\n"
+	"  ae TEXT,\n"
+	"  se TEXT,\n"
+	"  procurement_days INTEGER,\n"
+	"  champion TEXT,\n"
+	"  champion_email TEXT,\n"
+	"  poc_start TEXT,\n"
+	"  poc_end TEXT,\n"
+	"  close_date TEXT,\n"
+	"  outcome TEXT NOT NULL\n"
+	"    CHECK (outcome IN ('open', 'won', 'lost'))\n"
+	") STRICT;\n"
+	"CREATE TABLE holidays (\n"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  day TEXT NOT NULL,\n"
+	"  pos INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (deal_id, day)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE criteria (\n"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  \"key\" TEXT NOT NULL,\n"
+	"  pos INTEGER NOT NULL,\n"
+	"  metric TEXT,\n"
+	"  unit TEXT,\n"
+	"  direction TEXT NOT NULL\n"
+	"    CHECK (direction IN ('at_most', 'at_least')),\n"
+	"  required REAL NOT NULL,\n"
+	"  measured REAL,\n"
+	"  measured_on TEXT,\n"
+	"  growth_pct REAL,\n"
+	"  outcome TEXT,\n"
+	"  PRIMARY KEY (deal_id, \"key\")\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE events (\n"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  \"key\" TEXT NOT NULL,\n"
+	"  pos INTEGER NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('technical', 'commercial')),\n"
+	"  title TEXT,\n"
+	"  owner TEXT,\n"
+	"  \"date\" TEXT,\n"
+	"  done TEXT,\n"
+	"  \"after\" TEXT,\n"
+	"  PRIMARY KEY (deal_id, \"key\")\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE risks (\n"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  \"key\" TEXT NOT NULL,\n"
+	"  pos INTEGER NOT NULL,\n"
+	"  title TEXT,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('scaling', 'compliance',\n"
+	"    'security', 'cost', 'other')),\n"
+	"  deadline TEXT,\n"
+	"  buffer TEXT NOT NULL,\n"
+	"  duration TEXT NOT NULL,\n"
+	"  PRIMARY KEY (deal_id, \"key\")\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE phases (\n"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  number INTEGER NOT NULL,\n"
+	"  pos INTEGER NOT NULL,\n"
+	"  name TEXT,\n"
+	"  scope TEXT,\n"
+	"  price REAL,\n"
+	"  justification TEXT,\n"
+	"  duration TEXT,\n"
+	"  PRIMARY KEY (deal_id, number)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE phase_criteria (\n"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  number INTEGER NOT NULL,\n"
+	"  pos INTEGER NOT NULL,\n"
+	"  criterion TEXT NOT NULL,\n"
+	"  PRIMARY KEY (deal_id, number, pos),\n"
+	"  FOREIGN KEY (deal_id, number)\n"
+	"    REFERENCES phases(deal_id, number) ON DELETE CASCADE\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE playbook (\n"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  pos INTEGER NOT NULL,\n"
+	"  title TEXT,\n"
+	"  \"offset\" INTEGER NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('technical', 'commercial')),\n"
+	"  plus_procurement INTEGER NOT NULL\n"
+	"    CHECK (plus_procurement IN (0, 1)),\n"
+	"  PRIMARY KEY (deal_id, pos)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE touches (\n"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  pos INTEGER NOT NULL,\n"
+	"  type TEXT,\n"
+	"  \"date\" TEXT,\n"
+	"  channel TEXT,\n"
+	"  criterion TEXT,\n"
+	"  PRIMARY KEY (deal_id, pos)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE history (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  at TEXT NOT NULL,\n"
+	"  actor TEXT NOT NULL,\n"
+	"  deal TEXT NOT NULL,\n"
+	"  entity TEXT NOT NULL,\n"
+	"  \"key\" TEXT NOT NULL,\n"
+	"  field TEXT NOT NULL,\n"
+	"  old TEXT,\n"
+	"  new TEXT\n"
+	") STRICT;\n"
+	"CREATE INDEX history_deal ON history(deal, id);\n"
+	"CREATE TRIGGER history_no_update BEFORE UPDATE ON history\n"
+	"BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;\n"
+	"CREATE TRIGGER history_no_delete BEFORE DELETE ON history\n"
+	"BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;\n"
+	"CREATE TABLE settings (\n"
+	"  \"key\" TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL\n"
+	") STRICT, WITHOUT ROWID;\n",
+};
+
+/* ---- field tables ---------------------------------------------------- */
+
+enum ftype {
+	F_STR,		/* char *, NULL = absent */
+	F_INT,		/* int */
+	F_INT_OPT,	/* int, with a bool has_ flag at aux */
+	F_REAL,		/* double */
+	F_REAL_OPT,	/* double, with a bool has_ flag at aux */
+	F_BOOL,		/* bool */
+	F_DATE,		/* tw_date, DATE_NONE = absent */
+	F_DUR,		/* struct duration */
+	F_DUR_OPT,	/* struct duration, with a bool has_ flag at aux */
+	F_ENUM,		/* an int-sized enum, stored by name */
+	F_LIST,		/* char **, count (size_t) at aux; a separate table */
+};
+
+struct enum_desc {
+	const char *(*name)(int v);
+	int (*parse)(const char *s, int *out);
+};
+
+/* The enums are read and written through int, so they must be int-sized. */
+#define ENUM_DESC(type)                                                      \
+	_Static_assert(sizeof(enum type) == sizeof(int), #type " size");     \
+	static const char *type##_name_int(int v)                            \
+	{                                                                    \
+		return type##_name((enum type)v);                            \
+	}                                                                    \
+	static int type##_parse_int(const char *s, int *out)                 \
+	{                                                                    \
+		enum type v;                                                 \
+		if (type##_parse(s, &v) < 0)                                 \
+			return -1;                                           \
+		*out = (int)v;                                               \
+		return 0;                                                    \
+	}                                                                    \
+	static const struct enum_desc type##_desc = { type##_name_int,       \
+						      type##_parse_int };
+
+ENUM_DESC(direction)
+ENUM_DESC(event_kind)
+ENUM_DESC(risk_kind)
+ENUM_DESC(outcome)
+
+/*
+ * One column of a table and one field of a struct. name is the column, the
+ * field name in history rows and the name in plan files and JSON.
+ */
+struct field {
+	const char *name;
+	enum ftype type;
+	size_t off;
+	size_t aux;
+	const struct enum_desc *en;
+};
+
+#define FLD(st, m, t) { #m, t, offsetof(struct st, m), 0, NULL }
+#define FLD_OPT(st, m, t, has) \
+	{ #m, t, offsetof(struct st, m), offsetof(struct st, has), NULL }
+#define FLD_ENUM(st, m, e) \
+	{ #m, F_ENUM, offsetof(struct st, m), 0, &e##_desc }
+
+static const struct field deal_fields[] = {
+	FLD(deal, account, F_STR),
+	FLD(deal, stage, F_STR),
+	FLD_OPT(deal, value, F_REAL_OPT, has_value),
+	FLD(deal, currency, F_STR),
+	FLD(deal, ae, F_STR),
+	FLD(deal, se, F_STR),
+	FLD_OPT(deal, procurement_days, F_INT_OPT, has_procurement_days),
+	FLD(deal, champion, F_STR),
+	FLD(deal, champion_email, F_STR),
+	FLD(deal, poc_start, F_DATE),
+	FLD(deal, poc_end, F_DATE),
+	FLD(deal, close_date, F_DATE),
+	FLD_ENUM(deal, outcome, outcome),
+};
+
+/* A holiday is a bare tw_date: its value is its key. */
+static const struct field holiday_fields[] = {
+	{ "day", F_DATE, 0, 0, NULL },
+};
+
+static const struct field criterion_fields[] = {
+	FLD(criterion, key, F_STR),
+	FLD(criterion, metric, F_STR),
+	FLD(criterion, unit, F_STR),
+	FLD_ENUM(criterion, direction, direction),
+	FLD(criterion, required, F_REAL),
+	FLD_OPT(criterion, measured, F_REAL_OPT, has_measured),
+	FLD(criterion, measured_on, F_DATE),
+	FLD_OPT(criterion, growth_pct, F_REAL_OPT, has_growth),
+	FLD(criterion, outcome, F_STR),
+};
+
+static const struct field event_fields[] = {
+	FLD(event, key, F_STR),
+	FLD_ENUM(event, kind, event_kind),
+	FLD(event, title, F_STR),
+	FLD(event, owner, F_STR),
+	FLD(event, date, F_DATE),
+	FLD(event, done, F_DATE),
+	FLD(event, after, F_STR),
+};
+
+static const struct field risk_fields[] = {
+	FLD(risk, key, F_STR),
+	FLD(risk, title, F_STR),
+	FLD_ENUM(risk, kind, risk_kind),
+	FLD(risk, deadline, F_DATE),
+	FLD(risk, buffer, F_DUR),
+	FLD(risk, duration, F_DUR),
+};
+
+static const struct field phase_fields[] = {
+	FLD(phase, number, F_INT),
+	FLD(phase, name, F_STR),
+	FLD(phase, scope, F_STR),
+	FLD_OPT(phase, price, F_REAL_OPT, has_price),
+	FLD(phase, justification, F_STR),
+	FLD_OPT(phase, criteria, F_LIST, ncriteria),
+	FLD_OPT(phase, duration, F_DUR_OPT, has_duration),
+};
+
+static const struct field step_fields[] = {
+	FLD(step, title, F_STR),
+	FLD(step, offset, F_INT),
+	FLD_ENUM(step, kind, event_kind),
+	FLD(step, plus_procurement, F_BOOL),
+};
+
+static const struct field touch_fields[] = {
+	FLD(touch, type, F_STR),
+	FLD(touch, date, F_DATE),
+	FLD(touch, channel, F_STR),
+	FLD(touch, criterion, F_STR),
+};
+
+/* Array access to one kind of child of a deal. */
+#define CHILD_ACCESS(name, arr, n, add)                                      \
+	static size_t name##_count(const struct deal *d)                     \
+	{                                                                    \
+		return d->n;                                                 \
+	}                                                                    \
+	static void *name##_at(const struct deal *d, size_t i)               \
+	{                                                                    \
+		return &d->arr[i];                                           \
+	}                                                                    \
+	static void *name##_add(struct deal *d)                              \
+	{                                                                    \
+		return add(d);                                               \
+	}
+
+/*
+ * Rows come back in pos order, which is the sorted order deal_add_holiday
+ * would produce, so append without re-sorting on every row.
+ */
+static tw_date *
+holiday_append(struct deal *d)
+{
+	d->holidays = xrealloc(d->holidays,
+			       (d->nholidays + 1) * sizeof(*d->holidays));
+	d->holidays[d->nholidays] = DATE_NONE;
+	return &d->holidays[d->nholidays++];
+}
+
+CHILD_ACCESS(holiday, holidays, nholidays, holiday_append)
+CHILD_ACCESS(criterion, criteria, ncriteria, deal_add_criterion)
+CHILD_ACCESS(event, events, nevents, deal_add_event)
+CHILD_ACCESS(risk, risks, nrisks, deal_add_risk)
+CHILD_ACCESS(phase, phases, nphases, deal_add_phase)
+CHILD_ACCESS(step, playbook, nplaybook, deal_add_step)
+CHILD_ACCESS(touch, touches, ntouches, deal_add_touch)
+
+/*
+ * A child table. Keyed tables match old and new children by fields[0];
+ * the others (playbook steps, touches) by position.
+ */
+struct table {
+	const char *entity;	/* in history rows */
+	const char *sql;	/* table name */
+	bool keyed;
+	const struct field *fields;
+	size_t nfields;
+	size_t (*count)(const struct deal *d);
+	void *(*at)(const struct deal *d, size_t i);
+	void *(*add)(struct deal *d);
+};
+
+#define TABLE(ent, sqlname, keyed, fields, acc)                              \
+	{ ent, sqlname, keyed, fields, ARRAY_SIZE(fields), acc##_count,      \
+	  acc##_at, acc##_add }
+
+static const struct table tables[] = {
+	TABLE("holiday", "holidays", true, holiday_fields, holiday),
+	TABLE("criterion", "criteria", true, criterion_fields, criterion),
+	TABLE("event", "events", true, event_fields, event),
+	TABLE("risk", "risks", true, risk_fields, risk),
+	TABLE("phase", "phases", true, phase_fields, phase),
+	TABLE("step", "playbook", false, step_fields, step),
+	TABLE("touch", "touches", false, touch_fields, touch),
+};
+#define NTABLES ARRAY_SIZE(tables)
+
+/* ---- the store ------------------------------------------------------- */
+
+enum stmt_id {
+	S_BEGIN,
+	S_BEGIN_IMMEDIATE,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
+	S_DEAL_GET,
+	S_DEAL_LIST,
+	S_DEAL_INSERT,
+	S_DEAL_UPDATE,
+	S_DEAL_DELETE,
+	S_PHASE_CRIT_GET,
+	S_PHASE_CRIT_INSERT,
+	S_PHASE_CRIT_DELETE,
+	S_HISTORY_INSERT,
+	S_HISTORY_ALL,
+	S_HISTORY_DEAL,
+	S_SETTING_GET,
+	S_SETTING_SET,
+	S_SETTING_DELETE,
+	S_MAX
+};
+
+static const char *const fixed_sql[S_MAX] = {
+	[S_BEGIN] = "BEGIN",
+	[S_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_SAVEPOINT] = "SAVEPOINT tw_op",
+	[S_RELEASE] = "RELEASE tw_op",
+	[S_ROLLBACK_TO] = "ROLLBACK TO tw_op",
+	[S_PHASE_CRIT_GET] = "SELECT number, criterion FROM phase_criteria "
+			     "WHERE deal_id = ?1 ORDER BY number, pos",
+	[S_PHASE_CRIT_INSERT] = "INSERT INTO phase_criteria "
+				"(deal_id, number, pos, criterion) "
+				"VALUES (?1, ?2, ?3, ?4)",
+	[S_PHASE_CRIT_DELETE] = "DELETE FROM phase_criteria "
+				"WHERE deal_id = ?1 AND number = ?2",
+	[S_HISTORY_INSERT] = "INSERT INTO history (at, actor, deal, entity, "
+			     "\"key\", field, old, new) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_HISTORY_ALL] = "SELECT id, at, actor, deal, entity, \"key\", "
+			  "field, old, new FROM history ORDER BY id",
+	[S_HISTORY_DEAL] = "SELECT id, at, actor, deal, entity, \"key\", "
+			   "field, old, new FROM history WHERE deal = ?1 "
+			   "ORDER BY id",
+	[S_SETTING_GET] = "SELECT value FROM settings WHERE \"key\" = ?1",
+	[S_SETTING_SET] = "INSERT INTO settings (\"key\", value) "
+			  "VALUES (?1, ?2) ON CONFLICT (\"key\") "
+			  "DO UPDATE SET value = excluded.value",
+	[S_SETTING_DELETE] = "DELETE FROM settings WHERE \"key\" = ?1",
+};
+
+enum { T_INSERT, T_UPDATE, T_DELETE, T_SELECT, T_MAX };
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+	char *path;
+	bool in_tx;		/* inside an explicit begin */
+	sqlite3_stmt *stmt[S_MAX];
+	sqlite3_stmt *tstmt[NTABLES][T_MAX];
+};
+
+static struct sqlite_store *
+to_sqlite(struct store *st)
+{
+	return (struct sqlite_store *)st;
+}
+
+/* ---- errors ---------------------------------------------------------- */
+
+/* Turn an SQLite result code into a tw_err with a message. */
+static int
+sql_fail(struct sqlite_store *s, int rc, struct tw_error *err)
+{
+	const char *msg = sqlite3_errmsg(s->db);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return tw_error_set(err, TW_EBUSY, "database is locked");
+	case SQLITE_FULL:
+		return tw_error_set(err, TW_ESTORE, "disk full writing '%s'",
+				    s->path);
+	case SQLITE_READONLY:
+		return tw_error_set(err, TW_ESTORE,
+				    "database '%s' is read-only", s->path);
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return tw_error_set(err, TW_ESTORE,
+				    "permission denied on '%s'", s->path);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return tw_error_set(err, TW_ESTORE,
+				    "database '%s' is damaged: %s", s->path,
+				    msg);
+	case SQLITE_IOERR:
+		return tw_error_set(err, TW_ESTORE, "i/o error on '%s': %s",
+				    s->path, msg);
+	case SQLITE_CANTOPEN:
+		return tw_error_set(err, TW_ESTORE,
+				    "cannot open database '%s': %s", s->path,
+				    msg);
+	default:
+		return tw_error_set(err, TW_ESTORE,
+				    "database error on '%s': %s", s->path,
+				    msg);
+	}
+}
+
+static int
+corrupt(struct sqlite_store *s, const char *what, const char *value,
+	struct tw_error *err)
+{
+	return tw_error_set(err, TW_ESTORE,
+			    "database '%s' holds an invalid %s '%s'", s->path,
+			    what, value ? value : "");
+}
+
+/* ---- statements ------------------------------------------------------ */
+
+static void
+stmt_done(sqlite3_stmt *stmt)
+{
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int
+stmt_run(struct sqlite_store *s, sqlite3_stmt *stmt, struct tw_error *err)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		rc = sql_fail(s, rc, err);
+	else
+		rc = 0;
+	stmt_done(stmt);
+	return rc;
+}
+
+static int
+run_fixed(struct sqlite_store *s, enum stmt_id id, struct tw_error *err)
+{
+	return stmt_run(s, s->stmt[id], err);
+}
+
+static void
+add_column_list(struct strbuf *sb, const struct field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].type != F_LIST)
+			strbuf_addf(sb, ", \"%s\"", f[i].name);
+}
+
+/*
+ * DML for a child table. Parameters are numbered the same way in insert
+ * and update (?1 deal_id, ?2 pos, ?3... the columns in field order) so one
+ * bind function serves both; delete takes ?1 deal_id and ?2 key or pos.
+ */
+static void
+table_sql(const struct table *t, int which, struct strbuf *sb)
+{
+	const struct field *f = t->fields;
+	int param = 3;
+	const char *sep = "";
+
+	switch (which) {
+	case T_INSERT:
+		strbuf_addf(sb, "INSERT INTO %s (deal_id, pos", t->sql);
+		add_column_list(sb, f, t->nfields);
+		strbuf_addstr(sb, ") VALUES (?1, ?2");
+		for (size_t i = 0; i < t->nfields; i++)
+			if (f[i].type != F_LIST)
+				strbuf_addf(sb, ", ?%d", param++);
+		strbuf_addch(sb, ')');
+		break;
+	case T_UPDATE:
+		strbuf_addf(sb, "UPDATE %s SET ", t->sql);
+		if (t->keyed) {
+			strbuf_addstr(sb, "pos = ?2");
+			sep = ", ";
+		}
+		for (size_t i = 0; i < t->nfields; i++) {
+			if (f[i].type == F_LIST)
+				continue;
+			if (!(t->keyed && i == 0)) {
+				strbuf_addf(sb, "%s\"%s\" = ?%d", sep,
+					    f[i].name, param);
+				sep = ", ";
+			}
+			param++;
+		}
+		if (t->keyed)
+			strbuf_addf(sb, " WHERE deal_id = ?1 AND \"%s\" = ?3",
+				    f[0].name);
+		else
+			strbuf_addstr(sb, " WHERE deal_id = ?1 AND pos = ?2");
+		break;
+	case T_DELETE:
+		strbuf_addf(sb, "DELETE FROM %s WHERE deal_id = ?1 AND ",
+			    t->sql);
+		if (t->keyed)
+			strbuf_addf(sb, "\"%s\" = ?2", f[0].name);
+		else
+			strbuf_addstr(sb, "pos = ?2");
+		break;
+	case T_SELECT:
+		strbuf_addstr(sb, "SELECT pos");
+		add_column_list(sb, f, t->nfields);
+		strbuf_addf(sb, " FROM %s WHERE deal_id = ?1 ORDER BY pos",
+			    t->sql);
+		break;
+	}
+}
+
+/*
+ * The deals table: ?1 id, ?2 slug, ?3... the fields. Insert binds ?1 NULL
+ * so SQLite picks the id.
+ */
+static void
+deal_sql(enum stmt_id id, struct strbuf *sb)
+{
+	size_t n = ARRAY_SIZE(deal_fields);
+
+	switch (id) {
+	case S_DEAL_GET:
+	case S_DEAL_LIST:
+		strbuf_addstr(sb, "SELECT id, slug");
+		add_column_list(sb, deal_fields, n);
+		strbuf_addstr(sb, " FROM deals ");
+		strbuf_addstr(sb, id == S_DEAL_GET ? "WHERE slug = ?1"
+						   : "ORDER BY slug");
+		break;
+	case S_DEAL_INSERT:
+		strbuf_addstr(sb, "INSERT INTO deals (id, slug");
+		add_column_list(sb, deal_fields, n);
+		strbuf_addstr(sb, ") VALUES (?1, ?2");
+		for (size_t i = 0; i < n; i++)
+			strbuf_addf(sb, ", ?%zu", i + 3);
+		strbuf_addch(sb, ')');
+		break;
+	case S_DEAL_UPDATE:
+		strbuf_addstr(sb, "UPDATE deals SET slug = ?2");
+		for (size_t i = 0; i < n; i++)
+			strbuf_addf(sb, ", \"%s\" = ?%zu", deal_fields[i].name,
+				    i + 3);
+		strbuf_addstr(sb, " WHERE id = ?1");
+		break;
+	case S_DEAL_DELETE:
+		strbuf_addstr(sb, "DELETE FROM deals WHERE id = ?1");
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+prepare(struct sqlite_store *s, const char *sql, sqlite3_stmt **out,
+	struct tw_error *err)
+{
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				    out, NULL);
+
+	if (rc != SQLITE_OK) {
+		rc = sql_fail(s, rc, err);
+		tw_error_prefix(err, "cannot prepare statement");
+	}
+	return rc;
+}
+
+/* Every statement is prepared once, at open, and reused. */
+static int
+prepare_all(struct sqlite_store *s, struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rc = 0;
+
+	for (int i = 0; i < S_MAX && !rc; i++) {
+		strbuf_reset(&sb);
+		if (fixed_sql[i])
+			strbuf_addstr(&sb, fixed_sql[i]);
+		else
+			deal_sql((enum stmt_id)i, &sb);
+		rc = prepare(s, sb.buf, &s->stmt[i], err);
+	}
+	for (size_t t = 0; t < NTABLES && !rc; t++) {
+		for (int w = 0; w < T_MAX && !rc; w++) {
+			strbuf_reset(&sb);
+			table_sql(&tables[t], w, &sb);
+			rc = prepare(s, sb.buf, &s->tstmt[t][w], err);
+		}
+	}
+	strbuf_release(&sb);
+	return rc;
+}
+
+/* ---- fields: compare, format, bind, read ------------------------------ */
+
+static const void *
+fptr(const struct field *f, const void *obj)
+{
+	return (const char *)obj + f->off;
+}
+
+static bool
+fhas(const struct field *f, const void *obj)
+{
+	return *(const bool *)((const char *)obj + f->aux);
+}
+
+static int
+fenum(const struct field *f, const void *obj)
+{
+	int v;
+
+	memcpy(&v, fptr(f, obj), sizeof(v));
+	return v;
+}
+
+static char *const *
+flist(const struct field *f, const void *obj, size_t *n)
+{
+	*n = *(const size_t *)((const char *)obj + f->aux);
+	return *(char *const *const *)fptr(f, obj);
+}
+
+static bool
+str_equal(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+static bool
+dur_equal(const struct duration *a, const struct duration *b)
+{
+	return a->n == b->n && a->unit == b->unit;
+}
+
+static bool
+field_equal(const struct field *f, const void *a, const void *b)
+{
+	const void *pa = fptr(f, a), *pb = fptr(f, b);
+
+	switch (f->type) {
+	case F_STR:
+		return str_equal(*(char *const *)pa, *(char *const *)pb);
+	case F_INT:
+	case F_DATE:
+		return *(const int *)pa == *(const int *)pb;
+	case F_INT_OPT:
+		if (fhas(f, a) != fhas(f, b))
+			return false;
+		return !fhas(f, a) || *(const int *)pa == *(const int *)pb;
+	case F_REAL:
+		return *(const double *)pa == *(const double *)pb;
+	case F_REAL_OPT:
+		if (fhas(f, a) != fhas(f, b))
+			return false;
+		return !fhas(f, a) ||
+		       *(const double *)pa == *(const double *)pb;
+	case F_BOOL:
+		return *(const bool *)pa == *(const bool *)pb;
+	case F_DUR:
+		return dur_equal(pa, pb);
+	case F_DUR_OPT:
+		if (fhas(f, a) != fhas(f, b))
+			return false;
+		return !fhas(f, a) || dur_equal(pa, pb);
+	case F_ENUM:
+		return fenum(f, a) == fenum(f, b);
+	case F_LIST: {
+		size_t na, nb;
+		char *const *la = flist(f, a, &na);
+		char *const *lb = flist(f, b, &nb);
+
+		if (na != nb)
+			return false;
+		for (size_t i = 0; i < na; i++)
+			if (!str_equal(la[i], lb[i]))
+				return false;
+		return true;
+	}
+	}
+	return false;
+}
+
+/*
+ * Shortest text that reads back as the same double, so history shows "9"
+ * and "0.1", never "0.10000000000000001".
+ */
+static void
+format_real(double v, struct strbuf *sb)
+{
+	char buf[40];
+
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	strbuf_addstr(sb, buf);
+}
+
+/* The field as history text in sb; NULL when the field is absent. */
+static const char *
+field_text(const struct field *f, const void *obj, struct strbuf *sb)
+{
+	const void *p = fptr(f, obj);
+	char buf[DATE_BUFSZ + DURATION_BUFSZ];
+
+	strbuf_reset(sb);
+	switch (f->type) {
+	case F_STR:
+		return *(char *const *)p;
+	case F_INT_OPT:
+		if (!fhas(f, obj))
+			return NULL;
+		/* fall through */
+	case F_INT:
+		strbuf_addf(sb, "%d", *(const int *)p);
+		break;
+	case F_REAL_OPT:
+		if (!fhas(f, obj))
+			return NULL;
+		/* fall through */
+	case F_REAL:
+		format_real(*(const double *)p, sb);
+		break;
+	case F_BOOL:
+		strbuf_addstr(sb, *(const bool *)p ? "true" : "false");
+		break;
+	case F_DATE:
+		if (*(const tw_date *)p == DATE_NONE)
+			return NULL;
+		strbuf_addstr(sb, date_format(*(const tw_date *)p, buf));
+		break;
+	case F_DUR_OPT:
+		if (!fhas(f, obj))
+			return NULL;
+		/* fall through */
+	case F_DUR:
+		strbuf_addstr(sb, duration_format(p, buf));
+		break;
+	case F_ENUM:
+		strbuf_addstr(sb, f->en->name(fenum(f, obj)));
+		break;
+	case F_LIST: {
+		size_t n;
+		char *const *l = flist(f, obj, &n);
+
+		for (size_t i = 0; i < n; i++)
+			strbuf_addf(sb, "%s%s", i ? "," : "", l[i]);
+		break;
+	}
+	}
+	return sb->buf;
+}
+
+static int
+bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v, bool transient)
+{
+	if (!v)
+		return sqlite3_bind_null(stmt, i);
+	return sqlite3_bind_text(stmt, i, v, -1,
+				 transient ? SQLITE_TRANSIENT : SQLITE_STATIC);
+}
+
+/* Strings are bound SQLITE_STATIC: the deal outlives the step. */
+static int
+bind_field(sqlite3_stmt *stmt, int i, const struct field *f, const void *obj)
+{
+	const void *p = fptr(f, obj);
+	char buf[DATE_BUFSZ + DURATION_BUFSZ];
+
+	switch (f->type) {
+	case F_STR:
+		return bind_text_or_null(stmt, i, *(char *const *)p, false);
+	case F_INT_OPT:
+		if (!fhas(f, obj))
+			return sqlite3_bind_null(stmt, i);
+		/* fall through */
+	case F_INT:
+		return sqlite3_bind_int(stmt, i, *(const int *)p);
+	case F_REAL_OPT:
+		if (!fhas(f, obj))
+			return sqlite3_bind_null(stmt, i);
+		/* fall through */
+	case F_REAL:
+		return sqlite3_bind_double(stmt, i, *(const double *)p);
+	case F_BOOL:
+		return sqlite3_bind_int(stmt, i, *(const bool *)p);
+	case F_DATE:
+		if (*(const tw_date *)p == DATE_NONE)
+			return sqlite3_bind_null(stmt, i);
+		return bind_text_or_null(
+			stmt, i, date_format(*(const tw_date *)p, buf), true);
+	case F_DUR_OPT:
+		if (!fhas(f, obj))
+			return sqlite3_bind_null(stmt, i);
+		/* fall through */
+	case F_DUR:
+		return bind_text_or_null(stmt, i, duration_format(p, buf),
+					 true);
+	case F_ENUM:
+		return bind_text_or_null(stmt, i, f->en->name(fenum(f, obj)),
+					 false);
+	case F_LIST:
+		break;
+	}
+	return SQLITE_OK;
+}
+
+/* Bind fields (F_LIST skipped) to parameters first, first + 1, ... */
+static int
+bind_fields(sqlite3_stmt *stmt, int first, const struct field *f, size_t n,
+	    const void *obj)
+{
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; i < n && rc == SQLITE_OK; i++)
+		if (f[i].type != F_LIST)
+			rc = bind_field(stmt, first++, &f[i], obj);
+	return rc;
+}
+
+static int
+read_field(struct sqlite_store *s, sqlite3_stmt *stmt, int col,
+	   const struct field *f, void *obj, struct tw_error *err)
+{
+	void *p = (char *)obj + f->off;
+	bool *has = (bool *)((char *)obj + f->aux);
+	/* Ask for the type first: a conversion would change the answer. */
+	bool null = sqlite3_column_type(stmt, col) == SQLITE_NULL;
+	const char *text = NULL;
+	struct tw_error e;
+	int v;
+
+	switch (f->type) {
+	case F_STR:
+	case F_DATE:
+	case F_DUR:
+	case F_DUR_OPT:
+	case F_ENUM:
+		text = (const char *)sqlite3_column_text(stmt, col);
+		break;
+	default:
+		break;
+	}
+	switch (f->type) {
+	case F_STR:
+		*(char **)p = null ? NULL : xstrdup(text);
+		break;
+	case F_INT_OPT:
+		*has = !null;
+		/* fall through */
+	case F_INT:
+		*(int *)p = sqlite3_column_int(stmt, col);
+		break;
+	case F_REAL_OPT:
+		*has = !null;
+		/* fall through */
+	case F_REAL:
+		*(double *)p = sqlite3_column_double(stmt, col);
+		break;
+	case F_BOOL:
+		*(bool *)p = sqlite3_column_int(stmt, col) != 0;
+		break;
+	case F_DATE:
+		*(tw_date *)p = DATE_NONE;
+		if (!null && date_parse(text, (tw_date *)p, &e) < 0)
+			return corrupt(s, f->name, text, err);
+		break;
+	case F_DUR_OPT:
+		*has = !null;
+		/* fall through */
+	case F_DUR:
+		memset(p, 0, sizeof(struct duration));
+		if (!null && duration_parse(text, p, &e) < 0)
+			return corrupt(s, f->name, text, err);
+		break;
+	case F_ENUM:
+		if (null || f->en->parse(text, &v) < 0)
+			return corrupt(s, f->name, text, err);
+		memcpy(p, &v, sizeof(v));
+		break;
+	case F_LIST:
+		break;
+	}
+	return 0;
+}
+
+/* Read fields (F_LIST skipped) from columns first, first + 1, ... */
+static int
+read_fields(struct sqlite_store *s, sqlite3_stmt *stmt, int first,
+	    const struct field *f, size_t n, void *obj, struct tw_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++)
+		if (f[i].type != F_LIST)
+			rc = read_field(s, stmt, first++, &f[i], obj, err);
+	return rc;
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+/*
+ * Every operation runs between op_begin and op_end. Outside an explicit
+ * transaction it gets its own (writes take the lock at once); inside one,
+ * a write runs under a savepoint so a failed operation leaves no half of
+ * itself behind in the caller's transaction.
+ */
+static int
+op_begin(struct sqlite_store *s, bool write, struct tw_error *err)
+{
+	if (s->in_tx) {
+		/* SQLite rolls back by itself after some errors (full disk). */
+		if (sqlite3_get_autocommit(s->db))
+			return tw_error_set(err, TW_ESTORE,
+					    "transaction was rolled back after "
+					    "an earlier error");
+		return write ? run_fixed(s, S_SAVEPOINT, err) : 0;
+	}
+	return run_fixed(s, write ? S_BEGIN_IMMEDIATE : S_BEGIN, err);
+}
+
+static int
+op_end(struct sqlite_store *s, bool write, int rc, struct tw_error *err)
+{
+	if (s->in_tx) {
+		if (!write || sqlite3_get_autocommit(s->db))
+			return rc;
+		if (rc)
+			run_fixed(s, S_ROLLBACK_TO, NULL);
+		run_fixed(s, S_RELEASE, NULL);
+		return rc;
+	}
+	if (!rc)
+		rc = run_fixed(s, S_COMMIT, err);
+	if (rc && !sqlite3_get_autocommit(s->db))
+		run_fixed(s, S_ROLLBACK, NULL);
+	return rc;
+}
+
+static int
+sqlite_begin(struct store *st, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	int rc;
+
+	if (s->in_tx)
+		return tw_error_set(err, TW_ESTORE,
+				    "a transaction is already open");
+	rc = run_fixed(s, S_BEGIN_IMMEDIATE, err);
+	if (!rc)
+		s->in_tx = true;
+	return rc;
+}
+
+static int
+sqlite_commit(struct store *st, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	int rc;
+
+	if (!s->in_tx)
+		return tw_error_set(err, TW_ESTORE, "no transaction is open");
+	s->in_tx = false;
+	if (sqlite3_get_autocommit(s->db))
+		return tw_error_set(err, TW_ESTORE,
+				    "transaction was rolled back after an "
+				    "earlier error");
+	rc = run_fixed(s, S_COMMIT, err);
+	/* Never leave the write lock held after a failed commit. */
+	if (rc && !sqlite3_get_autocommit(s->db))
+		run_fixed(s, S_ROLLBACK, NULL);
+	return rc;
+}
+
+static void
+sqlite_rollback(struct store *st)
+{
+	struct sqlite_store *s = to_sqlite(st);
+
+	if (!s->in_tx)
+		return;
+	s->in_tx = false;
+	if (!sqlite3_get_autocommit(s->db))
+		run_fixed(s, S_ROLLBACK, NULL);
+}
+
+/* ---- reading deals ---------------------------------------------------- */
+
+/* The deals columns of the current row of S_DEAL_GET / S_DEAL_LIST. */
+static int
+read_deal_row(struct sqlite_store *s, sqlite3_stmt *stmt, struct deal *d,
+	      long long *id, struct tw_error *err)
+{
+	if (id)
+		*id = sqlite3_column_int64(stmt, 0);
+	d->slug = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+	return read_fields(s, stmt, 2, deal_fields, ARRAY_SIZE(deal_fields), d,
+			   err);
+}
+
+static int
+load_phase_criteria(struct sqlite_store *s, long long id, struct deal *d,
+		    struct tw_error *err)
+{
+	sqlite3_stmt *stmt = s->stmt[S_PHASE_CRIT_GET];
+	int rc;
+
+	sqlite3_bind_int64(stmt, 1, id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int number = sqlite3_column_int(stmt, 0);
+		const char *c = (const char *)sqlite3_column_text(stmt, 1);
+		struct phase *p = deal_find_phase(d, number);
+		size_t n;
+
+		if (!p)
+			continue;
+		n = p->ncriteria + 1;
+		p->criteria = xrealloc(p->criteria, n * sizeof(*p->criteria));
+		p->criteria[p->ncriteria++] = xstrdup(c ? c : "");
+	}
+	rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
+	stmt_done(stmt);
+	return rc;
+}
+
+static int
+load_children(struct sqlite_store *s, long long id, struct deal *d,
+	      struct tw_error *err)
+{
+	int rc = 0;
+
+	for (size_t t = 0; t < NTABLES && !rc; t++) {
+		const struct table *tb = &tables[t];
+		sqlite3_stmt *stmt = s->tstmt[t][T_SELECT];
+
+		sqlite3_bind_int64(stmt, 1, id);
+		while (!rc && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			rc = read_fields(s, stmt, 1, tb->fields, tb->nfields,
+					 tb->add(d), err);
+		if (rc == SQLITE_DONE)
+			rc = 0;
+		else if (rc > 0)
+			rc = sql_fail(s, rc, err);
+		stmt_done(stmt);
+	}
+	if (!rc)
+		rc = load_phase_criteria(s, id, d, err);
+	return rc;
+}
+
+/*
+ * The stored deal named slug, with its children when children is set.
+ * TW_ENOTFOUND when absent. out is released on failure.
+ */
+static int
+load_deal(struct sqlite_store *s, const char *slug, bool children,
+	  struct deal *out, long long *id, struct tw_error *err)
+{
+	sqlite3_stmt *stmt = s->stmt[S_DEAL_GET];
+	int rc;
+
+	deal_init(out);
+	sqlite3_bind_text(stmt, 1, slug, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		rc = read_deal_row(s, stmt, out, id, err);
+	else if (rc == SQLITE_DONE)
+		rc = tw_error_set(err, TW_ENOTFOUND, "unknown deal '%s'", slug);
+	else
+		rc = sql_fail(s, rc, err);
+	stmt_done(stmt);
+	if (!rc && children)
+		rc = load_children(s, *id, out, err);
+	if (rc)
+		deal_release(out);
+	return rc;
+}
+
+static int
+sqlite_deal_get(struct store *st, const char *slug, struct deal *out,
+		struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	long long id;
+	int rc;
+
+	deal_init(out);
+	rc = op_begin(s, false, err);
+	if (rc)
+		return rc;
+	rc = load_deal(s, slug, true, out, &id, err);
+	return op_end(s, false, rc, err);
+}
+
+static int
+sqlite_deal_list(struct store *st, struct deal_list *out,
+		 struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[S_DEAL_LIST];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = op_begin(s, false, err);
+	if (rc)
+		return rc;
+	while (!rc && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		deal_init(&out->items[out->n]);
+		rc = read_deal_row(s, stmt, &out->items[out->n++], NULL, err);
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = sql_fail(s, rc, err);
+	stmt_done(stmt);
+	rc = op_end(s, false, rc, err);
+	if (rc)
+		deal_list_release(out);
+	return rc;
+}
+
+/* ---- writing deals ---------------------------------------------------- */
+
+/* What one deal_put or deal_delete needs along the way. */
+struct put_ctx {
+	struct sqlite_store *s;
+	const char *slug;
+	long long id;
+	char at[32];
+	struct strbuf old_text, new_text, key_text;
+	struct tw_error *err;
+};
+
+/* "YYYY-MM-DDTHH:MM:SSZ" by shape (digits where the pattern has 9s). */
+static bool
+is_timestamp(const char *s)
+{
+	static const char pattern[] = "9999-99-99T99:99:99Z";
+
+	if (strlen(s) != sizeof(pattern) - 1)
+		return false;
+	for (size_t i = 0; pattern[i]; i++)
+		if (pattern[i] == '9' ? !(s[i] >= '0' && s[i] <= '9')
+				      : s[i] != pattern[i])
+			return false;
+	return true;
+}
+
+/*
+ * UTC now. A well-formed TECHWIN_NOW overrides it, so golden tests can
+ * show history with fixed timestamps.
+ */
+static void
+now_utc(char *buf, size_t size)
+{
+	const char *env = getenv("TECHWIN_NOW");
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (env && is_timestamp(env)) {
+		snprintf(buf, size, "%s", env);
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int
+history_add(struct put_ctx *c, const char *entity, const char *key,
+	    const char *field, const char *old_value, const char *new_value)
+{
+	sqlite3_stmt *stmt = c->s->stmt[S_HISTORY_INSERT];
+	const char *actor = c->s->base.actor;
+
+	sqlite3_bind_text(stmt, 1, c->at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, actor ? actor : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, c->slug, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, field, -1, SQLITE_STATIC);
+	bind_text_or_null(stmt, 7, old_value, false);
+	bind_text_or_null(stmt, 8, new_value, false);
+	return stmt_run(c->s, stmt, c->err);
+}
+
+/* Text naming a child in history: its key, or its 1-based position. */
+static const char *
+child_key(struct put_ctx *c, const struct table *t, const void *obj,
+	  size_t pos)
+{
+	if (t->keyed)
+		return field_text(&t->fields[0], obj, &c->key_text);
+	strbuf_reset(&c->key_text);
+	strbuf_addf(&c->key_text, "%zu", pos + 1);
+	return c->key_text.buf;
+}
+
+/*
+ * One history row per field that differs between a and b; *changed says
+ * whether any did. The key of a keyed table is equal by construction.
+ */
+static int
+diff_fields(struct put_ctx *c, const char *entity, const char *key,
+	    const struct field *f, size_t n, size_t skip, const void *a,
+	    const void *b, bool *changed)
+{
+	int rc = 0;
+
+	*changed = false;
+	for (size_t i = skip; i < n && !rc; i++) {
+		if (field_equal(&f[i], a, b))
+			continue;
+		*changed = true;
+		rc = history_add(c, entity, key, f[i].name,
+				 field_text(&f[i], a, &c->old_text),
+				 field_text(&f[i], b, &c->new_text));
+	}
+	return rc;
+}
+
+static int
+write_phase_criteria(struct put_ctx *c, const struct phase *p, bool replace)
+{
+	sqlite3_stmt *stmt;
+	int rc = 0;
+
+	if (replace) {
+		stmt = c->s->stmt[S_PHASE_CRIT_DELETE];
+		sqlite3_bind_int64(stmt, 1, c->id);
+		sqlite3_bind_int(stmt, 2, p->number);
+		rc = stmt_run(c->s, stmt, c->err);
+	}
+	stmt = c->s->stmt[S_PHASE_CRIT_INSERT];
+	for (size_t i = 0; i < p->ncriteria && !rc; i++) {
+		sqlite3_bind_int64(stmt, 1, c->id);
+		sqlite3_bind_int(stmt, 2, p->number);
+		sqlite3_bind_int64(stmt, 3, (long long)i);
+		sqlite3_bind_text(stmt, 4, p->criteria[i], -1, SQLITE_STATIC);
+		rc = stmt_run(c->s, stmt, c->err);
+	}
+	return rc;
+}
+
+/* Insert (T_INSERT) or rewrite (T_UPDATE) the row of one child. */
+static int
+write_child(struct put_ctx *c, size_t t, int which, const void *obj,
+	    size_t pos)
+{
+	const struct table *tb = &tables[t];
+	sqlite3_stmt *stmt = c->s->tstmt[t][which];
+
+	int rc;
+
+	sqlite3_bind_int64(stmt, 1, c->id);
+	sqlite3_bind_int64(stmt, 2, (long long)pos);
+	rc = bind_fields(stmt, 3, tb->fields, tb->nfields, obj);
+	if (rc != SQLITE_OK) {
+		rc = sql_fail(c->s, rc, c->err);
+		stmt_done(stmt);
+		return rc;
+	}
+	return stmt_run(c->s, stmt, c->err);
+}
+
+static int
+create_child(struct put_ctx *c, size_t t, const void *obj, size_t pos)
+{
+	const struct table *tb = &tables[t];
+	int rc = write_child(c, t, T_INSERT, obj, pos);
+
+	if (!rc && tb->fields == phase_fields)
+		rc = write_phase_criteria(c, obj, false);
+	if (!rc)
+		rc = history_add(c, tb->entity, child_key(c, tb, obj, pos),
+				 "*", NULL, "created");
+	return rc;
+}
+
+static int
+delete_child(struct put_ctx *c, size_t t, const void *obj, size_t pos)
+{
+	const struct table *tb = &tables[t];
+	sqlite3_stmt *stmt = c->s->tstmt[t][T_DELETE];
+	const char *key = child_key(c, tb, obj, pos);
+	int rc;
+
+	sqlite3_bind_int64(stmt, 1, c->id);
+	if (tb->keyed)
+		bind_field(stmt, 2, &tb->fields[0], obj);
+	else
+		sqlite3_bind_int64(stmt, 2, (long long)pos);
+	rc = stmt_run(c->s, stmt, c->err);
+	if (!rc)
+		rc = history_add(c, tb->entity, key, "*", "deleted", NULL);
+	return rc;
+}
+
+/* Only phases have a list (their criteria), kept in phase_criteria. */
+static bool
+list_changed(const struct table *tb, const void *a, const void *b)
+{
+	for (size_t i = 0; i < tb->nfields; i++)
+		if (tb->fields[i].type == F_LIST &&
+		    !field_equal(&tb->fields[i], a, b))
+			return true;
+	return false;
+}
+
+/* Bring a stored child (a, at old_pos) to b at pos. */
+static int
+update_child(struct put_ctx *c, size_t t, const void *a, size_t old_pos,
+	     const void *b, size_t pos)
+{
+	const struct table *tb = &tables[t];
+	const char *key = child_key(c, tb, b, pos);
+	bool changed;
+	int rc;
+
+	rc = diff_fields(c, tb->entity, key, tb->fields, tb->nfields,
+			 tb->keyed ? 1 : 0, a, b, &changed);
+	/* A move alone rewrites pos but is not a field change in history. */
+	if (!rc && (changed || old_pos != pos))
+		rc = write_child(c, t, T_UPDATE, b, pos);
+	if (!rc && changed && list_changed(tb, a, b))
+		rc = write_phase_criteria(c, b, true);
+	return rc;
+}
+
+static bool
+key_equal(const struct table *tb, const void *a, const void *b)
+{
+	return field_equal(&tb->fields[0], a, b);
+}
+
+static int
+diff_table(struct put_ctx *c, size_t t, const struct deal *old,
+	   const struct deal *d)
+{
+	const struct table *tb = &tables[t];
+	size_t nold = tb->count(old), nnew = tb->count(d);
+	int rc = 0;
+
+	if (!tb->keyed) {
+		for (size_t i = 0; i < nold && i < nnew && !rc; i++)
+			rc = update_child(c, t, tb->at(old, i), i,
+					  tb->at(d, i), i);
+		for (size_t i = nnew; i < nold && !rc; i++)
+			rc = delete_child(c, t, tb->at(old, i), i);
+		for (size_t i = nold; i < nnew && !rc; i++)
+			rc = create_child(c, t, tb->at(d, i), i);
+		return rc;
+	}
+
+	/* Deletions first, so a re-added key never collides. */
+	for (size_t j = 0; j < nold && !rc; j++) {
+		const void *a = tb->at(old, j);
+		size_t i;
+
+		for (i = 0; i < nnew; i++)
+			if (key_equal(tb, a, tb->at(d, i)))
+				break;
+		if (i == nnew)
+			rc = delete_child(c, t, a, j);
+	}
+	for (size_t i = 0; i < nnew && !rc; i++) {
+		const void *b = tb->at(d, i);
+		size_t j;
+
+		for (j = 0; j < nold; j++)
+			if (key_equal(tb, tb->at(old, j), b))
+				break;
+		if (j == nold)
+			rc = create_child(c, t, b, i);
+		else
+			rc = update_child(c, t, tb->at(old, j), j, b, i);
+	}
+	return rc;
+}
+
+static int
+write_deal_row(struct put_ctx *c, enum stmt_id which, const struct deal *d)
+{
+	sqlite3_stmt *stmt = c->s->stmt[which];
+	int rc;
+
+	if (which == S_DEAL_INSERT)
+		sqlite3_bind_null(stmt, 1);
+	else
+		sqlite3_bind_int64(stmt, 1, c->id);
+	sqlite3_bind_text(stmt, 2, d->slug, -1, SQLITE_STATIC);
+	rc = bind_fields(stmt, 3, deal_fields, ARRAY_SIZE(deal_fields), d);
+	if (rc != SQLITE_OK) {
+		rc = sql_fail(c->s, rc, c->err);
+		stmt_done(stmt);
+		return rc;
+	}
+	rc = stmt_run(c->s, stmt, c->err);
+	if (!rc && which == S_DEAL_INSERT)
+		c->id = sqlite3_last_insert_rowid(c->s->db);
+	return rc;
+}
+
+static int
+create_deal(struct put_ctx *c, const struct deal *d)
+{
+	int rc = write_deal_row(c, S_DEAL_INSERT, d);
+
+	if (!rc)
+		rc = history_add(c, "deal", "", "*", NULL, "created");
+	for (size_t t = 0; t < NTABLES && !rc; t++)
+		for (size_t i = 0; i < tables[t].count(d) && !rc; i++)
+			rc = create_child(c, t, tables[t].at(d, i), i);
+	return rc;
+}
+
+static int
+update_deal(struct put_ctx *c, const struct deal *old, const struct deal *d)
+{
+	bool changed;
+	int rc;
+
+	rc = diff_fields(c, "deal", "", deal_fields, ARRAY_SIZE(deal_fields),
+			 0, old, d, &changed);
+	if (!rc && changed)
+		rc = write_deal_row(c, S_DEAL_UPDATE, d);
+	for (size_t t = 0; t < NTABLES && !rc; t++)
+		rc = diff_table(c, t, old, d);
+	return rc;
+}
+
+static void
+put_ctx_init(struct put_ctx *c, struct sqlite_store *s, const char *slug,
+	     struct tw_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->s = s;
+	c->slug = slug;
+	c->err = err;
+	strbuf_init(&c->old_text, 0);
+	strbuf_init(&c->new_text, 0);
+	strbuf_init(&c->key_text, 0);
+	now_utc(c->at, sizeof(c->at));
+}
+
+static void
+put_ctx_release(struct put_ctx *c)
+{
+	strbuf_release(&c->old_text);
+	strbuf_release(&c->new_text);
+	strbuf_release(&c->key_text);
+}
+
+/* Values SQLite cannot hold faithfully, checked field by field. */
+static int
+check_fields(const char *entity, const struct field *f, size_t n,
+	     const void *obj, struct tw_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct field *fi = &f[i];
+		bool real = fi->type == F_REAL ||
+			    (fi->type == F_REAL_OPT && fhas(fi, obj));
+		char *const *l;
+		size_t nl;
+		int v;
+
+		/* SQLite stores NaN as NULL. */
+		if (real && !isfinite(*(const double *)fptr(fi, obj)))
+			return tw_error_set(err, TW_EINPUT,
+					    "%s %s is not a finite number",
+					    entity, fi->name);
+		if (fi->type == F_ENUM &&
+		    fi->en->parse(fi->en->name(fenum(fi, obj)), &v) < 0)
+			return tw_error_set(err, TW_EINPUT,
+					    "%s %s is out of range", entity,
+					    fi->name);
+		if (fi->type != F_LIST)
+			continue;
+		l = flist(fi, obj, &nl);
+		for (size_t j = 0; j < nl; j++)
+			if (!l[j])
+				return tw_error_set(err, TW_EINPUT,
+						    "%s %s has an empty entry",
+						    entity, fi->name);
+	}
+	return 0;
+}
+
+/* Keys are primary keys: present and unique within the deal. */
+static int
+check_keys(const struct table *tb, const struct deal *d, struct strbuf *sb,
+	   struct tw_error *err)
+{
+	size_t n = tb->count(d);
+
+	for (size_t i = 0; tb->keyed && i < n; i++) {
+		const void *obj = tb->at(d, i);
+
+		if (!field_text(&tb->fields[0], obj, sb))
+			return tw_error_set(err, TW_EINPUT, "%s without a %s",
+					    tb->entity, tb->fields[0].name);
+		for (size_t j = 0; j < i; j++)
+			if (key_equal(tb, tb->at(d, j), obj))
+				return tw_error_set(
+					err, TW_EINPUT, "duplicate %s '%s'",
+					tb->entity,
+					field_text(&tb->fields[0], obj, sb));
+	}
+	return 0;
+}
+
+/*
+ * What the store itself relies on, checked before any write. The meaning
+ * of a deal (references resolve, values in range) is deal_validate's
+ * business, not the store's.
+ */
+static int
+check_deal(const struct deal *d, struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rc = 0;
+
+	if (!slug_is_valid(d->slug))
+		return tw_error_set(err, TW_EINPUT, "invalid deal slug '%s'",
+				    d->slug ? d->slug : "");
+	rc = check_fields("deal", deal_fields, ARRAY_SIZE(deal_fields), d, err);
+	for (size_t t = 0; t < NTABLES && !rc; t++) {
+		const struct table *tb = &tables[t];
+
+		rc = check_keys(tb, d, &sb, err);
+		for (size_t i = 0; i < tb->count(d) && !rc; i++)
+			rc = check_fields(tb->entity, tb->fields, tb->nfields,
+					  tb->at(d, i), err);
+	}
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int
+sqlite_deal_put(struct store *st, const struct deal *d, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct put_ctx c;
+	struct deal old;
+	int rc;
+
+	rc = check_deal(d, err);
+	if (rc)
+		return rc;
+	rc = op_begin(s, true, err);
+	if (rc)
+		return rc;
+	put_ctx_init(&c, s, d->slug, err);
+	rc = load_deal(s, d->slug, true, &old, &c.id, err);
+	if (rc == TW_ENOTFOUND) {
+		tw_error_clear(err);
+		rc = create_deal(&c, d);
+	} else if (!rc) {
+		rc = update_deal(&c, &old, d);
+		deal_release(&old);
+	}
+	put_ctx_release(&c);
+	return op_end(s, true, rc, err);
+}
+
+static int
+sqlite_deal_delete(struct store *st, const char *slug, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct put_ctx c;
+	struct deal old;
+	int rc;
+
+	rc = op_begin(s, true, err);
+	if (rc)
+		return rc;
+	put_ctx_init(&c, s, slug, err);
+	rc = load_deal(s, slug, false, &old, &c.id, err);
+	if (!rc) {
+		deal_release(&old);
+		sqlite3_bind_int64(s->stmt[S_DEAL_DELETE], 1, c.id);
+		rc = run_fixed(s, S_DEAL_DELETE, err);
+	}
+	if (!rc)
+		rc = history_add(&c, "deal", "", "*", "deleted", NULL);
+	put_ctx_release(&c);
+	return op_end(s, true, rc, err);
+}
+
+/* ---- history and settings -------------------------------------------- */
+
+static char *
+column_dup(sqlite3_stmt *stmt, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(stmt, col);
+
+	return v ? xstrdup(v) : NULL;
+}
+
+static int
+sqlite_history(struct store *st, const char *slug, struct history_list *out,
+	       struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[slug ? S_HISTORY_DEAL : S_HISTORY_ALL];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = op_begin(s, false, err);
+	if (rc)
+		return rc;
+	if (slug)
+		sqlite3_bind_text(stmt, 1, slug, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct history_entry *h;
+
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		h = &out->items[out->n++];
+		h->id = sqlite3_column_int64(stmt, 0);
+		h->at = column_dup(stmt, 1);
+		h->actor = column_dup(stmt, 2);
+		h->deal = column_dup(stmt, 3);
+		h->entity = column_dup(stmt, 4);
+		h->key = column_dup(stmt, 5);
+		h->field = column_dup(stmt, 6);
+		h->old_value = column_dup(stmt, 7);
+		h->new_value = column_dup(stmt, 8);
+	}
+	rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
+	stmt_done(stmt);
+	rc = op_end(s, false, rc, err);
+	if (rc)
+		history_list_release(out);
+	return rc;
+}
+
+static int
+sqlite_setting_get(struct store *st, const char *key, char **out,
+		   struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[S_SETTING_GET];
+	int rc;
+
+	*out = NULL;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*out = column_dup(stmt, 0);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
+	stmt_done(stmt);
+	return rc;
+}
+
+/* A NULL value removes the setting. */
+static int
+sqlite_setting_set(struct store *st, const char *key, const char *value,
+		   struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[value ? S_SETTING_SET : S_SETTING_DELETE];
+	int rc;
+
+	rc = op_begin(s, true, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	if (value)
+		sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+	rc = stmt_run(s, stmt, err);
+	return op_end(s, true, rc, err);
+}
+
+/* ---- open, check, migrate, close ------------------------------------- */
+
+static void
+sqlite_close(struct store *st)
+{
+	struct sqlite_store *s = to_sqlite(st);
+
+	if (!s)
+		return;
+	if (s->in_tx)
+		sqlite_rollback(st);
+	for (int i = 0; i < S_MAX; i++)
+		sqlite3_finalize(s->stmt[i]);
+	for (size_t t = 0; t < NTABLES; t++)
+		for (int w = 0; w < T_MAX; w++)
+			sqlite3_finalize(s->tstmt[t][w]);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sqlite_close,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.deal_list = sqlite_deal_list,
+	.deal_get = sqlite_deal_get,
+	.deal_put = sqlite_deal_put,
+	.deal_delete = sqlite_deal_delete,
+	.history = sqlite_history,
+	.setting_get = sqlite_setting_get,
+	.setting_set = sqlite_setting_set,
+};
+
+/* A one-integer query such as a pragma; returns an SQLite code. */
+static int
+query_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(stmt, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/*
+ * Decide, by reading only, whether the file is a techwin database this
+ * binary can use: nothing may be written to a file we do not own.
+ * *version is its schema version (0 for a new, empty database).
+ */
+static int
+check_identity(struct sqlite_store *s, int *version, struct tw_error *err)
+{
+	int app_id = 0, objects = 0, rc;
+
+	*version = 0;
+	rc = query_int(s->db, "PRAGMA application_id", &app_id);
+	if (rc == SQLITE_OK)
+		rc = query_int(s->db, "PRAGMA user_version", version);
+	if (rc == SQLITE_OK)
+		rc = query_int(s->db, "SELECT count(*) FROM sqlite_schema",
+			       &objects);
+	if ((rc & 0xff) == SQLITE_NOTADB)
+		return tw_error_set(err, TW_ESTORE,
+				    "'%s' is not a techwin database (not an "
+				    "sqlite file)",
+				    s->path);
+	if (rc != SQLITE_OK)
+		return sql_fail(s, rc, err);
+	if (app_id != TW_APPLICATION_ID) {
+		if (app_id || *version || objects)
+			return tw_error_set(err, TW_ESTORE,
+					    "'%s' is not a techwin database",
+					    s->path);
+		return 0;
+	}
+	if (*version > store_schema_version())
+		return tw_error_set(err, TW_ESTORE,
+				    "database '%s' has schema version %d, "
+				    "newer than this techwin knows (%d): "
+				    "upgrade techwin",
+				    s->path, *version, store_schema_version());
+	return 0;
+}
+
+static int
+exec(struct sqlite_store *s, const char *sql, struct tw_error *err)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : sql_fail(s, rc, err);
+}
+
+/* Run the migrations past version, all in one transaction. */
+static int
+migrate(struct sqlite_store *s, struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int version, rc;
+
+	rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	/* Another process may have migrated while we waited for the lock. */
+	rc = check_identity(s, &version, err);
+	for (int v = version; !rc && v < store_schema_version(); v++) {
+		rc = exec(s, migrations[v], err);
+		if (rc)
+			tw_error_prefix(err, "migration %d", v + 1);
+	}
+	if (!rc && version < store_schema_version()) {
+		strbuf_addf(&sb, "PRAGMA application_id = %d; "
+				 "PRAGMA user_version = %d",
+			    TW_APPLICATION_ID, store_schema_version());
+		rc = exec(s, sb.buf, err);
+	}
+	if (!rc)
+		rc = exec(s, "COMMIT", err);
+	if (rc && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int
+setup(struct sqlite_store *s, struct tw_error *err)
+{
+	int version, rc;
+
+	if ((int)ARRAY_SIZE(migrations) != store_schema_version())
+		return tw_error_set(err, TW_ESTORE,
+				    "internal error: %zu sqlite migrations for "
+				    "schema version %d",
+				    ARRAY_SIZE(migrations),
+				    store_schema_version());
+	rc = check_identity(s, &version, err);
+	if (rc)
+		return rc;
+	if (version < store_schema_version() &&
+	    sqlite3_db_readonly(s->db, "main") == 1)
+		return tw_error_set(err, TW_ESTORE,
+				    "database '%s' is read-only and needs a "
+				    "schema upgrade",
+				    s->path);
+	/* Only now that the file is known to be ours may anything write. */
+	if (sqlite3_db_readonly(s->db, "main") != 1) {
+		rc = exec(s, "PRAGMA journal_mode = WAL", err);
+		if (rc)
+			return rc;
+	}
+	rc = exec(s, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+		  err);
+	if (!rc && version < store_schema_version())
+		rc = migrate(s, err);
+	if (!rc)
+		rc = prepare_all(s, err);
+	return rc;
+}
+
+int
+store_sqlite_open(struct store **out, const char *path, enum store_mode mode,
+		  struct tw_error *err)
+{
+	struct sqlite_store *s;
+	struct stat sb;
+	int flags = SQLITE_OPEN_READWRITE, rc;
+
+	*out = NULL;
+	if (mode == STORE_OPEN_EXISTING && stat(path, &sb) < 0) {
+		if (errno == ENOENT)
+			return tw_error_set(err, TW_ESTORE,
+					    "no database at '%s' (run 'techwin "
+					    "init' or use --db)",
+					    path);
+		return tw_error_set(err, TW_ESTORE,
+				    "cannot open database '%s': %s", path,
+				    strerror(errno));
+	}
+	if (mode == STORE_CREATE)
+		flags |= SQLITE_OPEN_CREATE;
+
+	s = xcalloc(1, sizeof(*s));
+	s->base.ops = &sqlite_ops;
+	s->path = xstrdup(path);
+	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		if (!s->db)
+			rc = tw_error_set(err, TW_ESTORE,
+					  "cannot open database '%s': out of "
+					  "memory",
+					  path);
+		else
+			rc = sql_fail(s, rc, err);
+		sqlite_close(&s->base);
+		return rc;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	rc = setup(s, err);
+	if (rc) {
+		sqlite_close(&s->base);
+		return rc;
+	}
+	*out = &s->base;
+	return 0;
+}
+
+struct sqlite3 *
+store_sqlite_handle(struct store *st)
+{
+	if (!st || st->ops != &sqlite_ops)
+		return NULL;
+	return to_sqlite(st)->db;
+}

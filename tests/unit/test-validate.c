@@ -1,0 +1,440 @@
+/*
+ * Unit tests for src/core/validate.c: deal_validate() on structs built in
+ * code. Each case breaks one rule of a valid deal and checks the message
+ * and the site (entity, index, plan-file field) the plan parser relies on.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/validate.h"
+#include "util/xalloc.h"
+
+static tw_date
+D(const char *s)
+{
+	tw_date d = DATE_NONE;
+
+	assert_int_equal(date_parse(s, &d, NULL), 0);
+	return d;
+}
+
+/* A deal that uses every kind of entity and passes validation. */
+static void
+build_valid(struct deal *d)
+{
+	struct criterion *c;
+	struct event *e;
+	struct risk *r;
+	struct phase *p;
+	struct step *s;
+	struct touch *t;
+
+	deal_init(d);
+	d->slug = xstrdup("acme-data");
+	d->account = xstrdup("Acme Data");
+	d->has_value = true;
+	d->value = 120000;
+	d->currency = xstrdup("EUR");
+	d->has_procurement_days = true;
+	d->procurement_days = 10;
+	d->poc_start = D("2026-03-02");
+	d->poc_end = D("2026-03-27");
+	deal_add_holiday(d, D("2026-04-03"));
+
+	c = deal_add_criterion(d);
+	c->key = xstrdup("batch");
+	c->direction = DIR_AT_MOST;
+	c->required = 15;
+	c->has_measured = true;
+	c->measured = 9;
+	c->measured_on = D("2026-03-20");
+	c->has_growth = true;
+	c->growth_pct = 30;
+	c = deal_add_criterion(d);
+	c->key = xstrdup("throughput");
+	c->direction = DIR_AT_LEAST;
+	c->required = 1000;
+
+	e = deal_add_event(d);
+	e->key = xstrdup("readout");
+	e->kind = EVENT_TECHNICAL;
+	e->date = D("2026-03-27");
+	e = deal_add_event(d);
+	e->key = xstrdup("pricing");
+	e->kind = EVENT_COMMERCIAL;
+	e->after = xstrdup("readout");
+	/* A done date without a planned one is allowed. */
+	e->done = D("2026-03-30");
+
+	r = deal_add_risk(d);
+	r->key = xstrdup("peak");
+	r->kind = RISK_SCALING;
+	r->deadline = D("2026-10-29");
+	r->buffer.n = 14;
+	r->duration.n = 75;
+
+	p = deal_add_phase(d);
+	p->number = 1;
+	p->has_price = true;
+	p->price = 80000;
+	p->criteria = xcalloc(2, sizeof(*p->criteria));
+	p->criteria[0] = xstrdup("batch");
+	p->criteria[1] = xstrdup("throughput");
+	p->ncriteria = 2;
+	p = deal_add_phase(d);
+	p->number = 2;
+
+	s = deal_add_step(d);
+	s->title = xstrdup("Executive summary");
+	s->offset = 2;
+
+	t = deal_add_touch(d);
+	t->type = xstrdup("buying-signal");
+	t->date = D("2026-03-21");
+}
+
+static void
+expect(const struct deal *d, enum entity_kind entity, size_t index,
+       const char *field, const char *msg)
+{
+	struct validation_site site = { ENT_TOUCH, 99, NULL };
+	struct tw_error err = { 0 };
+
+	assert_int_equal(deal_validate(d, &site, &err), TW_EINPUT);
+	assert_int_equal(err.code, TW_EINPUT);
+	assert_string_equal(err.msg, msg);
+	assert_int_equal(site.entity, entity);
+	assert_int_equal(site.index, index);
+	assert_non_null(site.field);
+	assert_string_equal(site.field, field);
+	/* Both out-parameters are optional. */
+	assert_int_equal(deal_validate(d, NULL, NULL), TW_EINPUT);
+}
+
+static void
+test_valid(void **state)
+{
+	struct tw_error err = { 0 };
+	struct deal d;
+
+	(void)state;
+	build_valid(&d);
+	assert_int_equal(deal_validate(&d, NULL, &err), 0);
+	deal_release(&d);
+
+	/* Only slug and account are required. */
+	deal_init(&d);
+	d.slug = xstrdup("x");
+	d.account = xstrdup("X");
+	assert_int_equal(deal_validate(&d, NULL, &err), 0);
+	deal_release(&d);
+}
+
+static void
+test_deal_fields(void **state)
+{
+	struct validation_site site;
+	struct tw_error err;
+	struct deal d;
+
+	(void)state;
+	build_valid(&d);
+	xstrset(&d.slug, NULL);
+	expect(&d, ENT_DEAL, 0, "slug", "deal slug is required");
+	xstrset(&d.slug, "Acme Data");
+	expect(&d, ENT_DEAL, 0, "slug",
+	       "invalid deal slug 'Acme Data' (expected [a-z0-9-]{1,64}, not "
+	       "starting with '-')");
+	xstrset(&d.slug, "-acme");
+	expect(&d, ENT_DEAL, 0, "slug",
+	       "invalid deal slug '-acme' (expected [a-z0-9-]{1,64}, not "
+	       "starting with '-')");
+	/* 65 characters is one too many, 64 is fine. */
+	d.slug = xrealloc(d.slug, 66);
+	memset(d.slug, 'a', 65);
+	d.slug[65] = '\0';
+	assert_int_equal(deal_validate(&d, &site, &err), TW_EINPUT);
+	assert_int_equal(site.entity, ENT_DEAL);
+	assert_string_equal(site.field, "slug");
+	assert_non_null(strstr(err.msg, "invalid deal slug 'aaaa"));
+	d.slug[64] = '\0';
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+
+	xstrset(&d.account, "");
+	expect(&d, ENT_DEAL, 0, "account", "deal account is required");
+	xstrset(&d.account, "Acme");
+
+	d.value = -5;
+	expect(&d, ENT_DEAL, 0, "value", "deal value must be 0 or more, got -5");
+	d.value = NAN;
+	expect(&d, ENT_DEAL, 0, "value",
+	       "deal value must be 0 or more, got nan");
+	d.value = 0;
+
+	xstrset(&d.currency, "eur");
+	expect(&d, ENT_DEAL, 0, "currency",
+	       "invalid currency 'eur' (expected 3 uppercase letters, ISO "
+	       "4217)");
+	xstrset(&d.currency, "EURO");
+	expect(&d, ENT_DEAL, 0, "currency",
+	       "invalid currency 'EURO' (expected 3 uppercase letters, ISO "
+	       "4217)");
+	xstrset(&d.currency, "EU");
+	expect(&d, ENT_DEAL, 0, "currency",
+	       "invalid currency 'EU' (expected 3 uppercase letters, ISO "
+	       "4217)");
+	xstrset(&d.currency, NULL);
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+
+	d.procurement_days = -1;
+	expect(&d, ENT_DEAL, 0, "procurement_days",
+	       "procurement days must be 0 or more, got -1");
+	d.procurement_days = 0;
+
+	d.poc_end = d.poc_start - 1;
+	expect(&d, ENT_DEAL, 0, "poc.end",
+	       "poc end '2026-03-01' is before poc start '2026-03-02'");
+	/* Same day is a one-day POC. */
+	d.poc_end = d.poc_start;
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+
+	d.outcome = OUTCOME_WON;
+	expect(&d, ENT_DEAL, 0, "close.outcome",
+	       "outcome 'won' requires a close date");
+	d.outcome = OUTCOME_LOST;
+	expect(&d, ENT_DEAL, 0, "close.outcome",
+	       "outcome 'lost' requires a close date");
+	d.close_date = D("2026-05-01");
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+	deal_release(&d);
+}
+
+static void
+test_criteria(void **state)
+{
+	struct deal d;
+	struct criterion *c;
+
+	(void)state;
+	build_valid(&d);
+	c = &d.criteria[1];
+	xstrset(&c->key, NULL);
+	expect(&d, ENT_CRITERION, 1, "key", "criterion key is required");
+	xstrset(&c->key, "P95");
+	expect(&d, ENT_CRITERION, 1, "key",
+	       "invalid criterion key 'P95' (expected [a-z0-9-]{1,64}, not "
+	       "starting with '-')");
+	xstrset(&c->key, "batch");
+	expect(&d, ENT_CRITERION, 1, "key", "duplicate criterion key 'batch'");
+	xstrset(&c->key, "throughput");
+
+	c->required = -3;
+	expect(&d, ENT_CRITERION, 1, "at_least",
+	       "required value must be greater than 0, got -3");
+	c->required = 0;
+	expect(&d, ENT_CRITERION, 1, "at_least",
+	       "required value must be greater than 0, got 0");
+	c->direction = DIR_AT_MOST;
+	expect(&d, ENT_CRITERION, 1, "at_most",
+	       "required value must be greater than 0, got 0");
+	c->required = 0.5;
+
+	c->has_measured = true;
+	c->measured = -1;
+	expect(&d, ENT_CRITERION, 1, "measured",
+	       "measured value must be 0 or more, got -1");
+	/* Zero is a legitimate measurement (no errors, no cost). */
+	c->measured = 0;
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+
+	c->has_measured = false;
+	c->measured_on = D("2026-03-20");
+	expect(&d, ENT_CRITERION, 1, "measured_on",
+	       "criterion 'throughput' has a measured_on date but no measured "
+	       "value");
+	c->measured_on = DATE_NONE;
+
+	c->has_growth = true;
+	c->growth_pct = -10;
+	expect(&d, ENT_CRITERION, 1, "growth_pct",
+	       "growth_pct must be 0 or more, got -10");
+	deal_release(&d);
+}
+
+static void
+test_events(void **state)
+{
+	struct deal d;
+	struct event *e;
+
+	(void)state;
+	build_valid(&d);
+	e = &d.events[1];
+	xstrset(&e->key, "readout");
+	expect(&d, ENT_EVENT, 1, "key", "duplicate event key 'readout'");
+	xstrset(&e->key, "pricing");
+
+	xstrset(&e->after, "x");
+	expect(&d, ENT_EVENT, 1, "after",
+	       "event 'pricing' follows unknown event 'x'");
+	xstrset(&e->after, "pricing");
+	expect(&d, ENT_EVENT, 1, "after",
+	       "event 'pricing' cannot follow itself");
+
+	/* A forward reference is fine, a cycle is not. */
+	xstrset(&e->after, NULL);
+	xstrset(&d.events[0].after, "pricing");
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+	xstrset(&e->after, "readout");
+	expect(&d, ENT_EVENT, 0, "after",
+	       "event 'readout' follows itself through 'pricing'");
+	deal_release(&d);
+}
+
+static void
+test_risks(void **state)
+{
+	struct deal d;
+	struct risk *r;
+
+	(void)state;
+	build_valid(&d);
+	r = deal_add_risk(&d);
+	r->key = xstrdup("peak");
+	r->deadline = D("2026-12-01");
+	expect(&d, ENT_RISK, 1, "key", "duplicate risk key 'peak'");
+	xstrset(&r->key, "audit");
+	r->deadline = DATE_NONE;
+	expect(&d, ENT_RISK, 1, "deadline", "risk 'audit' needs a deadline");
+	r->deadline = D("2026-12-01");
+	r->buffer.n = -1;
+	expect(&d, ENT_RISK, 1, "buffer",
+	       "risk 'audit' buffer must be 0 or more, got -1");
+	r->buffer.n = 0;
+	r->duration.n = -2;
+	expect(&d, ENT_RISK, 1, "duration",
+	       "risk 'audit' duration must be 0 or more, got -2");
+	deal_release(&d);
+}
+
+static void
+test_phases(void **state)
+{
+	struct deal d;
+	struct phase *p;
+
+	(void)state;
+	build_valid(&d);
+	p = &d.phases[1];
+	p->number = 0;
+	expect(&d, ENT_PHASE, 1, "number",
+	       "phase number must be 1 or more, got 0");
+	p->number = 1;
+	expect(&d, ENT_PHASE, 1, "number", "duplicate phase number 1");
+	p->number = 3;
+
+	p->has_price = true;
+	p->price = -100;
+	expect(&d, ENT_PHASE, 1, "price",
+	       "phase 3 price must be 0 or more, got -100");
+	p->price = 0;
+
+	p->criteria = xcalloc(2, sizeof(*p->criteria));
+	p->criteria[0] = xstrdup("batch");
+	p->criteria[1] = xstrdup("p99");
+	p->ncriteria = 2;
+	expect(&d, ENT_PHASE, 1, "criteria",
+	       "phase 3 rests on unknown criterion 'p99'");
+	xstrset(&p->criteria[1], "batch");
+	expect(&d, ENT_PHASE, 1, "criteria",
+	       "phase 3 lists criterion 'batch' twice");
+	xstrset(&p->criteria[1], "throughput");
+
+	p->has_duration = true;
+	p->duration.n = -1;
+	expect(&d, ENT_PHASE, 1, "duration",
+	       "phase 3 duration must be 0 or more, got -1");
+	deal_release(&d);
+}
+
+static void
+test_playbook_and_touches(void **state)
+{
+	struct deal d;
+	struct step *s;
+	struct touch *t;
+
+	(void)state;
+	build_valid(&d);
+	s = deal_add_step(&d);
+	expect(&d, ENT_STEP, 1, "title", "playbook step 2 needs a title");
+	s->title = xstrdup("Contract review");
+	s->offset = -1;
+	expect(&d, ENT_STEP, 1, "offset",
+	       "playbook step 'Contract review' offset must be 0 or more, "
+	       "got -1");
+	s->offset = 0;
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+
+	t = &d.touches[0];
+	xstrset(&t->type, NULL);
+	expect(&d, ENT_TOUCH, 0, "type", "touch 1 needs a type");
+	xstrset(&t->type, "compress");
+	t->date = DATE_NONE;
+	expect(&d, ENT_TOUCH, 0, "date", "touch 'compress' needs a date");
+	deal_release(&d);
+}
+
+/* The first problem in plan-file order wins. */
+static void
+test_order(void **state)
+{
+	struct deal d;
+
+	(void)state;
+	build_valid(&d);
+	d.phases[0].price = -1;
+	d.criteria[0].required = -1;
+	xstrset(&d.events[1].after, "nope");
+	expect(&d, ENT_CRITERION, 0, "at_most",
+	       "required value must be greater than 0, got -1");
+	d.value = -1;
+	expect(&d, ENT_DEAL, 0, "value", "deal value must be 0 or more, got -1");
+	deal_release(&d);
+}
+
+static void
+test_entity_names(void **state)
+{
+	(void)state;
+	assert_string_equal(entity_kind_name(ENT_DEAL), "deal");
+	assert_string_equal(entity_kind_name(ENT_CRITERION), "criterion");
+	assert_string_equal(entity_kind_name(ENT_STEP), "playbook step");
+	assert_string_equal(entity_kind_name(ENT_TOUCH), "touch");
+	assert_string_equal(entity_kind_name((enum entity_kind)42), "?");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_deal_fields),
+		cmocka_unit_test(test_criteria),
+		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_risks),
+		cmocka_unit_test(test_phases),
+		cmocka_unit_test(test_playbook_and_touches),
+		cmocka_unit_test(test_order),
+		cmocka_unit_test(test_entity_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

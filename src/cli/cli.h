@@ -73,6 +73,13 @@ int cli_get_deal(struct cli_ctx *ctx, const char *slug, struct deal *out,
 
 /* Write sb to stdout; TW_ESTORE-free: output errors are caught at exit. */
 void cli_write(const struct strbuf *sb);
+/*
+ * Write sb to path atomically: a temporary file next to it, then rename, so
+ * a failure leaves no half-written file. TW_EINPUT when the file cannot be
+ * created, TW_ESTORE when writing or renaming fails.
+ */
+int cli_write_file(const char *path, const struct strbuf *sb,
+		   struct tw_error *err);
 
 /* Aligned text tables for the human views. */
 struct table {
@@ -118,6 +125,8 @@ int cli_no_options(const struct cmd_entry *e, int argc, char **argv,
 		   struct tw_error *err);
 
 /* Every command entry. */
+extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_criterion_entry;
 extern const struct cmd_entry cmd_deal_entry;
 extern const struct cmd_entry cmd_event_entry;
@@ -126,9 +135,12 @@ extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_history_entry;
 extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_init_entry;
+extern const struct cmd_entry cmd_message_entry;
 extern const struct cmd_entry cmd_phase_entry;
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_risk_entry;
+extern const struct cmd_entry cmd_snooze_entry;
+extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_version_entry;
 
 #endif

@@ -5,40 +5,9 @@
 #include "formats/plan.h"
 #include "util/xalloc.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-/* Write via a temporary file and rename, so a failure leaves no half file. */
-static int
-write_atomic(const char *path, const struct strbuf *sb, struct tw_error *err)
-{
-	struct strbuf tmp = STRBUF_INIT;
-	FILE *fp;
-	int ok;
-
-	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	fp = fopen(tmp.buf, "wb");
-	if (!fp) {
-		tw_error_set(err, TW_EINPUT, "cannot write '%s': %s", path,
-			     strerror(errno));
-		strbuf_release(&tmp);
-		return TW_EINPUT;
-	}
-	ok = fwrite(sb->buf, 1, sb->len, fp) == sb->len;
-	ok = !fclose(fp) && ok;
-	if (!ok || rename(tmp.buf, path) < 0) {
-		tw_error_set(err, TW_ESTORE, "cannot write '%s': %s", path,
-			     strerror(errno));
-		unlink(tmp.buf);
-		strbuf_release(&tmp);
-		return TW_ESTORE;
-	}
-	strbuf_release(&tmp);
-	return 0;
-}
 
 static int
 cmd_export_exec(struct cli_ctx *ctx, int argc, char **argv,
@@ -70,7 +39,7 @@ cmd_export_exec(struct cli_ctx *ctx, int argc, char **argv,
 		return r;
 	plan_emit(&d, &sb);
 	if (out)
-		r = write_atomic(out, &sb, err);
+		r = cli_write_file(out, &sb, err);
 	else
 		cli_write(&sb);
 	strbuf_release(&sb);

@@ -36,6 +36,27 @@ read_file(const char *path, struct strbuf *sb, struct tw_error *err)
 	return 0;
 }
 
+/*
+ * A plan file holds what a person writes; the touches logged by `message
+ * --log` and the snooze live only in the database. Replacing a deal from
+ * its file must not lose them, or unframed-pass would fire again and a
+ * snoozed deal would start failing the check after every import.
+ */
+static void
+keep_database_state(struct deal *d, struct deal *old)
+{
+	if (!d->ntouches) {
+		d->touches = old->touches;
+		d->ntouches = old->ntouches;
+		old->touches = NULL;
+		old->ntouches = 0;
+	}
+	if (!d->snooze_until) {
+		d->snooze_until = old->snooze_until;
+		xstrset(&d->snooze_reason, old->snooze_reason);
+	}
+}
+
 static void
 progress(size_t done, size_t total)
 {
@@ -85,6 +106,8 @@ cmd_import_exec(struct cli_ctx *ctx, int argc, char **argv,
 		deal_init(&old);
 		r = ops->deal_get(ctx->st, deals[i].slug, &old, err);
 		created += r == TW_ENOTFOUND;
+		if (r == 0)
+			keep_database_state(&deals[i], &old);
 		if (r == TW_ENOTFOUND || r == 0)
 			r = ops->deal_put(ctx->st, &deals[i], err);
 		deal_release(&old);
@@ -112,7 +135,9 @@ const struct cmd_entry cmd_import_entry = {
 	.help =
 	"Each FILE is a deal plan file (see docs/plan-format.md); '-' reads\n"
 	"standard input. A deal that exists is replaced by the file's\n"
-	"version, and the history records every field that changed.\n"
+	"version, and the history records every field that changed. What\n"
+	"only the database holds is kept: logged touches (message --log)\n"
+	"and the snooze (techwin snooze).\n"
 	"\n"
 	"Every file is read and checked before anything is written, and the\n"
 	"whole import is one transaction: if any file has an error, techwin\n"

@@ -1,6 +1,7 @@
 /*
  * Helpers every command uses: help and usage text, option value parsing, the
- * read-modify-write transaction around one deal, and aligned tables.
+ * read-modify-write transaction around one deal, atomic file output and
+ * aligned tables.
  */
 #include "cli/cli.h"
 #include "core/validate.h"
@@ -14,6 +15,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
  * Print each line of e->usage as "usage: techwin LINE" / "   or: ...". A
@@ -157,6 +159,35 @@ void
 cli_write(const struct strbuf *sb)
 {
 	fwrite(sb->buf, 1, sb->len, stdout);
+}
+
+int
+cli_write_file(const char *path, const struct strbuf *sb,
+	       struct tw_error *err)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	FILE *fp;
+	int ok;
+
+	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	fp = fopen(tmp.buf, "wb");
+	if (!fp) {
+		tw_error_set(err, TW_EINPUT, "cannot write '%s': %s", path,
+			     strerror(errno));
+		strbuf_release(&tmp);
+		return TW_EINPUT;
+	}
+	ok = fwrite(sb->buf, 1, sb->len, fp) == sb->len;
+	ok = !fclose(fp) && ok;
+	if (!ok || rename(tmp.buf, path) < 0) {
+		tw_error_set(err, TW_ESTORE, "cannot write '%s': %s", path,
+			     strerror(errno));
+		unlink(tmp.buf);
+		strbuf_release(&tmp);
+		return TW_ESTORE;
+	}
+	strbuf_release(&tmp);
+	return 0;
 }
 
 void

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 
 /* Sorted by name; adding a command is one file and one line here. */
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_check_entry,
+	&cmd_config_entry,
 	&cmd_criterion_entry,
 	&cmd_deal_entry,
 	&cmd_event_entry,
@@ -22,9 +25,12 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_history_entry,
 	&cmd_import_entry,
 	&cmd_init_entry,
+	&cmd_message_entry,
 	&cmd_phase_entry,
 	&cmd_plan_entry,
 	&cmd_risk_entry,
+	&cmd_snooze_entry,
+	&cmd_stats_entry,
 	&cmd_version_entry,
 	NULL,
 };
@@ -158,9 +164,15 @@ wants_help(int argc, char **argv)
 static int
 close_stdout(void)
 {
-	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+	int failed;
+
+	/* errno names the cause when the final flush fails (ENOSPC, EPIPE). */
+	errno = 0;
+	failed = fflush(stdout) || ferror(stdout);
+	failed = fclose(stdout) || failed;
+	if (failed) {
 		fprintf(stderr, "error: could not write output: %s\n",
-			"write failed");
+			errno ? strerror(errno) : "write error");
 		return 4;
 	}
 	return 0;

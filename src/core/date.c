@@ -130,6 +130,7 @@ int
 date_parse(const char *s, tw_date *out, struct tw_error *err)
 {
 	tw_date d;
+	int y, m;
 
 	if (!s)
 		return tw_error_set(err, TW_EINPUT,
@@ -137,10 +138,23 @@ date_parse(const char *s, tw_date *out, struct tw_error *err)
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
 	    !is_digits(s, 4) || !is_digits(s + 5, 2) || !is_digits(s + 8, 2))
 		goto bad;
-	d = date_from_ymd(digits_value(s, 4), digits_value(s + 5, 2),
-			  digits_value(s + 8, 2));
-	if (d == DATE_NONE)
-		goto bad;
+	y = digits_value(s, 4);
+	m = digits_value(s + 5, 2);
+	d = date_from_ymd(y, m, digits_value(s + 8, 2));
+	if (d == DATE_NONE) {
+		/* The shape is right, so say what is wrong with the values. */
+		if (y < 1)
+			return tw_error_set(err, TW_EINPUT,
+					    "invalid date '%s' (years start "
+					    "at 0001)", s);
+		if (m < 1 || m > 12)
+			return tw_error_set(err, TW_EINPUT,
+					    "invalid date '%s' (no month %d)",
+					    s, m);
+		return tw_error_set(err, TW_EINPUT,
+				    "invalid date '%s' (%04d-%02d has %d days)",
+				    s, y, m, date_days_in_month(y, m));
+	}
 	*out = d;
 	return 0;
 bad:

@@ -87,6 +87,7 @@ deal_release(struct deal *d)
 	free(d->se);
 	free(d->champion);
 	free(d->champion_email);
+	free(d->snooze_reason);
 	free(d->holidays);
 	RELEASE_ARRAY(d->criteria, d->ncriteria, criterion_release);
 	RELEASE_ARRAY(d->events, d->nevents, event_release);
@@ -182,6 +183,8 @@ deal_copy(struct deal *dst, const struct deal *src)
 	dst->poc_end = src->poc_end;
 	dst->close_date = src->close_date;
 	dst->outcome = src->outcome;
+	dst->snooze_until = src->snooze_until;
+	dst->snooze_reason = xstrdup_or_null(src->snooze_reason);
 
 	for (size_t i = 0; i < src->nholidays; i++)
 		deal_add_holiday(dst, src->holidays[i]);

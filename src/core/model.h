@@ -96,6 +96,12 @@ struct deal {
 	tw_date poc_start, poc_end;
 	tw_date close_date;
 	enum outcome outcome;
+	/*
+	 * Database-only state (not in plan files): the momentum check
+	 * reports the deal's findings as snoozed through this date.
+	 */
+	tw_date snooze_until;
+	char *snooze_reason;
 
 	tw_date *holidays;		/* sorted, unique */
 	size_t nholidays;

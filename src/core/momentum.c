@@ -1,7 +1,8 @@
 /*
  * Momentum rules (issue "leverage engine"): every technical event must be
  * followed by a commercial one within max_gap business days, a technical win
- * must not sit idle, passes must be framed, risks started in time.
+ * must not sit idle, passes must be framed, risks started in time. The
+ * rules themselves are listed in momentum.h.
  */
 #include "core/momentum.h"
 #include "core/commercial.h"
@@ -16,17 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Days a buying-signal message may take after the pass it frames. */
-#define FRAME_WINDOW_BDAYS 2
-/* A risk whose latest start is this close (calendar days) is flagged. */
-#define START_SOON_DAYS 10
-
 static const char *const severity_names[] = { "error", "warning" };
 
 const char *
 severity_name(enum severity s)
 {
 	return severity_names[s == SEV_WARNING];
+}
+
+bool
+deal_is_snoozed(const struct deal *d, tw_date today)
+{
+	return d->snooze_until != DATE_NONE && today <= d->snooze_until;
 }
 
 static void
@@ -49,6 +51,7 @@ add_finding(struct momentum_report *r, const char *rule, enum severity sev,
 	f = &r->findings[r->n++];
 	f->rule = rule;
 	f->severity = sev;
+	f->snoozed = false;
 	f->subject = xstrdup(subject ? subject : "");
 	f->message = strbuf_detach(&sb, NULL);
 	f->date = date;
@@ -61,68 +64,130 @@ event_date(const struct event *e)
 	return e->done ? e->done : e->date;
 }
 
+/*
+ * Done as of today. A done date after today only appears when --today
+ * looks back in time; then the event had not happened yet.
+ */
+static bool
+done_by(const struct event *e, tw_date today)
+{
+	return e->done != DATE_NONE && e->done <= today;
+}
+
+static const char *
+event_name(const struct event *e)
+{
+	return e->title ? e->title : e->key;
+}
+
+/*
+ * The commercial events after technical event t: whether one is dated in
+ * the window [done, end], else the first one done after it (late_done) and
+ * the first one still planned after it (late_planned).
+ */
+static bool
+followup_in_window(const struct deal *d, const struct event *t, tw_date end,
+		   tw_date today, tw_date *late_done, tw_date *late_planned)
+{
+	*late_done = *late_planned = DATE_NONE;
+	for (size_t j = 0; j < d->nevents; j++) {
+		const struct event *c = &d->events[j];
+		tw_date cd = event_date(c);
+		tw_date *late;
+
+		if (c->kind != EVENT_COMMERCIAL || !cd || cd < t->done)
+			continue;
+		if (cd <= end)
+			return true;
+		late = done_by(c, today) ? late_done : late_planned;
+		if (!*late || cd < *late)
+			*late = cd;
+	}
+	return false;
+}
+
+/*
+ * A commercial event done late closes the gap, so it is a warning about
+ * the past rather than an error that no action could ever clear. While
+ * the window is open, a follow-up planned after it is the early warning;
+ * once the window has passed with nothing done, it is the error.
+ */
 static void
 check_followups(const struct deal *d, tw_date today, const struct holidays *h,
 		int max_gap, struct momentum_report *r)
 {
-	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ], b3[DATE_BUFSZ];
 
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *t = &d->events[i];
-		tw_date end, late = DATE_NONE;
-		bool in_window = false;
+		tw_date end, late_done, late_planned;
+		bool past;
 
-		if (t->kind != EVENT_TECHNICAL || !t->done)
+		if (t->kind != EVENT_TECHNICAL || !done_by(t, today))
 			continue;
 		end = date_add_bdays(t->done, max_gap, h);
-		for (size_t j = 0; j < d->nevents; j++) {
-			const struct event *c = &d->events[j];
-			tw_date cd = event_date(c);
-
-			if (c->kind != EVENT_COMMERCIAL || !cd || cd < t->done)
-				continue;
-			if (cd <= end)
-				in_window = true;
-			else if (!late || cd < late)
-				late = cd;
-		}
-		if (in_window)
+		if (followup_in_window(d, t, end, today, &late_done,
+				       &late_planned))
 			continue;
-		if (late)
+		past = date_bdays_between(t->done, today, h) > max_gap;
+		if (past && late_done)
 			add_finding(r, "late-commercial-followup", SEV_WARNING,
-				    t->key, late,
+				    t->key, late_done,
 				    "the first commercial step after '%s' "
-				    "(done %s) is on %s, later than %d "
-				    "business days",
-				    t->title ? t->title : t->key,
-				    date_format(t->done, b1),
-				    date_format(late, b2), max_gap);
-		else if (date_bdays_between(t->done, today, h) > max_gap)
+				    "(done %s) was done on %s, later than %d "
+				    "business days (by %s)",
+				    event_name(t), date_format(t->done, b1),
+				    date_format(late_done, b2), max_gap,
+				    date_format(end, b3));
+		else if (past && late_planned)
 			add_finding(r, "no-commercial-followup", SEV_ERROR,
 				    t->key, t->done,
-				    "'%s' was done on %s and no commercial step "
-				    "followed within %d business days (by %s)",
-				    t->title ? t->title : t->key,
-				    date_format(t->done, b1), max_gap,
-				    date_format(end, b2));
+				    "'%s' was done on %s and no commercial "
+				    "step followed within %d business days "
+				    "(by %s); "
+				    "the next one is planned for %s",
+				    event_name(t), date_format(t->done, b1),
+				    max_gap, date_format(end, b2),
+				    date_format(late_planned, b3));
+		else if (past)
+			add_finding(r, "no-commercial-followup", SEV_ERROR,
+				    t->key, t->done,
+				    "'%s' was done on %s and no commercial "
+				    "step followed within %d business days "
+				    "(by %s)",
+				    event_name(t), date_format(t->done, b1),
+				    max_gap, date_format(end, b2));
+		else if (late_planned)
+			add_finding(r, "late-commercial-followup", SEV_WARNING,
+				    t->key, late_planned,
+				    "the first commercial step after '%s' "
+				    "(done %s) is planned for %s, later than "
+				    "%d business days (by %s)",
+				    event_name(t), date_format(t->done, b1),
+				    date_format(late_planned, b2), max_gap,
+				    date_format(end, b3));
 	}
 }
 
 static bool
-commercial_done_since(const struct deal *d, tw_date since)
+commercial_done_since(const struct deal *d, tw_date since, tw_date today)
 {
-	for (size_t i = 0; i < d->nevents; i++)
-		if (d->events[i].kind == EVENT_COMMERCIAL &&
-		    d->events[i].done && d->events[i].done >= since)
+	for (size_t i = 0; i < d->nevents; i++) {
+		const struct event *e = &d->events[i];
+
+		if (e->kind == EVENT_COMMERCIAL && done_by(e, today) &&
+		    e->done >= since)
 			return true;
+	}
 	return false;
 }
 
+/* A touch naming no criterion frames every pass it is in time for. */
 static bool
 pass_is_framed(const struct deal *d, const struct criterion *c,
 	       const struct holidays *h)
 {
-	tw_date end = date_add_bdays(c->measured_on, FRAME_WINDOW_BDAYS, h);
+	tw_date end = date_add_bdays(c->measured_on, MOMENTUM_FRAME_BDAYS, h);
 
 	for (size_t i = 0; i < d->ntouches; i++) {
 		const struct touch *t = &d->touches[i];
@@ -148,48 +213,67 @@ technical_event_after(const struct deal *d, tw_date after)
 }
 
 static void
+check_pending(const struct deal *d, tw_date today, struct momentum_report *r)
+{
+	struct strbuf keys = STRBUF_INIT;
+	char b[DATE_BUFSZ];
+	size_t n = 0;
+
+	if (!d->poc_end || d->poc_end >= today)
+		return;
+	for (size_t i = 0; i < d->ncriteria; i++) {
+		if (d->criteria[i].has_measured)
+			continue;
+		strbuf_addf(&keys, "%s'%s'", n ? ", " : "",
+			    d->criteria[i].key);
+		n++;
+	}
+	if (n)
+		add_finding(r, "poc-overdue", SEV_WARNING, d->slug, d->poc_end,
+			    "the POC ended on %s and %zu criteri%s still "
+			    "pending: %s",
+			    date_format(d->poc_end, b), n,
+			    n == 1 ? "on is" : "a are", keys.buf);
+	strbuf_release(&keys);
+}
+
+static void
 check_criteria(const struct deal *d, tw_date today, const struct holidays *h,
 	       struct momentum_report *r)
 {
 	char b[DATE_BUFSZ];
-	size_t npending = 0;
 
 	for (size_t i = 0; i < d->ncriteria; i++) {
 		const struct criterion *c = &d->criteria[i];
+		const char *name = c->metric ? c->metric : c->key;
 		struct criterion_eval ev;
 
 		criterion_evaluate(c, &ev);
-		npending += ev.status == CRIT_PENDING;
+		/* Still inside the window: there is time to frame it. */
 		if (ev.status == CRIT_PASS && c->measured_on &&
 		    date_bdays_between(c->measured_on, today, h) >
-			    FRAME_WINDOW_BDAYS &&
+			    MOMENTUM_FRAME_BDAYS &&
 		    !pass_is_framed(d, c, h))
 			add_finding(r, "unframed-pass", SEV_WARNING, c->key,
 				    c->measured_on,
 				    "'%s' passed on %s but no buying-signal "
 				    "message went to the champion within %d "
 				    "business days",
-				    c->metric ? c->metric : c->key,
-				    date_format(c->measured_on, b),
-				    FRAME_WINDOW_BDAYS);
+				    name, date_format(c->measured_on, b),
+				    MOMENTUM_FRAME_BDAYS);
 		if (ev.status == CRIT_FAIL &&
 		    !technical_event_after(d, c->measured_on))
 			add_finding(r, "failed-criterion", SEV_WARNING, c->key,
 				    c->measured_on,
 				    "'%s' failed (%.15g against %s %.15g) and "
-				    "no technical event is planned to address "
-				    "it",
-				    c->metric ? c->metric : c->key, c->measured,
+				    "no technical event is planned after it to "
+				    "address it",
+				    name, c->measured,
 				    c->direction == DIR_AT_MOST ? "at most"
 								: "at least",
 				    c->required);
 	}
-	if (d->poc_end && d->poc_end < today && npending)
-		add_finding(r, "poc-overdue", SEV_WARNING, d->slug, d->poc_end,
-			    "the POC ended on %s and %zu criteri%s still "
-			    "pending",
-			    date_format(d->poc_end, b), npending,
-			    npending == 1 ? "on is" : "a are");
+	check_pending(d, today, r);
 }
 
 static void
@@ -200,6 +284,7 @@ check_risks(const struct deal *d, tw_date today, const struct holidays *h,
 
 	for (size_t i = 0; i < d->nrisks; i++) {
 		const struct risk *rk = &d->risks[i];
+		const char *name = rk->title ? rk->title : rk->key;
 		struct risk_eval ev;
 
 		if (!rk->deadline)
@@ -209,19 +294,19 @@ check_risks(const struct deal *d, tw_date today, const struct holidays *h,
 			add_finding(r, "deadline-at-risk", SEV_ERROR, rk->key,
 				    ev.latest_start,
 				    "'%s': the latest safe start was %s, %d "
-				    "days ago; go-live by %s is at risk",
-				    rk->title ? rk->title : rk->key,
-				    date_format(ev.latest_start, b1),
+				    "day%s ago; go-live by %s is at risk",
+				    name, date_format(ev.latest_start, b1),
 				    -ev.slack_days,
+				    ev.slack_days == -1 ? "" : "s",
 				    date_format(ev.go_live_by, b2));
-		else if (ev.slack_days <= START_SOON_DAYS)
+		else if (ev.slack_days <= MOMENTUM_START_SOON_DAYS)
 			add_finding(r, "start-soon", SEV_WARNING, rk->key,
 				    ev.latest_start,
 				    "'%s': implementation must start by %s "
-				    "(%d days left) to go live by %s",
-				    rk->title ? rk->title : rk->key,
-				    date_format(ev.latest_start, b1),
+				    "(%d day%s left) to go live by %s",
+				    name, date_format(ev.latest_start, b1),
 				    ev.slack_days,
+				    ev.slack_days == 1 ? "" : "s",
 				    date_format(ev.go_live_by, b2));
 	}
 }
@@ -231,19 +316,22 @@ check_phases(const struct deal *d, struct momentum_report *r)
 {
 	for (size_t i = 0; i < d->nphases; i++) {
 		const struct phase *p = &d->phases[i];
-		char num[16];
 		bool nojust = !p->justification || !*p->justification;
+		const char *what;
+		char num[16];
 
 		if (!nojust && p->ncriteria)
 			continue;
+		if (nojust && !p->ncriteria)
+			what = "no technical justification and no criteria";
+		else if (nojust)
+			what = "no technical justification";
+		else
+			what = "no criteria behind it";
 		snprintf(num, sizeof(num), "%d", p->number);
 		add_finding(r, "phase-unjustified", SEV_WARNING, num, DATE_NONE,
-			    "phase %d (%s) has no %s", p->number,
-			    p->name ? p->name : "unnamed",
-			    nojust && !p->ncriteria ? "technical justification "
-						      "and no criteria"
-			    : nojust		    ? "technical justification"
-						    : "criteria behind it");
+			    "phase %d (%s) has %s", p->number,
+			    p->name ? p->name : "unnamed", what);
 	}
 }
 
@@ -253,7 +341,7 @@ freshness_score(const struct deal *d, tw_date win, tw_date today,
 {
 	int idle;
 
-	if (commercial_done_since(d, win))
+	if (commercial_done_since(d, win, today))
 		return 100.0;
 	idle = date_bdays_between(win, today, h);
 	if (idle <= 0)
@@ -261,16 +349,22 @@ freshness_score(const struct deal *d, tw_date win, tw_date today,
 	return 100.0 * pow(0.5, idle / half_life);
 }
 
+/* A total order, so the output does not depend on qsort's whims. */
 static int
 cmp_finding(const void *a, const void *b)
 {
 	const struct finding *x = a, *y = b;
+	int c;
 
 	if (x->severity != y->severity)
 		return x->severity < y->severity ? -1 : 1;
 	if (x->date != y->date)
 		return x->date < y->date ? -1 : 1;
-	return strcmp(x->rule, y->rule);
+	if ((c = strcmp(x->rule, y->rule)))
+		return c;
+	if ((c = strcmp(x->subject, y->subject)))
+		return c;
+	return strcmp(x->message, y->message);
 }
 
 void
@@ -285,26 +379,32 @@ momentum_check(const struct deal *d, tw_date today, const struct holidays *h,
 
 	commercial_plan_compute(d, h, &plan);
 	if (plan.technical_win) {
-		int age = date_bdays_between(plan.technical_win, today, h);
+		tw_date win = plan.technical_win;
+		int age = date_bdays_between(win, today, h);
 
-		if (age > s->max_gap &&
-		    !commercial_done_since(d, plan.technical_win))
+		if (age > s->max_gap && !commercial_done_since(d, win, today))
 			add_finding(out, "stale-technical-win", SEV_ERROR,
-				    d->slug, plan.technical_win,
+				    d->slug, win,
 				    "the technical win of %s is %d business "
 				    "days old and no commercial step has been "
 				    "done since",
-				    date_format(plan.technical_win, b), age);
+				    date_format(win, b), age);
+		out->technical_win = win;
 		out->has_freshness = true;
-		out->freshness = freshness_score(d, plan.technical_win, today,
-						 h, s->half_life);
+		out->freshness = freshness_score(d, win, today, h,
+						 s->half_life);
 	}
 	commercial_plan_release(&plan);
 
 	check_criteria(d, today, h, out);
 	check_risks(d, today, h, out);
 	check_phases(d, out);
-	qsort(out->findings, out->n, sizeof(*out->findings), cmp_finding);
+	if (out->n)
+		qsort(out->findings, out->n, sizeof(*out->findings),
+		      cmp_finding);
+	if (deal_is_snoozed(d, today))
+		for (size_t i = 0; i < out->n; i++)
+			out->findings[i].snoozed = true;
 }
 
 void

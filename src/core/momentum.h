@@ -14,27 +14,60 @@
 enum severity { SEV_ERROR, SEV_WARNING };
 
 struct momentum_settings {
-	int max_gap;		/* business days; default 5 */
-	double half_life;	/* business days; default 10 */
+	int max_gap;		/* business days, >= 0; default 5 */
+	double half_life;	/* business days, > 0; default 10 */
 };
 #define MOMENTUM_DEFAULT_MAX_GAP 5
 #define MOMENTUM_DEFAULT_HALF_LIFE 10.0
 
+/* Days a buying-signal message may take after the pass it frames. */
+#define MOMENTUM_FRAME_BDAYS 2
+/* A risk whose slack is 0 to this many calendar days must start soon. */
+#define MOMENTUM_START_SOON_DAYS 10
+
 struct finding {
 	const char *rule;	/* stable id: "no-commercial-followup", ... */
 	enum severity severity;
+	bool snoozed;		/* the deal is snoozed: never fails check */
 	char *subject;		/* the criterion, event, risk or phase */
 	char *message;
-	tw_date date;		/* the date the finding is about */
+	tw_date date;		/* what the finding is about, or none */
 };
 
 struct momentum_report {
 	struct finding *findings;	/* most severe first, then by date */
 	size_t n;
+	tw_date technical_win;		/* DATE_NONE without a win */
 	bool has_freshness;		/* only with a technical win */
 	double freshness;		/* 0..100 */
 };
 
+/*
+ * Every rule over one deal as of today. h holds the deal's and the
+ * workspace's holidays. Findings of a deal snoozed through today or later
+ * carry snoozed = true and keep their severity.
+ *
+ * Rules (ids are stable; `techwin help check` documents them):
+ *   no-commercial-followup  error    a technical event done more than
+ *	max_gap business days ago with no commercial event dated within
+ *	max_gap business days after it (a planned one counts)
+ *   late-commercial-followup warning the first commercial event after a
+ *	done technical event is dated after that window: done late, or
+ *	planned late while the window is still open
+ *   stale-technical-win  error    the win is more than max_gap business
+ *	days old and no commercial event was done on or after it
+ *   unframed-pass        warning  a pass with no buying-signal touch
+ *	within MOMENTUM_FRAME_BDAYS business days after it, once that
+ *	window has passed
+ *   deadline-at-risk     error    a risk's slack is negative
+ *   start-soon           warning  a risk's slack is 0 to
+ *	MOMENTUM_START_SOON_DAYS calendar days
+ *   failed-criterion     warning  a failing criterion with no technical
+ *	event dated after its measurement
+ *   poc-overdue          warning  the POC end is past, criteria pending
+ *   phase-unjustified    warning  a phase without a justification or
+ *	without criteria
+ */
 void momentum_check(const struct deal *d, tw_date today,
 		    const struct holidays *h,
 		    const struct momentum_settings *s,
@@ -43,9 +76,12 @@ void momentum_report_release(struct momentum_report *r);
 
 const char *severity_name(enum severity s);
 
+/* The deal is snoozed today: a snooze applies through its until date. */
+bool deal_is_snoozed(const struct deal *d, tw_date today);
+
 /*
- * 100 x 0.5^(business days since the win / half_life), or 100 once a
- * commercial event is done on or after the win.
+ * 100 x 0.5^(business days from win to today / half_life), or 100 once a
+ * commercial event was done on or after the win (and by today).
  */
 double freshness_score(const struct deal *d, tw_date win, tw_date today,
 		       const struct holidays *h, double half_life);

@@ -8,11 +8,19 @@
 #include <math.h>
 #include <stdlib.h>
 
+/*
+ * Percentages come out of divisions: 800 against 1000 gives
+ * -19.999999999999996. Values within a relative 1e-12 of an integer are that
+ * integer, so JSON shows -20 rather than -20.0 or a string of nines.
+ */
 json_t *
 json_num(double d)
 {
-	if (d == floor(d) && fabs(d) < 9007199254740992.0)
-		return json_integer((json_int_t)d);
+	double r = nearbyint(d);
+
+	if (fabs(r) < 9007199254740992.0 &&
+	    fabs(d - r) <= 1e-12 * fmax(1.0, fabs(d)))
+		return json_integer((json_int_t)r);
 	return json_real(d);
 }
 

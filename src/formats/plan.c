@@ -37,6 +37,7 @@ struct plan_ctx {
 	struct tw_error *err;
 	struct mark_rec *marks;
 	size_t nmarks, amarks;
+	size_t budget;		/* node visits left, see visit() */
 	yaml_mark_t root_mark;
 	char excerpt[128];
 };
@@ -93,6 +94,21 @@ static yaml_node_t *
 node_at(struct plan_ctx *ctx, int id)
 {
 	return yaml_document_get_node(ctx->doc, id);
+}
+
+/*
+ * Aliases let a few bytes stand for a whole subtree, so a small file could
+ * expand into millions of phases and keys ("billion laughs"). Every visit
+ * of a value draws on a budget proportional to the document's own size.
+ */
+static int
+visit(struct plan_ctx *ctx, yaml_node_t *n)
+{
+	if (ctx->budget == 0)
+		return fail_at(ctx, n->start_mark,
+			       "aliases expand to too many values");
+	ctx->budget--;
+	return 0;
 }
 
 static const char *
@@ -468,6 +484,8 @@ parse_map(struct plan_ctx *ctx, yaml_node_t *node, const struct map_spec *spec,
 					       (size_t)k2->start_mark.line + 1,
 					       (size_t)k2->start_mark.column + 1);
 		}
+		if ((rc = visit(ctx, v)))
+			return rc;
 		if (spec->record)
 			add_mark(ctx, spec->entity, index,
 				 spec->sites ? spec->sites[f] : spec->fields[f],
@@ -495,9 +513,12 @@ parse_list(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
 			       "expected a list for '%s', got %s", name,
 			       excerpt(ctx, v));
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-	     it++, i++)
-		if ((rc = fn(ctx, node_at(ctx, *it), i)))
+	     it++, i++) {
+		yaml_node_t *item = node_at(ctx, *it);
+
+		if ((rc = visit(ctx, item)) || (rc = fn(ctx, item, i)))
 			return rc;
+	}
 	return 0;
 }
 
@@ -530,8 +551,12 @@ champion_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
 }
 
 static const struct map_spec champion_spec = {
-	"champion", champion_fields, champion_sites, true, false, ENT_DEAL,
-	champion_field,
+	.what = "champion",
+	.fields = champion_fields,
+	.sites = champion_sites,
+	.record = true,
+	.entity = ENT_DEAL,
+	.fn = champion_field,
 };
 
 static const char *const poc_fields[] = { "start", "end", NULL };
@@ -549,7 +574,12 @@ poc_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
 }
 
 static const struct map_spec poc_spec = {
-	"poc", poc_fields, poc_sites, true, false, ENT_DEAL, poc_field,
+	.what = "poc",
+	.fields = poc_fields,
+	.sites = poc_sites,
+	.record = true,
+	.entity = ENT_DEAL,
+	.fn = poc_field,
 };
 
 static const char *const close_fields[] = { "date", "outcome", NULL };
@@ -573,7 +603,12 @@ close_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
 }
 
 static const struct map_spec close_spec = {
-	"close", close_fields, close_sites, true, false, ENT_DEAL, close_field,
+	.what = "close",
+	.fields = close_fields,
+	.sites = close_sites,
+	.record = true,
+	.entity = ENT_DEAL,
+	.fn = close_field,
 };
 
 enum { DF_SLUG, DF_ACCOUNT, DF_STAGE, DF_VALUE, DF_CURRENCY, DF_AE, DF_SE,
@@ -623,7 +658,12 @@ deal_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
 }
 
 static const struct map_spec deal_spec = {
-	"deal", deal_fields, NULL, true, true, ENT_DEAL, deal_field,
+	.what = "deal",
+	.fields = deal_fields,
+	.record = true,
+	.is_entity = true,
+	.entity = ENT_DEAL,
+	.fn = deal_field,
 };
 
 static int
@@ -701,8 +741,12 @@ criterion_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
 }
 
 static const struct map_spec criterion_spec = {
-	"criterion", criterion_fields, NULL, true, true, ENT_CRITERION,
-	criterion_field,
+	.what = "criterion",
+	.fields = criterion_fields,
+	.record = true,
+	.is_entity = true,
+	.entity = ENT_CRITERION,
+	.fn = criterion_field,
 };
 
 static int
@@ -764,7 +808,12 @@ event_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
 }
 
 static const struct map_spec event_spec = {
-	"event", event_fields, NULL, true, true, ENT_EVENT, event_field,
+	.what = "event",
+	.fields = event_fields,
+	.record = true,
+	.is_entity = true,
+	.entity = ENT_EVENT,
+	.fn = event_field,
 };
 
 static int
@@ -818,7 +867,12 @@ risk_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
 }
 
 static const struct map_spec risk_spec = {
-	"risk", risk_fields, NULL, true, true, ENT_RISK, risk_field,
+	.what = "risk",
+	.fields = risk_fields,
+	.record = true,
+	.is_entity = true,
+	.entity = ENT_RISK,
+	.fn = risk_field,
 };
 
 static int
@@ -858,6 +912,8 @@ phase_criteria(struct plan_ctx *ctx, struct phase *p, size_t index,
 	     it++) {
 		yaml_node_t *item = node_at(ctx, *it);
 
+		if ((rc = visit(ctx, item)))
+			return rc;
 		if (is_null(item))
 			return fail_at(ctx, item->start_mark,
 				       "expected a criterion key in "
@@ -900,7 +956,12 @@ phase_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
 }
 
 static const struct map_spec phase_spec = {
-	"phase", phase_fields, NULL, true, true, ENT_PHASE, phase_field,
+	.what = "phase",
+	.fields = phase_fields,
+	.record = true,
+	.is_entity = true,
+	.entity = ENT_PHASE,
+	.fn = phase_field,
 };
 
 static int
@@ -946,7 +1007,12 @@ step_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
 }
 
 static const struct map_spec step_spec = {
-	"playbook step", step_fields, NULL, true, true, ENT_STEP, step_field,
+	.what = "playbook step",
+	.fields = step_fields,
+	.record = true,
+	.is_entity = true,
+	.entity = ENT_STEP,
+	.fn = step_field,
 };
 
 static int
@@ -1022,7 +1088,10 @@ top_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
 }
 
 static const struct map_spec top_spec = {
-	"plan", top_fields, NULL, false, false, ENT_DEAL, top_field,
+	.what = "plan",
+	.fields = top_fields,
+	.entity = ENT_DEAL,
+	.fn = top_field,
 };
 
 /*
@@ -1176,6 +1245,7 @@ plan_parse(const char *buf, size_t len, const char *filename,
 			     PLAN_VERSION);
 		goto out;
 	}
+	ctx.budget = 4 * (size_t)(doc.nodes.top - doc.nodes.start) + 1024;
 	/* A second document would be silently ignored: refuse it. */
 	if (!yaml_parser_load(&parser, &extra)) {
 		rc = yaml_fail(&ctx, &parser, buf, len);

@@ -155,6 +155,9 @@ static const char *const migrations[] = {
 	"  \"key\" TEXT PRIMARY KEY,\n"
 	"  value TEXT NOT NULL\n"
 	") STRICT, WITHOUT ROWID;\n",
+	/* 2: a snoozed deal's findings are reported as snoozed (snooze). */
+	"ALTER TABLE deals ADD COLUMN snooze_until TEXT;\n"
+	"ALTER TABLE deals ADD COLUMN snooze_reason TEXT;\n",
 };
 
 /* ---- field tables ---------------------------------------------------- */
@@ -233,6 +236,8 @@ static const struct field deal_fields[] = {
 	FLD(deal, poc_end, F_DATE),
 	FLD(deal, close_date, F_DATE),
 	FLD_ENUM(deal, outcome, outcome),
+	FLD(deal, snooze_until, F_DATE),
+	FLD(deal, snooze_reason, F_STR),
 };
 
 /* A holiday is a bare tw_date: its value is its key. */

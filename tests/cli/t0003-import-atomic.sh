@@ -111,6 +111,30 @@ h1=$(history_rows a.db)
 expect 0 --db a.db import two.yaml
 [ "$(history_rows a.db)" = "$h1" ] || fail "re-importing an unchanged file wrote history"
 
+# ---- a deal built through the CLI round-trips too ------------------------
+# Values a person would not write in a file: many digits, a measured 0,
+# non-ASCII text, quotes and colons that YAML must quote.
+expect 0 --db c.db init
+expect 0 --db c.db deal add cli --account "Ünïcode: \"Quoted\" AG" \
+	--value 0.30000000000000004 --currency EUR --champion "O'Brien" \
+	--poc-start 2026-02-28 --poc-end 2026-03-02 --procurement-days 0
+expect 0 --db c.db criterion add cli zero --metric "Errors: none" --at-most 0.1
+expect 0 --db c.db criterion record cli zero 0 --on 2026-03-02
+expect 0 --db c.db criterion add cli digits --metric "# not a comment" \
+	--at-least 1e-7 --growth 12.5 --outcome "yes"
+expect 0 --db c.db criterion record cli digits 0.12345678901234568
+expect 0 --db c.db event add cli a --kind technical --title "- dash" --date 2026-03-02
+expect 0 --db c.db event add cli b --kind commercial --title "null" --after a
+expect 0 --db c.db risk add cli r --title "true" --deadline 2027-02-28 --buffer 3bd --duration 2w
+expect 0 --db c.db phase add cli 1 --name "1" --price 0 --criteria zero,digits
+expect 0 --db c.db export cli
+cp out cli.1.yaml
+h=$(history_rows c.db)
+expect 0 --db c.db import cli.1.yaml
+[ "$(history_rows c.db)" = "$h" ] || fail "cli deal: importing its export changed it"
+expect 0 --db c.db export cli
+cmp cli.1.yaml out || fail "cli deal: export -> import -> export differs"
+
 # ---- round trip of every example ---------------------------------------
 n=0
 for ex in "$TW_SRC"/examples/*.yaml; do

@@ -72,7 +72,7 @@ got=$(rows_since "$id")
 
 # event done.
 id=$(last_id)
-TECHWIN_USER=bob expect 0 event done acme readout --on 2026-09-30
+TECHWIN_USER=bob expect 0 event "done" acme readout --on 2026-09-30
 got=$(rows_since "$id")
 [ "$got" = "bob|event|readout|done|(null)|2026-09-30" ] ||
 	fail "event done history: $got"

@@ -630,6 +630,29 @@ test_anchors(void **state)
 	deal_release(&d);
 }
 
+/* A few bytes of aliases must not expand into millions of values. */
+static void
+test_alias_expansion_is_bounded(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct tw_error err = { 0 };
+	struct deal d;
+
+	(void)state;
+	strbuf_addstr(&sb, "version: 1\ndeal: {slug: a, account: A}\n"
+			   "phases:\n  - &p {number: 1, criteria: [");
+	for (int i = 0; i < 2000; i++)
+		strbuf_addstr(&sb, i ? ", a" : "a");
+	strbuf_addstr(&sb, "]}\n");
+	for (int i = 0; i < 2000; i++)
+		strbuf_addstr(&sb, "  - *p\n");
+	assert_int_equal(plan_parse(sb.buf, sb.len, "bomb.yaml", &d, &err),
+			 TW_EINPUT);
+	assert_non_null(strstr(err.msg, ": aliases expand to too many values"));
+	assert_int_equal(d.nphases, 0);
+	strbuf_release(&sb);
+}
+
 static void
 test_minimal_emit(void **state)
 {
@@ -856,6 +879,7 @@ main(void)
 		cmocka_unit_test(test_error_without_filename),
 		cmocka_unit_test(test_nulls_are_absent),
 		cmocka_unit_test(test_anchors),
+		cmocka_unit_test(test_alias_expansion_is_bounded),
 		cmocka_unit_test(test_minimal_emit),
 		cmocka_unit_test(test_tricky_file),
 		cmocka_unit_test(test_tricky_strings),

@@ -285,6 +285,8 @@ scalars_equal(const struct deal *a, const struct deal *b)
 	assert_int_equal(a->poc_end, b->poc_end);
 	assert_int_equal(a->close_date, b->close_date);
 	assert_int_equal(a->outcome, b->outcome);
+	assert_int_equal(a->snooze_until, b->snooze_until);
+	assert_str_eq(a->snooze_reason, b->snooze_reason);
 }
 
 static void
@@ -1037,6 +1039,97 @@ test_settings(void **state)
 	assert_null(v);
 }
 
+/* Snoozing and clearing a snooze are field changes with history. */
+static void
+test_snooze_fields(void **state)
+{
+	struct fixture *fx = *state;
+	struct deal d, got;
+	struct history_list h;
+
+	make_deal(&d, "acme");
+	put_ok(fx->st, &d);
+	d.snooze_until = ymd(2026, 12, 4);
+	d.snooze_reason = xstrdup("champion on leave");
+	put_and_diff(fx->st, &d, &h);
+	assert_int_equal(h.n, 2);
+	assert_history(&h.items[0], "deal", "", "snooze_until", NULL,
+		       "2026-12-04");
+	assert_history(&h.items[1], "deal", "", "snooze_reason", NULL,
+		       "champion on leave");
+	history_list_release(&h);
+	get_ok(fx->st, "acme", &got);
+	deal_equal(&d, &got);
+	assert_int_equal(got.snooze_until, ymd(2026, 12, 4));
+	assert_string_equal(got.snooze_reason, "champion on leave");
+	deal_release(&got);
+
+	d.snooze_until = DATE_NONE;
+	xstrset(&d.snooze_reason, NULL);
+	put_and_diff(fx->st, &d, &h);
+	assert_int_equal(h.n, 2);
+	assert_history(&h.items[0], "deal", "", "snooze_until", "2026-12-04",
+		       NULL);
+	assert_history(&h.items[1], "deal", "", "snooze_reason",
+		       "champion on leave", NULL);
+	history_list_release(&h);
+	get_ok(fx->st, "acme", &got);
+	deal_equal(&d, &got);
+	deal_release(&got);
+	deal_release(&d);
+}
+
+/*
+ * A database at schema 1 (no snooze columns) is migrated on open and keeps
+ * its deals; the snooze fields then work.
+ */
+static void
+test_migrate_from_1(void **state)
+{
+	struct fixture *fx = *state;
+	struct tw_error err = { 0 };
+	struct deal d, got;
+	sqlite3 *db;
+
+	if (!is_sqlite(fx->st))
+		skip();
+	make_deal(&d, "acme");
+	put_ok(fx->st, &d);
+	store_close(fx->st);
+	fx->st = NULL;
+	db = raw_open(fx->path);
+	assert_int_equal(sqlite3_exec(db,
+				      "ALTER TABLE deals DROP COLUMN "
+				      "snooze_until;"
+				      "ALTER TABLE deals DROP COLUMN "
+				      "snooze_reason;"
+				      "PRAGMA user_version = 1;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(store_open(&fx->st, fx->path, STORE_OPEN_EXISTING,
+				    "tester", &err),
+			 0);
+	get_ok(fx->st, "acme", &got);
+	deal_equal(&d, &got);
+	deal_release(&got);
+	d.snooze_until = ymd(2026, 12, 4);
+	d.snooze_reason = xstrdup("budget freeze");
+	put_ok(fx->st, &d);
+	get_ok(fx->st, "acme", &got);
+	deal_equal(&d, &got);
+	deal_release(&got);
+	deal_release(&d);
+
+	db = raw_open(fx->path);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info"
+				     "('deals') WHERE name = 'snooze_until'"),
+			 1);
+	sqlite3_close(db);
+}
+
 static void
 test_reopen(void **state)
 {
@@ -1276,6 +1369,8 @@ main(void)
 		T(test_bad_deal_rejected),
 		T(test_transactions),
 		T(test_settings),
+		T(test_snooze_fields),
+		T(test_migrate_from_1),
 		T(test_reopen),
 		T(test_pragmas),
 		T(test_history_append_only),

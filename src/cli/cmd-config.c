@@ -1,0 +1,219 @@
+/*
+ * techwin config: workspace settings stored in the database (the momentum
+ * check's max_gap and half-life, workspace holidays). Only known keys, each
+ * validated before it is stored, so check and plan can trust what they read.
+ */
+#include "cli/cli.h"
+#include "cli/workspace.h"
+#include "formats/json.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The stored text of def->key, or NULL when unset (caller frees). */
+static int
+get_raw(struct cli_ctx *ctx, const struct setting_def *def, char **out,
+	struct tw_error *err)
+{
+	return ctx->st->ops->setting_get(ctx->st, def->key, out, err);
+}
+
+static json_t *
+setting_json(const struct setting_def *def, const char *stored)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "key", json_string(def->key));
+	json_object_set_new(o, "value",
+			    def->to_json(stored ? stored : def->def));
+	json_object_set_new(o, "source",
+			    json_string(stored ? "set" : "default"));
+	return o;
+}
+
+static void
+emit(json_t *j)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	json_emit(j, &sb);
+	cli_write(&sb);
+	strbuf_release(&sb);
+}
+
+static const struct setting_def *
+one_key(int argc, char **argv, int want, const char *what,
+	struct tw_error *err)
+{
+	if (argc != want) {
+		cmd_usage_error(&cmd_config_entry, err, "config %s takes %s",
+				argv[0], what);
+		return NULL;
+	}
+	return setting_find(argv[1], err);
+}
+
+static int
+config_set(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	const struct setting_def *def;
+	char *canon = NULL;
+	int r;
+
+	/* "--" lets a value start with '-' reach the parser and be refused. */
+	if (argc > 1 && !strcmp(argv[1], "--")) {
+		argc--;
+		argv++;
+	}
+	if (argc != 3)
+		return cmd_usage_error(&cmd_config_entry, err,
+				       "config set takes a KEY and a VALUE");
+	if (!(def = setting_find(argv[1], err)))
+		return err->code;
+	if ((r = def->parse(argv[2], &canon, err)) < 0)
+		return r;
+	r = ctx->st->ops->setting_set(ctx->st, def->key, canon, err);
+	if (r == 0 && ctx->json)
+		emit(setting_json(def, canon));
+	else if (r == 0)
+		printf("%s = %s\n", def->key, canon);
+	free(canon);
+	return r;
+}
+
+static int
+config_get(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	const struct setting_def *def;
+	char *v;
+	int r;
+
+	if ((r = cli_no_options(&cmd_config_entry, argc, argv, err)) < 0)
+		return r;
+	if (!(def = one_key(argc, argv, 2, "exactly one KEY", err)))
+		return err->code;
+	if ((r = get_raw(ctx, def, &v, err)) < 0)
+		return r;
+	if (ctx->json)
+		emit(setting_json(def, v));
+	else
+		printf("%s\n", v ? v : def->def);
+	free(v);
+	return 0;
+}
+
+static int
+config_unset(struct cli_ctx *ctx, int argc, char **argv,
+	     struct tw_error *err)
+{
+	const struct setting_def *def;
+	int r;
+
+	if ((r = cli_no_options(&cmd_config_entry, argc, argv, err)) < 0)
+		return r;
+	if (!(def = one_key(argc, argv, 2, "exactly one KEY", err)))
+		return err->code;
+	if ((r = ctx->st->ops->setting_set(ctx->st, def->key, NULL, err)) < 0)
+		return r;
+	if (ctx->json)
+		emit(setting_json(def, NULL));
+	else if (*def->def)
+		printf("%s unset (default %s)\n", def->key, def->def);
+	else
+		printf("%s unset\n", def->key);
+	return 0;
+}
+
+static int
+config_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	static const char *const header[] = { "KEY", "VALUE", "SOURCE" };
+	struct strbuf sb = STRBUF_INIT;
+	struct table t;
+	json_t *a;
+	int r;
+
+	if ((r = cli_no_options(&cmd_config_entry, argc, argv, err)) < 0)
+		return r;
+	if (argc != 1)
+		return cmd_usage_error(&cmd_config_entry, err,
+				       "config list takes no arguments");
+	a = json_array();
+	table_init(&t, ARRAY_SIZE(header), header);
+	for (size_t i = 0; setting_defs[i].key; i++) {
+		const struct setting_def *def = &setting_defs[i];
+		char *v;
+
+		if ((r = get_raw(ctx, def, &v, err)) < 0)
+			break;
+		json_array_append_new(a, setting_json(def, v));
+		table_cell(&t, def->key);
+		table_cell(&t, v ? v : def->def);
+		table_cell(&t, v ? "set" : "default");
+		free(v);
+	}
+	if (r == 0 && ctx->json) {
+		json_emit(a, &sb);
+		a = NULL;
+	} else if (r == 0) {
+		table_render(&t, &sb);
+	}
+	if (r == 0)
+		cli_write(&sb);
+	json_decref(a);
+	table_release(&t);
+	strbuf_release(&sb);
+	return r;
+}
+
+static const struct subcmd config_subs[] = {
+	{ "get", config_get },
+	{ "list", config_list },
+	{ "set", config_set },
+	{ "unset", config_unset },
+	{ NULL, NULL },
+};
+
+static int
+cmd_config_exec(struct cli_ctx *ctx, int argc, char **argv,
+		struct tw_error *err)
+{
+	return subcmd_dispatch(&cmd_config_entry, config_subs, ctx, argc, argv,
+			       err);
+}
+
+const struct cmd_entry cmd_config_entry = {
+	.name = "config",
+	.usage = "config set KEY VALUE\n"
+		 "config get KEY\n"
+		 "config list\n"
+		 "config unset KEY",
+	.summary = "workspace settings: momentum gap, half-life, holidays",
+	.help =
+	"Settings are stored in the database and apply to every deal in it.\n"
+	"'get' prints the value in effect (the default when unset), 'list'\n"
+	"every known key with its value and whether it is set or a default,\n"
+	"'unset' goes back to the default. An unknown key is an error that\n"
+	"lists the known ones; a value is checked before it is stored.\n"
+	"\n"
+	"Keys:\n"
+	"  momentum.max_gap    business days allowed between a done\n"
+	"                      technical event and the commercial event that\n"
+	"                      follows it, and the age at which a technical\n"
+	"                      win is stale: an integer from 0 to 1000,\n"
+	"                      default 5\n"
+	"  momentum.half_life  business days for the freshness of a\n"
+	"                      technical win to halve: a number > 0,\n"
+	"                      default 10\n"
+	"  holidays            workspace holidays, YYYY-MM-DD separated by\n"
+	"                      commas (stored sorted, without duplicates);\n"
+	"                      added to each deal's own holidays wherever\n"
+	"                      business days are counted (check, plan)\n"
+	"\n"
+	"With --json, get, set and unset print {\"key\", \"value\",\n"
+	"\"source\"} (source \"set\" or \"default\"; holidays as an array of\n"
+	"dates) and list prints an array of them.\n",
+	.flags = NEED_STORE,
+	.exec = cmd_config_exec,
+};

@@ -1,0 +1,761 @@
+/*
+ * techwin message SLUG TYPE: a message to the champion drafted from the
+ * engine's numbers (practices 1-5), as text or as an .eml draft, and
+ * `message template` to keep a workspace's own wording for each type.
+ */
+#include "cli/cli.h"
+#include "cli/workspace.h"
+#include "core/message.h"
+#include "formats/eml.h"
+#include "formats/json.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A template is a page or two of text; far more is a mistake. */
+#define TEMPLATE_MAX (64 * 1024)
+
+enum msg_opt { O_CRITERION = 256, O_RISK, O_FORMAT, O_LOG };
+
+enum out_format { FMT_TEXT, FMT_EML };
+
+/* The settings key that holds a workspace's template for t. */
+static char *
+template_key(enum message_type t)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "template.%s", message_type_name(t));
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The workspace's template for t, else the built-in one (caller frees). */
+static int
+load_template(struct cli_ctx *ctx, enum message_type t, char **out,
+	      bool *custom, struct tw_error *err)
+{
+	char *key = template_key(t);
+	int r = ctx->st->ops->setting_get(ctx->st, key, out, err);
+
+	free(key);
+	if (r < 0)
+		return r;
+	*custom = *out != NULL;
+	if (!*out)
+		*out = xstrdup(message_default_template(t));
+	return 0;
+}
+
+/*
+ * getopt_long with -o as the short form of --output, reporting problems the
+ * way cli_getopt does (which takes long options only).
+ */
+static int
+message_getopt(int argc, char **argv, const struct option *opts,
+	       struct tw_error *err)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, ":o:", opts, NULL);
+	if (c == '?' && optopt && optopt < 256)
+		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
+				    optopt);
+	if (c == '?')
+		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
+				    argv[optind - 1]);
+	if (c == ':')
+		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
+				    argv[optind - 1]);
+	return c;
+}
+
+/* Write via a temporary file and rename, so a failure leaves no half file. */
+static int
+write_file(const char *path, const struct strbuf *sb, struct tw_error *err)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	FILE *fp;
+	int ok;
+
+	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	fp = fopen(tmp.buf, "wb");
+	if (!fp) {
+		tw_error_set(err, TW_EINPUT, "cannot write '%s': %s", path,
+			     strerror(errno));
+		strbuf_release(&tmp);
+		return TW_EINPUT;
+	}
+	ok = fwrite(sb->buf, 1, sb->len, fp) == sb->len;
+	ok = !fclose(fp) && ok;
+	if (!ok || rename(tmp.buf, path) < 0) {
+		tw_error_set(err, TW_ESTORE, "cannot write '%s': %s", path,
+			     strerror(errno));
+		unlink(tmp.buf);
+		strbuf_release(&tmp);
+		return TW_ESTORE;
+	}
+	strbuf_release(&tmp);
+	return 0;
+}
+
+/*
+ * The draft's Date: TECHWIN_NOW ("YYYY-MM-DDTHH:MM:SSZ") when set, so
+ * tests are reproducible, else the clock.
+ */
+static time_t
+draft_time(void)
+{
+	const char *env = getenv("TECHWIN_NOW");
+	char day[DATE_BUFSZ];
+	int hh, mm, ss;
+	char z;
+	tw_date d;
+
+	if (!env || strlen(env) != 20 || env[10] != 'T')
+		return time(NULL);
+	memcpy(day, env, 10);
+	day[10] = '\0';
+	if (date_parse(day, &d, NULL) < 0 ||
+	    sscanf(env + 11, "%2d:%2d:%2d%c", &hh, &mm, &ss, &z) != 4 ||
+	    z != 'Z' || hh > 23 || mm > 59 || ss > 60)
+		return time(NULL);
+	return (time_t)(d - date_from_ymd(1970, 1, 1)) * 86400 +
+	       hh * 3600 + mm * 60 + ss;
+}
+
+/* One message, rendered. */
+struct draft {
+	const struct message *m;
+	char *text;		/* the whole rendered template */
+	char *subject;		/* NULL without a Subject line */
+	const char *body;	/* into text */
+};
+
+static void
+drafts_release(struct draft *dr, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(dr[i].text);
+		free(dr[i].subject);
+	}
+	free(dr);
+}
+
+static int
+render_drafts(enum message_type t, const char *tmpl,
+	      const struct message_list *list, struct draft **out,
+	      struct tw_error *err)
+{
+	struct draft *dr = xcalloc(list->n, sizeof(*dr));
+
+	for (size_t i = 0; i < list->n; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		int r = message_render(tmpl, message_type_name(t),
+				       msg_vars_lookup,
+				       (void *)&list->items[i].vars, &sb, err);
+
+		if (r < 0) {
+			strbuf_release(&sb);
+			drafts_release(dr, list->n);
+			return r;
+		}
+		if (!sb.len || sb.buf[sb.len - 1] != '\n')
+			strbuf_addch(&sb, '\n');
+		dr[i].m = &list->items[i];
+		dr[i].text = strbuf_detach(&sb, NULL);
+		message_split(dr[i].text, &dr[i].subject, &dr[i].body);
+	}
+	*out = dr;
+	return 0;
+}
+
+static json_t *
+drafts_to_json(enum message_type t, const struct deal *d,
+	       const struct draft *dr, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "type",
+				    json_string(message_type_name(t)));
+		json_object_set_new(o, "criterion",
+				    json_str(dr[i].m->criterion));
+		json_object_set_new(o, "risk", json_str(dr[i].m->risk));
+		json_object_set_new(o, "to", json_str(d->champion));
+		json_object_set_new(o, "email", json_str(d->champion_email));
+		json_object_set_new(o, "subject", json_str(dr[i].subject));
+		json_object_set_new(o, "body", json_string(dr[i].body));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+struct log_args {
+	enum message_type type;
+	const char *channel;
+	tw_date today;
+	const struct message_list *list;
+	size_t added;
+	size_t present;
+};
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+static bool
+touch_exists(const struct deal *d, const struct touch *t)
+{
+	for (size_t i = 0; i < d->ntouches; i++)
+		if (same_str(d->touches[i].type, t->type) &&
+		    d->touches[i].date == t->date &&
+		    same_str(d->touches[i].channel, t->channel) &&
+		    same_str(d->touches[i].criterion, t->criterion))
+			return true;
+	return false;
+}
+
+/*
+ * One touch per buying-signal criterion, one for any other type; the same
+ * touch logged twice on one day is recorded once.
+ */
+static int
+add_touches(struct deal *d, void *arg, struct tw_error *err)
+{
+	struct log_args *a = arg;
+	size_t n = a->type == MSG_BUYING_SIGNAL ? a->list->n : 1;
+
+	(void)err;
+	for (size_t i = 0; i < n; i++) {
+		struct touch want = {
+			.type = (char *)message_type_name(a->type),
+			.date = a->today,
+			.channel = (char *)a->channel,
+			.criterion = a->type == MSG_BUYING_SIGNAL
+					     ? a->list->items[i].criterion
+					     : NULL,
+		};
+		struct touch *t;
+
+		if (touch_exists(d, &want)) {
+			a->present++;
+			continue;
+		}
+		t = deal_add_touch(d);
+		t->type = xstrdup(want.type);
+		t->date = want.date;
+		t->channel = xstrdup(want.channel);
+		t->criterion = xstrdup_or_null(want.criterion);
+		a->added++;
+	}
+	return 0;
+}
+
+struct send_opts {
+	const char *criterion;
+	const char *risk;
+	const char *output;
+	enum out_format format;
+	bool log;
+};
+
+static int
+parse_send_opts(struct cli_ctx *ctx, int argc, char **argv,
+		struct send_opts *o, enum message_type *type,
+		struct tw_error *err)
+{
+	static const struct option opts[] = {
+		{ "criterion", required_argument, NULL, O_CRITERION },
+		{ "risk", required_argument, NULL, O_RISK },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "log", no_argument, NULL, O_LOG },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, r;
+
+	optind = 0;
+	while ((c = message_getopt(argc, argv, opts, err)) != -1) {
+		if (c < 0)
+			return c;
+		switch (c) {
+		case O_CRITERION:
+			o->criterion = optarg;
+			break;
+		case O_RISK:
+			o->risk = optarg;
+			break;
+		case O_FORMAT:
+			if (!strcmp(optarg, "text"))
+				o->format = FMT_TEXT;
+			else if (!strcmp(optarg, "eml"))
+				o->format = FMT_EML;
+			else
+				return cmd_usage_error(&cmd_message_entry, err,
+						       "unknown format '%s' "
+						       "(expected text or eml)",
+						       optarg);
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case O_LOG:
+			o->log = true;
+			break;
+		}
+	}
+	if (optind != argc - 2)
+		return cmd_usage_error(&cmd_message_entry, err,
+				       "message takes a SLUG and a TYPE");
+	if ((r = message_type_parse(argv[optind + 1], type, err)) < 0)
+		return r;
+	if (o->criterion && *type != MSG_BUYING_SIGNAL)
+		return cmd_usage_error(&cmd_message_entry, err,
+				       "--criterion applies to buying-signal "
+				       "messages only");
+	if (o->risk && *type != MSG_URGENCY)
+		return cmd_usage_error(&cmd_message_entry, err,
+				       "--risk applies to urgency messages "
+				       "only");
+	if (ctx->json && o->format == FMT_EML)
+		return cmd_usage_error(&cmd_message_entry, err,
+				       "--json and --format eml do not go "
+				       "together");
+	return 0;
+}
+
+static int
+format_eml(const struct deal *d, enum message_type t,
+	   const struct draft *dr, size_t n, struct strbuf *out,
+	   struct tw_error *err)
+{
+	struct strbuf subject = STRBUF_INIT;
+	struct eml_draft e;
+	int r;
+
+	if (!d->champion_email || !*d->champion_email)
+		return tw_error_set(err, TW_EINPUT,
+				    "deal '%s' has no champion email (set "
+				    "one with 'techwin deal set %s "
+				    "--champion-email ADDRESS')",
+				    d->slug, d->slug);
+	/* A draft file holds one message; say how to pick one. */
+	if (n > 1)
+		return cmd_usage_error(&cmd_message_entry, err,
+				       "--format eml writes one message and "
+				       "deal '%s' has %zu %s messages (choose "
+				       "one with %s)",
+				       d->slug, n, message_type_name(t),
+				       t == MSG_URGENCY ? "--risk KEY"
+							: "--criterion KEY");
+	if (dr[0].subject)
+		strbuf_addstr(&subject, dr[0].subject);
+	else
+		strbuf_addf(&subject, "%s: following up",
+			    d->account ? d->account : d->slug);
+	e.to_name = d->champion;
+	e.to_email = d->champion_email;
+	e.subject = subject.buf;
+	e.body = dr[0].body;
+	e.date = draft_time();
+	r = eml_write(&e, out, err);
+	if (r < 0)
+		tw_error_prefix(err, "deal '%s'", d->slug);
+	strbuf_release(&subject);
+	return r;
+}
+
+static void
+format_text(const struct draft *dr, size_t n, struct strbuf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_addstr(out, "\n---\n\n");
+		strbuf_addstr(out, dr[i].text);
+	}
+}
+
+static void
+report_log(const struct log_args *a, const char *slug)
+{
+	char b[DATE_BUFSZ];
+
+	date_format(a->today, b);
+	if (a->added)
+		fprintf(stderr, "logged %zu %s touch%s on deal '%s' (%s, %s)\n",
+			a->added, message_type_name(a->type),
+			a->added == 1 ? "" : "es", slug, a->channel, b);
+	if (a->present)
+		fprintf(stderr, "%zu %s touch%s already logged on %s\n",
+			a->present, message_type_name(a->type),
+			a->present == 1 ? " was" : "es were", b);
+}
+
+static int
+message_send(struct cli_ctx *ctx, int argc, char **argv,
+	     struct tw_error *err)
+{
+	struct send_opts o = { 0 };
+	struct message_request rq = { 0 };
+	struct message_list list = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct draft *dr = NULL;
+	struct workspace ws = { 0 };
+	tw_date *hbuf = NULL;
+	enum message_type type;
+	struct holidays h;
+	char *tmpl = NULL;
+	bool custom;
+	struct deal d;
+	int r;
+
+	if ((r = parse_send_opts(ctx, argc, argv, &o, &type, err)) < 0)
+		return r;
+	if ((r = cli_get_deal(ctx, argv[optind], &d, err)) < 0)
+		return r;
+	/* The same business days as `techwin plan`, so the dates agree. */
+	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
+		goto out;
+	h = workspace_holidays(&ws, &d, &hbuf);
+	rq.type = type;
+	rq.criterion = o.criterion;
+	rq.risk = o.risk;
+	rq.today = ctx->today;
+	if ((r = message_compute(&d, &h, &rq, &list, err)) < 0)
+		goto out;
+	if ((r = load_template(ctx, type, &tmpl, &custom, err)) < 0)
+		goto out;
+	if ((r = render_drafts(type, tmpl, &list, &dr, err)) < 0)
+		goto out;
+
+	if (o.format == FMT_EML) {
+		if ((r = format_eml(&d, type, dr, list.n, &sb, err)) < 0)
+			goto out;
+	} else if (ctx->json) {
+		json_emit(drafts_to_json(type, &d, dr, list.n), &sb);
+	} else {
+		format_text(dr, list.n, &sb);
+	}
+	for (size_t i = 0; i < list.n; i++)
+		if (list.items[i].warning)
+			fprintf(stderr, "warning: %s\n", list.items[i].warning);
+	if (o.output) {
+		if ((r = write_file(o.output, &sb, err)) < 0)
+			goto out;
+	} else {
+		cli_write(&sb);
+	}
+
+	if (o.log) {
+		struct log_args a = { 0 };
+
+		a.type = type;
+		a.channel = o.format == FMT_EML ? "email" : "text";
+		a.today = ctx->today;
+		a.list = &list;
+		fflush(stdout);
+		r = cli_update_deal(ctx, d.slug, add_touches, &a, err);
+		if (r < 0)
+			goto out;
+		report_log(&a, d.slug);
+	}
+out:
+	if (dr)
+		drafts_release(dr, list.n);
+	free(tmpl);
+	free(hbuf);
+	workspace_release(&ws);
+	strbuf_release(&sb);
+	message_list_release(&list);
+	deal_release(&d);
+	return r;
+}
+
+/* ---- message template set|show|reset ------------------------------------ */
+
+/* Read FILE ("-" for standard input) as template text with LF line ends. */
+static int
+read_template(const char *path, struct strbuf *out, struct tw_error *err)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char buf[4096];
+	size_t n;
+	int failed;
+
+	if (!fp)
+		return tw_error_set(err, TW_EINPUT, "cannot read '%s': %s",
+				    path, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			/* CRLF files from other editors render the same. */
+			if (buf[i] == '\r')
+				continue;
+			if (buf[i] == '\0') {
+				if (fp != stdin)
+					fclose(fp);
+				return tw_error_set(err, TW_EINPUT,
+						    "template file '%s' is "
+						    "not text (it has a NUL "
+						    "byte)",
+						    path);
+			}
+			strbuf_addch(out, buf[i]);
+		}
+		if (out->len > TEMPLATE_MAX)
+			break;
+	}
+	failed = ferror(fp);
+	if (fp != stdin)
+		fclose(fp);
+	if (failed)
+		return tw_error_set(err, TW_EINPUT, "cannot read '%s'", path);
+	if (out->len > TEMPLATE_MAX)
+		return tw_error_set(err, TW_EINPUT,
+				    "template file '%s' is larger than %d "
+				    "bytes",
+				    path, TEMPLATE_MAX);
+	if (!message_is_utf8(out->buf))
+		return tw_error_set(err, TW_EINPUT,
+				    "template file '%s' is not UTF-8", path);
+	return 0;
+}
+
+static int
+template_set(struct cli_ctx *ctx, int argc, char **argv,
+	     struct tw_error *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	enum message_type t;
+	char *key;
+	int r;
+
+	if ((r = cli_no_options(&cmd_message_entry, argc, argv, err)) < 0)
+		return r;
+	if (argc != 3)
+		return cmd_usage_error(&cmd_message_entry, err,
+				       "message template set takes a TYPE and "
+				       "a FILE");
+	if ((r = message_type_parse(argv[1], &t, err)) < 0)
+		return r;
+	if ((r = read_template(argv[2], &text, err)) < 0)
+		goto out;
+	if ((r = message_template_check(t, text.buf, err)) < 0)
+		goto out;
+	key = template_key(t);
+	r = ctx->st->ops->setting_set(ctx->st, key, text.buf, err);
+	free(key);
+	if (r < 0)
+		goto out;
+	if (!ctx->json)
+		printf("template '%s' set\n", message_type_name(t));
+out:
+	strbuf_release(&text);
+	return r;
+}
+
+static int
+template_show(struct cli_ctx *ctx, int argc, char **argv,
+	      struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	enum message_type t;
+	char *tmpl;
+	bool custom;
+	int r;
+
+	if ((r = cli_no_options(&cmd_message_entry, argc, argv, err)) < 0)
+		return r;
+	if (argc != 2)
+		return cmd_usage_error(&cmd_message_entry, err,
+				       "message template show takes a TYPE");
+	if ((r = message_type_parse(argv[1], &t, err)) < 0)
+		return r;
+	if ((r = load_template(ctx, t, &tmpl, &custom, err)) < 0)
+		return r;
+	if (ctx->json) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "type",
+				    json_string(message_type_name(t)));
+		json_object_set_new(o, "source",
+				    json_string(custom ? "workspace"
+						       : "built-in"));
+		json_object_set_new(o, "template", json_string(tmpl));
+		json_emit(o, &sb);
+	} else {
+		strbuf_addstr(&sb, tmpl);
+		if (!sb.len || sb.buf[sb.len - 1] != '\n')
+			strbuf_addch(&sb, '\n');
+	}
+	cli_write(&sb);
+	strbuf_release(&sb);
+	free(tmpl);
+	return 0;
+}
+
+static int
+template_reset(struct cli_ctx *ctx, int argc, char **argv,
+	       struct tw_error *err)
+{
+	enum message_type t;
+	char *key;
+	int r;
+
+	if ((r = cli_no_options(&cmd_message_entry, argc, argv, err)) < 0)
+		return r;
+	if (argc != 2)
+		return cmd_usage_error(&cmd_message_entry, err,
+				       "message template reset takes a TYPE");
+	if ((r = message_type_parse(argv[1], &t, err)) < 0)
+		return r;
+	key = template_key(t);
+	r = ctx->st->ops->setting_set(ctx->st, key, NULL, err);
+	free(key);
+	if (r < 0)
+		return r;
+	if (!ctx->json)
+		printf("template '%s' reset to the built-in one\n",
+		       message_type_name(t));
+	return 0;
+}
+
+static const struct subcmd template_subs[] = {
+	{ "reset", template_reset },
+	{ "set", template_set },
+	{ "show", template_show },
+	{ NULL, NULL },
+};
+
+static const struct subcmd *
+find_template_sub(const char *name)
+{
+	for (size_t i = 0; template_subs[i].name; i++)
+		if (!strcmp(template_subs[i].name, name))
+			return &template_subs[i];
+	return NULL;
+}
+
+static int
+cmd_message_exec(struct cli_ctx *ctx, int argc, char **argv,
+		 struct tw_error *err)
+{
+	/*
+	 * "message template show TYPE" and a deal called "template" cannot
+	 * be confused: no message type is named set, show or reset.
+	 */
+	if (argc >= 2 && !strcmp(argv[1], "template")) {
+		const struct subcmd *s;
+
+		if (argc == 2)
+			return cmd_usage_error(&cmd_message_entry, err,
+					       "'message template' needs set, "
+					       "show or reset");
+		s = find_template_sub(argv[2]);
+		if (s)
+			return s->fn(ctx, argc - 2, argv + 2, err);
+	}
+	return message_send(ctx, argc, argv, err);
+}
+
+const struct cmd_entry cmd_message_entry = {
+	.name = "message",
+	.usage = "message SLUG TYPE [--criterion KEY] [--risk KEY]\n"
+		 "         [--format text|eml] [-o FILE] [--log]\n"
+		 "message template set TYPE FILE\n"
+		 "message template show TYPE\n"
+		 "message template reset TYPE",
+	.summary = "draft a message to the champion from the deal's numbers",
+	.help =
+	"Drafts what the sales engineer sends the champion, with every\n"
+	"number and date computed from the deal. TYPE is one of:\n"
+	"\n"
+	"  buying-signal  one message per passed criterion (or only\n"
+	"                 --criterion KEY): the result against the\n"
+	"                 requirement, the headroom, whether the growth\n"
+	"                 capacity covers the projected growth, and a call\n"
+	"                 with the AE as the next step\n"
+	"  compress       once every criterion passes: the proposal date and\n"
+	"                 the contract target from the commercial plan (see\n"
+	"                 'techwin help plan'); the proposal date is the\n"
+	"                 first commercial step whose title says 'proposal',\n"
+	"                 else the first commercial step. While a criterion\n"
+	"                 is pending or failing this fails and names them\n"
+	"  urgency        one message per risk (or only --risk KEY): start\n"
+	"                 by the latest start date to be live by the go-live\n"
+	"                 date with the buffer intact, and what a later start\n"
+	"                 costs: first the buffer, then (after deadline minus\n"
+	"                 duration) the deadline itself\n"
+	"  pricing        every phase with its price, scope, technical reason\n"
+	"                 and the POC results it rests on; the initial\n"
+	"                 commitment (the lowest-numbered phase) against the\n"
+	"                 total. Every phase needs a price\n"
+	"  next-event     the next planned technical event (not done, dated\n"
+	"                 today or later) and the commercial event it should\n"
+	"                 trigger: the one whose --after names it, else the\n"
+	"                 next open commercial event on or after its date\n"
+	"\n"
+	"Dates read like 'Tuesday 16 June 2026', percentages have one\n"
+	"decimal, money has thousands separators after the deal's currency;\n"
+	"business days skip the deal's and the workspace's holidays.\n"
+	"A missing champion name reads as '<account> team', a missing AE as\n"
+	"'our account executive'.\n"
+	"\n"
+	"  --criterion KEY  buying-signal for this criterion only (it must\n"
+	"                   have passed)\n"
+	"  --risk KEY       urgency for this risk only\n"
+	"  --format text    plain text (default): each message starts with\n"
+	"                   its Subject line; several messages are separated\n"
+	"                   by a blank line and a '---' line\n"
+	"  --format eml     an RFC 5322 draft to open in a mail client: To\n"
+	"                   the champion (the deal needs a champion email),\n"
+	"                   the Subject, UTF-8 body, CRLF line endings and\n"
+	"                   X-Unsent: 1. One message per file: pick it with\n"
+	"                   --criterion or --risk when there are several\n"
+	"  -o, --output FILE  write FILE (atomically) instead of standard\n"
+	"                   output\n"
+	"  --log            record a touch on the deal (the type, today,\n"
+	"                   channel 'email' for eml or 'text', and the\n"
+	"                   criterion for buying-signal), so the check's\n"
+	"                   unframed-pass rule knows the pass was framed;\n"
+	"                   the same touch twice on one day is kept once\n"
+	"\n"
+	"With --json, the messages as an array of objects: type, criterion,\n"
+	"risk, to, email, subject, body.\n"
+	"\n"
+	"Templates: each type has a built-in template; a workspace can\n"
+	"replace it. Placeholders are written {{name}} (single braces are\n"
+	"plain text); a first line 'Subject: ...' is the subject.\n"
+	"\n"
+	"  template set TYPE FILE  store FILE ('-' for standard input) as\n"
+	"                          the workspace's template; a placeholder\n"
+	"                          the type does not offer, or a '{{' left\n"
+	"                          open, is refused then, naming the line\n"
+	"  template show TYPE      print the template in use\n"
+	"  template reset TYPE     go back to the built-in template\n"
+	"\n"
+	"Placeholders of every type: account, slug, champion, champion_email,\n"
+	"ae, se, today. buying-signal: criterion, metric, unit, direction,\n"
+	"measured, required, result, requirement, measured_on, headroom_pct,\n"
+	"growth_capacity_pct, projected_growth_pct, scales, growth, outcome,\n"
+	"meaning. compress: technical_win_date, criteria_count,\n"
+	"criteria_summary, results, proposal_step, proposal_date,\n"
+	"contract_target, procurement, steps. urgency: risk, risk_key,\n"
+	"risk_kind, deadline, buffer, duration, go_live_by, latest_start,\n"
+	"slack_days, slack, no_buffer_start, later_start. pricing: phases,\n"
+	"phase_count, initial_phase, initial_commitment, total, remaining,\n"
+	"initial_share_pct, currency. next-event: tech_event,\n"
+	"tech_event_key, tech_date, tech_owner, commercial_event,\n"
+	"commercial_event_key, commercial_date, commercial_owner, gap.\n",
+	.flags = NEED_STORE,
+	.exec = cmd_message_exec,
+};

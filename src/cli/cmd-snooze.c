@@ -1,0 +1,167 @@
+/*
+ * techwin snooze: a deal stalled for a known reason (the champion is on
+ * leave) has its momentum findings reported as snoozed, not as errors,
+ * through a date. The snooze is part of the deal row, so setting and
+ * clearing it leave history like any other change.
+ */
+#include "cli/cli.h"
+#include "core/momentum.h"
+#include "formats/json.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <string.h>
+
+enum snooze_opt { O_UNTIL = 256, O_REASON, O_CLEAR };
+
+struct snooze_args {
+	tw_date until;		/* DATE_NONE: clear */
+	const char *reason;
+	bool was_snoozed;	/* out: a snooze was stored before */
+};
+
+static int
+set_snooze(struct deal *d, void *arg, struct tw_error *err)
+{
+	struct snooze_args *a = arg;
+
+	(void)err;
+	a->was_snoozed = d->snooze_until != DATE_NONE;
+	d->snooze_until = a->until;
+	xstrset(&d->snooze_reason, a->until ? a->reason : NULL);
+	return 0;
+}
+
+static json_t *
+snooze_json(const struct deal *d, tw_date today)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "deal", json_string(d->slug));
+	json_object_set_new(o, "snoozed",
+			    json_boolean(deal_is_snoozed(d, today)));
+	json_object_set_new(o, "until", json_date(d->snooze_until));
+	json_object_set_new(o, "reason", json_str(d->snooze_reason));
+	return o;
+}
+
+static void
+snooze_text(const struct deal *d, tw_date today, struct strbuf *sb)
+{
+	char b[DATE_BUFSZ];
+
+	if (deal_is_snoozed(d, today))
+		strbuf_addf(sb, "deal '%s' is snoozed through %s: %s\n",
+			    d->slug, date_format(d->snooze_until, b),
+			    d->snooze_reason ? d->snooze_reason : "");
+	else if (d->snooze_until)
+		strbuf_addf(sb, "deal '%s' is not snoozed (the snooze ended "
+			    "on %s)\n", d->slug,
+			    date_format(d->snooze_until, b));
+	else
+		strbuf_addf(sb, "deal '%s' is not snoozed\n", d->slug);
+}
+
+static int
+cmd_snooze_exec(struct cli_ctx *ctx, int argc, char **argv,
+		struct tw_error *err)
+{
+	static const struct option opts[] = {
+		{ "until", required_argument, NULL, O_UNTIL },
+		{ "reason", required_argument, NULL, O_REASON },
+		{ "clear", no_argument, NULL, O_CLEAR },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct snooze_args a = { DATE_NONE, NULL, false };
+	struct strbuf sb = STRBUF_INIT;
+	bool clear = false, change;
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
+	const char *slug;
+	struct deal d;
+	int opt, r;
+
+	optind = 0;
+	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
+		if (opt < 0)
+			return opt;
+		switch (opt) {
+		case O_UNTIL:
+			r = opt_date("--until", optarg, &a.until, err);
+			if (r < 0)
+				return r;
+			break;
+		case O_REASON:
+			a.reason = optarg;
+			break;
+		case O_CLEAR:
+			clear = true;
+			break;
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(&cmd_snooze_entry, err,
+				       "snooze takes exactly one SLUG");
+	slug = argv[optind];
+	if (clear && (a.until || a.reason))
+		return cmd_usage_error(&cmd_snooze_entry, err,
+				       "--clear cannot be combined with "
+				       "--until or --reason");
+	if (!clear && !!a.until != !!a.reason)
+		return cmd_usage_error(&cmd_snooze_entry, err,
+				       "snooze needs both --until and "
+				       "--reason");
+	if (a.reason && !*a.reason)
+		return tw_error_set(err, TW_EINPUT,
+				    "--reason: the reason cannot be empty");
+	if (a.until && a.until < ctx->today)
+		return tw_error_set(err, TW_EINPUT,
+				    "--until: '%s' is in the past (today is "
+				    "%s)",
+				    date_format(a.until, b1),
+				    date_format(ctx->today, b2));
+
+	change = clear || a.until;
+	if (change && (r = cli_update_deal(ctx, slug, set_snooze, &a, err)) < 0)
+		return r;
+	if ((r = cli_get_deal(ctx, slug, &d, err)) < 0)
+		return r;
+	if (ctx->json)
+		json_emit(snooze_json(&d, ctx->today), &sb);
+	else if (clear)
+		strbuf_addf(&sb, a.was_snoozed
+					 ? "deal '%s' is no longer snoozed\n"
+					 : "deal '%s' was not snoozed\n",
+			    slug);
+	else
+		snooze_text(&d, ctx->today, &sb);
+	cli_write(&sb);
+	strbuf_release(&sb);
+	deal_release(&d);
+	return 0;
+}
+
+const struct cmd_entry cmd_snooze_entry = {
+	.name = "snooze",
+	.usage = "snooze SLUG --until DATE --reason TEXT\n"
+		 "snooze SLUG --clear\n"
+		 "snooze SLUG",
+	.summary = "report a stalled deal's findings as snoozed until a date",
+	.help =
+	"A deal stalled for a known reason (the champion is on leave, a\n"
+	"budget freeze) keeps being checked, but 'techwin check' reports its\n"
+	"findings as snoozed instead of as errors and warnings, and they\n"
+	"never make check exit 1. The snooze applies through DATE: a snooze\n"
+	"until today still applies today and expires tomorrow.\n"
+	"\n"
+	"  --until DATE   the last day of the snooze (today or later)\n"
+	"  --reason TEXT  why the deal is stalled (required with --until)\n"
+	"  --clear        end the snooze now\n"
+	"\n"
+	"Without options, print the deal's snooze. Setting and clearing are\n"
+	"recorded in the history (fields snooze_until, snooze_reason). The\n"
+	"snooze lives in the database only: plan files do not hold it, and\n"
+	"importing a plan file over the deal keeps it. With --json:\n"
+	"{\"deal\", \"snoozed\" (as of today), \"until\", \"reason\"}.\n",
+	.flags = NEED_STORE,
+	.exec = cmd_snooze_exec,
+};

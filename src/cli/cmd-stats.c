@@ -1,0 +1,499 @@
+/*
+ * techwin stats [--se NAME | --deal SLUG]: cycle-time analytics, days from
+ * POC end to close for the team, per SE and per deal, and how deals that
+ * kept their momentum closed compared with those that did not.
+ */
+#include "cli/cli.h"
+#include "cli/workspace.h"
+#include "core/stats.h"
+#include "formats/json.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum stats_opt { O_SE = 256, O_DEAL };
+
+struct loaded {
+	struct deal *items;	/* closed deals with their children */
+	size_t n;
+};
+
+static void
+loaded_release(struct loaded *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		deal_release(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+/*
+ * Load every closed deal with its children (open deals take part in no
+ * figure), after checking that --se names an SE of some deal and --deal a
+ * closed deal, so a typo is an error instead of an empty report.
+ */
+static int
+load_deals(struct cli_ctx *ctx, const struct cycle_filter *f,
+	   struct loaded *out, struct tw_error *err)
+{
+	struct deal_list list = { 0 };
+	bool se_found = false;
+	const struct deal *target = NULL;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = ctx->st->ops->deal_list(ctx->st, &list, err)) < 0)
+		return r;
+	for (size_t i = 0; i < list.n; i++) {
+		const struct deal *d = &list.items[i];
+
+		if (f->se && d->se && !strcmp(d->se, f->se))
+			se_found = true;
+		if (f->slug && !strcmp(d->slug, f->slug))
+			target = d;
+	}
+	if (f->se && !se_found) {
+		r = tw_error_set(err, TW_ENOTFOUND, "no deal has SE '%s'",
+				 f->se);
+		goto out;
+	}
+	if (f->slug && !target) {
+		r = tw_error_set(err, TW_ENOTFOUND, "unknown deal '%s'",
+				 f->slug);
+		goto out;
+	}
+	if (target && target->outcome == OUTCOME_OPEN) {
+		r = tw_error_set(err, TW_EINPUT,
+				 "deal '%s' is still open: it has no cycle "
+				 "time yet", f->slug);
+		goto out;
+	}
+	out->items = xcalloc(list.n ? list.n : 1, sizeof(*out->items));
+	for (size_t i = 0; i < list.n; i++) {
+		if (list.items[i].outcome == OUTCOME_OPEN)
+			continue;
+		r = cli_get_deal(ctx, list.items[i].slug, &out->items[out->n],
+				 err);
+		if (r < 0) {
+			deal_release(&out->items[out->n]);
+			loaded_release(out);
+			goto out;
+		}
+		out->n++;
+	}
+	r = 0;
+out:
+	deal_list_release(&list);
+	return r;
+}
+
+/* ---- JSON ------------------------------------------------------------ */
+
+static json_t *
+num_or_null(size_t n, double v)
+{
+	return n ? json_num(v) : json_null();
+}
+
+static json_t *
+group_to_json(const struct momentum_group *g)
+{
+	json_t *o = json_object();
+	double rate = g->n ? (double)g->won / (double)g->n : 0;
+
+	json_object_set_new(o, "n", json_integer((json_int_t)g->n));
+	json_object_set_new(o, "won", json_integer((json_int_t)g->won));
+	json_object_set_new(o, "win_rate", num_or_null(g->n, rate));
+	json_object_set_new(o, "median_days",
+			    num_or_null(g->won_days.n, g->won_days.median));
+	return o;
+}
+
+static json_t *
+report_to_json(const struct cycle_report *r)
+{
+	json_t *o = json_object(), *team = json_object(), *a, *m;
+	const struct stats_summary *t = &r->team;
+
+	json_object_set_new(team, "n", json_integer((json_int_t)t->n));
+	json_object_set_new(team, "median_days", num_or_null(t->n, t->median));
+	json_object_set_new(team, "mean_days", num_or_null(t->n, t->mean));
+	json_object_set_new(team, "p25_days", num_or_null(t->n, t->p25));
+	json_object_set_new(team, "p75_days", num_or_null(t->n, t->p75));
+	json_object_set_new(o, "team", team);
+
+	a = json_array();
+	for (size_t i = 0; i < r->nse; i++) {
+		const struct cycle_se *s = &r->by_se[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "se", json_str(s->se));
+		json_object_set_new(e, "n", json_integer((json_int_t)s->s.n));
+		json_object_set_new(e, "median_days",
+				    num_or_null(s->s.n, s->s.median));
+		json_object_set_new(e, "mean_days",
+				    num_or_null(s->s.n, s->s.mean));
+		json_array_append_new(a, e);
+	}
+	json_object_set_new(o, "by_se", a);
+
+	a = json_array();
+	for (size_t i = 0; i < r->ndeals; i++) {
+		const struct cycle_deal *c = &r->deals[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "slug", json_str(c->deal->slug));
+		json_object_set_new(e, "se", json_str(c->deal->se));
+		json_object_set_new(e, "days_poc_to_close",
+				    json_integer(c->days));
+		json_object_set_new(e, "vs_team_mean_days",
+				    json_num(c->vs_team_mean));
+		json_array_append_new(a, e);
+	}
+	json_object_set_new(o, "deals", a);
+
+	m = json_object();
+	json_object_set_new(m, "kept", group_to_json(&r->kept));
+	json_object_set_new(m, "lost", group_to_json(&r->lost));
+	json_object_set_new(o, "momentum", m);
+	return o;
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+static char *
+days_str(double days)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	stats_format_days(days, &sb);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Days with a sign: "+3.5", "-35", "0". */
+static char *
+signed_days_str(double days)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (round(days * 10.0) > 0)
+		strbuf_addch(&sb, '+');
+	stats_format_days(days, &sb);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void
+team_to_text(const struct stats_summary *t, struct strbuf *sb)
+{
+	char *s;
+
+	if (!t->n) {
+		strbuf_addstr(sb, "team: no closed-won deal with a POC end "
+			      "and a close date yet\n");
+		return;
+	}
+	strbuf_addf(sb, "team: %zu won deal%s, median ", t->n,
+		    t->n == 1 ? "" : "s");
+	stats_format_days(t->median, sb);
+	strbuf_addstr(sb, " days (");
+	stats_format_weeks(t->median, sb);
+	strbuf_addstr(sb, "), mean ");
+	stats_format_days(t->mean, sb);
+	strbuf_addstr(sb, " (");
+	stats_format_weeks(t->mean, sb);
+	s = days_str(t->p25);
+	strbuf_addf(sb, "), p25 %s", s);
+	free(s);
+	s = days_str(t->p75);
+	strbuf_addf(sb, ", p75 %s\n", s);
+	free(s);
+}
+
+static void
+by_se_to_text(const struct cycle_report *r, struct strbuf *sb)
+{
+	static const char *const hdr[] = { "SE", "WON", "MEDIAN DAYS",
+		"MEAN DAYS" };
+	struct table t;
+
+	table_init(&t, ARRAY_SIZE(hdr), hdr);
+	for (size_t i = 1; i < ARRAY_SIZE(hdr); i++)
+		table_right(&t, i);
+	for (size_t i = 0; i < r->nse; i++) {
+		const struct cycle_se *s = &r->by_se[i];
+		char *med = days_str(s->s.median), *mean = days_str(s->s.mean);
+
+		table_cell(&t, s->se);
+		table_cellf(&t, "%zu", s->s.n);
+		table_cell(&t, med);
+		table_cell(&t, mean);
+		free(med);
+		free(mean);
+	}
+	table_render(&t, sb);
+	table_release(&t);
+}
+
+static void
+deals_to_text(const struct cycle_report *r, struct strbuf *sb)
+{
+	static const char *const hdr[] = { "DEAL", "SE", "POC END", "CLOSED",
+		"DAYS", "WEEKS", "VS TEAM", "MOMENTUM" };
+	struct table t;
+	char b[DATE_BUFSZ];
+
+	table_init(&t, ARRAY_SIZE(hdr), hdr);
+	table_right(&t, 4);
+	table_right(&t, 5);
+	table_right(&t, 6);
+	for (size_t i = 0; i < r->ndeals; i++) {
+		const struct cycle_deal *c = &r->deals[i];
+		char *vs = signed_days_str(c->vs_team_mean);
+		struct strbuf w = STRBUF_INIT;
+
+		stats_format_days(c->days / 7.0, &w);
+		table_cell(&t, c->deal->slug);
+		table_cell(&t, c->deal->se);
+		table_cell(&t, date_format(c->deal->poc_end, b));
+		table_cell(&t, date_format(c->deal->close_date, b));
+		table_cellf(&t, "%d", c->days);
+		table_cell(&t, w.buf);
+		table_cell(&t, vs);
+		if (c->kept_momentum)
+			table_cell(&t, "kept");
+		else
+			table_cellf(&t, "lost (%s)", c->lost_rule);
+		strbuf_release(&w);
+		free(vs);
+	}
+	table_render(&t, sb);
+	table_release(&t);
+}
+
+static void
+momentum_to_text(const struct cycle_report *r, struct strbuf *sb)
+{
+	static const char *const hdr[] = { "MOMENTUM AT CLOSE", "DEALS", "WON",
+		"WIN RATE", "MEDIAN DAYS (WON)" };
+	const struct momentum_group *g[2] = { &r->kept, &r->lost };
+	static const char *const name[2] = { "kept momentum",
+		"lost momentum" };
+	struct table t;
+
+	if (!r->kept.n && !r->lost.n) {
+		strbuf_addstr(sb, "momentum at close: no closed deal yet\n");
+		return;
+	}
+	table_init(&t, ARRAY_SIZE(hdr), hdr);
+	for (size_t i = 1; i < ARRAY_SIZE(hdr); i++)
+		table_right(&t, i);
+	for (size_t i = 0; i < 2; i++) {
+		table_cell(&t, name[i]);
+		table_cellf(&t, "%zu", g[i]->n);
+		table_cellf(&t, "%zu", g[i]->won);
+		if (g[i]->n)
+			table_cellf(&t, "%.0f%%", 100.0 * (double)g[i]->won /
+							  (double)g[i]->n);
+		else
+			table_cell(&t, NULL);
+		if (g[i]->won_days.n) {
+			char *s = days_str(g[i]->won_days.median);
+
+			table_cell(&t, s);
+			free(s);
+		} else {
+			table_cell(&t, NULL);
+		}
+	}
+	table_render(&t, sb);
+	table_release(&t);
+}
+
+/* --deal: the one deal against the team. */
+static void
+deal_to_text(const struct cycle_report *r, const struct deal *d,
+	     const struct workspace *ws, struct strbuf *sb)
+{
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
+	const char *why = NULL;
+	tw_date *buf;
+	struct holidays h = workspace_holidays(ws, d, &buf);
+	bool kept = deal_kept_momentum(d, &h, &ws->momentum, &why);
+
+	free(buf);
+
+	team_to_text(&r->team, sb);
+	strbuf_addf(sb, "%s", d->slug);
+	if (d->se)
+		strbuf_addf(sb, " (%s)", d->se);
+	if (r->ndeals) {
+		const struct cycle_deal *c = &r->deals[0];
+		double diff = round(c->vs_team_mean * 10.0) / 10.0;
+
+		strbuf_addf(sb, ": POC ended %s, won %s\n  ",
+			    date_format(d->poc_end, b1),
+			    date_format(d->close_date, b2));
+		stats_vs_team_text(c->days, r->team.mean, sb);
+		if (diff) {
+			strbuf_addstr(sb, ": ");
+			stats_format_days(fabs(diff), sb);
+			strbuf_addf(sb, " day%s %s than the team's mean\n",
+				    fabs(diff) == 1.0 ? "" : "s",
+				    diff < 0 ? "faster" : "slower");
+		} else {
+			strbuf_addstr(sb, ": the team's mean exactly\n");
+		}
+	} else if (d->outcome == OUTCOME_WON) {
+		strbuf_addf(sb, ": won %s without a POC end date, so it has "
+			    "no cycle time\n", date_format(d->close_date, b1));
+	} else {
+		strbuf_addf(sb, ": lost %s, so it has no cycle time\n",
+			    date_format(d->close_date, b1));
+	}
+	if (kept)
+		strbuf_addf(sb, "  momentum at close: kept (neither "
+			    "no-commercial-followup nor stale-technical-win "
+			    "on %s)\n", date_format(d->close_date, b1));
+	else
+		strbuf_addf(sb, "  momentum at close: lost (%s)\n", why);
+	for (size_t i = 0; i < r->nse; i++) {
+		const struct cycle_se *e = &r->by_se[i];
+
+		strbuf_addf(sb, "  %s: %zu won deal%s, median ", e->se, e->s.n,
+			    e->s.n == 1 ? "" : "s");
+		stats_format_days(e->s.median, sb);
+		strbuf_addstr(sb, " days, mean ");
+		stats_format_days(e->s.mean, sb);
+		strbuf_addch(sb, '\n');
+	}
+}
+
+static void
+report_to_text(const struct cycle_report *r, const struct cycle_filter *f,
+	       struct strbuf *sb)
+{
+	strbuf_addstr(sb, "days from POC end to close, closed-won deals\n");
+	team_to_text(&r->team, sb);
+	if (f->se)
+		strbuf_addf(sb, "deals of SE '%s':%s\n", f->se,
+			    r->ndeals ? "" : " no closed-won deal with a POC "
+					     "end and a close date");
+	if (r->ndeals) {
+		strbuf_addch(sb, '\n');
+		by_se_to_text(r, sb);
+		strbuf_addch(sb, '\n');
+		deals_to_text(r, sb);
+	}
+	strbuf_addch(sb, '\n');
+	momentum_to_text(r, sb);
+}
+
+static int
+cmd_stats_exec(struct cli_ctx *ctx, int argc, char **argv,
+	       struct tw_error *err)
+{
+	static const struct option opts[] = {
+		{ "se", required_argument, NULL, O_SE },
+		{ "deal", required_argument, NULL, O_DEAL },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cycle_filter f = { NULL, NULL };
+	struct holidays wsh;
+	struct workspace ws;
+	struct cycle_report rep;
+	struct strbuf sb = STRBUF_INIT;
+	struct loaded l;
+	int c, r;
+
+	optind = 0;
+	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
+		if (c < 0)
+			return c;
+		if (c == O_SE)
+			f.se = optarg;
+		else
+			f.slug = optarg;
+	}
+	if (optind != argc)
+		return cmd_usage_error(&cmd_stats_entry, err,
+				       "stats takes no arguments, got '%s'",
+				       argv[optind]);
+	if (f.se && f.slug)
+		return cmd_usage_error(&cmd_stats_entry, err,
+				       "--se and --deal cannot be combined");
+	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
+		return r;
+	if ((r = load_deals(ctx, &f, &l, err)) < 0) {
+		workspace_release(&ws);
+		return r;
+	}
+	wsh.days = ws.holidays;
+	wsh.n = ws.nholidays;
+	cycle_report_compute(l.items, l.n, &ws.momentum, &wsh, &f, &rep);
+	if (ctx->json) {
+		json_emit(report_to_json(&rep), &sb);
+	} else if (f.slug) {
+		for (size_t i = 0; i < l.n; i++)
+			if (!strcmp(l.items[i].slug, f.slug))
+				deal_to_text(&rep, &l.items[i], &ws, &sb);
+	} else {
+		report_to_text(&rep, &f, &sb);
+	}
+	cli_write(&sb);
+	strbuf_release(&sb);
+	cycle_report_release(&rep);
+	loaded_release(&l);
+	workspace_release(&ws);
+	return 0;
+}
+
+const struct cmd_entry cmd_stats_entry = {
+	.name = "stats",
+	.usage = "stats [--se NAME | --deal SLUG]",
+	.summary = "cycle time from POC end to close, and what momentum buys",
+	.help =
+	"Cycle time is the number of calendar days from a deal's POC end to\n"
+	"its close date, for deals closed won that have both dates (a close\n"
+	"before the POC end counts as negative days). Open deals take part\n"
+	"in no figure.\n"
+	"\n"
+	"  team    n, median, mean, p25 and p75 over every won deal\n"
+	"  per SE  n, median and mean over each SE's won deals\n"
+	"  deals   each won deal, by days, with its difference from the\n"
+	"          team's mean (\"21 days (3 weeks) vs the team's 56\n"
+	"          (8 weeks)\"); weeks are days / 7\n"
+	"\n"
+	"Percentiles (the median is p50) use linear interpolation between\n"
+	"closest ranks, as numpy's default: sort the n values x[0..n-1],\n"
+	"take r = p/100 x (n - 1) and interpolate between x[floor r] and\n"
+	"x[floor r + 1]. Two values 10 and 20 give median 15, p25 12.5.\n"
+	"\n"
+	"Momentum at close: every closed deal, won or lost, is run through\n"
+	"the momentum rules of `techwin check` as of its close date. It kept\n"
+	"its momentum when neither no-commercial-followup nor\n"
+	"stale-technical-win comes up, otherwise it lost it (a deal without\n"
+	"technical events or a technical win keeps it). For both groups:\n"
+	"deals, won, win rate (won / deals) and the median cycle time of the\n"
+	"won ones. A snoozed finding still counts: the snooze explains the\n"
+	"stall, it does not undo it. The rules use the workspace settings\n"
+	"momentum.max_gap (default 5 business days) and momentum.half_life\n"
+	"(default 10) of `techwin config`, and business days without the\n"
+	"deal's and the workspace's holidays.\n"
+	"\n"
+	"  --se NAME    only this SE's deals (exact name) in the SE, deal\n"
+	"               and momentum figures; the team line stays the whole\n"
+	"               team's\n"
+	"  --deal SLUG  one closed deal against the team: its cycle time,\n"
+	"               the team's mean, its SE and its momentum at close\n"
+	"\n"
+	"With --json: {\"team\": {n, median_days, mean_days, p25_days,\n"
+	"p75_days}, \"by_se\": [{se, n, median_days, mean_days}], \"deals\":\n"
+	"[{slug, se, days_poc_to_close, vs_team_mean_days}], \"momentum\":\n"
+	"{\"kept\": {n, won, win_rate, median_days}, \"lost\": {...}}};\n"
+	"win_rate is a fraction from 0 to 1; figures without data are null.\n",
+	.flags = NEED_STORE,
+	.exec = cmd_stats_exec,
+};

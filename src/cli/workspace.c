@@ -1,0 +1,263 @@
+/*
+ * Workspace settings: one table of known keys, each with its parser and its
+ * JSON view, so `config set` refuses what `check` could not use, and the
+ * holidays merge that plan and check share.
+ */
+#include "cli/workspace.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Business days are counted one at a time, so a gap of millions would
+ * stall the check; four years of business days is more than any cycle.
+ */
+#define MAX_GAP_LIMIT 1000
+
+static int
+parse_max_gap(const char *value, char **canon, struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (!*value || isspace((unsigned char)*value) || *end || errno ||
+	    v < 0 || v > MAX_GAP_LIMIT)
+		return tw_error_set(err, TW_EINPUT,
+				    "momentum.max_gap: expected an integer "
+				    "from 0 to %d (business days), got '%s'",
+				    MAX_GAP_LIMIT, value);
+	strbuf_addf(&sb, "%ld", v);
+	*canon = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+static int
+parse_half_life(const char *value, char **canon, struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(value, &end);
+	if (!*value || isspace((unsigned char)*value) || *end || errno ||
+	    !isfinite(v) || v <= 0)
+		return tw_error_set(err, TW_EINPUT,
+				    "momentum.half_life: expected a number "
+				    "greater than 0 (business days), got '%s'",
+				    value);
+	strbuf_addf(&sb, "%.15g", v);
+	*canon = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+/*
+ * "2026-12-24, 2026-12-25" into sorted, unique days (caller frees *out);
+ * an empty item, trailing comma included, is an error.
+ */
+static int
+parse_day_list(const char *value, tw_date **out, size_t *n,
+	       struct tw_error *err)
+{
+	const char *p = value;
+
+	*out = NULL;
+	*n = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		const char *q = p;
+		char *item;
+		tw_date day;
+		int r;
+
+		while (len && isspace((unsigned char)*q)) {
+			q++;
+			len--;
+		}
+		while (len && isspace((unsigned char)q[len - 1]))
+			len--;
+		item = xstrndup(q, len);
+		r = date_parse(item, &day, err);
+		free(item);
+		if (r < 0) {
+			free(*out);
+			*out = NULL;
+			return tw_error_set(err, TW_EINPUT,
+					    "holidays: expected dates "
+					    "YYYY-MM-DD separated by commas, "
+					    "got '%s'",
+					    value);
+		}
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		(*out)[(*n)++] = day;
+		p += strcspn(p, ",");
+		if (!*p)
+			break;
+		p++;
+	}
+	*n = holidays_normalize(*out, *n);
+	return 0;
+}
+
+static int
+parse_holidays(const char *value, char **canon, struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[DATE_BUFSZ];
+	tw_date *days;
+	size_t n;
+	int r;
+
+	if ((r = parse_day_list(value, &days, &n, err)) < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s%s", i ? "," : "",
+			    date_format(days[i], buf));
+	free(days);
+	*canon = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+static json_t *
+int_json(const char *text)
+{
+	return json_integer(strtol(text, NULL, 10));
+}
+
+static json_t *
+num_json(const char *text)
+{
+	double v = strtod(text, NULL);
+
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+static json_t *
+days_json(const char *text)
+{
+	json_t *a = json_array();
+	const char *p = text;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+
+		json_array_append_new(a, json_stringn(p, len));
+		p += len;
+		if (*p)
+			p++;
+	}
+	return a;
+}
+
+const struct setting_def setting_defs[] = {
+	{ "holidays", "", parse_holidays, days_json },
+	{ "momentum.half_life", "10", parse_half_life, num_json },
+	{ "momentum.max_gap", "5", parse_max_gap, int_json },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct setting_def *
+setting_find(const char *key, struct tw_error *err)
+{
+	struct strbuf known = STRBUF_INIT;
+
+	for (size_t i = 0; setting_defs[i].key; i++)
+		if (!strcmp(setting_defs[i].key, key))
+			return &setting_defs[i];
+	for (size_t i = 0; setting_defs[i].key; i++)
+		strbuf_addf(&known, "%s%s", i ? ", " : "", setting_defs[i].key);
+	tw_error_set(err, TW_EINPUT, "unknown setting '%s' (known: %s)", key,
+		     known.buf);
+	strbuf_release(&known);
+	return NULL;
+}
+
+/*
+ * The stored text of key, checked again: the database may have been
+ * written by hand. *out is NULL when unset.
+ */
+static int
+load_one(struct store *st, const char *key, char **out, struct tw_error *err)
+{
+	const struct setting_def *def = setting_find(key, err);
+	char *canon = NULL;
+	int r;
+
+	*out = NULL;
+	if (!def)
+		return TW_EINPUT;
+	if ((r = st->ops->setting_get(st, key, out, err)) < 0 || !*out)
+		return r;
+	if ((r = def->parse(*out, &canon, err)) < 0) {
+		tw_error_prefix(err, "setting in the database");
+		free(*out);
+		*out = NULL;
+		return r;
+	}
+	free(canon);
+	return 0;
+}
+
+int
+workspace_load(struct store *st, struct workspace *ws, struct tw_error *err)
+{
+	char *v;
+	int r;
+
+	memset(ws, 0, sizeof(*ws));
+	ws->momentum.max_gap = MOMENTUM_DEFAULT_MAX_GAP;
+	ws->momentum.half_life = MOMENTUM_DEFAULT_HALF_LIFE;
+
+	if ((r = load_one(st, "momentum.max_gap", &v, err)) < 0)
+		return r;
+	if (v)
+		ws->momentum.max_gap = (int)strtol(v, NULL, 10);
+	free(v);
+	if ((r = load_one(st, "momentum.half_life", &v, err)) < 0)
+		return r;
+	if (v)
+		ws->momentum.half_life = strtod(v, NULL);
+	free(v);
+	if ((r = load_one(st, "holidays", &v, err)) < 0)
+		return r;
+	if (v)
+		r = parse_day_list(v, &ws->holidays, &ws->nholidays, err);
+	free(v);
+	return r;
+}
+
+void
+workspace_release(struct workspace *ws)
+{
+	free(ws->holidays);
+	memset(ws, 0, sizeof(*ws));
+}
+
+struct holidays
+workspace_holidays(const struct workspace *ws, const struct deal *d,
+		   tw_date **buf)
+{
+	size_t n = ws->nholidays + d->nholidays;
+	struct holidays h;
+
+	*buf = xcalloc(n ? n : 1, sizeof(**buf));
+	if (ws->nholidays)
+		memcpy(*buf, ws->holidays, ws->nholidays * sizeof(**buf));
+	if (d->nholidays)
+		memcpy(*buf + ws->nholidays, d->holidays,
+		       d->nholidays * sizeof(**buf));
+	h.days = *buf;
+	h.n = holidays_normalize(*buf, n);
+	return h;
+}

@@ -1,0 +1,320 @@
+/*
+ * Unit tests for src/core/commercial.c: the technical win date, what blocks
+ * it, and the playbook steps dated in business days (the default playbook
+ * from the war story, custom playbooks, procurement, holidays).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "core/commercial.h"
+#include "util/xalloc.h"
+
+static tw_date
+D(const char *s)
+{
+	tw_date d = DATE_NONE;
+
+	assert_int_equal(date_parse(s, &d, NULL), 0);
+	return d;
+}
+
+static void
+assert_date(tw_date got, const char *want)
+{
+	char buf[DATE_BUFSZ];
+
+	assert_string_equal(date_format(got, buf), want);
+}
+
+/* A criterion "at most 15": measured NULL is pending, > 15 fails. */
+static void
+add_crit(struct deal *d, const char *key, const char *measured,
+	 const char *on)
+{
+	struct criterion *c = deal_add_criterion(d);
+
+	c->key = xstrdup(key);
+	c->direction = DIR_AT_MOST;
+	c->required = 15;
+	if (measured) {
+		c->has_measured = true;
+		c->measured = strcmp(measured, "fail") ? 9 : 20;
+	}
+	c->measured_on = on ? D(on) : DATE_NONE;
+}
+
+static void
+add_step(struct deal *d, const char *title, int offset, enum event_kind kind,
+	 bool plus_procurement)
+{
+	struct step *s = deal_add_step(d);
+
+	s->title = xstrdup(title);
+	s->offset = offset;
+	s->kind = kind;
+	s->plus_procurement = plus_procurement;
+}
+
+static void
+mkdeal(struct deal *d, int procurement_days)
+{
+	deal_init(d);
+	d->slug = xstrdup("acme");
+	if (procurement_days >= 0) {
+		d->has_procurement_days = true;
+		d->procurement_days = procurement_days;
+	}
+}
+
+/* The win is the last pass, not the last criterion in the list. */
+static void
+test_win_is_last_pass(void **state)
+{
+	struct commercial_plan p;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 20);
+	add_crit(&d, "a", "pass", "2026-09-15");
+	add_crit(&d, "b", "pass", "2026-09-18");
+	add_crit(&d, "c", "pass", "2026-09-10");
+	commercial_plan_compute(&d, NULL, &p);
+	assert_date(p.technical_win, "2026-09-18");
+	assert_int_equal(p.nblocking, 0);
+	assert_int_equal(p.nsteps, 4);
+	commercial_plan_release(&p);
+	deal_release(&d);
+}
+
+/*
+ * The war story: a win on a Friday gives Tuesday, Thursday and the next
+ * Monday; the contract target is that Monday + 20 business days.
+ */
+static void
+test_default_playbook_friday(void **state)
+{
+	struct commercial_plan p;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 20);
+	add_crit(&d, "batch", "pass", "2026-09-18");
+	assert_int_equal(date_weekday(D("2026-09-18")), 4);
+	commercial_plan_compute(&d, NULL, &p);
+	assert_int_equal(p.nsteps, 4);
+	assert_string_equal(p.steps[0].title,
+			    "Executive summary to the economic buyer");
+	assert_date(p.steps[0].date, "2026-09-22");
+	assert_int_equal(date_weekday(p.steps[0].date), 1);
+	assert_string_equal(p.steps[1].title, "Commercial terms discussion");
+	assert_date(p.steps[1].date, "2026-09-24");
+	assert_int_equal(date_weekday(p.steps[1].date), 3);
+	assert_string_equal(p.steps[2].title, "Contract review begins");
+	assert_date(p.steps[2].date, "2026-09-28");
+	assert_int_equal(date_weekday(p.steps[2].date), 0);
+	assert_string_equal(p.steps[3].title, "Contract execution target");
+	assert_date(p.steps[3].date, "2026-10-26");
+	assert_date(p.contract_target, "2026-10-26");
+	for (size_t i = 0; i < p.nsteps; i++)
+		assert_int_equal(p.steps[i].kind, EVENT_COMMERCIAL);
+	commercial_plan_release(&p);
+	deal_release(&d);
+}
+
+static void
+test_default_playbook_table(void **state)
+{
+	const struct step *s;
+	size_t n;
+
+	(void)state;
+	s = default_playbook(&n);
+	assert_int_equal(n, 4);
+	assert_int_equal(s[0].offset, 2);
+	assert_int_equal(s[1].offset, 4);
+	assert_int_equal(s[2].offset, 6);
+	assert_int_equal(s[3].offset, 6);
+	assert_false(s[2].plus_procurement);
+	assert_true(s[3].plus_procurement);
+}
+
+/* Without a procurement lead time the target is the contract review. */
+static void
+test_no_procurement_days(void **state)
+{
+	struct commercial_plan p;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, -1);
+	add_crit(&d, "batch", "pass", "2026-09-18");
+	commercial_plan_compute(&d, NULL, &p);
+	assert_date(p.contract_target, "2026-09-28");
+	commercial_plan_release(&p);
+	deal_release(&d);
+}
+
+static void
+test_blocking(void **state)
+{
+	struct commercial_plan p;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 20);
+	add_crit(&d, "ok", "pass", "2026-09-18");
+	add_crit(&d, "pending", NULL, NULL);
+	add_crit(&d, "slow", "fail", "2026-09-17");
+	commercial_plan_compute(&d, NULL, &p);
+	assert_int_equal(p.technical_win, DATE_NONE);
+	assert_int_equal(p.nblocking, 2);
+	assert_string_equal(p.blocking[0], "pending");
+	assert_string_equal(p.blocking[1], "slow");
+	assert_int_equal(p.nsteps, 0);
+	assert_int_equal(p.contract_target, DATE_NONE);
+	commercial_plan_release(&p);
+
+	/* Once the last one passes, the win is its date. */
+	add_crit(&d, "x", NULL, NULL);
+	deal_find_criterion(&d, "pending")->has_measured = true;
+	deal_find_criterion(&d, "pending")->measured = 10;
+	deal_find_criterion(&d, "pending")->measured_on = D("2026-09-21");
+	deal_find_criterion(&d, "slow")->measured = 14;
+	deal_find_criterion(&d, "x")->has_measured = true;
+	deal_find_criterion(&d, "x")->measured = 1;
+	deal_find_criterion(&d, "x")->measured_on = D("2026-09-20");
+	commercial_plan_compute(&d, NULL, &p);
+	assert_date(p.technical_win, "2026-09-21");
+	assert_int_equal(p.nblocking, 0);
+	commercial_plan_release(&p);
+	deal_release(&d);
+}
+
+static void
+test_no_criteria_no_win(void **state)
+{
+	struct commercial_plan p;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 20);
+	commercial_plan_compute(&d, NULL, &p);
+	assert_int_equal(p.technical_win, DATE_NONE);
+	assert_int_equal(p.nblocking, 0);
+	assert_int_equal(p.nsteps, 0);
+	assert_int_equal(p.contract_target, DATE_NONE);
+	commercial_plan_release(&p);
+	deal_release(&d);
+}
+
+/* Custom offsets, kinds kept, procurement added only where asked. */
+static void
+test_custom_playbook(void **state)
+{
+	struct commercial_plan p;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 10);
+	add_crit(&d, "batch", "pass", "2026-11-04");
+	add_step(&d, "Demo to the CFO", 1, EVENT_COMMERCIAL, false);
+	add_step(&d, "Security review", 3, EVENT_TECHNICAL, false);
+	add_step(&d, "Signature", 5, EVENT_COMMERCIAL, true);
+	commercial_plan_compute(&d, NULL, &p);
+	assert_int_equal(p.nsteps, 3);
+	assert_string_equal(p.steps[0].title, "Demo to the CFO");
+	assert_date(p.steps[0].date, "2026-11-05");
+	assert_int_equal(p.steps[1].kind, EVENT_TECHNICAL);
+	assert_date(p.steps[1].date, "2026-11-09");
+	/* Wed 11-04 + 5 bd = Wed 11-11, + 10 bd = Wed 11-25. */
+	assert_date(p.steps[2].date, "2026-11-25");
+	assert_date(p.contract_target, "2026-11-25");
+	commercial_plan_release(&p);
+	deal_release(&d);
+}
+
+/* Christmas inside the span pushes the later steps, not the earlier. */
+static void
+test_holidays_in_span(void **state)
+{
+	tw_date hd[] = { D("2026-12-24"), D("2026-12-25") };
+	struct holidays h = { hd, 2 };
+	tw_date h3[3];
+	struct commercial_plan p;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 0);
+	add_crit(&d, "batch", "pass", "2026-12-18");
+	commercial_plan_compute(&d, NULL, &p);
+	assert_date(p.steps[1].date, "2026-12-24");
+	assert_date(p.steps[2].date, "2026-12-28");
+	commercial_plan_release(&p);
+
+	commercial_plan_compute(&d, &h, &p);
+	assert_date(p.steps[0].date, "2026-12-22");
+	assert_date(p.steps[1].date, "2026-12-28");
+	assert_date(p.steps[2].date, "2026-12-30");
+	assert_date(p.contract_target, "2026-12-30");
+	commercial_plan_release(&p);
+
+	/* Holidays inside the procurement span count too. */
+	d.procurement_days = 2;
+	commercial_plan_compute(&d, &h, &p);
+	assert_date(p.contract_target, "2027-01-01");
+	commercial_plan_release(&p);
+	h3[0] = hd[0];
+	h3[1] = hd[1];
+	h3[2] = D("2026-12-31");
+	h.days = h3;
+	h.n = 3;
+	commercial_plan_compute(&d, &h, &p);
+	assert_date(p.steps[2].date, "2026-12-30");
+	assert_date(p.contract_target, "2027-01-04");
+	commercial_plan_release(&p);
+	deal_release(&d);
+}
+
+/* An undated pass does not move the win; with no date at all, none. */
+static void
+test_undated_pass(void **state)
+{
+	struct commercial_plan p;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 0);
+	add_crit(&d, "a", "pass", NULL);
+	commercial_plan_compute(&d, NULL, &p);
+	assert_int_equal(p.technical_win, DATE_NONE);
+	assert_int_equal(p.nblocking, 0);
+	commercial_plan_release(&p);
+	add_crit(&d, "b", "pass", "2026-11-04");
+	commercial_plan_compute(&d, NULL, &p);
+	assert_date(p.technical_win, "2026-11-04");
+	commercial_plan_release(&p);
+	deal_release(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_win_is_last_pass),
+		cmocka_unit_test(test_default_playbook_friday),
+		cmocka_unit_test(test_default_playbook_table),
+		cmocka_unit_test(test_no_procurement_days),
+		cmocka_unit_test(test_blocking),
+		cmocka_unit_test(test_no_criteria_no_win),
+		cmocka_unit_test(test_custom_playbook),
+		cmocka_unit_test(test_holidays_in_span),
+		cmocka_unit_test(test_undated_pass),
+	};
+
+	return cmocka_run_group_tests_name("commercial", tests, NULL, NULL);
+}

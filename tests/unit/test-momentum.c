@@ -1,0 +1,808 @@
+/*
+ * Unit tests for src/core/momentum.c: every rule at its boundaries (exactly
+ * on the gap, holidays inside the window, planned vs done follow-ups), the
+ * freshness formula, the order of findings and snoozes expiring today.
+ *
+ * November 2026: Mon 2, Fri 6, Mon 9, Fri 13, Mon 16, Fri 20, Mon 23.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "core/momentum.h"
+#include "util/xalloc.h"
+
+static const struct momentum_settings defaults = {
+	MOMENTUM_DEFAULT_MAX_GAP, MOMENTUM_DEFAULT_HALF_LIFE
+};
+
+static tw_date
+D(const char *s)
+{
+	tw_date d = DATE_NONE;
+
+	assert_int_equal(date_parse(s, &d, NULL), 0);
+	return d;
+}
+
+static void
+assert_date(tw_date got, const char *want)
+{
+	char buf[DATE_BUFSZ];
+
+	assert_string_equal(date_format(got, buf), want);
+}
+
+static void
+assert_near(double got, double want)
+{
+	if (fabs(got - want) > 1e-9)
+		fail_msg("got %.17g, want %.17g", got, want);
+}
+
+static void
+mkdeal(struct deal *d)
+{
+	deal_init(d);
+	d->slug = xstrdup("acme");
+}
+
+/* planned/done may be NULL. */
+static struct event *
+add_event(struct deal *d, const char *key, enum event_kind kind,
+	  const char *planned, const char *done)
+{
+	struct event *e = deal_add_event(d);
+
+	e->key = xstrdup(key);
+	e->kind = kind;
+	e->title = xstrdup(key);
+	e->date = planned ? D(planned) : DATE_NONE;
+	e->done = done ? D(done) : DATE_NONE;
+	return e;
+}
+
+/* "at most 15 min": measured 9 passes, 20 fails, NULL is pending. */
+static struct criterion *
+add_crit(struct deal *d, const char *key, double measured, const char *on)
+{
+	struct criterion *c = deal_add_criterion(d);
+
+	c->key = xstrdup(key);
+	c->direction = DIR_AT_MOST;
+	c->required = 15;
+	if (on) {
+		c->has_measured = true;
+		c->measured = measured;
+		c->measured_on = D(on);
+	}
+	return c;
+}
+
+static void
+add_touch(struct deal *d, const char *type, const char *date,
+	  const char *criterion)
+{
+	struct touch *t = deal_add_touch(d);
+
+	t->type = xstrdup(type);
+	t->date = D(date);
+	t->criterion = xstrdup_or_null(criterion);
+}
+
+static void
+run(const struct deal *d, const char *today, const struct holidays *h,
+    const struct momentum_settings *s, struct momentum_report *r)
+{
+	momentum_check(d, D(today), h, s ? s : &defaults, r);
+}
+
+static size_t
+count(const struct momentum_report *r, const char *rule)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		n += !strcmp(r->findings[i].rule, rule);
+	return n;
+}
+
+static const struct finding *
+find(const struct momentum_report *r, const char *rule)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->findings[i].rule, rule))
+			return &r->findings[i];
+	fail_msg("no '%s' finding", rule);
+	return NULL;
+}
+
+/* Run and say how many findings of rule there are. */
+static size_t
+rule_count(const struct deal *d, const char *today, const struct holidays *h,
+	   const struct momentum_settings *s, const char *rule)
+{
+	struct momentum_report r;
+	size_t n;
+
+	run(d, today, h, s, &r);
+	n = count(&r, rule);
+	momentum_report_release(&r);
+	return n;
+}
+
+/* ---- no-commercial-followup / late-commercial-followup ---------------- */
+
+/*
+ * Done Mon 11-02, max_gap 5: the window ends Mon 11-09. On 11-09 it is not
+ * yet an error; on Tue 11-10 it is.
+ */
+static void
+test_followup_exactly_on_gap(void **state)
+{
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_event(&d, "readout", EVENT_TECHNICAL, "2026-11-02", "2026-11-02");
+	assert_int_equal(rule_count(&d, "2026-11-06", NULL, NULL,
+				    "no-commercial-followup"), 0);
+	assert_int_equal(rule_count(&d, "2026-11-09", NULL, NULL,
+				    "no-commercial-followup"), 0);
+	run(&d, "2026-11-10", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "no-commercial-followup");
+	assert_int_equal(f->severity, SEV_ERROR);
+	assert_string_equal(f->subject, "readout");
+	assert_date(f->date, "2026-11-02");
+	assert_non_null(strstr(f->message, "by 2026-11-09"));
+	assert_false(f->snoozed);
+	momentum_report_release(&r);
+	/* The weekend after the window does not add business days. */
+	assert_int_equal(rule_count(&d, "2026-11-08", NULL, NULL,
+				    "no-commercial-followup"), 0);
+	deal_release(&d);
+}
+
+/* max_gap is a setting: 0 means the same day or it is late. */
+static void
+test_followup_gap_setting(void **state)
+{
+	struct momentum_settings s = { 0, 10 };
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_event(&d, "readout", EVENT_TECHNICAL, NULL, "2026-11-02");
+	assert_int_equal(rule_count(&d, "2026-11-02", NULL, &s,
+				    "no-commercial-followup"), 0);
+	assert_int_equal(rule_count(&d, "2026-11-03", NULL, &s,
+				    "no-commercial-followup"), 1);
+	add_event(&d, "pricing", EVENT_COMMERCIAL, "2026-11-02", NULL);
+	assert_int_equal(rule_count(&d, "2026-11-03", NULL, &s,
+				    "no-commercial-followup"), 0);
+	s.max_gap = 10;
+	deal_release(&d);
+	mkdeal(&d);
+	add_event(&d, "readout", EVENT_TECHNICAL, NULL, "2026-11-02");
+	assert_int_equal(rule_count(&d, "2026-11-16", NULL, &s,
+				    "no-commercial-followup"), 0);
+	assert_int_equal(rule_count(&d, "2026-11-17", NULL, &s,
+				    "no-commercial-followup"), 1);
+	deal_release(&d);
+}
+
+/* A holiday inside the window moves its end (Wed 11-04: to Tue 11-10). */
+static void
+test_followup_holiday_in_window(void **state)
+{
+	tw_date hd[] = { D("2026-11-04") };
+	struct holidays h = { hd, 1 };
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_event(&d, "readout", EVENT_TECHNICAL, NULL, "2026-11-02");
+	assert_int_equal(rule_count(&d, "2026-11-10", NULL, NULL,
+				    "no-commercial-followup"), 1);
+	assert_int_equal(rule_count(&d, "2026-11-10", &h, NULL,
+				    "no-commercial-followup"), 0);
+	assert_int_equal(rule_count(&d, "2026-11-11", &h, NULL,
+				    "no-commercial-followup"), 1);
+
+	/* A follow-up done on 11-10 is late without the holiday only. */
+	add_event(&d, "pricing", EVENT_COMMERCIAL, NULL, "2026-11-10");
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "late-commercial-followup"), 1);
+	assert_int_equal(rule_count(&d, "2026-11-26", &h, NULL,
+				    "late-commercial-followup"), 0);
+	assert_int_equal(rule_count(&d, "2026-11-26", &h, NULL,
+				    "no-commercial-followup"), 0);
+	deal_release(&d);
+}
+
+/* A commercial event planned inside the window clears the rule. */
+static void
+test_followup_planned_in_window(void **state)
+{
+	struct momentum_report r;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_event(&d, "readout", EVENT_TECHNICAL, NULL, "2026-11-02");
+	add_event(&d, "pricing", EVENT_COMMERCIAL, "2026-11-09", NULL);
+	run(&d, "2026-11-26", NULL, NULL, &r);
+	assert_int_equal(r.n, 0);
+	momentum_report_release(&r);
+
+	/* On the done day itself counts; the day before does not. */
+	d.events[1].date = D("2026-11-02");
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "no-commercial-followup"), 0);
+	d.events[1].date = D("2026-10-30");
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "no-commercial-followup"), 1);
+	deal_release(&d);
+}
+
+/* Done late: the gap is closed, late; a warning dated the follow-up. */
+static void
+test_followup_done_late(void **state)
+{
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_event(&d, "readout", EVENT_TECHNICAL, NULL, "2026-11-02");
+	add_event(&d, "pricing", EVENT_COMMERCIAL, "2026-11-05", "2026-11-12");
+	run(&d, "2026-11-26", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "late-commercial-followup");
+	assert_int_equal(f->severity, SEV_WARNING);
+	assert_string_equal(f->subject, "readout");
+	assert_date(f->date, "2026-11-12");
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
+/*
+ * Planned late: a warning while the window is open, the error once it has
+ * passed with nothing done.
+ */
+static void
+test_followup_planned_late(void **state)
+{
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_event(&d, "readout", EVENT_TECHNICAL, NULL, "2026-11-02");
+	add_event(&d, "pricing", EVENT_COMMERCIAL, "2026-11-20", NULL);
+	run(&d, "2026-11-04", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "late-commercial-followup");
+	assert_date(f->date, "2026-11-20");
+	momentum_report_release(&r);
+
+	run(&d, "2026-11-09", NULL, NULL, &r);
+	assert_int_equal(count(&r, "late-commercial-followup"), 1);
+	assert_int_equal(count(&r, "no-commercial-followup"), 0);
+	momentum_report_release(&r);
+
+	run(&d, "2026-11-10", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "no-commercial-followup");
+	assert_int_equal(f->severity, SEV_ERROR);
+	assert_non_null(strstr(f->message, "planned for 2026-11-20"));
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
+/* Only done technical events, done by today, start a window. */
+static void
+test_followup_needs_done(void **state)
+{
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_event(&d, "readout", EVENT_TECHNICAL, "2026-11-02", NULL);
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "no-commercial-followup"), 0);
+	d.events[0].done = D("2026-11-20");
+	assert_int_equal(rule_count(&d, "2026-11-10", NULL, NULL,
+				    "no-commercial-followup"), 0);
+	/* A commercial event is not followed by anything. */
+	d.events[0].kind = EVENT_COMMERCIAL;
+	assert_int_equal(rule_count(&d, "2026-12-31", NULL, NULL,
+				    "no-commercial-followup"), 0);
+	deal_release(&d);
+}
+
+/* ---- stale-technical-win and freshness -------------------------------- */
+
+/* Every criterion passed by Fri 11-06: the win. */
+static void
+mkwin(struct deal *d)
+{
+	mkdeal(d);
+	add_crit(d, "batch", 9, "2026-11-03");
+	add_crit(d, "latency", 9, "2026-11-06");
+	/* Framed, so unframed-pass stays out of the way. */
+	add_touch(d, "buying-signal", "2026-11-03", "batch");
+	add_touch(d, "buying-signal", "2026-11-06", "latency");
+}
+
+static void
+test_stale_win_boundary(void **state)
+{
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+
+	(void)state;
+	mkwin(&d);
+	run(&d, "2026-11-13", NULL, NULL, &r);
+	assert_int_equal(r.n, 0);
+	assert_date(r.technical_win, "2026-11-06");
+	momentum_report_release(&r);
+
+	run(&d, "2026-11-16", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "stale-technical-win");
+	assert_int_equal(f->severity, SEV_ERROR);
+	assert_string_equal(f->subject, "acme");
+	assert_date(f->date, "2026-11-06");
+	assert_non_null(strstr(f->message, "6 business days old"));
+	momentum_report_release(&r);
+
+	/* A pending criterion: no win, nothing stale. */
+	add_crit(&d, "pending", 0, NULL);
+	run(&d, "2026-11-26", NULL, NULL, &r);
+	assert_int_equal(count(&r, "stale-technical-win"), 0);
+	assert_false(r.has_freshness);
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
+static void
+test_stale_win_needs_done_commercial(void **state)
+{
+	struct deal d;
+	struct event *e;
+
+	(void)state;
+	mkwin(&d);
+	/* Planned is not done. */
+	e = add_event(&d, "pricing", EVENT_COMMERCIAL, "2026-11-10", NULL);
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "stale-technical-win"), 1);
+	/* Done before the win does not count. */
+	e->done = D("2026-11-05");
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "stale-technical-win"), 1);
+	/* Done on the win day does. */
+	e->done = D("2026-11-06");
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "stale-technical-win"), 0);
+	/* Done after today (looking back with --today) has not happened. */
+	e->done = D("2026-11-20");
+	assert_int_equal(rule_count(&d, "2026-11-16", NULL, NULL,
+				    "stale-technical-win"), 1);
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "stale-technical-win"), 0);
+	deal_release(&d);
+}
+
+static double
+freshness_on(const struct deal *d, const char *today,
+	     const struct holidays *h, const struct momentum_settings *s)
+{
+	struct momentum_report r;
+	double v;
+
+	run(d, today, h, s, &r);
+	assert_true(r.has_freshness);
+	v = r.freshness;
+	momentum_report_release(&r);
+	return v;
+}
+
+/* 100 x 0.5^(bd since win / 10): 10 bd -> 50, 20 bd -> 25. */
+static void
+test_freshness(void **state)
+{
+	tw_date hd[] = { D("2026-11-11") };
+	struct holidays h = { hd, 1 };
+	struct momentum_settings s = { 5, 5 };
+	struct deal d;
+	struct event *e;
+
+	(void)state;
+	mkwin(&d);
+	assert_near(freshness_on(&d, "2026-11-06", NULL, NULL), 100);
+	assert_near(freshness_on(&d, "2026-11-20", NULL, NULL), 50);
+	assert_near(freshness_on(&d, "2026-12-04", NULL, NULL), 25);
+	/* Weekends do not age it: Fri 11-20 and Sun 11-22 are the same. */
+	assert_near(freshness_on(&d, "2026-11-22", NULL, NULL), 50);
+	/* 1 bd: 100 x 0.5^0.1. */
+	assert_near(freshness_on(&d, "2026-11-09", NULL, NULL),
+		    100 * pow(0.5, 0.1));
+	/* A holiday inside: 11-20 is then 9 bd after the win. */
+	assert_near(freshness_on(&d, "2026-11-20", &h, NULL),
+		    100 * pow(0.5, 0.9));
+	assert_near(freshness_on(&d, "2026-11-23", &h, NULL), 50);
+	/* half_life is a setting. */
+	assert_near(freshness_on(&d, "2026-11-20", NULL, &s), 25);
+
+	/* A done commercial event resets it to 100; a planned one does not. */
+	e = add_event(&d, "pricing", EVENT_COMMERCIAL, "2026-11-10", NULL);
+	assert_near(freshness_on(&d, "2026-11-20", NULL, NULL), 50);
+	e->done = D("2026-11-10");
+	assert_near(freshness_on(&d, "2026-11-20", NULL, NULL), 100);
+	assert_near(freshness_score(&d, D("2026-11-06"), D("2026-12-04"),
+				    NULL, 10),
+		    100);
+	deal_release(&d);
+}
+
+/* ---- unframed-pass ---------------------------------------------------- */
+
+static void
+test_unframed_pass(void **state)
+{
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_crit(&d, "batch", 9, "2026-11-02");
+	add_crit(&d, "pending", 0, NULL);
+	/* Inside the 2-day window there is still time. */
+	assert_int_equal(rule_count(&d, "2026-11-04", NULL, NULL,
+				    "unframed-pass"), 0);
+	run(&d, "2026-11-05", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "unframed-pass");
+	assert_int_equal(f->severity, SEV_WARNING);
+	assert_string_equal(f->subject, "batch");
+	assert_date(f->date, "2026-11-02");
+	momentum_report_release(&r);
+
+	/* The wrong type, a touch too late, one for another criterion. */
+	add_touch(&d, "compress", "2026-11-03", "batch");
+	add_touch(&d, "buying-signal", "2026-11-05", "batch");
+	add_touch(&d, "buying-signal", "2026-11-03", "latency");
+	add_touch(&d, "buying-signal", "2026-10-30", "batch");
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "unframed-pass"), 1);
+	/* Exactly 2 business days after clears it. */
+	add_touch(&d, "buying-signal", "2026-11-04", "batch");
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "unframed-pass"), 0);
+	deal_release(&d);
+}
+
+/* A touch naming no criterion frames every pass; holidays widen it. */
+static void
+test_unframed_pass_general_touch(void **state)
+{
+	tw_date hd[] = { D("2026-11-03") };
+	struct holidays h = { hd, 1 };
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_crit(&d, "batch", 9, "2026-11-02");
+	add_crit(&d, "latency", 9, "2026-11-02");
+	add_touch(&d, "buying-signal", "2026-11-05", NULL);
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "unframed-pass"), 2);
+	assert_int_equal(rule_count(&d, "2026-11-26", &h, NULL,
+				    "unframed-pass"), 0);
+	/* A failing or pending criterion has nothing to frame. */
+	d.criteria[0].measured = 20;
+	d.touches[0].date = D("2026-11-20");
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "unframed-pass"), 1);
+	deal_release(&d);
+}
+
+/* ---- deadline-at-risk / start-soon ------------------------------------ */
+
+static void
+add_risk(struct deal *d, const char *deadline)
+{
+	struct risk *r = deal_add_risk(d);
+
+	r->key = xstrdup("peak");
+	r->title = xstrdup("November peak");
+	r->kind = RISK_SCALING;
+	r->deadline = D(deadline);
+	r->buffer = (struct duration){ 14, DUR_DAYS };
+	r->duration = (struct duration){ 75, DUR_DAYS };
+}
+
+/* The seed: deadline 10-29, buffer 14d, 75d -> latest start 08-01. */
+static void
+test_risk_slack(void **state)
+{
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_risk(&d, "2026-10-29");
+	run(&d, "2026-07-21", NULL, NULL, &r);
+	assert_int_equal(r.n, 0);
+	momentum_report_release(&r);
+
+	run(&d, "2026-07-22", NULL, NULL, &r);
+	f = find(&r, "start-soon");
+	assert_int_equal(f->severity, SEV_WARNING);
+	assert_string_equal(f->subject, "peak");
+	assert_date(f->date, "2026-08-01");
+	assert_non_null(strstr(f->message, "10 days left"));
+	momentum_report_release(&r);
+
+	run(&d, "2026-08-01", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "start-soon");
+	assert_non_null(strstr(f->message, "0 days left"));
+	momentum_report_release(&r);
+
+	run(&d, "2026-08-02", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "deadline-at-risk");
+	assert_int_equal(f->severity, SEV_ERROR);
+	assert_date(f->date, "2026-08-01");
+	assert_non_null(strstr(f->message, "1 day ago"));
+	assert_non_null(strstr(f->message, "2026-10-15"));
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
+/* ---- failed-criterion ------------------------------------------------- */
+
+static void
+test_failed_criterion(void **state)
+{
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+	struct event *e;
+
+	(void)state;
+	mkdeal(&d);
+	add_crit(&d, "batch", 20, "2026-11-02");
+	run(&d, "2026-11-03", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "failed-criterion");
+	assert_int_equal(f->severity, SEV_WARNING);
+	assert_string_equal(f->subject, "batch");
+	assert_date(f->date, "2026-11-02");
+	assert_non_null(strstr(f->message, "20 against at most 15"));
+	momentum_report_release(&r);
+
+	/* Same day, or commercial: not a technical event after it. */
+	add_event(&d, "tuning", EVENT_TECHNICAL, "2026-11-02", NULL);
+	add_event(&d, "call", EVENT_COMMERCIAL, "2026-11-05", NULL);
+	assert_int_equal(rule_count(&d, "2026-11-03", NULL, NULL,
+				    "failed-criterion"), 1);
+	/* add_event may move the array: look the event up again. */
+	e = deal_find_event(&d, "tuning");
+	e->date = D("2026-11-05");
+	assert_int_equal(rule_count(&d, "2026-11-03", NULL, NULL,
+				    "failed-criterion"), 0);
+	deal_release(&d);
+}
+
+/* ---- poc-overdue ------------------------------------------------------ */
+
+static void
+test_poc_overdue(void **state)
+{
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	d.poc_end = D("2026-11-20");
+	add_crit(&d, "batch", 9, "2026-11-19");
+	add_crit(&d, "latency", 0, NULL);
+	add_crit(&d, "cost", 0, NULL);
+	add_touch(&d, "buying-signal", "2026-11-19", NULL);
+	assert_int_equal(rule_count(&d, "2026-11-20", NULL, NULL,
+				    "poc-overdue"), 0);
+	run(&d, "2026-11-21", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "poc-overdue");
+	assert_int_equal(f->severity, SEV_WARNING);
+	assert_string_equal(f->subject, "acme");
+	assert_date(f->date, "2026-11-20");
+	assert_non_null(strstr(f->message, "2 criteria are still pending: "
+					   "'latency', 'cost'"));
+	momentum_report_release(&r);
+	deal_release(&d);
+
+	/* Everything measured, even failing: nothing overdue. */
+	mkdeal(&d);
+	d.poc_end = D("2026-11-20");
+	add_crit(&d, "batch", 20, "2026-11-19");
+	add_event(&d, "retest", EVENT_TECHNICAL, "2026-11-30", NULL);
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "poc-overdue"), 0);
+	deal_release(&d);
+}
+
+/* ---- phase-unjustified ------------------------------------------------ */
+
+static struct phase *
+add_phase(struct deal *d, int number, const char *justification,
+	  const char *criterion)
+{
+	struct phase *p = deal_add_phase(d);
+
+	p->number = number;
+	p->name = xstrdup("Pilot");
+	p->justification = xstrdup_or_null(justification);
+	if (criterion) {
+		p->criteria = xcalloc(1, sizeof(*p->criteria));
+		p->criteria[0] = xstrdup(criterion);
+		p->ncriteria = 1;
+	}
+	return p;
+}
+
+static void
+test_phase_unjustified(void **state)
+{
+	struct momentum_report r;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_phase(&d, 1, "latency proven", "batch");
+	add_phase(&d, 2, NULL, "batch");
+	add_phase(&d, 3, "latency proven", NULL);
+	add_phase(&d, 4, NULL, NULL);
+	add_phase(&d, 5, "", "batch");
+	run(&d, "2026-11-26", NULL, NULL, &r);
+	assert_int_equal(r.n, 4);
+	for (size_t i = 0; i < r.n; i++) {
+		assert_string_equal(r.findings[i].rule, "phase-unjustified");
+		assert_int_equal(r.findings[i].severity, SEV_WARNING);
+		assert_int_equal(r.findings[i].date, DATE_NONE);
+	}
+	/* Same rule and date: ordered by subject. */
+	assert_string_equal(r.findings[0].subject, "2");
+	assert_non_null(strstr(r.findings[0].message,
+			       "no technical justification"));
+	assert_string_equal(r.findings[1].subject, "3");
+	assert_non_null(strstr(r.findings[1].message, "no criteria"));
+	assert_string_equal(r.findings[2].subject, "4");
+	assert_non_null(strstr(r.findings[2].message,
+			       "no technical justification and no criteria"));
+	assert_string_equal(r.findings[3].subject, "5");
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
+/* ---- order and snooze -------------------------------------------------- */
+
+static void
+test_order_most_severe_first(void **state)
+{
+	struct momentum_report r;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_phase(&d, 1, NULL, NULL);		/* warning, no date */
+	add_crit(&d, "batch", 9, "2026-11-10");	/* unframed 11-10 */
+	add_crit(&d, "slow", 20, "2026-11-05");	/* failed 11-05 */
+	add_event(&d, "readout", EVENT_TECHNICAL, NULL, "2026-11-04");
+	add_event(&d, "kickoff", EVENT_TECHNICAL, NULL, "2026-11-02");
+	add_risk(&d, "2026-10-29");			/* at risk 08-01 */
+	run(&d, "2026-11-26", NULL, NULL, &r);
+	assert_int_equal(r.n, 6);
+	assert_string_equal(r.findings[0].rule, "deadline-at-risk");
+	assert_string_equal(r.findings[1].rule, "no-commercial-followup");
+	assert_string_equal(r.findings[1].subject, "kickoff");
+	assert_string_equal(r.findings[2].rule, "no-commercial-followup");
+	assert_string_equal(r.findings[2].subject, "readout");
+	assert_string_equal(r.findings[3].rule, "phase-unjustified");
+	assert_string_equal(r.findings[4].rule, "failed-criterion");
+	assert_string_equal(r.findings[5].rule, "unframed-pass");
+	for (size_t i = 0; i < r.n; i++)
+		assert_int_equal(r.findings[i].severity,
+				 i < 3 ? SEV_ERROR : SEV_WARNING);
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
+/* A snooze until today still applies today and expires the day after. */
+static void
+test_snooze_expiring_today(void **state)
+{
+	struct momentum_report r;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_event(&d, "readout", EVENT_TECHNICAL, NULL, "2026-11-02");
+	add_phase(&d, 1, NULL, NULL);
+	assert_false(deal_is_snoozed(&d, D("2026-11-26")));
+	d.snooze_until = D("2026-11-26");
+	d.snooze_reason = xstrdup("champion on leave");
+	assert_true(deal_is_snoozed(&d, D("2026-11-20")));
+	assert_true(deal_is_snoozed(&d, D("2026-11-26")));
+	assert_false(deal_is_snoozed(&d, D("2026-11-27")));
+
+	run(&d, "2026-11-26", NULL, NULL, &r);
+	assert_int_equal(r.n, 2);
+	for (size_t i = 0; i < r.n; i++)
+		assert_true(r.findings[i].snoozed);
+	/* The severity is kept: a snoozed error is still an error. */
+	assert_int_equal(find(&r, "no-commercial-followup")->severity,
+			 SEV_ERROR);
+	momentum_report_release(&r);
+
+	run(&d, "2026-11-27", NULL, NULL, &r);
+	assert_int_equal(r.n, 2);
+	for (size_t i = 0; i < r.n; i++)
+		assert_false(r.findings[i].snoozed);
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
+static void
+test_severity_names(void **state)
+{
+	(void)state;
+	assert_string_equal(severity_name(SEV_ERROR), "error");
+	assert_string_equal(severity_name(SEV_WARNING), "warning");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_followup_exactly_on_gap),
+		cmocka_unit_test(test_followup_gap_setting),
+		cmocka_unit_test(test_followup_holiday_in_window),
+		cmocka_unit_test(test_followup_planned_in_window),
+		cmocka_unit_test(test_followup_done_late),
+		cmocka_unit_test(test_followup_planned_late),
+		cmocka_unit_test(test_followup_needs_done),
+		cmocka_unit_test(test_stale_win_boundary),
+		cmocka_unit_test(test_stale_win_needs_done_commercial),
+		cmocka_unit_test(test_freshness),
+		cmocka_unit_test(test_unframed_pass),
+		cmocka_unit_test(test_unframed_pass_general_touch),
+		cmocka_unit_test(test_risk_slack),
+		cmocka_unit_test(test_failed_criterion),
+		cmocka_unit_test(test_poc_overdue),
+		cmocka_unit_test(test_phase_unjustified),
+		cmocka_unit_test(test_order_most_severe_first),
+		cmocka_unit_test(test_snooze_expiring_today),
+		cmocka_unit_test(test_severity_names),
+	};
+
+	return cmocka_run_group_tests_name("momentum", tests, NULL, NULL);
+}

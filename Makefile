@@ -6,7 +6,6 @@ ASAN_BUILD ?= build-asan
 PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 TECHWIN     = $(BUILD)/techwin
-DEMO_DB     = demo-out/demo.db
 # The demo pipeline is written around this date; pass DEMO_TODAY=... to move it.
 DEMO_TODAY ?= 2026-11-26
 DEMO_DEAL  ?= lakeshore-retail
@@ -37,22 +36,7 @@ asan: deps
 		ctest --output-on-failure -j $(JOBS)
 
 demo: build
-	@rm -rf demo-out && mkdir -p demo-out
-	@echo '$$ techwin init'
-	@$(TECHWIN) --db $(DEMO_DB) init
-	@echo; echo '$$ techwin import examples/*.yaml'
-	@$(TECHWIN) --db $(DEMO_DB) import examples/*.yaml
-	@echo; echo '$$ techwin deal list'
-	@$(TECHWIN) --db $(DEMO_DB) --today $(DEMO_TODAY) deal list
-	@echo; echo '$$ techwin deal show $(DEMO_DEAL)'
-	@$(TECHWIN) --db $(DEMO_DB) --today $(DEMO_TODAY) deal show $(DEMO_DEAL)
-	@echo; echo '$$ techwin criterion list $(DEMO_DEAL)'
-	@$(TECHWIN) --db $(DEMO_DB) --today $(DEMO_TODAY) criterion list $(DEMO_DEAL)
-	@echo; echo '$$ techwin risk list $(DEMO_DEAL)'
-	@$(TECHWIN) --db $(DEMO_DB) --today $(DEMO_TODAY) risk list $(DEMO_DEAL)
-	@echo; echo '$$ techwin phase list $(DEMO_DEAL)'
-	@$(TECHWIN) --db $(DEMO_DB) --today $(DEMO_TODAY) phase list $(DEMO_DEAL)
-	@echo; echo "demo database: $(DEMO_DB) (try: $(TECHWIN) --db $(DEMO_DB) help)"
+	@./scripts/demo $(TECHWIN) $(DEMO_TODAY) $(DEMO_DEAL)
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

@@ -10,7 +10,7 @@ TECHWIN     = $(BUILD)/techwin
 DEMO_TODAY ?= 2026-11-26
 DEMO_DEAL  ?= lakeshore-retail
 
-.PHONY: all deps build check asan demo install clean
+.PHONY: all deps build check asan demo install clean bench fuzz soak
 
 all: build
 
@@ -32,11 +32,25 @@ asan: deps
 		-DCMAKE_BUILD_TYPE=Debug
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)
 
 demo: build
 	@./scripts/demo $(TECHWIN) $(DEMO_TODAY) $(DEMO_DEAL)
+
+# Benchmarks against baselines run side by side (BENCHMARKS.md).
+bench: build
+	./bench/run $(TECHWIN)
+
+# libFuzzer targets (clang, ASan + UBSan), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	./tests/fuzz/run $(FUZZ_SECONDS)
+
+# serve under sustained mixed load (BENCHMARKS.md).
+soak: build
+	./bench/soak $(TECHWIN)
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

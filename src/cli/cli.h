@@ -23,6 +23,7 @@ struct cli_ctx {
 	const char *db;		/* --db, $TECHWIN_DB or ./techwin.db */
 	bool json;		/* --json */
 	tw_date today;		/* --today, $TECHWIN_TODAY or the clock */
+	bool today_fixed;	/* not the clock: serve keeps it every day */
 	const char *actor;	/* $TECHWIN_USER or the login name */
 	struct store *st;	/* opened by main for NEED_STORE commands */
 };
@@ -125,6 +126,7 @@ int cli_no_options(const struct cmd_entry *e, int argc, char **argv,
 		   struct tw_error *err);
 
 /* Every command entry. */
+extern const struct cmd_entry cmd_chart_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_criterion_entry;
@@ -133,14 +135,22 @@ extern const struct cmd_entry cmd_event_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_ics_entry;
 extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_message_entry;
+extern const struct cmd_entry cmd_migrate_entry;
 extern const struct cmd_entry cmd_phase_entry;
 extern const struct cmd_entry cmd_plan_entry;
+extern const struct cmd_entry cmd_proposal_entry;
 extern const struct cmd_entry cmd_risk_entry;
+extern const struct cmd_entry cmd_serve_entry;
+extern const struct cmd_entry cmd_share_entry;
 extern const struct cmd_entry cmd_snooze_entry;
 extern const struct cmd_entry cmd_stats_entry;
+extern const struct cmd_entry cmd_summary_entry;
+extern const struct cmd_entry cmd_token_entry;
+extern const struct cmd_entry cmd_user_entry;
 extern const struct cmd_entry cmd_version_entry;
 
 #endif

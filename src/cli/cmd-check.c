@@ -7,86 +7,19 @@
 #include "cli/cli.h"
 #include "cli/workspace.h"
 #include "core/momentum.h"
+#include "core/pipeline.h"
 #include "formats/json.h"
+#include "store/deals.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* One deal's report, kept with the deal it is about. */
-struct checked {
-	struct deal deal;
-	struct momentum_report report;
-};
-
-/* A finding in the pipeline-wide order. */
-struct row {
-	const struct checked *c;
-	const struct finding *f;
-	size_t index;		/* in its deal's report, in the core order */
-};
-
-/* Errors, warnings, then what is snoozed (errors first there too). */
-static int
-rank(const struct finding *f)
-{
-	return (f->snoozed ? 2 : 0) + (f->severity == SEV_WARNING);
-}
-
-static int
-cmp_row(const void *a, const void *b)
-{
-	const struct row *x = a, *y = b;
-	int c;
-
-	if (rank(x->f) != rank(y->f))
-		return rank(x->f) < rank(y->f) ? -1 : 1;
-	if ((c = strcmp(x->c->deal.slug, y->c->deal.slug)))
-		return c;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
-static json_t *
-to_json(const struct checked *deals, size_t n, const struct row *rows,
-	size_t nrows)
-{
-	json_t *o = json_object(), *fa = json_array(), *sa = json_array();
-
-	for (size_t i = 0; i < nrows; i++) {
-		const struct finding *f = rows[i].f;
-		json_t *j = json_object();
-
-		json_object_set_new(j, "deal",
-				    json_string(rows[i].c->deal.slug));
-		json_object_set_new(j, "rule", json_string(f->rule));
-		json_object_set_new(j, "severity",
-				    json_string(severity_name(f->severity)));
-		json_object_set_new(j, "snoozed", json_boolean(f->snoozed));
-		json_object_set_new(j, "subject", json_string(f->subject));
-		json_object_set_new(j, "message", json_string(f->message));
-		json_object_set_new(j, "date", json_date(f->date));
-		json_array_append_new(fa, j);
-	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *j;
-
-		if (!deals[i].report.has_freshness)
-			continue;
-		j = json_object();
-		json_object_set_new(j, "deal", json_string(deals[i].deal.slug));
-		json_object_set_new(j, "score",
-				    json_num(deals[i].report.freshness));
-		json_array_append_new(sa, j);
-	}
-	json_object_set_new(o, "findings", fa);
-	json_object_set_new(o, "freshness", sa);
-	return o;
-}
-
 static void
-to_text(const struct checked *deals, size_t n, const struct row *rows,
-	size_t nrows, struct strbuf *sb)
+to_text(const struct pipeline_check *pc, struct strbuf *sb)
 {
 	static const char *const fhead[] = { "SEVERITY", "DEAL", "RULE",
 		"SUBJECT", "MESSAGE" };
@@ -97,9 +30,9 @@ to_text(const struct checked *deals, size_t n, const struct row *rows,
 	struct table t;
 
 	table_init(&t, ARRAY_SIZE(fhead), fhead);
-	for (size_t i = 0; i < nrows; i++) {
-		const struct finding *f = rows[i].f;
-		const struct deal *d = &rows[i].c->deal;
+	for (size_t i = 0; i < pc->nfindings; i++) {
+		const struct finding *f = pc->findings[i].f;
+		const struct deal *d = pc->findings[i].deal;
 
 		table_cell(&t, f->snoozed ? "snoozed"
 					  : severity_name(f->severity));
@@ -120,70 +53,268 @@ to_text(const struct checked *deals, size_t n, const struct row *rows,
 		else
 			nwarn++;
 	}
-	if (nrows)
+	if (pc->nfindings)
 		table_render(&t, sb);
 	table_release(&t);
 
 	table_init(&t, ARRAY_SIZE(shead), shead);
 	table_right(&t, 2);
-	for (size_t i = 0; i < n; i++) {
-		const struct momentum_report *r = &deals[i].report;
+	for (size_t i = 0; i < pc->n; i++) {
+		const struct momentum_report *r = &pc->deals[i].report;
 
 		if (!r->has_freshness)
 			continue;
-		table_cell(&t, deals[i].deal.slug);
+		table_cell(&t, pc->deals[i].deal->slug);
 		table_cell(&t, date_format(r->technical_win, b));
 		table_cellf(&t, "%.1f", r->freshness);
 		nfresh++;
 	}
 	if (nfresh) {
-		if (nrows)
+		if (pc->nfindings)
 			strbuf_addch(sb, '\n');
 		table_render(&t, sb);
 	}
 	table_release(&t);
 
-	if (nrows || nfresh)
+	if (pc->nfindings || nfresh)
 		strbuf_addch(sb, '\n');
 	strbuf_addf(sb, "%zu deal%s checked: %zu error%s, %zu warning%s, "
 		    "%zu snoozed\n",
-		    n, n == 1 ? "" : "s", nerr, nerr == 1 ? "" : "s", nwarn,
-		    nwarn == 1 ? "" : "s", nsnoozed);
+		    pc->n, pc->n == 1 ? "" : "s", nerr, nerr == 1 ? "" : "s",
+		    nwarn, nwarn == 1 ? "" : "s", nsnoozed);
 }
 
+/* ---- the whole pipeline, one deal at a time ----------------------------- */
+
 /*
- * The deals to check, with their children: the nnames named (each once),
- * or every open deal when none is named.
+ * The text view over every open deal without holding the pipeline in
+ * memory: 100k deals with their children take about a gigabyte, a check
+ * may take 128 MiB (BENCHMARKS.md). Each deal is checked as the store
+ * reads it and only its findings' rows are kept. Deals come sorted by
+ * slug, so appending each rank's rows (errors, warnings, snoozed errors,
+ * snoozed warnings) to its own spool is the pipeline's order without a
+ * sort. Rows go to temporary files, not memory: a pipeline whose deals
+ * have five findings each makes a hundred megabytes of them. The output
+ * is the same as to_text()'s, byte for byte.
  */
-static int
-load_deals(struct cli_ctx *ctx, char **names, size_t nnames,
-	   struct checked **out, size_t *n, struct tw_error *err)
+#define NRANKS 4
+#define NFCOLS 5
+#define NSCOLS 3
+
+struct check_spool {
+	struct workspace *ws;
+	tw_date today;
+	FILE *rank[NRANKS];	/* rows: NFCOLS cells, each NUL-terminated */
+	FILE *fresh;		/* rows: NSCOLS cells */
+	size_t fwidth[NFCOLS], swidth[NSCOLS];
+	size_t ndeals, nfindings, nfresh, nerr, nwarn, nsnoozed;
+	bool failed;
+	struct strbuf cell;
+};
+
+static const char *const fhead[NFCOLS] = { "SEVERITY", "DEAL", "RULE",
+					   "SUBJECT", "MESSAGE" };
+static const char *const shead[NSCOLS] = { "DEAL", "TECHNICAL WIN",
+					   "FRESHNESS" };
+
+/* Display width: UTF-8 code points, as table_render counts them. */
+static size_t
+cell_width(const char *s)
 {
-	struct deal_list all = { 0 };
-	size_t want = nnames;
-	int r = 0;
+	size_t w = 0;
 
-	*out = NULL;
-	*n = 0;
-	if (!nnames) {
-		if ((r = ctx->st->ops->deal_list(ctx->st, &all, err)) < 0)
-			return r;
-		want = all.n;
-	}
-	*out = xcalloc(want ? want : 1, sizeof(**out));
-	for (size_t i = 0; i < want && !r; i++) {
-		const char *slug = nnames ? names[i] : all.items[i].slug;
-		bool skip = !nnames && all.items[i].outcome != OUTCOME_OPEN;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
 
-		for (size_t j = 0; j < *n && !skip; j++)
-			skip = !strcmp((*out)[j].deal.slug, slug);
-		if (skip)
-			continue;
-		r = cli_get_deal(ctx, slug, &(*out)[*n].deal, err);
-		if (!r)
-			(*n)++;
+static FILE *
+spool_file(FILE **fp, struct tw_error *err)
+{
+	if (!*fp && !(*fp = tmpfile()))
+		tw_error_set(err, TW_ESTORE,
+			     "cannot create a temporary file: %s",
+			     strerror(errno));
+	return *fp;
+}
+
+static void
+spool_cell(FILE *fp, size_t *width, const char *s)
+{
+	size_t w = cell_width(s);
+
+	if (w > *width)
+		*width = w;
+	fwrite(s, 1, strlen(s) + 1, fp);
+}
+
+static int
+spool_deal(const struct deal *d, void *arg, struct tw_error *err)
+{
+	struct check_spool *sp = arg;
+	struct momentum_report r;
+	struct holidays h;
+	char b[DATE_BUFSZ];
+	tw_date *buf;
+	int rc = 0;
+
+	h = workspace_holidays(sp->ws, d, &buf);
+	momentum_check(d, sp->today, &h, &sp->ws->momentum, &r);
+	free(buf);
+	sp->ndeals++;
+	for (size_t i = 0; i < r.n && rc == 0; i++) {
+		const struct finding *f = &r.findings[i];
+		int rank = (f->snoozed ? 2 : 0) + (f->severity == SEV_WARNING);
+		FILE *fp = spool_file(&sp->rank[rank], err);
+
+		if (!fp) {
+			rc = TW_ESTORE;
+			break;
+		}
+		strbuf_reset(&sp->cell);
+		if (f->snoozed)
+			strbuf_addf(&sp->cell, "%s [%s, snoozed through %s: %s]",
+				    f->message, severity_name(f->severity),
+				    date_format(d->snooze_until, b),
+				    d->snooze_reason ? d->snooze_reason : "");
+		else
+			strbuf_addstr(&sp->cell, f->message);
+		spool_cell(fp, &sp->fwidth[0], f->snoozed ? "snoozed"
+				   : severity_name(f->severity));
+		spool_cell(fp, &sp->fwidth[1], d->slug);
+		spool_cell(fp, &sp->fwidth[2], f->rule);
+		spool_cell(fp, &sp->fwidth[3], f->subject);
+		spool_cell(fp, &sp->fwidth[4], sp->cell.buf);
+		sp->nfindings++;
+		if (f->snoozed)
+			sp->nsnoozed++;
+		else if (f->severity == SEV_ERROR)
+			sp->nerr++;
+		else
+			sp->nwarn++;
+		sp->failed |= f->severity == SEV_ERROR && !f->snoozed;
 	}
-	deal_list_release(&all);
+	if (rc == 0 && r.has_freshness) {
+		FILE *fp = spool_file(&sp->fresh, err);
+
+		if (!fp) {
+			rc = TW_ESTORE;
+		} else {
+			strbuf_reset(&sp->cell);
+			strbuf_addf(&sp->cell, "%.1f", r.freshness);
+			spool_cell(fp, &sp->swidth[0], d->slug);
+			spool_cell(fp, &sp->swidth[1],
+				   date_format(r.technical_win, b));
+			spool_cell(fp, &sp->swidth[2], sp->cell.buf);
+			sp->nfresh++;
+		}
+	}
+	momentum_report_release(&r);
+	return rc;
+}
+
+/* Flush out to stdout once it holds this much. */
+#define OUT_CHUNK (256 * 1024)
+
+/* One row of a table_render() table; right: the last column aligns right. */
+static void
+put_row(struct strbuf *out, const char *const *cells, const size_t *width,
+	size_t ncols, bool right)
+{
+	for (size_t c = 0; c < ncols; c++) {
+		size_t pad = width[c] - cell_width(cells[c]);
+		bool last = c == ncols - 1;
+
+		if (last && right)
+			strbuf_addchars(out, ' ', pad);
+		strbuf_addstr(out, cells[c]);
+		if (last)
+			strbuf_addch(out, '\n');
+		else
+			strbuf_addchars(out, ' ', pad + 2);
+	}
+	if (out->len >= OUT_CHUNK) {
+		cli_write(out);
+		strbuf_reset(out);
+	}
+}
+
+/* Every row of a spool, read back in the order written. */
+static int
+put_spool(struct strbuf *out, FILE *fp, const size_t *width, size_t ncols,
+	  bool right, struct tw_error *err)
+{
+	char *cells[NFCOLS] = { NULL };
+	size_t cap[NFCOLS] = { 0 };
+	int rc = 0;
+
+	if (!fp)
+		return 0;
+	rewind(fp);
+	for (;;) {
+		size_t c;
+
+		for (c = 0; c < ncols; c++)
+			if (getdelim(&cells[c], &cap[c], '\0', fp) < 0)
+				break;
+		if (c < ncols)
+			break;
+		put_row(out, (const char *const *)cells, width, ncols, right);
+	}
+	if (ferror(fp))
+		rc = tw_error_set(err, TW_ESTORE,
+				  "cannot read a temporary file: %s",
+				  strerror(errno));
+	for (size_t c = 0; c < ncols; c++)
+		free(cells[c]);
+	return rc;
+}
+
+static int
+check_all_text(struct cli_ctx *ctx, struct workspace *ws,
+	       struct tw_error *err)
+{
+	struct check_spool sp = { .ws = ws, .today = ctx->today };
+	struct strbuf out = STRBUF_INIT;
+	int r;
+
+	strbuf_init(&sp.cell, 0);
+	for (size_t c = 0; c < NFCOLS; c++)
+		sp.fwidth[c] = cell_width(fhead[c]);
+	for (size_t c = 0; c < NSCOLS; c++)
+		sp.swidth[c] = cell_width(shead[c]);
+	r = store_each_deal(ctx->st, true, spool_deal, &sp, err);
+	if (r == 0 && sp.nfindings) {
+		put_row(&out, fhead, sp.fwidth, NFCOLS, false);
+		for (int k = 0; k < NRANKS && r == 0; k++)
+			r = put_spool(&out, sp.rank[k], sp.fwidth, NFCOLS,
+				      false, err);
+	}
+	if (r == 0 && sp.nfresh) {
+		if (sp.nfindings)
+			strbuf_addch(&out, '\n');
+		put_row(&out, shead, sp.swidth, NSCOLS, true);
+		r = put_spool(&out, sp.fresh, sp.swidth, NSCOLS, true, err);
+	}
+	if (r == 0) {
+		if (sp.nfindings || sp.nfresh)
+			strbuf_addch(&out, '\n');
+		strbuf_addf(&out, "%zu deal%s checked: %zu error%s, "
+			    "%zu warning%s, %zu snoozed\n",
+			    sp.ndeals, sp.ndeals == 1 ? "" : "s", sp.nerr,
+			    sp.nerr == 1 ? "" : "s", sp.nwarn,
+			    sp.nwarn == 1 ? "" : "s", sp.nsnoozed);
+		cli_write(&out);
+		r = sp.failed ? 1 : 0;
+	}
+	for (int k = 0; k < NRANKS; k++)
+		if (sp.rank[k])
+			fclose(sp.rank[k]);
+	if (sp.fresh)
+		fclose(sp.fresh);
+	strbuf_release(&sp.cell);
+	strbuf_release(&out);
 	return r;
 }
 
@@ -196,10 +327,9 @@ cmd_check_exec(struct cli_ctx *ctx, int argc, char **argv,
 	};
 	struct strbuf sb = STRBUF_INIT;
 	struct workspace ws;
-	struct checked *deals;
-	struct row *rows = NULL;
-	size_t n, nrows = 0, alloc = 0;
-	bool failed = false;
+	struct deal_array deals;
+	struct pipeline_check pc;
+	struct holidays wsh;
 	int opt, r;
 
 	optind = 0;
@@ -208,41 +338,28 @@ cmd_check_exec(struct cli_ctx *ctx, int argc, char **argv,
 			return opt;
 	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
 		return r;
-	if ((r = load_deals(ctx, argv + optind, (size_t)(argc - optind),
-			      &deals, &n, err)) < 0)
+	if (optind == argc && !ctx->json) {
+		r = check_all_text(ctx, &ws, err);
+		workspace_release(&ws);
+		return r;
+	}
+	r = store_load_deals(ctx->st, (const char *const *)argv + optind,
+			     (size_t)(argc - optind), &deals, err);
+	if (r < 0)
 		goto out;
-
-	for (size_t i = 0; i < n; i++) {
-		struct checked *c = &deals[i];
-		tw_date *buf;
-		struct holidays h = workspace_holidays(&ws, &c->deal, &buf);
-
-		momentum_check(&c->deal, ctx->today, &h, &ws.momentum,
-			       &c->report);
-		free(buf);
-		for (size_t j = 0; j < c->report.n; j++) {
-			const struct finding *f = &c->report.findings[j];
-
-			ALLOC_GROW(rows, nrows + 1, alloc);
-			rows[nrows++] = (struct row){ c, f, j };
-			failed |= f->severity == SEV_ERROR && !f->snoozed;
-		}
-	}
-	if (nrows)
-		qsort(rows, nrows, sizeof(*rows), cmp_row);
+	wsh.days = ws.holidays;
+	wsh.n = ws.nholidays;
+	pipeline_check_run(deals.items, deals.n, &wsh, ctx->today,
+			   &ws.momentum, &pc);
 	if (ctx->json)
-		json_emit(to_json(deals, n, rows, nrows), &sb);
+		json_emit(pipeline_check_to_json(&pc), &sb);
 	else
-		to_text(deals, n, rows, nrows, &sb);
+		to_text(&pc, &sb);
 	cli_write(&sb);
-	r = failed ? 1 : 0;
+	r = pc.failed ? 1 : 0;
+	pipeline_check_release(&pc);
+	deal_array_release(&deals);
 out:
-	for (size_t i = 0; deals && i < n; i++) {
-		momentum_report_release(&deals[i].report);
-		deal_release(&deals[i].deal);
-	}
-	free(deals);
-	free(rows);
 	strbuf_release(&sb);
 	workspace_release(&ws);
 	return r;

@@ -4,7 +4,7 @@
 #include "cli/cli.h"
 #include "core/criterion.h"
 #include "core/risk.h"
-#include "core/validate.h"
+#include "store/deals.h"
 #include "formats/json.h"
 #include "util/xalloc.h"
 
@@ -101,12 +101,10 @@ parse_fields(int argc, char **argv, struct deal *d, struct tw_error *err)
 static int
 deal_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	const struct store_ops *ops = ctx->st->ops;
-	struct deal d, existing;
+	struct deal d;
 	int r;
 
 	deal_init(&d);
-	deal_init(&existing);
 	if ((r = parse_fields(argc, argv, &d, err)) < 0)
 		goto out;
 	if (optind != argc - 1) {
@@ -122,22 +120,9 @@ deal_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	}
 	if (!d.stage)
 		d.stage = xstrdup("poc");
-	if ((r = deal_validate(&d, NULL, err)) < 0)
+	if ((r = store_create_deal(ctx->st, &d, NULL, err)) < 0)
 		goto out;
-	if ((r = ops->begin(ctx->st, err)) < 0)
-		goto out;
-	r = ops->deal_get(ctx->st, d.slug, &existing, err);
-	if (r == 0) {
-		r = tw_error_set(err, TW_EEXIST, "deal '%s' already exists",
-				 d.slug);
-	} else if (r == TW_ENOTFOUND) {
-		r = ops->deal_put(ctx->st, &d, err);
-		if (r == 0)
-			r = ops->commit(ctx->st, err);
-	}
-	if (r < 0)
-		ops->rollback(ctx->st);
-	else if (!ctx->json)
+	if (!ctx->json)
 		printf("added deal '%s'\n", d.slug);
 	else {
 		struct strbuf sb = STRBUF_INIT;
@@ -147,7 +132,6 @@ deal_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 		strbuf_release(&sb);
 	}
 out:
-	deal_release(&existing);
 	deal_release(&d);
 	return r;
 }

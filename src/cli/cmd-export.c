@@ -1,13 +1,107 @@
 /*
- * techwin export SLUG: print a deal as a plan file.
+ * techwin export SLUG: print a deal as a plan file. With --to csv: every
+ * deal, criterion and event as three CSV tables for a spreadsheet.
  */
 #include "cli/cli.h"
+#include "formats/csv-export.h"
 #include "formats/plan.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/*
+ * getopt_long with -o as the short form of --output, reporting problems the
+ * way cli_getopt does (which takes long options only).
+ */
+static int
+export_getopt(int argc, char **argv, const struct option *opts,
+	      struct tw_error *err)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, ":o:", opts, NULL);
+	if (c == '?' && optopt && optopt < 256)
+		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
+				    optopt);
+	if (c == '?')
+		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
+				    argv[optind - 1]);
+	if (c == ':')
+		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
+				    argv[optind - 1]);
+	return c;
+}
+
+/* Every deal with its children, in slug order. */
+static int
+load_all(struct cli_ctx *ctx, struct deal_list *out, struct tw_error *err)
+{
+	const struct store_ops *ops = ctx->st->ops;
+	struct deal_list list;
+	int r = ops->deal_list(ctx->st, &list, err);
+
+	memset(out, 0, sizeof(*out));
+	if (r < 0)
+		return r;
+	out->items = xcalloc(list.n + 1, sizeof(*out->items));
+	out->alloc = list.n + 1;
+	for (size_t i = 0; i < list.n && r == 0; i++) {
+		r = ops->deal_get(ctx->st, list.items[i].slug,
+				  &out->items[out->n], err);
+		if (r == 0)
+			out->n++;
+	}
+	deal_list_release(&list);
+	if (r < 0)
+		deal_list_release(out);
+	return r;
+}
+
+/*
+ * Three files rather than one: each is a plain table a spreadsheet can
+ * sort and filter, where one file would need a record-type column and
+ * mostly empty cells.
+ */
+static int
+export_csv(struct cli_ctx *ctx, const char *dir, struct tw_error *err)
+{
+	static const struct {
+		const char *name;
+		void (*emit)(const struct deal *, size_t, struct strbuf *);
+	} files[] = {
+		{ "deals.csv", csv_export_deals },
+		{ "criteria.csv", csv_export_criteria },
+		{ "events.csv", csv_export_events },
+	};
+	struct deal_list all;
+	int r;
+
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return tw_error_set(err, TW_EINPUT,
+				    "cannot create directory '%s': %s", dir,
+				    strerror(errno));
+	if ((r = load_all(ctx, &all, err)) < 0)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(files) && r == 0; i++) {
+		struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
+
+		files[i].emit(all.items, all.n, &sb);
+		strbuf_addf(&path, "%s/%s", dir, files[i].name);
+		r = cli_write_file(path.buf, &sb, err);
+		strbuf_release(&sb);
+		strbuf_release(&path);
+	}
+	if (r == 0 && !ctx->json)
+		printf("exported %zu deal%s to '%s' (deals.csv, criteria.csv, "
+		       "events.csv)\n", all.n, all.n == 1 ? "" : "s", dir);
+	deal_list_release(&all);
+	return r;
+}
 
 static int
 cmd_export_exec(struct cli_ctx *ctx, int argc, char **argv,
@@ -15,22 +109,39 @@ cmd_export_exec(struct cli_ctx *ctx, int argc, char **argv,
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "to", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct strbuf sb = STRBUF_INIT;
 	const char *out = NULL;
+	bool csv = false;
 	struct deal d;
 	int c, r;
 
 	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+	while ((c = export_getopt(argc, argv, opts, err)) != -1) {
 		if (c == 'o')
 			out = optarg;
-		else
+		else if (c == 't' && !strcmp(optarg, "csv"))
+			csv = true;
+		else if (c == 't')
 			return cmd_usage_error(&cmd_export_entry, err,
-					       "unknown option or missing value "
-					       "'%s'", argv[optind - 1]);
+					       "unknown format '%s' for --to "
+					       "(expected csv)",
+					       optarg);
+		else
+			return c;
+	}
+	if (csv) {
+		if (optind != argc)
+			return cmd_usage_error(&cmd_export_entry, err,
+					       "export --to csv takes no SLUG "
+					       "(it writes every deal)");
+		if (!out)
+			return cmd_usage_error(&cmd_export_entry, err,
+					       "export --to csv needs -o DIR "
+					       "(it writes three files there)");
+		return export_csv(ctx, out, err);
 	}
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_export_entry, err,
@@ -49,13 +160,27 @@ cmd_export_exec(struct cli_ctx *ctx, int argc, char **argv,
 
 const struct cmd_entry cmd_export_entry = {
 	.name = "export",
-	.usage = "export SLUG [-o FILE]",
-	.summary = "print a deal as a plan file",
+	.usage = "export SLUG [-o FILE]\n"
+		 "export --to csv -o DIR",
+	.summary = "print a deal as a plan file, or every deal as CSV",
 	.help =
 	"Writes the deal in the plan-file format (docs/plan-format.md), in\n"
 	"canonical form: importing the output and exporting again gives the\n"
 	"same bytes, so plan files diff cleanly in git. -o writes FILE\n"
-	"atomically instead of standard output.\n",
+	"atomically instead of standard output.\n"
+	"\n"
+	"--to csv -o DIR writes every deal as three tables for a spreadsheet\n"
+	"(docs/teams.md), creating DIR when missing:\n"
+	"  deals.csv     one row per deal, with its CRM source and id\n"
+	"  criteria.csv  one row per criterion (deal, key, ..., status,\n"
+	"                headroom_pct, growth_capacity_pct, scales)\n"
+	"  events.csv    one row per event (deal, key, kind, title, ...)\n"
+	"The files are UTF-8 with a byte order mark (so spreadsheets detect\n"
+	"the encoding), RFC 4180 quoted, with CRLF line ends. A text cell\n"
+	"that starts with '=', '+', '-', '@', a tab or a CR gets a leading\n"
+	"single quote, so a spreadsheet shows it instead of running it as a\n"
+	"formula; numbers techwin writes (like a negative headroom) stay\n"
+	"numbers.\n",
 	.flags = NEED_STORE,
 	.exec = cmd_export_exec,
 };

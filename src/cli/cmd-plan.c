@@ -15,72 +15,6 @@
 static const char *const weekday_names[] = { "Mon", "Tue", "Wed", "Thu",
 	"Fri", "Sat", "Sun" };
 
-/* "plan-" + the title in [a-z0-9-], cut to a valid key length. */
-static char *
-step_key(const char *title)
-{
-	struct strbuf sb = STRBUF_INIT;
-	bool dash = true;
-
-	strbuf_addstr(&sb, "plan-");
-	for (const char *p = title ? title : ""; *p && sb.len < DEAL_SLUG_MAX;
-	     p++) {
-		char c = *p;
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			strbuf_addch(&sb, c);
-			dash = false;
-		} else if (!dash) {
-			strbuf_addch(&sb, '-');
-			dash = true;
-		}
-	}
-	while (sb.len && sb.buf[sb.len - 1] == '-')
-		strbuf_setlen(&sb, sb.len - 1);
-	return strbuf_detach(&sb, NULL);
-}
-
-static bool
-key_taken(char *const *keys, size_t n, const char *key)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(keys[i], key))
-			return true;
-	return false;
-}
-
-/*
- * The event key of every step. Two steps whose titles give the same key
- * (or the same after the cut) get "-2", "-3" in playbook order, so the
- * keys depend only on the playbook and applying again finds them.
- */
-static char **
-step_keys(const struct commercial_plan *p)
-{
-	char **keys = xcalloc(p->nsteps ? p->nsteps : 1, sizeof(*keys));
-
-	for (size_t i = 0; i < p->nsteps; i++) {
-		char *base = step_key(p->steps[i].title);
-
-		keys[i] = xstrdup(base);
-		for (int n = 2; key_taken(keys, i, keys[i]); n++) {
-			struct strbuf sb = STRBUF_INIT;
-
-			/* Leave room for the suffix within the key length. */
-			strbuf_addstr(&sb, base);
-			if (sb.len > DEAL_SLUG_MAX - 4)
-				strbuf_setlen(&sb, DEAL_SLUG_MAX - 4);
-			strbuf_addf(&sb, "-%d", n);
-			free(keys[i]);
-			keys[i] = strbuf_detach(&sb, NULL);
-		}
-		free(base);
-	}
-	return keys;
-}
-
 struct apply_args {
 	const struct workspace *ws;
 	size_t added;
@@ -91,65 +25,12 @@ static int
 apply_plan(struct deal *d, void *arg, struct tw_error *err)
 {
 	struct apply_args *a = arg;
-	struct commercial_plan plan;
 	tw_date *buf;
 	struct holidays h = workspace_holidays(a->ws, d, &buf);
-	char **keys;
+	int r = commercial_plan_apply(d, &h, &a->added, err);
 
-	commercial_plan_compute(d, &h, &plan);
-	if (!plan.technical_win) {
-		commercial_plan_release(&plan);
-		free(buf);
-		return tw_error_set(err, TW_EINPUT,
-				    "deal '%s' has no technical win yet; "
-				    "nothing to apply", d->slug);
-	}
-	keys = step_keys(&plan);
-	for (size_t i = 0; i < plan.nsteps; i++) {
-		struct event *e;
-
-		if (deal_find_event(d, keys[i]))
-			continue;
-		e = deal_add_event(d);
-		e->key = xstrdup(keys[i]);
-		e->kind = plan.steps[i].kind;
-		e->title = xstrdup_or_null(plan.steps[i].title);
-		e->date = plan.steps[i].date;
-		a->added++;
-	}
-	for (size_t i = 0; i < plan.nsteps; i++)
-		free(keys[i]);
-	free(keys);
-	commercial_plan_release(&plan);
 	free(buf);
-	return 0;
-}
-
-static json_t *
-plan_to_json(const struct commercial_plan *p)
-{
-	json_t *o = json_object(), *a = json_array();
-
-	json_object_set_new(o, "technical_win_date",
-			    json_date(p->technical_win));
-	for (size_t i = 0; i < p->nblocking; i++)
-		json_array_append_new(a, json_string(p->blocking[i]));
-	json_object_set_new(o, "blocking", a);
-	a = json_array();
-	for (size_t i = 0; i < p->nsteps; i++) {
-		json_t *s = json_object();
-
-		json_object_set_new(s, "title", json_str(p->steps[i].title));
-		json_object_set_new(
-			s, "kind",
-			json_string(event_kind_name(p->steps[i].kind)));
-		json_object_set_new(s, "date", json_date(p->steps[i].date));
-		json_array_append_new(a, s);
-	}
-	json_object_set_new(o, "steps", a);
-	json_object_set_new(o, "contract_target",
-			    json_date(p->contract_target));
-	return o;
+	return r;
 }
 
 static void
@@ -253,7 +134,7 @@ cmd_plan_exec(struct cli_ctx *ctx, int argc, char **argv,
 	h = workspace_holidays(&ws, &d, &buf);
 	commercial_plan_compute(&d, &h, &plan);
 	if (ctx->json) {
-		json_t *j = plan_to_json(&plan);
+		json_t *j = commercial_plan_to_json(&plan);
 
 		if (apply)
 			json_object_set_new(j, "added", json_integer(

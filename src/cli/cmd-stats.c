@@ -7,6 +7,7 @@
 #include "cli/workspace.h"
 #include "core/stats.h"
 #include "formats/json.h"
+#include "store/deals.h"
 #include "util/xalloc.h"
 
 #include <getopt.h>
@@ -15,152 +16,6 @@
 #include <string.h>
 
 enum stats_opt { O_SE = 256, O_DEAL };
-
-struct loaded {
-	struct deal *items;	/* closed deals with their children */
-	size_t n;
-};
-
-static void
-loaded_release(struct loaded *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		deal_release(&l->items[i]);
-	free(l->items);
-	memset(l, 0, sizeof(*l));
-}
-
-/*
- * Load every closed deal with its children (open deals take part in no
- * figure), after checking that --se names an SE of some deal and --deal a
- * closed deal, so a typo is an error instead of an empty report.
- */
-static int
-load_deals(struct cli_ctx *ctx, const struct cycle_filter *f,
-	   struct loaded *out, struct tw_error *err)
-{
-	struct deal_list list = { 0 };
-	bool se_found = false;
-	const struct deal *target = NULL;
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	if ((r = ctx->st->ops->deal_list(ctx->st, &list, err)) < 0)
-		return r;
-	for (size_t i = 0; i < list.n; i++) {
-		const struct deal *d = &list.items[i];
-
-		if (f->se && d->se && !strcmp(d->se, f->se))
-			se_found = true;
-		if (f->slug && !strcmp(d->slug, f->slug))
-			target = d;
-	}
-	if (f->se && !se_found) {
-		r = tw_error_set(err, TW_ENOTFOUND, "no deal has SE '%s'",
-				 f->se);
-		goto out;
-	}
-	if (f->slug && !target) {
-		r = tw_error_set(err, TW_ENOTFOUND, "unknown deal '%s'",
-				 f->slug);
-		goto out;
-	}
-	if (target && target->outcome == OUTCOME_OPEN) {
-		r = tw_error_set(err, TW_EINPUT,
-				 "deal '%s' is still open: it has no cycle "
-				 "time yet", f->slug);
-		goto out;
-	}
-	out->items = xcalloc(list.n ? list.n : 1, sizeof(*out->items));
-	for (size_t i = 0; i < list.n; i++) {
-		if (list.items[i].outcome == OUTCOME_OPEN)
-			continue;
-		r = cli_get_deal(ctx, list.items[i].slug, &out->items[out->n],
-				 err);
-		if (r < 0) {
-			deal_release(&out->items[out->n]);
-			loaded_release(out);
-			goto out;
-		}
-		out->n++;
-	}
-	r = 0;
-out:
-	deal_list_release(&list);
-	return r;
-}
-
-/* ---- JSON ------------------------------------------------------------ */
-
-static json_t *
-num_or_null(size_t n, double v)
-{
-	return n ? json_num(v) : json_null();
-}
-
-static json_t *
-group_to_json(const struct momentum_group *g)
-{
-	json_t *o = json_object();
-	double rate = g->n ? (double)g->won / (double)g->n : 0;
-
-	json_object_set_new(o, "n", json_integer((json_int_t)g->n));
-	json_object_set_new(o, "won", json_integer((json_int_t)g->won));
-	json_object_set_new(o, "win_rate", num_or_null(g->n, rate));
-	json_object_set_new(o, "median_days",
-			    num_or_null(g->won_days.n, g->won_days.median));
-	return o;
-}
-
-static json_t *
-report_to_json(const struct cycle_report *r)
-{
-	json_t *o = json_object(), *team = json_object(), *a, *m;
-	const struct stats_summary *t = &r->team;
-
-	json_object_set_new(team, "n", json_integer((json_int_t)t->n));
-	json_object_set_new(team, "median_days", num_or_null(t->n, t->median));
-	json_object_set_new(team, "mean_days", num_or_null(t->n, t->mean));
-	json_object_set_new(team, "p25_days", num_or_null(t->n, t->p25));
-	json_object_set_new(team, "p75_days", num_or_null(t->n, t->p75));
-	json_object_set_new(o, "team", team);
-
-	a = json_array();
-	for (size_t i = 0; i < r->nse; i++) {
-		const struct cycle_se *s = &r->by_se[i];
-		json_t *e = json_object();
-
-		json_object_set_new(e, "se", json_str(s->se));
-		json_object_set_new(e, "n", json_integer((json_int_t)s->s.n));
-		json_object_set_new(e, "median_days",
-				    num_or_null(s->s.n, s->s.median));
-		json_object_set_new(e, "mean_days",
-				    num_or_null(s->s.n, s->s.mean));
-		json_array_append_new(a, e);
-	}
-	json_object_set_new(o, "by_se", a);
-
-	a = json_array();
-	for (size_t i = 0; i < r->ndeals; i++) {
-		const struct cycle_deal *c = &r->deals[i];
-		json_t *e = json_object();
-
-		json_object_set_new(e, "slug", json_str(c->deal->slug));
-		json_object_set_new(e, "se", json_str(c->deal->se));
-		json_object_set_new(e, "days_poc_to_close",
-				    json_integer(c->days));
-		json_object_set_new(e, "vs_team_mean_days",
-				    json_num(c->vs_team_mean));
-		json_array_append_new(a, e);
-	}
-	json_object_set_new(o, "deals", a);
-
-	m = json_object();
-	json_object_set_new(m, "kept", group_to_json(&r->kept));
-	json_object_set_new(m, "lost", group_to_json(&r->lost));
-	json_object_set_new(o, "momentum", m);
-	return o;
-}
 
 /* ---- text ------------------------------------------------------------ */
 
@@ -405,7 +260,7 @@ cmd_stats_exec(struct cli_ctx *ctx, int argc, char **argv,
 	struct workspace ws;
 	struct cycle_report rep;
 	struct strbuf sb = STRBUF_INIT;
-	struct loaded l;
+	struct deal_array l;
 	int c, r;
 
 	optind = 0;
@@ -426,7 +281,7 @@ cmd_stats_exec(struct cli_ctx *ctx, int argc, char **argv,
 				       "--se and --deal cannot be combined");
 	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
 		return r;
-	if ((r = load_deals(ctx, &f, &l, err)) < 0) {
+	if ((r = store_load_closed_deals(ctx->st, &f, &l, err)) < 0) {
 		workspace_release(&ws);
 		return r;
 	}
@@ -434,7 +289,7 @@ cmd_stats_exec(struct cli_ctx *ctx, int argc, char **argv,
 	wsh.n = ws.nholidays;
 	cycle_report_compute(l.items, l.n, &ws.momentum, &wsh, &f, &rep);
 	if (ctx->json) {
-		json_emit(report_to_json(&rep), &sb);
+		json_emit(cycle_report_to_json(&rep), &sb);
 	} else if (f.slug) {
 		for (size_t i = 0; i < l.n; i++)
 			if (!strcmp(l.items[i].slug, f.slug))
@@ -445,7 +300,7 @@ cmd_stats_exec(struct cli_ctx *ctx, int argc, char **argv,
 	cli_write(&sb);
 	strbuf_release(&sb);
 	cycle_report_release(&rep);
-	loaded_release(&l);
+	deal_array_release(&l);
 	workspace_release(&ws);
 	return 0;
 }

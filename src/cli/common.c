@@ -4,7 +4,7 @@
  * aligned tables.
  */
 #include "cli/cli.h"
-#include "core/validate.h"
+#include "store/deals.h"
 #include "util/xalloc.h"
 
 #include <ctype.h>
@@ -130,29 +130,7 @@ cli_update_deal(struct cli_ctx *ctx, const char *slug,
 		int (*fn)(struct deal *d, void *arg, struct tw_error *err),
 		void *arg, struct tw_error *err)
 {
-	const struct store_ops *ops = ctx->st->ops;
-	struct deal d;
-	int r;
-
-	deal_init(&d);
-	if ((r = ops->begin(ctx->st, err)) < 0)
-		return r;
-	if ((r = ops->deal_get(ctx->st, slug, &d, err)) < 0)
-		goto fail;
-	if ((r = fn(&d, arg, err)) < 0)
-		goto fail;
-	if ((r = deal_validate(&d, NULL, err)) < 0)
-		goto fail;
-	if ((r = ops->deal_put(ctx->st, &d, err)) < 0)
-		goto fail;
-	if ((r = ops->commit(ctx->st, err)) < 0)
-		goto fail;
-	deal_release(&d);
-	return 0;
-fail:
-	ops->rollback(ctx->st);
-	deal_release(&d);
-	return r;
+	return store_update_deal(ctx->st, slug, fn, arg, NULL, err);
 }
 
 void

@@ -15,6 +15,7 @@
 
 /* Sorted by name; adding a command is one file and one line here. */
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_chart_entry,
 	&cmd_check_entry,
 	&cmd_config_entry,
 	&cmd_criterion_entry,
@@ -23,14 +24,22 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_export_entry,
 	&cmd_help_entry,
 	&cmd_history_entry,
+	&cmd_ics_entry,
 	&cmd_import_entry,
 	&cmd_init_entry,
 	&cmd_message_entry,
+	&cmd_migrate_entry,
 	&cmd_phase_entry,
 	&cmd_plan_entry,
+	&cmd_proposal_entry,
 	&cmd_risk_entry,
+	&cmd_serve_entry,
+	&cmd_share_entry,
 	&cmd_snooze_entry,
 	&cmd_stats_entry,
+	&cmd_summary_entry,
+	&cmd_token_entry,
+	&cmd_user_entry,
 	&cmd_version_entry,
 	NULL,
 };
@@ -202,6 +211,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "error: --today: %s\n", err.msg);
 			return tw_exit_code(TW_EINPUT);
 		}
+		ctx.today_fixed = true;
 	} else {
 		ctx.today = clock_today();
 	}

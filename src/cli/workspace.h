@@ -1,54 +1,10 @@
 /*
- * Workspace settings (`techwin config`): the known keys with their
- * validation and defaults, loading them from the store, and the holiday
- * set every command that counts business days uses (the deal's holidays
- * merged with the workspace's).
+ * Workspace settings moved down to the store layer (store/workspace.h) so
+ * techwin serve shares them with the commands; this name stays for them.
  */
 #ifndef TW_WORKSPACE_H
 #define TW_WORKSPACE_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
-#include <jansson.h>
-
-#include "core/momentum.h"
-#include "store/store.h"
-#include "util/error.h"
-
-struct setting_def {
-	const char *key;
-	const char *def;	/* default as text; "" for none */
-	/*
-	 * Check value; on success *canon is the text to store (caller
-	 * frees): "07" becomes "7", holidays are sorted and deduplicated.
-	 */
-	int (*parse)(const char *value, char **canon, struct tw_error *err);
-	/* The stored or default text as a typed JSON value. */
-	json_t *(*to_json)(const char *text);
-};
-
-/* The known keys, sorted; NULL-terminated by key. */
-extern const struct setting_def setting_defs[];
-/* The definition of key, or NULL with TW_EINPUT naming the known keys. */
-const struct setting_def *setting_find(const char *key, struct tw_error *err);
-
-struct workspace {
-	struct momentum_settings momentum;
-	tw_date *holidays;	/* sorted, unique */
-	size_t nholidays;
-};
-
-/* Every known setting from st, defaults where unset. */
-int workspace_load(struct store *st, struct workspace *ws,
-		   struct tw_error *err);
-void workspace_release(struct workspace *ws);
-
-/*
- * The deal's holidays and the workspace's, merged into *buf (the caller
- * frees it; the view borrows it).
- */
-struct holidays workspace_holidays(const struct workspace *ws,
-				   const struct deal *d, tw_date **buf);
+#include "store/workspace.h"
 
 #endif

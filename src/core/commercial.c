@@ -4,8 +4,10 @@
  */
 #include "core/commercial.h"
 #include "core/criterion.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,4 +80,105 @@ commercial_plan_release(struct commercial_plan *p)
 	free(p->blocking);
 	free(p->steps);
 	memset(p, 0, sizeof(*p));
+}
+
+/* "plan-" + the title in [a-z0-9-], cut to a valid key length. */
+static char *
+step_key(const char *title)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool dash = true;
+
+	strbuf_addstr(&sb, "plan-");
+	for (const char *p = title ? title : ""; *p && sb.len < DEAL_SLUG_MAX;
+	     p++) {
+		char c = *p;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			strbuf_addch(&sb, c);
+			dash = false;
+		} else if (!dash) {
+			strbuf_addch(&sb, '-');
+			dash = true;
+		}
+	}
+	while (sb.len && sb.buf[sb.len - 1] == '-')
+		strbuf_setlen(&sb, sb.len - 1);
+	return strbuf_detach(&sb, NULL);
+}
+
+static bool
+key_taken(char *const *keys, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(keys[i], key))
+			return true;
+	return false;
+}
+
+/*
+ * The event key of every step. Two steps whose titles give the same key
+ * (or the same after the cut) get "-2", "-3" in playbook order, so the
+ * keys depend only on the playbook and applying again finds them.
+ */
+static char **
+step_keys(const struct commercial_plan *p)
+{
+	char **keys = xcalloc(p->nsteps ? p->nsteps : 1, sizeof(*keys));
+
+	for (size_t i = 0; i < p->nsteps; i++) {
+		char *base = step_key(p->steps[i].title);
+
+		keys[i] = xstrdup(base);
+		for (int n = 2; key_taken(keys, i, keys[i]); n++) {
+			struct strbuf sb = STRBUF_INIT;
+
+			/* Leave room for the suffix within the key length. */
+			strbuf_addstr(&sb, base);
+			if (sb.len > DEAL_SLUG_MAX - 4)
+				strbuf_setlen(&sb, DEAL_SLUG_MAX - 4);
+			strbuf_addf(&sb, "-%d", n);
+			free(keys[i]);
+			keys[i] = strbuf_detach(&sb, NULL);
+		}
+		free(base);
+	}
+	return keys;
+}
+
+int
+commercial_plan_apply(struct deal *d, const struct holidays *h,
+		      size_t *added, struct tw_error *err)
+{
+	struct commercial_plan plan;
+	char **keys;
+
+	*added = 0;
+	commercial_plan_compute(d, h, &plan);
+	if (!plan.technical_win) {
+		commercial_plan_release(&plan);
+		return tw_error_set(err, TW_EINPUT,
+				    "deal '%s' has no technical win yet; "
+				    "nothing to apply", d->slug);
+	}
+	keys = step_keys(&plan);
+	for (size_t i = 0; i < plan.nsteps; i++) {
+		struct event *e;
+
+		if (deal_find_event(d, keys[i]))
+			continue;
+		e = deal_add_event(d);
+		e->key = xstrdup(keys[i]);
+		e->kind = plan.steps[i].kind;
+		e->title = xstrdup_or_null(plan.steps[i].title);
+		e->date = plan.steps[i].date;
+		(*added)++;
+	}
+	for (size_t i = 0; i < plan.nsteps; i++)
+		free(keys[i]);
+	free(keys);
+	commercial_plan_release(&plan);
+	return 0;
 }

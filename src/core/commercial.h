@@ -35,6 +35,16 @@ void commercial_plan_compute(const struct deal *d, const struct holidays *h,
 			     struct commercial_plan *out);
 void commercial_plan_release(struct commercial_plan *p);
 
+/*
+ * Add each step of the plan as a planned event of d (its kind from the
+ * playbook), keyed "plan-<title in [a-z0-9-]>" with "-2", "-3" for titles
+ * that give the same key; a step whose key exists is skipped, so applying
+ * twice adds nothing. *added counts the new events. TW_EINPUT without a
+ * technical win. h holds the deal's and the workspace's holidays.
+ */
+int commercial_plan_apply(struct deal *d, const struct holidays *h,
+			  size_t *added, struct tw_error *err);
+
 /* The playbook used when a deal has none (borrowed, static). */
 const struct step *default_playbook(size_t *n);
 

@@ -436,19 +436,28 @@ msg_fmt_pct(struct strbuf *sb, double pct)
 	strbuf_addf(sb, "%.1f%%", pct);
 }
 
+/*
+ * From here on a double holds no cents, and llround(amount * 100) would
+ * overflow a long long (a plan file may price a phase at 1e17).
+ */
+#define MONEY_WHOLE_ONLY 1e15
+
 void
 msg_fmt_money(struct strbuf *sb, double amount, const char *currency)
 {
-	long long cents = llround(fabs(amount) * 100);
-	long long whole = cents / 100;
-	char digits[32];
+	double a = fabs(amount);
+	long long cents = a < MONEY_WHOLE_ONLY ? llround(a * 100) : 0;
+	char digits[320];	/* "%.0f" of DBL_MAX has 309 digits */
 	int n, lead;
 
 	if (currency && *currency)
 		strbuf_addf(sb, "%s ", currency);
-	if (amount < 0 && cents)
+	if (amount < 0 && (cents || a >= MONEY_WHOLE_ONLY))
 		strbuf_addch(sb, '-');
-	n = snprintf(digits, sizeof(digits), "%lld", whole);
+	if (a < MONEY_WHOLE_ONLY)
+		n = snprintf(digits, sizeof(digits), "%lld", cents / 100);
+	else
+		n = snprintf(digits, sizeof(digits), "%.0f", a);
 	lead = n % 3 ? n % 3 : 3;
 	strbuf_add(sb, digits, (size_t)lead);
 	for (int i = lead; i < n; i += 3) {

@@ -88,6 +88,8 @@ deal_release(struct deal *d)
 	free(d->champion);
 	free(d->champion_email);
 	free(d->snooze_reason);
+	free(d->crm_source);
+	free(d->crm_id);
 	free(d->holidays);
 	RELEASE_ARRAY(d->criteria, d->ncriteria, criterion_release);
 	RELEASE_ARRAY(d->events, d->nevents, event_release);
@@ -185,6 +187,8 @@ deal_copy(struct deal *dst, const struct deal *src)
 	dst->outcome = src->outcome;
 	dst->snooze_until = src->snooze_until;
 	dst->snooze_reason = xstrdup_or_null(src->snooze_reason);
+	dst->crm_source = xstrdup_or_null(src->crm_source);
+	dst->crm_id = xstrdup_or_null(src->crm_id);
 
 	for (size_t i = 0; i < src->nholidays; i++)
 		deal_add_holiday(dst, src->holidays[i]);

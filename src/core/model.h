@@ -102,6 +102,13 @@ struct deal {
 	 */
 	tw_date snooze_until;
 	char *snooze_reason;
+	/*
+	 * Database-only too: the CRM record the deal was imported from
+	 * (import --from), so a later export of the CRM updates this deal
+	 * instead of creating another. Both NULL for a deal made in techwin.
+	 */
+	char *crm_source;		/* "salesforce", "hubspot" */
+	char *crm_id;			/* the CRM's record id */
 
 	tw_date *holidays;		/* sorted, unique */
 	size_t nholidays;

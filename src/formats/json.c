@@ -69,6 +69,8 @@ deal_to_json(const struct deal *d)
 	json_object_set_new(o, "poc_end", json_date(d->poc_end));
 	json_object_set_new(o, "close_date", json_date(d->close_date));
 	json_object_set_new(o, "outcome", json_string(outcome_name(d->outcome)));
+	json_object_set_new(o, "crm_source", json_str(d->crm_source));
+	json_object_set_new(o, "crm_id", json_str(d->crm_id));
 	return o;
 }
 
@@ -226,4 +228,137 @@ json_emit(json_t *j, struct strbuf *out)
 		free(s);
 	}
 	json_decref(j);
+}
+
+json_t *
+commercial_plan_to_json(const struct commercial_plan *p)
+{
+	json_t *o = json_object(), *a = json_array();
+
+	json_object_set_new(o, "technical_win_date",
+			    json_date(p->technical_win));
+	for (size_t i = 0; i < p->nblocking; i++)
+		json_array_append_new(a, json_string(p->blocking[i]));
+	json_object_set_new(o, "blocking", a);
+	a = json_array();
+	for (size_t i = 0; i < p->nsteps; i++) {
+		json_t *s = json_object();
+
+		json_object_set_new(s, "title", json_str(p->steps[i].title));
+		json_object_set_new(
+			s, "kind",
+			json_string(event_kind_name(p->steps[i].kind)));
+		json_object_set_new(s, "date", json_date(p->steps[i].date));
+		json_array_append_new(a, s);
+	}
+	json_object_set_new(o, "steps", a);
+	json_object_set_new(o, "contract_target",
+			    json_date(p->contract_target));
+	return o;
+}
+
+json_t *
+pipeline_check_to_json(const struct pipeline_check *pc)
+{
+	json_t *o = json_object(), *fa = json_array(), *sa = json_array();
+
+	for (size_t i = 0; i < pc->nfindings; i++) {
+		const struct finding *f = pc->findings[i].f;
+		json_t *j = json_object();
+
+		json_object_set_new(j, "deal",
+				    json_string(pc->findings[i].deal->slug));
+		json_object_set_new(j, "rule", json_string(f->rule));
+		json_object_set_new(j, "severity",
+				    json_string(severity_name(f->severity)));
+		json_object_set_new(j, "snoozed", json_boolean(f->snoozed));
+		json_object_set_new(j, "subject", json_string(f->subject));
+		json_object_set_new(j, "message", json_string(f->message));
+		json_object_set_new(j, "date", json_date(f->date));
+		json_array_append_new(fa, j);
+	}
+	for (size_t i = 0; i < pc->n; i++) {
+		const struct pipeline_deal *pd = &pc->deals[i];
+		json_t *j;
+
+		if (!pd->report.has_freshness)
+			continue;
+		j = json_object();
+		json_object_set_new(j, "deal", json_string(pd->deal->slug));
+		json_object_set_new(j, "score", json_num(pd->report.freshness));
+		json_array_append_new(sa, j);
+	}
+	json_object_set_new(o, "findings", fa);
+	json_object_set_new(o, "freshness", sa);
+	return o;
+}
+
+static json_t *
+num_or_null(size_t n, double v)
+{
+	return n ? json_num(v) : json_null();
+}
+
+static json_t *
+momentum_group_to_json(const struct momentum_group *g)
+{
+	json_t *o = json_object();
+	double rate = g->n ? (double)g->won / (double)g->n : 0;
+
+	json_object_set_new(o, "n", json_integer((json_int_t)g->n));
+	json_object_set_new(o, "won", json_integer((json_int_t)g->won));
+	json_object_set_new(o, "win_rate", num_or_null(g->n, rate));
+	json_object_set_new(o, "median_days",
+			    num_or_null(g->won_days.n, g->won_days.median));
+	return o;
+}
+
+json_t *
+cycle_report_to_json(const struct cycle_report *r)
+{
+	json_t *o = json_object(), *team = json_object(), *a, *m;
+	const struct stats_summary *t = &r->team;
+
+	json_object_set_new(team, "n", json_integer((json_int_t)t->n));
+	json_object_set_new(team, "median_days", num_or_null(t->n, t->median));
+	json_object_set_new(team, "mean_days", num_or_null(t->n, t->mean));
+	json_object_set_new(team, "p25_days", num_or_null(t->n, t->p25));
+	json_object_set_new(team, "p75_days", num_or_null(t->n, t->p75));
+	json_object_set_new(o, "team", team);
+
+	a = json_array();
+	for (size_t i = 0; i < r->nse; i++) {
+		const struct cycle_se *s = &r->by_se[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "se", json_str(s->se));
+		json_object_set_new(e, "n", json_integer((json_int_t)s->s.n));
+		json_object_set_new(e, "median_days",
+				    num_or_null(s->s.n, s->s.median));
+		json_object_set_new(e, "mean_days",
+				    num_or_null(s->s.n, s->s.mean));
+		json_array_append_new(a, e);
+	}
+	json_object_set_new(o, "by_se", a);
+
+	a = json_array();
+	for (size_t i = 0; i < r->ndeals; i++) {
+		const struct cycle_deal *c = &r->deals[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "slug", json_str(c->deal->slug));
+		json_object_set_new(e, "se", json_str(c->deal->se));
+		json_object_set_new(e, "days_poc_to_close",
+				    json_integer(c->days));
+		json_object_set_new(e, "vs_team_mean_days",
+				    json_num(c->vs_team_mean));
+		json_array_append_new(a, e);
+	}
+	json_object_set_new(o, "deals", a);
+
+	m = json_object();
+	json_object_set_new(m, "kept", momentum_group_to_json(&r->kept));
+	json_object_set_new(m, "lost", momentum_group_to_json(&r->lost));
+	json_object_set_new(o, "momentum", m);
+	return o;
 }

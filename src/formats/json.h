@@ -7,7 +7,10 @@
 
 #include <jansson.h>
 
+#include "core/commercial.h"
 #include "core/model.h"
+#include "core/pipeline.h"
+#include "core/stats.h"
 #include "store/store.h"
 #include "util/strbuf.h"
 
@@ -30,6 +33,20 @@ json_t *phase_to_json(const struct phase *p);
 /* Deal fields plus every child list (deal show). */
 json_t *deal_full_to_json(const struct deal *d, tw_date today);
 json_t *history_entry_to_json(const struct history_entry *h);
+
+/*
+ * The commercial plan (techwin plan --json): technical_win_date, blocking
+ * criterion keys, steps [{title, kind, date}] and contract_target.
+ */
+json_t *commercial_plan_to_json(const struct commercial_plan *p);
+/*
+ * The pipeline check (techwin check --json): findings [{deal, rule,
+ * severity, snoozed, subject, message, date}] in pipeline order and
+ * freshness [{deal, score}] of each deal with a technical win.
+ */
+json_t *pipeline_check_to_json(const struct pipeline_check *pc);
+/* Cycle-time analytics (techwin stats --json): team, by_se, deals, momentum. */
+json_t *cycle_report_to_json(const struct cycle_report *r);
 
 /* Serialize (indented, stable order) with a trailing newline; steals j. */
 void json_emit(json_t *j, struct strbuf *out);

@@ -180,6 +180,8 @@ static int
 get_scalar(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
 	   const char *expected, const char **out)
 {
+	/* Set on every path: -O3 cannot see that failures skip the use. */
+	*out = NULL;
 	if (v->type != YAML_SCALAR_NODE)
 		return fail_at(ctx, v->start_mark, "expected %s for '%s', got %s",
 			       expected, name, excerpt(ctx, v));

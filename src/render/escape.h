@@ -11,9 +11,18 @@
 
 /* & < > " ' as entities (valid in HTML text, attributes and XML). */
 void html_escape(struct strbuf *out, const char *s);
-/* A Markdown table cell: pipes and backslashes escaped, newlines as <br>. */
+/*
+ * Markdown (GitHub flavour), so text shows as typed: \ ` * _ [ ] # | ! ~
+ * backslash-escaped, '<' as &lt; (no raw HTML), '&' as &amp; where it
+ * would start an entity, newlines as <br> (CR dropped) so the text stays
+ * in its table row or paragraph.
+ */
 void md_escape_cell(struct strbuf *out, const char *s);
-/* Markdown inline text: characters that would start markup are escaped. */
+/*
+ * The same for text that may start a line: a leading list marker ("- ",
+ * "+ ", "1. ", "1) "), '>', '=' or "--" is escaped too, so it cannot open
+ * a list, a quote, a heading underline or a rule.
+ */
 void md_escape_text(struct strbuf *out, const char *s);
 
 #endif

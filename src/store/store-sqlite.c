@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* "TWIN": PRAGMA application_id, so a techwin database is recognisable. */
 #define TW_APPLICATION_ID 0x5457494e
@@ -158,6 +159,43 @@ static const char *const migrations[] = {
 	/* 2: a snoozed deal's findings are reported as snoozed (snooze). */
 	"ALTER TABLE deals ADD COLUMN snooze_until TEXT;\n"
 	"ALTER TABLE deals ADD COLUMN snooze_reason TEXT;\n",
+	/* 3: deals imported from a CRM keep its record id (import --from). */
+	"ALTER TABLE deals ADD COLUMN crm_source TEXT;\n"
+	"ALTER TABLE deals ADD COLUMN crm_id TEXT;\n"
+	"CREATE UNIQUE INDEX deals_crm ON deals(crm_source, crm_id)\n"
+	"  WHERE crm_id IS NOT NULL;\n",
+	/*
+	 * 4: accounts for techwin serve. Secrets are never stored: sessions,
+	 * API tokens and share links are kept as SHA-256 hashes of the random
+	 * values handed out, passwords as Argon2id strings.
+	 */
+	"CREATE TABLE users (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE,\n"
+	"  role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')),\n"
+	"  pw_hash TEXT NOT NULL,\n"
+	"  created TEXT NOT NULL\n"
+	") STRICT;\n"
+	"CREATE TABLE sessions (\n"
+	"  id_hash TEXT PRIMARY KEY,\n"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	"  csrf TEXT NOT NULL,\n"
+	"  expires INTEGER NOT NULL\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE tokens (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE,\n"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	"  hash TEXT NOT NULL UNIQUE,\n"
+	"  created TEXT NOT NULL\n"
+	") STRICT;\n"
+	"CREATE TABLE shares (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  hash TEXT NOT NULL UNIQUE,\n"
+	"  expires TEXT,\n"
+	"  created TEXT NOT NULL\n"
+	") STRICT;\n",
 };
 
 /* ---- field tables ---------------------------------------------------- */
@@ -238,6 +276,8 @@ static const struct field deal_fields[] = {
 	FLD_ENUM(deal, outcome, outcome),
 	FLD(deal, snooze_until, F_DATE),
 	FLD(deal, snooze_reason, F_STR),
+	FLD(deal, crm_source, F_STR),
+	FLD(deal, crm_id, F_STR),
 };
 
 /* A holiday is a bare tw_date: its value is its key. */
@@ -390,6 +430,25 @@ enum stmt_id {
 	S_SETTING_GET,
 	S_SETTING_SET,
 	S_SETTING_DELETE,
+	S_USER_PUT,
+	S_USER_GET,
+	S_USER_GET_ID,
+	S_USER_LIST,
+	S_USER_DELETE,
+	S_SESSION_PUT,
+	S_SESSION_GET,
+	S_SESSION_DELETE,
+	S_SESSION_DELETE_USER,
+	S_SESSION_DELETE_EXPIRED,
+	S_TOKEN_PUT,
+	S_TOKEN_FIND,
+	S_TOKEN_LIST,
+	S_TOKEN_DELETE,
+	S_SHARE_PUT,
+	S_SHARE_FIND,
+	S_SHARE_LIST_ALL,
+	S_SHARE_LIST_DEAL,
+	S_SHARE_DELETE,
 	S_MAX
 };
 
@@ -421,6 +480,51 @@ static const char *const fixed_sql[S_MAX] = {
 			  "VALUES (?1, ?2) ON CONFLICT (\"key\") "
 			  "DO UPDATE SET value = excluded.value",
 	[S_SETTING_DELETE] = "DELETE FROM settings WHERE \"key\" = ?1",
+	/* A user keeps its id and created when put again. */
+	[S_USER_PUT] = "INSERT INTO users (name, role, pw_hash, created) "
+		       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) "
+		       "DO UPDATE SET role = excluded.role, "
+		       "pw_hash = excluded.pw_hash RETURNING id, created",
+	[S_USER_GET] = "SELECT id, name, role, pw_hash, created FROM users "
+		       "WHERE name = ?1",
+	[S_USER_GET_ID] = "SELECT id, name, role, pw_hash, created FROM users "
+			  "WHERE id = ?1",
+	[S_USER_LIST] = "SELECT id, name, role, pw_hash, created FROM users "
+			"ORDER BY name",
+	[S_USER_DELETE] = "DELETE FROM users WHERE name = ?1",
+	[S_SESSION_PUT] = "INSERT INTO sessions (id_hash, user_id, csrf, "
+			  "expires) VALUES (?1, ?2, ?3, ?4)",
+	[S_SESSION_GET] = "SELECT id_hash, user_id, csrf, expires "
+			  "FROM sessions WHERE id_hash = ?1",
+	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE id_hash = ?1",
+	[S_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
+	[S_SESSION_DELETE_EXPIRED] = "DELETE FROM sessions WHERE expires <= ?1",
+	/* No row inserted: no such user. */
+	[S_TOKEN_PUT] = "INSERT INTO tokens (name, user_id, hash, created) "
+			"SELECT ?1, id, ?3, ?4 FROM users WHERE name = ?2 "
+			"RETURNING id, user_id, created",
+	[S_TOKEN_FIND] = "SELECT t.id, t.name, t.user_id, u.name, t.hash, "
+			 "t.created FROM tokens t "
+			 "JOIN users u ON u.id = t.user_id WHERE t.hash = ?1",
+	[S_TOKEN_LIST] = "SELECT t.id, t.name, t.user_id, u.name, t.hash, "
+			 "t.created FROM tokens t "
+			 "JOIN users u ON u.id = t.user_id ORDER BY t.name",
+	[S_TOKEN_DELETE] = "DELETE FROM tokens WHERE name = ?1",
+	/* No row inserted: no such deal. */
+	[S_SHARE_PUT] = "INSERT INTO shares (deal_id, hash, expires, created) "
+			"SELECT id, ?2, ?3, ?4 FROM deals WHERE slug = ?1 "
+			"RETURNING id, created",
+	[S_SHARE_FIND] = "SELECT s.id, d.slug, s.hash, s.expires, s.created "
+			 "FROM shares s JOIN deals d ON d.id = s.deal_id "
+			 "WHERE s.hash = ?1",
+	[S_SHARE_LIST_ALL] = "SELECT s.id, d.slug, s.hash, s.expires, "
+			     "s.created FROM shares s "
+			     "JOIN deals d ON d.id = s.deal_id ORDER BY s.id",
+	[S_SHARE_LIST_DEAL] = "SELECT s.id, d.slug, s.hash, s.expires, "
+			      "s.created FROM shares s "
+			      "JOIN deals d ON d.id = s.deal_id "
+			      "WHERE d.slug = ?1 ORDER BY s.id",
+	[S_SHARE_DELETE] = "DELETE FROM shares WHERE id = ?1",
 };
 
 enum { T_INSERT, T_UPDATE, T_DELETE, T_SELECT, T_MAX };
@@ -442,6 +546,89 @@ to_sqlite(struct store *st)
 
 /* ---- errors ---------------------------------------------------------- */
 
+/*
+ * The file an SQLite error is about. The shared-memory codes are about the
+ * index SQLite keeps beside the database (on a full disk it is the file that
+ * could not be made); the rest are about the database, whose WAL is part of
+ * it as far as the user is concerned.
+ */
+static const char *
+fail_file(struct sqlite_store *s, int rc, struct strbuf *sb)
+{
+	switch (rc) {
+	case SQLITE_IOERR_SHMOPEN:
+	case SQLITE_IOERR_SHMSIZE:
+	case SQLITE_IOERR_SHMMAP:
+	case SQLITE_IOERR_SHMLOCK:
+		strbuf_addf(sb, "%s-shm", s->path);
+		break;
+	default:
+		strbuf_addstr(sb, s->path);
+	}
+	return sb->buf;
+}
+
+/* 0 when the database's directory is writable, else the errno why not. */
+static int
+dir_writable(struct sqlite_store *s)
+{
+	struct strbuf dir = STRBUF_INIT;
+	const char *slash = strrchr(s->path, '/');
+	int e = 0;
+
+	if (!slash)
+		strbuf_addch(&dir, '.');
+	else if (slash == s->path)
+		strbuf_addch(&dir, '/');
+	else
+		strbuf_add(&dir, s->path, (size_t)(slash - s->path));
+	if (access(dir.buf, W_OK) < 0)
+		e = errno;
+	strbuf_release(&dir);
+	return e;
+}
+
+/*
+ * An i/o error or a file SQLite could not open: its errmsg is only "disk
+ * I/O error" or "unable to open database file", so name the cause from the
+ * system error behind it. A write past the file size limit (ulimit -f)
+ * fails with EFBIG, not ENOSPC, and SQLite reports it as an i/o error.
+ */
+static int
+os_fail(struct sqlite_store *s, int rc, struct tw_error *err)
+{
+	struct strbuf file = STRBUF_INIT;
+	int e = sqlite3_system_errno(s->db);
+	const char *f = fail_file(s, rc, &file);
+
+	if (e == ENOSPC || e == EDQUOT)
+		rc = tw_error_set(err, TW_ESTORE, "disk full writing '%s'", f);
+	else if (e == EFBIG)
+		rc = tw_error_set(err, TW_ESTORE,
+				  "file too large writing '%s' (over the file "
+				  "size limit)",
+				  f);
+	else if ((rc & 0xff) == SQLITE_CANTOPEN && (e = dir_writable(s)))
+		/*
+		 * The database itself opened, so this is its -wal or -shm.
+		 * errno is no help: SQLite retries read-only and reports
+		 * that ENOENT, not the EROFS or EACCES behind it.
+		 */
+		rc = tw_error_set(err, TW_ESTORE,
+				  "cannot open database '%s': cannot create "
+				  "'%s-wal' and '%s-shm' beside it: %s",
+				  s->path, s->path, s->path, strerror(e));
+	else if ((rc & 0xff) == SQLITE_CANTOPEN)
+		rc = tw_error_set(err, TW_ESTORE,
+				  "cannot open database '%s': %s", f,
+				  e ? strerror(e) : sqlite3_errmsg(s->db));
+	else
+		rc = tw_error_set(err, TW_ESTORE, "i/o error on '%s': %s", f,
+				  e ? strerror(e) : sqlite3_errmsg(s->db));
+	strbuf_release(&file);
+	return rc;
+}
+
 /* Turn an SQLite result code into a tw_err with a message. */
 static int
 sql_fail(struct sqlite_store *s, int rc, struct tw_error *err)
@@ -450,8 +637,14 @@ sql_fail(struct sqlite_store *s, int rc, struct tw_error *err)
 
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
+		return tw_error_set(err, TW_EBUSY,
+				    "database is locked: '%s' is in use by "
+				    "another process",
+				    s->path);
 	case SQLITE_LOCKED:
-		return tw_error_set(err, TW_EBUSY, "database is locked");
+		return tw_error_set(err, TW_EBUSY,
+				    "database is locked: '%s' is in use",
+				    s->path);
 	case SQLITE_FULL:
 		return tw_error_set(err, TW_ESTORE, "disk full writing '%s'",
 				    s->path);
@@ -468,12 +661,8 @@ sql_fail(struct sqlite_store *s, int rc, struct tw_error *err)
 				    "database '%s' is damaged: %s", s->path,
 				    msg);
 	case SQLITE_IOERR:
-		return tw_error_set(err, TW_ESTORE, "i/o error on '%s': %s",
-				    s->path, msg);
 	case SQLITE_CANTOPEN:
-		return tw_error_set(err, TW_ESTORE,
-				    "cannot open database '%s': %s", s->path,
-				    msg);
+		return os_fail(s, rc, err);
 	default:
 		return tw_error_set(err, TW_ESTORE,
 				    "database error on '%s': %s", s->path,
@@ -1202,6 +1391,183 @@ sqlite_deal_list(struct store *st, struct deal_list *out,
 	return rc;
 }
 
+/* ---- every deal, one at a time ----------------------------------------- */
+
+/*
+ * deal_each walks the deals by slug with one more cursor per child table,
+ * each ordered the same way (by the deal's slug), so one pass merges them:
+ * a deal's children are the rows the cursors are on while their deal id is
+ * the deal's. Eight statements for the whole pipeline instead of eight per
+ * deal; they are prepared per walk, not at open, since only pipeline
+ * reports need them. A deal's children come in key order (the primary
+ * key) and are put in position order here: ordering by position in SQL
+ * costs a sorter per deal and per table, a quarter of the walk.
+ */
+struct each_cursor {
+	sqlite3_stmt *stmt;
+	bool on_row;
+};
+
+/* SQL of cursor t: a child table, or phase_criteria at NTABLES. */
+static void
+each_sql(size_t t, bool open_only, struct strbuf *sb)
+{
+	const char *where = open_only ? " WHERE d.outcome = 'open'" : "";
+
+	if (t == NTABLES) {
+		strbuf_addf(sb, "SELECT d.id, c.number, c.criterion "
+			    "FROM deals d JOIN phase_criteria c "
+			    "ON c.deal_id = d.id%s "
+			    "ORDER BY d.slug, c.number, c.pos", where);
+		return;
+	}
+	strbuf_addstr(sb, "SELECT d.id, c.pos");
+	for (size_t i = 0; i < tables[t].nfields; i++)
+		if (tables[t].fields[i].type != F_LIST)
+			strbuf_addf(sb, ", c.\"%s\"", tables[t].fields[i].name);
+	strbuf_addf(sb, " FROM deals d JOIN %s c ON c.deal_id = d.id%s "
+		    "ORDER BY d.slug", tables[t].sql, where);
+}
+
+static int
+each_step(struct sqlite_store *s, struct each_cursor *c, struct tw_error *err)
+{
+	int rc = sqlite3_step(c->stmt);
+
+	c->on_row = rc == SQLITE_ROW;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
+}
+
+/* True while cursor c is on a row of deal id. */
+static bool
+each_at(const struct each_cursor *c, long long id)
+{
+	return c->on_row && sqlite3_column_int64(c->stmt, 0) == id;
+}
+
+/* Room for any one child, to swap two of them. */
+union any_child {
+	tw_date holiday;
+	struct criterion criterion;
+	struct event event;
+	struct risk risk;
+	struct phase phase;
+	struct step step;
+	struct touch touch;
+};
+
+/* Insertion sort of a deal's children of table tb (few) by pos. */
+static void
+each_sort(const struct table *tb, struct deal *d, long long *pos, size_t n)
+{
+	size_t size;
+	union any_child tmp;
+
+	if (n < 2)
+		return;
+	size = (size_t)((char *)tb->at(d, 1) - (char *)tb->at(d, 0));
+	for (size_t i = 1; i < n; i++) {
+		long long p = pos[i];
+		size_t j = i;
+
+		memcpy(&tmp, tb->at(d, i), size);
+		for (; j > 0 && pos[j - 1] > p; j--) {
+			pos[j] = pos[j - 1];
+			memcpy(tb->at(d, j), tb->at(d, j - 1), size);
+		}
+		pos[j] = p;
+		memcpy(tb->at(d, j), &tmp, size);
+	}
+}
+
+/* Read deal id's children from every cursor into d, in position order. */
+static int
+each_children(struct sqlite_store *s, struct each_cursor *cur, long long id,
+	      struct deal *d, struct tw_error *err)
+{
+	long long *pos = NULL;
+	size_t alloc = 0;
+	int rc = 0;
+
+	for (size_t t = 0; t < NTABLES && !rc; t++) {
+		const struct table *tb = &tables[t];
+		size_t n = 0;
+
+		while (!rc && each_at(&cur[t], id)) {
+			ALLOC_GROW(pos, n + 1, alloc);
+			pos[n++] = sqlite3_column_int64(cur[t].stmt, 1);
+			rc = read_fields(s, cur[t].stmt, 2, tb->fields,
+					 tb->nfields, tb->add(d), err);
+			if (!rc)
+				rc = each_step(s, &cur[t], err);
+		}
+		if (!rc)
+			each_sort(tb, d, pos, n);
+	}
+	free(pos);
+	while (!rc && each_at(&cur[NTABLES], id)) {
+		sqlite3_stmt *stmt = cur[NTABLES].stmt;
+		struct phase *p = deal_find_phase(d, sqlite3_column_int(stmt, 1));
+		const char *c = (const char *)sqlite3_column_text(stmt, 2);
+
+		if (p) {
+			p->criteria = xrealloc(p->criteria,
+					       (p->ncriteria + 1) *
+						       sizeof(*p->criteria));
+			p->criteria[p->ncriteria++] = xstrdup(c ? c : "");
+		}
+		rc = each_step(s, &cur[NTABLES], err);
+	}
+	return rc;
+}
+
+static int
+sqlite_deal_each(struct store *st, bool open_only,
+		 int (*fn)(const struct deal *d, void *arg,
+			   struct tw_error *err),
+		 void *arg, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct each_cursor cur[NTABLES + 1], deals = { NULL, false };
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
+
+	memset(cur, 0, sizeof(cur));
+	rc = op_begin(s, false, err);
+	if (rc)
+		return rc;
+	for (size_t t = 0; t <= NTABLES && !rc; t++) {
+		strbuf_reset(&sb);
+		each_sql(t, open_only, &sb);
+		rc = prepare(s, sb.buf, &cur[t].stmt, err);
+		if (!rc)
+			rc = each_step(s, &cur[t], err);
+	}
+	if (!rc) {
+		strbuf_reset(&sb);
+		deal_sql(S_DEAL_LIST, &sb);
+		rc = prepare(s, sb.buf, &deals.stmt, err);
+	}
+	while (!rc && !(rc = each_step(s, &deals, err)) && deals.on_row) {
+		struct deal d;
+		long long id;
+
+		deal_init(&d);
+		rc = read_deal_row(s, deals.stmt, &d, &id, err);
+		if (!rc && (!open_only || d.outcome == OUTCOME_OPEN)) {
+			rc = each_children(s, cur, id, &d, err);
+			if (!rc)
+				rc = fn(&d, arg, err);
+		}
+		deal_release(&d);
+	}
+	sqlite3_finalize(deals.stmt);
+	for (size_t t = 0; t <= NTABLES; t++)
+		sqlite3_finalize(cur[t].stmt);
+	strbuf_release(&sb);
+	return op_end(s, false, rc, err);
+}
+
 /* ---- writing deals ---------------------------------------------------- */
 
 /* What one deal_put or deal_delete needs along the way. */
@@ -1753,6 +2119,506 @@ sqlite_setting_set(struct store *st, const char *key, const char *value,
 	return op_end(s, true, rc, err);
 }
 
+/* ---- accounts: users, sessions, tokens, share links ------------------- */
+
+static bool
+is_role(const char *s)
+{
+	return s && (!strcmp(s, "admin") || !strcmp(s, "editor") ||
+		     !strcmp(s, "viewer"));
+}
+
+static bool
+is_empty(const char *s)
+{
+	return !s || !*s;
+}
+
+/* The users columns of the current row, from column 0. */
+static void
+read_user_row(sqlite3_stmt *stmt, struct store_user *u)
+{
+	u->id = sqlite3_column_int64(stmt, 0);
+	u->name = column_dup(stmt, 1);
+	u->role = column_dup(stmt, 2);
+	u->pw_hash = column_dup(stmt, 3);
+	u->created = column_dup(stmt, 4);
+}
+
+static int
+sqlite_user_put(struct store *st, struct store_user *u, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[S_USER_PUT];
+	char at[32];
+	int rc;
+
+	if (is_empty(u->name))
+		return tw_error_set(err, TW_EINPUT, "a user needs a name");
+	if (!is_role(u->role))
+		return tw_error_set(err, TW_EINPUT, "invalid role '%s'",
+				    u->role ? u->role : "");
+	if (is_empty(u->pw_hash))
+		return tw_error_set(err, TW_EINPUT,
+				    "user '%s' needs a password hash",
+				    u->name);
+	rc = op_begin(s, true, err);
+	if (rc)
+		return rc;
+	now_utc(at, sizeof(at));
+	sqlite3_bind_text(stmt, 1, u->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, u->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, u->pw_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, at, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		u->id = sqlite3_column_int64(stmt, 0);
+		xstrset(&u->created,
+			(const char *)sqlite3_column_text(stmt, 1));
+		rc = sqlite3_step(stmt);
+	}
+	rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
+	stmt_done(stmt);
+	return op_end(s, true, rc, err);
+}
+
+/* One user by name (bound as text) or id (as an integer). */
+static int
+user_get(struct sqlite_store *s, enum stmt_id id, const char *name,
+	 long long uid, struct store_user *out, struct tw_error *err)
+{
+	sqlite3_stmt *stmt = s->stmt[id];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (name)
+		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(stmt, 1, uid);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		read_user_row(stmt, out);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = name ? tw_error_set(err, TW_ENOTFOUND,
+					 "unknown user '%s'", name)
+			  : tw_error_set(err, TW_ENOTFOUND,
+					 "unknown user id %lld", uid);
+	} else {
+		rc = sql_fail(s, rc, err);
+	}
+	stmt_done(stmt);
+	return rc;
+}
+
+static int
+sqlite_user_get(struct store *st, const char *name, struct store_user *out,
+		struct tw_error *err)
+{
+	return user_get(to_sqlite(st), S_USER_GET, name ? name : "", 0, out,
+			err);
+}
+
+static int
+sqlite_user_get_by_id(struct store *st, long long id, struct store_user *out,
+		      struct tw_error *err)
+{
+	return user_get(to_sqlite(st), S_USER_GET_ID, NULL, id, out, err);
+}
+
+static int
+sqlite_user_list(struct store *st, struct store_user_list *out,
+		 struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[S_USER_LIST];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		memset(&out->items[out->n], 0, sizeof(out->items[0]));
+		read_user_row(stmt, &out->items[out->n++]);
+	}
+	rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
+	stmt_done(stmt);
+	if (rc)
+		store_user_list_release(out);
+	return rc;
+}
+
+/*
+ * Run a DELETE bound to one value (text when text is set, else num) and
+ * report how many rows went; notfound (may be NULL) is the message when
+ * none did, else that is not an error.
+ */
+static int
+delete_rows(struct sqlite_store *s, enum stmt_id id, const char *text,
+	    long long num, size_t *n, const char *notfound,
+	    struct tw_error *err)
+{
+	sqlite3_stmt *stmt = s->stmt[id];
+	int rc, changes = 0;
+
+	rc = op_begin(s, true, err);
+	if (rc)
+		return rc;
+	if (text)
+		sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(stmt, 1, num);
+	rc = stmt_run(s, stmt, err);
+	if (!rc) {
+		changes = sqlite3_changes(s->db);
+		if (!changes && notfound)
+			rc = tw_error_set(err, TW_ENOTFOUND, "%s", notfound);
+	}
+	if (n)
+		*n = rc ? 0 : (size_t)changes;
+	return op_end(s, true, rc, err);
+}
+
+static int
+sqlite_user_delete(struct store *st, const char *name, struct tw_error *err)
+{
+	struct strbuf msg = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&msg, "unknown user '%s'", name ? name : "");
+	rc = delete_rows(to_sqlite(st), S_USER_DELETE, name ? name : "", 0,
+			 NULL, msg.buf, err);
+	strbuf_release(&msg);
+	return rc;
+}
+
+static int
+sqlite_session_put(struct store *st, const struct store_session *se,
+		   struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[S_SESSION_PUT];
+	int rc;
+
+	if (is_empty(se->id_hash) || is_empty(se->csrf))
+		return tw_error_set(err, TW_EINPUT,
+				    "a session needs a hash and a csrf token");
+	rc = op_begin(s, true, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(stmt, 1, se->id_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, se->user_id);
+	sqlite3_bind_text(stmt, 3, se->csrf, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, se->expires);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user id %lld",
+				  se->user_id);
+	else if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		rc = tw_error_set(err, TW_EEXIST, "session already exists");
+	else
+		rc = sql_fail(s, rc, err);
+	stmt_done(stmt);
+	return op_end(s, true, rc, err);
+}
+
+static int
+sqlite_session_get(struct store *st, const char *id_hash,
+		   struct store_session *out, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[S_SESSION_GET];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_text(stmt, 1, id_hash ? id_hash : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->id_hash = column_dup(stmt, 0);
+		out->user_id = sqlite3_column_int64(stmt, 1);
+		out->csrf = column_dup(stmt, 2);
+		out->expires = sqlite3_column_int64(stmt, 3);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		/* Never echo a secret's hash into a message. */
+		rc = tw_error_set(err, TW_ENOTFOUND, "unknown session");
+	} else {
+		rc = sql_fail(s, rc, err);
+	}
+	stmt_done(stmt);
+	return rc;
+}
+
+static int
+sqlite_session_delete(struct store *st, const char *id_hash,
+		      struct tw_error *err)
+{
+	return delete_rows(to_sqlite(st), S_SESSION_DELETE,
+			   id_hash ? id_hash : "", 0, NULL, "unknown session",
+			   err);
+}
+
+static int
+sqlite_session_delete_user(struct store *st, long long user_id, size_t *n,
+			   struct tw_error *err)
+{
+	return delete_rows(to_sqlite(st), S_SESSION_DELETE_USER, NULL, user_id,
+			   n, NULL, err);
+}
+
+static int
+sqlite_session_delete_expired(struct store *st, long long now, size_t *n,
+			      struct tw_error *err)
+{
+	return delete_rows(to_sqlite(st), S_SESSION_DELETE_EXPIRED, NULL, now,
+			   n, NULL, err);
+}
+
+static int
+sqlite_token_put(struct store *st, struct store_token *t,
+		 struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[S_TOKEN_PUT];
+	char at[32];
+	int rc;
+
+	if (is_empty(t->name))
+		return tw_error_set(err, TW_EINPUT, "a token needs a name");
+	if (is_empty(t->user))
+		return tw_error_set(err, TW_EINPUT,
+				    "token '%s' needs a user", t->name);
+	if (is_empty(t->hash))
+		return tw_error_set(err, TW_EINPUT,
+				    "token '%s' needs a hash", t->name);
+	rc = op_begin(s, true, err);
+	if (rc)
+		return rc;
+	now_utc(at, sizeof(at));
+	sqlite3_bind_text(stmt, 1, t->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, t->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, t->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, at, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		t->id = sqlite3_column_int64(stmt, 0);
+		t->user_id = sqlite3_column_int64(stmt, 1);
+		xstrset(&t->created,
+			(const char *)sqlite3_column_text(stmt, 2));
+		rc = sqlite3_step(stmt);
+		rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
+	} else if (rc == SQLITE_DONE) {
+		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user '%s'",
+				  t->user);
+	} else if (rc == SQLITE_CONSTRAINT_UNIQUE &&
+		   strstr(sqlite3_errmsg(s->db), "tokens.name")) {
+		rc = tw_error_set(err, TW_EEXIST,
+				  "token '%s' already exists", t->name);
+	} else if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		rc = tw_error_set(err, TW_EEXIST, "token hash already in use");
+	} else {
+		rc = sql_fail(s, rc, err);
+	}
+	stmt_done(stmt);
+	return op_end(s, true, rc, err);
+}
+
+static void
+read_token_row(sqlite3_stmt *stmt, struct store_token *t)
+{
+	t->id = sqlite3_column_int64(stmt, 0);
+	t->name = column_dup(stmt, 1);
+	t->user_id = sqlite3_column_int64(stmt, 2);
+	t->user = column_dup(stmt, 3);
+	t->hash = column_dup(stmt, 4);
+	t->created = column_dup(stmt, 5);
+}
+
+static int
+sqlite_token_find_by_hash(struct store *st, const char *hash,
+			  struct store_token *out, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[S_TOKEN_FIND];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_text(stmt, 1, hash ? hash : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		read_token_row(stmt, out);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = tw_error_set(err, TW_ENOTFOUND, "unknown token");
+	} else {
+		rc = sql_fail(s, rc, err);
+	}
+	stmt_done(stmt);
+	return rc;
+}
+
+static int
+sqlite_token_list(struct store *st, struct store_token_list *out,
+		  struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[S_TOKEN_LIST];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		memset(&out->items[out->n], 0, sizeof(out->items[0]));
+		read_token_row(stmt, &out->items[out->n++]);
+	}
+	rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
+	stmt_done(stmt);
+	if (rc)
+		store_token_list_release(out);
+	return rc;
+}
+
+static int
+sqlite_token_delete(struct store *st, const char *name, struct tw_error *err)
+{
+	struct strbuf msg = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&msg, "unknown token '%s'", name ? name : "");
+	rc = delete_rows(to_sqlite(st), S_TOKEN_DELETE, name ? name : "", 0,
+			 NULL, msg.buf, err);
+	strbuf_release(&msg);
+	return rc;
+}
+
+static int
+sqlite_share_put(struct store *st, struct store_share *sh,
+		 struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[S_SHARE_PUT];
+	char at[32], day[DATE_BUFSZ];
+	int rc;
+
+	if (is_empty(sh->deal))
+		return tw_error_set(err, TW_EINPUT, "a share link needs a deal");
+	if (is_empty(sh->hash))
+		return tw_error_set(err, TW_EINPUT,
+				    "a share link needs a hash");
+	rc = op_begin(s, true, err);
+	if (rc)
+		return rc;
+	now_utc(at, sizeof(at));
+	sqlite3_bind_text(stmt, 1, sh->deal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, sh->hash, -1, SQLITE_STATIC);
+	if (sh->expires != DATE_NONE)
+		sqlite3_bind_text(stmt, 3, date_format(sh->expires, day), -1,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 3);
+	sqlite3_bind_text(stmt, 4, at, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		sh->id = sqlite3_column_int64(stmt, 0);
+		xstrset(&sh->created,
+			(const char *)sqlite3_column_text(stmt, 1));
+		rc = sqlite3_step(stmt);
+		rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
+	} else if (rc == SQLITE_DONE) {
+		rc = tw_error_set(err, TW_ENOTFOUND, "unknown deal '%s'",
+				  sh->deal);
+	} else if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		rc = tw_error_set(err, TW_EEXIST,
+				  "share link hash already in use");
+	} else {
+		rc = sql_fail(s, rc, err);
+	}
+	stmt_done(stmt);
+	return op_end(s, true, rc, err);
+}
+
+static int
+read_share_row(struct sqlite_store *s, sqlite3_stmt *stmt,
+	       struct store_share *sh, struct tw_error *err)
+{
+	const char *day = (const char *)sqlite3_column_text(stmt, 3);
+
+	sh->id = sqlite3_column_int64(stmt, 0);
+	sh->deal = column_dup(stmt, 1);
+	sh->hash = column_dup(stmt, 2);
+	sh->created = column_dup(stmt, 4);
+	sh->expires = DATE_NONE;
+	if (day && date_parse(day, &sh->expires, NULL) < 0)
+		return corrupt(s, "share link expiry date", day, err);
+	return 0;
+}
+
+static int
+sqlite_share_find_by_hash(struct store *st, const char *hash,
+			  struct store_share *out, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[S_SHARE_FIND];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_text(stmt, 1, hash ? hash : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		rc = read_share_row(s, stmt, out, err);
+	else if (rc == SQLITE_DONE)
+		rc = tw_error_set(err, TW_ENOTFOUND, "unknown share link");
+	else
+		rc = sql_fail(s, rc, err);
+	stmt_done(stmt);
+	if (rc)
+		store_share_release(out);
+	return rc;
+}
+
+static int
+sqlite_share_list(struct store *st, const char *slug,
+		  struct store_share_list *out, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *stmt = s->stmt[slug ? S_SHARE_LIST_DEAL
+					  : S_SHARE_LIST_ALL];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (slug)
+		sqlite3_bind_text(stmt, 1, slug, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_share *sh;
+
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		sh = &out->items[out->n++];
+		memset(sh, 0, sizeof(*sh));
+		if ((rc = read_share_row(s, stmt, sh, err)) < 0)
+			break;
+	}
+	if (rc >= 0)
+		rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
+	stmt_done(stmt);
+	if (rc)
+		store_share_list_release(out);
+	return rc;
+}
+
+static int
+sqlite_share_delete(struct store *st, long long id, struct tw_error *err)
+{
+	struct strbuf msg = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&msg, "unknown share link %lld", id);
+	rc = delete_rows(to_sqlite(st), S_SHARE_DELETE, NULL, id, NULL,
+			 msg.buf, err);
+	strbuf_release(&msg);
+	return rc;
+}
+
 /* ---- open, check, migrate, close ------------------------------------- */
 
 static void
@@ -1784,9 +2650,28 @@ static const struct store_ops sqlite_ops = {
 	.deal_get = sqlite_deal_get,
 	.deal_put = sqlite_deal_put,
 	.deal_delete = sqlite_deal_delete,
+	.deal_each = sqlite_deal_each,
 	.history = sqlite_history,
 	.setting_get = sqlite_setting_get,
 	.setting_set = sqlite_setting_set,
+	.user_put = sqlite_user_put,
+	.user_get = sqlite_user_get,
+	.user_get_by_id = sqlite_user_get_by_id,
+	.user_list = sqlite_user_list,
+	.user_delete = sqlite_user_delete,
+	.session_put = sqlite_session_put,
+	.session_get = sqlite_session_get,
+	.session_delete = sqlite_session_delete,
+	.session_delete_user = sqlite_session_delete_user,
+	.session_delete_expired = sqlite_session_delete_expired,
+	.token_put = sqlite_token_put,
+	.token_find_by_hash = sqlite_token_find_by_hash,
+	.token_list = sqlite_token_list,
+	.token_delete = sqlite_token_delete,
+	.share_put = sqlite_share_put,
+	.share_find_by_hash = sqlite_share_find_by_hash,
+	.share_list = sqlite_share_list,
+	.share_delete = sqlite_share_delete,
 };
 
 /* A one-integer query such as a pragma; returns an SQLite code. */
@@ -1927,7 +2812,11 @@ store_sqlite_open(struct store **out, const char *path, enum store_mode mode,
 {
 	struct sqlite_store *s;
 	struct stat sb;
-	int flags = SQLITE_OPEN_READWRITE, rc;
+	/*
+	 * A connection is only ever used by one thread at a time (serve
+	 * opens one per worker), so SQLite's per-call locking is overhead.
+	 */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, rc;
 
 	*out = NULL;
 	if (mode == STORE_OPEN_EXISTING && stat(path, &sb) < 0) {
@@ -1948,13 +2837,14 @@ store_sqlite_open(struct store **out, const char *path, enum store_mode mode,
 	s->path = xstrdup(path);
 	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		if (!s->db)
-			rc = tw_error_set(err, TW_ESTORE,
-					  "cannot open database '%s': out of "
-					  "memory",
-					  path);
-		else
-			rc = sql_fail(s, rc, err);
+		int e = s->db ? sqlite3_system_errno(s->db) : 0;
+
+		/* Not sql_fail: that takes a failed open for the WAL's. */
+		rc = tw_error_set(err, TW_ESTORE,
+				  "cannot open database '%s': %s", path,
+				  !s->db ? "out of memory"
+				  : e	 ? strerror(e)
+					 : sqlite3_errmsg(s->db));
 		sqlite_close(&s->base);
 		return rc;
 	}

@@ -1,9 +1,11 @@
 /*
  * Backend-independent parts of the store: choosing a backend from the
- * location, closing, the schema version every backend migrates to, and the
- * list types the operations fill.
+ * location (a postgresql:// or postgres:// URL, else an SQLite file),
+ * closing, the schema version every backend migrates to, and the list types
+ * the operations fill.
  */
 #include "store/store.h"
+#include "store/store-pg.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -13,18 +15,12 @@
  * Both backends carry the same numbered migrations, so one version number
  * describes a techwin schema whichever database holds it.
  */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 4
 
 int
 store_schema_version(void)
 {
 	return STORE_SCHEMA_VERSION;
-}
-
-static int
-has_prefix(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
 }
 
 int
@@ -37,11 +33,11 @@ store_open(struct store **out, const char *location, enum store_mode mode,
 	*out = NULL;
 	if (!location || !*location)
 		return tw_error_set(err, TW_ESTORE, "no database location");
-	if (has_prefix(location, "postgresql://") ||
-	    has_prefix(location, "postgres://"))
-		return tw_error_set(err, TW_ESTORE,
-				    "postgresql support is not built in");
-	rc = store_sqlite_open(&st, location, mode, err);
+	/* A URL names a team's PostgreSQL database; anything else a file. */
+	if (store_location_is_pg(location))
+		rc = store_pg_open(&st, location, mode, err);
+	else
+		rc = store_sqlite_open(&st, location, mode, err);
 	if (rc)
 		return rc;
 	st->actor = xstrdup_or_null(actor);
@@ -86,6 +82,70 @@ deal_list_release(struct deal_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		deal_release(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+store_user_release(struct store_user *u)
+{
+	free(u->name);
+	free(u->role);
+	free(u->pw_hash);
+	free(u->created);
+	memset(u, 0, sizeof(*u));
+}
+
+void
+store_user_list_release(struct store_user_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		store_user_release(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+store_session_release(struct store_session *s)
+{
+	free(s->id_hash);
+	free(s->csrf);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+store_token_release(struct store_token *t)
+{
+	free(t->name);
+	free(t->user);
+	free(t->hash);
+	free(t->created);
+	memset(t, 0, sizeof(*t));
+}
+
+void
+store_token_list_release(struct store_token_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		store_token_release(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+store_share_release(struct store_share *s)
+{
+	free(s->deal);
+	free(s->hash);
+	free(s->created);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+store_share_list_release(struct store_share_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		store_share_release(&l->items[i]);
 	free(l->items);
 	memset(l, 0, sizeof(*l));
 }

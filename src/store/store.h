@@ -12,6 +12,7 @@
 #ifndef TW_STORE_H
 #define TW_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/model.h"
@@ -40,6 +41,67 @@ struct deal_list {
 	size_t n, alloc;
 };
 void deal_list_release(struct deal_list *l);
+
+/*
+ * Accounts for techwin serve. Secrets never reach the store: a user keeps
+ * an Argon2id string, and sessions, API tokens and share links keep only
+ * the SHA-256 hex of the random value that was handed out. created is UTC
+ * "YYYY-MM-DDTHH:MM:SSZ", set by the store when the row is created
+ * (TECHWIN_NOW fixes it, as for history).
+ */
+struct store_user {
+	long long id;
+	char *name;
+	char *role;		/* "admin", "editor" or "viewer" */
+	char *pw_hash;		/* crypto_pwhash_str output */
+	char *created;
+};
+
+struct store_user_list {
+	struct store_user *items;
+	size_t n, alloc;
+};
+void store_user_release(struct store_user *u);
+void store_user_list_release(struct store_user_list *l);
+
+struct store_session {
+	char *id_hash;		/* hash of the cookie value */
+	long long user_id;
+	char *csrf;		/* the session's CSRF token */
+	long long expires;	/* Unix time; valid while now < expires */
+};
+void store_session_release(struct store_session *s);
+
+struct store_token {
+	long long id;
+	char *name;
+	long long user_id;
+	char *user;		/* the user's name */
+	char *hash;		/* hash of the bearer token */
+	char *created;
+};
+
+struct store_token_list {
+	struct store_token *items;
+	size_t n, alloc;
+};
+void store_token_release(struct store_token *t);
+void store_token_list_release(struct store_token_list *l);
+
+struct store_share {
+	long long id;
+	char *deal;		/* slug */
+	char *hash;		/* hash of the link's token */
+	tw_date expires;	/* last day the link works; DATE_NONE: never */
+	char *created;
+};
+
+struct store_share_list {
+	struct store_share *items;
+	size_t n, alloc;
+};
+void store_share_release(struct store_share *s);
+void store_share_list_release(struct store_share_list *l);
 
 struct store;
 
@@ -71,6 +133,22 @@ struct store_ops {
 	/* TW_ENOTFOUND when absent. Children go with it. */
 	int (*deal_delete)(struct store *st, const char *slug,
 			   struct tw_error *err);
+	/*
+	 * Every deal with all its children, sorted by slug, handed to fn one
+	 * at a time, so a pipeline-wide report never holds the pipeline in
+	 * memory (techwin check over 100k deals, BENCHMARKS.md). With
+	 * open_only, deals whose outcome is not open are skipped unread. fn
+	 * borrows d: the store releases it when fn returns. fn returns 0 to
+	 * go on, or a negative tw_err that ends the walk and is returned.
+	 * The whole walk reads one snapshot, in a read transaction: fn must
+	 * not call the store. May be NULL in a backend:
+	 * store_each_deal() (store/deals.h) then falls back to deal_list and
+	 * deal_get.
+	 */
+	int (*deal_each)(struct store *st, bool open_only,
+			 int (*fn)(const struct deal *d, void *arg,
+				   struct tw_error *err),
+			 void *arg, struct tw_error *err);
 
 	/* History, oldest first; slug NULL for every deal. */
 	int (*history)(struct store *st, const char *slug,
@@ -81,6 +159,75 @@ struct store_ops {
 			   struct tw_error *err);
 	int (*setting_set)(struct store *st, const char *key,
 			   const char *value, struct tw_error *err);
+
+	/*
+	 * Users. user_put creates the user named u->name or replaces its
+	 * role and pw_hash, and fills u->id and u->created (TW_EINPUT for an
+	 * empty name or hash or an unknown role). The getters return
+	 * TW_ENOTFOUND when absent; the list is sorted by name. Deleting a
+	 * user deletes its sessions and tokens with it.
+	 */
+	int (*user_put)(struct store *st, struct store_user *u,
+			struct tw_error *err);
+	int (*user_get)(struct store *st, const char *name,
+			struct store_user *out, struct tw_error *err);
+	int (*user_get_by_id)(struct store *st, long long id,
+			      struct store_user *out, struct tw_error *err);
+	int (*user_list)(struct store *st, struct store_user_list *out,
+			 struct tw_error *err);
+	int (*user_delete)(struct store *st, const char *name,
+			   struct tw_error *err);
+
+	/*
+	 * Sessions, by the hash of their cookie. session_put: TW_ENOTFOUND
+	 * for an unknown user, TW_EEXIST for a hash already in use. The
+	 * store does not look at expires: callers compare it with now.
+	 * The bulk deletes report how many went in *n (n may be NULL).
+	 */
+	int (*session_put)(struct store *st, const struct store_session *s,
+			   struct tw_error *err);
+	int (*session_get)(struct store *st, const char *id_hash,
+			   struct store_session *out, struct tw_error *err);
+	int (*session_delete)(struct store *st, const char *id_hash,
+			      struct tw_error *err);
+	/* Every session of one user (a password change signs them out). */
+	int (*session_delete_user)(struct store *st, long long user_id,
+				   size_t *n, struct tw_error *err);
+	/* Sessions with expires <= now. */
+	int (*session_delete_expired)(struct store *st, long long now,
+				      size_t *n, struct tw_error *err);
+
+	/*
+	 * API tokens. token_put creates t->name for the user named t->user
+	 * (TW_ENOTFOUND when unknown, TW_EEXIST when the name is taken) and
+	 * fills t->id, t->user_id and t->created. The list is sorted by
+	 * name; reads fill user with the user's name.
+	 */
+	int (*token_put)(struct store *st, struct store_token *t,
+			 struct tw_error *err);
+	int (*token_find_by_hash)(struct store *st, const char *hash,
+				  struct store_token *out,
+				  struct tw_error *err);
+	int (*token_list)(struct store *st, struct store_token_list *out,
+			  struct tw_error *err);
+	int (*token_delete)(struct store *st, const char *name,
+			    struct tw_error *err);
+
+	/*
+	 * Share links. share_put creates a link to the deal sh->deal
+	 * (TW_ENOTFOUND when unknown) and fills sh->id and sh->created. The
+	 * list is sorted by id, for one deal or (slug NULL) every deal; the
+	 * store does not look at expires. A deal's links go when it goes.
+	 */
+	int (*share_put)(struct store *st, struct store_share *sh,
+			 struct tw_error *err);
+	int (*share_find_by_hash)(struct store *st, const char *hash,
+				  struct store_share *out,
+				  struct tw_error *err);
+	int (*share_list)(struct store *st, const char *slug,
+			  struct store_share_list *out, struct tw_error *err);
+	int (*share_delete)(struct store *st, long long id,
+			    struct tw_error *err);
 };
 
 struct store {
@@ -91,7 +238,7 @@ struct store {
 enum store_mode { STORE_OPEN_EXISTING, STORE_CREATE };
 
 /*
- * Open the store at location (a file path, or a postgresql:// URL later).
+ * Open the store at location (a file path, or a postgresql:// URL).
  * STORE_OPEN_EXISTING fails when the database does not exist; STORE_CREATE
  * creates it. Either way the schema is migrated to the current version. A
  * file that is not a techwin database, or one with a newer schema, is

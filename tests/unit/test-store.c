@@ -1,9 +1,13 @@
 /*
  * The store suite: written against the store interface (store_open and the
- * ops), so every backend runs the same checks. The few SQLite-specific
- * checks (pragmas, file bytes, raw SQL on the history table) go through
- * store_sqlite_handle() or a second sqlite3 connection and are skipped for
- * other backends.
+ * ops), so every backend runs the same checks. It runs once on SQLite and,
+ * when TW_TEST_PG_URL names a PostgreSQL server (tests/pg/with-cluster.sh
+ * starts a throwaway one), once more on PostgreSQL, each test in a schema
+ * of its own; TW_TEST_SQLITE=0 leaves the SQLite run out. Checks that look
+ * at raw rows (no row rewritten, cascades, the append-only history, schema
+ * versions) go through the backend's own handle, store_sqlite_handle() or
+ * store_pg_conn(); the few that only make sense on one backend (pragmas,
+ * file bytes) are skipped on the other.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,23 +17,207 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <libpq-fe.h>
 #include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/model.h"
+#include "store/copy.h"
+#include "store/store-pg.h"
 #include "store/store.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
+
+enum backend { BACKEND_SQLITE, BACKEND_PG };
+
+/* The backend this run of the suite is for. */
+static enum backend backend;
+/*
+ * PostgreSQL: one database for the run, each test's workspace in a schema
+ * of its own (a search_path in its URL, as a team sharing a database
+ * would have it), which is much quicker to make than a database.
+ */
+static char pg_db[64];
+static PGconn *pg_admin;
+static unsigned pg_seq;
 
 struct fixture {
 	char dir[PATH_MAX];
-	char path[PATH_MAX];
+	char path[PATH_MAX];		/* SQLite: the database file */
+	char schema[64];		/* PostgreSQL: the test's schema */
+	char location[PATH_MAX * 2];	/* what store_open is given */
 	struct store *st;
 };
+
+/* ---- PostgreSQL test databases ---------------------------------------- */
+
+/* Percent-encode a URL query value. */
+static void
+url_add_value(struct strbuf *sb, const char *v)
+{
+	for (; *v; v++) {
+		unsigned char c = (unsigned char)*v;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/", c))
+			strbuf_addch(sb, c);
+		else
+			strbuf_addf(sb, "%%%02X", c);
+	}
+}
+
+/*
+ * A URL on the server TW_TEST_PG_URL names (its host, port, user and
+ * password) for database dbname and, when schema is set, that schema
+ * first on the search path, with more server options after it.
+ */
+static void
+pg_url(const char *dbname, const char *schema, const char *options,
+       char *out, size_t size)
+{
+	static const char *const keep[] = { "host", "hostaddr", "port",
+					    "user", "password", "sslmode" };
+	PQconninfoOption *opts = PQconninfoParse(getenv("TW_TEST_PG_URL"),
+						 NULL);
+	struct strbuf sb = STRBUF_INIT;
+	char sep = '?';
+
+	assert_non_null(opts);
+	strbuf_addf(&sb, "postgresql:///%s", dbname);
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+			if (strcmp(o->keyword, keep[i]) || !o->val)
+				continue;
+			strbuf_addf(&sb, "%c%s=", sep, o->keyword);
+			url_add_value(&sb, o->val);
+			sep = '&';
+		}
+	}
+	PQconninfoFree(opts);
+	if (schema)
+		strbuf_addf(&sb, "%coptions=-csearch_path%%3D%s%s%s", sep,
+			    schema, options ? "%20" : "", options ? options : "");
+	assert_true(sb.len < size);
+	snprintf(out, size, "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+static void
+pg_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static PGconn *
+pg_connect(const char *url)
+{
+	PGconn *c = PQconnectdb(url);
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("cannot connect to %s: %s", url, PQerrorMessage(c));
+	PQsetNoticeProcessor(c, pg_quiet, NULL);
+	return c;
+}
+
+/* Run sql on c; returns whether it succeeded (the error is in c). */
+static bool
+pg_try(PGconn *c, const char *sql)
+{
+	PGresult *res = PQexec(c, sql);
+	ExecStatusType st = PQresultStatus(res);
+
+	PQclear(res);
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+static void
+pg_ok(PGconn *c, const char *sql)
+{
+	if (!pg_try(c, sql))
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+}
+
+/* The one value sql returns, as text (NULL as ""). */
+static void
+pg_text(PGconn *c, const char *sql, char *out, size_t size)
+{
+	PGresult *res = PQexec(c, sql);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+}
+
+static long long
+pg_int(PGconn *c, const char *sql)
+{
+	char buf[64];
+
+	pg_text(c, sql, buf, sizeof(buf));
+	return strtoll(buf, NULL, 10);
+}
+
+/* A new, empty schema; the URL of a workspace there in url. */
+static void
+pg_new_workspace(char *name, size_t nsize, char *url, size_t usize)
+{
+	char sql[128];
+
+	snprintf(name, nsize, "tw_test_%u", ++pg_seq);
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", name);
+	pg_ok(pg_admin, sql);
+	pg_url(pg_db, name, NULL, url, usize);
+}
+
+static void
+pg_drop_workspace(const char *name)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE", name);
+	pg_ok(pg_admin, sql);
+}
+
+static int
+pg_group_setup(void **state)
+{
+	PGconn *server = pg_connect(getenv("TW_TEST_PG_URL"));
+	char sql[128], url[PATH_MAX];
+
+	(void)state;
+	snprintf(pg_db, sizeof(pg_db), "tw_test_%ld", (long)getpid());
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", pg_db);
+	pg_ok(server, sql);
+	PQfinish(server);
+	pg_url(pg_db, NULL, NULL, url, sizeof(url));
+	pg_admin = pg_connect(url);
+	/* Nothing but the tests' own schemas: no public to fall back on. */
+	pg_ok(pg_admin, "DROP SCHEMA public");
+	return 0;
+}
+
+static int
+pg_group_teardown(void **state)
+{
+	PGconn *server = pg_connect(getenv("TW_TEST_PG_URL"));
+	char sql[128];
+
+	(void)state;
+	PQfinish(pg_admin);
+	pg_admin = NULL;
+	snprintf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)", pg_db);
+	pg_ok(server, sql);
+	PQfinish(server);
+	return 0;
+}
 
 static tw_date
 ymd(int y, int m, int d)
@@ -59,10 +247,14 @@ setup(void **state)
 		 tmp && *tmp ? tmp : "/tmp");
 	assert_non_null(mkdtemp(fx->dir));
 	fixture_path(fx, "techwin.db", fx->path, sizeof(fx->path));
+	if (backend == BACKEND_PG)
+		pg_new_workspace(fx->schema, sizeof(fx->schema), fx->location,
+			     sizeof(fx->location));
+	else
+		snprintf(fx->location, sizeof(fx->location), "%s", fx->path);
 	unsetenv("TECHWIN_NOW");
-	assert_int_equal(store_open(&fx->st, fx->path, STORE_CREATE, "tester",
-				    &err),
-			 0);
+	if (store_open(&fx->st, fx->location, STORE_CREATE, "tester", &err))
+		fail_msg("store_open: %s", err.msg);
 	*state = fx;
 	return 0;
 }
@@ -75,6 +267,8 @@ teardown(void **state)
 	DIR *dir;
 
 	store_close(fx->st);
+	if (fx->schema[0])
+		pg_drop_workspace(fx->schema);
 	dir = opendir(fx->dir);
 	while (dir && (de = readdir(dir))) {
 		char p[PATH_MAX * 2];
@@ -287,6 +481,8 @@ scalars_equal(const struct deal *a, const struct deal *b)
 	assert_int_equal(a->outcome, b->outcome);
 	assert_int_equal(a->snooze_until, b->snooze_until);
 	assert_str_eq(a->snooze_reason, b->snooze_reason);
+	assert_str_eq(a->crm_source, b->crm_source);
+	assert_str_eq(a->crm_id, b->crm_id);
 }
 
 static void
@@ -527,6 +723,21 @@ is_sqlite(struct store *st)
 	return store_sqlite_handle(st) != NULL;
 }
 
+static PGconn *
+pg_handle(struct store *st)
+{
+	return (PGconn *)store_pg_conn(st);
+}
+
+/* A one-integer query on the store's own connection, either backend. */
+static long long
+raw_count(struct store *st, const char *sql)
+{
+	if (is_sqlite(st))
+		return raw_int(store_sqlite_handle(st), sql);
+	return pg_int(pg_handle(st), sql);
+}
+
 /* ---- tests ------------------------------------------------------------ */
 
 static void
@@ -634,12 +845,40 @@ test_update_measurement(void **state)
 	deal_release(&d);
 }
 
+/*
+ * PostgreSQL: every row's version (xmin, ctid) in the deal tables. A
+ * rewritten row, even with the same values, gets a new one.
+ */
+static char *
+pg_row_versions(PGconn *c)
+{
+	static const char *const tables[] = {
+		"deals", "holidays", "criteria", "events", "risks",
+		"phases", "phase_criteria", "playbook", "touches",
+	};
+	struct strbuf sql = STRBUF_INIT;
+	char *out = xmalloc(65536);
+
+	strbuf_addstr(&sql, "SELECT concat_ws('|'");
+	for (size_t i = 0; i < ARRAY_SIZE(tables); i++)
+		strbuf_addf(&sql,
+			    ", (SELECT string_agg(xmin::text || ctid::text, "
+			    "',' ORDER BY ctid) FROM %s)",
+			    tables[i]);
+	strbuf_addch(&sql, ')');
+	pg_text(c, sql.buf, out, 65536);
+	strbuf_release(&sql);
+	return out;
+}
+
 static void
 test_reput_identical(void **state)
 {
 	struct fixture *fx = *state;
 	struct deal d, copy, got;
 	sqlite3 *db = store_sqlite_handle(fx->st);
+	PGconn *pg = pg_handle(fx->st);
+	char *versions = NULL, *after;
 	int changes;
 	size_t n;
 
@@ -647,6 +886,8 @@ test_reput_identical(void **state)
 	put_ok(fx->st, &d);
 	n = history_count(fx->st, NULL);
 	changes = db ? sqlite3_total_changes(db) : 0;
+	if (pg)
+		versions = pg_row_versions(pg);
 
 	deal_copy(&copy, &d);
 	put_ok(fx->st, &copy);
@@ -657,6 +898,13 @@ test_reput_identical(void **state)
 	/* Not only no history: no row written at all. */
 	if (db)
 		assert_int_equal(sqlite3_total_changes(db), changes);
+	if (pg) {
+		after = pg_row_versions(pg);
+		assert_true(strlen(versions) > 100);
+		assert_string_equal(after, versions);
+		free(after);
+		free(versions);
+	}
 	deal_release(&got);
 	deal_release(&copy);
 	deal_release(&d);
@@ -822,7 +1070,6 @@ test_delete_deal(void **state)
 	struct tw_error err = { 0 };
 	struct history_list h;
 	struct deal d, got;
-	sqlite3 *db = store_sqlite_handle(fx->st);
 	static const char *const tables[] = {
 		"holidays", "criteria", "events", "risks", "phases",
 		"phase_criteria", "playbook", "touches",
@@ -841,13 +1088,12 @@ test_delete_deal(void **state)
 	history_list_release(&h);
 
 	/* The children went with it: foreign keys cascade. */
-	for (size_t i = 0; db && i < sizeof(tables) / sizeof(tables[0]);
-	     i++) {
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char sql[128];
 
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s",
 			 tables[i]);
-		assert_int_equal(raw_int(db, sql), 0);
+		assert_int_equal(raw_count(fx->st, sql), 0);
 	}
 
 	/* And the slug can be used again. */
@@ -1080,6 +1326,112 @@ test_snooze_fields(void **state)
 }
 
 /*
+ * The CRM record id round-trips, shows up in the deal list (the import
+ * matches on it), changes with history, and one CRM record cannot be
+ * attached to two deals.
+ */
+static void
+test_crm_fields(void **state)
+{
+	struct fixture *fx = *state;
+	struct tw_error err = { 0 };
+	struct deal d, other, got;
+	struct deal_list list;
+	struct history_list h;
+
+	make_deal(&d, "acme");
+	d.crm_source = xstrdup("salesforce");
+	d.crm_id = xstrdup("0065g00000AbCdEAAZ");
+	put_ok(fx->st, &d);
+	get_ok(fx->st, "acme", &got);
+	deal_equal(&d, &got);
+	assert_string_equal(got.crm_source, "salesforce");
+	assert_string_equal(got.crm_id, "0065g00000AbCdEAAZ");
+	deal_release(&got);
+
+	assert_int_equal(fx->st->ops->deal_list(fx->st, &list, &err), 0);
+	assert_int_equal(list.n, 1);
+	assert_string_equal(list.items[0].crm_source, "salesforce");
+	assert_string_equal(list.items[0].crm_id, "0065g00000AbCdEAAZ");
+	deal_list_release(&list);
+
+	/* Putting it again is no change; a new id is one history row. */
+	put_and_diff(fx->st, &d, &h);
+	assert_int_equal(h.n, 0);
+	history_list_release(&h);
+	xstrset(&d.crm_id, "0065g00000ZzZzZAAZ");
+	put_and_diff(fx->st, &d, &h);
+	assert_int_equal(h.n, 1);
+	assert_history(&h.items[0], "deal", "", "crm_id", "0065g00000AbCdEAAZ",
+		       "0065g00000ZzZzZAAZ");
+	history_list_release(&h);
+
+	/* The same record on a second deal is refused, nothing written. */
+	make_deal(&other, "beta");
+	other.crm_source = xstrdup("salesforce");
+	other.crm_id = xstrdup("0065g00000ZzZzZAAZ");
+	assert_true(fx->st->ops->deal_put(fx->st, &other, &err) < 0);
+	assert_int_equal(fx->st->ops->deal_get(fx->st, "beta", &got, &err),
+			 TW_ENOTFOUND);
+	/* The same id from another CRM is another record. */
+	xstrset(&other.crm_source, "hubspot");
+	put_ok(fx->st, &other);
+	/* Deals without a CRM id do not collide with each other. */
+	deal_release(&other);
+	make_deal(&other, "gamma");
+	put_ok(fx->st, &other);
+	deal_release(&other);
+	make_deal(&other, "delta");
+	put_ok(fx->st, &other);
+	get_ok(fx->st, "delta", &got);
+	assert_null(got.crm_source);
+	assert_null(got.crm_id);
+	deal_release(&got);
+	deal_release(&other);
+	deal_release(&d);
+}
+
+/* The same on PostgreSQL, where the version lives in techwin_meta. */
+static void
+migrate_from_1_pg(struct fixture *fx, struct deal *d)
+{
+	struct tw_error err = { 0 };
+	struct deal got;
+	PGconn *c = pg_connect(fx->location);
+	char v[16];
+
+	pg_ok(c, "DROP TABLE shares, tokens, sessions, users;"
+		 "DROP INDEX deals_crm;"
+		 "ALTER TABLE deals DROP COLUMN crm_id, DROP COLUMN crm_source,"
+		 "  DROP COLUMN snooze_until, DROP COLUMN snooze_reason;"
+		 "UPDATE techwin_meta SET value = '1'"
+		 "  WHERE \"key\" = 'schema_version'");
+	if (store_open(&fx->st, fx->location, STORE_OPEN_EXISTING, "tester",
+		       &err))
+		fail_msg("store_open: %s", err.msg);
+	get_ok(fx->st, "acme", &got);
+	deal_equal(d, &got);
+	deal_release(&got);
+	d->snooze_until = ymd(2026, 12, 4);
+	d->snooze_reason = xstrdup("budget freeze");
+	put_ok(fx->st, d);
+	get_ok(fx->st, "acme", &got);
+	deal_equal(d, &got);
+	deal_release(&got);
+
+	pg_text(c, "SELECT value FROM techwin_meta "
+		   "WHERE \"key\" = 'schema_version'", v, sizeof(v));
+	assert_int_equal(atoi(v), store_schema_version());
+	assert_int_equal(pg_int(c, "SELECT count(*) FROM "
+				   "information_schema.columns WHERE "
+				   "table_schema = current_schema() AND "
+				   "table_name = 'deals' AND "
+				   "column_name = 'snooze_until'"),
+			 1);
+	PQfinish(c);
+}
+
+/*
  * A database at schema 1 (no snooze columns) is migrated on open and keeps
  * its deals; the snooze fields then work.
  */
@@ -1091,14 +1443,24 @@ test_migrate_from_1(void **state)
 	struct deal d, got;
 	sqlite3 *db;
 
-	if (!is_sqlite(fx->st))
-		skip();
 	make_deal(&d, "acme");
 	put_ok(fx->st, &d);
 	store_close(fx->st);
 	fx->st = NULL;
+	if (backend == BACKEND_PG) {
+		migrate_from_1_pg(fx, &d);
+		deal_release(&d);
+		return;
+	}
 	db = raw_open(fx->path);
+	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE shares; DROP TABLE tokens;"
+				      "DROP TABLE sessions; DROP TABLE users;"
+				      "DROP INDEX deals_crm;"
+				      "ALTER TABLE deals DROP COLUMN crm_id;"
+				      "ALTER TABLE deals DROP COLUMN "
+				      "crm_source;"
 				      "ALTER TABLE deals DROP COLUMN "
 				      "snooze_until;"
 				      "ALTER TABLE deals DROP COLUMN "
@@ -1123,7 +1485,8 @@ test_migrate_from_1(void **state)
 	deal_release(&d);
 
 	db = raw_open(fx->path);
-	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"),
+			 store_schema_version());
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info"
 				     "('deals') WHERE name = 'snooze_until'"),
 			 1);
@@ -1142,8 +1505,8 @@ test_reopen(void **state)
 	put_ok(fx->st, &d);
 	store_close(fx->st);
 	fx->st = NULL;
-	assert_int_equal(store_open(&fx->st, fx->path, STORE_OPEN_EXISTING,
-				    "tester", &err),
+	assert_int_equal(store_open(&fx->st, fx->location,
+				    STORE_OPEN_EXISTING, "tester", &err),
 			 0);
 	assert_string_equal(fx->st->actor, "tester");
 	get_ok(fx->st, "acme", &got);
@@ -1151,8 +1514,21 @@ test_reopen(void **state)
 	deal_release(&got);
 	deal_release(&d);
 
-	if (!is_sqlite(fx->st))
+	if (!is_sqlite(fx->st)) {
+		char v[64];
+
+		pg_text(pg_handle(fx->st),
+			"SELECT value FROM techwin_meta "
+			"WHERE \"key\" = 'schema_version'",
+			v, sizeof(v));
+		assert_int_equal(atoi(v), store_schema_version());
+		pg_text(pg_handle(fx->st),
+			"SELECT value FROM techwin_meta "
+			"WHERE \"key\" = 'application'",
+			v, sizeof(v));
+		assert_string_equal(v, "techwin");
 		return;
+	}
 	db = raw_open(fx->path);
 	assert_int_equal(raw_int(db, "PRAGMA user_version"),
 			 store_schema_version());
@@ -1188,13 +1564,29 @@ test_history_append_only(void **state)
 	struct deal d;
 	sqlite3 *db;
 
-	if (!is_sqlite(fx->st))
-		skip();
 	deal_init(&d);
 	d.slug = xstrdup("acme");
 	put_ok(fx->st, &d);
 	deal_release(&d);
 
+	if (backend == BACKEND_PG) {
+		/* Another connection, as anyone with SQL access would. */
+		PGconn *c = pg_connect(fx->location);
+		static const char *const sql[] = {
+			"UPDATE history SET actor = 'x'",
+			"DELETE FROM history",
+			"TRUNCATE history",
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(sql); i++) {
+			assert_false(pg_try(c, sql[i]));
+			assert_non_null(strstr(PQerrorMessage(c),
+					       "append-only"));
+		}
+		assert_int_equal(pg_int(c, "SELECT count(*) FROM history"), 1);
+		PQfinish(c);
+		return;
+	}
 	db = raw_open(fx->path);
 	assert_int_not_equal(sqlite3_exec(db, "UPDATE history SET actor = 'x'",
 					  NULL, NULL, NULL),
@@ -1230,14 +1622,47 @@ test_open_postgres_url(void **state)
 	struct tw_error err = { 0 };
 	struct store *st;
 
+	static const char prefix[] =
+		"cannot connect to 'postgresql://tw@127.0.0.1:1/tw': ";
+	char buf[256];
+
 	(void)state;
-	assert_int_equal(store_open(&st, "postgresql://localhost/tw",
+	/* Nothing listens on port 1: a URL goes to libpq, not to a file. */
+	assert_int_equal(store_open(&st, "postgresql://tw@127.0.0.1:1/tw",
 				    STORE_CREATE, "t", &err),
 			 TW_ESTORE);
-	assert_string_equal(err.msg, "postgresql support is not built in");
-	assert_int_equal(store_open(&st, "postgres://localhost/tw",
+	assert_null(st);
+	if (strncmp(err.msg, prefix, strlen(prefix)))
+		fail_msg("unexpected message: %s", err.msg);
+	assert_int_not_equal(access("postgresql:", F_OK), 0);
+
+	/* A password never reaches a message. */
+	assert_int_equal(store_open(&st, "postgres://bob:s3cret@127.0.0.1:1/tw",
 				    STORE_OPEN_EXISTING, "t", &err),
 			 TW_ESTORE);
+	assert_null(strstr(err.msg, "s3cret"));
+	assert_non_null(strstr(err.msg, "'postgres://bob:***@127.0.0.1:1/tw'"));
+	assert_string_equal(store_location_redact("postgresql://h/db?user=a&"
+						  "password=x%20y&port=5",
+						  buf, sizeof(buf)),
+			    "postgresql://h/db?user=a&password=***&port=5");
+	assert_string_equal(store_location_redact("postgresql://a:b@h/d?"
+						  "password=c",
+						  buf, sizeof(buf)),
+			    "postgresql://a:***@h/d?password=***");
+	assert_string_equal(store_location_redact("postgresql://h/"
+						  "d?xpassword=c",
+						  buf, sizeof(buf)),
+			    "postgresql://h/d?xpassword=c");
+	assert_string_equal(store_location_redact("postgres://u:p@ss@h/d", buf,
+						  sizeof(buf)),
+			    "postgres://u:***@h/d");
+	assert_string_equal(store_location_redact("/srv/tw:x@y.db", buf,
+						  sizeof(buf)),
+			    "/srv/tw:x@y.db");
+	assert_true(store_location_is_pg("postgres://x"));
+	assert_false(store_location_is_pg("postgresql:/x"));
+	assert_false(store_location_is_pg("./postgresql://x"));
 }
 
 /* Opening path must fail with TW_ESTORE and leave its bytes alone. */
@@ -1298,15 +1723,141 @@ test_open_foreign_sqlite(void **state)
 	assert_refused(path, "is not a techwin database");
 }
 
+/*
+ * Everything in the PostgreSQL database at url, as text: the tables and
+ * columns of its schema, and techwin_meta's and notes' rows if present.
+ */
+static char *
+pg_snapshot(const char *url)
+{
+	PGconn *c = pg_connect(url);
+	char *out = xmalloc(65536);
+
+	pg_text(c,
+		"SELECT concat_ws('|', "
+		" (SELECT string_agg(table_name || '.' || column_name, ',' "
+		"   ORDER BY table_name, column_name) "
+		"  FROM information_schema.columns "
+		"  WHERE table_schema = current_schema()), "
+		" (SELECT string_agg(relname, ',' ORDER BY relname) "
+		"  FROM pg_class WHERE relnamespace = "
+		"  current_schema()::regnamespace), "
+		" CASE WHEN to_regclass('techwin_meta') IS NOT NULL THEN "
+		"  query_to_xml('SELECT * FROM techwin_meta ORDER BY 1', "
+		"  false, false, '')::text END, "
+		" CASE WHEN to_regclass('notes') IS NOT NULL THEN "
+		"  query_to_xml('SELECT * FROM notes', false, false, "
+		"  '')::text END)",
+		out, 65536);
+	PQfinish(c);
+	return out;
+}
+
+/* Opening url must fail with TW_ESTORE and change nothing in it. */
+static void
+pg_assert_refused(const char *url, const char *msg_part)
+{
+	static const enum store_mode modes[] = { STORE_OPEN_EXISTING,
+						 STORE_CREATE };
+	char *before = pg_snapshot(url), *after;
+
+	for (size_t i = 0; i < 2; i++) {
+		struct tw_error err = { 0 };
+		struct store *st;
+
+		assert_int_equal(store_open(&st, url, modes[i], "t", &err),
+				 TW_ESTORE);
+		assert_null(st);
+		if (!strstr(err.msg, msg_part))
+			fail_msg("unexpected message: %s", err.msg);
+		after = pg_snapshot(url);
+		assert_string_equal(after, before);
+		free(after);
+	}
+	free(before);
+}
+
+/*
+ * A database (here a schema, as techwin sees one) holding someone else's
+ * tables is refused, untouched.
+ */
+static void
+test_pg_open_foreign(void **state)
+{
+	char name[64], url[PATH_MAX];
+	PGconn *c;
+
+	(void)state;
+	if (backend != BACKEND_PG)
+		skip();
+	pg_new_workspace(name, sizeof(name), url, sizeof(url));
+	c = pg_connect(url);
+	pg_ok(c, "CREATE TABLE notes (body text);"
+		 "INSERT INTO notes VALUES ('hello')");
+	PQfinish(c);
+	pg_assert_refused(url, "is not a techwin database");
+	pg_drop_workspace(name);
+
+	/* A techwin_meta of someone else's is no marker either. */
+	pg_new_workspace(name, sizeof(name), url, sizeof(url));
+	c = pg_connect(url);
+	pg_ok(c, "CREATE TABLE techwin_meta (\"key\" text, value text);"
+		 "INSERT INTO techwin_meta VALUES ('schema_version', '1')");
+	PQfinish(c);
+	pg_assert_refused(url, "is not a techwin database");
+	pg_drop_workspace(name);
+}
+
+/*
+ * An empty database (schema): opening it as existing is refused without
+ * creating anything; creating puts techwin's tables there.
+ */
+static void
+test_pg_open_empty(void **state)
+{
+	struct tw_error err = { 0 };
+	char name[64], url[PATH_MAX], *before, *after;
+	struct store *st;
+
+	(void)state;
+	if (backend != BACKEND_PG)
+		skip();
+	pg_new_workspace(name, sizeof(name), url, sizeof(url));
+	before = pg_snapshot(url);
+	assert_int_equal(store_open(&st, url, STORE_OPEN_EXISTING, "t", &err),
+			 TW_ESTORE);
+	assert_non_null(strstr(err.msg, "no techwin database at '"));
+	after = pg_snapshot(url);
+	assert_string_equal(after, before);
+	free(after);
+	if (store_open(&st, url, STORE_CREATE, "t", &err))
+		fail_msg("store_open: %s", err.msg);
+	store_close(st);
+	if (store_open(&st, url, STORE_OPEN_EXISTING, "t", &err))
+		fail_msg("store_open: %s", err.msg);
+	store_close(st);
+	free(before);
+	pg_drop_workspace(name);
+}
+
 static void
 test_open_newer_schema(void **state)
 {
 	struct fixture *fx = *state;
-	char sql[64];
+	char sql[128];
 	sqlite3 *db;
 
-	if (!is_sqlite(fx->st))
-		skip();
+	if (!is_sqlite(fx->st)) {
+		snprintf(sql, sizeof(sql),
+			 "UPDATE techwin_meta SET value = '%d' "
+			 "WHERE \"key\" = 'schema_version'",
+			 store_schema_version() + 1);
+		pg_ok(pg_handle(fx->st), sql);
+		store_close(fx->st);
+		fx->st = NULL;
+		pg_assert_refused(fx->location, "newer than this techwin");
+		return;
+	}
 	store_close(fx->st);
 	fx->st = NULL;
 	db = raw_open(fx->path);
@@ -1317,6 +1868,53 @@ test_open_newer_schema(void **state)
 	assert_refused(fx->path, "newer than this techwin");
 }
 
+/*
+ * PostgreSQL locks the deal, not the database: a writer that read the deal
+ * inside begin() holds its row, and a second writer of that deal waits
+ * for it, then gives up with TW_EBUSY after lock_timeout (shortened here
+ * through the URL, which the store respects). Readers do not wait.
+ */
+static void
+busy_pg(struct fixture *fx)
+{
+	struct tw_error err = { 0 };
+	char url[sizeof(fx->location) + 64];
+	struct store *other;
+	struct deal d, mine, got;
+
+	pg_url(pg_db, fx->schema, "-clock_timeout%3D300", url, sizeof(url));
+	if (store_open(&other, url, STORE_OPEN_EXISTING, "other", &err))
+		fail_msg("store_open: %s", err.msg);
+	deal_init(&d);
+	d.slug = xstrdup("acme");
+	put_ok(fx->st, &d);
+	xstrset(&d.stage, "proposal");
+
+	assert_int_equal(fx->st->ops->begin(fx->st, &err), 0);
+	get_ok(fx->st, "acme", &mine);
+	assert_int_equal(other->ops->deal_put(other, &d, &err), TW_EBUSY);
+	assert_int_equal(strncmp(err.msg, "database is locked", 18), 0);
+	/* Readers are not blocked by the writer. */
+	get_ok(other, "acme", &got);
+	assert_null(got.stage);
+	deal_release(&got);
+	/* Another deal is not locked. */
+	deal_init(&got);
+	got.slug = xstrdup("beta");
+	put_ok(other, &got);
+	deal_release(&got);
+	fx->st->ops->rollback(fx->st);
+	deal_release(&mine);
+
+	/* The failed put left no transaction open behind it. */
+	put_ok(other, &d);
+	get_ok(fx->st, "acme", &got);
+	assert_string_equal(got.stage, "proposal");
+	deal_release(&got);
+	store_close(other);
+	deal_release(&d);
+}
+
 static void
 test_busy(void **state)
 {
@@ -1325,6 +1923,10 @@ test_busy(void **state)
 	struct store *other;
 	struct deal d, got;
 
+	if (backend == BACKEND_PG) {
+		busy_pg(fx);
+		return;
+	}
 	assert_int_equal(store_open(&other, fx->path, STORE_OPEN_EXISTING,
 				    "other", &err),
 			 0);
@@ -1332,7 +1934,7 @@ test_busy(void **state)
 	d.slug = xstrdup("acme");
 	assert_int_equal(fx->st->ops->begin(fx->st, &err), 0);
 	assert_int_equal(other->ops->deal_put(other, &d, &err), TW_EBUSY);
-	assert_string_equal(err.msg, "database is locked");
+	assert_int_equal(strncmp(err.msg, "database is locked", 18), 0);
 	/* Readers are not blocked by the writer. */
 	assert_int_equal(other->ops->deal_get(other, "acme", &got, &err),
 			 TW_ENOTFOUND);
@@ -1345,6 +1947,942 @@ test_busy(void **state)
 	deal_release(&got);
 	store_close(other);
 	deal_release(&d);
+}
+
+/* ---- two writers at once ---------------------------------------------- */
+
+#define RACE_WRITES 1000
+
+/*
+ * Write i of writer w: even writes record a measurement of criterion c<w>
+ * (i + 1), odd ones mark event e<w> done (day0 + i). Each changes exactly
+ * one field, so each leaves exactly one history row.
+ */
+static void
+race_change(struct deal *d, int w, int i, tw_date day0)
+{
+	char key[4] = { i % 2 ? 'e' : 'c', (char)('0' + w), '\0' };
+
+	if (i % 2 == 0)
+		deal_find_criterion(d, key)->measured = i + 1;
+	else
+		deal_find_event(d, key)->done = day0 + i;
+}
+
+/*
+ * One writer, in its own process with its own connection: n read-modify-
+ * write transactions, as store_update_deal runs them for the CLI. Runs in
+ * a forked child, so it reports on stderr instead of through cmocka.
+ */
+static int
+race_writer(const char *location, int w, int n, tw_date day0)
+{
+	struct tw_error err = { 0 };
+	struct store *st;
+	char actor[16];
+
+	snprintf(actor, sizeof(actor), "writer%d", w);
+	if (store_open(&st, location, STORE_OPEN_EXISTING, actor, &err)) {
+		fprintf(stderr, "writer %d: %s\n", w, err.msg);
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct store_ops *ops = st->ops;
+		struct deal d;
+		int rc;
+
+		deal_init(&d);
+		rc = ops->begin(st, &err);
+		if (!rc)
+			rc = ops->deal_get(st, "race", &d, &err);
+		if (!rc) {
+			race_change(&d, w, i, day0);
+			rc = ops->deal_put(st, &d, &err);
+		}
+		if (!rc)
+			rc = ops->commit(st, &err);
+		else
+			ops->rollback(st);
+		deal_release(&d);
+		if (rc) {
+			fprintf(stderr, "writer %d, write %d: %s\n", w, i,
+				err.msg);
+			store_close(st);
+			return 1;
+		}
+	}
+	store_close(st);
+	return 0;
+}
+
+/*
+ * Two processes write the same deal 1,000 times each. Nothing may be
+ * lost: every write leaves its history row, each writer's rows chain (the
+ * old value of one is the new value of the one before, so no write was
+ * made from a stale read), and the deal ends with each writer's last
+ * values.
+ */
+static void
+test_concurrent_writers(void **state)
+{
+	struct fixture *fx = *state;
+	tw_date day0 = ymd(2026, 1, 1);
+	struct history_list h;
+	struct deal d, got;
+	pid_t pids[2];
+	size_t setup_rows, mine[2] = { 0, 0 };
+	char last[2][2][32] = { { "0.5", "" }, { "0.5", "" } };
+
+	deal_init(&d);
+	d.slug = xstrdup("race");
+	for (int w = 0; w < 2; w++) {
+		char key[3] = { 'c', (char)('0' + w), '\0' };
+		struct criterion *c;
+		struct event *e;
+
+		add_criterion(&d, key, DIR_AT_LEAST, 1);
+		c = &d.criteria[d.ncriteria - 1];
+		c->has_measured = true;
+		c->measured = 0.5;
+		e = deal_add_event(&d);
+		key[0] = 'e';
+		e->key = xstrdup(key);
+		e->kind = EVENT_TECHNICAL;
+		e->date = day0;
+	}
+	put_ok(fx->st, &d);
+	setup_rows = history_count(fx->st, "race");
+	assert_int_equal(setup_rows, 5);
+
+	fflush(stdout);
+	fflush(stderr);
+	for (int w = 0; w < 2; w++) {
+		pids[w] = fork();
+		assert_true(pids[w] >= 0);
+		if (pids[w] == 0)
+			_exit(race_writer(fx->location, w, RACE_WRITES, day0));
+	}
+	for (int w = 0; w < 2; w++) {
+		int status;
+
+		assert_int_equal(waitpid(pids[w], &status, 0), pids[w]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+
+	history_ok(fx->st, "race", &h);
+	assert_int_equal(h.n, setup_rows + 2 * RACE_WRITES);
+	for (size_t i = setup_rows; i < h.n; i++) {
+		const struct history_entry *e = &h.items[i];
+		int w = e->actor[strlen(e->actor) - 1] - '0';
+		int which = !strcmp(e->entity, "event");
+
+		assert_true(w == 0 || w == 1);
+		assert_int_equal(e->key[1], '0' + w);
+		assert_string_equal(e->field, which ? "done" : "measured");
+		/* The write was made from the latest value, not a stale one. */
+		if (last[w][which][0])
+			assert_string_equal(e->old_value, last[w][which]);
+		else
+			assert_null(e->old_value);
+		snprintf(last[w][which], sizeof(last[w][which]), "%s",
+			 e->new_value);
+		mine[w]++;
+	}
+	assert_int_equal(mine[0], RACE_WRITES);
+	assert_int_equal(mine[1], RACE_WRITES);
+	history_list_release(&h);
+
+	get_ok(fx->st, "race", &got);
+	for (int w = 0; w < 2; w++) {
+		char key[3] = { 'c', (char)('0' + w), '\0' };
+
+		assert_true(deal_find_criterion(&got, key)->measured ==
+			    RACE_WRITES - 1);
+		key[0] = 'e';
+		assert_int_equal(deal_find_event(&got, key)->done,
+				 day0 + RACE_WRITES - 1);
+	}
+	deal_release(&got);
+	deal_release(&d);
+}
+
+/* ---- accounts: users, sessions, tokens, share links ------------------- */
+
+/* 64 hex digits: the shape of the hashes the auth layer stores. */
+static const char hash_a[] =
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+static const char hash_b[] =
+	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+static const char hash_c[] =
+	"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+
+/* Put a user; returns its id. */
+static long long
+user_ok(struct store *st, const char *name, const char *role)
+{
+	struct tw_error err = { 0 };
+	struct store_user u = { 0 };
+	long long id;
+
+	u.name = xstrdup(name);
+	u.role = xstrdup(role);
+	u.pw_hash = xstrdup("$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA");
+	if (st->ops->user_put(st, &u, &err))
+		fail_msg("user_put: %s", err.msg);
+	assert_true(u.id > 0);
+	assert_non_null(u.created);
+	id = u.id;
+	store_user_release(&u);
+	return id;
+}
+
+static void
+session_ok(struct store *st, const char *hash, long long user_id,
+	   long long expires)
+{
+	struct tw_error err = { 0 };
+	struct store_session se = { (char *)hash, user_id, (char *)"csrf-1",
+				    expires };
+
+	if (st->ops->session_put(st, &se, &err))
+		fail_msg("session_put: %s", err.msg);
+}
+
+static void
+token_ok(struct store *st, const char *name, const char *user,
+	 const char *hash)
+{
+	struct tw_error err = { 0 };
+	struct store_token t = { 0 };
+
+	t.name = xstrdup(name);
+	t.user = xstrdup(user);
+	t.hash = xstrdup(hash);
+	if (st->ops->token_put(st, &t, &err))
+		fail_msg("token_put: %s", err.msg);
+	assert_true(t.id > 0);
+	assert_true(t.user_id > 0);
+	assert_non_null(t.created);
+	store_token_release(&t);
+}
+
+static long long
+share_ok(struct store *st, const char *slug, const char *hash,
+	 tw_date expires)
+{
+	struct tw_error err = { 0 };
+	struct store_share sh = { 0 };
+	long long id;
+
+	sh.deal = xstrdup(slug);
+	sh.hash = xstrdup(hash);
+	sh.expires = expires;
+	if (st->ops->share_put(st, &sh, &err))
+		fail_msg("share_put: %s", err.msg);
+	assert_true(sh.id > 0);
+	assert_non_null(sh.created);
+	id = sh.id;
+	store_share_release(&sh);
+	return id;
+}
+
+static void
+bare_deal(struct store *st, const char *slug)
+{
+	struct deal d;
+
+	deal_init(&d);
+	d.slug = xstrdup(slug);
+	put_ok(st, &d);
+	deal_release(&d);
+}
+
+static void
+test_users(void **state)
+{
+	struct fixture *fx = *state;
+	const struct store_ops *ops = fx->st->ops;
+	struct tw_error err = { 0 };
+	struct store_user u = { 0 }, got;
+	struct store_user_list l;
+	long long id;
+
+	setenv("TECHWIN_NOW", "2026-01-02T03:04:05Z", 1);
+	u.name = xstrdup("zoe");
+	u.role = xstrdup("editor");
+	u.pw_hash = xstrdup("$argon2id$first");
+	assert_int_equal(ops->user_put(fx->st, &u, &err), 0);
+	unsetenv("TECHWIN_NOW");
+	id = u.id;
+	assert_true(id > 0);
+	assert_string_equal(u.created, "2026-01-02T03:04:05Z");
+
+	assert_int_equal(ops->user_get(fx->st, "zoe", &got, &err), 0);
+	assert_int_equal(got.id, id);
+	assert_string_equal(got.name, "zoe");
+	assert_string_equal(got.role, "editor");
+	assert_string_equal(got.pw_hash, "$argon2id$first");
+	assert_string_equal(got.created, "2026-01-02T03:04:05Z");
+	store_user_release(&got);
+	assert_int_equal(ops->user_get_by_id(fx->st, id, &got, &err), 0);
+	assert_string_equal(got.name, "zoe");
+	store_user_release(&got);
+
+	/* Put again: role and hash change, id and created stay. */
+	xstrset(&u.role, "admin");
+	xstrset(&u.pw_hash, "$argon2id$second");
+	u.id = 0;
+	assert_int_equal(ops->user_put(fx->st, &u, &err), 0);
+	assert_int_equal(u.id, id);
+	assert_string_equal(u.created, "2026-01-02T03:04:05Z");
+	assert_int_equal(ops->user_get(fx->st, "zoe", &got, &err), 0);
+	assert_string_equal(got.role, "admin");
+	assert_string_equal(got.pw_hash, "$argon2id$second");
+	store_user_release(&got);
+
+	user_ok(fx->st, "amy", "viewer");
+	user_ok(fx->st, "mia", "admin");
+	assert_int_equal(ops->user_list(fx->st, &l, &err), 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.items[0].name, "amy");
+	assert_string_equal(l.items[1].name, "mia");
+	assert_string_equal(l.items[2].name, "zoe");
+	assert_string_equal(l.items[0].role, "viewer");
+	store_user_list_release(&l);
+
+	/* Unknown users, bad users. */
+	assert_int_equal(ops->user_get(fx->st, "nobody", &got, &err),
+			 TW_ENOTFOUND);
+	assert_string_equal(err.msg, "unknown user 'nobody'");
+	assert_int_equal(ops->user_get_by_id(fx->st, 999, &got, &err),
+			 TW_ENOTFOUND);
+	xstrset(&u.role, "root");
+	assert_int_equal(ops->user_put(fx->st, &u, &err), TW_EINPUT);
+	assert_string_equal(err.msg, "invalid role 'root'");
+	xstrset(&u.role, "viewer");
+	xstrset(&u.pw_hash, "");
+	assert_int_equal(ops->user_put(fx->st, &u, &err), TW_EINPUT);
+	xstrset(&u.pw_hash, "$argon2id$x");
+	xstrset(&u.name, "");
+	assert_int_equal(ops->user_put(fx->st, &u, &err), TW_EINPUT);
+	assert_int_equal(ops->user_get(fx->st, "zoe", &got, &err), 0);
+	assert_string_equal(got.role, "admin");	/* untouched */
+	store_user_release(&got);
+
+	assert_int_equal(ops->user_delete(fx->st, "zoe", &err), 0);
+	assert_int_equal(ops->user_get(fx->st, "zoe", &got, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->user_delete(fx->st, "zoe", &err), TW_ENOTFOUND);
+	assert_string_equal(err.msg, "unknown user 'zoe'");
+	assert_int_equal(ops->user_list(fx->st, &l, &err), 0);
+	assert_int_equal(l.n, 2);
+	store_user_list_release(&l);
+	store_user_release(&u);
+}
+
+/* Values go through bound parameters: quotes and SQL are just text. */
+static void
+test_users_hostile_names(void **state)
+{
+	struct fixture *fx = *state;
+	const struct store_ops *ops = fx->st->ops;
+	static const char *const names[] = {
+		"o'brien", "x'); DROP TABLE users; --", "\"quoted\"", "%s%n",
+	};
+	struct tw_error err = { 0 };
+	struct store_user got;
+	struct store_user_list l;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		user_ok(fx->st, names[i], "viewer");
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		assert_int_equal(ops->user_get(fx->st, names[i], &got, &err),
+				 0);
+		assert_string_equal(got.name, names[i]);
+		store_user_release(&got);
+	}
+	assert_int_equal(ops->user_list(fx->st, &l, &err), 0);
+	assert_int_equal(l.n, ARRAY_SIZE(names));
+	store_user_list_release(&l);
+	assert_int_equal(ops->user_delete(fx->st, "x' OR '1'='1", &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->user_list(fx->st, &l, &err), 0);
+	assert_int_equal(l.n, ARRAY_SIZE(names));
+	store_user_list_release(&l);
+}
+
+static void
+test_sessions(void **state)
+{
+	struct fixture *fx = *state;
+	const struct store_ops *ops = fx->st->ops;
+	struct tw_error err = { 0 };
+	struct store_session got, dup, orphan;
+	long long amy = user_ok(fx->st, "amy", "viewer");
+	long long bob = user_ok(fx->st, "bob", "editor");
+	size_t n;
+
+	session_ok(fx->st, hash_a, amy, 100);
+	assert_int_equal(ops->session_get(fx->st, hash_a, &got, &err), 0);
+	assert_string_equal(got.id_hash, hash_a);
+	assert_int_equal(got.user_id, amy);
+	assert_string_equal(got.csrf, "csrf-1");
+	assert_int_equal(got.expires, 100);
+	store_session_release(&got);
+
+	/* The same hash twice, an unknown user. */
+	dup = (struct store_session){ (char *)hash_a, bob, (char *)"c", 5 };
+	orphan = (struct store_session){ (char *)hash_b, 999, (char *)"c", 5 };
+	assert_int_equal(ops->session_put(fx->st, &dup, &err), TW_EEXIST);
+	assert_int_equal(ops->session_put(fx->st, &orphan, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->session_get(fx->st, hash_b, &got, &err),
+			 TW_ENOTFOUND);
+	/* The message never names the hash. */
+	assert_null(strstr(err.msg, hash_b));
+
+	session_ok(fx->st, hash_b, amy, 200);
+	session_ok(fx->st, hash_c, bob, 300);
+
+	/* Expired: expires <= now. */
+	assert_int_equal(ops->session_delete_expired(fx->st, 99, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(ops->session_delete_expired(fx->st, 100, &n, &err),
+			 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ops->session_get(fx->st, hash_a, &got, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->session_get(fx->st, hash_b, &got, &err), 0);
+	store_session_release(&got);
+
+	/* All of one user's sessions, and only those. */
+	session_ok(fx->st, hash_a, amy, 400);
+	assert_int_equal(ops->session_delete_user(fx->st, amy, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ops->session_get(fx->st, hash_a, &got, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->session_get(fx->st, hash_b, &got, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->session_get(fx->st, hash_c, &got, &err), 0);
+	store_session_release(&got);
+	assert_int_equal(ops->session_delete_user(fx->st, amy, NULL, &err), 0);
+
+	assert_int_equal(ops->session_delete(fx->st, hash_c, &err), 0);
+	assert_int_equal(ops->session_get(fx->st, hash_c, &got, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->session_delete(fx->st, hash_c, &err),
+			 TW_ENOTFOUND);
+}
+
+static void
+test_tokens(void **state)
+{
+	struct fixture *fx = *state;
+	const struct store_ops *ops = fx->st->ops;
+	struct tw_error err = { 0 };
+	struct store_token t = { 0 }, got;
+	struct store_token_list l;
+	long long amy = user_ok(fx->st, "amy", "viewer");
+
+	user_ok(fx->st, "bob", "editor");
+	setenv("TECHWIN_NOW", "2026-03-04T05:06:07Z", 1);
+	t.name = xstrdup("zz-calendar");
+	t.user = xstrdup("amy");
+	t.hash = xstrdup(hash_a);
+	assert_int_equal(ops->token_put(fx->st, &t, &err), 0);
+	unsetenv("TECHWIN_NOW");
+	assert_true(t.id > 0);
+	assert_int_equal(t.user_id, amy);
+	assert_string_equal(t.created, "2026-03-04T05:06:07Z");
+	token_ok(fx->st, "ci", "bob", hash_b);
+
+	assert_int_equal(ops->token_find_by_hash(fx->st, hash_a, &got, &err),
+			 0);
+	assert_int_equal(got.id, t.id);
+	assert_string_equal(got.name, "zz-calendar");
+	assert_int_equal(got.user_id, amy);
+	assert_string_equal(got.user, "amy");
+	assert_string_equal(got.hash, hash_a);
+	assert_string_equal(got.created, "2026-03-04T05:06:07Z");
+	store_token_release(&got);
+	assert_int_equal(ops->token_find_by_hash(fx->st, hash_c, &got, &err),
+			 TW_ENOTFOUND);
+	assert_null(strstr(err.msg, hash_c));
+
+	/* A taken name, an unknown user, a hash in use: nothing written. */
+	xstrset(&t.hash, hash_c);
+	assert_int_equal(ops->token_put(fx->st, &t, &err), TW_EEXIST);
+	assert_string_equal(err.msg, "token 'zz-calendar' already exists");
+	xstrset(&t.name, "other");
+	xstrset(&t.user, "nobody");
+	assert_int_equal(ops->token_put(fx->st, &t, &err), TW_ENOTFOUND);
+	assert_string_equal(err.msg, "unknown user 'nobody'");
+	xstrset(&t.user, "amy");
+	xstrset(&t.hash, hash_b);
+	assert_int_equal(ops->token_put(fx->st, &t, &err), TW_EEXIST);
+	xstrset(&t.hash, "");
+	assert_int_equal(ops->token_put(fx->st, &t, &err), TW_EINPUT);
+
+	assert_int_equal(ops->token_list(fx->st, &l, &err), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.items[0].name, "ci");
+	assert_string_equal(l.items[0].user, "bob");
+	assert_string_equal(l.items[1].name, "zz-calendar");
+	assert_string_equal(l.items[1].user, "amy");
+	store_token_list_release(&l);
+
+	assert_int_equal(ops->token_delete(fx->st, "ci", &err), 0);
+	assert_int_equal(ops->token_find_by_hash(fx->st, hash_b, &got, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->token_delete(fx->st, "ci", &err), TW_ENOTFOUND);
+	assert_string_equal(err.msg, "unknown token 'ci'");
+	assert_int_equal(ops->token_list(fx->st, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	store_token_list_release(&l);
+	store_token_release(&t);
+}
+
+/* Removing a user removes its sessions and tokens, and no one else's. */
+static void
+test_user_delete_cascades(void **state)
+{
+	struct fixture *fx = *state;
+	const struct store_ops *ops = fx->st->ops;
+	struct tw_error err = { 0 };
+	struct store_session se;
+	struct store_token t;
+	struct store_token_list l;
+	long long amy = user_ok(fx->st, "amy", "viewer");
+	long long bob = user_ok(fx->st, "bob", "viewer");
+
+	session_ok(fx->st, hash_a, amy, 1000);
+	session_ok(fx->st, hash_b, bob, 1000);
+	token_ok(fx->st, "amy-ci", "amy", hash_a);
+	token_ok(fx->st, "bob-ci", "bob", hash_b);
+	assert_int_equal(ops->user_delete(fx->st, "amy", &err), 0);
+
+	assert_int_equal(ops->session_get(fx->st, hash_a, &se, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->token_find_by_hash(fx->st, hash_a, &t, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->session_get(fx->st, hash_b, &se, &err), 0);
+	store_session_release(&se);
+	assert_int_equal(ops->token_list(fx->st, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.items[0].name, "bob-ci");
+	store_token_list_release(&l);
+
+	/* The name can be reused without inheriting anything. */
+	user_ok(fx->st, "amy", "admin");
+	assert_int_equal(ops->session_get(fx->st, hash_a, &se, &err),
+			 TW_ENOTFOUND);
+}
+
+static void
+test_shares(void **state)
+{
+	struct fixture *fx = *state;
+	const struct store_ops *ops = fx->st->ops;
+	struct tw_error err = { 0 };
+	struct store_share sh = { 0 }, got;
+	struct store_share_list l;
+	long long one, two, three;
+
+	bare_deal(fx->st, "acme");
+	bare_deal(fx->st, "beta");
+	setenv("TECHWIN_NOW", "2026-05-06T07:08:09Z", 1);
+	one = share_ok(fx->st, "acme", hash_a, ymd(2026, 12, 31));
+	unsetenv("TECHWIN_NOW");
+	two = share_ok(fx->st, "beta", hash_b, DATE_NONE);
+	three = share_ok(fx->st, "acme", hash_c, DATE_NONE);
+	assert_true(one < two && two < three);
+
+	assert_int_equal(ops->share_find_by_hash(fx->st, hash_a, &got, &err),
+			 0);
+	assert_int_equal(got.id, one);
+	assert_string_equal(got.deal, "acme");
+	assert_string_equal(got.hash, hash_a);
+	assert_int_equal(got.expires, ymd(2026, 12, 31));
+	assert_string_equal(got.created, "2026-05-06T07:08:09Z");
+	store_share_release(&got);
+	assert_int_equal(ops->share_find_by_hash(fx->st, hash_b, &got, &err),
+			 0);
+	assert_int_equal(got.expires, DATE_NONE);
+	store_share_release(&got);
+	assert_int_equal(ops->share_find_by_hash(fx->st, "nope", &got, &err),
+			 TW_ENOTFOUND);
+
+	/* Unknown deal, hash in use. */
+	sh.deal = xstrdup("nope");
+	sh.hash = xstrdup("dddd");
+	assert_int_equal(ops->share_put(fx->st, &sh, &err), TW_ENOTFOUND);
+	assert_string_equal(err.msg, "unknown deal 'nope'");
+	xstrset(&sh.deal, "acme");
+	xstrset(&sh.hash, hash_a);
+	assert_int_equal(ops->share_put(fx->st, &sh, &err), TW_EEXIST);
+	store_share_release(&sh);
+
+	assert_int_equal(ops->share_list(fx->st, NULL, &l, &err), 0);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.items[0].id, one);
+	assert_int_equal(l.items[1].id, two);
+	assert_int_equal(l.items[2].id, three);
+	assert_string_equal(l.items[1].deal, "beta");
+	store_share_list_release(&l);
+	assert_int_equal(ops->share_list(fx->st, "acme", &l, &err), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.items[0].id, one);
+	assert_int_equal(l.items[1].id, three);
+	store_share_list_release(&l);
+	assert_int_equal(ops->share_list(fx->st, "nope", &l, &err), 0);
+	assert_int_equal(l.n, 0);
+	store_share_list_release(&l);
+
+	assert_int_equal(ops->share_delete(fx->st, one, &err), 0);
+	assert_int_equal(ops->share_find_by_hash(fx->st, hash_a, &got, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->share_delete(fx->st, one, &err), TW_ENOTFOUND);
+	assert_string_equal(err.msg, "unknown share link 1");
+
+	/* A deal's links go with it. */
+	assert_int_equal(ops->deal_delete(fx->st, "acme", &err), 0);
+	assert_int_equal(ops->share_find_by_hash(fx->st, hash_c, &got, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(ops->share_list(fx->st, NULL, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.items[0].id, two);
+	store_share_list_release(&l);
+}
+
+/* Account writes join the caller's transaction and roll back with it. */
+static void
+test_accounts_transaction(void **state)
+{
+	struct fixture *fx = *state;
+	const struct store_ops *ops = fx->st->ops;
+	struct tw_error err = { 0 };
+	struct store_user u;
+	struct store_token_list l;
+	struct store_token bad = { 0 };
+
+	bare_deal(fx->st, "acme");
+	assert_int_equal(ops->begin(fx->st, &err), 0);
+	user_ok(fx->st, "amy", "viewer");
+	token_ok(fx->st, "ci", "amy", hash_a);
+	share_ok(fx->st, "acme", hash_b, DATE_NONE);
+	ops->rollback(fx->st);
+	assert_int_equal(ops->user_get(fx->st, "amy", &u, &err), TW_ENOTFOUND);
+	assert_int_equal(ops->token_list(fx->st, &l, &err), 0);
+	assert_int_equal(l.n, 0);
+	store_token_list_release(&l);
+
+	/* A failed op inside a transaction leaves the others alone. */
+	assert_int_equal(ops->begin(fx->st, &err), 0);
+	user_ok(fx->st, "amy", "viewer");
+	bad.name = xstrdup("ci");
+	bad.user = xstrdup("nobody");
+	bad.hash = xstrdup(hash_a);
+	assert_int_equal(ops->token_put(fx->st, &bad, &err), TW_ENOTFOUND);
+	assert_int_equal(ops->commit(fx->st, &err), 0);
+	assert_int_equal(ops->user_get(fx->st, "amy", &u, &err), 0);
+	store_user_release(&u);
+	store_token_release(&bad);
+}
+
+/* ---- copying a workspace (techwin migrate) ------------------------------- */
+
+/*
+ * A workspace with something in every table: deals with every kind of
+ * child and the database-only fields, edits (so history has changes, not
+ * only creations), values a text round trip could bend, settings, users,
+ * tokens, share links with a gap in their ids, and a session.
+ */
+static void
+fill_workspace(struct store *st)
+{
+	const struct store_ops *ops = st->ops;
+	struct tw_error err = { 0 };
+	struct store_session se;
+	struct deal d;
+	long long amy;
+
+	setenv("TECHWIN_NOW", "2026-02-03T04:05:06Z", 1);
+	make_deal(&d, "acme");
+	d.crm_source = xstrdup("salesforce");
+	d.crm_id = xstrdup("0065g00000AbCdEAAZ");
+	put_ok(st, &d);
+	unsetenv("TECHWIN_NOW");
+	d.snooze_until = ymd(2026, 12, 4);
+	d.snooze_reason = xstrdup("budget 'freeze'\nuntil Q1");
+	d.criteria[0].has_measured = true;
+	d.criteria[0].measured = 0.1 + 0.2;	/* 0.30000000000000004 */
+	d.value = 1e20;
+	d.playbook[1].plus_procurement = true;
+	put_ok(st, &d);
+	deal_release(&d);
+	bare_deal(st, "beta");
+	make_deal(&d, "gone");
+	put_ok(st, &d);
+	assert_int_equal(ops->deal_delete(st, "gone", &err), 0);
+	deal_release(&d);
+
+	assert_int_equal(ops->setting_set(st, "momentum.max_gap", "7", &err),
+			 0);
+	assert_int_equal(ops->setting_set(st, "template.buying-signal",
+					  "Hi {{champion}},\n'quoted' \"x\"",
+					  &err),
+			 0);
+	amy = user_ok(st, "amy", "admin");
+	user_ok(st, "bob", "viewer");
+	token_ok(st, "ci", "amy", hash_a);
+	token_ok(st, "calendar", "bob", hash_b);
+	assert_int_equal(ops->token_delete(st, "ci", &err), 0);
+	share_ok(st, "acme", hash_a, DATE_NONE);
+	share_ok(st, "acme", hash_b, ymd(2026, 12, 31));
+	share_ok(st, "beta", hash_c, DATE_NONE);
+	assert_int_equal(ops->share_delete(st, 1, &err), 0);
+	se = (struct store_session){ (char *)hash_c, amy, (char *)"csrf", 9 };
+	assert_int_equal(ops->session_put(st, &se, &err), 0);
+}
+
+/* Everything the interface can read of a and b is the same. */
+static void
+assert_same_workspace(struct store *a, struct store *b)
+{
+	static const char *const keys[] = { "momentum.max_gap",
+					    "template.buying-signal",
+					    "holidays" };
+	struct tw_error err = { 0 };
+	struct deal_list la, lb;
+	struct history_list ha, hb;
+	struct store_user_list ua, ub;
+	struct store_token_list ta, tb;
+	struct store_share_list sa, sb;
+
+	assert_int_equal(a->ops->deal_list(a, &la, &err), 0);
+	assert_int_equal(b->ops->deal_list(b, &lb, &err), 0);
+	assert_int_equal(la.n, lb.n);
+	for (size_t i = 0; i < la.n; i++) {
+		struct deal da, db;
+
+		scalars_equal(&la.items[i], &lb.items[i]);
+		get_ok(a, la.items[i].slug, &da);
+		get_ok(b, la.items[i].slug, &db);
+		deal_equal(&da, &db);
+		deal_release(&da);
+		deal_release(&db);
+	}
+	deal_list_release(&la);
+	deal_list_release(&lb);
+
+	history_ok(a, NULL, &ha);
+	history_ok(b, NULL, &hb);
+	assert_int_equal(ha.n, hb.n);
+	for (size_t i = 0; i < ha.n; i++) {
+		const struct history_entry *x = &ha.items[i];
+		const struct history_entry *y = &hb.items[i];
+
+		assert_int_equal(x->id, y->id);
+		assert_str_eq(x->at, y->at);
+		assert_str_eq(x->actor, y->actor);
+		assert_str_eq(x->deal, y->deal);
+		assert_history(y, x->entity, x->key, x->field, x->old_value,
+			       x->new_value);
+	}
+	history_list_release(&ha);
+	history_list_release(&hb);
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		char *va, *vb;
+
+		assert_int_equal(a->ops->setting_get(a, keys[i], &va, &err), 0);
+		assert_int_equal(b->ops->setting_get(b, keys[i], &vb, &err), 0);
+		assert_str_eq(va, vb);
+		free(va);
+		free(vb);
+	}
+
+	assert_int_equal(a->ops->user_list(a, &ua, &err), 0);
+	assert_int_equal(b->ops->user_list(b, &ub, &err), 0);
+	assert_int_equal(ua.n, ub.n);
+	for (size_t i = 0; i < ua.n; i++) {
+		assert_int_equal(ua.items[i].id, ub.items[i].id);
+		assert_str_eq(ua.items[i].name, ub.items[i].name);
+		assert_str_eq(ua.items[i].role, ub.items[i].role);
+		assert_str_eq(ua.items[i].pw_hash, ub.items[i].pw_hash);
+		assert_str_eq(ua.items[i].created, ub.items[i].created);
+	}
+	store_user_list_release(&ua);
+	store_user_list_release(&ub);
+
+	assert_int_equal(a->ops->token_list(a, &ta, &err), 0);
+	assert_int_equal(b->ops->token_list(b, &tb, &err), 0);
+	assert_int_equal(ta.n, tb.n);
+	for (size_t i = 0; i < ta.n; i++) {
+		assert_int_equal(ta.items[i].id, tb.items[i].id);
+		assert_int_equal(ta.items[i].user_id, tb.items[i].user_id);
+		assert_str_eq(ta.items[i].name, tb.items[i].name);
+		assert_str_eq(ta.items[i].user, tb.items[i].user);
+		assert_str_eq(ta.items[i].hash, tb.items[i].hash);
+		assert_str_eq(ta.items[i].created, tb.items[i].created);
+	}
+	store_token_list_release(&ta);
+	store_token_list_release(&tb);
+
+	assert_int_equal(a->ops->share_list(a, NULL, &sa, &err), 0);
+	assert_int_equal(b->ops->share_list(b, NULL, &sb, &err), 0);
+	assert_int_equal(sa.n, sb.n);
+	for (size_t i = 0; i < sa.n; i++) {
+		assert_int_equal(sa.items[i].id, sb.items[i].id);
+		assert_str_eq(sa.items[i].deal, sb.items[i].deal);
+		assert_str_eq(sa.items[i].hash, sb.items[i].hash);
+		assert_int_equal(sa.items[i].expires, sb.items[i].expires);
+		assert_str_eq(sa.items[i].created, sb.items[i].created);
+	}
+	store_share_list_release(&sa);
+	store_share_list_release(&sb);
+}
+
+/* A second store of the run's kinds: an SQLite file, or a new schema. */
+static struct store *
+open_other(struct fixture *fx, bool pg, const char *name, char *dbname,
+	   size_t dsize)
+{
+	struct tw_error err = { 0 };
+	char location[PATH_MAX * 2];
+	struct store *st;
+
+	dbname[0] = '\0';
+	if (pg)
+		pg_new_workspace(dbname, dsize, location, sizeof(location));
+	else
+		fixture_path(fx, name, location, sizeof(location));
+	if (store_open(&st, location, STORE_CREATE, "migrator", &err))
+		fail_msg("store_open: %s", err.msg);
+	return st;
+}
+
+static int
+verify_fails(struct store *from, struct store *to, void *arg,
+	     struct tw_error *err)
+{
+	struct deal d;
+
+	(void)from;
+	/* The copy is there to see, inside the transaction. */
+	get_ok(to, "acme", &d);
+	deal_release(&d);
+	*(int *)arg += 1;
+	return tw_error_set(err, TW_ESTORE, "verification refused");
+}
+
+/*
+ * The workspace goes to a second store and on to a third (on PostgreSQL:
+ * to SQLite and back to PostgreSQL), arriving the same each time: ids,
+ * history, times and actors included. Sessions stay behind. A non-empty
+ * target is refused unless forced; a failed check leaves the target as it
+ * was; the copy takes new writes with fresh ids.
+ */
+static void
+test_copy_workspace(void **state)
+{
+	struct fixture *fx = *state;
+	bool pg = backend == BACKEND_PG;
+	struct tw_error err = { 0 };
+	struct store_copy_counts n;
+	struct store *mid, *last, *again;
+	struct store_session se;
+	char mid_db[64], last_db[64], again_db[64];
+	struct history_list h;
+	struct deal d;
+	int calls = 0;
+	long long id;
+
+	fill_workspace(fx->st);
+	mid = open_other(fx, false, "mid.db", mid_db, sizeof(mid_db));
+	last = open_other(fx, pg, "last.db", last_db, sizeof(last_db));
+
+	/* A failed final check rolls everything back. */
+	assert_int_equal(store_copy(fx->st, mid, false, verify_fails, &calls,
+				    &n, &err),
+			 TW_ESTORE);
+	assert_string_equal(err.msg, "verification refused");
+	assert_int_equal(calls, 1);
+	assert_int_equal(n.deals, 0);
+	assert_int_equal(history_count(mid, NULL), 0);
+
+	if (store_copy(fx->st, mid, false, NULL, NULL, &n, &err))
+		fail_msg("store_copy: %s", err.msg);
+	assert_int_equal(n.deals, 2);
+	assert_int_equal(n.history, history_count(fx->st, NULL));
+	assert_int_equal(n.settings, 2);
+	assert_int_equal(n.users, 2);
+	assert_int_equal(n.tokens, 1);
+	assert_int_equal(n.shares, 2);
+	assert_same_workspace(fx->st, mid);
+	if (store_copy(mid, last, false, NULL, NULL, NULL, &err))
+		fail_msg("store_copy: %s", err.msg);
+	assert_same_workspace(fx->st, last);
+	assert_int_equal(mid->ops->session_get(mid, hash_c, &se, &err),
+			 TW_ENOTFOUND);
+
+	/* A second copy into the same target is refused, nothing written. */
+	assert_int_equal(store_copy(fx->st, last, false, NULL, NULL, NULL,
+				    &err),
+			 TW_EEXIST);
+	/* 17 rows per deal made by make_deal, 5 edits, beta, gone's end. */
+	assert_int_equal(n.history, 17 + 5 + 1 + 17 + 1);
+	assert_string_equal(err.msg,
+			    "target is not empty (2 deals, 41 history rows, 2 "
+			    "settings, 2 users, 1 tokens, 2 share links): "
+			    "--force replaces everything in it");
+	assert_same_workspace(fx->st, last);
+
+	/* Forced, it replaces what the target had, history included. */
+	bare_deal(last, "extra");
+	assert_int_equal(last->ops->setting_set(last, "holidays", "2026-12-24",
+						&err),
+			 0);
+	if (store_copy(fx->st, last, true, NULL, NULL, NULL, &err))
+		fail_msg("store_copy --force: %s", err.msg);
+	assert_same_workspace(fx->st, last);
+	assert_int_equal(last->ops->deal_get(last, "extra", &d, &err),
+			 TW_ENOTFOUND);
+	deal_release(&d);
+
+	/* The copy lives on: new rows get ids after the copied ones. */
+	id = share_ok(last, "beta", "dddd", DATE_NONE);
+	assert_int_equal(id, 4);
+	assert_true(user_ok(last, "cy", "editor") > 2);
+	bare_deal(last, "new");
+	history_ok(last, NULL, &h);
+	assert_int_equal(h.items[h.n - 1].id, h.items[h.n - 2].id + 1);
+	assert_string_equal(h.items[h.n - 1].deal, "new");
+	history_list_release(&h);
+
+	/* Two handles on one workspace. */
+	again = open_other(fx, false, "again.db", again_db, sizeof(again_db));
+	store_close(again);
+	{
+		struct store *same;
+
+		if (store_open(&same, fx->location, STORE_OPEN_EXISTING, "t",
+			       &err))
+			fail_msg("store_open: %s", err.msg);
+		assert_int_equal(store_copy(fx->st, same, true, NULL, NULL,
+					    NULL, &err),
+				 TW_EINPUT);
+		assert_string_equal(err.msg, "source and target are the same "
+					     "workspace");
+		store_close(same);
+	}
+	assert_int_equal(history_count(fx->st, NULL), n.history);
+
+	store_close(mid);
+	store_close(last);
+	if (last_db[0])
+		pg_drop_workspace(last_db);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1370,6 +2908,7 @@ main(void)
 		T(test_transactions),
 		T(test_settings),
 		T(test_snooze_fields),
+		T(test_crm_fields),
 		T(test_migrate_from_1),
 		T(test_reopen),
 		T(test_pragmas),
@@ -1379,8 +2918,33 @@ main(void)
 		T(test_open_text_file),
 		T(test_open_foreign_sqlite),
 		T(test_open_newer_schema),
+		T(test_pg_open_foreign),
+		T(test_pg_open_empty),
 		T(test_busy),
+		T(test_concurrent_writers),
+		T(test_copy_workspace),
+		T(test_users),
+		T(test_users_hostile_names),
+		T(test_sessions),
+		T(test_tokens),
+		T(test_user_delete_cascades),
+		T(test_shares),
+		T(test_accounts_transaction),
 	};
+	const char *url = getenv("TW_TEST_PG_URL");
+	const char *sqlite = getenv("TW_TEST_SQLITE");
+	int failed = 0;
 
-	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	if (!sqlite || strcmp(sqlite, "0")) {
+		backend = BACKEND_SQLITE;
+		failed += cmocka_run_group_tests_name("store (sqlite)", tests,
+						      NULL, NULL);
+	}
+	if (url && *url) {
+		backend = BACKEND_PG;
+		failed += cmocka_run_group_tests_name("store (postgresql)",
+						      tests, pg_group_setup,
+						      pg_group_teardown);
+	}
+	return failed ? 1 : 0;
 }

@@ -3,7 +3,7 @@
  * JSON view, so `config set` refuses what `check` could not use, and the
  * holidays merge that plan and check share.
  */
-#include "cli/workspace.h"
+#include "store/workspace.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 

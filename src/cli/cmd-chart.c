@@ -1,0 +1,274 @@
+/*
+ * techwin chart timeline|cycle: a deal's timeline (technical and commercial
+ * lanes, momentum gaps, today) and the team's cycle-time histogram, as SVG
+ * or PNG.
+ */
+#include "cli/cli.h"
+#include "cli/workspace.h"
+#include "core/stats.h"
+#include "render/chart.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum chart_opt { O_PNG = 256, O_DEAL };
+
+struct chart_args {
+	enum chart_format fmt;
+	const char *output;
+	const char *deal;	/* cycle --deal */
+};
+
+/*
+ * getopt_long with -o as the short form of --output, reporting problems the
+ * way cli_getopt does (which takes long options only).
+ */
+static int
+chart_getopt(int argc, char **argv, const struct option *opts,
+	     struct tw_error *err)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, ":o:", opts, NULL);
+	if (c == '?' && optopt && optopt < 256)
+		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
+				    optopt);
+	if (c == '?')
+		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
+				    argv[optind - 1]);
+	if (c == ':')
+		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
+				    argv[optind - 1]);
+	return c;
+}
+
+/* Options both charts take, plus --deal for cycle (deal_opt). */
+static int
+parse_args(struct cli_ctx *ctx, int argc, char **argv, bool deal_opt,
+	   struct chart_args *a, struct tw_error *err)
+{
+	static const struct option opts[] = {
+		{ "png", no_argument, NULL, O_PNG },
+		{ "output", required_argument, NULL, 'o' },
+		{ "deal", required_argument, NULL, O_DEAL },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->fmt = CHART_SVG;
+	optind = 0;
+	while ((c = chart_getopt(argc, argv, opts, err)) != -1) {
+		if (c < 0)
+			return c;
+		if (c == O_PNG)
+			a->fmt = CHART_PNG;
+		else if (c == 'o')
+			a->output = optarg;
+		else if (deal_opt)
+			a->deal = optarg;
+		else
+			return tw_error_set(err, TW_EUSAGE,
+					    "option '--deal' applies to "
+					    "'chart cycle' only");
+	}
+	if (ctx->json)
+		return tw_error_set(err, TW_EUSAGE,
+				    "chart draws SVG or PNG; --json does not "
+				    "apply (try 'techwin stats --json')");
+	/* A PNG is binary: it would only garble a terminal. */
+	if (a->fmt == CHART_PNG && !a->output && isatty(STDOUT_FILENO))
+		return tw_error_set(err, TW_EUSAGE,
+				    "refusing to write a PNG to a terminal; "
+				    "use -o FILE or redirect the output");
+	return 0;
+}
+
+static int
+emit(const struct chart_args *a, const struct strbuf *sb,
+     struct tw_error *err)
+{
+	if (a->output)
+		return cli_write_file(a->output, sb, err);
+	cli_write(sb);
+	return 0;
+}
+
+static int
+chart_timeline(struct cli_ctx *ctx, int argc, char **argv,
+	       struct tw_error *err)
+{
+	struct chart_timeline_opts o;
+	struct strbuf sb = STRBUF_INIT;
+	struct chart_args a;
+	struct workspace ws;
+	struct holidays h;
+	tw_date *buf;
+	struct deal d;
+	int r;
+
+	if ((r = parse_args(ctx, argc, argv, false, &a, err)) < 0)
+		return r;
+	if (optind != argc - 1)
+		return cmd_usage_error(&cmd_chart_entry, err,
+				       "chart timeline takes exactly one SLUG");
+	if ((r = cli_get_deal(ctx, argv[optind], &d, err)) < 0)
+		return r;
+	if ((r = workspace_load(ctx->st, &ws, err)) < 0) {
+		deal_release(&d);
+		return r;
+	}
+	h = workspace_holidays(&ws, &d, &buf);
+	o.today = ctx->today;
+	o.max_gap = ws.momentum.max_gap;
+	o.h = &h;
+	r = chart_render_timeline(&d, &o, a.fmt, &sb, err);
+	if (!r)
+		r = emit(&a, &sb, err);
+	strbuf_release(&sb);
+	free(buf);
+	workspace_release(&ws);
+	deal_release(&d);
+	return r;
+}
+
+/*
+ * Every deal without its children is enough: the histogram and the team
+ * median need only outcomes and dates. --deal must name a deal with a
+ * cycle time, so a typo is an error rather than a chart without a
+ * highlight.
+ */
+static int
+check_selected(const struct deal_list *list, const char *slug,
+	       struct tw_error *err)
+{
+	int days;
+
+	for (size_t i = 0; i < list->n; i++) {
+		const struct deal *d = &list->items[i];
+
+		if (strcmp(d->slug, slug))
+			continue;
+		if (d->outcome == OUTCOME_OPEN)
+			return tw_error_set(err, TW_EINPUT,
+					    "deal '%s' is still open: it has "
+					    "no cycle time yet", slug);
+		if (!deal_cycle_days(d, &days))
+			return tw_error_set(err, TW_EINPUT,
+					    "deal '%s' has no cycle time: it "
+					    "needs to be won, with a POC end "
+					    "and a close date", slug);
+		return 0;
+	}
+	return tw_error_set(err, TW_ENOTFOUND, "unknown deal '%s'", slug);
+}
+
+static int
+chart_cycle(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	struct deal_list list = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct cycle_report rep;
+	struct chart_args a;
+	struct workspace ws;
+	struct holidays wsh;
+	int r;
+
+	if ((r = parse_args(ctx, argc, argv, true, &a, err)) < 0)
+		return r;
+	if (optind != argc)
+		return cmd_usage_error(&cmd_chart_entry, err,
+				       "chart cycle takes no arguments, got "
+				       "'%s'", argv[optind]);
+	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
+		return r;
+	if ((r = ctx->st->ops->deal_list(ctx->st, &list, err)) < 0)
+		goto out;
+	if (a.deal && (r = check_selected(&list, a.deal, err)) < 0)
+		goto out;
+	wsh.days = ws.holidays;
+	wsh.n = ws.nholidays;
+	cycle_report_compute(list.items, list.n, &ws.momentum, &wsh, NULL,
+			     &rep);
+	r = chart_render_cycle(&rep, a.deal, a.fmt, &sb, err);
+	if (!r)
+		r = emit(&a, &sb, err);
+	cycle_report_release(&rep);
+	strbuf_release(&sb);
+out:
+	deal_list_release(&list);
+	workspace_release(&ws);
+	return r;
+}
+
+static int
+cmd_chart_exec(struct cli_ctx *ctx, int argc, char **argv,
+	       struct tw_error *err)
+{
+	static const struct subcmd subs[] = {
+		{ "timeline", chart_timeline },
+		{ "cycle", chart_cycle },
+		{ NULL, NULL },
+	};
+
+	return subcmd_dispatch(&cmd_chart_entry, subs, ctx, argc, argv, err);
+}
+
+const struct cmd_entry cmd_chart_entry = {
+	.name = "chart",
+	.usage = "chart timeline SLUG [--png] [-o FILE]\n"
+		 "chart cycle [--deal SLUG] [--png] [-o FILE]",
+	.summary = "draw a deal timeline or the team's cycle times (SVG, PNG)",
+	.help =
+	"  timeline  the deal's events and the steps of its commercial\n"
+	"            plan (as in 'techwin plan') on a date axis, technical\n"
+	"            above and commercial below. A filled marker is an event\n"
+	"            done by today (at its done date), an outlined one an\n"
+	"            event still planned (at its planned date), a dashed one\n"
+	"            a playbook step; a step is left out when an event of\n"
+	"            the same kind has its title or its date (it was applied\n"
+	"            or is scheduled). The POC is a bar along the technical\n"
+	"            lane; a purple line marks the technical win, a dashed\n"
+	"            one today.\n"
+	"            Momentum gaps are shaded red, by the rule of 'techwin\n"
+	"            check': after a technical event done by today, the next\n"
+	"            commercial event (done or planned) is dated more than\n"
+	"            momentum.max_gap business days later (default 5, see\n"
+	"            'techwin config'), or there is none and more than\n"
+	"            max_gap business days have passed. The band runs to that\n"
+	"            event (or to today: \"so far\") and is labelled with the\n"
+	"            business days it spans, \"N bd gap\"; technical events\n"
+	"            waiting for the same commercial one share the band of\n"
+	"            the earliest. Business days skip weekends and the deal's\n"
+	"            and the workspace's holidays. Months are ticked on the\n"
+	"            axis, Mondays too when there is room. Labels are stacked\n"
+	"            so that none overlap; long titles wrap onto two lines\n"
+	"            and end in an ellipsis (the full title is the marker's\n"
+	"            tooltip in the SVG).\n"
+	"  cycle     days from POC end to close of every deal closed won\n"
+	"            with both dates (as in 'techwin stats'): one block per\n"
+	"            deal in bins of 7 days, the axis in weeks, and a dashed\n"
+	"            line at the team median. --deal SLUG highlights that\n"
+	"            deal in orange with \"N weeks vs the team's M\" (weeks\n"
+	"            are days / 7 with at most one decimal); a deal that does\n"
+	"            not exist, or is not won with a POC end and a close\n"
+	"            date, is an error (exit 3).\n"
+	"\n"
+	"  --png              a PNG at twice the SVG's size, drawn with cairo\n"
+	"                     and pango; written to standard output only when\n"
+	"                     it is not a terminal, otherwise -o is required\n"
+	"                     (exit 2)\n"
+	"  -o, --output FILE  write FILE (atomically) instead of standard\n"
+	"                     output\n"
+	"\n"
+	"The SVG stands alone: a <title>, text as <text> in \"DejaVu Sans,\n"
+	"sans-serif\", every text from the deal escaped; shapes carry classes\n"
+	"(event done, event planned, step, gap, today, technical-win, median,\n"
+	"deal selected). --today fixes today, so the output is reproducible.\n"
+	"--json does not apply (exit 2).\n",
+	.flags = NEED_STORE,
+	.exec = cmd_chart_exec,
+};

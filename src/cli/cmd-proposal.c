@@ -1,0 +1,188 @@
+/*
+ * techwin proposal SLUG: the phased proposal of a deal (scope, price,
+ * duration, justification and the POC results behind each phase) as
+ * Markdown, HTML or PDF.
+ */
+#include "cli/cli.h"
+#include "cli/workspace.h"
+#include "render/proposal.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum doc_format { FMT_MD, FMT_HTML, FMT_PDF };
+
+enum proposal_opt { O_FORMAT = 256, O_PAPER, O_START };
+
+/*
+ * getopt_long with -o as the short form of --output, reporting problems the
+ * way cli_getopt does (which takes long options only).
+ */
+static int
+proposal_getopt(int argc, char **argv, const struct option *opts,
+		struct tw_error *err)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, ":o:", opts, NULL);
+	if (c == '?' && optopt && optopt < 256)
+		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
+				    optopt);
+	if (c == '?')
+		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
+				    argv[optind - 1]);
+	if (c == ':')
+		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
+				    argv[optind - 1]);
+	return c;
+}
+
+static int
+parse_format(const char *s, enum doc_format *out, struct tw_error *err)
+{
+	if (!strcmp(s, "md") || !strcmp(s, "markdown"))
+		*out = FMT_MD;
+	else if (!strcmp(s, "html"))
+		*out = FMT_HTML;
+	else if (!strcmp(s, "pdf"))
+		*out = FMT_PDF;
+	else
+		return tw_error_set(err, TW_EUSAGE,
+				    "unknown format '%s' (expected md, html or "
+				    "pdf)", s);
+	return 0;
+}
+
+static int
+cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
+		  struct tw_error *err)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "paper", required_argument, NULL, O_PAPER },
+		{ "start", required_argument, NULL, O_START },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum doc_format fmt = FMT_MD;
+	enum paper paper = PAPER_A4;
+	struct strbuf sb = STRBUF_INIT;
+	const char *output = NULL;
+	tw_date start = DATE_NONE;
+	struct workspace ws;
+	struct proposal p;
+	struct holidays h;
+	tw_date *buf;
+	struct deal d;
+	int c, r;
+
+	optind = 0;
+	while ((c = proposal_getopt(argc, argv, opts, err)) != -1) {
+		if (c < 0)
+			return c;
+		if (c == O_FORMAT && (r = parse_format(optarg, &fmt, err)) < 0)
+			return r;
+		if (c == O_PAPER && paper_parse(optarg, &paper) < 0)
+			return tw_error_set(err, TW_EUSAGE,
+					    "unknown paper '%s' (expected a4 "
+					    "or letter)", optarg);
+		if (c == O_START &&
+		    (r = opt_date("--start", optarg, &start, err)) < 0)
+			return r;
+		if (c == 'o')
+			output = optarg;
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(&cmd_proposal_entry, err,
+				       "proposal takes exactly one SLUG");
+	if (ctx->json)
+		return tw_error_set(err, TW_EUSAGE,
+				    "proposal writes a document; --json does "
+				    "not apply (try 'techwin phase list "
+				    "--json')");
+	/* A PDF is binary: it would only garble a terminal. */
+	if (fmt == FMT_PDF && !output && isatty(STDOUT_FILENO))
+		return tw_error_set(err, TW_EUSAGE,
+				    "refusing to write a PDF to a terminal; "
+				    "use -o FILE or redirect the output");
+
+	if ((r = cli_get_deal(ctx, argv[optind], &d, err)) < 0)
+		return r;
+	if ((r = workspace_load(ctx->st, &ws, err)) < 0) {
+		deal_release(&d);
+		return r;
+	}
+	h = workspace_holidays(&ws, &d, &buf);
+	if ((r = proposal_compute(&p, &d, &h, start, ctx->today, err)) < 0)
+		goto out;
+	switch (fmt) {
+	case FMT_HTML:
+		render_proposal_html(&p, paper, &sb);
+		break;
+	case FMT_PDF:
+		r = render_proposal_pdf(&p, paper, &sb, NULL, err);
+		break;
+	case FMT_MD:
+	default:
+		render_proposal_md(&p, &sb);
+		break;
+	}
+	if (r == 0 && output)
+		r = cli_write_file(output, &sb, err);
+	else if (r == 0)
+		cli_write(&sb);
+	strbuf_release(&sb);
+	proposal_release(&p);
+out:
+	free(buf);
+	workspace_release(&ws);
+	deal_release(&d);
+	return r;
+}
+
+const struct cmd_entry cmd_proposal_entry = {
+	.name = "proposal",
+	.usage = "proposal SLUG [--format md|html|pdf] [--start DATE]\n"
+		 "        [--paper a4|letter] [-o FILE]",
+	.summary = "write the phased proposal of a deal",
+	.help =
+	"Pricing tied to technical scope: the proposal the AE sends, built\n"
+	"from the deal's phases ('techwin phase add'), in phase order. For\n"
+	"each phase: its price, duration and dates, its scope, its technical\n"
+	"justification, and the results of the POC criteria it rests on\n"
+	"(required, measured, pass/fail/pending, headroom, growth covered,\n"
+	"business outcome). Up front: every phase at a glance, the initial\n"
+	"commitment (the first phase's price and its share of the total) and\n"
+	"the full scope (the sum; a phase without a price is named instead\n"
+	"of silently left out).\n"
+	"\n"
+	"Dates: phase 1 starts on the start date, and phase n starts the day\n"
+	"phase n-1 ends (its start plus its duration; business-day\n"
+	"durations skip weekends and the deal's and the workspace's\n"
+	"holidays). A phase without a duration has no end date, and the\n"
+	"phases after it are not dated. A deal without phases is an error\n"
+	"(exit 3).\n"
+	"\n"
+	"  --start DATE     the first phase's start date (default: the deal's\n"
+	"                   close date; without either, no dates)\n"
+	"  --format md|html|pdf  md (default): GitHub-flavoured Markdown;\n"
+	"                   html: one self-contained file with inline CSS and\n"
+	"                   a print stylesheet, nothing loaded from anywhere;\n"
+	"                   pdf: drawn with cairo and pango, real text and\n"
+	"                   embedded fonts, on as many pages as it takes,\n"
+	"                   numbered \"page N of M\"\n"
+	"  --paper a4|letter  page size of the PDF and of the HTML print\n"
+	"                   stylesheet (default a4)\n"
+	"  -o, --output FILE  write FILE (atomically) instead of standard\n"
+	"                   output. A PDF is written to standard output only\n"
+	"                   when it is not a terminal; otherwise -o is\n"
+	"                   required (exit 2).\n"
+	"\n"
+	"Every text from the deal is escaped for the format. --json does not\n"
+	"apply (exit 2).\n",
+	.flags = NEED_STORE,
+	.exec = cmd_proposal_exec,
+};

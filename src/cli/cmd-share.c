@@ -1,0 +1,316 @@
+/*
+ * techwin share: read-only links to a deal's mutual action plan for the
+ * champion, served by techwin serve. The link's token is printed once and
+ * stored only as a SHA-256 hash; a link can expire and can be revoked.
+ */
+#include "cli/cli.h"
+#include "formats/json.h"
+#include "util/xalloc.h"
+#include "web/auth.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_BASE_URL "http://127.0.0.1:8080"
+
+enum share_opt { O_EXPIRES = 256, O_BASE_URL };
+
+static bool
+has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/*
+ * An http(s) URL with a host and nothing that would break the link when
+ * pasted into a message: no spaces, controls, query or fragment. Trailing
+ * slashes are dropped so the link has exactly one before "share".
+ */
+static int
+parse_base_url(const char *s, char **out, struct tw_error *err)
+{
+	const char *host;
+	size_t n = strlen(s);
+
+	*out = NULL;
+	if (has_prefix(s, "http://"))
+		host = s + 7;
+	else if (has_prefix(s, "https://"))
+		host = s + 8;
+	else
+		return tw_error_set(err, TW_EINPUT,
+				    "--base-url: expected an http:// or "
+				    "https:// URL, got '%s'",
+				    s);
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '?' ||
+		    *p == '#')
+			return tw_error_set(err, TW_EINPUT,
+					    "--base-url: '%s' has a space, a "
+					    "control character, a query or a "
+					    "fragment",
+					    s);
+	if (!*host || *host == '/')
+		return tw_error_set(err, TW_EINPUT,
+				    "--base-url: '%s' has no host", s);
+	while (n > (size_t)(host - s) && s[n - 1] == '/')
+		n--;
+	*out = xstrndup(s, n);
+	return 0;
+}
+
+static const char *
+share_status(const struct store_share *sh, tw_date today)
+{
+	return sh->expires != DATE_NONE && today > sh->expires ? "expired"
+							       : "active";
+}
+
+static json_t *
+share_to_json(const struct store_share *sh, tw_date today)
+{
+	json_t *o = json_object();
+
+	/* Never the hash: the token cannot be shown again. */
+	json_object_set_new(o, "id", json_integer((json_int_t)sh->id));
+	json_object_set_new(o, "deal", json_str(sh->deal));
+	json_object_set_new(o, "expires", json_date(sh->expires));
+	json_object_set_new(o, "status",
+			    json_string(share_status(sh, today)));
+	json_object_set_new(o, "created", json_str(sh->created));
+	return o;
+}
+
+static int
+print_json_link(struct cli_ctx *ctx, const char *slug, long long id,
+		const char *url, struct tw_error *err)
+{
+	struct store_share_list l;
+	int r;
+
+	if ((r = ctx->st->ops->share_list(ctx->st, slug, &l, err)) < 0)
+		return r;
+	for (size_t i = 0; i < l.n; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		json_t *o;
+
+		if (l.items[i].id != id)
+			continue;
+		o = share_to_json(&l.items[i], ctx->today);
+		json_object_set_new(o, "url", json_string(url));
+		json_emit(o, &sb);
+		cli_write(&sb);
+		explicit_bzero(sb.buf, sb.len);
+		strbuf_release(&sb);
+	}
+	store_share_list_release(&l);
+	return 0;
+}
+
+static int
+share_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	static const struct option opts[] = {
+		{ "expires", required_argument, NULL, O_EXPIRES },
+		{ "base-url", required_argument, NULL, O_BASE_URL },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *base_text = DEFAULT_BASE_URL, *slug;
+	tw_date expires = DATE_NONE;
+	struct strbuf url = STRBUF_INIT;
+	char *base = NULL, *token = NULL, day[DATE_BUFSZ];
+	long long id = 0;
+	int opt, r;
+
+	optind = 0;
+	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
+		if (opt < 0)
+			return opt;
+		if (opt == O_BASE_URL)
+			base_text = optarg;
+		else if ((r = opt_date("--expires", optarg, &expires, err)) < 0)
+			return r;
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(&cmd_share_entry, err,
+				       "share takes exactly one SLUG");
+	slug = argv[optind];
+	if (expires != DATE_NONE && expires < ctx->today)
+		return tw_error_set(err, TW_EINPUT,
+				    "--expires: '%s' is in the past",
+				    date_format(expires, day));
+	if ((r = parse_base_url(base_text, &base, err)) < 0)
+		return r;
+	if ((r = auth_init(err)) < 0 ||
+	    (r = auth_share_add(ctx->st, slug, expires, &token, &id, err)) < 0)
+		goto out;
+	strbuf_addf(&url, "%s/share/%s", base, token);
+	if (ctx->json) {
+		r = print_json_link(ctx, slug, id, url.buf, err);
+	} else {
+		/* The note goes to stderr so $(techwin share) is the link. */
+		if (expires != DATE_NONE)
+			fprintf(stderr,
+				"share link %lld for deal '%s', works through "
+				"%s; it is shown only this once\n",
+				id, slug, date_format(expires, day));
+		else
+			fprintf(stderr,
+				"share link %lld for deal '%s', works until "
+				"revoked; it is shown only this once\n",
+				id, slug);
+		printf("%s\n", url.buf);
+	}
+out:
+	explicit_bzero(url.buf, url.len);
+	strbuf_release(&url);
+	auth_secret_free(token);
+	free(base);
+	return r;
+}
+
+static int
+share_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	static const char *const header[] = { "ID", "DEAL", "EXPIRES",
+					      "STATUS", "CREATED" };
+	const char *slug = NULL;
+	struct store_share_list l;
+	struct strbuf sb = STRBUF_INIT;
+	int r;
+
+	if ((r = cli_no_options(&cmd_share_entry, argc, argv, err)) < 0)
+		return r;
+	if (argc > 2)
+		return cmd_usage_error(&cmd_share_entry, err,
+				       "share list takes at most one SLUG");
+	if (argc == 2) {
+		struct deal d;
+
+		slug = argv[1];
+		/* An unknown deal is an error, not an empty list. */
+		if ((r = cli_get_deal(ctx, slug, &d, err)) < 0)
+			return r;
+		deal_release(&d);
+	}
+	if ((r = ctx->st->ops->share_list(ctx->st, slug, &l, err)) < 0)
+		return r;
+	if (ctx->json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < l.n; i++)
+			json_array_append_new(a, share_to_json(&l.items[i],
+							       ctx->today));
+		json_emit(a, &sb);
+	} else {
+		struct table t;
+		char day[DATE_BUFSZ];
+
+		table_init(&t, ARRAY_SIZE(header), header);
+		table_right(&t, 0);
+		for (size_t i = 0; i < l.n; i++) {
+			const struct store_share *sh = &l.items[i];
+
+			table_cellf(&t, "%lld", sh->id);
+			table_cell(&t, sh->deal);
+			table_cell(&t, sh->expires != DATE_NONE
+					       ? date_format(sh->expires, day)
+					       : "never");
+			table_cell(&t, share_status(sh, ctx->today));
+			table_cell(&t, sh->created);
+		}
+		table_render(&t, &sb);
+		table_release(&t);
+	}
+	cli_write(&sb);
+	strbuf_release(&sb);
+	store_share_list_release(&l);
+	return 0;
+}
+
+static int
+share_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	const struct store_ops *ops = ctx->st->ops;
+	long long id;
+	char *end;
+	int r;
+
+	if ((r = cli_no_options(&cmd_share_entry, argc, argv, err)) < 0)
+		return r;
+	if (argc != 2)
+		return cmd_usage_error(&cmd_share_entry, err,
+				       "share rm takes exactly one ID");
+	errno = 0;
+	id = strtoll(argv[1], &end, 10);
+	if (!*argv[1] || *end || errno || id < 1)
+		return tw_error_set(err, TW_EINPUT,
+				    "ID: expected a share link number (see "
+				    "'techwin share list'), got '%s'",
+				    argv[1]);
+	if ((r = ops->begin(ctx->st, err)) < 0)
+		return r;
+	if ((r = ops->share_delete(ctx->st, id, err)) == 0)
+		r = ops->commit(ctx->st, err);
+	if (r < 0) {
+		ops->rollback(ctx->st);
+		return r;
+	}
+	if (!ctx->json)
+		printf("revoked share link %lld\n", id);
+	return 0;
+}
+
+static int
+cmd_share_exec(struct cli_ctx *ctx, int argc, char **argv,
+	       struct tw_error *err)
+{
+	if (argc < 2)
+		return cmd_usage_error(&cmd_share_entry, err,
+				       "share needs a SLUG or a subcommand");
+	if (!strcmp(argv[1], "list"))
+		return share_list(ctx, argc - 1, argv + 1, err);
+	if (!strcmp(argv[1], "rm"))
+		return share_rm(ctx, argc - 1, argv + 1, err);
+	/* "add" spells the default out, for a deal named list or rm. */
+	if (!strcmp(argv[1], "add"))
+		return share_add(ctx, argc - 1, argv + 1, err);
+	return share_add(ctx, argc, argv, err);
+}
+
+const struct cmd_entry cmd_share_entry = {
+	.name = "share",
+	.usage = "share [add] SLUG [--expires DATE] [--base-url URL]\n"
+		 "share list [SLUG]\n"
+		 "share rm ID",
+	.summary = "read-only links to a deal's mutual action plan for the "
+		   "champion",
+	.help =
+	"A share link shows the champion the deal's mutual action plan in\n"
+	"techwin serve, read-only and without signing in: criteria results,\n"
+	"the timeline, next steps and phases; nothing internal (no findings,\n"
+	"freshness or notes) and no other deal.\n"
+	"\n"
+	"  share SLUG  make a link and print it on stdout as\n"
+	"              BASE/share/TOKEN (a note with its ID goes to stderr);\n"
+	"              'share add SLUG' is the same, for a deal named list\n"
+	"              or rm\n"
+	"  list        every link (or one deal's): ID, deal, expiry date,\n"
+	"              status (active or expired as of today) and creation\n"
+	"              time\n"
+	"  rm          revoke the link with that ID at once\n"
+	"\n"
+	"--expires DATE is the last day the link works (default: until it\n"
+	"is revoked); it cannot be in the past. --base-url is where techwin\n"
+	"serve is reached, default http://127.0.0.1:8080; give the public\n"
+	"https:// address when the champion is outside.\n"
+	"\n"
+	"The token in a link is a random 256-bit value. techwin stores only\n"
+	"its SHA-256 hash, so a link is shown only when it is made and cannot\n"
+	"be shown again: make a new one if it is lost. Removing the deal\n"
+	"removes its links.\n",
+	.flags = NEED_STORE,
+	.exec = cmd_share_exec,
+};

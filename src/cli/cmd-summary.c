@@ -1,0 +1,308 @@
+/*
+ * techwin summary SLUG: the one-page Technical Win Summary of a deal as
+ * Markdown, HTML or PDF (the seed's war story).
+ */
+#include "cli/cli.h"
+#include "cli/workspace.h"
+#include "render/pdf.h"
+#include "render/summary.h"
+#include "store/deals.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum doc_format { FMT_MD, FMT_HTML, FMT_PDF };
+
+enum summary_opt { O_FORMAT = 256, O_PAPER, O_ALL };
+
+static const char *const format_ext[] = { "md", "html", "pdf" };
+
+/* One deal's document in fmt into sb. */
+static int
+render_deal(struct cli_ctx *ctx, struct workspace *ws, const struct deal *d,
+	    enum doc_format fmt, enum paper paper, struct strbuf *sb,
+	    struct tw_error *err)
+{
+	struct summary s;
+	struct holidays h;
+	tw_date *buf;
+	int r = 0;
+
+	h = workspace_holidays(ws, d, &buf);
+	summary_compute(&s, d, &h, ctx->today);
+	switch (fmt) {
+	case FMT_HTML:
+		render_summary_html(&s, paper, sb);
+		break;
+	case FMT_PDF:
+		r = render_summary_pdf(&s, paper, sb, NULL, err);
+		break;
+	case FMT_MD:
+	default:
+		render_summary_md(&s, sb);
+		break;
+	}
+	summary_release(&s);
+	free(buf);
+	return r;
+}
+
+/*
+ * --all: every open deal, DIR/SLUG.EXT each, read one deal at a time
+ * (store_each_deal) so a pipeline of any size renders in one run.
+ */
+struct all_run {
+	struct cli_ctx *ctx;
+	struct workspace *ws;
+	enum doc_format fmt;
+	enum paper paper;
+	const char *dir;
+	size_t n;
+	struct strbuf doc, path;
+};
+
+static int
+render_one(const struct deal *d, void *arg, struct tw_error *err)
+{
+	struct all_run *run = arg;
+	int r;
+
+	strbuf_reset(&run->doc);
+	strbuf_reset(&run->path);
+	r = render_deal(run->ctx, run->ws, d, run->fmt, run->paper, &run->doc,
+			err);
+	strbuf_addf(&run->path, "%s/%s.%s", run->dir, d->slug,
+		    format_ext[run->fmt]);
+	if (r == 0)
+		r = cli_write_file(run->path.buf, &run->doc, err);
+	run->n += r == 0;
+	return r;
+}
+
+static int
+summary_all(struct cli_ctx *ctx, enum doc_format fmt, enum paper paper,
+	    const char *dir, struct tw_error *err)
+{
+	struct all_run run = { .ctx = ctx, .fmt = fmt, .paper = paper,
+			       .dir = dir };
+	struct workspace ws;
+	int r;
+
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+		return tw_error_set(err, TW_EINPUT,
+				    "cannot create directory '%s': %s", dir,
+				    strerror(errno));
+	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
+		return r;
+	run.ws = &ws;
+	strbuf_init(&run.doc, 0);
+	strbuf_init(&run.path, 0);
+	r = store_each_deal(ctx->st, true, render_one, &run, err);
+	if (r == 0)
+		printf("wrote %zu summar%s to '%s'\n", run.n,
+		       run.n == 1 ? "y" : "ies", dir);
+	strbuf_release(&run.doc);
+	strbuf_release(&run.path);
+	workspace_release(&ws);
+	return r;
+}
+
+/*
+ * getopt_long with -o as the short form of --output, reporting problems the
+ * way cli_getopt does (which takes long options only).
+ */
+static int
+summary_getopt(int argc, char **argv, const struct option *opts,
+	       struct tw_error *err)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, ":o:", opts, NULL);
+	if (c == '?' && optopt && optopt < 256)
+		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
+				    optopt);
+	if (c == '?')
+		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
+				    argv[optind - 1]);
+	if (c == ':')
+		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
+				    argv[optind - 1]);
+	return c;
+}
+
+static int
+parse_format(const char *s, enum doc_format *out, struct tw_error *err)
+{
+	if (!strcmp(s, "md") || !strcmp(s, "markdown"))
+		*out = FMT_MD;
+	else if (!strcmp(s, "html"))
+		*out = FMT_HTML;
+	else if (!strcmp(s, "pdf"))
+		*out = FMT_PDF;
+	else
+		return tw_error_set(err, TW_EUSAGE,
+				    "unknown format '%s' (expected md, html or "
+				    "pdf)", s);
+	return 0;
+}
+
+static int
+cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
+		 struct tw_error *err)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "paper", required_argument, NULL, O_PAPER },
+		{ "output", required_argument, NULL, 'o' },
+		{ "all", no_argument, NULL, O_ALL },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool all = false;
+	enum doc_format fmt = FMT_MD;
+	enum paper paper = PAPER_A4;
+	struct strbuf sb = STRBUF_INIT;
+	const char *output = NULL;
+	struct workspace ws;
+	struct summary s;
+	struct holidays h;
+	tw_date *buf;
+	struct deal d;
+	int c, r;
+
+	optind = 0;
+	while ((c = summary_getopt(argc, argv, opts, err)) != -1) {
+		if (c < 0)
+			return c;
+		if (c == O_FORMAT && (r = parse_format(optarg, &fmt, err)) < 0)
+			return r;
+		if (c == O_PAPER && paper_parse(optarg, &paper) < 0)
+			return tw_error_set(err, TW_EUSAGE,
+					    "unknown paper '%s' (expected a4 "
+					    "or letter)", optarg);
+		if (c == 'o')
+			output = optarg;
+		if (c == O_ALL)
+			all = true;
+	}
+	if (all && ctx->json)
+		return tw_error_set(err, TW_EUSAGE,
+				    "summary writes documents; --json does "
+				    "not apply");
+	if (all && (optind != argc || !output))
+		return cmd_usage_error(&cmd_summary_entry, err,
+				       "summary --all takes no SLUG and "
+				       "needs -o DIR");
+	if (all)
+		return summary_all(ctx, fmt, paper, output, err);
+	if (optind != argc - 1)
+		return cmd_usage_error(&cmd_summary_entry, err,
+				       "summary takes exactly one SLUG");
+	if (ctx->json)
+		return tw_error_set(err, TW_EUSAGE,
+				    "summary writes a document; --json does "
+				    "not apply (try 'techwin deal show "
+				    "--json')");
+	/* A PDF is binary: it would only garble a terminal. */
+	if (fmt == FMT_PDF && !output && isatty(STDOUT_FILENO))
+		return tw_error_set(err, TW_EUSAGE,
+				    "refusing to write a PDF to a terminal; "
+				    "use -o FILE or redirect the output");
+
+	if ((r = cli_get_deal(ctx, argv[optind], &d, err)) < 0)
+		return r;
+	if ((r = workspace_load(ctx->st, &ws, err)) < 0) {
+		deal_release(&d);
+		return r;
+	}
+	h = workspace_holidays(&ws, &d, &buf);
+	summary_compute(&s, &d, &h, ctx->today);
+	switch (fmt) {
+	case FMT_HTML:
+		render_summary_html(&s, paper, &sb);
+		break;
+	case FMT_PDF:
+		r = render_summary_pdf(&s, paper, &sb, NULL, err);
+		break;
+	case FMT_MD:
+	default:
+		render_summary_md(&s, &sb);
+		break;
+	}
+	if (r == 0 && output)
+		r = cli_write_file(output, &sb, err);
+	else if (r == 0)
+		cli_write(&sb);
+	strbuf_release(&sb);
+	summary_release(&s);
+	free(buf);
+	workspace_release(&ws);
+	deal_release(&d);
+	return r;
+}
+
+const struct cmd_entry cmd_summary_entry = {
+	.name = "summary",
+	.usage = "summary SLUG [--format md|html|pdf] [--paper a4|letter]\n"
+		 "        [-o FILE]\n"
+		 "summary --all -o DIR [--format md|html|pdf]\n"
+		 "        [--paper a4|letter]",
+	.summary = "write the one-page Technical Win Summary of a deal",
+	.help =
+	"The document an SE sends the champion and the CFO once the POC is\n"
+	"done: one page that maps each POC result to the business outcome it\n"
+	"proves, then proposes the commercial timeline. It holds:\n"
+	"\n"
+	"  header     account, champion, sales engineer, account executive,\n"
+	"             deal value, POC dates and the date (today, or --today)\n"
+	"  headline   how many criteria passed and the technical win date\n"
+	"  criteria   per criterion: required and measured value, pass, fail\n"
+	"             or pending, headroom, \"covers N% growth\" (the growth\n"
+	"             capacity, against the projected growth when one is\n"
+	"             given) and the business outcome it proves\n"
+	"  risks      deadline, go-live-by, latest start date and slack\n"
+	"             (as in 'techwin risk list')\n"
+	"  timeline   the technical win and each playbook step, dated in\n"
+	"             business days with the deal's and the workspace's\n"
+	"             holidays, and the contract execution target (as in\n"
+	"             'techwin plan'); while a criterion blocks the win, the\n"
+	"             criteria that block it\n"
+	"  phases     scope, duration and price of each phase; the initial\n"
+	"             commitment (the first phase) against the full scope\n"
+	"  next step  the first event dated today or later and not done by\n"
+	"             today; else the first plan step dated today or later;\n"
+	"             else the plan's first step, marked overdue. A deal\n"
+	"             closed by today has none and says how it closed.\n"
+	"\n"
+	"  --format md|html|pdf  md (default): GitHub-flavoured Markdown;\n"
+	"                   html: one self-contained file with inline CSS and\n"
+	"                   a print stylesheet, nothing loaded from anywhere;\n"
+	"                   pdf: one page drawn with cairo and pango, real\n"
+	"                   text and embedded fonts. When a deal has too much\n"
+	"                   for one page the PDF shrinks the type down to a\n"
+	"                   floor, then shows the first rows of the longest\n"
+	"                   tables with a line such as \"... and 12 more\n"
+	"                   criteria\"; long cells end in an ellipsis.\n"
+	"  --paper a4|letter  page size of the PDF and of the HTML print\n"
+	"                   stylesheet (default a4)\n"
+	"  -o, --output FILE  write FILE (atomically) instead of standard\n"
+	"                   output. A PDF is written to standard output only\n"
+	"                   when it is not a terminal; otherwise -o is\n"
+	"                   required (exit 2).\n"
+	"  --all -o DIR     the summary of every open deal, one file per deal\n"
+	"                   named DIR/SLUG.md, .html or .pdf (DIR is created\n"
+	"                   when missing, files in it are replaced); prints\n"
+	"                   how many it wrote. Deals are read one at a time,\n"
+	"                   so any pipeline renders in one run.\n"
+	"\n"
+	"Every text from the deal is escaped for the format: Markdown table\n"
+	"pipes and markup characters, HTML entities. --json does not apply\n"
+	"(exit 2).\n",
+	.flags = NEED_STORE,
+	.exec = cmd_summary_exec,
+};

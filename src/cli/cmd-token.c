@@ -1,0 +1,193 @@
+/*
+ * techwin token: API bearer tokens for scripts and calendar apps that talk
+ * to techwin serve. A token acts as its user; it is printed once when made
+ * and stored only as a SHA-256 hash.
+ */
+#include "cli/cli.h"
+#include "formats/json.h"
+#include "util/xalloc.h"
+#include "web/auth.h"
+
+#include <getopt.h>
+#include <string.h>
+
+enum token_opt { O_USER = 256 };
+
+static int
+token_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	static const struct option opts[] = {
+		{ "user", required_argument, NULL, O_USER },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *user = NULL, *name;
+	struct store_token_list tl;
+	char *token;
+	int opt, r;
+
+	optind = 0;
+	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
+		if (opt < 0)
+			return opt;
+		user = optarg;
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(&cmd_token_entry, err,
+				       "token add takes exactly one NAME");
+	if (!user)
+		return cmd_usage_error(&cmd_token_entry, err,
+				       "token add needs --user USER");
+	name = argv[optind];
+	if ((r = auth_init(err)) < 0 ||
+	    (r = auth_token_add(ctx->st, name, user, &token, err)) < 0)
+		return r;
+	if (!ctx->json) {
+		/* The note goes to stderr so $(techwin token add) is the token. */
+		fprintf(stderr,
+			"added token '%s' for user '%s'; it is shown only "
+			"this once (techwin keeps only its hash)\n",
+			name, user);
+		printf("%s\n", token);
+		auth_secret_free(token);
+		return 0;
+	}
+	if ((r = ctx->st->ops->token_list(ctx->st, &tl, err)) < 0) {
+		auth_secret_free(token);
+		return r;
+	}
+	for (size_t i = 0; i < tl.n; i++) {
+		const struct store_token *t = &tl.items[i];
+		struct strbuf sb = STRBUF_INIT;
+		json_t *o;
+
+		if (strcmp(t->name, name))
+			continue;
+		o = json_object();
+		json_object_set_new(o, "name", json_str(t->name));
+		json_object_set_new(o, "user", json_str(t->user));
+		json_object_set_new(o, "token", json_str(token));
+		json_object_set_new(o, "created", json_str(t->created));
+		json_emit(o, &sb);
+		cli_write(&sb);
+		/* The JSON text held the token too. */
+		explicit_bzero(sb.buf, sb.len);
+		strbuf_release(&sb);
+	}
+	store_token_list_release(&tl);
+	auth_secret_free(token);
+	return 0;
+}
+
+static int
+token_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	static const char *const header[] = { "NAME", "USER", "CREATED" };
+	struct store_token_list tl;
+	struct strbuf sb = STRBUF_INIT;
+	int r;
+
+	if ((r = cli_no_options(&cmd_token_entry, argc, argv, err)) < 0)
+		return r;
+	if (argc != 1)
+		return cmd_usage_error(&cmd_token_entry, err,
+				       "token list takes no arguments");
+	if ((r = ctx->st->ops->token_list(ctx->st, &tl, err)) < 0)
+		return r;
+	if (ctx->json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < tl.n; i++) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "name",
+					    json_str(tl.items[i].name));
+			json_object_set_new(o, "user",
+					    json_str(tl.items[i].user));
+			json_object_set_new(o, "created",
+					    json_str(tl.items[i].created));
+			json_array_append_new(a, o);
+		}
+		json_emit(a, &sb);
+	} else {
+		struct table t;
+
+		table_init(&t, ARRAY_SIZE(header), header);
+		for (size_t i = 0; i < tl.n; i++) {
+			table_cell(&t, tl.items[i].name);
+			table_cell(&t, tl.items[i].user);
+			table_cell(&t, tl.items[i].created);
+		}
+		table_render(&t, &sb);
+		table_release(&t);
+	}
+	cli_write(&sb);
+	strbuf_release(&sb);
+	store_token_list_release(&tl);
+	return 0;
+}
+
+static int
+token_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	const struct store_ops *ops = ctx->st->ops;
+	int r;
+
+	if ((r = cli_no_options(&cmd_token_entry, argc, argv, err)) < 0)
+		return r;
+	if (argc != 2)
+		return cmd_usage_error(&cmd_token_entry, err,
+				       "token rm takes exactly one NAME");
+	if ((r = ops->begin(ctx->st, err)) < 0)
+		return r;
+	if ((r = ops->token_delete(ctx->st, argv[1], err)) == 0)
+		r = ops->commit(ctx->st, err);
+	if (r < 0) {
+		ops->rollback(ctx->st);
+		return r;
+	}
+	if (!ctx->json)
+		printf("removed token '%s'; it no longer works\n", argv[1]);
+	return 0;
+}
+
+static const struct subcmd subs[] = {
+	{ "add", token_add },
+	{ "list", token_list },
+	{ "rm", token_rm },
+	{ NULL, NULL },
+};
+
+static int
+cmd_token_exec(struct cli_ctx *ctx, int argc, char **argv,
+	       struct tw_error *err)
+{
+	return subcmd_dispatch(&cmd_token_entry, subs, ctx, argc, argv, err);
+}
+
+const struct cmd_entry cmd_token_entry = {
+	.name = "token",
+	.usage = "token add NAME --user USER\n"
+		 "token list\n"
+		 "token rm NAME",
+	.summary = "API tokens for scripts and calendar apps (techwin serve)",
+	.help =
+	"An API token lets a script or a calendar app call techwin serve's\n"
+	"API as a user, with that user's role: send it as the header\n"
+	"'Authorization: Bearer TOKEN' (docs/api.md says how calendar\n"
+	"subscriptions pass it).\n"
+	"\n"
+	"  add     make a token named NAME (1 to 64 letters, digits, '.',\n"
+	"          '_', '@' or '-') for an existing user and print it on\n"
+	"          stdout (a note goes to stderr, so TOKEN=$(techwin token\n"
+	"          add ...) keeps only the token; --json prints it in an\n"
+	"          object with the name, user and creation time)\n"
+	"  list    every token's name, user and creation time\n"
+	"  rm      revoke a token at once\n"
+	"\n"
+	"A token is a random 256-bit value. techwin stores only its SHA-256\n"
+	"hash, so it is shown only when it is made and cannot be shown\n"
+	"again: store it then, or remove it and make a new one. Removing a\n"
+	"user removes its tokens.\n",
+	.flags = NEED_STORE,
+	.exec = cmd_token_exec,
+};

@@ -1,0 +1,396 @@
+/*
+ * techwin user: the accounts that sign in to techwin serve. Passwords are
+ * read from the terminal with echo off (or one line of stdin when it is not
+ * a terminal) and stored only as Argon2id hashes.
+ */
+#include "cli/cli.h"
+#include "formats/json.h"
+#include "util/xalloc.h"
+#include "web/auth.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+enum user_opt { O_ROLE = 256 };
+
+/* ---- reading a password ----------------------------------------------- */
+
+/*
+ * The terminal settings to put back if a signal arrives while echo is off,
+ * so an interrupted prompt does not leave the shell without echo.
+ */
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_changed;
+
+static void
+restore_tty_and_die(int sig)
+{
+	if (tty_changed)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* One line of stdin without its line ending; NULL at end of input. */
+static char *
+read_line(void)
+{
+	char *line = NULL, *out;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, stdin);
+
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	out = xstrdup(line);
+	/* The buffer held a password: wipe all of it, not just the string. */
+	explicit_bzero(line, cap);
+	free(line);
+	return out;
+}
+
+/* Prompt on stderr and read one line with echo off. */
+static char *
+prompt_hidden(const char *prompt)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa, old[ARRAY_SIZE(sigs)];
+	struct termios t;
+	char *line;
+
+	if (tcgetattr(STDIN_FILENO, &saved_tty) < 0)
+		return read_line();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = restore_tty_and_die;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	t = saved_tty;
+	t.c_lflag &= ~(tcflag_t)ECHO;
+	t.c_lflag |= ECHONL;
+	tty_changed = 1;
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
+	fputs(prompt, stderr);
+	fflush(stderr);
+	line = read_line();
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+	tty_changed = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+	return line;
+}
+
+/*
+ * The new password: asked twice on a terminal, else the first line of
+ * stdin (for scripts: printf '%s\n' "$pw" | techwin user add ...). Either
+ * way it must pass the password policy. *out is the caller's to wipe
+ * (auth_secret_free).
+ */
+static int
+read_new_password(char **out, struct tw_error *err)
+{
+	char *pw, *again;
+	int r;
+
+	*out = NULL;
+	if (isatty(STDIN_FILENO)) {
+		pw = prompt_hidden("Password: ");
+		if (pw && auth_check_password(pw, err) < 0) {
+			auth_secret_free(pw);
+			return TW_EINPUT;
+		}
+		again = pw ? prompt_hidden("Retype password: ") : NULL;
+		if (pw && (!again || strcmp(pw, again))) {
+			auth_secret_free(pw);
+			auth_secret_free(again);
+			return tw_error_set(err, TW_EINPUT,
+					    "passwords do not match");
+		}
+		auth_secret_free(again);
+	} else {
+		pw = read_line();
+	}
+	if (!pw)
+		return tw_error_set(err, TW_EINPUT,
+				    "no password given (stdin is empty)");
+	if ((r = auth_check_password(pw, err)) < 0) {
+		auth_secret_free(pw);
+		return r;
+	}
+	*out = pw;
+	return 0;
+}
+
+/* ---- subcommands ------------------------------------------------------ */
+
+static json_t *
+user_to_json(const struct store_user *u, size_t ntokens)
+{
+	json_t *o = json_object();
+
+	/* Never the hash: it is all an offline guesser would need. */
+	json_object_set_new(o, "name", json_str(u->name));
+	json_object_set_new(o, "role", json_str(u->role));
+	json_object_set_new(o, "tokens", json_integer((json_int_t)ntokens));
+	json_object_set_new(o, "created", json_str(u->created));
+	return o;
+}
+
+static size_t
+count_tokens(const struct store_token_list *tl, const char *user)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < tl->n; i++)
+		if (!strcmp(tl->items[i].user, user))
+			n++;
+	return n;
+}
+
+/* Fail early, before a password is typed, when name cannot be added. */
+static int
+check_new_user(struct cli_ctx *ctx, const char *name, struct tw_error *err)
+{
+	struct store_user u;
+	int r;
+
+	if ((r = auth_check_name("user", name, err)) < 0)
+		return r;
+	r = ctx->st->ops->user_get(ctx->st, name, &u, err);
+	if (r == 0) {
+		store_user_release(&u);
+		return tw_error_set(err, TW_EEXIST, "user '%s' already exists",
+				    name);
+	}
+	return r == TW_ENOTFOUND ? 0 : r;
+}
+
+static int
+user_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, O_ROLE },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *role_text = NULL, *name;
+	struct store_user u;
+	enum role role;
+	char *pw;
+	int opt, r;
+
+	optind = 0;
+	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
+		if (opt < 0)
+			return opt;
+		role_text = optarg;
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(&cmd_user_entry, err,
+				       "user add takes exactly one NAME");
+	if (!role_text)
+		return cmd_usage_error(&cmd_user_entry, err,
+				       "user add needs --role "
+				       "admin|editor|viewer");
+	name = argv[optind];
+	if (role_parse(role_text, &role) < 0)
+		return tw_error_set(err, TW_EINPUT,
+				    "invalid role '%s' (use admin, editor or "
+				    "viewer)",
+				    role_text);
+	if ((r = auth_init(err)) < 0 || (r = check_new_user(ctx, name, err)) < 0)
+		return r;
+	if ((r = read_new_password(&pw, err)) < 0)
+		return r;
+	r = auth_user_add(ctx->st, name, role, pw, err);
+	auth_secret_free(pw);
+	if (r < 0)
+		return r;
+	if (!ctx->json) {
+		printf("added user '%s' (%s)\n", name, role_name(role));
+		return 0;
+	}
+	if ((r = ctx->st->ops->user_get(ctx->st, name, &u, err)) < 0)
+		return r;
+	{
+		struct strbuf sb = STRBUF_INIT;
+
+		json_emit(user_to_json(&u, 0), &sb);
+		cli_write(&sb);
+		strbuf_release(&sb);
+	}
+	store_user_release(&u);
+	return 0;
+}
+
+static int
+user_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	static const char *const header[] = { "NAME", "ROLE", "TOKENS",
+					      "CREATED" };
+	const struct store_ops *ops = ctx->st->ops;
+	struct store_user_list ul;
+	struct store_token_list tl;
+	struct strbuf sb = STRBUF_INIT;
+	int r;
+
+	if ((r = cli_no_options(&cmd_user_entry, argc, argv, err)) < 0)
+		return r;
+	if (argc != 1)
+		return cmd_usage_error(&cmd_user_entry, err,
+				       "user list takes no arguments");
+	if ((r = ops->user_list(ctx->st, &ul, err)) < 0)
+		return r;
+	if ((r = ops->token_list(ctx->st, &tl, err)) < 0) {
+		store_user_list_release(&ul);
+		return r;
+	}
+	if (ctx->json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < ul.n; i++)
+			json_array_append_new(
+				a, user_to_json(&ul.items[i],
+						count_tokens(&tl,
+							     ul.items[i].name)));
+		json_emit(a, &sb);
+	} else {
+		struct table t;
+
+		table_init(&t, ARRAY_SIZE(header), header);
+		table_right(&t, 2);
+		for (size_t i = 0; i < ul.n; i++) {
+			const struct store_user *u = &ul.items[i];
+
+			table_cell(&t, u->name);
+			table_cell(&t, u->role);
+			table_cellf(&t, "%zu", count_tokens(&tl, u->name));
+			table_cell(&t, u->created);
+		}
+		table_render(&t, &sb);
+		table_release(&t);
+	}
+	cli_write(&sb);
+	strbuf_release(&sb);
+	store_token_list_release(&tl);
+	store_user_list_release(&ul);
+	return 0;
+}
+
+static int
+user_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	const struct store_ops *ops = ctx->st->ops;
+	struct store_token_list tl;
+	size_t ntokens = 0;
+	int r;
+
+	if ((r = cli_no_options(&cmd_user_entry, argc, argv, err)) < 0)
+		return r;
+	if (argc != 2)
+		return cmd_usage_error(&cmd_user_entry, err,
+				       "user rm takes exactly one NAME");
+	if ((r = ops->begin(ctx->st, err)) < 0)
+		return r;
+	/* Count what goes with the user, in the transaction that drops it. */
+	if ((r = ops->token_list(ctx->st, &tl, err)) == 0) {
+		ntokens = count_tokens(&tl, argv[1]);
+		store_token_list_release(&tl);
+		r = ops->user_delete(ctx->st, argv[1], err);
+	}
+	if (r == 0)
+		r = ops->commit(ctx->st, err);
+	if (r < 0) {
+		ops->rollback(ctx->st);
+		return r;
+	}
+	if (!ctx->json)
+		printf("removed user '%s'; revoked its sessions and %zu "
+		       "token%s\n",
+		       argv[1], ntokens, ntokens == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+user_passwd(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	struct store_user u;
+	char *pw;
+	int r;
+
+	if ((r = cli_no_options(&cmd_user_entry, argc, argv, err)) < 0)
+		return r;
+	if (argc != 2)
+		return cmd_usage_error(&cmd_user_entry, err,
+				       "user passwd takes exactly one NAME");
+	if ((r = auth_init(err)) < 0)
+		return r;
+	/* An unknown user fails before a password is typed. */
+	if ((r = ctx->st->ops->user_get(ctx->st, argv[1], &u, err)) < 0)
+		return r;
+	store_user_release(&u);
+	if ((r = read_new_password(&pw, err)) < 0)
+		return r;
+	r = auth_user_passwd(ctx->st, argv[1], pw, err);
+	auth_secret_free(pw);
+	if (r < 0)
+		return r;
+	if (!ctx->json)
+		printf("changed the password of user '%s'; its sessions are "
+		       "signed out\n",
+		       argv[1]);
+	return 0;
+}
+
+static const struct subcmd subs[] = {
+	{ "add", user_add },
+	{ "list", user_list },
+	{ "passwd", user_passwd },
+	{ "rm", user_rm },
+	{ NULL, NULL },
+};
+
+static int
+cmd_user_exec(struct cli_ctx *ctx, int argc, char **argv,
+	      struct tw_error *err)
+{
+	return subcmd_dispatch(&cmd_user_entry, subs, ctx, argc, argv, err);
+}
+
+const struct cmd_entry cmd_user_entry = {
+	.name = "user",
+	.usage = "user add NAME --role admin|editor|viewer\n"
+		 "user list\n"
+		 "user passwd NAME\n"
+		 "user rm NAME",
+	.summary = "accounts that sign in to techwin serve",
+	.help =
+	"Users sign in to the web UI (techwin serve). A viewer can read\n"
+	"every page; an editor can also change deals; an admin can do\n"
+	"everything an editor can.\n"
+	"\n"
+	"  add     create a user with a role; NAME is 1 to 64 letters,\n"
+	"          digits, '.', '_', '@' or '-'\n"
+	"  list    every user with its role, its number of API tokens\n"
+	"          (techwin token) and when it was created\n"
+	"  passwd  set a new password; every session of the user is signed\n"
+	"          out, so whoever knew the old one is logged out too\n"
+	"  rm      remove a user; its sessions and API tokens go with it\n"
+	"\n"
+	"add and passwd read the password from the terminal with echo off,\n"
+	"asking twice; when stdin is not a terminal they read its first line\n"
+	"instead (printf '%s\\n' \"$pw\" | techwin user add ...). A password\n"
+	"has at least 8 characters.\n"
+	"\n"
+	"Passwords are never stored: only their Argon2id hash is, and no\n"
+	"command prints it. TECHWIN_PWHASH_FAST=1 makes hashing cheap for\n"
+	"test suites; never set it for real accounts.\n",
+	.flags = NEED_STORE,
+	.exec = cmd_user_exec,
+};

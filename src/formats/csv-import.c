@@ -1,0 +1,1610 @@
+/*
+ * CRM exports as deals (csv-import.h). libcsv splits records and fields;
+ * this file feeds it one physical line at a time so every record knows the
+ * line it starts on (a quoted field may hold newlines), recognises the
+ * footer block Salesforce report exports end with, and converts each row
+ * through the column mapping into a deal holding only the CRM's fields.
+ */
+#include "formats/csv-import.h"
+#include "formats/csv-export.h"
+#include "util/xalloc.h"
+
+#include <csv.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- names ----------------------------------------------------------- */
+
+static const char *const vendor_names[] = { "salesforce", "hubspot" };
+
+const char *
+crm_vendor_name(enum crm_vendor v)
+{
+	return (size_t)v < ARRAY_SIZE(vendor_names) ? vendor_names[v] : "?";
+}
+
+int
+crm_vendor_parse(const char *s, enum crm_vendor *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(vendor_names); i++) {
+		if (!strcmp(s, vendor_names[i])) {
+			*out = (enum crm_vendor)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The names are the deal's plan-file and JSON names where there is one. */
+static const char *const field_names[CRM_NFIELDS] = {
+	[CRM_IGNORE] = "ignore",
+	[CRM_ID] = "id",
+	[CRM_NAME] = "name",
+	[CRM_ACCOUNT] = "account",
+	[CRM_STAGE] = "stage",
+	[CRM_VALUE] = "value",
+	[CRM_CURRENCY] = "currency",
+	[CRM_CLOSE_DATE] = "close_date",
+	[CRM_AE] = "ae",
+	[CRM_SE] = "se",
+	[CRM_CHAMPION] = "champion",
+	[CRM_CHAMPION_EMAIL] = "champion_email",
+	[CRM_POC_START] = "poc_start",
+	[CRM_POC_END] = "poc_end",
+	[CRM_PROCUREMENT_DAYS] = "procurement_days",
+};
+
+const char *
+crm_field_name(enum crm_field f)
+{
+	return (size_t)f < CRM_NFIELDS ? field_names[f] : "?";
+}
+
+static int
+field_parse(const char *s, enum crm_field *out)
+{
+	for (int i = 0; i < CRM_NFIELDS; i++) {
+		if (!strcmp(s, field_names[i])) {
+			*out = (enum crm_field)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* ---- mappings --------------------------------------------------------- */
+
+struct builtin {
+	const char *column;
+	enum crm_field field;
+};
+
+/*
+ * A Salesforce opportunity report ("Details Only", exported as CSV). With
+ * multiple currencies on, the amount's currency is its own column, named
+ * by the org's settings; the first one present wins.
+ */
+static const struct builtin salesforce_map[] = {
+	{ "Opportunity ID", CRM_ID },
+	{ "Opportunity Name", CRM_NAME },
+	{ "Account Name", CRM_ACCOUNT },
+	{ "Stage", CRM_STAGE },
+	{ "Amount", CRM_VALUE },
+	{ "Amount Currency", CRM_CURRENCY },
+	{ "Opportunity Currency", CRM_CURRENCY },
+	{ "Currency", CRM_CURRENCY },
+	{ "Close Date", CRM_CLOSE_DATE },
+	{ "Opportunity Owner", CRM_AE },
+	{ "Type", CRM_IGNORE },
+	{ "Probability (%)", CRM_IGNORE },
+	{ "Created Date", CRM_IGNORE },
+	{ "Fiscal Period", CRM_IGNORE },
+	{ "Age", CRM_IGNORE },
+	{ "Next Step", CRM_IGNORE },
+	{ "Lead Source", CRM_IGNORE },
+	{ "Forecast Category", CRM_IGNORE },
+};
+
+/* A HubSpot deals export (Deals > Export, CSV). */
+static const struct builtin hubspot_map[] = {
+	{ "Record ID", CRM_ID },
+	{ "Deal Name", CRM_NAME },
+	{ "Associated Company", CRM_ACCOUNT },
+	{ "Associated Company (Primary)", CRM_ACCOUNT },
+	{ "Deal Stage", CRM_STAGE },
+	{ "Amount", CRM_VALUE },
+	{ "Currency", CRM_CURRENCY },
+	{ "Close Date", CRM_CLOSE_DATE },
+	{ "Deal owner", CRM_AE },
+	{ "Create Date", CRM_IGNORE },
+	{ "Pipeline", CRM_IGNORE },
+	{ "Deal Type", CRM_IGNORE },
+	{ "Last Activity Date", CRM_IGNORE },
+};
+
+static void
+map_insert(struct crm_mapping *m, size_t at, const char *column,
+	   enum crm_field field)
+{
+	ALLOC_GROW(m->entries, m->n + 1, m->alloc);
+	memmove(&m->entries[at + 1], &m->entries[at],
+		(m->n - at) * sizeof(*m->entries));
+	m->entries[at].column = xstrdup(column);
+	m->entries[at].field = field;
+	m->n++;
+}
+
+void
+crm_mapping_init(struct crm_mapping *m, enum crm_vendor v)
+{
+	const struct builtin *b = v == CRM_HUBSPOT ? hubspot_map
+						   : salesforce_map;
+	size_t n = v == CRM_HUBSPOT ? ARRAY_SIZE(hubspot_map)
+				    : ARRAY_SIZE(salesforce_map);
+
+	memset(m, 0, sizeof(*m));
+	m->vendor = v;
+	for (size_t i = 0; i < n; i++)
+		map_insert(m, m->n, b[i].column, b[i].field);
+}
+
+void
+crm_mapping_release(struct crm_mapping *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->entries[i].column);
+	free(m->entries);
+	memset(m, 0, sizeof(*m));
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* [*s, *e) without surrounding white space. */
+static void
+trim_span(const char **s, const char **e)
+{
+	while (*s < *e && is_space(**s))
+		(*s)++;
+	while (*e > *s && is_space((*e)[-1]))
+		(*e)--;
+}
+
+static int
+mapping_option(struct crm_mapping *m, const char *name, const char *value,
+	       const char *filename, size_t line, struct tw_error *err)
+{
+	if (!strcmp(name, "@decimal")) {
+		if (!strcmp(value, "comma") || !strcmp(value, "point")) {
+			m->decimal_comma = !strcmp(value, "comma");
+			return 0;
+		}
+		return tw_error_set(err, TW_EINPUT,
+				    "%s:%zu: invalid value '%s' for @decimal "
+				    "(expected comma or point)",
+				    filename, line, value);
+	}
+	if (!strcmp(name, "@date-order")) {
+		if (!strcmp(value, "mdy") || !strcmp(value, "dmy")) {
+			m->has_date_order = true;
+			m->date_order = !strcmp(value, "dmy") ? CRM_DMY : CRM_MDY;
+			return 0;
+		}
+		return tw_error_set(err, TW_EINPUT,
+				    "%s:%zu: invalid value '%s' for @date-order "
+				    "(expected mdy or dmy)",
+				    filename, line, value);
+	}
+	return tw_error_set(err, TW_EINPUT,
+			    "%s:%zu: unknown option '%s' (expected @decimal "
+			    "or @date-order)",
+			    filename, line, name);
+}
+
+/* One "Column = field" or "@option = value" line. */
+static int
+mapping_line(struct crm_mapping *m, size_t *nuser, const char *s,
+	     const char *e, const char *filename, size_t line,
+	     struct tw_error *err)
+{
+	const char *eq = NULL, *ls = s, *le, *rs, *re = e;
+	char *column, *value;
+	enum crm_field field;
+	bool quoted = false;
+	int rc = 0;
+
+	for (const char *p = s; p < e; p++)
+		if (*p == '=')
+			eq = p;
+	if (!eq)
+		return tw_error_set(err, TW_EINPUT,
+				    "%s:%zu: expected 'Column = field'",
+				    filename, line);
+	le = eq;
+	rs = eq + 1;
+	trim_span(&ls, &le);
+	trim_span(&rs, &re);
+	/* Quotes keep a column name's own spaces, '#' or '@'. */
+	if (le - ls >= 2 && *ls == '"' && le[-1] == '"') {
+		ls++;
+		le--;
+		quoted = true;
+	}
+	if (ls == le)
+		return tw_error_set(err, TW_EINPUT,
+				    "%s:%zu: missing column name", filename,
+				    line);
+	column = xstrndup(ls, (size_t)(le - ls));
+	value = xstrndup(rs, (size_t)(re - rs));
+	if (!quoted && *column == '@') {
+		rc = mapping_option(m, column, value, filename, line, err);
+	} else if (field_parse(value, &field) < 0) {
+		struct strbuf names = STRBUF_INIT;
+
+		for (int i = 0; i < CRM_NFIELDS; i++)
+			strbuf_addf(&names, "%s%s", i ? ", " : "",
+				    field_names[i]);
+		rc = tw_error_set(err, TW_EINPUT,
+				  "%s:%zu: unknown field '%s' (expected one "
+				  "of: %s)",
+				  filename, line, value, names.buf);
+		strbuf_release(&names);
+	} else {
+		for (size_t i = 0; i < *nuser && !rc; i++)
+			if (!strcasecmp(m->entries[i].column, column))
+				rc = tw_error_set(err, TW_EINPUT,
+						  "%s:%zu: column '%s' is "
+						  "mapped twice",
+						  filename, line, column);
+		if (!rc)
+			map_insert(m, (*nuser)++, column, field);
+	}
+	free(column);
+	free(value);
+	return rc;
+}
+
+int
+crm_mapping_load(struct crm_mapping *m, const char *buf, size_t len,
+		 const char *filename, struct tw_error *err)
+{
+	const char *p = buf, *end = buf + len;
+	size_t line = 0, nuser = 0;
+	int rc = 0;
+
+	if (len >= 3 && !memcmp(buf, CSV_BOM, 3))
+		p += 3;
+	while (p < end && !rc) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end, *s = p;
+
+		line++;
+		p = nl ? nl + 1 : end;
+		trim_span(&s, &e);
+		if (s == e || *s == '#')
+			continue;
+		if (memchr(s, '\0', (size_t)(e - s)))
+			return tw_error_set(err, TW_EINPUT,
+					    "%s:%zu: NUL byte", filename,
+					    line);
+		rc = mapping_line(m, &nuser, s, e, filename, line, err);
+	}
+	return rc;
+}
+
+/* ---- cells ------------------------------------------------------------ */
+
+static bool
+utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned c = *p;
+		size_t n;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		for (size_t i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* Overlong forms, surrogates and past U+10FFFF. */
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* n digits at s as a number; -1 unless exactly digits. */
+static int
+digits(const char *s, size_t n)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* A run of 1..max digits at *s, advancing past it; -1 when none. */
+static int
+take_digits(const char **s, size_t max)
+{
+	size_t n = 0;
+	int v = 0;
+
+	while (is_digit((*s)[n])) {
+		if (n == max)
+			return -1;
+		v = v * 10 + ((*s)[n] - '0');
+		n++;
+	}
+	if (n == 0)
+		return -1;
+	*s += n;
+	return v;
+}
+
+/*
+ * The time after a date ("14:22", "9:14 AM", "14:22:05.123Z", "+01:00"),
+ * which an import drops: only its shape is checked.
+ */
+static bool
+time_ok(const char *s)
+{
+	int h, m;
+
+	h = take_digits(&s, 2);
+	if (h < 0 || *s++ != ':')
+		return false;
+	m = take_digits(&s, 2);
+	if (m < 0 || m > 59)
+		return false;
+	if (*s == ':') {
+		s++;
+		if (take_digits(&s, 2) < 0)
+			return false;
+		if (*s == '.') {
+			s++;
+			if (take_digits(&s, 9) < 0)
+				return false;
+		}
+	}
+	while (*s == ' ')
+		s++;
+	if (!strcasecmp(s, "am") || !strcasecmp(s, "pm"))
+		return h >= 1 && h <= 12;
+	if (h > 23)
+		return false;
+	if (*s == 'Z' && !s[1])
+		return true;
+	if (*s == '+' || *s == '-') {
+		s++;
+		if (take_digits(&s, 2) < 0)
+			return false;
+		if (*s == ':')
+			s++;
+		return (!*s || take_digits(&s, 2) >= 0) && !*s;
+	}
+	return !*s;
+}
+
+int
+crm_parse_date(const char *s, enum crm_date_order order, tw_date *out)
+{
+	const char *p = s;
+	int a, b, y;
+	char sep;
+
+	if (is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) &&
+	    is_digit(s[3]) && s[4] == '-') {
+		/* ISO: YYYY-MM-DD, maybe with a time ("2026-03-31 14:22"). */
+		y = digits(s, 4);
+		a = digits(s + 5, 2);
+		if (a < 0 || s[7] != '-')
+			return -1;
+		b = digits(s + 8, 2);
+		if (b < 0)
+			return -1;
+		p = s + 10;
+		*out = date_from_ymd(y, a, b);
+	} else {
+		/* M/D/YYYY or D/M/YYYY; D.M.YYYY and M-D-YYYY alike. */
+		a = take_digits(&p, 2);
+		sep = *p;
+		if (a < 0 || (sep != '/' && sep != '.' && sep != '-'))
+			return -1;
+		p++;
+		b = take_digits(&p, 2);
+		if (b < 0 || *p != sep)
+			return -1;
+		p++;
+		if (digits(p, 4) < 0 || is_digit(p[4]))
+			return -1;
+		y = digits(p, 4);
+		p += 4;
+		*out = order == CRM_DMY ? date_from_ymd(y, b, a)
+					: date_from_ymd(y, a, b);
+	}
+	if (*out == DATE_NONE)
+		return -1;
+	if (!*p)
+		return 0;
+	if (*p != ' ' && *p != 'T')
+		return -1;
+	while (*p == ' ')
+		p++;
+	if (*p == 'T')
+		p++;
+	return time_ok(p) ? 0 : -1;
+}
+
+/* Currency symbols seen in CRM exports and the code each stands for. */
+static const struct {
+	const char *sym;
+	const char *code;
+} symbols[] = {
+	{ "US$", "USD" }, { "$", "USD" }, { "\xe2\x82\xac", "EUR" },
+	{ "\xc2\xa3", "GBP" }, { "\xc2\xa5", "JPY" }, { "\xe2\x82\xb9", "INR" },
+};
+
+static bool
+is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+/*
+ * Strip a currency symbol or a three-letter code from the front or the
+ * back of [*s, *e), with the spaces next to it; the code goes to cur.
+ * -1 when there are two.
+ */
+static int
+strip_currency(const char **s, const char **e, char cur[4])
+{
+	for (int pass = 0; pass < 2; pass++) {
+		bool found = false;
+
+		trim_span(s, e);
+		for (size_t i = 0; i < ARRAY_SIZE(symbols) && !found; i++) {
+			size_t n = strlen(symbols[i].sym);
+
+			if ((size_t)(*e - *s) < n)
+				continue;
+			if (!memcmp(*s, symbols[i].sym, n)) {
+				*s += n;
+				found = true;
+			} else if (!memcmp(*e - n, symbols[i].sym, n)) {
+				*e -= n;
+				found = true;
+			}
+			if (found) {
+				if (cur[0] && strcmp(cur, symbols[i].code))
+					return -1;
+				memcpy(cur, symbols[i].code, 4);
+			}
+		}
+		if (!found && *e - *s > 3 && is_upper((*s)[0]) &&
+		    is_upper((*s)[1]) && is_upper((*s)[2]) &&
+		    !is_upper((*s)[3])) {
+			if (cur[0] && memcmp(cur, *s, 3))
+				return -1;
+			memcpy(cur, *s, 3);
+			*s += 3;
+			found = true;
+		} else if (!found && *e - *s > 3 && is_upper((*e)[-1]) &&
+			   is_upper((*e)[-2]) && is_upper((*e)[-3]) &&
+			   !is_upper((*e)[-4])) {
+			if (cur[0] && memcmp(cur, *e - 3, 3))
+				return -1;
+			memcpy(cur, *e - 3, 3);
+			*e -= 3;
+			found = true;
+		}
+		cur[3] = '\0';
+		if (!found)
+			break;
+	}
+	trim_span(s, e);
+	return 0;
+}
+
+enum amount_err { AMT_OK, AMT_INVALID, AMT_AMBIGUOUS, AMT_NEGATIVE };
+
+/* Length of a thousands separator at p, or 0. */
+static size_t
+group_sep(const char *p, const char *e, char group)
+{
+	if (*p == group || *p == ' ' || *p == '\'')
+		return 1;
+	if (e - p >= 2 && !memcmp(p, "\xc2\xa0", 2))		/* U+00A0 */
+		return 2;
+	if (e - p >= 3 && !memcmp(p, "\xe2\x80\xaf", 3))	/* U+202F */
+		return 3;
+	return 0;
+}
+
+/*
+ * Digits with optional thousands separators (the first group 1 to 3
+ * digits, every later one exactly 3), then an optional decimal part; the
+ * plain number goes to num.
+ */
+static bool
+amount_number(const char *s, const char *e, char dec, char group,
+	      struct strbuf *num)
+{
+	const char *p = s;
+	size_t run = 0, groups = 0, sep;
+
+	while (p < e && *p != dec) {
+		if (is_digit(*p)) {
+			strbuf_addch(num, *p++);
+			run++;
+			continue;
+		}
+		sep = group_sep(p, e, group);
+		if (!sep || run == 0 || run > 3 || (groups && run != 3))
+			return false;
+		groups++;
+		run = 0;
+		p += sep;
+	}
+	if (run == 0 || (groups && run != 3))
+		return false;
+	if (p == e)
+		return true;
+	strbuf_addch(num, '.');
+	if (++p == e)
+		return false;
+	for (; p < e; p++) {
+		if (!is_digit(*p))
+			return false;
+		strbuf_addch(num, *p);
+	}
+	return true;
+}
+
+static enum amount_err
+amount_parse(const char *str, bool decimal_comma, double *value,
+	     char currency[4])
+{
+	const char *s = str, *e = str + strlen(str);
+	struct strbuf num = STRBUF_INIT;
+	enum amount_err rc = AMT_OK;
+	bool negative = false;
+	char *end;
+
+	currency[0] = '\0';
+	if (strip_currency(&s, &e, currency) < 0)
+		return AMT_INVALID;
+	/* -1,250 and the accountants' (1,250) */
+	if (s < e && (*s == '-' || *s == '(')) {
+		if (*s == '(' && e[-1] != ')')
+			return AMT_INVALID;
+		if (*s == '(')
+			e--;
+		s++;
+		negative = true;
+		if (strip_currency(&s, &e, currency) < 0)
+			return AMT_INVALID;
+	}
+	if (!amount_number(s, e, decimal_comma ? ',' : '.',
+			   decimal_comma ? '.' : ',', &num)) {
+		strbuf_release(&num);
+		/* "1.250,00" read with a decimal point: say what to do. */
+		return !decimal_comma && strchr(str, ',') ? AMT_AMBIGUOUS
+							  : AMT_INVALID;
+	}
+	*value = strtod(num.buf, &end);
+	if (*end || !isfinite(*value))
+		rc = AMT_INVALID;
+	else if (negative && *value != 0)
+		rc = AMT_NEGATIVE;
+	else
+		*value = fabs(*value);	/* "-0" is 0, not -0 */
+	strbuf_release(&num);
+	return rc;
+}
+
+int
+crm_parse_amount(const char *s, bool decimal_comma, double *value,
+		 char currency[4])
+{
+	return amount_parse(s, decimal_comma, value, currency) == AMT_OK ? 0
+									 : -1;
+}
+
+/* "closed won", "Closed Won", "closedwon" and "Closed - Won" alike. */
+static enum outcome
+stage_outcome(const char *stage)
+{
+	char norm[16];
+	size_t n = 0;
+
+	for (const char *p = stage; *p; p++) {
+		char c = *p;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= 'a' && c <= 'z') || is_digit(c)))
+			continue;
+		if (n + 1 >= sizeof(norm))
+			return OUTCOME_OPEN;
+		norm[n++] = c;
+	}
+	norm[n] = '\0';
+	if (!strcmp(norm, "closedwon"))
+		return OUTCOME_WON;
+	if (!strcmp(norm, "closedlost"))
+		return OUTCOME_LOST;
+	return OUTCOME_OPEN;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+/* A record after a blank line that may be part of a report footer. */
+struct span {
+	size_t line, off, len, nfields;
+};
+
+struct pstate {
+	const char *buf;
+	size_t len, start;
+	const char *filename;
+	const struct crm_mapping *map;
+	const struct crm_options *opt;
+	struct crm_import *out;
+	struct tw_error *err;
+	int rc;
+
+	/* The record being read. */
+	char **f;
+	size_t nf, falloc;
+	size_t nl;		/* newlines inside its fields */
+	bool nul;		/* a field held a NUL byte */
+
+	/* The physical line being fed to libcsv. */
+	size_t line;
+	size_t seg_off, seg_end;	/* seg_end: before the line end */
+
+	bool have_header;
+	size_t last_line;	/* the line the previous record ended on */
+	bool blank_seen;	/* a blank line since the last data row */
+	struct span *pend;
+	size_t npend, pend_alloc;
+};
+
+static void
+record_clear(struct pstate *st)
+{
+	for (size_t i = 0; i < st->nf; i++)
+		free(st->f[i]);
+	st->nf = 0;
+	st->nl = 0;
+	st->nul = false;
+}
+
+static void
+bad_add(struct crm_import *imp, size_t line, size_t off, size_t len,
+	const char *column, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void
+bad_add(struct crm_import *imp, size_t line, size_t off, size_t len,
+	const char *column, const char *fmt, ...)
+{
+	struct crm_bad_row *b;
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	ALLOC_GROW(imp->bad, imp->nbad + 1, imp->bad_alloc);
+	b = &imp->bad[imp->nbad++];
+	b->line = line;
+	b->off = off;
+	b->len = len;
+	b->column = xstrdup_or_null(column);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	b->message = strbuf_detach(&sb, NULL);
+}
+
+const char *
+crm_column_name(const struct crm_import *imp, enum crm_field f)
+{
+	if ((size_t)f >= CRM_NFIELDS || imp->col[f] < 0)
+		return NULL;
+	return imp->header[imp->col[f]];
+}
+
+void
+crm_bad_row_add(struct crm_import *imp, const struct crm_row *row,
+		enum crm_field field, const char *message)
+{
+	bad_add(imp, row->line, row->off, row->len,
+		crm_column_name(imp, field), "%s", message);
+}
+
+static int
+bad_cmp(const void *a, const void *b)
+{
+	const struct crm_bad_row *x = a, *y = b;
+
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+void
+crm_bad_rows_sort(struct crm_import *imp)
+{
+	if (imp->nbad > 1)
+		qsort(imp->bad, imp->nbad, sizeof(*imp->bad), bad_cmp);
+}
+
+enum crm_field
+crm_field_of_site(const char *site)
+{
+	static const struct {
+		const char *site;
+		enum crm_field f;
+	} map[] = {
+		{ "slug", CRM_NAME },
+		{ "account", CRM_ACCOUNT },
+		{ "value", CRM_VALUE },
+		{ "currency", CRM_CURRENCY },
+		{ "procurement_days", CRM_PROCUREMENT_DAYS },
+		{ "poc.start", CRM_POC_START },
+		{ "poc.end", CRM_POC_END },
+		{ "close.outcome", CRM_CLOSE_DATE },
+		{ "close.date", CRM_CLOSE_DATE },
+		{ "champion.name", CRM_CHAMPION },
+		{ "champion.email", CRM_CHAMPION_EMAIL },
+	};
+
+	for (size_t i = 0; site && i < ARRAY_SIZE(map); i++)
+		if (!strcmp(map[i].site, site))
+			return map[i].f;
+	return CRM_IGNORE;
+}
+
+/* The trimmed cell feeding f in the current record; NULL when empty. */
+static const char *
+cell(const struct pstate *st, enum crm_field f)
+{
+	int c = st->out->col[f];
+
+	if (c < 0 || (size_t)c >= st->nf || !*st->f[c])
+		return NULL;
+	return st->f[c];
+}
+
+static void
+bind_header(struct pstate *st)
+{
+	struct crm_import *imp = st->out;
+	size_t best[CRM_NFIELDS];
+
+	for (int f = 0; f < CRM_NFIELDS; f++) {
+		imp->col[f] = -1;
+		best[f] = SIZE_MAX;
+	}
+	for (size_t c = 0; c < imp->ncols; c++) {
+		for (size_t i = 0; i < st->map->n; i++) {
+			const struct crm_map_entry *m = &st->map->entries[i];
+
+			if (strcasecmp(m->column, imp->header[c]))
+				continue;
+			if (m->field != CRM_IGNORE && i < best[m->field]) {
+				best[m->field] = i;
+				imp->col[m->field] = (int)c;
+			}
+			break;
+		}
+	}
+}
+
+/* The column a vendor's export names for f, for messages. */
+static const char *
+expected_column(const struct crm_mapping *m, enum crm_field f)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->entries[i].field == f)
+			return m->entries[i].column;
+	return crm_field_name(f);
+}
+
+static void
+take_header(struct pstate *st, size_t off, size_t len)
+{
+	struct crm_import *imp = st->out;
+	static const enum crm_field required[] = { CRM_ID, CRM_NAME };
+
+	imp->ncols = st->nf;
+	imp->header = st->f;
+	st->f = NULL;
+	st->nf = st->falloc = 0;
+	imp->header_off = off;
+	imp->header_len = len;
+	imp->crlf = st->seg_end < st->len && st->buf[st->seg_end] == '\r';
+	st->have_header = true;
+	bind_header(st);
+	for (size_t i = 0; i < ARRAY_SIZE(required) && !st->rc; i++) {
+		enum crm_field f = required[i];
+
+		if (imp->col[f] >= 0)
+			continue;
+		st->rc = tw_error_set(st->err, TW_EINPUT,
+				      "%s: no column for the %s export's "
+				      "'%s' (map one with --map: "
+				      "'COLUMN = %s')",
+				      st->filename,
+				      crm_vendor_name(st->map->vendor),
+				      expected_column(st->map, f),
+				      crm_field_name(f));
+	}
+}
+
+static const char *
+date_hint(enum crm_date_order o)
+{
+	return o == CRM_DMY ? "expected D/M/YYYY or YYYY-MM-DD"
+			    : "expected M/D/YYYY or YYYY-MM-DD";
+}
+
+static tw_date *
+date_slot(struct deal *d, enum crm_field f)
+{
+	switch (f) {
+	case CRM_CLOSE_DATE:
+		return &d->close_date;
+	case CRM_POC_START:
+		return &d->poc_start;
+	case CRM_POC_END:
+		return &d->poc_end;
+	default:
+		return NULL;
+	}
+}
+
+static char **
+string_slot(struct deal *d, enum crm_field f)
+{
+	switch (f) {
+	case CRM_ID:
+		return &d->crm_id;
+	case CRM_ACCOUNT:
+		return &d->account;
+	case CRM_STAGE:
+		return &d->stage;
+	case CRM_AE:
+		return &d->ae;
+	case CRM_SE:
+		return &d->se;
+	case CRM_CHAMPION:
+		return &d->champion;
+	case CRM_CHAMPION_EMAIL:
+		return &d->champion_email;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * One cell into r. Returns 0, or -1 with the reason in why (the column is
+ * the cell's).
+ */
+static int
+convert_cell(const struct pstate *st, struct crm_row *r, enum crm_field f,
+	     const char *v, char amount_cur[4], struct strbuf *why)
+{
+	struct deal *d = &r->deal;
+	char **sp = string_slot(d, f);
+	tw_date *dp = date_slot(d, f);
+	enum amount_err ae;
+	char *end;
+	long n;
+
+	if (!utf8_valid(v)) {
+		strbuf_addstr(why, "invalid UTF-8 (export the report as "
+				   "UTF-8)");
+		return -1;
+	}
+	if (sp) {
+		*sp = xstrdup(v);
+		if (f == CRM_STAGE)
+			d->outcome = stage_outcome(v);
+		return 0;
+	}
+	if (dp) {
+		if (crm_parse_date(v, st->opt->date_order, dp) < 0) {
+			strbuf_addf(why, "invalid date '%s' (%s)", v,
+				    date_hint(st->opt->date_order));
+			return -1;
+		}
+		return 0;
+	}
+	switch (f) {
+	case CRM_NAME:
+		r->name = xstrdup(v);
+		return 0;
+	case CRM_VALUE:
+		ae = amount_parse(v, st->opt->decimal_comma, &d->value,
+				  amount_cur);
+		if (ae == AMT_OK) {
+			d->has_value = true;
+			return 0;
+		}
+		if (ae == AMT_NEGATIVE)
+			strbuf_addf(why, "negative amount '%s'", v);
+		else if (ae == AMT_AMBIGUOUS && !st->opt->decimal_comma)
+			strbuf_addf(why, "invalid amount '%s' (a decimal "
+				    "comma? put '@decimal = comma' in the "
+				    "mapping file)", v);
+		else
+			strbuf_addf(why, "invalid amount '%s'", v);
+		return -1;
+	case CRM_CURRENCY:
+		d->currency = xstrdup(v);
+		for (char *p = d->currency; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+		if (strlen(v) != 3 || !is_upper(d->currency[0]) ||
+		    !is_upper(d->currency[1]) || !is_upper(d->currency[2])) {
+			strbuf_addf(why, "invalid currency '%s' (expected an "
+				    "ISO 4217 code like USD)", v);
+			return -1;
+		}
+		return 0;
+	case CRM_PROCUREMENT_DAYS:
+		n = strtol(v, &end, 10);
+		if (!is_digit(*v) || *end || n > 100000) {
+			strbuf_addf(why, "invalid number of days '%s' "
+				    "(expected a whole number, 0 or more)",
+				    v);
+			return -1;
+		}
+		d->procurement_days = (int)n;
+		d->has_procurement_days = true;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* The current record as a data row: a crm_row, or a bad row. */
+static void
+convert_row(struct pstate *st, size_t line, size_t off, size_t len)
+{
+	struct crm_import *imp = st->out;
+	struct strbuf why = STRBUF_INIT;
+	char amount_cur[4] = "";
+	enum crm_field bad = CRM_IGNORE;
+	struct crm_row r;
+	char a[DATE_BUFSZ], b[DATE_BUFSZ];
+
+	memset(&r, 0, sizeof(r));
+	deal_init(&r.deal);
+	r.line = line;
+	r.off = off;
+	r.len = len;
+	for (int f = 1; f < CRM_NFIELDS && bad == CRM_IGNORE; f++) {
+		const char *v = cell(st, (enum crm_field)f);
+
+		if (imp->col[f] < 0)
+			continue;
+		if (!v) {
+			if (f == CRM_ID || f == CRM_NAME) {
+				strbuf_addf(&why, "empty %s",
+					    f == CRM_ID ? "record id"
+							: "deal name");
+				bad = (enum crm_field)f;
+			}
+			continue;
+		}
+		if (convert_cell(st, &r, (enum crm_field)f, v, amount_cur,
+				 &why) < 0)
+			bad = (enum crm_field)f;
+		else
+			r.present |= 1u << f;
+	}
+	if (bad == CRM_IGNORE && amount_cur[0]) {
+		if (r.deal.currency && strcmp(r.deal.currency, amount_cur)) {
+			strbuf_addf(&why, "amount in %s but the currency "
+				    "column says %s", amount_cur,
+				    r.deal.currency);
+			bad = CRM_VALUE;
+		} else if (!r.deal.currency) {
+			r.deal.currency = xstrdup(amount_cur);
+			r.present |= 1u << CRM_CURRENCY;
+		}
+	}
+	if (bad == CRM_IGNORE && r.deal.outcome != OUTCOME_OPEN &&
+	    r.deal.close_date == DATE_NONE) {
+		strbuf_addf(&why, "stage '%s' needs a close date",
+			    r.deal.stage);
+		bad = imp->col[CRM_CLOSE_DATE] >= 0 ? CRM_CLOSE_DATE
+						   : CRM_STAGE;
+	}
+	if (bad == CRM_IGNORE && r.deal.poc_start && r.deal.poc_end &&
+	    r.deal.poc_end < r.deal.poc_start) {
+		strbuf_addf(&why, "poc end '%s' is before poc start '%s'",
+			    date_format(r.deal.poc_end, a),
+			    date_format(r.deal.poc_start, b));
+		bad = CRM_POC_END;
+	}
+	if (bad != CRM_IGNORE) {
+		bad_add(imp, line, off, len, crm_column_name(imp, bad), "%s",
+			why.buf);
+		free(r.name);
+		deal_release(&r.deal);
+	} else {
+		r.deal.crm_source = xstrdup(crm_vendor_name(st->map->vendor));
+		ALLOC_GROW(imp->rows, imp->nrows + 1, imp->rows_alloc);
+		imp->rows[imp->nrows++] = r;
+	}
+	strbuf_release(&why);
+}
+
+static void
+count_mismatch(struct crm_import *imp, size_t line, size_t off, size_t len,
+	       size_t nfields)
+{
+	bad_add(imp, line, off, len, NULL,
+		"row has %zu field%s, the header has %zu", nfields,
+		nfields == 1 ? "" : "s", imp->ncols);
+}
+
+/* Records held as a possible footer turn out to sit inside the data. */
+static void
+flush_pending(struct pstate *st)
+{
+	for (size_t i = 0; i < st->npend; i++)
+		count_mismatch(st->out, st->pend[i].line, st->pend[i].off,
+			       st->pend[i].len, st->pend[i].nfields);
+	st->npend = 0;
+}
+
+/*
+ * Where the record that ends on the current line starts: nl newlines
+ * back. The offset is found by walking back over the record's own bytes.
+ */
+static size_t
+record_start(const struct pstate *st, size_t nl)
+{
+	size_t off = st->seg_off;
+
+	for (size_t k = 0; k < nl && off > st->start; k++) {
+		off--;
+		while (off > st->start && st->buf[off - 1] != '\n')
+			off--;
+	}
+	return off;
+}
+
+static void
+end_record(struct pstate *st)
+{
+	size_t line = st->line >= st->nl ? st->line - st->nl : 1;
+	size_t off = record_start(st, st->nl);
+	size_t len = st->seg_end > off ? st->seg_end - off : 0;
+	struct crm_import *imp = st->out;
+	bool blank = true;
+
+	if (st->rc)
+		return;
+	/* libcsv skips empty lines without a word: find them by the gap. */
+	if (line > st->last_line + 1 && st->have_header)
+		st->blank_seen = true;
+	st->last_line = st->line;
+	if (!st->have_header) {
+		take_header(st, off, len);
+		return;
+	}
+	for (size_t i = 0; i < st->nf && blank; i++)
+		blank = !*st->f[i];
+	if (blank && !st->nul) {
+		st->blank_seen = true;
+		return;
+	}
+	/*
+	 * After a blank line, short records may be a report footer ("Generated
+	 * By:", the company, the copyright): hold them until a data row shows
+	 * they were inside the data after all.
+	 */
+	if (st->blank_seen && st->nf <= 2 && st->nf < imp->ncols) {
+		ALLOC_GROW(st->pend, st->npend + 1, st->pend_alloc);
+		st->pend[st->npend++] = (struct span){ line, off, len, st->nf };
+		return;
+	}
+	flush_pending(st);
+	st->blank_seen = false;
+	if (st->nf != imp->ncols)
+		count_mismatch(imp, line, off, len, st->nf);
+	else if (st->nul)
+		bad_add(imp, line, off, len, NULL, "row holds a NUL byte");
+	else
+		convert_row(st, line, off, len);
+}
+
+static size_t
+count_newlines(const void *data, size_t len)
+{
+	const char *p = data;
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += p[i] == '\n';
+	return n;
+}
+
+static void
+on_field(void *data, size_t len, void *arg)
+{
+	struct pstate *st = arg;
+	const char *s = data ? data : "", *e = s + len;
+
+	st->nl += count_newlines(s, len);
+	if (len && memchr(s, '\0', len))
+		st->nul = true;
+	trim_span(&s, &e);
+	ALLOC_GROW(st->f, st->nf + 1, st->falloc);
+	st->f[st->nf++] = xstrndup(s, (size_t)(e - s));
+}
+
+static void
+on_record(int c, void *arg)
+{
+	struct pstate *st = arg;
+
+	(void)c;
+	end_record(st);
+	record_clear(st);
+}
+
+/*
+ * libcsv stopped at a stray quote. Nothing after it on this line can be
+ * trusted, so the record so far is a bad row and parsing starts afresh
+ * on the next line.
+ */
+static void
+malformed(struct pstate *st, struct csv_parser *p, bool at_eof)
+{
+	size_t nl = st->nl + count_newlines(p->entry_buf, p->entry_pos);
+	size_t line;
+	size_t off;
+	size_t len;
+	const char *column = NULL;
+
+	/* At the end, the file's last newline is in the field but ends it. */
+	if (at_eof && nl && st->len && st->buf[st->len - 1] == '\n')
+		nl--;
+	line = st->line >= nl ? st->line - nl : 1;
+	off = record_start(st, nl);
+	len = st->seg_end > off ? st->seg_end - off : 0;
+
+	if (!st->have_header) {
+		st->rc = tw_error_set(st->err, TW_EINPUT,
+				      "%s:%zu: malformed quoting in the "
+				      "header", st->filename, line);
+		return;
+	}
+	flush_pending(st);
+	st->blank_seen = false;
+	if (st->nf < st->out->ncols)
+		column = st->out->header[st->nf];
+	bad_add(st->out, line, off, len, column, "%s",
+		at_eof ? "quoted field never ends (a missing closing quote)"
+		       : "malformed quoting (a quote inside a field must be "
+			 "doubled, and the field quoted)");
+	record_clear(st);
+}
+
+static void
+progress(const struct pstate *st, size_t done)
+{
+	if (st->opt->progress)
+		st->opt->progress(st->opt->progress_arg, done, st->len,
+				  st->out->nrows + st->out->nbad);
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	const struct crm_row *x = *(const struct crm_row *const *)a;
+	const struct crm_row *y = *(const struct crm_row *const *)b;
+	int c = strcmp(x->deal.crm_id, y->deal.crm_id);
+
+	if (c)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* A record id twice in one file: the later rows are bad. */
+static void
+find_duplicates(struct crm_import *imp)
+{
+	struct crm_row **idx;
+	bool *drop;
+	size_t kept = 0;
+
+	if (imp->nrows < 2)
+		return;
+	idx = xcalloc(imp->nrows, sizeof(*idx));
+	drop = xcalloc(imp->nrows, sizeof(*drop));
+	for (size_t i = 0; i < imp->nrows; i++)
+		idx[i] = &imp->rows[i];
+	qsort(idx, imp->nrows, sizeof(*idx), id_cmp);
+	for (size_t i = 1, first = 0; i < imp->nrows; i++) {
+		if (strcmp(idx[i]->deal.crm_id, idx[first]->deal.crm_id)) {
+			first = i;
+			continue;
+		}
+		bad_add(imp, idx[i]->line, idx[i]->off, idx[i]->len,
+			crm_column_name(imp, CRM_ID),
+			"duplicate record id '%s' (also on line %zu)",
+			idx[i]->deal.crm_id, idx[first]->line);
+		drop[idx[i] - imp->rows] = true;
+	}
+	for (size_t i = 0; i < imp->nrows; i++) {
+		if (drop[i]) {
+			free(imp->rows[i].name);
+			deal_release(&imp->rows[i].deal);
+		} else {
+			imp->rows[kept++] = imp->rows[i];
+		}
+	}
+	imp->nrows = kept;
+	free(idx);
+	free(drop);
+}
+
+int
+crm_parse(const char *buf, size_t len, const char *filename,
+	  const struct crm_mapping *m, const struct crm_options *opt,
+	  struct crm_import *out, struct tw_error *err)
+{
+	struct pstate st;
+	struct csv_parser p;
+	size_t pos = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&st, 0, sizeof(st));
+	for (int f = 0; f < CRM_NFIELDS; f++)
+		out->col[f] = -1;
+	st.buf = buf;
+	st.len = len;
+	st.filename = filename;
+	st.map = m;
+	st.opt = opt;
+	st.out = out;
+	st.err = err;
+	if (len >= 3 && !memcmp(buf, CSV_BOM, 3)) {
+		out->bom = true;
+		pos = 3;
+	}
+	st.start = pos;
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		return tw_error_set(err, TW_EINPUT, "%s: cannot set up the "
+				    "CSV parser", filename);
+	while (pos < len && !st.rc) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+
+		st.line++;
+		st.seg_off = pos;
+		st.seg_end = end;
+		if (st.seg_end > pos && buf[st.seg_end - 1] == '\n')
+			st.seg_end--;
+		if (st.seg_end > pos && buf[st.seg_end - 1] == '\r')
+			st.seg_end--;
+		if (csv_parse(&p, buf + pos, end - pos, on_field, on_record,
+			      &st) != end - pos) {
+			malformed(&st, &p, false);
+			csv_free(&p);
+			csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
+		}
+		pos = end;
+		if ((st.line & 1023) == 0)
+			progress(&st, pos);
+	}
+	if (!st.rc && csv_fini(&p, on_field, on_record, &st) != 0)
+		malformed(&st, &p, true);
+	csv_free(&p);
+	record_clear(&st);
+	free(st.f);
+	/* Short records after the last data row are the report's footer. */
+	out->footer_lines = st.npend;
+	free(st.pend);
+	if (!st.rc && !st.have_header)
+		st.rc = tw_error_set(err, TW_EINPUT,
+				     "%s: empty file (expected a header row)",
+				     filename);
+	if (st.rc) {
+		crm_import_release(out);
+		return st.rc;
+	}
+	find_duplicates(out);
+	crm_bad_rows_sort(out);
+	progress(&st, len);
+	return 0;
+}
+
+void
+crm_import_release(struct crm_import *imp)
+{
+	for (size_t i = 0; i < imp->ncols; i++)
+		free(imp->header[i]);
+	free(imp->header);
+	for (size_t i = 0; i < imp->nrows; i++) {
+		free(imp->rows[i].name);
+		deal_release(&imp->rows[i].deal);
+	}
+	free(imp->rows);
+	for (size_t i = 0; i < imp->nbad; i++) {
+		free(imp->bad[i].column);
+		free(imp->bad[i].message);
+	}
+	free(imp->bad);
+	memset(imp, 0, sizeof(*imp));
+	for (int f = 0; f < CRM_NFIELDS; f++)
+		imp->col[f] = -1;
+}
+
+/* ---- merging into a deal ---------------------------------------------- */
+
+static bool
+set_str(char **dst, const char *src)
+{
+	if (*dst && src && !strcmp(*dst, src))
+		return false;
+	if (!*dst && !src)
+		return false;
+	xstrset(dst, src);
+	return true;
+}
+
+static bool
+set_date(tw_date *dst, tw_date src)
+{
+	if (*dst == src)
+		return false;
+	*dst = src;
+	return true;
+}
+
+bool
+crm_merge(struct deal *d, const struct crm_row *row)
+{
+	const struct deal *s = &row->deal;
+	bool ch = false;
+
+#define HAS(f) (row->present & (1u << (f)))
+	ch |= set_str(&d->crm_source, s->crm_source);
+	ch |= set_str(&d->crm_id, s->crm_id);
+	if (HAS(CRM_ACCOUNT))
+		ch |= set_str(&d->account, s->account);
+	else if (!d->account || !*d->account)
+		ch |= set_str(&d->account, row->name);
+	if (HAS(CRM_STAGE)) {
+		ch |= set_str(&d->stage, s->stage);
+		if (d->outcome != s->outcome) {
+			d->outcome = s->outcome;
+			ch = true;
+		}
+	}
+	if (HAS(CRM_VALUE) && (!d->has_value || d->value != s->value)) {
+		d->has_value = true;
+		d->value = s->value;
+		ch = true;
+	}
+	if (HAS(CRM_CURRENCY))
+		ch |= set_str(&d->currency, s->currency);
+	if (HAS(CRM_CLOSE_DATE))
+		ch |= set_date(&d->close_date, s->close_date);
+	if (HAS(CRM_AE))
+		ch |= set_str(&d->ae, s->ae);
+	if (HAS(CRM_SE))
+		ch |= set_str(&d->se, s->se);
+	if (HAS(CRM_CHAMPION))
+		ch |= set_str(&d->champion, s->champion);
+	if (HAS(CRM_CHAMPION_EMAIL))
+		ch |= set_str(&d->champion_email, s->champion_email);
+	if (HAS(CRM_POC_START))
+		ch |= set_date(&d->poc_start, s->poc_start);
+	if (HAS(CRM_POC_END))
+		ch |= set_date(&d->poc_end, s->poc_end);
+	if (HAS(CRM_PROCUREMENT_DAYS) &&
+	    (!d->has_procurement_days ||
+	     d->procurement_days != s->procurement_days)) {
+		d->has_procurement_days = true;
+		d->procurement_days = s->procurement_days;
+		ch = true;
+	}
+#undef HAS
+	return ch;
+}
+
+/* ---- slugs ------------------------------------------------------------ */
+
+/* U+00C0..U+00FF by their base letters ("" for × and ÷). */
+static const char *const latin1[64] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
+	"i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "",
+	"o", "u", "u", "u", "u", "y", "th", "ss", "a", "a", "a", "a",
+	"a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u",
+	"u", "y", "th", "y",
+};
+
+static const struct {
+	uint32_t cp;
+	const char *ascii;
+} latin_ext[] = {
+	{ 0x0141, "l" }, { 0x0142, "l" }, { 0x0152, "oe" }, { 0x0153, "oe" },
+	{ 0x0160, "s" }, { 0x0161, "s" }, { 0x017d, "z" }, { 0x017e, "z" },
+};
+
+/* Decode one code point at s; *n its length (1 for a stray byte). */
+static uint32_t
+utf8_next(const unsigned char *s, size_t *n)
+{
+	uint32_t cp;
+	size_t len;
+
+	if (s[0] < 0x80) {
+		*n = 1;
+		return s[0];
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		len = 0, cp = 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			len = 0;
+			break;
+		}
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (len == 0) {
+		*n = 1;
+		return 0xfffd;
+	}
+	*n = len;
+	return cp;
+}
+
+static const char *
+ascii_of(uint32_t cp)
+{
+	if (cp >= 0xc0 && cp <= 0xff)
+		return latin1[cp - 0xc0];
+	for (size_t i = 0; i < ARRAY_SIZE(latin_ext); i++)
+		if (latin_ext[i].cp == cp)
+			return latin_ext[i].ascii;
+	return "";
+}
+
+void
+crm_slugify(const char *name, char out[DEAL_SLUG_MAX + 1])
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t n = 0;
+	bool dash = false;
+
+	while (*p && n < DEAL_SLUG_MAX) {
+		char one[2] = { 0, 0 };
+		const char *a;
+		size_t len;
+		uint32_t cp = utf8_next(p, &len);
+
+		p += len;
+		if (cp >= 'A' && cp <= 'Z')
+			cp += 'a' - 'A';
+		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
+			one[0] = (char)cp;
+			a = one;
+		} else {
+			a = cp >= 0x80 ? ascii_of(cp) : "";
+		}
+		if (!*a) {
+			dash = n > 0;
+			continue;
+		}
+		if (dash && n < DEAL_SLUG_MAX)
+			out[n++] = '-';
+		dash = false;
+		for (; *a && n < DEAL_SLUG_MAX; a++)
+			out[n++] = *a;
+	}
+	while (n > 0 && out[n - 1] == '-')
+		n--;
+	out[n] = '\0';
+}
+
+void
+crm_slug_unique(const char *base, bool (*taken)(void *arg, const char *slug),
+		void *arg, char out[DEAL_SLUG_MAX + 1])
+{
+	size_t blen = strlen(base);
+
+	snprintf(out, DEAL_SLUG_MAX + 1, "%s", base);
+	for (unsigned n = 2; taken(arg, out); n++) {
+		char suffix[16];
+		size_t slen = (size_t)snprintf(suffix, sizeof(suffix), "-%u",
+					       n);
+		size_t keep = blen;
+
+		if (keep > DEAL_SLUG_MAX - slen)
+			keep = DEAL_SLUG_MAX - slen;
+		while (keep > 1 && base[keep - 1] == '-')
+			keep--;
+		memcpy(out, base, keep);
+		memcpy(out + keep, suffix, slen + 1);
+	}
+}
+
+/* ---- the reject file -------------------------------------------------- */
+
+void
+crm_reject_emit(const struct crm_import *imp, const char *buf,
+		struct strbuf *out)
+{
+	const char *eol = imp->crlf ? "\r\n" : "\n";
+
+	if (imp->bom)
+		strbuf_addstr(out, CSV_BOM);
+	strbuf_add(out, buf + imp->header_off, imp->header_len);
+	strbuf_addf(out, ",error%s", eol);
+	for (size_t i = 0; i < imp->nbad; i++) {
+		const struct crm_bad_row *b = &imp->bad[i];
+		struct strbuf msg = STRBUF_INIT;
+
+		if (b->column)
+			strbuf_addf(&msg, "%s: ", b->column);
+		strbuf_addstr(&msg, b->message);
+		strbuf_add(out, buf + b->off, b->len);
+		strbuf_addch(out, ',');
+		csv_quote(out, msg.buf);
+		strbuf_addstr(out, eol);
+		strbuf_release(&msg);
+	}
+}

@@ -1,0 +1,853 @@
+/*
+ * PDF output with cairo and pango (pdf.h): the canvas primitives, and the
+ * one-page Technical Win Summary, which measures itself at shrinking type
+ * sizes and truncates its longest table before it would overflow the page.
+ */
+#include "render/pdf.h"
+
+#include <float.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "util/xalloc.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+/*
+ * fontconfig keeps its font cache for the life of the process, in memory
+ * LeakSanitizer cannot see into, so every program that lays out text
+ * reports it as leaked. The sanitizer asks for default suppressions
+ * through this hook; it only exists in ASan builds.
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_options(void);
+
+const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+
+/* Quietly: the list of suppressions used would end up in outputs. */
+const char *
+__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
+#endif
+
+struct pdf_doc {
+	struct strbuf *out;
+	cairo_surface_t *surface;
+	cairo_t *cr;
+	PangoLayout *layout;
+	PangoFontDescription *font;
+	double page_w, page_h;
+	bool draw;
+	int pages;
+	double min_x, min_y, max_x, max_y;
+};
+
+static cairo_status_t
+write_cb(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct strbuf *sb = closure;
+
+	if (strbuf_add(sb, data, len) < 0)
+		return CAIRO_STATUS_WRITE_ERROR;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+set_rgb(cairo_t *cr, unsigned rgb)
+{
+	cairo_set_source_rgb(cr, ((rgb >> 16) & 0xff) / 255.0,
+			     ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0);
+}
+
+static void
+extend(struct pdf_doc *doc, double x0, double y0, double x1, double y1)
+{
+	if (x0 < doc->min_x)
+		doc->min_x = x0;
+	if (y0 < doc->min_y)
+		doc->min_y = y0;
+	if (x1 > doc->max_x)
+		doc->max_x = x1;
+	if (y1 > doc->max_y)
+		doc->max_y = y1;
+}
+
+/* cairo refuses invalid UTF-8 and would fail the whole document. */
+static void
+set_metadata(cairo_surface_t *surface, cairo_pdf_metadata_t key,
+	     const char *value)
+{
+	gchar *valid = g_utf8_make_valid(value, -1);
+
+	cairo_pdf_surface_set_metadata(surface, key, valid);
+	g_free(valid);
+}
+
+struct pdf_doc *
+pdf_doc_new(enum paper paper, struct strbuf *out, const char *title,
+	    const char *author, tw_date date)
+{
+	struct pdf_doc *doc = xcalloc(1, sizeof(*doc));
+	cairo_font_options_t *fo;
+	char b[DATE_BUFSZ], stamp[32];
+
+	doc->out = out;
+	paper_size(paper, &doc->page_w, &doc->page_h);
+	doc->surface = cairo_pdf_surface_create_for_stream(
+		write_cb, out, doc->page_w, doc->page_h);
+	set_metadata(doc->surface, CAIRO_PDF_METADATA_TITLE, title);
+	if (author && *author)
+		set_metadata(doc->surface, CAIRO_PDF_METADATA_AUTHOR, author);
+	cairo_pdf_surface_set_metadata(doc->surface,
+				       CAIRO_PDF_METADATA_CREATOR, "techwin");
+	if (date != DATE_NONE) {
+		snprintf(stamp, sizeof(stamp), "%sT00:00:00Z",
+			 date_format(date, b));
+		cairo_pdf_surface_set_metadata(
+			doc->surface, CAIRO_PDF_METADATA_CREATE_DATE, stamp);
+		cairo_pdf_surface_set_metadata(
+			doc->surface, CAIRO_PDF_METADATA_MOD_DATE, stamp);
+	}
+	doc->cr = cairo_create(doc->surface);
+
+	/*
+	 * Unhinted metrics: what is measured is what a viewer lays out at
+	 * any zoom, so a measured fit stays a fit.
+	 */
+	fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_set_font_options(doc->cr, fo);
+	doc->layout = pango_cairo_create_layout(doc->cr);
+	pango_cairo_context_set_font_options(
+		pango_layout_get_context(doc->layout), fo);
+	pango_layout_context_changed(doc->layout);
+	cairo_font_options_destroy(fo);
+
+	/* DejaVu ships with Debian (fonts-dejavu-core) and covers ≤ ≥ … –. */
+	doc->font = pango_font_description_from_string("DejaVu Sans");
+	doc->draw = true;
+	doc->pages = 1;
+	doc->min_x = doc->min_y = DBL_MAX;
+	doc->max_x = doc->max_y = -DBL_MAX;
+	return doc;
+}
+
+void
+pdf_doc_page_size(const struct pdf_doc *doc, double *w, double *h)
+{
+	*w = doc->page_w;
+	*h = doc->page_h;
+}
+
+void
+pdf_doc_set_draw(struct pdf_doc *doc, bool draw)
+{
+	doc->draw = draw;
+}
+
+bool
+pdf_doc_drawing(const struct pdf_doc *doc)
+{
+	return doc->draw;
+}
+
+static void
+setup_layout(struct pdf_doc *doc, double w, const char *text,
+	     const struct pdf_style *st)
+{
+	PangoFontDescription *fd = pango_font_description_copy(doc->font);
+	PangoLayout *l = doc->layout;
+	gchar *valid;
+
+	pango_font_description_set_absolute_size(fd, st->size * PANGO_SCALE);
+	pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD
+						       : PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC
+							: PANGO_STYLE_NORMAL);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+
+	pango_layout_set_width(l, w > 0 ? (int)(w * PANGO_SCALE) : -1);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	if (st->lines > 0) {
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		/* A negative height is a number of lines. */
+		pango_layout_set_height(l, -st->lines);
+	} else {
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
+		pango_layout_set_height(l, -1);
+	}
+	pango_layout_set_alignment(l, st->align == PDF_RIGHT ? PANGO_ALIGN_RIGHT
+				      : st->align == PDF_CENTER
+					      ? PANGO_ALIGN_CENTER
+					      : PANGO_ALIGN_LEFT);
+	/* Pango wants valid UTF-8; a stray byte must not lose the line. */
+	valid = g_utf8_make_valid(text ? text : "", -1);
+	pango_layout_set_text(l, valid, -1);
+	g_free(valid);
+}
+
+double
+pdf_text(struct pdf_doc *doc, double x, double y, double w,
+	 const char *text, const struct pdf_style *st)
+{
+	PangoRectangle ink, logical;
+
+	setup_layout(doc, w, text, st);
+	pango_layout_get_extents(doc->layout, &ink, &logical);
+	if (doc->draw && text && *text) {
+		cairo_move_to(doc->cr, x, y);
+		set_rgb(doc->cr, st->rgb);
+		pango_cairo_show_layout(doc->cr, doc->layout);
+		extend(doc, x + (double)ink.x / PANGO_SCALE,
+		       y + (double)ink.y / PANGO_SCALE,
+		       x + (double)(ink.x + ink.width) / PANGO_SCALE,
+		       y + (double)(ink.y + ink.height) / PANGO_SCALE);
+		extend(doc, x + (double)logical.x / PANGO_SCALE,
+		       y + (double)logical.y / PANGO_SCALE,
+		       x + (double)(logical.x + logical.width) / PANGO_SCALE,
+		       y + (double)(logical.y + logical.height) / PANGO_SCALE);
+	}
+	return (double)logical.height / PANGO_SCALE;
+}
+
+double
+pdf_text_height(struct pdf_doc *doc, double w, const char *text,
+		const struct pdf_style *st)
+{
+	bool draw = doc->draw;
+	double h;
+
+	doc->draw = false;
+	h = pdf_text(doc, 0, 0, w, text, st);
+	doc->draw = draw;
+	return h;
+}
+
+void
+pdf_rect(struct pdf_doc *doc, double x, double y, double w, double h,
+	 unsigned rgb)
+{
+	if (!doc->draw || rgb == PDF_NONE)
+		return;
+	set_rgb(doc->cr, rgb);
+	cairo_rectangle(doc->cr, x, y, w, h);
+	cairo_fill(doc->cr);
+	extend(doc, x, y, x + w, y + h);
+}
+
+void
+pdf_hline(struct pdf_doc *doc, double x, double y, double w,
+	  double thickness, unsigned rgb)
+{
+	pdf_rect(doc, x, y, w, thickness, rgb);
+}
+
+void
+pdf_page_break(struct pdf_doc *doc)
+{
+	if (!doc->draw)
+		return;
+	cairo_show_page(doc->cr);
+	doc->pages++;
+}
+
+static double
+cell_height(struct pdf_doc *doc, double w, const struct pdf_cell *c)
+{
+	double h = 0;
+
+	if (c->text)
+		h += pdf_text_height(doc, w, c->text, c->st);
+	if (c->sub && *c->sub)
+		h += pdf_text_height(doc, w, c->sub, c->sub_st);
+	return h;
+}
+
+double
+pdf_row(struct pdf_doc *doc, double x, double y, const double *widths,
+	size_t n, const struct pdf_cell *cells, double pad, unsigned fill)
+{
+	double h = 0, total = 0, cx = x;
+
+	for (size_t i = 0; i < n; i++) {
+		double ch = cell_height(doc, widths[i] - 2 * pad, &cells[i]);
+
+		if (ch > h)
+			h = ch;
+		total += widths[i];
+	}
+	h += 2 * pad;
+	if (!doc->draw)
+		return h;
+	pdf_rect(doc, x, y, total, h, fill);
+	for (size_t i = 0; i < n; i++) {
+		const struct pdf_cell *c = &cells[i];
+		double w = widths[i] - 2 * pad, ty = y + pad;
+
+		if (c->text)
+			ty += pdf_text(doc, cx + pad, ty, w, c->text, c->st);
+		if (c->sub && *c->sub)
+			pdf_text(doc, cx + pad, ty, w, c->sub, c->sub_st);
+		cx += widths[i];
+	}
+	return h;
+}
+
+double
+pdf_band(struct pdf_doc *doc, double x, double y, double w, const char *text,
+	 const struct pdf_style *st, unsigned bg, unsigned bar)
+{
+	double pad = st->size * 0.55, bw = 3;
+	double h = pdf_text_height(doc, w - 2 * pad - bw, text, st);
+
+	pdf_rect(doc, x, y, w, h + pad, bg);
+	pdf_rect(doc, x, y, bw, h + pad, bar);
+	pdf_text(doc, x + bw + pad, y + pad / 2, w - 2 * pad - bw, text, st);
+	return h + pad;
+}
+
+double
+pdf_fields(struct pdf_doc *doc, double x, double y, double w, double fs,
+	   const char *const *labels, const char *const *values, size_t n)
+{
+	/* The first column is wider: a champion's name and email. */
+	static const double colx[] = { 0, 0.4, 0.7, 1 };
+	struct pdf_style label = { fs * 0.72, false, false, 0x57606au,
+				   PDF_LEFT, 1 };
+	struct pdf_style value = { fs * 0.95, true, false, 0x1b1f24u,
+				   PDF_LEFT, 2 };
+	double rowh = 0, y0 = y;
+
+	for (size_t i = 0; i < n; i++) {
+		double cx = x + colx[i % 3] * w;
+		double colw = (colx[i % 3 + 1] - colx[i % 3]) * w - 8;
+		const char *v = values[i] && *values[i] ? values[i] : "–";
+		double h;
+
+		h = pdf_text(doc, cx, y, colw, labels[i], &label);
+		h += pdf_text(doc, cx, y + h, colw, v, &value);
+		if (h > rowh)
+			rowh = h;
+		if (i % 3 == 2 || i == n - 1) {
+			y += rowh + fs * 0.25;
+			rowh = 0;
+		}
+	}
+	return y - y0;
+}
+
+int
+pdf_doc_finish(struct pdf_doc *doc, struct pdf_info *info,
+	       struct tw_error *err)
+{
+	cairo_status_t st;
+
+	if (info) {
+		memset(info, 0, sizeof(*info));
+		info->pages = doc->pages;
+		info->page_w = doc->page_w;
+		info->page_h = doc->page_h;
+		info->min_x = doc->min_x;
+		info->min_y = doc->min_y;
+		info->max_x = doc->max_x;
+		info->max_y = doc->max_y;
+	}
+	g_object_unref(doc->layout);
+	pango_font_description_free(doc->font);
+	cairo_destroy(doc->cr);
+	cairo_surface_finish(doc->surface);
+	st = cairo_surface_status(doc->surface);
+	cairo_surface_destroy(doc->surface);
+	free(doc);
+	if (st != CAIRO_STATUS_SUCCESS)
+		return tw_error_set(err, TW_EINPUT, "cannot draw the PDF: %s",
+				    cairo_status_to_string(st));
+	return 0;
+}
+
+/* ---- the summary ----------------------------------------------------- */
+
+#define C_TEXT 0x1b1f24u
+#define C_NAVY 0x1f3a5fu
+#define C_GREY 0x57606au
+#define C_LIGHT 0x6e7781u
+#define C_GREEN 0x1a7f37u
+#define C_RED 0xcf222eu
+#define C_AMBER 0x9a6700u
+#define C_RULE 0xd0d7deu
+#define C_HEAD_BG 0xeef1f4u
+#define C_ZEBRA 0xf7f8fau
+#define C_GREEN_BG 0xedf7efu
+#define C_AMBER_BG 0xfff8e1u
+#define C_NEXT_BG 0xeaf0f7u
+
+#define FS_MAX 9.0		/* body type, points */
+#define FS_MIN 6.5		/* the floor before rows are cut */
+#define FS_STEP 0.25
+
+/* Rows of each table the layout shows; the rest become "… and N more". */
+struct limits {
+	bool compact;		/* fewer lines per cell */
+	size_t crit, risks, steps, phases;
+};
+
+/* The state of one layout pass at one body size. */
+struct sum_layout {
+	struct pdf_doc *doc;
+	const struct summary *s;
+	double fs;			/* body size */
+	bool compact;			/* fewer lines per cell */
+	double x, w;			/* content box */
+	double y;			/* next free line */
+	struct pdf_style body, bold, head, key, sub, more;
+};
+
+static struct pdf_style
+style(double size, bool bold, unsigned rgb, int lines)
+{
+	struct pdf_style st = { size, bold, false, rgb, PDF_LEFT, lines };
+
+	return st;
+}
+
+static void
+lay_styles(struct sum_layout *L)
+{
+	double fs = L->fs;
+
+	L->body = style(fs, false, C_TEXT, 2);
+	L->bold = style(fs, true, C_TEXT, 1);
+	L->head = style(fs * 0.7, true, C_GREY, 1);
+	L->key = style(fs, true, C_TEXT, 1);
+	L->sub = style(fs * 0.85, false, C_GREY, 3);
+	L->more = style(fs * 0.9, false, C_GREY, 1);
+	L->more.italic = true;
+}
+
+static void
+lay_heading(struct sum_layout *L, const char *title)
+{
+	struct pdf_style st = style(L->fs * 0.9, true, C_NAVY, 1);
+
+	L->y += L->fs * 0.9;
+	L->y += pdf_text(L->doc, L->x, L->y, L->w, title, &st);
+	L->y += 1;
+	pdf_hline(L->doc, L->x, L->y, L->w, 0.6, C_RULE);
+	L->y += L->fs * 0.35;
+}
+
+/* A "… and 12 more criteria" line closing a cut table. */
+static void
+lay_more(struct sum_layout *L, size_t n, const char *what)
+{
+	char text[128];
+
+	if (!n)
+		return;
+	snprintf(text, sizeof(text), "… and %zu more %s", n, what);
+	L->y += pdf_text(L->doc, L->x + 3, L->y + 1.5, L->w - 6, text,
+			 &L->more) + 3;
+}
+
+static void
+lay_header(struct sum_layout *L)
+{
+	const struct summary *s = L->s;
+	const struct deal *d = s->deal;
+	struct pdf_style kicker = style(L->fs * 0.8, true, C_GREY, 1);
+	struct pdf_style title = style(L->fs * 2.1, true, C_NAVY, 1);
+	struct pdf_style headline = style(L->fs * 1.05, true, C_TEXT, 2);
+	struct strbuf champ = STRBUF_INIT, poc = STRBUF_INIT;
+	char b[DATE_BUFSZ], e[DATE_BUFSZ], today[DATE_BUFSZ];
+	const char *labels[6], *values[6];
+	size_t n = 0;
+
+	L->y += pdf_text(L->doc, L->x, L->y, L->w, "TECHNICAL WIN SUMMARY",
+			 &kicker);
+	L->y += pdf_text(L->doc, L->x, L->y, L->w, d->account, &title);
+	L->y += L->fs * 0.3;
+
+	if (d->champion && *d->champion) {
+		strbuf_addstr(&champ, d->champion);
+		if (d->champion_email && *d->champion_email)
+			strbuf_addf(&champ, " (%s)", d->champion_email);
+	}
+	labels[n] = "CHAMPION";
+	values[n++] = champ.buf;
+	labels[n] = "SALES ENGINEER";
+	values[n++] = d->se;
+	labels[n] = "ACCOUNT EXECUTIVE";
+	values[n++] = d->ae;
+	if (*s->value) {
+		labels[n] = "DEAL VALUE";
+		values[n++] = s->value;
+	}
+	if (d->poc_start || d->poc_end) {
+		strbuf_addf(&poc, "%s to %s", date_format(d->poc_start, b),
+			    date_format(d->poc_end, e));
+		labels[n] = "POC";
+		values[n++] = poc.buf;
+	}
+	labels[n] = "DATE";
+	values[n++] = date_format(s->today, today);
+
+	L->y += pdf_fields(L->doc, L->x, L->y, L->w, L->fs, labels, values, n);
+	strbuf_release(&champ);
+	strbuf_release(&poc);
+
+	L->y += L->fs * 0.2;
+	pdf_hline(L->doc, L->x, L->y, L->w, 1.6, C_NAVY);
+	L->y += 1.6 + L->fs * 0.6;
+
+	/* The headline in a tinted band with a bar: green once won. */
+	L->y += pdf_band(L->doc, L->x, L->y, L->w, s->headline, &headline,
+			 s->won ? C_GREEN_BG : C_AMBER_BG,
+			 s->won ? C_GREEN : C_AMBER);
+}
+
+static void
+lay_criteria(struct sum_layout *L, size_t limit)
+{
+	const struct summary *s = L->s;
+	/* Wide enough at 9 pt for "source-connectors", "connectors",
+	 * "pending" and "HEADROOM" in DejaVu Sans. */
+	static const double frac[] = { 0.19, 0.115, 0.115, 0.088, 0.09, 0.14,
+		0.262 };
+	double widths[7], pad = L->fs * 0.25;
+	struct pdf_style num = L->body, res, growth = L->body,
+			 outcome = L->body;
+	struct pdf_cell cells[7];
+	static const char *const heads[] = { "CRITERION", "REQUIRED",
+		"MEASURED", "RESULT", "HEADROOM", "GROWTH",
+		"BUSINESS OUTCOME" };
+	struct pdf_style head_r = L->head;
+
+	lay_heading(L, "POC RESULTS AND THE BUSINESS OUTCOMES THEY PROVE");
+	if (!s->ncriteria) {
+		L->y += pdf_text(L->doc, L->x, L->y, L->w,
+				 "No success criteria recorded yet.", &L->body);
+		return;
+	}
+	for (size_t i = 0; i < 7; i++)
+		widths[i] = frac[i] * L->w;
+	num.align = PDF_RIGHT;
+	head_r.align = PDF_RIGHT;
+	outcome.lines = L->compact ? 2 : 5;
+	growth.size = L->fs * 0.9;
+	growth.lines = L->compact ? 2 : 3;
+	if (L->compact)
+		L->sub.lines = 1;
+	for (size_t i = 0; i < 7; i++) {
+		cells[i] = (struct pdf_cell){ heads[i], &L->head, NULL, NULL };
+		if (i == 1 || i == 2 || i == 4)
+			cells[i].st = &head_r;
+	}
+	L->y += pdf_row(L->doc, L->x, L->y, widths, 7, cells, pad, C_HEAD_BG);
+
+	for (size_t i = 0; i < limit && i < s->ncriteria; i++) {
+		const struct summary_criterion *c = &s->criteria[i];
+
+		res = style(L->fs, c->ev.status != CRIT_PENDING,
+			    c->ev.status == CRIT_PASS   ? C_GREEN
+			    : c->ev.status == CRIT_FAIL ? C_RED
+							: C_LIGHT,
+			    1);
+		res.italic = c->ev.status == CRIT_PENDING;
+		cells[0] = (struct pdf_cell){ c->key, &L->key, c->metric,
+					      &L->sub };
+		cells[1] = (struct pdf_cell){ c->required, &num, NULL, NULL };
+		cells[2] = (struct pdf_cell){ *c->measured ? c->measured : "–",
+					      &num, NULL, NULL };
+		cells[3] = (struct pdf_cell){ crit_status_name(c->ev.status),
+					      &res, NULL, NULL };
+		cells[4] = (struct pdf_cell){ *c->headroom ? c->headroom : "–",
+					      &num, NULL, NULL };
+		cells[5] = (struct pdf_cell){ *c->growth ? c->growth : "–",
+					      &growth, NULL, NULL };
+		cells[6] = (struct pdf_cell){ c->outcome ? c->outcome : "–",
+					      &outcome, NULL, NULL };
+		L->y += pdf_row(L->doc, L->x, L->y, widths, 7, cells, pad,
+				i % 2 ? C_ZEBRA : PDF_NONE);
+	}
+	lay_more(L, s->ncriteria > limit ? s->ncriteria - limit : 0,
+		 s->ncriteria - limit == 1 ? "criterion" : "criteria");
+}
+
+static void
+lay_risks(struct sum_layout *L, size_t limit)
+{
+	const struct summary *s = L->s;
+	static const double frac[] = { 0.4, 0.13, 0.13, 0.14, 0.2 };
+	static const char *const heads[] = { "RISK", "DEADLINE", "GO-LIVE BY",
+		"LATEST START", "SLACK" };
+	char dl[DATE_BUFSZ], gl[DATE_BUFSZ], ls[DATE_BUFSZ];
+	double widths[5], pad = L->fs * 0.3;
+	struct pdf_cell cells[5];
+	struct pdf_style slack;
+
+	if (!s->nrisks)
+		return;
+	lay_heading(L, "RISKS AND LATEST START DATES");
+	for (size_t i = 0; i < 5; i++) {
+		widths[i] = frac[i] * L->w;
+		cells[i] = (struct pdf_cell){ heads[i], &L->head, NULL, NULL };
+	}
+	L->y += pdf_row(L->doc, L->x, L->y, widths, 5, cells, pad, C_HEAD_BG);
+	for (size_t i = 0; i < limit && i < s->nrisks; i++) {
+		const struct summary_risk *r = &s->risks[i];
+
+		slack = style(L->fs, r->ev.at_risk, r->ev.at_risk ? C_RED
+								  : C_TEXT,
+			      1);
+		cells[0] = (struct pdf_cell){ r->title ? r->title : r->key,
+					      &L->body, NULL, NULL };
+		cells[1] = (struct pdf_cell){ date_format(r->deadline, dl),
+					      &L->body, NULL, NULL };
+		cells[2] = (struct pdf_cell){ date_format(r->ev.go_live_by, gl),
+					      &L->body, NULL, NULL };
+		cells[3] = (struct pdf_cell){ date_format(r->ev.latest_start,
+							  ls),
+					      &L->bold, NULL, NULL };
+		cells[4] = (struct pdf_cell){ r->slack, &slack, NULL, NULL };
+		L->y += pdf_row(L->doc, L->x, L->y, widths, 5, cells, pad,
+				i % 2 ? C_ZEBRA : PDF_NONE);
+	}
+	lay_more(L, s->nrisks > limit ? s->nrisks - limit : 0,
+		 s->nrisks - limit == 1 ? "risk" : "risks");
+}
+
+static void
+lay_timeline(struct sum_layout *L, size_t limit)
+{
+	const struct summary *s = L->s;
+	double widths[2] = { L->w * 0.2, L->w * 0.8 }, pad = L->fs * 0.3;
+	struct pdf_cell cells[2];
+	struct pdf_style note = L->body;
+	size_t shown = 0;
+
+	lay_heading(L, "PROPOSED COMMERCIAL TIMELINE");
+	/*
+	 * Cut from the middle: the win and the contract target stay, the
+	 * steps between them go first.
+	 */
+	for (size_t i = 0; i < s->nsteps; i++) {
+		struct strbuf day = STRBUF_INIT;
+		bool ends = i == 0 || i == s->nsteps - 1;
+
+		if (s->nsteps > limit && i + 1 >= limit && i + 1 < s->nsteps) {
+			if (i + 1 == limit)
+				lay_more(L, s->nsteps - limit, "steps");
+			continue;
+		}
+		summary_fmt_day(&day, s->steps[i].date);
+		cells[0] = (struct pdf_cell){ day.buf, ends ? &L->bold
+							    : &L->body,
+					      NULL, NULL };
+		cells[1] = (struct pdf_cell){ s->steps[i].title,
+					      ends ? &L->bold : &L->body, NULL,
+					      NULL };
+		L->y += pdf_row(L->doc, L->x, L->y, widths, 2, cells, pad,
+				shown % 2 ? C_ZEBRA : PDF_NONE);
+		shown++;
+		strbuf_release(&day);
+	}
+	note.lines = 3;
+	L->y += L->fs * 0.3;
+	L->y += pdf_text(L->doc, L->x, L->y, L->w, s->timeline_note, &note);
+}
+
+static void
+lay_phases(struct sum_layout *L, size_t limit)
+{
+	const struct summary *s = L->s;
+	static const double frac[] = { 0.25, 0.47, 0.12, 0.16 };
+	static const char *const heads[] = { "PHASE", "SCOPE", "DURATION",
+		"PRICE" };
+	double widths[4], pad = L->fs * 0.3;
+	struct pdf_cell cells[4];
+	struct pdf_style price = L->bold, head_r = L->head, name = L->bold;
+	struct pdf_style scope = L->body;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!s->nphases)
+		return;
+	lay_heading(L, "PHASES");
+	name.lines = 2;
+	scope.lines = L->compact ? 2 : 3;
+	price.align = PDF_RIGHT;
+	head_r.align = PDF_RIGHT;
+	for (size_t i = 0; i < 4; i++) {
+		widths[i] = frac[i] * L->w;
+		cells[i] = (struct pdf_cell){ heads[i], i == 3 ? &head_r
+							       : &L->head,
+					      NULL, NULL };
+	}
+	L->y += pdf_row(L->doc, L->x, L->y, widths, 4, cells, pad, C_HEAD_BG);
+	for (size_t i = 0; i < limit && i < s->nphases; i++) {
+		const struct summary_phase *p = &s->phases[i];
+
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%d", p->number);
+		if (p->name)
+			strbuf_addf(&sb, ". %s", p->name);
+		cells[0] = (struct pdf_cell){ sb.buf, &name, NULL, NULL };
+		cells[1] = (struct pdf_cell){ p->scope ? p->scope : "–",
+					      &scope, NULL, NULL };
+		cells[2] = (struct pdf_cell){ *p->duration ? p->duration : "–",
+					      &L->body, NULL, NULL };
+		cells[3] = (struct pdf_cell){ *p->price ? p->price
+							: "not priced",
+					      &price, NULL, NULL };
+		L->y += pdf_row(L->doc, L->x, L->y, widths, 4, cells, pad,
+				i % 2 ? C_ZEBRA : PDF_NONE);
+	}
+	lay_more(L, s->nphases > limit ? s->nphases - limit : 0,
+		 s->nphases - limit == 1 ? "phase" : "phases");
+
+	L->y += L->fs * 0.4;
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "Initial commitment: %s", s->initial);
+	L->y += pdf_text(L->doc, L->x, L->y, L->w, sb.buf, &L->bold);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "Full scope: %s", s->total);
+	L->y += pdf_text(L->doc, L->x, L->y, L->w, sb.buf, &L->body);
+	strbuf_release(&sb);
+}
+
+static void
+lay_next(struct sum_layout *L)
+{
+	struct pdf_style st = style(L->fs * 1.05, true, C_NAVY, 2);
+
+	lay_heading(L, "NEXT STEP");
+	L->y += pdf_band(L->doc, L->x, L->y, L->w, L->s->next.text, &st,
+			 C_NEXT_BG, C_NAVY);
+}
+
+/* Lay the whole page out at body size fs; returns the bottom of it. */
+static double
+lay_summary(struct pdf_doc *doc, const struct summary *s, double fs,
+	    const struct limits *lim)
+{
+	struct sum_layout L = { 0 };
+	double pw, ph, margin;
+
+	pdf_doc_page_size(doc, &pw, &ph);
+	margin = pw * 0.065;
+	L.doc = doc;
+	L.s = s;
+	L.fs = fs;
+	L.compact = lim->compact;
+	L.x = margin;
+	L.w = pw - 2 * margin;
+	L.y = margin * 0.9;
+	lay_styles(&L);
+	lay_header(&L);
+	lay_criteria(&L, lim->crit);
+	lay_risks(&L, lim->risks);
+	lay_timeline(&L, lim->steps);
+	lay_phases(&L, lim->phases);
+	lay_next(&L);
+	return L.y;
+}
+
+/* The footer sits at the foot of the page, under the content area. */
+static double
+lay_footer(struct pdf_doc *doc, const struct summary *s, bool draw_it)
+{
+	struct pdf_style st = style(6.5, false, C_LIGHT, 1);
+	struct strbuf sb = STRBUF_INIT;
+	double pw, ph, margin, h;
+	char b[DATE_BUFSZ];
+
+	pdf_doc_page_size(doc, &pw, &ph);
+	margin = pw * 0.065;
+	strbuf_addf(&sb, "Prepared with techwin on %s · %s",
+		    date_format(s->today, b), s->deal->slug);
+	h = pdf_text_height(doc, pw - 2 * margin, sb.buf, &st);
+	if (draw_it)
+		pdf_text(doc, margin, ph - margin * 0.6 - h, pw - 2 * margin,
+			 sb.buf, &st);
+	strbuf_release(&sb);
+	/* The content must end above the footer, with a gap. */
+	return ph - margin * 0.6 - h - 6;
+}
+
+static size_t *
+largest(struct limits *lim)
+{
+	size_t *best = NULL;
+	/* A table keeps at least this many rows: cutting a short table
+	 * saves little and loses what it says. Ties go to the criteria. */
+	struct {
+		size_t *n;
+		size_t min;
+	} t[] = {
+		{ &lim->crit, 3 },
+		{ &lim->risks, 2 },
+		{ &lim->steps, 3 },
+		{ &lim->phases, 2 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		if (*t[i].n > t[i].min && (!best || *t[i].n > *best))
+			best = t[i].n;
+	return best;
+}
+
+int
+render_summary_pdf(const struct summary *s, enum paper paper,
+		   struct strbuf *out, struct pdf_info *info,
+		   struct tw_error *err)
+{
+	struct strbuf title = STRBUF_INIT;
+	struct limits lim = { false, s->ncriteria, s->nrisks, s->nsteps,
+			      s->nphases };
+	struct pdf_info local;
+	struct pdf_doc *doc;
+	double fs, bottom;
+	size_t *cut;
+	int r;
+
+	strbuf_addf(&title, "Technical Win Summary: %s", s->deal->account);
+	doc = pdf_doc_new(paper, out, title.buf, s->deal->se, s->today);
+	strbuf_release(&title);
+
+	pdf_doc_set_draw(doc, false);
+	bottom = lay_footer(doc, s, false);
+	for (fs = FS_MAX; fs > FS_MIN; fs -= FS_STEP)
+		if (lay_summary(doc, s, fs, &lim) <= bottom)
+			break;
+	/* At the floor: fewer lines per cell, then fewer rows. */
+	if (fs <= FS_MIN) {
+		fs = FS_MIN;
+		lim.compact = true;
+		while (lay_summary(doc, s, fs, &lim) > bottom &&
+		       (cut = largest(&lim)))
+			(*cut)--;
+	}
+	pdf_doc_set_draw(doc, true);
+	lay_summary(doc, s, fs, &lim);
+	lay_footer(doc, s, true);
+
+	r = pdf_doc_finish(doc, info ? info : &local, err);
+	if (info) {
+		info->font_size = fs;
+		info->criteria_shown = lim.crit;
+		info->risks_shown = lim.risks;
+		info->steps_shown = lim.steps;
+		info->phases_shown = lim.phases;
+	}
+	return r;
+}

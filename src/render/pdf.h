@@ -1,0 +1,124 @@
+/*
+ * PDF documents drawn with cairo and pango into a strbuf (never a file):
+ * a small canvas of text blocks, table rows and rules that measures before
+ * it draws, and the one-page Technical Win Summary laid out on it. Text is
+ * real text in embedded font subsets, so pdftotext gets it back.
+ */
+#ifndef TW_PDF_H
+#define TW_PDF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "render/summary.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+
+/* What a rendered document looks like, for tests and the CLI. */
+struct pdf_info {
+	int pages;
+	double page_w, page_h;		/* points */
+	/* Union of the ink and logical extents of everything drawn. */
+	double min_x, min_y, max_x, max_y;
+	double font_size;		/* body size the layout settled on */
+	/* Summary only: rows shown of each table (the rest are "… more"). */
+	size_t criteria_shown, risks_shown, steps_shown, phases_shown;
+};
+
+/*
+ * The summary on one page of paper. The body type starts at 9 pt and
+ * shrinks in steps down to a 6.5 pt floor until everything fits; at the
+ * floor the longest table loses rows, one at a time, to a closing line
+ * "… and N more criteria". info may be NULL. TW_EINPUT when cairo fails.
+ */
+int render_summary_pdf(const struct summary *s, enum paper paper,
+		       struct strbuf *out, struct pdf_info *info,
+		       struct tw_error *err);
+
+/* ---- the canvas (proposal.c draws on it too) ------------------------ */
+
+struct pdf_doc;
+
+enum pdf_align { PDF_LEFT, PDF_CENTER, PDF_RIGHT };
+
+/* No fill (for pdf_row). */
+#define PDF_NONE 0x1000000u
+
+struct pdf_style {
+	double size;			/* points */
+	bool bold, italic;
+	unsigned rgb;			/* 0xRRGGBB */
+	enum pdf_align align;
+	int lines;			/* at most this many, the last one
+					   ellipsized; 0: wrap freely */
+};
+
+/*
+ * A new document whose pages have paper's size. The title, author and
+ * date go into the PDF metadata (the date also makes the output
+ * reproducible: cairo would otherwise stamp the clock).
+ */
+struct pdf_doc *pdf_doc_new(enum paper paper, struct strbuf *out,
+			    const char *title, const char *author,
+			    tw_date date);
+void pdf_doc_page_size(const struct pdf_doc *doc, double *w, double *h);
+/* false: measure only, so a layout can try sizes before it draws. */
+void pdf_doc_set_draw(struct pdf_doc *doc, bool draw);
+bool pdf_doc_drawing(const struct pdf_doc *doc);
+
+/*
+ * Text in a box w wide with its top-left corner at (x, y), wrapped at
+ * words (inside a word when one is wider than the box). Returns the
+ * height it takes. Invalid UTF-8 is shown with replacement characters.
+ */
+double pdf_text(struct pdf_doc *doc, double x, double y, double w,
+		const char *text, const struct pdf_style *st);
+/* The height pdf_text would take, without drawing. */
+double pdf_text_height(struct pdf_doc *doc, double w, const char *text,
+		       const struct pdf_style *st);
+void pdf_rect(struct pdf_doc *doc, double x, double y, double w, double h,
+	      unsigned rgb);
+/* A horizontal rule of the given thickness whose top edge is at y. */
+void pdf_hline(struct pdf_doc *doc, double x, double y, double w,
+	       double thickness, unsigned rgb);
+/* End the page and start the next one. */
+void pdf_page_break(struct pdf_doc *doc);
+
+/* A table cell: text, and an optional second text below it (sub). */
+struct pdf_cell {
+	const char *text;
+	const struct pdf_style *st;
+	const char *sub;
+	const struct pdf_style *sub_st;
+};
+
+/*
+ * One table row of n cells in columns of the given widths, each cell
+ * padded by pad; fill is the background (PDF_NONE for none). Returns the
+ * row's height (the tallest cell).
+ */
+double pdf_row(struct pdf_doc *doc, double x, double y, const double *widths,
+	       size_t n, const struct pdf_cell *cells, double pad,
+	       unsigned fill);
+
+/* Text in a tinted band with a bar on its left; returns its height. */
+double pdf_band(struct pdf_doc *doc, double x, double y, double w,
+		const char *text, const struct pdf_style *st, unsigned bg,
+		unsigned bar);
+
+/*
+ * Labelled values ("CHAMPION" over "Elena Marsh") three to a row, body
+ * size fs; returns the height taken.
+ */
+double pdf_fields(struct pdf_doc *doc, double x, double y, double w, double fs,
+		  const char *const *labels, const char *const *values,
+		  size_t n);
+
+/*
+ * Finish the document into the strbuf given to pdf_doc_new and free doc.
+ * info (may be NULL) receives the page count and extents.
+ */
+int pdf_doc_finish(struct pdf_doc *doc, struct pdf_info *info,
+		   struct tw_error *err);
+
+#endif

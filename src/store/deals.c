@@ -1,0 +1,200 @@
+/*
+ * The deal operations the CLI and the web API share (store/deals.h), so a
+ * change made from a browser is validated and recorded exactly like one
+ * made from the command line.
+ */
+#include "store/deals.h"
+#include "util/xalloc.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+store_update_deal(struct store *st, const char *slug,
+		  int (*fn)(struct deal *d, void *arg, struct tw_error *err),
+		  void *arg, struct validation_site *site,
+		  struct tw_error *err)
+{
+	const struct store_ops *ops = st->ops;
+	struct deal d;
+	int r;
+
+	deal_init(&d);
+	if ((r = ops->begin(st, err)) < 0)
+		return r;
+	if ((r = ops->deal_get(st, slug, &d, err)) < 0)
+		goto fail;
+	if ((r = fn(&d, arg, err)) < 0)
+		goto fail;
+	if ((r = deal_validate(&d, site, err)) < 0)
+		goto fail;
+	if ((r = ops->deal_put(st, &d, err)) < 0)
+		goto fail;
+	if ((r = ops->commit(st, err)) < 0)
+		goto fail;
+	deal_release(&d);
+	return 0;
+fail:
+	ops->rollback(st);
+	deal_release(&d);
+	return r;
+}
+
+int
+store_create_deal(struct store *st, const struct deal *d,
+		  struct validation_site *site, struct tw_error *err)
+{
+	const struct store_ops *ops = st->ops;
+	struct deal existing;
+	int r;
+
+	if ((r = deal_validate(d, site, err)) < 0)
+		return r;
+	deal_init(&existing);
+	if ((r = ops->begin(st, err)) < 0)
+		return r;
+	r = ops->deal_get(st, d->slug, &existing, err);
+	if (r == 0)
+		r = tw_error_set(err, TW_EEXIST, "deal '%s' already exists",
+				 d->slug);
+	else if (r == TW_ENOTFOUND)
+		r = ops->deal_put(st, d, err);
+	if (r == 0)
+		r = ops->commit(st, err);
+	if (r < 0)
+		ops->rollback(st);
+	deal_release(&existing);
+	return r;
+}
+
+void
+deal_array_release(struct deal_array *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		deal_release(&a->items[i]);
+	free(a->items);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Load slug with its children as the next item of out. */
+static int
+load_one(struct store *st, const char *slug, struct deal_array *out,
+	 struct tw_error *err)
+{
+	struct deal *d = &out->items[out->n];
+	int r;
+
+	deal_init(d);
+	r = st->ops->deal_get(st, slug, d, err);
+	if (r < 0) {
+		deal_release(d);
+		return r;
+	}
+	out->n++;
+	return 0;
+}
+
+int
+store_load_deals(struct store *st, const char *const *names, size_t nnames,
+		 struct deal_array *out, struct tw_error *err)
+{
+	struct deal_list all = { 0 };
+	size_t want = nnames;
+	int r = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!nnames) {
+		if ((r = st->ops->deal_list(st, &all, err)) < 0)
+			return r;
+		want = all.n;
+	}
+	out->items = xcalloc(want ? want : 1, sizeof(*out->items));
+	for (size_t i = 0; i < want && !r; i++) {
+		const char *slug = nnames ? names[i] : all.items[i].slug;
+		bool skip = !nnames && all.items[i].outcome != OUTCOME_OPEN;
+
+		/* Listed slugs are unique: only named ones may repeat. */
+		for (size_t j = 0; nnames && j < out->n && !skip; j++)
+			skip = !strcmp(out->items[j].slug, slug);
+		if (!skip)
+			r = load_one(st, slug, out, err);
+	}
+	deal_list_release(&all);
+	if (r < 0)
+		deal_array_release(out);
+	return r;
+}
+
+int
+store_each_deal(struct store *st, bool open_only,
+		int (*fn)(const struct deal *d, void *arg, struct tw_error *err),
+		void *arg, struct tw_error *err)
+{
+	struct deal_list all = { 0 };
+	int r;
+
+	if (st->ops->deal_each)
+		return st->ops->deal_each(st, open_only, fn, arg, err);
+	if ((r = st->ops->deal_list(st, &all, err)) < 0)
+		return r;
+	for (size_t i = 0; i < all.n && r == 0; i++) {
+		struct deal d;
+
+		if (open_only && all.items[i].outcome != OUTCOME_OPEN)
+			continue;
+		if ((r = st->ops->deal_get(st, all.items[i].slug, &d, err)) < 0)
+			break;
+		r = fn(&d, arg, err);
+		deal_release(&d);
+	}
+	deal_list_release(&all);
+	return r;
+}
+
+int
+store_load_closed_deals(struct store *st, const struct cycle_filter *f,
+			struct deal_array *out, struct tw_error *err)
+{
+	struct deal_list list = { 0 };
+	const struct deal *target = NULL;
+	bool se_found = false;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = st->ops->deal_list(st, &list, err)) < 0)
+		return r;
+	for (size_t i = 0; i < list.n; i++) {
+		const struct deal *d = &list.items[i];
+
+		if (f->se && d->se && !strcmp(d->se, f->se))
+			se_found = true;
+		if (f->slug && !strcmp(d->slug, f->slug))
+			target = d;
+	}
+	if (f->se && !se_found) {
+		r = tw_error_set(err, TW_ENOTFOUND, "no deal has SE '%s'",
+				 f->se);
+		goto out;
+	}
+	if (f->slug && !target) {
+		r = tw_error_set(err, TW_ENOTFOUND, "unknown deal '%s'",
+				 f->slug);
+		goto out;
+	}
+	if (target && target->outcome == OUTCOME_OPEN) {
+		r = tw_error_set(err, TW_EINPUT,
+				 "deal '%s' is still open: it has no cycle "
+				 "time yet", f->slug);
+		goto out;
+	}
+	out->items = xcalloc(list.n ? list.n : 1, sizeof(*out->items));
+	for (size_t i = 0; i < list.n && !r; i++)
+		if (list.items[i].outcome != OUTCOME_OPEN)
+			r = load_one(st, list.items[i].slug, out, err);
+	if (r < 0)
+		deal_array_release(out);
+out:
+	deal_list_release(&list);
+	return r;
+}

@@ -1,0 +1,70 @@
+/*
+ * Deal-level operations every entry point shares (the CLI commands and the
+ * web API): the read-modify-write transaction that validates a deal before
+ * it is written, creating a deal, and loading the deals a pipeline-wide
+ * report looks at. Written against the store interface only.
+ */
+#ifndef TW_STORE_DEALS_H
+#define TW_STORE_DEALS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/model.h"
+#include "core/stats.h"
+#include "core/validate.h"
+#include "store/store.h"
+#include "util/error.h"
+
+/*
+ * Read-modify-write of one deal in one transaction: begin, get, call fn,
+ * validate, put, commit. Nothing is written unless every step succeeds.
+ * When site is not NULL it says where a validation error is.
+ */
+int store_update_deal(struct store *st, const char *slug,
+		      int (*fn)(struct deal *d, void *arg,
+				struct tw_error *err),
+		      void *arg, struct validation_site *site,
+		      struct tw_error *err);
+
+/*
+ * Validate d and create it in one transaction; TW_EEXIST ("deal 'x'
+ * already exists") when the slug is taken. site as above.
+ */
+int store_create_deal(struct store *st, const struct deal *d,
+		      struct validation_site *site, struct tw_error *err);
+
+/* Deals loaded with their children. */
+struct deal_array {
+	struct deal *items;
+	size_t n;
+};
+void deal_array_release(struct deal_array *a);
+
+/*
+ * The nnames named deals (each once, in the order given), or every open
+ * deal by slug when nnames is 0. An unknown slug is TW_ENOTFOUND.
+ */
+int store_load_deals(struct store *st, const char *const *names,
+		     size_t nnames, struct deal_array *out,
+		     struct tw_error *err);
+
+/*
+ * Every deal (open_only: every open deal) with its children, by slug, to
+ * fn one at a time: the store's deal_each, or deal_list and deal_get for a
+ * backend without it. fn borrows d; a negative return ends the walk.
+ */
+int store_each_deal(struct store *st, bool open_only,
+		    int (*fn)(const struct deal *d, void *arg,
+			      struct tw_error *err),
+		    void *arg, struct tw_error *err);
+
+/*
+ * Every closed deal (won or lost), the ones cycle-time analytics use,
+ * after checking that f->se names an SE of some deal and f->slug a closed
+ * deal, so a typo is an error instead of an empty report.
+ */
+int store_load_closed_deals(struct store *st, const struct cycle_filter *f,
+			    struct deal_array *out, struct tw_error *err);
+
+#endif

@@ -1,0 +1,686 @@
+/*
+ * Accounts and secrets for techwin serve and the user, token and share
+ * commands, on libsodium: Argon2id password hashes, random tokens that are
+ * handed out once and stored only as SHA-256 hashes, constant-time
+ * comparison, sessions with a CSRF token each, bearer tokens, share links,
+ * and a per-address limiter for failed logins.
+ */
+#include "web/auth.h"
+#include "util/xalloc.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TOKEN_BYTES 32
+#define NAME_MAX_LEN 64
+#define PASSWORD_MIN_CHARS 8
+/* Distinct addresses the limiter remembers; older ones are forgotten. */
+#define RL_MAX_ADDRS 4096
+#define RL_ADDR_MAX 128
+
+static const char *const role_names[] = {
+	[ROLE_VIEWER] = "viewer",
+	[ROLE_EDITOR] = "editor",
+	[ROLE_ADMIN] = "admin",
+};
+
+const char *
+role_name(enum role r)
+{
+	if ((size_t)r < ARRAY_SIZE(role_names))
+		return role_names[r];
+	return "viewer";
+}
+
+int
+role_parse(const char *s, enum role *out)
+{
+	for (size_t i = 0; s && i < ARRAY_SIZE(role_names); i++) {
+		if (!strcmp(s, role_names[i])) {
+			*out = (enum role)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+principal_release(struct principal *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	auth_secret_free(p->csrf);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+auth_init(struct tw_error *err)
+{
+	/* 1 means already initialised, which is fine. */
+	if (sodium_init() < 0)
+		return tw_error_set(err, TW_ESTORE,
+				    "cannot initialise libsodium");
+	return 0;
+}
+
+/* ---- primitives ------------------------------------------------------- */
+
+static bool
+pwhash_fast(void)
+{
+	const char *v = getenv("TECHWIN_PWHASH_FAST");
+
+	return v && !strcmp(v, "1");
+}
+
+int
+auth_hash_password(const char *password, char **out, struct tw_error *err)
+{
+	char buf[crypto_pwhash_STRBYTES];
+	unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+	size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+
+	*out = NULL;
+	if (pwhash_fast()) {
+		ops = crypto_pwhash_OPSLIMIT_MIN;
+		mem = crypto_pwhash_MEMLIMIT_MIN;
+	}
+	/* crypto_pwhash_str is Argon2id (crypto_pwhash_ALG_DEFAULT). */
+	if (crypto_pwhash_str(buf, password, strlen(password), ops, mem) != 0)
+		return tw_error_set(err, TW_ESTORE,
+				    "cannot hash the password: out of memory");
+	*out = xstrdup(buf);
+	return 0;
+}
+
+bool
+auth_verify_password(const char *hash, const char *password)
+{
+	if (!hash || !password)
+		return false;
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+char *
+auth_random_token(void)
+{
+	unsigned char raw[TOKEN_BYTES];
+	size_t n = sodium_base64_ENCODED_LEN(
+		TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *out = xmalloc(n);
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out, n, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	return out;
+}
+
+char *
+auth_secret_hash(const char *secret)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char *out = xmalloc(crypto_hash_sha256_BYTES * 2 + 1);
+
+	crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
+	sodium_bin2hex(out, crypto_hash_sha256_BYTES * 2 + 1, h, sizeof(h));
+	return out;
+}
+
+bool
+auth_equal(const char *a, const char *b)
+{
+	size_t n;
+
+	if (!a || !b)
+		return false;
+	/* Lengths are public: every token techwin makes has the same one. */
+	n = strlen(a);
+	if (n != strlen(b))
+		return false;
+	return sodium_memcmp(a, b, n) == 0;
+}
+
+void
+auth_secret_free(char *s)
+{
+	if (!s)
+		return;
+	sodium_memzero(s, strlen(s));
+	free(s);
+}
+
+/* ---- policy ----------------------------------------------------------- */
+
+int
+auth_check_name(const char *what, const char *name, struct tw_error *err)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (!n)
+		return tw_error_set(err, TW_EINPUT, "empty %s name", what);
+	if (n > NAME_MAX_LEN)
+		return tw_error_set(err, TW_EINPUT,
+				    "%s name '%s' is longer than %d characters",
+				    what, name, NAME_MAX_LEN);
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '@' || c == '-'))
+			return tw_error_set(err, TW_EINPUT,
+					    "invalid %s name '%s' (use letters, "
+					    "digits, '.', '_', '@' and '-')",
+					    what, name);
+	}
+	return 0;
+}
+
+int
+auth_check_password(const char *password, struct tw_error *err)
+{
+	size_t chars = 0;
+
+	if (!password || !*password)
+		return tw_error_set(err, TW_EINPUT, "empty password");
+	/* Characters, not bytes: count UTF-8 lead bytes. */
+	for (const char *p = password; *p; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			chars++;
+	if (chars < PASSWORD_MIN_CHARS)
+		return tw_error_set(err, TW_EINPUT,
+				    "password is shorter than %d characters",
+				    PASSWORD_MIN_CHARS);
+	return 0;
+}
+
+/* ---- account changes -------------------------------------------------- */
+
+int
+auth_user_add(struct store *st, const char *name, enum role role,
+	      const char *password, struct tw_error *err)
+{
+	const struct store_ops *ops = st->ops;
+	struct store_user u = { 0 }, old;
+	char *hash = NULL;
+	int r;
+
+	if ((r = auth_check_name("user", name, err)) < 0 ||
+	    (r = auth_check_password(password, err)) < 0)
+		return r;
+	/* Hash before taking the write lock: it is the slow part. */
+	if ((r = auth_hash_password(password, &hash, err)) < 0)
+		return r;
+	if ((r = ops->begin(st, err)) < 0)
+		goto out;
+	r = ops->user_get(st, name, &old, err);
+	if (r == 0) {
+		store_user_release(&old);
+		r = tw_error_set(err, TW_EEXIST, "user '%s' already exists",
+				 name);
+	} else if (r == TW_ENOTFOUND) {
+		u.name = xstrdup(name);
+		u.role = xstrdup(role_name(role));
+		u.pw_hash = hash;
+		hash = NULL;
+		r = ops->user_put(st, &u, err);
+		if (r == 0)
+			r = ops->commit(st, err);
+	}
+	if (r < 0)
+		ops->rollback(st);
+out:
+	store_user_release(&u);
+	free(hash);
+	return r;
+}
+
+int
+auth_user_passwd(struct store *st, const char *name, const char *password,
+		 struct tw_error *err)
+{
+	const struct store_ops *ops = st->ops;
+	struct store_user u = { 0 };
+	char *hash = NULL;
+	int r;
+
+	if ((r = auth_check_name("user", name, err)) < 0 ||
+	    (r = auth_check_password(password, err)) < 0)
+		return r;
+	if ((r = auth_hash_password(password, &hash, err)) < 0)
+		return r;
+	if ((r = ops->begin(st, err)) < 0)
+		goto out;
+	if ((r = ops->user_get(st, name, &u, err)) < 0)
+		goto fail;
+	free(u.pw_hash);
+	u.pw_hash = hash;
+	hash = NULL;
+	/* Whoever knew the old password must not stay signed in. */
+	if ((r = ops->user_put(st, &u, err)) < 0 ||
+	    (r = ops->session_delete_user(st, u.id, NULL, err)) < 0 ||
+	    (r = ops->commit(st, err)) < 0)
+		goto fail;
+	goto out;
+fail:
+	ops->rollback(st);
+out:
+	store_user_release(&u);
+	free(hash);
+	return r;
+}
+
+int
+auth_token_add(struct store *st, const char *name, const char *user,
+	       char **token, struct tw_error *err)
+{
+	const struct store_ops *ops = st->ops;
+	struct store_token t = { 0 };
+	char *value;
+	int r;
+
+	*token = NULL;
+	if ((r = auth_check_name("token", name, err)) < 0)
+		return r;
+	value = auth_random_token();
+	t.name = xstrdup(name);
+	t.user = xstrdup(user ? user : "");
+	t.hash = auth_secret_hash(value);
+	if ((r = ops->begin(st, err)) < 0)
+		goto out;
+	r = ops->token_put(st, &t, err);
+	if (r == 0)
+		r = ops->commit(st, err);
+	if (r < 0)
+		ops->rollback(st);
+out:
+	store_token_release(&t);
+	if (r < 0)
+		auth_secret_free(value);
+	else
+		*token = value;
+	return r;
+}
+
+int
+auth_share_add(struct store *st, const char *slug, tw_date expires,
+	       char **token, long long *id, struct tw_error *err)
+{
+	const struct store_ops *ops = st->ops;
+	struct store_share sh = { 0 };
+	char *value = auth_random_token();
+	int r;
+
+	*token = NULL;
+	sh.deal = xstrdup(slug ? slug : "");
+	sh.hash = auth_secret_hash(value);
+	sh.expires = expires;
+	if ((r = ops->begin(st, err)) < 0)
+		goto out;
+	r = ops->share_put(st, &sh, err);
+	if (r == 0)
+		r = ops->commit(st, err);
+	if (r < 0)
+		ops->rollback(st);
+out:
+	if (r < 0) {
+		auth_secret_free(value);
+	} else {
+		*token = value;
+		if (id)
+			*id = sh.id;
+	}
+	store_share_release(&sh);
+	return r;
+}
+
+/* ---- sessions, bearer tokens, share links ------------------------------ */
+
+static const char bad_login[] = "invalid user name or password";
+
+/*
+ * A hash to verify against when the user does not exist, so an unknown
+ * name costs the same Argon2id work as a wrong password and the response
+ * time does not tell which names exist.
+ */
+static char *dummy_hash;
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+make_dummy_hash(void)
+{
+	char *pw = auth_random_token();
+
+	if (auth_hash_password(pw, &dummy_hash, NULL) < 0)
+		dummy_hash = NULL;
+	auth_secret_free(pw);
+}
+
+static void
+burn_verify(const char *password)
+{
+	pthread_once(&dummy_once, make_dummy_hash);
+	if (dummy_hash)
+		(void)auth_verify_password(dummy_hash, password);
+}
+
+/* A principal for user u; csrf is copied (NULL for bearer tokens). */
+static int
+principal_from_user(const struct store_user *u, const char *csrf,
+		    struct principal *out, struct tw_error *err)
+{
+	enum role role;
+
+	if (role_parse(u->role, &role) < 0)
+		return tw_error_set(err, TW_ESTORE,
+				    "user '%s' has an invalid role '%s'",
+				    u->name, u->role ? u->role : "");
+	out->user_id = u->id;
+	out->name = xstrdup(u->name);
+	out->role = role;
+	out->csrf = xstrdup_or_null(csrf);
+	return 0;
+}
+
+int
+auth_login(struct store *st, const char *user, const char *password,
+	   long long now, long long ttl, char **cookie, struct principal *out,
+	   struct tw_error *err)
+{
+	const struct store_ops *ops = st->ops;
+	struct store_user u;
+	struct store_session se = { 0 };
+	char *value = NULL;
+	int r;
+
+	*cookie = NULL;
+	memset(out, 0, sizeof(*out));
+	if (ttl <= 0)
+		return tw_error_set(err, TW_EINPUT,
+				    "session lifetime must be positive");
+	if (!password)
+		password = "";
+	r = ops->user_get(st, user ? user : "", &u, err);
+	if (r == TW_ENOTFOUND) {
+		burn_verify(password);
+		return tw_error_set(err, TW_ENOTFOUND, "%s", bad_login);
+	}
+	if (r < 0)
+		return r;
+	if (!auth_verify_password(u.pw_hash, password)) {
+		r = tw_error_set(err, TW_ENOTFOUND, "%s", bad_login);
+		goto out;
+	}
+	/* Housekeeping: logins are rare enough to sweep old sessions. */
+	if ((r = ops->session_delete_expired(st, now, NULL, err)) < 0)
+		goto out;
+	value = auth_random_token();
+	se.id_hash = auth_secret_hash(value);
+	se.user_id = u.id;
+	se.csrf = auth_random_token();
+	se.expires = now + ttl;
+	if ((r = ops->session_put(st, &se, err)) < 0)
+		goto out;
+	if ((r = principal_from_user(&u, se.csrf, out, err)) < 0) {
+		ops->session_delete(st, se.id_hash, NULL);
+		goto out;
+	}
+	*cookie = value;
+	value = NULL;
+out:
+	auth_secret_free(value);
+	free(se.id_hash);
+	auth_secret_free(se.csrf);
+	store_user_release(&u);
+	return r;
+}
+
+int
+auth_session(struct store *st, const char *cookie, long long now,
+	     struct principal *out, struct tw_error *err)
+{
+	const struct store_ops *ops = st->ops;
+	struct store_session se;
+	struct store_user u;
+	char *hash;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!cookie || !*cookie)
+		return tw_error_set(err, TW_ENOTFOUND, "no session");
+	hash = auth_secret_hash(cookie);
+	r = ops->session_get(st, hash, &se, err);
+	if (r < 0) {
+		free(hash);
+		return r;
+	}
+	if (now >= se.expires) {
+		ops->session_delete(st, hash, NULL);
+		r = tw_error_set(err, TW_ENOTFOUND, "session expired");
+	} else if ((r = ops->user_get_by_id(st, se.user_id, &u, err)) == 0) {
+		r = principal_from_user(&u, se.csrf, out, err);
+		store_user_release(&u);
+	}
+	free(hash);
+	store_session_release(&se);
+	return r;
+}
+
+int
+auth_logout(struct store *st, const char *cookie, struct tw_error *err)
+{
+	char *hash;
+	int r;
+
+	if (!cookie || !*cookie)
+		return 0;
+	hash = auth_secret_hash(cookie);
+	r = st->ops->session_delete(st, hash, err);
+	free(hash);
+	return r == TW_ENOTFOUND ? 0 : r;
+}
+
+int
+auth_bearer(struct store *st, const char *token, struct principal *out,
+	    struct tw_error *err)
+{
+	const struct store_ops *ops = st->ops;
+	struct store_token t;
+	struct store_user u;
+	char *hash;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!token || !*token)
+		return tw_error_set(err, TW_ENOTFOUND, "unknown token");
+	hash = auth_secret_hash(token);
+	r = ops->token_find_by_hash(st, hash, &t, err);
+	free(hash);
+	if (r < 0)
+		return r;
+	r = ops->user_get_by_id(st, t.user_id, &u, err);
+	if (r == 0) {
+		r = principal_from_user(&u, NULL, out, err);
+		store_user_release(&u);
+	}
+	store_token_release(&t);
+	return r;
+}
+
+bool
+auth_csrf_ok(const struct principal *p, const char *submitted)
+{
+	if (!p || !p->csrf || !*p->csrf || !submitted || !*submitted)
+		return false;
+	return auth_equal(p->csrf, submitted);
+}
+
+int
+auth_share(struct store *st, const char *token, tw_date today, char **slug,
+	   struct tw_error *err)
+{
+	struct store_share sh;
+	char *hash;
+	int r;
+
+	*slug = NULL;
+	if (!token || !*token)
+		return tw_error_set(err, TW_ENOTFOUND, "unknown share link");
+	hash = auth_secret_hash(token);
+	r = st->ops->share_find_by_hash(st, hash, &sh, err);
+	free(hash);
+	if (r < 0)
+		return r;
+	/* The expiry day is the last day the link works. */
+	if (sh.expires != DATE_NONE && today > sh.expires) {
+		r = tw_error_set(err, TW_ENOTFOUND, "share link expired");
+	} else {
+		*slug = sh.deal;
+		sh.deal = NULL;
+	}
+	store_share_release(&sh);
+	return r;
+}
+
+/* ---- the login rate limiter ------------------------------------------- */
+
+/* One address: the times of its last max failures, oldest at head. */
+struct rl_entry {
+	char *addr;
+	long long *fails;
+	int n, head;
+	long long last;
+};
+
+struct rate_limiter {
+	pthread_mutex_t lock;
+	int max, window;
+	struct rl_entry *items;
+	size_t n, alloc;
+};
+
+struct rate_limiter *
+rate_limiter_new(int max_attempts, int window)
+{
+	struct rate_limiter *rl = xcalloc(1, sizeof(*rl));
+
+	pthread_mutex_init(&rl->lock, NULL);
+	rl->max = max_attempts < 1 ? 1 : max_attempts;
+	rl->window = window < 1 ? 1 : window;
+	return rl;
+}
+
+/* Addresses are kept to RL_ADDR_MAX bytes; compare them the same way. */
+static struct rl_entry *
+rl_find(struct rate_limiter *rl, const char *addr)
+{
+	for (size_t i = 0; i < rl->n; i++)
+		if (!strncmp(rl->items[i].addr, addr, RL_ADDR_MAX))
+			return &rl->items[i];
+	return NULL;
+}
+
+static void
+rl_remove(struct rate_limiter *rl, size_t i)
+{
+	free(rl->items[i].addr);
+	free(rl->items[i].fails);
+	rl->items[i] = rl->items[--rl->n];
+}
+
+/*
+ * Make room for one more address: forget those whose last failure is out
+ * of the window (they block nothing), else the one idle the longest.
+ */
+static void
+rl_make_room(struct rate_limiter *rl, long long now)
+{
+	size_t oldest = 0;
+
+	for (size_t i = rl->n; i-- > 0;)
+		if (now - rl->items[i].last >= rl->window)
+			rl_remove(rl, i);
+	if (rl->n < RL_MAX_ADDRS)
+		return;
+	for (size_t i = 1; i < rl->n; i++)
+		if (rl->items[i].last < rl->items[oldest].last)
+			oldest = i;
+	rl_remove(rl, oldest);
+}
+
+void
+rate_limiter_fail(struct rate_limiter *rl, const char *addr, long long now)
+{
+	struct rl_entry *e;
+
+	if (!rl || !addr)
+		return;
+	pthread_mutex_lock(&rl->lock);
+	e = rl_find(rl, addr);
+	if (!e) {
+		if (rl->n >= RL_MAX_ADDRS)
+			rl_make_room(rl, now);
+		ALLOC_GROW(rl->items, rl->n + 1, rl->alloc);
+		e = &rl->items[rl->n++];
+		memset(e, 0, sizeof(*e));
+		e->addr = xstrndup(addr, RL_ADDR_MAX);
+		e->fails = xcalloc((size_t)rl->max, sizeof(*e->fails));
+	}
+	if (e->n < rl->max) {
+		e->fails[(e->head + e->n) % rl->max] = now;
+		e->n++;
+	} else {
+		e->fails[e->head] = now;
+		e->head = (e->head + 1) % rl->max;
+	}
+	e->last = now;
+	pthread_mutex_unlock(&rl->lock);
+}
+
+bool
+rate_limiter_blocked(struct rate_limiter *rl, const char *addr,
+		     long long now)
+{
+	struct rl_entry *e;
+	bool blocked = false;
+
+	if (!rl || !addr)
+		return false;
+	pthread_mutex_lock(&rl->lock);
+	e = rl_find(rl, addr);
+	/* Blocked while the oldest of the last max failures is recent. */
+	if (e && e->n >= rl->max && now - e->fails[e->head] < rl->window)
+		blocked = true;
+	pthread_mutex_unlock(&rl->lock);
+	return blocked;
+}
+
+void
+rate_limiter_reset(struct rate_limiter *rl, const char *addr)
+{
+	struct rl_entry *e;
+
+	if (!rl || !addr)
+		return;
+	pthread_mutex_lock(&rl->lock);
+	e = rl_find(rl, addr);
+	if (e)
+		rl_remove(rl, (size_t)(e - rl->items));
+	pthread_mutex_unlock(&rl->lock);
+}
+
+void
+rate_limiter_free(struct rate_limiter *rl)
+{
+	if (!rl)
+		return;
+	while (rl->n)
+		rl_remove(rl, rl->n - 1);
+	free(rl->items);
+	pthread_mutex_destroy(&rl->lock);
+	free(rl);
+}

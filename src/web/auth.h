@@ -1,0 +1,129 @@
+/*
+ * Accounts and secrets for techwin serve (libsodium): password hashing with
+ * Argon2id, random tokens, secrets stored only as hashes, constant-time
+ * comparison, sessions with CSRF tokens, bearer tokens, share links, and a
+ * per-address limiter for login attempts.
+ */
+#ifndef TW_AUTH_H
+#define TW_AUTH_H
+
+#include <stdbool.h>
+
+#include "core/date.h"
+#include "store/store.h"
+#include "util/error.h"
+
+enum role { ROLE_VIEWER, ROLE_EDITOR, ROLE_ADMIN };
+const char *role_name(enum role r);
+int role_parse(const char *s, enum role *out);
+
+/* Who a request acts as. */
+struct principal {
+	long long user_id;
+	char *name;
+	enum role role;
+	char *csrf;	/* the session's CSRF token; NULL for bearer tokens */
+};
+void principal_release(struct principal *p);
+
+/*
+ * sodium_init(); 0 or TW_ESTORE. Call once before anything below. The
+ * functions that take a store use its prepared statements, so, like any
+ * store call, they must not run concurrently on one struct store.
+ */
+int auth_init(struct tw_error *err);
+
+/*
+ * Argon2id (crypto_pwhash_str) of password into *out (caller frees), at
+ * libsodium's interactive cost. TECHWIN_PWHASH_FAST=1 in the environment
+ * picks the minimum cost instead: for test suites only, never for real
+ * accounts (the cost is recorded in the hash, so verifying works either
+ * way).
+ */
+int auth_hash_password(const char *password, char **out, struct tw_error *err);
+bool auth_verify_password(const char *hash, const char *password);
+
+/* 32 random bytes, URL-safe base64 without padding (caller frees). */
+char *auth_random_token(void);
+/* Hex SHA-256 of a secret: the only form in which secrets are stored. */
+char *auth_secret_hash(const char *secret);
+/* Constant-time string equality (sodium_memcmp on equal lengths). */
+bool auth_equal(const char *a, const char *b);
+/* Wipe a secret (a password, a token) and free it; NULL is fine. */
+void auth_secret_free(char *s);
+
+/*
+ * Names of users and tokens: 1 to 64 of A-Z a-z 0-9 . _ @ -, so they print
+ * safely in tables and logs. what names the thing in the message.
+ */
+int auth_check_name(const char *what, const char *name, struct tw_error *err);
+/* The password policy: at least 8 characters. TW_EINPUT otherwise. */
+int auth_check_password(const char *password, struct tw_error *err);
+
+/*
+ * Account changes, each in one transaction of its own (so none may be open
+ * on st). auth_user_add creates a user (TW_EEXIST when the name is taken);
+ * auth_user_passwd replaces a user's password and deletes every session
+ * of that user (TW_ENOTFOUND for an unknown user). Both apply
+ * auth_check_name and auth_check_password.
+ */
+int auth_user_add(struct store *st, const char *name, enum role role,
+		  const char *password, struct tw_error *err);
+int auth_user_passwd(struct store *st, const char *name,
+		     const char *password, struct tw_error *err);
+/*
+ * A new API token named name for user; *token gets the value, which is
+ * stored only hashed and so can be shown only now (caller frees).
+ */
+int auth_token_add(struct store *st, const char *name, const char *user,
+		   char **token, struct tw_error *err);
+/*
+ * A new share link to the deal slug that works through the day expires
+ * (DATE_NONE: until revoked); *token as for auth_token_add, *id the
+ * link's number for share list and share rm (id may be NULL).
+ */
+int auth_share_add(struct store *st, const char *slug, tw_date expires,
+		   char **token, long long *id, struct tw_error *err);
+
+/*
+ * Sessions. auth_login checks the password and creates a session valid
+ * until now + ttl seconds; *cookie gets the random value for the cookie.
+ * A wrong password and an unknown user are the same TW_ENOTFOUND, with
+ * the same message and about the same time. auth_session resolves a
+ * cookie value (TW_ENOTFOUND when unknown or expired). Logout deletes the
+ * session; logging out of an unknown or expired session is not an error.
+ */
+int auth_login(struct store *st, const char *user, const char *password,
+	       long long now, long long ttl, char **cookie,
+	       struct principal *out, struct tw_error *err);
+int auth_session(struct store *st, const char *cookie, long long now,
+		 struct principal *out, struct tw_error *err);
+int auth_logout(struct store *st, const char *cookie, struct tw_error *err);
+/* An API bearer token (techwin token add). TW_ENOTFOUND when unknown. */
+int auth_bearer(struct store *st, const char *token, struct principal *out,
+		struct tw_error *err);
+/* The submitted CSRF token matches the session's (constant time). */
+bool auth_csrf_ok(const struct principal *p, const char *submitted);
+/* A share link's deal slug (caller frees); TW_ENOTFOUND when unknown,
+ * revoked or expired on today. */
+int auth_share(struct store *st, const char *token, tw_date today,
+	       char **slug, struct tw_error *err);
+
+/*
+ * At most max_attempts failed logins per address per window seconds: an
+ * address is blocked while its last max_attempts failures all lie within
+ * the last window seconds (a sliding window). Both are at least 1.
+ */
+struct rate_limiter;
+struct rate_limiter *rate_limiter_new(int max_attempts, int window);
+/* Record a failed attempt from addr at now. */
+void rate_limiter_fail(struct rate_limiter *rl, const char *addr,
+		       long long now);
+/* True when addr has used up its attempts. Thread-safe. */
+bool rate_limiter_blocked(struct rate_limiter *rl, const char *addr,
+			  long long now);
+/* Forget addr's failures (after it logged in). */
+void rate_limiter_reset(struct rate_limiter *rl, const char *addr);
+void rate_limiter_free(struct rate_limiter *rl);
+
+#endif

@@ -1,0 +1,487 @@
+/*
+ * Request and response helpers of techwin serve (http.h): decoding, the
+ * JSON error shape and the tw_err to HTTP status mapping.
+ */
+#include "web/http.h"
+#include "formats/json.h"
+#include "util/xalloc.h"
+
+#include <microhttpd.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *const http_security_headers[][2] = {
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "X-Frame-Options", "DENY" },
+	{ NULL, NULL },
+};
+
+void
+http_params_add(struct http_params *p, const char *name, const char *value)
+{
+	ALLOC_GROW(p->items, p->n + 1, p->alloc);
+	p->items[p->n].name = xstrdup(name);
+	p->items[p->n].value = xstrdup(value);
+	p->n++;
+}
+
+const char *
+http_params_get(const struct http_params *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->items[i].name, name))
+			return p->items[i].value;
+	return NULL;
+}
+
+size_t
+http_params_count(const struct http_params *p, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		n += !strcmp(p->items[i].name, name);
+	return n;
+}
+
+void
+http_params_release(struct http_params *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->items[i].name);
+		free(p->items[i].value);
+	}
+	free(p->items);
+	memset(p, 0, sizeof(*p));
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+http_decode(const char *s, size_t len, bool plus, struct strbuf *out)
+{
+	for (size_t i = 0; i < len; i++) {
+		int c = (unsigned char)s[i];
+
+		if (c == '%') {
+			int hi, lo;
+
+			if (len - i < 3)
+				return -1;
+			hi = hex_value(s[i + 1]);
+			lo = hex_value(s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			c = hi * 16 + lo;
+			i += 2;
+		} else if (c == '+' && plus) {
+			c = ' ';
+		}
+		if (c == '\0')
+			return -1;
+		strbuf_addch(out, c);
+	}
+	return 0;
+}
+
+int
+http_parse_query(const char *s, size_t len, struct http_params *out)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *item = s + i;
+		const char *amp = memchr(item, '&', len - i);
+		size_t n = amp ? (size_t)(amp - item) : len - i;
+		const char *eq = memchr(item, '=', n);
+		size_t nlen = eq ? (size_t)(eq - item) : n;
+		struct strbuf name = STRBUF_INIT, value = STRBUF_INIT;
+		int r = 0;
+
+		i += n + (amp != NULL);
+		if (!n)
+			continue;
+		r = http_decode(item, nlen, true, &name);
+		if (!r && eq)
+			r = http_decode(eq + 1, n - nlen - 1, true, &value);
+		if (!r)
+			http_params_add(out, name.buf, value.buf);
+		strbuf_release(&name);
+		strbuf_release(&value);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+void
+http_request_init(struct http_request *rq, size_t body_max)
+{
+	memset(rq, 0, sizeof(*rq));
+	strbuf_init(&rq->body, 0);
+	rq->body.cap = body_max;
+}
+
+void
+http_request_release(struct http_request *rq)
+{
+	free(rq->path);
+	http_params_release(&rq->query);
+	http_params_release(&rq->params);
+	http_params_release(&rq->form);
+	http_params_release(&rq->headers);
+	strbuf_release(&rq->body);
+	if (rq->authed)
+		principal_release(&rq->who);
+	memset(rq, 0, sizeof(*rq));
+}
+
+const char *
+http_header(const struct http_request *rq, const char *name)
+{
+	if (rq->conn)
+		return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+						   name);
+	for (size_t i = 0; i < rq->headers.n; i++)
+		if (!strcasecmp(rq->headers.items[i].name, name))
+			return rq->headers.items[i].value;
+	return NULL;
+}
+
+const char *
+http_cookie(const struct http_request *rq, const char *name)
+{
+	if (!rq->conn)
+		return NULL;
+	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *
+http_param(const struct http_request *rq, const char *name)
+{
+	return http_params_get(&rq->params, name);
+}
+
+bool
+http_content_type_is(const struct http_request *rq, const char *type)
+{
+	const char *ct = http_header(rq, "Content-Type");
+	size_t n = strlen(type);
+
+	if (!ct)
+		return false;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (strncasecmp(ct, type, n))
+		return false;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+void
+http_response_init(struct http_response *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+	strbuf_init(&rs->body, 0);
+}
+
+void
+http_response_release(struct http_response *rs)
+{
+	strbuf_release(&rs->body);
+	http_params_release(&rs->headers);
+	memset(rs, 0, sizeof(*rs));
+}
+
+void
+http_response_header(struct http_response *rs, const char *name,
+		     const char *value)
+{
+	http_params_add(&rs->headers, name, value);
+}
+
+void
+http_send_json(struct http_response *rs, unsigned status, json_t *j)
+{
+	strbuf_reset(&rs->body);
+	json_emit(j, &rs->body);
+	rs->status = status;
+	rs->content_type = "application/json";
+}
+
+void
+http_send(struct http_response *rs, unsigned status, const char *type,
+	  const void *data, size_t len)
+{
+	strbuf_reset(&rs->body);
+	strbuf_add(&rs->body, data, len);
+	rs->status = status;
+	rs->content_type = type;
+}
+
+void
+http_send_strbuf(struct http_response *rs, unsigned status, const char *type,
+		 struct strbuf *sb)
+{
+	struct strbuf tmp = rs->body;
+
+	rs->body = *sb;
+	*sb = tmp;
+	strbuf_reset(sb);
+	rs->status = status;
+	rs->content_type = type;
+}
+
+void
+http_send_empty(struct http_response *rs, unsigned status)
+{
+	strbuf_reset(&rs->body);
+	rs->status = status;
+	rs->content_type = NULL;
+}
+
+void
+http_redirect(struct http_response *rs, unsigned status, const char *location)
+{
+	http_send_empty(rs, status);
+	http_response_header(rs, "Location", location);
+}
+
+static const struct {
+	unsigned status;
+	const char *code;
+	const char *reason;
+} statuses[] = {
+	{ 200, "ok", "OK" },
+	{ 201, "created", "Created" },
+	{ 204, "no_content", "No Content" },
+	{ 303, "see_other", "See Other" },
+	{ 400, "bad_request", "Bad Request" },
+	{ 401, "unauthorized", "Unauthorized" },
+	{ 403, "forbidden", "Forbidden" },
+	{ 404, "not_found", "Not Found" },
+	{ 405, "method_not_allowed", "Method Not Allowed" },
+	{ 408, "timeout", "Request Timeout" },
+	{ 409, "conflict", "Conflict" },
+	{ 413, "too_large", "Content Too Large" },
+	{ 414, "uri_too_long", "URI Too Long" },
+	{ 415, "unsupported_media_type", "Unsupported Media Type" },
+	{ 422, "invalid", "Unprocessable Content" },
+	{ 429, "too_many_requests", "Too Many Requests" },
+	{ 431, "headers_too_large", "Request Header Fields Too Large" },
+	{ 500, "internal", "Internal Server Error" },
+	{ 503, "busy", "Service Unavailable" },
+};
+
+const char *
+http_error_code(unsigned status)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(statuses); i++)
+		if (statuses[i].status == status)
+			return statuses[i].code;
+	return status >= 500 ? "internal" : "bad_request";
+}
+
+const char *
+http_reason(unsigned status)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(statuses); i++)
+		if (statuses[i].status == status)
+			return statuses[i].reason;
+	return "Unknown";
+}
+
+/* Length of the well-formed UTF-8 sequence at p (n bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t len;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		len = 2;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		len = 3;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		len = 4;
+	else
+		return 0;
+	/* No overlong forms, surrogates or values past U+10FFFF. */
+	if (p[0] == 0xE0)
+		lo = 0xA0;
+	else if (p[0] == 0xED)
+		hi = 0x9F;
+	else if (p[0] == 0xF0)
+		lo = 0x90;
+	else if (p[0] == 0xF4)
+		hi = 0x8F;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return len;
+}
+
+/*
+ * A JSON string of s with every byte that is not well-formed UTF-8
+ * written as "\xNN": an error may quote what the client sent (a query
+ * parameter's name, a slug from the path), which need not be UTF-8, and
+ * the answer must still be JSON.
+ */
+static json_t *
+json_text(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_len((const unsigned char *)s + i, n - i);
+
+		if (len) {
+			strbuf_add(&sb, s + i, len);
+			i += len;
+		} else {
+			strbuf_addf(&sb, "\\x%02x", (unsigned char)s[i]);
+			i++;
+		}
+	}
+	j = json_stringn(sb.buf, sb.len);
+	strbuf_release(&sb);
+	return j;
+}
+
+static void
+send_error(struct http_response *rs, unsigned status, const char *field,
+	   const char *message)
+{
+	json_t *e = json_object(), *o = json_object();
+
+	json_object_set_new(e, "code", json_string(http_error_code(status)));
+	json_object_set_new(e, "message", json_text(message));
+	json_object_set_new(e, "field", json_text(field));
+	json_object_set_new(o, "error", e);
+	/* Headers set for a success (Location) do not belong to an error. */
+	http_params_release(&rs->headers);
+	http_send_json(rs, status, o);
+}
+
+void
+http_error(struct http_response *rs, unsigned status, const char *field,
+	   const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	send_error(rs, status, field, msg.buf);
+	strbuf_release(&msg);
+}
+
+unsigned
+http_status_for(int rc)
+{
+	switch (rc) {
+	case TW_EUSAGE:
+		return 400;
+	case TW_EINPUT:
+		return 422;
+	case TW_ENOTFOUND:
+		return 404;
+	case TW_EEXIST:
+		return 409;
+	case TW_EBUSY:
+		return 503;
+	default:
+		return 500;
+	}
+}
+
+void
+http_fail(struct http_response *rs, int rc, const struct tw_error *err,
+	  const char *field)
+{
+	unsigned status = http_status_for(rc);
+	const char *msg = err && err->msg[0] ? err->msg : "request failed";
+
+	if (status == 500) {
+		fprintf(stderr, "techwin: error: %s\n", msg);
+		send_error(rs, status, NULL, "storage failure (see the server "
+			   "log)");
+		return;
+	}
+	send_error(rs, status, field, msg);
+	if (status == 503)
+		http_response_header(rs, "Retry-After", "1");
+}
+
+json_t *
+http_json_object(const struct http_request *rq, struct http_response *rs,
+		 bool allow_empty)
+{
+	json_error_t jerr;
+	json_t *j;
+
+	if (!rq->body.len && allow_empty)
+		return json_object();
+	if (!http_content_type_is(rq, "application/json")) {
+		http_error(rs, 415, NULL,
+			   "the request body must be application/json");
+		return NULL;
+	}
+	j = json_loadb(rq->body.buf, rq->body.len, JSON_REJECT_DUPLICATES,
+		       &jerr);
+	if (!j) {
+		http_error(rs, 400, NULL, "malformed JSON at line %d, column "
+			   "%d: %s", jerr.line, jerr.column, jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		http_error(rs, 422, NULL, "the request body must be a JSON "
+			   "object");
+		return NULL;
+	}
+	return j;
+}
+
+bool
+http_parse_form(struct http_request *rq, struct http_response *rs)
+{
+	if (!http_content_type_is(rq, "application/x-www-form-urlencoded")) {
+		http_error(rs, 415, NULL, "the request body must be "
+			   "application/x-www-form-urlencoded");
+		return false;
+	}
+	http_params_release(&rq->form);
+	if (http_parse_query(rq->body.buf, rq->body.len, &rq->form) < 0) {
+		http_error(rs, 400, NULL, "malformed form body");
+		return false;
+	}
+	return true;
+}

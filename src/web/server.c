@@ -1,0 +1,910 @@
+/*
+ * techwin serve on libmicrohttpd (server.h). Each request is an exchange
+ * that lives from the URI-log callback (which sees the request target
+ * first, so its length can be capped and the clock started) to the
+ * completion callback (which writes the access log line). The access
+ * handler checks limits, finds the route, authenticates, collects the
+ * capped body, checks CSRF and calls the route's handler.
+ */
+#include "web/server.h"
+#include "web/api.h"
+#include "web/auth.h"
+#include "web/http.h"
+#include "web/router.h"
+#include "store/store.h"
+#include "util/xalloc.h"
+
+#include <microhttpd.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * Memory for one connection's request line and headers (and read
+ * buffers). Larger than the soft caps, so a request over them still
+ * reaches the handler and gets a JSON 414/431; past this libmicrohttpd
+ * answers 414/431 itself.
+ */
+#define CONNECTION_MEMORY (64 * 1024)
+#define CONNECTION_LIMIT 512
+#define LOG_PATH_MAX 512
+#define FORM_TYPE "application/x-www-form-urlencoded"
+
+struct server {
+	struct server_config cfg;
+	struct MHD_Daemon *daemon;
+	unsigned port;
+	struct router router;
+	struct rate_limiter *limiter;
+
+	/* One store connection per worker thread, all closed at stop. */
+	pthread_key_t store_key;
+	pthread_mutex_t lock;		/* stores, inflight */
+	struct store **stores;
+	size_t nstores, alloc;
+	long inflight;			/* requests begun, not done */
+};
+
+/* One request and its answer. */
+struct exchange {
+	struct http_request rq;
+	struct http_response rs;
+	struct route_match m;
+	char *query;			/* the raw query string, or NULL */
+	char *method;
+	size_t target_len;		/* the request target as sent */
+	struct timespec start;
+	bool started;			/* the access handler has run */
+	bool queued;			/* a response is queued */
+	unsigned status;
+	size_t bytes;
+};
+
+void
+server_config_init(struct server_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->listen = "127.0.0.1:8080";
+	cfg->threads = 4;
+	cfg->timeout = 30;
+	cfg->body_max = HTTP_BODY_MAX;
+	cfg->session_ttl = 12 * 60 * 60;
+	cfg->grace = 10;
+	cfg->login_attempts = 5;
+	cfg->login_window = 5 * 60;
+}
+
+/* ---- listening ----------------------------------------------------- */
+
+int
+server_parse_listen(const char *s, char **host, unsigned *port,
+		    struct tw_error *err)
+{
+	const char *colon, *h = s;
+	size_t hlen;
+	char *end;
+	unsigned long v;
+
+	*host = NULL;
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close || close[1] != ':')
+			goto bad;
+		h = s + 1;
+		hlen = (size_t)(close - h);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			goto bad;
+		hlen = (size_t)(colon - s);
+		/* An IPv6 address needs brackets: "::1:80" is ambiguous. */
+		if (memchr(s, ':', hlen))
+			goto bad;
+	}
+	if (!hlen || colon[1] < '0' || colon[1] > '9')
+		goto bad;
+	errno = 0;
+	v = strtoul(colon + 1, &end, 10);
+	if (*end || errno || v > 65535)
+		goto bad;
+	*host = xstrndup(h, hlen);
+	*port = (unsigned)v;
+	return 0;
+bad:
+	return tw_error_set(err, TW_EUSAGE,
+			    "--listen: expected HOST:PORT or [IPV6]:PORT, "
+			    "got '%s'",
+			    s);
+}
+
+static bool
+is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 =
+			(const struct sockaddr_in6 *)sa;
+		const unsigned char *b = in6->sin6_addr.s6_addr;
+
+		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+			return true;
+		return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && b[12] == 127;
+	}
+	return false;
+}
+
+/* "127.0.0.1:8080" or "[::1]:8080" for a bound address. */
+static void
+format_addr(const struct sockaddr *sa, struct strbuf *out, unsigned *port)
+{
+	char buf[INET6_ADDRSTRLEN] = "?";
+
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 =
+			(const struct sockaddr_in6 *)sa;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof(buf));
+		*port = ntohs(in6->sin6_port);
+		strbuf_addf(out, "[%s]:%u", buf, *port);
+	} else {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &in->sin_addr, buf, sizeof(buf));
+		*port = ntohs(in->sin_port);
+		strbuf_addf(out, "%s:%u", buf, *port);
+	}
+}
+
+/*
+ * Bind and listen on spec ourselves rather than through
+ * libmicrohttpd, so port 0 works (the kernel picks a free port and
+ * getsockname says which) and any address family does.
+ */
+static int
+open_listener(const char *spec, int *fd_out, bool *loopback,
+	      struct strbuf *shown, unsigned *port, struct tw_error *err)
+{
+	struct addrinfo hints = { 0 }, *res = NULL, *ai;
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	char portbuf[16];
+	char *host;
+	unsigned p;
+	int fd = -1, rc, saved = 0;
+
+	if ((rc = server_parse_listen(spec, &host, &p, err)) < 0)
+		return rc;
+	snprintf(portbuf, sizeof(portbuf), "%u", p);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	rc = getaddrinfo(host, portbuf, &hints, &res);
+	if (rc) {
+		tw_error_set(err, TW_EUSAGE, "--listen: cannot resolve '%s': "
+			     "%s", host, gai_strerror(rc));
+		free(host);
+		return TW_EUSAGE;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		int one = 1;
+
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+			    ai->ai_protocol);
+		if (fd < 0) {
+			saved = errno;
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (ai->ai_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+				   sizeof(one));
+		if (!bind(fd, ai->ai_addr, ai->ai_addrlen) &&
+		    !listen(fd, 128))
+			break;
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		tw_error_set(err, TW_ESTORE, "cannot listen on '%s': %s", spec,
+			     strerror(saved));
+		free(host);
+		return TW_ESTORE;
+	}
+	free(host);
+	/* The workers share the socket: accept must not block them. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	getsockname(fd, (struct sockaddr *)&ss, &sslen);
+	*loopback = is_loopback((struct sockaddr *)&ss);
+	format_addr((struct sockaddr *)&ss, shown, port);
+	*fd_out = fd;
+	return 0;
+}
+
+/* The port, atomically: a test polling for the file never reads half. */
+static int
+write_port_file(const char *path, unsigned port, struct tw_error *err)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	FILE *fp;
+	int ok;
+
+	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	fp = fopen(tmp.buf, "w");
+	if (!fp) {
+		tw_error_set(err, TW_EUSAGE, "--port-file: cannot write '%s': "
+			     "%s", path, strerror(errno));
+		strbuf_release(&tmp);
+		return TW_EUSAGE;
+	}
+	ok = fprintf(fp, "%u\n", port) > 0;
+	ok = !fclose(fp) && ok;
+	if (!ok || rename(tmp.buf, path) < 0) {
+		tw_error_set(err, TW_EUSAGE, "--port-file: cannot write '%s': "
+			     "%s", path, strerror(errno));
+		unlink(tmp.buf);
+		strbuf_release(&tmp);
+		return TW_EUSAGE;
+	}
+	strbuf_release(&tmp);
+	return 0;
+}
+
+/* ---- per-request plumbing ----------------------------------------- */
+
+static struct store *
+thread_store(struct server *srv, struct tw_error *err)
+{
+	struct store *st = pthread_getspecific(srv->store_key);
+
+	if (st)
+		return st;
+	if (store_open(&st, srv->cfg.db, STORE_OPEN_EXISTING, "web", err) < 0)
+		return NULL;
+	pthread_mutex_lock(&srv->lock);
+	ALLOC_GROW(srv->stores, srv->nstores + 1, srv->alloc);
+	srv->stores[srv->nstores++] = st;
+	pthread_mutex_unlock(&srv->lock);
+	pthread_setspecific(srv->store_key, st);
+	return st;
+}
+
+static tw_date
+clock_today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* The peer's address, known before any header is parsed. */
+static void
+peer_address(struct MHD_Connection *conn, char *buf, size_t size)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	snprintf(buf, size, "-");
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET,
+			  &((const struct sockaddr_in *)ci->client_addr)
+				   ->sin_addr,
+			  buf, (socklen_t)size);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)ci->client_addr)
+				   ->sin6_addr,
+			  buf, (socklen_t)size);
+}
+
+static void *
+uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct server *srv = cls;
+	struct exchange *x = xcalloc(1, sizeof(*x));
+	size_t n = strcspn(uri, "?");
+
+	clock_gettime(CLOCK_MONOTONIC, &x->start);
+	http_request_init(&x->rq, srv->cfg.body_max);
+	http_response_init(&x->rs);
+	route_match_init(&x->m);
+	peer_address(conn, x->rq.addr, sizeof(x->rq.addr));
+	x->target_len = strlen(uri);
+	x->rq.path = xstrndup(uri, n);
+	if (uri[n])
+		x->query = xstrdup(uri + n + 1);
+	pthread_mutex_lock(&srv->lock);
+	srv->inflight++;
+	pthread_mutex_unlock(&srv->lock);
+	return x;
+}
+
+struct header_size {
+	size_t bytes, count;
+};
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+	     const char *value)
+{
+	struct header_size *hs = cls;
+
+	(void)kind;
+	hs->count++;
+	hs->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* Behind a trusted proxy, what the proxy says about the client. */
+static void
+proxy_headers(struct server *srv, struct exchange *x)
+{
+	const char *fwd;
+
+	if (!srv->cfg.trust_proxy)
+		return;
+	fwd = http_header(&x->rq, "X-Forwarded-Proto");
+	x->rq.tls = fwd && !strcasecmp(fwd, "https");
+	/* The proxy appends the address it saw: the last one is its own. */
+	fwd = http_header(&x->rq, "X-Forwarded-For");
+	if (fwd && *fwd) {
+		const char *last = strrchr(fwd, ',');
+
+		last = last ? last + 1 : fwd;
+		while (*last == ' ')
+			last++;
+		if (*last && strlen(last) < sizeof(x->rq.addr))
+			snprintf(x->rq.addr, sizeof(x->rq.addr), "%s", last);
+	}
+}
+
+/* "/login?next=PATH" for a page that needs a session. */
+static void
+redirect_to_login(struct exchange *x)
+{
+	struct strbuf loc = STRBUF_INIT;
+
+	strbuf_addstr(&loc, "/login?next=");
+	for (const char *p = x->rq.path; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/", c))
+			strbuf_addch(&loc, c);
+		else
+			strbuf_addf(&loc, "%%%02X", c);
+	}
+	http_redirect(&x->rs, 303, loc.buf);
+	strbuf_release(&loc);
+}
+
+static void
+unauthorized(struct exchange *x, const char *msg)
+{
+	if (x->m.route->flags & ROUTE_PAGE) {
+		redirect_to_login(x);
+		return;
+	}
+	http_error(&x->rs, 401, NULL, "%s", msg);
+	http_response_header(&x->rs, "WWW-Authenticate",
+			     "Bearer realm=\"techwin\"");
+}
+
+/*
+ * Who is calling: an Authorization: Bearer token first (API clients; a
+ * browser never sends one on its own, so it needs no CSRF token), then
+ * ?token= on the routes that take it, then the session cookie.
+ */
+static void
+authenticate(struct exchange *x)
+{
+	struct http_request *rq = &x->rq;
+	const struct route *rt = x->m.route;
+	const char *authz = http_header(rq, "Authorization");
+	const char *cookie = http_cookie(rq, HTTP_SESSION_COOKIE);
+	const char *qtoken = (rt->flags & ROUTE_QUERY_TOKEN)
+				     ? http_params_get(&rq->query, "token")
+				     : NULL;
+	struct tw_error err = { 0 };
+	const char *what;
+	int r;
+
+	if (authz) {
+		if (strncasecmp(authz, "Bearer ", 7)) {
+			unauthorized(x, "unsupported authorization scheme "
+				     "(expected 'Bearer TOKEN')");
+			return;
+		}
+		authz += 7;
+		while (*authz == ' ')
+			authz++;
+		what = "bearer token";
+		r = auth_bearer(rq->st, authz, &rq->who, &err);
+	} else if (qtoken) {
+		what = "token";
+		r = auth_bearer(rq->st, qtoken, &rq->who, &err);
+	} else if (cookie) {
+		what = "session";
+		r = auth_session(rq->st, cookie, rq->now, &rq->who, &err);
+		rq->via_session = r == 0;
+	} else {
+		unauthorized(x, "authentication required: log in (a session "
+			     "cookie) or send 'Authorization: Bearer TOKEN'");
+		return;
+	}
+	if (r == TW_ENOTFOUND) {
+		unauthorized(x, what[0] == 's' ? "unknown or expired session: "
+				"log in again" : "unknown or revoked token");
+		return;
+	}
+	if (r < 0) {
+		http_fail(&x->rs, r, &err, NULL);
+		return;
+	}
+	rq->authed = true;
+	if (rq->who.role < rt->role) {
+		http_error(&x->rs, 403, NULL, "user '%s' is %s %s: this needs "
+			   "the %s role", rq->who.name,
+			   rq->who.role == ROLE_ADMIN ? "an" : "a",
+			   role_name(rq->who.role), role_name(rt->role));
+		return;
+	}
+	/* History rows name the user who made the change. */
+	xstrset(&rq->st->actor, rq->who.name);
+}
+
+/*
+ * The first call for a request: everything that can be decided from the
+ * request line and the headers, before any body is read. A response
+ * queued here means the body is never read.
+ */
+static void
+begin(struct server *srv, struct exchange *x)
+{
+	struct http_request *rq = &x->rq;
+	struct header_size hs = { 0, 0 };
+	struct tw_error err = { 0 };
+	const char *cl;
+
+	rq->cfg = &srv->cfg;
+	rq->limiter = srv->limiter;
+	rq->now = (long long)time(NULL);
+	rq->today = srv->cfg.today_fixed ? srv->cfg.today : clock_today();
+	proxy_headers(srv, x);
+
+	if (x->target_len > HTTP_URL_MAX) {
+		http_error(&x->rs, 414, NULL, "the request target is %zu "
+			   "bytes; the limit is %d", x->target_len,
+			   HTTP_URL_MAX);
+		return;
+	}
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_header,
+				  &hs);
+	if (hs.bytes > HTTP_HEADERS_MAX || hs.count > HTTP_HEADER_COUNT_MAX) {
+		http_error(&x->rs, 431, NULL, "the request headers are too "
+			   "large (%zu headers, %zu bytes; the limit is %d "
+			   "headers, %d bytes)", hs.count, hs.bytes,
+			   HTTP_HEADER_COUNT_MAX, HTTP_HEADERS_MAX);
+		return;
+	}
+	cl = http_header(rq, "Content-Length");
+	if (cl && strtoull(cl, NULL, 10) > srv->cfg.body_max) {
+		http_error(&x->rs, 413, NULL, "the request body is %s bytes; "
+			   "the limit is %zu", cl, srv->cfg.body_max);
+		return;
+	}
+	if (x->query && http_parse_query(x->query, strlen(x->query),
+					 &rq->query) < 0) {
+		http_error(&x->rs, 400, NULL, "malformed query string");
+		return;
+	}
+	switch (router_match(&srv->router, x->method, rq->path, &x->m)) {
+	case ROUTE_FOUND:
+		break;
+	case ROUTE_BAD_METHOD:
+		http_error(&x->rs, 405, NULL, "%s is not allowed here "
+			   "(allowed: %s)", x->method, x->m.allow.buf);
+		http_response_header(&x->rs, "Allow", x->m.allow.buf);
+		return;
+	case ROUTE_BAD_PATH:
+		http_error(&x->rs, 400, NULL, "malformed path");
+		return;
+	case ROUTE_NOT_FOUND:
+	default:
+		http_error(&x->rs, 404, NULL, "no such page or API route");
+		return;
+	}
+	/* The captures belong to the request from here on. */
+	rq->params = x->m.params;
+	memset(&x->m.params, 0, sizeof(x->m.params));
+
+	rq->st = thread_store(srv, &err);
+	if (!rq->st) {
+		http_fail(&x->rs, TW_ESTORE, &err, NULL);
+		return;
+	}
+	xstrset(&rq->st->actor, "web");
+	if (!(x->m.route->flags & ROUTE_PUBLIC))
+		authenticate(x);
+}
+
+static bool
+is_safe_method(const char *m)
+{
+	return !strcmp(m, "GET") || !strcmp(m, "HEAD") ||
+	       !strcmp(m, "OPTIONS");
+}
+
+/* The whole body is in: CSRF, then the handler. */
+static void
+finish(struct exchange *x)
+{
+	struct http_request *rq = &x->rq;
+
+	if (rq->body.toobig) {
+		http_error(&x->rs, 413, NULL, "the request body is larger than "
+			   "the limit of %zu bytes", rq->body.cap);
+		return;
+	}
+	if (rq->via_session && !is_safe_method(x->method)) {
+		const char *token = http_header(rq, "X-CSRF-Token");
+
+		/* A form cannot set headers: it sends the token as a field. */
+		if (!token && http_content_type_is(rq, FORM_TYPE)) {
+			if (!http_parse_form(rq, &x->rs))
+				return;
+			token = http_params_get(&rq->form, "csrf_token");
+		}
+		if (!token || !auth_csrf_ok(&rq->who, token)) {
+			http_error(&x->rs, 403, NULL, "%s CSRF token: send the "
+				   "session's token in X-CSRF-Token",
+				   token ? "wrong" : "missing");
+			return;
+		}
+	}
+	x->m.route->fn(rq, &x->rs);
+	if (!x->rs.status)
+		http_error(&x->rs, 500, NULL, "the handler gave no answer");
+}
+
+static bool
+has_header(const struct http_params *h, const char *name)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (!strcasecmp(h->items[i].name, name))
+			return true;
+	return false;
+}
+
+static enum MHD_Result
+respond(struct exchange *x, struct MHD_Connection *conn)
+{
+	struct http_response *rs = &x->rs;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(rs->body.len, rs->body.buf,
+					       MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	if (rs->content_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					rs->content_type);
+	for (size_t i = 0; http_security_headers[i][0]; i++)
+		MHD_add_response_header(resp, http_security_headers[i][0],
+					http_security_headers[i][1]);
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				rs->csp ? rs->csp : HTTP_CSP_DEFAULT);
+	/* Everything here is private to the account: keep it off disks. */
+	if (!has_header(&rs->headers, "Cache-Control"))
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	for (size_t i = 0; i < rs->headers.n; i++)
+		MHD_add_response_header(resp, rs->headers.items[i].name,
+					rs->headers.items[i].value);
+	x->status = rs->status;
+	x->bytes = rs->body.len;
+	x->queued = true;
+	ret = MHD_queue_response(conn, rs->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result
+handle_request(void *cls, struct MHD_Connection *conn, const char *url,
+	       const char *method, const char *version,
+	       const char *upload_data, size_t *upload_data_size,
+	       void **con_cls)
+{
+	struct server *srv = cls;
+	struct exchange *x = *con_cls;
+
+	(void)url;
+	(void)version;
+	if (!x)
+		return MHD_NO;
+	if (!x->started) {
+		x->started = true;
+		x->rq.conn = conn;
+		x->method = xstrdup(method);
+		x->rq.method = x->method;
+		begin(srv, x);
+		return x->rs.status ? respond(x, conn) : MHD_YES;
+	}
+	if (*upload_data_size) {
+		/* Past the cap the rest is read and dropped: the answer
+		 * (413) can only be queued once the body is in. */
+		if (!x->queued && !x->rq.body.toobig)
+			strbuf_add(&x->rq.body, upload_data,
+				   *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (x->queued)
+		return MHD_YES;
+	finish(x);
+	return respond(x, conn);
+}
+
+/* Control characters and quotes escaped: a path cannot forge log lines. */
+static void
+log_path(struct strbuf *sb, const char *path)
+{
+	size_t n = 0;
+
+	for (const char *p = path; *p; p++, n++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (n == LOG_PATH_MAX) {
+			strbuf_addstr(sb, "...");
+			return;
+		}
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			strbuf_addf(sb, "\\x%02x", c);
+		else
+			strbuf_addch(sb, (char)c);
+	}
+}
+
+static void
+completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+	  enum MHD_RequestTerminationCode toe)
+{
+	struct server *srv = cls;
+	struct exchange *x = *con_cls;
+
+	(void)conn;
+	if (!x)
+		return;
+	if (!srv->cfg.quiet) {
+		struct strbuf line = STRBUF_INIT;
+		struct timespec end;
+		long long us;
+
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		us = (long long)(end.tv_sec - x->start.tv_sec) * 1000000 +
+		     (end.tv_nsec - x->start.tv_nsec) / 1000;
+		/* The query is left out: it may carry a calendar token. */
+		strbuf_addf(&line, "%s %s ", x->rq.addr[0] ? x->rq.addr : "-",
+			    x->method ? x->method : "-");
+		log_path(&line, x->rq.path ? x->rq.path : "-");
+		if (x->status)
+			strbuf_addf(&line, " %u %zu %lldus", x->status,
+				    x->bytes, us);
+		else
+			strbuf_addf(&line, " - 0 %lldus", us);
+		if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
+			strbuf_addstr(&line, " (timeout)");
+		else if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+			strbuf_addstr(&line, " (aborted)");
+		strbuf_addch(&line, '\n');
+		fwrite(line.buf, 1, line.len, stderr);
+		strbuf_release(&line);
+	}
+	http_request_release(&x->rq);
+	http_response_release(&x->rs);
+	route_match_release(&x->m);
+	free(x->query);
+	free(x->method);
+	free(x);
+	*con_cls = NULL;
+	pthread_mutex_lock(&srv->lock);
+	srv->inflight--;
+	pthread_mutex_unlock(&srv->lock);
+}
+
+__attribute__((format(printf, 2, 0))) static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)cls;
+	strbuf_addstr(&sb, "techwin: http: ");
+	strbuf_vaddf(&sb, fmt, ap);
+	if (sb.len && sb.buf[sb.len - 1] != '\n')
+		strbuf_addch(&sb, '\n');
+	fwrite(sb.buf, 1, sb.len, stderr);
+	strbuf_release(&sb);
+}
+
+/* ---- start and stop ------------------------------------------------ */
+
+static void
+server_free(struct server *srv)
+{
+	for (size_t i = 0; i < srv->nstores; i++)
+		store_close(srv->stores[i]);
+	free(srv->stores);
+	router_release(&srv->router);
+	if (srv->limiter)
+		rate_limiter_free(srv->limiter);
+	pthread_key_delete(srv->store_key);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv);
+}
+
+int
+server_start(const struct server_config *cfg, struct server **out,
+	     struct tw_error *err)
+{
+	struct MHD_OptionItem pool[] = {
+		{ MHD_OPTION_END, 0, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+	struct server *srv;
+	struct strbuf shown = STRBUF_INIT;
+	bool loopback = false;
+	int fd = -1, r;
+	unsigned threads;
+
+	*out = NULL;
+	if (cfg->threads < 1 || cfg->threads > 256)
+		return tw_error_set(err, TW_EUSAGE, "--threads: expected 1 to "
+				    "256, got %d", cfg->threads);
+	if ((r = auth_init(err)) < 0)
+		return r;
+	srv = xcalloc(1, sizeof(*srv));
+	srv->cfg = *cfg;
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_key_create(&srv->store_key, NULL);
+	router_init(&srv->router);
+	/* Each part of the server adds its table here. */
+	router_add(&srv->router, api_routes);
+	router_add(&srv->router, login_routes);
+	srv->limiter = rate_limiter_new(cfg->login_attempts,
+					cfg->login_window);
+
+	r = open_listener(cfg->listen, &fd, &loopback, &shown, &srv->port,
+			  err);
+	if (r < 0) {
+		server_free(srv);
+		strbuf_release(&shown);
+		return r;
+	}
+	threads = (unsigned)cfg->threads;
+	/* One thread is the polling thread itself, not a pool of one. */
+	if (threads > 1)
+		pool[0] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE,
+						   (intptr_t)threads, NULL };
+	srv->daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			MHD_USE_ERROR_LOG,
+		0, NULL, NULL, handle_request, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+		MHD_OPTION_ARRAY, pool,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+		MHD_OPTION_URI_LOG_CALLBACK, uri_log, srv,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
+		MHD_OPTION_END);
+	if (!srv->daemon) {
+		close(fd);
+		server_free(srv);
+		tw_error_set(err, TW_ESTORE, "cannot start the HTTP server on "
+			     "%s", shown.buf);
+		strbuf_release(&shown);
+		return TW_ESTORE;
+	}
+	if (!loopback)
+		fprintf(stderr, "warning: listening on %s, which is not a "
+			"loopback address: techwin does not encrypt traffic "
+			"(no TLS), so passwords and data cross the network "
+			"in clear; put a TLS-terminating proxy in front\n",
+			shown.buf);
+	fprintf(stderr, "techwin: listening on http://%s/ (%u thread%s)\n",
+		shown.buf, threads, threads == 1 ? "" : "s");
+	strbuf_release(&shown);
+	if (cfg->port_file &&
+	    (r = write_port_file(cfg->port_file, srv->port, err)) < 0) {
+		server_stop(srv);
+		return r;
+	}
+	*out = srv;
+	return 0;
+}
+
+unsigned
+server_port(const struct server *srv)
+{
+	return srv->port;
+}
+
+void
+server_stop(struct server *srv)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	long waited = 0, limit = (long)srv->cfg.grace * 100;
+	MHD_socket fd;
+
+	/* Stop accepting; connections already open carry on. */
+	fd = MHD_quiesce_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	for (;;) {
+		long n;
+
+		pthread_mutex_lock(&srv->lock);
+		n = srv->inflight;
+		pthread_mutex_unlock(&srv->lock);
+		if (!n || waited++ >= limit)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	MHD_stop_daemon(srv->daemon);
+	server_free(srv);
+}
+
+int
+server_run(const struct server_config *cfg, struct tw_error *err)
+{
+	struct server *srv;
+	sigset_t set, old;
+	int sig = 0, r;
+
+	/*
+	 * Block the signals before the workers start, so they inherit the
+	 * mask and only sigwait below sees SIGINT and SIGTERM.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	signal(SIGPIPE, SIG_IGN);
+	if ((r = server_start(cfg, &srv, err)) < 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return r;
+	}
+	while (sigwait(&set, &sig) != 0)
+		;
+	fprintf(stderr, "techwin: %s: finishing requests and shutting "
+		"down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	server_stop(srv);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}

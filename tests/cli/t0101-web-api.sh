@@ -1,0 +1,310 @@
+#!/bin/sh
+# t0101-web-api: every /api route against a live `techwin serve`: status,
+# JSON shape and the computed values (checked by hand against DESIGN.md),
+# validation errors naming their field, and that changes made over HTTP
+# land in the same store, history included, as the CLI's.
+set -eu
+: "${TW_SRC:?set TW_SRC to the source directory}"
+. "$TW_SRC/tests/web/lib.sh"
+
+"$TECHWIN" init >/dev/null
+printf 'password1\n' | "$TECHWIN" user add alice --role editor >/dev/null
+tok=$("$TECHWIN" token add ci --user alice 2>/dev/null)
+start_server
+auth="Authorization: Bearer $tok"
+json="Content-Type: application/json"
+
+# --- session and deals ----------------------------------------------------
+
+expect 200 GET /api/session -H "$auth"
+jcheck "d == {'name': 'alice', 'role': 'editor', 'csrf_token': None}"
+
+expect 200 GET /api/deals -H "$auth"
+jcheck "d == []"
+
+expect 201 POST /api/deals -H "$auth" -H "$json" -d '{"slug": "acme",
+	"account": "Acme Corp", "value": 180000, "currency": "USD",
+	"se": "Sam", "ae": "Ada", "champion": "Elena",
+	"champion_email": "elena@acme.example", "procurement_days": 10,
+	"poc_start": "2026-11-02", "poc_end": "2026-11-20"}'
+[ "$(header Location)" = /api/deals/acme ] || fail "Location: $(header Location)"
+jcheck "d['slug'] == 'acme'" "d['account'] == 'Acme Corp'" \
+	"d['stage'] == 'poc'" "d['value'] == 180000" \
+	"d['procurement_days'] == 10" "d['poc_end'] == '2026-11-20'" \
+	"d['outcome'] == 'open'" "d['close_date'] is None" \
+	"d['criteria'] == [] and d['events'] == [] and d['risks'] == []"
+
+expect 409 POST /api/deals -H "$auth" -H "$json" \
+	-d '{"slug": "acme", "account": "Again"}'
+expect_error conflict None
+expect 422 POST /api/deals -H "$auth" -H "$json" \
+	-d '{"slug": "Bad Slug", "account": "X"}'
+expect_error invalid slug
+expect 422 POST /api/deals -H "$auth" -H "$json" -d '{"slug": "x"}'
+expect_error invalid account
+expect 422 POST /api/deals -H "$auth" -H "$json" \
+	-d '{"slug": "x", "account": "X", "currency": "usd"}'
+expect_error invalid currency
+expect 422 POST /api/deals -H "$auth" -H "$json" -d '{"slug": "x",
+	"account": "X", "poc_start": "2026-11-10", "poc_end": "2026-11-01"}'
+expect_error invalid poc_end
+expect 422 POST /api/deals -H "$auth" -H "$json" \
+	-d '{"slug": "x", "account": "X", "outcome": "won"}'
+expect_error invalid outcome
+
+expect 201 POST /api/deals -H "$auth" -H "$json" -d '{"slug": "won-deal",
+	"account": "Won Inc", "se": "Kim", "poc_start": "2026-09-01",
+	"poc_end": "2026-10-01"}'
+expect 200 POST /api/deals/won-deal/close -H "$auth" -H "$json" \
+	-d '{"outcome": "won", "close_date": "2026-10-22"}'
+jcheck "d['outcome'] == 'won'" "d['close_date'] == '2026-10-22'"
+expect 422 POST /api/deals/won-deal/close -H "$auth" -H "$json" \
+	-d '{"outcome": "open"}'
+expect_error invalid outcome
+expect 404 POST /api/deals/nope/close -H "$auth" -H "$json" \
+	-d '{"outcome": "lost"}'
+expect_error not_found None
+
+expect 200 GET /api/deals -H "$auth"
+jcheck "[x['slug'] for x in d] == ['acme', 'won-deal']"
+expect 200 GET '/api/deals?se=Kim' -H "$auth"
+jcheck "[x['slug'] for x in d] == ['won-deal']"
+expect 200 GET '/api/deals?outcome=open' -H "$auth"
+jcheck "[x['slug'] for x in d] == ['acme']"
+expect 400 GET '/api/deals?outcome=maybe' -H "$auth"
+expect_error bad_request outcome
+expect 400 GET '/api/deals?colour=red' -H "$auth"
+expect_error bad_request colour
+
+expect 200 PATCH /api/deals/acme -H "$auth" -H "$json" \
+	-d '{"stage": "technical-win", "ae": null, "value": 200000.5}'
+jcheck "d['stage'] == 'technical-win'" "d['ae'] is None" \
+	"d['value'] == 200000.5" "d['se'] == 'Sam'"
+expect 422 PATCH /api/deals/acme -H "$auth" -H "$json" -d '{"slug": "b"}'
+expect_error invalid slug
+expect 422 PATCH /api/deals/acme -H "$auth" -H "$json" -d '{"account": null}'
+expect_error invalid account
+expect 422 PATCH /api/deals/acme -H "$auth" -H "$json" \
+	-d '{"procurement_days": -1}'
+expect_error invalid procurement_days
+expect 404 PATCH /api/deals/nope -H "$auth" -H "$json" -d '{"stage": "x"}'
+expect_error not_found None
+
+# --- criteria, events, risks, phases ---------------------------------------
+
+expect 201 POST /api/deals/acme/criteria -H "$auth" -H "$json" -d '{
+	"key": "p95", "metric": "p95 report time", "unit": "min",
+	"direction": "at_most", "required": 15, "projected_growth_pct": 35,
+	"outcome": "Reports before the morning meeting"}'
+jcheck "d['key'] == 'p95'" "d['status'] == 'pending'" \
+	"d['measured'] is None" "d['headroom_pct'] is None" \
+	"d['projected_growth_pct'] == 35" "d['scales'] is None"
+expect 201 POST /api/deals/acme/criteria -H "$auth" -H "$json" -d '{
+	"key": "tput", "direction": "at_least", "required": 1000}'
+expect 409 POST /api/deals/acme/criteria -H "$auth" -H "$json" \
+	-d '{"key": "p95", "direction": "at_most", "required": 1}'
+expect_error conflict None
+expect 422 POST /api/deals/acme/criteria -H "$auth" -H "$json" \
+	-d '{"key": "z", "direction": "at_most", "required": 0}'
+expect_error invalid required
+expect 422 POST /api/deals/acme/criteria -H "$auth" -H "$json" \
+	-d '{"key": "z", "direction": "sideways", "required": 1}'
+expect_error invalid direction
+expect 422 POST /api/deals/acme/criteria -H "$auth" -H "$json" \
+	-d '{"key": "z", "direction": "at_most", "required": 1, "measured": 2}'
+expect_error invalid measured
+
+# 15 min required, 9 measured: headroom 40 %, absorbs 66.7 % growth, which
+# covers the projected 35 %.
+expect 200 POST /api/deals/acme/criteria/p95/measurements -H "$auth" \
+	-H "$json" -d '{"measured": 9, "measured_on": "2026-11-20"}'
+jcheck "d['status'] == 'pass'" "d['measured'] == 9" \
+	"d['measured_on'] == '2026-11-20'" "d['headroom_pct'] == 40" \
+	"abs(d['growth_capacity_pct'] - 200 / 3) < 1e-9" "d['scales'] is True"
+# Without measured_on the measurement is dated today.
+expect 200 POST /api/deals/acme/criteria/tput/measurements -H "$auth" \
+	-H "$json" -d '{"measured": 800}'
+jcheck "d['status'] == 'fail'" "d['measured_on'] == '2026-11-26'" \
+	"d['headroom_pct'] == -20"
+expect 200 POST /api/deals/acme/criteria/tput/measurements -H "$auth" \
+	-H "$json" -d '{"measured": 1200, "measured_on": "2026-11-19"}'
+jcheck "d['status'] == 'pass'" "d['headroom_pct'] == 20"
+expect 404 POST /api/deals/acme/criteria/nope/measurements -H "$auth" \
+	-H "$json" -d '{"measured": 1}'
+expect_error not_found None
+expect 422 POST /api/deals/acme/criteria/p95/measurements -H "$auth" \
+	-H "$json" -d '{"measured": -1}'
+expect_error invalid measured
+
+expect 201 POST /api/deals/acme/events -H "$auth" -H "$json" -d '{
+	"key": "readout", "kind": "technical", "title": "POC readout",
+	"owner": "Sam", "date": "2026-11-20"}'
+jcheck "d == {'key': 'readout', 'kind': 'technical', 'title': 'POC readout',
+	'owner': 'Sam', 'date': '2026-11-20', 'done': None, 'after': None}"
+expect 422 POST /api/deals/acme/events -H "$auth" -H "$json" -d '{
+	"key": "call", "kind": "commercial", "title": "Pricing call",
+	"after": "nope"}'
+expect_error invalid after
+expect 422 POST /api/deals/acme/events -H "$auth" -H "$json" \
+	-d '{"key": "call", "kind": "social", "title": "Party"}'
+expect_error invalid kind
+expect 200 POST /api/deals/acme/events/readout/done -H "$auth" -H "$json" \
+	-d '{"done": "2026-11-20"}'
+jcheck "d['done'] == '2026-11-20'"
+expect 201 POST /api/deals/acme/events -H "$auth" -H "$json" -d '{
+	"key": "call", "kind": "commercial", "title": "Pricing call",
+	"after": "readout"}'
+# No body: done today.
+expect 200 POST /api/deals/acme/events/call/done -H "$auth"
+jcheck "d['done'] == '2026-11-26'" "d['after'] == 'readout'"
+expect 404 POST /api/deals/acme/events/nope/done -H "$auth"
+expect_error not_found None
+
+# DESIGN.md: deadline 2026-10-29, buffer 14d, duration 75d: go-live
+# 2026-10-15, latest start 2026-08-01, 117 days before today.
+expect 201 POST /api/deals/acme/risks -H "$auth" -H "$json" -d '{
+	"key": "dora", "title": "DORA reporting", "kind": "compliance",
+	"deadline": "2026-10-29", "buffer": "14d", "duration": "75d"}'
+jcheck "d['go_live_by'] == '2026-10-15'" "d['latest_start'] == '2026-08-01'" \
+	"d['slack_days'] == -117" "d['at_risk'] is True" \
+	"d['kind'] == 'compliance'" "d['buffer'] == '14d'"
+expect 422 POST /api/deals/acme/risks -H "$auth" -H "$json" -d '{
+	"key": "x", "title": "X", "deadline": "2026-02-30", "duration": "1d"}'
+expect_error invalid deadline
+expect 422 POST /api/deals/acme/risks -H "$auth" -H "$json" -d '{
+	"key": "x", "title": "X", "deadline": "2026-12-01", "duration": "soon"}'
+expect_error invalid duration
+
+expect 201 POST /api/deals/acme/phases -H "$auth" -H "$json" -d '{
+	"number": 1, "name": "Pilot", "price": 60000, "scope": "One site",
+	"justification": "p95 proven", "criteria": ["p95", "tput"],
+	"duration": "3w"}'
+jcheck "d == {'number': 1, 'name': 'Pilot', 'scope': 'One site',
+	'price': 60000, 'justification': 'p95 proven',
+	'criteria': ['p95', 'tput'], 'duration': '3w'}"
+expect 422 POST /api/deals/acme/phases -H "$auth" -H "$json" \
+	-d '{"number": 2, "name": "Rollout", "criteria": ["ghost"]}'
+expect_error invalid criteria
+expect 409 POST /api/deals/acme/phases -H "$auth" -H "$json" \
+	-d '{"number": 1, "name": "Again"}'
+expect_error conflict None
+
+expect 200 GET /api/deals/acme -H "$auth"
+jcheck "[c['key'] for c in d['criteria']] == ['p95', 'tput']" \
+	"[e['key'] for e in d['events']] == ['readout', 'call']" \
+	"[r['key'] for r in d['risks']] == ['dora']" \
+	"[p['number'] for p in d['phases']] == [1]"
+expect 404 GET /api/deals/nope -H "$auth"
+expect_error not_found None
+# HEAD: the headers of the GET, no body (curl --head stores the headers
+# where the body would go).
+req HEAD /api/deals/acme -H "$auth"
+[ "$code" = 200 ] && ! grep -q '"slug"' "$tmp/body" ||
+	fail "HEAD answered $code with a body"
+
+# --- plan ------------------------------------------------------------------
+
+# The win is the last pass, Friday 2026-11-20: +2, +4, +6 business days
+# are Tue 11-24, Thu 11-26, Mon 11-30; the contract target 10 procurement
+# days later, Mon 12-14.
+expect 200 GET /api/deals/acme/plan -H "$auth"
+jcheck "d['technical_win_date'] == '2026-11-20'" "d['blocking'] == []" \
+	"[s['date'] for s in d['steps']] == ['2026-11-24', '2026-11-26',
+		'2026-11-30', '2026-12-14']" \
+	"d['contract_target'] == '2026-12-14'" "'added' not in d"
+expect 200 POST /api/deals/acme/plan/apply -H "$auth"
+jcheck "d['added'] == 4" "d['contract_target'] == '2026-12-14'"
+expect 200 POST /api/deals/acme/plan/apply -H "$auth" -H "$json" -d '{}'
+jcheck "d['added'] == 0"
+expect 422 POST /api/deals/won-deal/plan/apply -H "$auth"
+expect_error invalid None
+expect 200 GET /api/deals/acme -H "$auth"
+jcheck "len(d['events']) == 6" \
+	"d['events'][2]['key'] == 'plan-executive-summary-to-the-economic-buyer'" \
+	"d['events'][5]['date'] == '2026-12-14'"
+
+# --- check and stats -------------------------------------------------------
+
+# acme's risk is past its latest start: an error. The commercial event
+# done today after the win keeps the win fresh (100).
+expect 200 GET /api/check -H "$auth"
+jcheck "d['findings'][0]['rule'] == 'deadline-at-risk'" \
+	"d['findings'][0]['severity'] == 'error'" \
+	"d['findings'][0]['deal'] == 'acme'" \
+	"set(f['deal'] for f in d['findings']) == {'acme'}" \
+	"d['freshness'] == [{'deal': 'acme', 'score': 100}]"
+expect 200 GET '/api/check?deal=won-deal' -H "$auth"
+jcheck "d == {'findings': [], 'freshness': []}"
+expect 404 GET '/api/check?deal=ghost' -H "$auth"
+expect_error not_found deal
+
+# won-deal: POC end 2026-10-01, won 2026-10-22: 21 days, the whole team.
+expect 200 GET /api/stats -H "$auth"
+jcheck "d['team']['n'] == 1" "d['team']['median_days'] == 21" \
+	"d['deals'] == [{'slug': 'won-deal', 'se': 'Kim',
+		'days_poc_to_close': 21, 'vs_team_mean_days': 0}]" \
+	"d['by_se'][0]['se'] == 'Kim'"
+expect 200 GET '/api/stats?se=Kim' -H "$auth"
+jcheck "len(d['deals']) == 1"
+expect 404 GET '/api/stats?se=Nobody' -H "$auth"
+expect_error not_found se
+expect 422 GET '/api/stats?deal=acme' -H "$auth"
+expect_error invalid deal
+expect 400 GET '/api/stats?deal=won-deal&se=Kim' -H "$auth"
+expect_error bad_request deal
+
+# --- documents and calendars -----------------------------------------------
+
+expect 200 GET /api/deals/acme/summary.md -H "$auth"
+[ "$(header Content-Type)" = "text/markdown; charset=utf-8" ] ||
+	fail "summary.md type $(header Content-Type)"
+grep -q '^# Technical Win Summary: Acme Corp' "$tmp/body" ||
+	fail "summary.md has no title"
+expect 200 GET '/api/deals/acme/summary.html?paper=letter' -H "$auth"
+grep -q '<!DOCTYPE html>' "$tmp/body" || fail "summary.html is not HTML"
+grep -q 'size:letter' "$tmp/body" || fail "summary.html ignores paper"
+header Content-Security-Policy | grep -q "style-src 'unsafe-inline'" ||
+	fail "summary.html CSP: $(header Content-Security-Policy)"
+expect 200 GET /api/deals/acme/summary.pdf -H "$auth"
+[ "$(header Content-Type)" = application/pdf ] || fail "pdf type"
+[ "$(head -c 5 "$tmp/body")" = "%PDF-" ] || fail "summary.pdf is not a PDF"
+expect 404 GET /api/deals/acme/summary.txt -H "$auth"
+expect 404 GET /api/deals/nope/summary.md -H "$auth"
+expect 400 GET '/api/deals/acme/summary.md?paper=a3' -H "$auth"
+expect_error bad_request paper
+
+expect 200 GET /api/deals/acme/calendar.ics -H "$auth"
+[ "$(header Content-Type)" = "text/calendar; charset=utf-8" ] ||
+	fail "ics type"
+grep -q '^X-WR-CALNAME:techwin: Acme Corp' "$tmp/body" || fail "deal calendar"
+grep -q 'Contract execution target' "$tmp/body" || fail "plan step missing"
+expect 200 GET /api/calendar.ics -H "$auth"
+grep -q '^X-WR-CALNAME:techwin: pipeline' "$tmp/body" || fail "pipeline ics"
+# Closed deals are not in the pipeline's calendar.
+! grep -q 'Won Inc' "$tmp/body" || fail "closed deal in the pipeline feed"
+
+# --- delete, and the CLI sees it all --------------------------------------
+
+expect 204 DELETE /api/deals/won-deal -H "$auth"
+[ ! -s "$tmp/body" ] || fail "204 with a body"
+expect 404 GET /api/deals/won-deal -H "$auth"
+expect 404 DELETE /api/deals/won-deal -H "$auth"
+
+"$TECHWIN" --json deal show acme >cli.json
+"$PYTHON" - cli.json <<'PY' || fail "CLI does not see the API's changes"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["stage"] == "technical-win" and len(d["events"]) == 6, d
+PY
+"$TECHWIN" --json history acme >hist.json
+"$PYTHON" - hist.json <<'PY' || fail "history does not name the API user"
+import json, sys
+h = json.load(open(sys.argv[1]))
+assert h and all(e["actor"] == "alice" for e in h), h
+PY
+
+stop_server
+[ "$server_status" = 0 ] || fail "serve exited $server_status"
+grep -q ' POST /api/deals/acme/criteria 201 ' server.log ||
+	fail "no access log line"
+echo ok

@@ -7,6 +7,7 @@
 #define TW_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/model.h"
@@ -124,6 +125,25 @@ int cli_getopt(int argc, char **argv, const struct option *opts,
  */
 int cli_no_options(const struct cmd_entry *e, int argc, char **argv,
 		   struct tw_error *err);
+
+/*
+ * "X list SLUG": one deal's children as a JSON array or an aligned table.
+ * The callbacks see the whole deal and the business-day holidays (the
+ * deal's merged with the workspace's).
+ */
+struct child_list {
+	const char *const *header;
+	size_t ncols;
+	const size_t *right;	/* right-aligned columns, ended by SIZE_MAX */
+	size_t (*count)(const struct deal *d);
+	struct json_t *(*to_json)(const struct deal *d, size_t i, tw_date today,
+				  const struct holidays *h);
+	void (*row)(struct table *t, const struct deal *d, size_t i,
+		    tw_date today, const struct holidays *h);
+};
+int cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx,
+		      int argc, char **argv, const struct child_list *l,
+		      struct tw_error *err);
 
 /* Every command entry. */
 extern const struct cmd_entry cmd_chart_entry;

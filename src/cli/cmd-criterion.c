@@ -197,72 +197,67 @@ fmt_pct(struct table *t, bool has, double v)
 		table_cell(t, NULL);
 }
 
+static size_t
+criterion_count(const struct deal *d)
+{
+	return d->ncriteria;
+}
+
+static json_t *
+criterion_json(const struct deal *d, size_t i, tw_date today,
+	       const struct holidays *h)
+{
+	(void)today;
+	(void)h;
+	return criterion_to_json(&d->criteria[i]);
+}
+
+static void
+criterion_row(struct table *t, const struct deal *d, size_t i, tw_date today,
+	      const struct holidays *h)
+{
+	const struct criterion *c = &d->criteria[i];
+	const char *unit = c->unit ? c->unit : "";
+	const char *sp = *unit ? " " : "";
+	struct criterion_eval ev;
+
+	(void)today;
+	(void)h;
+	criterion_evaluate(c, &ev);
+	table_cell(t, c->key);
+	table_cell(t, c->metric);
+	table_cellf(t, "%s %.15g%s%s",
+		    c->direction == DIR_AT_MOST ? "<=" : ">=", c->required,
+		    sp, unit);
+	if (c->has_measured)
+		table_cellf(t, "%.15g%s%s", c->measured, sp, unit);
+	else
+		table_cell(t, NULL);
+	table_cell(t, crit_status_name(ev.status));
+	fmt_pct(t, ev.has_headroom, ev.headroom_pct);
+	if (ev.status == CRIT_PASS && !ev.has_growth_capacity)
+		table_cell(t, "unbounded");
+	else
+		fmt_pct(t, ev.has_growth_capacity, ev.growth_capacity_pct);
+	table_cell(t, ev.scales == TRI_NULL   ? NULL
+		      : ev.scales == TRI_TRUE ? "yes"
+					      : "no");
+}
+
 static int
 criterion_list(struct cli_ctx *ctx, int argc, char **argv,
 	       struct tw_error *err)
 {
 	static const char *const header[] = { "KEY", "METRIC", "REQUIRED",
 		"MEASURED", "STATUS", "HEADROOM", "GROWTH CAP", "SCALES" };
-	struct strbuf sb = STRBUF_INIT;
-	struct deal d;
-	int r;
+	static const size_t right[] = { 2, 3, 5, 6, SIZE_MAX };
+	static const struct child_list list = {
+		header, ARRAY_SIZE(header), right, criterion_count,
+		criterion_json, criterion_row,
+	};
 
-	if ((r = cli_no_options(&cmd_criterion_entry, argc, argv, err)) < 0)
-		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_criterion_entry, err,
-				       "criterion list takes exactly one SLUG");
-	if ((r = cli_get_deal(ctx, argv[1], &d, err)) < 0)
-		return r;
-	if (ctx->json) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; i < d.ncriteria; i++)
-			json_array_append_new(a,
-					      criterion_to_json(&d.criteria[i]));
-		json_emit(a, &sb);
-	} else {
-		struct table t;
-
-		table_init(&t, ARRAY_SIZE(header), header);
-		for (size_t col = 2; col < 7; col++)
-			if (col != 4)
-				table_right(&t, col);
-		for (size_t i = 0; i < d.ncriteria; i++) {
-			const struct criterion *c = &d.criteria[i];
-			const char *unit = c->unit ? c->unit : "";
-			const char *sp = *unit ? " " : "";
-			struct criterion_eval ev;
-
-			criterion_evaluate(c, &ev);
-			table_cell(&t, c->key);
-			table_cell(&t, c->metric);
-			table_cellf(&t, "%s %.15g%s%s",
-				    c->direction == DIR_AT_MOST ? "<=" : ">=",
-				    c->required, sp, unit);
-			if (c->has_measured)
-				table_cellf(&t, "%.15g%s%s", c->measured, sp,
-					    unit);
-			else
-				table_cell(&t, NULL);
-			table_cell(&t, crit_status_name(ev.status));
-			fmt_pct(&t, ev.has_headroom, ev.headroom_pct);
-			if (ev.status == CRIT_PASS && !ev.has_growth_capacity)
-				table_cell(&t, "unbounded");
-			else
-				fmt_pct(&t, ev.has_growth_capacity,
-					ev.growth_capacity_pct);
-			table_cell(&t, ev.scales == TRI_NULL    ? NULL
-				       : ev.scales == TRI_TRUE ? "yes"
-							       : "no");
-		}
-		table_render(&t, &sb);
-		table_release(&t);
-	}
-	cli_write(&sb);
-	strbuf_release(&sb);
-	deal_release(&d);
-	return 0;
+	return cli_list_children(&cmd_criterion_entry, ctx, argc, argv, &list,
+				 err);
 }
 
 static const struct subcmd subs[] = {

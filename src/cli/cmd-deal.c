@@ -5,6 +5,7 @@
 #include "core/criterion.h"
 #include "core/risk.h"
 #include "store/deals.h"
+#include "store/workspace.h"
 #include "formats/json.h"
 #include "util/xalloc.h"
 
@@ -199,11 +200,11 @@ deal_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 }
 
 static void
-show_human(const struct deal *d, tw_date today, struct strbuf *sb)
+show_human(const struct deal *d, tw_date today, const struct holidays *hol,
+	   struct strbuf *sb)
 {
 	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
 	size_t npass = 0, nfail = 0, npending = 0, nrisk = 0;
-	struct holidays h = deal_holidays(d);
 
 	strbuf_addf(sb, "deal %s: %s\n", d->slug, d->account);
 	strbuf_addf(sb, "  stage:       %s\n", d->stage ? d->stage : "-");
@@ -238,7 +239,7 @@ show_human(const struct deal *d, tw_date today, struct strbuf *sb)
 	for (size_t i = 0; i < d->nrisks; i++) {
 		struct risk_eval ev;
 
-		risk_evaluate(&d->risks[i], today, &h, &ev);
+		risk_evaluate(&d->risks[i], today, hol, &ev);
 		nrisk += ev.at_risk;
 	}
 	strbuf_addf(sb, "  criteria:    %zu (%zu pass, %zu fail, %zu pending)\n",
@@ -252,6 +253,9 @@ static int
 deal_show(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct workspace ws;
+	tw_date *buf = NULL;
+	struct holidays h;
 	struct deal d;
 	int r;
 
@@ -260,14 +264,21 @@ deal_show(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if (argc != 2)
 		return cmd_usage_error(&cmd_deal_entry, err,
 				       "deal show takes exactly one SLUG");
-	if ((r = cli_get_deal(ctx, argv[1], &d, err)) < 0)
+	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
 		return r;
+	if ((r = cli_get_deal(ctx, argv[1], &d, err)) < 0) {
+		workspace_release(&ws);
+		return r;
+	}
+	h = workspace_holidays(&ws, &d, &buf);
 	if (ctx->json)
-		json_emit(deal_full_to_json(&d, ctx->today), &sb);
+		json_emit(deal_full_to_json(&d, ctx->today, &h), &sb);
 	else
-		show_human(&d, ctx->today, &sb);
+		show_human(&d, ctx->today, &h, &sb);
 	cli_write(&sb);
 	strbuf_release(&sb);
+	free(buf);
+	workspace_release(&ws);
 	deal_release(&d);
 	return 0;
 }

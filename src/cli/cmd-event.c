@@ -132,51 +132,51 @@ event_done(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	return 0;
 }
 
+static size_t
+event_count(const struct deal *d)
+{
+	return d->nevents;
+}
+
+static json_t *
+event_json(const struct deal *d, size_t i, tw_date today,
+	   const struct holidays *h)
+{
+	(void)today;
+	(void)h;
+	return event_to_json(&d->events[i]);
+}
+
+static void
+event_row(struct table *t, const struct deal *d, size_t i, tw_date today,
+	  const struct holidays *h)
+{
+	const struct event *e = &d->events[i];
+	char b[DATE_BUFSZ];
+
+	(void)today;
+	(void)h;
+	table_cell(t, e->key);
+	table_cell(t, event_kind_name(e->kind));
+	table_cell(t, e->title);
+	table_cell(t, e->owner);
+	table_cell(t, date_format(e->date, b));
+	table_cell(t, date_format(e->done, b));
+	table_cell(t, e->after);
+}
+
 static int
 event_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	static const char *const header[] = { "KEY", "KIND", "TITLE", "OWNER",
 		"DATE", "DONE", "AFTER" };
-	struct strbuf sb = STRBUF_INIT;
-	struct deal d;
-	int r;
+	static const struct child_list list = {
+		header, ARRAY_SIZE(header), NULL, event_count, event_json,
+		event_row,
+	};
 
-	if ((r = cli_no_options(&cmd_event_entry, argc, argv, err)) < 0)
-		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_event_entry, err,
-				       "event list takes exactly one SLUG");
-	if ((r = cli_get_deal(ctx, argv[1], &d, err)) < 0)
-		return r;
-	if (ctx->json) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; i < d.nevents; i++)
-			json_array_append_new(a, event_to_json(&d.events[i]));
-		json_emit(a, &sb);
-	} else {
-		struct table t;
-		char b[DATE_BUFSZ];
-
-		table_init(&t, ARRAY_SIZE(header), header);
-		for (size_t i = 0; i < d.nevents; i++) {
-			const struct event *e = &d.events[i];
-
-			table_cell(&t, e->key);
-			table_cell(&t, event_kind_name(e->kind));
-			table_cell(&t, e->title);
-			table_cell(&t, e->owner);
-			table_cell(&t, date_format(e->date, b));
-			table_cell(&t, date_format(e->done, b));
-			table_cell(&t, e->after);
-		}
-		table_render(&t, &sb);
-		table_release(&t);
-	}
-	cli_write(&sb);
-	strbuf_release(&sb);
-	deal_release(&d);
-	return 0;
+	return cli_list_children(&cmd_event_entry, ctx, argc, argv, &list,
+				 err);
 }
 
 static const struct subcmd subs[] = {

@@ -109,62 +109,59 @@ phase_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	return 0;
 }
 
+static size_t
+phase_count(const struct deal *d)
+{
+	return d->nphases;
+}
+
+static json_t *
+phase_json(const struct deal *d, size_t i, tw_date today,
+	   const struct holidays *h)
+{
+	(void)today;
+	(void)h;
+	return phase_to_json(&d->phases[i]);
+}
+
+static void
+phase_row(struct table *t, const struct deal *d, size_t i, tw_date today,
+	  const struct holidays *h)
+{
+	const struct phase *p = &d->phases[i];
+	struct strbuf keys = STRBUF_INIT;
+	char db[DURATION_BUFSZ];
+
+	(void)today;
+	(void)h;
+	for (size_t j = 0; j < p->ncriteria; j++)
+		strbuf_addf(&keys, "%s%s", j ? "," : "", p->criteria[j]);
+	table_cellf(t, "%d", p->number);
+	table_cell(t, p->name);
+	if (p->has_price)
+		table_cellf(t, "%.15g", p->price);
+	else
+		table_cell(t, NULL);
+	table_cell(t, p->has_duration ? duration_format(&p->duration, db)
+				      : NULL);
+	table_cell(t, keys.buf);
+	table_cell(t, p->justification);
+	strbuf_release(&keys);
+}
+
 static int
 phase_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	static const char *const header[] = { "#", "NAME", "PRICE",
 		"DURATION", "CRITERIA", "JUSTIFICATION" };
-	struct strbuf sb = STRBUF_INIT;
-	struct deal d;
-	int r;
+	static const size_t right[] = { 0, 2, SIZE_MAX };
+	static const struct child_list list = {
+		header, ARRAY_SIZE(header), right, phase_count, phase_json,
+		phase_row,
+	};
 
-	if ((r = cli_no_options(&cmd_phase_entry, argc, argv, err)) < 0)
-		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_phase_entry, err,
-				       "phase list takes exactly one SLUG");
-	if ((r = cli_get_deal(ctx, argv[1], &d, err)) < 0)
-		return r;
-	if (ctx->json) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; i < d.nphases; i++)
-			json_array_append_new(a, phase_to_json(&d.phases[i]));
-		json_emit(a, &sb);
-	} else {
-		struct table t;
-
-		table_init(&t, ARRAY_SIZE(header), header);
-		table_right(&t, 0);
-		table_right(&t, 2);
-		for (size_t i = 0; i < d.nphases; i++) {
-			const struct phase *p = &d.phases[i];
-			struct strbuf keys = STRBUF_INIT;
-			char db[DURATION_BUFSZ];
-
-			for (size_t j = 0; j < p->ncriteria; j++)
-				strbuf_addf(&keys, "%s%s", j ? "," : "",
-					    p->criteria[j]);
-			table_cellf(&t, "%d", p->number);
-			table_cell(&t, p->name);
-			if (p->has_price)
-				table_cellf(&t, "%.15g", p->price);
-			else
-				table_cell(&t, NULL);
-			table_cell(&t, p->has_duration
-					       ? duration_format(&p->duration, db)
-					       : NULL);
-			table_cell(&t, keys.buf);
-			table_cell(&t, p->justification);
-			strbuf_release(&keys);
-		}
-		table_render(&t, &sb);
-		table_release(&t);
-	}
-	cli_write(&sb);
-	strbuf_release(&sb);
-	deal_release(&d);
-	return 0;
+	return cli_list_children(&cmd_phase_entry, ctx, argc, argv, &list,
+				 err);
 }
 
 static const struct subcmd subs[] = {

@@ -85,60 +85,53 @@ risk_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	return 0;
 }
 
+static size_t
+risk_count(const struct deal *d)
+{
+	return d->nrisks;
+}
+
+static json_t *
+risk_json(const struct deal *d, size_t i, tw_date today,
+	  const struct holidays *h)
+{
+	return risk_to_json(&d->risks[i], today, h);
+}
+
+static void
+risk_row(struct table *t, const struct deal *d, size_t i, tw_date today,
+	 const struct holidays *h)
+{
+	const struct risk *rk = &d->risks[i];
+	char b[DATE_BUFSZ], db[DURATION_BUFSZ];
+	struct risk_eval ev;
+
+	risk_evaluate(rk, today, h, &ev);
+	table_cell(t, rk->key);
+	table_cell(t, rk->title);
+	table_cell(t, date_format(rk->deadline, b));
+	table_cell(t, duration_format(&rk->buffer, db));
+	table_cell(t, duration_format(&rk->duration, db));
+	table_cell(t, date_format(ev.go_live_by, b));
+	table_cell(t, date_format(ev.latest_start, b));
+	table_cellf(t, "%dd", ev.slack_days);
+	table_cell(t, ev.at_risk ? "yes" : "no");
+}
+
 static int
 risk_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	static const char *const header[] = { "KEY", "TITLE", "DEADLINE",
 		"BUFFER", "DURATION", "GO-LIVE BY", "LATEST START", "SLACK",
 		"AT RISK" };
-	struct strbuf sb = STRBUF_INIT;
-	struct holidays h;
-	struct deal d;
-	int r;
+	static const size_t right[] = { 7, SIZE_MAX };
+	static const struct child_list list = {
+		header, ARRAY_SIZE(header), right, risk_count, risk_json,
+		risk_row,
+	};
 
-	if ((r = cli_no_options(&cmd_risk_entry, argc, argv, err)) < 0)
-		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_risk_entry, err,
-				       "risk list takes exactly one SLUG");
-	if ((r = cli_get_deal(ctx, argv[1], &d, err)) < 0)
-		return r;
-	h = deal_holidays(&d);
-	if (ctx->json) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; i < d.nrisks; i++)
-			json_array_append_new(a, risk_to_json(&d.risks[i],
-							      ctx->today, &h));
-		json_emit(a, &sb);
-	} else {
-		struct table t;
-
-		table_init(&t, ARRAY_SIZE(header), header);
-		table_right(&t, 7);
-		for (size_t i = 0; i < d.nrisks; i++) {
-			const struct risk *rk = &d.risks[i];
-			char b[DATE_BUFSZ], db[DURATION_BUFSZ];
-			struct risk_eval ev;
-
-			risk_evaluate(rk, ctx->today, &h, &ev);
-			table_cell(&t, rk->key);
-			table_cell(&t, rk->title);
-			table_cell(&t, date_format(rk->deadline, b));
-			table_cell(&t, duration_format(&rk->buffer, db));
-			table_cell(&t, duration_format(&rk->duration, db));
-			table_cell(&t, date_format(ev.go_live_by, b));
-			table_cell(&t, date_format(ev.latest_start, b));
-			table_cellf(&t, "%dd", ev.slack_days);
-			table_cell(&t, ev.at_risk ? "yes" : "no");
-		}
-		table_render(&t, &sb);
-		table_release(&t);
-	}
-	cli_write(&sb);
-	strbuf_release(&sb);
-	deal_release(&d);
-	return 0;
+	return cli_list_children(&cmd_risk_entry, ctx, argc, argv, &list,
+				 err);
 }
 
 static const struct subcmd subs[] = {

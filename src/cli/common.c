@@ -4,7 +4,9 @@
  * aligned tables.
  */
 #include "cli/cli.h"
+#include "formats/json.h"
 #include "store/deals.h"
+#include "store/workspace.h"
 #include "util/xalloc.h"
 
 #include <ctype.h>
@@ -311,5 +313,57 @@ cli_no_options(const struct cmd_entry *e, int argc, char **argv,
 			return cmd_usage_error(e, err, "unknown option '%s'",
 					       argv[i]);
 	}
+	return 0;
+}
+
+int
+cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
+		  char **argv, const struct child_list *l,
+		  struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct workspace ws;
+	struct holidays h;
+	tw_date *hbuf = NULL;
+	struct deal d;
+	size_t n;
+	int r;
+
+	if ((r = cli_no_options(e, argc, argv, err)) < 0)
+		return r;
+	if (argc != 2)
+		return cmd_usage_error(e, err, "%s list takes exactly one SLUG",
+				       e->name);
+	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
+		return r;
+	if ((r = cli_get_deal(ctx, argv[1], &d, err)) < 0) {
+		workspace_release(&ws);
+		return r;
+	}
+	h = workspace_holidays(&ws, &d, &hbuf);
+	n = l->count(&d);
+	if (ctx->json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, l->to_json(&d, i, ctx->today,
+							    &h));
+		json_emit(a, &sb);
+	} else {
+		struct table t;
+
+		table_init(&t, l->ncols, l->header);
+		for (const size_t *c = l->right; c && *c != SIZE_MAX; c++)
+			table_right(&t, *c);
+		for (size_t i = 0; i < n; i++)
+			l->row(&t, &d, i, ctx->today, &h);
+		table_render(&t, &sb);
+		table_release(&t);
+	}
+	cli_write(&sb);
+	strbuf_release(&sb);
+	free(hbuf);
+	workspace_release(&ws);
+	deal_release(&d);
 	return 0;
 }

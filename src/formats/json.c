@@ -171,9 +171,10 @@ phase_to_json(const struct phase *p)
 }
 
 json_t *
-deal_full_to_json(const struct deal *d, tw_date today)
+deal_full_to_json(const struct deal *d, tw_date today,
+		  const struct holidays *hol)
 {
-	struct holidays h = deal_holidays(d);
+	struct holidays h = hol ? *hol : deal_holidays(d);
 	json_t *o = deal_to_json(d);
 	json_t *a;
 

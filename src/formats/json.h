@@ -30,8 +30,12 @@ json_t *event_to_json(const struct event *e);
 json_t *risk_to_json(const struct risk *r, tw_date today,
 		     const struct holidays *h);
 json_t *phase_to_json(const struct phase *p);
-/* Deal fields plus every child list (deal show). */
-json_t *deal_full_to_json(const struct deal *d, tw_date today);
+/*
+ * Deal fields plus every child list (deal show); risks are scheduled with h
+ * (the deal's and the workspace's holidays; NULL: the deal's only).
+ */
+json_t *deal_full_to_json(const struct deal *d, tw_date today,
+			  const struct holidays *h);
 json_t *history_entry_to_json(const struct history_entry *h);
 
 /*

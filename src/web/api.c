@@ -405,6 +405,28 @@ apply_deal_fields(struct deal *d, json_t *o)
 		d->poc_end = jdate(o, "poc_end");
 }
 
+/*
+ * A deal as JSON, its risks scheduled with the deal's and the workspace's
+ * holidays (the deal's alone if the workspace cannot be read).
+ */
+static json_t *
+deal_json(struct http_request *rq, const struct deal *d)
+{
+	struct tw_error err = { 0 };
+	struct workspace ws;
+	tw_date *buf = NULL;
+	struct holidays h;
+	json_t *j;
+
+	if (workspace_load(rq->st, &ws, &err) < 0)
+		return deal_full_to_json(d, rq->today, NULL);
+	h = workspace_holidays(&ws, d, &buf);
+	j = deal_full_to_json(d, rq->today, &h);
+	free(buf);
+	workspace_release(&ws);
+	return j;
+}
+
 static void
 deals_list(struct http_request *rq, struct http_response *rs)
 {
@@ -472,7 +494,7 @@ deal_create(struct http_request *rq, struct http_response *rs)
 	if ((r = store_create_deal(rq->st, &d, &site, &err)) < 0) {
 		fail_change(rs, r, &err, &site, ENT_DEAL);
 	} else {
-		http_send_json(rs, 201, deal_full_to_json(&d, rq->today));
+		http_send_json(rs, 201, deal_json(rq, &d));
 		location(rs, d.slug);
 	}
 	deal_release(&d);
@@ -492,7 +514,7 @@ deal_get(struct http_request *rq, struct http_response *rs)
 	if (r < 0)
 		http_fail(rs, r, &err, NULL);
 	else
-		http_send_json(rs, 200, deal_full_to_json(&d, rq->today));
+		http_send_json(rs, 200, deal_json(rq, &d));
 	deal_release(&d);
 }
 
@@ -594,8 +616,7 @@ deal_update(struct http_request *rq, struct http_response *rs)
 		return;
 	change_init(&c, o, rq->today);
 	if (change_deal(rq, rs, patch_deal, &c, ENT_DEAL))
-		http_send_json(rs, 200, deal_full_to_json(&c.after,
-							  rq->today));
+		http_send_json(rs, 200, deal_json(rq, &c.after));
 	change_release(&c);
 }
 
@@ -656,8 +677,7 @@ deal_close(struct http_request *rq, struct http_response *rs)
 	}
 	change_init(&c, o, rq->today);
 	if (change_deal(rq, rs, close_deal, &c, ENT_DEAL))
-		http_send_json(rs, 200, deal_full_to_json(&c.after,
-							  rq->today));
+		http_send_json(rs, 200, deal_json(rq, &c.after));
 	change_release(&c);
 }
 

@@ -10,6 +10,7 @@
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "web/pages.h"
 #include "web/router.h"
 #include "store/store.h"
 #include "util/xalloc.h"
@@ -794,6 +795,7 @@ server_start(const struct server_config *cfg, struct server **out,
 	router_init(&srv->router);
 	/* Each part of the server adds its table here. */
 	router_add(&srv->router, api_routes);
+	router_add(&srv->router, page_routes);	/* before login: GET /login */
 	router_add(&srv->router, login_routes);
 	srv->limiter = rate_limiter_new(cfg->login_attempts,
 					cfg->login_window);

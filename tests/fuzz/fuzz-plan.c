@@ -81,7 +81,7 @@ run_engine(const struct deal *d, tw_date today)
 	commercial_plan_release(&cp);
 	momentum_check(d, today, &h, &ms, &mr);
 	momentum_report_release(&mr);
-	json_emit(deal_full_to_json(d, today), &sb);
+	json_emit(deal_full_to_json(d, today, &h), &sb);
 	strbuf_release(&sb);
 }
 

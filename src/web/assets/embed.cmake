@@ -29,8 +29,8 @@ foreach(f IN LISTS FILES)
   math(EXPR len "${hexlen} / 2")
   # 16 bytes a line, each as 0xNN.
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){16})" "\\1\n\t" bytes
-         "${bytes}")
+  string(REPEAT "0x[0-9a-f][0-9a-f]," 16 line)
+  string(REGEX REPLACE "(${line})" "\\1\n\t" bytes "${bytes}")
   string(APPEND arrays "static const unsigned char asset_${n}[] = {\n\t"
          "${bytes}\n};\n\n")
   string(APPEND table "\t{ \"${name}\", \"${type}\", asset_${n}, ${len},\n"

@@ -187,7 +187,7 @@ struct gphase {
 };
 
 struct gdeal {
-	char slug[16];
+	char slug[32];	/* room for any long, so the format never truncates */
 	char account[96];
 	const char *stage, *currency, *ae, *se, *outcome;
 	double value;
@@ -199,7 +199,7 @@ struct gdeal {
 	struct grisk risk[NRISKS];
 	struct gphase phase[NPHASES];
 	/* Salesforce only. */
-	char opp_id[24];
+	char opp_id[40];
 	int created;
 };
 

@@ -1,7 +1,8 @@
 /*
  * CRM exports as deals (csv-import.h). libcsv splits records and fields;
  * this file feeds it one physical line at a time so every record knows the
- * line it starts on (a quoted field may hold newlines), recognises the
+ * line it starts on (a quoted field may hold newlines; a line ends in LF,
+ * CRLF or, as in old Mac "CSV (Macintosh)" files, a lone CR), recognises the
  * footer block Salesforce report exports end with, and converts each row
  * through the column mapping into a deal holding only the CRM's fields.
  */
@@ -168,6 +169,35 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/*
+ * The line end starting at p, before end: 2 for CRLF, 1 for LF or a lone
+ * CR, 0 for none. libcsv ends a record at a lone CR as at LF, so every
+ * place that counts or slices lines must agree with it.
+ */
+static size_t
+eol_len(const char *p, const char *end)
+{
+	if (p >= end)
+		return 0;
+	if (*p == '\r')
+		return p + 1 < end && p[1] == '\n' ? 2 : 1;
+	return *p == '\n';
+}
+
+/*
+ * The line at p, before end: *eol gets where its text ends (its line end
+ * starts there, or it is end); returns where the next line starts.
+ */
+static const char *
+line_next(const char *p, const char *end, const char **eol)
+{
+	const char *lf = memchr(p, '\n', (size_t)(end - p));
+	const char *cr = memchr(p, '\r', (size_t)((lf ? lf : end) - p));
+
+	*eol = cr ? cr : lf ? lf : end;
+	return *eol + eol_len(*eol, end);
+}
+
 /* [*s, *e) without surrounding white space. */
 static void
 trim_span(const char **s, const char **e)
@@ -283,11 +313,10 @@ crm_mapping_load(struct crm_mapping *m, const char *buf, size_t len,
 	if (len >= 3 && !memcmp(buf, CSV_BOM, 3))
 		p += 3;
 	while (p < end && !rc) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end, *s = p;
+		const char *s = p, *e;
 
 		line++;
-		p = nl ? nl + 1 : end;
+		p = line_next(p, end, &e);
 		trim_span(&s, &e);
 		if (s == e || *s == '#')
 			continue;
@@ -859,7 +888,7 @@ take_header(struct pstate *st, size_t off, size_t len)
 	st->nf = st->falloc = 0;
 	imp->header_off = off;
 	imp->header_len = len;
-	imp->crlf = st->seg_end < st->len && st->buf[st->seg_end] == '\r';
+	imp->crlf = eol_len(st->buf + st->seg_end, st->buf + st->len) == 2;
 	st->have_header = true;
 	bind_header(st);
 	for (size_t i = 0; i < ARRAY_SIZE(required) && !st->rc; i++) {
@@ -1099,17 +1128,23 @@ flush_pending(struct pstate *st)
 }
 
 /*
- * Where the record that ends on the current line starts: nl newlines
+ * Where the record that ends on the current line starts: nl line ends
  * back. The offset is found by walking back over the record's own bytes.
  */
 static size_t
 record_start(const struct pstate *st, size_t nl)
 {
+	const char *b = st->buf;
 	size_t off = st->seg_off;
 
 	for (size_t k = 0; k < nl && off > st->start; k++) {
+		/* Over the previous line's end, a CRLF being one... */
 		off--;
-		while (off > st->start && st->buf[off - 1] != '\n')
+		if (off > st->start && b[off] == '\n' && b[off - 1] == '\r')
+			off--;
+		/* ...and back to where that line starts. */
+		while (off > st->start && b[off - 1] != '\n' &&
+		       b[off - 1] != '\r')
 			off--;
 	}
 	return off;
@@ -1160,6 +1195,7 @@ end_record(struct pstate *st)
 		convert_row(st, line, off, len);
 }
 
+/* Line ends in field text, counted as the main loop counts them. */
 static size_t
 count_newlines(const void *data, size_t len)
 {
@@ -1167,7 +1203,8 @@ count_newlines(const void *data, size_t len)
 	size_t n = 0;
 
 	for (size_t i = 0; i < len; i++)
-		n += p[i] == '\n';
+		n += p[i] == '\r' ||
+		     (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'));
 	return n;
 }
 
@@ -1209,8 +1246,9 @@ malformed(struct pstate *st, struct csv_parser *p, bool at_eof)
 	size_t len;
 	const char *column = NULL;
 
-	/* At the end, the file's last newline is in the field but ends it. */
-	if (at_eof && nl && st->len && st->buf[st->len - 1] == '\n')
+	/* At the end, the file's last line end is in the field but ends it. */
+	if (at_eof && nl && st->len &&
+	    (st->buf[st->len - 1] == '\n' || st->buf[st->len - 1] == '\r'))
 		nl--;
 	line = st->line >= nl ? st->line - nl : 1;
 	off = record_start(st, nl);
@@ -1321,16 +1359,13 @@ crm_parse(const char *buf, size_t len, const char *filename,
 		return tw_error_set(err, TW_EINPUT, "%s: cannot set up the "
 				    "CSV parser", filename);
 	while (pos < len && !st.rc) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+		const char *eol;
+		size_t end = (size_t)(line_next(buf + pos, buf + len, &eol) -
+				      buf);
 
 		st.line++;
 		st.seg_off = pos;
-		st.seg_end = end;
-		if (st.seg_end > pos && buf[st.seg_end - 1] == '\n')
-			st.seg_end--;
-		if (st.seg_end > pos && buf[st.seg_end - 1] == '\r')
-			st.seg_end--;
+		st.seg_end = (size_t)(eol - buf);
 		if (csv_parse(&p, buf + pos, end - pos, on_field, on_record,
 			      &st) != end - pos) {
 			malformed(&st, &p, false);
@@ -1584,11 +1619,29 @@ crm_slug_unique(const char *base, bool (*taken)(void *arg, const char *slug),
 
 /* ---- the reject file -------------------------------------------------- */
 
+/*
+ * The header's line end, which the reject file repeats. crlf records a
+ * CRLF; a lone CR (an old Mac export) is read from buf, which is known to
+ * reach past the header's line end only when a row starts after it.
+ */
+static const char *
+reject_eol(const struct crm_import *imp, const char *buf)
+{
+	size_t h = imp->header_off + imp->header_len;
+
+	if (imp->crlf)
+		return "\r\n";
+	if ((imp->nbad && imp->bad[0].off > h) ||
+	    (imp->nrows && imp->rows[0].off > h))
+		return buf[h] == '\r' ? "\r" : "\n";
+	return "\n";
+}
+
 void
 crm_reject_emit(const struct crm_import *imp, const char *buf,
 		struct strbuf *out)
 {
-	const char *eol = imp->crlf ? "\r\n" : "\n";
+	const char *eol = reject_eol(imp, buf);
 
 	if (imp->bom)
 		strbuf_addstr(out, CSV_BOM);

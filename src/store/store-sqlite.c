@@ -5,15 +5,17 @@
  * changed field leaves one history row.
  *
  * Tables and their columns are described once, as field tables over the
- * model structs; the DML, the binding, the reading and the comparison are all
- * driven by those tables, so a column cannot be forgotten in one of them.
+ * model structs (store/fields.h, shared with store-pg.c); the DML, the
+ * binding, the reading and the comparison are all driven by those tables, so
+ * a column cannot be forgotten in one of them.
  */
+#include "store/diff.h"
+#include "store/fields.h"
 #include "store/store.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
-#include <math.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 /* "TWIN": PRAGMA application_id, so a techwin database is recognisable. */
@@ -198,214 +199,6 @@ static const char *const migrations[] = {
 	") STRICT;\n",
 };
 
-/* ---- field tables ---------------------------------------------------- */
-
-enum ftype {
-	F_STR,		/* char *, NULL = absent */
-	F_INT,		/* int */
-	F_INT_OPT,	/* int, with a bool has_ flag at aux */
-	F_REAL,		/* double */
-	F_REAL_OPT,	/* double, with a bool has_ flag at aux */
-	F_BOOL,		/* bool */
-	F_DATE,		/* tw_date, DATE_NONE = absent */
-	F_DUR,		/* struct duration */
-	F_DUR_OPT,	/* struct duration, with a bool has_ flag at aux */
-	F_ENUM,		/* an int-sized enum, stored by name */
-	F_LIST,		/* char **, count (size_t) at aux; a separate table */
-};
-
-struct enum_desc {
-	const char *(*name)(int v);
-	int (*parse)(const char *s, int *out);
-};
-
-/* The enums are read and written through int, so they must be int-sized. */
-#define ENUM_DESC(type)                                                      \
-	_Static_assert(sizeof(enum type) == sizeof(int), #type " size");     \
-	static const char *type##_name_int(int v)                            \
-	{                                                                    \
-		return type##_name((enum type)v);                            \
-	}                                                                    \
-	static int type##_parse_int(const char *s, int *out)                 \
-	{                                                                    \
-		enum type v;                                                 \
-		if (type##_parse(s, &v) < 0)                                 \
-			return -1;                                           \
-		*out = (int)v;                                               \
-		return 0;                                                    \
-	}                                                                    \
-	static const struct enum_desc type##_desc = { type##_name_int,       \
-						      type##_parse_int };
-
-ENUM_DESC(direction)
-ENUM_DESC(event_kind)
-ENUM_DESC(risk_kind)
-ENUM_DESC(outcome)
-
-/*
- * One column of a table and one field of a struct. name is the column, the
- * field name in history rows and the name in plan files and JSON.
- */
-struct field {
-	const char *name;
-	enum ftype type;
-	size_t off;
-	size_t aux;
-	const struct enum_desc *en;
-};
-
-#define FLD(st, m, t) { #m, t, offsetof(struct st, m), 0, NULL }
-#define FLD_OPT(st, m, t, has) \
-	{ #m, t, offsetof(struct st, m), offsetof(struct st, has), NULL }
-#define FLD_ENUM(st, m, e) \
-	{ #m, F_ENUM, offsetof(struct st, m), 0, &e##_desc }
-
-static const struct field deal_fields[] = {
-	FLD(deal, account, F_STR),
-	FLD(deal, stage, F_STR),
-	FLD_OPT(deal, value, F_REAL_OPT, has_value),
-	FLD(deal, currency, F_STR),
-	FLD(deal, ae, F_STR),
-	FLD(deal, se, F_STR),
-	FLD_OPT(deal, procurement_days, F_INT_OPT, has_procurement_days),
-	FLD(deal, champion, F_STR),
-	FLD(deal, champion_email, F_STR),
-	FLD(deal, poc_start, F_DATE),
-	FLD(deal, poc_end, F_DATE),
-	FLD(deal, close_date, F_DATE),
-	FLD_ENUM(deal, outcome, outcome),
-	FLD(deal, snooze_until, F_DATE),
-	FLD(deal, snooze_reason, F_STR),
-	FLD(deal, crm_source, F_STR),
-	FLD(deal, crm_id, F_STR),
-};
-
-/* A holiday is a bare tw_date: its value is its key. */
-static const struct field holiday_fields[] = {
-	{ "day", F_DATE, 0, 0, NULL },
-};
-
-static const struct field criterion_fields[] = {
-	FLD(criterion, key, F_STR),
-	FLD(criterion, metric, F_STR),
-	FLD(criterion, unit, F_STR),
-	FLD_ENUM(criterion, direction, direction),
-	FLD(criterion, required, F_REAL),
-	FLD_OPT(criterion, measured, F_REAL_OPT, has_measured),
-	FLD(criterion, measured_on, F_DATE),
-	FLD_OPT(criterion, growth_pct, F_REAL_OPT, has_growth),
-	FLD(criterion, outcome, F_STR),
-};
-
-static const struct field event_fields[] = {
-	FLD(event, key, F_STR),
-	FLD_ENUM(event, kind, event_kind),
-	FLD(event, title, F_STR),
-	FLD(event, owner, F_STR),
-	FLD(event, date, F_DATE),
-	FLD(event, done, F_DATE),
-	FLD(event, after, F_STR),
-};
-
-static const struct field risk_fields[] = {
-	FLD(risk, key, F_STR),
-	FLD(risk, title, F_STR),
-	FLD_ENUM(risk, kind, risk_kind),
-	FLD(risk, deadline, F_DATE),
-	FLD(risk, buffer, F_DUR),
-	FLD(risk, duration, F_DUR),
-};
-
-static const struct field phase_fields[] = {
-	FLD(phase, number, F_INT),
-	FLD(phase, name, F_STR),
-	FLD(phase, scope, F_STR),
-	FLD_OPT(phase, price, F_REAL_OPT, has_price),
-	FLD(phase, justification, F_STR),
-	FLD_OPT(phase, criteria, F_LIST, ncriteria),
-	FLD_OPT(phase, duration, F_DUR_OPT, has_duration),
-};
-
-static const struct field step_fields[] = {
-	FLD(step, title, F_STR),
-	FLD(step, offset, F_INT),
-	FLD_ENUM(step, kind, event_kind),
-	FLD(step, plus_procurement, F_BOOL),
-};
-
-static const struct field touch_fields[] = {
-	FLD(touch, type, F_STR),
-	FLD(touch, date, F_DATE),
-	FLD(touch, channel, F_STR),
-	FLD(touch, criterion, F_STR),
-};
-
-/* Array access to one kind of child of a deal. */
-#define CHILD_ACCESS(name, arr, n, add)                                      \
-	static size_t name##_count(const struct deal *d)                     \
-	{                                                                    \
-		return d->n;                                                 \
-	}                                                                    \
-	static void *name##_at(const struct deal *d, size_t i)               \
-	{                                                                    \
-		return &d->arr[i];                                           \
-	}                                                                    \
-	static void *name##_add(struct deal *d)                              \
-	{                                                                    \
-		return add(d);                                               \
-	}
-
-/*
- * Rows come back in pos order, which is the sorted order deal_add_holiday
- * would produce, so append without re-sorting on every row.
- */
-static tw_date *
-holiday_append(struct deal *d)
-{
-	d->holidays = xrealloc(d->holidays,
-			       (d->nholidays + 1) * sizeof(*d->holidays));
-	d->holidays[d->nholidays] = DATE_NONE;
-	return &d->holidays[d->nholidays++];
-}
-
-CHILD_ACCESS(holiday, holidays, nholidays, holiday_append)
-CHILD_ACCESS(criterion, criteria, ncriteria, deal_add_criterion)
-CHILD_ACCESS(event, events, nevents, deal_add_event)
-CHILD_ACCESS(risk, risks, nrisks, deal_add_risk)
-CHILD_ACCESS(phase, phases, nphases, deal_add_phase)
-CHILD_ACCESS(step, playbook, nplaybook, deal_add_step)
-CHILD_ACCESS(touch, touches, ntouches, deal_add_touch)
-
-/*
- * A child table. Keyed tables match old and new children by fields[0];
- * the others (playbook steps, touches) by position.
- */
-struct table {
-	const char *entity;	/* in history rows */
-	const char *sql;	/* table name */
-	bool keyed;
-	const struct field *fields;
-	size_t nfields;
-	size_t (*count)(const struct deal *d);
-	void *(*at)(const struct deal *d, size_t i);
-	void *(*add)(struct deal *d);
-};
-
-#define TABLE(ent, sqlname, keyed, fields, acc)                              \
-	{ ent, sqlname, keyed, fields, ARRAY_SIZE(fields), acc##_count,      \
-	  acc##_at, acc##_add }
-
-static const struct table tables[] = {
-	TABLE("holiday", "holidays", true, holiday_fields, holiday),
-	TABLE("criterion", "criteria", true, criterion_fields, criterion),
-	TABLE("event", "events", true, event_fields, event),
-	TABLE("risk", "risks", true, risk_fields, risk),
-	TABLE("phase", "phases", true, phase_fields, phase),
-	TABLE("step", "playbook", false, step_fields, step),
-	TABLE("touch", "touches", false, touch_fields, touch),
-};
-#define NTABLES ARRAY_SIZE(tables)
-
 /* ---- the store ------------------------------------------------------- */
 
 enum stmt_id {
@@ -526,8 +319,6 @@ static const char *const fixed_sql[S_MAX] = {
 			      "WHERE d.slug = ?1 ORDER BY s.id",
 	[S_SHARE_DELETE] = "DELETE FROM shares WHERE id = ?1",
 };
-
-enum { T_INSERT, T_UPDATE, T_DELETE, T_SELECT, T_MAX };
 
 struct sqlite_store {
 	struct store base;
@@ -708,75 +499,6 @@ run_fixed(struct sqlite_store *s, enum stmt_id id, struct tw_error *err)
 	return stmt_run(s, s->stmt[id], err);
 }
 
-static void
-add_column_list(struct strbuf *sb, const struct field *f, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (f[i].type != F_LIST)
-			strbuf_addf(sb, ", \"%s\"", f[i].name);
-}
-
-/*
- * DML for a child table. Parameters are numbered the same way in insert
- * and update (?1 deal_id, ?2 pos, ?3... the columns in field order) so one
- * bind function serves both; delete takes ?1 deal_id and ?2 key or pos.
- */
-static void
-table_sql(const struct table *t, int which, struct strbuf *sb)
-{
-	const struct field *f = t->fields;
-	int param = 3;
-	const char *sep = "";
-
-	switch (which) {
-	case T_INSERT:
-		strbuf_addf(sb, "INSERT INTO %s (deal_id, pos", t->sql);
-		add_column_list(sb, f, t->nfields);
-		strbuf_addstr(sb, ") VALUES (?1, ?2");
-		for (size_t i = 0; i < t->nfields; i++)
-			if (f[i].type != F_LIST)
-				strbuf_addf(sb, ", ?%d", param++);
-		strbuf_addch(sb, ')');
-		break;
-	case T_UPDATE:
-		strbuf_addf(sb, "UPDATE %s SET ", t->sql);
-		if (t->keyed) {
-			strbuf_addstr(sb, "pos = ?2");
-			sep = ", ";
-		}
-		for (size_t i = 0; i < t->nfields; i++) {
-			if (f[i].type == F_LIST)
-				continue;
-			if (!(t->keyed && i == 0)) {
-				strbuf_addf(sb, "%s\"%s\" = ?%d", sep,
-					    f[i].name, param);
-				sep = ", ";
-			}
-			param++;
-		}
-		if (t->keyed)
-			strbuf_addf(sb, " WHERE deal_id = ?1 AND \"%s\" = ?3",
-				    f[0].name);
-		else
-			strbuf_addstr(sb, " WHERE deal_id = ?1 AND pos = ?2");
-		break;
-	case T_DELETE:
-		strbuf_addf(sb, "DELETE FROM %s WHERE deal_id = ?1 AND ",
-			    t->sql);
-		if (t->keyed)
-			strbuf_addf(sb, "\"%s\" = ?2", f[0].name);
-		else
-			strbuf_addstr(sb, "pos = ?2");
-		break;
-	case T_SELECT:
-		strbuf_addstr(sb, "SELECT pos");
-		add_column_list(sb, f, t->nfields);
-		strbuf_addf(sb, " FROM %s WHERE deal_id = ?1 ORDER BY pos",
-			    t->sql);
-		break;
-	}
-}
-
 /*
  * The deals table: ?1 id, ?2 slug, ?3... the fields. Insert binds ?1 NULL
  * so SQLite picks the id.
@@ -784,7 +506,7 @@ table_sql(const struct table *t, int which, struct strbuf *sb)
 static void
 deal_sql(enum stmt_id id, struct strbuf *sb)
 {
-	size_t n = ARRAY_SIZE(deal_fields);
+	size_t n = ndeal_fields;
 
 	switch (id) {
 	case S_DEAL_GET:
@@ -850,7 +572,7 @@ prepare_all(struct sqlite_store *s, struct tw_error *err)
 	for (size_t t = 0; t < NTABLES && !rc; t++) {
 		for (int w = 0; w < T_MAX && !rc; w++) {
 			strbuf_reset(&sb);
-			table_sql(&tables[t], w, &sb);
+			table_sql(&store_tables[t], w, '?', &sb);
 			rc = prepare(s, sb.buf, &s->tstmt[t][w], err);
 		}
 	}
@@ -858,169 +580,7 @@ prepare_all(struct sqlite_store *s, struct tw_error *err)
 	return rc;
 }
 
-/* ---- fields: compare, format, bind, read ------------------------------ */
-
-static const void *
-fptr(const struct field *f, const void *obj)
-{
-	return (const char *)obj + f->off;
-}
-
-static bool
-fhas(const struct field *f, const void *obj)
-{
-	return *(const bool *)((const char *)obj + f->aux);
-}
-
-static int
-fenum(const struct field *f, const void *obj)
-{
-	int v;
-
-	memcpy(&v, fptr(f, obj), sizeof(v));
-	return v;
-}
-
-static char *const *
-flist(const struct field *f, const void *obj, size_t *n)
-{
-	*n = *(const size_t *)((const char *)obj + f->aux);
-	return *(char *const *const *)fptr(f, obj);
-}
-
-static bool
-str_equal(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return !strcmp(a, b);
-}
-
-static bool
-dur_equal(const struct duration *a, const struct duration *b)
-{
-	return a->n == b->n && a->unit == b->unit;
-}
-
-static bool
-field_equal(const struct field *f, const void *a, const void *b)
-{
-	const void *pa = fptr(f, a), *pb = fptr(f, b);
-
-	switch (f->type) {
-	case F_STR:
-		return str_equal(*(char *const *)pa, *(char *const *)pb);
-	case F_INT:
-	case F_DATE:
-		return *(const int *)pa == *(const int *)pb;
-	case F_INT_OPT:
-		if (fhas(f, a) != fhas(f, b))
-			return false;
-		return !fhas(f, a) || *(const int *)pa == *(const int *)pb;
-	case F_REAL:
-		return *(const double *)pa == *(const double *)pb;
-	case F_REAL_OPT:
-		if (fhas(f, a) != fhas(f, b))
-			return false;
-		return !fhas(f, a) ||
-		       *(const double *)pa == *(const double *)pb;
-	case F_BOOL:
-		return *(const bool *)pa == *(const bool *)pb;
-	case F_DUR:
-		return dur_equal(pa, pb);
-	case F_DUR_OPT:
-		if (fhas(f, a) != fhas(f, b))
-			return false;
-		return !fhas(f, a) || dur_equal(pa, pb);
-	case F_ENUM:
-		return fenum(f, a) == fenum(f, b);
-	case F_LIST: {
-		size_t na, nb;
-		char *const *la = flist(f, a, &na);
-		char *const *lb = flist(f, b, &nb);
-
-		if (na != nb)
-			return false;
-		for (size_t i = 0; i < na; i++)
-			if (!str_equal(la[i], lb[i]))
-				return false;
-		return true;
-	}
-	}
-	return false;
-}
-
-/*
- * Shortest text that reads back as the same double, so history shows "9"
- * and "0.1", never "0.10000000000000001".
- */
-static void
-format_real(double v, struct strbuf *sb)
-{
-	char buf[40];
-
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	strbuf_addstr(sb, buf);
-}
-
-/* The field as history text in sb; NULL when the field is absent. */
-static const char *
-field_text(const struct field *f, const void *obj, struct strbuf *sb)
-{
-	const void *p = fptr(f, obj);
-	char buf[DATE_BUFSZ + DURATION_BUFSZ];
-
-	strbuf_reset(sb);
-	switch (f->type) {
-	case F_STR:
-		return *(char *const *)p;
-	case F_INT_OPT:
-		if (!fhas(f, obj))
-			return NULL;
-		/* fall through */
-	case F_INT:
-		strbuf_addf(sb, "%d", *(const int *)p);
-		break;
-	case F_REAL_OPT:
-		if (!fhas(f, obj))
-			return NULL;
-		/* fall through */
-	case F_REAL:
-		format_real(*(const double *)p, sb);
-		break;
-	case F_BOOL:
-		strbuf_addstr(sb, *(const bool *)p ? "true" : "false");
-		break;
-	case F_DATE:
-		if (*(const tw_date *)p == DATE_NONE)
-			return NULL;
-		strbuf_addstr(sb, date_format(*(const tw_date *)p, buf));
-		break;
-	case F_DUR_OPT:
-		if (!fhas(f, obj))
-			return NULL;
-		/* fall through */
-	case F_DUR:
-		strbuf_addstr(sb, duration_format(p, buf));
-		break;
-	case F_ENUM:
-		strbuf_addstr(sb, f->en->name(fenum(f, obj)));
-		break;
-	case F_LIST: {
-		size_t n;
-		char *const *l = flist(f, obj, &n);
-
-		for (size_t i = 0; i < n; i++)
-			strbuf_addf(sb, "%s%s", i ? "," : "", l[i]);
-		break;
-	}
-	}
-	return sb->buf;
-}
+/* ---- fields: bind, read ---------------------------------------------- */
 
 static int
 bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v, bool transient)
@@ -1097,9 +657,7 @@ read_field(struct sqlite_store *s, sqlite3_stmt *stmt, int col,
 	bool *has = (bool *)((char *)obj + f->aux);
 	/* Ask for the type first: a conversion would change the answer. */
 	bool null = sqlite3_column_type(stmt, col) == SQLITE_NULL;
-	const char *text = NULL;
-	struct tw_error e;
-	int v;
+	const char *text;
 
 	switch (f->type) {
 	case F_STR:
@@ -1107,14 +665,9 @@ read_field(struct sqlite_store *s, sqlite3_stmt *stmt, int col,
 	case F_DUR:
 	case F_DUR_OPT:
 	case F_ENUM:
-		text = (const char *)sqlite3_column_text(stmt, col);
-		break;
-	default:
-		break;
-	}
-	switch (f->type) {
-	case F_STR:
-		*(char **)p = null ? NULL : xstrdup(text);
+		text = null ? NULL : (const char *)sqlite3_column_text(stmt, col);
+		if (field_from_text(f, obj, text) < 0)
+			return corrupt(s, f->name, text, err);
 		break;
 	case F_INT_OPT:
 		*has = !null;
@@ -1130,24 +683,6 @@ read_field(struct sqlite_store *s, sqlite3_stmt *stmt, int col,
 		break;
 	case F_BOOL:
 		*(bool *)p = sqlite3_column_int(stmt, col) != 0;
-		break;
-	case F_DATE:
-		*(tw_date *)p = DATE_NONE;
-		if (!null && date_parse(text, (tw_date *)p, &e) < 0)
-			return corrupt(s, f->name, text, err);
-		break;
-	case F_DUR_OPT:
-		*has = !null;
-		/* fall through */
-	case F_DUR:
-		memset(p, 0, sizeof(struct duration));
-		if (!null && duration_parse(text, p, &e) < 0)
-			return corrupt(s, f->name, text, err);
-		break;
-	case F_ENUM:
-		if (null || f->en->parse(text, &v) < 0)
-			return corrupt(s, f->name, text, err);
-		memcpy(p, &v, sizeof(v));
 		break;
 	case F_LIST:
 		break;
@@ -1265,8 +800,7 @@ read_deal_row(struct sqlite_store *s, sqlite3_stmt *stmt, struct deal *d,
 	if (id)
 		*id = sqlite3_column_int64(stmt, 0);
 	d->slug = xstrdup((const char *)sqlite3_column_text(stmt, 1));
-	return read_fields(s, stmt, 2, deal_fields, ARRAY_SIZE(deal_fields), d,
-			   err);
+	return read_fields(s, stmt, 2, deal_fields, ndeal_fields, d, err);
 }
 
 static int
@@ -1301,7 +835,7 @@ load_children(struct sqlite_store *s, long long id, struct deal *d,
 	int rc = 0;
 
 	for (size_t t = 0; t < NTABLES && !rc; t++) {
-		const struct table *tb = &tables[t];
+		const struct table *tb = &store_tables[t];
 		sqlite3_stmt *stmt = s->tstmt[t][T_SELECT];
 
 		sqlite3_bind_int64(stmt, 1, id);
@@ -1422,11 +956,12 @@ each_sql(size_t t, bool open_only, struct strbuf *sb)
 		return;
 	}
 	strbuf_addstr(sb, "SELECT d.id, c.pos");
-	for (size_t i = 0; i < tables[t].nfields; i++)
-		if (tables[t].fields[i].type != F_LIST)
-			strbuf_addf(sb, ", c.\"%s\"", tables[t].fields[i].name);
+	for (size_t i = 0; i < store_tables[t].nfields; i++)
+		if (store_tables[t].fields[i].type != F_LIST)
+			strbuf_addf(sb, ", c.\"%s\"",
+				    store_tables[t].fields[i].name);
 	strbuf_addf(sb, " FROM deals d JOIN %s c ON c.deal_id = d.id%s "
-		    "ORDER BY d.slug", tables[t].sql, where);
+		    "ORDER BY d.slug", store_tables[t].sql, where);
 }
 
 static int
@@ -1490,7 +1025,7 @@ each_children(struct sqlite_store *s, struct each_cursor *cur, long long id,
 	int rc = 0;
 
 	for (size_t t = 0; t < NTABLES && !rc; t++) {
-		const struct table *tb = &tables[t];
+		const struct table *tb = &store_tables[t];
 		size_t n = 0;
 
 		while (!rc && each_at(&cur[t], id)) {
@@ -1576,42 +1111,15 @@ struct put_ctx {
 	const char *slug;
 	long long id;
 	char at[32];
-	struct strbuf old_text, new_text, key_text;
 	struct tw_error *err;
 };
 
-/* "YYYY-MM-DDTHH:MM:SSZ" by shape (digits where the pattern has 9s). */
-static bool
-is_timestamp(const char *s)
-{
-	static const char pattern[] = "9999-99-99T99:99:99Z";
-
-	if (strlen(s) != sizeof(pattern) - 1)
-		return false;
-	for (size_t i = 0; pattern[i]; i++)
-		if (pattern[i] == '9' ? !(s[i] >= '0' && s[i] <= '9')
-				      : s[i] != pattern[i])
-			return false;
-	return true;
-}
-
-/*
- * UTC now. A well-formed TECHWIN_NOW overrides it, so golden tests can
- * show history with fixed timestamps.
- */
+/* UTC now, unless TECHWIN_NOW fixes it. */
 static void
 now_utc(char *buf, size_t size)
 {
-	const char *env = getenv("TECHWIN_NOW");
-	time_t t = time(NULL);
-	struct tm tm;
-
-	if (env && is_timestamp(env)) {
-		snprintf(buf, size, "%s", env);
-		return;
-	}
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!history_fixed_now(buf, size))
+		history_local_now(buf, size);
 }
 
 static int
@@ -1630,41 +1138,6 @@ history_add(struct put_ctx *c, const char *entity, const char *key,
 	bind_text_or_null(stmt, 7, old_value, false);
 	bind_text_or_null(stmt, 8, new_value, false);
 	return stmt_run(c->s, stmt, c->err);
-}
-
-/* Text naming a child in history: its key, or its 1-based position. */
-static const char *
-child_key(struct put_ctx *c, const struct table *t, const void *obj,
-	  size_t pos)
-{
-	if (t->keyed)
-		return field_text(&t->fields[0], obj, &c->key_text);
-	strbuf_reset(&c->key_text);
-	strbuf_addf(&c->key_text, "%zu", pos + 1);
-	return c->key_text.buf;
-}
-
-/*
- * One history row per field that differs between a and b; *changed says
- * whether any did. The key of a keyed table is equal by construction.
- */
-static int
-diff_fields(struct put_ctx *c, const char *entity, const char *key,
-	    const struct field *f, size_t n, size_t skip, const void *a,
-	    const void *b, bool *changed)
-{
-	int rc = 0;
-
-	*changed = false;
-	for (size_t i = skip; i < n && !rc; i++) {
-		if (field_equal(&f[i], a, b))
-			continue;
-		*changed = true;
-		rc = history_add(c, entity, key, f[i].name,
-				 field_text(&f[i], a, &c->old_text),
-				 field_text(&f[i], b, &c->new_text));
-	}
-	return rc;
 }
 
 static int
@@ -1695,7 +1168,7 @@ static int
 write_child(struct put_ctx *c, size_t t, int which, const void *obj,
 	    size_t pos)
 {
-	const struct table *tb = &tables[t];
+	const struct table *tb = &store_tables[t];
 	sqlite3_stmt *stmt = c->s->tstmt[t][which];
 
 	int rc;
@@ -1711,171 +1184,54 @@ write_child(struct put_ctx *c, size_t t, int which, const void *obj,
 	return stmt_run(c->s, stmt, c->err);
 }
 
+/* Delete the row of one child: by its key, or by its position. */
 static int
-create_child(struct put_ctx *c, size_t t, const void *obj, size_t pos)
+delete_child_row(struct put_ctx *c, size_t t, const void *obj, size_t pos)
 {
-	const struct table *tb = &tables[t];
-	int rc = write_child(c, t, T_INSERT, obj, pos);
-
-	if (!rc && tb->fields == phase_fields)
-		rc = write_phase_criteria(c, obj, false);
-	if (!rc)
-		rc = history_add(c, tb->entity, child_key(c, tb, obj, pos),
-				 "*", NULL, "created");
-	return rc;
-}
-
-static int
-delete_child(struct put_ctx *c, size_t t, const void *obj, size_t pos)
-{
-	const struct table *tb = &tables[t];
+	const struct table *tb = &store_tables[t];
 	sqlite3_stmt *stmt = c->s->tstmt[t][T_DELETE];
-	const char *key = child_key(c, tb, obj, pos);
-	int rc;
 
 	sqlite3_bind_int64(stmt, 1, c->id);
 	if (tb->keyed)
 		bind_field(stmt, 2, &tb->fields[0], obj);
 	else
 		sqlite3_bind_int64(stmt, 2, (long long)pos);
-	rc = stmt_run(c->s, stmt, c->err);
-	if (!rc)
-		rc = history_add(c, tb->entity, key, "*", "deleted", NULL);
-	return rc;
+	return stmt_run(c->s, stmt, c->err);
 }
 
-/* Only phases have a list (their criteria), kept in phase_criteria. */
-static bool
-list_changed(const struct table *tb, const void *a, const void *b)
-{
-	for (size_t i = 0; i < tb->nfields; i++)
-		if (tb->fields[i].type == F_LIST &&
-		    !field_equal(&tb->fields[i], a, b))
-			return true;
-	return false;
-}
-
-/* Bring a stored child (a, at old_pos) to b at pos. */
+/* Insert (T_INSERT) or rewrite (T_UPDATE) the deals row. */
 static int
-update_child(struct put_ctx *c, size_t t, const void *a, size_t old_pos,
-	     const void *b, size_t pos)
+write_deal_row(struct put_ctx *c, int which, const struct deal *d)
 {
-	const struct table *tb = &tables[t];
-	const char *key = child_key(c, tb, b, pos);
-	bool changed;
+	sqlite3_stmt *stmt =
+		c->s->stmt[which == T_INSERT ? S_DEAL_INSERT : S_DEAL_UPDATE];
 	int rc;
 
-	rc = diff_fields(c, tb->entity, key, tb->fields, tb->nfields,
-			 tb->keyed ? 1 : 0, a, b, &changed);
-	/* A move alone rewrites pos but is not a field change in history. */
-	if (!rc && (changed || old_pos != pos))
-		rc = write_child(c, t, T_UPDATE, b, pos);
-	if (!rc && changed && list_changed(tb, a, b))
-		rc = write_phase_criteria(c, b, true);
-	return rc;
-}
-
-static bool
-key_equal(const struct table *tb, const void *a, const void *b)
-{
-	return field_equal(&tb->fields[0], a, b);
-}
-
-static int
-diff_table(struct put_ctx *c, size_t t, const struct deal *old,
-	   const struct deal *d)
-{
-	const struct table *tb = &tables[t];
-	size_t nold = tb->count(old), nnew = tb->count(d);
-	int rc = 0;
-
-	if (!tb->keyed) {
-		for (size_t i = 0; i < nold && i < nnew && !rc; i++)
-			rc = update_child(c, t, tb->at(old, i), i,
-					  tb->at(d, i), i);
-		for (size_t i = nnew; i < nold && !rc; i++)
-			rc = delete_child(c, t, tb->at(old, i), i);
-		for (size_t i = nold; i < nnew && !rc; i++)
-			rc = create_child(c, t, tb->at(d, i), i);
-		return rc;
-	}
-
-	/* Deletions first, so a re-added key never collides. */
-	for (size_t j = 0; j < nold && !rc; j++) {
-		const void *a = tb->at(old, j);
-		size_t i;
-
-		for (i = 0; i < nnew; i++)
-			if (key_equal(tb, a, tb->at(d, i)))
-				break;
-		if (i == nnew)
-			rc = delete_child(c, t, a, j);
-	}
-	for (size_t i = 0; i < nnew && !rc; i++) {
-		const void *b = tb->at(d, i);
-		size_t j;
-
-		for (j = 0; j < nold; j++)
-			if (key_equal(tb, tb->at(old, j), b))
-				break;
-		if (j == nold)
-			rc = create_child(c, t, b, i);
-		else
-			rc = update_child(c, t, tb->at(old, j), j, b, i);
-	}
-	return rc;
-}
-
-static int
-write_deal_row(struct put_ctx *c, enum stmt_id which, const struct deal *d)
-{
-	sqlite3_stmt *stmt = c->s->stmt[which];
-	int rc;
-
-	if (which == S_DEAL_INSERT)
+	if (which == T_INSERT)
 		sqlite3_bind_null(stmt, 1);
 	else
 		sqlite3_bind_int64(stmt, 1, c->id);
 	sqlite3_bind_text(stmt, 2, d->slug, -1, SQLITE_STATIC);
-	rc = bind_fields(stmt, 3, deal_fields, ARRAY_SIZE(deal_fields), d);
+	rc = bind_fields(stmt, 3, deal_fields, ndeal_fields, d);
 	if (rc != SQLITE_OK) {
 		rc = sql_fail(c->s, rc, c->err);
 		stmt_done(stmt);
 		return rc;
 	}
 	rc = stmt_run(c->s, stmt, c->err);
-	if (!rc && which == S_DEAL_INSERT)
+	if (!rc && which == T_INSERT)
 		c->id = sqlite3_last_insert_rowid(c->s->db);
 	return rc;
 }
 
-static int
-create_deal(struct put_ctx *c, const struct deal *d)
-{
-	int rc = write_deal_row(c, S_DEAL_INSERT, d);
-
-	if (!rc)
-		rc = history_add(c, "deal", "", "*", NULL, "created");
-	for (size_t t = 0; t < NTABLES && !rc; t++)
-		for (size_t i = 0; i < tables[t].count(d) && !rc; i++)
-			rc = create_child(c, t, tables[t].at(d, i), i);
-	return rc;
-}
-
-static int
-update_deal(struct put_ctx *c, const struct deal *old, const struct deal *d)
-{
-	bool changed;
-	int rc;
-
-	rc = diff_fields(c, "deal", "", deal_fields, ARRAY_SIZE(deal_fields),
-			 0, old, d, &changed);
-	if (!rc && changed)
-		rc = write_deal_row(c, S_DEAL_UPDATE, d);
-	for (size_t t = 0; t < NTABLES && !rc; t++)
-		rc = diff_table(c, t, old, d);
-	return rc;
-}
+/* deal_put's writes, as the comparison (store/diff.h) asks for them. */
+static const struct diff_ops put_ops = {
+	.history = history_add,
+	.write_deal = write_deal_row,
+	.write_child = write_child,
+	.delete_child = delete_child_row,
+	.write_phase_criteria = write_phase_criteria,
+};
 
 static void
 put_ctx_init(struct put_ctx *c, struct sqlite_store *s, const char *slug,
@@ -1885,103 +1241,7 @@ put_ctx_init(struct put_ctx *c, struct sqlite_store *s, const char *slug,
 	c->s = s;
 	c->slug = slug;
 	c->err = err;
-	strbuf_init(&c->old_text, 0);
-	strbuf_init(&c->new_text, 0);
-	strbuf_init(&c->key_text, 0);
 	now_utc(c->at, sizeof(c->at));
-}
-
-static void
-put_ctx_release(struct put_ctx *c)
-{
-	strbuf_release(&c->old_text);
-	strbuf_release(&c->new_text);
-	strbuf_release(&c->key_text);
-}
-
-/* Values SQLite cannot hold faithfully, checked field by field. */
-static int
-check_fields(const char *entity, const struct field *f, size_t n,
-	     const void *obj, struct tw_error *err)
-{
-	for (size_t i = 0; i < n; i++) {
-		const struct field *fi = &f[i];
-		bool real = fi->type == F_REAL ||
-			    (fi->type == F_REAL_OPT && fhas(fi, obj));
-		char *const *l;
-		size_t nl;
-		int v;
-
-		/* SQLite stores NaN as NULL. */
-		if (real && !isfinite(*(const double *)fptr(fi, obj)))
-			return tw_error_set(err, TW_EINPUT,
-					    "%s %s is not a finite number",
-					    entity, fi->name);
-		if (fi->type == F_ENUM &&
-		    fi->en->parse(fi->en->name(fenum(fi, obj)), &v) < 0)
-			return tw_error_set(err, TW_EINPUT,
-					    "%s %s is out of range", entity,
-					    fi->name);
-		if (fi->type != F_LIST)
-			continue;
-		l = flist(fi, obj, &nl);
-		for (size_t j = 0; j < nl; j++)
-			if (!l[j])
-				return tw_error_set(err, TW_EINPUT,
-						    "%s %s has an empty entry",
-						    entity, fi->name);
-	}
-	return 0;
-}
-
-/* Keys are primary keys: present and unique within the deal. */
-static int
-check_keys(const struct table *tb, const struct deal *d, struct strbuf *sb,
-	   struct tw_error *err)
-{
-	size_t n = tb->count(d);
-
-	for (size_t i = 0; tb->keyed && i < n; i++) {
-		const void *obj = tb->at(d, i);
-
-		if (!field_text(&tb->fields[0], obj, sb))
-			return tw_error_set(err, TW_EINPUT, "%s without a %s",
-					    tb->entity, tb->fields[0].name);
-		for (size_t j = 0; j < i; j++)
-			if (key_equal(tb, tb->at(d, j), obj))
-				return tw_error_set(
-					err, TW_EINPUT, "duplicate %s '%s'",
-					tb->entity,
-					field_text(&tb->fields[0], obj, sb));
-	}
-	return 0;
-}
-
-/*
- * What the store itself relies on, checked before any write. The meaning
- * of a deal (references resolve, values in range) is deal_validate's
- * business, not the store's.
- */
-static int
-check_deal(const struct deal *d, struct tw_error *err)
-{
-	struct strbuf sb = STRBUF_INIT;
-	int rc = 0;
-
-	if (!slug_is_valid(d->slug))
-		return tw_error_set(err, TW_EINPUT, "invalid deal slug '%s'",
-				    d->slug ? d->slug : "");
-	rc = check_fields("deal", deal_fields, ARRAY_SIZE(deal_fields), d, err);
-	for (size_t t = 0; t < NTABLES && !rc; t++) {
-		const struct table *tb = &tables[t];
-
-		rc = check_keys(tb, d, &sb, err);
-		for (size_t i = 0; i < tb->count(d) && !rc; i++)
-			rc = check_fields(tb->entity, tb->fields, tb->nfields,
-					  tb->at(d, i), err);
-	}
-	strbuf_release(&sb);
-	return rc;
 }
 
 static int
@@ -1992,7 +1252,7 @@ sqlite_deal_put(struct store *st, const struct deal *d, struct tw_error *err)
 	struct deal old;
 	int rc;
 
-	rc = check_deal(d, err);
+	rc = fields_check_deal(d, err);
 	if (rc)
 		return rc;
 	rc = op_begin(s, true, err);
@@ -2002,12 +1262,11 @@ sqlite_deal_put(struct store *st, const struct deal *d, struct tw_error *err)
 	rc = load_deal(s, d->slug, true, &old, &c.id, err);
 	if (rc == TW_ENOTFOUND) {
 		tw_error_clear(err);
-		rc = create_deal(&c, d);
+		rc = diff_create_deal(&put_ops, &c, d);
 	} else if (!rc) {
-		rc = update_deal(&c, &old, d);
+		rc = diff_update_deal(&put_ops, &c, &old, d);
 		deal_release(&old);
 	}
-	put_ctx_release(&c);
 	return op_end(s, true, rc, err);
 }
 
@@ -2031,7 +1290,6 @@ sqlite_deal_delete(struct store *st, const char *slug, struct tw_error *err)
 	}
 	if (!rc)
 		rc = history_add(&c, "deal", "", "*", "deleted", NULL);
-	put_ctx_release(&c);
 	return op_end(s, true, rc, err);
 }
 

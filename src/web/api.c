@@ -6,6 +6,7 @@
  * Also the login and logout flow, for JSON clients and a minimal form.
  */
 #include "web/api.h"
+#include "web/pages.h"
 #include "core/commercial.h"
 #include "core/pipeline.h"
 #include "core/stats.h"
@@ -1398,49 +1399,6 @@ safe_next(const char *next)
 }
 
 static void
-login_form(struct http_response *rs, unsigned status, const char *next,
-	   const char *message)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addstr(&sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-		      "<meta charset=\"utf-8\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width, "
-		      "initial-scale=1\">\n"
-		      "<title>Log in - techwin</title>\n</head>\n<body>\n"
-		      "<main>\n<h1>techwin</h1>\n");
-	if (message) {
-		strbuf_addstr(&sb, "<p role=\"alert\">");
-		html_escape(&sb, message);
-		strbuf_addstr(&sb, "</p>\n");
-	}
-	strbuf_addstr(&sb, "<form method=\"post\" action=\"/login\">\n");
-	if (safe_next(next)) {
-		strbuf_addstr(&sb, "<input type=\"hidden\" name=\"next\" "
-			      "value=\"");
-		html_escape(&sb, next);
-		strbuf_addstr(&sb, "\">\n");
-	}
-	strbuf_addstr(&sb, "<p><label for=\"name\">Name</label>\n"
-		      "<input id=\"name\" name=\"name\" "
-		      "autocomplete=\"username\" required autofocus></p>\n"
-		      "<p><label for=\"password\">Password</label>\n"
-		      "<input id=\"password\" name=\"password\" "
-		      "type=\"password\" autocomplete=\"current-password\" "
-		      "required></p>\n"
-		      "<p><button type=\"submit\">Log in</button></p>\n"
-		      "</form>\n</main>\n</body>\n</html>\n");
-	http_send_strbuf(rs, status, "text/html; charset=utf-8", &sb);
-	strbuf_release(&sb);
-}
-
-static void
-login_page(struct http_request *rq, struct http_response *rs)
-{
-	login_form(rs, 200, http_params_get(&rq->query, "next"), NULL);
-}
-
-static void
 session_cookie(struct http_request *rq, struct http_response *rs,
 	       const char *value, long long max_age)
 {
@@ -1478,7 +1436,7 @@ login(struct http_request *rq, struct http_response *rs)
 
 		snprintf(secs, sizeof(secs), "%d", rq->cfg->login_window);
 		if (form)
-			login_form(rs, 429, NULL, "Too many failed logins from "
+			pages_login_form(rs, 429, NULL, "Too many failed logins from "
 				   "this address. Try again later.");
 		else
 			http_error(rs, 429, NULL, "too many failed logins from "
@@ -1493,7 +1451,7 @@ login(struct http_request *rq, struct http_response *rs)
 		password = http_params_get(&rq->form, "password");
 		next = http_params_get(&rq->form, "next");
 		if (!name || !password) {
-			login_form(rs, 400, next, "Enter a name and a "
+			pages_login_form(rs, 400, next, "Enter a name and a "
 				   "password.");
 			return;
 		}
@@ -1512,7 +1470,7 @@ login(struct http_request *rq, struct http_response *rs)
 	if (r == TW_ENOTFOUND || r == TW_EINPUT) {
 		rate_limiter_fail(rq->limiter, rq->addr, rq->now);
 		if (form)
-			login_form(rs, 401, next, "Wrong name or password.");
+			pages_login_form(rs, 401, next, "Wrong name or password.");
 		else
 			http_error(rs, 401, NULL, "wrong name or password");
 	} else if (r < 0) {
@@ -1555,7 +1513,6 @@ logout(struct http_request *rq, struct http_response *rs)
 }
 
 const struct route login_routes[] = {
-	{ "GET", "/login", login_page, ROLE_VIEWER, ROUTE_PUBLIC },
 	{ "POST", "/login", login, ROLE_VIEWER, ROUTE_PUBLIC },
 	{ "POST", "/logout", logout, ROLE_VIEWER, 0 },
 	{ NULL, NULL, NULL, 0, 0 },

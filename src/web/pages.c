@@ -113,13 +113,19 @@ table_close(struct strbuf *sb)
 	strbuf_addstr(sb, "</tbody>\n</table></div>\n");
 }
 
+/* A date in prose: <time> keeps "Thu 2026-11-26" on one line. */
 static void
 add_day(struct strbuf *sb, tw_date d)
 {
-	if (d == DATE_NONE)
+	char b[DATE_BUFSZ];
+
+	if (d == DATE_NONE) {
 		strbuf_addstr(sb, "&mdash;");
-	else
-		summary_fmt_day(sb, d);
+		return;
+	}
+	strbuf_addf(sb, "<time datetime=\"%s\">", date_format(d, b));
+	summary_fmt_day(sb, d);
+	strbuf_addstr(sb, "</time>");
 }
 
 /* A date for a cell: "Thu 2026-11-26", or "" when there is none. */
@@ -159,6 +165,19 @@ csrf_field(struct strbuf *sb, const struct principal *who)
 		      "value=\"");
 	html_escape(sb, who->csrf);
 	strbuf_addstr(sb, "\">\n");
+}
+
+/*
+ * A path of a deal: pre SLUG suf. Slugs are [a-z0-9-], checked on the way
+ * in, and still go through html_escape like every other stored string.
+ */
+static void
+deal_path(struct strbuf *sb, const char *pre, const char *slug,
+	  const char *suf)
+{
+	strbuf_addstr(sb, pre);
+	html_escape(sb, slug);
+	strbuf_addstr(sb, suf);
 }
 
 /* Editors and admins see the forms; a viewer's POST would be a 403. */
@@ -423,9 +442,12 @@ pipeline_collect(const struct deal *d, void *arg, struct tw_error *err)
 		row->subject = xstrdup_or_null(f->subject);
 		row->message = xstrdup_or_null(f->message);
 		row->severity = f->severity;
-		row->rank = f->snoozed			  ? RANK_SNOOZED
-			    : f->severity == SEV_ERROR ? RANK_ERROR
-						       : RANK_WARNING;
+		if (f->snoozed)
+			row->rank = RANK_SNOOZED;
+		else if (f->severity == SEV_ERROR)
+			row->rank = RANK_ERROR;
+		else
+			row->rank = RANK_WARNING;
 	}
 	momentum_report_release(&rep);
 	free(buf);
@@ -524,13 +546,13 @@ static void
 pipeline_row(struct strbuf *sb, const struct pipe_row *r)
 {
 	strbuf_addstr(sb, "<tr>");
-	td_open(sb, "Deal", "wide");
-	strbuf_addf(sb, "<a href=\"/deals/%s\">", r->slug);
+	td_open(sb, "Deal", "wide deal");
+	deal_path(sb, "<a href=\"/deals/", r->slug, "\">");
 	html_escape(sb, r->account);
 	strbuf_addstr(sb, "</a><small>");
 	html_escape(sb, r->slug);
 	strbuf_addstr(sb, "</small></td>");
-	td(sb, "Stage", NULL, r->stage);
+	td(sb, "Stage", "nowrap", r->stage);
 	td(sb, "Value", "num", r->value);
 	td(sb, "SE", NULL, r->se);
 	td_open(sb, "Freshness", "nowrap");
@@ -793,9 +815,9 @@ record_form(struct strbuf *sb, const struct http_request *rq,
 {
 	char today[DATE_BUFSZ];
 
-	strbuf_addf(sb, "<form method=\"post\" action=\"/deals/%s/"
-		    "measurements\" class=\"panel\" id=\"record\">\n"
-		    "<h3>Record a measurement</h3>\n", d->slug);
+	deal_path(sb, "<form method=\"post\" action=\"/deals/", d->slug,
+		  "/measurements\" class=\"panel\" id=\"record\">\n"
+		  "<h3>Record a measurement</h3>\n");
 	csrf_field(sb, &rq->who);
 	strbuf_addstr(sb, "<div class=\"row\">\n<div><label for=\"r-crit\">"
 		      "Criterion</label>\n<select id=\"r-crit\" "
@@ -857,7 +879,9 @@ deal_criteria(struct strbuf *sb, const struct http_request *rq,
 		for (size_t i = 0; i < s->ncriteria; i++) {
 			const struct summary_criterion *c = &s->criteria[i];
 
-			strbuf_addf(sb, "<tr id=\"c-%s\">", c->key);
+			strbuf_addstr(sb, "<tr id=\"c-");
+			html_escape(sb, c->key);
+			strbuf_addstr(sb, "\">");
 			td_open(sb, "Criterion", "wide");
 			html_escape(sb, c->metric ? c->metric : c->key);
 			strbuf_addstr(sb, "<small>");
@@ -907,8 +931,12 @@ deal_timeline(struct strbuf *sb, const struct deal *d, tw_date today,
 	strbuf_addstr(sb, "<h2 id=\"timeline\">Timeline</h2>\n");
 	if (chart_render_timeline(d, &o, CHART_SVG, &svg, &err) == 0 &&
 	    (start = strstr(svg.buf, "<svg"))) {
-		/* Inline: the XML declaration has no place inside HTML. */
-		strbuf_addstr(sb, "<figure class=\"chart\">\n");
+		/*
+		 * Inline: the XML declaration has no place inside HTML. On a
+		 * phone the chart scrolls sideways, so it takes the focus.
+		 */
+		strbuf_addstr(sb, "<figure class=\"chart\" tabindex=\"0\" "
+			      "aria-label=\"Timeline chart\">\n");
 		strbuf_addstr(sb, start);
 		strbuf_addstr(sb, "</figure>\n");
 	}
@@ -979,8 +1007,8 @@ deal_plan(struct strbuf *sb, const struct http_request *rq,
 	html_escape(sb, s->timeline_note);
 	strbuf_addstr(sb, "</p>\n");
 	if (p.technical_win != DATE_NONE && can_edit(rq)) {
-		strbuf_addf(sb, "<form method=\"post\" action=\"/deals/%s/plan/"
-			    "apply\" class=\"panel\">\n", d->slug);
+		deal_path(sb, "<form method=\"post\" action=\"/deals/",
+			  d->slug, "/plan/apply\" class=\"panel\">\n");
 		csrf_field(sb, &rq->who);
 		strbuf_addstr(sb, "<p class=\"hint\">Applying adds each step "
 			      "as a planned event of the deal; steps already "
@@ -1008,7 +1036,6 @@ deal_risks(struct strbuf *sb, const struct deal *d, tw_date today,
 	table_open(sb, NULL, cols);
 	for (size_t i = 0; i < d->nrisks; i++) {
 		const struct risk *r = &d->risks[i];
-		char b1[DURATION_BUFSZ], b2[DURATION_BUFSZ];
 		struct risk_eval ev;
 		int n;
 
@@ -1017,10 +1044,15 @@ deal_risks(struct strbuf *sb, const struct deal *d, tw_date today,
 		strbuf_addstr(sb, ev.at_risk ? "<tr class=\"late\">" : "<tr>");
 		td_open(sb, "Risk", "wide");
 		html_escape(sb, r->title ? r->title : r->key);
-		strbuf_addf(sb, "<small>%s; buffer %s, takes %s</small></td>",
-			    risk_kind_name(r->kind),
-			    duration_format(&r->buffer, b1),
-			    duration_format(&r->duration, b2));
+		strbuf_reset(&tmp);
+		strbuf_addf(&tmp, "%s; takes ", risk_kind_name(r->kind));
+		msg_fmt_duration(&tmp, &r->duration);
+		strbuf_addstr(&tmp, ", to be live ");
+		msg_fmt_duration(&tmp, &r->buffer);
+		strbuf_addstr(&tmp, " before the deadline");
+		strbuf_addstr(sb, "<small>");
+		html_escape(sb, tmp.buf);
+		strbuf_addstr(sb, "</small></td>");
 		td(sb, "Deadline", "nowrap", day_text(&tmp, r->deadline));
 		td(sb, "Go-live by", "nowrap", day_text(&tmp, ev.go_live_by));
 		td(sb, "Latest start", "nowrap",
@@ -1194,8 +1226,9 @@ one_message(struct strbuf *sb, const struct deal *d, enum message_type t,
 	html_escape(sb, body);
 	strbuf_addf(sb, "</textarea>\n<button type=\"button\" "
 		    "class=\"secondary\" data-copy=\"msg-%d\">Copy the "
-		    "message</button><span class=\"copied\" id=\"msg-%d-status\" "
-		    "role=\"status\"></span>\n</div>\n", id, id);
+		    "message</button><span class=\"copied\" "
+		    "id=\"msg-%d-status\" role=\"status\"></span>\n</div>\n",
+		    id, id);
 	free(subject);
 	strbuf_release(&text);
 }
@@ -1236,17 +1269,21 @@ deal_messages(struct strbuf *sb, struct store *st, const struct deal *d,
 static void
 deal_documents(struct strbuf *sb, const struct deal *d)
 {
-	strbuf_addf(sb, "<h2 id=\"documents\">Technical Win Summary</h2>\n"
-		    "<p class=\"links\">"
-		    "<a class=\"button secondary\" href=\"/api/deals/%s/"
-		    "summary.html\">HTML</a> "
-		    "<a class=\"button secondary\" href=\"/api/deals/%s/"
-		    "summary.pdf\">PDF</a> "
-		    "<a class=\"button secondary\" href=\"/api/deals/%s/"
-		    "summary.md\">Markdown</a> "
-		    "<a class=\"button secondary\" href=\"/api/deals/%s/"
-		    "calendar.ics\">Calendar (.ics)</a></p>\n",
-		    d->slug, d->slug, d->slug, d->slug);
+	static const char *const docs[][2] = {
+		{ "summary.html", "HTML" },
+		{ "summary.pdf", "PDF" },
+		{ "summary.md", "Markdown" },
+		{ "calendar.ics", "Calendar (.ics)" },
+	};
+
+	strbuf_addstr(sb, "<h2 id=\"documents\">Technical Win Summary</h2>\n"
+		      "<p class=\"links\">");
+	for (size_t i = 0; i < ARRAY_SIZE(docs); i++) {
+		deal_path(sb, "<a class=\"button secondary\" "
+			  "href=\"/api/deals/", d->slug, "/");
+		strbuf_addf(sb, "%s\">%s</a> ", docs[i][0], docs[i][1]);
+	}
+	strbuf_addstr(sb, "</p>\n");
 }
 
 /* The notice after a form's redirect: ?recorded=KEY or ?applied=N. */
@@ -1551,7 +1588,7 @@ analytics_deals(struct strbuf *sb, const struct cycle_report *rep)
 
 		strbuf_addstr(sb, "<tr>");
 		td_open(sb, "Deal", "wide");
-		strbuf_addf(sb, "<a href=\"/deals/%s\">", c->deal->slug);
+		deal_path(sb, "<a href=\"/deals/", c->deal->slug, "\">");
 		html_escape(sb, deal_name(c->deal));
 		strbuf_addstr(sb, "</a></td>");
 		td(sb, "SE", NULL, c->deal->se);
@@ -1684,7 +1721,8 @@ analytics_page(struct http_request *rq, struct http_response *rs)
 	if (rep.team.n &&
 	    chart_render_cycle(&rep, NULL, CHART_SVG, &svg, &err) == 0 &&
 	    (start = strstr(svg.buf, "<svg"))) {
-		strbuf_addstr(&sb, "<figure class=\"chart\">\n");
+		strbuf_addstr(&sb, "<figure class=\"chart\" tabindex=\"0\" "
+			      "aria-label=\"Cycle-time chart\">\n");
 		strbuf_addstr(&sb, start);
 		strbuf_addstr(&sb, "</figure>\n");
 	}
@@ -1707,7 +1745,6 @@ struct share_item {
 	tw_date date;
 	const char *title, *owner;
 	const char *status;		/* "done", "planned", "proposed" */
-	tw_date done;
 };
 
 static int
@@ -1722,39 +1759,52 @@ cmp_item(const void *a, const void *b)
 }
 
 /*
- * The deal's events and the steps of its plan not yet among them (a plan
- * applied is events, titled as its steps), by date.
+ * The deal's events, the technical win, and the steps of its plan that no
+ * event stands for yet, by date. As on the timeline chart, an event of the
+ * step's kind with the step's title or date stands for it (an applied plan
+ * is such events). A closed deal proposes nothing more.
  */
 static struct share_item *
-share_items(const struct deal *d, const struct summary *s, size_t *n)
+share_items(const struct deal *d, const struct commercial_plan *p,
+	    tw_date today, size_t *n)
 {
-	struct share_item *it = xcalloc(d->nevents + s->nsteps + 1,
+	struct share_item *it = xcalloc(d->nevents + p->nsteps + 1,
 					sizeof(*it));
 	size_t k = 0;
 
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *e = &d->events[i];
-		bool done = e->done != DATE_NONE && e->done <= s->today;
+		bool done = e->done != DATE_NONE && e->done <= today;
 
 		it[k].date = e->date != DATE_NONE ? e->date : e->done;
 		it[k].title = e->title ? e->title : e->key;
 		it[k].owner = e->owner;
 		it[k].status = done ? "done" : "planned";
-		it[k].done = done ? e->done : DATE_NONE;
 		k++;
 	}
-	for (size_t i = 0; i < s->nsteps; i++) {
+	if (p->technical_win != DATE_NONE) {
+		it[k].date = p->technical_win;
+		it[k].title = "Technical win confirmed";
+		it[k].status = "done";
+		k++;
+	}
+	for (size_t i = 0; d->outcome == OUTCOME_OPEN && i < p->nsteps; i++) {
+		const struct plan_step *st = &p->steps[i];
 		bool dup = false;
 
-		for (size_t j = 0; j < d->nevents && !dup; j++)
-			dup = d->events[j].title &&
-			      !strcmp(d->events[j].title, s->steps[i].title);
+		for (size_t j = 0; j < d->nevents && !dup; j++) {
+			const struct event *e = &d->events[j];
+
+			dup = e->kind == st->kind &&
+			      ((e->title && st->title &&
+				!strcmp(e->title, st->title)) ||
+			       e->date == st->date);
+		}
 		if (dup)
 			continue;
-		it[k].date = s->steps[i].date;
-		it[k].title = s->steps[i].title;
-		it[k].status = i == 0 ? "done" : "proposed";
-		it[k].done = i == 0 ? s->steps[i].date : DATE_NONE;
+		it[k].date = st->date;
+		it[k].title = st->title;
+		it[k].status = "proposed";
 		k++;
 	}
 	qsort(it, k, sizeof(*it), cmp_item);
@@ -1800,13 +1850,13 @@ share_criteria(struct strbuf *sb, const struct summary *s)
 
 static void
 share_timeline(struct strbuf *sb, const struct deal *d,
-	       const struct summary *s)
+	       const struct commercial_plan *p, const struct summary *s)
 {
 	static const char *const cols[] = { "Date", "Step", "Owner", "Status",
 		NULL };
 	struct strbuf tmp = STRBUF_INIT;
 	size_t n;
-	struct share_item *it = share_items(d, s, &n);
+	struct share_item *it = share_items(d, p, s->today, &n);
 
 	strbuf_addstr(sb, "<h2>Timeline</h2>\n");
 	if (n) {
@@ -1830,11 +1880,12 @@ share_timeline(struct strbuf *sb, const struct deal *d,
 }
 
 static void
-share_next(struct strbuf *sb, const struct deal *d, const struct summary *s)
+share_next(struct strbuf *sb, const struct deal *d,
+	   const struct commercial_plan *p, const struct summary *s)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	size_t n, shown = 0;
-	struct share_item *it = share_items(d, s, &n);
+	struct share_item *it = share_items(d, p, s->today, &n);
 
 	strbuf_addstr(sb, "<h2>Next steps</h2>\n<p class=\"next\">");
 	html_escape(sb, s->next.text);
@@ -1842,6 +1893,10 @@ share_next(struct strbuf *sb, const struct deal *d, const struct summary *s)
 	for (size_t i = 0; i < n && shown < 5; i++) {
 		if (!strcmp(it[i].status, "done") ||
 		    it[i].date == DATE_NONE || it[i].date < s->today)
+			continue;
+		/* The next step is said above already. */
+		if (it[i].date == s->next.date && s->next.title &&
+		    !strcmp(it[i].title, s->next.title))
 			continue;
 		strbuf_addstr(sb, "<li>");
 		html_escape(sb, day_text(&tmp, it[i].date));
@@ -1864,6 +1919,7 @@ static void
 share_page(struct http_request *rq, struct http_response *rs)
 {
 	const char *token = http_param(rq, "token");
+	struct commercial_plan plan;
 	struct strbuf sb = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	struct workspace ws;
@@ -1903,6 +1959,7 @@ share_page(struct http_request *rq, struct http_response *rs)
 	}
 	h = workspace_holidays(&ws, &d, &buf);
 	summary_compute(&s, &d, &h, rq->today);
+	commercial_plan_compute(&d, &h, &plan);
 
 	page_head(&sb, deal_name(&d));
 	/* A private link: search engines must not list it. */
@@ -1914,8 +1971,8 @@ share_page(struct http_request *rq, struct http_response *rs)
 	add_day(&sb, rq->today);
 	strbuf_addstr(&sb, "</p>\n</div></header>\n<main id=\"main\">\n");
 	share_criteria(&sb, &s);
-	share_timeline(&sb, &d, &s);
-	share_next(&sb, &d, &s);
+	share_timeline(&sb, &d, &plan, &s);
+	share_next(&sb, &d, &plan, &s);
 	strbuf_addstr(&sb, "<h2>Phases</h2>\n");
 	phases_table(&sb, &d, &s, false);
 	strbuf_addstr(&sb, "<footer>This page is a read-only view shared with "
@@ -1924,6 +1981,7 @@ share_page(struct http_request *rq, struct http_response *rs)
 	send_page(rs, 200, &sb);
 	http_response_header(rs, "X-Robots-Tag", "noindex");
 
+	commercial_plan_release(&plan);
 	summary_release(&s);
 	free(buf);
 	deal_release(&d);

@@ -20,48 +20,57 @@
 extern int LLVMFuzzerInitialize(int *argc, char ***argv)
 	__attribute__((weak));
 
-static int
-replay_file(const char *path)
+/* The whole file in an exact-size buffer (caller frees), or NULL. */
+static unsigned char *
+read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	size_t len = 0, alloc = 0, n;
+	unsigned char *buf = NULL, *exact;
+	size_t alloc = 0, n;
 
+	*len = 0;
 	if (!f) {
 		fprintf(stderr, "replay: cannot open '%s': %s\n", path,
 			strerror(errno));
-		return -1;
+		return NULL;
 	}
 	do {
-		if (len == alloc) {
+		if (*len == alloc) {
 			alloc = alloc ? 2 * alloc : 4096;
 			buf = xrealloc(buf, alloc);
 		}
-		n = fread(buf + len, 1, alloc - len, f);
-		len += n;
+		n = fread(buf + *len, 1, alloc - *len, f);
+		*len += n;
 	} while (n > 0);
 	if (ferror(f)) {
 		fprintf(stderr, "replay: cannot read '%s'\n", path);
 		fclose(f);
 		free(buf);
-		return -1;
+		return NULL;
 	}
 	fclose(f);
 	/*
-	 * An exact-size copy, as libFuzzer passes it, so that reading past
-	 * the end is caught by the sanitizers here too.
+	 * libFuzzer passes exactly size bytes, so that reading past the end
+	 * is caught by the sanitizers: do the same.
 	 */
-	{
-		unsigned char *exact = xmalloc(len ? len : 1);
+	exact = xmalloc(*len ? *len : 1);
+	memcpy(exact, buf, *len);
+	free(buf);
+	return exact;
+}
 
-		if (len)
-			memcpy(exact, buf, len);
-		free(buf);
-		/* Named first, so a crash below says which file it was. */
-		fprintf(stderr, "replay: %s\n", path);
-		LLVMFuzzerTestOneInput(exact, len);
-		free(exact);
-	}
+static int
+replay_file(const char *path)
+{
+	size_t len;
+	unsigned char *data = read_file(path, &len);
+
+	if (!data)
+		return -1;
+	/* Named first, so a crash below says which file it was. */
+	fprintf(stderr, "replay: %s\n", path);
+	LLVMFuzzerTestOneInput(data, len);
+	free(data);
 	return 0;
 }
 

@@ -148,6 +148,19 @@ step_keys(const struct commercial_plan *p)
 	return keys;
 }
 
+void
+commercial_plan_applied(const struct deal *d,
+			const struct commercial_plan *p, bool *out)
+{
+	char **keys = step_keys(p);
+
+	for (size_t i = 0; i < p->nsteps; i++) {
+		out[i] = deal_find_event(d, keys[i]) != NULL;
+		free(keys[i]);
+	}
+	free(keys);
+}
+
 int
 commercial_plan_apply(struct deal *d, const struct holidays *h,
 		      size_t *added, struct tw_error *err)

@@ -6,6 +6,7 @@
 #ifndef TW_COMMERCIAL_H
 #define TW_COMMERCIAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/model.h"
@@ -42,6 +43,13 @@ void commercial_plan_release(struct commercial_plan *p);
  * twice adds nothing. *added counts the new events. TW_EINPUT without a
  * technical win. h holds the deal's and the workspace's holidays.
  */
+/*
+ * Which steps of p already stand as events in d because `plan --apply` added
+ * them (an event with the step's key): out[i] is true for those. out holds
+ * p->nsteps entries.
+ */
+void commercial_plan_applied(const struct deal *d,
+			     const struct commercial_plan *p, bool *out);
 int commercial_plan_apply(struct deal *d, const struct holidays *h,
 			  size_t *added, struct tw_error *err);
 

@@ -6,7 +6,9 @@
 #include "render/ics.h"
 #include "core/commercial.h"
 #include "core/risk.h"
+#include "util/xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef TW_VERSION
@@ -231,14 +233,21 @@ render_plan(const struct deal *d, const struct holidays *h, const char *stamp,
 	size_t nsteps = d->nplaybook;
 	struct commercial_plan plan;
 	char b[DATE_BUFSZ];
+	bool *applied;
 
 	/* The steps as commercial_plan_compute reads them, for offsets. */
 	if (!nsteps)
 		steps = default_playbook(&nsteps);
 	commercial_plan_compute(d, h, &plan);
+	/* An applied step is an event already: list it once, as the event. */
+	applied = xcalloc(plan.nsteps ? plan.nsteps : 1, sizeof(*applied));
+	commercial_plan_applied(d, &plan, applied);
 	for (size_t i = 0; i < plan.nsteps && i < nsteps; i++) {
 		const struct plan_step *s = &plan.steps[i];
 		struct vevent v;
+
+		if (applied[i])
+			continue;
 
 		vevent_init(&v);
 		strbuf_addf(&v.uid, "plan.%zu.%s@techwin", i + 1, d->slug);
@@ -264,6 +273,7 @@ render_plan(const struct deal *d, const struct holidays *h, const char *stamp,
 		v.status = "TENTATIVE";
 		vevent_emit(&v, stamp, out);
 	}
+	free(applied);
 	commercial_plan_release(&plan);
 }
 

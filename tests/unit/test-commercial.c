@@ -126,6 +126,42 @@ test_default_playbook_friday(void **state)
 	deal_release(&d);
 }
 
+/*
+ * After apply, every step is an event; commercial_plan_applied says so, and
+ * an event the user removed makes its step unapplied again.
+ */
+static void
+test_applied_steps(void **state)
+{
+	struct commercial_plan p;
+	bool applied[4];
+	size_t added;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 20);
+	add_crit(&d, "batch", "pass", "2026-09-18");
+	commercial_plan_compute(&d, NULL, &p);
+	commercial_plan_applied(&d, &p, applied);
+	for (size_t i = 0; i < 4; i++)
+		assert_false(applied[i]);
+	assert_int_equal(commercial_plan_apply(&d, NULL, &added, NULL), 0);
+	assert_int_equal(added, 4);
+	commercial_plan_applied(&d, &p, applied);
+	for (size_t i = 0; i < 4; i++)
+		assert_true(applied[i]);
+	/* Remove the third step's event: only that step is unapplied. */
+	event_release(&d.events[2]);
+	d.events[2] = d.events[--d.nevents];
+	commercial_plan_applied(&d, &p, applied);
+	assert_true(applied[0]);
+	assert_true(applied[1]);
+	assert_false(applied[2]);
+	assert_true(applied[3]);
+	commercial_plan_release(&p);
+	deal_release(&d);
+}
+
 static void
 test_default_playbook_table(void **state)
 {
@@ -308,6 +344,7 @@ main(void)
 		cmocka_unit_test(test_win_is_last_pass),
 		cmocka_unit_test(test_default_playbook_friday),
 		cmocka_unit_test(test_default_playbook_table),
+		cmocka_unit_test(test_applied_steps),
 		cmocka_unit_test(test_no_procurement_days),
 		cmocka_unit_test(test_blocking),
 		cmocka_unit_test(test_no_criteria_no_win),

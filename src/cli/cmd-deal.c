@@ -227,6 +227,13 @@ show_human(const struct deal *d, tw_date today, const struct holidays *hol,
 	if (d->close_date)
 		strbuf_addf(sb, " (%s)", date_format(d->close_date, b1));
 	strbuf_addch(sb, '\n');
+	if (d->snooze_until && d->snooze_until >= today)
+		strbuf_addf(sb, "  snoozed:     through %s (%s)\n",
+			    date_format(d->snooze_until, b1),
+			    d->snooze_reason ? d->snooze_reason : "no reason");
+	if (d->crm_id)
+		strbuf_addf(sb, "  crm:         %s %s\n",
+			    d->crm_source ? d->crm_source : "?", d->crm_id);
 
 	for (size_t i = 0; i < d->ncriteria; i++) {
 		struct criterion_eval ev;

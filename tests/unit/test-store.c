@@ -2885,6 +2885,121 @@ test_copy_workspace(void **state)
 		pg_drop_workspace(last_db);
 }
 
+/*
+ * deal_each: what the walk saw, checked against what deal_get read before
+ * it (fn may not call the store during the walk).
+ */
+struct each_seen {
+	struct deal want[3];	/* ab-c, abb, bare: by slug, byte order */
+	char slugs[8][DEAL_SLUG_MAX + 1];
+	size_t n;
+	size_t stop_at;		/* fail this call (1-based), 0 never */
+};
+
+static int
+each_collect(const struct deal *d, void *arg, struct tw_error *err)
+{
+	struct each_seen *s = arg;
+	size_t i;
+
+	assert_true(s->n < 8);
+	snprintf(s->slugs[s->n++], DEAL_SLUG_MAX + 1, "%s", d->slug);
+	if (s->n == s->stop_at)
+		return tw_error_set(err, TW_EINPUT, "stop at '%s'", d->slug);
+	for (i = 0; i < 3 && strcmp(s->want[i].slug, d->slug); i++)
+		;
+	assert_true(i < 3);
+	deal_equal(&s->want[i], d);
+	return 0;
+}
+
+static void
+each_walk(struct store *st, struct each_seen *s, bool open_only,
+	  size_t stop_at, int want_rc)
+{
+	static const char *const slugs[] = { "ab-c", "abb", "bare" };
+	struct tw_error err = { 0 };
+
+	memset(s, 0, sizeof(*s));
+	s->stop_at = stop_at;
+	for (size_t i = 0; i < 3; i++)
+		get_ok(st, slugs[i], &s->want[i]);
+	assert_int_equal(st->ops->deal_each(st, open_only, each_collect, s,
+					    &err),
+			 want_rc);
+	if (want_rc)
+		assert_string_equal(err.msg, "stop at 'abb'");
+	for (size_t i = 0; i < 3; i++)
+		deal_release(&s->want[i]);
+}
+
+/*
+ * Every deal with all its children, by slug in byte order ("ab-c" before
+ * "abb", which a linguistic collation would swap), children in written
+ * order, closed deals skipped with open_only, a callback's error ending
+ * the walk; on its own and inside the caller's transaction, twice there so
+ * nothing of the first walk (PostgreSQL cursors) is left to trip the next.
+ */
+static void
+test_deal_each(void **state)
+{
+	struct fixture *fx = *state;
+	struct tw_error err = { 0 };
+	struct each_seen s;
+	struct criterion tc;
+	struct deal d;
+
+	assert_non_null(fx->st->ops->deal_each);
+	make_deal(&d, "ab-c");
+	tc = d.criteria[0];
+	d.criteria[0] = d.criteria[2];
+	d.criteria[2] = tc;
+	put_ok(fx->st, &d);
+	deal_release(&d);
+	make_deal(&d, "abb");
+	d.outcome = OUTCOME_WON;
+	put_ok(fx->st, &d);
+	deal_release(&d);
+	deal_init(&d);
+	d.slug = xstrdup("bare");
+	put_ok(fx->st, &d);
+	deal_release(&d);
+
+	each_walk(fx->st, &s, false, 0, 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.slugs[0], "ab-c");
+	assert_string_equal(s.slugs[1], "abb");
+	assert_string_equal(s.slugs[2], "bare");
+
+	each_walk(fx->st, &s, true, 0, 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.slugs[0], "ab-c");
+	assert_string_equal(s.slugs[1], "bare");
+
+	each_walk(fx->st, &s, false, 2, TW_EINPUT);
+	assert_int_equal(s.n, 2);
+	get_ok(fx->st, "bare", &d);
+	deal_release(&d);
+
+	assert_int_equal(fx->st->ops->begin(fx->st, &err), 0);
+	each_walk(fx->st, &s, false, 2, TW_EINPUT);
+	each_walk(fx->st, &s, false, 0, 0);
+	assert_int_equal(s.n, 3);
+	each_walk(fx->st, &s, true, 0, 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(fx->st->ops->commit(fx->st, &err), 0);
+
+	/* An empty walk for a deal-less store is no error. */
+	assert_int_equal(fx->st->ops->deal_delete(fx->st, "ab-c", &err), 0);
+	assert_int_equal(fx->st->ops->deal_delete(fx->st, "abb", &err), 0);
+	assert_int_equal(fx->st->ops->deal_delete(fx->st, "bare", &err), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(fx->st->ops->deal_each(fx->st, false, each_collect,
+						&s, &err),
+			 0);
+	assert_int_equal(s.n, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -2899,6 +3014,7 @@ main(void)
 		T(test_delete_children),
 		T(test_field_kinds),
 		T(test_order_preserved),
+		T(test_deal_each),
 		T(test_rekey_child),
 		T(test_delete_deal),
 		T(test_unknown_deal),

@@ -118,6 +118,9 @@ int subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 struct option;
 int cli_getopt(int argc, char **argv, const struct option *opts,
 	       struct tw_error *err);
+/* The same, with -o FILE as the short form of --output (returns 'o'). */
+int cli_getopt_output(int argc, char **argv, const struct option *opts,
+		      struct tw_error *err);
 /*
  * For subcommands without options (list, show, rm): a usage error naming
  * the first argument that looks like an option, so `deal list --verbose`

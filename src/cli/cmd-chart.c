@@ -21,30 +21,6 @@ struct chart_args {
 	const char *deal;	/* cycle --deal */
 };
 
-/*
- * getopt_long with -o as the short form of --output, reporting problems the
- * way cli_getopt does (which takes long options only).
- */
-static int
-chart_getopt(int argc, char **argv, const struct option *opts,
-	     struct tw_error *err)
-{
-	int c;
-
-	opterr = 0;
-	c = getopt_long(argc, argv, ":o:", opts, NULL);
-	if (c == '?' && optopt && optopt < 256)
-		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
-				    optopt);
-	if (c == '?')
-		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
-				    argv[optind - 1]);
-	if (c == ':')
-		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
-				    argv[optind - 1]);
-	return c;
-}
-
 /* Options both charts take, plus --deal for cycle (deal_opt). */
 static int
 parse_args(struct cli_ctx *ctx, int argc, char **argv, bool deal_opt,
@@ -61,7 +37,7 @@ parse_args(struct cli_ctx *ctx, int argc, char **argv, bool deal_opt,
 	memset(a, 0, sizeof(*a));
 	a->fmt = CHART_SVG;
 	optind = 0;
-	while ((c = chart_getopt(argc, argv, opts, err)) != -1) {
+	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
 		if (c < 0)
 			return c;
 		if (c == O_PNG)

@@ -13,30 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/*
- * getopt_long with -o as the short form of --output, reporting problems the
- * way cli_getopt does (which takes long options only).
- */
-static int
-export_getopt(int argc, char **argv, const struct option *opts,
-	      struct tw_error *err)
-{
-	int c;
-
-	opterr = 0;
-	c = getopt_long(argc, argv, ":o:", opts, NULL);
-	if (c == '?' && optopt && optopt < 256)
-		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
-				    optopt);
-	if (c == '?')
-		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
-				    argv[optind - 1]);
-	if (c == ':')
-		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
-				    argv[optind - 1]);
-	return c;
-}
-
 /* Every deal with its children, in slug order. */
 static int
 load_all(struct cli_ctx *ctx, struct deal_list *out, struct tw_error *err)
@@ -119,7 +95,7 @@ cmd_export_exec(struct cli_ctx *ctx, int argc, char **argv,
 	int c, r;
 
 	optind = 0;
-	while ((c = export_getopt(argc, argv, opts, err)) != -1) {
+	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
 		if (c == 'o')
 			out = optarg;
 		else if (c == 't' && !strcmp(optarg, "csv"))

@@ -15,30 +15,6 @@
 #include <time.h>
 
 /*
- * getopt_long with -o as the short form of --output, reporting problems the
- * way cli_getopt does (which takes long options only).
- */
-static int
-ics_getopt(int argc, char **argv, const struct option *opts,
-	   struct tw_error *err)
-{
-	int c;
-
-	opterr = 0;
-	c = getopt_long(argc, argv, ":o:", opts, NULL);
-	if (c == '?' && optopt && optopt < 256)
-		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
-				    optopt);
-	if (c == '?')
-		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
-				    argv[optind - 1]);
-	if (c == ':')
-		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
-				    argv[optind - 1]);
-	return c;
-}
-
-/*
  * DTSTAMP: TECHWIN_NOW ("YYYY-MM-DDTHH:MM:SSZ") when it is well formed, so
  * tests are reproducible, else the clock.
  */
@@ -120,7 +96,7 @@ cmd_ics_exec(struct cli_ctx *ctx, int argc, char **argv,
 	int c, r;
 
 	optind = 0;
-	while ((c = ics_getopt(argc, argv, opts, err)) != -1) {
+	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
 		if (c < 0)
 			return c;
 		output = optarg;

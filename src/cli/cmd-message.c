@@ -51,30 +51,6 @@ load_template(struct cli_ctx *ctx, enum message_type t, char **out,
 	return 0;
 }
 
-/*
- * getopt_long with -o as the short form of --output, reporting problems the
- * way cli_getopt does (which takes long options only).
- */
-static int
-message_getopt(int argc, char **argv, const struct option *opts,
-	       struct tw_error *err)
-{
-	int c;
-
-	opterr = 0;
-	c = getopt_long(argc, argv, ":o:", opts, NULL);
-	if (c == '?' && optopt && optopt < 256)
-		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
-				    optopt);
-	if (c == '?')
-		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
-				    argv[optind - 1]);
-	if (c == ':')
-		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
-				    argv[optind - 1]);
-	return c;
-}
-
 /* Write via a temporary file and rename, so a failure leaves no half file. */
 static int
 write_file(const char *path, const struct strbuf *sb, struct tw_error *err)
@@ -285,7 +261,7 @@ parse_send_opts(struct cli_ctx *ctx, int argc, char **argv,
 	int c, r;
 
 	optind = 0;
-	while ((c = message_getopt(argc, argv, opts, err)) != -1) {
+	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
 		if (c < 0)
 			return c;
 		switch (c) {

@@ -16,30 +16,6 @@ enum doc_format { FMT_MD, FMT_HTML, FMT_PDF };
 
 enum proposal_opt { O_FORMAT = 256, O_PAPER, O_START };
 
-/*
- * getopt_long with -o as the short form of --output, reporting problems the
- * way cli_getopt does (which takes long options only).
- */
-static int
-proposal_getopt(int argc, char **argv, const struct option *opts,
-		struct tw_error *err)
-{
-	int c;
-
-	opterr = 0;
-	c = getopt_long(argc, argv, ":o:", opts, NULL);
-	if (c == '?' && optopt && optopt < 256)
-		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
-				    optopt);
-	if (c == '?')
-		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
-				    argv[optind - 1]);
-	if (c == ':')
-		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
-				    argv[optind - 1]);
-	return c;
-}
-
 static int
 parse_format(const char *s, enum doc_format *out, struct tw_error *err)
 {
@@ -80,7 +56,7 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 	int c, r;
 
 	optind = 0;
-	while ((c = proposal_getopt(argc, argv, opts, err)) != -1) {
+	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
 		if (c < 0)
 			return c;
 		if (c == O_FORMAT && (r = parse_format(optarg, &fmt, err)) < 0)

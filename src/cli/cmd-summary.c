@@ -112,30 +112,6 @@ summary_all(struct cli_ctx *ctx, enum doc_format fmt, enum paper paper,
 	return r;
 }
 
-/*
- * getopt_long with -o as the short form of --output, reporting problems the
- * way cli_getopt does (which takes long options only).
- */
-static int
-summary_getopt(int argc, char **argv, const struct option *opts,
-	       struct tw_error *err)
-{
-	int c;
-
-	opterr = 0;
-	c = getopt_long(argc, argv, ":o:", opts, NULL);
-	if (c == '?' && optopt && optopt < 256)
-		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
-				    optopt);
-	if (c == '?')
-		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
-				    argv[optind - 1]);
-	if (c == ':')
-		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
-				    argv[optind - 1]);
-	return c;
-}
-
 static int
 parse_format(const char *s, enum doc_format *out, struct tw_error *err)
 {
@@ -176,7 +152,7 @@ cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 	int c, r;
 
 	optind = 0;
-	while ((c = summary_getopt(argc, argv, opts, err)) != -1) {
+	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
 		if (c < 0)
 			return c;
 		if (c == O_FORMAT && (r = parse_format(optarg, &fmt, err)) < 0)

@@ -272,14 +272,14 @@ subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 			       argv[1]);
 }
 
-int
-cli_getopt(int argc, char **argv, const struct option *opts,
-	   struct tw_error *err)
+static int
+getopt_checked(int argc, char **argv, const char *shortopts,
+	       const struct option *opts, struct tw_error *err)
 {
 	int c;
 
 	opterr = 0;
-	c = getopt_long(argc, argv, ":", opts, NULL);
+	c = getopt_long(argc, argv, shortopts, opts, NULL);
 	/*
 	 * For a short option getopt may still be inside the argument
 	 * ("-15"), so argv[optind - 1] would name the one before it; optopt
@@ -300,6 +300,20 @@ cli_getopt(int argc, char **argv, const struct option *opts,
 		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
 				    argv[optind - 1]);
 	return c;
+}
+
+int
+cli_getopt(int argc, char **argv, const struct option *opts,
+	   struct tw_error *err)
+{
+	return getopt_checked(argc, argv, ":", opts, err);
+}
+
+int
+cli_getopt_output(int argc, char **argv, const struct option *opts,
+		  struct tw_error *err)
+{
+	return getopt_checked(argc, argv, ":o:", opts, err);
 }
 
 int

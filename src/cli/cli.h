@@ -148,6 +148,12 @@ int cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx,
 		      int argc, char **argv, const struct child_list *l,
 		      struct tw_error *err);
 
+/* The document formats of summary and proposal (--format). */
+enum doc_format { FMT_MD, FMT_HTML, FMT_PDF };
+/* "md" (or "markdown"), "html" or "pdf"; TW_EUSAGE otherwise. */
+int doc_format_parse(const char *s, enum doc_format *out,
+		     struct tw_error *err);
+
 /* Every command entry. */
 extern const struct cmd_entry cmd_chart_entry;
 extern const struct cmd_entry cmd_check_entry;

@@ -51,35 +51,6 @@ load_template(struct cli_ctx *ctx, enum message_type t, char **out,
 	return 0;
 }
 
-/* Write via a temporary file and rename, so a failure leaves no half file. */
-static int
-write_file(const char *path, const struct strbuf *sb, struct tw_error *err)
-{
-	struct strbuf tmp = STRBUF_INIT;
-	FILE *fp;
-	int ok;
-
-	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	fp = fopen(tmp.buf, "wb");
-	if (!fp) {
-		tw_error_set(err, TW_EINPUT, "cannot write '%s': %s", path,
-			     strerror(errno));
-		strbuf_release(&tmp);
-		return TW_EINPUT;
-	}
-	ok = fwrite(sb->buf, 1, sb->len, fp) == sb->len;
-	ok = !fclose(fp) && ok;
-	if (!ok || rename(tmp.buf, path) < 0) {
-		tw_error_set(err, TW_ESTORE, "cannot write '%s': %s", path,
-			     strerror(errno));
-		unlink(tmp.buf);
-		strbuf_release(&tmp);
-		return TW_ESTORE;
-	}
-	strbuf_release(&tmp);
-	return 0;
-}
-
 /*
  * The draft's Date: TECHWIN_NOW ("YYYY-MM-DDTHH:MM:SSZ") when set, so
  * tests are reproducible, else the clock.
@@ -426,7 +397,7 @@ message_send(struct cli_ctx *ctx, int argc, char **argv,
 		if (list.items[i].warning)
 			fprintf(stderr, "warning: %s\n", list.items[i].warning);
 	if (o.output) {
-		if ((r = write_file(o.output, &sb, err)) < 0)
+		if ((r = cli_write_file(o.output, &sb, err)) < 0)
 			goto out;
 	} else {
 		cli_write(&sb);

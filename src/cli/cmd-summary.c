@@ -16,8 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum doc_format { FMT_MD, FMT_HTML, FMT_PDF };
-
 enum summary_opt { O_FORMAT = 256, O_PAPER, O_ALL };
 
 static const char *const format_ext[] = { "md", "html", "pdf" };
@@ -113,22 +111,6 @@ summary_all(struct cli_ctx *ctx, enum doc_format fmt, enum paper paper,
 }
 
 static int
-parse_format(const char *s, enum doc_format *out, struct tw_error *err)
-{
-	if (!strcmp(s, "md") || !strcmp(s, "markdown"))
-		*out = FMT_MD;
-	else if (!strcmp(s, "html"))
-		*out = FMT_HTML;
-	else if (!strcmp(s, "pdf"))
-		*out = FMT_PDF;
-	else
-		return tw_error_set(err, TW_EUSAGE,
-				    "unknown format '%s' (expected md, html or "
-				    "pdf)", s);
-	return 0;
-}
-
-static int
 cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 		 struct tw_error *err)
 {
@@ -155,7 +137,7 @@ cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
 		if (c < 0)
 			return c;
-		if (c == O_FORMAT && (r = parse_format(optarg, &fmt, err)) < 0)
+		if (c == O_FORMAT && (r = doc_format_parse(optarg, &fmt, err)) < 0)
 			return r;
 		if (c == O_PAPER && paper_parse(optarg, &paper) < 0)
 			return tw_error_set(err, TW_EUSAGE,

@@ -381,3 +381,19 @@ cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
 	deal_release(&d);
 	return 0;
 }
+
+int
+doc_format_parse(const char *s, enum doc_format *out, struct tw_error *err)
+{
+	if (!strcmp(s, "md") || !strcmp(s, "markdown"))
+		*out = FMT_MD;
+	else if (!strcmp(s, "html"))
+		*out = FMT_HTML;
+	else if (!strcmp(s, "pdf"))
+		*out = FMT_PDF;
+	else
+		return tw_error_set(err, TW_EUSAGE,
+				    "unknown format '%s' (expected md, html or "
+				    "pdf)", s);
+	return 0;
+}

@@ -172,7 +172,18 @@ date_format(tw_date d, char buf[DATE_BUFSZ])
 		return buf;
 	}
 	date_to_ymd(d, &y, &m, &day);
-	snprintf(buf, DATE_BUFSZ, "%04d-%02d-%02d", y, m, day);
+	/* By hand: snprintf was a tenth of `check`'s time on a big pipeline. */
+	buf[0] = (char)('0' + y / 1000 % 10);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + day / 10);
+	buf[9] = (char)('0' + day % 10);
+	buf[10] = '\0';
 	return buf;
 }
 

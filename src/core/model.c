@@ -113,9 +113,17 @@ deal_free(struct deal *d)
  * Arrays grow one element at a time with realloc: deals hold tens of
  * children, so exact sizing keeps deal_copy and the release loops simple.
  */
+/*
+ * Child arrays grow to the next power of two: the capacity is implied by
+ * the count (it is the smallest power of two >= n), so loading a deal's
+ * rows costs log n reallocations instead of n. Counts only ever grow
+ * through here or shrink, and shrinking keeps the larger block.
+ */
 #define ADD_CHILD(arr, n)                                                    \
 	do {                                                                 \
-		(arr) = xrealloc((arr), ((n) + 1) * sizeof(*(arr)));         \
+		if (!((n) & ((n) - 1)))                                      \
+			(arr) = xrealloc((arr), ((n) ? 2 * (n) : 1) *        \
+						 sizeof(*(arr)));            \
 		memset(&(arr)[(n)], 0, sizeof(*(arr)));                      \
 		return &(arr)[(n)++];                                        \
 	} while (0)

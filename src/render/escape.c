@@ -7,12 +7,22 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <string.h>
 
 void
 html_escape(struct strbuf *out, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
+	if (!s)
+		return;
+	for (;;) {
+		/* Copy the runs between specials whole, not byte by byte. */
+		size_t run = strcspn(s, "&<>\"'");
+
+		strbuf_add(out, s, run);
+		s += run;
+		if (!*s)
+			break;
+		switch (*s++) {
 		case '&':
 			strbuf_addstr(out, "&amp;");
 			break;
@@ -25,11 +35,9 @@ html_escape(struct strbuf *out, const char *s)
 		case '"':
 			strbuf_addstr(out, "&quot;");
 			break;
-		case '\'':
+		default:
 			strbuf_addstr(out, "&#39;");
 			break;
-		default:
-			strbuf_addch(out, *s);
 		}
 	}
 }

@@ -14,9 +14,11 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 to_text(const struct pipeline_check *pc, struct strbuf *sb)
@@ -90,26 +92,51 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
  * The text view over every open deal without holding the pipeline in
  * memory: 100k deals with their children take about a gigabyte, a check
  * may take 128 MiB (BENCHMARKS.md). Each deal is checked as the store
- * reads it and only its findings' rows are kept. Deals come sorted by
- * slug, so appending each rank's rows (errors, warnings, snoozed errors,
- * snoozed warnings) to its own spool is the pipeline's order without a
- * sort. Rows go to temporary files, not memory: a pipeline whose deals
- * have five findings each makes a hundred megabytes of them. The output
- * is the same as to_text()'s, byte for byte.
+ * reads it and only its findings' rows are kept. The store walks the
+ * pipeline in parts, one per core, each a run of slugs in order
+ * (store_each_deal_parts); each part appends each rank's rows (errors,
+ * warnings, snoozed errors, snoozed warnings) to its own spool, so the
+ * spools of one rank, part after part, are the pipeline's order without
+ * a sort, whatever the number of parts. Rows go to temporary files past
+ * SPOOL_CHUNK, not memory: a pipeline whose deals have five findings each
+ * makes a hundred megabytes of them. The output is the same as
+ * to_text()'s, byte for byte.
  */
 #define NRANKS 4
 #define NFCOLS 5
 #define NSCOLS 3
+#define MAX_PARTS 8
 
-struct check_spool {
-	struct workspace *ws;
-	tw_date today;
-	FILE *rank[NRANKS];	/* rows: NFCOLS cells, each NUL-terminated */
-	FILE *fresh;		/* rows: NSCOLS cells */
+/* Written to the file, and read back, this many bytes at a time. */
+#define SPOOL_CHUNK (256 * 1024)
+
+/*
+ * Rows of cells, each its struct cell_head then its bytes: the last rows
+ * in buf, the rest in fp. The width is kept so it is counted once.
+ */
+struct cell_head {
+	size_t len, width;
+};
+
+struct spool {
+	FILE *fp;
+	struct strbuf buf;
+};
+
+/* What one part of the walk found. */
+struct check_part {
+	struct spool rank[NRANKS];	/* NFCOLS cells a row */
+	struct spool fresh;		/* NSCOLS cells a row */
 	size_t fwidth[NFCOLS], swidth[NSCOLS];
 	size_t ndeals, nfindings, nfresh, nerr, nwarn, nsnoozed;
 	bool failed;
 	struct strbuf cell;
+};
+
+struct check_run {
+	const struct workspace *ws;
+	tw_date today;
+	struct check_part part[MAX_PARTS];
 };
 
 static const char *const fhead[NFCOLS] = { "SEVERITY", "DEAL", "RULE",
@@ -117,118 +144,153 @@ static const char *const fhead[NFCOLS] = { "SEVERITY", "DEAL", "RULE",
 static const char *const shead[NSCOLS] = { "DEAL", "TECHNICAL WIN",
 					   "FRESHNESS" };
 
-/* Display width: UTF-8 code points, as table_render counts them. */
+/*
+ * Display width: UTF-8 code points, as table_render counts them. Cells
+ * are mostly ASCII, so eight bytes at a time up to the first that is not.
+ */
 static size_t
-cell_width(const char *s)
+cell_width(const char *s, size_t len)
 {
-	size_t w = 0;
+	size_t i = 0, cont = 0;
+	uint64_t word;
 
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&word, s + i, sizeof(word));
+		if (word & 0x8080808080808080ULL)
+			break;
+	}
+	for (; i < len; i++)
+		cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+	return len - cont;
 }
 
-static FILE *
-spool_file(FILE **fp, struct tw_error *err)
+/* Move what buf holds to the file. */
+static int
+spool_flush(struct spool *sp, struct tw_error *err)
 {
-	if (!*fp && !(*fp = tmpfile()))
-		tw_error_set(err, TW_ESTORE,
-			     "cannot create a temporary file: %s",
-			     strerror(errno));
-	return *fp;
+	if (!sp->buf.len)
+		return 0;
+	if (!sp->fp && !(sp->fp = tmpfile()))
+		return tw_error_set(err, TW_ESTORE,
+				    "cannot create a temporary file: %s",
+				    strerror(errno));
+	if (fwrite(sp->buf.buf, 1, sp->buf.len, sp->fp) != sp->buf.len)
+		return tw_error_set(err, TW_ESTORE,
+				    "cannot write a temporary file: %s",
+				    strerror(errno));
+	strbuf_reset(&sp->buf);
+	return 0;
 }
 
 static void
-spool_cell(FILE *fp, size_t *width, const char *s)
+spool_cell(struct spool *sp, size_t *width, const char *s)
 {
-	size_t w = cell_width(s);
+	struct cell_head h;
 
-	if (w > *width)
-		*width = w;
-	fwrite(s, 1, strlen(s) + 1, fp);
+	h.len = strlen(s);
+	h.width = cell_width(s, h.len);
+	if (h.width > *width)
+		*width = h.width;
+	strbuf_add(&sp->buf, &h, sizeof(h));
+	strbuf_add(&sp->buf, s, h.len);
+}
+
+static void
+spool_release(struct spool *sp)
+{
+	if (sp->fp)
+		fclose(sp->fp);
+	strbuf_release(&sp->buf);
 }
 
 static int
-spool_deal(const struct deal *d, void *arg, struct tw_error *err)
+spool_deal(struct check_part *cp, const struct check_run *run,
+	   const struct deal *d, struct tw_error *err)
 {
-	struct check_spool *sp = arg;
 	struct momentum_report r;
 	struct holidays h;
 	char b[DATE_BUFSZ];
 	tw_date *buf;
 	int rc = 0;
 
-	h = workspace_holidays(sp->ws, d, &buf);
-	momentum_check(d, sp->today, &h, &sp->ws->momentum, &r);
+	h = workspace_holidays(run->ws, d, &buf);
+	momentum_check(d, run->today, &h, &run->ws->momentum, &r);
 	free(buf);
-	sp->ndeals++;
+	cp->ndeals++;
 	for (size_t i = 0; i < r.n && rc == 0; i++) {
 		const struct finding *f = &r.findings[i];
 		int rank = (f->snoozed ? 2 : 0) + (f->severity == SEV_WARNING);
-		FILE *fp = spool_file(&sp->rank[rank], err);
+		struct spool *sp = &cp->rank[rank];
+		const char *msg = f->message;
 
-		if (!fp) {
-			rc = TW_ESTORE;
-			break;
-		}
-		strbuf_reset(&sp->cell);
-		if (f->snoozed)
-			strbuf_addf(&sp->cell, "%s [%s, snoozed through %s: %s]",
+		if (f->snoozed) {
+			strbuf_reset(&cp->cell);
+			strbuf_addf(&cp->cell, "%s [%s, snoozed through %s: %s]",
 				    f->message, severity_name(f->severity),
 				    date_format(d->snooze_until, b),
 				    d->snooze_reason ? d->snooze_reason : "");
-		else
-			strbuf_addstr(&sp->cell, f->message);
-		spool_cell(fp, &sp->fwidth[0], f->snoozed ? "snoozed"
+			msg = cp->cell.buf;
+		}
+		spool_cell(sp, &cp->fwidth[0], f->snoozed ? "snoozed"
 				   : severity_name(f->severity));
-		spool_cell(fp, &sp->fwidth[1], d->slug);
-		spool_cell(fp, &sp->fwidth[2], f->rule);
-		spool_cell(fp, &sp->fwidth[3], f->subject);
-		spool_cell(fp, &sp->fwidth[4], sp->cell.buf);
-		sp->nfindings++;
+		spool_cell(sp, &cp->fwidth[1], d->slug);
+		spool_cell(sp, &cp->fwidth[2], f->rule);
+		spool_cell(sp, &cp->fwidth[3], f->subject);
+		spool_cell(sp, &cp->fwidth[4], msg);
+		cp->nfindings++;
 		if (f->snoozed)
-			sp->nsnoozed++;
+			cp->nsnoozed++;
 		else if (f->severity == SEV_ERROR)
-			sp->nerr++;
+			cp->nerr++;
 		else
-			sp->nwarn++;
-		sp->failed |= f->severity == SEV_ERROR && !f->snoozed;
+			cp->nwarn++;
+		cp->failed |= f->severity == SEV_ERROR && !f->snoozed;
+		if (sp->buf.len >= SPOOL_CHUNK)
+			rc = spool_flush(sp, err);
 	}
 	if (rc == 0 && r.has_freshness) {
-		FILE *fp = spool_file(&sp->fresh, err);
+		struct spool *sp = &cp->fresh;
 
-		if (!fp) {
-			rc = TW_ESTORE;
-		} else {
-			strbuf_reset(&sp->cell);
-			strbuf_addf(&sp->cell, "%.1f", r.freshness);
-			spool_cell(fp, &sp->swidth[0], d->slug);
-			spool_cell(fp, &sp->swidth[1],
-				   date_format(r.technical_win, b));
-			spool_cell(fp, &sp->swidth[2], sp->cell.buf);
-			sp->nfresh++;
-		}
+		strbuf_reset(&cp->cell);
+		strbuf_addf(&cp->cell, "%.1f", r.freshness);
+		spool_cell(sp, &cp->swidth[0], d->slug);
+		spool_cell(sp, &cp->swidth[1], date_format(r.technical_win, b));
+		spool_cell(sp, &cp->swidth[2], cp->cell.buf);
+		cp->nfresh++;
+		if (sp->buf.len >= SPOOL_CHUNK)
+			rc = spool_flush(sp, err);
 	}
 	momentum_report_release(&r);
 	return rc;
 }
 
+/* Called from the store's threads: each part has its own check_part. */
+static int
+spool_part(size_t part, const struct deal *d, void *arg, struct tw_error *err)
+{
+	struct check_run *run = arg;
+
+	return spool_deal(&run->part[part], run, d, err);
+}
+
 /* Flush out to stdout once it holds this much. */
 #define OUT_CHUNK (256 * 1024)
 
-/* One row of a table_render() table; right: the last column aligns right. */
+/*
+ * One row of a table_render() table, cell c len[c] bytes and cw[c] wide;
+ * right: the last column aligns right.
+ */
 static void
-put_row(struct strbuf *out, const char *const *cells, const size_t *width,
-	size_t ncols, bool right)
+put_row(struct strbuf *out, const char *const *cells, const size_t *len,
+	const size_t *cw, const size_t *width, size_t ncols, bool right)
 {
 	for (size_t c = 0; c < ncols; c++) {
-		size_t pad = width[c] - cell_width(cells[c]);
+		size_t pad = width[c] - cw[c];
 		bool last = c == ncols - 1;
 
 		if (last && right)
 			strbuf_addchars(out, ' ', pad);
-		strbuf_addstr(out, cells[c]);
+		strbuf_add(out, cells[c], len[c]);
 		if (last)
 			strbuf_addch(out, '\n');
 		else
@@ -240,80 +302,175 @@ put_row(struct strbuf *out, const char *const *cells, const size_t *width,
 	}
 }
 
-/* Every row of a spool, read back in the order written. */
-static int
-put_spool(struct strbuf *out, FILE *fp, const size_t *width, size_t ncols,
-	  bool right, struct tw_error *err)
+static void
+put_head(struct strbuf *out, const char *const *cells, const size_t *width,
+	 size_t ncols, bool right)
 {
-	char *cells[NFCOLS] = { NULL };
-	size_t cap[NFCOLS] = { 0 };
-	int rc = 0;
+	size_t len[NFCOLS], cw[NFCOLS];
 
-	if (!fp)
-		return 0;
-	rewind(fp);
+	for (size_t c = 0; c < ncols; c++) {
+		len[c] = strlen(cells[c]);
+		cw[c] = cell_width(cells[c], len[c]);
+	}
+	put_row(out, cells, len, cw, width, ncols, right);
+}
+
+/* The whole rows at the start of data; returns the bytes they take. */
+static size_t
+put_rows(struct strbuf *out, const char *data, size_t size,
+	 const size_t *width, size_t ncols, bool right)
+{
+	const char *p = data, *end = data + size;
+
 	for (;;) {
-		size_t c;
+		const char *cells[NFCOLS], *q = p;
+		size_t len[NFCOLS], cw[NFCOLS], c;
 
-		for (c = 0; c < ncols; c++)
-			if (getdelim(&cells[c], &cap[c], '\0', fp) < 0)
+		for (c = 0; c < ncols; c++) {
+			struct cell_head h;
+
+			if ((size_t)(end - q) < sizeof(h))
 				break;
+			memcpy(&h, q, sizeof(h));
+			if ((size_t)(end - q) - sizeof(h) < h.len)
+				break;
+			cells[c] = q + sizeof(h);
+			len[c] = h.len;
+			cw[c] = h.width;
+			q += sizeof(h) + h.len;
+		}
 		if (c < ncols)
 			break;
-		put_row(out, (const char *const *)cells, width, ncols, right);
+		put_row(out, cells, len, cw, width, ncols, right);
+		p = q;
 	}
-	if (ferror(fp))
-		rc = tw_error_set(err, TW_ESTORE,
-				  "cannot read a temporary file: %s",
-				  strerror(errno));
-	for (size_t c = 0; c < ncols; c++)
-		free(cells[c]);
+	return (size_t)(p - data);
+}
+
+/* Every row of a spool, read back in the order written. */
+static int
+put_spool(struct strbuf *out, struct spool *sp, const size_t *width,
+	  size_t ncols, bool right, struct tw_error *err)
+{
+	char *in = NULL;
+	size_t len = 0, alloc = 0;
+	int rc = 0;
+
+	if (sp->fp) {
+		if ((rc = spool_flush(sp, err)) < 0)
+			return rc;
+		rewind(sp->fp);
+		for (;;) {
+			size_t got, used;
+
+			/* Grows only for a row longer than a chunk. */
+			ALLOC_GROW(in, len + SPOOL_CHUNK, alloc);
+			got = fread(in + len, 1, SPOOL_CHUNK, sp->fp);
+			if (!got)
+				break;
+			len += got;
+			used = put_rows(out, in, len, width, ncols, right);
+			memmove(in, in + used, len - used);
+			len -= used;
+		}
+		if (ferror(sp->fp))
+			rc = tw_error_set(err, TW_ESTORE,
+					  "cannot read a temporary file: %s",
+					  strerror(errno));
+	} else {
+		put_rows(out, sp->buf.buf, sp->buf.len, width, ncols, right);
+	}
+	free(in);
 	return rc;
+}
+
+/* One part per core: the walk is as fast as the cores reading it. */
+static size_t
+check_parts(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > MAX_PARTS ? MAX_PARTS : (size_t)n;
 }
 
 static int
 check_all_text(struct cli_ctx *ctx, struct workspace *ws,
 	       struct tw_error *err)
 {
-	struct check_spool sp = { .ws = ws, .today = ctx->today };
+	struct check_run *run = xcalloc(1, sizeof(*run));
+	struct check_part all = { 0 };
 	struct strbuf out = STRBUF_INIT;
+	size_t np;
 	int r;
 
-	strbuf_init(&sp.cell, 0);
-	for (size_t c = 0; c < NFCOLS; c++)
-		sp.fwidth[c] = cell_width(fhead[c]);
-	for (size_t c = 0; c < NSCOLS; c++)
-		sp.swidth[c] = cell_width(shead[c]);
-	r = store_each_deal(ctx->st, true, spool_deal, &sp, err);
-	if (r == 0 && sp.nfindings) {
-		put_row(&out, fhead, sp.fwidth, NFCOLS, false);
-		for (int k = 0; k < NRANKS && r == 0; k++)
-			r = put_spool(&out, sp.rank[k], sp.fwidth, NFCOLS,
-				      false, err);
+	run->ws = ws;
+	run->today = ctx->today;
+	np = check_parts();
+	for (size_t p = 0; p < np; p++) {
+		struct check_part *cp = &run->part[p];
+
+		strbuf_init(&cp->cell, 0);
+		for (int k = 0; k < NRANKS; k++)
+			strbuf_init(&cp->rank[k].buf, 0);
+		strbuf_init(&cp->fresh.buf, 0);
 	}
-	if (r == 0 && sp.nfresh) {
-		if (sp.nfindings)
+	for (size_t c = 0; c < NFCOLS; c++)
+		all.fwidth[c] = cell_width(fhead[c], strlen(fhead[c]));
+	for (size_t c = 0; c < NSCOLS; c++)
+		all.swidth[c] = cell_width(shead[c], strlen(shead[c]));
+	r = store_each_deal_parts(ctx->st, true, np, spool_part, run, err);
+	for (size_t p = 0; p < np; p++) {
+		const struct check_part *cp = &run->part[p];
+
+		for (size_t c = 0; c < NFCOLS; c++)
+			if (cp->fwidth[c] > all.fwidth[c])
+				all.fwidth[c] = cp->fwidth[c];
+		for (size_t c = 0; c < NSCOLS; c++)
+			if (cp->swidth[c] > all.swidth[c])
+				all.swidth[c] = cp->swidth[c];
+		all.ndeals += cp->ndeals;
+		all.nfindings += cp->nfindings;
+		all.nfresh += cp->nfresh;
+		all.nerr += cp->nerr;
+		all.nwarn += cp->nwarn;
+		all.nsnoozed += cp->nsnoozed;
+		all.failed |= cp->failed;
+	}
+	if (r == 0 && all.nfindings) {
+		put_head(&out, fhead, all.fwidth, NFCOLS, false);
+		for (int k = 0; k < NRANKS && r == 0; k++)
+			for (size_t p = 0; p < np && r == 0; p++)
+				r = put_spool(&out, &run->part[p].rank[k],
+					      all.fwidth, NFCOLS, false, err);
+	}
+	if (r == 0 && all.nfresh) {
+		if (all.nfindings)
 			strbuf_addch(&out, '\n');
-		put_row(&out, shead, sp.swidth, NSCOLS, true);
-		r = put_spool(&out, sp.fresh, sp.swidth, NSCOLS, true, err);
+		put_head(&out, shead, all.swidth, NSCOLS, true);
+		for (size_t p = 0; p < np && r == 0; p++)
+			r = put_spool(&out, &run->part[p].fresh, all.swidth,
+				      NSCOLS, true, err);
 	}
 	if (r == 0) {
-		if (sp.nfindings || sp.nfresh)
+		if (all.nfindings || all.nfresh)
 			strbuf_addch(&out, '\n');
 		strbuf_addf(&out, "%zu deal%s checked: %zu error%s, "
 			    "%zu warning%s, %zu snoozed\n",
-			    sp.ndeals, sp.ndeals == 1 ? "" : "s", sp.nerr,
-			    sp.nerr == 1 ? "" : "s", sp.nwarn,
-			    sp.nwarn == 1 ? "" : "s", sp.nsnoozed);
+			    all.ndeals, all.ndeals == 1 ? "" : "s", all.nerr,
+			    all.nerr == 1 ? "" : "s", all.nwarn,
+			    all.nwarn == 1 ? "" : "s", all.nsnoozed);
 		cli_write(&out);
-		r = sp.failed ? 1 : 0;
+		r = all.failed ? 1 : 0;
 	}
-	for (int k = 0; k < NRANKS; k++)
-		if (sp.rank[k])
-			fclose(sp.rank[k]);
-	if (sp.fresh)
-		fclose(sp.fresh);
-	strbuf_release(&sp.cell);
+	for (size_t p = 0; p < np; p++) {
+		struct check_part *cp = &run->part[p];
+
+		for (int k = 0; k < NRANKS; k++)
+			spool_release(&cp->rank[k]);
+		spool_release(&cp->fresh);
+		strbuf_release(&cp->cell);
+	}
+	free(run);
 	strbuf_release(&out);
 	return r;
 }

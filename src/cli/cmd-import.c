@@ -203,19 +203,23 @@ plan_progress(size_t done, size_t total)
 
 /*
  * Plan files are parsed by worker threads while the main thread writes the
- * deals parsed so far: on a 100k-deal import, libyaml and SQLite each take
- * about half of the time (BENCHMARKS.md), so overlapping them on two cores
- * nearly halves it. Workers claim files in order and stay less than
- * PARSE_AHEAD files ahead of the writer, so a ring of PARSE_AHEAD slots
- * holds every deal in flight, not the whole import. Every write happens
- * inside one transaction, so an error in any file still leaves the
- * database unchanged.
+ * deals parsed so far: parsing and SQLite each took about half of the time
+ * (BENCHMARKS.md), so overlapping them on two cores nearly halves it.
+ * Workers claim files in order and stay less than PARSE_AHEAD files ahead
+ * of the writer, so a ring of PARSE_AHEAD slots holds every deal in
+ * flight, not the whole import. A worker frees the deal it finds in a slot
+ * before reusing it: it allocated it, and frees from the writer's thread
+ * went through the workers' malloc arenas under their locks. The writer
+ * wakes workers that wait for room every ROOM_STEP files, not every file.
+ * Every write happens inside one transaction, so an error in any file
+ * still leaves the database unchanged.
  */
 #define PARSE_AHEAD 256
+#define ROOM_STEP 32
 #define MAX_PARSERS 8
 
 struct parse_slot {
-	struct deal deal;
+	struct deal deal;	/* kept after writing, until the slot's reuse */
 	struct tw_error err;
 	int rc;
 	bool ready;
@@ -255,7 +259,7 @@ parse_worker(void *arg)
 		pthread_mutex_unlock(&pool->mu);
 
 		sl = &pool->slot[i % PARSE_AHEAD];
-		deal_init(&sl->deal);
+		deal_release(&sl->deal);
 		sl->rc = read_file(pool->files[i], &sb, &sl->err);
 		if (sl->rc == 0)
 			sl->rc = plan_parse(sb.buf, sb.len, pool->files[i],
@@ -282,7 +286,7 @@ parse_wait(struct parse_pool *pool, size_t i)
 	return sl;
 }
 
-/* The writer is done with file i (its deal released): free its slot. */
+/* The writer is done with file i: its slot may take another file. */
 static void
 parse_done_with(struct parse_pool *pool, size_t i, bool stop)
 {
@@ -290,7 +294,8 @@ parse_done_with(struct parse_pool *pool, size_t i, bool stop)
 	pool->slot[i % PARSE_AHEAD].ready = false;
 	pool->written = i + 1;
 	pool->stop |= stop;
-	pthread_cond_broadcast(&pool->room);
+	if (stop || pool->written % ROOM_STEP == 0)
+		pthread_cond_broadcast(&pool->room);
 	pthread_mutex_unlock(&pool->mu);
 }
 
@@ -353,7 +358,6 @@ import_plans(struct cli_ctx *ctx, size_t n, char **files,
 				r = ops->deal_put(ctx->st, &sl->deal, err);
 			deal_release(&old);
 		}
-		deal_release(&sl->deal);
 		parse_done_with(&pool, i, r != 0);
 		if (r == 0 && show && (i + 1 == n || (i + 1) % 1000 == 0))
 			plan_progress(i + 1, n);
@@ -372,10 +376,9 @@ import_plans(struct cli_ctx *ctx, size_t n, char **files,
 	if (r == 0 && !ctx->json)
 		printf("imported %zu deal%s (%zu new, %zu replaced)\n", n,
 		       n == 1 ? "" : "s", created, n - created);
-	/* Deals parsed ahead of an error were never written. */
+	/* The deals written last, and any parsed ahead of an error. */
 	for (size_t i = 0; i < PARSE_AHEAD; i++)
-		if (pool.slot[i].ready)
-			deal_release(&pool.slot[i].deal);
+		deal_release(&pool.slot[i].deal);
 	free(pool.slot);
 	slug_map_release(&seen);
 	pthread_mutex_destroy(&pool.mu);

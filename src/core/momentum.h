@@ -36,7 +36,7 @@ struct finding {
 
 struct momentum_report {
 	struct finding *findings;	/* most severe first, then by date */
-	size_t n;
+	size_t n, alloc;
 	tw_date technical_win;		/* DATE_NONE without a win */
 	bool has_freshness;		/* only with a technical win */
 	double freshness;		/* 0..100 */

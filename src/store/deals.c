@@ -152,6 +152,35 @@ store_each_deal(struct store *st, bool open_only,
 	return r;
 }
 
+/* A part-less callback behind store_each_deal_parts' fallback. */
+struct each_serial {
+	int (*fn)(size_t part, const struct deal *d, void *arg,
+		  struct tw_error *err);
+	void *arg;
+};
+
+static int
+each_serial_fn(const struct deal *d, void *arg, struct tw_error *err)
+{
+	struct each_serial *es = arg;
+
+	return es->fn(0, d, es->arg, err);
+}
+
+int
+store_each_deal_parts(struct store *st, bool open_only, size_t nparts,
+		      int (*fn)(size_t part, const struct deal *d, void *arg,
+				struct tw_error *err),
+		      void *arg, struct tw_error *err)
+{
+	struct each_serial es = { fn, arg };
+
+	if (st->ops->deal_each_parts && nparts > 1)
+		return st->ops->deal_each_parts(st, open_only, nparts, fn, arg,
+						err);
+	return store_each_deal(st, open_only, each_serial_fn, &es, err);
+}
+
 int
 store_load_closed_deals(struct store *st, const struct cycle_filter *f,
 			struct deal_array *out, struct tw_error *err)

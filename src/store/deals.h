@@ -60,6 +60,18 @@ int store_each_deal(struct store *st, bool open_only,
 		    void *arg, struct tw_error *err);
 
 /*
+ * store_each_deal over nparts consecutive runs of slugs at once, on as
+ * many threads (the store's deal_each_parts): fn(part, d) may run
+ * concurrently for different parts; concatenating the parts in order
+ * gives store_each_deal's order. Without deal_each_parts, every deal goes
+ * to part 0 through store_each_deal.
+ */
+int store_each_deal_parts(struct store *st, bool open_only, size_t nparts,
+			  int (*fn)(size_t part, const struct deal *d,
+				    void *arg, struct tw_error *err),
+			  void *arg, struct tw_error *err);
+
+/*
  * Every closed deal (won or lost), the ones cycle-time analytics use,
  * after checking that f->se names an SE of some deal and f->slug a closed
  * deal, so a typo is an error instead of an empty report.

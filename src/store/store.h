@@ -149,6 +149,24 @@ struct store_ops {
 			 int (*fn)(const struct deal *d, void *arg,
 				   struct tw_error *err),
 			 void *arg, struct tw_error *err);
+	/*
+	 * deal_each cut into nparts consecutive runs of slugs walked at
+	 * once, each on its own thread and connection, all reading one
+	 * snapshot. fn(part, d) is called from part's thread, so calls for
+	 * different parts run concurrently; within a part the deals come by
+	 * slug, and every deal of part k sorts before those of part k + 1:
+	 * concatenating what each part saw gives deal_each's order. A part
+	 * may see no deals: the store walks serially, all in part 0, when
+	 * the pipeline is small, inside begin/commit, or when a commit
+	 * lands while the connections start. A negative return from fn
+	 * stops every part; the error of the lowest failing part is
+	 * returned. May be NULL: store_each_deal_parts() then uses
+	 * deal_each, all in part 0.
+	 */
+	int (*deal_each_parts)(struct store *st, bool open_only, size_t nparts,
+			       int (*fn)(size_t part, const struct deal *d,
+					 void *arg, struct tw_error *err),
+			       void *arg, struct tw_error *err);
 
 	/* History, oldest first; slug NULL for every deal. */
 	int (*history)(struct store *st, const char *slug,

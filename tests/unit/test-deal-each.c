@@ -3,7 +3,9 @@
  * slug) on SQLite, and store_each_deal's fallback for a backend without it:
  * each deal handed over must be the deal deal_get reads, children in their
  * written order (not key order), closed deals skipped with open_only, and a
- * callback's error must end the walk.
+ * callback's error must end the walk. deal_each_parts, the same walk cut
+ * into runs of slugs on as many threads: the runs put end to end are
+ * deal_each's walk.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <cmocka.h>
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +331,220 @@ test_fallback(void **state)
 	assert_string_equal(open.slugs[0], "b-open");
 }
 
+/* ---- deal_each_parts --------------------------------------------------- */
+
+#define NMANY 40
+#define NPARTS 3
+
+/* NMANY deals written in reverse slug order (ids do not follow slugs). */
+static int
+setup_many(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+	struct tw_error err = { 0 };
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/tw-deal-each-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
+	assert_int_equal(store_open(&f->st, f->path, STORE_CREATE, "test",
+				    &err),
+			 0);
+	for (int i = NMANY - 1; i >= 0; i--) {
+		char slug[16];
+
+		snprintf(slug, sizeof(slug), "d-%02d", i);
+		put_full_deal(f->st, slug,
+			      i % 7 == 3 ? OUTCOME_WON : OUTCOME_OPEN);
+	}
+	*state = f;
+	return 0;
+}
+
+/* What each part saw; fn runs on the parts' threads, so under a lock. */
+struct parts_seen {
+	pthread_mutex_t lock;
+	char slugs[NPARTS][NMANY + 1][DEAL_SLUG_MAX + 1];
+	size_t n[NPARTS];
+	pthread_t thread[NPARTS];
+	bool bad;		/* a deal without its children, a bad part */
+	const char *fail_on;	/* return TW_EINPUT for this slug */
+};
+
+static int
+collect_part(size_t part, const struct deal *d, void *arg,
+	     struct tw_error *err)
+{
+	struct parts_seen *ps = arg;
+	int r = 0;
+
+	pthread_mutex_lock(&ps->lock);
+	if (part >= NPARTS || ps->n[part] >= NMANY + 1) {
+		ps->bad = true;
+	} else {
+		ps->thread[part] = pthread_self();
+		snprintf(ps->slugs[part][ps->n[part]++], DEAL_SLUG_MAX + 1,
+			 "%s", d->slug);
+		if (d->ncriteria != 3 || d->nevents != 3 || d->nphases != 2 ||
+		    strcmp(d->criteria[0].key, "zeta"))
+			ps->bad = true;
+	}
+	pthread_mutex_unlock(&ps->lock);
+	if (ps->fail_on && !strcmp(d->slug, ps->fail_on))
+		r = tw_error_set(err, TW_EINPUT, "stop at '%s'", d->slug);
+	return r;
+}
+
+static void
+parts_init(struct parts_seen *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	pthread_mutex_init(&ps->lock, NULL);
+}
+
+/* The parts end to end; returns how many parts saw deals. */
+static size_t
+parts_join(const struct parts_seen *ps, char out[][DEAL_SLUG_MAX + 1],
+	   size_t *n)
+{
+	size_t used = 0;
+
+	*n = 0;
+	for (size_t p = 0; p < NPARTS; p++) {
+		used += ps->n[p] > 0;
+		for (size_t i = 0; i < ps->n[p]; i++)
+			memcpy(out[(*n)++], ps->slugs[p][i], DEAL_SLUG_MAX + 1);
+	}
+	return used;
+}
+
+/* The open deals' slugs in order, as deal_each walks them. */
+static size_t
+open_slugs(char out[][DEAL_SLUG_MAX + 1])
+{
+	size_t n = 0;
+
+	for (int i = 0; i < NMANY; i++)
+		if (i % 7 != 3)
+			snprintf(out[n++], DEAL_SLUG_MAX + 1, "d-%02d", i);
+	return n;
+}
+
+static void
+test_parts_end_to_end(void **state)
+{
+	struct fixture *f = *state;
+	char want[NMANY][DEAL_SLUG_MAX + 1], got[NMANY + 1][DEAL_SLUG_MAX + 1];
+	struct tw_error err = { 0 };
+	struct parts_seen ps;
+	size_t nwant = open_slugs(want), ngot, used;
+
+	parts_init(&ps);
+	assert_non_null(f->st->ops->deal_each_parts);
+	assert_int_equal(store_each_deal_parts(f->st, true, NPARTS,
+					       collect_part, &ps, &err),
+			 0);
+	assert_false(ps.bad);
+	used = parts_join(&ps, got, &ngot);
+	assert_int_equal(ngot, nwant);
+	for (size_t i = 0; i < nwant; i++)
+		assert_string_equal(got[i], want[i]);
+	/* A file database of 40 deals is split, on threads of their own. */
+	assert_int_equal(used, NPARTS);
+	assert_true(pthread_equal(ps.thread[0], pthread_self()));
+	for (size_t p = 1; p < NPARTS; p++)
+		assert_false(pthread_equal(ps.thread[p], pthread_self()));
+	pthread_mutex_destroy(&ps.lock);
+}
+
+/* More parts than deals, or one part: one walk, all in part 0. */
+static void
+test_parts_serial(void **state)
+{
+	struct fixture *f = *state;
+	struct tw_error err = { 0 };
+	struct parts_seen ps;
+
+	parts_init(&ps);
+	assert_int_equal(store_each_deal_parts(f->st, false, 1, collect_part,
+					       &ps, &err),
+			 0);
+	assert_int_equal(ps.n[0], NMANY);
+	assert_false(ps.bad);
+	pthread_mutex_destroy(&ps.lock);
+}
+
+/*
+ * Inside begin/commit only this connection sees the transaction's
+ * writes: the walk is serial and sees them.
+ */
+static void
+test_parts_in_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct tw_error err = { 0 };
+	struct parts_seen ps;
+
+	parts_init(&ps);
+	assert_int_equal(f->st->ops->begin(f->st, &err), 0);
+	put_full_deal(f->st, "e-new", OUTCOME_OPEN);
+	assert_int_equal(store_each_deal_parts(f->st, false, NPARTS,
+					       collect_part, &ps, &err),
+			 0);
+	f->st->ops->rollback(f->st);
+	assert_int_equal(ps.n[0], NMANY + 1);
+	assert_int_equal(ps.n[1] + ps.n[2], 0);
+	assert_string_equal(ps.slugs[0][NMANY], "e-new");
+	pthread_mutex_destroy(&ps.lock);
+}
+
+/* A failing part stops the others; its error is the walk's. */
+static void
+test_parts_error(void **state)
+{
+	struct fixture *f = *state;
+	struct tw_error err = { 0 };
+	struct parts_seen ps;
+	struct deal d;
+
+	parts_init(&ps);
+	ps.fail_on = "d-30";
+	assert_int_equal(store_each_deal_parts(f->st, true, NPARTS,
+					       collect_part, &ps, &err),
+			 TW_EINPUT);
+	assert_string_equal(err.msg, "stop at 'd-30'");
+	assert_string_equal(ps.slugs[2][ps.n[2] - 1], "d-30");
+	/* Every read transaction is over: the store still writes. */
+	put_full_deal(f->st, "e-after", OUTCOME_OPEN);
+	assert_int_equal(f->st->ops->deal_get(f->st, "e-after", &d, &err), 0);
+	deal_release(&d);
+	pthread_mutex_destroy(&ps.lock);
+}
+
+/* Without deal_each_parts: the plain walk, all in part 0. */
+static void
+test_parts_fallback(void **state)
+{
+	struct fixture *f = *state;
+	const struct store_ops *real = f->st->ops;
+	struct store_ops ops = *real;
+	char want[NMANY][DEAL_SLUG_MAX + 1];
+	struct tw_error err = { 0 };
+	struct parts_seen ps;
+	size_t nwant = open_slugs(want);
+
+	parts_init(&ps);
+	ops.deal_each_parts = NULL;
+	f->st->ops = &ops;
+	assert_int_equal(store_each_deal_parts(f->st, true, NPARTS,
+					       collect_part, &ps, &err),
+			 0);
+	f->st->ops = real;
+	assert_int_equal(ps.n[0], nwant);
+	for (size_t i = 0; i < nwant; i++)
+		assert_string_equal(ps.slugs[0][i], want[i]);
+	pthread_mutex_destroy(&ps.lock);
+}
+
 int
 main(void)
 {
@@ -341,6 +558,16 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_callback_error_stops,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fallback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_end_to_end,
+						setup_many, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_serial, setup_many,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_parts_in_transaction,
+						setup_many, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_error, setup_many,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_parts_fallback,
+						setup_many, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/momentum.h"
@@ -611,6 +612,53 @@ test_failed_criterion(void **state)
 	deal_release(&d);
 }
 
+/*
+ * Whole messages: momentum.c formats %s, %d and %zu itself and hands any
+ * other conversion, with the rest of the format, to vsnprintf.
+ */
+static void
+test_messages_whole(void **state)
+{
+	struct momentum_report r;
+	struct deal d;
+	struct risk *rk;
+
+	(void)state;
+	mkdeal(&d);
+	d.poc_end = D("2026-11-20");
+	add_crit(&d, "batch", 20.5, "2026-11-02")->metric = xstrdup("p99");
+	for (int i = 0; i < 12; i++) {
+		char key[8];
+
+		snprintf(key, sizeof(key), "k%d", i);
+		add_crit(&d, key, 0, NULL);
+	}
+	rk = deal_add_risk(&d);
+	rk->key = xstrdup("peak");
+	rk->deadline = D("2026-10-29");
+	rk->buffer = (struct duration){ 14, DUR_DAYS };
+	rk->duration = (struct duration){ 75, DUR_DAYS };
+	add_event(&d, "demo", EVENT_TECHNICAL, NULL, "2026-11-02");
+	run(&d, "2026-11-26", NULL, NULL, &r);
+	assert_string_equal(find(&r, "failed-criterion")->message,
+			    "'p99' failed (20.5 against at most 15) and no "
+			    "technical event is planned after it to address "
+			    "it");
+	assert_string_equal(find(&r, "poc-overdue")->message,
+			    "the POC ended on 2026-11-20 and 12 criteria are "
+			    "still pending: 'k0', 'k1', 'k2', 'k3', 'k4', "
+			    "'k5', 'k6', 'k7', 'k8', 'k9', 'k10', 'k11'");
+	assert_string_equal(find(&r, "deadline-at-risk")->message,
+			    "'peak': the latest safe start was 2026-08-01, "
+			    "117 days ago; go-live by 2026-10-15 is at risk");
+	assert_string_equal(find(&r, "no-commercial-followup")->message,
+			    "'demo' was done on 2026-11-02 and no commercial "
+			    "step followed within 5 business days (by "
+			    "2026-11-09)");
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
 /* ---- poc-overdue ------------------------------------------------------ */
 
 static void
@@ -802,6 +850,7 @@ main(void)
 		cmocka_unit_test(test_order_most_severe_first),
 		cmocka_unit_test(test_snooze_expiring_today),
 		cmocka_unit_test(test_severity_names),
+		cmocka_unit_test(test_messages_whole),
 	};
 
 	return cmocka_run_group_tests_name("momentum", tests, NULL, NULL);

@@ -1251,6 +1251,85 @@ test_transactions(void **state)
 	deal_release(&d);
 }
 
+/*
+ * SQLite writes a new deal inside a transaction without a savepoint, and
+ * takes it back out when a write fails half-way (store-sqlite.c,
+ * undo_create); a failure it cannot take back fails the commit.
+ */
+static void
+test_failed_create_in_transaction(void **state)
+{
+	struct fixture *fx = *state;
+	const struct store_ops *ops = fx->st->ops;
+	sqlite3 *db = store_sqlite_handle(fx->st);
+	struct tw_error err = { 0 };
+	struct deal a, b, big, got;
+	char key[16];
+
+	if (!db)
+		skip();
+	make_deal(&a, "acme");
+	make_deal(&b, "other");
+	assert_true(b.nrisks > 0 && b.ncriteria > 0);
+	/* Its risks go in after its row, criteria and events. */
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TEMP TRIGGER boom BEFORE INSERT "
+				      "ON main.risks WHEN NEW.deal_id = (SELECT "
+				      "id FROM deals WHERE slug = 'other') "
+				      "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(ops->begin(fx->st, &err), 0);
+	put_ok(fx->st, &a);
+	assert_int_equal(ops->deal_put(fx->st, &b, &err), TW_ESTORE);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM deals"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM criteria"),
+			 a.ncriteria);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM events"), a.nevents);
+	assert_int_equal(ops->commit(fx->st, &err), 0);
+	get_ok(fx->st, "acme", &got);
+	deal_equal(&a, &got);
+	deal_release(&got);
+	assert_int_equal(history_count(fx->st, NULL), 1 + deal_children(&a));
+	assert_int_equal(history_count(fx->st, "other"), 0);
+
+	/* Its second history statement fails: the first cannot be undone. */
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER boom", NULL, NULL,
+				      NULL),
+			 SQLITE_OK);
+	deal_init(&big);
+	big.slug = xstrdup("big");
+	for (int i = 0; i < 70; i++) {
+		struct criterion *c = deal_add_criterion(&big);
+
+		snprintf(key, sizeof(key), "k%d", i);
+		c->key = xstrdup(key);
+		c->direction = DIR_AT_MOST;
+		c->required = 1;
+	}
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TEMP TRIGGER boom2 BEFORE INSERT "
+				      "ON main.history WHEN NEW.\"key\" = 'k69' "
+				      "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(ops->begin(fx->st, &err), 0);
+	put_ok(fx->st, &b);
+	assert_int_equal(ops->deal_put(fx->st, &big, &err), TW_ESTORE);
+	assert_int_equal(ops->deal_put(fx->st, &b, &err), TW_ESTORE);
+	assert_int_equal(ops->commit(fx->st, &err), TW_ESTORE);
+	assert_string_equal(err.msg, "transaction was rolled back after an "
+				     "earlier error");
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM deals"), 1);
+	assert_int_equal(history_count(fx->st, NULL), 1 + deal_children(&a));
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER boom2", NULL, NULL,
+				      NULL),
+			 SQLITE_OK);
+	deal_release(&big);
+	deal_release(&b);
+	deal_release(&a);
+}
+
 static void
 test_settings(void **state)
 {
@@ -3022,6 +3101,7 @@ main(void)
 		T(test_history_time_override),
 		T(test_bad_deal_rejected),
 		T(test_transactions),
+		T(test_failed_create_in_transaction),
 		T(test_settings),
 		T(test_snooze_fields),
 		T(test_crm_fields),

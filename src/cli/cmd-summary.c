@@ -7,9 +7,11 @@
 #include "render/pdf.h"
 #include "render/summary.h"
 #include "store/deals.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,44 +53,88 @@ render_deal(struct cli_ctx *ctx, struct workspace *ws, const struct deal *d,
 }
 
 /*
- * --all: every open deal, DIR/SLUG.EXT each, read one deal at a time
- * (store_each_deal) so a pipeline of any size renders in one run.
+ * --all: every open deal, DIR/SLUG.EXT each, read one deal at a time so a
+ * pipeline of any size renders in one run. The store walks the pipeline
+ * in one run of slugs per core (store_each_deal_parts), each rendered and
+ * written on its own thread: a document takes far longer to lay out and
+ * write than to read.
  */
+#define ALL_MAX_PARTS 8
+
+/* One run of slugs: its buffers, and the first error in it. */
+struct all_part {
+	struct strbuf doc, path;
+	size_t n;
+	int rc;
+	struct tw_error err;
+};
+
 struct all_run {
 	struct cli_ctx *ctx;
 	struct workspace *ws;
 	enum doc_format fmt;
 	enum paper paper;
 	const char *dir;
-	size_t n;
-	struct strbuf doc, path;
+	size_t nparts;
+	/* The lowest part that failed; nparts while none has. */
+	atomic_size_t failed;
+	struct all_part part[ALL_MAX_PARTS];
 };
 
+/*
+ * A failure stops its part, and the parts after it, which a serial run
+ * would never have reached; the parts before it go on, as a serial run
+ * would, and the first failure in slug order is the one reported. So fn
+ * never fails the walk itself: the store would stop every part at once.
+ */
 static int
-render_one(const struct deal *d, void *arg, struct tw_error *err)
+render_one(size_t part, const struct deal *d, void *arg,
+	   struct tw_error *err)
 {
 	struct all_run *run = arg;
+	struct all_part *p = &run->part[part];
+	size_t failed;
 	int r;
 
-	strbuf_reset(&run->doc);
-	strbuf_reset(&run->path);
-	r = render_deal(run->ctx, run->ws, d, run->fmt, run->paper, &run->doc,
-			err);
-	strbuf_addf(&run->path, "%s/%s.%s", run->dir, d->slug,
+	(void)err;
+	if (p->rc || part > atomic_load(&run->failed))
+		return 0;
+	strbuf_reset(&p->doc);
+	strbuf_reset(&p->path);
+	r = render_deal(run->ctx, run->ws, d, run->fmt, run->paper, &p->doc,
+			&p->err);
+	strbuf_addf(&p->path, "%s/%s.%s", run->dir, d->slug,
 		    format_ext[run->fmt]);
 	if (r == 0)
-		r = cli_write_file(run->path.buf, &run->doc, err);
-	run->n += r == 0;
-	return r;
+		r = cli_write_file(p->path.buf, &p->doc, &p->err);
+	if (r == 0) {
+		p->n++;
+		return 0;
+	}
+	p->rc = r;
+	failed = atomic_load(&run->failed);
+	while (part < failed &&
+	       !atomic_compare_exchange_weak(&run->failed, &failed, part))
+		;
+	return 0;
+}
+
+/* One part per core, as many as the store walks at once. */
+static size_t
+all_parts(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > ALL_MAX_PARTS ? ALL_MAX_PARTS : (size_t)n;
 }
 
 static int
 summary_all(struct cli_ctx *ctx, enum doc_format fmt, enum paper paper,
 	    const char *dir, struct tw_error *err)
 {
-	struct all_run run = { .ctx = ctx, .fmt = fmt, .paper = paper,
-			       .dir = dir };
+	struct all_run *run;
 	struct workspace ws;
+	size_t n = 0;
 	int r;
 
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
@@ -97,15 +143,36 @@ summary_all(struct cli_ctx *ctx, enum doc_format fmt, enum paper paper,
 				    strerror(errno));
 	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
 		return r;
-	run.ws = &ws;
-	strbuf_init(&run.doc, 0);
-	strbuf_init(&run.path, 0);
-	r = store_each_deal(ctx->st, true, render_one, &run, err);
+	run = xcalloc(1, sizeof(*run));
+	run->ctx = ctx;
+	run->ws = &ws;
+	run->fmt = fmt;
+	run->paper = paper;
+	run->dir = dir;
+	run->nparts = all_parts();
+	atomic_init(&run->failed, run->nparts);
+	for (size_t k = 0; k < run->nparts; k++) {
+		strbuf_init(&run->part[k].doc, 0);
+		strbuf_init(&run->part[k].path, 0);
+	}
+	r = store_each_deal_parts(ctx->st, true, run->nparts, render_one, run,
+				  err);
+	for (size_t k = 0; k < run->nparts; k++) {
+		struct all_part *p = &run->part[k];
+
+		if (r == 0 && p->rc) {
+			r = p->rc;
+			if (err)
+				*err = p->err;
+		}
+		n += p->n;
+		strbuf_release(&p->doc);
+		strbuf_release(&p->path);
+	}
 	if (r == 0)
-		printf("wrote %zu summar%s to '%s'\n", run.n,
-		       run.n == 1 ? "y" : "ies", dir);
-	strbuf_release(&run.doc);
-	strbuf_release(&run.path);
+		printf("wrote %zu summar%s to '%s'\n", n, n == 1 ? "y" : "ies",
+		       dir);
+	free(run);
 	workspace_release(&ws);
 	return r;
 }

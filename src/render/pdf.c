@@ -6,7 +6,10 @@
 #include "render/pdf.h"
 
 #include <float.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cairo-pdf.h>
@@ -39,17 +42,141 @@ __lsan_default_options(void)
 }
 #endif
 
+/*
+ * Text laid out once per thread. The summary measures every cell before
+ * it draws it, at each type size it tries, and labels, dates, keys and
+ * outcomes repeat from one deal to the next: shaping them again was half
+ * of summary --all --format pdf. A layout depends only on the text, the
+ * font, the box and the line limit (the colour is set when it is drawn),
+ * and every PDF surface gives pango the same font options, so one
+ * context and its layouts serve every document a thread draws.
+ */
+struct lay {
+	struct lay *next;		/* in its hash chain */
+	uint32_t hash;
+	double size;
+	int width, lines;		/* pango units; -1 for no width */
+	bool bold, italic;
+	bool shared;			/* by more than one document */
+	unsigned gen;			/* the last document to use it */
+	enum pdf_align align;
+	PangoLayout *layout;
+	PangoRectangle ink, logical;
+	size_t len;
+	char text[];
+};
+
+/*
+ * Layouts kept per thread (about 3 KiB each); past it, those only one
+ * document used are dropped (lay_sweep).
+ */
+#define LAY_MAX 2048
+
+struct pdf_thread {
+	struct pdf_thread *prev, *next;	/* every live thread's, see below */
+	PangoContext *ctx;
+	PangoFontDescription *font;
+	struct lay **bucket;		/* LAY_MAX chains */
+	size_t n;
+	unsigned gen;			/* documents begun */
+};
+
 struct pdf_doc {
 	struct strbuf *out;
 	cairo_surface_t *surface;
 	cairo_t *cr;
-	PangoLayout *layout;
-	PangoFontDescription *font;
+	struct pdf_thread *th;
 	double page_w, page_h;
 	bool draw;
 	int pages;
 	double min_x, min_y, max_x, max_y;
 };
+
+/*
+ * The thread's cache lives until the thread ends. The list of them keeps
+ * the main thread's reachable until exit, for LeakSanitizer.
+ */
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t thread_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pdf_thread *threads;
+
+/*
+ * Free the layouts only one document used (all of them when all is set):
+ * what one deal said goes, the labels and values deals share stay.
+ */
+static void
+lay_sweep(struct pdf_thread *th, bool all)
+{
+	for (size_t i = 0; i < LAY_MAX; i++) {
+		struct lay **p = &th->bucket[i];
+
+		while (*p) {
+			struct lay *l = *p;
+
+			if (!all && l->shared) {
+				p = &l->next;
+				continue;
+			}
+			*p = l->next;
+			g_object_unref(l->layout);
+			free(l);
+			th->n--;
+		}
+	}
+}
+
+static void
+thread_free(void *arg)
+{
+	struct pdf_thread *th = arg;
+
+	pthread_mutex_lock(&thread_lock);
+	if (th->prev)
+		th->prev->next = th->next;
+	else
+		threads = th->next;
+	if (th->next)
+		th->next->prev = th->prev;
+	pthread_mutex_unlock(&thread_lock);
+	lay_sweep(th, true);
+	free(th->bucket);
+	if (th->ctx)
+		g_object_unref(th->ctx);
+	pango_font_description_free(th->font);
+	free(th);
+}
+
+static void
+thread_key_init(void)
+{
+	if (pthread_key_create(&thread_key, thread_free) != 0)
+		abort();
+}
+
+static struct pdf_thread *
+thread_get(void)
+{
+	struct pdf_thread *th;
+
+	pthread_once(&thread_once, thread_key_init);
+	th = pthread_getspecific(thread_key);
+	if (th)
+		return th;
+	th = xcalloc(1, sizeof(*th));
+	th->bucket = xcalloc(LAY_MAX, sizeof(*th->bucket));
+	/* DejaVu ships with Debian (fonts-dejavu-core) and covers ≤ ≥ … –. */
+	th->font = pango_font_description_from_string("DejaVu Sans");
+	pthread_mutex_lock(&thread_lock);
+	th->next = threads;
+	if (threads)
+		threads->prev = th;
+	threads = th;
+	pthread_mutex_unlock(&thread_lock);
+	if (pthread_setspecific(thread_key, th) != 0)
+		abort();
+	return th;
+}
 
 static cairo_status_t
 write_cb(void *closure, const unsigned char *data, unsigned int len)
@@ -127,14 +254,14 @@ pdf_doc_new(enum paper paper, struct strbuf *out, const char *title,
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
 	cairo_set_font_options(doc->cr, fo);
-	doc->layout = pango_cairo_create_layout(doc->cr);
-	pango_cairo_context_set_font_options(
-		pango_layout_get_context(doc->layout), fo);
-	pango_layout_context_changed(doc->layout);
+	doc->th = thread_get();
+	doc->th->gen++;
+	if (!doc->th->ctx) {
+		doc->th->ctx = pango_cairo_create_context(doc->cr);
+		pango_cairo_context_set_font_options(doc->th->ctx, fo);
+	}
 	cairo_font_options_destroy(fo);
 
-	/* DejaVu ships with Debian (fonts-dejavu-core) and covers ≤ ≥ … –. */
-	doc->font = pango_font_description_from_string("DejaVu Sans");
 	doc->draw = true;
 	doc->pages = 1;
 	doc->min_x = doc->min_y = DBL_MAX;
@@ -161,64 +288,131 @@ pdf_doc_drawing(const struct pdf_doc *doc)
 	return doc->draw;
 }
 
-static void
-setup_layout(struct pdf_doc *doc, double w, const char *text,
-	     const struct pdf_style *st)
+static uint32_t
+lay_hash(const char *text, size_t len, double size, int width, int lines,
+	 unsigned flags)
 {
-	PangoFontDescription *fd = pango_font_description_copy(doc->font);
-	PangoLayout *l = doc->layout;
+	uint32_t h = 2166136261u;
+	unsigned char b[sizeof(size) + 3 * sizeof(int)];
+
+	memcpy(b, &size, sizeof(size));
+	memcpy(b + sizeof(size), &width, sizeof(int));
+	memcpy(b + sizeof(size) + sizeof(int), &lines, sizeof(int));
+	memcpy(b + sizeof(size) + 2 * sizeof(int), &flags, sizeof(int));
+	for (size_t i = 0; i < sizeof(b); i++)
+		h = (h ^ b[i]) * 16777619u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * 16777619u;
+	return h;
+}
+
+/* text laid out in a box w wide in style st: from the cache, or new. */
+static const struct lay *
+lay_get(struct pdf_doc *doc, double w, const char *s,
+	const struct pdf_style *st)
+{
+	const char *text = s ? s : "";
+	struct pdf_thread *th = doc->th;
+	int width = w > 0 ? (int)(w * PANGO_SCALE) : -1;
+	unsigned flags = (unsigned)st->bold | (unsigned)st->italic << 1 |
+			 (unsigned)st->align << 2;
+	size_t len = strlen(text);
+	uint32_t hash = lay_hash(text, len, st->size, width, st->lines, flags);
+	struct lay **chain = &th->bucket[hash % LAY_MAX], *l;
+	PangoFontDescription *fd;
 	gchar *valid;
 
+	for (l = *chain; l; l = l->next) {
+		if (l->hash != hash || l->size != st->size ||
+		    l->width != width || l->lines != st->lines ||
+		    l->bold != st->bold || l->italic != st->italic ||
+		    l->align != st->align || l->len != len ||
+		    memcmp(l->text, text, len))
+			continue;
+		l->shared |= l->gen != th->gen;
+		l->gen = th->gen;
+		return l;
+	}
+	if (th->n >= LAY_MAX) {
+		lay_sweep(th, false);
+		if (th->n >= LAY_MAX / 2)
+			lay_sweep(th, true);
+	}
+
+	l = xmalloc(sizeof(*l) + len + 1);
+	l->hash = hash;
+	l->size = st->size;
+	l->width = width;
+	l->lines = st->lines;
+	l->bold = st->bold;
+	l->italic = st->italic;
+	l->align = st->align;
+	l->shared = false;
+	l->gen = th->gen;
+	l->len = len;
+	if (len)
+		memcpy(l->text, text, len);
+	l->text[len] = '\0';
+	l->layout = pango_layout_new(th->ctx);
+
+	fd = pango_font_description_copy(th->font);
 	pango_font_description_set_absolute_size(fd, st->size * PANGO_SCALE);
 	pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD
 						       : PANGO_WEIGHT_NORMAL);
 	pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC
 							: PANGO_STYLE_NORMAL);
-	pango_layout_set_font_description(l, fd);
+	pango_layout_set_font_description(l->layout, fd);
 	pango_font_description_free(fd);
 
-	pango_layout_set_width(l, w > 0 ? (int)(w * PANGO_SCALE) : -1);
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_width(l->layout, width);
+	pango_layout_set_wrap(l->layout, PANGO_WRAP_WORD_CHAR);
 	if (st->lines > 0) {
-		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		pango_layout_set_ellipsize(l->layout, PANGO_ELLIPSIZE_END);
 		/* A negative height is a number of lines. */
-		pango_layout_set_height(l, -st->lines);
+		pango_layout_set_height(l->layout, -st->lines);
 	} else {
-		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
-		pango_layout_set_height(l, -1);
+		pango_layout_set_ellipsize(l->layout, PANGO_ELLIPSIZE_NONE);
+		pango_layout_set_height(l->layout, -1);
 	}
-	pango_layout_set_alignment(l, st->align == PDF_RIGHT ? PANGO_ALIGN_RIGHT
-				      : st->align == PDF_CENTER
-					      ? PANGO_ALIGN_CENTER
-					      : PANGO_ALIGN_LEFT);
+	pango_layout_set_alignment(l->layout,
+				   st->align == PDF_RIGHT ? PANGO_ALIGN_RIGHT
+				   : st->align == PDF_CENTER
+					   ? PANGO_ALIGN_CENTER
+					   : PANGO_ALIGN_LEFT);
 	/* Pango wants valid UTF-8; a stray byte must not lose the line. */
-	valid = g_utf8_make_valid(text ? text : "", -1);
-	pango_layout_set_text(l, valid, -1);
+	valid = g_utf8_make_valid(l->text, -1);
+	pango_layout_set_text(l->layout, valid, -1);
 	g_free(valid);
+	pango_layout_get_extents(l->layout, &l->ink, &l->logical);
+
+	l->next = *chain;
+	*chain = l;
+	th->n++;
+	return l;
 }
 
 double
 pdf_text(struct pdf_doc *doc, double x, double y, double w,
 	 const char *text, const struct pdf_style *st)
 {
-	PangoRectangle ink, logical;
+	const struct lay *l = lay_get(doc, w, text, st);
+	const PangoRectangle *ink = &l->ink, *logical = &l->logical;
 
-	setup_layout(doc, w, text, st);
-	pango_layout_get_extents(doc->layout, &ink, &logical);
 	if (doc->draw && text && *text) {
 		cairo_move_to(doc->cr, x, y);
 		set_rgb(doc->cr, st->rgb);
-		pango_cairo_show_layout(doc->cr, doc->layout);
-		extend(doc, x + (double)ink.x / PANGO_SCALE,
-		       y + (double)ink.y / PANGO_SCALE,
-		       x + (double)(ink.x + ink.width) / PANGO_SCALE,
-		       y + (double)(ink.y + ink.height) / PANGO_SCALE);
-		extend(doc, x + (double)logical.x / PANGO_SCALE,
-		       y + (double)logical.y / PANGO_SCALE,
-		       x + (double)(logical.x + logical.width) / PANGO_SCALE,
-		       y + (double)(logical.y + logical.height) / PANGO_SCALE);
+		pango_cairo_show_layout(doc->cr, l->layout);
+		extend(doc, x + (double)ink->x / PANGO_SCALE,
+		       y + (double)ink->y / PANGO_SCALE,
+		       x + (double)(ink->x + ink->width) / PANGO_SCALE,
+		       y + (double)(ink->y + ink->height) / PANGO_SCALE);
+		extend(doc, x + (double)logical->x / PANGO_SCALE,
+		       y + (double)logical->y / PANGO_SCALE,
+		       x + (double)(logical->x + logical->width) / PANGO_SCALE,
+		       y + (double)(logical->y + logical->height) /
+				   PANGO_SCALE);
 	}
-	return (double)logical.height / PANGO_SCALE;
+	return (double)logical->height / PANGO_SCALE;
 }
 
 double
@@ -363,8 +557,6 @@ pdf_doc_finish(struct pdf_doc *doc, struct pdf_info *info,
 		info->max_x = doc->max_x;
 		info->max_y = doc->max_y;
 	}
-	g_object_unref(doc->layout);
-	pango_font_description_free(doc->font);
 	cairo_destroy(doc->cr);
 	cairo_surface_finish(doc->surface);
 	st = cairo_surface_status(doc->surface);

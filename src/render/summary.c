@@ -4,6 +4,7 @@
  */
 #include "render/summary.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,76 @@ summary_fmt_day(struct strbuf *sb, tw_date d)
 {
 	char b[DATE_BUFSZ];
 
-	strbuf_addf(sb, "%s %s", wday[date_weekday(d)], date_format(d, b));
+	strbuf_addstr(sb, wday[date_weekday(d)]);
+	strbuf_addch(sb, ' ');
+	strbuf_addstr(sb, date_format(d, b));
+}
+
+/* The digits of u, most significant first, at buf; returns how many. */
+static size_t
+put_digits(char *buf, unsigned long long u)
+{
+	char tmp[24];
+	size_t n = 0, i = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	while (n)
+		buf[i++] = tmp[--n];
+	return i;
+}
+
+/*
+ * "%.15g" of v into buf, without printf's floating-point path for the
+ * figures plans hold, which cost more than the rest of a criterion row
+ * (summary --all): whole numbers below 10^15, and m / 10^k for a whole m
+ * and k <= 6 between 10^-4 and 10^9. When v is the double nearest to
+ * such a decimal, it lies within 2^-53 of it, closer than half a unit in
+ * the 15th digit, so "%.15g" prints exactly that decimal; the smallest k
+ * leaves no trailing zero. Anything else (and -0) goes through printf.
+ */
+static void
+fmt_g15(char buf[64], double v)
+{
+	double a = fabs(v), scale = 1;
+	size_t i = 0;
+
+	if (a < 1e15 && a == (double)(long long)a && (v != 0 || !signbit(v))) {
+		if (v < 0)
+			buf[i++] = '-';
+		buf[i + put_digits(buf + i, (unsigned long long)a)] = '\0';
+		return;
+	}
+	for (size_t k = 1; k <= 6 && a >= 1e-4 && a < 1e9; k++) {
+		char d[24];
+		size_t nd, whole;
+		double m;
+
+		scale *= 10;
+		m = nearbyint(a * scale);
+		if (m / scale != a)
+			continue;
+		nd = put_digits(d, (unsigned long long)m);
+		whole = nd > k ? nd - k : 0;
+		if (v < 0)
+			buf[i++] = '-';
+		if (whole) {
+			memcpy(buf + i, d, whole);
+			i += whole;
+		} else {
+			buf[i++] = '0';
+		}
+		buf[i++] = '.';
+		/* 0.05: zeros between the point and the digits. */
+		memset(buf + i, '0', k - (nd - whole));
+		i += k - (nd - whole);
+		memcpy(buf + i, d + whole, nd - whole);
+		buf[i + nd - whole] = '\0';
+		return;
+	}
+	snprintf(buf, 64, "%.15g", v);
 }
 
 /*
@@ -71,7 +141,7 @@ fmt_number(struct strbuf *sb, double v)
 	const char *p = digits;
 	size_t lead, n;
 
-	snprintf(digits, sizeof(digits), "%.15g", v);
+	fmt_g15(digits, v);
 	if (strchr(digits, 'e')) {
 		strbuf_addstr(sb, digits);
 		return;
@@ -154,10 +224,15 @@ summary_criterion_fill(struct summary_criterion *row,
 		msg_fmt_pct(&sb, ev->growth_capacity_pct);
 		strbuf_addstr(&sb, " growth");
 	}
-	if (ev->status == CRIT_PASS && c->has_growth)
-		strbuf_addf(&sb, "; %s%.15g%% projected",
-			    ev->scales == TRI_FALSE ? "short of " : "",
-			    c->growth_pct);
+	if (ev->status == CRIT_PASS && c->has_growth) {
+		char g[64];
+
+		fmt_g15(g, c->growth_pct);
+		strbuf_addstr(&sb, ev->scales == TRI_FALSE ? "; short of "
+							   : "; ");
+		strbuf_addstr(&sb, g);
+		strbuf_addstr(&sb, "% projected");
+	}
 	row->growth = detach(&sb);
 }
 
@@ -808,7 +883,9 @@ html_doc_end(struct strbuf *out, tw_date today)
 void
 html_doc_field(struct strbuf *out, const char *label, const char *value)
 {
-	strbuf_addf(out, "<div><dt>%s</dt><dd>", label);
+	strbuf_addstr(out, "<div><dt>");
+	strbuf_addstr(out, label);
+	strbuf_addstr(out, "</dt><dd>");
 	html_escape(out, value && *value ? value : "–");
 	strbuf_addstr(out, "</dd></div>\n");
 }
@@ -817,10 +894,13 @@ html_doc_field(struct strbuf *out, const char *label, const char *value)
 static void
 html_td(struct strbuf *out, const char *cls, const char *s)
 {
-	if (cls)
-		strbuf_addf(out, "<td class=\"%s\">", cls);
-	else
+	if (cls) {
+		strbuf_addstr(out, "<td class=\"");
+		strbuf_addstr(out, cls);
+		strbuf_addstr(out, "\">");
+	} else {
 		strbuf_addstr(out, "<td>");
+	}
 	html_escape(out, s && *s ? s : "–");
 	strbuf_addstr(out, "</td>");
 }

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,70 @@ test_proposal(void **state)
 	strbuf_release(&sb);
 }
 
+/* One thread's documents: a deal drawn after another one. */
+struct drawer {
+	const struct deal *first, *then;
+	struct strbuf out;
+};
+
+static void *
+draw_thread(void *arg)
+{
+	struct drawer *w = arg;
+	struct strbuf scratch = STRBUF_INIT;
+
+	render(w->first, "2026-06-26", PAPER_A4, &scratch, NULL);
+	render(w->then, "2026-06-26", PAPER_A4, &w->out, NULL);
+	strbuf_release(&scratch);
+	return NULL;
+}
+
+/*
+ * Each thread keeps the text it laid out for the documents it draws next:
+ * a document's bytes must not depend on what the thread drew before it,
+ * however full the cache, nor on another thread drawing at the same time.
+ */
+static void
+test_layout_cache(void **state)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	struct drawer w[2];
+	pthread_t tid[2];
+	struct deal war, big;
+
+	(void)state;
+	deal_init(&war);
+	load_war_story(&war);
+	big_deal(&big, 200, 40, 30);
+	render(&war, "2026-06-26", PAPER_A4, &a, NULL);
+	/* Far more text than the cache holds: it is swept on the way. */
+	render(&big, "2026-06-26", PAPER_A4, &b, NULL);
+	render(&big, "2026-06-26", PAPER_LETTER, &b, NULL);
+	strbuf_reset(&b);
+	render(&war, "2026-06-26", PAPER_A4, &b, NULL);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.buf, b.buf, a.len);
+
+	for (int i = 0; i < 2; i++) {
+		w[i].first = i ? &big : &war;
+		w[i].then = &war;
+		strbuf_init(&w[i].out, 0);
+		assert_int_equal(pthread_create(&tid[i], NULL, draw_thread,
+						&w[i]),
+				 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(tid[i], NULL), 0);
+		assert_int_equal(w[i].out.len, a.len);
+		assert_memory_equal(w[i].out.buf, a.buf, a.len);
+		strbuf_release(&w[i].out);
+	}
+	deal_release(&war);
+	deal_release(&big);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
 int
 main(void)
 {
@@ -369,6 +434,7 @@ main(void)
 		cmocka_unit_test(test_everything_too_long),
 		cmocka_unit_test(test_bad_utf8),
 		cmocka_unit_test(test_proposal),
+		cmocka_unit_test(test_layout_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -582,6 +582,75 @@ test_empty_deal(void **state)
 	strbuf_release(&sb);
 }
 
+/*
+ * Figures print as "%.15g" does, with thousands separators in the whole
+ * part: whole numbers and short decimals take a path of their own, the
+ * rest (long fractions, -0, the very large and very small) printf's.
+ */
+static void
+test_numbers(void **state)
+{
+	static const struct {
+		double v;
+		const char *want;
+	} cases[] = {
+		{ 0, "≤ 0 ms" },
+		{ -0.0, "≤ -0 ms" },
+		{ 7, "≤ 7 ms" },
+		{ -42, "≤ -42 ms" },
+		{ 1234, "≤ 1,234 ms" },
+		{ -1234567, "≤ -1,234,567 ms" },
+		{ 999999999999999, "≤ 999,999,999,999,999 ms" },
+		{ 1e15, "≤ 1e+15 ms" },
+		{ -1e15, "≤ -1e+15 ms" },
+		{ 2.5, "≤ 2.5 ms" },
+		{ -1234.5, "≤ -1,234.5 ms" },
+		{ 0.1, "≤ 0.1 ms" },
+		{ 0.05, "≤ 0.05 ms" },
+		{ 41.7, "≤ 41.7 ms" },
+		{ 1e-4, "≤ 0.0001 ms" },
+		{ 9.99e-5, "≤ 9.99e-05 ms" },
+		{ 123456.789, "≤ 123,456.789 ms" },
+		{ 0.1234567, "≤ 0.1234567 ms" },
+		{ 1.0 / 3, "≤ 0.333333333333333 ms" },
+		{ 1e-5, "≤ 1e-05 ms" },
+	};
+	static const struct {
+		double pct;
+		const char *want;
+	} growth[] = {
+		{ 35, "covers 100.0% growth; 35% projected" },
+		{ 12.5, "covers 100.0% growth; 12.5% projected" },
+		{ 250000, "covers 100.0% growth; short of 250000% projected" },
+	};
+	struct summary_criterion row;
+	struct criterion c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.key = "k";
+	c.unit = "ms";
+	c.direction = DIR_AT_MOST;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		c.required = cases[i].v;
+		summary_criterion_fill(&row, &c);
+		assert_string_equal(row.required, cases[i].want);
+		summary_criterion_release(&row);
+	}
+	c.required = 100;
+	c.has_measured = true;
+	c.measured = 50;
+	c.measured_on = D("2026-06-01");
+	c.has_growth = true;
+	for (size_t i = 0; i < sizeof(growth) / sizeof(growth[0]); i++) {
+		c.growth_pct = growth[i].pct;
+		summary_criterion_fill(&row, &c);
+		assert_string_equal(row.measured, "50 ms");
+		assert_string_equal(row.growth, growth[i].want);
+		summary_criterion_release(&row);
+	}
+}
+
 int
 main(void)
 {
@@ -597,6 +666,7 @@ main(void)
 		cmocka_unit_test(test_md),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_empty_deal),
+		cmocka_unit_test(test_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

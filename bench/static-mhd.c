@@ -33,7 +33,10 @@ on_signal(int sig)
 	stop = 1;
 }
 
-/* A JSON body of exactly 200 bytes, copied per response as techwin does. */
+/*
+ * A JSON body of exactly 200 bytes, copied into each response: techwin
+ * too makes a fresh body per request (and hands it over with MUST_FREE).
+ */
 static char body[201];
 
 static enum MHD_Result

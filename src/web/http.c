@@ -1,6 +1,7 @@
 /*
- * Request and response helpers of techwin serve (http.h): decoding, the
- * JSON error shape and the tw_err to HTTP status mapping.
+ * Request and response helpers of techwin serve (http.h): decoding,
+ * cookies without a connection, the JSON writer of every answer, the JSON
+ * error shape and the tw_err to HTTP status mapping.
  */
 #include "web/http.h"
 #include "formats/json.h"
@@ -145,6 +146,7 @@ http_request_release(struct http_request *rq)
 	http_params_release(&rq->params);
 	http_params_release(&rq->form);
 	http_params_release(&rq->headers);
+	http_params_release(&rq->cookies);
 	strbuf_release(&rq->body);
 	if (rq->authed)
 		principal_release(&rq->who);
@@ -167,8 +169,93 @@ const char *
 http_cookie(const struct http_request *rq, const char *name)
 {
 	if (!rq->conn)
-		return NULL;
+		return http_params_get(&rq->cookies, name);
 	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+static void
+add_cookie(struct http_request *rq, const char *name, size_t nlen,
+	   const char *value, size_t vlen)
+{
+	char *n = xstrndup(name, nlen), *v = xstrndup(value, vlen);
+
+	http_params_add(&rq->cookies, n, v);
+	free(n);
+	free(v);
+}
+
+void
+http_parse_cookies(struct http_request *rq)
+{
+	const char *h = http_header(rq, "Cookie");
+
+	http_params_release(&rq->cookies);
+	while (h && *h) {
+		const char *name, *value, *end;
+		size_t nlen;
+		bool quoted = false;
+
+		while (*h == ' ')
+			h++;
+		name = h;
+		h += strcspn(h, ",;=");
+		nlen = (size_t)(h - name);
+		while (nlen && name[nlen - 1] == ' ')
+			nlen--;
+		if (*h != '=') {
+			add_cookie(rq, name, nlen, "", 0);
+			if (*h)
+				h++;
+			continue;
+		}
+		value = ++h;
+		/* To the next ';' or ',' outside double quotes. */
+		for (; *h && (quoted || (*h != ';' && *h != ',')); h++)
+			if (*h == '"')
+				quoted = !quoted;
+		end = h;
+		if (*h)
+			h++;
+		if (end - value >= 2 && value[0] == '"' && end[-1] == '"') {
+			value++;
+			end--;
+		}
+		add_cookie(rq, name, nlen, value, (size_t)(end - value));
+	}
+}
+
+struct header_size {
+	size_t count, bytes;
+};
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+	     const char *value)
+{
+	struct header_size *hs = cls;
+
+	(void)kind;
+	hs->count++;
+	hs->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+void
+http_headers_size(const struct http_request *rq, size_t *count,
+		  size_t *bytes)
+{
+	struct header_size hs = { 0, 0 };
+
+	if (rq->conn)
+		MHD_get_connection_values(rq->conn, MHD_HEADER_KIND,
+					  count_header, &hs);
+	else
+		for (size_t i = 0; i < rq->headers.n; i++)
+			count_header(&hs, MHD_HEADER_KIND,
+				     rq->headers.items[i].name,
+				     rq->headers.items[i].value);
+	*count = hs.count;
+	*bytes = hs.bytes;
 }
 
 const char *
@@ -217,11 +304,294 @@ http_response_header(struct http_response *rs, const char *name,
 	http_params_add(&rs->headers, name, value);
 }
 
+/* Length of the well-formed UTF-8 sequence at p (n bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t len;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		len = 2;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		len = 3;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		len = 4;
+	else
+		return 0;
+	/* No overlong forms, surrogates or values past U+10FFFF. */
+	if (p[0] == 0xE0)
+		lo = 0xA0;
+	else if (p[0] == 0xED)
+		hi = 0x9F;
+	else if (p[0] == 0xF0)
+		lo = 0x90;
+	else if (p[0] == 0xF4)
+		hi = 0x8F;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return len;
+}
+
+/*
+ * The JSON text is gathered in a buffer on the stack and appended in
+ * blocks: most pieces are a few bytes, too small for a call each.
+ */
+struct jout {
+	struct strbuf *sb;
+	size_t n;
+	char buf[4096];
+};
+
+static void
+jflush(struct jout *out)
+{
+	strbuf_add(out->sb, out->buf, out->n);
+	out->n = 0;
+}
+
+static int
+jadd(struct jout *out, const void *p, size_t len)
+{
+	if (len > sizeof(out->buf) - out->n) {
+		jflush(out);
+		if (len > sizeof(out->buf))
+			return strbuf_add(out->sb, p, len);
+	}
+	memcpy(out->buf + out->n, p, len);
+	out->n += len;
+	return 0;
+}
+
+static int
+jaddch(struct jout *out, char c)
+{
+	if (out->n == sizeof(out->buf))
+		jflush(out);
+	out->buf[out->n++] = c;
+	return 0;
+}
+
+/* Bytes a JSON string holds as they are: printable ASCII but '"', '\\'. */
+static inline bool
+json_plain(unsigned char c)
+{
+	return (unsigned)(c - 0x20) < 0x60 && c != '"' && c != '\\';
+}
+
+/* A JSON string as jansson writes it: only '"', '\\' and controls escaped. */
+static int
+dump_string(const char *s, size_t n, struct jout *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+
+	jaddch(out, '"');
+	while (i < n) {
+		unsigned char c;
+		char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+		size_t elen = 2, len;
+
+		while (i < n && json_plain(p[i]))
+			i++;
+		if (i == n)
+			break;
+		c = p[i];
+		if (c >= 0x80) {
+			/* json_dumps fails on such a string, and so do we. */
+			if (!(len = utf8_len(p + i, n - i)))
+				return -1;
+			i += len;
+			continue;
+		}
+		jadd(out, s + run, i - run);
+		switch (c) {
+		case '"':
+		case '\\':
+			esc[1] = (char)c;
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		default:
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			elen = 6;
+			break;
+		}
+		jadd(out, esc, elen);
+		run = ++i;
+	}
+	jadd(out, s + run, n - run);
+	return jaddch(out, '"');
+}
+
+static void
+dump_newline(int depth, struct jout *out)
+{
+	static const char indent[] = "\n                                "
+				     "                                ";
+	size_t n = (size_t)depth * 2;
+
+	if (n < sizeof(indent) - 1) {
+		jadd(out, indent, n + 1);
+		return;
+	}
+	jaddch(out, '\n');
+	while (n--)
+		jaddch(out, ' ');
+}
+
+/* As jansson's jsonp_dtostr: "%.15g", then ".0" or a bare exponent. */
+static int
+dump_real(double v, struct jout *out)
+{
+	char buf[64], *e, *p;
+	int n = snprintf(buf, sizeof(buf) - 3, "%.15g", v);
+	size_t len;
+
+	if (n < 0 || (size_t)n >= sizeof(buf) - 3)
+		return -1;
+	len = (size_t)n;
+	/* jansson turns the locale's decimal point back into '.'. */
+	if ((p = strchr(buf, ',')))
+		*p = '.';
+	if (!strchr(buf, '.') && !strchr(buf, 'e')) {
+		memcpy(buf + len, ".0", 3);
+		len += 2;
+	}
+	/* "1e+15" is "1e15", "1e-05" is "1e-5". */
+	if ((e = strchr(buf, 'e'))) {
+		char *start = e + 1, *end = e + 2;
+
+		if (*start == '-')
+			start++;
+		while (*end == '0')
+			end++;
+		if (end != start) {
+			memmove(start, end, len - (size_t)(end - buf) + 1);
+			len -= (size_t)(end - start);
+		}
+	}
+	return jadd(out, buf, len);
+}
+
+static int
+dump_integer(json_int_t v, struct jout *out)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? -(unsigned long long)v
+				      : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return jadd(out, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+static int
+dump_value(const json_t *j, int depth, struct jout *out)
+{
+	size_t n;
+
+	switch (json_typeof(j)) {
+	case JSON_NULL:
+		return jadd(out, "null", 4);
+	case JSON_TRUE:
+		return jadd(out, "true", 4);
+	case JSON_FALSE:
+		return jadd(out, "false", 5);
+	case JSON_INTEGER:
+		return dump_integer(json_integer_value(j), out);
+	case JSON_REAL:
+		return dump_real(json_real_value(j), out);
+	case JSON_STRING:
+		return dump_string(json_string_value(j), json_string_length(j),
+				   out);
+	case JSON_ARRAY:
+		n = json_array_size(j);
+		jaddch(out, '[');
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				jaddch(out, ',');
+			dump_newline(depth + 1, out);
+			if (dump_value(json_array_get(j, i), depth + 1, out) < 0)
+				return -1;
+		}
+		if (n)
+			dump_newline(depth, out);
+		return jaddch(out, ']');
+	case JSON_OBJECT: {
+		void *it = json_object_iter((json_t *)j);
+
+		jaddch(out, '{');
+		for (bool first = true; it; first = false) {
+			if (!first)
+				jaddch(out, ',');
+			dump_newline(depth + 1, out);
+			if (dump_string(json_object_iter_key(it),
+					json_object_iter_key_len(it), out) < 0)
+				return -1;
+			jadd(out, ": ", 2);
+			if (dump_value(json_object_iter_value(it), depth + 1,
+				       out) < 0)
+				return -1;
+			it = json_object_iter_next((json_t *)j, it);
+			if (!it)
+				dump_newline(depth, out);
+		}
+		return jaddch(out, '}');
+	}
+	}
+	return -1;
+}
+
+int
+http_json_dump(const json_t *j, struct strbuf *out)
+{
+	struct jout jo;
+	size_t len = out->len;
+
+	/* json_dumps without JSON_ENCODE_ANY: an object or an array. */
+	if (!json_is_object(j) && !json_is_array(j))
+		return -1;
+	jo.sb = out;
+	jo.n = 0;
+	if (dump_value(j, 0, &jo) < 0) {
+		strbuf_setlen(out, len);
+		return -1;
+	}
+	jflush(&jo);
+	return 0;
+}
+
 void
 http_send_json(struct http_response *rs, unsigned status, json_t *j)
 {
 	strbuf_reset(&rs->body);
-	json_emit(j, &rs->body);
+	if (http_json_dump(j, &rs->body) == 0)
+		strbuf_addch(&rs->body, '\n');
+	json_decref(j);
 	rs->status = status;
 	rs->content_type = "application/json";
 }
@@ -306,40 +676,6 @@ http_reason(unsigned status)
 		if (statuses[i].status == status)
 			return statuses[i].reason;
 	return "Unknown";
-}
-
-/* Length of the well-formed UTF-8 sequence at p (n bytes left), or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t len;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		len = 2;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		len = 3;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		len = 4;
-	else
-		return 0;
-	/* No overlong forms, surrogates or values past U+10FFFF. */
-	if (p[0] == 0xE0)
-		lo = 0xA0;
-	else if (p[0] == 0xED)
-		hi = 0x9F;
-	else if (p[0] == 0xF0)
-		lo = 0x90;
-	else if (p[0] == 0xF4)
-		hi = 0x8F;
-	if (n < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return len;
 }
 
 /*

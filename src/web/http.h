@@ -69,7 +69,8 @@ struct rate_limiter;
 
 struct http_request {
 	struct MHD_Connection *conn;	/* NULL in unit tests ... */
-	struct http_params headers;	/* ... which set headers here */
+	struct http_params headers;	/* ... or server_dispatch(), which */
+	struct http_params cookies;	/* set headers and cookies here */
 	const char *method;		/* as sent: "GET", "POST", ... */
 	char *path;			/* as sent, without the query */
 	struct http_params query;	/* decoded */
@@ -96,6 +97,15 @@ void http_request_release(struct http_request *rq);
 /* A request header (case-insensitive name) or cookie; NULL when absent. */
 const char *http_header(const struct http_request *rq, const char *name);
 const char *http_cookie(const struct http_request *rq, const char *name);
+/*
+ * Without a connection: split the first Cookie header into rq->cookies
+ * as libmicrohttpd does ("a=1; b=\"2\""; a name without '=' has the
+ * value "").
+ */
+void http_parse_cookies(struct http_request *rq);
+/* The request headers' number and bytes (name, value and 4 per line). */
+void http_headers_size(const struct http_request *rq, size_t *count,
+		       size_t *bytes);
 /* A route capture ({slug}); NULL when the route has none by that name. */
 const char *http_param(const struct http_request *rq, const char *name);
 /* The media type of the body is type (parameters and case ignored). */
@@ -119,6 +129,13 @@ void http_response_header(struct http_response *rs, const char *name,
 
 /* Answer with j serialized like the CLI's --json (steals j). */
 void http_send_json(struct http_response *rs, unsigned status, json_t *j);
+/*
+ * Append j as json_emit() writes it (jansson's json_dumps with
+ * JSON_INDENT(2) | JSON_REAL_PRECISION(15), byte for byte, without the
+ * final newline), but straight into out. -1 with out unchanged where
+ * json_dumps fails: j is not an object or array, or a string is not UTF-8.
+ */
+int http_json_dump(const json_t *j, struct strbuf *out);
 /* Answer with a copy of data. */
 void http_send(struct http_response *rs, unsigned status, const char *type,
 	       const void *data, size_t len);

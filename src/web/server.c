@@ -4,12 +4,15 @@
  * first, so its length can be capped and the clock started) to the
  * completion callback (which writes the access log line). The access
  * handler checks limits, finds the route, authenticates, collects the
- * capped body, checks CSRF and calls the route's handler.
+ * capped body, checks CSRF and calls the route's handler; server_dispatch
+ * takes the same steps for a request that comes without a socket (the
+ * fuzzer, tests), so both share one path.
  */
 #include "web/server.h"
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/http.h"
+#include "web/json-arena.h"
 #include "web/pages.h"
 #include "web/router.h"
 #include "store/store.h"
@@ -52,7 +55,8 @@ struct server {
 	struct router router;
 	struct rate_limiter *limiter;
 
-	/* One store connection per worker thread, all closed at stop. */
+	struct store *store;		/* server_new's, borrowed */
+	/* Else one store connection per worker thread, closed at stop. */
 	pthread_key_t store_key;
 	pthread_mutex_t lock;		/* stores, inflight */
 	struct store **stores;
@@ -279,6 +283,8 @@ thread_store(struct server *srv, struct tw_error *err)
 {
 	struct store *st = pthread_getspecific(srv->store_key);
 
+	if (srv->store)
+		return srv->store;
 	if (st)
 		return st;
 	if (store_open(&st, srv->cfg.db, STORE_OPEN_EXISTING, "web", err) < 0)
@@ -323,42 +329,45 @@ peer_address(struct MHD_Connection *conn, char *buf, size_t size)
 			  buf, (socklen_t)size);
 }
 
-static void *
-uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+/* A new exchange for the request target uri (path and query as sent). */
+static void
+exchange_init(struct server *srv, struct exchange *x, const char *uri)
 {
-	struct server *srv = cls;
-	struct exchange *x = xcalloc(1, sizeof(*x));
 	size_t n = strcspn(uri, "?");
 
+	memset(x, 0, sizeof(*x));
 	clock_gettime(CLOCK_MONOTONIC, &x->start);
 	http_request_init(&x->rq, srv->cfg.body_max);
 	http_response_init(&x->rs);
 	route_match_init(&x->m);
-	peer_address(conn, x->rq.addr, sizeof(x->rq.addr));
 	x->target_len = strlen(uri);
 	x->rq.path = xstrndup(uri, n);
 	if (uri[n])
 		x->query = xstrdup(uri + n + 1);
+}
+
+static void
+exchange_release(struct exchange *x)
+{
+	http_request_release(&x->rq);
+	http_response_release(&x->rs);
+	route_match_release(&x->m);
+	free(x->query);
+	free(x->method);
+}
+
+static void *
+uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct server *srv = cls;
+	struct exchange *x = xmalloc(sizeof(*x));
+
+	exchange_init(srv, x, uri);
+	peer_address(conn, x->rq.addr, sizeof(x->rq.addr));
 	pthread_mutex_lock(&srv->lock);
 	srv->inflight++;
 	pthread_mutex_unlock(&srv->lock);
 	return x;
-}
-
-struct header_size {
-	size_t bytes, count;
-};
-
-static enum MHD_Result
-count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-	     const char *value)
-{
-	struct header_size *hs = cls;
-
-	(void)kind;
-	hs->count++;
-	hs->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
-	return MHD_YES;
 }
 
 /* Behind a trusted proxy, what the proxy says about the client. */
@@ -485,11 +494,11 @@ authenticate(struct exchange *x)
  * queued here means the body is never read.
  */
 static void
-begin(struct server *srv, struct exchange *x)
+begin_request(struct server *srv, struct exchange *x)
 {
 	struct http_request *rq = &x->rq;
-	struct header_size hs = { 0, 0 };
 	struct tw_error err = { 0 };
+	size_t count, bytes;
 	const char *cl;
 
 	rq->cfg = &srv->cfg;
@@ -504,12 +513,11 @@ begin(struct server *srv, struct exchange *x)
 			   HTTP_URL_MAX);
 		return;
 	}
-	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_header,
-				  &hs);
-	if (hs.bytes > HTTP_HEADERS_MAX || hs.count > HTTP_HEADER_COUNT_MAX) {
+	http_headers_size(rq, &count, &bytes);
+	if (bytes > HTTP_HEADERS_MAX || count > HTTP_HEADER_COUNT_MAX) {
 		http_error(&x->rs, 431, NULL, "the request headers are too "
 			   "large (%zu headers, %zu bytes; the limit is %d "
-			   "headers, %d bytes)", hs.count, hs.bytes,
+			   "headers, %d bytes)", count, bytes,
 			   HTTP_HEADER_COUNT_MAX, HTTP_HEADERS_MAX);
 		return;
 	}
@@ -563,7 +571,7 @@ is_safe_method(const char *m)
 
 /* The whole body is in: CSRF, then the handler. */
 static void
-finish(struct exchange *x)
+finish_request(struct exchange *x)
 {
 	struct http_request *rq = &x->rq;
 
@@ -593,6 +601,34 @@ finish(struct exchange *x)
 		http_error(&x->rs, 500, NULL, "the handler gave no answer");
 }
 
+/*
+ * The two steps of every request, each with its JSON values in the
+ * thread's arena: nothing jansson made outlives the step.
+ */
+static void
+begin(struct server *srv, struct exchange *x)
+{
+	json_arena_enter();
+	begin_request(srv, x);
+	json_arena_leave();
+}
+
+static void
+finish(struct exchange *x)
+{
+	json_arena_enter();
+	finish_request(x);
+	json_arena_leave();
+}
+
+/* Past the cap the rest is dropped: 413 once the whole body is in. */
+static void
+body_add(struct exchange *x, const char *data, size_t len)
+{
+	if (!x->rq.body.toobig)
+		strbuf_add(&x->rq.body, data, len);
+}
+
 static bool
 has_header(const struct http_params *h, const char *name)
 {
@@ -602,6 +638,33 @@ has_header(const struct http_params *h, const char *name)
 	return false;
 }
 
+typedef void (*header_fn)(void *ctx, const char *name, const char *value);
+
+/* Every header of the answer, in the order they are sent. */
+static void
+reply_headers(const struct http_response *rs, header_fn add, void *ctx)
+{
+	if (rs->content_type)
+		add(ctx, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
+	for (size_t i = 0; http_security_headers[i][0]; i++)
+		add(ctx, http_security_headers[i][0],
+		    http_security_headers[i][1]);
+	add(ctx, "Content-Security-Policy", rs->csp ? rs->csp
+						     : HTTP_CSP_DEFAULT);
+	/* Everything here is private to the account: keep it off disks. */
+	if (!has_header(&rs->headers, "Cache-Control"))
+		add(ctx, "Cache-Control", "no-store");
+	for (size_t i = 0; i < rs->headers.n; i++)
+		add(ctx, rs->headers.items[i].name,
+		    rs->headers.items[i].value);
+}
+
+static void
+add_mhd_header(void *ctx, const char *name, const char *value)
+{
+	MHD_add_response_header(ctx, name, value);
+}
+
 static enum MHD_Result
 respond(struct exchange *x, struct MHD_Connection *conn)
 {
@@ -609,26 +672,24 @@ respond(struct exchange *x, struct MHD_Connection *conn)
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(rs->body.len, rs->body.buf,
-					       MHD_RESPMEM_MUST_COPY);
+	x->bytes = rs->body.len;
+	if (rs->body.len) {
+		size_t len;
+		char *buf = strbuf_detach(&rs->body, &len);
+
+		/* The body is handed over, not copied: libmicrohttpd frees it. */
+		resp = MHD_create_response_from_buffer(len, buf,
+						       MHD_RESPMEM_MUST_FREE);
+		if (!resp)
+			free(buf);
+	} else {
+		resp = MHD_create_response_from_buffer(0, (void *)"",
+						       MHD_RESPMEM_PERSISTENT);
+	}
 	if (!resp)
 		return MHD_NO;
-	if (rs->content_type)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-					rs->content_type);
-	for (size_t i = 0; http_security_headers[i][0]; i++)
-		MHD_add_response_header(resp, http_security_headers[i][0],
-					http_security_headers[i][1]);
-	MHD_add_response_header(resp, "Content-Security-Policy",
-				rs->csp ? rs->csp : HTTP_CSP_DEFAULT);
-	/* Everything here is private to the account: keep it off disks. */
-	if (!has_header(&rs->headers, "Cache-Control"))
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
-	for (size_t i = 0; i < rs->headers.n; i++)
-		MHD_add_response_header(resp, rs->headers.items[i].name,
-					rs->headers.items[i].value);
+	reply_headers(rs, add_mhd_header, resp);
 	x->status = rs->status;
-	x->bytes = rs->body.len;
 	x->queued = true;
 	ret = MHD_queue_response(conn, rs->status, resp);
 	MHD_destroy_response(resp);
@@ -657,11 +718,9 @@ handle_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return x->rs.status ? respond(x, conn) : MHD_YES;
 	}
 	if (*upload_data_size) {
-		/* Past the cap the rest is read and dropped: the answer
-		 * (413) can only be queued once the body is in. */
-		if (!x->queued && !x->rq.body.toobig)
-			strbuf_add(&x->rq.body, upload_data,
-				   *upload_data_size);
+		/* The answer (413) can only be queued once the body is in. */
+		if (!x->queued)
+			body_add(x, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
@@ -691,6 +750,37 @@ log_path(struct strbuf *sb, const char *path)
 	}
 }
 
+/* The access log line of a finished exchange. */
+static void
+log_exchange(struct server *srv, const struct exchange *x,
+	     enum MHD_RequestTerminationCode toe)
+{
+	struct strbuf line = STRBUF_INIT;
+	struct timespec end;
+	long long us;
+
+	if (srv->cfg.quiet)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	us = (long long)(end.tv_sec - x->start.tv_sec) * 1000000 +
+	     (end.tv_nsec - x->start.tv_nsec) / 1000;
+	/* The query is left out: it may carry a calendar token. */
+	strbuf_addf(&line, "%s %s ", x->rq.addr[0] ? x->rq.addr : "-",
+		    x->method ? x->method : "-");
+	log_path(&line, x->rq.path ? x->rq.path : "-");
+	if (x->status)
+		strbuf_addf(&line, " %u %zu %lldus", x->status, x->bytes, us);
+	else
+		strbuf_addf(&line, " - 0 %lldus", us);
+	if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
+		strbuf_addstr(&line, " (timeout)");
+	else if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		strbuf_addstr(&line, " (aborted)");
+	strbuf_addch(&line, '\n');
+	fwrite(line.buf, 1, line.len, stderr);
+	strbuf_release(&line);
+}
+
 static void
 completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	  enum MHD_RequestTerminationCode toe)
@@ -701,41 +791,81 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	if (!x)
 		return;
-	if (!srv->cfg.quiet) {
-		struct strbuf line = STRBUF_INIT;
-		struct timespec end;
-		long long us;
-
-		clock_gettime(CLOCK_MONOTONIC, &end);
-		us = (long long)(end.tv_sec - x->start.tv_sec) * 1000000 +
-		     (end.tv_nsec - x->start.tv_nsec) / 1000;
-		/* The query is left out: it may carry a calendar token. */
-		strbuf_addf(&line, "%s %s ", x->rq.addr[0] ? x->rq.addr : "-",
-			    x->method ? x->method : "-");
-		log_path(&line, x->rq.path ? x->rq.path : "-");
-		if (x->status)
-			strbuf_addf(&line, " %u %zu %lldus", x->status,
-				    x->bytes, us);
-		else
-			strbuf_addf(&line, " - 0 %lldus", us);
-		if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
-			strbuf_addstr(&line, " (timeout)");
-		else if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-			strbuf_addstr(&line, " (aborted)");
-		strbuf_addch(&line, '\n');
-		fwrite(line.buf, 1, line.len, stderr);
-		strbuf_release(&line);
-	}
-	http_request_release(&x->rq);
-	http_response_release(&x->rs);
-	route_match_release(&x->m);
-	free(x->query);
-	free(x->method);
+	log_exchange(srv, x, toe);
+	exchange_release(x);
 	free(x);
 	*con_cls = NULL;
 	pthread_mutex_lock(&srv->lock);
 	srv->inflight--;
 	pthread_mutex_unlock(&srv->lock);
+}
+
+/* ---- without a socket ---------------------------------------------- */
+
+static void
+add_reply_header(void *ctx, const char *name, const char *value)
+{
+	http_params_add(ctx, name, value);
+}
+
+void
+server_dispatch(struct server *srv, const struct server_call *call,
+		struct server_reply *out)
+{
+	struct exchange x;
+
+	exchange_init(srv, &x, call->target);
+	snprintf(x.rq.addr, sizeof(x.rq.addr), "%s",
+		 call->addr ? call->addr : "-");
+	for (size_t i = 0; call->headers && i < call->headers->n; i++)
+		http_params_add(&x.rq.headers, call->headers->items[i].name,
+				call->headers->items[i].value);
+	/* What libmicrohttpd does with the headers it has read. */
+	http_parse_cookies(&x.rq);
+	x.started = true;
+	x.method = xstrdup(call->method);
+	x.rq.method = x.method;
+
+	/* As handle_request: an answer from begin means no body is read. */
+	begin(srv, &x);
+	if (!x.rs.status) {
+		body_add(&x, call->body ? call->body : "", call->body_len);
+		finish(&x);
+	}
+	out->status = x.rs.status;
+	http_params_release(&out->headers);
+	reply_headers(&x.rs, add_reply_header, &out->headers);
+	x.status = x.rs.status;
+	x.bytes = x.rs.body.len;
+	strbuf_release(&out->body);
+	out->body = x.rs.body;
+	strbuf_init(&x.rs.body, 0);
+	log_exchange(srv, &x, MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	exchange_release(&x);
+}
+
+void
+server_reply_init(struct server_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	strbuf_init(&r->body, 0);
+}
+
+void
+server_reply_release(struct server_reply *r)
+{
+	http_params_release(&r->headers);
+	strbuf_release(&r->body);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *
+server_reply_header(const struct server_reply *r, const char *name)
+{
+	for (size_t i = 0; i < r->headers.n; i++)
+		if (!strcasecmp(r->headers.items[i].name, name))
+			return r->headers.items[i].value;
+	return NULL;
 }
 
 __attribute__((format(printf, 2, 0))) static void
@@ -754,7 +884,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop ------------------------------------------------ */
 
-static void
+void
 server_free(struct server *srv)
 {
 	for (size_t i = 0; i < srv->nstores; i++)
@@ -766,6 +896,40 @@ server_free(struct server *srv)
 	pthread_key_delete(srv->store_key);
 	pthread_mutex_destroy(&srv->lock);
 	free(srv);
+}
+
+/* Everything but the listener and the threads. */
+static struct server *
+server_create(const struct server_config *cfg)
+{
+	struct server *srv = xcalloc(1, sizeof(*srv));
+
+	srv->cfg = *cfg;
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_key_create(&srv->store_key, NULL);
+	router_init(&srv->router);
+	/* Each part of the server adds its table here. */
+	router_add(&srv->router, api_routes);
+	router_add(&srv->router, page_routes);	/* before login: GET /login */
+	router_add(&srv->router, login_routes);
+	srv->limiter = rate_limiter_new(cfg->login_attempts,
+					cfg->login_window);
+	json_arena_install();
+	return srv;
+}
+
+int
+server_new(const struct server_config *cfg, struct store *st,
+	   struct server **out, struct tw_error *err)
+{
+	int r;
+
+	*out = NULL;
+	if ((r = auth_init(err)) < 0)
+		return r;
+	*out = server_create(cfg);
+	(*out)->store = st;
+	return 0;
 }
 
 int
@@ -788,18 +952,7 @@ server_start(const struct server_config *cfg, struct server **out,
 				    "256, got %d", cfg->threads);
 	if ((r = auth_init(err)) < 0)
 		return r;
-	srv = xcalloc(1, sizeof(*srv));
-	srv->cfg = *cfg;
-	pthread_mutex_init(&srv->lock, NULL);
-	pthread_key_create(&srv->store_key, NULL);
-	router_init(&srv->router);
-	/* Each part of the server adds its table here. */
-	router_add(&srv->router, api_routes);
-	router_add(&srv->router, page_routes);	/* before login: GET /login */
-	router_add(&srv->router, login_routes);
-	srv->limiter = rate_limiter_new(cfg->login_attempts,
-					cfg->login_window);
-
+	srv = server_create(cfg);
 	r = open_listener(cfg->listen, &fd, &loopback, &shown, &srv->port,
 			  err);
 	if (r < 0) {

@@ -13,6 +13,7 @@
 #include "core/date.h"
 #include "util/error.h"
 #include "util/strbuf.h"
+#include "web/http.h"
 
 struct server_config {
 	const char *db;		/* the store each worker thread opens */
@@ -64,5 +65,48 @@ void server_stop(struct server *srv);
 
 /* server_start, wait for SIGINT or SIGTERM, server_stop. */
 int server_run(const struct server_config *cfg, struct tw_error *err);
+
+/*
+ * A server without a socket, for server_dispatch() (the HTTP fuzzer and
+ * tests): no listener and no threads; every request uses st (borrowed).
+ * server_free() frees it (and a started server's store connections).
+ */
+int server_new(const struct server_config *cfg, struct store *st,
+	       struct server **out, struct tw_error *err);
+void server_free(struct server *srv);
+
+/* A request as read off a connection. */
+struct server_call {
+	const char *method;
+	const char *target;	/* the path and query string as sent */
+	const struct http_params *headers;	/* names as sent, in order */
+	const char *body;
+	size_t body_len;
+	const char *addr;	/* the peer's address; NULL: unknown */
+};
+
+/* The answer as it would be sent (libmicrohttpd drops a HEAD's body). */
+struct server_reply {
+	unsigned status;
+	struct http_params headers;	/* every header, in order */
+	struct strbuf body;
+};
+
+void server_reply_init(struct server_reply *r);
+void server_reply_release(struct server_reply *r);
+/* A header of the reply (case-insensitive name), or NULL. */
+const char *server_reply_header(const struct server_reply *r,
+				const char *name);
+
+/*
+ * Answer call as the libmicrohttpd callbacks answer a request once it is
+ * read, through the same code: the limits (414, 431, 413), the query
+ * string, routing, authentication (bearer token, ?token=, session
+ * cookie), the role, the CSRF check of cookie-authenticated writes, the
+ * handler, the headers every answer carries and the access log line.
+ * out must have been initialised; its old contents are replaced.
+ */
+void server_dispatch(struct server *srv, const struct server_call *call,
+		     struct server_reply *out);
 
 #endif

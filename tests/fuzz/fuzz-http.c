@@ -1,6 +1,9 @@
 /*
- * Fuzz target: the HTTP request path of techwin serve without a socket.
- * The input is a request as text:
+ * Fuzz target: the HTTP request path of techwin serve without a socket,
+ * through server_dispatch(), the code the libmicrohttpd callbacks run once
+ * a request is read: limits, query string, routing, authentication
+ * (bearer token, ?token=, session cookie), roles, the CSRF check, the
+ * handler and the headers of the answer. The input is a request as text:
  *
  *	METHOD TARGET
  *	Header: value
@@ -8,22 +11,27 @@
  *	<blank line>
  *	body
  *
- * The target (path and query string) goes through http_parse_query() and
- * the real router (api_routes, login_routes) to the real handler, against
- * an in-memory SQLite store holding two deals, restored before every input.
- * A request that does not name an Authorization header is authenticated as
- * an admin with a real API token (auth_bearer), as server.c would; the
- * steps server.c takes in between are repeated here in its order: query
- * 400, route 404/405/400, 401/403, body cap 413, then the handler.
+ * against an in-memory SQLite store holding two deals, an admin (alice)
+ * with an API token and a logged-in session, and a viewer (bob) with a
+ * token, restored before every input. In the input, $TOKEN, $VIEWER,
+ * $SESSION and $CSRF stand for alice's token, bob's token, the session
+ * cookie's value and the session's CSRF token. A request with neither an
+ * Authorization nor a Cookie header gets "Authorization: Bearer $TOKEN",
+ * so most inputs reach the handlers, unless it has an X-Fuzz-Anonymous
+ * header (which is not sent).
  *
  * Invariants, each an abort() when broken:
  *   - every request is answered, and never with a 500: on a healthy
  *     database any input is the client's fault;
- *   - a JSON answer parses; an error is {"error": {"code", "message",
- *     "field"}} with the code of its status;
- *   - GET and HEAD write nothing to the database;
+ *   - every answer carries the security headers; a JSON answer parses;
+ *     an error is {"error": {"code", "message", "field"}} with the code
+ *     of its status;
+ *   - GET and HEAD write nothing to the database, and neither does a
+ *     write that sends the session cookie alone without its CSRF token;
+ *     nor does it succeed (an error, or a page's redirect to the login);
  *   - no header value holds a CR, LF or NUL (header injection), a redirect
- *     stays on this site, and no HTML page carries a <script>;
+ *     stays on this site, and an HTML page has no <script> but the
+ *     site's own script file;
  *   - the handler leaves no transaction or statement open (the restore of
  *     the database for the next input would fail).
  */
@@ -42,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 static const char *const fixture_deals[] = {
 	"version: 1\n"
@@ -117,10 +126,11 @@ static struct {
 	struct store *st;
 	sqlite3 *db;		/* the store's connection */
 	sqlite3 *pristine;	/* the database every input starts from */
-	struct router router;
 	struct server_config cfg;
-	char *token;		/* the admin's API token */
-	tw_date today;
+	char *token;		/* alice's (an admin's) API token */
+	char *viewer;		/* bob's (a viewer's) API token */
+	char *cookie;		/* alice's session */
+	char *csrf;		/* and its CSRF token */
 } fx;
 
 static void
@@ -145,6 +155,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct tw_error err = { 0 };
 	struct validation_site site;
+	struct principal who;
 
 	(void)argc;
 	(void)argv;
@@ -165,23 +176,58 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 				  err.msg);
 		deal_release(&d);
 	}
+	server_config_init(&fx.cfg);
+	fx.cfg.quiet = true;
+	date_parse("2026-11-26", &fx.cfg.today, NULL);
+	fx.cfg.today_fixed = true;
+	/* The server checks sessions against the clock: log in now. */
 	if (auth_user_add(fx.st, "alice", ROLE_ADMIN, "password1", &err) ||
-	    auth_token_add(fx.st, "fuzz", "alice", &fx.token, &err))
-		fuzz_fail("cannot add the fixture account: %s", err.msg);
+	    auth_token_add(fx.st, "fuzz", "alice", &fx.token, &err) ||
+	    auth_user_add(fx.st, "bob", ROLE_VIEWER, "password2", &err) ||
+	    auth_token_add(fx.st, "fuzz-viewer", "bob", &fx.viewer, &err) ||
+	    auth_login(fx.st, "alice", "password1", (long long)time(NULL),
+		       fx.cfg.session_ttl, &fx.cookie, &who, &err))
+		fuzz_fail("cannot add the fixture accounts: %s", err.msg);
+	fx.csrf = xstrdup(who.csrf);
+	principal_release(&who);
 	fx.db = store_sqlite_handle(fx.st);
 	if (sqlite3_open(":memory:", &fx.pristine) != SQLITE_OK)
 		fuzz_fail("cannot open the pristine copy");
 	copy_db(fx.pristine, fx.db, "save");
-
-	router_init(&fx.router);
-	router_add(&fx.router, api_routes);
-	router_add(&fx.router, login_routes);
-	server_config_init(&fx.cfg);
-	fx.cfg.quiet = true;
-	date_parse("2026-11-26", &fx.today, NULL);
-	fx.cfg.today = fx.today;
-	fx.cfg.today_fixed = true;
 	return 0;
+}
+
+/* The input with the placeholders replaced by the fixture's secrets. */
+static void
+substitute(const char *in, size_t len, struct strbuf *out)
+{
+	const struct {
+		const char *name;
+		const char *value;
+	} subs[] = {
+		{ "$TOKEN", fx.token },
+		{ "$VIEWER", fx.viewer },
+		{ "$SESSION", fx.cookie },
+		{ "$CSRF", fx.csrf },
+	};
+	size_t i = 0;
+
+	while (i < len) {
+		size_t k;
+
+		for (k = 0; k < sizeof(subs) / sizeof(*subs); k++) {
+			size_t n = strlen(subs[k].name);
+
+			if (len - i >= n && !memcmp(in + i, subs[k].name, n))
+				break;
+		}
+		if (k < sizeof(subs) / sizeof(*subs)) {
+			strbuf_addstr(out, subs[k].value);
+			i += strlen(subs[k].name);
+		} else {
+			strbuf_addch(out, in[i++]);
+		}
+	}
 }
 
 /*
@@ -191,8 +237,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
  * without a name is dropped.
  */
 static void
-parse_input(const char *buf, size_t len, struct http_request *rq,
-	    char **method, char **target)
+parse_input(const char *buf, size_t len, struct http_params *headers,
+	    struct strbuf *body, char **method, char **target)
 {
 	const char *p = buf, *end = buf + len;
 	const char *eol = memchr(p, '\n', len);
@@ -232,151 +278,106 @@ parse_input(const char *buf, size_t len, struct http_request *rq,
 				v++;
 			name = xstrndup(p, (size_t)(colon - p));
 			value = xstrndup(v, (size_t)(le - v));
-			http_params_add(&rq->headers, name, value);
+			http_params_add(headers, name, value);
 			free(name);
 			free(value);
 		}
 		p = nl ? nl + 1 : end;
 	}
 	if (p < end)
-		strbuf_add(&rq->body, p, (size_t)(end - p));
+		strbuf_add(body, p, (size_t)(end - p));
 }
 
-/* server.c's authenticate(), for bearer tokens (no cookies here). */
-static void
-authenticate(struct http_request *rq, struct http_response *rs,
-	     const struct route *rt)
+static const char *
+header_get(const struct http_params *h, const char *name)
 {
-	const char *authz = http_header(rq, "Authorization");
-	const char *token = fx.token;
-	struct tw_error err = { 0 };
-	int r;
-
-	if (authz) {
-		if (strncasecmp(authz, "Bearer ", 7)) {
-			http_error(rs, 401, NULL, "unsupported scheme");
-			return;
-		}
-		token = authz + 7;
-	}
-	r = auth_bearer(rq->st, token, &rq->who, &err);
-	if (r == TW_ENOTFOUND) {
-		http_error(rs, 401, NULL, "unknown or revoked token");
-		return;
-	}
-	if (r < 0) {
-		http_fail(rs, r, &err, NULL);
-		return;
-	}
-	rq->authed = true;
-	if (rq->who.role < rt->role) {
-		http_error(rs, 403, NULL, "role");
-		return;
-	}
-	xstrset(&rq->st->actor, rq->who.name);
+	for (size_t i = 0; i < h->n; i++)
+		if (!strcasecmp(h->items[i].name, name))
+			return h->items[i].value;
+	return NULL;
 }
 
-/* Route, authenticate and run the handler, as server.c's begin/finish. */
-static void
-dispatch(struct http_request *rq, struct http_response *rs,
-	 const char *method, const char *target)
+static bool
+is_safe(const char *method)
 {
-	const char *q = strchr(target, '?');
-	struct route_match m;
-	int changes;
+	return !strcmp(method, "GET") || !strcmp(method, "HEAD") ||
+	       !strcmp(method, "OPTIONS");
+}
 
-	rq->method = method;
-	rq->path = q ? xstrndup(target, (size_t)(q - target))
-		     : xstrdup(target);
-	if (q && http_parse_query(q + 1, strlen(q + 1), &rq->query) < 0) {
-		http_error(rs, 400, NULL, "malformed query string");
-		return;
-	}
-	route_match_init(&m);
-	switch (router_match(&fx.router, method, rq->path, &m)) {
-	case ROUTE_FOUND:
-		break;
-	case ROUTE_BAD_METHOD:
-		http_error(rs, 405, NULL, "not allowed");
-		http_response_header(rs, "Allow", m.allow.buf);
-		route_match_release(&m);
-		return;
-	case ROUTE_BAD_PATH:
-		http_error(rs, 400, NULL, "malformed path");
-		route_match_release(&m);
-		return;
-	case ROUTE_NOT_FOUND:
-	default:
-		http_error(rs, 404, NULL, "no such page or API route");
-		route_match_release(&m);
-		return;
-	}
-	rq->params = m.params;
-	memset(&m.params, 0, sizeof(m.params));
-	xstrset(&rq->st->actor, "web");
-	if (!(m.route->flags & ROUTE_PUBLIC))
-		authenticate(rq, rs, m.route);
-	if (!rs->status && rq->body.toobig)
-		http_error(rs, 413, NULL, "the request body is too large");
-	if (!rs->status) {
-		changes = sqlite3_total_changes(fx.db);
-		m.route->fn(rq, rs);
-		if (!rs->status)
-			fuzz_fail("%s %s: the handler gave no answer", method,
-				  target);
-		if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
-		    sqlite3_total_changes(fx.db) != changes)
-			fuzz_fail("%s %s wrote to the database", method,
-				  target);
-	}
-	route_match_release(&m);
+/* Only the site's own script file may be in a page. */
+static bool
+foreign_script(const char *html)
+{
+	static const char own[] = "<script src=\"/assets/techwin.js\" "
+				  "defer></script>";
+
+	for (const char *p = html; (p = strchr(p, '<')); p++)
+		if (!strncasecmp(p, "<script", 7) &&
+		    strncmp(p, own, sizeof(own) - 1))
+			return true;
+	return false;
+}
+
+/* A page refused without a session sends the browser to log in. */
+static bool
+to_login(const struct server_reply *r)
+{
+	const char *loc = server_reply_header(r, "Location");
+
+	return r->status == 303 && loc && !strncmp(loc, "/login?next=", 12);
 }
 
 static void
-check_response(const struct http_response *rs, const char *method,
+check_response(const struct server_reply *r, const char *method,
 	       const char *target)
 {
-	if (rs->status < 200 || rs->status > 599)
-		fuzz_fail("%s %s: status %u", method, target, rs->status);
-	if (rs->status == 500)
+	const char *type = server_reply_header(r, "Content-Type");
+
+	if (r->status < 200 || r->status > 599)
+		fuzz_fail("%s %s: status %u", method, target, r->status);
+	if (r->status == 500)
 		fuzz_fail("%s %s: 500 on a healthy database: %s", method,
-			  target, rs->body.buf);
-	for (size_t i = 0; i < rs->headers.n; i++) {
-		const char *v = rs->headers.items[i].value;
+			  target, r->body.buf);
+	if (!server_reply_header(r, "Content-Security-Policy") ||
+	    !server_reply_header(r, "X-Content-Type-Options") ||
+	    !server_reply_header(r, "X-Frame-Options"))
+		fuzz_fail("%s %s: a security header is missing", method,
+			  target);
+	for (size_t i = 0; i < r->headers.n; i++) {
+		const char *v = r->headers.items[i].value;
 
 		if (strpbrk(v, "\r\n"))
 			fuzz_fail("%s %s: header %s holds a line break",
-				  method, target, rs->headers.items[i].name);
-		if (!strcasecmp(rs->headers.items[i].name, "Location") &&
+				  method, target, r->headers.items[i].name);
+		if (!strcasecmp(r->headers.items[i].name, "Location") &&
 		    (v[0] != '/' || v[1] == '/' || v[1] == '\\'))
 			fuzz_fail("%s %s: redirect off the site to '%s'",
 				  method, target, v);
 	}
-	if (rs->body.len && !rs->content_type)
+	if (r->body.len && !type)
 		fuzz_fail("%s %s: a body without a content type", method,
 			  target);
-	if (rs->content_type && !strncmp(rs->content_type, "text/html", 9) &&
-	    strstr(rs->body.buf, "<script"))
+	if (type && !strncmp(type, "text/html", 9) &&
+	    foreign_script(r->body.buf))
 		fuzz_fail("%s %s: a <script> in a page", method, target);
-	if (rs->content_type &&
-	    !strcmp(rs->content_type, "application/json")) {
+	if (type && !strcmp(type, "application/json")) {
 		json_error_t jerr;
-		json_t *j = json_loadb(rs->body.buf, rs->body.len, 0, &jerr);
+		json_t *j = json_loadb(r->body.buf, r->body.len, 0, &jerr);
 		json_t *e;
 
 		if (!j)
 			fuzz_fail("%s %s: the JSON answer does not parse: %s",
 				  method, target, jerr.text);
 		e = json_object_get(j, "error");
-		if (rs->status >= 400 &&
+		if (r->status >= 400 &&
 		    (!json_is_object(e) ||
 		     !json_is_string(json_object_get(e, "message")) ||
 		     !json_is_string(json_object_get(e, "code")) ||
 		     strcmp(json_string_value(json_object_get(e, "code")),
-			    http_error_code(rs->status)) ||
+			    http_error_code(r->status)) ||
 		     !json_object_get(e, "field")))
 			fuzz_fail("%s %s: error %u without its JSON shape: %s",
-				  method, target, rs->status, rs->body.buf);
+				  method, target, r->status, r->body.buf);
 		json_decref(j);
 	}
 }
@@ -384,30 +385,72 @@ check_response(const struct http_response *rs, const char *method,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct http_request rq;
-	struct http_response rs;
+	struct http_params headers = { 0 };
+	struct strbuf text = STRBUF_INIT, body = STRBUF_INIT;
+	struct server_reply reply;
+	struct server_call call = { 0 };
+	struct tw_error err = { 0 };
+	struct server *srv;
 	char *method, *target;
+	bool cookie_only;
+	int changes;
 
-	copy_db(fx.db, fx.pristine, "restore");
-	http_request_init(&rq, fx.cfg.body_max);
-	http_response_init(&rs);
-	rq.cfg = &fx.cfg;
-	rq.limiter = rate_limiter_new(fx.cfg.login_attempts,
-				      fx.cfg.login_window);
-	rq.st = fx.st;
-	rq.today = fx.today;
-	rq.now = 1795694400;	/* 2026-11-26T12:00:00Z */
-	snprintf(rq.addr, sizeof(rq.addr), "127.0.0.1");
-
-	parse_input((const char *)data, size, &rq, &method, &target);
 	/* Names and values with a NUL cannot come through libmicrohttpd. */
-	if (!memchr(data, '\0', size)) {
-		dispatch(&rq, &rs, method, target);
-		check_response(&rs, method, target);
+	if (memchr(data, '\0', size))
+		return 0;
+	copy_db(fx.db, fx.pristine, "restore");
+	substitute((const char *)data, size, &text);
+	parse_input(text.buf, text.len, &headers, &body, &method, &target);
+	if (header_get(&headers, "X-Fuzz-Anonymous")) {
+		struct http_params kept = { 0 };
+
+		for (size_t i = 0; i < headers.n; i++)
+			if (strcasecmp(headers.items[i].name,
+				       "X-Fuzz-Anonymous"))
+				http_params_add(&kept, headers.items[i].name,
+						headers.items[i].value);
+		http_params_release(&headers);
+		headers = kept;
+	} else if (!header_get(&headers, "Authorization") &&
+		   !header_get(&headers, "Cookie")) {
+		struct strbuf authz = STRBUF_INIT;
+
+		strbuf_addf(&authz, "Bearer %s", fx.token);
+		http_params_add(&headers, "Authorization", authz.buf);
+		strbuf_release(&authz);
 	}
-	rate_limiter_free(rq.limiter);
-	http_request_release(&rq);
-	http_response_release(&rs);
+	/* A write with the cookie alone must bring the CSRF token. */
+	cookie_only = !is_safe(method) && header_get(&headers, "Cookie") &&
+		      !header_get(&headers, "Authorization") &&
+		      !strstr(text.buf, fx.csrf) &&
+		      strncmp(target, "/login", 6);
+
+	/* A fresh server each time: the login limiter starts empty. */
+	if (server_new(&fx.cfg, fx.st, &srv, &err))
+		fuzz_fail("cannot set up the server: %s", err.msg);
+	call.method = method;
+	call.target = target;
+	call.headers = &headers;
+	call.body = body.buf;
+	call.body_len = body.len;
+	call.addr = "127.0.0.1";
+	server_reply_init(&reply);
+	changes = sqlite3_total_changes(fx.db);
+	server_dispatch(srv, &call, &reply);
+	if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
+	    sqlite3_total_changes(fx.db) != changes)
+		fuzz_fail("%s %s wrote to the database", method, target);
+	if (cookie_only && (sqlite3_total_changes(fx.db) != changes ||
+			    (reply.status < 400 && !to_login(&reply))))
+		fuzz_fail("%s %s: a write by cookie without the CSRF token "
+			  "got %u", method, target, reply.status);
+	check_response(&reply, method, target);
+
+	server_reply_release(&reply);
+	server_free(srv);
+	http_params_release(&headers);
+	strbuf_release(&text);
+	strbuf_release(&body);
 	free(method);
 	free(target);
 	return 0;

@@ -528,10 +528,16 @@ stmt_run(struct sqlite_store *s, sqlite3_stmt *stmt, struct tw_error *err)
 	return rc;
 }
 
+static int stmt_get(struct sqlite_store *s, int id, sqlite3_stmt **out,
+		    struct tw_error *err);
+
 static int
 run_fixed(struct sqlite_store *s, enum stmt_id id, struct tw_error *err)
 {
-	return stmt_run(s, s->stmt[id], err);
+	sqlite3_stmt *stmt;
+	int rc = stmt_get(s, id, &stmt, err);
+
+	return rc ? rc : stmt_run(s, stmt, err);
 }
 
 /*
@@ -589,29 +595,46 @@ prepare(struct sqlite_store *s, const char *sql, sqlite3_stmt **out,
 	return rc;
 }
 
-/* Every statement is prepared once, at open, and reused. */
+/*
+ * Statements are prepared on first use and kept for the connection's life:
+ * preparing all of them at open was half of a one-deal command's time.
+ */
 static int
-prepare_all(struct sqlite_store *s, struct tw_error *err)
+stmt_get(struct sqlite_store *s, int id, sqlite3_stmt **out,
+	 struct tw_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int rc = 0;
+	int rc;
 
-	for (int i = 0; i < S_MAX && !rc; i++) {
-		strbuf_reset(&sb);
-		if (fixed_sql[i])
-			strbuf_addstr(&sb, fixed_sql[i]);
-		else
-			deal_sql((enum stmt_id)i, &sb);
-		rc = prepare(s, sb.buf, &s->stmt[i], err);
+	if (s->stmt[id]) {
+		*out = s->stmt[id];
+		return 0;
 	}
-	for (size_t t = 0; t < NTABLES && !rc; t++) {
-		for (int w = 0; w < T_MAX && !rc; w++) {
-			strbuf_reset(&sb);
-			table_sql(&store_tables[t], w, '?', &sb);
-			rc = prepare(s, sb.buf, &s->tstmt[t][w], err);
-		}
-	}
+	if (fixed_sql[id])
+		strbuf_addstr(&sb, fixed_sql[id]);
+	else
+		deal_sql((enum stmt_id)id, &sb);
+	rc = prepare(s, sb.buf, &s->stmt[id], err);
 	strbuf_release(&sb);
+	*out = s->stmt[id];
+	return rc;
+}
+
+static int
+tstmt_get(struct sqlite_store *s, size_t t, int which, sqlite3_stmt **out,
+	  struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
+
+	if (s->tstmt[t][which]) {
+		*out = s->tstmt[t][which];
+		return 0;
+	}
+	table_sql(&store_tables[t], which, '?', &sb);
+	rc = prepare(s, sb.buf, &s->tstmt[t][which], err);
+	strbuf_release(&sb);
+	*out = s->tstmt[t][which];
 	return rc;
 }
 
@@ -944,9 +967,12 @@ static int
 load_phase_criteria(struct sqlite_store *s, long long id, struct deal *d,
 		    struct tw_error *err)
 {
-	sqlite3_stmt *stmt = s->stmt[S_PHASE_CRIT_GET];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, S_PHASE_CRIT_GET, &stmt, err);
+	if (rc)
+		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		int number = sqlite3_column_int(stmt, 0);
@@ -973,8 +999,11 @@ load_children(struct sqlite_store *s, long long id, struct deal *d,
 
 	for (size_t t = 0; t < NTABLES && !rc; t++) {
 		const struct table *tb = &store_tables[t];
-		sqlite3_stmt *stmt = s->tstmt[t][T_SELECT];
+		sqlite3_stmt *stmt;
 
+		rc = tstmt_get(s, t, T_SELECT, &stmt, err);
+		if (rc)
+			break;
 		sqlite3_bind_int64(stmt, 1, id);
 		while (!rc && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
 			rc = read_fields(s, stmt, 1, tb->fields, tb->nfields,
@@ -998,9 +1027,12 @@ static int
 load_deal(struct sqlite_store *s, const char *slug, bool children,
 	  struct deal *out, long long *id, struct tw_error *err)
 {
-	sqlite3_stmt *stmt = s->stmt[S_DEAL_GET];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, S_DEAL_GET, &stmt, err);
+	if (rc)
+		return rc;
 	deal_init(out);
 	sqlite3_bind_text(stmt, 1, slug, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
@@ -1039,9 +1071,12 @@ sqlite_deal_list(struct store *st, struct deal_list *out,
 		 struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[S_DEAL_LIST];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, S_DEAL_LIST, &stmt, err);
+	if (rc)
+		return rc;
 	memset(out, 0, sizeof(*out));
 	rc = op_begin(s, false, err);
 	if (rc)
@@ -1785,12 +1820,15 @@ write_phase_criteria(struct put_ctx *c, const struct phase *p, bool replace)
 		return 0;
 	}
 	if (replace) {
-		stmt = c->s->stmt[S_PHASE_CRIT_DELETE];
+		rc = stmt_get(c->s, S_PHASE_CRIT_DELETE, &stmt, c->err);
+		if (rc)
+			return rc;
 		sqlite3_bind_int64(stmt, 1, c->id);
 		sqlite3_bind_int(stmt, 2, p->number);
 		rc = stmt_run(c->s, stmt, c->err);
 	}
-	stmt = c->s->stmt[S_PHASE_CRIT_INSERT];
+	if (!rc)
+		rc = stmt_get(c->s, S_PHASE_CRIT_INSERT, &stmt, c->err);
 	for (size_t i = 0; i < p->ncriteria && !rc; i++) {
 		sqlite3_bind_int64(stmt, 1, c->id);
 		sqlite3_bind_int(stmt, 2, p->number);
@@ -1807,10 +1845,13 @@ write_child(struct put_ctx *c, size_t t, int which, const void *obj,
 	    size_t pos)
 {
 	const struct table *tb = &store_tables[t];
-	sqlite3_stmt *stmt = c->s->tstmt[t][which];
+	sqlite3_stmt *stmt;
 	struct put_queue *q = &c->s->queue;
 	int rc;
 
+	rc = tstmt_get(c->s, t, which, &stmt, c->err);
+	if (rc)
+		return rc;
 	if (c->creating && which == T_INSERT) {
 		queue_row(&q->rows, &q->nrows, &q->arows, t, obj, pos);
 		return 0;
@@ -1831,8 +1872,11 @@ static int
 delete_child_row(struct put_ctx *c, size_t t, const void *obj, size_t pos)
 {
 	const struct table *tb = &store_tables[t];
-	sqlite3_stmt *stmt = c->s->tstmt[t][T_DELETE];
+	sqlite3_stmt *stmt;
+	int rc = tstmt_get(c->s, t, T_DELETE, &stmt, c->err);
 
+	if (rc)
+		return rc;
 	sqlite3_bind_int64(stmt, 1, c->id);
 	if (tb->keyed)
 		bind_field(stmt, 2, &tb->fields[0], obj);
@@ -1845,10 +1889,13 @@ delete_child_row(struct put_ctx *c, size_t t, const void *obj, size_t pos)
 static int
 write_deal_row(struct put_ctx *c, int which, const struct deal *d)
 {
-	sqlite3_stmt *stmt =
-		c->s->stmt[which == T_INSERT ? S_DEAL_INSERT : S_DEAL_UPDATE];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(c->s, which == T_INSERT ? S_DEAL_INSERT : S_DEAL_UPDATE,
+		      &stmt, c->err);
+	if (rc)
+		return rc;
 	if (which == T_INSERT)
 		sqlite3_bind_null(stmt, 1);
 	else
@@ -1914,12 +1961,13 @@ update_deal(struct put_ctx *c, const struct deal *old, const struct deal *d)
 static void
 undo_create(struct put_ctx *c)
 {
-	sqlite3_stmt *stmt = c->s->stmt[S_DEAL_DELETE];
+	sqlite3_stmt *stmt;
 
 	/* SQLite rolled the whole transaction back itself (full disk). */
 	if (sqlite3_get_autocommit(c->s->db) || !c->id)
 		return;
-	if (!c->history_written) {
+	if (!c->history_written &&
+	    stmt_get(c->s, S_DEAL_DELETE, &stmt, NULL) == 0) {
 		sqlite3_bind_int64(stmt, 1, c->id);
 		if (stmt_run(c->s, stmt, NULL) == 0)
 			return;
@@ -2002,9 +2050,14 @@ sqlite_deal_delete(struct store *st, const char *slug, struct tw_error *err)
 	put_ctx_init(&c, s, slug, err);
 	rc = load_deal(s, slug, false, &old, &c.id, err);
 	if (!rc) {
+		sqlite3_stmt *stmt;
+
 		deal_release(&old);
-		sqlite3_bind_int64(s->stmt[S_DEAL_DELETE], 1, c.id);
-		rc = run_fixed(s, S_DEAL_DELETE, err);
+		rc = stmt_get(s, S_DEAL_DELETE, &stmt, err);
+		if (!rc) {
+			sqlite3_bind_int64(stmt, 1, c.id);
+			rc = stmt_run(s, stmt, err);
+		}
 	}
 	if (!rc)
 		rc = history_add(&c, "deal", "", "*", "deleted", NULL);
@@ -2028,9 +2081,12 @@ sqlite_history(struct store *st, const char *slug, struct history_list *out,
 	       struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[slug ? S_HISTORY_DEAL : S_HISTORY_ALL];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, slug ? S_HISTORY_DEAL : S_HISTORY_ALL, &stmt, err);
+	if (rc)
+		return rc;
 	memset(out, 0, sizeof(*out));
 	rc = op_begin(s, false, err);
 	if (rc)
@@ -2065,9 +2121,12 @@ sqlite_setting_get(struct store *st, const char *key, char **out,
 		   struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[S_SETTING_GET];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, S_SETTING_GET, &stmt, err);
+	if (rc)
+		return rc;
 	*out = NULL;
 	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
@@ -2084,9 +2143,12 @@ sqlite_setting_set(struct store *st, const char *key, const char *value,
 		   struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[value ? S_SETTING_SET : S_SETTING_DELETE];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, value ? S_SETTING_SET : S_SETTING_DELETE, &stmt, err);
+	if (rc)
+		return rc;
 	rc = op_begin(s, true, err);
 	if (rc)
 		return rc;
@@ -2127,10 +2189,13 @@ static int
 sqlite_user_put(struct store *st, struct store_user *u, struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[S_USER_PUT];
+	sqlite3_stmt *stmt;
 	char at[32];
 	int rc;
 
+	rc = stmt_get(s, S_USER_PUT, &stmt, err);
+	if (rc)
+		return rc;
 	if (is_empty(u->name))
 		return tw_error_set(err, TW_EINPUT, "a user needs a name");
 	if (!is_role(u->role))
@@ -2165,9 +2230,12 @@ static int
 user_get(struct sqlite_store *s, enum stmt_id id, const char *name,
 	 long long uid, struct store_user *out, struct tw_error *err)
 {
-	sqlite3_stmt *stmt = s->stmt[id];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, id, &stmt, err);
+	if (rc)
+		return rc;
 	memset(out, 0, sizeof(*out));
 	if (name)
 		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
@@ -2209,9 +2277,12 @@ sqlite_user_list(struct store *st, struct store_user_list *out,
 		 struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[S_USER_LIST];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, S_USER_LIST, &stmt, err);
+	if (rc)
+		return rc;
 	memset(out, 0, sizeof(*out));
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		ALLOC_GROW(out->items, out->n + 1, out->alloc);
@@ -2235,9 +2306,12 @@ delete_rows(struct sqlite_store *s, enum stmt_id id, const char *text,
 	    long long num, size_t *n, const char *notfound,
 	    struct tw_error *err)
 {
-	sqlite3_stmt *stmt = s->stmt[id];
+	sqlite3_stmt *stmt;
 	int rc, changes = 0;
 
+	rc = stmt_get(s, id, &stmt, err);
+	if (rc)
+		return rc;
 	rc = op_begin(s, true, err);
 	if (rc)
 		return rc;
@@ -2274,9 +2348,12 @@ sqlite_session_put(struct store *st, const struct store_session *se,
 		   struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[S_SESSION_PUT];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, S_SESSION_PUT, &stmt, err);
+	if (rc)
+		return rc;
 	if (is_empty(se->id_hash) || is_empty(se->csrf))
 		return tw_error_set(err, TW_EINPUT,
 				    "a session needs a hash and a csrf token");
@@ -2306,9 +2383,12 @@ sqlite_session_get(struct store *st, const char *id_hash,
 		   struct store_session *out, struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[S_SESSION_GET];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, S_SESSION_GET, &stmt, err);
+	if (rc)
+		return rc;
 	memset(out, 0, sizeof(*out));
 	sqlite3_bind_text(stmt, 1, id_hash ? id_hash : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
@@ -2358,10 +2438,13 @@ sqlite_token_put(struct store *st, struct store_token *t,
 		 struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[S_TOKEN_PUT];
+	sqlite3_stmt *stmt;
 	char at[32];
 	int rc;
 
+	rc = stmt_get(s, S_TOKEN_PUT, &stmt, err);
+	if (rc)
+		return rc;
 	if (is_empty(t->name))
 		return tw_error_set(err, TW_EINPUT, "a token needs a name");
 	if (is_empty(t->user))
@@ -2418,9 +2501,12 @@ sqlite_token_find_by_hash(struct store *st, const char *hash,
 			  struct store_token *out, struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[S_TOKEN_FIND];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, S_TOKEN_FIND, &stmt, err);
+	if (rc)
+		return rc;
 	memset(out, 0, sizeof(*out));
 	sqlite3_bind_text(stmt, 1, hash ? hash : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
@@ -2441,9 +2527,12 @@ sqlite_token_list(struct store *st, struct store_token_list *out,
 		  struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[S_TOKEN_LIST];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, S_TOKEN_LIST, &stmt, err);
+	if (rc)
+		return rc;
 	memset(out, 0, sizeof(*out));
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		ALLOC_GROW(out->items, out->n + 1, out->alloc);
@@ -2475,10 +2564,13 @@ sqlite_share_put(struct store *st, struct store_share *sh,
 		 struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[S_SHARE_PUT];
+	sqlite3_stmt *stmt;
 	char at[32], day[DATE_BUFSZ];
 	int rc;
 
+	rc = stmt_get(s, S_SHARE_PUT, &stmt, err);
+	if (rc)
+		return rc;
 	if (is_empty(sh->deal))
 		return tw_error_set(err, TW_EINPUT, "a share link needs a deal");
 	if (is_empty(sh->hash))
@@ -2537,9 +2629,12 @@ sqlite_share_find_by_hash(struct store *st, const char *hash,
 			  struct store_share *out, struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[S_SHARE_FIND];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, S_SHARE_FIND, &stmt, err);
+	if (rc)
+		return rc;
 	memset(out, 0, sizeof(*out));
 	sqlite3_bind_text(stmt, 1, hash ? hash : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
@@ -2560,10 +2655,13 @@ sqlite_share_list(struct store *st, const char *slug,
 		  struct store_share_list *out, struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt = s->stmt[slug ? S_SHARE_LIST_DEAL
-					  : S_SHARE_LIST_ALL];
+	sqlite3_stmt *stmt;
 	int rc;
 
+	rc = stmt_get(s, slug ? S_SHARE_LIST_DEAL : S_SHARE_LIST_ALL, &stmt,
+		      err);
+	if (rc)
+		return rc;
 	memset(out, 0, sizeof(*out));
 	if (slug)
 		sqlite3_bind_text(stmt, 1, slug, -1, SQLITE_STATIC);
@@ -2785,7 +2883,7 @@ setup(struct sqlite_store *s, struct tw_error *err)
 	if (!rc && version < store_schema_version())
 		rc = migrate(s, err);
 	if (!rc)
-		rc = prepare_all(s, err);
+		rc = 0;
 	return rc;
 }
 

@@ -649,32 +649,6 @@ bind_text_or_null(sqlite3_stmt *stmt, int i, const char *v, bool transient)
 				 transient ? SQLITE_TRANSIENT : SQLITE_STATIC);
 }
 
-/*
- * date_format() without snprintf, which was a tenth of an import's
- * writing: dates are most of the values bound.
- */
-static const char *
-date_text(tw_date d, char buf[DATE_BUFSZ])
-{
-	int y, m, day;
-
-	date_to_ymd(d, &y, &m, &day);
-	if (y < 1 || y > 9999)
-		return date_format(d, buf);
-	buf[0] = (char)('0' + y / 1000);
-	buf[1] = (char)('0' + y / 100 % 10);
-	buf[2] = (char)('0' + y / 10 % 10);
-	buf[3] = (char)('0' + y % 10);
-	buf[4] = '-';
-	buf[5] = (char)('0' + m / 10);
-	buf[6] = (char)('0' + m % 10);
-	buf[7] = '-';
-	buf[8] = (char)('0' + day / 10);
-	buf[9] = (char)('0' + day % 10);
-	buf[10] = '\0';
-	return buf;
-}
-
 /* Strings are bound SQLITE_STATIC: the deal outlives the step. */
 static int
 bind_field(sqlite3_stmt *stmt, int i, const struct field *f, const void *obj)
@@ -703,7 +677,7 @@ bind_field(sqlite3_stmt *stmt, int i, const struct field *f, const void *obj)
 		if (*(const tw_date *)p == DATE_NONE)
 			return sqlite3_bind_null(stmt, i);
 		return bind_text_or_null(
-			stmt, i, date_text(*(const tw_date *)p, buf), true);
+			stmt, i, date_format(*(const tw_date *)p, buf), true);
 	case F_DUR_OPT:
 		if (!fhas(f, obj))
 			return sqlite3_bind_null(stmt, i);

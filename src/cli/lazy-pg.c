@@ -9,7 +9,6 @@
 #include "store/store-pg.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #define FNS(X) X(store_pg_open) X(store_location_redact) X(store_copy)
 
@@ -23,17 +22,6 @@ static struct module pg = {
 	.nsyms = NFNS,
 	.fns = fns,
 };
-
-/*
- * The same test as store-pg.c's, here because store_open asks it of every
- * location: answering it must not load the module.
- */
-bool
-store_location_is_pg(const char *location)
-{
-	return location && (!strncmp(location, "postgresql://", 13) ||
-			    !strncmp(location, "postgres://", 11));
-}
 
 int
 store_pg_open(struct store **out, const char *url, enum store_mode mode,

@@ -279,19 +279,6 @@ static const char sql_history_deal[] =
 
 /* ---- locations -------------------------------------------------------- */
 
-static bool
-has_prefix(const char *s, const char *prefix)
-{
-	return !strncmp(s, prefix, strlen(prefix));
-}
-
-bool
-store_location_is_pg(const char *location)
-{
-	return location && (has_prefix(location, "postgresql://") ||
-			    has_prefix(location, "postgres://"));
-}
-
 char *
 store_location_redact(const char *location, char *buf, size_t size)
 {

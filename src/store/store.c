@@ -23,6 +23,17 @@ store_schema_version(void)
 	return STORE_SCHEMA_VERSION;
 }
 
+/*
+ * Here, not in store-pg.c: store_open asks it of every location, and
+ * answering must not load the pg module.
+ */
+bool
+store_location_is_pg(const char *location)
+{
+	return location && (!strncmp(location, "postgresql://", 13) ||
+			    !strncmp(location, "postgres://", 11));
+}
+
 int
 store_open(struct store **out, const char *location, enum store_mode mode,
 	   const char *actor, struct tw_error *err)

@@ -176,6 +176,15 @@ commercial_plan_apply(struct deal *d, const struct holidays *h,
 				    "deal '%s' has no technical win yet; "
 				    "nothing to apply", d->slug);
 	}
+	/* Checked before anything is added: apply is all or nothing. */
+	for (size_t i = 0; i < plan.nsteps; i++) {
+		if (!date_is_valid(plan.steps[i].date)) {
+			commercial_plan_release(&plan);
+			return tw_error_set(err, TW_EINPUT,
+					    "the commercial plan of deal '%s' "
+					    "runs past 9999-12-31", d->slug);
+		}
+	}
 	keys = step_keys(&plan);
 	for (size_t i = 0; i < plan.nsteps; i++) {
 		struct event *e;

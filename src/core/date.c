@@ -162,6 +162,12 @@ bad:
 			    "invalid date '%s' (expected YYYY-MM-DD)", s);
 }
 
+bool
+date_is_valid(tw_date d)
+{
+	return d >= DATE_MIN && d <= DATE_MAX;
+}
+
 char *
 date_format(tw_date d, char buf[DATE_BUFSZ])
 {

@@ -21,6 +21,8 @@ typedef int tw_date;
 int date_parse(const char *s, tw_date *out, struct tw_error *err);
 /* Writes "YYYY-MM-DD" (or "" for DATE_NONE) into buf; returns buf. */
 char *date_format(tw_date d, char buf[DATE_BUFSZ]);
+/* Whether d is a date date_format writes: 0001-01-01 to 9999-12-31. */
+bool date_is_valid(tw_date d);
 /* DATE_NONE when y-m-d is not a real date. */
 tw_date date_from_ymd(int y, int m, int d);
 void date_to_ymd(tw_date date, int *y, int *m, int *d);

@@ -162,6 +162,33 @@ test_applied_steps(void **state)
 	deal_release(&d);
 }
 
+/*
+ * A technical win at the end of the calendar: the steps would fall after
+ * 9999-12-31, which no date can hold, so apply refuses and adds nothing
+ * (found by fuzz-plan).
+ */
+static void
+test_apply_past_calendar(void **state)
+{
+	struct tw_error err;
+	size_t added = 7;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 20);
+	add_crit(&d, "batch", "pass", "9999-12-31");
+	assert_int_equal(commercial_plan_apply(&d, NULL, &added, &err),
+			 TW_EINPUT);
+	assert_string_equal(err.msg, "the commercial plan of deal 'acme' "
+				     "runs past 9999-12-31");
+	assert_int_equal(added, 0);
+	assert_int_equal(d.nevents, 0);
+	deal_release(&d);
+	assert_true(date_is_valid(D("9999-12-31")));
+	assert_false(date_is_valid(D("9999-12-31") + 1));
+	assert_false(date_is_valid(DATE_NONE));
+}
+
 static void
 test_default_playbook_table(void **state)
 {
@@ -351,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_custom_playbook),
 		cmocka_unit_test(test_holidays_in_span),
 		cmocka_unit_test(test_undated_pass),
+		cmocka_unit_test(test_apply_past_calendar),
 	};
 
 	return cmocka_run_group_tests_name("commercial", tests, NULL, NULL);

@@ -1,11 +1,13 @@
 /*
- * LeakSanitizer defaults for techwin in sanitizer builds (TW_SANITIZE=ON
- * adds this file; CMakeLists.txt). fontconfig keeps its configuration
- * cache until exit; since pango and fontconfig are loaded with the cairo
- * module (module.c), LeakSanitizer no longer finds that cache reachable and
- * calls it a leak. It is suppressed here as in tests/lsan.supp, so a plain
- * ctest in the ASan build passes, and the suppression's statistics are not
- * printed, so golden transcripts of PDF and PNG commands stay the same.
+ * LeakSanitizer defaults for every program of a sanitizer build: techwin,
+ * the unit tests and the fuzz targets (TW_SANITIZE=ON adds this file to
+ * each; CMakeLists.txt). fontconfig keeps its configuration cache until
+ * exit, in memory LeakSanitizer cannot see into (in techwin it is loaded
+ * with the cairo module), so it would be reported as a leak. It is
+ * suppressed here as in tests/lsan.supp, so a plain ctest in the ASan build
+ * passes, and the suppression's statistics are not printed, so golden
+ * transcripts of PDF and PNG commands stay the same. LeakSanitizer looks
+ * these hooks up in the executable only: a module's would not count.
  */
 const char *__lsan_default_options(void);
 const char *__lsan_default_suppressions(void);

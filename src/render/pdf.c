@@ -18,30 +18,6 @@
 
 #include "util/xalloc.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-/*
- * fontconfig keeps its font cache for the life of the process, in memory
- * LeakSanitizer cannot see into, so every program that lays out text
- * reports it as leaked. The sanitizer asks for default suppressions
- * through this hook; it only exists in ASan builds.
- */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_options(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-
-/* Quietly: the list of suppressions used would end up in outputs. */
-const char *
-__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-#endif
-
 /*
  * Text laid out once per thread. The summary measures every cell before
  * it draws it, at each type size it tries, and labels, dates, keys and

@@ -901,19 +901,6 @@ test_text_width(void **state)
 	assert_true(chart_text_width("", 12, false) == 0);
 }
 
-/*
- * LeakSanitizer's hook for built-in suppressions: fontconfig leaks a
- * little while it parses its configuration (fontconfig's own bug, not
- * ours), which would fail the ASan build.
- */
-const char *__lsan_default_suppressions(void);
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-
 int
 main(void)
 {

@@ -4,7 +4,6 @@
  */
 #include "render/summary.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,73 +62,6 @@ summary_fmt_day(struct strbuf *sb, tw_date d)
 	strbuf_addstr(sb, date_format(d, b));
 }
 
-/* The digits of u, most significant first, at buf; returns how many. */
-static size_t
-put_digits(char *buf, unsigned long long u)
-{
-	char tmp[24];
-	size_t n = 0, i = 0;
-
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	while (n)
-		buf[i++] = tmp[--n];
-	return i;
-}
-
-/*
- * "%.15g" of v into buf, without printf's floating-point path for the
- * figures plans hold, which cost more than the rest of a criterion row
- * (summary --all): whole numbers below 10^15, and m / 10^k for a whole m
- * and k <= 6 between 10^-4 and 10^9. When v is the double nearest to
- * such a decimal, it lies within 2^-53 of it, closer than half a unit in
- * the 15th digit, so "%.15g" prints exactly that decimal; the smallest k
- * leaves no trailing zero. Anything else (and -0) goes through printf.
- */
-static void
-fmt_g15(char buf[64], double v)
-{
-	double a = fabs(v), scale = 1;
-	size_t i = 0;
-
-	if (a < 1e15 && a == (double)(long long)a && (v != 0 || !signbit(v))) {
-		if (v < 0)
-			buf[i++] = '-';
-		buf[i + put_digits(buf + i, (unsigned long long)a)] = '\0';
-		return;
-	}
-	for (size_t k = 1; k <= 6 && a >= 1e-4 && a < 1e9; k++) {
-		char d[24];
-		size_t nd, whole;
-		double m;
-
-		scale *= 10;
-		m = nearbyint(a * scale);
-		if (m / scale != a)
-			continue;
-		nd = put_digits(d, (unsigned long long)m);
-		whole = nd > k ? nd - k : 0;
-		if (v < 0)
-			buf[i++] = '-';
-		if (whole) {
-			memcpy(buf + i, d, whole);
-			i += whole;
-		} else {
-			buf[i++] = '0';
-		}
-		buf[i++] = '.';
-		/* 0.05: zeros between the point and the digits. */
-		memset(buf + i, '0', k - (nd - whole));
-		i += k - (nd - whole);
-		memcpy(buf + i, d + whole, nd - whole);
-		buf[i + nd - whole] = '\0';
-		return;
-	}
-	snprintf(buf, 64, "%.15g", v);
-}
-
 /*
  * "%.15g" with thousands separators in the integer part ("26,500"), so a
  * CFO reads the figures the way the money column shows them.
@@ -141,7 +73,7 @@ fmt_number(struct strbuf *sb, double v)
 	const char *p = digits;
 	size_t lead, n;
 
-	fmt_g15(digits, v);
+	snprintf(digits, sizeof(digits), "%.15g", v);
 	if (strchr(digits, 'e')) {
 		strbuf_addstr(sb, digits);
 		return;
@@ -227,7 +159,7 @@ summary_criterion_fill(struct summary_criterion *row,
 	if (ev->status == CRIT_PASS && c->has_growth) {
 		char g[64];
 
-		fmt_g15(g, c->growth_pct);
+		snprintf(g, sizeof(g), "%.15g", c->growth_pct);
 		strbuf_addstr(&sb, ev->scales == TRI_FALSE ? "; short of "
 							   : "; ");
 		strbuf_addstr(&sb, g);

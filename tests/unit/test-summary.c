@@ -584,8 +584,7 @@ test_empty_deal(void **state)
 
 /*
  * Figures print as "%.15g" does, with thousands separators in the whole
- * part: whole numbers and short decimals take a path of their own, the
- * rest (long fractions, -0, the very large and very small) printf's.
+ * part; exponents, -0 and long fractions as they come.
  */
 static void
 test_numbers(void **state)

@@ -2,6 +2,7 @@
  * Lifecycle, lookups and enum names for the domain model.
  */
 #include "core/model.h"
+#include "core/schema.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -13,90 +14,72 @@ deal_init(struct deal *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* A child's fields, then the child zeroed. */
+static void
+child_release(size_t t, void *obj)
+{
+	schema_release(&schema_tables[t], obj);
+	memset(obj, 0, schema_tables[t].size);
+}
+
 void
 criterion_release(struct criterion *c)
 {
-	free(c->key);
-	free(c->metric);
-	free(c->unit);
-	free(c->outcome);
-	memset(c, 0, sizeof(*c));
+	child_release(T_CRITERION, c);
 }
 
 void
 event_release(struct event *e)
 {
-	free(e->key);
-	free(e->title);
-	free(e->owner);
-	free(e->after);
-	memset(e, 0, sizeof(*e));
+	child_release(T_EVENT, e);
 }
 
 void
 risk_release(struct risk *r)
 {
-	free(r->key);
-	free(r->title);
-	memset(r, 0, sizeof(*r));
+	child_release(T_RISK, r);
 }
 
 void
 phase_release(struct phase *p)
 {
-	for (size_t i = 0; i < p->ncriteria; i++)
-		free(p->criteria[i]);
-	free(p->criteria);
-	free(p->name);
-	free(p->scope);
-	free(p->justification);
-	memset(p, 0, sizeof(*p));
+	child_release(T_PHASE, p);
 }
 
 void
 step_release(struct step *s)
 {
-	free(s->title);
-	memset(s, 0, sizeof(*s));
+	child_release(T_STEP, s);
 }
 
 void
 touch_release(struct touch *t)
 {
-	free(t->type);
-	free(t->channel);
-	free(t->criterion);
-	memset(t, 0, sizeof(*t));
+	child_release(T_TOUCH, t);
 }
 
-#define RELEASE_ARRAY(arr, n, fn)                                            \
-	do {                                                                 \
-		for (size_t i_ = 0; i_ < (n); i_++)                          \
-			fn(&(arr)[i_]);                                      \
-		free(arr);                                                   \
-	} while (0)
+/* The array of table tb in d, and its count. */
+static char **
+child_array(const struct schema_table *tb, struct deal *d, size_t **n)
+{
+	*n = (size_t *)((char *)d + tb->n);
+	return (char **)((char *)d + tb->arr);
+}
 
 void
 deal_release(struct deal *d)
 {
 	free(d->slug);
-	free(d->account);
-	free(d->stage);
-	free(d->currency);
-	free(d->ae);
-	free(d->se);
-	free(d->champion);
-	free(d->champion_email);
-	free(d->snooze_reason);
-	free(d->crm_source);
-	free(d->crm_id);
-	free(d->holidays);
-	RELEASE_ARRAY(d->criteria, d->ncriteria, criterion_release);
-	RELEASE_ARRAY(d->events, d->nevents, event_release);
-	RELEASE_ARRAY(d->risks, d->nrisks, risk_release);
-	RELEASE_ARRAY(d->phases, d->nphases, phase_release);
-	RELEASE_ARRAY(d->playbook, d->nplaybook, step_release);
-	RELEASE_ARRAY(d->touches, d->ntouches, touch_release);
+	schema_release(&schema_deal, d);
+	for (size_t t = 0; t < SCHEMA_NTABLES; t++) {
+		const struct schema_table *tb = &schema_tables[t];
+		size_t *n;
+		char **arr = child_array(tb, d, &n);
+
+		for (size_t i = 0; i < *n; i++)
+			schema_release(tb, *arr + i * tb->size);
+		free(*arr);
+	}
 	deal_init(d);
 }
 
@@ -178,84 +161,13 @@ deal_copy(struct deal *dst, const struct deal *src)
 {
 	deal_init(dst);
 	dst->slug = xstrdup_or_null(src->slug);
-	dst->account = xstrdup_or_null(src->account);
-	dst->stage = xstrdup_or_null(src->stage);
-	dst->has_value = src->has_value;
-	dst->value = src->value;
-	dst->currency = xstrdup_or_null(src->currency);
-	dst->ae = xstrdup_or_null(src->ae);
-	dst->se = xstrdup_or_null(src->se);
-	dst->has_procurement_days = src->has_procurement_days;
-	dst->procurement_days = src->procurement_days;
-	dst->champion = xstrdup_or_null(src->champion);
-	dst->champion_email = xstrdup_or_null(src->champion_email);
-	dst->poc_start = src->poc_start;
-	dst->poc_end = src->poc_end;
-	dst->close_date = src->close_date;
-	dst->outcome = src->outcome;
-	dst->snooze_until = src->snooze_until;
-	dst->snooze_reason = xstrdup_or_null(src->snooze_reason);
-	dst->crm_source = xstrdup_or_null(src->crm_source);
-	dst->crm_id = xstrdup_or_null(src->crm_id);
+	for (size_t i = 0; i < schema_deal.nfields; i++)
+		field_copy(&schema_deal.fields[i], dst, src);
+	for (size_t t = 0; t < SCHEMA_NTABLES; t++) {
+		const struct schema_table *tb = &schema_tables[t];
 
-	for (size_t i = 0; i < src->nholidays; i++)
-		deal_add_holiday(dst, src->holidays[i]);
-	for (size_t i = 0; i < src->ncriteria; i++) {
-		const struct criterion *s = &src->criteria[i];
-		struct criterion *c = deal_add_criterion(dst);
-
-		*c = *s;
-		c->key = xstrdup_or_null(s->key);
-		c->metric = xstrdup_or_null(s->metric);
-		c->unit = xstrdup_or_null(s->unit);
-		c->outcome = xstrdup_or_null(s->outcome);
-	}
-	for (size_t i = 0; i < src->nevents; i++) {
-		const struct event *s = &src->events[i];
-		struct event *e = deal_add_event(dst);
-
-		*e = *s;
-		e->key = xstrdup_or_null(s->key);
-		e->title = xstrdup_or_null(s->title);
-		e->owner = xstrdup_or_null(s->owner);
-		e->after = xstrdup_or_null(s->after);
-	}
-	for (size_t i = 0; i < src->nrisks; i++) {
-		const struct risk *s = &src->risks[i];
-		struct risk *r = deal_add_risk(dst);
-
-		*r = *s;
-		r->key = xstrdup_or_null(s->key);
-		r->title = xstrdup_or_null(s->title);
-	}
-	for (size_t i = 0; i < src->nphases; i++) {
-		const struct phase *s = &src->phases[i];
-		struct phase *p = deal_add_phase(dst);
-
-		*p = *s;
-		p->name = xstrdup_or_null(s->name);
-		p->scope = xstrdup_or_null(s->scope);
-		p->justification = xstrdup_or_null(s->justification);
-		p->criteria = s->ncriteria
-			? xcalloc(s->ncriteria, sizeof(*p->criteria)) : NULL;
-		for (size_t j = 0; j < s->ncriteria; j++)
-			p->criteria[j] = xstrdup(s->criteria[j]);
-	}
-	for (size_t i = 0; i < src->nplaybook; i++) {
-		const struct step *s = &src->playbook[i];
-		struct step *st = deal_add_step(dst);
-
-		*st = *s;
-		st->title = xstrdup_or_null(s->title);
-	}
-	for (size_t i = 0; i < src->ntouches; i++) {
-		const struct touch *s = &src->touches[i];
-		struct touch *t = deal_add_touch(dst);
-
-		*t = *s;
-		t->type = xstrdup_or_null(s->type);
-		t->channel = xstrdup_or_null(s->channel);
-		t->criterion = xstrdup_or_null(s->criterion);
+		for (size_t i = 0; i < tb->count(src); i++)
+			schema_copy(tb, tb->add(dst), tb->at(src, i));
 	}
 }
 

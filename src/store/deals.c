@@ -4,6 +4,7 @@
  * made from the command line.
  */
 #include "store/deals.h"
+#include "store/workspace.h"
 #include "util/xalloc.h"
 
 #include <stdbool.h>
@@ -38,6 +39,72 @@ store_update_deal(struct store *st, const char *slug,
 fail:
 	ops->rollback(st);
 	deal_release(&d);
+	return r;
+}
+
+/* The workspace half of a context, for the deal ctx already holds. */
+static int
+load_workspace(struct store *st, struct deal_ctx *ctx, struct tw_error *err)
+{
+	struct workspace ws;
+	int r;
+
+	if ((r = workspace_load(st, &ws, err)) < 0)
+		return r;
+	ctx->settings = ws.momentum;
+	deal_ctx_set_holidays(ctx, ws.holidays, ws.nholidays);
+	workspace_release(&ws);
+	return 0;
+}
+
+int
+store_load_ctx(struct store *st, const char *slug, struct deal_ctx *ctx,
+	       struct tw_error *err)
+{
+	int r;
+
+	deal_ctx_release(ctx);
+	if ((r = st->ops->deal_get(st, slug, &ctx->deal, err)) < 0 ||
+	    (r = load_workspace(st, ctx, err)) < 0)
+		deal_ctx_release(ctx);
+	return r;
+}
+
+int
+store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
+	       struct deal_ctx *ctx, struct verb_result *res,
+	       struct validation_site *site, struct tw_error *err)
+{
+	const struct store_ops *ops = st->ops;
+	bool create = c->verb == V_DEAL_CREATE;
+	int r;
+
+	deal_ctx_release(ctx);
+	if ((r = ops->begin(st, err)) < 0)
+		return r;
+	if (create) {
+		r = ops->deal_get(st, c->key, &ctx->deal, err);
+		if (r == 0)
+			r = tw_error_set(err, TW_EEXIST, "deal '%s' already "
+					 "exists", c->key);
+		else if (r == TW_ENOTFOUND)
+			r = 0;
+		deal_release(&ctx->deal);
+	} else {
+		r = ops->deal_get(st, slug, &ctx->deal, err);
+	}
+	if (r == 0)
+		r = load_workspace(st, ctx, err);
+	if (r == 0 && c->verb == V_DEAL_REMOVE)
+		r = ops->deal_delete(st, slug, err);
+	else if (r == 0 && (r = verb_run(ctx, c, res, site, err)) == 0)
+		r = ops->deal_put(st, &ctx->deal, err);
+	if (r == 0)
+		r = ops->commit(st, err);
+	if (r < 0) {
+		ops->rollback(st);
+		deal_ctx_release(ctx);
+	}
 	return r;
 }
 

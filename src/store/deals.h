@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/actions.h"
 #include "core/model.h"
 #include "core/stats.h"
 #include "core/validate.h"
@@ -26,6 +27,27 @@ int store_update_deal(struct store *st, const char *slug,
 				struct tw_error *err),
 		      void *arg, struct validation_site *site,
 		      struct tw_error *err);
+
+/*
+ * The context verbs work on (core/actions.h): the deal slug with its
+ * children, the workspace's settings and its holidays merged with the
+ * deal's. ctx was set up by deal_ctx_init (today, actor); on error it holds
+ * no deal. TW_ENOTFOUND for an unknown deal.
+ */
+int store_load_ctx(struct store *st, const char *slug, struct deal_ctx *ctx,
+		   struct tw_error *err);
+
+/*
+ * Run a verb on the deal slug in one transaction: load the context, run
+ * the verb and the validator (verb_run), write the deal with its history,
+ * commit. Nothing is written unless every step succeeds. On success ctx
+ * holds the deal as written (V_DEAL_REMOVE: as it was). V_DEAL_CREATE makes
+ * the deal c->key (TW_EEXIST when taken); slug is ignored.
+ */
+int store_run_verb(struct store *st, const char *slug,
+		   const struct verb_call *c, struct deal_ctx *ctx,
+		   struct verb_result *res, struct validation_site *site,
+		   struct tw_error *err);
 
 /*
  * Validate d and create it in one transaction; TW_EEXIST ("deal 'x'

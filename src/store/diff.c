@@ -35,7 +35,7 @@ diff_release(struct diff *df)
 
 /* Text naming a child in history: its key, or its 1-based position. */
 static const char *
-child_key(struct diff *df, const struct table *t, const void *obj, size_t pos)
+child_key(struct diff *df, const struct schema_table *t, const void *obj, size_t pos)
 {
 	if (t->keyed)
 		return field_text(&t->fields[0], obj, &df->key_text);
@@ -69,7 +69,7 @@ diff_fields(struct diff *df, const char *entity, const char *key,
 
 /* Only phases have a list (their criteria), kept in phase_criteria. */
 static bool
-has_list(const struct table *tb)
+has_list(const struct schema_table *tb)
 {
 	for (size_t i = 0; i < tb->nfields; i++)
 		if (tb->fields[i].type == F_LIST)
@@ -78,7 +78,7 @@ has_list(const struct table *tb)
 }
 
 static bool
-list_changed(const struct table *tb, const void *a, const void *b)
+list_changed(const struct schema_table *tb, const void *a, const void *b)
 {
 	for (size_t i = 0; i < tb->nfields; i++)
 		if (tb->fields[i].type == F_LIST &&
@@ -90,7 +90,7 @@ list_changed(const struct table *tb, const void *a, const void *b)
 static int
 create_child(struct diff *df, size_t t, const void *obj, size_t pos)
 {
-	const struct table *tb = &store_tables[t];
+	const struct schema_table *tb = &schema_tables[t];
 	int rc = df->ops->write_child(df->c, t, T_INSERT, obj, pos);
 
 	if (!rc && has_list(tb))
@@ -105,7 +105,7 @@ create_child(struct diff *df, size_t t, const void *obj, size_t pos)
 static int
 delete_child(struct diff *df, size_t t, const void *obj, size_t pos)
 {
-	const struct table *tb = &store_tables[t];
+	const struct schema_table *tb = &schema_tables[t];
 	const char *key = child_key(df, tb, obj, pos);
 	int rc = df->ops->delete_child(df->c, t, obj, pos);
 
@@ -120,7 +120,7 @@ static int
 update_child(struct diff *df, size_t t, const void *a, size_t old_pos,
 	     const void *b, size_t pos)
 {
-	const struct table *tb = &store_tables[t];
+	const struct schema_table *tb = &schema_tables[t];
 	const char *key = child_key(df, tb, b, pos);
 	bool changed;
 	int rc;
@@ -139,7 +139,7 @@ static int
 diff_table(struct diff *df, size_t t, const struct deal *old,
 	   const struct deal *d)
 {
-	const struct table *tb = &store_tables[t];
+	const struct schema_table *tb = &schema_tables[t];
 	size_t nold = tb->count(old), nnew = tb->count(d);
 	int rc = 0;
 
@@ -191,9 +191,9 @@ diff_create_deal(const struct diff_ops *ops, struct put_ctx *c,
 	rc = ops->write_deal(c, T_INSERT, d);
 	if (!rc)
 		rc = ops->history(c, "deal", "", "*", NULL, "created");
-	for (size_t t = 0; t < NTABLES && !rc; t++)
-		for (size_t i = 0; i < store_tables[t].count(d) && !rc; i++)
-			rc = create_child(&df, t, store_tables[t].at(d, i), i);
+	for (size_t t = 0; t < SCHEMA_NTABLES && !rc; t++)
+		for (size_t i = 0; i < schema_tables[t].count(d) && !rc; i++)
+			rc = create_child(&df, t, schema_tables[t].at(d, i), i);
 	diff_release(&df);
 	return rc;
 }
@@ -211,7 +211,7 @@ diff_update_deal(const struct diff_ops *ops, struct put_ctx *c,
 			 &changed);
 	if (!rc && changed)
 		rc = ops->write_deal(c, T_UPDATE, d);
-	for (size_t t = 0; t < NTABLES && !rc; t++)
+	for (size_t t = 0; t < SCHEMA_NTABLES && !rc; t++)
 		rc = diff_table(&df, t, old, d);
 	diff_release(&df);
 	return rc;

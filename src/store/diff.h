@@ -25,7 +25,7 @@ struct put_ctx;
 /*
  * How a backend writes. Each call returns 0 or a negative tw_err, which
  * ends the comparison and is returned by it. which is T_INSERT or T_UPDATE;
- * t indexes store_tables; pos is the child's 0-based position in the deal.
+ * t indexes schema_tables; pos is the child's 0-based position in the deal.
  */
 struct diff_ops {
 	/* Append a history row; old_value or new_value NULL: none. */

@@ -17,118 +17,16 @@
 #include <string.h>
 
 #include "core/model.h"
+#include "core/schema.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 
-enum ftype {
-	F_STR,		/* char *, NULL = absent */
-	F_INT,		/* int */
-	F_INT_OPT,	/* int, with a bool has_ flag at aux */
-	F_REAL,		/* double */
-	F_REAL_OPT,	/* double, with a bool has_ flag at aux */
-	F_BOOL,		/* bool */
-	F_DATE,		/* tw_date, DATE_NONE = absent */
-	F_DUR,		/* struct duration */
-	F_DUR_OPT,	/* struct duration, with a bool has_ flag at aux */
-	F_ENUM,		/* an int-sized enum, stored by name */
-	F_LIST,		/* char **, count (size_t) at aux; a separate table */
-};
-
-struct enum_desc {
-	const char *(*name)(int v);
-	int (*parse)(const char *s, int *out);
-};
-
 /*
- * One column of a table and one field of a struct. name is the column, the
- * field name in history rows and the name in plan files and JSON.
+ * The field tables themselves live in core/schema.h, with what can be done
+ * with one field: compare, copy, write as text.
  */
-struct field {
-	const char *name;
-	enum ftype type;
-	size_t off;
-	size_t aux;
-	const struct enum_desc *en;
-};
-
-/* The columns of the deals table after id and slug. */
-extern const struct field deal_fields[];
-extern const size_t ndeal_fields;
-
-/*
- * A child table. Keyed tables match old and new children by fields[0];
- * the others (playbook steps, touches) by position.
- */
-struct table {
-	const char *entity;	/* in history rows */
-	const char *sql;	/* table name */
-	bool keyed;
-	const struct field *fields;
-	size_t nfields;
-	size_t (*count)(const struct deal *d);
-	void *(*at)(const struct deal *d, size_t i);
-	void *(*add)(struct deal *d);
-};
-
-/* Holidays, criteria, events, risks, phases, playbook steps, touches. */
-#define NTABLES 7
-extern const struct table store_tables[NTABLES];
-
-/* ---- reaching a field of a struct ------------------------------------- */
-
-static inline const void *
-fptr(const struct field *f, const void *obj)
-{
-	return (const char *)obj + f->off;
-}
-
-static inline bool
-fhas(const struct field *f, const void *obj)
-{
-	return *(const bool *)((const char *)obj + f->aux);
-}
-
-static inline int
-fenum(const struct field *f, const void *obj)
-{
-	int v;
-
-	memcpy(&v, fptr(f, obj), sizeof(v));
-	return v;
-}
-
-static inline char *const *
-flist(const struct field *f, const void *obj, size_t *n)
-{
-	*n = *(const size_t *)((const char *)obj + f->aux);
-	return *(char *const *const *)fptr(f, obj);
-}
-
-/* ---- values ----------------------------------------------------------- */
-
-bool field_equal(const struct field *f, const void *a, const void *b);
-
-/* Whether a and b, children of table tb, have the same key. */
-bool table_key_equal(const struct table *tb, const void *a, const void *b);
-
-/*
- * Shortest text that reads back as the same double, so history shows "9"
- * and "0.1", never "0.10000000000000001", and a database that takes the
- * value as text stores exactly the double it was given. size >= 32.
- */
-void format_real(double v, char *buf, size_t size);
-
-/* The field as history text in sb; NULL when the field is absent. */
-const char *field_text(const struct field *f, const void *obj,
-		       struct strbuf *sb);
-
-/*
- * Set a field that both databases keep as text (F_STR, F_DATE, F_DUR,
- * F_DUR_OPT, F_ENUM) from a column's text, NULL for SQL NULL; other types
- * are the backend's to read. -1 when the text is no value of the field:
- * the database holds something techwin did not write.
- */
-int field_from_text(const struct field *f, void *obj, const char *text);
+#define deal_fields (schema_deal.fields)
+#define ndeal_fields (schema_deal.nfields)
 
 /*
  * What the store itself relies on, checked before any write: a valid
@@ -165,6 +63,7 @@ void add_column_list(struct strbuf *sb, const struct field *f, size_t n);
  * bind function serves both; delete takes 1 deal_id and 2 key or pos;
  * select takes 1 deal_id and returns pos, then the columns.
  */
-void table_sql(const struct table *t, int which, char mark, struct strbuf *sb);
+void table_sql(const struct schema_table *t, int which, char mark,
+	       struct strbuf *sb);
 
 #endif

@@ -246,7 +246,7 @@ struct pg_store {
 	bool snapshot;		/* ... begun by store_pg_begin_snapshot */
 	/* SQL built once from the field tables. */
 	char *sql[S_MAX];
-	char *tsql[NTABLES][T_MAX];
+	char *tsql[SCHEMA_NTABLES][T_MAX];
 	/* The SQLSTATE and constraint of the last failed statement. */
 	char state[6];
 	char constraint[64];
@@ -523,9 +523,9 @@ build_sql(struct pg_store *s)
 		deal_sql((enum stmt_id)i, &sb);
 		s->sql[i] = strbuf_detach(&sb, NULL);
 	}
-	for (size_t t = 0; t < NTABLES; t++) {
+	for (size_t t = 0; t < SCHEMA_NTABLES; t++) {
 		for (int w = 0; w < T_MAX; w++) {
-			table_sql(&store_tables[t], w, '$', &sb);
+			table_sql(&schema_tables[t], w, '$', &sb);
 			s->tsql[t][w] = strbuf_detach(&sb, NULL);
 		}
 	}
@@ -863,8 +863,8 @@ load_children(struct pg_store *s, long long id, struct deal *d,
 {
 	int rc = 0;
 
-	for (size_t t = 0; t < NTABLES && !rc; t++) {
-		const struct table *tb = &store_tables[t];
+	for (size_t t = 0; t < SCHEMA_NTABLES && !rc; t++) {
+		const struct schema_table *tb = &schema_tables[t];
 		struct params p = { 0 };
 		PGresult *res;
 
@@ -980,7 +980,7 @@ struct each_cursor {
 };
 
 /*
- * SQL of cursor t: a child table, phase_criteria at NTABLES. Deals are
+ * SQL of cursor t: a child table, phase_criteria at SCHEMA_NTABLES. Deals are
  * joined as a subquery of two renamed columns so the child's own columns
  * (add_column_list, unqualified) can never be ambiguous.
  */
@@ -989,19 +989,19 @@ each_sql(size_t t, bool open_only, struct strbuf *sb)
 {
 	const char *where = open_only ? " WHERE outcome = 'open'" : "";
 
-	if (t == NTABLES)
+	if (t == SCHEMA_NTABLES)
 		strbuf_addstr(sb, "SELECT deal_id, number, criterion "
 			      "FROM phase_criteria");
 	else {
 		strbuf_addstr(sb, "SELECT deal_id, pos");
-		add_column_list(sb, store_tables[t].fields,
-				store_tables[t].nfields);
-		strbuf_addf(sb, " FROM %s", store_tables[t].sql);
+		add_column_list(sb, schema_tables[t].fields,
+				schema_tables[t].nfields);
+		strbuf_addf(sb, " FROM %s", schema_tables[t].sql);
 	}
 	strbuf_addf(sb, " JOIN (SELECT id AS tw_id, slug AS tw_slug "
 		    "FROM deals%s) d ON d.tw_id = deal_id "
 		    "ORDER BY d.tw_slug COLLATE \"C\", %s", where,
-		    t == NTABLES ? "number, pos" : "pos");
+		    t == SCHEMA_NTABLES ? "number, pos" : "pos");
 }
 
 static int
@@ -1064,11 +1064,11 @@ static int
 each_children(struct pg_store *s, struct each_cursor *cur, long long id,
 	      struct deal *d, struct tw_error *err)
 {
-	struct each_cursor *pc = &cur[NTABLES];
+	struct each_cursor *pc = &cur[SCHEMA_NTABLES];
 	int rc = 0;
 
-	for (size_t t = 0; t < NTABLES && !rc; t++) {
-		const struct table *tb = &store_tables[t];
+	for (size_t t = 0; t < SCHEMA_NTABLES && !rc; t++) {
+		const struct schema_table *tb = &schema_tables[t];
 
 		while (!rc && each_at(&cur[t], id)) {
 			rc = read_fields(s, cur[t].res, cur[t].row, 2,
@@ -1100,8 +1100,8 @@ pg_deal_each(struct store *st, bool open_only,
 	     void *arg, struct tw_error *err)
 {
 	struct pg_store *s = to_pg(st);
-	struct each_cursor cur[NTABLES + 2];
-	struct each_cursor *deals = &cur[NTABLES + 1];
+	struct each_cursor cur[SCHEMA_NTABLES + 2];
+	struct each_cursor *deals = &cur[SCHEMA_NTABLES + 1];
 	struct strbuf sb = STRBUF_INIT;
 	char name[24];
 	int rc;
@@ -1110,7 +1110,7 @@ pg_deal_each(struct store *st, bool open_only,
 	rc = op_begin(s, false, true, err);
 	if (rc)
 		return rc;
-	for (size_t t = 0; t <= NTABLES && !rc; t++) {
+	for (size_t t = 0; t <= SCHEMA_NTABLES && !rc; t++) {
 		strbuf_reset(&sb);
 		each_sql(t, open_only, &sb);
 		snprintf(name, sizeof(name), "tw_each_%zu", t);
@@ -1143,7 +1143,7 @@ pg_deal_each(struct store *st, bool open_only,
 	 * closed (a failed transaction has dropped them already); our own
 	 * transaction's end closes them.
 	 */
-	for (size_t t = 0; t < NTABLES + 2; t++) {
+	for (size_t t = 0; t < SCHEMA_NTABLES + 2; t++) {
 		PQclear(cur[t].res);
 		if (cur[t].open && s->in_tx &&
 		    PQtransactionStatus(s->conn) != PQTRANS_INERROR) {
@@ -1239,7 +1239,7 @@ static int
 write_child(struct put_ctx *c, size_t t, int which, const void *obj,
 	    size_t pos)
 {
-	const struct table *tb = &store_tables[t];
+	const struct schema_table *tb = &schema_tables[t];
 	struct params p = { 0 };
 
 	param_id(&p, c->id);
@@ -1252,7 +1252,7 @@ write_child(struct put_ctx *c, size_t t, int which, const void *obj,
 static int
 delete_child_row(struct put_ctx *c, size_t t, const void *obj, size_t pos)
 {
-	const struct table *tb = &store_tables[t];
+	const struct schema_table *tb = &schema_tables[t];
 	struct params p = { 0 };
 
 	param_id(&p, c->id);
@@ -2037,7 +2037,7 @@ pg_close(struct store *st)
 		pg_rollback(st);
 	for (int i = 0; i < S_MAX; i++)
 		free(s->sql[i]);
-	for (size_t t = 0; t < NTABLES; t++)
+	for (size_t t = 0; t < SCHEMA_NTABLES; t++)
 		for (int w = 0; w < T_MAX; w++)
 			free(s->tsql[t][w]);
 	PQfinish(s->conn);

@@ -327,7 +327,7 @@ static const char *const fixed_sql[S_MAX] = {
  */
 struct put_queue {
 	struct queued_row {
-		size_t b;		/* store_tables index, or B_PHASE_CRIT */
+		size_t b;		/* schema_tables index, or B_PHASE_CRIT */
 		const void *obj;	/* the child (B_PHASE_CRIT: its phase) */
 		size_t pos;		/* (B_PHASE_CRIT: the criterion's) */
 	} *rows, *crit;
@@ -338,8 +338,8 @@ struct put_queue {
 };
 
 /* Batched INSERTs: the child tables, then these two. */
-#define B_PHASE_CRIT NTABLES
-#define B_HISTORY (NTABLES + 1)
+#define B_PHASE_CRIT SCHEMA_NTABLES
+#define B_HISTORY (SCHEMA_NTABLES + 1)
 /* At most this many rows per statement (and prepared statement sizes). */
 #define BATCH_MAX 64
 
@@ -353,7 +353,7 @@ struct sqlite_store {
 	bool bulk;		/* bulk_cache() raised the cache */
 	int cache_size;		/* PRAGMA cache_size before that */
 	sqlite3_stmt *stmt[S_MAX];
-	sqlite3_stmt *tstmt[NTABLES][T_MAX];
+	sqlite3_stmt *tstmt[SCHEMA_NTABLES][T_MAX];
 	/* INSERTs of n rows at [b][n - 1], prepared on first use */
 	sqlite3_stmt *bstmt[B_HISTORY + 1][BATCH_MAX];
 	struct put_queue queue;
@@ -631,7 +631,7 @@ tstmt_get(struct sqlite_store *s, size_t t, int which, sqlite3_stmt **out,
 		*out = s->tstmt[t][which];
 		return 0;
 	}
-	table_sql(&store_tables[t], which, '?', &sb);
+	table_sql(&schema_tables[t], which, '?', &sb);
 	rc = prepare(s, sb.buf, &s->tstmt[t][which], err);
 	strbuf_release(&sb);
 	*out = s->tstmt[t][which];
@@ -971,8 +971,8 @@ load_children(struct sqlite_store *s, long long id, struct deal *d,
 {
 	int rc = 0;
 
-	for (size_t t = 0; t < NTABLES && !rc; t++) {
-		const struct table *tb = &store_tables[t];
+	for (size_t t = 0; t < SCHEMA_NTABLES && !rc; t++) {
+		const struct schema_table *tb = &schema_tables[t];
 		sqlite3_stmt *stmt;
 
 		rc = tstmt_get(s, t, T_SELECT, &stmt, err);
@@ -1117,13 +1117,13 @@ each_where(const struct each_walk *w, struct strbuf *sb)
 }
 
 /*
- * SQL of cursor t: a child table, phase_criteria at NTABLES, the deals
- * themselves at NTABLES + 1.
+ * SQL of cursor t: a child table, phase_criteria at SCHEMA_NTABLES, the deals
+ * themselves at SCHEMA_NTABLES + 1.
  */
 static void
 each_sql(size_t t, const struct each_walk *w, struct strbuf *sb)
 {
-	if (t == NTABLES + 1) {
+	if (t == SCHEMA_NTABLES + 1) {
 		strbuf_addstr(sb, "SELECT d.id, d.slug");
 		add_column_list(sb, deal_fields, ndeal_fields);
 		strbuf_addstr(sb, " FROM deals d");
@@ -1131,7 +1131,7 @@ each_sql(size_t t, const struct each_walk *w, struct strbuf *sb)
 		strbuf_addstr(sb, " ORDER BY d.slug");
 		return;
 	}
-	if (t == NTABLES) {
+	if (t == SCHEMA_NTABLES) {
 		strbuf_addstr(sb, "SELECT d.id, c.number, c.criterion "
 			      "FROM deals d JOIN phase_criteria c "
 			      "ON c.deal_id = d.id");
@@ -1140,12 +1140,12 @@ each_sql(size_t t, const struct each_walk *w, struct strbuf *sb)
 		return;
 	}
 	strbuf_addstr(sb, "SELECT d.id, c.pos");
-	for (size_t i = 0; i < store_tables[t].nfields; i++)
-		if (store_tables[t].fields[i].type != F_LIST)
+	for (size_t i = 0; i < schema_tables[t].nfields; i++)
+		if (schema_tables[t].fields[i].type != F_LIST)
 			strbuf_addf(sb, ", c.\"%s\"",
-				    store_tables[t].fields[i].name);
+				    schema_tables[t].fields[i].name);
 	strbuf_addf(sb, " FROM deals d JOIN %s c ON c.deal_id = d.id",
-		    store_tables[t].sql);
+		    schema_tables[t].sql);
 	each_where(w, sb);
 	strbuf_addstr(sb, " ORDER BY d.slug");
 }
@@ -1179,7 +1179,7 @@ union any_child {
 
 /* Insertion sort of a deal's children of table tb (few) by pos. */
 static void
-each_sort(const struct table *tb, struct deal *d, long long *pos, size_t n)
+each_sort(const struct schema_table *tb, struct deal *d, long long *pos, size_t n)
 {
 	size_t size;
 	union any_child tmp;
@@ -1210,8 +1210,8 @@ each_children(struct sqlite_store *s, struct each_cursor *cur, long long id,
 	size_t alloc = 0;
 	int rc = 0;
 
-	for (size_t t = 0; t < NTABLES && !rc; t++) {
-		const struct table *tb = &store_tables[t];
+	for (size_t t = 0; t < SCHEMA_NTABLES && !rc; t++) {
+		const struct schema_table *tb = &schema_tables[t];
 		size_t n = 0;
 
 		while (!rc && each_at(&cur[t], id)) {
@@ -1226,8 +1226,8 @@ each_children(struct sqlite_store *s, struct each_cursor *cur, long long id,
 			each_sort(tb, d, pos, n);
 	}
 	free(pos);
-	while (!rc && each_at(&cur[NTABLES], id)) {
-		sqlite3_stmt *stmt = cur[NTABLES].stmt;
+	while (!rc && each_at(&cur[SCHEMA_NTABLES], id)) {
+		sqlite3_stmt *stmt = cur[SCHEMA_NTABLES].stmt;
 		struct phase *p = deal_find_phase(d, sqlite3_column_int(stmt, 1));
 		const char *c = (const char *)sqlite3_column_text(stmt, 2);
 
@@ -1237,7 +1237,7 @@ each_children(struct sqlite_store *s, struct each_cursor *cur, long long id,
 						       sizeof(*p->criteria));
 			p->criteria[p->ncriteria++] = xstrdup(c ? c : "");
 		}
-		rc = each_step(s, &cur[NTABLES], err);
+		rc = each_step(s, &cur[SCHEMA_NTABLES], err);
 	}
 	return rc;
 }
@@ -1251,13 +1251,13 @@ static int
 each_walk(struct sqlite_store *s, const struct each_walk *w,
 	  struct tw_error *err)
 {
-	struct each_cursor cur[NTABLES + 2];
-	struct each_cursor *deals = &cur[NTABLES + 1];
+	struct each_cursor cur[SCHEMA_NTABLES + 2];
+	struct each_cursor *deals = &cur[SCHEMA_NTABLES + 1];
 	struct strbuf sb = STRBUF_INIT;
 	int rc = 0;
 
 	memset(cur, 0, sizeof(cur));
-	for (size_t t = 0; t <= NTABLES + 1 && !rc; t++) {
+	for (size_t t = 0; t <= SCHEMA_NTABLES + 1 && !rc; t++) {
 		strbuf_reset(&sb);
 		each_sql(t, w, &sb);
 		rc = prepare(s, sb.buf, &cur[t].stmt, err);
@@ -1267,7 +1267,7 @@ each_walk(struct sqlite_store *s, const struct each_walk *w,
 		if (!rc && w->to)
 			sqlite3_bind_text(cur[t].stmt, 2, w->to, -1,
 					  SQLITE_STATIC);
-		if (!rc && t <= NTABLES)
+		if (!rc && t <= SCHEMA_NTABLES)
 			rc = each_step(s, &cur[t], err);
 	}
 	while (!rc && !(rc = each_step(s, deals, err)) && deals->on_row) {
@@ -1287,7 +1287,7 @@ each_walk(struct sqlite_store *s, const struct each_walk *w,
 	}
 	if (rc && w->stop)
 		atomic_store(w->stop, true);
-	for (size_t t = 0; t <= NTABLES + 1; t++)
+	for (size_t t = 0; t <= SCHEMA_NTABLES + 1; t++)
 		sqlite3_finalize(cur[t].stmt);
 	strbuf_release(&sb);
 	return rc;
@@ -1611,8 +1611,8 @@ batch_columns(size_t b)
 		return 5;
 	if (b == B_PHASE_CRIT)
 		return 4;
-	for (size_t i = 0; i < store_tables[b].nfields; i++)
-		n += store_tables[b].fields[i].type != F_LIST;
+	for (size_t i = 0; i < schema_tables[b].nfields; i++)
+		n += schema_tables[b].fields[i].type != F_LIST;
 	return n;
 }
 
@@ -1633,9 +1633,9 @@ batch_sql(size_t b, size_t rows, struct strbuf *sb)
 			      "(deal_id, number, pos, criterion)");
 	else {
 		strbuf_addf(sb, "INSERT INTO %s (deal_id, pos",
-			    store_tables[b].sql);
-		add_column_list(sb, store_tables[b].fields,
-				store_tables[b].nfields);
+			    schema_tables[b].sql);
+		add_column_list(sb, schema_tables[b].fields,
+				schema_tables[b].nfields);
 		strbuf_addch(sb, ')');
 	}
 	strbuf_addstr(sb, " VALUES ");
@@ -1675,8 +1675,8 @@ bind_queued(sqlite3_stmt *stmt, int first, long long id,
 	sqlite3_bind_int64(stmt, first, id);
 	if (q->b != B_PHASE_CRIT) {
 		sqlite3_bind_int64(stmt, first + 1, (long long)q->pos);
-		return bind_fields(stmt, first + 2, store_tables[q->b].fields,
-				   store_tables[q->b].nfields, q->obj);
+		return bind_fields(stmt, first + 2, schema_tables[q->b].fields,
+				   schema_tables[q->b].nfields, q->obj);
 	}
 	sqlite3_bind_int(stmt, first + 1, p->number);
 	sqlite3_bind_int64(stmt, first + 2, (long long)q->pos);
@@ -1818,7 +1818,7 @@ static int
 write_child(struct put_ctx *c, size_t t, int which, const void *obj,
 	    size_t pos)
 {
-	const struct table *tb = &store_tables[t];
+	const struct schema_table *tb = &schema_tables[t];
 	sqlite3_stmt *stmt;
 	struct put_queue *q = &c->s->queue;
 	int rc;
@@ -1845,7 +1845,7 @@ write_child(struct put_ctx *c, size_t t, int which, const void *obj,
 static int
 delete_child_row(struct put_ctx *c, size_t t, const void *obj, size_t pos)
 {
-	const struct table *tb = &store_tables[t];
+	const struct schema_table *tb = &schema_tables[t];
 	sqlite3_stmt *stmt;
 	int rc = tstmt_get(c->s, t, T_DELETE, &stmt, c->err);
 
@@ -2682,7 +2682,7 @@ sqlite_close(struct store *st)
 		sqlite_rollback(st);
 	for (int i = 0; i < S_MAX; i++)
 		sqlite3_finalize(s->stmt[i]);
-	for (size_t t = 0; t < NTABLES; t++)
+	for (size_t t = 0; t < SCHEMA_NTABLES; t++)
 		for (int w = 0; w < T_MAX; w++)
 			sqlite3_finalize(s->tstmt[t][w]);
 	for (size_t b = 0; b <= B_HISTORY; b++)

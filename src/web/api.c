@@ -29,7 +29,7 @@
 
 /* ---- request fields ------------------------------------------------ */
 
-enum ftype { FT_STRING, FT_NUMBER, FT_INT, FT_DATE, FT_DURATION, FT_KEYS };
+enum spec_type { FT_STRING, FT_NUMBER, FT_INT, FT_DATE, FT_DURATION, FT_KEYS };
 
 enum fflag {
 	FF_REQUIRED = 1 << 0,	/* present and not null */
@@ -39,7 +39,7 @@ enum fflag {
 
 struct field_spec {
 	const char *name;
-	enum ftype type;
+	enum spec_type type;
 	unsigned flags;
 };
 

@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/actions.h"
 #include "core/model.h"
+#include "store/deals.h"
 #include "store/store.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -62,13 +64,6 @@ int opt_int(const char *opt, const char *s, int *out, struct tw_error *err);
 int opt_duration(const char *opt, const char *s, struct duration *out,
 		 struct tw_error *err);
 
-/*
- * Read-modify-write of one deal in one transaction: begin, get, call fn,
- * validate, put, commit. Nothing is written unless every step succeeds.
- */
-int cli_update_deal(struct cli_ctx *ctx, const char *slug,
-		    int (*fn)(struct deal *d, void *arg, struct tw_error *err),
-		    void *arg, struct tw_error *err);
 /* Read one deal (no transaction needed). */
 int cli_get_deal(struct cli_ctx *ctx, const char *slug, struct deal *out,
 		 struct tw_error *err);
@@ -99,12 +94,54 @@ void table_cellf(struct table *t, const char *fmt, ...)
 void table_render(const struct table *t, struct strbuf *out);
 void table_release(struct table *t);
 
+/*
+ * Verbs on the command line (verb.c). Options are the fields of the verb's
+ * schema table, named --json-name with '-' for '_' (--champion-email), and
+ * the extra options a command adds (their values below 1000), handed to fn.
+ */
+struct option;
+struct cli_extra {
+	const struct option *opts;
+	int (*fn)(int opt, const char *arg, struct verb_call *c, void *xarg,
+		  struct tw_error *err);
+	void *arg;
+};
+int cli_verb_options(int argc, char **argv, struct verb_call *c,
+		     const struct cli_extra *x, struct tw_error *err);
+/* store_run_verb with the command's today and actor; dc is initialised. */
+int cli_verb_run(struct cli_ctx *ctx, const char *slug,
+		 const struct verb_call *c, struct deal_ctx *dc,
+		 struct verb_result *res, struct tw_error *err);
+
+/* "X add|set|rm SLUG KEY [options]" for one kind of child. */
+struct json_t;
+struct cli_child_verb {
+	const char *name;	/* the subcommand: "add" */
+	enum verb verb;		/* V_ADD, V_SET or V_REMOVE */
+	size_t table;		/* T_CRITERION, ... */
+	const char *usage;	/* the usage error for wrong arguments */
+	const char *key_label;	/* "KEY", "NUMBER": names a bad key */
+	const struct cli_extra *extra;
+	/* More checks of an add's options; a usage error when < 0. */
+	int (*check)(struct verb_call *c, struct tw_error *err);
+	/* The child as JSON after set (--json). */
+	struct json_t *(*to_json)(const struct deal_ctx *dc, size_t i);
+};
+
 /* Subcommands ("deal add", "deal list"): one table per command file. */
 struct subcmd {
 	const char *name;
 	int (*fn)(struct cli_ctx *ctx, int argc, char **argv,
 		  struct tw_error *err);
 };
+int cli_child_verb(struct cli_ctx *ctx, const struct cmd_entry *e,
+		   const struct cli_child_verb *v, int argc, char **argv,
+		   struct tw_error *err);
+/* The verbs (ended by a NULL name) first, then subcmd_dispatch. */
+int cli_verb_dispatch(const struct cmd_entry *e,
+		      const struct cli_child_verb *verbs,
+		      const struct subcmd *subs, struct cli_ctx *ctx,
+		      int argc, char **argv, struct tw_error *err);
 /* Run the subcommand named by argv[1]; argv[0] of fn is the subcommand. */
 int subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 		    struct cli_ctx *ctx, int argc, char **argv,

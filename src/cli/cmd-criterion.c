@@ -10,115 +10,65 @@
 #include <getopt.h>
 #include <string.h>
 
-enum crit_opt {
-	O_METRIC = 256, O_UNIT, O_AT_MOST, O_AT_LEAST, O_GROWTH, O_OUTCOME,
-	O_ON,
+enum crit_opt { O_AT_MOST = 1, O_AT_LEAST, O_GROWTH, O_ON };
+
+/* --at-most N and --at-least N give the direction and the requirement. */
+static int
+crit_option(int opt, const char *arg, struct verb_call *c, void *xarg,
+	    struct tw_error *err)
+{
+	const struct schema_table *tb = c->tb;
+	const struct field *dir = schema_field(tb, "direction", false);
+	const struct field *req = schema_field(tb, "required", false);
+
+	(void)xarg;
+	if (opt == O_GROWTH)
+		return verb_give_text(c, schema_field(tb, "growth_pct", false),
+				      "--growth", arg, err);
+	if (verb_given(c, dir))
+		return tw_error_set(err, TW_EUSAGE, "%s needs exactly one of "
+				    "--at-most or --at-least",
+				    verb_name(c->verb, tb));
+	((struct criterion *)c->vals)->direction =
+		opt == O_AT_MOST ? DIR_AT_MOST : DIR_AT_LEAST;
+	verb_give(c, dir);
+	return verb_give_text(c, req, opt == O_AT_MOST ? "--at-most"
+						       : "--at-least", arg,
+			      err);
+}
+
+static int
+crit_check(struct verb_call *c, struct tw_error *err)
+{
+	if (!verb_given(c, schema_field(c->tb, "direction", false)))
+		return tw_error_set(err, TW_EUSAGE, "criterion add needs "
+				    "exactly one of --at-most or --at-least");
+	return 0;
+}
+
+static const struct option crit_opts[] = {
+	{ "at-most", required_argument, NULL, O_AT_MOST },
+	{ "at-least", required_argument, NULL, O_AT_LEAST },
+	{ "growth", required_argument, NULL, O_GROWTH },
+	{ NULL, 0, NULL, 0 },
 };
+static const struct cli_extra crit_extra = { crit_opts, crit_option, NULL };
 
-static int
-add_criterion(struct deal *d, void *arg, struct tw_error *err)
+static json_t *
+crit_json(const struct deal_ctx *dc, size_t i)
 {
-	struct criterion *src = arg, *c;
-
-	if (deal_find_criterion(d, src->key))
-		return tw_error_set(err, TW_EEXIST,
-				    "criterion '%s' already exists in deal '%s'",
-				    src->key, d->slug);
-	c = deal_add_criterion(d);
-	*c = *src;
-	c->key = xstrdup(src->key);
-	c->metric = xstrdup_or_null(src->metric);
-	c->unit = xstrdup_or_null(src->unit);
-	c->outcome = xstrdup_or_null(src->outcome);
-	return 0;
+	return criterion_to_json(&dc->deal.criteria[i]);
 }
 
-static int
-criterion_add(struct cli_ctx *ctx, int argc, char **argv,
-	      struct tw_error *err)
-{
-	static const struct option opts[] = {
-		{ "metric", required_argument, NULL, O_METRIC },
-		{ "unit", required_argument, NULL, O_UNIT },
-		{ "at-most", required_argument, NULL, O_AT_MOST },
-		{ "at-least", required_argument, NULL, O_AT_LEAST },
-		{ "growth", required_argument, NULL, O_GROWTH },
-		{ "outcome", required_argument, NULL, O_OUTCOME },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct criterion c = { 0 };
-	int ndir = 0, opt, r;
-
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		switch (opt) {
-		case O_METRIC:
-			c.metric = optarg;
-			break;
-		case O_UNIT:
-			c.unit = optarg;
-			break;
-		case O_AT_MOST:
-		case O_AT_LEAST:
-			ndir++;
-			c.direction = opt == O_AT_MOST ? DIR_AT_MOST
-						       : DIR_AT_LEAST;
-			r = opt_number(opt == O_AT_MOST ? "--at-most"
-							: "--at-least",
-				       optarg, &c.required, err);
-			if (r < 0)
-				return r;
-			break;
-		case O_GROWTH:
-			c.has_growth = true;
-			if ((r = opt_number("--growth", optarg, &c.growth_pct,
-					    err)) < 0)
-				return r;
-			break;
-		case O_OUTCOME:
-			c.outcome = optarg;
-			break;
-		}
-	}
-	if (optind != argc - 2)
-		return cmd_usage_error(&cmd_criterion_entry, err,
-				       "criterion add takes a SLUG and a KEY");
-	if (ndir != 1)
-		return cmd_usage_error(&cmd_criterion_entry, err,
-				       "criterion add needs exactly one of "
-				       "--at-most or --at-least");
-	c.key = argv[optind + 1];
-	if ((r = cli_update_deal(ctx, argv[optind], add_criterion, &c, err)) < 0)
-		return r;
-	if (!ctx->json)
-		printf("added criterion '%s' to deal '%s'\n", c.key,
-		       argv[optind]);
-	return 0;
-}
-
-struct record_args {
-	const char *key;
-	double value;
-	tw_date on;
+static const struct cli_child_verb verbs[] = {
+	{ "add", V_ADD, T_CRITERION, "criterion add takes a SLUG and a KEY",
+	  "KEY", &crit_extra, crit_check, crit_json },
+	{ "set", V_SET, T_CRITERION, "criterion set takes a SLUG and a KEY",
+	  "KEY", &crit_extra, NULL, crit_json },
+	{ "rm", V_REMOVE, T_CRITERION, "criterion rm takes a SLUG and a KEY",
+	  "KEY", NULL, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL, NULL, NULL },
 };
-
-static int
-record_measurement(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct record_args *a = arg;
-	struct criterion *c = deal_find_criterion(d, a->key);
-
-	if (!c)
-		return tw_error_set(err, TW_ENOTFOUND,
-				    "unknown criterion '%s' in deal '%s'",
-				    a->key, d->slug);
-	c->has_measured = true;
-	c->measured = a->value;
-	c->measured_on = a->on;
-	return 0;
-}
 
 static void
 print_one(const struct criterion *c)
@@ -144,6 +94,14 @@ print_one(const struct criterion *c)
 }
 
 static int
+record_option(int opt, const char *arg, struct verb_call *c, void *xarg,
+	      struct tw_error *err)
+{
+	(void)opt, (void)xarg;
+	return opt_date("--on", arg, &c->on, err);
+}
+
+static int
 criterion_record(struct cli_ctx *ctx, int argc, char **argv,
 		 struct tw_error *err)
 {
@@ -151,41 +109,38 @@ criterion_record(struct cli_ctx *ctx, int argc, char **argv,
 		{ "on", required_argument, NULL, O_ON },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct record_args a = { NULL, 0, ctx->today };
-	struct deal d;
-	int opt, r;
+	static const struct cli_extra x = { opts, record_option, NULL };
+	struct strbuf sb = STRBUF_INIT;
+	struct verb_result res;
+	struct verb_call c;
+	struct deal_ctx dc;
+	int r;
 
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		if ((r = opt_date("--on", optarg, &a.on, err)) < 0)
-			return r;
+	verb_call_init(&c, V_RECORD, NULL);
+	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	if ((r = cli_verb_options(argc, argv, &c, &x, err)) < 0)
+		goto out;
+	if (optind != argc - 3) {
+		r = cmd_usage_error(&cmd_criterion_entry, err,
+				    "criterion record takes a SLUG, a KEY "
+				    "and a VALUE");
+		goto out;
 	}
-	if (optind != argc - 3)
-		return cmd_usage_error(&cmd_criterion_entry, err,
-				       "criterion record takes a SLUG, a KEY "
-				       "and a VALUE");
-	a.key = argv[optind + 1];
-	if ((r = opt_number("VALUE", argv[optind + 2], &a.value, err)) < 0)
-		return r;
-	if ((r = cli_update_deal(ctx, argv[optind], record_measurement, &a,
-				 err)) < 0)
-		return r;
-	if ((r = cli_get_deal(ctx, argv[optind], &d, err)) < 0)
-		return r;
+	c.key = argv[optind + 1];
+	if ((r = opt_number("VALUE", argv[optind + 2], &c.value, err)) < 0 ||
+	    (r = cli_verb_run(ctx, argv[optind], &c, &dc, &res, err)) < 0)
+		goto out;
 	if (ctx->json) {
-		struct strbuf sb = STRBUF_INIT;
-
-		json_emit(criterion_to_json(deal_find_criterion(&d, a.key)),
-			  &sb);
+		json_emit(crit_json(&dc, res.index), &sb);
 		cli_write(&sb);
-		strbuf_release(&sb);
 	} else {
-		print_one(deal_find_criterion(&d, a.key));
+		print_one(&dc.deal.criteria[res.index]);
 	}
-	deal_release(&d);
-	return 0;
+out:
+	strbuf_release(&sb);
+	verb_call_release(&c);
+	deal_ctx_release(&dc);
+	return r;
 }
 
 static void
@@ -261,7 +216,6 @@ criterion_list(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 static const struct subcmd subs[] = {
-	{ "add", criterion_add },
 	{ "list", criterion_list },
 	{ "record", criterion_record },
 	{ NULL, NULL },
@@ -271,8 +225,8 @@ static int
 cmd_criterion_exec(struct cli_ctx *ctx, int argc, char **argv,
 		   struct tw_error *err)
 {
-	return subcmd_dispatch(&cmd_criterion_entry, subs, ctx, argc, argv,
-			       err);
+	return cli_verb_dispatch(&cmd_criterion_entry, verbs, subs, ctx, argc,
+				 argv, err);
 }
 
 const struct cmd_entry cmd_criterion_entry = {
@@ -280,10 +234,14 @@ const struct cmd_entry cmd_criterion_entry = {
 	.usage = "criterion add SLUG KEY --metric TEXT (--at-most N | "
 		 "--at-least N)\n"
 		 "         [--unit UNIT] [--growth PCT] [--outcome TEXT]\n"
+		 "criterion set SLUG KEY [--metric TEXT] [--at-most N | "
+		 "--at-least N] [--unit UNIT]\n"
+		 "         [--growth PCT] [--outcome TEXT]\n"
+		 "criterion rm SLUG KEY [--force]\n"
 		 "criterion record SLUG KEY VALUE [--on DATE]\n"
 		 "criterion list SLUG",
-	.summary = "POC success criteria: add them, record results, see "
-		   "what they prove",
+	.summary = "POC success criteria: add, change and remove them, "
+		   "record results",
 	.help =
 	"A criterion is one POC success criterion: a metric with a required\n"
 	"value. --at-most means lower is better (time, latency, cost);\n"
@@ -291,6 +249,10 @@ const struct cmd_entry cmd_criterion_entry = {
 	"is the prospect's projected workload growth in percent; --outcome\n"
 	"the business outcome the criterion proves.\n"
 	"\n"
+	"  set     change fields, with the same options as add; an empty\n"
+	"          value ('--unit=') clears an optional field\n"
+	"  rm      remove a criterion; one a phase rests on is refused\n"
+	"          unless --force, which also drops it from those phases\n"
 	"  record  store a measured value (dated --on, default today) and\n"
 	"          print what it means\n"
 	"  list    every criterion with its evaluation\n"

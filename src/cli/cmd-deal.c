@@ -13,127 +13,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum deal_opt {
-	O_ACCOUNT = 256, O_VALUE, O_CURRENCY, O_AE, O_SE, O_CHAMPION,
-	O_CHAMPION_EMAIL, O_STAGE, O_PROCUREMENT, O_POC_START, O_POC_END,
-	O_WON, O_LOST, O_DATE,
-};
-
-#define DEAL_FIELD_OPTIONS                                                   \
-	{ "account", required_argument, NULL, O_ACCOUNT },                   \
-	{ "value", required_argument, NULL, O_VALUE },                       \
-	{ "currency", required_argument, NULL, O_CURRENCY },                 \
-	{ "ae", required_argument, NULL, O_AE },                             \
-	{ "se", required_argument, NULL, O_SE },                             \
-	{ "champion", required_argument, NULL, O_CHAMPION },                 \
-	{ "champion-email", required_argument, NULL, O_CHAMPION_EMAIL },     \
-	{ "stage", required_argument, NULL, O_STAGE },                       \
-	{ "procurement-days", required_argument, NULL, O_PROCUREMENT },      \
-	{ "poc-start", required_argument, NULL, O_POC_START },               \
-	{ "poc-end", required_argument, NULL, O_POC_END }
-
-static const struct option field_options[] = {
-	DEAL_FIELD_OPTIONS,
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Apply one field option to d; an empty value clears an optional field. */
-static int
-apply_field(struct deal *d, int opt, const char *v, struct tw_error *err)
-{
-	bool clear = !*v;
-
-	switch (opt) {
-	case O_ACCOUNT:
-		xstrset(&d->account, v);
-		return 0;
-	case O_VALUE:
-		d->has_value = !clear;
-		return clear ? 0 : opt_number("--value", v, &d->value, err);
-	case O_CURRENCY:
-		xstrset(&d->currency, clear ? NULL : v);
-		return 0;
-	case O_AE:
-		xstrset(&d->ae, clear ? NULL : v);
-		return 0;
-	case O_SE:
-		xstrset(&d->se, clear ? NULL : v);
-		return 0;
-	case O_CHAMPION:
-		xstrset(&d->champion, clear ? NULL : v);
-		return 0;
-	case O_CHAMPION_EMAIL:
-		xstrset(&d->champion_email, clear ? NULL : v);
-		return 0;
-	case O_STAGE:
-		xstrset(&d->stage, clear ? NULL : v);
-		return 0;
-	case O_PROCUREMENT:
-		d->has_procurement_days = !clear;
-		return clear ? 0
-			     : opt_int("--procurement-days", v,
-				       &d->procurement_days, err);
-	case O_POC_START:
-		d->poc_start = DATE_NONE;
-		return clear ? 0 : opt_date("--poc-start", v, &d->poc_start, err);
-	case O_POC_END:
-		d->poc_end = DATE_NONE;
-		return clear ? 0 : opt_date("--poc-end", v, &d->poc_end, err);
-	}
-	return tw_error_set(err, TW_EUSAGE, "unexpected option");
-}
-
-/* Collect field options from argv into d; leaves positionals at optind. */
-static int
-parse_fields(int argc, char **argv, struct deal *d, struct tw_error *err)
-{
-	int c, r;
-
-	optind = 0;
-	while ((c = cli_getopt(argc, argv, field_options, err)) != -1) {
-		if (c < 0)
-			return c;
-		if ((r = apply_field(d, c, optarg, err)) < 0)
-			return r;
-	}
-	return 0;
-}
+enum deal_opt { O_WON = 1, O_LOST, O_DATE };
 
 static int
 deal_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	struct deal d;
+	struct strbuf sb = STRBUF_INIT;
+	struct verb_call c;
+	struct deal_ctx dc;
 	int r;
 
-	deal_init(&d);
-	if ((r = parse_fields(argc, argv, &d, err)) < 0)
+	verb_call_init(&c, V_DEAL_CREATE, &schema_deal);
+	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	if ((r = cli_verb_options(argc, argv, &c, NULL, err)) < 0)
 		goto out;
 	if (optind != argc - 1) {
 		r = cmd_usage_error(&cmd_deal_entry, err,
 				    "deal add takes exactly one SLUG");
 		goto out;
 	}
-	d.slug = xstrdup(argv[optind]);
-	if (!d.account) {
+	if (!verb_given(&c, schema_field(&schema_deal, "account", false))) {
 		r = cmd_usage_error(&cmd_deal_entry, err,
 				    "deal add needs --account NAME");
 		goto out;
 	}
-	if (!d.stage)
-		d.stage = xstrdup("poc");
-	if ((r = store_create_deal(ctx->st, &d, NULL, err)) < 0)
+	c.key = argv[optind];
+	if ((r = cli_verb_run(ctx, NULL, &c, &dc, NULL, err)) < 0)
 		goto out;
-	if (!ctx->json)
-		printf("added deal '%s'\n", d.slug);
-	else {
-		struct strbuf sb = STRBUF_INIT;
-
-		json_emit(deal_to_json(&d), &sb);
+	if (!ctx->json) {
+		printf("added deal '%s'\n", dc.deal.slug);
+	} else {
+		json_emit(deal_to_json(&dc.deal), &sb);
 		cli_write(&sb);
-		strbuf_release(&sb);
 	}
 out:
-	deal_release(&d);
+	strbuf_release(&sb);
+	verb_call_release(&c);
+	deal_ctx_release(&dc);
 	return r;
 }
 
@@ -290,69 +206,48 @@ deal_show(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	return 0;
 }
 
-struct set_args {
-	int argc;
-	char **argv;
-};
-
-static int
-set_fields(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct set_args *a = arg;
-
-	return parse_fields(a->argc, a->argv, d, err);
-}
-
 static int
 deal_set(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	struct set_args a = { argc, argv };
-	const char *slug = NULL;
-	int r, nfields = 0;
+	struct verb_call c;
+	struct deal_ctx dc;
+	int r;
 
-	/* Find the slug and count options before touching the store. */
-	for (int i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "--", 2)) {
-			nfields++;
-			if (!strchr(argv[i], '='))
-				i++;
-		} else if (!slug) {
-			slug = argv[i];
-		} else {
-			return cmd_usage_error(&cmd_deal_entry, err,
-					       "unexpected argument '%s'",
-					       argv[i]);
-		}
+	verb_call_init(&c, V_DEAL_SET, &schema_deal);
+	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	if ((r = cli_verb_options(argc, argv, &c, NULL, err)) < 0)
+		goto out;
+	if (optind != argc - 1 || !c.given) {
+		r = cmd_usage_error(&cmd_deal_entry, err,
+				    "deal set needs a SLUG and at least one "
+				    "--field VALUE");
+		goto out;
 	}
-	if (!slug || !nfields)
-		return cmd_usage_error(&cmd_deal_entry, err,
-				       "deal set needs a SLUG and at least one "
-				       "--field VALUE");
-	if ((r = cli_update_deal(ctx, slug, set_fields, &a, err)) < 0)
-		return r;
+	if ((r = cli_verb_run(ctx, argv[optind], &c, &dc, NULL, err)) < 0)
+		goto out;
 	if (!ctx->json)
-		printf("updated deal '%s'\n", slug);
-	return 0;
+		printf("updated deal '%s'\n", argv[optind]);
+out:
+	verb_call_release(&c);
+	deal_ctx_release(&dc);
+	return r;
 }
 
-struct close_args {
-	enum outcome outcome;
-	tw_date date;
-};
-
 static int
-close_deal(struct deal *d, void *arg, struct tw_error *err)
+close_option(int opt, const char *arg, struct verb_call *c, void *xarg,
+	     struct tw_error *err)
 {
-	struct close_args *a = arg;
-
-	(void)err;
-	d->outcome = a->outcome;
-	d->close_date = a->date;
+	(void)xarg;
+	if (opt == O_DATE)
+		return opt_date("--date", arg, &c->on, err);
+	c->outcome = opt == O_WON ? OUTCOME_WON : OUTCOME_LOST;
 	return 0;
 }
 
+/* deal close SLUG --won|--lost [--date D], deal reopen SLUG, deal rm SLUG */
 static int
-deal_close(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+deal_state(struct cli_ctx *ctx, int argc, char **argv, enum verb v,
+	   struct tw_error *err)
 {
 	static const struct option opts[] = {
 		{ "won", no_argument, NULL, O_WON },
@@ -360,53 +255,68 @@ deal_close(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 		{ "date", required_argument, NULL, O_DATE },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct close_args a = { OUTCOME_OPEN, ctx->today };
-	int c, r;
+	static const struct cli_extra x = { opts, close_option, NULL };
+	struct verb_call c;
+	struct deal_ctx dc;
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		if (c == O_WON)
-			a.outcome = OUTCOME_WON;
-		else if (c == O_LOST)
-			a.outcome = OUTCOME_LOST;
-		else if ((r = opt_date("--date", optarg, &a.date, err)) < 0)
-			return r;
+	verb_call_init(&c, v, NULL);
+	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	if (v == V_DEAL_CLOSE)
+		r = cli_verb_options(argc, argv, &c, &x, err);
+	else if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) == 0)
+		optind = 1;
+	if (r < 0)
+		goto out;
+	if (optind != argc - 1 ||
+	    (v == V_DEAL_CLOSE && c.outcome == OUTCOME_OPEN)) {
+		r = cmd_usage_error(&cmd_deal_entry, err,
+				    v == V_DEAL_CLOSE
+					    ? "deal close needs a SLUG and "
+					      "--won or --lost"
+					    : "%s takes exactly one SLUG",
+				    verb_name(v, NULL));
+		goto out;
 	}
-	if (optind != argc - 1 || a.outcome == OUTCOME_OPEN)
-		return cmd_usage_error(&cmd_deal_entry, err,
-				       "deal close needs a SLUG and --won or "
-				       "--lost");
-	if ((r = cli_update_deal(ctx, argv[optind], close_deal, &a, err)) < 0)
-		return r;
-	if (!ctx->json)
+	if ((r = cli_verb_run(ctx, argv[optind], &c, &dc, NULL, err)) < 0 ||
+	    ctx->json)
+		goto out;
+	if (v == V_DEAL_CLOSE)
 		printf("closed deal '%s' as %s\n", argv[optind],
-		       outcome_name(a.outcome));
-	return 0;
+		       outcome_name(c.outcome));
+	else
+		printf("%s deal '%s'\n", v == V_DEAL_REOPEN ? "reopened"
+							    : "removed",
+		       argv[optind]);
+out:
+	verb_call_release(&c);
+	deal_ctx_release(&dc);
+	return r;
+}
+
+static int
+deal_close(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	return deal_state(ctx, argc, argv, V_DEAL_CLOSE, err);
+}
+
+static int
+deal_reopen(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	return deal_state(ctx, argc, argv, V_DEAL_REOPEN, err);
 }
 
 static int
 deal_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	int r;
-
-	if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) < 0)
-		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_deal_entry, err,
-				       "deal rm takes exactly one SLUG");
-	if ((r = ctx->st->ops->deal_delete(ctx->st, argv[1], err)) < 0)
-		return r;
-	if (!ctx->json)
-		printf("removed deal '%s'\n", argv[1]);
-	return 0;
+	return deal_state(ctx, argc, argv, V_DEAL_REMOVE, err);
 }
 
 static const struct subcmd subs[] = {
 	{ "add", deal_add },
 	{ "close", deal_close },
 	{ "list", deal_list },
+	{ "reopen", deal_reopen },
 	{ "rm", deal_rm },
 	{ "set", deal_set },
 	{ "show", deal_show },
@@ -432,6 +342,7 @@ const struct cmd_entry cmd_deal_entry = {
 		 "deal show SLUG\n"
 		 "deal set SLUG --FIELD VALUE...\n"
 		 "deal close SLUG --won|--lost [--date DATE]\n"
+		 "deal reopen SLUG\n"
 		 "deal rm SLUG",
 	.summary = "add, list, show, change, close and remove deals",
 	.help =
@@ -445,7 +356,9 @@ const struct cmd_entry cmd_deal_entry = {
 	"          phases (--json: the deal with every child list)\n"
 	"  set     change fields, with the same options as add; an empty\n"
 	"          value ('--se=') clears an optional field\n"
-	"  close   record the outcome and close date (default: today)\n"
+	"  close   record the outcome and close date (default: today; a\n"
+	"          date after today is refused)\n"
+	"  reopen  make a closed deal open again, without its close date\n"
 	"  rm      remove a deal and everything that belongs to it\n"
 	"\n"
 	"Dates are YYYY-MM-DD; --value is a plain number; --currency an ISO\n"

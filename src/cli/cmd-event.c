@@ -7,129 +7,64 @@
 
 #include <getopt.h>
 
-enum event_opt { O_KIND = 256, O_TITLE, O_OWNER, O_DATE, O_AFTER, O_ON };
-
-static int
-add_event(struct deal *d, void *arg, struct tw_error *err)
+static json_t *
+event_out(const struct deal_ctx *dc, size_t i)
 {
-	const struct event *src = arg;
-	struct event *e;
-
-	if (deal_find_event(d, src->key))
-		return tw_error_set(err, TW_EEXIST,
-				    "event '%s' already exists in deal '%s'",
-				    src->key, d->slug);
-	e = deal_add_event(d);
-	*e = *src;
-	e->key = xstrdup(src->key);
-	e->title = xstrdup_or_null(src->title);
-	e->owner = xstrdup_or_null(src->owner);
-	e->after = xstrdup_or_null(src->after);
-	return 0;
+	return event_to_json(&dc->deal.events[i]);
 }
 
-static int
-event_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
-{
-	static const struct option opts[] = {
-		{ "kind", required_argument, NULL, O_KIND },
-		{ "title", required_argument, NULL, O_TITLE },
-		{ "owner", required_argument, NULL, O_OWNER },
-		{ "date", required_argument, NULL, O_DATE },
-		{ "after", required_argument, NULL, O_AFTER },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct event e = { 0 };
-	bool has_kind = false;
-	int opt, r;
-
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		switch (opt) {
-		case O_KIND:
-			if (event_kind_parse(optarg, &e.kind) < 0)
-				return tw_error_set(err, TW_EINPUT,
-						    "--kind: expected technical "
-						    "or commercial, got '%s'",
-						    optarg);
-			has_kind = true;
-			break;
-		case O_TITLE:
-			e.title = optarg;
-			break;
-		case O_OWNER:
-			e.owner = optarg;
-			break;
-		case O_DATE:
-			if ((r = opt_date("--date", optarg, &e.date, err)) < 0)
-				return r;
-			break;
-		case O_AFTER:
-			e.after = optarg;
-			break;
-		}
-	}
-	if (optind != argc - 2 || !has_kind || !e.title)
-		return cmd_usage_error(&cmd_event_entry, err,
-				       "event add takes a SLUG, a KEY, --kind "
-				       "and --title");
-	e.key = argv[optind + 1];
-	if ((r = cli_update_deal(ctx, argv[optind], add_event, &e, err)) < 0)
-		return r;
-	if (!ctx->json)
-		printf("added %s event '%s' to deal '%s'\n",
-		       event_kind_name(e.kind), e.key, argv[optind]);
-	return 0;
-}
-
-struct done_args {
-	const char *key;
-	tw_date on;
+static const struct cli_child_verb verbs[] = {
+	{ "add", V_ADD, T_EVENT,
+	  "event add takes a SLUG, a KEY, --kind and --title", "KEY", NULL,
+	  NULL, event_out },
+	{ "set", V_SET, T_EVENT, "event set takes a SLUG and a KEY", "KEY",
+	  NULL, NULL, event_out },
+	{ "rm", V_REMOVE, T_EVENT, "event rm takes a SLUG and a KEY", "KEY",
+	  NULL, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL, NULL, NULL },
 };
 
 static int
-mark_done(struct deal *d, void *arg, struct tw_error *err)
+done_option(int opt, const char *arg, struct verb_call *c, void *xarg,
+	    struct tw_error *err)
 {
-	struct done_args *a = arg;
-	struct event *e = deal_find_event(d, a->key);
-
-	if (!e)
-		return tw_error_set(err, TW_ENOTFOUND,
-				    "unknown event '%s' in deal '%s'", a->key,
-				    d->slug);
-	e->done = a->on;
-	return 0;
+	(void)opt, (void)xarg;
+	return opt_date("--on", arg, &c->on, err);
 }
 
 static int
 event_done(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	static const struct option opts[] = {
-		{ "on", required_argument, NULL, O_ON },
+		{ "on", required_argument, NULL, 1 },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct done_args a = { NULL, ctx->today };
+	static const struct cli_extra x = { opts, done_option, NULL };
+	struct verb_result res;
+	struct verb_call c;
+	struct deal_ctx dc;
 	char buf[DATE_BUFSZ];
-	int opt, r;
+	int r;
 
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		if ((r = opt_date("--on", optarg, &a.on, err)) < 0)
-			return r;
+	verb_call_init(&c, V_DONE, NULL);
+	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	if ((r = cli_verb_options(argc, argv, &c, &x, err)) < 0)
+		goto out;
+	if (optind != argc - 2) {
+		r = cmd_usage_error(&cmd_event_entry, err,
+				    "event done takes a SLUG and a KEY");
+		goto out;
 	}
-	if (optind != argc - 2)
-		return cmd_usage_error(&cmd_event_entry, err,
-				       "event done takes a SLUG and a KEY");
-	a.key = argv[optind + 1];
-	if ((r = cli_update_deal(ctx, argv[optind], mark_done, &a, err)) < 0)
-		return r;
+	c.key = argv[optind + 1];
+	if ((r = cli_verb_run(ctx, argv[optind], &c, &dc, &res, err)) < 0)
+		goto out;
 	if (!ctx->json)
-		printf("event '%s' done on %s\n", a.key, date_format(a.on, buf));
-	return 0;
+		printf("event '%s' done on %s\n", c.key,
+		       date_format(dc.deal.events[res.index].done, buf));
+out:
+	verb_call_release(&c);
+	deal_ctx_release(&dc);
+	return r;
 }
 
 static size_t
@@ -180,7 +115,6 @@ event_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 }
 
 static const struct subcmd subs[] = {
-	{ "add", event_add },
 	{ "done", event_done },
 	{ "list", event_list },
 	{ NULL, NULL },
@@ -190,22 +124,29 @@ static int
 cmd_event_exec(struct cli_ctx *ctx, int argc, char **argv,
 	       struct tw_error *err)
 {
-	return subcmd_dispatch(&cmd_event_entry, subs, ctx, argc, argv, err);
+	return cli_verb_dispatch(&cmd_event_entry, verbs, subs, ctx, argc, argv,
+				 err);
 }
 
 const struct cmd_entry cmd_event_entry = {
 	.name = "event",
 	.usage = "event add SLUG KEY --kind technical|commercial --title TEXT\n"
 		 "         [--owner NAME] [--date DATE] [--after KEY]\n"
+		 "event set SLUG KEY [the options of add]\n"
+		 "event rm SLUG KEY [--force]\n"
 		 "event done SLUG KEY [--on DATE]\n"
 		 "event list SLUG",
-	.summary = "technical and commercial events: plan them, mark them done",
+	.summary = "technical and commercial events: plan, change, mark done",
 	.help =
 	"Technical events (POC readout, architecture sign-off) are the\n"
 	"moments that should trigger a commercial one (pricing call,\n"
 	"proposal, contract review). --date is the planned date; --after\n"
 	"names the event this one follows.\n"
 	"\n"
+	"  set     change fields, with the options of add; an empty value\n"
+	"          ('--owner=') clears an optional field\n"
+	"  rm      remove an event; one that another event follows (--after)\n"
+	"          is refused unless --force, which also clears those links\n"
 	"  done    mark an event done (--on, default today)\n"
 	"  list    every event of the deal in the order it was added\n",
 	.flags = NEED_STORE,

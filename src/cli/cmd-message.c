@@ -20,7 +20,7 @@
 /* A template is a page or two of text; far more is a mistake. */
 #define TEMPLATE_MAX (64 * 1024)
 
-enum msg_opt { O_CRITERION = 256, O_RISK, O_FORMAT, O_LOG };
+enum msg_opt { O_CRITERION = 256, O_RISK, O_FORMAT, O_LOG, O_ON };
 
 enum out_format { FMT_TEXT, FMT_EML };
 
@@ -145,75 +145,13 @@ drafts_to_json(enum message_type t, const struct deal *d,
 	return a;
 }
 
-struct log_args {
-	enum message_type type;
-	const char *channel;
-	tw_date today;
-	const struct message_list *list;
-	size_t added;
-	size_t present;
-};
-
-static bool
-same_str(const char *a, const char *b)
-{
-	return a && b ? !strcmp(a, b) : a == b;
-}
-
-static bool
-touch_exists(const struct deal *d, const struct touch *t)
-{
-	for (size_t i = 0; i < d->ntouches; i++)
-		if (same_str(d->touches[i].type, t->type) &&
-		    d->touches[i].date == t->date &&
-		    same_str(d->touches[i].channel, t->channel) &&
-		    same_str(d->touches[i].criterion, t->criterion))
-			return true;
-	return false;
-}
-
-/*
- * One touch per buying-signal criterion, one for any other type; the same
- * touch logged twice on one day is recorded once.
- */
-static int
-add_touches(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct log_args *a = arg;
-	size_t n = a->type == MSG_BUYING_SIGNAL ? a->list->n : 1;
-
-	(void)err;
-	for (size_t i = 0; i < n; i++) {
-		struct touch want = {
-			.type = (char *)message_type_name(a->type),
-			.date = a->today,
-			.channel = (char *)a->channel,
-			.criterion = a->type == MSG_BUYING_SIGNAL
-					     ? a->list->items[i].criterion
-					     : NULL,
-		};
-		struct touch *t;
-
-		if (touch_exists(d, &want)) {
-			a->present++;
-			continue;
-		}
-		t = deal_add_touch(d);
-		t->type = xstrdup(want.type);
-		t->date = want.date;
-		t->channel = xstrdup(want.channel);
-		t->criterion = xstrdup_or_null(want.criterion);
-		a->added++;
-	}
-	return 0;
-}
-
 struct send_opts {
 	const char *criterion;
 	const char *risk;
 	const char *output;
 	enum out_format format;
 	bool log;
+	tw_date on;		/* --on: the day it was sent */
 };
 
 static int
@@ -227,6 +165,7 @@ parse_send_opts(struct cli_ctx *ctx, int argc, char **argv,
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "log", no_argument, NULL, O_LOG },
+		{ "on", required_argument, NULL, O_ON },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, r;
@@ -259,11 +198,20 @@ parse_send_opts(struct cli_ctx *ctx, int argc, char **argv,
 		case O_LOG:
 			o->log = true;
 			break;
+		case O_ON:
+			if ((r = opt_date("--on", optarg, &o->on, err)) < 0)
+				return r;
+			break;
 		}
 	}
 	if (optind != argc - 2)
 		return cmd_usage_error(&cmd_message_entry, err,
 				       "message takes a SLUG and a TYPE");
+	if (o->on && !o->log)
+		return cmd_usage_error(&cmd_message_entry, err,
+				       "--on goes with --log");
+	if (o->on && (r = verb_touch_date_check(o->on, ctx->today, err)) < 0)
+		return r;
 	if ((r = message_type_parse(argv[optind + 1], type, err)) < 0)
 		return r;
 	if (o->criterion && *type != MSG_BUYING_SIGNAL)
@@ -333,19 +281,48 @@ format_text(const struct draft *dr, size_t n, struct strbuf *out)
 }
 
 static void
-report_log(const struct log_args *a, const char *slug)
+report_log(const struct verb_call *c, const struct verb_result *res,
+	   const char *slug, tw_date today)
 {
 	char b[DATE_BUFSZ];
 
-	date_format(a->today, b);
-	if (a->added)
+	date_format(c->on ? c->on : today, b);
+	if (res->added)
 		fprintf(stderr, "logged %zu %s touch%s on deal '%s' (%s, %s)\n",
-			a->added, message_type_name(a->type),
-			a->added == 1 ? "" : "es", slug, a->channel, b);
-	if (a->present)
+			res->added, c->touch_type,
+			res->added == 1 ? "" : "es", slug, c->channel, b);
+	if (res->present)
 		fprintf(stderr, "%zu %s touch%s already logged on %s\n",
-			a->present, message_type_name(a->type),
-			a->present == 1 ? " was" : "es were", b);
+			res->present, c->touch_type,
+			res->present == 1 ? " was" : "es were", b);
+}
+
+/* One touch per buying-signal criterion, one for any other type. */
+static int
+log_touches(struct cli_ctx *ctx, const struct deal *d,
+	    const struct send_opts *o, enum message_type type,
+	    const struct message_list *list, struct tw_error *err)
+{
+	const char **crit = xcalloc(list->n + 1, sizeof(*crit));
+	struct verb_result res;
+	struct verb_call c;
+	struct deal_ctx dc;
+	int r;
+
+	verb_call_init(&c, V_TOUCH, NULL);
+	c.touch_type = message_type_name(type);
+	c.channel = o->format == FMT_EML ? "email" : "text";
+	c.on = o->on;
+	for (size_t i = 0; type == MSG_BUYING_SIGNAL && i < list->n; i++)
+		crit[c.ncriteria++] = list->items[i].criterion;
+	c.criteria = crit;
+	fflush(stdout);
+	if ((r = cli_verb_run(ctx, d->slug, &c, &dc, &res, err)) == 0)
+		report_log(&c, &res, d->slug, ctx->today);
+	verb_call_release(&c);
+	deal_ctx_release(&dc);
+	free(crit);
+	return r;
 }
 
 static int
@@ -403,19 +380,8 @@ message_send(struct cli_ctx *ctx, int argc, char **argv,
 		cli_write(&sb);
 	}
 
-	if (o.log) {
-		struct log_args a = { 0 };
-
-		a.type = type;
-		a.channel = o.format == FMT_EML ? "email" : "text";
-		a.today = ctx->today;
-		a.list = &list;
-		fflush(stdout);
-		r = cli_update_deal(ctx, d.slug, add_touches, &a, err);
-		if (r < 0)
-			goto out;
-		report_log(&a, d.slug);
-	}
+	if (o.log)
+		r = log_touches(ctx, &d, &o, type, &list, err);
 out:
 	if (dr)
 		drafts_release(dr, list.n);
@@ -617,7 +583,7 @@ cmd_message_exec(struct cli_ctx *ctx, int argc, char **argv,
 const struct cmd_entry cmd_message_entry = {
 	.name = "message",
 	.usage = "message SLUG TYPE [--criterion KEY] [--risk KEY]\n"
-		 "         [--format text|eml] [-o FILE] [--log]\n"
+		 "         [--format text|eml] [-o FILE] [--log [--on DATE]]\n"
 		 "message template set TYPE FILE\n"
 		 "message template show TYPE\n"
 		 "message template reset TYPE",
@@ -675,6 +641,8 @@ const struct cmd_entry cmd_message_entry = {
 	"                   criterion for buying-signal), so the check's\n"
 	"                   unframed-pass rule knows the pass was framed;\n"
 	"                   the same touch twice on one day is kept once\n"
+	"  --on DATE        with --log: the day the message was sent, for\n"
+	"                   one sent earlier (not after today)\n"
 	"\n"
 	"With --json, the messages as an array of objects: type, criterion,\n"
 	"risk, to, email, subject, body.\n"

@@ -15,24 +15,6 @@
 static const char *const weekday_names[] = { "Mon", "Tue", "Wed", "Thu",
 	"Fri", "Sat", "Sun" };
 
-struct apply_args {
-	const struct workspace *ws;
-	size_t added;
-};
-
-/* Add each step as a planned event unless an event with its key exists. */
-static int
-apply_plan(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct apply_args *a = arg;
-	tw_date *buf;
-	struct holidays h = workspace_holidays(a->ws, d, &buf);
-	int r = commercial_plan_apply(d, &h, &a->added, err);
-
-	free(buf);
-	return r;
-}
-
 static void
 blocked_text(const struct deal *d, const struct commercial_plan *p,
 	     struct strbuf *sb)
@@ -98,15 +80,12 @@ cmd_plan_exec(struct cli_ctx *ctx, int argc, char **argv,
 		{ "apply", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct apply_args a = { NULL, 0 };
+	struct verb_result res = { 0 };
 	struct commercial_plan plan;
 	struct strbuf sb = STRBUF_INIT;
-	struct workspace ws;
-	struct holidays h;
-	tw_date *buf;
-	struct deal d;
+	struct verb_call v;
+	struct deal_ctx dc;
 	bool apply = false;
-	const char *slug;
 	int c, r;
 
 	optind = 0;
@@ -118,38 +97,36 @@ cmd_plan_exec(struct cli_ctx *ctx, int argc, char **argv,
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_plan_entry, err,
 				       "plan takes exactly one SLUG");
-	slug = argv[optind];
-	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
-		return r;
-	a.ws = &ws;
-	if (apply && (r = cli_update_deal(ctx, slug, apply_plan, &a, err)) < 0)
+	verb_call_init(&v, V_PLAN_APPLY, NULL);
+	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	if (apply)
+		r = cli_verb_run(ctx, argv[optind], &v, &dc, &res, err);
+	else
+		r = store_load_ctx(ctx->st, argv[optind], &dc, err);
+	if (r < 0)
 		goto out;
 	if (apply && !ctx->json) {
-		printf("added %zu planned event%s to deal '%s'\n", a.added,
-		       a.added == 1 ? "" : "s", slug);
+		printf("added %zu planned event%s to deal '%s'\n", res.added,
+		       res.added == 1 ? "" : "s", argv[optind]);
 		goto out;
 	}
-	if ((r = cli_get_deal(ctx, slug, &d, err)) < 0)
-		goto out;
-	h = workspace_holidays(&ws, &d, &buf);
-	commercial_plan_compute(&d, &h, &plan);
+	commercial_plan_compute(&dc.deal, &dc.hol, &plan);
 	if (ctx->json) {
 		json_t *j = commercial_plan_to_json(&plan);
 
 		if (apply)
 			json_object_set_new(j, "added", json_integer(
-						(json_int_t)a.added));
+						(json_int_t)res.added));
 		json_emit(j, &sb);
 	} else {
-		plan_to_text(&d, &plan, &sb);
+		plan_to_text(&dc.deal, &plan, &sb);
 	}
 	cli_write(&sb);
 	strbuf_release(&sb);
 	commercial_plan_release(&plan);
-	free(buf);
-	deal_release(&d);
 out:
-	workspace_release(&ws);
+	verb_call_release(&v);
+	deal_ctx_release(&dc);
 	return r;
 }
 

@@ -8,82 +8,22 @@
 
 #include <getopt.h>
 
-enum risk_opt { O_TITLE = 256, O_KIND, O_DEADLINE, O_BUFFER, O_DURATION };
-
-static int
-add_risk(struct deal *d, void *arg, struct tw_error *err)
+static json_t *
+risk_out(const struct deal_ctx *dc, size_t i)
 {
-	const struct risk *src = arg;
-	struct risk *r;
-
-	if (deal_find_risk(d, src->key))
-		return tw_error_set(err, TW_EEXIST,
-				    "risk '%s' already exists in deal '%s'",
-				    src->key, d->slug);
-	r = deal_add_risk(d);
-	*r = *src;
-	r->key = xstrdup(src->key);
-	r->title = xstrdup_or_null(src->title);
-	return 0;
+	return risk_to_json(&dc->deal.risks[i], dc->today, &dc->hol);
 }
 
-static int
-risk_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
-{
-	static const struct option opts[] = {
-		{ "title", required_argument, NULL, O_TITLE },
-		{ "kind", required_argument, NULL, O_KIND },
-		{ "deadline", required_argument, NULL, O_DEADLINE },
-		{ "buffer", required_argument, NULL, O_BUFFER },
-		{ "duration", required_argument, NULL, O_DURATION },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct risk rk = { .kind = RISK_OTHER };
-	bool has_duration = false;
-	int opt, r = 0;
-
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		switch (opt) {
-		case O_TITLE:
-			rk.title = optarg;
-			break;
-		case O_KIND:
-			if (risk_kind_parse(optarg, &rk.kind) < 0)
-				return tw_error_set(err, TW_EINPUT,
-						    "--kind: expected scaling, "
-						    "compliance, security, cost "
-						    "or other, got '%s'",
-						    optarg);
-			break;
-		case O_DEADLINE:
-			r = opt_date("--deadline", optarg, &rk.deadline, err);
-			break;
-		case O_BUFFER:
-			r = opt_duration("--buffer", optarg, &rk.buffer, err);
-			break;
-		case O_DURATION:
-			has_duration = true;
-			r = opt_duration("--duration", optarg, &rk.duration,
-					 err);
-			break;
-		}
-		if (r < 0)
-			return r;
-	}
-	if (optind != argc - 2 || !rk.title || !rk.deadline || !has_duration)
-		return cmd_usage_error(&cmd_risk_entry, err,
-				       "risk add takes a SLUG, a KEY, --title, "
-				       "--deadline and --duration");
-	rk.key = argv[optind + 1];
-	if ((r = cli_update_deal(ctx, argv[optind], add_risk, &rk, err)) < 0)
-		return r;
-	if (!ctx->json)
-		printf("added risk '%s' to deal '%s'\n", rk.key, argv[optind]);
-	return 0;
-}
+static const struct cli_child_verb verbs[] = {
+	{ "add", V_ADD, T_RISK,
+	  "risk add takes a SLUG, a KEY, --title, --deadline and --duration",
+	  "KEY", NULL, NULL, risk_out },
+	{ "set", V_SET, T_RISK, "risk set takes a SLUG and a KEY", "KEY", NULL,
+	  NULL, risk_out },
+	{ "rm", V_REMOVE, T_RISK, "risk rm takes a SLUG and a KEY", "KEY", NULL,
+	  NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL, NULL, NULL },
+};
 
 static size_t
 risk_count(const struct deal *d)
@@ -135,7 +75,6 @@ risk_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 }
 
 static const struct subcmd subs[] = {
-	{ "add", risk_add },
 	{ "list", risk_list },
 	{ NULL, NULL },
 };
@@ -144,7 +83,8 @@ static int
 cmd_risk_exec(struct cli_ctx *ctx, int argc, char **argv,
 	      struct tw_error *err)
 {
-	return subcmd_dispatch(&cmd_risk_entry, subs, ctx, argc, argv, err);
+	return cli_verb_dispatch(&cmd_risk_entry, verbs, subs, ctx, argc, argv,
+				 err);
 }
 
 const struct cmd_entry cmd_risk_entry = {
@@ -152,6 +92,8 @@ const struct cmd_entry cmd_risk_entry = {
 	.usage = "risk add SLUG KEY --title TEXT --deadline DATE --duration DUR\n"
 		 "         [--buffer DUR] [--kind scaling|compliance|security|"
 		 "cost|other]\n"
+		 "risk set SLUG KEY [the options of add]\n"
+		 "risk rm SLUG KEY\n"
 		 "risk list SLUG",
 	.summary = "technical risks back-scheduled to a latest safe start date",
 	.help =
@@ -163,7 +105,11 @@ const struct cmd_entry cmd_risk_entry = {
 	"\n"
 	"Durations are Nd (calendar days), Nbd (business days: Monday to\n"
 	"Friday minus the deal's holidays) or Nw (weeks). The buffer\n"
-	"defaults to 0d.\n",
+	"defaults to 0d.\n"
+	"\n"
+	"  set     change fields, with the options of add\n"
+	"  rm      remove a risk\n"
+	"  list    every risk with its back-schedule\n",
 	.flags = NEED_STORE,
 	.exec = cmd_risk_exec,
 };

@@ -14,24 +14,6 @@
 
 enum snooze_opt { O_UNTIL = 256, O_REASON, O_CLEAR };
 
-struct snooze_args {
-	tw_date until;		/* DATE_NONE: clear */
-	const char *reason;
-	bool was_snoozed;	/* out: a snooze was stored before */
-};
-
-static int
-set_snooze(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct snooze_args *a = arg;
-
-	(void)err;
-	a->was_snoozed = d->snooze_until != DATE_NONE;
-	d->snooze_until = a->until;
-	xstrset(&d->snooze_reason, a->until ? a->reason : NULL);
-	return 0;
-}
-
 static json_t *
 snooze_json(const struct deal *d, tw_date today)
 {
@@ -72,12 +54,14 @@ cmd_snooze_exec(struct cli_ctx *ctx, int argc, char **argv,
 		{ "clear", no_argument, NULL, O_CLEAR },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct snooze_args a = { DATE_NONE, NULL, false };
+	struct snooze_args { tw_date until; const char *reason; } a = {
+		DATE_NONE, NULL };
 	struct strbuf sb = STRBUF_INIT;
-	bool clear = false, change;
-	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
+	struct verb_result res = { 0 };
+	struct verb_call c;
+	struct deal_ctx dc;
+	bool clear = false;
 	const char *slug;
-	struct deal d;
 	int opt, r;
 
 	optind = 0;
@@ -110,34 +94,31 @@ cmd_snooze_exec(struct cli_ctx *ctx, int argc, char **argv,
 		return cmd_usage_error(&cmd_snooze_entry, err,
 				       "snooze needs both --until and "
 				       "--reason");
-	if (a.reason && !*a.reason)
-		return tw_error_set(err, TW_EINPUT,
-				    "--reason: the reason cannot be empty");
-	if (a.until && a.until < ctx->today)
-		return tw_error_set(err, TW_EINPUT,
-				    "--until: '%s' is in the past (today is "
-				    "%s)",
-				    date_format(a.until, b1),
-				    date_format(ctx->today, b2));
-
-	change = clear || a.until;
-	if (change && (r = cli_update_deal(ctx, slug, set_snooze, &a, err)) < 0)
-		return r;
-	if ((r = cli_get_deal(ctx, slug, &d, err)) < 0)
-		return r;
+	verb_call_init(&c, clear ? V_UNSNOOZE : V_SNOOZE, NULL);
+	c.until = a.until;
+	c.reason = a.reason;
+	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	if (clear || a.until)
+		r = cli_verb_run(ctx, slug, &c, &dc, &res, err);
+	else
+		r = store_load_ctx(ctx->st, slug, &dc, err);
+	if (r < 0)
+		goto out;
 	if (ctx->json)
-		json_emit(snooze_json(&d, ctx->today), &sb);
+		json_emit(snooze_json(&dc.deal, ctx->today), &sb);
 	else if (clear)
-		strbuf_addf(&sb, a.was_snoozed
+		strbuf_addf(&sb, res.was_snoozed
 					 ? "deal '%s' is no longer snoozed\n"
 					 : "deal '%s' was not snoozed\n",
 			    slug);
 	else
-		snooze_text(&d, ctx->today, &sb);
+		snooze_text(&dc.deal, ctx->today, &sb);
 	cli_write(&sb);
+out:
 	strbuf_release(&sb);
-	deal_release(&d);
-	return 0;
+	verb_call_release(&c);
+	deal_ctx_release(&dc);
+	return r;
 }
 
 const struct cmd_entry cmd_snooze_entry = {

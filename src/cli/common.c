@@ -71,53 +71,26 @@ cmd_usage_error(const struct cmd_entry *e, struct tw_error *err,
 int
 opt_date(const char *opt, const char *s, tw_date *out, struct tw_error *err)
 {
-	if (date_parse(s, out, err) < 0) {
-		tw_error_prefix(err, "%s", opt);
-		return TW_EINPUT;
-	}
-	return 0;
+	return value_parse_date(opt, s, out, err);
 }
 
 int
 opt_number(const char *opt, const char *s, double *out, struct tw_error *err)
 {
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(v))
-		return tw_error_set(err, TW_EINPUT,
-				    "%s: expected a number, got '%s'", opt, s);
-	*out = v;
-	return 0;
+	return value_parse_number(opt, s, out, err);
 }
 
 int
 opt_int(const char *opt, const char *s, int *out, struct tw_error *err)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < INT_MIN || v > INT_MAX)
-		return tw_error_set(err, TW_EINPUT,
-				    "%s: expected an integer, got '%s'", opt,
-				    s);
-	*out = (int)v;
-	return 0;
+	return value_parse_int(opt, s, out, err);
 }
 
 int
 opt_duration(const char *opt, const char *s, struct duration *out,
 	     struct tw_error *err)
 {
-	if (duration_parse(s, out, err) < 0) {
-		tw_error_prefix(err, "%s", opt);
-		return TW_EINPUT;
-	}
-	return 0;
+	return value_parse_duration(opt, s, out, err);
 }
 
 int
@@ -126,14 +99,6 @@ cli_get_deal(struct cli_ctx *ctx, const char *slug, struct deal *out,
 {
 	deal_init(out);
 	return ctx->st->ops->deal_get(ctx->st, slug, out, err);
-}
-
-int
-cli_update_deal(struct cli_ctx *ctx, const char *slug,
-		int (*fn)(struct deal *d, void *arg, struct tw_error *err),
-		void *arg, struct tw_error *err)
-{
-	return store_update_deal(ctx->st, slug, fn, arg, NULL, err);
 }
 
 void

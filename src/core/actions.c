@@ -167,7 +167,9 @@ verb_find(const struct deal *d, const struct schema_table *tb,
 		}
 	}
 	strbuf_release(&sb);
-	tw_error_set(err, TW_ENOTFOUND, "unknown %s '%s' in deal '%s'",
+	tw_error_set(err, TW_ENOTFOUND, kf->type == F_STR
+			? "unknown %s '%s' in deal '%s'"
+			: "unknown %s %s in deal '%s'",
 		     tb->entity, key ? key : "", d->slug);
 	return NULL;
 }
@@ -283,8 +285,10 @@ child_add(struct deal_ctx *ctx, const struct verb_call *c,
 		return r;
 	key = field_text(&tb->fields[0], c->vals, &sb);
 	if (tb->keyed && verb_find(&ctx->deal, tb, key, NULL, NULL)) {
-		r = tw_error_set(err, TW_EEXIST, "%s '%s' already exists in "
-				 "deal '%s'", tb->entity, key, ctx->deal.slug);
+		r = tw_error_set(err, TW_EEXIST, tb->fields[0].type == F_STR
+				 ? "%s '%s' already exists in deal '%s'"
+				 : "%s %s already exists in deal '%s'",
+				 tb->entity, key, ctx->deal.slug);
 		strbuf_release(&sb);
 		return r;
 	}
@@ -292,6 +296,8 @@ child_add(struct deal_ctx *ctx, const struct verb_call *c,
 	obj = tb->add(&ctx->deal);
 	for (size_t i = 0; i < tb->nfields; i++)
 		field_release(&tb->fields[i], obj);
+	if (tb->kind == ENT_RISK)	/* the plan file's default */
+		((struct risk *)obj)->kind = RISK_OTHER;
 	res->index = tb->count(&ctx->deal) - 1;
 	return apply_given(c, obj, true, err);
 }
@@ -368,7 +374,7 @@ child_remove(struct deal_ctx *ctx, const struct verb_call *c,
 		return err->code;
 	if ((n = references(d, tb, c->key, false, &who)) && !c->force) {
 		tw_error_set(err, TW_EINPUT, "%s '%s' is referred to by %s "
-			     "(--force removes it and those references)",
+			     "(force removes it and those references)",
 			     tb->entity, c->key, who.buf);
 		strbuf_release(&who);
 		return TW_EINPUT;
@@ -439,6 +445,18 @@ snooze(struct deal_ctx *ctx, const struct verb_call *c,
 	return 0;
 }
 
+int
+verb_touch_date_check(tw_date on, tw_date today, struct tw_error *err)
+{
+	char a[DATE_BUFSZ], b[DATE_BUFSZ];
+
+	if (on > today)
+		return tw_error_set(err, TW_EINPUT, "--on: %s is after today "
+				    "(%s): log a message once it is sent",
+				    date_format(on, a), date_format(today, b));
+	return 0;
+}
+
 static bool
 same_str(const char *a, const char *b)
 {
@@ -457,16 +475,11 @@ log_touch(struct deal_ctx *ctx, const struct verb_call *c,
 	size_t n = c->ncriteria ? c->ncriteria : 1;
 	tw_date on = c->on ? c->on : ctx->today;
 	enum message_type type;
-	char a[DATE_BUFSZ], b[DATE_BUFSZ];
 	int r;
 
-	if ((r = message_type_parse(c->touch_type, &type, err)) < 0)
+	if ((r = message_type_parse(c->touch_type, &type, err)) < 0 ||
+	    (r = verb_touch_date_check(on, ctx->today, err)) < 0)
 		return r;
-	if (on > ctx->today)
-		return tw_error_set(err, TW_EINPUT, "--on: %s is after today "
-				    "(%s): log a message once it is sent",
-				    date_format(on, a),
-				    date_format(ctx->today, b));
 	for (size_t i = 0; i < n; i++) {
 		const char *crit = c->ncriteria ? c->criteria[i] : NULL;
 		struct touch *t;

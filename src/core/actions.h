@@ -118,6 +118,12 @@ int verb_run(struct deal_ctx *ctx, const struct verb_call *c,
 	     struct verb_result *res, struct validation_site *site,
 	     struct tw_error *err);
 
+/*
+ * A message is logged on the day it was sent, never after today: the
+ * check V_TOUCH makes, for an entry point to make before it drafts.
+ */
+int verb_touch_date_check(tw_date on, tw_date today, struct tw_error *err);
+
 /* The phase a key names ("2"); NULL with TW_ENOTFOUND/TW_EINPUT. */
 void *verb_find(const struct deal *d, const struct schema_table *tb,
 		const char *key, size_t *index, struct tw_error *err);

@@ -590,10 +590,9 @@ value_parse_duration(const char *label, const char *s, struct duration *out,
 	return 0;
 }
 
-/* "a,b , c" as a list of keys; empty entries are an error. */
+/* "a,b , c" as a list of keys. */
 static int
-parse_list(const struct field *f, void *obj, const char *label,
-	   const char *text, struct tw_error *err)
+parse_list(const struct field *f, void *obj, const char *text)
 {
 	size_t *n = (size_t *)((char *)obj + f->aux);
 	char ***l = (char ***)fmut(f, obj);
@@ -608,10 +607,10 @@ parse_list(const struct field *f, void *obj, const char *label,
 		end = e;
 		while (end > p && end[-1] == ' ')
 			end--;
-		if (end == p)
-			return tw_error_set(err, TW_EINPUT,
-					    "%s: expected keys separated by "
-					    "commas, got '%s'", label, text);
+		if (end == p) {		/* "a,,b": an empty entry, skipped */
+			p = comma ? comma + 1 : e;
+			continue;
+		}
 		*l = xrealloc(*l, (*n + 1) * sizeof(**l));
 		(*l)[(*n)++] = xstrndup(p, (size_t)(end - p));
 		p = comma ? comma + 1 : e;
@@ -680,7 +679,7 @@ field_parse(const struct field *f, void *obj, const char *label,
 			memcpy(p, &v, sizeof(v));
 		break;
 	case F_LIST:
-		r = parse_list(f, obj, label, text, err);
+		parse_list(f, obj, text);
 		break;
 	}
 	if (r < 0)

@@ -1,0 +1,208 @@
+/*
+ * The command line's side of the verbs (core/actions.h): options named from
+ * the model schema, parsed into a verb_call, run by the store, and the line
+ * that says what was done. Each cmd-*.c keeps only its usage text and the
+ * options that are not fields.
+ */
+#include "cli/cli.h"
+#include "formats/json.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OPT_FIELD 1000		/* option values: OPT_FIELD + field index */
+#define MAX_OPTS 48
+
+/* "--champion-email" from "champion_email". */
+static char *
+option_name(const struct field *f)
+{
+	char *s = xstrdup(field_json_name(f));
+
+	for (char *p = s; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	return s;
+}
+
+/* Whether the verb takes field f as an option. */
+static bool
+takes_field(const struct verb_call *c, const struct field *f)
+{
+	if (c->verb != V_ADD && c->verb != V_SET && c->verb != V_DEAL_CREATE &&
+	    c->verb != V_DEAL_SET)
+		return false;
+	return !(f->flags & (FL_RO | FL_KEY));
+}
+
+int
+cli_verb_options(int argc, char **argv, struct verb_call *c,
+		 const struct cli_extra *x, struct tw_error *err)
+{
+	struct option opts[MAX_OPTS];
+	char *names[MAX_OPTS];
+	size_t n = 0, nnames = 0;
+	int opt, r = 0;
+
+	for (size_t i = 0; c->tb && i < c->tb->nfields; i++) {
+		const struct field *f = &c->tb->fields[i];
+
+		if (!takes_field(c, f) || n + 1 >= MAX_OPTS)
+			continue;
+		names[nnames] = option_name(f);
+		opts[n++] = (struct option){ names[nnames++],
+					     required_argument, NULL,
+					     OPT_FIELD + (int)i };
+	}
+	for (size_t i = 0; x && x->opts[i].name && n + 1 < MAX_OPTS; i++)
+		opts[n++] = x->opts[i];
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+
+	optind = 0;
+	while (r == 0 && (opt = cli_getopt(argc, argv, opts, err)) != -1) {
+		if (opt < 0) {
+			r = opt;
+		} else if (opt >= OPT_FIELD) {
+			const struct field *f = &c->tb->fields[opt - OPT_FIELD];
+			char label[64] = "";
+
+			for (size_t i = 0; i < n; i++)
+				if (opts[i].val == opt)
+					snprintf(label, sizeof(label), "--%s",
+						 opts[i].name);
+			r = verb_give_text(c, f, label, optarg, err);
+		} else {
+			r = x->fn(opt, optarg, c, x->arg, err);
+		}
+	}
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i]);
+	return r;
+}
+
+int
+cli_verb_run(struct cli_ctx *ctx, const char *slug, const struct verb_call *c,
+	     struct deal_ctx *dc, struct verb_result *res,
+	     struct tw_error *err)
+{
+	deal_ctx_init(dc, ctx->today, ctx->actor);
+	return store_run_verb(ctx->st, slug, c, dc, res, NULL, err);
+}
+
+/* "criterion 'p95'", "phase 2", "technical event 'kickoff'". */
+static void
+child_name(const struct schema_table *tb, const void *obj, struct strbuf *sb)
+{
+	struct strbuf key = STRBUF_INIT;
+	const char *k = field_text(&tb->fields[0], obj, &key);
+
+	if (tb->kind == ENT_EVENT)
+		strbuf_addf(sb, "%s ",
+			    event_kind_name(((const struct event *)obj)->kind));
+	if (tb->fields[0].type == F_STR)
+		strbuf_addf(sb, "%s '%s'", tb->entity, k);
+	else
+		strbuf_addf(sb, "%s %s", tb->entity, k);
+	strbuf_release(&key);
+}
+
+static int
+set_force(int opt, const char *arg, struct verb_call *c, void *xarg,
+	  struct tw_error *err)
+{
+	(void)opt, (void)arg, (void)xarg, (void)err;
+	c->force = true;
+	return 0;
+}
+
+int
+cli_child_verb(struct cli_ctx *ctx, const struct cmd_entry *e,
+	       const struct cli_child_verb *v, int argc, char **argv,
+	       struct tw_error *err)
+{
+	const struct schema_table *tb = &schema_tables[v->table];
+	struct strbuf sb = STRBUF_INIT;
+	struct deal_ctx dc;
+	struct verb_result res;
+	struct verb_call c;
+	const char *slug;
+	int r;
+	static const struct option force_opt[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cli_extra xforce = { force_opt, set_force, NULL };
+
+	verb_call_init(&c, v->verb, tb);
+	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	r = cli_verb_options(argc, argv, &c,
+			     v->verb == V_REMOVE ? &xforce : v->extra, err);
+	if (r < 0)
+		goto out;
+	if (optind != argc - 2 ||
+	    (v->verb == V_ADD && v->check && (r = v->check(&c, err)) < 0)) {
+		if (r >= 0)
+			r = cmd_usage_error(e, err, "%s", v->usage);
+		goto out;
+	}
+	slug = argv[optind];
+	if (v->verb == V_ADD) {
+		r = verb_give_text(&c, &tb->fields[0], v->key_label,
+				   argv[optind + 1], err);
+		if (r < 0)
+			goto out;
+		for (size_t i = 0; i < tb->nfields; i++)
+			if ((tb->fields[i].flags & FL_REQ) &&
+			    !verb_given(&c, &tb->fields[i])) {
+				r = cmd_usage_error(e, err, "%s", v->usage);
+				goto out;
+			}
+	} else {
+		c.key = argv[optind + 1];
+	}
+	if ((r = cli_verb_run(ctx, slug, &c, &dc, &res, err)) < 0)
+		goto out;
+	if (v->verb == V_REMOVE) {
+		if (!ctx->json) {
+			printf(tb->fields[0].type == F_STR
+				       ? "removed %s '%s' from deal '%s'"
+				       : "removed %s %s from deal '%s'",
+			       tb->entity, c.key, slug);
+			if (res.dropped)
+				printf(" and %zu reference%s to it",
+				       res.dropped,
+				       res.dropped == 1 ? "" : "s");
+			putchar('\n');
+		}
+		goto out;
+	}
+	if (ctx->json && v->verb == V_SET && v->to_json) {
+		json_emit(v->to_json(&dc, res.index), &sb);
+		cli_write(&sb);
+	} else if (!ctx->json) {
+		child_name(tb, tb->at(&dc.deal, res.index), &sb);
+		printf("%s %s %s deal '%s'\n",
+		       v->verb == V_ADD ? "added" : "updated", sb.buf,
+		       v->verb == V_ADD ? "to" : "in", slug);
+	}
+out:
+	strbuf_release(&sb);
+	verb_call_release(&c);
+	deal_ctx_release(&dc);
+	return r;
+}
+
+int
+cli_verb_dispatch(const struct cmd_entry *e,
+		  const struct cli_child_verb *verbs, const struct subcmd *subs,
+		  struct cli_ctx *ctx, int argc, char **argv,
+		  struct tw_error *err)
+{
+	for (size_t i = 0; argc >= 2 && verbs[i].name; i++)
+		if (!strcmp(verbs[i].name, argv[1]))
+			return cli_child_verb(ctx, e, &verbs[i], argc - 1,
+					      argv + 1, err);
+	return subcmd_dispatch(e, subs, ctx, argc, argv, err);
+}

@@ -4,6 +4,7 @@
 #include "formats/json.h"
 #include "core/criterion.h"
 #include "core/risk.h"
+#include "core/schema.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -47,31 +48,60 @@ json_duration(const struct duration *dur)
 }
 
 json_t *
+field_to_json(const struct field *f, const void *obj)
+{
+	const void *p = fptr(f, obj);
+	size_t n;
+	char *const *l;
+	json_t *a;
+
+	if (!field_present(f, obj))
+		return f->type == F_LIST ? json_array() : json_null();
+	switch (f->type) {
+	case F_STR:
+		return json_string(*(char *const *)p);
+	case F_INT:
+	case F_INT_OPT:
+		return json_integer(*(const int *)p);
+	case F_REAL:
+	case F_REAL_OPT:
+		return json_num(*(const double *)p);
+	case F_BOOL:
+		return json_boolean(*(const bool *)p);
+	case F_DATE:
+		return json_date(*(const tw_date *)p);
+	case F_DUR:
+	case F_DUR_OPT:
+		return json_duration(p);
+	case F_ENUM:
+		return json_string(f->en->name(fenum(f, obj)));
+	case F_LIST:
+		a = json_array();
+		l = flist(f, obj, &n);
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, json_string(l[i]));
+		return a;
+	}
+	return json_null();
+}
+
+/* Every field of tb in obj onto o, by JSON name, in schema order. */
+static json_t *
+fields_to_json(json_t *o, const struct schema_table *tb, const void *obj)
+{
+	for (size_t i = 0; i < tb->nfields; i++)
+		json_object_set_new(o, field_json_name(&tb->fields[i]),
+				    field_to_json(&tb->fields[i], obj));
+	return o;
+}
+
+json_t *
 deal_to_json(const struct deal *d)
 {
 	json_t *o = json_object();
 
 	json_object_set_new(o, "slug", json_str(d->slug));
-	json_object_set_new(o, "account", json_str(d->account));
-	json_object_set_new(o, "stage", json_str(d->stage));
-	json_object_set_new(o, "value",
-			    d->has_value ? json_num(d->value) : json_null());
-	json_object_set_new(o, "currency", json_str(d->currency));
-	json_object_set_new(o, "ae", json_str(d->ae));
-	json_object_set_new(o, "se", json_str(d->se));
-	json_object_set_new(o, "champion", json_str(d->champion));
-	json_object_set_new(o, "champion_email", json_str(d->champion_email));
-	json_object_set_new(o, "procurement_days",
-			    d->has_procurement_days
-				    ? json_integer(d->procurement_days)
-				    : json_null());
-	json_object_set_new(o, "poc_start", json_date(d->poc_start));
-	json_object_set_new(o, "poc_end", json_date(d->poc_end));
-	json_object_set_new(o, "close_date", json_date(d->close_date));
-	json_object_set_new(o, "outcome", json_string(outcome_name(d->outcome)));
-	json_object_set_new(o, "crm_source", json_str(d->crm_source));
-	json_object_set_new(o, "crm_id", json_str(d->crm_id));
-	return o;
+	return fields_to_json(o, &schema_deal, d);
 }
 
 static json_t *
@@ -80,23 +110,15 @@ json_tristate(enum tristate t)
 	return t == TRI_NULL ? json_null() : json_boolean(t == TRI_TRUE);
 }
 
+/* The stored fields, then what they mean. */
 json_t *
 criterion_to_json(const struct criterion *c)
 {
 	struct criterion_eval ev;
-	json_t *o = json_object();
+	json_t *o = fields_to_json(json_object(), &schema_tables[T_CRITERION],
+				   c);
 
 	criterion_evaluate(c, &ev);
-	json_object_set_new(o, "key", json_str(c->key));
-	json_object_set_new(o, "metric", json_str(c->metric));
-	json_object_set_new(o, "unit", json_str(c->unit));
-	json_object_set_new(o, "direction",
-			    json_string(direction_name(c->direction)));
-	json_object_set_new(o, "required", json_num(c->required));
-	json_object_set_new(o, "measured",
-			    c->has_measured ? json_num(c->measured)
-					    : json_null());
-	json_object_set_new(o, "measured_on", json_date(c->measured_on));
 	json_object_set_new(o, "status",
 			    json_string(crit_status_name(ev.status)));
 	json_object_set_new(o, "headroom_pct",
@@ -106,42 +128,23 @@ criterion_to_json(const struct criterion *c)
 			    ev.has_growth_capacity
 				    ? json_num(ev.growth_capacity_pct)
 				    : json_null());
-	json_object_set_new(o, "projected_growth_pct",
-			    c->has_growth ? json_num(c->growth_pct)
-					  : json_null());
 	json_object_set_new(o, "scales", json_tristate(ev.scales));
-	json_object_set_new(o, "outcome", json_str(c->outcome));
 	return o;
 }
 
 json_t *
 event_to_json(const struct event *e)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "key", json_str(e->key));
-	json_object_set_new(o, "kind", json_string(event_kind_name(e->kind)));
-	json_object_set_new(o, "title", json_str(e->title));
-	json_object_set_new(o, "owner", json_str(e->owner));
-	json_object_set_new(o, "date", json_date(e->date));
-	json_object_set_new(o, "done", json_date(e->done));
-	json_object_set_new(o, "after", json_str(e->after));
-	return o;
+	return fields_to_json(json_object(), &schema_tables[T_EVENT], e);
 }
 
 json_t *
 risk_to_json(const struct risk *r, tw_date today, const struct holidays *h)
 {
 	struct risk_eval ev;
-	json_t *o = json_object();
+	json_t *o = fields_to_json(json_object(), &schema_tables[T_RISK], r);
 
 	risk_evaluate(r, today, h, &ev);
-	json_object_set_new(o, "key", json_str(r->key));
-	json_object_set_new(o, "title", json_str(r->title));
-	json_object_set_new(o, "kind", json_string(risk_kind_name(r->kind)));
-	json_object_set_new(o, "deadline", json_date(r->deadline));
-	json_object_set_new(o, "buffer", json_duration(&r->buffer));
-	json_object_set_new(o, "duration", json_duration(&r->duration));
 	json_object_set_new(o, "go_live_by", json_date(ev.go_live_by));
 	json_object_set_new(o, "latest_start", json_date(ev.latest_start));
 	json_object_set_new(o, "slack_days", json_integer(ev.slack_days));
@@ -152,22 +155,7 @@ risk_to_json(const struct risk *r, tw_date today, const struct holidays *h)
 json_t *
 phase_to_json(const struct phase *p)
 {
-	json_t *o = json_object();
-	json_t *keys = json_array();
-
-	for (size_t i = 0; i < p->ncriteria; i++)
-		json_array_append_new(keys, json_string(p->criteria[i]));
-	json_object_set_new(o, "number", json_integer(p->number));
-	json_object_set_new(o, "name", json_str(p->name));
-	json_object_set_new(o, "scope", json_str(p->scope));
-	json_object_set_new(o, "price",
-			    p->has_price ? json_num(p->price) : json_null());
-	json_object_set_new(o, "justification", json_str(p->justification));
-	json_object_set_new(o, "criteria", keys);
-	json_object_set_new(o, "duration",
-			    p->has_duration ? json_duration(&p->duration)
-					    : json_null());
-	return o;
+	return fields_to_json(json_object(), &schema_tables[T_PHASE], p);
 }
 
 json_t *

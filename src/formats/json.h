@@ -21,6 +21,14 @@ json_t *json_str(const char *s);
 /* "YYYY-MM-DD" or null. */
 json_t *json_date(tw_date d);
 
+/*
+ * One field of the model schema as JSON: null when absent, [] for an empty
+ * list. The serializers below are the schema's fields in its order, then
+ * what they mean (a criterion's status, a risk's back-schedule).
+ */
+struct field;
+json_t *field_to_json(const struct field *f, const void *obj);
+
 /* Deal fields only (the deal list object). */
 json_t *deal_to_json(const struct deal *d);
 /* A criterion with its evaluation. */

@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,15 +91,6 @@ emit(const struct deal *d)
 
 	plan_emit(d, &sb);
 	return strbuf_detach(&sb, NULL);
-}
-
-static tw_date
-D(const char *s)
-{
-	tw_date d = DATE_NONE;
-
-	assert_int_equal(date_parse(s, &d, NULL), 0);
-	return d;
 }
 
 static void

@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,15 +18,6 @@
 
 #include "core/validate.h"
 #include "util/xalloc.h"
-
-static tw_date
-D(const char *s)
-{
-	tw_date d = DATE_NONE;
-
-	assert_int_equal(date_parse(s, &d, NULL), 0);
-	return d;
-}
 
 /* A deal that uses every kind of entity and passes validation. */
 static void

@@ -1,6 +1,8 @@
 /*
  * Semantic validation of a deal (validate.h): ranges, required fields, key
- * uniqueness and references between entities. The first problem found wins,
+ * uniqueness, references between entities, text that can be shown (no
+ * control characters; line feeds only where a field is multi-line) and a
+ * champion email that is one address. The first problem found wins,
  * checked in plan-file order, so a person fixing a file sees errors top down.
  */
 #include "core/validate.h"
@@ -84,15 +86,231 @@ currency_is_valid(const char *s)
 	return s[3] == '\0';
 }
 
+size_t
+text_find_control(const char *s, bool multiline, unsigned *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t pos = 0;
+
+	for (; p && *p; p++) {
+		unsigned c = *p;
+
+		if ((c & 0xc0) != 0x80)
+			pos++;
+		if (c < 0x20 || c == 0x7f) {
+			if (multiline && (c == '\n' || c == '\t'))
+				continue;
+		} else if (c == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			c = p[1];	/* U+0080-U+009F */
+		} else {
+			continue;
+		}
+		if (cp)
+			*cp = c;
+		return pos;
+	}
+	return 0;
+}
+
+/*
+ * Length of the UTF-8 sequence at p for a character from U+00A0 up
+ * (RFC 6532's UTF8-non-ascii, less the C1 controls); 0 when p does not
+ * start one.
+ */
+static size_t
+utf8_non_ascii(const unsigned char *p)
+{
+	unsigned cp, min;
+	size_t n;
+
+	if (*p >= 0xc2 && *p <= 0xdf) {
+		n = 2;
+		cp = *p & 0x1f;
+		min = 0xa0;
+	} else if (*p >= 0xe0 && *p <= 0xef) {
+		n = 3;
+		cp = *p & 0x0f;
+		min = 0x800;
+	} else if (*p >= 0xf0 && *p <= 0xf4) {
+		n = 4;
+		cp = *p & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* RFC 5322 atext, one character (of n bytes); 0 when p is not one. */
+static size_t
+atext_len(const unsigned char *p)
+{
+	if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	    (*p >= '0' && *p <= '9'))
+		return 1;
+	if (*p && strchr("!#$%&'*+-/=?^_`{|}~", *p))
+		return 1;
+	return utf8_non_ascii(p);
+}
+
+/* dot-atom-text: 1*atext *("." 1*atext); NULL when p does not start one. */
+static const unsigned char *
+scan_dot_atom(const unsigned char *p)
+{
+	size_t n;
+
+	for (;;) {
+		if (!(n = atext_len(p)))
+			return NULL;	/* empty atom: leading, trailing or ".." */
+		while ((n = atext_len(p)))
+			p += n;
+		if (*p != '.')
+			return p;
+		p++;
+	}
+}
+
+/*
+ * quoted-string without CFWS around it: qtext, quoted-pair and the
+ * spaces and tabs of FWS (line folding is a control, refused anyway).
+ * With open '"' and close '"' it is also the domain-literal, "[...]",
+ * whose dtext leaves out '[', ']' and '\\' and has no quoted-pair.
+ */
+static const unsigned char *
+scan_quoted(const unsigned char *p, unsigned char open, unsigned char close)
+{
+	size_t n;
+
+	if (*p++ != open)
+		return NULL;
+	while (*p != close) {
+		if (*p == ' ' || *p == '\t') {
+			p++;
+		} else if (open == '"' && *p == '\\') {
+			if (!(p[1] == ' ' || p[1] == '\t' ||
+			      (p[1] >= 0x21 && p[1] <= 0x7e)))
+				return NULL;
+			p += 2;
+		} else if (*p >= 0x21 && *p <= 0x7e && *p != '\\' &&
+			   (open == '"' || (*p != '[' && *p != ']'))) {
+			p++;
+		} else if ((n = utf8_non_ascii(p))) {
+			p += n;
+		} else {
+			return NULL;	/* a control, or the end */
+		}
+	}
+	return p + 1;
+}
+
+bool
+email_addr_spec_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!p)
+		return false;
+	p = *p == '"' ? scan_quoted(p, '"', '"') : scan_dot_atom(p);
+	if (!p || *p++ != '@')
+		return false;
+	p = *p == '[' ? scan_quoted(p, '[', ']') : scan_dot_atom(p);
+	return p && !*p;
+}
+
+static const char *
+control_name(unsigned cp)
+{
+	switch (cp) {
+	case '\n':
+		return "line feed";
+	case '\r':
+		return "carriage return";
+	case '\t':
+		return "tab";
+	default:
+		return "control character";
+	}
+}
+
+/* A text field of an entity: where it is, what a person calls it. */
+struct text_field {
+	const char *site;	/* plan-file field name */
+	const char *name;	/* in messages */
+	const char *value;
+	bool multiline;
+};
+
+/*
+ * The first field of fields[0..n) holding a character it may not hold,
+ * reported as "<owner> <name> must be ..."; the value is not quoted, so
+ * that the message itself stays one line.
+ */
+static int
+check_texts(const struct text_field *fields, size_t n, const char *owner,
+	    enum entity_kind entity, size_t index,
+	    struct validation_site *site, struct tw_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct text_field *f = &fields[i];
+		unsigned cp = 0;
+		size_t at = text_find_control(f->value, f->multiline, &cp);
+
+		if (!at)
+			continue;
+		if (f->multiline)
+			return fail(site, err, entity, index, f->site,
+				    "%s %s may hold line feeds and tabs but "
+				    "no other control character, found %s "
+				    "U+%04X at character %zu",
+				    owner, f->name, control_name(cp), cp, at);
+		return fail(site, err, entity, index, f->site,
+			    "%s %s must be a single line without control "
+			    "characters, found %s U+%04X at character %zu",
+			    owner, f->name, control_name(cp), cp, at);
+	}
+	return 0;
+}
+
+#define CHECK_TEXTS(fields, owner, entity, index, site, err)                 \
+	check_texts(fields, sizeof(fields) / sizeof((fields)[0]), owner,      \
+		    entity, index, site, err)
+
 static int
 check_deal(const struct deal *d, struct validation_site *site,
 	   struct tw_error *err)
 {
+	const struct text_field slug[] = {
+		{ "slug", "slug", d->slug, false },
+	};
+	/* Plan-file order, then the database-only fields. */
+	const struct text_field texts[] = {
+		{ "account", "account", d->account, false },
+		{ "stage", "stage", d->stage, false },
+		{ "currency", "currency", d->currency, false },
+		{ "ae", "ae", d->ae, false },
+		{ "se", "se", d->se, false },
+		{ "champion.name", "champion name", d->champion, false },
+		{ "champion.email", "champion email", d->champion_email,
+		  false },
+		{ "snooze_reason", "snooze reason", d->snooze_reason, false },
+		{ "crm_source", "crm source", d->crm_source, false },
+		{ "crm_id", "crm id", d->crm_id, false },
+	};
 	char a[DATE_BUFSZ], b[DATE_BUFSZ];
+	int rc;
 
 	if (is_empty(d->slug))
 		return fail(site, err, ENT_DEAL, 0, "slug",
 			    "deal slug is required");
+	if ((rc = CHECK_TEXTS(slug, "deal", ENT_DEAL, 0, site, err)))
+		return rc;
 	if (!slug_is_valid(d->slug))
 		return fail(site, err, ENT_DEAL, 0, "slug",
 			    "invalid deal slug '%s' (expected [a-z0-9-]{1,64},"
@@ -101,6 +319,8 @@ check_deal(const struct deal *d, struct validation_site *site,
 	if (is_empty(d->account))
 		return fail(site, err, ENT_DEAL, 0, "account",
 			    "deal account is required");
+	if ((rc = CHECK_TEXTS(texts, "deal", ENT_DEAL, 0, site, err)))
+		return rc;
 	if (d->has_value && !is_nonneg(d->value))
 		return fail(site, err, ENT_DEAL, 0, "value",
 			    "deal value must be 0 or more, got %g", d->value);
@@ -113,6 +333,13 @@ check_deal(const struct deal *d, struct validation_site *site,
 		return fail(site, err, ENT_DEAL, 0, "procurement_days",
 			    "procurement days must be 0 or more, got %d",
 			    d->procurement_days);
+	if (!is_empty(d->champion_email) &&
+	    !email_addr_spec_valid(d->champion_email))
+		return fail(site, err, ENT_DEAL, 0, "champion.email",
+			    "deal champion email '%s' must be one address "
+			    "(an RFC 5322 addr-spec such as "
+			    "name@example.com)",
+			    d->champion_email);
 	if (d->poc_start != DATE_NONE && d->poc_end != DATE_NONE &&
 	    d->poc_end < d->poc_start)
 		return fail(site, err, ENT_DEAL, 0, "poc.end",
@@ -148,9 +375,14 @@ check_key(const char *key, const char *what, enum entity_kind entity,
 	  const struct deal *d, struct validation_site *site,
 	  struct tw_error *err)
 {
+	const struct text_field text[] = { { "key", "key", key, false } };
+	int rc;
+
 	if (is_empty(key))
 		return fail(site, err, entity, index, "key",
 			    "%s key is required", what);
+	if ((rc = CHECK_TEXTS(text, what, entity, index, site, err)))
+		return rc;
 	if (!key_is_valid(key))
 		return fail(site, err, entity, index, "key",
 			    "invalid %s key '%s' (expected [a-z0-9-]{1,64}, "
@@ -190,11 +422,22 @@ check_criteria(const struct deal *d, struct validation_site *site,
 {
 	for (size_t i = 0; i < d->ncriteria; i++) {
 		const struct criterion *c = &d->criteria[i];
+
+		const struct text_field texts[] = {
+			{ "metric", "metric", c->metric, false },
+			{ "unit", "unit", c->unit, false },
+			{ "outcome", "outcome", c->outcome, true },
+		};
+		char owner[96];
 		int rc;
 
 		rc = check_key(c->key, "criterion", ENT_CRITERION, i,
 			       criterion_key_at, d, site, err);
 		if (rc)
+			return rc;
+		snprintf(owner, sizeof(owner), "criterion '%s'", c->key);
+		if ((rc = CHECK_TEXTS(texts, owner, ENT_CRITERION, i, site,
+				      err)))
 			return rc;
 		if (!is_positive(c->required))
 			return fail(site, err, ENT_CRITERION, i,
@@ -246,11 +489,20 @@ check_events(const struct deal *d, struct validation_site *site,
 {
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *e = &d->events[i];
+		const struct text_field texts[] = {
+			{ "title", "title", e->title, false },
+			{ "owner", "owner", e->owner, false },
+			{ "after", "after", e->after, false },
+		};
+		char owner[96];
 		int rc;
 
 		rc = check_key(e->key, "event", ENT_EVENT, i, event_key_at, d,
 			       site, err);
 		if (rc)
+			return rc;
+		snprintf(owner, sizeof(owner), "event '%s'", e->key);
+		if ((rc = CHECK_TEXTS(texts, owner, ENT_EVENT, i, site, err)))
 			return rc;
 	}
 	/* References after all keys, so a forward 'after' is fine. */
@@ -280,11 +532,18 @@ check_risks(const struct deal *d, struct validation_site *site,
 {
 	for (size_t i = 0; i < d->nrisks; i++) {
 		const struct risk *r = &d->risks[i];
+		const struct text_field texts[] = {
+			{ "title", "title", r->title, false },
+		};
+		char owner[96];
 		int rc;
 
 		rc = check_key(r->key, "risk", ENT_RISK, i, risk_key_at, d,
 			       site, err);
 		if (rc)
+			return rc;
+		snprintf(owner, sizeof(owner), "risk '%s'", r->key);
+		if ((rc = CHECK_TEXTS(texts, owner, ENT_RISK, i, site, err)))
 			return rc;
 		if (r->deadline == DATE_NONE)
 			return fail(site, err, ENT_RISK, i, "deadline",
@@ -310,7 +569,15 @@ check_phase_criteria(const struct deal *d, size_t i,
 
 	for (size_t j = 0; j < p->ncriteria; j++) {
 		const char *key = p->criteria[j];
+		const struct text_field text[] = {
+			{ "criteria", "criterion key", key, false },
+		};
+		char owner[32];
+		int rc;
 
+		snprintf(owner, sizeof(owner), "phase %d", p->number);
+		if ((rc = CHECK_TEXTS(text, owner, ENT_PHASE, i, site, err)))
+			return rc;
 		if (is_empty(key) || !deal_find_criterion(d, key))
 			return fail(site, err, ENT_PHASE, i, "criteria",
 				    "phase %d rests on unknown criterion '%s'",
@@ -332,6 +599,13 @@ check_phases(const struct deal *d, struct validation_site *site,
 {
 	for (size_t i = 0; i < d->nphases; i++) {
 		const struct phase *p = &d->phases[i];
+		const struct text_field texts[] = {
+			{ "name", "name", p->name, false },
+			{ "scope", "scope", p->scope, true },
+			{ "justification", "justification", p->justification,
+			  true },
+		};
+		char owner[32];
 		int rc;
 
 		if (p->number < 1)
@@ -343,6 +617,9 @@ check_phases(const struct deal *d, struct validation_site *site,
 				return fail(site, err, ENT_PHASE, i, "number",
 					    "duplicate phase number %d",
 					    p->number);
+		snprintf(owner, sizeof(owner), "phase %d", p->number);
+		if ((rc = CHECK_TEXTS(texts, owner, ENT_PHASE, i, site, err)))
+			return rc;
 		if (p->has_price && !is_nonneg(p->price))
 			return fail(site, err, ENT_PHASE, i, "price",
 				    "phase %d price must be 0 or more, got %g",
@@ -365,10 +642,18 @@ check_playbook(const struct deal *d, struct validation_site *site,
 {
 	for (size_t i = 0; i < d->nplaybook; i++) {
 		const struct step *s = &d->playbook[i];
+		const struct text_field texts[] = {
+			{ "title", "title", s->title, false },
+		};
+		char owner[48];
+		int rc;
 
 		if (is_empty(s->title))
 			return fail(site, err, ENT_STEP, i, "title",
 				    "playbook step %zu needs a title", i + 1);
+		snprintf(owner, sizeof(owner), "playbook step %zu", i + 1);
+		if ((rc = CHECK_TEXTS(texts, owner, ENT_STEP, i, site, err)))
+			return rc;
 		if (s->offset < 0)
 			return fail(site, err, ENT_STEP, i, "offset",
 				    "playbook step '%s' offset must be 0 or "
@@ -384,10 +669,20 @@ check_touches(const struct deal *d, struct validation_site *site,
 {
 	for (size_t i = 0; i < d->ntouches; i++) {
 		const struct touch *t = &d->touches[i];
+		const struct text_field texts[] = {
+			{ "type", "type", t->type, false },
+			{ "channel", "channel", t->channel, false },
+			{ "criterion", "criterion", t->criterion, false },
+		};
+		char owner[32];
+		int rc;
 
 		if (is_empty(t->type))
 			return fail(site, err, ENT_TOUCH, i, "type",
 				    "touch %zu needs a type", i + 1);
+		snprintf(owner, sizeof(owner), "touch %zu", i + 1);
+		if ((rc = CHECK_TEXTS(texts, owner, ENT_TOUCH, i, site, err)))
+			return rc;
 		if (t->date == DATE_NONE)
 			return fail(site, err, ENT_TOUCH, i, "date",
 				    "touch '%s' needs a date", t->type);

@@ -6,6 +6,7 @@
 #ifndef TW_VALIDATE_H
 #define TW_VALIDATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/model.h"
@@ -33,5 +34,25 @@ int deal_validate(const struct deal *d, struct validation_site *site,
 		  struct tw_error *err);
 
 const char *entity_kind_name(enum entity_kind e);
+
+/*
+ * Text a person reads and techwin copies into subjects, headers and
+ * pages. A single-line field (account, names, titles, metric, unit, keys,
+ * emails) holds no control character; a multi-line field (outcome, scope,
+ * justification) may hold line feeds and tabs, and no other. Control
+ * characters are C0 (U+0000-U+001F), DEL (U+007F) and C1 (U+0080-U+009F,
+ * as UTF-8). Returns the 1-based character position of the first one s
+ * may not hold, with its code point in *cp (when not NULL); 0 when s is
+ * fine or NULL.
+ */
+size_t text_find_control(const char *s, bool multiline, unsigned *cp);
+
+/*
+ * Whether s is exactly one RFC 5322 addr-spec: a dot-atom or
+ * quoted-string local part, '@', a dot-atom or domain-literal domain,
+ * with nothing around it (no display name, comment, list or whitespace).
+ * UTF-8 beyond ASCII is accepted where RFC 6532 allows it.
+ */
+bool email_addr_spec_valid(const char *s);
 
 #endif

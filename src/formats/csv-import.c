@@ -813,8 +813,11 @@ crm_field_of_site(const char *site)
 	} map[] = {
 		{ "slug", CRM_NAME },
 		{ "account", CRM_ACCOUNT },
+		{ "stage", CRM_STAGE },
 		{ "value", CRM_VALUE },
 		{ "currency", CRM_CURRENCY },
+		{ "ae", CRM_AE },
+		{ "se", CRM_SE },
 		{ "procurement_days", CRM_PROCUREMENT_DAYS },
 		{ "poc.start", CRM_POC_START },
 		{ "poc.end", CRM_POC_END },
@@ -822,6 +825,7 @@ crm_field_of_site(const char *site)
 		{ "close.date", CRM_CLOSE_DATE },
 		{ "champion.name", CRM_CHAMPION },
 		{ "champion.email", CRM_CHAMPION_EMAIL },
+		{ "crm_id", CRM_ID },
 	};
 
 	for (size_t i = 0; site && i < ARRAY_SIZE(map); i++)

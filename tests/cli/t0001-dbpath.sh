@@ -3,6 +3,7 @@
 # ./techwin.db), and that commands other than init refuse a missing database
 # with exit 4 and a clear message, without creating the file.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 case $TECHWIN in /*) ;; *) TECHWIN=$(pwd)/$TECHWIN ;; esac
@@ -11,25 +12,6 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 unset TECHWIN_DB TECHWIN_TODAY
 export TECHWIN_USER=tester LC_ALL=C
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-# expect STATUS ARGS...: run techwin, keep stdout in out and stderr in err.
-expect() {
-	want=$1
-	shift
-	set +e
-	"$TECHWIN" "$@" >out 2>err
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		cat out err >&2
-		fail "techwin $* exited $got, expected $want"
-	fi
-}
 
 # The slugs in the database the given global options select.
 slugs() {

@@ -3,6 +3,7 @@
 # other program's SQLite database, a techwin database from a newer version)
 # is refused with exit 4 and a clear message, and its bytes are unchanged.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 case $TECHWIN in /*) ;; *) TECHWIN=$(pwd)/$TECHWIN ;; esac
@@ -12,24 +13,6 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 unset TECHWIN_DB TECHWIN_TODAY
 export TECHWIN_USER=tester LC_ALL=C
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-expect() {
-	want=$1
-	shift
-	set +e
-	"$TECHWIN" "$@" >out 2>err
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		cat out err >&2
-		fail "techwin $* exited $got, expected $want"
-	fi
-}
 
 printf 'version: 1\ndeal:\n  slug: x\n  account: X\n' >plan.yaml
 

@@ -3,6 +3,7 @@
 # import -> export is byte-identical for every example plan; importing the
 # same file again records no history.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 : "${TW_SRC:?set TW_SRC to the source directory}"
@@ -14,24 +15,6 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 unset TECHWIN_DB
 export TECHWIN_USER=tester TECHWIN_TODAY=2026-11-26 LC_ALL=C
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-expect() {
-	want=$1
-	shift
-	set +e
-	"$TECHWIN" "$@" >out 2>err
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		cat out err >&2
-		fail "techwin $* exited $got, expected $want"
-	fi
-}
 
 history_rows() {
 	sqlite3 "$1" "SELECT count(*) FROM history"

@@ -4,6 +4,7 @@
 # its subcommands are documented in docs/techwin.1. A new command or
 # subcommand without help or a man page entry fails here.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 : "${TW_SRC:?set TW_SRC to the source directory}"
@@ -15,24 +16,6 @@ cd "$tmp"
 unset TECHWIN_DB TECHWIN_TODAY
 export LC_ALL=C
 man=$TW_SRC/docs/techwin.1
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-expect() {
-	want=$1
-	shift
-	set +e
-	"$TECHWIN" "$@" >out 2>err
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		cat out err >&2
-		fail "techwin $* exited $got, expected $want"
-	fi
-}
 
 [ -f "$man" ] || fail "no man page at $man"
 # The COMMANDS section of the man page, where each command is an item.

@@ -3,6 +3,7 @@
 # append history rows naming the actor ($TECHWIN_USER) with the old and new
 # values; the history table refuses UPDATE and DELETE even from sqlite3.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 case $TECHWIN in /*) ;; *) TECHWIN=$(pwd)/$TECHWIN ;; esac
@@ -11,28 +12,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-11-26 TECHWIN_USER=setup LC_ALL=C
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-expect() {
-	want=$1
-	shift
-	set +e
-	"$TECHWIN" "$@" >out 2>err
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		cat out err >&2
-		fail "techwin $* exited $got, expected $want"
-	fi
-}
-
-q() {
-	sqlite3 -separator '|' "$TECHWIN_DB" "$1"
-}
 
 # rows_since ID: the history rows after id ID as actor|entity|key|field|old|new
 rows_since() {

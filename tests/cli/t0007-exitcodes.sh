@@ -3,6 +3,7 @@
 # 3 bad input, 4 storage. Every failure prints "error: ..." on stderr and
 # nothing on stdout.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 case $TECHWIN in /*) ;; *) TECHWIN=$(pwd)/$TECHWIN ;; esac
@@ -10,11 +11,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-11-26 TECHWIN_USER=tester LC_ALL=C
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 
 # status N ARGS...: techwin ARGS exits N; for N != 0 it says why on stderr
 # and prints nothing on stdout.

@@ -2,6 +2,7 @@
 # t0008-stdout-full: output that cannot be written is an error, never a
 # silent success (git's check at exit): writing to /dev/full fails.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 case $TECHWIN in /*) ;; *) TECHWIN=$(pwd)/$TECHWIN ;; esac
@@ -10,11 +11,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-11-26 TECHWIN_USER=tester LC_ALL=C
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 
 "$TECHWIN" init >/dev/null
 "$TECHWIN" deal add acme --account "Acme Corp" >/dev/null

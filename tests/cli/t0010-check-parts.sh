@@ -7,6 +7,7 @@
 # the same column widths (the longest slug, last, widens
 # every row before it), snoozed rows and closed deals included.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 : "${TW_SRC:?set TW_SRC to the source tree}"
@@ -15,11 +16,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-11-26 TECHWIN_USER=tester LC_ALL=C
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 
 "$TECHWIN" init >/dev/null
 sh "$TW_SRC/tests/cli/gen-deals.sh" 240 plans 7

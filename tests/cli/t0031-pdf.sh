@@ -7,6 +7,7 @@
 # A PDF goes to standard output only when it is not a terminal, and -o
 # writes the same bytes.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 : "${TW_SRC:?set TW_SRC to the source directory}"
@@ -22,15 +23,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-06-26 TECHWIN_USER=tester LC_ALL=C.UTF-8
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-tw() {
-	"$TECHWIN" "$@" || fail "techwin $* exited $?"
-}
 
 # pages FILE N; size FILE "W x H"
 pages() {

@@ -7,6 +7,7 @@
 # the first such deal in slug order, as if the deals were written one by
 # one; the deals before it are all written, and no temporary file stays.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 : "${TW_SRC:?set TW_SRC to the source directory}"
@@ -16,15 +17,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-06-26 TECHWIN_USER=tester LC_ALL=C.UTF-8
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-tw() {
-	"$TECHWIN" "$@" || fail "techwin $* exited $?"
-}
 
 n=40
 sh "$TW_SRC/tests/cli/gen-deals.sh" $n plans

@@ -7,6 +7,7 @@
 # error that names the module and dlerror()'s reason, with exit 4 and no
 # output file, never a crash.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 : "${TW_SRC:?set TW_SRC to the source directory}"
@@ -19,11 +20,6 @@ cd "$tmp"
 unset TECHWIN_MODULE_DIR
 export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-06-26 TECHWIN_USER=tester \
 	LC_ALL=C
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 
 # expect STATUS TECHWIN ARGS...: stdout in out, stderr in err.
 expect() {

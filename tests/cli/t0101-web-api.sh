@@ -202,6 +202,73 @@ req HEAD /api/deals/acme -H "$auth"
 [ "$code" = 200 ] && ! grep -q '"slug"' "$tmp/body" ||
 	fail "HEAD answered $code with a body"
 
+# --- text that cannot be shown --------------------------------------------
+
+# A line break or another control character in a single-line field, or a
+# champion email that is not one address, is refused with 422 naming the
+# field, and nothing is stored; multi-line fields keep their line feeds.
+expect 422 POST /api/deals -H "$auth" -H "$json" \
+	-d '{"slug": "texts", "account": "A\nB"}'
+expect_error invalid account
+jcheck "d['error']['message'] == 'deal account must be a single line without control characters, found line feed U+000A at character 2'"
+expect 404 GET /api/deals/texts -H "$auth"
+expect 201 POST /api/deals -H "$auth" -H "$json" \
+	-d '{"slug": "texts", "account": "Texts Inc", "champion": "Dana",
+	"champion_email": "dana.reyes+poc@example.co.uk"}'
+expect 422 PATCH /api/deals/texts -H "$auth" -H "$json" \
+	-d '{"champion": "Dana\r\nBcc: eve@evil.example"}'
+expect_error invalid champion
+jcheck "'carriage return U+000D at character 5' in d['error']['message']"
+expect 422 PATCH /api/deals/texts -H "$auth" -H "$json" \
+	-d '{"account": "Texts\u0085Inc"}'
+expect_error invalid account
+for bad in 'a@x, b@y' not-an-email 'a@' '@b' 'a b@c'; do
+	expect 422 PATCH /api/deals/texts -H "$auth" -H "$json" \
+		-d "{\"champion_email\": \"$bad\"}"
+	expect_error invalid champion_email
+done
+expect 422 POST /api/deals/texts/criteria -H "$auth" -H "$json" -d '{
+	"key": "p95", "metric": "p95\nlatency", "direction": "at_most",
+	"required": 1}'
+expect_error invalid metric
+expect 422 POST /api/deals/texts/criteria -H "$auth" -H "$json" -d '{
+	"key": "p95", "unit": "m\ts", "direction": "at_most", "required": 1}'
+expect_error invalid unit
+expect 422 POST /api/deals/texts/criteria -H "$auth" -H "$json" -d '{
+	"key": "p95", "outcome": "bell\u0007", "direction": "at_most",
+	"required": 1}'
+expect_error invalid outcome
+expect 201 POST /api/deals/texts/criteria -H "$auth" -H "$json" -d '{
+	"key": "p95", "outcome": "fast\n\tand steady", "direction": "at_most",
+	"required": 1}'
+jcheck "d['outcome'] == 'fast\n\tand steady'"
+expect 422 POST /api/deals/texts/events -H "$auth" -H "$json" \
+	-d '{"key": "readout", "kind": "technical", "title": "Readout\r"}'
+expect_error invalid title
+expect 422 POST /api/deals/texts/events -H "$auth" -H "$json" -d '{
+	"key": "readout", "kind": "technical", "title": "Readout",
+	"owner": "Sam\n"}'
+expect_error invalid owner
+expect 422 POST /api/deals/texts/risks -H "$auth" -H "$json" -d '{
+	"key": "peak", "title": "Peak\nseason", "deadline": "2026-12-01",
+	"duration": "1d"}'
+expect_error invalid title
+expect 422 POST /api/deals/texts/phases -H "$auth" -H "$json" \
+	-d '{"number": 1, "name": "Pilot\n"}'
+expect_error invalid name
+expect 422 POST /api/deals/texts/phases -H "$auth" -H "$json" \
+	-d '{"number": 1, "name": "Pilot", "scope": "one\r\ntwo"}'
+expect_error invalid scope
+expect 201 POST /api/deals/texts/phases -H "$auth" -H "$json" \
+	-d '{"number": 1, "name": "Pilot", "scope": "one\ntwo"}'
+expect 200 GET /api/deals/texts -H "$auth"
+jcheck "d['account'] == 'Texts Inc'" "d['champion'] == 'Dana'" \
+	"d['champion_email'] == 'dana.reyes+poc@example.co.uk'" \
+	"[c['key'] for c in d['criteria']] == ['p95']" \
+	"d['events'] == [] and d['risks'] == []" \
+	"[p['scope'] for p in d['phases']] == ['one\ntwo']"
+expect 204 DELETE /api/deals/texts -H "$auth"
+
 # --- plan ------------------------------------------------------------------
 
 # The win is the last pass, Friday 2026-11-20: +2, +4, +6 business days

@@ -7,6 +7,7 @@
 # a token; removing a user takes its sessions and tokens; passwd signs the
 # user out; a locked database is exit 4.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 case $TECHWIN in /*) ;; *) TECHWIN=$(pwd)/$TECHWIN ;; esac
@@ -16,28 +17,6 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-11-26 TECHWIN_USER=tester \
 	TECHWIN_PWHASH_FAST=1 LC_ALL=C
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-expect() {
-	want=$1
-	shift
-	set +e
-	"$TECHWIN" "$@" >out 2>err
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		cat out err >&2
-		fail "techwin $* exited $got, expected $want"
-	fi
-}
-
-q() {
-	sqlite3 -separator '|' "$TECHWIN_DB" "$1"
-}
 
 # The secret must be in no file of the database (main, WAL, journal) and
 # not in a dump of it.

@@ -7,6 +7,7 @@
 # writers on one deal at once losing nothing, on both stores. Runs against a
 # throwaway cluster (tests/pg/with-cluster.sh).
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 : "${TW_SRC:?set TW_SRC to the source tree}"
@@ -30,24 +31,6 @@ trap cleanup EXIT
 cd "$tmp"
 export TECHWIN_TODAY=2026-11-26 TECHWIN_USER=sam LC_ALL=C
 unset TECHWIN_DB
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-expect() {
-	want=$1
-	shift
-	set +e
-	"$TECHWIN" "$@" >out 2>err
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		cat out err >&2
-		fail "techwin $* exited $got, expected $want"
-	fi
-}
 
 # newdb NAME: an empty database; prints its URL.
 newdb() {

@@ -12,6 +12,7 @@
 # TW_FAULT_KILLS change the schedule (the same seed gives the same one),
 # TW_FAULT_DEALS the size of the import.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 : "${TW_SRC:?set TW_SRC to the source directory}"
@@ -45,11 +46,6 @@ else
 	deals=${TW_FAULT_DEALS:-10000}
 	kills=${TW_FAULT_KILLS:-50}
 fi
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))

@@ -9,6 +9,7 @@
 # one that part is skipped with a note. The file size limit (ulimit -f, with
 # SIGXFSZ ignored so write() fails with EFBIG) needs nothing and always runs.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 : "${TW_SRC:?set TW_SRC to the source directory}"
@@ -38,24 +39,6 @@ cd "$tmp"
 unset TECHWIN_DB
 export TECHWIN_USER=tester TECHWIN_TODAY=2026-11-26 LC_ALL=C
 
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-expect() {
-	want=$1
-	shift
-	set +e
-	"$TECHWIN" "$@" >out 2>err
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		cat out err >&2
-		fail "techwin $* exited $got, expected $want"
-	fi
-}
-
 # Like expect, under a file size limit of $1 blocks, SIGXFSZ ignored.
 expect_limited() {
 	blocks=$1
@@ -73,14 +56,6 @@ expect_limited() {
 		cat out err >&2
 		fail "techwin $* (ulimit -f $blocks) exited $got, expected $want"
 	fi
-}
-
-# error_is PATTERN: stderr is exactly one "error: " line matching PATTERN
-# (an extended regular expression) and stdout is empty.
-error_is() {
-	[ "$(wc -l <err)" -eq 1 ] && grep -Eq "^error: $1\$" err ||
-		fail "expected 'error: $1', got: $(cat err)"
-	[ ! -s out ] || fail "a failed command printed on stdout: $(cat out)"
 }
 
 # What a user sees of the database, with the bytes of the file and its

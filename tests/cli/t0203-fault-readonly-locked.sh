@@ -7,6 +7,7 @@
 # (WAL), a write waits for the busy timeout and then exits 4 "database is
 # locked", and a write whose lock is released in time succeeds.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 : "${TW_SRC:?set TW_SRC to the source directory}"
@@ -39,32 +40,6 @@ trap 'exit 1' INT TERM HUP
 cd "$tmp"
 unset TECHWIN_DB
 export TECHWIN_USER=tester TECHWIN_TODAY=2026-11-26 LC_ALL=C
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-expect() {
-	want=$1
-	shift
-	set +e
-	"$TECHWIN" "$@" >out 2>err
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		cat out err >&2
-		fail "techwin $* exited $got, expected $want"
-	fi
-}
-
-# error_is PATTERN: stderr is exactly one "error: " line matching PATTERN
-# (an extended regular expression) and stdout is empty.
-error_is() {
-	[ "$(wc -l <err)" -eq 1 ] && grep -Eq "^error: $1\$" err ||
-		fail "expected 'error: $1', got: $(cat err)"
-	[ ! -s out ] || fail "a failed command printed on stdout: $(cat out)"
-}
 
 printf 'version: 1\ndeal:\n  slug: planned\n  account: Planned Inc\n' >plan.yaml
 

@@ -10,6 +10,7 @@
 # the sqlite3 CLI's dbstat table, as a leaf of the deals table near the
 # middle of the file, and the commands below all read it.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 : "${TW_SRC:?set TW_SRC to the source directory}"
@@ -21,24 +22,6 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 unset TECHWIN_DB
 export TECHWIN_USER=tester TECHWIN_TODAY=2026-11-26 LC_ALL=C
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-expect() {
-	want=$1
-	shift
-	set +e
-	"$TECHWIN" "$@" >out 2>err
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		cat out err >&2
-		fail "techwin $* exited $got, expected $want"
-	fi
-}
 
 # refused DB PATTERN COMMAND...: each COMMAND (one string of arguments)
 # exits 4 with exactly one "error: " line matching PATTERN, prints nothing

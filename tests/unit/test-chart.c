@@ -14,6 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +30,6 @@
 #include "util/xalloc.h"
 
 #define SVG_NS "http://www.w3.org/2000/svg"
-
-static tw_date
-D(const char *s)
-{
-	tw_date d = DATE_NONE;
-
-	assert_int_equal(date_parse(s, &d, NULL), 0);
-	return d;
-}
 
 /* ---- parsing --------------------------------------------------------- */
 

@@ -8,26 +8,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <string.h>
 
 #include "core/date.h"
-
-static tw_date
-D(const char *s)
-{
-	tw_date d = DATE_NONE;
-
-	assert_int_equal(date_parse(s, &d, NULL), 0);
-	return d;
-}
-
-static void
-assert_date(tw_date got, const char *want)
-{
-	char buf[DATE_BUFSZ];
-
-	assert_string_equal(date_format(got, buf), want);
-}
 
 /* Deterministic pseudo-random numbers, so failures reproduce. */
 static uint32_t rng_state = 12345;

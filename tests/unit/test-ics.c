@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <libical/ical.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,15 +25,6 @@
 
 /* 2026-11-26T12:00:00Z */
 #define STAMP ((time_t)1795694400)
-
-static tw_date
-D(const char *s)
-{
-	tw_date d = DATE_NONE;
-
-	assert_int_equal(date_parse(s, &d, NULL), 0);
-	return d;
-}
 
 /* ---- the raw bytes ---- */
 

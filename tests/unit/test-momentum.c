@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,23 +23,6 @@
 static const struct momentum_settings defaults = {
 	MOMENTUM_DEFAULT_MAX_GAP, MOMENTUM_DEFAULT_HALF_LIFE
 };
-
-static tw_date
-D(const char *s)
-{
-	tw_date d = DATE_NONE;
-
-	assert_int_equal(date_parse(s, &d, NULL), 0);
-	return d;
-}
-
-static void
-assert_date(tw_date got, const char *want)
-{
-	char buf[DATE_BUFSZ];
-
-	assert_string_equal(date_format(got, buf), want);
-}
 
 static void
 assert_near(double got, double want)

@@ -11,29 +11,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/plan.h"
 #include "render/proposal.h"
-
-static tw_date
-D(const char *s)
-{
-	tw_date d = DATE_NONE;
-
-	assert_int_equal(date_parse(s, &d, NULL), 0);
-	return d;
-}
-
-static void
-assert_date(tw_date got, const char *want)
-{
-	char b[DATE_BUFSZ];
-
-	assert_string_equal(date_format(got, b), want);
-}
 
 static void
 parse(const char *yaml, struct deal *d)

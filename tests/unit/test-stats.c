@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -32,17 +34,6 @@ assert_near_at(double got, double want, const char *file, int line)
 static const struct momentum_settings defaults = {
 	MOMENTUM_DEFAULT_MAX_GAP, MOMENTUM_DEFAULT_HALF_LIFE
 };
-
-static tw_date
-D(const char *s)
-{
-	tw_date d = DATE_NONE;
-
-	if (!s)
-		return DATE_NONE;
-	assert_int_equal(date_parse(s, &d, NULL), 0);
-	return d;
-}
 
 static void
 mkdeal(struct deal *d, const char *slug, const char *se, enum outcome o,

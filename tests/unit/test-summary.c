@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,23 +19,6 @@
 #include "formats/plan.h"
 #include "render/summary.h"
 #include "util/xalloc.h"
-
-static tw_date
-D(const char *s)
-{
-	tw_date d = DATE_NONE;
-
-	assert_int_equal(date_parse(s, &d, NULL), 0);
-	return d;
-}
-
-static void
-assert_date(tw_date got, const char *want)
-{
-	char b[DATE_BUFSZ];
-
-	assert_string_equal(date_format(got, b), want);
-}
 
 static void
 parse(const char *yaml, struct deal *d)

@@ -9,21 +9,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/validate.h"
 #include "util/xalloc.h"
-
-static tw_date
-D(const char *s)
-{
-	tw_date d = DATE_NONE;
-
-	assert_int_equal(date_parse(s, &d, NULL), 0);
-	return d;
-}
 
 /* A deal that uses every kind of entity and passes validation. */
 static void
@@ -392,6 +386,308 @@ test_playbook_and_touches(void **state)
 	deal_release(&d);
 }
 
+/* Every byte a single-line field refuses, and the LF and TAB multi-line
+ * fields keep; positions count characters, not bytes. */
+static void
+test_text_find_control(void **state)
+{
+	unsigned cp = 0;
+	char buf[8];
+
+	(void)state;
+	assert_int_equal(text_find_control(NULL, false, &cp), 0);
+	assert_int_equal(text_find_control("", false, &cp), 0);
+	assert_int_equal(text_find_control("Müller & Söhne 🚀", false, &cp),
+			 0);
+	/* Every C0 control and DEL, alone and after two characters. */
+	for (unsigned c = 1; c < 0x80; c++) {
+		bool control = c < 0x20 || c == 0x7f;
+		bool multi_ok = c == '\n' || c == '\t';
+
+		snprintf(buf, sizeof(buf), "é%c%c", 'a', (char)c);
+		cp = 0;
+		assert_int_equal(text_find_control(buf, false, &cp),
+				 control ? 3 : 0);
+		if (control)
+			assert_int_equal(cp, c);
+		assert_int_equal(text_find_control(buf, true, NULL),
+				 control && !multi_ok ? 3 : 0);
+	}
+	/* C1: U+0080 and U+009F are controls, U+00A0 (nbsp) is not. */
+	assert_int_equal(text_find_control("a\xc2\x80", false, &cp), 2);
+	assert_int_equal(cp, 0x80);
+	assert_int_equal(text_find_control("a\xc2\x85", true, &cp), 2);
+	assert_int_equal(cp, 0x85);
+	assert_int_equal(text_find_control("\xc2\x9f", true, &cp), 1);
+	assert_int_equal(cp, 0x9f);
+	assert_int_equal(text_find_control("a\xc2\xa0" "b", false, NULL), 0);
+	assert_int_equal(text_find_control("\xc2\xbf", false, NULL), 0);
+	/* Line and paragraph separators are not controls. */
+	assert_int_equal(text_find_control("\xe2\x80\xa8", false, NULL), 0);
+	/* The first one wins. */
+	assert_int_equal(text_find_control("ab\r\n", false, &cp), 3);
+	assert_int_equal(cp, '\r');
+	assert_int_equal(text_find_control("a\nb\tc\r\n", true, &cp), 6);
+	assert_int_equal(cp, '\r');
+}
+
+static void
+test_email_addr_spec(void **state)
+{
+	static const char *const good[] = {
+		"dana.reyes+poc@example.co.uk",
+		"a@b",
+		"chris@acme.example",
+		"#not-a-comment@tricky.example",
+		"=tony@stark.example",
+		"!#$%&'*+-/=?^_`{|}~@x.example",
+		"\"a b\"@example.com",
+		"\"a@b, c\"@example.com",
+		"\"quoted\\\"pair\"@example.com",
+		"\"\"@example.com",
+		"user@[192.0.2.1]",
+		"user@[IPv6:2001:db8::1]",
+		"jürgen@müller.example",
+		"日本@例え.jp",
+	};
+	static const char *const bad[] = {
+		"", "not-an-email", "a@", "@b", "@", "a b@c", "a@b c",
+		"a@x, b@y", "a@x,b@y", "<a@x>", "Dana <dana@x.example>",
+		"dana@x.example (Dana)", " a@b", "a@b ", "a@@b", "a@b@c",
+		".a@b", "a.@b", "a..b@c", "a@.b", "a@b.", "a@b..c",
+		"\"unterminated@b", "\"a\"b@c", "a\"b\"@c", "a@[1.2.3.4",
+		"a@[a[b]", "a@[a\\]]", "\"a\\\"@b", "a\n@b", "a@b\r\n",
+		"a@b\nBcc: eve@evil.example", "a\xc2\x85@b", "a\xff@b",
+		"a\xc3@b", "a\xed\xa0\x80@b", "a@b\x7f", "a\\b@c", "a@b;c",
+		"(comment)a@b", "a@(comment)b",
+	};
+
+	(void)state;
+	assert_false(email_addr_spec_valid(NULL));
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++)
+		if (!email_addr_spec_valid(good[i]))
+			fail_msg("refused good address '%s'", good[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		if (email_addr_spec_valid(bad[i]))
+			fail_msg("accepted bad address '%s'", bad[i]);
+}
+
+static void
+test_single_line_fields(void **state)
+{
+	struct deal d;
+	struct phase *p;
+	struct event *e;
+
+	(void)state;
+	build_valid(&d);
+	xstrset(&d.account, "Acme\nBcc: eve@evil.example");
+	expect(&d, ENT_DEAL, 0, "account",
+	       "deal account must be a single line without control "
+	       "characters, found line feed U+000A at character 5");
+	xstrset(&d.account, "Acme\r");
+	expect(&d, ENT_DEAL, 0, "account",
+	       "deal account must be a single line without control "
+	       "characters, found carriage return U+000D at character 5");
+	xstrset(&d.account, "Ac\tme");
+	expect(&d, ENT_DEAL, 0, "account",
+	       "deal account must be a single line without control "
+	       "characters, found tab U+0009 at character 3");
+	xstrset(&d.account, "Acme \xc2\x85");
+	expect(&d, ENT_DEAL, 0, "account",
+	       "deal account must be a single line without control "
+	       "characters, found control character U+0085 at character 6");
+	xstrset(&d.account, "Acme \xc2\xa0 Data");
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+
+	xstrset(&d.slug, "acme\n");
+	expect(&d, ENT_DEAL, 0, "slug",
+	       "deal slug must be a single line without control characters, "
+	       "found line feed U+000A at character 5");
+	xstrset(&d.slug, "acme-data");
+	xstrset(&d.stage, "poc\x1b[31m");
+	expect(&d, ENT_DEAL, 0, "stage",
+	       "deal stage must be a single line without control characters, "
+	       "found control character U+001B at character 4");
+	xstrset(&d.stage, NULL);
+	xstrset(&d.currency, "EU\x7f");
+	expect(&d, ENT_DEAL, 0, "currency",
+	       "deal currency must be a single line without control "
+	       "characters, found control character U+007F at character 3");
+	xstrset(&d.currency, NULL);
+	xstrset(&d.ae, "Al\x01");
+	expect(&d, ENT_DEAL, 0, "ae",
+	       "deal ae must be a single line without control characters, "
+	       "found control character U+0001 at character 3");
+	xstrset(&d.ae, NULL);
+	xstrset(&d.se, "\x1f");
+	expect(&d, ENT_DEAL, 0, "se",
+	       "deal se must be a single line without control characters, "
+	       "found control character U+001F at character 1");
+	xstrset(&d.se, NULL);
+	xstrset(&d.champion, "Dana\r\nBcc: eve@evil.example");
+	expect(&d, ENT_DEAL, 0, "champion.name",
+	       "deal champion name must be a single line without control "
+	       "characters, found carriage return U+000D at character 5");
+	xstrset(&d.champion, "Dana Reyes");
+	xstrset(&d.champion_email, "dana@x.example\n");
+	expect(&d, ENT_DEAL, 0, "champion.email",
+	       "deal champion email must be a single line without control "
+	       "characters, found line feed U+000A at character 15");
+	xstrset(&d.champion_email, NULL);
+	xstrset(&d.snooze_reason, "waiting\non legal");
+	expect(&d, ENT_DEAL, 0, "snooze_reason",
+	       "deal snooze reason must be a single line without control "
+	       "characters, found line feed U+000A at character 8");
+	xstrset(&d.snooze_reason, NULL);
+	xstrset(&d.crm_id, "0061\t");
+	expect(&d, ENT_DEAL, 0, "crm_id",
+	       "deal crm id must be a single line without control "
+	       "characters, found tab U+0009 at character 5");
+	xstrset(&d.crm_id, NULL);
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+
+	xstrset(&d.criteria[1].key, "p95\n");
+	expect(&d, ENT_CRITERION, 1, "key",
+	       "criterion key must be a single line without control "
+	       "characters, found line feed U+000A at character 4");
+	xstrset(&d.criteria[1].key, "throughput");
+	xstrset(&d.criteria[1].metric, "rows/s\n");
+	expect(&d, ENT_CRITERION, 1, "metric",
+	       "criterion 'throughput' metric must be a single line without "
+	       "control characters, found line feed U+000A at character 7");
+	xstrset(&d.criteria[1].metric, "rows/s");
+	xstrset(&d.criteria[1].unit, "\t");
+	expect(&d, ENT_CRITERION, 1, "unit",
+	       "criterion 'throughput' unit must be a single line without "
+	       "control characters, found tab U+0009 at character 1");
+	xstrset(&d.criteria[1].unit, "rows");
+
+	e = &d.events[0];
+	xstrset(&e->title, "Readout\r\n");
+	expect(&d, ENT_EVENT, 0, "title",
+	       "event 'readout' title must be a single line without control "
+	       "characters, found carriage return U+000D at character 8");
+	xstrset(&e->title, NULL);
+	xstrset(&e->owner, "Al\nice");
+	expect(&d, ENT_EVENT, 0, "owner",
+	       "event 'readout' owner must be a single line without control "
+	       "characters, found line feed U+000A at character 3");
+	xstrset(&e->owner, NULL);
+	/* Before the reference check, which would quote the value. */
+	xstrset(&d.events[1].after, "readout\n");
+	expect(&d, ENT_EVENT, 1, "after",
+	       "event 'pricing' after must be a single line without control "
+	       "characters, found line feed U+000A at character 8");
+	xstrset(&d.events[1].after, "readout");
+
+	xstrset(&d.risks[0].title, "Peak\x0b");
+	expect(&d, ENT_RISK, 0, "title",
+	       "risk 'peak' title must be a single line without control "
+	       "characters, found control character U+000B at character 5");
+	xstrset(&d.risks[0].title, NULL);
+
+	p = &d.phases[0];
+	xstrset(&p->name, "Pilot\n");
+	expect(&d, ENT_PHASE, 0, "name",
+	       "phase 1 name must be a single line without control "
+	       "characters, found line feed U+000A at character 6");
+	xstrset(&p->name, "Pilot");
+	xstrset(&p->criteria[1], "throughput\n");
+	expect(&d, ENT_PHASE, 0, "criteria",
+	       "phase 1 criterion key must be a single line without control "
+	       "characters, found line feed U+000A at character 11");
+	xstrset(&p->criteria[1], "throughput");
+
+	xstrset(&d.playbook[0].title, "Executive\nsummary");
+	expect(&d, ENT_STEP, 0, "title",
+	       "playbook step 1 title must be a single line without control "
+	       "characters, found line feed U+000A at character 10");
+	xstrset(&d.playbook[0].title, "Executive summary");
+
+	xstrset(&d.touches[0].type, "buying-signal\n");
+	expect(&d, ENT_TOUCH, 0, "type",
+	       "touch 1 type must be a single line without control "
+	       "characters, found line feed U+000A at character 14");
+	xstrset(&d.touches[0].type, "buying-signal");
+	xstrset(&d.touches[0].channel, "email\r");
+	expect(&d, ENT_TOUCH, 0, "channel",
+	       "touch 1 channel must be a single line without control "
+	       "characters, found carriage return U+000D at character 6");
+	xstrset(&d.touches[0].channel, NULL);
+	xstrset(&d.touches[0].criterion, "batch\n");
+	expect(&d, ENT_TOUCH, 0, "criterion",
+	       "touch 1 criterion must be a single line without control "
+	       "characters, found line feed U+000A at character 6");
+	xstrset(&d.touches[0].criterion, NULL);
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+	deal_release(&d);
+}
+
+/* Outcome, scope and justification keep paragraphs and tabs. */
+static void
+test_multi_line_fields(void **state)
+{
+	struct deal d;
+	struct phase *p;
+
+	(void)state;
+	build_valid(&d);
+	p = &d.phases[0];
+	xstrset(&d.criteria[0].outcome, "Nightly batch\nfits the window.\n"
+					"\tIndented\n\n");
+	xstrset(&p->scope, "Line one\nLine two\twith a tab");
+	xstrset(&p->justification, "\n");
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+
+	xstrset(&d.criteria[0].outcome, "Windows line\r\n");
+	expect(&d, ENT_CRITERION, 0, "outcome",
+	       "criterion 'batch' outcome may hold line feeds and tabs but no "
+	       "other control character, found carriage return U+000D at "
+	       "character 13");
+	xstrset(&d.criteria[0].outcome, "bell\a");
+	expect(&d, ENT_CRITERION, 0, "outcome",
+	       "criterion 'batch' outcome may hold line feeds and tabs but no "
+	       "other control character, found control character U+0007 at "
+	       "character 5");
+	xstrset(&d.criteria[0].outcome, NULL);
+	xstrset(&p->scope, "NEL \xc2\x85");
+	expect(&d, ENT_PHASE, 0, "scope",
+	       "phase 1 scope may hold line feeds and tabs but no other "
+	       "control character, found control character U+0085 at "
+	       "character 5");
+	xstrset(&p->scope, NULL);
+	xstrset(&p->justification, "x\x7f");
+	expect(&d, ENT_PHASE, 0, "justification",
+	       "phase 1 justification may hold line feeds and tabs but no "
+	       "other control character, found control character U+007F at "
+	       "character 2");
+	deal_release(&d);
+}
+
+static void
+test_champion_email(void **state)
+{
+	struct deal d;
+
+	(void)state;
+	build_valid(&d);
+	xstrset(&d.champion_email, "dana.reyes+poc@example.co.uk");
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+	/* Empty is absent, as the CLI's --champion-email "" clears it. */
+	xstrset(&d.champion_email, "");
+	assert_int_equal(deal_validate(&d, NULL, NULL), 0);
+	xstrset(&d.champion_email, "a@x, b@y");
+	expect(&d, ENT_DEAL, 0, "champion.email",
+	       "deal champion email 'a@x, b@y' must be one address (an RFC "
+	       "5322 addr-spec such as name@example.com)");
+	xstrset(&d.champion_email, "not-an-email");
+	expect(&d, ENT_DEAL, 0, "champion.email",
+	       "deal champion email 'not-an-email' must be one address (an "
+	       "RFC 5322 addr-spec such as name@example.com)");
+	deal_release(&d);
+}
+
 /* The first problem in plan-file order wins. */
 static void
 test_order(void **state)
@@ -432,6 +728,11 @@ main(void)
 		cmocka_unit_test(test_risks),
 		cmocka_unit_test(test_phases),
 		cmocka_unit_test(test_playbook_and_touches),
+		cmocka_unit_test(test_text_find_control),
+		cmocka_unit_test(test_email_addr_spec),
+		cmocka_unit_test(test_single_line_fields),
+		cmocka_unit_test(test_multi_line_fields),
+		cmocka_unit_test(test_champion_email),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_entity_names),
 	};

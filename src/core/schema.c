@@ -590,7 +590,10 @@ value_parse_duration(const char *label, const char *s, struct duration *out,
 	return 0;
 }
 
-/* "a,b , c" as a list of keys; empty entries are an error. */
+/*
+ * "a,b , c" as a list of keys; empty entries are an error wherever they
+ * are ("a,," and "a," alike). text is not empty: "" clears the field.
+ */
 static int
 parse_list(const struct field *f, void *obj, const char *label,
 	   const char *text, struct tw_error *err)
@@ -599,7 +602,7 @@ parse_list(const struct field *f, void *obj, const char *label,
 	char ***l = (char ***)fmut(f, obj);
 	const char *p = text;
 
-	while (*p) {
+	for (;;) {
 		const char *comma = strchr(p, ','), *end;
 		const char *e = comma ? comma : p + strlen(p);
 
@@ -614,9 +617,10 @@ parse_list(const struct field *f, void *obj, const char *label,
 					    "commas, got '%s'", label, text);
 		*l = xrealloc(*l, (*n + 1) * sizeof(**l));
 		(*l)[(*n)++] = xstrndup(p, (size_t)(end - p));
-		p = comma ? comma + 1 : e;
+		if (!comma)
+			return 0;
+		p = comma + 1;
 	}
-	return 0;
 }
 
 /* Whether "" leaves the field absent (else it is a value, or an error). */

@@ -477,6 +477,10 @@ log_touch(struct deal_ctx *ctx, const struct verb_call *c,
 	enum message_type type;
 	int r;
 
+	/* An entry point that found no type passes NULL: refuse, not crash. */
+	if (!c->touch_type)
+		return tw_error_set(err, TW_EUSAGE, "%s needs a message type",
+				    verb_name(c->verb, c->tb));
 	if ((r = message_type_parse(c->touch_type, &type, err)) < 0 ||
 	    (r = verb_touch_date_check(on, ctx->today, err)) < 0)
 		return r;

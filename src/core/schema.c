@@ -590,15 +590,19 @@ value_parse_duration(const char *label, const char *s, struct duration *out,
 	return 0;
 }
 
-/* "a,b , c" as a list of keys. */
+/*
+ * "a,b , c" as a list of keys; empty entries are an error wherever they
+ * are ("a,," and "a," alike). text is not empty: "" clears the field.
+ */
 static int
-parse_list(const struct field *f, void *obj, const char *text)
+parse_list(const struct field *f, void *obj, const char *label,
+	   const char *text, struct tw_error *err)
 {
 	size_t *n = (size_t *)((char *)obj + f->aux);
 	char ***l = (char ***)fmut(f, obj);
 	const char *p = text;
 
-	while (*p) {
+	for (;;) {
 		const char *comma = strchr(p, ','), *end;
 		const char *e = comma ? comma : p + strlen(p);
 
@@ -607,15 +611,16 @@ parse_list(const struct field *f, void *obj, const char *text)
 		end = e;
 		while (end > p && end[-1] == ' ')
 			end--;
-		if (end == p) {		/* "a,,b": an empty entry, skipped */
-			p = comma ? comma + 1 : e;
-			continue;
-		}
+		if (end == p)
+			return tw_error_set(err, TW_EINPUT,
+					    "%s: expected keys separated by "
+					    "commas, got '%s'", label, text);
 		*l = xrealloc(*l, (*n + 1) * sizeof(**l));
 		(*l)[(*n)++] = xstrndup(p, (size_t)(end - p));
-		p = comma ? comma + 1 : e;
+		if (!comma)
+			return 0;
+		p = comma + 1;
 	}
-	return 0;
 }
 
 /* Whether "" leaves the field absent (else it is a value, or an error). */
@@ -679,7 +684,7 @@ field_parse(const struct field *f, void *obj, const char *label,
 			memcpy(p, &v, sizeof(v));
 		break;
 	case F_LIST:
-		parse_list(f, obj, text);
+		r = parse_list(f, obj, label, text, err);
 		break;
 	}
 	if (r < 0)

@@ -736,7 +736,7 @@ test_set_refused(void **state)
 	verb_call_init(&c, V_SET, PHASE);
 	c.key = "02";
 	give(&c, "name", "Two");
-	run_err(&ctx, &c, TW_ENOTFOUND, "unknown phase '02' in deal 'acme'");
+	run_err(&ctx, &c, TW_ENOTFOUND, "unknown phase 02 in deal 'acme'");
 
 	verb_call_init(&c, V_SET, EVENT);
 	give(&c, "title", "No key");
@@ -856,7 +856,7 @@ test_remove_referenced(void **state)
 	verb_call_init(&c, V_REMOVE, CRIT);
 	c.key = "p95";
 	run_err(&ctx, &c, TW_EINPUT,
-		"criterion 'p95' is referred to by phase 1 (--force removes "
+		"criterion 'p95' is referred to by phase 1 (force removes "
 		"it and those references)");
 	verb_call_init(&c, V_REMOVE, CRIT);
 	c.key = "tput";

@@ -883,7 +883,7 @@ test_remove_referenced(void **state)
 	verb_call_init(&c, V_REMOVE, EVENT);
 	c.key = "kickoff";
 	run_err(&ctx, &c, TW_EINPUT,
-		"event 'kickoff' is referred to by event 'readout' (--force "
+		"event 'kickoff' is referred to by event 'readout' (force "
 		"removes it and those references)");
 
 	verb_call_init(&c, V_REMOVE, EVENT);

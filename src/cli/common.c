@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -115,6 +116,8 @@ cli_write_file(const char *path, const struct strbuf *sb,
 	const char *p = sb->buf;
 	size_t left = sb->len;
 	int fd, ok = 1, saved;
+	struct stat st;
+	bool special = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
 
 	/*
 	 * A temporary file renamed over path: a reader sees the old file or
@@ -122,9 +125,12 @@ cli_write_file(const char *path, const struct strbuf *sb,
 	 * from the database, which is what must survive a crash, and a sync
 	 * per file would dominate summary --all. open and write(2) rather
 	 * than stdio, which would stat, buffer and copy every one of them.
+	 * What is not a regular file (/dev/stdout, a FIFO, /dev/null) is
+	 * written in place: a rename would put a file where it stands.
 	 */
 	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	fd = open(special ? path : tmp.buf,
+		  O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		tw_error_set(err, TW_EINPUT, "cannot write '%s': %s", path,
 			     strerror(errno));
@@ -149,14 +155,15 @@ cli_write_file(const char *path, const struct strbuf *sb,
 		ok = 0;
 		saved = errno;
 	}
-	if (ok && rename(tmp.buf, path) < 0) {
+	if (ok && !special && rename(tmp.buf, path) < 0) {
 		ok = 0;
 		saved = errno;
 	}
 	if (!ok) {
 		tw_error_set(err, TW_ESTORE, "cannot write '%s': %s", path,
 			     strerror(saved));
-		unlink(tmp.buf);
+		if (!special)
+			unlink(tmp.buf);
 		strbuf_release(&tmp);
 		return TW_ESTORE;
 	}

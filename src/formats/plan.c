@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,18 +48,42 @@ struct plan_ctx {
 	char excerpt[128];
 };
 
-/* Handles one known field (index into the spec's names) of a mapping. */
+struct map_spec;
+typedef int (*item_fn)(struct plan_ctx *ctx, yaml_node_t *item, size_t i);
+/* Enum names by index, NULL past the end. */
+typedef const char *(*enum_name_fn)(int i);
+/* Reads a field of type FT_OWN (index into the spec's fields). */
 typedef int (*field_fn)(struct plan_ctx *ctx, void *obj, size_t index,
 			int field, yaml_node_t *val);
 
+/* How a field's value is read, and into what member of the entity. */
+enum field_type { FT_STR, FT_NUM, FT_INT, FT_BOOL, FT_DATE, FT_DUR, FT_ENUM,
+		  FT_MAP, FT_LIST, FT_OWN };
+
+struct plan_field {
+	const char *name;		/* in the file */
+	const char *site;		/* validation_site name; NULL: name */
+	enum field_type type;
+	size_t off;			/* the member, in the entity */
+	size_t has;			/* its bool has_ flag; 0: none */
+	enum_name_fn names;		/* FT_ENUM */
+	const struct map_spec *map;	/* FT_MAP: more fields of the entity */
+	item_fn item;			/* FT_LIST: reads each element */
+};
+
+#define FIELD(st, name_, type_, member)                                      \
+	{ .name = name_, .type = type_, .off = offsetof(st, member) }
+#define FIELD_HAS(st, name_, type_, member, has_)                            \
+	{ .name = name_, .type = type_, .off = offsetof(st, member),         \
+	  .has = offsetof(st, has_) }
+
 struct map_spec {
 	const char *what;		/* "criterion", for messages */
-	const char *const *fields;	/* NULL-terminated names in the file */
-	const char *const *sites;	/* validation_site names; NULL: fields */
+	const struct plan_field *fields;	/* ended by a NULL name */
 	bool record;			/* record marks for validation errors */
 	bool is_entity;			/* the mapping is the entity itself */
 	enum entity_kind entity;
-	field_fn fn;
+	field_fn own;			/* reads the FT_OWN fields */
 };
 
 static int
@@ -388,9 +413,6 @@ parse_dur(struct plan_ctx *ctx, yaml_node_t *v, const char *name, bool *has,
 	return 0;
 }
 
-/* Enum names by index, NULL past the end. */
-typedef const char *(*enum_name_fn)(int i);
-
 static const char *
 event_kind_at(int i)
 {
@@ -457,8 +479,9 @@ unknown_field(struct plan_ctx *ctx, const struct map_spec *spec,
 	struct strbuf names = STRBUF_INIT;
 	int rc;
 
-	for (size_t i = 0; spec->fields[i]; i++)
-		strbuf_addf(&names, "%s%s", i ? ", " : "", spec->fields[i]);
+	for (size_t i = 0; spec->fields[i].name; i++)
+		strbuf_addf(&names, "%s%s", i ? ", " : "",
+			    spec->fields[i].name);
 	rc = fail_at(ctx, k->start_mark,
 		     "unknown field %s in %s (expected one of: %s)",
 		     excerpt(ctx, k), spec->what, names.buf);
@@ -466,15 +489,21 @@ unknown_field(struct plan_ctx *ctx, const struct map_spec *spec,
 	return rc;
 }
 
+static int read_field(struct plan_ctx *ctx, const struct map_spec *spec,
+		      void *obj, size_t index, int f, yaml_node_t *v);
+
 /*
  * Walk a mapping against its field table: keys must be known and appear
  * once (YAML forbids duplicates, and a silent "last one wins" would hide
- * typos); values go to spec->fn.
+ * typos); values go to read_field(). *given (may be NULL) gets a bit for
+ * each field, by index, with a value that is not null.
  */
 static int
 parse_map(struct plan_ctx *ctx, yaml_node_t *node, const struct map_spec *spec,
-	  size_t index, void *obj, const char *desc)
+	  size_t index, void *obj, const char *desc,
+	  unsigned long long *given)
 {
+	const struct plan_field *fields = spec->fields;
 	yaml_node_pair_t *start, *p, *q;
 	unsigned long long seen = 0;	/* the fields so far, by index */
 	int rc;
@@ -485,6 +514,8 @@ parse_map(struct plan_ctx *ctx, yaml_node_t *node, const struct map_spec *spec,
 			       excerpt(ctx, node));
 	if (spec->record && spec->is_entity)
 		add_mark(ctx, spec->entity, index, NULL, 0, node->start_mark);
+	if (given)
+		*given = 0;
 	start = node->data.mapping.pairs.start;
 	for (p = start; p < node->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = node_at(ctx, p->key);
@@ -495,19 +526,19 @@ parse_map(struct plan_ctx *ctx, yaml_node_t *node, const struct map_spec *spec,
 			return fail_at(ctx, k->start_mark,
 				       "expected a field name in %s, got %s",
 				       spec->what, excerpt(ctx, k));
-		for (int i = 0; spec->fields[i]; i++)
-			if (key_is(k, spec->fields[i]))
+		for (int i = 0; fields[i].name; i++)
+			if (key_is(k, fields[i].name))
 				f = i;
 		if (f < 0)
 			return unknown_field(ctx, spec, k);
 		for (q = start; q < p && (seen >> f & 1); q++) {
 			yaml_node_t *k2 = node_at(ctx, q->key);
 
-			if (key_is(k2, spec->fields[f]))
+			if (key_is(k2, fields[f].name))
 				return fail_at(ctx, k->start_mark,
 					       "duplicate field '%s' in %s "
 					       "(first at line %zu, column %zu)",
-					       spec->fields[f], spec->what,
+					       fields[f].name, spec->what,
 					       (size_t)k2->start_mark.line + 1,
 					       (size_t)k2->start_mark.column + 1);
 		}
@@ -516,15 +547,16 @@ parse_map(struct plan_ctx *ctx, yaml_node_t *node, const struct map_spec *spec,
 			return rc;
 		if (spec->record)
 			add_mark(ctx, spec->entity, index,
-				 spec->sites ? spec->sites[f] : spec->fields[f],
+				 fields[f].site ? fields[f].site
+						: fields[f].name,
 				 0, v->start_mark);
-		if ((rc = spec->fn(ctx, obj, index, f, v)))
+		if ((rc = read_field(ctx, spec, obj, index, f, v)))
 			return rc;
+		if (given && !is_null(v))
+			*given |= 1ULL << f;
 	}
 	return 0;
 }
-
-typedef int (*item_fn)(struct plan_ctx *ctx, yaml_node_t *item, size_t i);
 
 static int
 parse_list(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
@@ -550,6 +582,43 @@ parse_list(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
 	return 0;
 }
 
+/* Field f of a mapping, read by its type into its member of obj. */
+static int
+read_field(struct plan_ctx *ctx, const struct map_spec *spec, void *obj,
+	   size_t index, int f, yaml_node_t *v)
+{
+	const struct plan_field *fl = &spec->fields[f];
+	void *m = (char *)obj + fl->off;
+	bool *has = fl->has ? (bool *)((char *)obj + fl->has) : NULL;
+	char desc[40];
+
+	switch (fl->type) {
+	case FT_STR:
+		return parse_str(ctx, v, fl->name, m);
+	case FT_NUM:
+		return parse_num(ctx, v, fl->name, has, m);
+	case FT_INT:
+		return parse_int(ctx, v, fl->name, has, m);
+	case FT_BOOL:
+		return parse_bool(ctx, v, fl->name, m);
+	case FT_DATE:
+		return parse_date(ctx, v, fl->name, m);
+	case FT_DUR:
+		return parse_dur(ctx, v, fl->name, has, m);
+	case FT_ENUM:
+		return parse_enum(ctx, v, fl->name, fl->names, has, m);
+	case FT_MAP:
+		if (is_null(v))
+			return 0;
+		snprintf(desc, sizeof(desc), "'%s'", fl->name);
+		return parse_map(ctx, v, fl->map, index, m, desc, NULL);
+	case FT_LIST:
+		return parse_list(ctx, v, fl->name, fl->item);
+	default:
+		return spec->own(ctx, obj, index, f, v);
+	}
+}
+
 /* "'p95'" when the entity has a key, else its 1-based position. */
 static const char *
 label(struct plan_ctx *ctx, const char *key, size_t i)
@@ -561,129 +630,76 @@ label(struct plan_ctx *ctx, const char *key, size_t i)
 	return ctx->excerpt;
 }
 
+/*
+ * The field tables, one per mapping, in the order plan_emit() writes them.
+ * Enums are read as int.
+ */
+_Static_assert(sizeof(enum event_kind) == sizeof(int) &&
+	       sizeof(enum risk_kind) == sizeof(int) &&
+	       sizeof(enum outcome) == sizeof(int), "enums are read as int");
+
 /* deal: and its nested champion, poc and close mappings */
 
-static const char *const champion_fields[] = { "name", "email", NULL };
-static const char *const champion_sites[] = { "champion.name",
-	"champion.email", NULL };
-
-static int
-champion_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
-	       yaml_node_t *v)
-{
-	struct deal *d = obj;
-
-	(void)index;
-	return parse_str(ctx, v, champion_fields[f],
-			 f == 0 ? &d->champion : &d->champion_email);
-}
+static const struct plan_field champion_fields[] = {
+	{ .name = "name", .site = "champion.name", .type = FT_STR,
+	  .off = offsetof(struct deal, champion) },
+	{ .name = "email", .site = "champion.email", .type = FT_STR,
+	  .off = offsetof(struct deal, champion_email) },
+	{ 0 }
+};
 
 static const struct map_spec champion_spec = {
 	.what = "champion",
 	.fields = champion_fields,
-	.sites = champion_sites,
 	.record = true,
 	.entity = ENT_DEAL,
-	.fn = champion_field,
 };
 
-static const char *const poc_fields[] = { "start", "end", NULL };
-static const char *const poc_sites[] = { "poc.start", "poc.end", NULL };
-
-static int
-poc_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
-	  yaml_node_t *v)
-{
-	struct deal *d = obj;
-
-	(void)index;
-	return parse_date(ctx, v, poc_fields[f],
-			  f == 0 ? &d->poc_start : &d->poc_end);
-}
+static const struct plan_field poc_fields[] = {
+	{ .name = "start", .site = "poc.start", .type = FT_DATE,
+	  .off = offsetof(struct deal, poc_start) },
+	{ .name = "end", .site = "poc.end", .type = FT_DATE,
+	  .off = offsetof(struct deal, poc_end) },
+	{ 0 }
+};
 
 static const struct map_spec poc_spec = {
 	.what = "poc",
 	.fields = poc_fields,
-	.sites = poc_sites,
 	.record = true,
 	.entity = ENT_DEAL,
-	.fn = poc_field,
 };
 
-static const char *const close_fields[] = { "date", "outcome", NULL };
-static const char *const close_sites[] = { "close.date", "close.outcome",
-	NULL };
-
-static int
-close_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
-	    yaml_node_t *v)
-{
-	struct deal *d = obj;
-	int o = OUTCOME_OPEN, rc;
-
-	(void)index;
-	if (f == 0)
-		return parse_date(ctx, v, "date", &d->close_date);
-	if ((rc = parse_enum(ctx, v, "outcome", outcome_at, NULL, &o)))
-		return rc;
-	d->outcome = (enum outcome)o;
-	return 0;
-}
+static const struct plan_field close_fields[] = {
+	{ .name = "date", .site = "close.date", .type = FT_DATE,
+	  .off = offsetof(struct deal, close_date) },
+	{ .name = "outcome", .site = "close.outcome", .type = FT_ENUM,
+	  .off = offsetof(struct deal, outcome), .names = outcome_at },
+	{ 0 }
+};
 
 static const struct map_spec close_spec = {
 	.what = "close",
 	.fields = close_fields,
-	.sites = close_sites,
 	.record = true,
 	.entity = ENT_DEAL,
-	.fn = close_field,
 };
 
-enum { DF_SLUG, DF_ACCOUNT, DF_STAGE, DF_VALUE, DF_CURRENCY, DF_AE, DF_SE,
-       DF_PROCUREMENT, DF_CHAMPION, DF_POC, DF_CLOSE };
-static const char *const deal_fields[] = { "slug", "account", "stage",
-	"value", "currency", "ae", "se", "procurement_days", "champion",
-	"poc", "close", NULL };
-
-static int
-deal_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
-	   yaml_node_t *v)
-{
-	struct deal *d = obj;
-	const char *name = deal_fields[f];
-
-	switch (f) {
-	case DF_SLUG:
-		return parse_str(ctx, v, name, &d->slug);
-	case DF_ACCOUNT:
-		return parse_str(ctx, v, name, &d->account);
-	case DF_STAGE:
-		return parse_str(ctx, v, name, &d->stage);
-	case DF_VALUE:
-		return parse_num(ctx, v, name, &d->has_value, &d->value);
-	case DF_CURRENCY:
-		return parse_str(ctx, v, name, &d->currency);
-	case DF_AE:
-		return parse_str(ctx, v, name, &d->ae);
-	case DF_SE:
-		return parse_str(ctx, v, name, &d->se);
-	case DF_PROCUREMENT:
-		return parse_int(ctx, v, name, &d->has_procurement_days,
-				 &d->procurement_days);
-	case DF_CHAMPION:
-		return is_null(v) ? 0
-				  : parse_map(ctx, v, &champion_spec, index, d,
-					      "'champion'");
-	case DF_POC:
-		return is_null(v) ? 0
-				  : parse_map(ctx, v, &poc_spec, index, d,
-					      "'poc'");
-	default:
-		return is_null(v) ? 0
-				  : parse_map(ctx, v, &close_spec, index, d,
-					      "'close'");
-	}
-}
+static const struct plan_field deal_fields[] = {
+	FIELD(struct deal, "slug", FT_STR, slug),
+	FIELD(struct deal, "account", FT_STR, account),
+	FIELD(struct deal, "stage", FT_STR, stage),
+	FIELD_HAS(struct deal, "value", FT_NUM, value, has_value),
+	FIELD(struct deal, "currency", FT_STR, currency),
+	FIELD(struct deal, "ae", FT_STR, ae),
+	FIELD(struct deal, "se", FT_STR, se),
+	FIELD_HAS(struct deal, "procurement_days", FT_INT, procurement_days,
+		  has_procurement_days),
+	{ .name = "champion", .type = FT_MAP, .map = &champion_spec },
+	{ .name = "poc", .type = FT_MAP, .map = &poc_spec },
+	{ .name = "close", .type = FT_MAP, .map = &close_spec },
+	{ 0 }
+};
 
 static const struct map_spec deal_spec = {
 	.what = "deal",
@@ -691,7 +707,6 @@ static const struct map_spec deal_spec = {
 	.record = true,
 	.is_entity = true,
 	.entity = ENT_DEAL,
-	.fn = deal_field,
 };
 
 static int
@@ -712,60 +727,41 @@ holiday_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 	return 0;
 }
 
-/* criteria: */
+/* criteria: at_most and at_least set one direction and its number */
 
-enum { CF_KEY, CF_METRIC, CF_UNIT, CF_AT_MOST, CF_AT_LEAST, CF_MEASURED,
-       CF_MEASURED_ON, CF_GROWTH, CF_OUTCOME };
-static const char *const criterion_fields[] = { "key", "metric", "unit",
-	"at_most", "at_least", "measured", "measured_on", "growth_pct",
-	"outcome", NULL };
-
-struct criterion_obj {
-	struct criterion *c;
-	int ndirections;	/* at_most and at_least given */
-	yaml_mark_t second;	/* where the second one was */
+enum { CF_AT_MOST = 3, CF_AT_LEAST };
+static const struct plan_field criterion_fields[] = {
+	FIELD(struct criterion, "key", FT_STR, key),
+	FIELD(struct criterion, "metric", FT_STR, metric),
+	FIELD(struct criterion, "unit", FT_STR, unit),
+	[CF_AT_MOST] = { .name = "at_most", .type = FT_OWN },
+	[CF_AT_LEAST] = { .name = "at_least", .type = FT_OWN },
+	FIELD_HAS(struct criterion, "measured", FT_NUM, measured,
+		  has_measured),
+	FIELD(struct criterion, "measured_on", FT_DATE, measured_on),
+	FIELD_HAS(struct criterion, "growth_pct", FT_NUM, growth_pct,
+		  has_growth),
+	FIELD(struct criterion, "outcome", FT_STR, outcome),
+	{ 0 }
 };
 
 static int
-criterion_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
-		yaml_node_t *v)
+criterion_direction(struct plan_ctx *ctx, void *obj, size_t index, int f,
+		    yaml_node_t *v)
 {
-	struct criterion_obj *o = obj;
-	struct criterion *c = o->c;
-	const char *name = criterion_fields[f];
+	struct criterion *c = obj;
 	bool has = false;
 	double x = 0;
 	int rc;
 
 	(void)index;
-	switch (f) {
-	case CF_KEY:
-		return parse_str(ctx, v, name, &c->key);
-	case CF_METRIC:
-		return parse_str(ctx, v, name, &c->metric);
-	case CF_UNIT:
-		return parse_str(ctx, v, name, &c->unit);
-	case CF_AT_MOST:
-	case CF_AT_LEAST:
-		if ((rc = parse_num(ctx, v, name, &has, &x)))
-			return rc;
-		if (has) {
-			if (++o->ndirections == 2)
-				o->second = v->start_mark;
-			c->direction = f == CF_AT_MOST ? DIR_AT_MOST
-						       : DIR_AT_LEAST;
-			c->required = x;
-		}
-		return 0;
-	case CF_MEASURED:
-		return parse_num(ctx, v, name, &c->has_measured, &c->measured);
-	case CF_MEASURED_ON:
-		return parse_date(ctx, v, name, &c->measured_on);
-	case CF_GROWTH:
-		return parse_num(ctx, v, name, &c->has_growth, &c->growth_pct);
-	default:
-		return parse_str(ctx, v, name, &c->outcome);
+	if ((rc = parse_num(ctx, v, criterion_fields[f].name, &has, &x)))
+		return rc;
+	if (has) {
+		c->direction = f == CF_AT_MOST ? DIR_AT_MOST : DIR_AT_LEAST;
+		c->required = x;
 	}
+	return 0;
 }
 
 static const struct map_spec criterion_spec = {
@@ -774,66 +770,61 @@ static const struct map_spec criterion_spec = {
 	.record = true,
 	.is_entity = true,
 	.entity = ENT_CRITERION,
-	.fn = criterion_field,
+	.own = criterion_direction,
 };
+
+/* Where the later of at_most and at_least, both given, was written. */
+static yaml_mark_t
+second_direction(struct plan_ctx *ctx, yaml_node_t *node)
+{
+	yaml_node_pair_t *p = node->data.mapping.pairs.start;
+	yaml_mark_t mark = node->start_mark;
+
+	for (; p < node->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node_at(ctx, p->key);
+		yaml_node_t *v = node_at(ctx, p->value);
+
+		if ((key_is(k, "at_most") || key_is(k, "at_least")) &&
+		    !is_null(v))
+			mark = v->start_mark;
+	}
+	return mark;
+}
 
 static int
 criterion_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 {
-	struct criterion_obj o = { deal_add_criterion(ctx->d), 0, { 0 } };
-	int rc;
+	struct criterion *c = deal_add_criterion(ctx->d);
+	unsigned long long given;
+	int n, rc;
 
-	if ((rc = parse_map(ctx, v, &criterion_spec, i, &o, "each criterion")))
+	if ((rc = parse_map(ctx, v, &criterion_spec, i, c, "each criterion",
+			    &given)))
 		return rc;
-	if (o.ndirections != 1)
-		return fail_at(ctx, o.ndirections ? o.second : v->start_mark,
+	n = (int)(given >> CF_AT_MOST & 1) + (int)(given >> CF_AT_LEAST & 1);
+	if (n != 1)
+		return fail_at(ctx, n ? second_direction(ctx, v) : v->start_mark,
 			       "criterion %s needs exactly one of at_most or "
 			       "at_least",
-			       label(ctx, o.c->key, i));
+			       label(ctx, c->key, i));
 	return 0;
 }
 
 /* events: */
 
-enum { EF_KEY, EF_KIND, EF_TITLE, EF_OWNER, EF_DATE, EF_DONE, EF_AFTER };
-static const char *const event_fields[] = { "key", "kind", "title", "owner",
-	"date", "done", "after", NULL };
-
-struct event_obj {
-	struct event *e;
-	bool has_kind;
+enum { EF_KIND = 1 };
+static const struct plan_field event_fields[] = {
+	FIELD(struct event, "key", FT_STR, key),
+	[EF_KIND] = { .name = "kind", .type = FT_ENUM,
+		      .off = offsetof(struct event, kind),
+		      .names = event_kind_at },
+	FIELD(struct event, "title", FT_STR, title),
+	FIELD(struct event, "owner", FT_STR, owner),
+	FIELD(struct event, "date", FT_DATE, date),
+	FIELD(struct event, "done", FT_DATE, done),
+	FIELD(struct event, "after", FT_STR, after),
+	{ 0 }
 };
-
-static int
-event_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
-	    yaml_node_t *v)
-{
-	struct event_obj *o = obj;
-	struct event *e = o->e;
-	const char *name = event_fields[f];
-	int kind = 0, rc;
-
-	(void)index;
-	switch (f) {
-	case EF_KEY:
-		return parse_str(ctx, v, name, &e->key);
-	case EF_KIND:
-		rc = parse_enum(ctx, v, name, event_kind_at, &o->has_kind,
-				&kind);
-		e->kind = (enum event_kind)kind;
-		return rc;
-	case EF_TITLE:
-		return parse_str(ctx, v, name, &e->title);
-	case EF_OWNER:
-		return parse_str(ctx, v, name, &e->owner);
-	case EF_DATE:
-		return parse_date(ctx, v, name, &e->date);
-	case EF_DONE:
-		return parse_date(ctx, v, name, &e->done);
-	default:
-		return parse_str(ctx, v, name, &e->after);
-	}
-}
 
 static const struct map_spec event_spec = {
 	.what = "event",
@@ -841,58 +832,38 @@ static const struct map_spec event_spec = {
 	.record = true,
 	.is_entity = true,
 	.entity = ENT_EVENT,
-	.fn = event_field,
 };
 
 static int
 event_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 {
-	struct event_obj o = { deal_add_event(ctx->d), false };
+	struct event *e = deal_add_event(ctx->d);
+	unsigned long long given;
 	int rc;
 
-	if ((rc = parse_map(ctx, v, &event_spec, i, &o, "each event")))
+	if ((rc = parse_map(ctx, v, &event_spec, i, e, "each event", &given)))
 		return rc;
 	/* No default: technical vs commercial drives the momentum check. */
-	if (!o.has_kind)
+	if (!(given >> EF_KIND & 1))
 		return fail_at(ctx, v->start_mark,
 			       "event %s needs a kind (expected one of "
 			       "technical, commercial)",
-			       label(ctx, o.e->key, i));
+			       label(ctx, e->key, i));
 	return 0;
 }
 
 /* risks: */
 
-enum { RF_KEY, RF_TITLE, RF_KIND, RF_DEADLINE, RF_BUFFER, RF_DURATION };
-static const char *const risk_fields[] = { "key", "title", "kind",
-	"deadline", "buffer", "duration", NULL };
-
-static int
-risk_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
-	   yaml_node_t *v)
-{
-	struct risk *r = obj;
-	const char *name = risk_fields[f];
-	int kind = r->kind, rc;
-
-	(void)index;
-	switch (f) {
-	case RF_KEY:
-		return parse_str(ctx, v, name, &r->key);
-	case RF_TITLE:
-		return parse_str(ctx, v, name, &r->title);
-	case RF_KIND:
-		rc = parse_enum(ctx, v, name, risk_kind_at, NULL, &kind);
-		r->kind = (enum risk_kind)kind;
-		return rc;
-	case RF_DEADLINE:
-		return parse_date(ctx, v, name, &r->deadline);
-	case RF_BUFFER:
-		return parse_dur(ctx, v, name, NULL, &r->buffer);
-	default:
-		return parse_dur(ctx, v, name, NULL, &r->duration);
-	}
-}
+static const struct plan_field risk_fields[] = {
+	FIELD(struct risk, "key", FT_STR, key),
+	FIELD(struct risk, "title", FT_STR, title),
+	{ .name = "kind", .type = FT_ENUM, .off = offsetof(struct risk, kind),
+	  .names = risk_kind_at },
+	FIELD(struct risk, "deadline", FT_DATE, deadline),
+	FIELD(struct risk, "buffer", FT_DUR, buffer),
+	FIELD(struct risk, "duration", FT_DUR, duration),
+	{ 0 }
+};
 
 static const struct map_spec risk_spec = {
 	.what = "risk",
@@ -900,7 +871,6 @@ static const struct map_spec risk_spec = {
 	.record = true,
 	.is_entity = true,
 	.entity = ENT_RISK,
-	.fn = risk_field,
 };
 
 static int
@@ -911,24 +881,21 @@ risk_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 	r->kind = RISK_OTHER;
 	r->buffer.unit = DUR_DAYS;
 	r->duration.unit = DUR_DAYS;
-	return parse_map(ctx, v, &risk_spec, i, r, "each risk");
+	return parse_map(ctx, v, &risk_spec, i, r, "each risk", NULL);
 }
 
 /* phases: */
 
-enum { PF_NUMBER, PF_NAME, PF_SCOPE, PF_PRICE, PF_JUSTIFICATION,
-       PF_CRITERIA, PF_DURATION };
-static const char *const phase_fields[] = { "number", "name", "scope",
-	"price", "justification", "criteria", "duration", NULL };
-
 static int
-phase_criteria(struct plan_ctx *ctx, struct phase *p, size_t index,
+phase_criteria(struct plan_ctx *ctx, void *obj, size_t index, int f,
 	       yaml_node_t *v)
 {
+	struct phase *p = obj;
 	yaml_node_item_t *it;
 	const char *s;
 	int rc;
 
+	(void)f;
 	if (is_null(v))
 		return 0;
 	if (v->type != YAML_SEQUENCE_NODE)
@@ -958,30 +925,17 @@ phase_criteria(struct plan_ctx *ctx, struct phase *p, size_t index,
 	return 0;
 }
 
-static int
-phase_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
-	    yaml_node_t *v)
-{
-	struct phase *p = obj;
-	const char *name = phase_fields[f];
-
-	switch (f) {
-	case PF_NUMBER:
-		return parse_int(ctx, v, name, NULL, &p->number);
-	case PF_NAME:
-		return parse_str(ctx, v, name, &p->name);
-	case PF_SCOPE:
-		return parse_str(ctx, v, name, &p->scope);
-	case PF_PRICE:
-		return parse_num(ctx, v, name, &p->has_price, &p->price);
-	case PF_JUSTIFICATION:
-		return parse_str(ctx, v, name, &p->justification);
-	case PF_CRITERIA:
-		return phase_criteria(ctx, p, index, v);
-	default:
-		return parse_dur(ctx, v, name, &p->has_duration, &p->duration);
-	}
-}
+static const struct plan_field phase_fields[] = {
+	{ .name = "number", .type = FT_INT,
+	  .off = offsetof(struct phase, number) },
+	FIELD(struct phase, "name", FT_STR, name),
+	FIELD(struct phase, "scope", FT_STR, scope),
+	FIELD_HAS(struct phase, "price", FT_NUM, price, has_price),
+	FIELD(struct phase, "justification", FT_STR, justification),
+	{ .name = "criteria", .type = FT_OWN },
+	FIELD_HAS(struct phase, "duration", FT_DUR, duration, has_duration),
+	{ 0 }
+};
 
 static const struct map_spec phase_spec = {
 	.what = "phase",
@@ -989,50 +943,27 @@ static const struct map_spec phase_spec = {
 	.record = true,
 	.is_entity = true,
 	.entity = ENT_PHASE,
-	.fn = phase_field,
+	.own = phase_criteria,
 };
 
 static int
 phase_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 {
 	return parse_map(ctx, v, &phase_spec, i, deal_add_phase(ctx->d),
-			 "each phase");
+			 "each phase", NULL);
 }
 
 /* playbook: */
 
-enum { SF_TITLE, SF_OFFSET, SF_KIND, SF_PLUS_PROCUREMENT };
-static const char *const step_fields[] = { "title", "offset", "kind",
-	"plus_procurement", NULL };
-
-struct step_obj {
-	struct step *s;
-	bool has_offset;
+enum { SF_OFFSET = 1 };
+static const struct plan_field step_fields[] = {
+	FIELD(struct step, "title", FT_STR, title),
+	[SF_OFFSET] = FIELD(struct step, "offset", FT_INT, offset),
+	{ .name = "kind", .type = FT_ENUM, .off = offsetof(struct step, kind),
+	  .names = event_kind_at },
+	FIELD(struct step, "plus_procurement", FT_BOOL, plus_procurement),
+	{ 0 }
 };
-
-static int
-step_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
-	   yaml_node_t *v)
-{
-	struct step_obj *o = obj;
-	struct step *s = o->s;
-	const char *name = step_fields[f];
-	int kind = s->kind, rc;
-
-	(void)index;
-	switch (f) {
-	case SF_TITLE:
-		return parse_str(ctx, v, name, &s->title);
-	case SF_OFFSET:
-		return parse_int(ctx, v, name, &o->has_offset, &s->offset);
-	case SF_KIND:
-		rc = parse_enum(ctx, v, name, event_kind_at, NULL, &kind);
-		s->kind = (enum event_kind)kind;
-		return rc;
-	default:
-		return parse_bool(ctx, v, name, &s->plus_procurement);
-	}
-}
 
 static const struct map_spec step_spec = {
 	.what = "playbook step",
@@ -1040,86 +971,71 @@ static const struct map_spec step_spec = {
 	.record = true,
 	.is_entity = true,
 	.entity = ENT_STEP,
-	.fn = step_field,
 };
 
 static int
 step_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 {
-	struct step_obj o = { deal_add_step(ctx->d), false };
+	struct step *s = deal_add_step(ctx->d);
+	unsigned long long given;
 	int rc;
 
 	/* Playbook steps are commercial unless they say otherwise. */
-	o.s->kind = EVENT_COMMERCIAL;
-	if ((rc = parse_map(ctx, v, &step_spec, i, &o, "each playbook step")))
+	s->kind = EVENT_COMMERCIAL;
+	if ((rc = parse_map(ctx, v, &step_spec, i, s, "each playbook step",
+			    &given)))
 		return rc;
 	/* 0 is a valid offset, so a forgotten one must not default to it. */
-	if (!o.has_offset)
+	if (!(given >> SF_OFFSET & 1))
 		return fail_at(ctx, v->start_mark,
 			       "playbook step %s needs an offset (business "
 			       "days after the technical win)",
-			       o.s->title ? label(ctx, o.s->title, i)
-					  : label(ctx, NULL, i));
+			       label(ctx, s->title, i));
 	return 0;
 }
 
-/* The top level. */
-
-enum { TF_VERSION, TF_DEAL, TF_HOLIDAYS, TF_CRITERIA, TF_EVENTS, TF_RISKS,
-       TF_PHASES, TF_PLAYBOOK };
-static const char *const top_fields[] = { "version", "deal", "holidays",
-	"criteria", "events", "risks", "phases", "playbook", NULL };
-
-struct top_obj {
-	bool has_version;
-};
+/* The top level: its object is the deal. */
 
 static int
-top_field(struct plan_ctx *ctx, void *obj, size_t index, int f,
-	  yaml_node_t *v)
+top_version(struct plan_ctx *ctx, void *obj, size_t index, int f,
+	    yaml_node_t *v)
 {
-	struct top_obj *o = obj;
-	const char *name = top_fields[f];
+	bool has = false;
 	int version = 0, rc;
 
+	(void)obj;
 	(void)index;
-	switch (f) {
-	case TF_VERSION:
-		if ((rc = parse_int(ctx, v, name, &o->has_version, &version)))
-			return rc;
-		if (!o->has_version)
-			return fail_at(ctx, v->start_mark,
-				       "missing version (expected %d)",
-				       PLAN_VERSION);
-		if (version != PLAN_VERSION)
-			return fail_at(ctx, v->start_mark,
-				       "unsupported version %d (expected %d)",
-				       version, PLAN_VERSION);
-		return 0;
-	case TF_DEAL:
-		return is_null(v) ? 0
-				  : parse_map(ctx, v, &deal_spec, 0, ctx->d,
-					      "'deal'");
-	case TF_HOLIDAYS:
-		return parse_list(ctx, v, name, holiday_item);
-	case TF_CRITERIA:
-		return parse_list(ctx, v, name, criterion_item);
-	case TF_EVENTS:
-		return parse_list(ctx, v, name, event_item);
-	case TF_RISKS:
-		return parse_list(ctx, v, name, risk_item);
-	case TF_PHASES:
-		return parse_list(ctx, v, name, phase_item);
-	default:
-		return parse_list(ctx, v, name, step_item);
-	}
+	(void)f;
+	if ((rc = parse_int(ctx, v, "version", &has, &version)))
+		return rc;
+	if (!has)
+		return fail_at(ctx, v->start_mark,
+			       "missing version (expected %d)", PLAN_VERSION);
+	if (version != PLAN_VERSION)
+		return fail_at(ctx, v->start_mark,
+			       "unsupported version %d (expected %d)", version,
+			       PLAN_VERSION);
+	return 0;
 }
+
+enum { TF_VERSION };
+static const struct plan_field top_fields[] = {
+	[TF_VERSION] = { .name = "version", .type = FT_OWN },
+	{ .name = "deal", .type = FT_MAP, .map = &deal_spec },
+	{ .name = "holidays", .type = FT_LIST, .item = holiday_item },
+	{ .name = "criteria", .type = FT_LIST, .item = criterion_item },
+	{ .name = "events", .type = FT_LIST, .item = event_item },
+	{ .name = "risks", .type = FT_LIST, .item = risk_item },
+	{ .name = "phases", .type = FT_LIST, .item = phase_item },
+	{ .name = "playbook", .type = FT_LIST, .item = step_item },
+	{ 0 }
+};
 
 static const struct map_spec top_spec = {
 	.what = "plan",
 	.fields = top_fields,
 	.entity = ENT_DEAL,
-	.fn = top_field,
+	.own = top_version,
 };
 
 /*
@@ -1223,15 +1139,16 @@ yaml_fail(struct plan_ctx *ctx, const yaml_parser_t *p, const char *buf,
 static int
 parse_root(struct plan_ctx *ctx, yaml_node_t *root)
 {
-	struct top_obj top = { false };
+	unsigned long long given;
 	struct validation_site site;
 	struct tw_error verr;
 	int rc;
 
 	ctx->root_mark = root->start_mark;
-	if ((rc = parse_map(ctx, root, &top_spec, 0, &top, "the plan")))
+	if ((rc = parse_map(ctx, root, &top_spec, 0, ctx->d, "the plan",
+			    &given)))
 		return rc;
-	if (!top.has_version)
+	if (!(given >> TF_VERSION & 1))
 		return fail_at(ctx, root->start_mark,
 			       "missing field 'version' in plan (expected "
 			       "version: %d)",

@@ -33,7 +33,7 @@ plan_fail(struct plan_ctx *ctx, yaml_mark_t mark, const char *fmt, ...)
 
 void
 plan_add_mark(struct plan_ctx *ctx, enum entity_kind entity, size_t index,
-	 const char *field, size_t item, yaml_mark_t mark)
+	      const char *field, size_t item, yaml_mark_t mark)
 {
 	struct mark_rec *m;
 
@@ -67,7 +67,7 @@ plan_visit(struct plan_ctx *ctx, yaml_node_t *n)
 {
 	if (ctx->budget == 0)
 		return plan_fail(ctx, n->start_mark,
-			       "aliases expand to too many values");
+				 "aliases expand to too many values");
 	ctx->budget--;
 	return 0;
 }
@@ -149,16 +149,18 @@ plan_excerpt(struct plan_ctx *ctx, const yaml_node_t *n)
 /* The scalar's text, refusing NUL characters a C string cannot carry. */
 int
 plan_get_scalar(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
-	   const char *expected, const char **out)
+		const char *expected, const char **out)
 {
 	/* Set on every path: -O3 cannot see that failures skip the use. */
 	*out = NULL;
 	if (v->type != YAML_SCALAR_NODE)
-		return plan_fail(ctx, v->start_mark, "expected %s for '%s', got %s",
-			       expected, name, plan_excerpt(ctx, v));
+		return plan_fail(ctx, v->start_mark,
+				 "expected %s for '%s', got %s", expected, name,
+				 plan_excerpt(ctx, v));
 	if (strlen(scalar(v)) != v->data.scalar.length)
 		return plan_fail(ctx, v->start_mark,
-			       "value of '%s' contains a NUL character", name);
+				 "value of '%s' contains a NUL character",
+				 name);
 	*out = scalar(v);
 	return 0;
 }
@@ -215,15 +217,15 @@ bad_number(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
 	if (v->type == YAML_SCALAR_NODE &&
 	    v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return plan_fail(ctx, v->start_mark,
-			       "expected %s for '%s', got a quoted string %s",
-			       expected, name, plan_excerpt(ctx, v));
+				 "expected %s for '%s', got a quoted string %s",
+				 expected, name, plan_excerpt(ctx, v));
 	return plan_fail(ctx, v->start_mark, "expected %s for '%s', got %s",
-		       expected, name, plan_excerpt(ctx, v));
+			 expected, name, plan_excerpt(ctx, v));
 }
 
 int
 plan_read_num(struct plan_ctx *ctx, yaml_node_t *v, const char *name, bool *has,
-	  double *out)
+	      double *out)
 {
 	bool integral;
 	double x;
@@ -237,8 +239,8 @@ plan_read_num(struct plan_ctx *ctx, yaml_node_t *v, const char *name, bool *has,
 	x = strtod(scalar(v), NULL);
 	if (!isfinite(x))
 		return plan_fail(ctx, v->start_mark,
-			       "number out of range for '%s', got %s", name,
-			       plan_excerpt(ctx, v));
+				 "number out of range for '%s', got %s", name,
+				 plan_excerpt(ctx, v));
 	*out = x;
 	if (has)
 		*has = true;
@@ -247,7 +249,7 @@ plan_read_num(struct plan_ctx *ctx, yaml_node_t *v, const char *name, bool *has,
 
 int
 plan_read_int(struct plan_ctx *ctx, yaml_node_t *v, const char *name, bool *has,
-	  int *out)
+	      int *out)
 {
 	bool integral;
 	long x;
@@ -262,8 +264,8 @@ plan_read_int(struct plan_ctx *ctx, yaml_node_t *v, const char *name, bool *has,
 	x = strtol(scalar(v), NULL, 10);
 	if (errno == ERANGE || x < INT_MIN || x > INT_MAX)
 		return plan_fail(ctx, v->start_mark,
-			       "integer out of range for '%s', got %s", name,
-			       plan_excerpt(ctx, v));
+				 "integer out of range for '%s', got %s", name,
+				 plan_excerpt(ctx, v));
 	*out = (int)x;
 	if (has)
 		*has = true;
@@ -292,13 +294,13 @@ parse_bool(struct plan_ctx *ctx, yaml_node_t *v, const char *name, bool *out)
 		}
 	}
 	return plan_fail(ctx, v->start_mark,
-		       "expected true or false for '%s', got %s", name,
-		       plan_excerpt(ctx, v));
+			 "expected true or false for '%s', got %s", name,
+			 plan_excerpt(ctx, v));
 }
 
 int
 plan_read_date(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
-	   tw_date *out)
+	       tw_date *out)
 {
 	const char *s;
 	int rc;
@@ -309,8 +311,8 @@ plan_read_date(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
 		return rc;
 	if (date_parse(s, out, NULL))
 		return plan_fail(ctx, v->start_mark,
-			       "invalid date %s (expected YYYY-MM-DD)",
-			       plan_excerpt(ctx, v));
+				 "invalid date %s (expected YYYY-MM-DD)",
+				 plan_excerpt(ctx, v));
 	return 0;
 }
 
@@ -324,15 +326,16 @@ parse_dur(struct plan_ctx *ctx, yaml_node_t *v, const char *name, bool *has,
 
 	if (plan_is_null(v))
 		return 0;
-	if ((rc = plan_get_scalar(ctx, v, name, "a duration (14d, 10bd, 3w)", &s)))
+	if ((rc = plan_get_scalar(ctx, v, name, "a duration (14d, 10bd, 3w)",
+				  &s)))
 		return rc;
 	if (duration_parse(s, out, &e)) {
 		/* date.c's message quotes the whole value; keep long ones short. */
 		if (strlen(s) <= 24 && !strpbrk(s, "\n\r\t"))
 			return plan_fail(ctx, v->start_mark, "%s", e.msg);
 		return plan_fail(ctx, v->start_mark,
-			       "invalid duration %s (expected Nd, Nbd or Nw)",
-			       plan_excerpt(ctx, v));
+				 "invalid duration %s (expected Nd, Nbd or Nw)",
+				 plan_excerpt(ctx, v));
 	}
 	if (has)
 		*has = true;
@@ -360,8 +363,8 @@ parse_enum(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
 	for (int i = 0; names(i); i++)
 		strbuf_addf(&choices, "%s%s", i ? ", " : "", names(i));
 	rc = plan_fail(ctx, v->start_mark,
-		     "expected one of %s for '%s', got %s", choices.buf, name,
-		     plan_excerpt(ctx, v));
+		       "expected one of %s for '%s', got %s", choices.buf, name,
+		       plan_excerpt(ctx, v));
 	strbuf_release(&choices);
 	return rc;
 }
@@ -389,8 +392,8 @@ unknown_field(struct plan_ctx *ctx, const struct map_spec *spec,
 		strbuf_addf(&names, "%s%s", i ? ", " : "",
 			    spec->fields[i].name);
 	rc = plan_fail(ctx, k->start_mark,
-		     "unknown field %s in %s (expected one of: %s)",
-		     plan_excerpt(ctx, k), spec->what, names.buf);
+		       "unknown field %s in %s (expected one of: %s)",
+		       plan_excerpt(ctx, k), spec->what, names.buf);
 	strbuf_release(&names);
 	return rc;
 }
@@ -405,9 +408,9 @@ static int read_field(struct plan_ctx *ctx, const struct map_spec *spec,
  * each field, by index, with a value that is not null.
  */
 int
-plan_read_map(struct plan_ctx *ctx, yaml_node_t *node, const struct map_spec *spec,
-	  size_t index, void *obj, const char *desc,
-	  unsigned long long *given)
+plan_read_map(struct plan_ctx *ctx, yaml_node_t *node,
+	      const struct map_spec *spec, size_t index, void *obj,
+	      const char *desc, unsigned long long *given)
 {
 	const struct plan_field *fields = spec->fields;
 	yaml_node_pair_t *start, *p, *q;
@@ -416,10 +419,11 @@ plan_read_map(struct plan_ctx *ctx, yaml_node_t *node, const struct map_spec *sp
 
 	if (node->type != YAML_MAPPING_NODE)
 		return plan_fail(ctx, node->start_mark,
-			       "expected a mapping for %s, got %s", desc,
-			       plan_excerpt(ctx, node));
+				 "expected a mapping for %s, got %s", desc,
+				 plan_excerpt(ctx, node));
 	if (spec->record && spec->is_entity)
-		plan_add_mark(ctx, spec->entity, index, NULL, 0, node->start_mark);
+		plan_add_mark(ctx, spec->entity, index, NULL, 0,
+			      node->start_mark);
 	if (given)
 		*given = 0;
 	start = node->data.mapping.pairs.start;
@@ -430,8 +434,8 @@ plan_read_map(struct plan_ctx *ctx, yaml_node_t *node, const struct map_spec *sp
 
 		if (k->type != YAML_SCALAR_NODE)
 			return plan_fail(ctx, k->start_mark,
-				       "expected a field name in %s, got %s",
-				       spec->what, plan_excerpt(ctx, k));
+					 "expected a field name in %s, got %s",
+					 spec->what, plan_excerpt(ctx, k));
 		for (int i = 0; fields[i].name; i++)
 			if (plan_key_is(k, fields[i].name))
 				f = i;
@@ -441,21 +445,22 @@ plan_read_map(struct plan_ctx *ctx, yaml_node_t *node, const struct map_spec *sp
 			yaml_node_t *k2 = plan_node(ctx, q->key);
 
 			if (plan_key_is(k2, fields[f].name))
-				return plan_fail(ctx, k->start_mark,
-					       "duplicate field '%s' in %s "
-					       "(first at line %zu, column %zu)",
-					       fields[f].name, spec->what,
-					       (size_t)k2->start_mark.line + 1,
-					       (size_t)k2->start_mark.column + 1);
+				return plan_fail(
+					ctx, k->start_mark,
+					"duplicate field '%s' in %s (first at "
+					"line %zu, column %zu)",
+					fields[f].name, spec->what,
+					(size_t)k2->start_mark.line + 1,
+					(size_t)k2->start_mark.column + 1);
 		}
 		seen |= 1ULL << f;
 		if ((rc = plan_visit(ctx, v)))
 			return rc;
 		if (spec->record)
 			plan_add_mark(ctx, spec->entity, index,
-				 fields[f].site ? fields[f].site
-						: fields[f].name,
-				 0, v->start_mark);
+				      fields[f].site ? fields[f].site
+						     : fields[f].name,
+				      0, v->start_mark);
 		if ((rc = read_field(ctx, spec, obj, index, f, v)))
 			return rc;
 		if (given && !plan_is_null(v))
@@ -476,8 +481,8 @@ parse_list(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
 		return 0;
 	if (v->type != YAML_SEQUENCE_NODE)
 		return plan_fail(ctx, v->start_mark,
-			       "expected a list for '%s', got %s", name,
-			       plan_excerpt(ctx, v));
+				 "expected a list for '%s', got %s", name,
+				 plan_excerpt(ctx, v));
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
 	     it++, i++) {
 		yaml_node_t *item = plan_node(ctx, *it);

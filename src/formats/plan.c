@@ -125,8 +125,8 @@ holiday_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 
 	if (plan_is_null(v))
 		return plan_fail(ctx, v->start_mark,
-			       "expected a date (YYYY-MM-DD) in 'holidays', "
-			       "got null");
+				 "expected a date (YYYY-MM-DD) in 'holidays', "
+				 "got null");
 	if ((rc = plan_read_date(ctx, v, "holidays", &day)))
 		return rc;
 	plan_add_mark(ctx, ENT_HOLIDAY, i, "holidays", 0, v->start_mark);
@@ -207,14 +207,15 @@ criterion_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 	int n, rc;
 
 	if ((rc = plan_read_map(ctx, v, &criterion_spec, i, c, "each criterion",
-			    &given)))
+				&given)))
 		return rc;
 	n = (int)(given >> CF_AT_MOST & 1) + (int)(given >> CF_AT_LEAST & 1);
 	if (n != 1)
-		return plan_fail(ctx, n ? second_direction(ctx, v) : v->start_mark,
-			       "criterion %s needs exactly one of at_most or "
-			       "at_least",
-			       plan_label(ctx, c->key, i));
+		return plan_fail(ctx,
+				 n ? second_direction(ctx, v) : v->start_mark,
+				 "criterion %s needs exactly one of at_most or "
+				 "at_least",
+				 plan_label(ctx, c->key, i));
 	return 0;
 }
 
@@ -249,14 +250,15 @@ event_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 	unsigned long long given;
 	int rc;
 
-	if ((rc = plan_read_map(ctx, v, &event_spec, i, e, "each event", &given)))
+	if ((rc = plan_read_map(ctx, v, &event_spec, i, e, "each event",
+				&given)))
 		return rc;
 	/* No default: technical vs commercial drives the momentum check. */
 	if (!(given >> EF_KIND & 1))
 		return plan_fail(ctx, v->start_mark,
-			       "event %s needs a kind (expected one of "
-			       "technical, commercial)",
-			       plan_label(ctx, e->key, i));
+				 "event %s needs a kind (expected one of "
+				 "technical, commercial)",
+				 plan_label(ctx, e->key, i));
 	return 0;
 }
 
@@ -308,9 +310,9 @@ phase_criteria(struct plan_ctx *ctx, void *obj, size_t index, int f,
 		return 0;
 	if (v->type != YAML_SEQUENCE_NODE)
 		return plan_fail(ctx, v->start_mark,
-			       "expected a list of criterion keys for "
-			       "'criteria', got %s",
-			       plan_excerpt(ctx, v));
+				 "expected a list of criterion keys for "
+				 "'criteria', got %s",
+				 plan_excerpt(ctx, v));
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
 	     it++) {
 		yaml_node_t *item = plan_node(ctx, *it);
@@ -319,16 +321,16 @@ phase_criteria(struct plan_ctx *ctx, void *obj, size_t index, int f,
 			return rc;
 		if (plan_is_null(item))
 			return plan_fail(ctx, item->start_mark,
-				       "expected a criterion key in "
-				       "'criteria', got null");
-		if ((rc = plan_get_scalar(ctx, item, "criteria", "a criterion key",
-				     &s)))
+					 "expected a criterion key in "
+					 "'criteria', got null");
+		if ((rc = plan_get_scalar(ctx, item, "criteria",
+					  "a criterion key", &s)))
 			return rc;
 		p->criteria = xrealloc(p->criteria, (p->ncriteria + 1) *
 							    sizeof(*p->criteria));
 		p->criteria[p->ncriteria++] = xstrdup(s);
 		plan_add_mark(ctx, ENT_PHASE, index, "criteria", p->ncriteria,
-			 item->start_mark);
+			      item->start_mark);
 	}
 	return 0;
 }
@@ -358,7 +360,7 @@ static int
 phase_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 {
 	return plan_read_map(ctx, v, &phase_spec, i, deal_add_phase(ctx->d),
-			 "each phase", NULL);
+			     "each phase", NULL);
 }
 
 /* playbook: */
@@ -391,14 +393,14 @@ step_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 	/* Playbook steps are commercial unless they say otherwise. */
 	s->kind = EVENT_COMMERCIAL;
 	if ((rc = plan_read_map(ctx, v, &step_spec, i, s, "each playbook step",
-			    &given)))
+				&given)))
 		return rc;
 	/* 0 is a valid offset, so a forgotten one must not default to it. */
 	if (!(given >> SF_OFFSET & 1))
 		return plan_fail(ctx, v->start_mark,
-			       "playbook step %s needs an offset (business "
-			       "days after the technical win)",
-			       plan_label(ctx, s->title, i));
+				 "playbook step %s needs an offset (business "
+				 "days after the technical win)",
+				 plan_label(ctx, s->title, i));
 	return 0;
 }
 
@@ -418,11 +420,11 @@ top_version(struct plan_ctx *ctx, void *obj, size_t index, int f,
 		return rc;
 	if (!has)
 		return plan_fail(ctx, v->start_mark,
-			       "missing version (expected %d)", PLAN_VERSION);
+				 "missing version (expected %d)", PLAN_VERSION);
 	if (version != PLAN_VERSION)
 		return plan_fail(ctx, v->start_mark,
-			       "unsupported version %d (expected %d)", version,
-			       PLAN_VERSION);
+				 "unsupported version %d (expected %d)",
+				 version, PLAN_VERSION);
 	return 0;
 }
 
@@ -530,16 +532,16 @@ yaml_fail(struct plan_ctx *ctx, const yaml_parser_t *p, const char *buf,
 		m = offset_mark(buf, len, p->problem_offset);
 		if (p->problem_value != -1)
 			return plan_fail(ctx, m, "%s (byte 0x%02x)", problem,
-				       (unsigned)p->problem_value & 0xffu);
+					 (unsigned)p->problem_value & 0xffu);
 		return plan_fail(ctx, m, "%s", problem);
 	default:
 		break;
 	}
 	if (p->context)
 		return plan_fail(ctx, m, "%s (%s at line %zu, column %zu)",
-			       problem, p->context,
-			       (size_t)p->context_mark.line + 1,
-			       (size_t)p->context_mark.column + 1);
+				 problem, p->context,
+				 (size_t)p->context_mark.line + 1,
+				 (size_t)p->context_mark.column + 1);
 	return plan_fail(ctx, m, "%s", problem);
 }
 
@@ -554,13 +556,13 @@ parse_root(struct plan_ctx *ctx, yaml_node_t *root)
 
 	ctx->root_mark = root->start_mark;
 	if ((rc = plan_read_map(ctx, root, &top_spec, 0, ctx->d, "the plan",
-			    &given)))
+				&given)))
 		return rc;
 	if (!(given >> TF_VERSION & 1))
 		return plan_fail(ctx, root->start_mark,
-			       "missing field 'version' in plan (expected "
-			       "version: %d)",
-			       PLAN_VERSION);
+				 "missing field 'version' in plan (expected "
+				 "version: %d)",
+				 PLAN_VERSION);
 	if (deal_validate(ctx->d, &site, &verr))
 		return plan_fail(ctx, site_mark(ctx, &site), "%s", verr.msg);
 	return 0;
@@ -626,9 +628,9 @@ plan_parse(const char *buf, size_t len, const char *filename,
 	root = yaml_document_get_root_node(&doc);
 	if (!root) {
 		rc = plan_fail(&ctx, origin,
-			     "empty plan (expected a mapping starting with "
-			     "'version: %d')",
-			     PLAN_VERSION);
+			       "empty plan (expected a mapping starting with "
+			       "'version: %d')",
+			       PLAN_VERSION);
 		goto out;
 	}
 	ctx.budget = 4 * (size_t)(doc.nodes.top - doc.nodes.start) + 1024;
@@ -639,7 +641,7 @@ plan_parse(const char *buf, size_t len, const char *filename,
 	}
 	more = yaml_document_get_root_node(&extra);
 	rc = more ? plan_fail(&ctx, extra.start_mark,
-			    "expected a single YAML document, found another")
+			      "expected a single YAML document, found another")
 		  : 0;
 	yaml_document_delete(&extra);
 	if (!rc)

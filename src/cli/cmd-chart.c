@@ -4,6 +4,7 @@
  * or PNG.
  */
 #include "cli/cli.h"
+#include "cli/doc.h"
 #include "cli/workspace.h"
 #include "core/stats.h"
 #include "render/chart.h"
@@ -56,20 +57,8 @@ parse_args(struct cli_ctx *ctx, int argc, char **argv, bool deal_opt,
 				    "chart draws SVG or PNG; --json does not "
 				    "apply (try 'techwin stats --json')");
 	/* A PNG is binary: it would only garble a terminal. */
-	if (a->fmt == CHART_PNG && !a->output && isatty(STDOUT_FILENO))
-		return tw_error_set(err, TW_EUSAGE,
-				    "refusing to write a PNG to a terminal; "
-				    "use -o FILE or redirect the output");
-	return 0;
-}
-
-static int
-emit(const struct chart_args *a, const struct strbuf *sb,
-     struct tw_error *err)
-{
-	if (a->output)
-		return cli_write_file(a->output, sb, err);
-	cli_write(sb);
+	if (a->fmt == CHART_PNG)
+		return doc_refuse_tty("a PNG", a->output, err);
 	return 0;
 }
 
@@ -80,10 +69,7 @@ chart_timeline(struct cli_ctx *ctx, int argc, char **argv,
 	struct chart_timeline_opts o;
 	struct strbuf sb = STRBUF_INIT;
 	struct chart_args a;
-	struct workspace ws;
-	struct holidays h;
-	tw_date *buf;
-	struct deal d;
+	struct doc_deal dd;
 	int r;
 
 	if ((r = parse_args(ctx, argc, argv, false, &a, err)) < 0)
@@ -91,23 +77,16 @@ chart_timeline(struct cli_ctx *ctx, int argc, char **argv,
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_chart_entry, err,
 				       "chart timeline takes exactly one SLUG");
-	if ((r = cli_get_deal(ctx, argv[optind], &d, err)) < 0)
+	if ((r = doc_deal_load(ctx, argv[optind], &dd, err)) < 0)
 		return r;
-	if ((r = workspace_load(ctx->st, &ws, err)) < 0) {
-		deal_release(&d);
-		return r;
-	}
-	h = workspace_holidays(&ws, &d, &buf);
 	o.today = ctx->today;
-	o.max_gap = ws.momentum.max_gap;
-	o.h = &h;
-	r = chart_render_timeline(&d, &o, a.fmt, &sb, err);
+	o.max_gap = dd.ws.momentum.max_gap;
+	o.h = &dd.h;
+	r = chart_render_timeline(&dd.d, &o, a.fmt, &sb, err);
 	if (!r)
-		r = emit(&a, &sb, err);
+		r = doc_write(a.output, &sb, err);
 	strbuf_release(&sb);
-	free(buf);
-	workspace_release(&ws);
-	deal_release(&d);
+	doc_deal_release(&dd);
 	return r;
 }
 
@@ -171,7 +150,7 @@ chart_cycle(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 			     &rep);
 	r = chart_render_cycle(&rep, a.deal, a.fmt, &sb, err);
 	if (!r)
-		r = emit(&a, &sb, err);
+		r = doc_write(a.output, &sb, err);
 	cycle_report_release(&rep);
 	strbuf_release(&sb);
 out:

@@ -3,6 +3,7 @@
  * deal, criterion and event as three CSV tables for a spreadsheet.
  */
 #include "cli/cli.h"
+#include "cli/doc.h"
 #include "formats/csv-export.h"
 #include "formats/plan.h"
 #include "util/xalloc.h"
@@ -125,10 +126,7 @@ cmd_export_exec(struct cli_ctx *ctx, int argc, char **argv,
 	if ((r = cli_get_deal(ctx, argv[optind], &d, err)) < 0)
 		return r;
 	plan_emit(&d, &sb);
-	if (out)
-		r = cli_write_file(out, &sb, err);
-	else
-		cli_write(&sb);
+	r = doc_write(out, &sb, err);
 	strbuf_release(&sb);
 	deal_release(&d);
 	return r;

@@ -4,6 +4,7 @@
  * latest-start dates as all-day entries with stable UIDs.
  */
 #include "cli/cli.h"
+#include "cli/doc.h"
 #include "cli/workspace.h"
 #include "render/ics.h"
 #include "util/xalloc.h"
@@ -121,10 +122,7 @@ cmd_ics_exec(struct cli_ctx *ctx, int argc, char **argv,
 	else
 		strbuf_addstr(&name, "techwin: pipeline");
 	ics_render(entries, n, name.buf, stamp_time(), &sb);
-	if (output)
-		r = cli_write_file(output, &sb, err);
-	else
-		cli_write(&sb);
+	r = doc_write(output, &sb, err);
 out:
 	for (size_t i = 0; deals && i < n; i++) {
 		deal_release(&deals[i]);

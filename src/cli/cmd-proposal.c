@@ -4,6 +4,7 @@
  * Markdown, HTML or PDF.
  */
 #include "cli/cli.h"
+#include "cli/doc.h"
 #include "cli/workspace.h"
 #include "render/proposal.h"
 
@@ -30,11 +31,8 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 	struct strbuf sb = STRBUF_INIT;
 	const char *output = NULL;
 	tw_date start = DATE_NONE;
-	struct workspace ws;
+	struct doc_deal dd;
 	struct proposal p;
-	struct holidays h;
-	tw_date *buf;
-	struct deal d;
 	int c, r;
 
 	optind = 0;
@@ -62,19 +60,13 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 				    "not apply (try 'techwin phase list "
 				    "--json')");
 	/* A PDF is binary: it would only garble a terminal. */
-	if (fmt == FMT_PDF && !output && isatty(STDOUT_FILENO))
-		return tw_error_set(err, TW_EUSAGE,
-				    "refusing to write a PDF to a terminal; "
-				    "use -o FILE or redirect the output");
+	if (fmt == FMT_PDF && (r = doc_refuse_tty("a PDF", output, err)) < 0)
+		return r;
 
-	if ((r = cli_get_deal(ctx, argv[optind], &d, err)) < 0)
+	if ((r = doc_deal_load(ctx, argv[optind], &dd, err)) < 0)
 		return r;
-	if ((r = workspace_load(ctx->st, &ws, err)) < 0) {
-		deal_release(&d);
-		return r;
-	}
-	h = workspace_holidays(&ws, &d, &buf);
-	if ((r = proposal_compute(&p, &d, &h, start, ctx->today, err)) < 0)
+	if ((r = proposal_compute(&p, &dd.d, &dd.h, start, ctx->today,
+				  err)) < 0)
 		goto out;
 	switch (fmt) {
 	case FMT_HTML:
@@ -88,16 +80,12 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 		render_proposal_md(&p, &sb);
 		break;
 	}
-	if (r == 0 && output)
-		r = cli_write_file(output, &sb, err);
-	else if (r == 0)
-		cli_write(&sb);
+	if (r == 0)
+		r = doc_write(output, &sb, err);
 	strbuf_release(&sb);
 	proposal_release(&p);
 out:
-	free(buf);
-	workspace_release(&ws);
-	deal_release(&d);
+	doc_deal_release(&dd);
 	return r;
 }
 

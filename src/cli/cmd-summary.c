@@ -3,6 +3,7 @@
  * Markdown, HTML or PDF (the seed's war story).
  */
 #include "cli/cli.h"
+#include "cli/doc.h"
 #include "cli/workspace.h"
 #include "render/pdf.h"
 #include "render/summary.h"
@@ -194,9 +195,6 @@ cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 	struct strbuf sb = STRBUF_INIT;
 	const char *output = NULL;
 	struct workspace ws;
-	struct summary s;
-	struct holidays h;
-	tw_date *buf;
 	struct deal d;
 	int c, r;
 
@@ -234,10 +232,8 @@ cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 				    "not apply (try 'techwin deal show "
 				    "--json')");
 	/* A PDF is binary: it would only garble a terminal. */
-	if (fmt == FMT_PDF && !output && isatty(STDOUT_FILENO))
-		return tw_error_set(err, TW_EUSAGE,
-				    "refusing to write a PDF to a terminal; "
-				    "use -o FILE or redirect the output");
+	if (fmt == FMT_PDF && (r = doc_refuse_tty("a PDF", output, err)) < 0)
+		return r;
 
 	if ((r = cli_get_deal(ctx, argv[optind], &d, err)) < 0)
 		return r;
@@ -245,27 +241,10 @@ cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 		deal_release(&d);
 		return r;
 	}
-	h = workspace_holidays(&ws, &d, &buf);
-	summary_compute(&s, &d, &h, ctx->today);
-	switch (fmt) {
-	case FMT_HTML:
-		render_summary_html(&s, paper, &sb);
-		break;
-	case FMT_PDF:
-		r = render_summary_pdf(&s, paper, &sb, NULL, err);
-		break;
-	case FMT_MD:
-	default:
-		render_summary_md(&s, &sb);
-		break;
-	}
-	if (r == 0 && output)
-		r = cli_write_file(output, &sb, err);
-	else if (r == 0)
-		cli_write(&sb);
+	r = render_deal(ctx, &ws, &d, fmt, paper, &sb, err);
+	if (r == 0)
+		r = doc_write(output, &sb, err);
 	strbuf_release(&sb);
-	summary_release(&s);
-	free(buf);
 	workspace_release(&ws);
 	deal_release(&d);
 	return r;

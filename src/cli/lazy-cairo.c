@@ -15,16 +15,7 @@
 	X(pdf_row) X(pdf_band) X(pdf_fields) X(pdf_doc_finish)            \
 	X(chart_scene_png)
 
-enum { FNS(MODULE_ENUM) NFNS };
-static const char *const names[] = { FNS(MODULE_NAME) };
-static void *fns[NFNS];
-static struct module cairo = {
-	.name = "cairo",
-	.what = "PDF and PNG output",
-	.syms = names,
-	.nsyms = NFNS,
-	.fns = fns,
-};
+MODULE_DEFINE(cairo, "cairo", "PDF and PNG output", FNS);
 
 int
 render_summary_pdf(const struct summary *s, enum paper paper,

@@ -12,16 +12,7 @@
 
 #define FNS(X) X(store_pg_open) X(store_location_redact) X(store_copy)
 
-enum { FNS(MODULE_ENUM) NFNS };
-static const char *const names[] = { FNS(MODULE_NAME) };
-static void *fns[NFNS];
-static struct module pg = {
-	.name = "pg",
-	.what = "PostgreSQL stores and migrate",
-	.syms = names,
-	.nsyms = NFNS,
-	.fns = fns,
-};
+MODULE_DEFINE(pg, "pg", "PostgreSQL stores and migrate", FNS);
 
 int
 store_pg_open(struct store **out, const char *url, enum store_mode mode,

@@ -10,16 +10,7 @@
 
 #define FNS(X) X(server_config_init) X(server_parse_listen) X(server_run)
 
-enum { FNS(MODULE_ENUM) NFNS };
-static const char *const names[] = { FNS(MODULE_NAME) };
-static void *fns[NFNS];
-static struct module web = {
-	.name = "web",
-	.what = "techwin serve",
-	.syms = names,
-	.nsyms = NFNS,
-	.fns = fns,
-};
+MODULE_DEFINE(web, "web", "techwin serve", FNS);
 
 /* serve's first call: a missing module stops it here, with the reason. */
 void

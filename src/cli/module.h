@@ -59,4 +59,16 @@ void *module_fn(struct module *m, size_t i);
 /* The same once module_load(&m) has succeeded. */
 #define MODULE_LOADED(m, f) ((__typeof__(&f))(m).fns[FN_##f])
 
+/*
+ * A file's module m, loaded as name_, with the functions that FNS(X) lists
+ * (an X macro: FNS(X) is X(f1) X(f2) ...) and the slots for them.
+ */
+#define MODULE_DEFINE(m, name_, what_, FNS)                                  \
+	enum { FNS(MODULE_ENUM) NFNS };                                      \
+	static const char *const m##_syms[] = { FNS(MODULE_NAME) };          \
+	static void *m##_fns[NFNS];                                          \
+	static struct module m = { .name = name_, .what = what_,            \
+				   .syms = m##_syms, .nsyms = NFNS,          \
+				   .fns = m##_fns }
+
 #endif

@@ -113,6 +113,13 @@ int cli_verb_run(struct cli_ctx *ctx, const char *slug,
 		 const struct verb_call *c, struct deal_ctx *dc,
 		 struct verb_result *res, struct tw_error *err);
 
+/*
+ * The deal slug with the workspace's settings and merged holidays, for a
+ * command that reads (deal_ctx_release() afterwards, also on error).
+ */
+int cli_load_ctx(struct cli_ctx *ctx, const char *slug, struct deal_ctx *dc,
+		 struct tw_error *err);
+
 /* "X add|set|rm SLUG KEY [options]" for one kind of child. */
 struct json_t;
 struct cli_child_verb {

@@ -69,7 +69,7 @@ chart_timeline(struct cli_ctx *ctx, int argc, char **argv,
 	struct chart_timeline_opts o;
 	struct strbuf sb = STRBUF_INIT;
 	struct chart_args a;
-	struct doc_deal dd;
+	struct deal_ctx dd;
 	int r;
 
 	if ((r = parse_args(ctx, argc, argv, false, &a, err)) < 0)
@@ -77,16 +77,16 @@ chart_timeline(struct cli_ctx *ctx, int argc, char **argv,
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_chart_entry, err,
 				       "chart timeline takes exactly one SLUG");
-	if ((r = doc_deal_load(ctx, argv[optind], &dd, err)) < 0)
+	if ((r = cli_load_ctx(ctx, argv[optind], &dd, err)) < 0)
 		return r;
 	o.today = ctx->today;
-	o.max_gap = dd.ws.momentum.max_gap;
-	o.h = &dd.h;
-	r = chart_render_timeline(&dd.d, &o, a.fmt, &sb, err);
+	o.max_gap = dd.settings.max_gap;
+	o.h = &dd.hol;
+	r = chart_render_timeline(&dd.deal, &o, a.fmt, &sb, err);
 	if (!r)
 		r = doc_write(a.output, &sb, err);
 	strbuf_release(&sb);
-	doc_deal_release(&dd);
+	deal_ctx_release(&dd);
 	return r;
 }
 

@@ -176,10 +176,7 @@ static int
 deal_show(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct workspace ws;
-	tw_date *buf = NULL;
-	struct holidays h;
-	struct deal d;
+	struct deal_ctx dc;
 	int r;
 
 	if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) < 0)
@@ -187,22 +184,16 @@ deal_show(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if (argc != 2)
 		return cmd_usage_error(&cmd_deal_entry, err,
 				       "deal show takes exactly one SLUG");
-	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
+	if ((r = cli_load_ctx(ctx, argv[1], &dc, err)) < 0)
 		return r;
-	if ((r = cli_get_deal(ctx, argv[1], &d, err)) < 0) {
-		workspace_release(&ws);
-		return r;
-	}
-	h = workspace_holidays(&ws, &d, &buf);
 	if (ctx->json)
-		json_emit(deal_full_to_json(&d, ctx->today, &h), &sb);
+		json_emit(deal_full_to_json(&dc.deal, ctx->today, &dc.hol),
+			  &sb);
 	else
-		show_human(&d, ctx->today, &h, &sb);
+		show_human(&dc.deal, ctx->today, &dc.hol, &sb);
 	cli_write(&sb);
 	strbuf_release(&sb);
-	free(buf);
-	workspace_release(&ws);
-	deal_release(&d);
+	deal_ctx_release(&dc);
 	return 0;
 }
 

@@ -334,28 +334,23 @@ message_send(struct cli_ctx *ctx, int argc, char **argv,
 	struct message_list list = { 0 };
 	struct strbuf sb = STRBUF_INIT;
 	struct draft *dr = NULL;
-	struct workspace ws = { 0 };
-	tw_date *hbuf = NULL;
 	enum message_type type;
-	struct holidays h;
 	char *tmpl = NULL;
+	struct deal_ctx dc;
+	const struct deal *d = &dc.deal;
 	bool custom;
-	struct deal d;
 	int r;
 
 	if ((r = parse_send_opts(ctx, argc, argv, &o, &type, err)) < 0)
 		return r;
-	if ((r = cli_get_deal(ctx, argv[optind], &d, err)) < 0)
-		return r;
 	/* The same business days as `techwin plan`, so the dates agree. */
-	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
-		goto out;
-	h = workspace_holidays(&ws, &d, &hbuf);
+	if ((r = cli_load_ctx(ctx, argv[optind], &dc, err)) < 0)
+		return r;
 	rq.type = type;
 	rq.criterion = o.criterion;
 	rq.risk = o.risk;
 	rq.today = ctx->today;
-	if ((r = message_compute(&d, &h, &rq, &list, err)) < 0)
+	if ((r = message_compute(d, &dc.hol, &rq, &list, err)) < 0)
 		goto out;
 	if ((r = load_template(ctx, type, &tmpl, &custom, err)) < 0)
 		goto out;
@@ -363,10 +358,10 @@ message_send(struct cli_ctx *ctx, int argc, char **argv,
 		goto out;
 
 	if (o.format == FMT_EML) {
-		if ((r = format_eml(&d, type, dr, list.n, &sb, err)) < 0)
+		if ((r = format_eml(d, type, dr, list.n, &sb, err)) < 0)
 			goto out;
 	} else if (ctx->json) {
-		json_emit(drafts_to_json(type, &d, dr, list.n), &sb);
+		json_emit(drafts_to_json(type, d, dr, list.n), &sb);
 	} else {
 		format_text(dr, list.n, &sb);
 	}
@@ -381,16 +376,14 @@ message_send(struct cli_ctx *ctx, int argc, char **argv,
 	}
 
 	if (o.log)
-		r = log_touches(ctx, &d, &o, type, &list, err);
+		r = log_touches(ctx, d, &o, type, &list, err);
 out:
 	if (dr)
 		drafts_release(dr, list.n);
 	free(tmpl);
-	free(hbuf);
-	workspace_release(&ws);
 	strbuf_release(&sb);
 	message_list_release(&list);
-	deal_release(&d);
+	deal_ctx_release(&dc);
 	return r;
 }
 

@@ -31,7 +31,7 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 	struct strbuf sb = STRBUF_INIT;
 	const char *output = NULL;
 	tw_date start = DATE_NONE;
-	struct doc_deal dd;
+	struct deal_ctx dd;
 	struct proposal p;
 	int c, r;
 
@@ -63,9 +63,9 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 	if (fmt == FMT_PDF && (r = doc_refuse_tty("a PDF", output, err)) < 0)
 		return r;
 
-	if ((r = doc_deal_load(ctx, argv[optind], &dd, err)) < 0)
+	if ((r = cli_load_ctx(ctx, argv[optind], &dd, err)) < 0)
 		return r;
-	if ((r = proposal_compute(&p, &dd.d, &dd.h, start, ctx->today,
+	if ((r = proposal_compute(&p, &dd.deal, &dd.hol, start, ctx->today,
 				  err)) < 0)
 		goto out;
 	switch (fmt) {
@@ -85,7 +85,7 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 	strbuf_release(&sb);
 	proposal_release(&p);
 out:
-	doc_deal_release(&dd);
+	deal_ctx_release(&dd);
 	return r;
 }
 

@@ -117,7 +117,8 @@ cli_write_file(const char *path, const struct strbuf *sb,
 	size_t left = sb->len;
 	int fd, ok = 1, saved;
 	struct stat st;
-	bool special = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+	bool special = stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+		       !S_ISDIR(st.st_mode);
 
 	/*
 	 * A temporary file renamed over path: a reader sees the old file or
@@ -337,10 +338,8 @@ cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
 		  struct tw_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
-	struct workspace ws;
-	struct holidays h;
-	tw_date *hbuf = NULL;
-	struct deal d;
+	struct deal_ctx dc;
+	const struct deal *d = &dc.deal;
 	size_t n;
 	int r;
 
@@ -349,20 +348,15 @@ cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
 	if (argc != 2)
 		return cmd_usage_error(e, err, "%s list takes exactly one SLUG",
 				       e->name);
-	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
+	if ((r = cli_load_ctx(ctx, argv[1], &dc, err)) < 0)
 		return r;
-	if ((r = cli_get_deal(ctx, argv[1], &d, err)) < 0) {
-		workspace_release(&ws);
-		return r;
-	}
-	h = workspace_holidays(&ws, &d, &hbuf);
-	n = l->count(&d);
+	n = l->count(d);
 	if (ctx->json) {
 		json_t *a = json_array();
 
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, l->to_json(&d, i, ctx->today,
-							    &h));
+			json_array_append_new(a, l->to_json(d, i, ctx->today,
+							    &dc.hol));
 		json_emit(a, &sb);
 	} else {
 		struct table t;
@@ -371,15 +365,13 @@ cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
 		for (const size_t *c = l->right; c && *c != SIZE_MAX; c++)
 			table_right(&t, *c);
 		for (size_t i = 0; i < n; i++)
-			l->row(&t, &d, i, ctx->today, &h);
+			l->row(&t, d, i, ctx->today, &dc.hol);
 		table_render(&t, &sb);
 		table_release(&t);
 	}
 	cli_write(&sb);
 	strbuf_release(&sb);
-	free(hbuf);
-	workspace_release(&ws);
-	deal_release(&d);
+	deal_ctx_release(&dc);
 	return 0;
 }
 

@@ -7,29 +7,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-int
-doc_deal_load(struct cli_ctx *ctx, const char *slug, struct doc_deal *dd,
-	      struct tw_error *err)
-{
-	int r;
-
-	if ((r = cli_get_deal(ctx, slug, &dd->d, err)) < 0)
-		return r;
-	if ((r = workspace_load(ctx->st, &dd->ws, err)) < 0) {
-		deal_release(&dd->d);
-		return r;
-	}
-	dd->h = workspace_holidays(&dd->ws, &dd->d, &dd->buf);
-	return 0;
-}
-
-void
-doc_deal_release(struct doc_deal *dd)
-{
-	free(dd->buf);
-	workspace_release(&dd->ws);
-	deal_release(&dd->d);
-}
 
 int
 doc_refuse_tty(const char *what, const char *output, struct tw_error *err)

@@ -91,6 +91,14 @@ cli_verb_run(struct cli_ctx *ctx, const char *slug, const struct verb_call *c,
 	return store_run_verb(ctx->st, slug, c, dc, res, NULL, err);
 }
 
+int
+cli_load_ctx(struct cli_ctx *ctx, const char *slug, struct deal_ctx *dc,
+	     struct tw_error *err)
+{
+	deal_ctx_init(dc, ctx->today, ctx->actor);
+	return store_load_ctx(ctx->st, slug, dc, err);
+}
+
 /* "criterion 'p95'", "phase 2", "technical event 'kickoff'". */
 static void
 child_name(const struct schema_table *tb, const void *obj, struct strbuf *sb)

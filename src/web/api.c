@@ -10,6 +10,7 @@
 #include "web/api-body.h"
 #include "core/actions.h"
 #include "core/commercial.h"
+#include "core/message.h"
 #include "core/pipeline.h"
 #include "core/stats.h"
 #include "core/validate.h"
@@ -73,11 +74,15 @@ site_field(const struct validation_site *site, enum entity_kind ent,
 
 /* ---- running a verb --------------------------------------------------- */
 
-/* One verb call of a request, the deal it leaves and what it did. */
+/*
+ * One verb call of a request, the deal it leaves and what it did; field
+ * is what a refusal of the verb itself (not of the validator) names.
+ */
 struct call {
 	struct verb_call c;
 	struct deal_ctx ctx;
 	struct verb_result res;
+	const char *field;
 };
 
 static void
@@ -87,6 +92,7 @@ call_init(struct call *k, struct http_request *rq, enum verb v,
 	verb_call_init(&k->c, v, tb);
 	deal_ctx_init(&k->ctx, rq->today, rq->who.name);
 	memset(&k->res, 0, sizeof(k->res));
+	k->field = NULL;
 }
 
 static void
@@ -115,6 +121,8 @@ run(struct http_request *rq, struct http_response *rs, struct call *k,
 		return true;
 	if (r == TW_EINPUT && site.field)
 		site_field(&site, ent, &field);
+	else if (r == TW_EINPUT && k->field)
+		strbuf_addstr(&field, k->field);
 	http_fail(rs, r, &err, field.len ? field.buf : NULL);
 	strbuf_release(&field);
 	return false;
@@ -130,7 +138,7 @@ struct verb_args {
 	double value;
 	tw_date until;
 	char *reason;
-	char *type;
+	int type;
 	char *channel;
 	char **criteria;
 	size_t ncriteria;
@@ -157,6 +165,28 @@ won_lost_parse(const char *s, int *out)
 static const struct enum_desc won_lost = { won_lost_name, won_lost_parse,
 					   "won or lost" };
 
+static const char *
+type_name(int v)
+{
+	return message_type_name((enum message_type)v);
+}
+
+/* A message type is a value of the body, refused like one (422). */
+static int
+type_parse(const char *s, int *out)
+{
+	enum message_type t;
+
+	if (message_type_parse(s, &t, NULL) < 0)
+		return -1;
+	*out = (int)t;
+	return 0;
+}
+
+static const struct enum_desc message_type = {
+	type_name, type_parse,
+	"buying-signal, compress, urgency, pricing or next-event" };
+
 #define ARG(m, t, json, fl) \
 	{ #m, t, offsetof(struct verb_args, m), 0, NULL, json, fl }
 #define ARGS(name, ...)                                                      \
@@ -174,7 +204,8 @@ ARGS(record, ARG(value, F_REAL, "measured", FL_REQ),
 ARGS(done, ARG(on, F_DATE, "done", 0))
 ARGS(snooze, ARG(until, F_DATE, NULL, FL_REQ),
      ARG(reason, F_STR, NULL, FL_LINE | FL_REQ))
-ARGS(touch, ARG(type, F_STR, NULL, FL_LINE | FL_REQ),
+ARGS(touch, { "type", F_ENUM, offsetof(struct verb_args, type), 0,
+	      &message_type, NULL, FL_REQ },
      ARG(on, F_DATE, NULL, 0), ARG(channel, F_STR, NULL, FL_LINE),
      { "criteria", F_LIST, offsetof(struct verb_args, criteria),
        offsetof(struct verb_args, ncriteria), NULL, NULL, FL_LINE })
@@ -204,7 +235,8 @@ run_args(struct http_request *rq, struct http_response *rs, struct call *k,
 		k->c.value = a.value;
 		k->c.until = a.until;
 		k->c.reason = a.reason;
-		k->c.touch_type = a.type;
+		k->c.touch_type = args == &touch_args ? type_name(a.type)
+						      : NULL;
 		k->c.channel = a.channel;
 		k->c.criteria = (const char *const *)a.criteria;
 		k->c.ncriteria = a.ncriteria;
@@ -395,6 +427,9 @@ deal_verb(struct http_request *rq, struct http_response *rs, enum verb v,
 	struct call k;
 
 	call_init(&k, rq, v, NULL);
+	/* The reader refused "open": what the verb refuses is the date. */
+	if (v == V_DEAL_CLOSE)
+		k.field = "close_date";
 	if (run_args(rq, rs, &k, args, args == &none_args, ENT_DEAL))
 		http_send_json(rs, 200, deal_json(rq, &k.ctx));
 	call_release(&k);

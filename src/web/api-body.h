@@ -26,10 +26,11 @@ enum body_mode {
 /*
  * Read o into obj, a struct of tb's kind (zeroed, or blank from
  * verb_call_init); bit i of *given is set for each fields[i] the body
- * holds, a null included. False with a 422 naming the field: an unknown
- * one, a read-only one (FL_RO, the key in BODY_SET, or a value only
- * answers carry: a criterion's "status"), a wrong type, a null for a
- * field that cannot be absent, a missing FL_REQ one (BODY_CREATE).
+ * holds, a null that clears it included (a null for a new entity's field
+ * that cannot be absent leaves its default). False with a 422 naming the
+ * field: an unknown one, a read-only one (FL_RO, the key in BODY_SET, or a
+ * value only answers carry: a criterion's "status"), a wrong type, a null
+ * for a field that cannot be absent, a missing FL_REQ one (BODY_CREATE).
  */
 bool api_read_fields(struct http_response *rs, json_t *o,
 		     const struct schema_table *tb, void *obj,

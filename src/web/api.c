@@ -1,13 +1,16 @@
 /*
- * The JSON API (api.h): each handler reads its JSON body against a field
- * table (unknown, read-only, missing and mistyped fields are 422 naming the
- * field), changes a deal through the same read-modify-write transaction and
- * validation as the CLI, and answers with the serializers of formats/json.c.
- * Also the login and logout flow, for JSON clients and a minimal form.
+ * The JSON API (api.h): each route reads its request into a verb's
+ * arguments (core/actions.h) with the one schema-driven reader of
+ * api-body.c, runs the verb through the store in one transaction, and
+ * answers with the serializers of formats/json.c. No change to a deal is
+ * written here: what a verb refuses, it refuses with the same code and
+ * message as on the command line and in the pages.
  */
 #include "web/api.h"
-#include "web/pages.h"
+#include "web/api-body.h"
+#include "core/actions.h"
 #include "core/commercial.h"
+#include "core/message.h"
 #include "core/pipeline.h"
 #include "core/stats.h"
 #include "core/validate.h"
@@ -21,249 +24,15 @@
 #include "web/server.h"
 #include "util/xalloc.h"
 
-#include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* ---- request fields ------------------------------------------------ */
-
-enum spec_type { FT_STRING, FT_NUMBER, FT_INT, FT_DATE, FT_DURATION, FT_KEYS };
-
-enum fflag {
-	FF_REQUIRED = 1 << 0,	/* present and not null */
-	FF_NOTNULL = 1 << 1,	/* may be absent, not null */
-	FF_READONLY = 1 << 2,	/* in the answers, never in a request */
-};
-
-struct field_spec {
-	const char *name;
-	enum spec_type type;
-	unsigned flags;
-};
-
-static const struct field_spec *
-find_spec(const struct field_spec *spec, const char *name)
-{
-	for (; spec->name; spec++)
-		if (!strcmp(spec->name, name))
-			return spec;
-	return NULL;
-}
-
-static bool
-check_type(struct http_response *rs, const struct field_spec *f, json_t *v)
-{
-	struct tw_error err = { 0 };
-	struct duration dur;
-	tw_date day;
-	size_t i;
-	json_t *item;
-
-	switch (f->type) {
-	case FT_STRING:
-		if (json_is_string(v))
-			return true;
-		http_error(rs, 422, f->name, "field '%s' must be a string",
-			   f->name);
-		return false;
-	case FT_NUMBER:
-		if (json_is_number(v))
-			return true;
-		http_error(rs, 422, f->name, "field '%s' must be a number",
-			   f->name);
-		return false;
-	case FT_INT:
-		if (json_is_integer(v) && json_integer_value(v) >= INT_MIN &&
-		    json_integer_value(v) <= INT_MAX)
-			return true;
-		http_error(rs, 422, f->name, "field '%s' must be an integer",
-			   f->name);
-		return false;
-	case FT_DATE:
-		if (!json_is_string(v)) {
-			http_error(rs, 422, f->name, "field '%s' must be a "
-				   "date string YYYY-MM-DD", f->name);
-			return false;
-		}
-		if (date_parse(json_string_value(v), &day, &err) < 0) {
-			http_error(rs, 422, f->name, "field '%s': %s", f->name,
-				   err.msg);
-			return false;
-		}
-		return true;
-	case FT_DURATION:
-		if (!json_is_string(v)) {
-			http_error(rs, 422, f->name, "field '%s' must be a "
-				   "duration string such as \"14d\", \"10bd\" "
-				   "or \"3w\"", f->name);
-			return false;
-		}
-		if (duration_parse(json_string_value(v), &dur, &err) < 0) {
-			http_error(rs, 422, f->name, "field '%s': %s", f->name,
-				   err.msg);
-			return false;
-		}
-		return true;
-	case FT_KEYS:
-		if (!json_is_array(v)) {
-			http_error(rs, 422, f->name, "field '%s' must be an "
-				   "array of keys", f->name);
-			return false;
-		}
-		json_array_foreach(v, i, item)
-			if (!json_is_string(item)) {
-				http_error(rs, 422, f->name, "field '%s' must "
-					   "be an array of keys (strings)",
-					   f->name);
-				return false;
-			}
-		return true;
-	}
-	return false;
-}
-
-/*
- * Check a request object against spec; false with a 422 naming the
- * field: an unknown or read-only field, a null where none is allowed, a
- * wrong type, a missing required field.
- */
-static bool
-check_fields(struct http_response *rs, json_t *obj,
-	     const struct field_spec *spec)
-{
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(obj, k, v) {
-		const struct field_spec *f = find_spec(spec, k);
-
-		if (!f) {
-			http_error(rs, 422, k, "unknown field '%s'", k);
-			return false;
-		}
-		if (f->flags & FF_READONLY) {
-			http_error(rs, 422, k, "field '%s' is read-only here",
-				   k);
-			return false;
-		}
-		if (json_is_null(v)) {
-			if (!(f->flags & (FF_REQUIRED | FF_NOTNULL)))
-				continue;
-			http_error(rs, 422, k, "field '%s' must not be null",
-				   k);
-			return false;
-		}
-		if (!check_type(rs, f, v))
-			return false;
-	}
-	for (; spec->name; spec++)
-		if ((spec->flags & FF_REQUIRED) &&
-		    !json_object_get(obj, spec->name)) {
-			http_error(rs, 422, spec->name, "missing field '%s'",
-				   spec->name);
-			return false;
-		}
-	return true;
-}
-
-/* Readers for checked objects: absent and null read as "none". */
-static bool
-jhas(json_t *o, const char *k)
-{
-	return json_object_get(o, k) != NULL;
-}
-
-static const char *
-jstr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static double
-jnum(json_t *o, const char *k)
-{
-	return json_number_value(json_object_get(o, k));
-}
-
-static tw_date
-jdate(json_t *o, const char *k)
-{
-	const char *s = jstr(o, k);
-	tw_date d = DATE_NONE;
-
-	if (s)
-		date_parse(s, &d, NULL);
-	return d;
-}
-
-static struct duration
-jduration(json_t *o, const char *k)
-{
-	struct duration d = { 0, DUR_DAYS };
-	const char *s = jstr(o, k);
-
-	if (s)
-		duration_parse(s, &d, NULL);
-	return d;
-}
-
-/* Set *dst from field k when present: null clears it. */
-static void
-jset_str(json_t *o, const char *k, char **dst)
-{
-	if (jhas(o, k))
-		xstrset(dst, jstr(o, k));
-}
-
-/* Only these query parameters; anything else is a 400 naming it. */
-static bool
-check_query(struct http_request *rq, struct http_response *rs,
-	    const char *const *allowed)
-{
-	for (size_t i = 0; i < rq->query.n; i++) {
-		const char *name = rq->query.items[i].name;
-		bool ok = false;
-
-		for (size_t j = 0; allowed[j] && !ok; j++)
-			ok = !strcmp(allowed[j], name);
-		if (!ok) {
-			http_error(rs, 400, name, "unknown query parameter "
-				   "'%s'", name);
-			return false;
-		}
-	}
-	return true;
-}
-
 static const char *const no_query[] = { NULL };
 
 /* ---- errors from validation ----------------------------------------- */
-
-static const char *
-list_name(enum entity_kind e)
-{
-	switch (e) {
-	case ENT_HOLIDAY:
-		return "holidays";
-	case ENT_CRITERION:
-		return "criteria";
-	case ENT_EVENT:
-		return "events";
-	case ENT_RISK:
-		return "risks";
-	case ENT_PHASE:
-		return "phases";
-	case ENT_STEP:
-		return "playbook";
-	case ENT_TOUCH:
-		return "touches";
-	case ENT_DEAL:
-	default:
-		return "deal";
-	}
-}
 
 /*
  * The request field a validation error names: the plan-file name
@@ -298,22 +67,240 @@ site_field(const struct validation_site *site, enum entity_kind ent,
 	if (site->entity == ent || site->entity == ENT_DEAL)
 		strbuf_addstr(out, f);
 	else
-		strbuf_addf(out, "%s[%zu].%s", list_name(site->entity),
-			    site->index, f);
+		strbuf_addf(out, "%s[%zu].%s",
+			    schema_table_of(site->entity)->sql, site->index,
+			    f);
 }
 
-/* A failed change: validation errors name their field. */
+/* ---- running a verb --------------------------------------------------- */
+
+/*
+ * One verb call of a request, the deal it leaves and what it did; field
+ * is what a refusal of the verb itself (not of the validator) names.
+ */
+struct call {
+	struct verb_call c;
+	struct deal_ctx ctx;
+	struct verb_result res;
+	const char *field;
+};
+
 static void
-fail_change(struct http_response *rs, int r, const struct tw_error *err,
-	    const struct validation_site *site, enum entity_kind ent)
+call_init(struct call *k, struct http_request *rq, enum verb v,
+	  const struct schema_table *tb)
 {
-	struct strbuf field = STRBUF_INIT;
-
-	if (r == TW_EINPUT && site->field)
-		site_field(site, ent, &field);
-	http_fail(rs, r, err, field.len ? field.buf : NULL);
-	strbuf_release(&field);
+	verb_call_init(&k->c, v, tb);
+	deal_ctx_init(&k->ctx, rq->today, rq->who.name);
+	memset(&k->res, 0, sizeof(k->res));
+	k->field = NULL;
 }
+
+static void
+call_release(struct call *k)
+{
+	verb_call_release(&k->c);
+	deal_ctx_release(&k->ctx);
+}
+
+/*
+ * Run the call on the deal the route names (a new deal: c.key) in one
+ * transaction; false with the error answered, a validation error naming
+ * its field as the request of an ent names it.
+ */
+static bool
+run(struct http_request *rq, struct http_response *rs, struct call *k,
+    enum entity_kind ent)
+{
+	struct validation_site site = { ENT_DEAL, 0, NULL };
+	struct strbuf field = STRBUF_INIT;
+	struct tw_error err = { 0 };
+	int r = store_run_verb(rq->st, http_param(rq, "slug"), &k->c, &k->ctx,
+			       &k->res, &site, &err);
+
+	if (r == 0)
+		return true;
+	if (r == TW_EINPUT && site.field)
+		site_field(&site, ent, &field);
+	else if (r == TW_EINPUT && k->field)
+		strbuf_addstr(&field, k->field);
+	http_fail(rs, r, &err, field.len ? field.buf : NULL);
+	strbuf_release(&field);
+	return false;
+}
+
+/*
+ * The arguments of the verbs that are no entity's fields, read like
+ * fields: one struct, and a table per route naming what it takes.
+ */
+struct verb_args {
+	int outcome;
+	tw_date on;
+	double value;
+	tw_date until;
+	char *reason;
+	int type;
+	char *channel;
+	char **criteria;
+	size_t ncriteria;
+};
+
+static const char *
+won_lost_name(int v)
+{
+	return outcome_name((enum outcome)v);
+}
+
+/* A close is won or lost: "open" is deal reopen's. */
+static int
+won_lost_parse(const char *s, int *out)
+{
+	enum outcome o;
+
+	if (outcome_parse(s, &o) < 0 || o == OUTCOME_OPEN)
+		return -1;
+	*out = (int)o;
+	return 0;
+}
+
+static const struct enum_desc won_lost = { won_lost_name, won_lost_parse,
+					   "won or lost" };
+
+static const char *
+type_name(int v)
+{
+	return message_type_name((enum message_type)v);
+}
+
+/* A message type is a value of the body, refused like one (422). */
+static int
+type_parse(const char *s, int *out)
+{
+	enum message_type t;
+
+	if (message_type_parse(s, &t, NULL) < 0)
+		return -1;
+	*out = (int)t;
+	return 0;
+}
+
+static const struct enum_desc message_type = {
+	type_name, type_parse,
+	"buying-signal, compress, urgency, pricing or next-event" };
+
+#define ARG(m, t, json, fl) \
+	{ #m, t, offsetof(struct verb_args, m), 0, NULL, json, fl }
+#define ARGS(name, ...)                                                      \
+	static const struct field name##_fields[] = { __VA_ARGS__ };         \
+	static const struct schema_table name##_args = {                     \
+		.entity = #name, .fields = name##_fields,                    \
+		.nfields = ARRAY_SIZE(name##_fields),                        \
+		.size = sizeof(struct verb_args) };
+
+ARGS(close, { "outcome", F_ENUM, offsetof(struct verb_args, outcome), 0,
+	      &won_lost, NULL, FL_REQ },
+     ARG(on, F_DATE, "close_date", 0))
+ARGS(record, ARG(value, F_REAL, "measured", FL_REQ),
+     ARG(on, F_DATE, "measured_on", 0))
+ARGS(done, ARG(on, F_DATE, "done", 0))
+ARGS(snooze, ARG(until, F_DATE, NULL, FL_REQ),
+     ARG(reason, F_STR, NULL, FL_LINE | FL_REQ))
+ARGS(touch, { "type", F_ENUM, offsetof(struct verb_args, type), 0,
+	      &message_type, NULL, FL_REQ },
+     ARG(on, F_DATE, NULL, 0), ARG(channel, F_STR, NULL, FL_LINE),
+     { "criteria", F_LIST, offsetof(struct verb_args, criteria),
+       offsetof(struct verb_args, ncriteria), NULL, NULL, FL_LINE })
+
+/* Plan apply, reopen and unsnooze take nothing. */
+static const struct schema_table none_args = { .entity = "none" };
+
+/*
+ * Read the body against args into the call and run it; false when
+ * answered. allow_empty: no body is no arguments.
+ */
+static bool
+run_args(struct http_request *rq, struct http_response *rs, struct call *k,
+	 const struct schema_table *args, bool allow_empty,
+	 enum entity_kind ent)
+{
+	struct verb_args a;
+	uint32_t given = 0;
+	json_t *o;
+	bool ok;
+
+	memset(&a, 0, sizeof(a));
+	o = api_read_body(rq, rs, args, &a, &given, BODY_CREATE, allow_empty);
+	if ((ok = o != NULL)) {
+		k->c.outcome = (enum outcome)a.outcome;
+		k->c.on = a.on;
+		k->c.value = a.value;
+		k->c.until = a.until;
+		k->c.reason = a.reason;
+		k->c.touch_type = args == &touch_args ? type_name(a.type)
+						      : NULL;
+		k->c.channel = a.channel;
+		k->c.criteria = (const char *const *)a.criteria;
+		k->c.ncriteria = a.ncriteria;
+		ok = run(rq, rs, k, ent);
+	}
+	schema_release(args, &a);
+	json_decref(o);
+	return ok;
+}
+
+/* ---- answers ---------------------------------------------------------- */
+
+/* A deal as GET /api/deals/{slug} shows it, from a loaded context. */
+static json_t *
+deal_json(struct http_request *rq, const struct deal_ctx *ctx)
+{
+	const struct deal *d = &ctx->deal;
+	json_t *j = deal_full_to_json(d, rq->today, &ctx->hol);
+
+	/* Until formats/json.c writes them itself. */
+	if (!json_object_get(j, "snooze_until"))
+		json_object_set_new(j, "snooze_until",
+				    json_date(d->snooze_until));
+	if (!json_object_get(j, "snooze_reason"))
+		json_object_set_new(j, "snooze_reason",
+				    json_str(d->snooze_reason));
+	return j;
+}
+
+/* The child of kind e at index i of the call's deal. */
+static json_t *
+child_json(struct http_request *rq, const struct call *k, enum entity_kind e)
+{
+	const struct deal *d = &k->ctx.deal;
+	size_t i = k->res.index;
+
+	switch (e) {
+	case ENT_CRITERION:
+		return criterion_to_json(&d->criteria[i]);
+	case ENT_EVENT:
+		return event_to_json(&d->events[i]);
+	case ENT_RISK:
+		return risk_to_json(&d->risks[i], rq->today, &k->ctx.hol);
+	default:
+		return phase_to_json(&d->phases[i]);
+	}
+}
+
+/* The deal the route names with its holidays; false when answered. */
+static bool
+load_ctx(struct http_request *rq, struct http_response *rs,
+	 struct deal_ctx *ctx)
+{
+	struct tw_error err = { 0 };
+	int r;
+
+	deal_ctx_init(ctx, rq->today, rq->who.name);
+	r = store_load_ctx(rq->st, http_param(rq, "slug"), ctx, &err);
+	if (r < 0)
+		http_fail(rs, r, &err, NULL);
+	return r == 0;
+}
+
+/* ---- deals ------------------------------------------------------- */
 
 /* Where a created deal lives. */
 static void
@@ -324,108 +311,6 @@ location(struct http_response *rs, const char *slug)
 	strbuf_addf(&sb, "/api/deals/%s", slug);
 	http_response_header(rs, "Location", sb.buf);
 	strbuf_release(&sb);
-}
-
-/* ---- deals ------------------------------------------------------- */
-
-static const struct field_spec deal_fields[] = {
-	{ "slug", FT_STRING, FF_REQUIRED },
-	{ "account", FT_STRING, FF_REQUIRED },
-	{ "stage", FT_STRING, 0 },
-	{ "value", FT_NUMBER, 0 },
-	{ "currency", FT_STRING, 0 },
-	{ "ae", FT_STRING, 0 },
-	{ "se", FT_STRING, 0 },
-	{ "champion", FT_STRING, 0 },
-	{ "champion_email", FT_STRING, 0 },
-	{ "procurement_days", FT_INT, 0 },
-	{ "poc_start", FT_DATE, 0 },
-	{ "poc_end", FT_DATE, 0 },
-	{ "outcome", FT_STRING, FF_READONLY },
-	{ "close_date", FT_DATE, FF_READONLY },
-	{ "crm_source", FT_STRING, FF_READONLY },
-	{ "crm_id", FT_STRING, FF_READONLY },
-	{ "holidays", FT_KEYS, FF_READONLY },
-	{ "criteria", FT_KEYS, FF_READONLY },
-	{ "events", FT_KEYS, FF_READONLY },
-	{ "risks", FT_KEYS, FF_READONLY },
-	{ "phases", FT_KEYS, FF_READONLY },
-	{ NULL, 0, 0 },
-};
-
-/* PATCH: the slug names the deal in the path and cannot change. */
-static const struct field_spec deal_patch_fields[] = {
-	{ "slug", FT_STRING, FF_READONLY },
-	{ "account", FT_STRING, FF_NOTNULL },
-	{ "stage", FT_STRING, 0 },
-	{ "value", FT_NUMBER, 0 },
-	{ "currency", FT_STRING, 0 },
-	{ "ae", FT_STRING, 0 },
-	{ "se", FT_STRING, 0 },
-	{ "champion", FT_STRING, 0 },
-	{ "champion_email", FT_STRING, 0 },
-	{ "procurement_days", FT_INT, 0 },
-	{ "poc_start", FT_DATE, 0 },
-	{ "poc_end", FT_DATE, 0 },
-	{ "outcome", FT_STRING, FF_READONLY },
-	{ "close_date", FT_DATE, FF_READONLY },
-	{ "crm_source", FT_STRING, FF_READONLY },
-	{ "crm_id", FT_STRING, FF_READONLY },
-	{ "holidays", FT_KEYS, FF_READONLY },
-	{ "criteria", FT_KEYS, FF_READONLY },
-	{ "events", FT_KEYS, FF_READONLY },
-	{ "risks", FT_KEYS, FF_READONLY },
-	{ "phases", FT_KEYS, FF_READONLY },
-	{ NULL, 0, 0 },
-};
-
-/* The deal fields present in o onto d (null clears an optional one). */
-static void
-apply_deal_fields(struct deal *d, json_t *o)
-{
-	jset_str(o, "account", &d->account);
-	jset_str(o, "stage", &d->stage);
-	jset_str(o, "currency", &d->currency);
-	jset_str(o, "ae", &d->ae);
-	jset_str(o, "se", &d->se);
-	jset_str(o, "champion", &d->champion);
-	jset_str(o, "champion_email", &d->champion_email);
-	if (jhas(o, "value")) {
-		d->has_value = !json_is_null(json_object_get(o, "value"));
-		d->value = jnum(o, "value");
-	}
-	if (jhas(o, "procurement_days")) {
-		json_t *v = json_object_get(o, "procurement_days");
-
-		d->has_procurement_days = !json_is_null(v);
-		d->procurement_days = (int)json_integer_value(v);
-	}
-	if (jhas(o, "poc_start"))
-		d->poc_start = jdate(o, "poc_start");
-	if (jhas(o, "poc_end"))
-		d->poc_end = jdate(o, "poc_end");
-}
-
-/*
- * A deal as JSON, its risks scheduled with the deal's and the workspace's
- * holidays (the deal's alone if the workspace cannot be read).
- */
-static json_t *
-deal_json(struct http_request *rq, const struct deal *d)
-{
-	struct tw_error err = { 0 };
-	struct workspace ws;
-	tw_date *buf = NULL;
-	struct holidays h;
-	json_t *j;
-
-	if (workspace_load(rq->st, &ws, &err) < 0)
-		return deal_full_to_json(d, rq->today, NULL);
-	h = workspace_holidays(&ws, d, &buf);
-	j = deal_full_to_json(d, rq->today, &h);
-	free(buf);
-	workspace_release(&ws);
-	return j;
 }
 
 static void
@@ -442,7 +327,7 @@ deals_list(struct http_request *rq, struct http_response *rs)
 	json_t *a;
 	int r;
 
-	if (!check_query(rq, rs, allowed))
+	if (!api_check_query(rq, rs, allowed))
 		return;
 	if (outcome && outcome_parse(outcome, &want) < 0) {
 		http_error(rs, 400, "outcome", "outcome must be open, won or "
@@ -469,553 +354,281 @@ deals_list(struct http_request *rq, struct http_response *rs)
 	http_send_json(rs, 200, a);
 }
 
+/*
+ * POST /api/deals: the slug names the new deal (the verb's key), the other
+ * fields are the deal's.
+ */
 static void
 deal_create(struct http_request *rq, struct http_response *rs)
 {
-	struct validation_site site = { ENT_DEAL, 0, NULL };
-	struct tw_error err = { 0 };
-	struct deal d;
-	json_t *o;
-	int r;
+	struct call k;
+	char *slug = NULL;
+	json_t *o, *s;
 
-	if (!check_query(rq, rs, no_query))
+	if (!api_check_query(rq, rs, no_query) ||
+	    !(o = http_json_object(rq, rs, false)))
 		return;
-	if (!(o = http_json_object(rq, rs, false)))
-		return;
-	if (!check_fields(rs, o, deal_fields)) {
-		json_decref(o);
-		return;
+	call_init(&k, rq, V_DEAL_CREATE, &schema_deal);
+	if (!(s = json_object_get(o, "slug")))
+		http_error(rs, 422, "slug", "missing field 'slug'");
+	else if (!json_is_string(s))
+		http_error(rs, 422, "slug", "field 'slug' must be a string");
+	else
+		k.c.key = slug = xstrdup(json_string_value(s));
+	if (slug) {
+		json_object_del(o, "slug");
+		if (api_read_fields(rs, o, k.c.tb, k.c.vals, &k.c.given,
+				    BODY_CREATE) &&
+		    run(rq, rs, &k, ENT_DEAL)) {
+			http_send_json(rs, 201, deal_json(rq, &k.ctx));
+			location(rs, k.ctx.deal.slug);
+		}
 	}
-	deal_init(&d);
-	d.slug = xstrdup(jstr(o, "slug"));
-	apply_deal_fields(&d, o);
-	if (!d.stage)
-		d.stage = xstrdup("poc");
+	free(slug);
 	json_decref(o);
-	if ((r = store_create_deal(rq->st, &d, &site, &err)) < 0) {
-		fail_change(rs, r, &err, &site, ENT_DEAL);
-	} else {
-		http_send_json(rs, 201, deal_json(rq, &d));
-		location(rs, d.slug);
-	}
-	deal_release(&d);
+	call_release(&k);
 }
 
 static void
 deal_get(struct http_request *rq, struct http_response *rs)
 {
-	struct tw_error err = { 0 };
-	struct deal d;
-	int r;
+	struct deal_ctx ctx;
 
-	if (!check_query(rq, rs, no_query))
+	if (!api_check_query(rq, rs, no_query))
 		return;
-	deal_init(&d);
-	r = rq->st->ops->deal_get(rq->st, http_param(rq, "slug"), &d, &err);
-	if (r < 0)
-		http_fail(rs, r, &err, NULL);
-	else
-		http_send_json(rs, 200, deal_json(rq, &d));
-	deal_release(&d);
-}
-
-/*
- * A change to one deal: the callback changes the struct, and after it the
- * deal as it will be written is kept for the answer.
- */
-struct change {
-	json_t *body;
-	tw_date today;
-	const char *key;	/* the child the route names */
-	struct deal after;	/* a copy of the changed deal */
-	size_t index;		/* of the child added or changed */
-	const struct workspace *ws;
-	size_t added;
-};
-
-static void
-change_init(struct change *c, json_t *body, tw_date today)
-{
-	memset(c, 0, sizeof(*c));
-	c->body = body;
-	c->today = today;
-	deal_init(&c->after);
-}
-
-static void
-change_release(struct change *c)
-{
-	deal_release(&c->after);
-	json_decref(c->body);
-}
-
-static void
-keep_copy(struct change *c, const struct deal *d)
-{
-	deal_release(&c->after);
-	deal_copy(&c->after, d);
-}
-
-/*
- * Run fn over the deal named by the route in one transaction; false
- * with the error answered (validation errors naming their field).
- */
-static bool
-change_deal(struct http_request *rq, struct http_response *rs,
-	    int (*fn)(struct deal *d, void *arg, struct tw_error *err),
-	    struct change *c, enum entity_kind ent)
-{
-	struct validation_site site = { ENT_DEAL, 0, NULL };
-	struct tw_error err = { 0 };
-	int r;
-
-	r = store_update_deal(rq->st, http_param(rq, "slug"), fn, c, &site,
-			      &err);
-	if (r < 0) {
-		fail_change(rs, r, &err, &site, ent);
-		return false;
-	}
-	return true;
-}
-
-/* The body of a route, checked against spec; NULL when answered. */
-static json_t *
-read_body(struct http_request *rq, struct http_response *rs,
-	  const struct field_spec *spec, bool allow_empty)
-{
-	json_t *o;
-
-	if (!check_query(rq, rs, no_query))
-		return NULL;
-	if (!(o = http_json_object(rq, rs, allow_empty)))
-		return NULL;
-	if (!check_fields(rs, o, spec)) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static int
-patch_deal(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct change *c = arg;
-
-	(void)err;
-	apply_deal_fields(d, c->body);
-	keep_copy(c, d);
-	return 0;
+	if (load_ctx(rq, rs, &ctx))
+		http_send_json(rs, 200, deal_json(rq, &ctx));
+	deal_ctx_release(&ctx);
 }
 
 static void
 deal_update(struct http_request *rq, struct http_response *rs)
 {
-	struct change c;
-	json_t *o = read_body(rq, rs, deal_patch_fields, false);
+	struct call k;
+	json_t *o;
 
-	if (!o)
-		return;
-	change_init(&c, o, rq->today);
-	if (change_deal(rq, rs, patch_deal, &c, ENT_DEAL))
-		http_send_json(rs, 200, deal_json(rq, &c.after));
-	change_release(&c);
+	call_init(&k, rq, V_DEAL_SET, &schema_deal);
+	o = api_read_body(rq, rs, k.c.tb, k.c.vals, &k.c.given, BODY_SET,
+			  false);
+	if (o && run(rq, rs, &k, ENT_DEAL))
+		http_send_json(rs, 200, deal_json(rq, &k.ctx));
+	json_decref(o);
+	call_release(&k);
 }
 
+/*
+ * A verb on the deal that takes args (none_args: nothing) and answers the
+ * deal.
+ */
 static void
-deal_remove(struct http_request *rq, struct http_response *rs)
+deal_verb(struct http_request *rq, struct http_response *rs, enum verb v,
+	  const struct schema_table *args)
 {
-	struct tw_error err = { 0 };
-	int r;
+	struct call k;
 
-	if (!check_query(rq, rs, no_query))
-		return;
-	r = rq->st->ops->deal_delete(rq->st, http_param(rq, "slug"), &err);
-	if (r < 0)
-		http_fail(rs, r, &err, NULL);
-	else
-		http_send_empty(rs, 204);
-}
-
-static const struct field_spec close_fields[] = {
-	{ "outcome", FT_STRING, FF_REQUIRED },
-	{ "close_date", FT_DATE, 0 },
-	{ NULL, 0, 0 },
-};
-
-static int
-close_deal(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct change *c = arg;
-	const char *outcome = jstr(c->body, "outcome");
-
-	if (outcome_parse(outcome, &d->outcome) < 0 ||
-	    d->outcome == OUTCOME_OPEN)
-		return tw_error_set(err, TW_EINPUT, "outcome must be won or "
-				    "lost, got '%s'", outcome);
-	d->close_date = jdate(c->body, "close_date");
-	if (!d->close_date)
-		d->close_date = c->today;
-	keep_copy(c, d);
-	return 0;
+	call_init(&k, rq, v, NULL);
+	/* The reader refused "open": what the verb refuses is the date. */
+	if (v == V_DEAL_CLOSE)
+		k.field = "close_date";
+	if (run_args(rq, rs, &k, args, args == &none_args, ENT_DEAL))
+		http_send_json(rs, 200, deal_json(rq, &k.ctx));
+	call_release(&k);
 }
 
 static void
 deal_close(struct http_request *rq, struct http_response *rs)
 {
-	struct change c;
-	json_t *o = read_body(rq, rs, close_fields, false);
-	const char *outcome;
-	enum outcome v;
-
-	if (!o)
-		return;
-	outcome = jstr(o, "outcome");
-	if (outcome_parse(outcome, &v) < 0 || v == OUTCOME_OPEN) {
-		http_error(rs, 422, "outcome", "outcome must be won or lost, "
-			   "got '%s'", outcome);
-		json_decref(o);
-		return;
-	}
-	change_init(&c, o, rq->today);
-	if (change_deal(rq, rs, close_deal, &c, ENT_DEAL))
-		http_send_json(rs, 200, deal_json(rq, &c.after));
-	change_release(&c);
-}
-
-/* ---- criteria ------------------------------------------------------ */
-
-static const struct field_spec criterion_fields[] = {
-	{ "key", FT_STRING, FF_REQUIRED },
-	{ "metric", FT_STRING, 0 },
-	{ "unit", FT_STRING, 0 },
-	{ "direction", FT_STRING, FF_REQUIRED },
-	{ "required", FT_NUMBER, FF_REQUIRED },
-	{ "projected_growth_pct", FT_NUMBER, 0 },
-	{ "outcome", FT_STRING, 0 },
-	{ "measured", FT_NUMBER, FF_READONLY },
-	{ "measured_on", FT_DATE, FF_READONLY },
-	{ "status", FT_STRING, FF_READONLY },
-	{ "headroom_pct", FT_NUMBER, FF_READONLY },
-	{ "growth_capacity_pct", FT_NUMBER, FF_READONLY },
-	{ "scales", FT_STRING, FF_READONLY },
-	{ NULL, 0, 0 },
-};
-
-static int
-add_criterion(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct change *c = arg;
-	json_t *o = c->body;
-	const char *key = jstr(o, "key");
-	struct criterion *cr;
-
-	if (deal_find_criterion(d, key))
-		return tw_error_set(err, TW_EEXIST, "criterion '%s' already "
-				    "exists in deal '%s'", key, d->slug);
-	cr = deal_add_criterion(d);
-	cr->key = xstrdup(key);
-	cr->metric = xstrdup_or_null(jstr(o, "metric"));
-	cr->unit = xstrdup_or_null(jstr(o, "unit"));
-	cr->outcome = xstrdup_or_null(jstr(o, "outcome"));
-	direction_parse(jstr(o, "direction"), &cr->direction);
-	cr->required = jnum(o, "required");
-	cr->has_growth = jhas(o, "projected_growth_pct") &&
-			 !json_is_null(json_object_get(o,
-						       "projected_growth_pct"));
-	cr->growth_pct = jnum(o, "projected_growth_pct");
-	c->index = d->ncriteria - 1;
-	keep_copy(c, d);
-	return 0;
+	deal_verb(rq, rs, V_DEAL_CLOSE, &close_args);
 }
 
 static void
-criterion_create(struct http_request *rq, struct http_response *rs)
+deal_reopen(struct http_request *rq, struct http_response *rs)
 {
-	json_t *o = read_body(rq, rs, criterion_fields, false);
-	enum direction dir;
-	struct change c;
+	deal_verb(rq, rs, V_DEAL_REOPEN, &none_args);
+}
 
-	if (!o)
+static void
+deal_snooze(struct http_request *rq, struct http_response *rs)
+{
+	deal_verb(rq, rs, V_SNOOZE, &snooze_args);
+}
+
+static void
+deal_unsnooze(struct http_request *rq, struct http_response *rs)
+{
+	deal_verb(rq, rs, V_UNSNOOZE, &none_args);
+}
+
+static void
+deal_remove(struct http_request *rq, struct http_response *rs)
+{
+	struct call k;
+
+	if (!api_check_query(rq, rs, no_query))
 		return;
-	if (direction_parse(jstr(o, "direction"), &dir) < 0) {
-		http_error(rs, 422, "direction", "direction must be at_most or "
-			   "at_least, got '%s'", jstr(o, "direction"));
-		json_decref(o);
+	call_init(&k, rq, V_DEAL_REMOVE, NULL);
+	if (run(rq, rs, &k, ENT_DEAL))
+		http_send_empty(rs, 204);
+	call_release(&k);
+}
+
+/* A touch as the deal keeps it. */
+static json_t *
+touch_json(const struct touch *t)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "type", json_str(t->type));
+	json_object_set_new(o, "date", json_date(t->date));
+	json_object_set_new(o, "channel", json_str(t->channel));
+	json_object_set_new(o, "criterion", json_str(t->criterion));
+	return o;
+}
+
+/*
+ * POST /api/deals/{slug}/touches: log a message sent; 201 when a touch
+ * was added, 200 when each was logged already.
+ */
+static void
+touch_create(struct http_request *rq, struct http_response *rs)
+{
+	struct call k;
+	json_t *o, *a;
+
+	call_init(&k, rq, V_TOUCH, NULL);
+	if (run_args(rq, rs, &k, &touch_args, false, ENT_TOUCH)) {
+		o = json_object();
+		a = json_array();
+		for (size_t i = 0; i < k.ctx.deal.ntouches; i++)
+			json_array_append_new(a,
+					      touch_json(&k.ctx.deal.touches[i]));
+		json_object_set_new(o, "added",
+				    json_integer((json_int_t)k.res.added));
+		json_object_set_new(o, "present",
+				    json_integer((json_int_t)k.res.present));
+		json_object_set_new(o, "touches", a);
+		http_send_json(rs, k.res.added ? 201 : 200, o);
+	}
+	call_release(&k);
+}
+
+/* ---- criteria, events, risks, phases ---------------------------------- */
+
+static void
+child_add(struct http_request *rq, struct http_response *rs, int t)
+{
+	const struct schema_table *tb = &schema_tables[t];
+	struct call k;
+	json_t *o;
+
+	call_init(&k, rq, V_ADD, tb);
+	o = api_read_body(rq, rs, tb, k.c.vals, &k.c.given, BODY_CREATE,
+			  false);
+	/*
+	 * A risk's kind is "other" unless given (docs/api.md); the verb
+	 * would leave the zero value, "scaling".
+	 */
+	if (o && t == T_RISK) {
+		const struct field *f = schema_field(tb, "kind", false);
+
+		if (!verb_given(&k.c, f)) {
+			((struct risk *)k.c.vals)->kind = RISK_OTHER;
+			verb_give(&k.c, f);
+		}
+	}
+	if (o && run(rq, rs, &k, tb->kind))
+		http_send_json(rs, 201, child_json(rq, &k, tb->kind));
+	json_decref(o);
+	call_release(&k);
+}
+
+static void
+child_set(struct http_request *rq, struct http_response *rs, int t)
+{
+	const struct schema_table *tb = &schema_tables[t];
+	struct call k;
+	json_t *o;
+
+	call_init(&k, rq, V_SET, tb);
+	k.c.key = http_param(rq, "key");
+	o = api_read_body(rq, rs, tb, k.c.vals, &k.c.given, BODY_SET, false);
+	if (o && run(rq, rs, &k, tb->kind))
+		http_send_json(rs, 200, child_json(rq, &k, tb->kind));
+	json_decref(o);
+	call_release(&k);
+}
+
+/*
+ * DELETE: refused while another part of the deal refers to the child,
+ * unless ?force=true, which drops those references too.
+ */
+static void
+child_remove(struct http_request *rq, struct http_response *rs, int t)
+{
+	static const char *const allowed[] = { "force", NULL };
+	const char *force = http_params_get(&rq->query, "force");
+	struct call k;
+
+	if (!api_check_query(rq, rs, allowed))
+		return;
+	if (force && strcmp(force, "true") && strcmp(force, "false")) {
+		http_error(rs, 400, "force", "force must be true or false, "
+			   "got '%s'", force);
 		return;
 	}
-	change_init(&c, o, rq->today);
-	if (change_deal(rq, rs, add_criterion, &c, ENT_CRITERION))
-		http_send_json(rs, 201,
-			       criterion_to_json(&c.after.criteria[c.index]));
-	change_release(&c);
+	call_init(&k, rq, V_REMOVE, &schema_tables[t]);
+	k.c.key = http_param(rq, "key");
+	k.c.force = force && !strcmp(force, "true");
+	if (run(rq, rs, &k, schema_tables[t].kind))
+		http_send_empty(rs, 204);
+	call_release(&k);
 }
 
-static const struct field_spec measurement_fields[] = {
-	{ "measured", FT_NUMBER, FF_REQUIRED },
-	{ "measured_on", FT_DATE, 0 },
-	{ NULL, 0, 0 },
-};
+/* The three routes of each kind of child, over the table they change. */
+#define CHILD_ROUTES(name, t)                                                \
+	static void name##_create(struct http_request *rq,                   \
+				  struct http_response *rs)                  \
+	{                                                                    \
+		child_add(rq, rs, t);                                        \
+	}                                                                    \
+	static void name##_update(struct http_request *rq,                   \
+				  struct http_response *rs)                  \
+	{                                                                    \
+		child_set(rq, rs, t);                                        \
+	}                                                                    \
+	static void name##_remove(struct http_request *rq,                   \
+				  struct http_response *rs)                  \
+	{                                                                    \
+		child_remove(rq, rs, t);                                     \
+	}
 
-static int
-record_measurement(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct change *c = arg;
-	struct criterion *cr = deal_find_criterion(d, c->key);
-
-	if (!cr)
-		return tw_error_set(err, TW_ENOTFOUND,
-				    "unknown criterion '%s' in deal '%s'",
-				    c->key, d->slug);
-	cr->has_measured = true;
-	cr->measured = jnum(c->body, "measured");
-	cr->measured_on = jdate(c->body, "measured_on");
-	if (!cr->measured_on)
-		cr->measured_on = c->today;
-	c->index = (size_t)(cr - d->criteria);
-	keep_copy(c, d);
-	return 0;
-}
+CHILD_ROUTES(criterion, T_CRITERION)
+CHILD_ROUTES(event, T_EVENT)
+CHILD_ROUTES(risk, T_RISK)
+CHILD_ROUTES(phase, T_PHASE)
 
 static void
 measurement_create(struct http_request *rq, struct http_response *rs)
 {
-	json_t *o = read_body(rq, rs, measurement_fields, false);
-	struct change c;
+	struct call k;
 
-	if (!o)
-		return;
-	change_init(&c, o, rq->today);
-	c.key = http_param(rq, "key");
-	if (change_deal(rq, rs, record_measurement, &c, ENT_CRITERION))
-		http_send_json(rs, 200,
-			       criterion_to_json(&c.after.criteria[c.index]));
-	change_release(&c);
-}
-
-/* ---- events -------------------------------------------------------- */
-
-static const struct field_spec event_fields[] = {
-	{ "key", FT_STRING, FF_REQUIRED },
-	{ "kind", FT_STRING, FF_REQUIRED },
-	{ "title", FT_STRING, FF_REQUIRED },
-	{ "owner", FT_STRING, 0 },
-	{ "date", FT_DATE, 0 },
-	{ "after", FT_STRING, 0 },
-	{ "done", FT_DATE, FF_READONLY },
-	{ NULL, 0, 0 },
-};
-
-static int
-add_event(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct change *c = arg;
-	json_t *o = c->body;
-	const char *key = jstr(o, "key");
-	struct event *e;
-
-	if (deal_find_event(d, key))
-		return tw_error_set(err, TW_EEXIST,
-				    "event '%s' already exists in deal '%s'",
-				    key, d->slug);
-	e = deal_add_event(d);
-	e->key = xstrdup(key);
-	event_kind_parse(jstr(o, "kind"), &e->kind);
-	e->title = xstrdup(jstr(o, "title"));
-	e->owner = xstrdup_or_null(jstr(o, "owner"));
-	e->date = jdate(o, "date");
-	e->after = xstrdup_or_null(jstr(o, "after"));
-	c->index = d->nevents - 1;
-	keep_copy(c, d);
-	return 0;
-}
-
-static void
-event_create(struct http_request *rq, struct http_response *rs)
-{
-	json_t *o = read_body(rq, rs, event_fields, false);
-	enum event_kind kind;
-	struct change c;
-
-	if (!o)
-		return;
-	if (event_kind_parse(jstr(o, "kind"), &kind) < 0) {
-		http_error(rs, 422, "kind", "kind must be technical or "
-			   "commercial, got '%s'", jstr(o, "kind"));
-		json_decref(o);
-		return;
-	}
-	change_init(&c, o, rq->today);
-	if (change_deal(rq, rs, add_event, &c, ENT_EVENT))
-		http_send_json(rs, 201,
-			       event_to_json(&c.after.events[c.index]));
-	change_release(&c);
-}
-
-static const struct field_spec done_fields[] = {
-	{ "done", FT_DATE, 0 },
-	{ NULL, 0, 0 },
-};
-
-static int
-mark_done(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct change *c = arg;
-	struct event *e = deal_find_event(d, c->key);
-
-	if (!e)
-		return tw_error_set(err, TW_ENOTFOUND,
-				    "unknown event '%s' in deal '%s'", c->key,
-				    d->slug);
-	e->done = jdate(c->body, "done");
-	if (!e->done)
-		e->done = c->today;
-	c->index = (size_t)(e - d->events);
-	keep_copy(c, d);
-	return 0;
+	call_init(&k, rq, V_RECORD, NULL);
+	k.c.key = http_param(rq, "key");
+	if (run_args(rq, rs, &k, &record_args, false, ENT_CRITERION))
+		http_send_json(rs, 200, child_json(rq, &k, ENT_CRITERION));
+	call_release(&k);
 }
 
 static void
 event_done(struct http_request *rq, struct http_response *rs)
 {
-	json_t *o = read_body(rq, rs, done_fields, true);
-	struct change c;
+	struct call k;
 
-	if (!o)
-		return;
-	change_init(&c, o, rq->today);
-	c.key = http_param(rq, "key");
-	if (change_deal(rq, rs, mark_done, &c, ENT_EVENT))
-		http_send_json(rs, 200,
-			       event_to_json(&c.after.events[c.index]));
-	change_release(&c);
-}
-
-/* ---- risks and phases ---------------------------------------------- */
-
-static const struct field_spec risk_fields[] = {
-	{ "key", FT_STRING, FF_REQUIRED },
-	{ "title", FT_STRING, FF_REQUIRED },
-	{ "kind", FT_STRING, 0 },
-	{ "deadline", FT_DATE, FF_REQUIRED },
-	{ "buffer", FT_DURATION, 0 },
-	{ "duration", FT_DURATION, FF_REQUIRED },
-	{ "go_live_by", FT_DATE, FF_READONLY },
-	{ "latest_start", FT_DATE, FF_READONLY },
-	{ "slack_days", FT_INT, FF_READONLY },
-	{ "at_risk", FT_STRING, FF_READONLY },
-	{ NULL, 0, 0 },
-};
-
-static int
-add_risk(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct change *c = arg;
-	json_t *o = c->body;
-	const char *key = jstr(o, "key");
-	struct risk *r;
-
-	if (deal_find_risk(d, key))
-		return tw_error_set(err, TW_EEXIST,
-				    "risk '%s' already exists in deal '%s'",
-				    key, d->slug);
-	r = deal_add_risk(d);
-	r->key = xstrdup(key);
-	r->title = xstrdup(jstr(o, "title"));
-	r->kind = RISK_OTHER;
-	if (jstr(o, "kind"))
-		risk_kind_parse(jstr(o, "kind"), &r->kind);
-	r->deadline = jdate(o, "deadline");
-	r->buffer = jduration(o, "buffer");
-	r->duration = jduration(o, "duration");
-	c->index = d->nrisks - 1;
-	keep_copy(c, d);
-	return 0;
-}
-
-static void
-risk_create(struct http_request *rq, struct http_response *rs)
-{
-	json_t *o = read_body(rq, rs, risk_fields, false);
-	enum risk_kind kind;
-	struct change c;
-
-	if (!o)
-		return;
-	if (jstr(o, "kind") && risk_kind_parse(jstr(o, "kind"), &kind) < 0) {
-		http_error(rs, 422, "kind", "kind must be scaling, compliance, "
-			   "security, cost or other, got '%s'",
-			   jstr(o, "kind"));
-		json_decref(o);
-		return;
-	}
-	change_init(&c, o, rq->today);
-	if (change_deal(rq, rs, add_risk, &c, ENT_RISK)) {
-		const struct risk *r = &c.after.risks[c.index];
-		struct holidays h = deal_holidays(&c.after);
-
-		http_send_json(rs, 201, risk_to_json(r, rq->today, &h));
-	}
-	change_release(&c);
-}
-
-static const struct field_spec phase_fields[] = {
-	{ "number", FT_INT, FF_REQUIRED },
-	{ "name", FT_STRING, FF_REQUIRED },
-	{ "scope", FT_STRING, 0 },
-	{ "price", FT_NUMBER, 0 },
-	{ "justification", FT_STRING, 0 },
-	{ "criteria", FT_KEYS, 0 },
-	{ "duration", FT_DURATION, 0 },
-	{ NULL, 0, 0 },
-};
-
-static int
-add_phase(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct change *c = arg;
-	json_t *o = c->body, *keys = json_object_get(o, "criteria"), *k;
-	int number = (int)json_integer_value(json_object_get(o, "number"));
-	struct phase *p;
-	size_t i;
-
-	if (deal_find_phase(d, number))
-		return tw_error_set(err, TW_EEXIST,
-				    "phase %d already exists in deal '%s'",
-				    number, d->slug);
-	p = deal_add_phase(d);
-	p->number = number;
-	p->name = xstrdup(jstr(o, "name"));
-	p->scope = xstrdup_or_null(jstr(o, "scope"));
-	p->justification = xstrdup_or_null(jstr(o, "justification"));
-	p->has_price = json_is_number(json_object_get(o, "price"));
-	p->price = jnum(o, "price");
-	p->has_duration = jstr(o, "duration") != NULL;
-	p->duration = jduration(o, "duration");
-	if (json_is_array(keys) && json_array_size(keys)) {
-		p->criteria = xcalloc(json_array_size(keys),
-				      sizeof(*p->criteria));
-		json_array_foreach(keys, i, k)
-			p->criteria[p->ncriteria++] =
-				xstrdup(json_string_value(k));
-	}
-	c->index = d->nphases - 1;
-	keep_copy(c, d);
-	return 0;
-}
-
-static void
-phase_create(struct http_request *rq, struct http_response *rs)
-{
-	json_t *o = read_body(rq, rs, phase_fields, false);
-	struct change c;
-
-	if (!o)
-		return;
-	change_init(&c, o, rq->today);
-	if (change_deal(rq, rs, add_phase, &c, ENT_PHASE))
-		http_send_json(rs, 201,
-			       phase_to_json(&c.after.phases[c.index]));
-	change_release(&c);
+	call_init(&k, rq, V_DONE, NULL);
+	k.c.key = http_param(rq, "key");
+	if (run_args(rq, rs, &k, &done_args, true, ENT_EVENT))
+		http_send_json(rs, 200, child_json(rq, &k, ENT_EVENT));
+	call_release(&k);
 }
 
 /* ---- pipeline-wide reports ------------------------------------------ */
@@ -1045,7 +658,7 @@ check_run(struct http_request *rq, struct http_response *rs)
 	size_t n = 0;
 	int r;
 
-	if (!check_query(rq, rs, allowed) || !load_workspace(rq, rs, &ws))
+	if (!api_check_query(rq, rs, allowed) || !load_workspace(rq, rs, &ws))
 		return;
 	names = xcalloc(rq->query.n ? rq->query.n : 1, sizeof(*names));
 	for (size_t i = 0; i < rq->query.n; i++)
@@ -1080,7 +693,7 @@ stats_run(struct http_request *rq, struct http_response *rs)
 	struct holidays wsh;
 	int r;
 
-	if (!check_query(rq, rs, allowed))
+	if (!api_check_query(rq, rs, allowed))
 		return;
 	if (f.se && f.slug) {
 		http_error(rs, 400, "deal", "give se or deal, not both");
@@ -1105,93 +718,43 @@ stats_run(struct http_request *rq, struct http_response *rs)
 
 /* ---- one deal's plan, summary and calendar --------------------------- */
 
-/* The deal the route names and the workspace; false when answered. */
-static bool
-load_deal(struct http_request *rq, struct http_response *rs, struct deal *d,
-	  struct workspace *ws)
-{
-	struct tw_error err = { 0 };
-	int r;
-
-	deal_init(d);
-	if (!load_workspace(rq, rs, ws))
-		return false;
-	r = rq->st->ops->deal_get(rq->st, http_param(rq, "slug"), d, &err);
-	if (r < 0) {
-		http_fail(rs, r, &err, NULL);
-		deal_release(d);
-		workspace_release(ws);
-		return false;
-	}
-	return true;
-}
-
 static void
-send_plan(struct http_response *rs, const struct deal *d,
-	  const struct workspace *ws, const size_t *added)
+send_plan(struct http_response *rs, const struct deal_ctx *ctx,
+	  const size_t *added)
 {
 	struct commercial_plan plan;
-	tw_date *buf;
-	struct holidays h = workspace_holidays(ws, d, &buf);
 	json_t *j;
 
-	commercial_plan_compute(d, &h, &plan);
+	commercial_plan_compute(&ctx->deal, &ctx->hol, &plan);
 	j = commercial_plan_to_json(&plan);
 	if (added)
 		json_object_set_new(j, "added", json_integer(
 						   (json_int_t)*added));
 	http_send_json(rs, 200, j);
 	commercial_plan_release(&plan);
-	free(buf);
 }
 
 static void
 plan_get(struct http_request *rq, struct http_response *rs)
 {
-	struct workspace ws;
-	struct deal d;
+	struct deal_ctx ctx;
 
-	if (!check_query(rq, rs, no_query) || !load_deal(rq, rs, &d, &ws))
+	if (!api_check_query(rq, rs, no_query))
 		return;
-	send_plan(rs, &d, &ws, NULL);
-	deal_release(&d);
-	workspace_release(&ws);
-}
-
-static int
-apply_plan(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct change *c = arg;
-	tw_date *buf;
-	struct holidays h = workspace_holidays(c->ws, d, &buf);
-	int r = commercial_plan_apply(d, &h, &c->added, err);
-
-	free(buf);
-	if (r == 0)
-		keep_copy(c, d);
-	return r;
+	if (load_ctx(rq, rs, &ctx))
+		send_plan(rs, &ctx, NULL);
+	deal_ctx_release(&ctx);
 }
 
 static void
 plan_apply(struct http_request *rq, struct http_response *rs)
 {
-	static const struct field_spec none[] = { { NULL, 0, 0 } };
-	json_t *o = read_body(rq, rs, none, true);
-	struct workspace ws;
-	struct change c;
+	struct call k;
 
-	if (!o)
-		return;
-	if (!load_workspace(rq, rs, &ws)) {
-		json_decref(o);
-		return;
-	}
-	change_init(&c, o, rq->today);
-	c.ws = &ws;
-	if (change_deal(rq, rs, apply_plan, &c, ENT_EVENT))
-		send_plan(rs, &c.after, &ws, &c.added);
-	change_release(&c);
-	workspace_release(&ws);
+	call_init(&k, rq, V_PLAN_APPLY, NULL);
+	if (run_args(rq, rs, &k, &none_args, true, ENT_EVENT))
+		send_plan(rs, &k.ctx, &k.res.added);
+	call_release(&k);
 }
 
 /*
@@ -1209,12 +772,9 @@ summary_get(struct http_request *rq, struct http_response *rs)
 	enum paper paper = PAPER_A4;
 	struct strbuf sb = STRBUF_INIT, disp = STRBUF_INIT;
 	struct tw_error err = { 0 };
+	struct deal_ctx ctx;
 	const char *type;
-	struct workspace ws;
 	struct summary s;
-	struct holidays h;
-	tw_date *buf;
-	struct deal d;
 	int r = 0;
 
 	if (strcmp(format, "md") && strcmp(format, "html") &&
@@ -1223,17 +783,18 @@ summary_get(struct http_request *rq, struct http_response *rs)
 			   "or pdf)", format);
 		return;
 	}
-	if (!check_query(rq, rs, allowed))
+	if (!api_check_query(rq, rs, allowed))
 		return;
 	if (paper_s && paper_parse(paper_s, &paper) < 0) {
 		http_error(rs, 400, "paper", "paper must be a4 or letter, got "
 			   "'%s'", paper_s);
 		return;
 	}
-	if (!load_deal(rq, rs, &d, &ws))
+	if (!load_ctx(rq, rs, &ctx)) {
+		deal_ctx_release(&ctx);
 		return;
-	h = workspace_holidays(&ws, &d, &buf);
-	summary_compute(&s, &d, &h, rq->today);
+	}
+	summary_compute(&s, &ctx.deal, &ctx.hol, rq->today);
 	if (!strcmp(format, "pdf")) {
 		pthread_mutex_lock(&pdf_lock);
 		r = render_summary_pdf(&s, paper, &sb, NULL, &err);
@@ -1253,42 +814,26 @@ summary_get(struct http_request *rq, struct http_response *rs)
 		http_fail(rs, r == TW_EINPUT ? TW_ESTORE : r, &err, NULL);
 	} else {
 		http_send_strbuf(rs, 200, type, &sb);
-		strbuf_addf(&disp, "inline; filename=\"%s-summary.%s\"", d.slug,
-			    format);
+		strbuf_addf(&disp, "inline; filename=\"%s-summary.%s\"",
+			    ctx.deal.slug, format);
 		http_response_header(rs, "Content-Disposition", disp.buf);
 	}
 	strbuf_release(&disp);
 	strbuf_release(&sb);
 	summary_release(&s);
-	free(buf);
-	deal_release(&d);
-	workspace_release(&ws);
+	deal_ctx_release(&ctx);
 }
 
 static void
-send_calendar(struct http_response *rs, const struct deal *deals, size_t n,
-	      const struct workspace *ws, const char *calname,
-	      const char *filename)
+send_calendar(struct http_response *rs, const struct ics_deal *entries,
+	      size_t n, const char *calname, const char *filename)
 {
-	struct ics_deal *entries = xcalloc(n ? n : 1, sizeof(*entries));
-	struct holidays *hol = xcalloc(n ? n : 1, sizeof(*hol));
-	tw_date **bufs = xcalloc(n ? n : 1, sizeof(*bufs));
 	struct strbuf sb = STRBUF_INIT, disp = STRBUF_INIT;
 
-	for (size_t i = 0; i < n; i++) {
-		hol[i] = workspace_holidays(ws, &deals[i], &bufs[i]);
-		entries[i].deal = &deals[i];
-		entries[i].holidays = &hol[i];
-	}
 	ics_render(entries, n, calname, time(NULL), &sb);
 	http_send_strbuf(rs, 200, "text/calendar; charset=utf-8", &sb);
 	strbuf_addf(&disp, "inline; filename=\"%s\"", filename);
 	http_response_header(rs, "Content-Disposition", disp.buf);
-	for (size_t i = 0; i < n; i++)
-		free(bufs[i]);
-	free(bufs);
-	free(hol);
-	free(entries);
 	strbuf_release(&sb);
 	strbuf_release(&disp);
 }
@@ -1299,221 +844,105 @@ static void
 calendar_deal(struct http_request *rq, struct http_response *rs)
 {
 	struct strbuf name = STRBUF_INIT, file = STRBUF_INIT;
-	struct workspace ws;
-	struct deal d;
+	struct deal_ctx ctx;
+	struct ics_deal entry;
+	const struct deal *d = &ctx.deal;
 
-	if (!check_query(rq, rs, token_query) || !load_deal(rq, rs, &d, &ws))
+	if (!api_check_query(rq, rs, token_query))
 		return;
-	strbuf_addf(&name, "techwin: %s", d.account ? d.account : d.slug);
-	strbuf_addf(&file, "%s.ics", d.slug);
-	send_calendar(rs, &d, 1, &ws, name.buf, file.buf);
+	if (load_ctx(rq, rs, &ctx)) {
+		entry.deal = d;
+		entry.holidays = &ctx.hol;
+		strbuf_addf(&name, "techwin: %s",
+			    d->account ? d->account : d->slug);
+		strbuf_addf(&file, "%s.ics", d->slug);
+		send_calendar(rs, &entry, 1, name.buf, file.buf);
+	}
 	strbuf_release(&name);
 	strbuf_release(&file);
-	deal_release(&d);
-	workspace_release(&ws);
+	deal_ctx_release(&ctx);
 }
 
+/* Every open deal, each with its holidays merged with the workspace's. */
 static void
 calendar_pipeline(struct http_request *rq, struct http_response *rs)
 {
 	struct tw_error err = { 0 };
 	struct deal_array deals;
 	struct workspace ws;
+	struct ics_deal *entries;
+	struct holidays *hol;
+	tw_date **bufs;
+	size_t n;
 	int r;
 
-	if (!check_query(rq, rs, token_query) || !load_workspace(rq, rs, &ws))
+	if (!api_check_query(rq, rs, token_query) ||
+	    !load_workspace(rq, rs, &ws))
 		return;
 	if ((r = store_load_deals(rq->st, NULL, 0, &deals, &err)) < 0) {
 		http_fail(rs, r, &err, NULL);
-	} else {
-		send_calendar(rs, deals.items, deals.n, &ws,
-			      "techwin: pipeline", "techwin.ics");
-		deal_array_release(&deals);
+		workspace_release(&ws);
+		return;
 	}
+	n = deals.n;
+	entries = xcalloc(n ? n : 1, sizeof(*entries));
+	hol = xcalloc(n ? n : 1, sizeof(*hol));
+	bufs = xcalloc(n ? n : 1, sizeof(*bufs));
+	for (size_t i = 0; i < n; i++) {
+		hol[i] = workspace_holidays(&ws, &deals.items[i], &bufs[i]);
+		entries[i].deal = &deals.items[i];
+		entries[i].holidays = &hol[i];
+	}
+	send_calendar(rs, entries, n, "techwin: pipeline", "techwin.ics");
+	for (size_t i = 0; i < n; i++)
+		free(bufs[i]);
+	free(bufs);
+	free(hol);
+	free(entries);
+	deal_array_release(&deals);
 	workspace_release(&ws);
 }
 
-/* ---- the session --------------------------------------------------- */
+/* ---- the routes -------------------------------------------------------- */
 
-static json_t *
-session_json(const struct principal *who)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "name", json_str(who->name));
-	json_object_set_new(o, "role", json_string(role_name(who->role)));
-	json_object_set_new(o, "csrf_token", json_str(who->csrf));
-	return o;
-}
-
-static void
-session_get(struct http_request *rq, struct http_response *rs)
-{
-	if (check_query(rq, rs, no_query))
-		http_send_json(rs, 200, session_json(&rq->who));
-}
+#define DEAL "/api/deals/{slug}"
 
 const struct route api_routes[] = {
-	{ "GET", "/api/session", session_get, ROLE_VIEWER, 0 },
+	{ "GET", "/api/session", api_session_get, ROLE_VIEWER, 0 },
 	{ "GET", "/api/deals", deals_list, ROLE_VIEWER, 0 },
 	{ "POST", "/api/deals", deal_create, ROLE_EDITOR, 0 },
-	{ "GET", "/api/deals/{slug}", deal_get, ROLE_VIEWER, 0 },
-	{ "PATCH", "/api/deals/{slug}", deal_update, ROLE_EDITOR, 0 },
-	{ "DELETE", "/api/deals/{slug}", deal_remove, ROLE_EDITOR, 0 },
-	{ "POST", "/api/deals/{slug}/close", deal_close, ROLE_EDITOR, 0 },
-	{ "POST", "/api/deals/{slug}/criteria", criterion_create, ROLE_EDITOR,
+	{ "GET", DEAL, deal_get, ROLE_VIEWER, 0 },
+	{ "PATCH", DEAL, deal_update, ROLE_EDITOR, 0 },
+	{ "DELETE", DEAL, deal_remove, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/close", deal_close, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/reopen", deal_reopen, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/snooze", deal_snooze, ROLE_EDITOR, 0 },
+	{ "DELETE", DEAL "/snooze", deal_unsnooze, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/touches", touch_create, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/criteria", criterion_create, ROLE_EDITOR, 0 },
+	{ "PATCH", DEAL "/criteria/{key}", criterion_update, ROLE_EDITOR, 0 },
+	{ "DELETE", DEAL "/criteria/{key}", criterion_remove, ROLE_EDITOR,
 	  0 },
-	{ "POST", "/api/deals/{slug}/criteria/{key}/measurements",
-	  measurement_create, ROLE_EDITOR, 0 },
-	{ "POST", "/api/deals/{slug}/events", event_create, ROLE_EDITOR, 0 },
-	{ "POST", "/api/deals/{slug}/events/{key}/done", event_done,
+	{ "POST", DEAL "/criteria/{key}/measurements", measurement_create,
 	  ROLE_EDITOR, 0 },
-	{ "POST", "/api/deals/{slug}/risks", risk_create, ROLE_EDITOR, 0 },
-	{ "POST", "/api/deals/{slug}/phases", phase_create, ROLE_EDITOR, 0 },
-	{ "GET", "/api/deals/{slug}/plan", plan_get, ROLE_VIEWER, 0 },
-	{ "POST", "/api/deals/{slug}/plan/apply", plan_apply, ROLE_EDITOR,
-	  0 },
-	{ "GET", "/api/deals/{slug}/summary.{format}", summary_get,
-	  ROLE_VIEWER, 0 },
-	{ "GET", "/api/deals/{slug}/calendar.ics", calendar_deal,
-	  ROLE_VIEWER, ROUTE_QUERY_TOKEN },
+	{ "POST", DEAL "/events", event_create, ROLE_EDITOR, 0 },
+	{ "PATCH", DEAL "/events/{key}", event_update, ROLE_EDITOR, 0 },
+	{ "DELETE", DEAL "/events/{key}", event_remove, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/events/{key}/done", event_done, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/risks", risk_create, ROLE_EDITOR, 0 },
+	{ "PATCH", DEAL "/risks/{key}", risk_update, ROLE_EDITOR, 0 },
+	{ "DELETE", DEAL "/risks/{key}", risk_remove, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/phases", phase_create, ROLE_EDITOR, 0 },
+	{ "PATCH", DEAL "/phases/{key}", phase_update, ROLE_EDITOR, 0 },
+	{ "DELETE", DEAL "/phases/{key}", phase_remove, ROLE_EDITOR, 0 },
+	{ "GET", DEAL "/plan", plan_get, ROLE_VIEWER, 0 },
+	{ "POST", DEAL "/plan/apply", plan_apply, ROLE_EDITOR, 0 },
+	{ "GET", DEAL "/summary.{format}", summary_get, ROLE_VIEWER, 0 },
+	{ "GET", DEAL "/calendar.ics", calendar_deal, ROLE_VIEWER,
+	  ROUTE_QUERY_TOKEN },
 	{ "GET", "/api/calendar.ics", calendar_pipeline, ROLE_VIEWER,
 	  ROUTE_QUERY_TOKEN },
 	{ "GET", "/api/check", check_run, ROLE_VIEWER, 0 },
 	{ "GET", "/api/stats", stats_run, ROLE_VIEWER, 0 },
-	{ NULL, NULL, NULL, 0, 0 },
-};
-
-/* ---- login and logout ---------------------------------------------- */
-
-/* A local path to go to after login: never another site ("//x", "/\x"). */
-static bool
-safe_next(const char *next)
-{
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
-		return false;
-	for (const char *p = next; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
-			return false;
-	return true;
-}
-
-static void
-session_cookie(struct http_request *rq, struct http_response *rs,
-	       const char *value, long long max_age)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addf(&sb, "%s=%s; HttpOnly; SameSite=Strict; Path=/; "
-		    "Max-Age=%lld", HTTP_SESSION_COOKIE, value, max_age);
-	/* Only over TLS, which a trusted proxy in front says it did. */
-	if (rq->tls)
-		strbuf_addstr(&sb, "; Secure");
-	http_response_header(rs, "Set-Cookie", sb.buf);
-	strbuf_release(&sb);
-}
-
-static const struct field_spec login_fields[] = {
-	{ "name", FT_STRING, FF_REQUIRED },
-	{ "password", FT_STRING, FF_REQUIRED },
-	{ NULL, 0, 0 },
-};
-
-static void
-login(struct http_request *rq, struct http_response *rs)
-{
-	bool form = http_content_type_is(rq,
-					 "application/x-www-form-urlencoded");
-	const char *name, *password, *next = NULL;
-	struct tw_error err = { 0 };
-	struct principal who = { 0 };
-	char *cookie = NULL;
-	json_t *o = NULL;
-	int r;
-
-	if (rate_limiter_blocked(rq->limiter, rq->addr, rq->now)) {
-		char secs[32];
-
-		snprintf(secs, sizeof(secs), "%d", rq->cfg->login_window);
-		if (form)
-			pages_login_form(rs, 429, NULL, "Too many failed logins from "
-				   "this address. Try again later.");
-		else
-			http_error(rs, 429, NULL, "too many failed logins from "
-				   "this address: try again later");
-		http_response_header(rs, "Retry-After", secs);
-		return;
-	}
-	if (form) {
-		if (!http_parse_form(rq, rs))
-			return;
-		name = http_params_get(&rq->form, "name");
-		password = http_params_get(&rq->form, "password");
-		next = http_params_get(&rq->form, "next");
-		if (!name || !password) {
-			pages_login_form(rs, 400, next, "Enter a name and a "
-				   "password.");
-			return;
-		}
-	} else {
-		if (!(o = http_json_object(rq, rs, false)))
-			return;
-		if (!check_fields(rs, o, login_fields)) {
-			json_decref(o);
-			return;
-		}
-		name = jstr(o, "name");
-		password = jstr(o, "password");
-	}
-	r = auth_login(rq->st, name, password, rq->now, rq->cfg->session_ttl,
-		       &cookie, &who, &err);
-	if (r == TW_ENOTFOUND || r == TW_EINPUT) {
-		rate_limiter_fail(rq->limiter, rq->addr, rq->now);
-		if (form)
-			pages_login_form(rs, 401, next, "Wrong name or password.");
-		else
-			http_error(rs, 401, NULL, "wrong name or password");
-	} else if (r < 0) {
-		http_fail(rs, r, &err, NULL);
-	} else {
-		rate_limiter_reset(rq->limiter, rq->addr);
-		if (form)
-			http_redirect(rs, 303, safe_next(next) ? next : "/");
-		else
-			http_send_json(rs, 200, session_json(&who));
-		session_cookie(rq, rs, cookie, rq->cfg->session_ttl);
-		principal_release(&who);
-		free(cookie);
-	}
-	json_decref(o);
-}
-
-static void
-logout(struct http_request *rq, struct http_response *rs)
-{
-	const char *cookie = http_cookie(rq, HTTP_SESSION_COOKIE);
-	struct tw_error err = { 0 };
-	int r;
-
-	if (!rq->via_session || !cookie) {
-		http_error(rs, 400, NULL, "not logged in with a session "
-			   "cookie: a bearer token is revoked with 'techwin "
-			   "token rm'");
-		return;
-	}
-	if ((r = auth_logout(rq->st, cookie, &err)) < 0 && r != TW_ENOTFOUND) {
-		http_fail(rs, r, &err, NULL);
-		return;
-	}
-	if (http_content_type_is(rq, "application/x-www-form-urlencoded"))
-		http_redirect(rs, 303, "/login");
-	else
-		http_send_empty(rs, 204);
-	session_cookie(rq, rs, "", 0);
-}
-
-const struct route login_routes[] = {
-	{ "POST", "/login", login, ROLE_VIEWER, ROUTE_PUBLIC },
-	{ "POST", "/logout", logout, ROLE_VIEWER, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
 };

@@ -11,6 +11,8 @@
 
 /* The /api routes. */
 extern const struct route api_routes[];
+/* GET /api/session: who the request acts as (api-session.c). */
+void api_session_get(struct http_request *rq, struct http_response *rs);
 /* GET and POST /login, POST /logout. */
 extern const struct route login_routes[];
 

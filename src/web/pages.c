@@ -919,11 +919,11 @@ deal_criteria(struct strbuf *sb, const struct http_request *rq,
 
 static void
 deal_timeline(struct strbuf *sb, const struct deal *d, tw_date today,
-	      const struct workspace *ws, const struct holidays *h)
+	      const struct momentum_settings *ms, const struct holidays *h)
 {
 	static const char *const cols[] = { "Date", "Kind", "Event", "Owner",
 		"Status", NULL };
-	struct chart_timeline_opts o = { today, ws->momentum.max_gap, h };
+	struct chart_timeline_opts o = { today, ms->max_gap, h };
 	struct strbuf svg = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	const char *start;
@@ -1331,41 +1331,33 @@ render_deal(struct http_request *rq, struct http_response *rs,
 	struct strbuf sb = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	struct momentum_report rep;
-	struct workspace ws;
+	struct deal_ctx ctx;
+	const struct deal *d = &ctx.deal;
+	const struct holidays *h = &ctx.hol;
 	struct summary s;
-	struct holidays h;
-	struct deal d;
-	tw_date *buf;
 	int r;
 
-	if ((r = workspace_load(rq->st, &ws, &err)) < 0) {
-		fail_page(rq, rs, r, &err);
-		workspace_release(&ws);
-		return;
-	}
-	deal_init(&d);
-	r = rq->st->ops->deal_get(rq->st, http_param(rq, "slug"), &d, &err);
+	deal_ctx_init(&ctx, rq->today, rq->who.name);
+	r = store_load_ctx(rq->st, http_param(rq, "slug"), &ctx, &err);
 	if (r < 0) {
 		if (r == TW_ENOTFOUND)
 			error_page(rq, rs, 404, err.msg);
 		else
 			fail_page(rq, rs, r, &err);
-		deal_release(&d);
-		workspace_release(&ws);
+		deal_ctx_release(&ctx);
 		return;
 	}
-	h = workspace_holidays(&ws, &d, &buf);
-	momentum_check(&d, rq->today, &h, &ws.momentum, &rep);
-	summary_compute(&s, &d, &h, rq->today);
+	momentum_check(d, rq->today, h, &ctx.settings, &rep);
+	summary_compute(&s, d, h, rq->today);
 
-	page_begin(&sb, rq, deal_name(&d), NAV_NONE);
+	page_begin(&sb, rq, deal_name(d), NAV_NONE);
 	strbuf_addstr(&sb, "<p class=\"hint\"><a href=\"/\">Pipeline</a> / ");
-	html_escape(&sb, d.slug);
+	html_escape(&sb, d->slug);
 	strbuf_addstr(&sb, "</p>\n<h1>");
-	html_escape(&sb, deal_name(&d));
+	html_escape(&sb, deal_name(d));
 	strbuf_addstr(&sb, "</h1>\n");
 	deal_notice(&sb, rq, &s);
-	deal_facts(&sb, &d, &rep, &s);
+	deal_facts(&sb, d, &rep, &s);
 	strbuf_addstr(&sb, "<nav aria-label=\"On this page\" class=\"links\">"
 		      "<a href=\"#check\">Check</a> "
 		      "<a href=\"#criteria\">Criteria</a> "
@@ -1375,23 +1367,21 @@ render_deal(struct http_request *rq, struct http_response *rs,
 		      "<a href=\"#phases\">Phases</a> "
 		      "<a href=\"#messages\">Messages</a> "
 		      "<a href=\"#documents\">Summary</a></nav>\n");
-	deal_check(&sb, &d, rq->today, &rep);
-	deal_criteria(&sb, rq, &d, &s, v);
-	deal_timeline(&sb, &d, rq->today, &ws, &h);
-	deal_plan(&sb, rq, &d, &h, &s);
-	deal_risks(&sb, &d, rq->today, &h);
+	deal_check(&sb, d, rq->today, &rep);
+	deal_criteria(&sb, rq, d, &s, v);
+	deal_timeline(&sb, d, rq->today, &ctx.settings, h);
+	deal_plan(&sb, rq, d, h, &s);
+	deal_risks(&sb, d, rq->today, h);
 	strbuf_addstr(&sb, "<h2 id=\"phases\">Phases</h2>\n");
-	phases_table(&sb, &d, &s, true);
-	deal_messages(&sb, rq->st, &d, &h, rq->today);
-	deal_documents(&sb, &d);
+	phases_table(&sb, d, &s, true);
+	deal_messages(&sb, rq->st, d, h, rq->today);
+	deal_documents(&sb, d);
 	page_end(&sb);
 	send_page(rs, v->status, &sb);
 
 	summary_release(&s);
 	momentum_report_release(&rep);
-	free(buf);
-	deal_release(&d);
-	workspace_release(&ws);
+	deal_ctx_release(&ctx);
 }
 
 static void
@@ -1403,27 +1393,6 @@ deal_page(struct http_request *rq, struct http_response *rs)
 }
 
 /* ---- the forms -------------------------------------------------------- */
-
-struct measurement {
-	const char *key;
-	double value;
-	tw_date on;
-};
-
-static int
-record_fn(struct deal *d, void *arg, struct tw_error *err)
-{
-	const struct measurement *m = arg;
-	struct criterion *c = deal_find_criterion(d, m->key);
-
-	if (!c)
-		return tw_error_set(err, TW_EINPUT, "unknown criterion '%s' "
-				    "in deal '%s'", m->key, d->slug);
-	c->has_measured = true;
-	c->measured = m->value;
-	c->measured_on = m->on;
-	return 0;
-}
 
 /* The form's number: a plain finite decimal, nothing after it. */
 static int
@@ -1444,92 +1413,100 @@ parse_measured(const char *s, double *out, struct tw_error *err)
 	return 0;
 }
 
+/*
+ * Run a form's verb on the deal the route names; the deal as written is
+ * not needed, the answer is a redirect to the page.
+ */
+static int
+run_form_verb(struct http_request *rq, const struct verb_call *c,
+	      struct verb_result *res, struct tw_error *err)
+{
+	struct deal_ctx ctx;
+	int r;
+
+	deal_ctx_init(&ctx, rq->today, rq->who.name);
+	r = store_run_verb(rq->st, http_param(rq, "slug"), c, &ctx, res, NULL,
+			   err);
+	deal_ctx_release(&ctx);
+	return r;
+}
+
+/*
+ * A verb's refusal shown on the deal page with the form's values (an
+ * unknown criterion is the verb's 404, as in the API); false for other
+ * errors.
+ */
+static bool
+refused(struct http_request *rq, struct http_response *rs, int r,
+	struct deal_view *v, const struct tw_error *err)
+{
+	if (r != TW_EINPUT && r != TW_ENOTFOUND)
+		return false;
+	v->status = http_status_for(r);
+	v->error = err->msg;
+	render_deal(rq, rs, v);
+	return true;
+}
+
 static void
 record_post(struct http_request *rq, struct http_response *rs)
 {
 	struct deal_view v = { 422, NULL, NULL, NULL, NULL };
-	struct measurement m = { NULL, 0, DATE_NONE };
 	struct strbuf loc = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	const char *slug = http_param(rq, "slug");
+	struct verb_call c;
 	int r;
 
 	if (!http_parse_form(rq, rs))
 		return;
-	v.criterion = m.key = http_params_get(&rq->form, "criterion");
+	verb_call_init(&c, V_RECORD, NULL);
+	v.criterion = c.key = http_params_get(&rq->form, "criterion");
 	v.measured = http_params_get(&rq->form, "measured");
 	v.measured_on = http_params_get(&rq->form, "measured_on");
-	if (!m.key || !*m.key) {
+	if (!c.key || !*c.key)
 		r = tw_error_set(&err, TW_EINPUT, "choose a criterion");
-	} else if ((r = parse_measured(v.measured, &m.value, &err)) < 0) {
+	else if ((r = parse_measured(v.measured, &c.value, &err)) < 0)
 		;
-	} else if (v.measured_on && *v.measured_on) {
-		r = date_parse(v.measured_on, &m.on, &err);
-	} else {
-		m.on = rq->today;
-	}
+	else if (v.measured_on && *v.measured_on)
+		r = date_parse(v.measured_on, &c.on, &err);
 	if (r == 0)
-		r = store_update_deal(rq->st, slug, record_fn, &m, NULL, &err);
-	if (r == TW_EINPUT) {
-		v.error = err.msg;
-		render_deal(rq, rs, &v);
+		r = run_form_verb(rq, &c, NULL, &err);
+	verb_call_release(&c);
+	if (refused(rq, rs, r, &v, &err))
 		return;
-	}
 	if (r < 0) {
 		fail_page(rq, rs, r, &err);
 		return;
 	}
 	/* The key is a checked [a-z0-9-] key: safe in a URL as it is. */
-	strbuf_addf(&loc, "/deals/%s?recorded=%s#c-%s", slug, m.key, m.key);
+	strbuf_addf(&loc, "/deals/%s?recorded=%s#c-%s", slug, v.criterion,
+		    v.criterion);
 	http_redirect(rs, 303, loc.buf);
 	strbuf_release(&loc);
-}
-
-struct apply {
-	const struct workspace *ws;
-	size_t added;
-};
-
-static int
-apply_fn(struct deal *d, void *arg, struct tw_error *err)
-{
-	struct apply *a = arg;
-	tw_date *buf;
-	struct holidays h = workspace_holidays(a->ws, d, &buf);
-	int r = commercial_plan_apply(d, &h, &a->added, err);
-
-	free(buf);
-	return r;
 }
 
 static void
 apply_post(struct http_request *rq, struct http_response *rs)
 {
+	struct deal_view v = { 422, NULL, NULL, NULL, NULL };
 	const char *slug = http_param(rq, "slug");
 	struct strbuf loc = STRBUF_INIT;
 	struct tw_error err = { 0 };
-	struct workspace ws;
-	struct apply a = { &ws, 0 };
+	struct verb_result res;
+	struct verb_call c;
 	int r;
 
-	if ((r = workspace_load(rq->st, &ws, &err)) < 0) {
-		fail_page(rq, rs, r, &err);
-		workspace_release(&ws);
+	verb_call_init(&c, V_PLAN_APPLY, NULL);
+	r = run_form_verb(rq, &c, &res, &err);
+	verb_call_release(&c);
+	if (refused(rq, rs, r, &v, &err))
 		return;
-	}
-	r = store_update_deal(rq->st, slug, apply_fn, &a, NULL, &err);
-	workspace_release(&ws);
-	if (r == TW_EINPUT) {
-		struct deal_view v = { 422, err.msg, NULL, NULL, NULL };
-
-		render_deal(rq, rs, &v);
-		return;
-	}
 	if (r < 0) {
 		fail_page(rq, rs, r, &err);
 		return;
 	}
-	strbuf_addf(&loc, "/deals/%s?applied=%zu#plan", slug, a.added);
+	strbuf_addf(&loc, "/deals/%s?applied=%zu#plan", slug, res.added);
 	http_redirect(rs, 303, loc.buf);
 	strbuf_release(&loc);
 }
@@ -1922,22 +1899,16 @@ share_page(struct http_request *rq, struct http_response *rs)
 	struct commercial_plan plan;
 	struct strbuf sb = STRBUF_INIT;
 	struct tw_error err = { 0 };
-	struct workspace ws;
+	struct deal_ctx ctx;
+	const struct deal *d = &ctx.deal;
 	struct summary s;
-	struct holidays h;
-	struct deal d;
-	tw_date *buf;
 	char *slug = NULL;
 	int r;
 
+	deal_ctx_init(&ctx, rq->today, NULL);
 	r = auth_share(rq->st, token, rq->today, &slug, &err);
 	if (r == 0)
-		r = workspace_load(rq->st, &ws, &err);
-	else
-		memset(&ws, 0, sizeof(ws));
-	deal_init(&d);
-	if (r == 0)
-		r = rq->st->ops->deal_get(rq->st, slug, &d, &err);
+		r = store_load_ctx(rq->st, slug, &ctx, &err);
 	free(slug);
 	if (r < 0) {
 		/* Unknown, revoked and expired look alike from outside. */
@@ -1953,28 +1924,26 @@ share_page(struct http_request *rq, struct http_response *rs)
 		} else {
 			http_fail(rs, r, &err, NULL);
 		}
-		deal_release(&d);
-		workspace_release(&ws);
+		deal_ctx_release(&ctx);
 		return;
 	}
-	h = workspace_holidays(&ws, &d, &buf);
-	summary_compute(&s, &d, &h, rq->today);
-	commercial_plan_compute(&d, &h, &plan);
+	summary_compute(&s, d, &ctx.hol, rq->today);
+	commercial_plan_compute(d, &ctx.hol, &plan);
 
-	page_head(&sb, deal_name(&d));
+	page_head(&sb, deal_name(d));
 	/* A private link: search engines must not list it. */
 	strbuf_addstr(&sb, "<meta name=\"robots\" content=\"noindex\">\n"
 		      "</head>\n<body>\n<header class=\"share-head\"><div "
 		      "class=\"inner\">\n<h1>");
-	html_escape(&sb, deal_name(&d));
+	html_escape(&sb, deal_name(d));
 	strbuf_addstr(&sb, "</h1>\n<p>Mutual action plan, as of ");
 	add_day(&sb, rq->today);
 	strbuf_addstr(&sb, "</p>\n</div></header>\n<main id=\"main\">\n");
 	share_criteria(&sb, &s);
-	share_timeline(&sb, &d, &plan, &s);
-	share_next(&sb, &d, &plan, &s);
+	share_timeline(&sb, d, &plan, &s);
+	share_next(&sb, d, &plan, &s);
 	strbuf_addstr(&sb, "<h2>Phases</h2>\n");
-	phases_table(&sb, &d, &s, false);
+	phases_table(&sb, d, &s, false);
 	strbuf_addstr(&sb, "<footer>This page is a read-only view shared with "
 		      "you; it changes as the plan does.</footer>\n");
 	page_end(&sb);
@@ -1983,9 +1952,7 @@ share_page(struct http_request *rq, struct http_response *rs)
 
 	commercial_plan_release(&plan);
 	summary_release(&s);
-	free(buf);
-	deal_release(&d);
-	workspace_release(&ws);
+	deal_ctx_release(&ctx);
 }
 
 const struct route page_routes[] = {

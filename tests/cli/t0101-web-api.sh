@@ -350,6 +350,192 @@ grep -q '^X-WR-CALNAME:techwin: pipeline' "$tmp/body" || fail "pipeline ics"
 # Closed deals are not in the pipeline's calendar.
 ! grep -q 'Won Inc' "$tmp/body" || fail "closed deal in the pipeline feed"
 
+# --- the verbs: change, remove, reopen, snooze, touches --------------------
+
+expect 201 POST /api/deals -H "$auth" -H "$json" -d '{"slug": "beta",
+	"account": "Beta GmbH", "poc_start": "2026-11-02",
+	"poc_end": "2026-11-30"}'
+jcheck "d['snooze_until'] is None" "d['snooze_reason'] is None"
+expect 201 POST /api/deals/beta/criteria -H "$auth" -H "$json" -d '{
+	"key": "lat", "metric": "latency", "direction": "at_most",
+	"required": 100}'
+expect 201 POST /api/deals/beta/criteria -H "$auth" -H "$json" \
+	-d '{"key": "err", "direction": "at_most", "required": 1}'
+expect 201 POST /api/deals/beta/phases -H "$auth" -H "$json" \
+	-d '{"number": 1, "name": "Pilot", "criteria": ["lat"]}'
+expect 201 POST /api/deals/beta/events -H "$auth" -H "$json" \
+	-d '{"key": "kickoff", "kind": "technical", "title": "Kickoff"}'
+expect 201 POST /api/deals/beta/events -H "$auth" -H "$json" -d '{
+	"key": "review", "kind": "technical", "title": "Review",
+	"after": "kickoff"}'
+# Without kind a risk is "other".
+expect 201 POST /api/deals/beta/risks -H "$auth" -H "$json" -d '{
+	"key": "gdpr", "title": "GDPR", "deadline": "2027-06-30",
+	"duration": "30d"}'
+jcheck "d['kind'] == 'other'" "d['buffer'] == '0d'" \
+	"d['go_live_by'] == '2027-06-30'"
+
+# PATCH a criterion: null clears, the key and answer-only values cannot
+# change, the rules still hold.
+expect 200 PATCH /api/deals/beta/criteria/lat -H "$auth" -H "$json" \
+	-d '{"required": 80, "unit": "ms", "metric": null}'
+jcheck "d['required'] == 80" "d['unit'] == 'ms'" "d['metric'] is None" \
+	"d['direction'] == 'at_most'" "d['key'] == 'lat'"
+expect 422 PATCH /api/deals/beta/criteria/lat -H "$auth" -H "$json" \
+	-d '{"key": "lat2"}'
+expect_error invalid key
+expect 422 PATCH /api/deals/beta/criteria/lat -H "$auth" -H "$json" \
+	-d '{"measured": 5}'
+expect_error invalid measured
+expect 422 PATCH /api/deals/beta/criteria/lat -H "$auth" -H "$json" \
+	-d '{"status": "pass"}'
+expect_error invalid status
+jcheck "'read-only' in d['error']['message']"
+expect 422 PATCH /api/deals/beta/criteria/lat -H "$auth" -H "$json" \
+	-d '{"direction": null}'
+expect_error invalid direction
+expect 422 PATCH /api/deals/beta/criteria/lat -H "$auth" -H "$json" \
+	-d '{"required": -1}'
+expect_error invalid required
+expect 422 PATCH /api/deals/beta/criteria/lat -H "$auth" -H "$json" \
+	-d '{"colour": "red"}'
+expect_error invalid colour
+expect 400 PATCH /api/deals/beta/criteria/lat -H "$auth" -H "$json" -d '{}'
+expect_error bad_request None
+expect 404 PATCH /api/deals/beta/criteria/nope -H "$auth" -H "$json" \
+	-d '{"unit": "s"}'
+expect_error not_found None
+expect 404 PATCH /api/deals/nope/criteria/lat -H "$auth" -H "$json" \
+	-d '{"unit": "s"}'
+expect_error not_found None
+
+expect 200 PATCH /api/deals/beta/events/kickoff -H "$auth" -H "$json" \
+	-d '{"owner": "Sam", "date": "2026-11-03"}'
+jcheck "d['owner'] == 'Sam'" "d['date'] == '2026-11-03'" \
+	"d['title'] == 'Kickoff'"
+expect 422 PATCH /api/deals/beta/events/kickoff -H "$auth" -H "$json" \
+	-d '{"done": "2026-11-03"}'
+expect_error invalid done
+expect 422 PATCH /api/deals/beta/events/review -H "$auth" -H "$json" \
+	-d '{"after": "ghost"}'
+expect_error invalid after
+expect 404 PATCH /api/deals/beta/events/nope -H "$auth" -H "$json" \
+	-d '{"owner": "Sam"}'
+expect_error not_found None
+
+expect 200 PATCH /api/deals/beta/risks/gdpr -H "$auth" -H "$json" \
+	-d '{"buffer": "1w", "kind": "compliance"}'
+jcheck "d['buffer'] == '1w'" "d['kind'] == 'compliance'" \
+	"d['go_live_by'] == '2027-06-23'"
+expect 422 PATCH /api/deals/beta/risks/gdpr -H "$auth" -H "$json" \
+	-d '{"go_live_by": "2027-01-01"}'
+expect_error invalid go_live_by
+expect 404 PATCH /api/deals/beta/risks/nope -H "$auth" -H "$json" \
+	-d '{"title": "X"}'
+expect_error not_found None
+
+expect 200 PATCH /api/deals/beta/phases/1 -H "$auth" -H "$json" \
+	-d '{"price": 5000, "criteria": ["lat", "err"]}'
+jcheck "d['price'] == 5000" "d['criteria'] == ['lat', 'err']" \
+	"d['name'] == 'Pilot'"
+expect 422 PATCH /api/deals/beta/phases/1 -H "$auth" -H "$json" \
+	-d '{"number": 2}'
+expect_error invalid number
+expect 404 PATCH /api/deals/beta/phases/9 -H "$auth" -H "$json" \
+	-d '{"name": "X"}'
+expect_error not_found None
+
+# DELETE: refused while something refers to the child, naming it; with
+# ?force=true the references go too.
+expect 422 DELETE /api/deals/beta/criteria/lat -H "$auth"
+expect_error invalid None
+jcheck "'phase 1' in d['error']['message']"
+expect 400 DELETE '/api/deals/beta/criteria/lat?force=maybe' -H "$auth"
+expect_error bad_request force
+expect 204 DELETE '/api/deals/beta/criteria/lat?force=true' -H "$auth"
+[ ! -s "$tmp/body" ] || fail "204 with a body"
+expect 200 GET /api/deals/beta -H "$auth"
+jcheck "[c['key'] for c in d['criteria']] == ['err']" \
+	"d['phases'][0]['criteria'] == ['err']"
+expect 404 DELETE /api/deals/beta/criteria/lat -H "$auth"
+expect_error not_found None
+expect 422 DELETE /api/deals/beta/events/kickoff -H "$auth"
+expect_error invalid None
+jcheck "\"event 'review'\" in d['error']['message']"
+expect 204 DELETE '/api/deals/beta/events/kickoff?force=true' -H "$auth"
+expect 200 GET /api/deals/beta -H "$auth"
+jcheck "[e['key'] for e in d['events']] == ['review']" \
+	"d['events'][0]['after'] is None"
+expect 404 DELETE /api/deals/beta/events/kickoff -H "$auth"
+expect 204 DELETE /api/deals/beta/risks/gdpr -H "$auth"
+expect 404 DELETE /api/deals/beta/risks/gdpr -H "$auth"
+expect_error not_found None
+expect 204 DELETE /api/deals/beta/phases/1 -H "$auth"
+expect 404 DELETE /api/deals/beta/phases/1 -H "$auth"
+expect 404 DELETE /api/deals/nope/phases/1 -H "$auth"
+
+# Close refuses a date after today; reopen undoes a close.
+expect 422 POST /api/deals/beta/close -H "$auth" -H "$json" \
+	-d '{"outcome": "won", "close_date": "2026-11-27"}'
+expect_error invalid close_date
+expect 200 POST /api/deals/beta/close -H "$auth" -H "$json" \
+	-d '{"outcome": "lost"}'
+jcheck "d['outcome'] == 'lost'" "d['close_date'] == '2026-11-26'"
+expect 200 POST /api/deals/beta/reopen -H "$auth"
+jcheck "d['outcome'] == 'open'" "d['close_date'] is None"
+expect 422 POST /api/deals/beta/reopen -H "$auth"
+expect_error invalid None
+expect 422 POST /api/deals/beta/reopen -H "$auth" -H "$json" \
+	-d '{"outcome": "open"}'
+expect_error invalid outcome
+expect 404 POST /api/deals/nope/reopen -H "$auth"
+expect_error not_found None
+
+# Snooze and unsnooze.
+expect 200 POST /api/deals/beta/snooze -H "$auth" -H "$json" \
+	-d '{"until": "2026-12-10", "reason": "Budget freeze"}'
+jcheck "d['snooze_until'] == '2026-12-10'" \
+	"d['snooze_reason'] == 'Budget freeze'"
+expect 422 POST /api/deals/beta/snooze -H "$auth" -H "$json" \
+	-d '{"until": "2026-11-01", "reason": "Late"}'
+expect_error invalid None
+expect 422 POST /api/deals/beta/snooze -H "$auth" -H "$json" \
+	-d '{"reason": "Forever"}'
+expect_error invalid until
+expect 404 POST /api/deals/nope/snooze -H "$auth" -H "$json" \
+	-d '{"until": "2026-12-10", "reason": "X"}'
+expect 200 DELETE /api/deals/beta/snooze -H "$auth"
+jcheck "d['snooze_until'] is None" "d['snooze_reason'] is None"
+expect 404 DELETE /api/deals/nope/snooze -H "$auth"
+
+# A message sent on an earlier day, logged once.
+expect 201 POST /api/deals/beta/touches -H "$auth" -H "$json" -d '{
+	"type": "buying-signal", "on": "2026-11-20", "channel": "email",
+	"criteria": ["err"]}'
+jcheck "d['added'] == 1" "d['present'] == 0" \
+	"d['touches'] == [{'type': 'buying-signal', 'date': '2026-11-20',
+		'channel': 'email', 'criterion': 'err'}]"
+expect 200 POST /api/deals/beta/touches -H "$auth" -H "$json" -d '{
+	"type": "buying-signal", "on": "2026-11-20", "channel": "email",
+	"criteria": ["err"]}'
+jcheck "d['added'] == 0" "d['present'] == 1"
+expect 201 POST /api/deals/beta/touches -H "$auth" -H "$json" \
+	-d '{"type": "urgency"}'
+jcheck "d['touches'][1]['date'] == '2026-11-26'"
+expect 422 POST /api/deals/beta/touches -H "$auth" -H "$json" \
+	-d '{"type": "urgency", "on": "2026-11-27"}'
+expect_error invalid None
+expect 422 POST /api/deals/beta/touches -H "$auth" -H "$json" \
+	-d '{"type": "gossip"}'
+expect_error invalid type
+expect 422 POST /api/deals/beta/touches -H "$auth" -H "$json" \
+	-d '{"on": "2026-11-20"}'
+expect_error invalid type
+expect 404 POST /api/deals/nope/touches -H "$auth" -H "$json" \
+	-d '{"type": "urgency"}'
+expect_error not_found None
+expect 204 DELETE /api/deals/beta -H "$auth"
+
 # --- delete, and the CLI sees it all --------------------------------------
 
 expect 204 DELETE /api/deals/won-deal -H "$auth"

@@ -52,6 +52,19 @@ expect 403 POST /api/deals -H "Authorization: Bearer $vic_tok" -H "$json" \
 expect_error forbidden None
 expect 403 DELETE /api/deals/acme -H "Authorization: Bearer $vic_tok"
 expect 403 POST /api/deals/acme/plan/apply -H "Authorization: Bearer $vic_tok"
+# Every route that changes a deal is an editor's.
+writes="PATCH:/api/deals/acme/criteria/k DELETE:/api/deals/acme/criteria/k
+PATCH:/api/deals/acme/events/k DELETE:/api/deals/acme/events/k
+PATCH:/api/deals/acme/risks/k DELETE:/api/deals/acme/risks/k
+PATCH:/api/deals/acme/phases/1 DELETE:/api/deals/acme/phases/1
+POST:/api/deals/acme/close POST:/api/deals/acme/reopen
+POST:/api/deals/acme/snooze DELETE:/api/deals/acme/snooze
+POST:/api/deals/acme/touches"
+for w in $writes; do
+	expect 403 "${w%%:*}" "${w#*:}" -H "Authorization: Bearer $vic_tok" \
+		-H "$json" -d '{}'
+	expect_error forbidden None
+done
 # Bearer requests need no CSRF token: a browser never sends one by itself.
 expect 201 POST /api/deals -H "Authorization: Bearer $alice_tok" -H "$json" \
 	-d "$(newdeal by-token)"
@@ -102,6 +115,19 @@ expect 403 POST /api/deals -H "$c" -H "$json" -H 'X-CSRF-Token: wrong' \
 expect_error forbidden None
 expect 403 PATCH /api/deals/acme -H "$c" -H "$json" -d '{"stage": "x"}'
 expect 403 DELETE /api/deals/acme -H "$c"
+for w in $writes; do
+	expect 403 "${w%%:*}" "${w#*:}" -H "$c" -H "$json" -d '{}'
+	expect_error forbidden None
+done
+# The deal page's forms run the same verbs: an unknown criterion is the
+# verb's 404 (the page with the notice), a plan without a win its 422.
+expect 404 POST /deals/acme/measurements -H "$c" --data-urlencode \
+	"csrf_token=$csrf" -d criterion=nope -d measured=5
+grep -q "unknown criterion &#39;nope&#39; in deal &#39;acme&#39;" \
+	"$tmp/body" || fail "record form: no notice of the unknown criterion"
+expect 422 POST /deals/acme/plan/apply -H "$c" --data-urlencode \
+	"csrf_token=$csrf"
+grep -q 'notice error' "$tmp/body" || fail "apply button: no notice"
 expect 201 POST /api/deals -H "$c" -H "$json" -H "X-CSRF-Token: $csrf" \
 	-d "$(newdeal s1)"
 # Another session's token does not do.

@@ -253,17 +253,7 @@ run_args(struct http_request *rq, struct http_response *rs, struct call *k,
 static json_t *
 deal_json(struct http_request *rq, const struct deal_ctx *ctx)
 {
-	const struct deal *d = &ctx->deal;
-	json_t *j = deal_full_to_json(d, rq->today, &ctx->hol);
-
-	/* Until formats/json.c writes them itself. */
-	if (!json_object_get(j, "snooze_until"))
-		json_object_set_new(j, "snooze_until",
-				    json_date(d->snooze_until));
-	if (!json_object_get(j, "snooze_reason"))
-		json_object_set_new(j, "snooze_reason",
-				    json_str(d->snooze_reason));
-	return j;
+	return deal_full_to_json(&ctx->deal, rq->today, &ctx->hol);
 }
 
 /* The child of kind e at index i of the call's deal. */
@@ -524,18 +514,6 @@ child_add(struct http_request *rq, struct http_response *rs, int t)
 	call_init(&k, rq, V_ADD, tb);
 	o = api_read_body(rq, rs, tb, k.c.vals, &k.c.given, BODY_CREATE,
 			  false);
-	/*
-	 * A risk's kind is "other" unless given (docs/api.md); the verb
-	 * would leave the zero value, "scaling".
-	 */
-	if (o && t == T_RISK) {
-		const struct field *f = schema_field(tb, "kind", false);
-
-		if (!verb_given(&k.c, f)) {
-			((struct risk *)k.c.vals)->kind = RISK_OTHER;
-			verb_give(&k.c, f);
-		}
-	}
 	if (o && run(rq, rs, &k, tb->kind))
 		http_send_json(rs, 201, child_json(rq, &k, tb->kind));
 	json_decref(o);

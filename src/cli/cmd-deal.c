@@ -163,7 +163,7 @@ deal_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if (argc > 1)
 		return cmd_usage_error(&cmd_deal_entry, err,
 				       "deal list takes no arguments");
-	if ((r = ctx->st->ops->deal_list(ctx->st, &list, err)) < 0)
+	if ((r = store_deal_list(ctx->st, &list, err)) < 0)
 		return r;
 	if (ctx->json) {
 		json_t *a = json_array();
@@ -396,7 +396,7 @@ deal_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if (argc != 2)
 		return cmd_usage_error(&cmd_deal_entry, err,
 				       "deal rm takes exactly one SLUG");
-	if ((r = ctx->st->ops->deal_delete(ctx->st, argv[1], err)) < 0)
+	if ((r = store_deal_delete(ctx->st, argv[1], err)) < 0)
 		return r;
 	if (!ctx->json)
 		printf("removed deal '%s'\n", argv[1]);

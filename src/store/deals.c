@@ -4,6 +4,7 @@
  * made from the command line.
  */
 #include "store/deals.h"
+#include "store/store-internal.h"
 #include "util/xalloc.h"
 
 #include <stdbool.h>
@@ -16,27 +17,26 @@ store_update_deal(struct store *st, const char *slug,
 		  void *arg, struct validation_site *site,
 		  struct tw_error *err)
 {
-	const struct store_ops *ops = st->ops;
 	struct deal d;
 	int r;
 
 	deal_init(&d);
-	if ((r = ops->begin(st, err)) < 0)
+	if ((r = store_begin(st, err)) < 0)
 		return r;
-	if ((r = ops->deal_get(st, slug, &d, err)) < 0)
+	if ((r = store_deal_get(st, slug, &d, err)) < 0)
 		goto fail;
 	if ((r = fn(&d, arg, err)) < 0)
 		goto fail;
 	if ((r = deal_validate(&d, site, err)) < 0)
 		goto fail;
-	if ((r = ops->deal_put(st, &d, err)) < 0)
+	if ((r = store_deal_put(st, &d, err)) < 0)
 		goto fail;
-	if ((r = ops->commit(st, err)) < 0)
+	if ((r = store_commit(st, err)) < 0)
 		goto fail;
 	deal_release(&d);
 	return 0;
 fail:
-	ops->rollback(st);
+	store_rollback(st);
 	deal_release(&d);
 	return r;
 }
@@ -45,25 +45,24 @@ int
 store_create_deal(struct store *st, const struct deal *d,
 		  struct validation_site *site, struct tw_error *err)
 {
-	const struct store_ops *ops = st->ops;
 	struct deal existing;
 	int r;
 
 	if ((r = deal_validate(d, site, err)) < 0)
 		return r;
 	deal_init(&existing);
-	if ((r = ops->begin(st, err)) < 0)
+	if ((r = store_begin(st, err)) < 0)
 		return r;
-	r = ops->deal_get(st, d->slug, &existing, err);
+	r = store_deal_get(st, d->slug, &existing, err);
 	if (r == 0)
 		r = tw_error_set(err, TW_EEXIST, "deal '%s' already exists",
 				 d->slug);
 	else if (r == TW_ENOTFOUND)
-		r = ops->deal_put(st, d, err);
+		r = store_deal_put(st, d, err);
 	if (r == 0)
-		r = ops->commit(st, err);
+		r = store_commit(st, err);
 	if (r < 0)
-		ops->rollback(st);
+		store_rollback(st);
 	deal_release(&existing);
 	return r;
 }
@@ -86,7 +85,7 @@ load_one(struct store *st, const char *slug, struct deal_array *out,
 	int r;
 
 	deal_init(d);
-	r = st->ops->deal_get(st, slug, d, err);
+	r = store_deal_get(st, slug, d, err);
 	if (r < 0) {
 		deal_release(d);
 		return r;
@@ -105,7 +104,7 @@ store_load_deals(struct store *st, const char *const *names, size_t nnames,
 
 	memset(out, 0, sizeof(*out));
 	if (!nnames) {
-		if ((r = st->ops->deal_list(st, &all, err)) < 0)
+		if ((r = store_deal_list(st, &all, err)) < 0)
 			return r;
 		want = all.n;
 	}
@@ -136,14 +135,14 @@ store_each_deal(struct store *st, bool open_only,
 
 	if (st->ops->deal_each)
 		return st->ops->deal_each(st, open_only, fn, arg, err);
-	if ((r = st->ops->deal_list(st, &all, err)) < 0)
+	if ((r = store_deal_list(st, &all, err)) < 0)
 		return r;
 	for (size_t i = 0; i < all.n && r == 0; i++) {
 		struct deal d;
 
 		if (open_only && all.items[i].outcome != OUTCOME_OPEN)
 			continue;
-		if ((r = st->ops->deal_get(st, all.items[i].slug, &d, err)) < 0)
+		if ((r = store_deal_get(st, all.items[i].slug, &d, err)) < 0)
 			break;
 		r = fn(&d, arg, err);
 		deal_release(&d);
@@ -191,7 +190,7 @@ store_load_closed_deals(struct store *st, const struct cycle_filter *f,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = st->ops->deal_list(st, &list, err)) < 0)
+	if ((r = store_deal_list(st, &list, err)) < 0)
 		return r;
 	for (size_t i = 0; i < list.n; i++) {
 		const struct deal *d = &list.items[i];

@@ -19,6 +19,7 @@
 #include "store/diff.h"
 #include "store/fields.h"
 #include "store/store-pg.h"
+#include "store/store-internal.h"
 #include "store/store.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"

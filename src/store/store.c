@@ -1,10 +1,11 @@
 /*
  * Backend-independent parts of the store: choosing a backend from the
  * location (a postgresql:// or postgres:// URL, else an SQLite file),
- * closing, the schema version every backend migrates to, and the list types
- * the operations fill.
+ * closing, the schema version every backend migrates to, the store_*()
+ * functions callers use in front of each backend's operations, and the
+ * list types the operations fill.
  */
-#include "store/store.h"
+#include "store/store-internal.h"
 #include "store/store-pg.h"
 #include "util/xalloc.h"
 
@@ -67,6 +68,202 @@ store_close(struct store *st)
 	actor = st->actor;
 	st->ops->close(st);
 	free(actor);
+}
+
+void
+store_set_actor(struct store *st, const char *actor)
+{
+	xstrset(&st->actor, actor);
+}
+
+const char *
+store_actor(const struct store *st)
+{
+	return st->actor;
+}
+
+int
+store_begin(struct store *st, struct tw_error *err)
+{
+	return st->ops->begin(st, err);
+}
+
+int
+store_commit(struct store *st, struct tw_error *err)
+{
+	return st->ops->commit(st, err);
+}
+
+void
+store_rollback(struct store *st)
+{
+	st->ops->rollback(st);
+}
+
+int
+store_deal_list(struct store *st, struct deal_list *out, struct tw_error *err)
+{
+	return st->ops->deal_list(st, out, err);
+}
+
+int
+store_deal_get(struct store *st, const char *slug, struct deal *out,
+	       struct tw_error *err)
+{
+	return st->ops->deal_get(st, slug, out, err);
+}
+
+int
+store_deal_put(struct store *st, const struct deal *d, struct tw_error *err)
+{
+	return st->ops->deal_put(st, d, err);
+}
+
+int
+store_deal_delete(struct store *st, const char *slug, struct tw_error *err)
+{
+	return st->ops->deal_delete(st, slug, err);
+}
+
+int
+store_history(struct store *st, const char *slug, struct history_list *out,
+	      struct tw_error *err)
+{
+	return st->ops->history(st, slug, out, err);
+}
+
+int
+store_setting_get(struct store *st, const char *key, char **out,
+		  struct tw_error *err)
+{
+	return st->ops->setting_get(st, key, out, err);
+}
+
+int
+store_setting_set(struct store *st, const char *key, const char *value,
+		  struct tw_error *err)
+{
+	return st->ops->setting_set(st, key, value, err);
+}
+
+int
+store_user_put(struct store *st, struct store_user *u, struct tw_error *err)
+{
+	return st->ops->user_put(st, u, err);
+}
+
+int
+store_user_get(struct store *st, const char *name, struct store_user *out,
+	       struct tw_error *err)
+{
+	return st->ops->user_get(st, name, out, err);
+}
+
+int
+store_user_get_by_id(struct store *st, long long id, struct store_user *out,
+		     struct tw_error *err)
+{
+	return st->ops->user_get_by_id(st, id, out, err);
+}
+
+int
+store_user_list(struct store *st, struct store_user_list *out,
+		struct tw_error *err)
+{
+	return st->ops->user_list(st, out, err);
+}
+
+int
+store_user_delete(struct store *st, const char *name, struct tw_error *err)
+{
+	return st->ops->user_delete(st, name, err);
+}
+
+int
+store_session_put(struct store *st, const struct store_session *s,
+		  struct tw_error *err)
+{
+	return st->ops->session_put(st, s, err);
+}
+
+int
+store_session_get(struct store *st, const char *id_hash,
+		  struct store_session *out, struct tw_error *err)
+{
+	return st->ops->session_get(st, id_hash, out, err);
+}
+
+int
+store_session_delete(struct store *st, const char *id_hash,
+		     struct tw_error *err)
+{
+	return st->ops->session_delete(st, id_hash, err);
+}
+
+int
+store_session_delete_user(struct store *st, long long user_id, size_t *n,
+			  struct tw_error *err)
+{
+	return st->ops->session_delete_user(st, user_id, n, err);
+}
+
+int
+store_session_delete_expired(struct store *st, long long now, size_t *n,
+			     struct tw_error *err)
+{
+	return st->ops->session_delete_expired(st, now, n, err);
+}
+
+int
+store_token_put(struct store *st, struct store_token *t, struct tw_error *err)
+{
+	return st->ops->token_put(st, t, err);
+}
+
+int
+store_token_find_by_hash(struct store *st, const char *hash,
+			 struct store_token *out, struct tw_error *err)
+{
+	return st->ops->token_find_by_hash(st, hash, out, err);
+}
+
+int
+store_token_list(struct store *st, struct store_token_list *out,
+		 struct tw_error *err)
+{
+	return st->ops->token_list(st, out, err);
+}
+
+int
+store_token_delete(struct store *st, const char *name, struct tw_error *err)
+{
+	return st->ops->token_delete(st, name, err);
+}
+
+int
+store_share_put(struct store *st, struct store_share *sh, struct tw_error *err)
+{
+	return st->ops->share_put(st, sh, err);
+}
+
+int
+store_share_find_by_hash(struct store *st, const char *hash,
+			 struct store_share *out, struct tw_error *err)
+{
+	return st->ops->share_find_by_hash(st, hash, out, err);
+}
+
+int
+store_share_list(struct store *st, const char *slug,
+		 struct store_share_list *out, struct tw_error *err)
+{
+	return st->ops->share_list(st, slug, out, err);
+}
+
+int
+store_share_delete(struct store *st, long long id, struct tw_error *err)
+{
+	return st->ops->share_delete(st, id, err);
 }
 
 void

@@ -449,7 +449,7 @@ deals_list(struct http_request *rq, struct http_response *rs)
 			   "lost, got '%s'", outcome);
 		return;
 	}
-	if ((r = rq->st->ops->deal_list(rq->st, &list, &err)) < 0) {
+	if ((r = store_deal_list(rq->st, &list, &err)) < 0) {
 		http_fail(rs, r, &err, NULL);
 		return;
 	}
@@ -511,7 +511,7 @@ deal_get(struct http_request *rq, struct http_response *rs)
 	if (!check_query(rq, rs, no_query))
 		return;
 	deal_init(&d);
-	r = rq->st->ops->deal_get(rq->st, http_param(rq, "slug"), &d, &err);
+	r = store_deal_get(rq->st, http_param(rq, "slug"), &d, &err);
 	if (r < 0)
 		http_fail(rs, r, &err, NULL);
 	else
@@ -629,7 +629,7 @@ deal_remove(struct http_request *rq, struct http_response *rs)
 
 	if (!check_query(rq, rs, no_query))
 		return;
-	r = rq->st->ops->deal_delete(rq->st, http_param(rq, "slug"), &err);
+	r = store_deal_delete(rq->st, http_param(rq, "slug"), &err);
 	if (r < 0)
 		http_fail(rs, r, &err, NULL);
 	else
@@ -1116,7 +1116,7 @@ load_deal(struct http_request *rq, struct http_response *rs, struct deal *d,
 	deal_init(d);
 	if (!load_workspace(rq, rs, ws))
 		return false;
-	r = rq->st->ops->deal_get(rq->st, http_param(rq, "slug"), d, &err);
+	r = store_deal_get(rq->st, http_param(rq, "slug"), d, &err);
 	if (r < 0) {
 		http_fail(rs, r, &err, NULL);
 		deal_release(d);

@@ -1170,7 +1170,7 @@ message_template(struct store *st, enum message_type t)
 	char *tmpl = NULL;
 
 	strbuf_addf(&key, "template.%s", message_type_name(t));
-	if (st->ops->setting_get(st, key.buf, &tmpl, &err) < 0)
+	if (store_setting_get(st, key.buf, &tmpl, &err) < 0)
 		tmpl = NULL;
 	strbuf_release(&key);
 	return tmpl ? tmpl : xstrdup(message_default_template(t));
@@ -1344,7 +1344,7 @@ render_deal(struct http_request *rq, struct http_response *rs,
 		return;
 	}
 	deal_init(&d);
-	r = rq->st->ops->deal_get(rq->st, http_param(rq, "slug"), &d, &err);
+	r = store_deal_get(rq->st, http_param(rq, "slug"), &d, &err);
 	if (r < 0) {
 		if (r == TW_ENOTFOUND)
 			error_page(rq, rs, 404, err.msg);
@@ -1937,7 +1937,7 @@ share_page(struct http_request *rq, struct http_response *rs)
 		memset(&ws, 0, sizeof(ws));
 	deal_init(&d);
 	if (r == 0)
-		r = rq->st->ops->deal_get(rq->st, slug, &d, &err);
+		r = store_deal_get(rq->st, slug, &d, &err);
 	free(slug);
 	if (r < 0) {
 		/* Unknown, revoked and expired look alike from outside. */

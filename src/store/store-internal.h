@@ -9,7 +9,62 @@
 #ifndef TW_STORE_INTERNAL_H
 #define TW_STORE_INTERNAL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "store/store.h"
+
+/*
+ * The keyed-row helper. A statement is written once, in PostgreSQL's
+ * dialect with $1, $2... parameters (SQLite's backend reads them as ?1,
+ * ?2...; both sort with COLLATE "C"); id numbers it among the ROW_STMT_MAX
+ * statements so a backend can keep it prepared. A write runs in its own
+ * transaction, or under a savepoint inside begin/commit.
+ */
+#define ROW_STMT_MAX 32
+
+struct row_stmt {
+	int id;
+	bool write;
+	const char *sql;
+};
+
+/* A bound value: text (NULL: SQL NULL), a date as text, or an integer. */
+enum row_type { ROW_TEXT, ROW_DATE, ROW_INT };
+
+struct row_value {
+	enum row_type type;
+	const char *text;
+	long long num;
+};
+
+#define ROW_TEXT(s) { ROW_TEXT, (s), 0 }
+#define ROW_DATE(s) { ROW_DATE, (s), 0 }
+#define ROW_INT(n) { ROW_INT, NULL, (n) }
+
+/* Which constraint a failed write broke, when that is why it failed. */
+enum row_conflict { ROW_NO_CONFLICT, ROW_UNIQUE, ROW_FOREIGN_KEY };
+
+/*
+ * What a statement returned: nrows rows of ncols values as text (NULL for
+ * SQL NULL), and for a write how many rows it changed. When it failed
+ * because of a constraint, conflict says which kind and column names it
+ * as "table.column" where the backend knows ("tokens.name").
+ */
+struct row_result {
+	char **cells;		/* row r, column c at cells[r * ncols + c] */
+	size_t nrows, ncols;
+	size_t changes;
+	enum row_conflict conflict;
+	char column[64];
+};
+void row_result_release(struct row_result *r);
+
+/* Row r's column c as text (may be NULL), or as an integer. */
+const char *row_text(const struct row_result *r, size_t row, size_t col);
+long long row_int(const struct row_result *r, size_t row, size_t col);
+/* Row r's column c handed over to the caller, to free(). */
+char *row_take(struct row_result *r, size_t row, size_t col);
 
 struct store_ops {
 	const char *name;
@@ -78,85 +133,26 @@ struct store_ops {
 	int (*history)(struct store *st, const char *slug,
 		       struct history_list *out, struct tw_error *err);
 
-	/* Workspace settings. *out is NULL when unset (caller frees). */
-	int (*setting_get)(struct store *st, const char *key, char **out,
-			   struct tw_error *err);
-	int (*setting_set)(struct store *st, const char *key,
-			   const char *value, struct tw_error *err);
-
 	/*
-	 * Users. user_put creates the user named u->name or replaces its
-	 * role and pw_hash, and fills u->id and u->created (TW_EINPUT for an
-	 * empty name or hash or an unknown role). The getters return
-	 * TW_ENOTFOUND when absent; the list is sorted by name. Deleting a
-	 * user deletes its sessions and tokens with it.
+	 * The primitives the account and settings code (accounts.c) is
+	 * written over, once for every backend: run the statement q with
+	 * nv bound values and collect its rows. now() is the time rows are
+	 * created at, as history records it.
 	 */
-	int (*user_put)(struct store *st, struct store_user *u,
-			struct tw_error *err);
-	int (*user_get)(struct store *st, const char *name,
-			struct store_user *out, struct tw_error *err);
-	int (*user_get_by_id)(struct store *st, long long id,
-			      struct store_user *out, struct tw_error *err);
-	int (*user_list)(struct store *st, struct store_user_list *out,
-			 struct tw_error *err);
-	int (*user_delete)(struct store *st, const char *name,
-			   struct tw_error *err);
-
-	/*
-	 * Sessions, by the hash of their cookie. session_put: TW_ENOTFOUND
-	 * for an unknown user, TW_EEXIST for a hash already in use. The
-	 * store does not look at expires: callers compare it with now.
-	 * The bulk deletes report how many went in *n (n may be NULL).
-	 */
-	int (*session_put)(struct store *st, const struct store_session *s,
-			   struct tw_error *err);
-	int (*session_get)(struct store *st, const char *id_hash,
-			   struct store_session *out, struct tw_error *err);
-	int (*session_delete)(struct store *st, const char *id_hash,
-			      struct tw_error *err);
-	/* Every session of one user (a password change signs them out). */
-	int (*session_delete_user)(struct store *st, long long user_id,
-				   size_t *n, struct tw_error *err);
-	/* Sessions with expires <= now. */
-	int (*session_delete_expired)(struct store *st, long long now,
-				      size_t *n, struct tw_error *err);
-
-	/*
-	 * API tokens. token_put creates t->name for the user named t->user
-	 * (TW_ENOTFOUND when unknown, TW_EEXIST when the name is taken) and
-	 * fills t->id, t->user_id and t->created. The list is sorted by
-	 * name; reads fill user with the user's name.
-	 */
-	int (*token_put)(struct store *st, struct store_token *t,
-			 struct tw_error *err);
-	int (*token_find_by_hash)(struct store *st, const char *hash,
-				  struct store_token *out,
-				  struct tw_error *err);
-	int (*token_list)(struct store *st, struct store_token_list *out,
-			  struct tw_error *err);
-	int (*token_delete)(struct store *st, const char *name,
-			    struct tw_error *err);
-
-	/*
-	 * Share links. share_put creates a link to the deal sh->deal
-	 * (TW_ENOTFOUND when unknown) and fills sh->id and sh->created. The
-	 * list is sorted by id, for one deal or (slug NULL) every deal; the
-	 * store does not look at expires. A deal's links go when it goes.
-	 */
-	int (*share_put)(struct store *st, struct store_share *sh,
-			 struct tw_error *err);
-	int (*share_find_by_hash)(struct store *st, const char *hash,
-				  struct store_share *out,
-				  struct tw_error *err);
-	int (*share_list)(struct store *st, const char *slug,
-			  struct store_share_list *out, struct tw_error *err);
-	int (*share_delete)(struct store *st, long long id,
-			    struct tw_error *err);
+	int (*rows)(struct store *st, const struct row_stmt *q,
+		    const struct row_value *v, size_t nv, struct row_result *out,
+		    struct tw_error *err);
+	void (*now)(struct store *st, char *buf, size_t size);
 };
 
 struct store {
 	const struct store_ops *ops;
 	char *actor;		/* who history rows name */
+	const char *where;	/* the backend's location, for messages */
 };
+
+/* TW_ESTORE: the database holds a value techwin never writes. */
+int store_corrupt(struct store *st, const char *what, const char *value,
+		  struct tw_error *err);
 
 #endif

@@ -385,9 +385,7 @@ static int
 corrupt(struct pg_store *s, const char *what, const char *value,
 	struct tw_error *err)
 {
-	return tw_error_set(err, TW_ESTORE,
-			    "database '%s' holds an invalid %s '%s'", s->where,
-			    what, value ? value : "");
+	return store_corrupt(&s->base, what, value, err);
 }
 
 /* ---- parameters and statements --------------------------------------- */
@@ -397,6 +395,7 @@ corrupt(struct pg_store *s, const char *what, const char *value,
 /* Bound parameters as text; numbers and dates are formatted into buf. */
 struct params {
 	int n;
+	Oid types[MAX_PARAMS];	/* 0: the server infers it */
 	const char *v[MAX_PARAMS];
 	char buf[MAX_PARAMS][48];
 };
@@ -432,7 +431,8 @@ static int
 query(struct pg_store *s, const char *sql, const struct params *p,
       PGresult **out, struct tw_error *err)
 {
-	PGresult *res = PQexecParams(s->conn, sql, p ? p->n : 0, NULL,
+	PGresult *res = PQexecParams(s->conn, sql, p ? p->n : 0,
+				     p ? p->types : NULL,
 				     p ? p->v : NULL, NULL, NULL, 0);
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	const char *v;
@@ -1425,604 +1425,77 @@ pg_history(struct store *st, const char *slug, struct history_list *out,
 	return rc;
 }
 
-static int
-pg_setting_get(struct store *st, const char *key, char **out,
-	       struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
+/* ---- the keyed-row helper (accounts.c) ----------------------------- */
 
-	*out = NULL;
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	param_str(&p, key ? key : "");
-	rc = query(s, "SELECT value FROM settings WHERE \"key\" = $1", &p,
-		   &res, err);
-	if (!rc && PQntuples(res) == 1)
-		*out = value_dup(res, 0, 0);
-	PQclear(res);
-	return op_end(s, false, false, rc, err);
-}
-
-/* A NULL value removes the setting. */
-static int
-pg_setting_set(struct store *st, const char *key, const char *value,
-	       struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	int rc;
-
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	param_str(&p, key ? key : "");
-	if (value) {
-		param_str(&p, value);
-		rc = query(s,
-			   "INSERT INTO settings (\"key\", value) "
-			   "VALUES ($1, $2) ON CONFLICT (\"key\") "
-			   "DO UPDATE SET value = excluded.value",
-			   &p, NULL, err);
-	} else {
-		rc = query(s, "DELETE FROM settings WHERE \"key\" = $1", &p,
-			   NULL, err);
-	}
-	return op_end(s, true, false, rc, err);
-}
-
-/* ---- accounts: users, sessions, tokens, share links ------------------- */
-
-static bool
-is_role(const char *s)
-{
-	return s && (!strcmp(s, "admin") || !strcmp(s, "editor") ||
-		     !strcmp(s, "viewer"));
-}
-
-static bool
-is_empty(const char *s)
-{
-	return !s || !*s;
-}
-
-static const char user_columns[] = "id, name, role, pw_hash, created";
-
-/* The users columns of one row, from column 0. */
 static void
-read_user_row(const PGresult *res, int r, struct store_user *u)
+pg_now(struct store *st, char *buf, size_t size)
 {
-	u->id = value_ll(res, r, 0);
-	u->name = value_dup(res, r, 1);
-	u->role = value_dup(res, r, 2);
-	u->pw_hash = value_dup(res, r, 3);
-	u->created = value_dup(res, r, 4);
+	now_utc(to_pg(st), buf, size);
 }
 
-static int
-pg_user_put(struct store *st, struct store_user *u, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	PGresult *res;
-	char at[32];
-	int rc;
-
-	if (is_empty(u->name))
-		return tw_error_set(err, TW_EINPUT, "a user needs a name");
-	if (!is_role(u->role))
-		return tw_error_set(err, TW_EINPUT, "invalid role '%s'",
-				    u->role ? u->role : "");
-	if (is_empty(u->pw_hash))
-		return tw_error_set(err, TW_EINPUT,
-				    "user '%s' needs a password hash",
-				    u->name);
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	now_utc(s, at, sizeof(at));
-	param_str(&p, u->name);
-	param_str(&p, u->role);
-	param_str(&p, u->pw_hash);
-	param_str(&p, at);
-	/* A user keeps its id and created when put again. */
-	rc = query(s,
-		   "INSERT INTO users (name, role, pw_hash, created) "
-		   "VALUES ($1, $2, $3, $4) ON CONFLICT (name) "
-		   "DO UPDATE SET role = excluded.role, "
-		   "pw_hash = excluded.pw_hash RETURNING id, created",
-		   &p, &res, err);
-	if (!rc) {
-		u->id = value_ll(res, 0, 0);
-		xstrset(&u->created, PQgetvalue(res, 0, 1));
-	}
-	PQclear(res);
-	return op_end(s, true, false, rc, err);
-}
-
-/* One user by name or (name NULL) by id. */
-static int
-user_get(struct pg_store *s, const char *name, long long uid,
-	 struct store_user *out, struct tw_error *err)
-{
-	struct params p = { 0 };
-	struct strbuf sql = STRBUF_INIT;
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	if (name)
-		param_str(&p, name);
-	else
-		param_id(&p, uid);
-	strbuf_addf(&sql, "SELECT %s FROM users WHERE %s = $1", user_columns,
-		    name ? "name" : "id");
-	rc = query(s, sql.buf, &p, &res, err);
-	strbuf_release(&sql);
-	if (!rc && PQntuples(res) == 1)
-		read_user_row(res, 0, out);
-	else if (!rc && name)
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user '%s'", name);
-	else if (!rc)
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user id %lld",
-				  uid);
-	PQclear(res);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_user_get(struct store *st, const char *name, struct store_user *out,
-	    struct tw_error *err)
-{
-	return user_get(to_pg(st), name ? name : "", 0, out, err);
-}
-
-static int
-pg_user_get_by_id(struct store *st, long long id, struct store_user *out,
-		  struct tw_error *err)
-{
-	return user_get(to_pg(st), NULL, id, out, err);
-}
-
-static int
-pg_user_list(struct store *st, struct store_user_list *out,
-	     struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct strbuf sql = STRBUF_INIT;
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	strbuf_addf(&sql, "SELECT %s FROM users ORDER BY name COLLATE \"C\"",
-		    user_columns);
-	rc = query(s, sql.buf, NULL, &res, err);
-	strbuf_release(&sql);
-	for (int r = 0; !rc && r < PQntuples(res); r++) {
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		memset(&out->items[out->n], 0, sizeof(out->items[0]));
-		read_user_row(res, r, &out->items[out->n++]);
-	}
-	PQclear(res);
-	if (rc)
-		store_user_list_release(out);
-	return op_end(s, false, false, rc, err);
-}
+/* The OIDs of PostgreSQL's text, date and bigint, by enum row_type. */
+static const Oid row_oid[] = {
+	[ROW_TEXT] = 25,
+	[ROW_DATE] = 1082,
+	[ROW_INT] = 20,
+};
 
 /*
- * Run a DELETE bound to one value (text when text is set, else num) and
- * report how many rows went; notfound (may be NULL) is the message when
- * none did, else that is not an error.
+ * Which constraint a failed statement broke, for accounts.c's messages: a
+ * unique constraint "tokens_name_key" is column "tokens.name".
  */
-static int
-delete_rows(struct pg_store *s, const char *sql, const char *text,
-	    long long num, size_t *n, const char *notfound,
-	    struct tw_error *err)
-{
-	struct params p = { 0 };
-	PGresult *res;
-	long long changes = 0;
-	int rc;
-
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	if (text)
-		param_str(&p, text);
-	else
-		param_id(&p, num);
-	rc = query(s, sql, &p, &res, err);
-	if (!rc) {
-		changes = strtoll(PQcmdTuples(res), NULL, 10);
-		if (!changes && notfound)
-			rc = tw_error_set(err, TW_ENOTFOUND, "%s", notfound);
-	}
-	PQclear(res);
-	if (n)
-		*n = rc ? 0 : (size_t)changes;
-	return op_end(s, true, false, rc, err);
-}
-
-static int
-pg_user_delete(struct store *st, const char *name, struct tw_error *err)
-{
-	struct strbuf msg = STRBUF_INIT;
-	int rc;
-
-	strbuf_addf(&msg, "unknown user '%s'", name ? name : "");
-	rc = delete_rows(to_pg(st), "DELETE FROM users WHERE name = $1",
-			 name ? name : "", 0, NULL, msg.buf, err);
-	strbuf_release(&msg);
-	return rc;
-}
-
-static int
-pg_session_put(struct store *st, const struct store_session *se,
-	       struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	int rc;
-
-	if (is_empty(se->id_hash) || is_empty(se->csrf))
-		return tw_error_set(err, TW_EINPUT,
-				    "a session needs a hash and a csrf token");
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	param_str(&p, se->id_hash);
-	param_id(&p, se->user_id);
-	param_str(&p, se->csrf);
-	param_id(&p, se->expires);
-	rc = query(s,
-		   "INSERT INTO sessions (id_hash, user_id, csrf, expires) "
-		   "VALUES ($1, $2, $3, $4)",
-		   &p, NULL, err);
-	if (rc && failed_with(s, "23503"))
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user id %lld",
-				  se->user_id);
-	else if (rc && failed_with(s, "23505"))
-		rc = tw_error_set(err, TW_EEXIST, "session already exists");
-	return op_end(s, true, false, rc, err);
-}
-
-static int
-pg_session_get(struct store *st, const char *id_hash,
-	       struct store_session *out, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	param_str(&p, id_hash ? id_hash : "");
-	rc = query(s,
-		   "SELECT id_hash, user_id, csrf, expires FROM sessions "
-		   "WHERE id_hash = $1",
-		   &p, &res, err);
-	if (!rc && PQntuples(res) == 1) {
-		out->id_hash = value_dup(res, 0, 0);
-		out->user_id = value_ll(res, 0, 1);
-		out->csrf = value_dup(res, 0, 2);
-		out->expires = value_ll(res, 0, 3);
-	} else if (!rc) {
-		/* Never echo a secret's hash into a message. */
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown session");
-	}
-	PQclear(res);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_session_delete(struct store *st, const char *id_hash,
-		  struct tw_error *err)
-{
-	return delete_rows(to_pg(st),
-			   "DELETE FROM sessions WHERE id_hash = $1",
-			   id_hash ? id_hash : "", 0, NULL, "unknown session",
-			   err);
-}
-
-static int
-pg_session_delete_user(struct store *st, long long user_id, size_t *n,
-		       struct tw_error *err)
-{
-	return delete_rows(to_pg(st),
-			   "DELETE FROM sessions WHERE user_id = $1", NULL,
-			   user_id, n, NULL, err);
-}
-
-static int
-pg_session_delete_expired(struct store *st, long long now, size_t *n,
-			  struct tw_error *err)
-{
-	return delete_rows(to_pg(st),
-			   "DELETE FROM sessions WHERE expires <= $1", NULL,
-			   now, n, NULL, err);
-}
-
-static int
-pg_token_put(struct store *st, struct store_token *t, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	PGresult *res;
-	char at[32];
-	int rc;
-
-	if (is_empty(t->name))
-		return tw_error_set(err, TW_EINPUT, "a token needs a name");
-	if (is_empty(t->user))
-		return tw_error_set(err, TW_EINPUT,
-				    "token '%s' needs a user", t->name);
-	if (is_empty(t->hash))
-		return tw_error_set(err, TW_EINPUT,
-				    "token '%s' needs a hash", t->name);
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	now_utc(s, at, sizeof(at));
-	param_str(&p, t->name);
-	param_str(&p, t->user);
-	param_str(&p, t->hash);
-	param_str(&p, at);
-	/* No row inserted: no such user. */
-	rc = query(s,
-		   "INSERT INTO tokens (name, user_id, hash, created) "
-		   "SELECT $1::text, id, $3::text, $4::text FROM users "
-		   "WHERE name = $2 RETURNING id, user_id, created",
-		   &p, &res, err);
-	if (!rc && PQntuples(res) == 1) {
-		t->id = value_ll(res, 0, 0);
-		t->user_id = value_ll(res, 0, 1);
-		xstrset(&t->created, PQgetvalue(res, 0, 2));
-	} else if (!rc) {
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user '%s'",
-				  t->user);
-	} else if (failed_with(s, "23505") &&
-		   !strcmp(s->constraint, "tokens_name_key")) {
-		rc = tw_error_set(err, TW_EEXIST,
-				  "token '%s' already exists", t->name);
-	} else if (failed_with(s, "23505")) {
-		rc = tw_error_set(err, TW_EEXIST, "token hash already in use");
-	}
-	PQclear(res);
-	return op_end(s, true, false, rc, err);
-}
-
-static const char token_select[] =
-	"SELECT t.id, t.name, t.user_id, u.name, t.hash, t.created "
-	"FROM tokens t JOIN users u ON u.id = t.user_id ";
-
 static void
-read_token_row(const PGresult *res, int r, struct store_token *t)
+row_conflict(const struct pg_store *s, struct row_result *out)
 {
-	t->id = value_ll(res, r, 0);
-	t->name = value_dup(res, r, 1);
-	t->user_id = value_ll(res, r, 2);
-	t->user = value_dup(res, r, 3);
-	t->hash = value_dup(res, r, 4);
-	t->created = value_dup(res, r, 5);
+	const char *c = s->constraint, *u = strchr(c, '_');
+	size_t n = strlen(c);
+
+	if (failed_with(s, "23505"))
+		out->conflict = ROW_UNIQUE;
+	else if (failed_with(s, "23503"))
+		out->conflict = ROW_FOREIGN_KEY;
+	if (out->conflict && u && n > 4 && !strcmp(c + n - 4, "_key"))
+		snprintf(out->column, sizeof(out->column), "%.*s.%.*s",
+			 (int)(u - c), c, (int)(c + n - 4 - u - 1), u + 1);
 }
 
 static int
-pg_token_find_by_hash(struct store *st, const char *hash,
-		      struct store_token *out, struct tw_error *err)
+pg_rows(struct store *st, const struct row_stmt *q, const struct row_value *v,
+	size_t nv, struct row_result *out, struct tw_error *err)
 {
 	struct pg_store *s = to_pg(st);
-	struct strbuf sql = STRBUF_INIT;
 	struct params p = { 0 };
 	PGresult *res;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
+	rc = op_begin(s, q->write, false, err);
 	if (rc)
 		return rc;
-	param_str(&p, hash ? hash : "");
-	strbuf_addf(&sql, "%sWHERE t.hash = $1", token_select);
-	rc = query(s, sql.buf, &p, &res, err);
-	strbuf_release(&sql);
-	if (!rc && PQntuples(res) == 1)
-		read_token_row(res, 0, out);
-	else if (!rc)
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown token");
-	PQclear(res);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_token_list(struct store *st, struct store_token_list *out,
-	      struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct strbuf sql = STRBUF_INIT;
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	strbuf_addf(&sql, "%sORDER BY t.name COLLATE \"C\"", token_select);
-	rc = query(s, sql.buf, NULL, &res, err);
-	strbuf_release(&sql);
-	for (int r = 0; !rc && r < PQntuples(res); r++) {
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		memset(&out->items[out->n], 0, sizeof(out->items[0]));
-		read_token_row(res, r, &out->items[out->n++]);
+	for (size_t i = 0; i < nv; i++) {
+		p.types[i] = row_oid[v[i].type];
+		if (v[i].type == ROW_INT)
+			param_id(&p, v[i].num);
+		else
+			param_str(&p, v[i].text);
+	}
+	rc = query(s, q->sql, &p, &res, err);
+	if (!rc) {
+		out->nrows = (size_t)PQntuples(res);
+		out->ncols = (size_t)PQnfields(res);
+		out->changes = (size_t)strtoull(PQcmdTuples(res), NULL, 10);
+		if (out->nrows)
+			out->cells = xcalloc(out->nrows * out->ncols,
+					     sizeof(*out->cells));
+		for (size_t r = 0; r < out->nrows; r++)
+			for (size_t c = 0; c < out->ncols; c++)
+				out->cells[r * out->ncols + c] =
+					value_dup(res, (int)r, (int)c);
+	} else {
+		row_conflict(s, out);
 	}
 	PQclear(res);
-	if (rc)
-		store_token_list_release(out);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_token_delete(struct store *st, const char *name, struct tw_error *err)
-{
-	struct strbuf msg = STRBUF_INIT;
-	int rc;
-
-	strbuf_addf(&msg, "unknown token '%s'", name ? name : "");
-	rc = delete_rows(to_pg(st), "DELETE FROM tokens WHERE name = $1",
-			 name ? name : "", 0, NULL, msg.buf, err);
-	strbuf_release(&msg);
-	return rc;
-}
-
-static int
-pg_share_put(struct store *st, struct store_share *sh, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	char at[32], day[DATE_BUFSZ];
-	PGresult *res;
-	int rc;
-
-	if (is_empty(sh->deal))
-		return tw_error_set(err, TW_EINPUT, "a share link needs a deal");
-	if (is_empty(sh->hash))
-		return tw_error_set(err, TW_EINPUT,
-				    "a share link needs a hash");
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	now_utc(s, at, sizeof(at));
-	param_str(&p, sh->deal);
-	param_str(&p, sh->hash);
-	param_str(&p, sh->expires != DATE_NONE ? date_format(sh->expires, day)
-					       : NULL);
-	param_str(&p, at);
-	/* No row inserted: no such deal. */
-	rc = query(s,
-		   "INSERT INTO shares (deal_id, hash, expires, created) "
-		   "SELECT id, $2::text, $3::date, $4::text FROM deals "
-		   "WHERE slug = $1 RETURNING id, created",
-		   &p, &res, err);
-	if (!rc && PQntuples(res) == 1) {
-		sh->id = value_ll(res, 0, 0);
-		xstrset(&sh->created, PQgetvalue(res, 0, 1));
-	} else if (!rc) {
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown deal '%s'",
-				  sh->deal);
-	} else if (failed_with(s, "23505")) {
-		rc = tw_error_set(err, TW_EEXIST,
-				  "share link hash already in use");
-	}
-	PQclear(res);
-	return op_end(s, true, false, rc, err);
-}
-
-static const char share_select[] =
-	"SELECT s.id, d.slug, s.hash, s.expires, s.created "
-	"FROM shares s JOIN deals d ON d.id = s.deal_id ";
-
-static int
-read_share_row(struct pg_store *s, const PGresult *res, int r,
-	       struct store_share *sh, struct tw_error *err)
-{
-	const char *day = PQgetisnull(res, r, 3) ? NULL
-						 : PQgetvalue(res, r, 3);
-
-	sh->id = value_ll(res, r, 0);
-	sh->deal = value_dup(res, r, 1);
-	sh->hash = value_dup(res, r, 2);
-	sh->created = value_dup(res, r, 4);
-	sh->expires = DATE_NONE;
-	if (day && date_parse(day, &sh->expires, NULL) < 0)
-		return corrupt(s, "share link expiry date", day, err);
-	return 0;
-}
-
-static int
-pg_share_find_by_hash(struct store *st, const char *hash,
-		      struct store_share *out, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct strbuf sql = STRBUF_INIT;
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	param_str(&p, hash ? hash : "");
-	strbuf_addf(&sql, "%sWHERE s.hash = $1", share_select);
-	rc = query(s, sql.buf, &p, &res, err);
-	strbuf_release(&sql);
-	if (!rc && PQntuples(res) == 1)
-		rc = read_share_row(s, res, 0, out, err);
-	else if (!rc)
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown share link");
-	PQclear(res);
-	if (rc)
-		store_share_release(out);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_share_list(struct store *st, const char *slug,
-	      struct store_share_list *out, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct strbuf sql = STRBUF_INIT;
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	strbuf_addstr(&sql, share_select);
-	if (slug) {
-		param_str(&p, slug);
-		strbuf_addstr(&sql, "WHERE d.slug = $1 ");
-	}
-	strbuf_addstr(&sql, "ORDER BY s.id");
-	rc = query(s, sql.buf, &p, &res, err);
-	strbuf_release(&sql);
-	for (int r = 0; !rc && r < PQntuples(res); r++) {
-		struct store_share *sh;
-
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		sh = &out->items[out->n++];
-		memset(sh, 0, sizeof(*sh));
-		rc = read_share_row(s, res, r, sh, err);
-	}
-	PQclear(res);
-	if (rc)
-		store_share_list_release(out);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_share_delete(struct store *st, long long id, struct tw_error *err)
-{
-	struct strbuf msg = STRBUF_INIT;
-	int rc;
-
-	strbuf_addf(&msg, "unknown share link %lld", id);
-	rc = delete_rows(to_pg(st), "DELETE FROM shares WHERE id = $1", NULL,
-			 id, NULL, msg.buf, err);
-	strbuf_release(&msg);
-	return rc;
+	return op_end(s, q->write, false, rc, err);
 }
 
 /* ---- open, check, migrate, close ------------------------------------- */
@@ -2058,26 +1531,8 @@ static const struct store_ops pg_ops = {
 	.deal_delete = pg_deal_delete,
 	.deal_each = pg_deal_each,
 	.history = pg_history,
-	.setting_get = pg_setting_get,
-	.setting_set = pg_setting_set,
-	.user_put = pg_user_put,
-	.user_get = pg_user_get,
-	.user_get_by_id = pg_user_get_by_id,
-	.user_list = pg_user_list,
-	.user_delete = pg_user_delete,
-	.session_put = pg_session_put,
-	.session_get = pg_session_get,
-	.session_delete = pg_session_delete,
-	.session_delete_user = pg_session_delete_user,
-	.session_delete_expired = pg_session_delete_expired,
-	.token_put = pg_token_put,
-	.token_find_by_hash = pg_token_find_by_hash,
-	.token_list = pg_token_list,
-	.token_delete = pg_token_delete,
-	.share_put = pg_share_put,
-	.share_find_by_hash = pg_share_find_by_hash,
-	.share_list = pg_share_list,
-	.share_delete = pg_share_delete,
+	.rows = pg_rows,
+	.now = pg_now,
 };
 
 /*
@@ -2287,6 +1742,7 @@ store_pg_open(struct store **out, const char *url, enum store_mode mode,
 	s = xcalloc(1, sizeof(*s));
 	s->base.ops = &pg_ops;
 	s->where = xstrdup(where);
+	s->base.where = s->where;
 	s->conn = PQconnectdbParams(keys, values, 1);
 	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
 		conn_message(s->conn, msg, sizeof(msg));

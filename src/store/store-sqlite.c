@@ -223,28 +223,6 @@ enum stmt_id {
 	S_PHASE_CRIT_DELETE,
 	S_HISTORY_ALL,
 	S_HISTORY_DEAL,
-	S_SETTING_GET,
-	S_SETTING_SET,
-	S_SETTING_DELETE,
-	S_USER_PUT,
-	S_USER_GET,
-	S_USER_GET_ID,
-	S_USER_LIST,
-	S_USER_DELETE,
-	S_SESSION_PUT,
-	S_SESSION_GET,
-	S_SESSION_DELETE,
-	S_SESSION_DELETE_USER,
-	S_SESSION_DELETE_EXPIRED,
-	S_TOKEN_PUT,
-	S_TOKEN_FIND,
-	S_TOKEN_LIST,
-	S_TOKEN_DELETE,
-	S_SHARE_PUT,
-	S_SHARE_FIND,
-	S_SHARE_LIST_ALL,
-	S_SHARE_LIST_DEAL,
-	S_SHARE_DELETE,
 	S_MAX
 };
 
@@ -268,56 +246,6 @@ static const char *const fixed_sql[S_MAX] = {
 	[S_HISTORY_DEAL] = "SELECT id, at, actor, deal, entity, \"key\", "
 			   "field, old, new FROM history WHERE deal = ?1 "
 			   "ORDER BY id",
-	[S_SETTING_GET] = "SELECT value FROM settings WHERE \"key\" = ?1",
-	[S_SETTING_SET] = "INSERT INTO settings (\"key\", value) "
-			  "VALUES (?1, ?2) ON CONFLICT (\"key\") "
-			  "DO UPDATE SET value = excluded.value",
-	[S_SETTING_DELETE] = "DELETE FROM settings WHERE \"key\" = ?1",
-	/* A user keeps its id and created when put again. */
-	[S_USER_PUT] = "INSERT INTO users (name, role, pw_hash, created) "
-		       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) "
-		       "DO UPDATE SET role = excluded.role, "
-		       "pw_hash = excluded.pw_hash RETURNING id, created",
-	[S_USER_GET] = "SELECT id, name, role, pw_hash, created FROM users "
-		       "WHERE name = ?1",
-	[S_USER_GET_ID] = "SELECT id, name, role, pw_hash, created FROM users "
-			  "WHERE id = ?1",
-	[S_USER_LIST] = "SELECT id, name, role, pw_hash, created FROM users "
-			"ORDER BY name",
-	[S_USER_DELETE] = "DELETE FROM users WHERE name = ?1",
-	[S_SESSION_PUT] = "INSERT INTO sessions (id_hash, user_id, csrf, "
-			  "expires) VALUES (?1, ?2, ?3, ?4)",
-	[S_SESSION_GET] = "SELECT id_hash, user_id, csrf, expires "
-			  "FROM sessions WHERE id_hash = ?1",
-	[S_SESSION_DELETE] = "DELETE FROM sessions WHERE id_hash = ?1",
-	[S_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
-	[S_SESSION_DELETE_EXPIRED] = "DELETE FROM sessions WHERE expires <= ?1",
-	/* No row inserted: no such user. */
-	[S_TOKEN_PUT] = "INSERT INTO tokens (name, user_id, hash, created) "
-			"SELECT ?1, id, ?3, ?4 FROM users WHERE name = ?2 "
-			"RETURNING id, user_id, created",
-	[S_TOKEN_FIND] = "SELECT t.id, t.name, t.user_id, u.name, t.hash, "
-			 "t.created FROM tokens t "
-			 "JOIN users u ON u.id = t.user_id WHERE t.hash = ?1",
-	[S_TOKEN_LIST] = "SELECT t.id, t.name, t.user_id, u.name, t.hash, "
-			 "t.created FROM tokens t "
-			 "JOIN users u ON u.id = t.user_id ORDER BY t.name",
-	[S_TOKEN_DELETE] = "DELETE FROM tokens WHERE name = ?1",
-	/* No row inserted: no such deal. */
-	[S_SHARE_PUT] = "INSERT INTO shares (deal_id, hash, expires, created) "
-			"SELECT id, ?2, ?3, ?4 FROM deals WHERE slug = ?1 "
-			"RETURNING id, created",
-	[S_SHARE_FIND] = "SELECT s.id, d.slug, s.hash, s.expires, s.created "
-			 "FROM shares s JOIN deals d ON d.id = s.deal_id "
-			 "WHERE s.hash = ?1",
-	[S_SHARE_LIST_ALL] = "SELECT s.id, d.slug, s.hash, s.expires, "
-			     "s.created FROM shares s "
-			     "JOIN deals d ON d.id = s.deal_id ORDER BY s.id",
-	[S_SHARE_LIST_DEAL] = "SELECT s.id, d.slug, s.hash, s.expires, "
-			      "s.created FROM shares s "
-			      "JOIN deals d ON d.id = s.deal_id "
-			      "WHERE d.slug = ?1 ORDER BY s.id",
-	[S_SHARE_DELETE] = "DELETE FROM shares WHERE id = ?1",
 };
 
 /*
@@ -354,6 +282,7 @@ struct sqlite_store {
 	bool bulk;		/* bulk_cache() raised the cache */
 	int cache_size;		/* PRAGMA cache_size before that */
 	sqlite3_stmt *stmt[S_MAX];
+	sqlite3_stmt *rstmt[ROW_STMT_MAX];	/* accounts.c's */
 	sqlite3_stmt *tstmt[NTABLES][T_MAX];
 	/* INSERTs of n rows at [b][n - 1], prepared on first use */
 	sqlite3_stmt *bstmt[B_HISTORY + 1][BATCH_MAX];
@@ -501,9 +430,7 @@ static int
 corrupt(struct sqlite_store *s, const char *what, const char *value,
 	struct tw_error *err)
 {
-	return tw_error_set(err, TW_ESTORE,
-			    "database '%s' holds an invalid %s '%s'", s->path,
-			    what, value ? value : "");
+	return store_corrupt(&s->base, what, value, err);
 }
 
 /* ---- statements ------------------------------------------------------ */
@@ -1403,6 +1330,7 @@ each_helper_open(struct sqlite_store *s)
 	h = xcalloc(1, sizeof(*h));
 	h->base.ops = s->base.ops;
 	h->path = xstrdup(s->path);
+	h->base.where = h->path;
 	if (sqlite3_open_v2(file, &h->db,
 			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
@@ -2091,583 +2019,89 @@ sqlite_history(struct store *st, const char *slug, struct history_list *out,
 	return rc;
 }
 
-static int
-sqlite_setting_get(struct store *st, const char *key, char **out,
-		   struct tw_error *err)
-{
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	int rc;
+/* ---- the keyed-row helper (accounts.c) ----------------------------- */
 
-	rc = stmt_get(s, S_SETTING_GET, &stmt, err);
-	if (rc)
-		return rc;
-	*out = NULL;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*out = column_dup(stmt, 0);
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
-	stmt_done(stmt);
-	return rc;
-}
-
-/* A NULL value removes the setting. */
-static int
-sqlite_setting_set(struct store *st, const char *key, const char *value,
-		   struct tw_error *err)
-{
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	int rc;
-
-	rc = stmt_get(s, value ? S_SETTING_SET : S_SETTING_DELETE, &stmt, err);
-	if (rc)
-		return rc;
-	rc = op_begin(s, true, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	if (value)
-		sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
-	rc = stmt_run(s, stmt, err);
-	return op_end(s, true, rc, err);
-}
-
-/* ---- accounts: users, sessions, tokens, share links ------------------- */
-
-static bool
-is_role(const char *s)
-{
-	return s && (!strcmp(s, "admin") || !strcmp(s, "editor") ||
-		     !strcmp(s, "viewer"));
-}
-
-static bool
-is_empty(const char *s)
-{
-	return !s || !*s;
-}
-
-/* The users columns of the current row, from column 0. */
+/* UTC now, unless TECHWIN_NOW fixes it. */
 static void
-read_user_row(sqlite3_stmt *stmt, struct store_user *u)
+sqlite_now(struct store *st, char *buf, size_t size)
 {
-	u->id = sqlite3_column_int64(stmt, 0);
-	u->name = column_dup(stmt, 1);
-	u->role = column_dup(stmt, 2);
-	u->pw_hash = column_dup(stmt, 3);
-	u->created = column_dup(stmt, 4);
+	(void)st;
+	now_utc(buf, size);
 }
 
+/* q's statement, prepared on first use with its $N read as ?N. */
 static int
-sqlite_user_put(struct store *st, struct store_user *u, struct tw_error *err)
+row_stmt_get(struct sqlite_store *s, const struct row_stmt *q,
+	     sqlite3_stmt **out, struct tw_error *err)
 {
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	char at[32];
+	struct strbuf sb = STRBUF_INIT;
 	int rc;
 
-	rc = stmt_get(s, S_USER_PUT, &stmt, err);
-	if (rc)
-		return rc;
-	if (is_empty(u->name))
-		return tw_error_set(err, TW_EINPUT, "a user needs a name");
-	if (!is_role(u->role))
-		return tw_error_set(err, TW_EINPUT, "invalid role '%s'",
-				    u->role ? u->role : "");
-	if (is_empty(u->pw_hash))
-		return tw_error_set(err, TW_EINPUT,
-				    "user '%s' needs a password hash",
-				    u->name);
-	rc = op_begin(s, true, err);
-	if (rc)
-		return rc;
-	now_utc(at, sizeof(at));
-	sqlite3_bind_text(stmt, 1, u->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, u->role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, u->pw_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, at, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		u->id = sqlite3_column_int64(stmt, 0);
-		xstrset(&u->created,
-			(const char *)sqlite3_column_text(stmt, 1));
-		rc = sqlite3_step(stmt);
+	if (!s->rstmt[q->id]) {
+		for (const char *p = q->sql; *p; p++)
+			strbuf_addch(&sb, *p == '$' ? '?' : *p);
+		rc = prepare(s, sb.buf, &s->rstmt[q->id], err);
+		strbuf_release(&sb);
+		if (rc)
+			return rc;
 	}
-	rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
-	stmt_done(stmt);
-	return op_end(s, true, rc, err);
-}
-
-/* One user by name (bound as text) or id (as an integer). */
-static int
-user_get(struct sqlite_store *s, enum stmt_id id, const char *name,
-	 long long uid, struct store_user *out, struct tw_error *err)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	rc = stmt_get(s, id, &stmt, err);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	if (name)
-		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(stmt, 1, uid);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		read_user_row(stmt, out);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = name ? tw_error_set(err, TW_ENOTFOUND,
-					 "unknown user '%s'", name)
-			  : tw_error_set(err, TW_ENOTFOUND,
-					 "unknown user id %lld", uid);
-	} else {
-		rc = sql_fail(s, rc, err);
-	}
-	stmt_done(stmt);
-	return rc;
-}
-
-static int
-sqlite_user_get(struct store *st, const char *name, struct store_user *out,
-		struct tw_error *err)
-{
-	return user_get(to_sqlite(st), S_USER_GET, name ? name : "", 0, out,
-			err);
-}
-
-static int
-sqlite_user_get_by_id(struct store *st, long long id, struct store_user *out,
-		      struct tw_error *err)
-{
-	return user_get(to_sqlite(st), S_USER_GET_ID, NULL, id, out, err);
-}
-
-static int
-sqlite_user_list(struct store *st, struct store_user_list *out,
-		 struct tw_error *err)
-{
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	int rc;
-
-	rc = stmt_get(s, S_USER_LIST, &stmt, err);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		memset(&out->items[out->n], 0, sizeof(out->items[0]));
-		read_user_row(stmt, &out->items[out->n++]);
-	}
-	rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
-	stmt_done(stmt);
-	if (rc)
-		store_user_list_release(out);
-	return rc;
-}
-
-/*
- * Run a DELETE bound to one value (text when text is set, else num) and
- * report how many rows went; notfound (may be NULL) is the message when
- * none did, else that is not an error.
- */
-static int
-delete_rows(struct sqlite_store *s, enum stmt_id id, const char *text,
-	    long long num, size_t *n, const char *notfound,
-	    struct tw_error *err)
-{
-	sqlite3_stmt *stmt;
-	int rc, changes = 0;
-
-	rc = stmt_get(s, id, &stmt, err);
-	if (rc)
-		return rc;
-	rc = op_begin(s, true, err);
-	if (rc)
-		return rc;
-	if (text)
-		sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(stmt, 1, num);
-	rc = stmt_run(s, stmt, err);
-	if (!rc) {
-		changes = sqlite3_changes(s->db);
-		if (!changes && notfound)
-			rc = tw_error_set(err, TW_ENOTFOUND, "%s", notfound);
-	}
-	if (n)
-		*n = rc ? 0 : (size_t)changes;
-	return op_end(s, true, rc, err);
-}
-
-static int
-sqlite_user_delete(struct store *st, const char *name, struct tw_error *err)
-{
-	struct strbuf msg = STRBUF_INIT;
-	int rc;
-
-	strbuf_addf(&msg, "unknown user '%s'", name ? name : "");
-	rc = delete_rows(to_sqlite(st), S_USER_DELETE, name ? name : "", 0,
-			 NULL, msg.buf, err);
-	strbuf_release(&msg);
-	return rc;
-}
-
-static int
-sqlite_session_put(struct store *st, const struct store_session *se,
-		   struct tw_error *err)
-{
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	int rc;
-
-	rc = stmt_get(s, S_SESSION_PUT, &stmt, err);
-	if (rc)
-		return rc;
-	if (is_empty(se->id_hash) || is_empty(se->csrf))
-		return tw_error_set(err, TW_EINPUT,
-				    "a session needs a hash and a csrf token");
-	rc = op_begin(s, true, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(stmt, 1, se->id_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, se->user_id);
-	sqlite3_bind_text(stmt, 3, se->csrf, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 4, se->expires);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user id %lld",
-				  se->user_id);
-	else if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-		rc = tw_error_set(err, TW_EEXIST, "session already exists");
-	else
-		rc = sql_fail(s, rc, err);
-	stmt_done(stmt);
-	return op_end(s, true, rc, err);
-}
-
-static int
-sqlite_session_get(struct store *st, const char *id_hash,
-		   struct store_session *out, struct tw_error *err)
-{
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	int rc;
-
-	rc = stmt_get(s, S_SESSION_GET, &stmt, err);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	sqlite3_bind_text(stmt, 1, id_hash ? id_hash : "", -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		out->id_hash = column_dup(stmt, 0);
-		out->user_id = sqlite3_column_int64(stmt, 1);
-		out->csrf = column_dup(stmt, 2);
-		out->expires = sqlite3_column_int64(stmt, 3);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		/* Never echo a secret's hash into a message. */
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown session");
-	} else {
-		rc = sql_fail(s, rc, err);
-	}
-	stmt_done(stmt);
-	return rc;
-}
-
-static int
-sqlite_session_delete(struct store *st, const char *id_hash,
-		      struct tw_error *err)
-{
-	return delete_rows(to_sqlite(st), S_SESSION_DELETE,
-			   id_hash ? id_hash : "", 0, NULL, "unknown session",
-			   err);
-}
-
-static int
-sqlite_session_delete_user(struct store *st, long long user_id, size_t *n,
-			   struct tw_error *err)
-{
-	return delete_rows(to_sqlite(st), S_SESSION_DELETE_USER, NULL, user_id,
-			   n, NULL, err);
-}
-
-static int
-sqlite_session_delete_expired(struct store *st, long long now, size_t *n,
-			      struct tw_error *err)
-{
-	return delete_rows(to_sqlite(st), S_SESSION_DELETE_EXPIRED, NULL, now,
-			   n, NULL, err);
-}
-
-static int
-sqlite_token_put(struct store *st, struct store_token *t,
-		 struct tw_error *err)
-{
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	char at[32];
-	int rc;
-
-	rc = stmt_get(s, S_TOKEN_PUT, &stmt, err);
-	if (rc)
-		return rc;
-	if (is_empty(t->name))
-		return tw_error_set(err, TW_EINPUT, "a token needs a name");
-	if (is_empty(t->user))
-		return tw_error_set(err, TW_EINPUT,
-				    "token '%s' needs a user", t->name);
-	if (is_empty(t->hash))
-		return tw_error_set(err, TW_EINPUT,
-				    "token '%s' needs a hash", t->name);
-	rc = op_begin(s, true, err);
-	if (rc)
-		return rc;
-	now_utc(at, sizeof(at));
-	sqlite3_bind_text(stmt, 1, t->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, t->user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, t->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, at, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		t->id = sqlite3_column_int64(stmt, 0);
-		t->user_id = sqlite3_column_int64(stmt, 1);
-		xstrset(&t->created,
-			(const char *)sqlite3_column_text(stmt, 2));
-		rc = sqlite3_step(stmt);
-		rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
-	} else if (rc == SQLITE_DONE) {
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user '%s'",
-				  t->user);
-	} else if (rc == SQLITE_CONSTRAINT_UNIQUE &&
-		   strstr(sqlite3_errmsg(s->db), "tokens.name")) {
-		rc = tw_error_set(err, TW_EEXIST,
-				  "token '%s' already exists", t->name);
-	} else if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		rc = tw_error_set(err, TW_EEXIST, "token hash already in use");
-	} else {
-		rc = sql_fail(s, rc, err);
-	}
-	stmt_done(stmt);
-	return op_end(s, true, rc, err);
-}
-
-static void
-read_token_row(sqlite3_stmt *stmt, struct store_token *t)
-{
-	t->id = sqlite3_column_int64(stmt, 0);
-	t->name = column_dup(stmt, 1);
-	t->user_id = sqlite3_column_int64(stmt, 2);
-	t->user = column_dup(stmt, 3);
-	t->hash = column_dup(stmt, 4);
-	t->created = column_dup(stmt, 5);
-}
-
-static int
-sqlite_token_find_by_hash(struct store *st, const char *hash,
-			  struct store_token *out, struct tw_error *err)
-{
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	int rc;
-
-	rc = stmt_get(s, S_TOKEN_FIND, &stmt, err);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	sqlite3_bind_text(stmt, 1, hash ? hash : "", -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		read_token_row(stmt, out);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown token");
-	} else {
-		rc = sql_fail(s, rc, err);
-	}
-	stmt_done(stmt);
-	return rc;
-}
-
-static int
-sqlite_token_list(struct store *st, struct store_token_list *out,
-		  struct tw_error *err)
-{
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	int rc;
-
-	rc = stmt_get(s, S_TOKEN_LIST, &stmt, err);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		memset(&out->items[out->n], 0, sizeof(out->items[0]));
-		read_token_row(stmt, &out->items[out->n++]);
-	}
-	rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
-	stmt_done(stmt);
-	if (rc)
-		store_token_list_release(out);
-	return rc;
-}
-
-static int
-sqlite_token_delete(struct store *st, const char *name, struct tw_error *err)
-{
-	struct strbuf msg = STRBUF_INIT;
-	int rc;
-
-	strbuf_addf(&msg, "unknown token '%s'", name ? name : "");
-	rc = delete_rows(to_sqlite(st), S_TOKEN_DELETE, name ? name : "", 0,
-			 NULL, msg.buf, err);
-	strbuf_release(&msg);
-	return rc;
-}
-
-static int
-sqlite_share_put(struct store *st, struct store_share *sh,
-		 struct tw_error *err)
-{
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	char at[32], day[DATE_BUFSZ];
-	int rc;
-
-	rc = stmt_get(s, S_SHARE_PUT, &stmt, err);
-	if (rc)
-		return rc;
-	if (is_empty(sh->deal))
-		return tw_error_set(err, TW_EINPUT, "a share link needs a deal");
-	if (is_empty(sh->hash))
-		return tw_error_set(err, TW_EINPUT,
-				    "a share link needs a hash");
-	rc = op_begin(s, true, err);
-	if (rc)
-		return rc;
-	now_utc(at, sizeof(at));
-	sqlite3_bind_text(stmt, 1, sh->deal, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, sh->hash, -1, SQLITE_STATIC);
-	if (sh->expires != DATE_NONE)
-		sqlite3_bind_text(stmt, 3, date_format(sh->expires, day), -1,
-				  SQLITE_STATIC);
-	else
-		sqlite3_bind_null(stmt, 3);
-	sqlite3_bind_text(stmt, 4, at, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		sh->id = sqlite3_column_int64(stmt, 0);
-		xstrset(&sh->created,
-			(const char *)sqlite3_column_text(stmt, 1));
-		rc = sqlite3_step(stmt);
-		rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
-	} else if (rc == SQLITE_DONE) {
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown deal '%s'",
-				  sh->deal);
-	} else if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		rc = tw_error_set(err, TW_EEXIST,
-				  "share link hash already in use");
-	} else {
-		rc = sql_fail(s, rc, err);
-	}
-	stmt_done(stmt);
-	return op_end(s, true, rc, err);
-}
-
-static int
-read_share_row(struct sqlite_store *s, sqlite3_stmt *stmt,
-	       struct store_share *sh, struct tw_error *err)
-{
-	const char *day = (const char *)sqlite3_column_text(stmt, 3);
-
-	sh->id = sqlite3_column_int64(stmt, 0);
-	sh->deal = column_dup(stmt, 1);
-	sh->hash = column_dup(stmt, 2);
-	sh->created = column_dup(stmt, 4);
-	sh->expires = DATE_NONE;
-	if (day && date_parse(day, &sh->expires, NULL) < 0)
-		return corrupt(s, "share link expiry date", day, err);
+	*out = s->rstmt[q->id];
 	return 0;
 }
 
-static int
-sqlite_share_find_by_hash(struct store *st, const char *hash,
-			  struct store_share *out, struct tw_error *err)
+/* Which constraint a failed step broke, for accounts.c's messages. */
+static void
+row_conflict(struct sqlite_store *s, int rc, struct row_result *out)
 {
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	int rc;
+	const char *msg = sqlite3_errmsg(s->db), *col = strstr(msg, ": ");
 
-	rc = stmt_get(s, S_SHARE_FIND, &stmt, err);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	sqlite3_bind_text(stmt, 1, hash ? hash : "", -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		rc = read_share_row(s, stmt, out, err);
-	else if (rc == SQLITE_DONE)
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown share link");
-	else
-		rc = sql_fail(s, rc, err);
-	stmt_done(stmt);
-	if (rc)
-		store_share_release(out);
-	return rc;
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		out->conflict = ROW_UNIQUE;
+	else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		out->conflict = ROW_FOREIGN_KEY;
+	/* "UNIQUE constraint failed: tokens.name" */
+	if (out->conflict && col)
+		snprintf(out->column, sizeof(out->column), "%s", col + 2);
 }
 
 static int
-sqlite_share_list(struct store *st, const char *slug,
-		  struct store_share_list *out, struct tw_error *err)
+sqlite_rows(struct store *st, const struct row_stmt *q,
+	    const struct row_value *v, size_t nv, struct row_result *out,
+	    struct tw_error *err)
 {
 	struct sqlite_store *s = to_sqlite(st);
 	sqlite3_stmt *stmt;
+	size_t alloc = 0;
 	int rc;
 
-	rc = stmt_get(s, slug ? S_SHARE_LIST_DEAL : S_SHARE_LIST_ALL, &stmt,
-		      err);
-	if (rc)
-		return rc;
 	memset(out, 0, sizeof(*out));
-	if (slug)
-		sqlite3_bind_text(stmt, 1, slug, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct store_share *sh;
-
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		sh = &out->items[out->n++];
-		memset(sh, 0, sizeof(*sh));
-		if ((rc = read_share_row(s, stmt, sh, err)) < 0)
-			break;
+	rc = row_stmt_get(s, q, &stmt, err);
+	if (rc || (q->write && (rc = op_begin(s, true, err))))
+		return rc;
+	for (size_t i = 0; i < nv; i++) {
+		if (v[i].type == ROW_INT)
+			sqlite3_bind_int64(stmt, (int)i + 1, v[i].num);
+		else
+			bind_text_or_null(stmt, (int)i + 1, v[i].text, false);
 	}
-	if (rc >= 0)
-		rc = rc == SQLITE_DONE ? 0 : sql_fail(s, rc, err);
+	out->ncols = (size_t)sqlite3_column_count(stmt);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		ALLOC_GROW(out->cells, (out->nrows + 1) * out->ncols, alloc);
+		for (size_t c = 0; c < out->ncols; c++)
+			out->cells[out->nrows * out->ncols + c] =
+				column_dup(stmt, (int)c);
+		out->nrows++;
+	}
+	if (rc == SQLITE_DONE) {
+		rc = 0;
+		if (q->write)
+			out->changes = (size_t)sqlite3_changes(s->db);
+	} else {
+		row_conflict(s, rc, out);
+		rc = sql_fail(s, rc, err);
+	}
 	stmt_done(stmt);
-	if (rc)
-		store_share_list_release(out);
-	return rc;
-}
-
-static int
-sqlite_share_delete(struct store *st, long long id, struct tw_error *err)
-{
-	struct strbuf msg = STRBUF_INIT;
-	int rc;
-
-	strbuf_addf(&msg, "unknown share link %lld", id);
-	rc = delete_rows(to_sqlite(st), S_SHARE_DELETE, NULL, id, NULL,
-			 msg.buf, err);
-	strbuf_release(&msg);
-	return rc;
+	return q->write ? op_end(s, true, rc, err) : rc;
 }
 
 /* ---- open, check, migrate, close ------------------------------------- */
@@ -2683,6 +2117,8 @@ sqlite_close(struct store *st)
 		sqlite_rollback(st);
 	for (int i = 0; i < S_MAX; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (int i = 0; i < ROW_STMT_MAX; i++)
+		sqlite3_finalize(s->rstmt[i]);
 	for (size_t t = 0; t < NTABLES; t++)
 		for (int w = 0; w < T_MAX; w++)
 			sqlite3_finalize(s->tstmt[t][w]);
@@ -2708,26 +2144,8 @@ static const struct store_ops sqlite_ops = {
 	.deal_each = sqlite_deal_each,
 	.deal_each_parts = sqlite_deal_each_parts,
 	.history = sqlite_history,
-	.setting_get = sqlite_setting_get,
-	.setting_set = sqlite_setting_set,
-	.user_put = sqlite_user_put,
-	.user_get = sqlite_user_get,
-	.user_get_by_id = sqlite_user_get_by_id,
-	.user_list = sqlite_user_list,
-	.user_delete = sqlite_user_delete,
-	.session_put = sqlite_session_put,
-	.session_get = sqlite_session_get,
-	.session_delete = sqlite_session_delete,
-	.session_delete_user = sqlite_session_delete_user,
-	.session_delete_expired = sqlite_session_delete_expired,
-	.token_put = sqlite_token_put,
-	.token_find_by_hash = sqlite_token_find_by_hash,
-	.token_list = sqlite_token_list,
-	.token_delete = sqlite_token_delete,
-	.share_put = sqlite_share_put,
-	.share_find_by_hash = sqlite_share_find_by_hash,
-	.share_list = sqlite_share_list,
-	.share_delete = sqlite_share_delete,
+	.rows = sqlite_rows,
+	.now = sqlite_now,
 };
 
 /* A one-integer query such as a pragma; returns an SQLite code. */
@@ -2873,6 +2291,19 @@ sqlite_configure(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/*
+ * COLLATE "C", byte order, as SQLite's BINARY: the statements accounts.c
+ * shares with PostgreSQL sort with it there.
+ */
+static int
+collate_c(void *arg, int na, const void *a, int nb, const void *b)
+{
+	int c = memcmp(a, b, (size_t)(na < nb ? na : nb));
+
+	(void)arg;
+	return c ? c : na - nb;
+}
+
 int
 store_sqlite_open(struct store **out, const char *path, enum store_mode mode,
 		  struct tw_error *err)
@@ -2904,6 +2335,7 @@ store_sqlite_open(struct store **out, const char *path, enum store_mode mode,
 	s = xcalloc(1, sizeof(*s));
 	s->base.ops = &sqlite_ops;
 	s->path = xstrdup(path);
+	s->base.where = s->path;
 	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		int e = s->db ? sqlite3_system_errno(s->db) : 0;
@@ -2919,6 +2351,8 @@ store_sqlite_open(struct store **out, const char *path, enum store_mode mode,
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	sqlite3_create_collation_v2(s->db, "C", SQLITE_UTF8, NULL, collate_c,
+				    NULL);
 	rc = setup(s, err);
 	if (rc) {
 		sqlite_close(&s->base);

@@ -2496,6 +2496,7 @@ test_tokens(void **state)
 	xstrset(&t.user, "amy");
 	xstrset(&t.hash, hash_b);
 	assert_int_equal(store_token_put(fx->st, &t, &err), TW_EEXIST);
+	assert_string_equal(err.msg, "token hash already in use");
 	xstrset(&t.hash, "");
 	assert_int_equal(store_token_put(fx->st, &t, &err), TW_EINPUT);
 

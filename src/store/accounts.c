@@ -107,7 +107,8 @@ static const struct row_stmt stmts[A_MAX] = {
 	[A_SHARE_LIST_ALL] = { A_SHARE_LIST_ALL, R,
 			       SHARE_SELECT "ORDER BY s.id" },
 	[A_SHARE_LIST_DEAL] = { A_SHARE_LIST_DEAL, R,
-				SHARE_SELECT "WHERE d.slug = $1 ORDER BY s.id" },
+				SHARE_SELECT "WHERE d.slug = $1 "
+					     "ORDER BY s.id" },
 	[A_SHARE_DELETE] = { A_SHARE_DELETE, W,
 			     "DELETE FROM shares WHERE id = $1" },
 };

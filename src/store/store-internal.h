@@ -140,8 +140,8 @@ struct store_ops {
 	 * created at, as history records it.
 	 */
 	int (*rows)(struct store *st, const struct row_stmt *q,
-		    const struct row_value *v, size_t nv, struct row_result *out,
-		    struct tw_error *err);
+		    const struct row_value *v, size_t nv,
+		    struct row_result *out, struct tw_error *err);
 	void (*now)(struct store *st, char *buf, size_t size);
 };
 

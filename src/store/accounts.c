@@ -1,6 +1,6 @@
 /*
- * Accounts (users, sessions, API tokens, share links) and workspace
- * settings, written once for every backend over the keyed-row helper
+ * Accounts (users, sessions, API tokens, share links), workspace settings
+ * and reading history, written once for every backend over the keyed-row helper
  * (store-internal.h): each table is described by its statements and a
  * reader of its rows, and the backends only run statements. The checks on
  * what a caller asks for, and the messages for what is absent or taken,
@@ -15,6 +15,8 @@
 #include <string.h>
 
 enum {
+	A_HISTORY_ALL,
+	A_HISTORY_DEAL,
 	A_SETTING_GET,
 	A_SETTING_SET,
 	A_SETTING_DELETE,
@@ -42,6 +44,9 @@ enum {
 
 _Static_assert(A_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
 
+#define HISTORY_SELECT                                          \
+	"SELECT id, at, actor, deal, entity, \"key\", field, \"old\", " \
+	"\"new\" FROM history "
 #define USER_SELECT "SELECT id, name, role, pw_hash, created FROM users "
 #define SESSION_SELECT \
 	"SELECT id_hash, user_id, csrf, expires FROM sessions "
@@ -56,6 +61,11 @@ _Static_assert(A_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
 #define R false
 
 static const struct row_stmt stmts[A_MAX] = {
+	/* Read in a transaction, as a deal and its children are. */
+	[A_HISTORY_ALL] = { A_HISTORY_ALL, R, HISTORY_SELECT "ORDER BY id",
+			    true },
+	[A_HISTORY_DEAL] = { A_HISTORY_DEAL, R,
+			     HISTORY_SELECT "WHERE deal = $1 ORDER BY id", true },
 	[A_SETTING_GET] = { A_SETTING_GET, R,
 			    "SELECT value FROM settings WHERE \"key\" = $1" },
 	[A_SETTING_SET] = { A_SETTING_SET, W,
@@ -243,6 +253,45 @@ static bool
 is_empty(const char *s)
 {
 	return !s || !*s;
+}
+
+/* ---- history -------------------------------------------------------- */
+
+static int
+read_history(struct store *st, struct row_result *r, size_t row, void *obj,
+	     struct tw_error *err)
+{
+	struct history_entry *h = obj;
+
+	(void)st;
+	(void)err;
+	h->id = row_int(r, row, 0);
+	h->at = row_take(r, row, 1);
+	h->actor = row_take(r, row, 2);
+	h->deal = row_take(r, row, 3);
+	h->entity = row_take(r, row, 4);
+	h->key = row_take(r, row, 5);
+	h->field = row_take(r, row, 6);
+	h->old_value = row_take(r, row, 7);
+	h->new_value = row_take(r, row, 8);
+	return 0;
+}
+
+int
+store_history(struct store *st, const char *slug, struct history_list *out,
+	      struct tw_error *err)
+{
+	struct row_value v[] = { ROW_TEXT(slug) };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = get_all(st, slug ? A_HISTORY_DEAL : A_HISTORY_ALL, v,
+		     slug ? 1 : 0, read_history, (void **)&out->items,
+		     sizeof(*out->items), &out->n, err);
+	out->alloc = out->n;
+	if (rc)
+		history_list_release(out);
+	return rc;
 }
 
 /* ---- settings -------------------------------------------------------- */

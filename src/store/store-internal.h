@@ -27,6 +27,7 @@ struct row_stmt {
 	int id;
 	bool write;
 	const char *sql;
+	bool tx;		/* a read in a transaction of its own */
 };
 
 /* A bound value: text (NULL: SQL NULL), a date as text, or an integer. */
@@ -129,12 +130,9 @@ struct store_ops {
 					 void *arg, struct tw_error *err),
 			       void *arg, struct tw_error *err);
 
-	/* History, oldest first; slug NULL for every deal. */
-	int (*history)(struct store *st, const char *slug,
-		       struct history_list *out, struct tw_error *err);
-
 	/*
-	 * The primitives the account and settings code (accounts.c) is
+	 * The primitives the account, settings and history code
+	 * (accounts.c) is
 	 * written over, once for every backend: run the statement q with
 	 * nv bound values and collect its rows. now() is the time rows are
 	 * created at, as history records it.

@@ -102,8 +102,6 @@ int pg_load_deal(struct pg_store *s, const char *slug, bool children, bool lock,
 int pg_deal_get(struct store *st, const char *slug, struct deal *out,
 		struct tw_error *err);
 int pg_deal_list(struct store *st, struct deal_list *out, struct tw_error *err);
-int pg_history(struct store *st, const char *slug, struct history_list *out,
-	       struct tw_error *err);
 
 /* store-pg-walk.c */
 int pg_deal_each(struct store *st, bool open_only,

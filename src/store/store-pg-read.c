@@ -22,13 +22,6 @@
 static const char sql_phase_crit_get[] =
 	"SELECT number, criterion FROM phase_criteria WHERE deal_id = $1 "
 	"ORDER BY number, pos";
-static const char sql_history_all[] =
-	"SELECT id, at, actor, deal, entity, \"key\", field, \"old\", \"new\" "
-	"FROM history ORDER BY id";
-static const char sql_history_deal[] =
-	"SELECT id, at, actor, deal, entity, \"key\", field, \"old\", \"new\" "
-	"FROM history WHERE deal = $1 ORDER BY id";
-
 /* ---- parameters and statements --------------------------------------- */
 
 void
@@ -378,8 +371,10 @@ pg_op_end(struct pg_store *s, bool write, bool multi, int rc,
 	return rc;
 }
 
-int
-pg_begin(struct store *st, struct tw_error *err)
+/* Begin an explicit transaction with sql; snapshot for a read-only one. */
+static int
+begin_with(struct store *st, const char *sql, bool snapshot,
+	   struct tw_error *err)
 {
 	struct pg_store *s = to_pg(st);
 	int rc;
@@ -387,10 +382,18 @@ pg_begin(struct store *st, struct tw_error *err)
 	if (s->in_tx)
 		return tw_error_set(err, TW_ESTORE,
 				    "a transaction is already open");
-	rc = pg_run(s, "BEGIN", err);
-	if (!rc)
+	rc = pg_run(s, sql, err);
+	if (!rc) {
 		s->in_tx = true;
+		s->snapshot = snapshot;
+	}
 	return rc;
+}
+
+int
+pg_begin(struct store *st, struct tw_error *err)
+{
+	return begin_with(st, "BEGIN", false, err);
 }
 
 int
@@ -432,16 +435,8 @@ pg_rollback(struct store *st)
 int
 store_pg_begin_snapshot(struct store *st, struct tw_error *err)
 {
-	struct pg_store *s = to_pg(st);
-	int rc;
-
-	if (s->in_tx)
-		return tw_error_set(err, TW_ESTORE,
-				    "a transaction is already open");
-	rc = pg_run(s, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", err);
-	if (!rc)
-		s->in_tx = s->snapshot = true;
-	return rc;
+	return begin_with(st, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+			  true, err);
 }
 
 /* ---- reading deals ---------------------------------------------------- */
@@ -588,46 +583,5 @@ pg_deal_list(struct store *st, struct deal_list *out, struct tw_error *err)
 	rc = pg_op_end(s, false, false, rc, err);
 	if (rc)
 		deal_list_release(out);
-	return rc;
-}
-
-/* ---- history and settings -------------------------------------------- */
-
-int
-pg_history(struct store *st, const char *slug, struct history_list *out,
-	   struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = pg_op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	if (slug)
-		pg_param_str(&p, slug);
-	rc = pg_query(s, slug ? sql_history_deal : sql_history_all, &p, &res,
-		      err);
-	for (int r = 0; !rc && r < PQntuples(res); r++) {
-		struct history_entry *h;
-
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		h = &out->items[out->n++];
-		h->id = pg_value_ll(res, r, 0);
-		h->at = pg_value_dup(res, r, 1);
-		h->actor = pg_value_dup(res, r, 2);
-		h->deal = pg_value_dup(res, r, 3);
-		h->entity = pg_value_dup(res, r, 4);
-		h->key = pg_value_dup(res, r, 5);
-		h->field = pg_value_dup(res, r, 6);
-		h->old_value = pg_value_dup(res, r, 7);
-		h->new_value = pg_value_dup(res, r, 8);
-	}
-	PQclear(res);
-	rc = pg_op_end(s, false, false, rc, err);
-	if (rc)
-		history_list_release(out);
 	return rc;
 }

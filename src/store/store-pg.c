@@ -446,7 +446,6 @@ static const struct store_ops pg_ops = {
 	.deal_put = pg_deal_put,
 	.deal_delete = pg_deal_delete,
 	.deal_each = pg_deal_each,
-	.history = pg_history,
 	.rows = pg_rows,
 	.now = pg_now,
 };

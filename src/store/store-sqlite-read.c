@@ -37,11 +37,6 @@ static const char *const fixed_sql[S_MAX] = {
 				"VALUES (?1, ?2, ?3, ?4)",
 	[S_PHASE_CRIT_DELETE] = "DELETE FROM phase_criteria "
 				"WHERE deal_id = ?1 AND number = ?2",
-	[S_HISTORY_ALL] = "SELECT id, at, actor, deal, entity, \"key\", "
-			  "field, old, new FROM history ORDER BY id",
-	[S_HISTORY_DEAL] = "SELECT id, at, actor, deal, entity, \"key\", "
-			   "field, old, new FROM history WHERE deal = ?1 "
-			   "ORDER BY id",
 };
 /* ---- statements ------------------------------------------------------ */
 
@@ -610,56 +605,5 @@ sqlite_deal_list(struct store *st, struct deal_list *out,
 	rc = sqlite_op_end(s, false, rc, err);
 	if (rc)
 		deal_list_release(out);
-	return rc;
-}
-
-/* ---- history and settings -------------------------------------------- */
-
-char *
-sqlite_column_dup(sqlite3_stmt *stmt, int col)
-{
-	const char *v = (const char *)sqlite3_column_text(stmt, col);
-
-	return v ? xstrdup(v) : NULL;
-}
-
-int
-sqlite_history(struct store *st, const char *slug, struct history_list *out,
-	       struct tw_error *err)
-{
-	struct sqlite_store *s = to_sqlite(st);
-	sqlite3_stmt *stmt;
-	int rc;
-
-	rc = sqlite_stmt_get(s, slug ? S_HISTORY_DEAL : S_HISTORY_ALL, &stmt,
-			     err);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	rc = sqlite_op_begin(s, false, err);
-	if (rc)
-		return rc;
-	if (slug)
-		sqlite3_bind_text(stmt, 1, slug, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct history_entry *h;
-
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		h = &out->items[out->n++];
-		h->id = sqlite3_column_int64(stmt, 0);
-		h->at = sqlite_column_dup(stmt, 1);
-		h->actor = sqlite_column_dup(stmt, 2);
-		h->deal = sqlite_column_dup(stmt, 3);
-		h->entity = sqlite_column_dup(stmt, 4);
-		h->key = sqlite_column_dup(stmt, 5);
-		h->field = sqlite_column_dup(stmt, 6);
-		h->old_value = sqlite_column_dup(stmt, 7);
-		h->new_value = sqlite_column_dup(stmt, 8);
-	}
-	rc = rc == SQLITE_DONE ? 0 : sqlite_sql_fail(s, rc, err);
-	sqlite_stmt_done(stmt);
-	rc = sqlite_op_end(s, false, rc, err);
-	if (rc)
-		history_list_release(out);
 	return rc;
 }

@@ -355,6 +355,14 @@ sqlite_now(struct store *st, char *buf, size_t size)
 	sqlite_now_utc(buf, size);
 }
 
+static char *
+column_dup(sqlite3_stmt *stmt, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(stmt, col);
+
+	return v ? xstrdup(v) : NULL;
+}
+
 /* q's statement, prepared on first use with its $N read as ?N. */
 static int
 row_stmt_get(struct sqlite_store *s, const struct row_stmt *q,
@@ -403,7 +411,8 @@ sqlite_rows(struct store *st, const struct row_stmt *q,
 
 	memset(out, 0, sizeof(*out));
 	rc = row_stmt_get(s, q, &stmt, err);
-	if (rc || (q->write && (rc = sqlite_op_begin(s, true, err))))
+	if (rc || ((q->write || q->tx) &&
+		   (rc = sqlite_op_begin(s, q->write, err))))
 		return rc;
 	for (size_t i = 0; i < nv; i++) {
 		if (v[i].type == ROW_INT)
@@ -417,7 +426,7 @@ sqlite_rows(struct store *st, const struct row_stmt *q,
 		ALLOC_GROW(out->cells, (out->nrows + 1) * out->ncols, alloc);
 		for (size_t c = 0; c < out->ncols; c++)
 			out->cells[out->nrows * out->ncols + c] =
-				sqlite_column_dup(stmt, (int)c);
+				column_dup(stmt, (int)c);
 		out->nrows++;
 	}
 	if (rc == SQLITE_DONE) {
@@ -429,7 +438,7 @@ sqlite_rows(struct store *st, const struct row_stmt *q,
 		rc = sqlite_sql_fail(s, rc, err);
 	}
 	sqlite_stmt_done(stmt);
-	return q->write ? sqlite_op_end(s, true, rc, err) : rc;
+	return q->write || q->tx ? sqlite_op_end(s, q->write, rc, err) : rc;
 }
 
 /* ---- open, check, migrate, close ------------------------------------- */
@@ -471,7 +480,6 @@ static const struct store_ops sqlite_ops = {
 	.deal_delete = sqlite_deal_delete,
 	.deal_each = sqlite_deal_each,
 	.deal_each_parts = sqlite_deal_each_parts,
-	.history = sqlite_history,
 	.rows = sqlite_rows,
 	.now = sqlite_now,
 };

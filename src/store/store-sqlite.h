@@ -37,8 +37,6 @@ enum stmt_id {
 	S_PHASE_CRIT_GET,
 	S_PHASE_CRIT_INSERT,
 	S_PHASE_CRIT_DELETE,
-	S_HISTORY_ALL,
-	S_HISTORY_DEAL,
 	S_MAX
 };
 
@@ -134,9 +132,6 @@ int sqlite_deal_get(struct store *st, const char *slug, struct deal *out,
 		    struct tw_error *err);
 int sqlite_deal_list(struct store *st, struct deal_list *out,
 		     struct tw_error *err);
-char *sqlite_column_dup(sqlite3_stmt *stmt, int col);
-int sqlite_history(struct store *st, const char *slug, struct history_list *out,
-		   struct tw_error *err);
 
 /* store-sqlite-walk.c */
 int sqlite_deal_each(struct store *st, bool open_only,

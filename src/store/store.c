@@ -126,13 +126,6 @@ store_deal_delete(struct store *st, const char *slug, struct tw_error *err)
 }
 
 int
-store_history(struct store *st, const char *slug, struct history_list *out,
-	      struct tw_error *err)
-{
-	return st->ops->history(st, slug, out, err);
-}
-
-int
 store_corrupt(struct store *st, const char *what, const char *value,
 	      struct tw_error *err)
 {

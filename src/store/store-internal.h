@@ -88,7 +88,9 @@ struct store_ops {
 			struct tw_error *err);
 	/*
 	 * Create or replace a whole deal, children included, recording
-	 * history for each created, changed or deleted field.
+	 * history for each created, changed or deleted field. store.c has
+	 * checked d with fields_check_deal, and made a NULL slug "" for
+	 * deal_get and deal_delete.
 	 */
 	int (*deal_put)(struct store *st, const struct deal *d,
 			struct tw_error *err);

@@ -556,7 +556,7 @@ pg_deal_get(struct store *st, const char *slug, struct deal *out,
 	 * row until commit, so another writer waits instead of having its
 	 * update overwritten by ours.
 	 */
-	rc = pg_load_deal(s, slug ? slug : "", true, s->in_tx && !s->snapshot,
+	rc = pg_load_deal(s, slug, true, s->in_tx && !s->snapshot,
 			  out, &id, err);
 	return pg_op_end(s, false, true, rc, err);
 }

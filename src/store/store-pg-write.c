@@ -213,9 +213,6 @@ pg_deal_put(struct store *st, const struct deal *d, struct tw_error *err)
 	struct pg_store *s = to_pg(st);
 	int rc;
 
-	rc = fields_check_deal(d, err);
-	if (rc)
-		return rc;
 	/*
 	 * Two writers creating one new deal: the loser's insert fails on
 	 * the slug. On its own it may simply try again (and update the
@@ -242,7 +239,7 @@ pg_deal_delete(struct store *st, const char *slug, struct tw_error *err)
 	rc = pg_op_begin(s, true, true, err);
 	if (rc)
 		return rc;
-	put_ctx_init(&c, s, slug ? slug : "", err);
+	put_ctx_init(&c, s, slug, err);
 	rc = pg_load_deal(s, c.slug, false, true, &old, &c.id, err);
 	if (!rc) {
 		deal_release(&old);

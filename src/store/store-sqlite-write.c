@@ -478,9 +478,6 @@ sqlite_deal_put(struct store *st, const struct deal *d, struct tw_error *err)
 	struct deal old;
 	int rc;
 
-	rc = fields_check_deal(d, err);
-	if (rc)
-		return rc;
 	put_ctx_init(&c, s, d->slug, err);
 	if (s->in_tx)
 		return put_in_tx(s, &c, d);

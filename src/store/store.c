@@ -5,6 +5,7 @@
  * functions callers use in front of each backend's operations, and the
  * list types the operations fill.
  */
+#include "store/fields.h"
 #include "store/store-internal.h"
 #include "store/store-pg.h"
 #include "util/xalloc.h"
@@ -110,19 +111,22 @@ int
 store_deal_get(struct store *st, const char *slug, struct deal *out,
 	       struct tw_error *err)
 {
-	return st->ops->deal_get(st, slug, out, err);
+	return st->ops->deal_get(st, slug ? slug : "", out, err);
 }
 
+/* What no backend may store is refused before any of them is asked. */
 int
 store_deal_put(struct store *st, const struct deal *d, struct tw_error *err)
 {
-	return st->ops->deal_put(st, d, err);
+	int rc = fields_check_deal(d, err);
+
+	return rc ? rc : st->ops->deal_put(st, d, err);
 }
 
 int
 store_deal_delete(struct store *st, const char *slug, struct tw_error *err)
 {
-	return st->ops->deal_delete(st, slug, err);
+	return st->ops->deal_delete(st, slug ? slug : "", err);
 }
 
 int

@@ -140,7 +140,7 @@ chart_cycle(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 				       "'%s'", argv[optind]);
 	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
 		return r;
-	if ((r = ctx->st->ops->deal_list(ctx->st, &list, err)) < 0)
+	if ((r = store_deal_list(ctx->st, &list, err)) < 0)
 		goto out;
 	if (a.deal && (r = check_selected(&list, a.deal, err)) < 0)
 		goto out;

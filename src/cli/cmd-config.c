@@ -16,7 +16,7 @@ static int
 get_raw(struct cli_ctx *ctx, const struct setting_def *def, char **out,
 	struct tw_error *err)
 {
-	return ctx->st->ops->setting_get(ctx->st, def->key, out, err);
+	return store_setting_get(ctx->st, def->key, out, err);
 }
 
 static json_t *
@@ -73,7 +73,7 @@ config_set(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 		return err->code;
 	if ((r = def->parse(argv[2], &canon, err)) < 0)
 		return r;
-	r = ctx->st->ops->setting_set(ctx->st, def->key, canon, err);
+	r = store_setting_set(ctx->st, def->key, canon, err);
 	if (r == 0 && ctx->json)
 		emit(setting_json(def, canon));
 	else if (r == 0)
@@ -114,7 +114,7 @@ config_unset(struct cli_ctx *ctx, int argc, char **argv,
 		return r;
 	if (!(def = one_key(argc, argv, 2, "exactly one KEY", err)))
 		return err->code;
-	if ((r = ctx->st->ops->setting_set(ctx->st, def->key, NULL, err)) < 0)
+	if ((r = store_setting_set(ctx->st, def->key, NULL, err)) < 0)
 		return r;
 	if (ctx->json)
 		emit(setting_json(def, NULL));

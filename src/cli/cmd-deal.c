@@ -79,7 +79,7 @@ deal_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if (argc > 1)
 		return cmd_usage_error(&cmd_deal_entry, err,
 				       "deal list takes no arguments");
-	if ((r = ctx->st->ops->deal_list(ctx->st, &list, err)) < 0)
+	if ((r = store_deal_list(ctx->st, &list, err)) < 0)
 		return r;
 	if (ctx->json) {
 		json_t *a = json_array();

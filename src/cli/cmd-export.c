@@ -18,9 +18,8 @@
 static int
 load_all(struct cli_ctx *ctx, struct deal_list *out, struct tw_error *err)
 {
-	const struct store_ops *ops = ctx->st->ops;
 	struct deal_list list;
-	int r = ops->deal_list(ctx->st, &list, err);
+	int r = store_deal_list(ctx->st, &list, err);
 
 	memset(out, 0, sizeof(*out));
 	if (r < 0)
@@ -28,8 +27,8 @@ load_all(struct cli_ctx *ctx, struct deal_list *out, struct tw_error *err)
 	out->items = xcalloc(list.n + 1, sizeof(*out->items));
 	out->alloc = list.n + 1;
 	for (size_t i = 0; i < list.n && r == 0; i++) {
-		r = ops->deal_get(ctx->st, list.items[i].slug,
-				  &out->items[out->n], err);
+		r = store_deal_get(ctx->st, list.items[i].slug,
+				   &out->items[out->n], err);
 		if (r == 0)
 			out->n++;
 	}

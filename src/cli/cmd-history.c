@@ -33,7 +33,7 @@ cmd_history_exec(struct cli_ctx *ctx, int argc, char **argv,
 				       "history takes at most one SLUG");
 	if (optind == argc - 1)
 		slug = argv[optind];
-	if ((r = ctx->st->ops->history(ctx->st, slug, &list, err)) < 0)
+	if ((r = store_history(ctx->st, slug, &list, err)) < 0)
 		return r;
 	if (limit > 0 && list.n > (size_t)limit)
 		from = list.n - (size_t)limit;

@@ -57,7 +57,7 @@ load_deals(struct cli_ctx *ctx, char **names, size_t nnames,
 	*out = NULL;
 	*n = 0;
 	if (!nnames) {
-		if ((r = ctx->st->ops->deal_list(ctx->st, &all, err)) < 0)
+		if ((r = store_deal_list(ctx->st, &all, err)) < 0)
 			return r;
 		want = all.n;
 	}

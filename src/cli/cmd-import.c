@@ -314,7 +314,6 @@ static int
 import_plans(struct cli_ctx *ctx, size_t n, char **files,
 	     struct tw_error *err)
 {
-	const struct store_ops *ops = ctx->st->ops;
 	struct parse_pool pool = { .files = files, .n = n };
 	pthread_t tid[MAX_PARSERS];
 	struct slug_map seen = { 0 };
@@ -332,7 +331,7 @@ import_plans(struct cli_ctx *ctx, size_t n, char **files,
 			started++;
 
 	/* One transaction: all the files or none of them. */
-	r = started ? ops->begin(ctx->st, err)
+	r = started ? store_begin(ctx->st, err)
 		    : tw_error_set(err, TW_ESTORE, "cannot start a thread");
 	in_tx = r == 0;
 	for (size_t i = 0; r == 0 && i < n; i++) {
@@ -350,12 +349,12 @@ import_plans(struct cli_ctx *ctx, size_t n, char **files,
 					 files[i], sl->deal.slug, files[j]);
 		} else {
 			deal_init(&old);
-			r = ops->deal_get(ctx->st, sl->deal.slug, &old, err);
+			r = store_deal_get(ctx->st, sl->deal.slug, &old, err);
 			created += r == TW_ENOTFOUND;
 			if (r == 0)
 				keep_database_state(&sl->deal, &old);
 			if (r == TW_ENOTFOUND || r == 0)
-				r = ops->deal_put(ctx->st, &sl->deal, err);
+				r = store_deal_put(ctx->st, &sl->deal, err);
 			deal_release(&old);
 		}
 		parse_done_with(&pool, i, r != 0);
@@ -369,9 +368,9 @@ import_plans(struct cli_ctx *ctx, size_t n, char **files,
 	for (size_t t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
 	if (r == 0 && in_tx)
-		r = ops->commit(ctx->st, err);
+		r = store_commit(ctx->st, err);
 	else if (in_tx)
-		ops->rollback(ctx->st);
+		store_rollback(ctx->st);
 
 	if (r == 0 && !ctx->json)
 		printf("imported %zu deal%s (%zu new, %zu replaced)\n", n,
@@ -580,13 +579,12 @@ check_and_put(struct crm_run *run, const struct crm_row *row,
 	}
 	if (!run->write)
 		return 0;
-	return run->ctx->st->ops->deal_put(run->ctx->st, d, err);
+	return store_deal_put(run->ctx->st, d, err);
 }
 
 static int
 apply_row(struct crm_run *run, size_t i, struct tw_error *err)
 {
-	const struct store_ops *ops = run->ctx->st->ops;
 	const struct crm_row *row = &run->imp.rows[i];
 	struct crm_ref key = { row->deal.crm_id, NULL }, *ref;
 	char slug[DEAL_SLUG_MAX + 1];
@@ -604,7 +602,7 @@ apply_row(struct crm_run *run, size_t i, struct tw_error *err)
 			run->action[i] = ACT_UNCHANGED;
 			return 0;
 		}
-		r = ops->deal_get(run->ctx->st, ref->deal->slug, &d, err);
+		r = store_deal_get(run->ctx->st, ref->deal->slug, &d, err);
 		if (r < 0)
 			return r;
 		crm_merge(&d, row);
@@ -631,7 +629,7 @@ load_index(struct crm_run *run, struct tw_error *err)
 {
 	struct store *st = run->ctx->st;
 	const char *source = crm_vendor_name(run->vendor);
-	int r = st->ops->deal_list(st, &run->list, err);
+	int r = store_deal_list(st, &run->list, err);
 
 	if (r < 0)
 		return r;
@@ -787,7 +785,6 @@ static int
 import_crm(struct cli_ctx *ctx, const struct crm_args *a,
 	   struct tw_error *err)
 {
-	const struct store_ops *ops = ctx->st->ops;
 	struct strbuf data = STRBUF_INIT, mapbuf = STRBUF_INIT;
 	struct strbuf rejects = STRBUF_INIT, reject_path = STRBUF_INIT;
 	struct crm_mapping map;
@@ -826,7 +823,7 @@ import_crm(struct cli_ctx *ctx, const struct crm_args *a,
 	run.slug = xcalloc(run.imp.nrows + 1, sizeof(*run.slug));
 	run.write = a->skip_bad || run.imp.nbad == 0;
 
-	if ((r = ops->begin(ctx->st, err)) < 0)
+	if ((r = store_begin(ctx->st, err)) < 0)
 		goto out;
 	in_tx = true;
 	if ((r = load_index(&run, err)) < 0)
@@ -866,13 +863,13 @@ import_crm(struct cli_ctx *ctx, const struct crm_args *a,
 			goto out;
 	}
 	in_tx = false;
-	if ((r = ops->commit(ctx->st, err)) < 0)
+	if ((r = store_commit(ctx->st, err)) < 0)
 		goto out;
 	print_summary(&run, a->file, run.imp.nbad ? reject_path.buf : NULL);
 
 out:
 	if (in_tx)
-		ops->rollback(ctx->st);
+		store_rollback(ctx->st);
 	crm_run_release(&run);
 	crm_mapping_release(&map);
 	strbuf_release(&data);

@@ -40,7 +40,7 @@ load_template(struct cli_ctx *ctx, enum message_type t, char **out,
 	      bool *custom, struct tw_error *err)
 {
 	char *key = template_key(t);
-	int r = ctx->st->ops->setting_get(ctx->st, key, out, err);
+	int r = store_setting_get(ctx->st, key, out, err);
 
 	free(key);
 	if (r < 0)
@@ -458,7 +458,7 @@ template_set(struct cli_ctx *ctx, int argc, char **argv,
 	if ((r = message_template_check(t, text.buf, err)) < 0)
 		goto out;
 	key = template_key(t);
-	r = ctx->st->ops->setting_set(ctx->st, key, text.buf, err);
+	r = store_setting_set(ctx->st, key, text.buf, err);
 	free(key);
 	if (r < 0)
 		goto out;
@@ -525,7 +525,7 @@ template_reset(struct cli_ctx *ctx, int argc, char **argv,
 	if ((r = message_type_parse(argv[1], &t, err)) < 0)
 		return r;
 	key = template_key(t);
-	r = ctx->st->ops->setting_set(ctx->st, key, NULL, err);
+	r = store_setting_set(ctx->st, key, NULL, err);
 	free(key);
 	if (r < 0)
 		return r;

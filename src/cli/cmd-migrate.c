@@ -29,13 +29,13 @@ list_json(struct store *st, struct strbuf *deals, struct strbuf *history,
 	json_t *a;
 	int r;
 
-	if ((r = st->ops->deal_list(st, out, err)) < 0)
+	if ((r = store_deal_list(st, out, err)) < 0)
 		return r;
 	a = json_array();
 	for (size_t i = 0; i < out->n; i++)
 		json_array_append_new(a, deal_to_json(&out->items[i]));
 	json_emit(a, deals);
-	if ((r = st->ops->history(st, NULL, &h, err)) < 0)
+	if ((r = store_history(st, NULL, &h, err)) < 0)
 		return r;
 	a = json_array();
 	for (size_t i = 0; i < h.n; i++)
@@ -59,9 +59,9 @@ same_exports(struct store *from, struct store *to,
 
 		deal_init(&da);
 		deal_init(&db);
-		r = from->ops->deal_get(from, slug, &da, err);
+		r = store_deal_get(from, slug, &da, err);
 		if (!r)
-			r = to->ops->deal_get(to, slug, &db, err);
+			r = store_deal_get(to, slug, &db, err);
 		if (!r) {
 			strbuf_reset(&a);
 			strbuf_reset(&b);

@@ -18,7 +18,7 @@ warn_without_users(struct store *st)
 {
 	struct store_user_list users = { 0 };
 
-	if (st->ops->user_list(st, &users, NULL) == 0 && users.n == 0)
+	if (store_user_list(st, &users, NULL) == 0 && users.n == 0)
 		fprintf(stderr, "warning: no users yet, so nobody can log in: "
 			"add one with 'techwin user add NAME --role admin'\n");
 	store_user_list_release(&users);

@@ -90,7 +90,7 @@ print_json_link(struct cli_ctx *ctx, const char *slug, long long id,
 	struct store_share_list l;
 	int r;
 
-	if ((r = ctx->st->ops->share_list(ctx->st, slug, &l, err)) < 0)
+	if ((r = store_share_list(ctx->st, slug, &l, err)) < 0)
 		return r;
 	for (size_t i = 0; i < l.n; i++) {
 		struct strbuf sb = STRBUF_INIT;
@@ -195,7 +195,7 @@ share_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 			return r;
 		deal_release(&d);
 	}
-	if ((r = ctx->st->ops->share_list(ctx->st, slug, &l, err)) < 0)
+	if ((r = store_share_list(ctx->st, slug, &l, err)) < 0)
 		return r;
 	if (ctx->json) {
 		json_t *a = json_array();
@@ -233,7 +233,6 @@ share_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 static int
 share_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	const struct store_ops *ops = ctx->st->ops;
 	long long id;
 	char *end;
 	int r;
@@ -250,12 +249,12 @@ share_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 				    "ID: expected a share link number (see "
 				    "'techwin share list'), got '%s'",
 				    argv[1]);
-	if ((r = ops->begin(ctx->st, err)) < 0)
+	if ((r = store_begin(ctx->st, err)) < 0)
 		return r;
-	if ((r = ops->share_delete(ctx->st, id, err)) == 0)
-		r = ops->commit(ctx->st, err);
+	if ((r = store_share_delete(ctx->st, id, err)) == 0)
+		r = store_commit(ctx->st, err);
 	if (r < 0) {
-		ops->rollback(ctx->st);
+		store_rollback(ctx->st);
 		return r;
 	}
 	if (!ctx->json)

@@ -51,7 +51,7 @@ token_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 		auth_secret_free(token);
 		return 0;
 	}
-	if ((r = ctx->st->ops->token_list(ctx->st, &tl, err)) < 0) {
+	if ((r = store_token_list(ctx->st, &tl, err)) < 0) {
 		auth_secret_free(token);
 		return r;
 	}
@@ -91,7 +91,7 @@ token_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if (argc != 1)
 		return cmd_usage_error(&cmd_token_entry, err,
 				       "token list takes no arguments");
-	if ((r = ctx->st->ops->token_list(ctx->st, &tl, err)) < 0)
+	if ((r = store_token_list(ctx->st, &tl, err)) < 0)
 		return r;
 	if (ctx->json) {
 		json_t *a = json_array();
@@ -129,7 +129,6 @@ token_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 static int
 token_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	const struct store_ops *ops = ctx->st->ops;
 	int r;
 
 	if ((r = cli_no_options(&cmd_token_entry, argc, argv, err)) < 0)
@@ -137,12 +136,12 @@ token_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if (argc != 2)
 		return cmd_usage_error(&cmd_token_entry, err,
 				       "token rm takes exactly one NAME");
-	if ((r = ops->begin(ctx->st, err)) < 0)
+	if ((r = store_begin(ctx->st, err)) < 0)
 		return r;
-	if ((r = ops->token_delete(ctx->st, argv[1], err)) == 0)
-		r = ops->commit(ctx->st, err);
+	if ((r = store_token_delete(ctx->st, argv[1], err)) == 0)
+		r = store_commit(ctx->st, err);
 	if (r < 0) {
-		ops->rollback(ctx->st);
+		store_rollback(ctx->st);
 		return r;
 	}
 	if (!ctx->json)

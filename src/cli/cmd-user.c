@@ -163,7 +163,7 @@ check_new_user(struct cli_ctx *ctx, const char *name, struct tw_error *err)
 
 	if ((r = auth_check_name("user", name, err)) < 0)
 		return r;
-	r = ctx->st->ops->user_get(ctx->st, name, &u, err);
+	r = store_user_get(ctx->st, name, &u, err);
 	if (r == 0) {
 		store_user_release(&u);
 		return tw_error_set(err, TW_EEXIST, "user '%s' already exists",
@@ -216,7 +216,7 @@ user_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 		printf("added user '%s' (%s)\n", name, role_name(role));
 		return 0;
 	}
-	if ((r = ctx->st->ops->user_get(ctx->st, name, &u, err)) < 0)
+	if ((r = store_user_get(ctx->st, name, &u, err)) < 0)
 		return r;
 	{
 		struct strbuf sb = STRBUF_INIT;
@@ -234,7 +234,6 @@ user_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	static const char *const header[] = { "NAME", "ROLE", "TOKENS",
 					      "CREATED" };
-	const struct store_ops *ops = ctx->st->ops;
 	struct store_user_list ul;
 	struct store_token_list tl;
 	struct strbuf sb = STRBUF_INIT;
@@ -245,9 +244,9 @@ user_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if (argc != 1)
 		return cmd_usage_error(&cmd_user_entry, err,
 				       "user list takes no arguments");
-	if ((r = ops->user_list(ctx->st, &ul, err)) < 0)
+	if ((r = store_user_list(ctx->st, &ul, err)) < 0)
 		return r;
-	if ((r = ops->token_list(ctx->st, &tl, err)) < 0) {
+	if ((r = store_token_list(ctx->st, &tl, err)) < 0) {
 		store_user_list_release(&ul);
 		return r;
 	}
@@ -286,7 +285,6 @@ user_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 static int
 user_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	const struct store_ops *ops = ctx->st->ops;
 	struct store_token_list tl;
 	size_t ntokens = 0;
 	int r;
@@ -296,18 +294,18 @@ user_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if (argc != 2)
 		return cmd_usage_error(&cmd_user_entry, err,
 				       "user rm takes exactly one NAME");
-	if ((r = ops->begin(ctx->st, err)) < 0)
+	if ((r = store_begin(ctx->st, err)) < 0)
 		return r;
 	/* Count what goes with the user, in the transaction that drops it. */
-	if ((r = ops->token_list(ctx->st, &tl, err)) == 0) {
+	if ((r = store_token_list(ctx->st, &tl, err)) == 0) {
 		ntokens = count_tokens(&tl, argv[1]);
 		store_token_list_release(&tl);
-		r = ops->user_delete(ctx->st, argv[1], err);
+		r = store_user_delete(ctx->st, argv[1], err);
 	}
 	if (r == 0)
-		r = ops->commit(ctx->st, err);
+		r = store_commit(ctx->st, err);
 	if (r < 0) {
-		ops->rollback(ctx->st);
+		store_rollback(ctx->st);
 		return r;
 	}
 	if (!ctx->json)
@@ -332,7 +330,7 @@ user_passwd(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if ((r = auth_init(err)) < 0)
 		return r;
 	/* An unknown user fails before a password is typed. */
-	if ((r = ctx->st->ops->user_get(ctx->st, argv[1], &u, err)) < 0)
+	if ((r = store_user_get(ctx->st, argv[1], &u, err)) < 0)
 		return r;
 	store_user_release(&u);
 	if ((r = read_new_password(&pw, err)) < 0)

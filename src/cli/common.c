@@ -99,7 +99,7 @@ cli_get_deal(struct cli_ctx *ctx, const char *slug, struct deal *out,
 	     struct tw_error *err)
 {
 	deal_init(out);
-	return ctx->st->ops->deal_get(ctx->st, slug, out, err);
+	return store_deal_get(ctx->st, slug, out, err);
 }
 
 void

@@ -1084,10 +1084,10 @@ store_copy(struct store *from, struct store *to, bool force,
 	 * repeatable-read transaction.
 	 */
 	rc = src.pg ? store_pg_begin_snapshot(from, err)
-		    : from->ops->begin(from, err);
+		    : store_begin(from, err);
 	if (!rc) {
 		src_tx = true;
-		rc = to->ops->begin(to, err);
+		rc = store_begin(to, err);
 		dst_tx = !rc;
 	}
 	if (!rc)
@@ -1110,13 +1110,13 @@ store_copy(struct store *from, struct store *to, bool force,
 	if (!rc && verify)
 		rc = verify(from, to, arg, err);
 	if (!rc) {
-		rc = to->ops->commit(to, err);
+		rc = store_commit(to, err);
 		dst_tx = false;
 	}
 	if (dst_tx)
-		to->ops->rollback(to);
+		store_rollback(to);
 	if (src_tx)
-		from->ops->rollback(from);
+		store_rollback(from);
 	if (rc)
 		memset(counts, 0, sizeof(*counts));
 	return rc;

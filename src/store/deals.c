@@ -4,43 +4,13 @@
  * made from the command line.
  */
 #include "store/deals.h"
+#include "store/store-internal.h"
 #include "store/workspace.h"
 #include "util/xalloc.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-int
-store_update_deal(struct store *st, const char *slug,
-		  int (*fn)(struct deal *d, void *arg, struct tw_error *err),
-		  void *arg, struct validation_site *site,
-		  struct tw_error *err)
-{
-	const struct store_ops *ops = st->ops;
-	struct deal d;
-	int r;
-
-	deal_init(&d);
-	if ((r = ops->begin(st, err)) < 0)
-		return r;
-	if ((r = ops->deal_get(st, slug, &d, err)) < 0)
-		goto fail;
-	if ((r = fn(&d, arg, err)) < 0)
-		goto fail;
-	if ((r = deal_validate(&d, site, err)) < 0)
-		goto fail;
-	if ((r = ops->deal_put(st, &d, err)) < 0)
-		goto fail;
-	if ((r = ops->commit(st, err)) < 0)
-		goto fail;
-	deal_release(&d);
-	return 0;
-fail:
-	ops->rollback(st);
-	deal_release(&d);
-	return r;
-}
 
 /* The workspace half of a context, for the deal ctx already holds. */
 static int
@@ -64,7 +34,7 @@ store_load_ctx(struct store *st, const char *slug, struct deal_ctx *ctx,
 	int r;
 
 	deal_ctx_release(ctx);
-	if ((r = st->ops->deal_get(st, slug, &ctx->deal, err)) < 0 ||
+	if ((r = store_deal_get(st, slug, &ctx->deal, err)) < 0 ||
 	    (r = load_workspace(st, ctx, err)) < 0)
 		deal_ctx_release(ctx);
 	return r;
@@ -75,15 +45,14 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 	       struct deal_ctx *ctx, struct verb_result *res,
 	       struct validation_site *site, struct tw_error *err)
 {
-	const struct store_ops *ops = st->ops;
 	bool create = c->verb == V_DEAL_CREATE;
 	int r;
 
 	deal_ctx_release(ctx);
-	if ((r = ops->begin(st, err)) < 0)
+	if ((r = store_begin(st, err)) < 0)
 		return r;
 	if (create) {
-		r = ops->deal_get(st, c->key, &ctx->deal, err);
+		r = store_deal_get(st, c->key, &ctx->deal, err);
 		if (r == 0)
 			r = tw_error_set(err, TW_EEXIST, "deal '%s' already "
 					 "exists", c->key);
@@ -91,18 +60,18 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 			r = 0;
 		deal_release(&ctx->deal);
 	} else {
-		r = ops->deal_get(st, slug, &ctx->deal, err);
+		r = store_deal_get(st, slug, &ctx->deal, err);
 	}
 	if (r == 0)
 		r = load_workspace(st, ctx, err);
 	if (r == 0 && c->verb == V_DEAL_REMOVE)
-		r = ops->deal_delete(st, slug, err);
+		r = store_deal_delete(st, slug, err);
 	else if (r == 0 && (r = verb_run(ctx, c, res, site, err)) == 0)
-		r = ops->deal_put(st, &ctx->deal, err);
+		r = store_deal_put(st, &ctx->deal, err);
 	if (r == 0)
-		r = ops->commit(st, err);
+		r = store_commit(st, err);
 	if (r < 0) {
-		ops->rollback(st);
+		store_rollback(st);
 		deal_ctx_release(ctx);
 	}
 	return r;
@@ -112,25 +81,24 @@ int
 store_create_deal(struct store *st, const struct deal *d,
 		  struct validation_site *site, struct tw_error *err)
 {
-	const struct store_ops *ops = st->ops;
 	struct deal existing;
 	int r;
 
 	if ((r = deal_validate(d, site, err)) < 0)
 		return r;
 	deal_init(&existing);
-	if ((r = ops->begin(st, err)) < 0)
+	if ((r = store_begin(st, err)) < 0)
 		return r;
-	r = ops->deal_get(st, d->slug, &existing, err);
+	r = store_deal_get(st, d->slug, &existing, err);
 	if (r == 0)
 		r = tw_error_set(err, TW_EEXIST, "deal '%s' already exists",
 				 d->slug);
 	else if (r == TW_ENOTFOUND)
-		r = ops->deal_put(st, d, err);
+		r = store_deal_put(st, d, err);
 	if (r == 0)
-		r = ops->commit(st, err);
+		r = store_commit(st, err);
 	if (r < 0)
-		ops->rollback(st);
+		store_rollback(st);
 	deal_release(&existing);
 	return r;
 }
@@ -153,7 +121,7 @@ load_one(struct store *st, const char *slug, struct deal_array *out,
 	int r;
 
 	deal_init(d);
-	r = st->ops->deal_get(st, slug, d, err);
+	r = store_deal_get(st, slug, d, err);
 	if (r < 0) {
 		deal_release(d);
 		return r;
@@ -172,7 +140,7 @@ store_load_deals(struct store *st, const char *const *names, size_t nnames,
 
 	memset(out, 0, sizeof(*out));
 	if (!nnames) {
-		if ((r = st->ops->deal_list(st, &all, err)) < 0)
+		if ((r = store_deal_list(st, &all, err)) < 0)
 			return r;
 		want = all.n;
 	}
@@ -203,14 +171,14 @@ store_each_deal(struct store *st, bool open_only,
 
 	if (st->ops->deal_each)
 		return st->ops->deal_each(st, open_only, fn, arg, err);
-	if ((r = st->ops->deal_list(st, &all, err)) < 0)
+	if ((r = store_deal_list(st, &all, err)) < 0)
 		return r;
 	for (size_t i = 0; i < all.n && r == 0; i++) {
 		struct deal d;
 
 		if (open_only && all.items[i].outcome != OUTCOME_OPEN)
 			continue;
-		if ((r = st->ops->deal_get(st, all.items[i].slug, &d, err)) < 0)
+		if ((r = store_deal_get(st, all.items[i].slug, &d, err)) < 0)
 			break;
 		r = fn(&d, arg, err);
 		deal_release(&d);
@@ -258,7 +226,7 @@ store_load_closed_deals(struct store *st, const struct cycle_filter *f,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = st->ops->deal_list(st, &list, err)) < 0)
+	if ((r = store_deal_list(st, &list, err)) < 0)
 		return r;
 	for (size_t i = 0; i < list.n; i++) {
 		const struct deal *d = &list.items[i];

@@ -18,17 +18,6 @@
 #include "util/error.h"
 
 /*
- * Read-modify-write of one deal in one transaction: begin, get, call fn,
- * validate, put, commit. Nothing is written unless every step succeeds.
- * When site is not NULL it says where a validation error is.
- */
-int store_update_deal(struct store *st, const char *slug,
-		      int (*fn)(struct deal *d, void *arg,
-				struct tw_error *err),
-		      void *arg, struct validation_site *site,
-		      struct tw_error *err);
-
-/*
  * The context verbs work on (core/actions.h): the deal slug with its
  * children, the workspace's settings and its holidays merged with the
  * deal's. ctx was set up by deal_ctx_init (today, actor); on error it holds

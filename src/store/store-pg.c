@@ -15,9 +15,15 @@
  * The field tables, the history text of values and the checks before a
  * write are store-sqlite.c's too (store/fields.h): one column per field, one
  * history name per column.
+ *
+ * This file opens, checks, migrates and closes a database and turns
+ * libpq's errors into tw_errs; reading, walking and writing deals are
+ * store-pg-read.c, -walk.c and -write.c (store-pg-internal.h).
  */
 #include "store/diff.h"
 #include "store/fields.h"
+#include "store/store-internal.h"
+#include "store/store-pg-internal.h"
 #include "store/store-pg.h"
 #include "store/store.h"
 #include "util/strbuf.h"
@@ -35,8 +41,6 @@
 #define TW_APPLICATION_ID 0x5457494e
 /* How long a writer waits for another's lock, as SQLite's busy timeout. */
 #define LOCK_TIMEOUT "5s"
-/* A deal_put that lost a race to create the same deal tries again. */
-#define PUT_TRIES 3
 
 /*
  * Migration N (1-based) takes the schema from version N-1 to N, as
@@ -227,56 +231,6 @@ static const char *const migrations[] = {
 	"CREATE INDEX shares_deal ON shares(deal_id);\n",
 };
 
-/* ---- the store ------------------------------------------------------- */
-
-enum stmt_id {
-	S_DEAL_GET,
-	S_DEAL_GET_LOCK,
-	S_DEAL_LIST,
-	S_DEAL_INSERT,
-	S_DEAL_UPDATE,
-	S_MAX
-};
-
-struct pg_store {
-	struct store base;
-	PGconn *conn;
-	char *where;		/* the URL without its password, for messages */
-	bool in_tx;		/* inside an explicit begin */
-	bool snapshot;		/* ... begun by store_pg_begin_snapshot */
-	/* SQL built once from the field tables. */
-	char *sql[S_MAX];
-	char *tsql[SCHEMA_NTABLES][T_MAX];
-	/* The SQLSTATE and constraint of the last failed statement. */
-	char state[6];
-	char constraint[64];
-};
-
-static struct pg_store *
-to_pg(struct store *st)
-{
-	return (struct pg_store *)st;
-}
-
-static const char sql_deal_delete[] = "DELETE FROM deals WHERE id = $1";
-static const char sql_phase_crit_get[] =
-	"SELECT number, criterion FROM phase_criteria WHERE deal_id = $1 "
-	"ORDER BY number, pos";
-static const char sql_phase_crit_insert[] =
-	"INSERT INTO phase_criteria (deal_id, number, pos, criterion) "
-	"VALUES ($1, $2, $3, $4)";
-static const char sql_phase_crit_delete[] =
-	"DELETE FROM phase_criteria WHERE deal_id = $1 AND number = $2";
-static const char sql_history_insert[] =
-	"INSERT INTO history (at, actor, deal, entity, \"key\", field, "
-	"\"old\", \"new\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-static const char sql_history_all[] =
-	"SELECT id, at, actor, deal, entity, \"key\", field, \"old\", \"new\" "
-	"FROM history ORDER BY id";
-static const char sql_history_deal[] =
-	"SELECT id, at, actor, deal, entity, \"key\", field, \"old\", \"new\" "
-	"FROM history WHERE deal = $1 ORDER BY id";
-
 /* ---- locations -------------------------------------------------------- */
 
 char *
@@ -303,7 +257,7 @@ store_location_redact(const char *location, char *buf, size_t size)
 		strbuf_addstr(&sb, "***");
 		p = at;
 	}
-	/* password=... among the query parameters. */
+	/* password=... among the pg_query parameters. */
 	while (*p) {
 		const char *q = strstr(p, "password=");
 
@@ -337,7 +291,7 @@ conn_message(PGconn *conn, char *buf, size_t size)
 }
 
 /* Turn a failed result into a tw_err with a message. */
-static int
+int
 pg_fail(struct pg_store *s, const PGresult *res, struct tw_error *err)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
@@ -380,1648 +334,84 @@ pg_fail(struct pg_store *s, const PGresult *res, struct tw_error *err)
 			    s->where, msg);
 }
 
-static int
-corrupt(struct pg_store *s, const char *what, const char *value,
-	struct tw_error *err)
-{
-	return tw_error_set(err, TW_ESTORE,
-			    "database '%s' holds an invalid %s '%s'", s->where,
-			    what, value ? value : "");
-}
-
-/* ---- parameters and statements --------------------------------------- */
-
-#define MAX_PARAMS 32
-
-/* Bound parameters as text; numbers and dates are formatted into buf. */
-struct params {
-	int n;
-	const char *v[MAX_PARAMS];
-	char buf[MAX_PARAMS][48];
-};
-
-static void
-param_str(struct params *p, const char *v)
-{
-	if (p->n >= MAX_PARAMS)
-		abort();	/* a field table outgrew MAX_PARAMS */
-	p->v[p->n++] = v;
-}
-
-static void __attribute__((format(printf, 2, 3)))
-param_fmt(struct params *p, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->n >= MAX_PARAMS)
-		abort();
-	va_start(ap, fmt);
-	vsnprintf(p->buf[p->n], sizeof(p->buf[0]), fmt, ap);
-	va_end(ap);
-	p->v[p->n] = p->buf[p->n];
-	p->n++;
-}
-
-/*
- * Run sql with p's parameters (p may be NULL). On success *out (when not
- * NULL) holds the result for the caller to PQclear; on failure the
- * SQLSTATE and constraint are kept in s for callers that map them.
- */
-static int
-query(struct pg_store *s, const char *sql, const struct params *p,
-      PGresult **out, struct tw_error *err)
-{
-	PGresult *res = PQexecParams(s->conn, sql, p ? p->n : 0, NULL,
-				     p ? p->v : NULL, NULL, NULL, 0);
-	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-	const char *v;
-	int rc;
-
-	if (out)
-		*out = NULL;
-	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-		s->state[0] = '\0';
-		s->constraint[0] = '\0';
-		if (out)
-			*out = res;
-		else
-			PQclear(res);
-		return 0;
-	}
-	v = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	snprintf(s->state, sizeof(s->state), "%s", v ? v : "");
-	v = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
-	snprintf(s->constraint, sizeof(s->constraint), "%s", v ? v : "");
-	rc = pg_fail(s, res, err);
-	PQclear(res);
-	return rc;
-}
-
-static int
-run(struct pg_store *s, const char *sql, struct tw_error *err)
-{
-	return query(s, sql, NULL, NULL, err);
-}
-
-static bool
-failed_with(const struct pg_store *s, const char *state)
-{
-	return !strcmp(s->state, state);
-}
-
-/*
- * The deals table. Reads return id, slug, the fields. Insert takes $1
- * slug, $2... the fields and returns the new id; update takes $1 id, $2
- * slug, $3... the fields.
- */
-static void
-deal_sql(enum stmt_id id, struct strbuf *sb)
-{
-	size_t n = ndeal_fields;
-
-	switch (id) {
-	case S_DEAL_GET:
-	case S_DEAL_GET_LOCK:
-	case S_DEAL_LIST:
-		strbuf_addstr(sb, "SELECT id, slug");
-		add_column_list(sb, deal_fields, n);
-		strbuf_addstr(sb, " FROM deals ");
-		/* Byte order, as SQLite sorts, whatever the collation. */
-		if (id == S_DEAL_LIST)
-			strbuf_addstr(sb, "ORDER BY slug COLLATE \"C\"");
-		else
-			strbuf_addstr(sb, "WHERE slug = $1");
-		if (id == S_DEAL_GET_LOCK)
-			strbuf_addstr(sb, " FOR UPDATE");
-		break;
-	case S_DEAL_INSERT:
-		strbuf_addstr(sb, "INSERT INTO deals (slug");
-		add_column_list(sb, deal_fields, n);
-		strbuf_addstr(sb, ") VALUES ($1");
-		for (size_t i = 0; i < n; i++)
-			strbuf_addf(sb, ", $%zu", i + 2);
-		strbuf_addstr(sb, ") RETURNING id");
-		break;
-	case S_DEAL_UPDATE:
-		strbuf_addstr(sb, "UPDATE deals SET slug = $2");
-		for (size_t i = 0; i < n; i++)
-			strbuf_addf(sb, ", \"%s\" = $%zu", deal_fields[i].name,
-				    i + 3);
-		strbuf_addstr(sb, " WHERE id = $1");
-		break;
-	default:
-		break;
-	}
-}
-
-static void
-build_sql(struct pg_store *s)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	for (int i = 0; i < S_MAX; i++) {
-		deal_sql((enum stmt_id)i, &sb);
-		s->sql[i] = strbuf_detach(&sb, NULL);
-	}
-	for (size_t t = 0; t < SCHEMA_NTABLES; t++) {
-		for (int w = 0; w < T_MAX; w++) {
-			table_sql(&schema_tables[t], w, '$', &sb);
-			s->tsql[t][w] = strbuf_detach(&sb, NULL);
-		}
-	}
-}
-
-/* ---- fields: bind, read ---------------------------------------------- */
-
-static void
-param_real(struct params *p, double v)
-{
-	if (p->n >= MAX_PARAMS)
-		abort();
-	format_real(v, p->buf[p->n], sizeof(p->buf[0]));
-	p->v[p->n] = p->buf[p->n];
-	p->n++;
-}
-
-/* One field as a parameter; strings are borrowed from obj. */
-static void
-param_field(struct params *pr, const struct field *f, const void *obj)
-{
-	const void *p = fptr(f, obj);
-	char buf[DATE_BUFSZ + DURATION_BUFSZ];
-
-	switch (f->type) {
-	case F_STR:
-		param_str(pr, *(char *const *)p);
-		return;
-	case F_INT_OPT:
-		if (!fhas(f, obj)) {
-			param_str(pr, NULL);
-			return;
-		}
-		/* fall through */
-	case F_INT:
-		param_fmt(pr, "%d", *(const int *)p);
-		return;
-	case F_REAL_OPT:
-		if (!fhas(f, obj)) {
-			param_str(pr, NULL);
-			return;
-		}
-		/* fall through */
-	case F_REAL:
-		param_real(pr, *(const double *)p);
-		return;
-	case F_BOOL:
-		param_str(pr, *(const bool *)p ? "true" : "false");
-		return;
-	case F_DATE:
-		if (*(const tw_date *)p == DATE_NONE)
-			param_str(pr, NULL);
-		else
-			param_fmt(pr, "%s",
-				  date_format(*(const tw_date *)p, buf));
-		return;
-	case F_DUR_OPT:
-		if (!fhas(f, obj)) {
-			param_str(pr, NULL);
-			return;
-		}
-		/* fall through */
-	case F_DUR:
-		param_fmt(pr, "%s", duration_format(p, buf));
-		return;
-	case F_ENUM:
-		param_str(pr, f->en->name(fenum(f, obj)));
-		return;
-	case F_LIST:
-		return;
-	}
-}
-
-/* The fields (F_LIST skipped) as the next parameters. */
-static void
-param_fields(struct params *pr, const struct field *f, size_t n,
-	     const void *obj)
-{
-	for (size_t i = 0; i < n; i++)
-		if (f[i].type != F_LIST)
-			param_field(pr, &f[i], obj);
-}
-
-/* A whole-number column as read back; false when it is not one. */
-static bool
-parse_ll(const char *text, long long *out)
-{
-	char *end;
-
-	*out = strtoll(text, &end, 10);
-	return end != text && !*end;
-}
-
-static int
-read_field(struct pg_store *s, const PGresult *res, int row, int col,
-	   const struct field *f, void *obj, struct tw_error *err)
-{
-	void *p = (char *)obj + f->off;
-	bool *has = (bool *)((char *)obj + f->aux);
-	bool null = PQgetisnull(res, row, col);
-	const char *text = PQgetvalue(res, row, col);
-	long long ll;
-	char *end;
-
-	switch (f->type) {
-	case F_STR:
-	case F_DATE:
-	case F_DUR:
-	case F_DUR_OPT:
-	case F_ENUM:
-		if (field_from_text(f, obj, null ? NULL : text) < 0)
-			return corrupt(s, f->name, text, err);
-		break;
-	case F_INT_OPT:
-		*has = !null;
-		/* fall through */
-	case F_INT:
-		*(int *)p = 0;
-		if (null)
-			break;
-		if (!parse_ll(text, &ll) || ll < -2147483647 - 1 ||
-		    ll > 2147483647)
-			return corrupt(s, f->name, text, err);
-		*(int *)p = (int)ll;
-		break;
-	case F_REAL_OPT:
-		*has = !null;
-		/* fall through */
-	case F_REAL:
-		*(double *)p = 0;
-		if (null)
-			break;
-		*(double *)p = strtod(text, &end);
-		if (end == text || *end)
-			return corrupt(s, f->name, text, err);
-		break;
-	case F_BOOL:
-		*(bool *)p = !null && text[0] == 't';
-		break;
-	case F_LIST:
-		break;
-	}
-	return 0;
-}
-
-/* Read fields (F_LIST skipped) from columns first, first + 1, ... */
-static int
-read_fields(struct pg_store *s, const PGresult *res, int row, int first,
-	    const struct field *f, size_t n, void *obj, struct tw_error *err)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < n && !rc; i++)
-		if (f[i].type != F_LIST)
-			rc = read_field(s, res, row, first++, &f[i], obj, err);
-	return rc;
-}
-
-static char *
-value_dup(const PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL
-					  : xstrdup(PQgetvalue(res, row, col));
-}
-
-static long long
-value_ll(const PGresult *res, int row, int col)
-{
-	return strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-/* ---- transactions ---------------------------------------------------- */
-
-/*
- * Every operation runs between op_begin and op_end. Outside an explicit
- * transaction an operation of several statements gets its own (reads a
- * snapshot, so a deal and its children agree; a single statement is
- * atomic by itself). Inside one, a write runs under a savepoint: a failed
- * statement would otherwise abort the caller's whole transaction, where
- * SQLite leaves the other operations in it alone.
- */
-static int
-op_begin(struct pg_store *s, bool write, bool multi, struct tw_error *err)
-{
-	if (s->in_tx) {
-		if (PQtransactionStatus(s->conn) == PQTRANS_INERROR)
-			return tw_error_set(err, TW_ESTORE,
-					    "transaction was rolled back after "
-					    "an earlier error");
-		return write ? run(s, "SAVEPOINT tw_op", err) : 0;
-	}
-	if (!multi)
-		return 0;
-	return run(s, write ? "BEGIN"
-			    : "BEGIN ISOLATION LEVEL REPEATABLE READ, "
-			      "READ ONLY",
-		   err);
-}
-
-static int
-op_end(struct pg_store *s, bool write, bool multi, int rc,
-       struct tw_error *err)
-{
-	if (s->in_tx) {
-		if (!write)
-			return rc;
-		if (rc)
-			run(s, "ROLLBACK TO SAVEPOINT tw_op", NULL);
-		run(s, "RELEASE SAVEPOINT tw_op", NULL);
-		return rc;
-	}
-	if (!multi)
-		return rc;
-	if (!rc)
-		rc = run(s, "COMMIT", err);
-	if (rc && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
-		run(s, "ROLLBACK", NULL);
-	return rc;
-}
-
-static int
-pg_begin(struct store *st, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	int rc;
-
-	if (s->in_tx)
-		return tw_error_set(err, TW_ESTORE,
-				    "a transaction is already open");
-	rc = run(s, "BEGIN", err);
-	if (!rc)
-		s->in_tx = true;
-	return rc;
-}
-
-static int
-pg_commit(struct store *st, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	int rc;
-
-	if (!s->in_tx)
-		return tw_error_set(err, TW_ESTORE, "no transaction is open");
-	s->in_tx = false;
-	s->snapshot = false;
-	/* COMMIT of a failed transaction "succeeds" as a rollback. */
-	if (PQtransactionStatus(s->conn) == PQTRANS_INERROR) {
-		run(s, "ROLLBACK", NULL);
-		return tw_error_set(err, TW_ESTORE,
-				    "transaction was rolled back after an "
-				    "earlier error");
-	}
-	rc = run(s, "COMMIT", err);
-	if (rc && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
-		run(s, "ROLLBACK", NULL);
-	return rc;
-}
-
-static void
-pg_rollback(struct store *st)
-{
-	struct pg_store *s = to_pg(st);
-
-	if (!s->in_tx)
-		return;
-	s->in_tx = false;
-	s->snapshot = false;
-	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE)
-		run(s, "ROLLBACK", NULL);
-}
-
 int
-store_pg_begin_snapshot(struct store *st, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	int rc;
-
-	if (s->in_tx)
-		return tw_error_set(err, TW_ESTORE,
-				    "a transaction is already open");
-	rc = run(s, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", err);
-	if (!rc)
-		s->in_tx = s->snapshot = true;
-	return rc;
-}
-
-/* ---- reading deals ---------------------------------------------------- */
-
-/* The deals columns of one row of S_DEAL_GET / S_DEAL_LIST. */
-static int
-read_deal_row(struct pg_store *s, const PGresult *res, int row,
-	      struct deal *d, long long *id, struct tw_error *err)
-{
-	if (id)
-		*id = value_ll(res, row, 0);
-	d->slug = xstrdup(PQgetvalue(res, row, 1));
-	return read_fields(s, res, row, 2, deal_fields, ndeal_fields, d, err);
-}
-
-static void
-param_id(struct params *p, long long id)
-{
-	param_fmt(p, "%lld", id);
-}
-
-static int
-load_phase_criteria(struct pg_store *s, long long id, struct deal *d,
-		    struct tw_error *err)
-{
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
-
-	param_id(&p, id);
-	rc = query(s, sql_phase_crit_get, &p, &res, err);
-	if (rc)
-		return rc;
-	for (int r = 0; r < PQntuples(res); r++) {
-		long long number = value_ll(res, r, 0);
-		struct phase *ph = deal_find_phase(d, (int)number);
-
-		if (!ph)
-			continue;
-		ph->criteria = xrealloc(ph->criteria, (ph->ncriteria + 1) *
-							      sizeof(char *));
-		ph->criteria[ph->ncriteria++] = xstrdup(PQgetvalue(res, r, 1));
-	}
-	PQclear(res);
-	return 0;
-}
-
-static int
-load_children(struct pg_store *s, long long id, struct deal *d,
-	      struct tw_error *err)
-{
-	int rc = 0;
-
-	for (size_t t = 0; t < SCHEMA_NTABLES && !rc; t++) {
-		const struct schema_table *tb = &schema_tables[t];
-		struct params p = { 0 };
-		PGresult *res;
-
-		param_id(&p, id);
-		rc = query(s, s->tsql[t][T_SELECT], &p, &res, err);
-		for (int r = 0; !rc && r < PQntuples(res); r++)
-			rc = read_fields(s, res, r, 1, tb->fields, tb->nfields,
-					 tb->add(d), err);
-		PQclear(res);
-	}
-	if (!rc)
-		rc = load_phase_criteria(s, id, d, err);
-	return rc;
-}
-
-/*
- * The stored deal named slug, with its children when children is set,
- * its row locked until the transaction ends when lock is set.
- * TW_ENOTFOUND when absent. out is released on failure.
- */
-static int
-load_deal(struct pg_store *s, const char *slug, bool children, bool lock,
-	  struct deal *out, long long *id, struct tw_error *err)
-{
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
-
-	deal_init(out);
-	param_str(&p, slug);
-	rc = query(s, s->sql[lock ? S_DEAL_GET_LOCK : S_DEAL_GET], &p, &res,
-		   err);
-	if (rc)
-		return rc;
-	if (PQntuples(res) == 1)
-		rc = read_deal_row(s, res, 0, out, id, err);
-	else
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown deal '%s'", slug);
-	PQclear(res);
-	if (!rc && children)
-		rc = load_children(s, *id, out, err);
-	if (rc)
-		deal_release(out);
-	return rc;
-}
-
-static int
-pg_deal_get(struct store *st, const char *slug, struct deal *out,
-	    struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	long long id;
-	int rc;
-
-	deal_init(out);
-	rc = op_begin(s, false, true, err);
-	if (rc)
-		return rc;
-	/*
-	 * Inside begin() the caller means to write the deal back: hold its
-	 * row until commit, so another writer waits instead of having its
-	 * update overwritten by ours.
-	 */
-	rc = load_deal(s, slug ? slug : "", true, s->in_tx && !s->snapshot,
-		       out, &id, err);
-	return op_end(s, false, true, rc, err);
-}
-
-static int
-pg_deal_list(struct store *st, struct deal_list *out, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	rc = query(s, s->sql[S_DEAL_LIST], NULL, &res, err);
-	for (int r = 0; !rc && r < PQntuples(res); r++) {
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		deal_init(&out->items[out->n]);
-		rc = read_deal_row(s, res, r, &out->items[out->n++], NULL,
-				   err);
-	}
-	PQclear(res);
-	rc = op_end(s, false, false, rc, err);
-	if (rc)
-		deal_list_release(out);
-	return rc;
-}
-
-/* ---- every deal, one at a time ----------------------------------------- */
-
-/*
- * deal_each reads one snapshot (its own read-only repeatable-read
- * transaction, or the caller's) through one server-side cursor for the
- * deals and one per child table, each ordered by the deal's slug in byte
- * order as deal_list is, so one pass merges them: a deal's children are
- * the rows a cursor is on while their deal id is the deal's. Nine
- * statements for the whole pipeline instead of eight per deal, and cursors
- * fetched in batches so neither side holds the pipeline in memory.
- */
-#define EACH_BATCH 1000
-
-struct each_cursor {
-	char name[24];
-	PGresult *res;		/* the current batch */
-	int row;
-	bool open;		/* declared, to be closed */
-	bool done;		/* no batch after this one */
-};
-
-/*
- * SQL of cursor t: a child table, phase_criteria at SCHEMA_NTABLES. Deals are
- * joined as a subquery of two renamed columns so the child's own columns
- * (add_column_list, unqualified) can never be ambiguous.
- */
-static void
-each_sql(size_t t, bool open_only, struct strbuf *sb)
-{
-	const char *where = open_only ? " WHERE outcome = 'open'" : "";
-
-	if (t == SCHEMA_NTABLES)
-		strbuf_addstr(sb, "SELECT deal_id, number, criterion "
-			      "FROM phase_criteria");
-	else {
-		strbuf_addstr(sb, "SELECT deal_id, pos");
-		add_column_list(sb, schema_tables[t].fields,
-				schema_tables[t].nfields);
-		strbuf_addf(sb, " FROM %s", schema_tables[t].sql);
-	}
-	strbuf_addf(sb, " JOIN (SELECT id AS tw_id, slug AS tw_slug "
-		    "FROM deals%s) d ON d.tw_id = deal_id "
-		    "ORDER BY d.tw_slug COLLATE \"C\", %s", where,
-		    t == SCHEMA_NTABLES ? "number, pos" : "pos");
-}
-
-static int
-each_declare(struct pg_store *s, struct each_cursor *c, const char *name,
-	     const char *sql, struct tw_error *err)
-{
-	struct strbuf sb = STRBUF_INIT;
-	int rc;
-
-	snprintf(c->name, sizeof(c->name), "%s", name);
-	strbuf_addf(&sb, "DECLARE %s NO SCROLL CURSOR FOR %s", c->name, sql);
-	rc = run(s, sb.buf, err);
-	strbuf_release(&sb);
-	c->open = !rc;
-	return rc;
-}
-
-static bool
-each_on_row(const struct each_cursor *c)
-{
-	return c->res && c->row < PQntuples(c->res);
-}
-
-/* Fetch the next batch once the current one is used up. */
-static int
-each_fill(struct pg_store *s, struct each_cursor *c, struct tw_error *err)
-{
-	char sql[64];
-	int rc;
-
-	if (each_on_row(c) || c->done)
-		return 0;
-	PQclear(c->res);
-	c->res = NULL;
-	c->row = 0;
-	snprintf(sql, sizeof(sql), "FETCH %d FROM %s", EACH_BATCH, c->name);
-	rc = query(s, sql, NULL, &c->res, err);
-	if (rc)
-		return rc;
-	c->done = PQntuples(c->res) < EACH_BATCH;
-	return 0;
-}
-
-static int
-each_next(struct pg_store *s, struct each_cursor *c, struct tw_error *err)
-{
-	c->row++;
-	return each_fill(s, c, err);
-}
-
-/* True while cursor c is on a row of deal id. */
-static bool
-each_at(const struct each_cursor *c, long long id)
-{
-	return each_on_row(c) && value_ll(c->res, c->row, 0) == id;
-}
-
-/* Read deal id's children from every cursor into d, in position order. */
-static int
-each_children(struct pg_store *s, struct each_cursor *cur, long long id,
-	      struct deal *d, struct tw_error *err)
-{
-	struct each_cursor *pc = &cur[SCHEMA_NTABLES];
-	int rc = 0;
-
-	for (size_t t = 0; t < SCHEMA_NTABLES && !rc; t++) {
-		const struct schema_table *tb = &schema_tables[t];
-
-		while (!rc && each_at(&cur[t], id)) {
-			rc = read_fields(s, cur[t].res, cur[t].row, 2,
-					 tb->fields, tb->nfields, tb->add(d),
-					 err);
-			if (!rc)
-				rc = each_next(s, &cur[t], err);
-		}
-	}
-	while (!rc && each_at(pc, id)) {
-		struct phase *ph = deal_find_phase(
-			d, (int)value_ll(pc->res, pc->row, 1));
-
-		if (ph) {
-			ph->criteria = xrealloc(ph->criteria,
-						(ph->ncriteria + 1) *
-							sizeof(char *));
-			ph->criteria[ph->ncriteria++] =
-				xstrdup(PQgetvalue(pc->res, pc->row, 2));
-		}
-		rc = each_next(s, pc, err);
-	}
-	return rc;
-}
-
-static int
-pg_deal_each(struct store *st, bool open_only,
-	     int (*fn)(const struct deal *d, void *arg, struct tw_error *err),
-	     void *arg, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct each_cursor cur[SCHEMA_NTABLES + 2];
-	struct each_cursor *deals = &cur[SCHEMA_NTABLES + 1];
-	struct strbuf sb = STRBUF_INIT;
-	char name[24];
-	int rc;
-
-	memset(cur, 0, sizeof(cur));
-	rc = op_begin(s, false, true, err);
-	if (rc)
-		return rc;
-	for (size_t t = 0; t <= SCHEMA_NTABLES && !rc; t++) {
-		strbuf_reset(&sb);
-		each_sql(t, open_only, &sb);
-		snprintf(name, sizeof(name), "tw_each_%zu", t);
-		rc = each_declare(s, &cur[t], name, sb.buf, err);
-		if (!rc)
-			rc = each_fill(s, &cur[t], err);
-	}
-	if (!rc)
-		rc = each_declare(s, deals, "tw_each_deals",
-				  s->sql[S_DEAL_LIST], err);
-	if (!rc)
-		rc = each_fill(s, deals, err);
-	while (!rc && each_on_row(deals)) {
-		struct deal d;
-		long long id;
-
-		deal_init(&d);
-		rc = read_deal_row(s, deals->res, deals->row, &d, &id, err);
-		if (!rc && (!open_only || d.outcome == OUTCOME_OPEN)) {
-			rc = each_children(s, cur, id, &d, err);
-			if (!rc)
-				rc = fn(&d, arg, err);
-		}
-		deal_release(&d);
-		if (!rc)
-			rc = each_next(s, deals, err);
-	}
-	/*
-	 * In the caller's transaction the cursors outlive the walk unless
-	 * closed (a failed transaction has dropped them already); our own
-	 * transaction's end closes them.
-	 */
-	for (size_t t = 0; t < SCHEMA_NTABLES + 2; t++) {
-		PQclear(cur[t].res);
-		if (cur[t].open && s->in_tx &&
-		    PQtransactionStatus(s->conn) != PQTRANS_INERROR) {
-			strbuf_reset(&sb);
-			strbuf_addf(&sb, "CLOSE %s", cur[t].name);
-			run(s, sb.buf, NULL);
-		}
-	}
-	strbuf_release(&sb);
-	return op_end(s, false, true, rc, err);
-}
-
-/* ---- writing deals ---------------------------------------------------- */
-
-/* What one deal_put or deal_delete needs along the way. */
-struct put_ctx {
-	struct pg_store *s;
-	const char *slug;
-	long long id;
-	char at[32];
-	struct tw_error *err;
-};
-
-/*
- * UTC now, in the form SQLite's backend writes. The team's SE machines
- * may disagree about the time, so the server's clock says it (the start
- * of the transaction); this machine's only if the server cannot. A
- * well-formed TECHWIN_NOW overrides both, so tests can show fixed times.
- */
-static void
-now_utc(struct pg_store *s, char *buf, size_t size)
-{
-	PGresult *res;
-
-	if (history_fixed_now(buf, size))
-		return;
-	if (PQtransactionStatus(s->conn) != PQTRANS_INERROR &&
-	    !query(s,
-		   "SELECT to_char(now() AT TIME ZONE 'UTC', "
-		   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
-		   NULL, &res, NULL)) {
-		snprintf(buf, size, "%s", PQgetvalue(res, 0, 0));
-		PQclear(res);
-		if (history_is_timestamp(buf))
-			return;
-	}
-	history_local_now(buf, size);
-}
-
-static int
-history_add(struct put_ctx *c, const char *entity, const char *key,
-	    const char *field, const char *old_value, const char *new_value)
-{
-	const char *actor = c->s->base.actor;
-	struct params p = { 0 };
-
-	param_str(&p, c->at);
-	param_str(&p, actor ? actor : "");
-	param_str(&p, c->slug);
-	param_str(&p, entity);
-	param_str(&p, key);
-	param_str(&p, field);
-	param_str(&p, old_value);
-	param_str(&p, new_value);
-	return query(c->s, sql_history_insert, &p, NULL, c->err);
-}
-
-static int
-write_phase_criteria(struct put_ctx *c, const struct phase *ph, bool replace)
-{
-	struct params p;
-	int rc = 0;
-
-	if (replace) {
-		memset(&p, 0, sizeof(p));
-		param_id(&p, c->id);
-		param_fmt(&p, "%d", ph->number);
-		rc = query(c->s, sql_phase_crit_delete, &p, NULL, c->err);
-	}
-	for (size_t i = 0; i < ph->ncriteria && !rc; i++) {
-		memset(&p, 0, sizeof(p));
-		param_id(&p, c->id);
-		param_fmt(&p, "%d", ph->number);
-		param_fmt(&p, "%zu", i);
-		param_str(&p, ph->criteria[i]);
-		rc = query(c->s, sql_phase_crit_insert, &p, NULL, c->err);
-	}
-	return rc;
-}
-
-/* Insert (T_INSERT) or rewrite (T_UPDATE) the row of one child. */
-static int
-write_child(struct put_ctx *c, size_t t, int which, const void *obj,
-	    size_t pos)
-{
-	const struct schema_table *tb = &schema_tables[t];
-	struct params p = { 0 };
-
-	param_id(&p, c->id);
-	param_fmt(&p, "%zu", pos);
-	param_fields(&p, tb->fields, tb->nfields, obj);
-	return query(c->s, c->s->tsql[t][which], &p, NULL, c->err);
-}
-
-/* Delete the row of one child: by its key, or by its position. */
-static int
-delete_child_row(struct put_ctx *c, size_t t, const void *obj, size_t pos)
-{
-	const struct schema_table *tb = &schema_tables[t];
-	struct params p = { 0 };
-
-	param_id(&p, c->id);
-	if (tb->keyed)
-		param_field(&p, &tb->fields[0], obj);
-	else
-		param_fmt(&p, "%zu", pos);
-	return query(c->s, c->s->tsql[t][T_DELETE], &p, NULL, c->err);
-}
-
-/* Insert (T_INSERT) or rewrite (T_UPDATE) the deals row. */
-static int
-write_deal_row(struct put_ctx *c, int which, const struct deal *d)
-{
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
-
-	if (which == T_UPDATE)
-		param_id(&p, c->id);
-	param_str(&p, d->slug);
-	param_fields(&p, deal_fields, ndeal_fields, d);
-	rc = query(c->s,
-		   c->s->sql[which == T_INSERT ? S_DEAL_INSERT : S_DEAL_UPDATE],
-		   &p, &res, c->err);
-	if (rc && failed_with(c->s, "23505") &&
-	    !strcmp(c->s->constraint, "deals_slug_key"))
-		/* Another writer created the same deal since we looked. */
-		return tw_error_set(c->err, TW_EBUSY,
-				    "deal '%s' was written concurrently: "
-				    "try again",
-				    d->slug);
-	if (rc)
-		return rc;
-	if (which == T_INSERT)
-		c->id = value_ll(res, 0, 0);
-	PQclear(res);
-	return 0;
-}
-
-/* deal_put's writes, as the comparison (store/diff.h) asks for them. */
-static const struct diff_ops put_ops = {
-	.history = history_add,
-	.write_deal = write_deal_row,
-	.write_child = write_child,
-	.delete_child = delete_child_row,
-	.write_phase_criteria = write_phase_criteria,
-};
-
-static void
-put_ctx_init(struct put_ctx *c, struct pg_store *s, const char *slug,
-	     struct tw_error *err)
-{
-	memset(c, 0, sizeof(*c));
-	c->s = s;
-	c->slug = slug;
-	c->err = err;
-	now_utc(s, c->at, sizeof(c->at));
-}
-
-static int
-deal_put_once(struct pg_store *s, const struct deal *d, struct tw_error *err)
-{
-	struct put_ctx c;
-	struct deal old;
-	int rc;
-
-	rc = op_begin(s, true, true, err);
-	if (rc)
-		return rc;
-	put_ctx_init(&c, s, d->slug, err);
-	/* Lock the row first: the comparison must see the latest deal. */
-	rc = load_deal(s, d->slug, true, true, &old, &c.id, err);
-	if (rc == TW_ENOTFOUND) {
-		tw_error_clear(err);
-		rc = diff_create_deal(&put_ops, &c, d);
-	} else if (!rc) {
-		rc = diff_update_deal(&put_ops, &c, &old, d);
-		deal_release(&old);
-	}
-	return op_end(s, true, true, rc, err);
-}
-
-static int
-pg_deal_put(struct store *st, const struct deal *d, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	int rc;
-
-	rc = fields_check_deal(d, err);
-	if (rc)
-		return rc;
-	/*
-	 * Two writers creating one new deal: the loser's insert fails on
-	 * the slug. On its own it may simply try again (and update the
-	 * winner's deal, as SQLite would after waiting for the lock); inside
-	 * the caller's transaction only the caller can.
-	 */
-	for (int i = 0; i < PUT_TRIES; i++) {
-		rc = deal_put_once(s, d, err);
-		if (rc != TW_EBUSY || s->in_tx)
-			break;
-	}
-	return rc;
-}
-
-static int
-pg_deal_delete(struct store *st, const char *slug, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	struct put_ctx c;
-	struct deal old;
-	int rc;
-
-	rc = op_begin(s, true, true, err);
-	if (rc)
-		return rc;
-	put_ctx_init(&c, s, slug ? slug : "", err);
-	rc = load_deal(s, c.slug, false, true, &old, &c.id, err);
-	if (!rc) {
-		deal_release(&old);
-		param_id(&p, c.id);
-		rc = query(s, sql_deal_delete, &p, NULL, err);
-	}
-	if (!rc)
-		rc = history_add(&c, "deal", "", "*", "deleted", NULL);
-	return op_end(s, true, true, rc, err);
-}
-
-/* ---- history and settings -------------------------------------------- */
-
-static int
-pg_history(struct store *st, const char *slug, struct history_list *out,
+pg_corrupt(struct pg_store *s, const char *what, const char *value,
 	   struct tw_error *err)
 {
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	if (slug)
-		param_str(&p, slug);
-	rc = query(s, slug ? sql_history_deal : sql_history_all, &p, &res,
-		   err);
-	for (int r = 0; !rc && r < PQntuples(res); r++) {
-		struct history_entry *h;
-
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		h = &out->items[out->n++];
-		h->id = value_ll(res, r, 0);
-		h->at = value_dup(res, r, 1);
-		h->actor = value_dup(res, r, 2);
-		h->deal = value_dup(res, r, 3);
-		h->entity = value_dup(res, r, 4);
-		h->key = value_dup(res, r, 5);
-		h->field = value_dup(res, r, 6);
-		h->old_value = value_dup(res, r, 7);
-		h->new_value = value_dup(res, r, 8);
-	}
-	PQclear(res);
-	rc = op_end(s, false, false, rc, err);
-	if (rc)
-		history_list_release(out);
-	return rc;
+	return store_corrupt(&s->base, what, value, err);
 }
 
-static int
-pg_setting_get(struct store *st, const char *key, char **out,
-	       struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
+/* ---- the keyed-row helper (accounts.c) ----------------------------- */
 
-	*out = NULL;
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	param_str(&p, key ? key : "");
-	rc = query(s, "SELECT value FROM settings WHERE \"key\" = $1", &p,
-		   &res, err);
-	if (!rc && PQntuples(res) == 1)
-		*out = value_dup(res, 0, 0);
-	PQclear(res);
-	return op_end(s, false, false, rc, err);
-}
-
-/* A NULL value removes the setting. */
-static int
-pg_setting_set(struct store *st, const char *key, const char *value,
-	       struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	int rc;
-
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	param_str(&p, key ? key : "");
-	if (value) {
-		param_str(&p, value);
-		rc = query(s,
-			   "INSERT INTO settings (\"key\", value) "
-			   "VALUES ($1, $2) ON CONFLICT (\"key\") "
-			   "DO UPDATE SET value = excluded.value",
-			   &p, NULL, err);
-	} else {
-		rc = query(s, "DELETE FROM settings WHERE \"key\" = $1", &p,
-			   NULL, err);
-	}
-	return op_end(s, true, false, rc, err);
-}
-
-/* ---- accounts: users, sessions, tokens, share links ------------------- */
-
-static bool
-is_role(const char *s)
-{
-	return s && (!strcmp(s, "admin") || !strcmp(s, "editor") ||
-		     !strcmp(s, "viewer"));
-}
-
-static bool
-is_empty(const char *s)
-{
-	return !s || !*s;
-}
-
-static const char user_columns[] = "id, name, role, pw_hash, created";
-
-/* The users columns of one row, from column 0. */
 static void
-read_user_row(const PGresult *res, int r, struct store_user *u)
+pg_now(struct store *st, char *buf, size_t size)
 {
-	u->id = value_ll(res, r, 0);
-	u->name = value_dup(res, r, 1);
-	u->role = value_dup(res, r, 2);
-	u->pw_hash = value_dup(res, r, 3);
-	u->created = value_dup(res, r, 4);
+	pg_now_utc(to_pg(st), buf, size);
 }
 
-static int
-pg_user_put(struct store *st, struct store_user *u, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	PGresult *res;
-	char at[32];
-	int rc;
-
-	if (is_empty(u->name))
-		return tw_error_set(err, TW_EINPUT, "a user needs a name");
-	if (!is_role(u->role))
-		return tw_error_set(err, TW_EINPUT, "invalid role '%s'",
-				    u->role ? u->role : "");
-	if (is_empty(u->pw_hash))
-		return tw_error_set(err, TW_EINPUT,
-				    "user '%s' needs a password hash",
-				    u->name);
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	now_utc(s, at, sizeof(at));
-	param_str(&p, u->name);
-	param_str(&p, u->role);
-	param_str(&p, u->pw_hash);
-	param_str(&p, at);
-	/* A user keeps its id and created when put again. */
-	rc = query(s,
-		   "INSERT INTO users (name, role, pw_hash, created) "
-		   "VALUES ($1, $2, $3, $4) ON CONFLICT (name) "
-		   "DO UPDATE SET role = excluded.role, "
-		   "pw_hash = excluded.pw_hash RETURNING id, created",
-		   &p, &res, err);
-	if (!rc) {
-		u->id = value_ll(res, 0, 0);
-		xstrset(&u->created, PQgetvalue(res, 0, 1));
-	}
-	PQclear(res);
-	return op_end(s, true, false, rc, err);
-}
-
-/* One user by name or (name NULL) by id. */
-static int
-user_get(struct pg_store *s, const char *name, long long uid,
-	 struct store_user *out, struct tw_error *err)
-{
-	struct params p = { 0 };
-	struct strbuf sql = STRBUF_INIT;
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	if (name)
-		param_str(&p, name);
-	else
-		param_id(&p, uid);
-	strbuf_addf(&sql, "SELECT %s FROM users WHERE %s = $1", user_columns,
-		    name ? "name" : "id");
-	rc = query(s, sql.buf, &p, &res, err);
-	strbuf_release(&sql);
-	if (!rc && PQntuples(res) == 1)
-		read_user_row(res, 0, out);
-	else if (!rc && name)
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user '%s'", name);
-	else if (!rc)
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user id %lld",
-				  uid);
-	PQclear(res);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_user_get(struct store *st, const char *name, struct store_user *out,
-	    struct tw_error *err)
-{
-	return user_get(to_pg(st), name ? name : "", 0, out, err);
-}
-
-static int
-pg_user_get_by_id(struct store *st, long long id, struct store_user *out,
-		  struct tw_error *err)
-{
-	return user_get(to_pg(st), NULL, id, out, err);
-}
-
-static int
-pg_user_list(struct store *st, struct store_user_list *out,
-	     struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct strbuf sql = STRBUF_INIT;
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	strbuf_addf(&sql, "SELECT %s FROM users ORDER BY name COLLATE \"C\"",
-		    user_columns);
-	rc = query(s, sql.buf, NULL, &res, err);
-	strbuf_release(&sql);
-	for (int r = 0; !rc && r < PQntuples(res); r++) {
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		memset(&out->items[out->n], 0, sizeof(out->items[0]));
-		read_user_row(res, r, &out->items[out->n++]);
-	}
-	PQclear(res);
-	if (rc)
-		store_user_list_release(out);
-	return op_end(s, false, false, rc, err);
-}
+/* The OIDs of PostgreSQL's text, date and bigint, by enum row_type. */
+static const Oid row_oid[] = {
+	[ROW_TEXT] = 25,
+	[ROW_DATE] = 1082,
+	[ROW_INT] = 20,
+};
 
 /*
- * Run a DELETE bound to one value (text when text is set, else num) and
- * report how many rows went; notfound (may be NULL) is the message when
- * none did, else that is not an error.
+ * Which constraint a failed statement broke, for accounts.c's messages: a
+ * unique constraint "tokens_name_key" is column "tokens.name".
  */
-static int
-delete_rows(struct pg_store *s, const char *sql, const char *text,
-	    long long num, size_t *n, const char *notfound,
-	    struct tw_error *err)
-{
-	struct params p = { 0 };
-	PGresult *res;
-	long long changes = 0;
-	int rc;
-
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	if (text)
-		param_str(&p, text);
-	else
-		param_id(&p, num);
-	rc = query(s, sql, &p, &res, err);
-	if (!rc) {
-		changes = strtoll(PQcmdTuples(res), NULL, 10);
-		if (!changes && notfound)
-			rc = tw_error_set(err, TW_ENOTFOUND, "%s", notfound);
-	}
-	PQclear(res);
-	if (n)
-		*n = rc ? 0 : (size_t)changes;
-	return op_end(s, true, false, rc, err);
-}
-
-static int
-pg_user_delete(struct store *st, const char *name, struct tw_error *err)
-{
-	struct strbuf msg = STRBUF_INIT;
-	int rc;
-
-	strbuf_addf(&msg, "unknown user '%s'", name ? name : "");
-	rc = delete_rows(to_pg(st), "DELETE FROM users WHERE name = $1",
-			 name ? name : "", 0, NULL, msg.buf, err);
-	strbuf_release(&msg);
-	return rc;
-}
-
-static int
-pg_session_put(struct store *st, const struct store_session *se,
-	       struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	int rc;
-
-	if (is_empty(se->id_hash) || is_empty(se->csrf))
-		return tw_error_set(err, TW_EINPUT,
-				    "a session needs a hash and a csrf token");
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	param_str(&p, se->id_hash);
-	param_id(&p, se->user_id);
-	param_str(&p, se->csrf);
-	param_id(&p, se->expires);
-	rc = query(s,
-		   "INSERT INTO sessions (id_hash, user_id, csrf, expires) "
-		   "VALUES ($1, $2, $3, $4)",
-		   &p, NULL, err);
-	if (rc && failed_with(s, "23503"))
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user id %lld",
-				  se->user_id);
-	else if (rc && failed_with(s, "23505"))
-		rc = tw_error_set(err, TW_EEXIST, "session already exists");
-	return op_end(s, true, false, rc, err);
-}
-
-static int
-pg_session_get(struct store *st, const char *id_hash,
-	       struct store_session *out, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	param_str(&p, id_hash ? id_hash : "");
-	rc = query(s,
-		   "SELECT id_hash, user_id, csrf, expires FROM sessions "
-		   "WHERE id_hash = $1",
-		   &p, &res, err);
-	if (!rc && PQntuples(res) == 1) {
-		out->id_hash = value_dup(res, 0, 0);
-		out->user_id = value_ll(res, 0, 1);
-		out->csrf = value_dup(res, 0, 2);
-		out->expires = value_ll(res, 0, 3);
-	} else if (!rc) {
-		/* Never echo a secret's hash into a message. */
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown session");
-	}
-	PQclear(res);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_session_delete(struct store *st, const char *id_hash,
-		  struct tw_error *err)
-{
-	return delete_rows(to_pg(st),
-			   "DELETE FROM sessions WHERE id_hash = $1",
-			   id_hash ? id_hash : "", 0, NULL, "unknown session",
-			   err);
-}
-
-static int
-pg_session_delete_user(struct store *st, long long user_id, size_t *n,
-		       struct tw_error *err)
-{
-	return delete_rows(to_pg(st),
-			   "DELETE FROM sessions WHERE user_id = $1", NULL,
-			   user_id, n, NULL, err);
-}
-
-static int
-pg_session_delete_expired(struct store *st, long long now, size_t *n,
-			  struct tw_error *err)
-{
-	return delete_rows(to_pg(st),
-			   "DELETE FROM sessions WHERE expires <= $1", NULL,
-			   now, n, NULL, err);
-}
-
-static int
-pg_token_put(struct store *st, struct store_token *t, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	PGresult *res;
-	char at[32];
-	int rc;
-
-	if (is_empty(t->name))
-		return tw_error_set(err, TW_EINPUT, "a token needs a name");
-	if (is_empty(t->user))
-		return tw_error_set(err, TW_EINPUT,
-				    "token '%s' needs a user", t->name);
-	if (is_empty(t->hash))
-		return tw_error_set(err, TW_EINPUT,
-				    "token '%s' needs a hash", t->name);
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	now_utc(s, at, sizeof(at));
-	param_str(&p, t->name);
-	param_str(&p, t->user);
-	param_str(&p, t->hash);
-	param_str(&p, at);
-	/* No row inserted: no such user. */
-	rc = query(s,
-		   "INSERT INTO tokens (name, user_id, hash, created) "
-		   "SELECT $1::text, id, $3::text, $4::text FROM users "
-		   "WHERE name = $2 RETURNING id, user_id, created",
-		   &p, &res, err);
-	if (!rc && PQntuples(res) == 1) {
-		t->id = value_ll(res, 0, 0);
-		t->user_id = value_ll(res, 0, 1);
-		xstrset(&t->created, PQgetvalue(res, 0, 2));
-	} else if (!rc) {
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown user '%s'",
-				  t->user);
-	} else if (failed_with(s, "23505") &&
-		   !strcmp(s->constraint, "tokens_name_key")) {
-		rc = tw_error_set(err, TW_EEXIST,
-				  "token '%s' already exists", t->name);
-	} else if (failed_with(s, "23505")) {
-		rc = tw_error_set(err, TW_EEXIST, "token hash already in use");
-	}
-	PQclear(res);
-	return op_end(s, true, false, rc, err);
-}
-
-static const char token_select[] =
-	"SELECT t.id, t.name, t.user_id, u.name, t.hash, t.created "
-	"FROM tokens t JOIN users u ON u.id = t.user_id ";
-
 static void
-read_token_row(const PGresult *res, int r, struct store_token *t)
+row_conflict(const struct pg_store *s, struct row_result *out)
 {
-	t->id = value_ll(res, r, 0);
-	t->name = value_dup(res, r, 1);
-	t->user_id = value_ll(res, r, 2);
-	t->user = value_dup(res, r, 3);
-	t->hash = value_dup(res, r, 4);
-	t->created = value_dup(res, r, 5);
+	const char *c = s->constraint, *u = strchr(c, '_');
+	size_t n = strlen(c);
+
+	if (pg_failed_with(s, "23505"))
+		out->conflict = ROW_UNIQUE;
+	else if (pg_failed_with(s, "23503"))
+		out->conflict = ROW_FOREIGN_KEY;
+	if (out->conflict && u && n > 4 && !strcmp(c + n - 4, "_key"))
+		snprintf(out->column, sizeof(out->column), "%.*s.%.*s",
+			 (int)(u - c), c, (int)(c + n - 4 - u - 1), u + 1);
 }
 
 static int
-pg_token_find_by_hash(struct store *st, const char *hash,
-		      struct store_token *out, struct tw_error *err)
+pg_rows(struct store *st, const struct row_stmt *q, const struct row_value *v,
+	size_t nv, struct row_result *out, struct tw_error *err)
 {
 	struct pg_store *s = to_pg(st);
-	struct strbuf sql = STRBUF_INIT;
 	struct params p = { 0 };
 	PGresult *res;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
+	rc = pg_op_begin(s, q->write, false, err);
 	if (rc)
 		return rc;
-	param_str(&p, hash ? hash : "");
-	strbuf_addf(&sql, "%sWHERE t.hash = $1", token_select);
-	rc = query(s, sql.buf, &p, &res, err);
-	strbuf_release(&sql);
-	if (!rc && PQntuples(res) == 1)
-		read_token_row(res, 0, out);
-	else if (!rc)
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown token");
-	PQclear(res);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_token_list(struct store *st, struct store_token_list *out,
-	      struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct strbuf sql = STRBUF_INIT;
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	strbuf_addf(&sql, "%sORDER BY t.name COLLATE \"C\"", token_select);
-	rc = query(s, sql.buf, NULL, &res, err);
-	strbuf_release(&sql);
-	for (int r = 0; !rc && r < PQntuples(res); r++) {
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		memset(&out->items[out->n], 0, sizeof(out->items[0]));
-		read_token_row(res, r, &out->items[out->n++]);
+	for (size_t i = 0; i < nv; i++) {
+		p.types[i] = row_oid[v[i].type];
+		if (v[i].type == ROW_INT)
+			pg_param_id(&p, v[i].num);
+		else
+			pg_param_str(&p, v[i].text);
+	}
+	rc = pg_query(s, q->sql, &p, &res, err);
+	if (!rc) {
+		out->nrows = (size_t)PQntuples(res);
+		out->ncols = (size_t)PQnfields(res);
+		out->changes = (size_t)strtoull(PQcmdTuples(res), NULL, 10);
+		if (out->nrows)
+			out->cells = xcalloc(out->nrows * out->ncols,
+					     sizeof(*out->cells));
+		for (size_t r = 0; r < out->nrows; r++)
+			for (size_t c = 0; c < out->ncols; c++)
+				out->cells[r * out->ncols + c] =
+					pg_value_dup(res, (int)r, (int)c);
+	} else {
+		row_conflict(s, out);
 	}
 	PQclear(res);
-	if (rc)
-		store_token_list_release(out);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_token_delete(struct store *st, const char *name, struct tw_error *err)
-{
-	struct strbuf msg = STRBUF_INIT;
-	int rc;
-
-	strbuf_addf(&msg, "unknown token '%s'", name ? name : "");
-	rc = delete_rows(to_pg(st), "DELETE FROM tokens WHERE name = $1",
-			 name ? name : "", 0, NULL, msg.buf, err);
-	strbuf_release(&msg);
-	return rc;
-}
-
-static int
-pg_share_put(struct store *st, struct store_share *sh, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	char at[32], day[DATE_BUFSZ];
-	PGresult *res;
-	int rc;
-
-	if (is_empty(sh->deal))
-		return tw_error_set(err, TW_EINPUT, "a share link needs a deal");
-	if (is_empty(sh->hash))
-		return tw_error_set(err, TW_EINPUT,
-				    "a share link needs a hash");
-	rc = op_begin(s, true, false, err);
-	if (rc)
-		return rc;
-	now_utc(s, at, sizeof(at));
-	param_str(&p, sh->deal);
-	param_str(&p, sh->hash);
-	param_str(&p, sh->expires != DATE_NONE ? date_format(sh->expires, day)
-					       : NULL);
-	param_str(&p, at);
-	/* No row inserted: no such deal. */
-	rc = query(s,
-		   "INSERT INTO shares (deal_id, hash, expires, created) "
-		   "SELECT id, $2::text, $3::date, $4::text FROM deals "
-		   "WHERE slug = $1 RETURNING id, created",
-		   &p, &res, err);
-	if (!rc && PQntuples(res) == 1) {
-		sh->id = value_ll(res, 0, 0);
-		xstrset(&sh->created, PQgetvalue(res, 0, 1));
-	} else if (!rc) {
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown deal '%s'",
-				  sh->deal);
-	} else if (failed_with(s, "23505")) {
-		rc = tw_error_set(err, TW_EEXIST,
-				  "share link hash already in use");
-	}
-	PQclear(res);
-	return op_end(s, true, false, rc, err);
-}
-
-static const char share_select[] =
-	"SELECT s.id, d.slug, s.hash, s.expires, s.created "
-	"FROM shares s JOIN deals d ON d.id = s.deal_id ";
-
-static int
-read_share_row(struct pg_store *s, const PGresult *res, int r,
-	       struct store_share *sh, struct tw_error *err)
-{
-	const char *day = PQgetisnull(res, r, 3) ? NULL
-						 : PQgetvalue(res, r, 3);
-
-	sh->id = value_ll(res, r, 0);
-	sh->deal = value_dup(res, r, 1);
-	sh->hash = value_dup(res, r, 2);
-	sh->created = value_dup(res, r, 4);
-	sh->expires = DATE_NONE;
-	if (day && date_parse(day, &sh->expires, NULL) < 0)
-		return corrupt(s, "share link expiry date", day, err);
-	return 0;
-}
-
-static int
-pg_share_find_by_hash(struct store *st, const char *hash,
-		      struct store_share *out, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct strbuf sql = STRBUF_INIT;
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	param_str(&p, hash ? hash : "");
-	strbuf_addf(&sql, "%sWHERE s.hash = $1", share_select);
-	rc = query(s, sql.buf, &p, &res, err);
-	strbuf_release(&sql);
-	if (!rc && PQntuples(res) == 1)
-		rc = read_share_row(s, res, 0, out, err);
-	else if (!rc)
-		rc = tw_error_set(err, TW_ENOTFOUND, "unknown share link");
-	PQclear(res);
-	if (rc)
-		store_share_release(out);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_share_list(struct store *st, const char *slug,
-	      struct store_share_list *out, struct tw_error *err)
-{
-	struct pg_store *s = to_pg(st);
-	struct strbuf sql = STRBUF_INIT;
-	struct params p = { 0 };
-	PGresult *res;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = op_begin(s, false, false, err);
-	if (rc)
-		return rc;
-	strbuf_addstr(&sql, share_select);
-	if (slug) {
-		param_str(&p, slug);
-		strbuf_addstr(&sql, "WHERE d.slug = $1 ");
-	}
-	strbuf_addstr(&sql, "ORDER BY s.id");
-	rc = query(s, sql.buf, &p, &res, err);
-	strbuf_release(&sql);
-	for (int r = 0; !rc && r < PQntuples(res); r++) {
-		struct store_share *sh;
-
-		ALLOC_GROW(out->items, out->n + 1, out->alloc);
-		sh = &out->items[out->n++];
-		memset(sh, 0, sizeof(*sh));
-		rc = read_share_row(s, res, r, sh, err);
-	}
-	PQclear(res);
-	if (rc)
-		store_share_list_release(out);
-	return op_end(s, false, false, rc, err);
-}
-
-static int
-pg_share_delete(struct store *st, long long id, struct tw_error *err)
-{
-	struct strbuf msg = STRBUF_INIT;
-	int rc;
-
-	strbuf_addf(&msg, "unknown share link %lld", id);
-	rc = delete_rows(to_pg(st), "DELETE FROM shares WHERE id = $1", NULL,
-			 id, NULL, msg.buf, err);
-	strbuf_release(&msg);
-	return rc;
+	return pg_op_end(s, q->write, false, rc, err);
 }
 
 /* ---- open, check, migrate, close ------------------------------------- */
@@ -2056,27 +446,8 @@ static const struct store_ops pg_ops = {
 	.deal_put = pg_deal_put,
 	.deal_delete = pg_deal_delete,
 	.deal_each = pg_deal_each,
-	.history = pg_history,
-	.setting_get = pg_setting_get,
-	.setting_set = pg_setting_set,
-	.user_put = pg_user_put,
-	.user_get = pg_user_get,
-	.user_get_by_id = pg_user_get_by_id,
-	.user_list = pg_user_list,
-	.user_delete = pg_user_delete,
-	.session_put = pg_session_put,
-	.session_get = pg_session_get,
-	.session_delete = pg_session_delete,
-	.session_delete_user = pg_session_delete_user,
-	.session_delete_expired = pg_session_delete_expired,
-	.token_put = pg_token_put,
-	.token_find_by_hash = pg_token_find_by_hash,
-	.token_list = pg_token_list,
-	.token_delete = pg_token_delete,
-	.share_put = pg_share_put,
-	.share_find_by_hash = pg_share_find_by_hash,
-	.share_list = pg_share_list,
-	.share_delete = pg_share_delete,
+	.rows = pg_rows,
+	.now = pg_now,
 };
 
 /*
@@ -2094,15 +465,16 @@ check_identity(struct pg_store *s, int *version, struct tw_error *err)
 	int rc;
 
 	*version = 0;
-	rc = query(s,
-		   "SELECT (SELECT count(*) FROM pg_class c "
-		   "        WHERE c.relnamespace = n.oid "
-		   "        AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')), "
-		   "       (SELECT count(*) FROM pg_class c "
-		   "        WHERE c.relnamespace = n.oid AND c.relkind = 'r' "
-		   "        AND c.relname = 'techwin_meta') "
-		   "FROM pg_namespace n WHERE n.nspname = current_schema()",
-		   NULL, &res, err);
+	rc = pg_query(
+	    s,
+	    "SELECT (SELECT count(*) FROM pg_class c "
+	    "        WHERE c.relnamespace = n.oid "
+	    "        AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')), "
+	    "       (SELECT count(*) FROM pg_class c "
+	    "        WHERE c.relnamespace = n.oid AND c.relkind = 'r' "
+	    "        AND c.relname = 'techwin_meta') "
+	    "FROM pg_namespace n WHERE n.nspname = current_schema()",
+	    NULL, &res, err);
 	if (rc)
 		return rc;
 	if (PQntuples(res) != 1) {
@@ -2112,8 +484,8 @@ check_identity(struct pg_store *s, int *version, struct tw_error *err)
 				    "(check its search_path)",
 				    s->where);
 	}
-	objects = value_ll(res, 0, 0);
-	meta = value_ll(res, 0, 1);
+	objects = pg_value_ll(res, 0, 0);
+	meta = pg_value_ll(res, 0, 1);
 	PQclear(res);
 	if (!meta) {
 		if (objects)
@@ -2122,8 +494,8 @@ check_identity(struct pg_store *s, int *version, struct tw_error *err)
 					    s->where);
 		return 0;
 	}
-	rc = query(s, "SELECT \"key\", value FROM techwin_meta", NULL, &res,
-		   err);
+	rc = pg_query(s, "SELECT \"key\", value FROM techwin_meta", NULL, &res,
+		      err);
 	if (rc)
 		return rc;
 	v = -1;
@@ -2133,7 +505,7 @@ check_identity(struct pg_store *s, int *version, struct tw_error *err)
 
 		if (!strcmp(k, "application"))
 			app = !strcmp(val, "techwin");
-		else if (!strcmp(k, "schema_version") && !parse_ll(val, &v))
+		else if (!strcmp(k, "schema_version") && !pg_parse_ll(val, &v))
 			v = -1;
 	}
 	PQclear(res);
@@ -2175,12 +547,12 @@ migrate(struct pg_store *s, struct tw_error *err)
 	struct params p = { 0 };
 	int version = 0, rc;
 
-	rc = run(s, "BEGIN", err);
+	rc = pg_run(s, "BEGIN", err);
 	if (rc)
 		return rc;
-	param_fmt(&p, "%d", TW_APPLICATION_ID);
-	rc = query(s, "SELECT pg_advisory_xact_lock($1::bigint)", &p, NULL,
-		   err);
+	pg_param_fmt(&p, "%d", TW_APPLICATION_ID);
+	rc = pg_query(s, "SELECT pg_advisory_xact_lock($1::bigint)", &p, NULL,
+		      err);
 	/* Another process may have migrated while we waited for the lock. */
 	if (!rc)
 		rc = check_identity(s, &version, err);
@@ -2191,18 +563,18 @@ migrate(struct pg_store *s, struct tw_error *err)
 	}
 	if (!rc) {
 		memset(&p, 0, sizeof(p));
-		param_fmt(&p, "%d", store_schema_version());
-		rc = query(s,
-			   "INSERT INTO techwin_meta (\"key\", value) "
-			   "VALUES ('schema_version', $1) "
-			   "ON CONFLICT (\"key\") "
-			   "DO UPDATE SET value = excluded.value",
-			   &p, NULL, err);
+		pg_param_fmt(&p, "%d", store_schema_version());
+		rc = pg_query(s,
+			      "INSERT INTO techwin_meta (\"key\", value) "
+			      "VALUES ('schema_version', $1) "
+			      "ON CONFLICT (\"key\") "
+			      "DO UPDATE SET value = excluded.value",
+			      &p, NULL, err);
 	}
 	if (!rc)
-		rc = run(s, "COMMIT", err);
+		rc = pg_run(s, "COMMIT", err);
 	if (rc && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
-		run(s, "ROLLBACK", NULL);
+		pg_run(s, "ROLLBACK", NULL);
 	return rc;
 }
 
@@ -2227,15 +599,15 @@ session_setup(struct pg_store *s, struct tw_error *err)
 		return tw_error_set(err, TW_ESTORE,
 				    "database '%s' cannot talk UTF-8",
 				    s->where);
-	rc = run(s, "SET datestyle = 'ISO, YMD'", err);
+	rc = pg_run(s, "SET datestyle = 'ISO, YMD'", err);
 	if (!rc)
-		rc = run(s, "SET extra_float_digits = 3", err);
+		rc = pg_run(s, "SET extra_float_digits = 3", err);
 	if (!rc)
-		rc = run(s,
-			 "SELECT set_config('lock_timeout', '" LOCK_TIMEOUT
-			 "', false) WHERE current_setting('lock_timeout') "
-			 "IN ('0', '0ms')",
-			 err);
+		rc = pg_run(s,
+			    "SELECT set_config('lock_timeout', '" LOCK_TIMEOUT
+			    "', false) WHERE current_setting('lock_timeout') "
+			    "IN ('0', '0ms')",
+			    err);
 	return rc;
 }
 
@@ -2257,14 +629,14 @@ setup(struct pg_store *s, enum store_mode mode, struct tw_error *err)
 		return rc;
 	if (!version && mode == STORE_OPEN_EXISTING)
 		return tw_error_set(err, TW_ESTORE,
-				    "no techwin database at '%s' (run "
+				    "no techwin database at '%s' (pg_run "
 				    "'techwin init' with this --db)",
 				    s->where);
 	/* Only now that the schema is known to be ours may anything write. */
 	if (version < store_schema_version())
 		rc = migrate(s, err);
 	if (!rc)
-		build_sql(s);
+		pg_build_sql(s);
 	return rc;
 }
 
@@ -2286,6 +658,7 @@ store_pg_open(struct store **out, const char *url, enum store_mode mode,
 	s = xcalloc(1, sizeof(*s));
 	s->base.ops = &pg_ops;
 	s->where = xstrdup(where);
+	s->base.where = s->where;
 	s->conn = PQconnectdbParams(keys, values, 1);
 	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
 		conn_message(s->conn, msg, sizeof(msg));

@@ -1,10 +1,12 @@
 /*
  * Backend-independent parts of the store: choosing a backend from the
  * location (a postgresql:// or postgres:// URL, else an SQLite file),
- * closing, the schema version every backend migrates to, and the list types
- * the operations fill.
+ * closing, the schema version every backend migrates to, the store_*()
+ * functions callers use in front of each backend's operations, and the
+ * list types the operations fill.
  */
-#include "store/store.h"
+#include "store/fields.h"
+#include "store/store-internal.h"
 #include "store/store-pg.h"
 #include "util/xalloc.h"
 
@@ -67,6 +69,73 @@ store_close(struct store *st)
 	actor = st->actor;
 	st->ops->close(st);
 	free(actor);
+}
+
+void
+store_set_actor(struct store *st, const char *actor)
+{
+	xstrset(&st->actor, actor);
+}
+
+const char *
+store_actor(const struct store *st)
+{
+	return st->actor;
+}
+
+int
+store_begin(struct store *st, struct tw_error *err)
+{
+	return st->ops->begin(st, err);
+}
+
+int
+store_commit(struct store *st, struct tw_error *err)
+{
+	return st->ops->commit(st, err);
+}
+
+void
+store_rollback(struct store *st)
+{
+	st->ops->rollback(st);
+}
+
+int
+store_deal_list(struct store *st, struct deal_list *out, struct tw_error *err)
+{
+	return st->ops->deal_list(st, out, err);
+}
+
+int
+store_deal_get(struct store *st, const char *slug, struct deal *out,
+	       struct tw_error *err)
+{
+	return st->ops->deal_get(st, slug ? slug : "", out, err);
+}
+
+/* What no backend may store is refused before any of them is asked. */
+int
+store_deal_put(struct store *st, const struct deal *d, struct tw_error *err)
+{
+	int rc = fields_check_deal(d, err);
+
+	return rc ? rc : st->ops->deal_put(st, d, err);
+}
+
+int
+store_deal_delete(struct store *st, const char *slug, struct tw_error *err)
+{
+	return st->ops->deal_delete(st, slug ? slug : "", err);
+}
+
+int
+store_corrupt(struct store *st, const char *what, const char *value,
+	      struct tw_error *err)
+{
+	return tw_error_set(err, TW_ESTORE,
+			    "database '%s' holds an invalid %s '%s'", st->where,
+			    what, value ? value : "");
 }
 
 void

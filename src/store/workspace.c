@@ -197,7 +197,7 @@ load_one(struct store *st, const char *key, char **out, struct tw_error *err)
 	*out = NULL;
 	if (!def)
 		return TW_EINPUT;
-	if ((r = st->ops->setting_get(st, key, out, err)) < 0 || !*out)
+	if ((r = store_setting_get(st, key, out, err)) < 0 || !*out)
 		return r;
 	if ((r = def->parse(*out, &canon, err)) < 0) {
 		tw_error_prefix(err, "setting in the database");

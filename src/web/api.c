@@ -324,7 +324,7 @@ deals_list(struct http_request *rq, struct http_response *rs)
 			   "lost, got '%s'", outcome);
 		return;
 	}
-	if ((r = rq->st->ops->deal_list(rq->st, &list, &err)) < 0) {
+	if ((r = store_deal_list(rq->st, &list, &err)) < 0) {
 		http_fail(rs, r, &err, NULL);
 		return;
 	}

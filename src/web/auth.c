@@ -204,7 +204,6 @@ int
 auth_user_add(struct store *st, const char *name, enum role role,
 	      const char *password, struct tw_error *err)
 {
-	const struct store_ops *ops = st->ops;
 	struct store_user u = { 0 }, old;
 	char *hash = NULL;
 	int r;
@@ -215,9 +214,9 @@ auth_user_add(struct store *st, const char *name, enum role role,
 	/* Hash before taking the write lock: it is the slow part. */
 	if ((r = auth_hash_password(password, &hash, err)) < 0)
 		return r;
-	if ((r = ops->begin(st, err)) < 0)
+	if ((r = store_begin(st, err)) < 0)
 		goto out;
-	r = ops->user_get(st, name, &old, err);
+	r = store_user_get(st, name, &old, err);
 	if (r == 0) {
 		store_user_release(&old);
 		r = tw_error_set(err, TW_EEXIST, "user '%s' already exists",
@@ -227,12 +226,12 @@ auth_user_add(struct store *st, const char *name, enum role role,
 		u.role = xstrdup(role_name(role));
 		u.pw_hash = hash;
 		hash = NULL;
-		r = ops->user_put(st, &u, err);
+		r = store_user_put(st, &u, err);
 		if (r == 0)
-			r = ops->commit(st, err);
+			r = store_commit(st, err);
 	}
 	if (r < 0)
-		ops->rollback(st);
+		store_rollback(st);
 out:
 	store_user_release(&u);
 	free(hash);
@@ -243,7 +242,6 @@ int
 auth_user_passwd(struct store *st, const char *name, const char *password,
 		 struct tw_error *err)
 {
-	const struct store_ops *ops = st->ops;
 	struct store_user u = { 0 };
 	char *hash = NULL;
 	int r;
@@ -253,21 +251,21 @@ auth_user_passwd(struct store *st, const char *name, const char *password,
 		return r;
 	if ((r = auth_hash_password(password, &hash, err)) < 0)
 		return r;
-	if ((r = ops->begin(st, err)) < 0)
+	if ((r = store_begin(st, err)) < 0)
 		goto out;
-	if ((r = ops->user_get(st, name, &u, err)) < 0)
+	if ((r = store_user_get(st, name, &u, err)) < 0)
 		goto fail;
 	free(u.pw_hash);
 	u.pw_hash = hash;
 	hash = NULL;
 	/* Whoever knew the old password must not stay signed in. */
-	if ((r = ops->user_put(st, &u, err)) < 0 ||
-	    (r = ops->session_delete_user(st, u.id, NULL, err)) < 0 ||
-	    (r = ops->commit(st, err)) < 0)
+	if ((r = store_user_put(st, &u, err)) < 0 ||
+	    (r = store_session_delete_user(st, u.id, NULL, err)) < 0 ||
+	    (r = store_commit(st, err)) < 0)
 		goto fail;
 	goto out;
 fail:
-	ops->rollback(st);
+	store_rollback(st);
 out:
 	store_user_release(&u);
 	free(hash);
@@ -278,7 +276,6 @@ int
 auth_token_add(struct store *st, const char *name, const char *user,
 	       char **token, struct tw_error *err)
 {
-	const struct store_ops *ops = st->ops;
 	struct store_token t = { 0 };
 	char *value;
 	int r;
@@ -290,13 +287,13 @@ auth_token_add(struct store *st, const char *name, const char *user,
 	t.name = xstrdup(name);
 	t.user = xstrdup(user ? user : "");
 	t.hash = auth_secret_hash(value);
-	if ((r = ops->begin(st, err)) < 0)
+	if ((r = store_begin(st, err)) < 0)
 		goto out;
-	r = ops->token_put(st, &t, err);
+	r = store_token_put(st, &t, err);
 	if (r == 0)
-		r = ops->commit(st, err);
+		r = store_commit(st, err);
 	if (r < 0)
-		ops->rollback(st);
+		store_rollback(st);
 out:
 	store_token_release(&t);
 	if (r < 0)
@@ -310,7 +307,6 @@ int
 auth_share_add(struct store *st, const char *slug, tw_date expires,
 	       char **token, long long *id, struct tw_error *err)
 {
-	const struct store_ops *ops = st->ops;
 	struct store_share sh = { 0 };
 	char *value = auth_random_token();
 	int r;
@@ -319,13 +315,13 @@ auth_share_add(struct store *st, const char *slug, tw_date expires,
 	sh.deal = xstrdup(slug ? slug : "");
 	sh.hash = auth_secret_hash(value);
 	sh.expires = expires;
-	if ((r = ops->begin(st, err)) < 0)
+	if ((r = store_begin(st, err)) < 0)
 		goto out;
-	r = ops->share_put(st, &sh, err);
+	r = store_share_put(st, &sh, err);
 	if (r == 0)
-		r = ops->commit(st, err);
+		r = store_commit(st, err);
 	if (r < 0)
-		ops->rollback(st);
+		store_rollback(st);
 out:
 	if (r < 0) {
 		auth_secret_free(value);
@@ -391,7 +387,6 @@ auth_login(struct store *st, const char *user, const char *password,
 	   long long now, long long ttl, char **cookie, struct principal *out,
 	   struct tw_error *err)
 {
-	const struct store_ops *ops = st->ops;
 	struct store_user u;
 	struct store_session se = { 0 };
 	char *value = NULL;
@@ -404,7 +399,7 @@ auth_login(struct store *st, const char *user, const char *password,
 				    "session lifetime must be positive");
 	if (!password)
 		password = "";
-	r = ops->user_get(st, user ? user : "", &u, err);
+	r = store_user_get(st, user ? user : "", &u, err);
 	if (r == TW_ENOTFOUND) {
 		burn_verify(password);
 		return tw_error_set(err, TW_ENOTFOUND, "%s", bad_login);
@@ -416,17 +411,17 @@ auth_login(struct store *st, const char *user, const char *password,
 		goto out;
 	}
 	/* Housekeeping: logins are rare enough to sweep old sessions. */
-	if ((r = ops->session_delete_expired(st, now, NULL, err)) < 0)
+	if ((r = store_session_delete_expired(st, now, NULL, err)) < 0)
 		goto out;
 	value = auth_random_token();
 	se.id_hash = auth_secret_hash(value);
 	se.user_id = u.id;
 	se.csrf = auth_random_token();
 	se.expires = now + ttl;
-	if ((r = ops->session_put(st, &se, err)) < 0)
+	if ((r = store_session_put(st, &se, err)) < 0)
 		goto out;
 	if ((r = principal_from_user(&u, se.csrf, out, err)) < 0) {
-		ops->session_delete(st, se.id_hash, NULL);
+		store_session_delete(st, se.id_hash, NULL);
 		goto out;
 	}
 	*cookie = value;
@@ -443,7 +438,6 @@ int
 auth_session(struct store *st, const char *cookie, long long now,
 	     struct principal *out, struct tw_error *err)
 {
-	const struct store_ops *ops = st->ops;
 	struct store_session se;
 	struct store_user u;
 	char *hash;
@@ -453,15 +447,15 @@ auth_session(struct store *st, const char *cookie, long long now,
 	if (!cookie || !*cookie)
 		return tw_error_set(err, TW_ENOTFOUND, "no session");
 	hash = auth_secret_hash(cookie);
-	r = ops->session_get(st, hash, &se, err);
+	r = store_session_get(st, hash, &se, err);
 	if (r < 0) {
 		free(hash);
 		return r;
 	}
 	if (now >= se.expires) {
-		ops->session_delete(st, hash, NULL);
+		store_session_delete(st, hash, NULL);
 		r = tw_error_set(err, TW_ENOTFOUND, "session expired");
-	} else if ((r = ops->user_get_by_id(st, se.user_id, &u, err)) == 0) {
+	} else if ((r = store_user_get_by_id(st, se.user_id, &u, err)) == 0) {
 		r = principal_from_user(&u, se.csrf, out, err);
 		store_user_release(&u);
 	}
@@ -479,7 +473,7 @@ auth_logout(struct store *st, const char *cookie, struct tw_error *err)
 	if (!cookie || !*cookie)
 		return 0;
 	hash = auth_secret_hash(cookie);
-	r = st->ops->session_delete(st, hash, err);
+	r = store_session_delete(st, hash, err);
 	free(hash);
 	return r == TW_ENOTFOUND ? 0 : r;
 }
@@ -488,7 +482,6 @@ int
 auth_bearer(struct store *st, const char *token, struct principal *out,
 	    struct tw_error *err)
 {
-	const struct store_ops *ops = st->ops;
 	struct store_token t;
 	struct store_user u;
 	char *hash;
@@ -498,11 +491,11 @@ auth_bearer(struct store *st, const char *token, struct principal *out,
 	if (!token || !*token)
 		return tw_error_set(err, TW_ENOTFOUND, "unknown token");
 	hash = auth_secret_hash(token);
-	r = ops->token_find_by_hash(st, hash, &t, err);
+	r = store_token_find_by_hash(st, hash, &t, err);
 	free(hash);
 	if (r < 0)
 		return r;
-	r = ops->user_get_by_id(st, t.user_id, &u, err);
+	r = store_user_get_by_id(st, t.user_id, &u, err);
 	if (r == 0) {
 		r = principal_from_user(&u, NULL, out, err);
 		store_user_release(&u);
@@ -531,7 +524,7 @@ auth_share(struct store *st, const char *token, tw_date today, char **slug,
 	if (!token || !*token)
 		return tw_error_set(err, TW_ENOTFOUND, "unknown share link");
 	hash = auth_secret_hash(token);
-	r = st->ops->share_find_by_hash(st, hash, &sh, err);
+	r = store_share_find_by_hash(st, hash, &sh, err);
 	free(hash);
 	if (r < 0)
 		return r;

@@ -1170,7 +1170,7 @@ message_template(struct store *st, enum message_type t)
 	char *tmpl = NULL;
 
 	strbuf_addf(&key, "template.%s", message_type_name(t));
-	if (st->ops->setting_get(st, key.buf, &tmpl, &err) < 0)
+	if (store_setting_get(st, key.buf, &tmpl, &err) < 0)
 		tmpl = NULL;
 	strbuf_release(&key);
 	return tmpl ? tmpl : xstrdup(message_default_template(t));

@@ -485,7 +485,7 @@ authenticate(struct exchange *x)
 		return;
 	}
 	/* History rows name the user who made the change. */
-	xstrset(&rq->st->actor, rq->who.name);
+	store_set_actor(rq->st, rq->who.name);
 }
 
 /*
@@ -557,7 +557,7 @@ begin_request(struct server *srv, struct exchange *x)
 		http_fail(&x->rs, TW_ESTORE, &err, NULL);
 		return;
 	}
-	xstrset(&rq->st->actor, "web");
+	store_set_actor(rq->st, "web");
 	if (!(x->m.route->flags & ROUTE_PUBLIC))
 		authenticate(x);
 }

@@ -293,7 +293,7 @@ test_user_add(void **state)
 	struct store_user u;
 
 	add_user(fx->st, "alice", ROLE_EDITOR, PW);
-	assert_int_equal(fx->st->ops->user_get(fx->st, "alice", &u, &err), 0);
+	assert_int_equal(store_user_get(fx->st, "alice", &u, &err), 0);
 	assert_string_equal(u.role, "editor");
 	assert_true(!strncmp(u.pw_hash, "$argon2id$", 10));
 	assert_true(auth_verify_password(u.pw_hash, PW));
@@ -309,10 +309,10 @@ test_user_add(void **state)
 			 TW_EINPUT);
 	assert_int_equal(auth_user_add(fx->st, "b b", ROLE_ADMIN, PW, &err),
 			 TW_EINPUT);
-	assert_int_equal(fx->st->ops->user_get(fx->st, "bob", &u, &err),
+	assert_int_equal(store_user_get(fx->st, "bob", &u, &err),
 			 TW_ENOTFOUND);
 	/* The role was not changed by the refused second add. */
-	assert_int_equal(fx->st->ops->user_get(fx->st, "alice", &u, &err), 0);
+	assert_int_equal(store_user_get(fx->st, "alice", &u, &err), 0);
 	assert_string_equal(u.role, "editor");
 	store_user_release(&u);
 }
@@ -337,12 +337,12 @@ test_login_session(void **state)
 
 	/* The store holds the cookie's hash, never the cookie. */
 	hash = auth_secret_hash(cookie);
-	assert_int_equal(fx->st->ops->session_get(fx->st, hash, &se, &err), 0);
+	assert_int_equal(store_session_get(fx->st, hash, &se, &err), 0);
 	assert_int_equal(se.expires, now + TTL);
 	assert_int_equal(se.user_id, p.user_id);
 	assert_string_equal(se.csrf, p.csrf);
 	store_session_release(&se);
-	assert_int_equal(fx->st->ops->session_get(fx->st, cookie, &se, &err),
+	assert_int_equal(store_session_get(fx->st, cookie, &se, &err),
 			 TW_ENOTFOUND);
 
 	/* Resolves until now + ttl, exclusive. */
@@ -357,7 +357,7 @@ test_login_session(void **state)
 			 TW_ENOTFOUND);
 	assert_string_equal(err.msg, "session expired");
 	/* An expired session is gone for good, even with an earlier clock. */
-	assert_int_equal(fx->st->ops->session_get(fx->st, hash, &se, &err),
+	assert_int_equal(store_session_get(fx->st, hash, &se, &err),
 			 TW_ENOTFOUND);
 	assert_int_equal(session_rc(fx->st, cookie, now), TW_ENOTFOUND);
 
@@ -411,8 +411,8 @@ test_login_failures(void **state)
 				    &err),
 			 TW_EINPUT);
 	/* No failed login left a session behind. */
-	assert_int_equal(fx->st->ops->session_delete_expired(fx->st, LLONG_MAX,
-							      &n, &err),
+	assert_int_equal(store_session_delete_expired(fx->st, LLONG_MAX,
+						      &n, &err),
 			 0);
 	assert_int_equal(n, 0);
 }
@@ -505,13 +505,13 @@ test_bearer(void **state)
 
 	/* Stored as its hash only. */
 	hash = auth_secret_hash(tok);
-	assert_int_equal(fx->st->ops->token_find_by_hash(fx->st, hash, &t,
-							 &err),
+	assert_int_equal(store_token_find_by_hash(fx->st, hash, &t,
+						  &err),
 			 0);
 	assert_string_equal(t.name, "cal");
 	store_token_release(&t);
-	assert_int_equal(fx->st->ops->token_find_by_hash(fx->st, tok, &t,
-							 &err),
+	assert_int_equal(store_token_find_by_hash(fx->st, tok, &t,
+						  &err),
 			 TW_ENOTFOUND);
 
 	assert_int_equal(auth_bearer(fx->st, tok, &p, &err), 0);
@@ -541,10 +541,10 @@ test_bearer(void **state)
 	assert_null(none);
 
 	/* token rm: it stops working at once. */
-	assert_int_equal(fx->st->ops->token_delete(fx->st, "cal", &err), 0);
+	assert_int_equal(store_token_delete(fx->st, "cal", &err), 0);
 	assert_int_equal(auth_bearer(fx->st, tok, &p, &err), TW_ENOTFOUND);
 	/* user rm takes the user's tokens with it. */
-	assert_int_equal(fx->st->ops->user_delete(fx->st, "bob", &err), 0);
+	assert_int_equal(store_user_delete(fx->st, "bob", &err), 0);
 	assert_int_equal(auth_bearer(fx->st, other, &p, &err), TW_ENOTFOUND);
 	free(hash);
 	free(tok);
@@ -596,7 +596,7 @@ test_share(void **state)
 
 	deal_init(&d);
 	d.slug = xstrdup("acme");
-	assert_int_equal(fx->st->ops->deal_put(fx->st, &d, &err), 0);
+	assert_int_equal(store_deal_put(fx->st, &d, &err), 0);
 	deal_release(&d);
 
 	assert_int_equal(auth_share_add(fx->st, "acme", DATE_NONE, &open_link,
@@ -629,7 +629,7 @@ test_share(void **state)
 			 TW_ENOTFOUND);
 
 	/* share rm revokes one link. */
-	assert_int_equal(fx->st->ops->share_delete(fx->st, id_dated, &err), 0);
+	assert_int_equal(store_share_delete(fx->st, id_dated, &err), 0);
 	assert_int_equal(auth_share(fx->st, dated, last - 30, &slug, &err),
 			 TW_ENOTFOUND);
 	assert_int_equal(auth_share(fx->st, open_link, last, &slug, &err), 0);
@@ -641,7 +641,7 @@ test_share(void **state)
 			 TW_ENOTFOUND);
 	assert_null(slug);
 	/* Removing the deal removes its links. */
-	assert_int_equal(fx->st->ops->deal_delete(fx->st, "acme", &err), 0);
+	assert_int_equal(store_deal_delete(fx->st, "acme", &err), 0);
 	assert_int_equal(auth_share(fx->st, open_link, last, &slug, &err),
 			 TW_ENOTFOUND);
 	free(open_link);
@@ -701,7 +701,7 @@ test_no_secrets_stored(void **state)
 	assert_int_equal(auth_token_add(fx->st, "ci", "alice", &tok, &err), 0);
 	deal_init(&d);
 	d.slug = xstrdup("acme");
-	assert_int_equal(fx->st->ops->deal_put(fx->st, &d, &err), 0);
+	assert_int_equal(store_deal_put(fx->st, &d, &err), 0);
 	deal_release(&d);
 	assert_int_equal(auth_share_add(fx->st, "acme", DATE_NONE, &link, NULL,
 					&err),

@@ -24,6 +24,7 @@
 #include "core/model.h"
 #include "formats/plan.h"
 #include "store/deals.h"
+#include "store/store-internal.h"
 #include "store/store.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -102,7 +103,7 @@ put_full_deal(struct store *st, const char *slug, enum outcome outcome)
 		t->type = xstrdup(i ? "compress" : "buying-signal");
 		t->date = day("2026-11-04") + (tw_date)i;
 	}
-	assert_int_equal(st->ops->deal_put(st, &d, &err), 0);
+	assert_int_equal(store_deal_put(st, &d, &err), 0);
 	deal_release(&d);
 }
 
@@ -124,7 +125,7 @@ setup(void **state)
 	deal_init(&d);
 	d.slug = xstrdup("c-bare");
 	d.account = xstrdup("Bare");
-	assert_int_equal(f->st->ops->deal_put(f->st, &d, &err), 0);
+	assert_int_equal(store_deal_put(f->st, &d, &err), 0);
 	deal_release(&d);
 	*state = f;
 	return 0;
@@ -167,8 +168,8 @@ seen_init(struct seen *s, struct store *st, int stop_at)
 	memset(s, 0, sizeof(*s));
 	s->stop_at = stop_at;
 	for (size_t i = 0; i < 3; i++)
-		assert_int_equal(st->ops->deal_get(st, slugs[i], &s->want[i],
-						   &err),
+		assert_int_equal(store_deal_get(st, slugs[i], &s->want[i],
+						&err),
 				 0);
 }
 
@@ -224,8 +225,8 @@ test_every_deal_by_slug(void **state)
 
 	seen_init(&s, f->st, 0);
 	assert_non_null(f->st->ops->deal_each);
-	assert_int_equal(f->st->ops->deal_each(f->st, false, collect, &s,
-					       &err),
+	assert_int_equal(store_each_deal(f->st, false, collect, &s,
+					 &err),
 			 0);
 	seen_release(&s);
 	assert_int_equal(s.n, 3);
@@ -262,8 +263,8 @@ test_children_in_written_order(void **state)
 	struct fixture *f = *state;
 	struct tw_error err = { 0 };
 
-	assert_int_equal(f->st->ops->deal_each(f->st, false, check_order,
-					       NULL, &err),
+	assert_int_equal(store_each_deal(f->st, false, check_order,
+					 NULL, &err),
 			 0);
 }
 
@@ -297,7 +298,7 @@ test_callback_error_stops(void **state)
 	assert_int_equal(s.n, 2);
 	assert_string_equal(err.msg, "stop at 'b-open'");
 	/* The read transaction is over: the store still works. */
-	assert_int_equal(f->st->ops->deal_get(f->st, "c-bare", &d, &err), 0);
+	assert_int_equal(store_deal_get(f->st, "c-bare", &d, &err), 0);
 	deal_release(&d);
 }
 
@@ -485,12 +486,12 @@ test_parts_in_transaction(void **state)
 	struct parts_seen ps;
 
 	parts_init(&ps);
-	assert_int_equal(f->st->ops->begin(f->st, &err), 0);
+	assert_int_equal(store_begin(f->st, &err), 0);
 	put_full_deal(f->st, "e-new", OUTCOME_OPEN);
 	assert_int_equal(store_each_deal_parts(f->st, false, NPARTS,
 					       collect_part, &ps, &err),
 			 0);
-	f->st->ops->rollback(f->st);
+	store_rollback(f->st);
 	assert_int_equal(ps.n[0], NMANY + 1);
 	assert_int_equal(ps.n[1] + ps.n[2], 0);
 	assert_string_equal(ps.slugs[0][NMANY], "e-new");
@@ -515,7 +516,7 @@ test_parts_error(void **state)
 	assert_string_equal(ps.slugs[2][ps.n[2] - 1], "d-30");
 	/* Every read transaction is over: the store still writes. */
 	put_full_deal(f->st, "e-after", OUTCOME_OPEN);
-	assert_int_equal(f->st->ops->deal_get(f->st, "e-after", &d, &err), 0);
+	assert_int_equal(store_deal_get(f->st, "e-after", &d, &err), 0);
 	deal_release(&d);
 	pthread_mutex_destroy(&ps.lock);
 }

@@ -29,7 +29,9 @@
 
 #include "core/model.h"
 #include "store/copy.h"
+#include "store/deals.h"
 #include "store/store-pg.h"
+#include "store/store-internal.h"
 #include "store/store.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -582,7 +584,7 @@ static void
 put_ok(struct store *st, const struct deal *d)
 {
 	struct tw_error err = { 0 };
-	int rc = st->ops->deal_put(st, d, &err);
+	int rc = store_deal_put(st, d, &err);
 
 	if (rc)
 		fail_msg("deal_put: %s", err.msg);
@@ -592,7 +594,7 @@ static void
 get_ok(struct store *st, const char *slug, struct deal *out)
 {
 	struct tw_error err = { 0 };
-	int rc = st->ops->deal_get(st, slug, out, &err);
+	int rc = store_deal_get(st, slug, out, &err);
 
 	if (rc)
 		fail_msg("deal_get: %s", err.msg);
@@ -603,7 +605,7 @@ history_ok(struct store *st, const char *slug, struct history_list *out)
 {
 	struct tw_error err = { 0 };
 
-	assert_int_equal(st->ops->history(st, slug, out, &err), 0);
+	assert_int_equal(store_history(st, slug, out, &err), 0);
 }
 
 static size_t
@@ -808,7 +810,7 @@ test_list_sorted_scalars(void **state)
 	put_ok(fx->st, &b);
 	put_ok(fx->st, &c);
 
-	assert_int_equal(fx->st->ops->deal_list(fx->st, &l, &err), 0);
+	assert_int_equal(store_deal_list(fx->st, &l, &err), 0);
 	assert_int_equal(l.n, 3);
 	scalars_equal(&l.items[0], &b);
 	scalars_equal(&l.items[1], &a);
@@ -1077,8 +1079,8 @@ test_delete_deal(void **state)
 
 	make_deal(&d, "acme");
 	put_ok(fx->st, &d);
-	assert_int_equal(fx->st->ops->deal_delete(fx->st, "acme", &err), 0);
-	assert_int_equal(fx->st->ops->deal_get(fx->st, "acme", &got, &err),
+	assert_int_equal(store_deal_delete(fx->st, "acme", &err), 0);
+	assert_int_equal(store_deal_get(fx->st, "acme", &got, &err),
 			 TW_ENOTFOUND);
 	deal_release(&got);
 
@@ -1109,12 +1111,12 @@ test_unknown_deal(void **state)
 	struct history_list h;
 	struct deal got;
 
-	assert_int_equal(fx->st->ops->deal_get(fx->st, "nope", &got, &err),
+	assert_int_equal(store_deal_get(fx->st, "nope", &got, &err),
 			 TW_ENOTFOUND);
 	assert_string_equal(err.msg, "unknown deal 'nope'");
 	deal_release(&got);
 	tw_error_clear(&err);
-	assert_int_equal(fx->st->ops->deal_delete(fx->st, "nope", &err),
+	assert_int_equal(store_deal_delete(fx->st, "nope", &err),
 			 TW_ENOTFOUND);
 	assert_string_equal(err.msg, "unknown deal 'nope'");
 	assert_int_equal(history_count(fx->st, NULL), 0);
@@ -1184,32 +1186,32 @@ test_bad_deal_rejected(void **state)
 	make_deal(&d, "acme");
 	deal_copy(&bad, &d);
 	xstrset(&bad.criteria[1].key, "throughput");
-	assert_int_equal(fx->st->ops->deal_put(fx->st, &bad, &err),
+	assert_int_equal(store_deal_put(fx->st, &bad, &err),
 			 TW_EINPUT);
 	assert_string_equal(err.msg, "duplicate criterion 'throughput'");
-	assert_int_equal(fx->st->ops->deal_get(fx->st, "acme", &got, &err),
+	assert_int_equal(store_deal_get(fx->st, "acme", &got, &err),
 			 TW_ENOTFOUND);
 	deal_release(&got);
 	assert_int_equal(history_count(fx->st, NULL), 0);
 
 	xstrset(&bad.slug, "Not A Slug");
-	assert_int_equal(fx->st->ops->deal_put(fx->st, &bad, &err),
+	assert_int_equal(store_deal_put(fx->st, &bad, &err),
 			 TW_EINPUT);
 	deal_release(&bad);
 
 	/* Inside a transaction a failed put leaves the rest alone. */
-	assert_int_equal(fx->st->ops->begin(fx->st, &err), 0);
+	assert_int_equal(store_begin(fx->st, &err), 0);
 	put_ok(fx->st, &d);
 	deal_copy(&bad, &d);
 	xstrset(&bad.slug, "other");
 	bad.criteria[0].required = NAN;
-	assert_int_equal(fx->st->ops->deal_put(fx->st, &bad, &err),
+	assert_int_equal(store_deal_put(fx->st, &bad, &err),
 			 TW_EINPUT);
-	assert_int_equal(fx->st->ops->commit(fx->st, &err), 0);
+	assert_int_equal(store_commit(fx->st, &err), 0);
 	get_ok(fx->st, "acme", &got);
 	deal_equal(&d, &got);
 	deal_release(&got);
-	assert_int_equal(fx->st->ops->deal_get(fx->st, "other", &got, &err),
+	assert_int_equal(store_deal_get(fx->st, "other", &got, &err),
 			 TW_ENOTFOUND);
 	deal_release(&got);
 	deal_release(&bad);
@@ -1224,30 +1226,30 @@ test_transactions(void **state)
 	struct deal d, got;
 
 	make_deal(&d, "acme");
-	assert_int_equal(fx->st->ops->begin(fx->st, &err), 0);
+	assert_int_equal(store_begin(fx->st, &err), 0);
 	put_ok(fx->st, &d);
 	get_ok(fx->st, "acme", &got);		/* visible inside */
 	deal_release(&got);
-	assert_int_equal(fx->st->ops->setting_set(fx->st, "k", "v", &err), 0);
-	fx->st->ops->rollback(fx->st);
+	assert_int_equal(store_setting_set(fx->st, "k", "v", &err), 0);
+	store_rollback(fx->st);
 
-	assert_int_equal(fx->st->ops->deal_get(fx->st, "acme", &got, &err),
+	assert_int_equal(store_deal_get(fx->st, "acme", &got, &err),
 			 TW_ENOTFOUND);
 	deal_release(&got);
 	assert_int_equal(history_count(fx->st, NULL), 0);
 
 	/* A put after the rollback runs in its own transaction again. */
-	assert_int_equal(fx->st->ops->begin(fx->st, &err), 0);
+	assert_int_equal(store_begin(fx->st, &err), 0);
 	put_ok(fx->st, &d);
-	assert_int_equal(fx->st->ops->commit(fx->st, &err), 0);
+	assert_int_equal(store_commit(fx->st, &err), 0);
 	get_ok(fx->st, "acme", &got);
 	deal_equal(&d, &got);
 	deal_release(&got);
 	assert_int_equal(history_count(fx->st, NULL), 1 + deal_children(&d));
 
 	/* Commit and rollback without begin. */
-	assert_int_equal(fx->st->ops->commit(fx->st, &err), TW_ESTORE);
-	fx->st->ops->rollback(fx->st);
+	assert_int_equal(store_commit(fx->st, &err), TW_ESTORE);
+	store_rollback(fx->st);
 	deal_release(&d);
 }
 
@@ -1260,7 +1262,6 @@ static void
 test_failed_create_in_transaction(void **state)
 {
 	struct fixture *fx = *state;
-	const struct store_ops *ops = fx->st->ops;
 	sqlite3 *db = store_sqlite_handle(fx->st);
 	struct tw_error err = { 0 };
 	struct deal a, b, big, got;
@@ -1279,14 +1280,14 @@ test_failed_create_in_transaction(void **state)
 				      "BEGIN SELECT RAISE(ABORT, 'boom'); END",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
-	assert_int_equal(ops->begin(fx->st, &err), 0);
+	assert_int_equal(store_begin(fx->st, &err), 0);
 	put_ok(fx->st, &a);
-	assert_int_equal(ops->deal_put(fx->st, &b, &err), TW_ESTORE);
+	assert_int_equal(store_deal_put(fx->st, &b, &err), TW_ESTORE);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM deals"), 1);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM criteria"),
 			 a.ncriteria);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM events"), a.nevents);
-	assert_int_equal(ops->commit(fx->st, &err), 0);
+	assert_int_equal(store_commit(fx->st, &err), 0);
 	get_ok(fx->st, "acme", &got);
 	deal_equal(&a, &got);
 	deal_release(&got);
@@ -1313,11 +1314,11 @@ test_failed_create_in_transaction(void **state)
 				      "BEGIN SELECT RAISE(ABORT, 'boom'); END",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
-	assert_int_equal(ops->begin(fx->st, &err), 0);
+	assert_int_equal(store_begin(fx->st, &err), 0);
 	put_ok(fx->st, &b);
-	assert_int_equal(ops->deal_put(fx->st, &big, &err), TW_ESTORE);
-	assert_int_equal(ops->deal_put(fx->st, &b, &err), TW_ESTORE);
-	assert_int_equal(ops->commit(fx->st, &err), TW_ESTORE);
+	assert_int_equal(store_deal_put(fx->st, &big, &err), TW_ESTORE);
+	assert_int_equal(store_deal_put(fx->st, &b, &err), TW_ESTORE);
+	assert_int_equal(store_commit(fx->st, &err), TW_ESTORE);
 	assert_string_equal(err.msg, "transaction was rolled back after an "
 				     "earlier error");
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM deals"), 1);
@@ -1337,29 +1338,29 @@ test_settings(void **state)
 	struct tw_error err = { 0 };
 	char *v;
 
-	assert_int_equal(fx->st->ops->setting_get(fx->st, "max_gap", &v, &err),
+	assert_int_equal(store_setting_get(fx->st, "max_gap", &v, &err),
 			 0);
 	assert_null(v);
-	assert_int_equal(fx->st->ops->setting_set(fx->st, "max_gap", "5", &err),
+	assert_int_equal(store_setting_set(fx->st, "max_gap", "5", &err),
 			 0);
-	assert_int_equal(fx->st->ops->setting_set(fx->st, "half_life", "10",
-						  &err),
+	assert_int_equal(store_setting_set(fx->st, "half_life", "10",
+					   &err),
 			 0);
-	assert_int_equal(fx->st->ops->setting_set(fx->st, "max_gap", "7", &err),
+	assert_int_equal(store_setting_set(fx->st, "max_gap", "7", &err),
 			 0);
-	assert_int_equal(fx->st->ops->setting_get(fx->st, "max_gap", &v, &err),
+	assert_int_equal(store_setting_get(fx->st, "max_gap", &v, &err),
 			 0);
 	assert_string_equal(v, "7");
 	free(v);
-	assert_int_equal(fx->st->ops->setting_get(fx->st, "half_life", &v,
-						  &err),
+	assert_int_equal(store_setting_get(fx->st, "half_life", &v,
+					   &err),
 			 0);
 	assert_string_equal(v, "10");
 	free(v);
-	assert_int_equal(fx->st->ops->setting_set(fx->st, "max_gap", NULL,
-						  &err),
+	assert_int_equal(store_setting_set(fx->st, "max_gap", NULL,
+					   &err),
 			 0);
-	assert_int_equal(fx->st->ops->setting_get(fx->st, "max_gap", &v, &err),
+	assert_int_equal(store_setting_get(fx->st, "max_gap", &v, &err),
 			 0);
 	assert_null(v);
 }
@@ -1428,7 +1429,7 @@ test_crm_fields(void **state)
 	assert_string_equal(got.crm_id, "0065g00000AbCdEAAZ");
 	deal_release(&got);
 
-	assert_int_equal(fx->st->ops->deal_list(fx->st, &list, &err), 0);
+	assert_int_equal(store_deal_list(fx->st, &list, &err), 0);
 	assert_int_equal(list.n, 1);
 	assert_string_equal(list.items[0].crm_source, "salesforce");
 	assert_string_equal(list.items[0].crm_id, "0065g00000AbCdEAAZ");
@@ -1449,8 +1450,8 @@ test_crm_fields(void **state)
 	make_deal(&other, "beta");
 	other.crm_source = xstrdup("salesforce");
 	other.crm_id = xstrdup("0065g00000ZzZzZAAZ");
-	assert_true(fx->st->ops->deal_put(fx->st, &other, &err) < 0);
-	assert_int_equal(fx->st->ops->deal_get(fx->st, "beta", &got, &err),
+	assert_true(store_deal_put(fx->st, &other, &err) < 0);
+	assert_int_equal(store_deal_get(fx->st, "beta", &got, &err),
 			 TW_ENOTFOUND);
 	/* The same id from another CRM is another record. */
 	xstrset(&other.crm_source, "hubspot");
@@ -1587,7 +1588,7 @@ test_reopen(void **state)
 	assert_int_equal(store_open(&fx->st, fx->location,
 				    STORE_OPEN_EXISTING, "tester", &err),
 			 0);
-	assert_string_equal(fx->st->actor, "tester");
+	assert_string_equal(store_actor(fx->st), "tester");
 	get_ok(fx->st, "acme", &got);
 	deal_equal(&d, &got);
 	deal_release(&got);
@@ -1969,9 +1970,9 @@ busy_pg(struct fixture *fx)
 	put_ok(fx->st, &d);
 	xstrset(&d.stage, "proposal");
 
-	assert_int_equal(fx->st->ops->begin(fx->st, &err), 0);
+	assert_int_equal(store_begin(fx->st, &err), 0);
 	get_ok(fx->st, "acme", &mine);
-	assert_int_equal(other->ops->deal_put(other, &d, &err), TW_EBUSY);
+	assert_int_equal(store_deal_put(other, &d, &err), TW_EBUSY);
 	assert_int_equal(strncmp(err.msg, "database is locked", 18), 0);
 	/* Readers are not blocked by the writer. */
 	get_ok(other, "acme", &got);
@@ -1982,7 +1983,7 @@ busy_pg(struct fixture *fx)
 	got.slug = xstrdup("beta");
 	put_ok(other, &got);
 	deal_release(&got);
-	fx->st->ops->rollback(fx->st);
+	store_rollback(fx->st);
 	deal_release(&mine);
 
 	/* The failed put left no transaction open behind it. */
@@ -2011,14 +2012,14 @@ test_busy(void **state)
 			 0);
 	deal_init(&d);
 	d.slug = xstrdup("acme");
-	assert_int_equal(fx->st->ops->begin(fx->st, &err), 0);
-	assert_int_equal(other->ops->deal_put(other, &d, &err), TW_EBUSY);
+	assert_int_equal(store_begin(fx->st, &err), 0);
+	assert_int_equal(store_deal_put(other, &d, &err), TW_EBUSY);
 	assert_int_equal(strncmp(err.msg, "database is locked", 18), 0);
 	/* Readers are not blocked by the writer. */
-	assert_int_equal(other->ops->deal_get(other, "acme", &got, &err),
+	assert_int_equal(store_deal_get(other, "acme", &got, &err),
 			 TW_ENOTFOUND);
 	deal_release(&got);
-	fx->st->ops->rollback(fx->st);
+	store_rollback(fx->st);
 
 	/* The failed put left no transaction open behind it. */
 	put_ok(other, &d);
@@ -2050,7 +2051,7 @@ race_change(struct deal *d, int w, int i, tw_date day0)
 
 /*
  * One writer, in its own process with its own connection: n read-modify-
- * write transactions, as store_update_deal runs them for the CLI. Runs in
+ * write transactions, as store_run_verb runs them for every verb. Runs in
  * a forked child, so it reports on stderr instead of through cmocka.
  */
 static int
@@ -2066,22 +2067,21 @@ race_writer(const char *location, int w, int n, tw_date day0)
 		return 1;
 	}
 	for (int i = 0; i < n; i++) {
-		const struct store_ops *ops = st->ops;
 		struct deal d;
 		int rc;
 
 		deal_init(&d);
-		rc = ops->begin(st, &err);
+		rc = store_begin(st, &err);
 		if (!rc)
-			rc = ops->deal_get(st, "race", &d, &err);
+			rc = store_deal_get(st, "race", &d, &err);
 		if (!rc) {
 			race_change(&d, w, i, day0);
-			rc = ops->deal_put(st, &d, &err);
+			rc = store_deal_put(st, &d, &err);
 		}
 		if (!rc)
-			rc = ops->commit(st, &err);
+			rc = store_commit(st, &err);
 		else
-			ops->rollback(st);
+			store_rollback(st);
 		deal_release(&d);
 		if (rc) {
 			fprintf(stderr, "writer %d, write %d: %s\n", w, i,
@@ -2207,7 +2207,7 @@ user_ok(struct store *st, const char *name, const char *role)
 	u.name = xstrdup(name);
 	u.role = xstrdup(role);
 	u.pw_hash = xstrdup("$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA");
-	if (st->ops->user_put(st, &u, &err))
+	if (store_user_put(st, &u, &err))
 		fail_msg("user_put: %s", err.msg);
 	assert_true(u.id > 0);
 	assert_non_null(u.created);
@@ -2224,7 +2224,7 @@ session_ok(struct store *st, const char *hash, long long user_id,
 	struct store_session se = { (char *)hash, user_id, (char *)"csrf-1",
 				    expires };
 
-	if (st->ops->session_put(st, &se, &err))
+	if (store_session_put(st, &se, &err))
 		fail_msg("session_put: %s", err.msg);
 }
 
@@ -2238,7 +2238,7 @@ token_ok(struct store *st, const char *name, const char *user,
 	t.name = xstrdup(name);
 	t.user = xstrdup(user);
 	t.hash = xstrdup(hash);
-	if (st->ops->token_put(st, &t, &err))
+	if (store_token_put(st, &t, &err))
 		fail_msg("token_put: %s", err.msg);
 	assert_true(t.id > 0);
 	assert_true(t.user_id > 0);
@@ -2257,7 +2257,7 @@ share_ok(struct store *st, const char *slug, const char *hash,
 	sh.deal = xstrdup(slug);
 	sh.hash = xstrdup(hash);
 	sh.expires = expires;
-	if (st->ops->share_put(st, &sh, &err))
+	if (store_share_put(st, &sh, &err))
 		fail_msg("share_put: %s", err.msg);
 	assert_true(sh.id > 0);
 	assert_non_null(sh.created);
@@ -2281,7 +2281,6 @@ static void
 test_users(void **state)
 {
 	struct fixture *fx = *state;
-	const struct store_ops *ops = fx->st->ops;
 	struct tw_error err = { 0 };
 	struct store_user u = { 0 }, got;
 	struct store_user_list l;
@@ -2291,20 +2290,20 @@ test_users(void **state)
 	u.name = xstrdup("zoe");
 	u.role = xstrdup("editor");
 	u.pw_hash = xstrdup("$argon2id$first");
-	assert_int_equal(ops->user_put(fx->st, &u, &err), 0);
+	assert_int_equal(store_user_put(fx->st, &u, &err), 0);
 	unsetenv("TECHWIN_NOW");
 	id = u.id;
 	assert_true(id > 0);
 	assert_string_equal(u.created, "2026-01-02T03:04:05Z");
 
-	assert_int_equal(ops->user_get(fx->st, "zoe", &got, &err), 0);
+	assert_int_equal(store_user_get(fx->st, "zoe", &got, &err), 0);
 	assert_int_equal(got.id, id);
 	assert_string_equal(got.name, "zoe");
 	assert_string_equal(got.role, "editor");
 	assert_string_equal(got.pw_hash, "$argon2id$first");
 	assert_string_equal(got.created, "2026-01-02T03:04:05Z");
 	store_user_release(&got);
-	assert_int_equal(ops->user_get_by_id(fx->st, id, &got, &err), 0);
+	assert_int_equal(store_user_get_by_id(fx->st, id, &got, &err), 0);
 	assert_string_equal(got.name, "zoe");
 	store_user_release(&got);
 
@@ -2312,17 +2311,17 @@ test_users(void **state)
 	xstrset(&u.role, "admin");
 	xstrset(&u.pw_hash, "$argon2id$second");
 	u.id = 0;
-	assert_int_equal(ops->user_put(fx->st, &u, &err), 0);
+	assert_int_equal(store_user_put(fx->st, &u, &err), 0);
 	assert_int_equal(u.id, id);
 	assert_string_equal(u.created, "2026-01-02T03:04:05Z");
-	assert_int_equal(ops->user_get(fx->st, "zoe", &got, &err), 0);
+	assert_int_equal(store_user_get(fx->st, "zoe", &got, &err), 0);
 	assert_string_equal(got.role, "admin");
 	assert_string_equal(got.pw_hash, "$argon2id$second");
 	store_user_release(&got);
 
 	user_ok(fx->st, "amy", "viewer");
 	user_ok(fx->st, "mia", "admin");
-	assert_int_equal(ops->user_list(fx->st, &l, &err), 0);
+	assert_int_equal(store_user_list(fx->st, &l, &err), 0);
 	assert_int_equal(l.n, 3);
 	assert_string_equal(l.items[0].name, "amy");
 	assert_string_equal(l.items[1].name, "mia");
@@ -2331,30 +2330,30 @@ test_users(void **state)
 	store_user_list_release(&l);
 
 	/* Unknown users, bad users. */
-	assert_int_equal(ops->user_get(fx->st, "nobody", &got, &err),
+	assert_int_equal(store_user_get(fx->st, "nobody", &got, &err),
 			 TW_ENOTFOUND);
 	assert_string_equal(err.msg, "unknown user 'nobody'");
-	assert_int_equal(ops->user_get_by_id(fx->st, 999, &got, &err),
+	assert_int_equal(store_user_get_by_id(fx->st, 999, &got, &err),
 			 TW_ENOTFOUND);
 	xstrset(&u.role, "root");
-	assert_int_equal(ops->user_put(fx->st, &u, &err), TW_EINPUT);
+	assert_int_equal(store_user_put(fx->st, &u, &err), TW_EINPUT);
 	assert_string_equal(err.msg, "invalid role 'root'");
 	xstrset(&u.role, "viewer");
 	xstrset(&u.pw_hash, "");
-	assert_int_equal(ops->user_put(fx->st, &u, &err), TW_EINPUT);
+	assert_int_equal(store_user_put(fx->st, &u, &err), TW_EINPUT);
 	xstrset(&u.pw_hash, "$argon2id$x");
 	xstrset(&u.name, "");
-	assert_int_equal(ops->user_put(fx->st, &u, &err), TW_EINPUT);
-	assert_int_equal(ops->user_get(fx->st, "zoe", &got, &err), 0);
+	assert_int_equal(store_user_put(fx->st, &u, &err), TW_EINPUT);
+	assert_int_equal(store_user_get(fx->st, "zoe", &got, &err), 0);
 	assert_string_equal(got.role, "admin");	/* untouched */
 	store_user_release(&got);
 
-	assert_int_equal(ops->user_delete(fx->st, "zoe", &err), 0);
-	assert_int_equal(ops->user_get(fx->st, "zoe", &got, &err),
+	assert_int_equal(store_user_delete(fx->st, "zoe", &err), 0);
+	assert_int_equal(store_user_get(fx->st, "zoe", &got, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->user_delete(fx->st, "zoe", &err), TW_ENOTFOUND);
+	assert_int_equal(store_user_delete(fx->st, "zoe", &err), TW_ENOTFOUND);
 	assert_string_equal(err.msg, "unknown user 'zoe'");
-	assert_int_equal(ops->user_list(fx->st, &l, &err), 0);
+	assert_int_equal(store_user_list(fx->st, &l, &err), 0);
 	assert_int_equal(l.n, 2);
 	store_user_list_release(&l);
 	store_user_release(&u);
@@ -2365,7 +2364,6 @@ static void
 test_users_hostile_names(void **state)
 {
 	struct fixture *fx = *state;
-	const struct store_ops *ops = fx->st->ops;
 	static const char *const names[] = {
 		"o'brien", "x'); DROP TABLE users; --", "\"quoted\"", "%s%n",
 	};
@@ -2376,17 +2374,17 @@ test_users_hostile_names(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		user_ok(fx->st, names[i], "viewer");
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		assert_int_equal(ops->user_get(fx->st, names[i], &got, &err),
+		assert_int_equal(store_user_get(fx->st, names[i], &got, &err),
 				 0);
 		assert_string_equal(got.name, names[i]);
 		store_user_release(&got);
 	}
-	assert_int_equal(ops->user_list(fx->st, &l, &err), 0);
+	assert_int_equal(store_user_list(fx->st, &l, &err), 0);
 	assert_int_equal(l.n, ARRAY_SIZE(names));
 	store_user_list_release(&l);
-	assert_int_equal(ops->user_delete(fx->st, "x' OR '1'='1", &err),
+	assert_int_equal(store_user_delete(fx->st, "x' OR '1'='1", &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->user_list(fx->st, &l, &err), 0);
+	assert_int_equal(store_user_list(fx->st, &l, &err), 0);
 	assert_int_equal(l.n, ARRAY_SIZE(names));
 	store_user_list_release(&l);
 }
@@ -2395,7 +2393,6 @@ static void
 test_sessions(void **state)
 {
 	struct fixture *fx = *state;
-	const struct store_ops *ops = fx->st->ops;
 	struct tw_error err = { 0 };
 	struct store_session got, dup, orphan;
 	long long amy = user_ok(fx->st, "amy", "viewer");
@@ -2403,7 +2400,7 @@ test_sessions(void **state)
 	size_t n;
 
 	session_ok(fx->st, hash_a, amy, 100);
-	assert_int_equal(ops->session_get(fx->st, hash_a, &got, &err), 0);
+	assert_int_equal(store_session_get(fx->st, hash_a, &got, &err), 0);
 	assert_string_equal(got.id_hash, hash_a);
 	assert_int_equal(got.user_id, amy);
 	assert_string_equal(got.csrf, "csrf-1");
@@ -2413,10 +2410,10 @@ test_sessions(void **state)
 	/* The same hash twice, an unknown user. */
 	dup = (struct store_session){ (char *)hash_a, bob, (char *)"c", 5 };
 	orphan = (struct store_session){ (char *)hash_b, 999, (char *)"c", 5 };
-	assert_int_equal(ops->session_put(fx->st, &dup, &err), TW_EEXIST);
-	assert_int_equal(ops->session_put(fx->st, &orphan, &err),
+	assert_int_equal(store_session_put(fx->st, &dup, &err), TW_EEXIST);
+	assert_int_equal(store_session_put(fx->st, &orphan, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->session_get(fx->st, hash_b, &got, &err),
+	assert_int_equal(store_session_get(fx->st, hash_b, &got, &err),
 			 TW_ENOTFOUND);
 	/* The message never names the hash. */
 	assert_null(strstr(err.msg, hash_b));
@@ -2425,32 +2422,32 @@ test_sessions(void **state)
 	session_ok(fx->st, hash_c, bob, 300);
 
 	/* Expired: expires <= now. */
-	assert_int_equal(ops->session_delete_expired(fx->st, 99, &n, &err), 0);
+	assert_int_equal(store_session_delete_expired(fx->st, 99, &n, &err), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(ops->session_delete_expired(fx->st, 100, &n, &err),
+	assert_int_equal(store_session_delete_expired(fx->st, 100, &n, &err),
 			 0);
 	assert_int_equal(n, 1);
-	assert_int_equal(ops->session_get(fx->st, hash_a, &got, &err),
+	assert_int_equal(store_session_get(fx->st, hash_a, &got, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->session_get(fx->st, hash_b, &got, &err), 0);
+	assert_int_equal(store_session_get(fx->st, hash_b, &got, &err), 0);
 	store_session_release(&got);
 
 	/* All of one user's sessions, and only those. */
 	session_ok(fx->st, hash_a, amy, 400);
-	assert_int_equal(ops->session_delete_user(fx->st, amy, &n, &err), 0);
+	assert_int_equal(store_session_delete_user(fx->st, amy, &n, &err), 0);
 	assert_int_equal(n, 2);
-	assert_int_equal(ops->session_get(fx->st, hash_a, &got, &err),
+	assert_int_equal(store_session_get(fx->st, hash_a, &got, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->session_get(fx->st, hash_b, &got, &err),
+	assert_int_equal(store_session_get(fx->st, hash_b, &got, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->session_get(fx->st, hash_c, &got, &err), 0);
+	assert_int_equal(store_session_get(fx->st, hash_c, &got, &err), 0);
 	store_session_release(&got);
-	assert_int_equal(ops->session_delete_user(fx->st, amy, NULL, &err), 0);
+	assert_int_equal(store_session_delete_user(fx->st, amy, NULL, &err), 0);
 
-	assert_int_equal(ops->session_delete(fx->st, hash_c, &err), 0);
-	assert_int_equal(ops->session_get(fx->st, hash_c, &got, &err),
+	assert_int_equal(store_session_delete(fx->st, hash_c, &err), 0);
+	assert_int_equal(store_session_get(fx->st, hash_c, &got, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->session_delete(fx->st, hash_c, &err),
+	assert_int_equal(store_session_delete(fx->st, hash_c, &err),
 			 TW_ENOTFOUND);
 }
 
@@ -2458,7 +2455,6 @@ static void
 test_tokens(void **state)
 {
 	struct fixture *fx = *state;
-	const struct store_ops *ops = fx->st->ops;
 	struct tw_error err = { 0 };
 	struct store_token t = { 0 }, got;
 	struct store_token_list l;
@@ -2469,14 +2465,14 @@ test_tokens(void **state)
 	t.name = xstrdup("zz-calendar");
 	t.user = xstrdup("amy");
 	t.hash = xstrdup(hash_a);
-	assert_int_equal(ops->token_put(fx->st, &t, &err), 0);
+	assert_int_equal(store_token_put(fx->st, &t, &err), 0);
 	unsetenv("TECHWIN_NOW");
 	assert_true(t.id > 0);
 	assert_int_equal(t.user_id, amy);
 	assert_string_equal(t.created, "2026-03-04T05:06:07Z");
 	token_ok(fx->st, "ci", "bob", hash_b);
 
-	assert_int_equal(ops->token_find_by_hash(fx->st, hash_a, &got, &err),
+	assert_int_equal(store_token_find_by_hash(fx->st, hash_a, &got, &err),
 			 0);
 	assert_int_equal(got.id, t.id);
 	assert_string_equal(got.name, "zz-calendar");
@@ -2485,25 +2481,26 @@ test_tokens(void **state)
 	assert_string_equal(got.hash, hash_a);
 	assert_string_equal(got.created, "2026-03-04T05:06:07Z");
 	store_token_release(&got);
-	assert_int_equal(ops->token_find_by_hash(fx->st, hash_c, &got, &err),
+	assert_int_equal(store_token_find_by_hash(fx->st, hash_c, &got, &err),
 			 TW_ENOTFOUND);
 	assert_null(strstr(err.msg, hash_c));
 
 	/* A taken name, an unknown user, a hash in use: nothing written. */
 	xstrset(&t.hash, hash_c);
-	assert_int_equal(ops->token_put(fx->st, &t, &err), TW_EEXIST);
+	assert_int_equal(store_token_put(fx->st, &t, &err), TW_EEXIST);
 	assert_string_equal(err.msg, "token 'zz-calendar' already exists");
 	xstrset(&t.name, "other");
 	xstrset(&t.user, "nobody");
-	assert_int_equal(ops->token_put(fx->st, &t, &err), TW_ENOTFOUND);
+	assert_int_equal(store_token_put(fx->st, &t, &err), TW_ENOTFOUND);
 	assert_string_equal(err.msg, "unknown user 'nobody'");
 	xstrset(&t.user, "amy");
 	xstrset(&t.hash, hash_b);
-	assert_int_equal(ops->token_put(fx->st, &t, &err), TW_EEXIST);
+	assert_int_equal(store_token_put(fx->st, &t, &err), TW_EEXIST);
+	assert_string_equal(err.msg, "token hash already in use");
 	xstrset(&t.hash, "");
-	assert_int_equal(ops->token_put(fx->st, &t, &err), TW_EINPUT);
+	assert_int_equal(store_token_put(fx->st, &t, &err), TW_EINPUT);
 
-	assert_int_equal(ops->token_list(fx->st, &l, &err), 0);
+	assert_int_equal(store_token_list(fx->st, &l, &err), 0);
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.items[0].name, "ci");
 	assert_string_equal(l.items[0].user, "bob");
@@ -2511,12 +2508,12 @@ test_tokens(void **state)
 	assert_string_equal(l.items[1].user, "amy");
 	store_token_list_release(&l);
 
-	assert_int_equal(ops->token_delete(fx->st, "ci", &err), 0);
-	assert_int_equal(ops->token_find_by_hash(fx->st, hash_b, &got, &err),
+	assert_int_equal(store_token_delete(fx->st, "ci", &err), 0);
+	assert_int_equal(store_token_find_by_hash(fx->st, hash_b, &got, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->token_delete(fx->st, "ci", &err), TW_ENOTFOUND);
+	assert_int_equal(store_token_delete(fx->st, "ci", &err), TW_ENOTFOUND);
 	assert_string_equal(err.msg, "unknown token 'ci'");
-	assert_int_equal(ops->token_list(fx->st, &l, &err), 0);
+	assert_int_equal(store_token_list(fx->st, &l, &err), 0);
 	assert_int_equal(l.n, 1);
 	store_token_list_release(&l);
 	store_token_release(&t);
@@ -2527,7 +2524,6 @@ static void
 test_user_delete_cascades(void **state)
 {
 	struct fixture *fx = *state;
-	const struct store_ops *ops = fx->st->ops;
 	struct tw_error err = { 0 };
 	struct store_session se;
 	struct store_token t;
@@ -2539,22 +2535,22 @@ test_user_delete_cascades(void **state)
 	session_ok(fx->st, hash_b, bob, 1000);
 	token_ok(fx->st, "amy-ci", "amy", hash_a);
 	token_ok(fx->st, "bob-ci", "bob", hash_b);
-	assert_int_equal(ops->user_delete(fx->st, "amy", &err), 0);
+	assert_int_equal(store_user_delete(fx->st, "amy", &err), 0);
 
-	assert_int_equal(ops->session_get(fx->st, hash_a, &se, &err),
+	assert_int_equal(store_session_get(fx->st, hash_a, &se, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->token_find_by_hash(fx->st, hash_a, &t, &err),
+	assert_int_equal(store_token_find_by_hash(fx->st, hash_a, &t, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->session_get(fx->st, hash_b, &se, &err), 0);
+	assert_int_equal(store_session_get(fx->st, hash_b, &se, &err), 0);
 	store_session_release(&se);
-	assert_int_equal(ops->token_list(fx->st, &l, &err), 0);
+	assert_int_equal(store_token_list(fx->st, &l, &err), 0);
 	assert_int_equal(l.n, 1);
 	assert_string_equal(l.items[0].name, "bob-ci");
 	store_token_list_release(&l);
 
 	/* The name can be reused without inheriting anything. */
 	user_ok(fx->st, "amy", "admin");
-	assert_int_equal(ops->session_get(fx->st, hash_a, &se, &err),
+	assert_int_equal(store_session_get(fx->st, hash_a, &se, &err),
 			 TW_ENOTFOUND);
 }
 
@@ -2562,7 +2558,6 @@ static void
 test_shares(void **state)
 {
 	struct fixture *fx = *state;
-	const struct store_ops *ops = fx->st->ops;
 	struct tw_error err = { 0 };
 	struct store_share sh = { 0 }, got;
 	struct store_share_list l;
@@ -2577,7 +2572,7 @@ test_shares(void **state)
 	three = share_ok(fx->st, "acme", hash_c, DATE_NONE);
 	assert_true(one < two && two < three);
 
-	assert_int_equal(ops->share_find_by_hash(fx->st, hash_a, &got, &err),
+	assert_int_equal(store_share_find_by_hash(fx->st, hash_a, &got, &err),
 			 0);
 	assert_int_equal(got.id, one);
 	assert_string_equal(got.deal, "acme");
@@ -2585,50 +2580,50 @@ test_shares(void **state)
 	assert_int_equal(got.expires, ymd(2026, 12, 31));
 	assert_string_equal(got.created, "2026-05-06T07:08:09Z");
 	store_share_release(&got);
-	assert_int_equal(ops->share_find_by_hash(fx->st, hash_b, &got, &err),
+	assert_int_equal(store_share_find_by_hash(fx->st, hash_b, &got, &err),
 			 0);
 	assert_int_equal(got.expires, DATE_NONE);
 	store_share_release(&got);
-	assert_int_equal(ops->share_find_by_hash(fx->st, "nope", &got, &err),
+	assert_int_equal(store_share_find_by_hash(fx->st, "nope", &got, &err),
 			 TW_ENOTFOUND);
 
 	/* Unknown deal, hash in use. */
 	sh.deal = xstrdup("nope");
 	sh.hash = xstrdup("dddd");
-	assert_int_equal(ops->share_put(fx->st, &sh, &err), TW_ENOTFOUND);
+	assert_int_equal(store_share_put(fx->st, &sh, &err), TW_ENOTFOUND);
 	assert_string_equal(err.msg, "unknown deal 'nope'");
 	xstrset(&sh.deal, "acme");
 	xstrset(&sh.hash, hash_a);
-	assert_int_equal(ops->share_put(fx->st, &sh, &err), TW_EEXIST);
+	assert_int_equal(store_share_put(fx->st, &sh, &err), TW_EEXIST);
 	store_share_release(&sh);
 
-	assert_int_equal(ops->share_list(fx->st, NULL, &l, &err), 0);
+	assert_int_equal(store_share_list(fx->st, NULL, &l, &err), 0);
 	assert_int_equal(l.n, 3);
 	assert_int_equal(l.items[0].id, one);
 	assert_int_equal(l.items[1].id, two);
 	assert_int_equal(l.items[2].id, three);
 	assert_string_equal(l.items[1].deal, "beta");
 	store_share_list_release(&l);
-	assert_int_equal(ops->share_list(fx->st, "acme", &l, &err), 0);
+	assert_int_equal(store_share_list(fx->st, "acme", &l, &err), 0);
 	assert_int_equal(l.n, 2);
 	assert_int_equal(l.items[0].id, one);
 	assert_int_equal(l.items[1].id, three);
 	store_share_list_release(&l);
-	assert_int_equal(ops->share_list(fx->st, "nope", &l, &err), 0);
+	assert_int_equal(store_share_list(fx->st, "nope", &l, &err), 0);
 	assert_int_equal(l.n, 0);
 	store_share_list_release(&l);
 
-	assert_int_equal(ops->share_delete(fx->st, one, &err), 0);
-	assert_int_equal(ops->share_find_by_hash(fx->st, hash_a, &got, &err),
+	assert_int_equal(store_share_delete(fx->st, one, &err), 0);
+	assert_int_equal(store_share_find_by_hash(fx->st, hash_a, &got, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->share_delete(fx->st, one, &err), TW_ENOTFOUND);
+	assert_int_equal(store_share_delete(fx->st, one, &err), TW_ENOTFOUND);
 	assert_string_equal(err.msg, "unknown share link 1");
 
 	/* A deal's links go with it. */
-	assert_int_equal(ops->deal_delete(fx->st, "acme", &err), 0);
-	assert_int_equal(ops->share_find_by_hash(fx->st, hash_c, &got, &err),
+	assert_int_equal(store_deal_delete(fx->st, "acme", &err), 0);
+	assert_int_equal(store_share_find_by_hash(fx->st, hash_c, &got, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(ops->share_list(fx->st, NULL, &l, &err), 0);
+	assert_int_equal(store_share_list(fx->st, NULL, &l, &err), 0);
 	assert_int_equal(l.n, 1);
 	assert_int_equal(l.items[0].id, two);
 	store_share_list_release(&l);
@@ -2639,32 +2634,31 @@ static void
 test_accounts_transaction(void **state)
 {
 	struct fixture *fx = *state;
-	const struct store_ops *ops = fx->st->ops;
 	struct tw_error err = { 0 };
 	struct store_user u;
 	struct store_token_list l;
 	struct store_token bad = { 0 };
 
 	bare_deal(fx->st, "acme");
-	assert_int_equal(ops->begin(fx->st, &err), 0);
+	assert_int_equal(store_begin(fx->st, &err), 0);
 	user_ok(fx->st, "amy", "viewer");
 	token_ok(fx->st, "ci", "amy", hash_a);
 	share_ok(fx->st, "acme", hash_b, DATE_NONE);
-	ops->rollback(fx->st);
-	assert_int_equal(ops->user_get(fx->st, "amy", &u, &err), TW_ENOTFOUND);
-	assert_int_equal(ops->token_list(fx->st, &l, &err), 0);
+	store_rollback(fx->st);
+	assert_int_equal(store_user_get(fx->st, "amy", &u, &err), TW_ENOTFOUND);
+	assert_int_equal(store_token_list(fx->st, &l, &err), 0);
 	assert_int_equal(l.n, 0);
 	store_token_list_release(&l);
 
 	/* A failed op inside a transaction leaves the others alone. */
-	assert_int_equal(ops->begin(fx->st, &err), 0);
+	assert_int_equal(store_begin(fx->st, &err), 0);
 	user_ok(fx->st, "amy", "viewer");
 	bad.name = xstrdup("ci");
 	bad.user = xstrdup("nobody");
 	bad.hash = xstrdup(hash_a);
-	assert_int_equal(ops->token_put(fx->st, &bad, &err), TW_ENOTFOUND);
-	assert_int_equal(ops->commit(fx->st, &err), 0);
-	assert_int_equal(ops->user_get(fx->st, "amy", &u, &err), 0);
+	assert_int_equal(store_token_put(fx->st, &bad, &err), TW_ENOTFOUND);
+	assert_int_equal(store_commit(fx->st, &err), 0);
+	assert_int_equal(store_user_get(fx->st, "amy", &u, &err), 0);
 	store_user_release(&u);
 	store_token_release(&bad);
 }
@@ -2680,7 +2674,6 @@ test_accounts_transaction(void **state)
 static void
 fill_workspace(struct store *st)
 {
-	const struct store_ops *ops = st->ops;
 	struct tw_error err = { 0 };
 	struct store_session se;
 	struct deal d;
@@ -2703,26 +2696,26 @@ fill_workspace(struct store *st)
 	bare_deal(st, "beta");
 	make_deal(&d, "gone");
 	put_ok(st, &d);
-	assert_int_equal(ops->deal_delete(st, "gone", &err), 0);
+	assert_int_equal(store_deal_delete(st, "gone", &err), 0);
 	deal_release(&d);
 
-	assert_int_equal(ops->setting_set(st, "momentum.max_gap", "7", &err),
+	assert_int_equal(store_setting_set(st, "momentum.max_gap", "7", &err),
 			 0);
-	assert_int_equal(ops->setting_set(st, "template.buying-signal",
-					  "Hi {{champion}},\n'quoted' \"x\"",
+	assert_int_equal(store_setting_set(st, "template.buying-signal",
+					   "Hi {{champion}},\n'quoted' \"x\"",
 					  &err),
 			 0);
 	amy = user_ok(st, "amy", "admin");
 	user_ok(st, "bob", "viewer");
 	token_ok(st, "ci", "amy", hash_a);
 	token_ok(st, "calendar", "bob", hash_b);
-	assert_int_equal(ops->token_delete(st, "ci", &err), 0);
+	assert_int_equal(store_token_delete(st, "ci", &err), 0);
 	share_ok(st, "acme", hash_a, DATE_NONE);
 	share_ok(st, "acme", hash_b, ymd(2026, 12, 31));
 	share_ok(st, "beta", hash_c, DATE_NONE);
-	assert_int_equal(ops->share_delete(st, 1, &err), 0);
+	assert_int_equal(store_share_delete(st, 1, &err), 0);
 	se = (struct store_session){ (char *)hash_c, amy, (char *)"csrf", 9 };
-	assert_int_equal(ops->session_put(st, &se, &err), 0);
+	assert_int_equal(store_session_put(st, &se, &err), 0);
 }
 
 /* Everything the interface can read of a and b is the same. */
@@ -2739,8 +2732,8 @@ assert_same_workspace(struct store *a, struct store *b)
 	struct store_token_list ta, tb;
 	struct store_share_list sa, sb;
 
-	assert_int_equal(a->ops->deal_list(a, &la, &err), 0);
-	assert_int_equal(b->ops->deal_list(b, &lb, &err), 0);
+	assert_int_equal(store_deal_list(a, &la, &err), 0);
+	assert_int_equal(store_deal_list(b, &lb, &err), 0);
 	assert_int_equal(la.n, lb.n);
 	for (size_t i = 0; i < la.n; i++) {
 		struct deal da, db;
@@ -2775,15 +2768,15 @@ assert_same_workspace(struct store *a, struct store *b)
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char *va, *vb;
 
-		assert_int_equal(a->ops->setting_get(a, keys[i], &va, &err), 0);
-		assert_int_equal(b->ops->setting_get(b, keys[i], &vb, &err), 0);
+		assert_int_equal(store_setting_get(a, keys[i], &va, &err), 0);
+		assert_int_equal(store_setting_get(b, keys[i], &vb, &err), 0);
 		assert_str_eq(va, vb);
 		free(va);
 		free(vb);
 	}
 
-	assert_int_equal(a->ops->user_list(a, &ua, &err), 0);
-	assert_int_equal(b->ops->user_list(b, &ub, &err), 0);
+	assert_int_equal(store_user_list(a, &ua, &err), 0);
+	assert_int_equal(store_user_list(b, &ub, &err), 0);
 	assert_int_equal(ua.n, ub.n);
 	for (size_t i = 0; i < ua.n; i++) {
 		assert_int_equal(ua.items[i].id, ub.items[i].id);
@@ -2795,8 +2788,8 @@ assert_same_workspace(struct store *a, struct store *b)
 	store_user_list_release(&ua);
 	store_user_list_release(&ub);
 
-	assert_int_equal(a->ops->token_list(a, &ta, &err), 0);
-	assert_int_equal(b->ops->token_list(b, &tb, &err), 0);
+	assert_int_equal(store_token_list(a, &ta, &err), 0);
+	assert_int_equal(store_token_list(b, &tb, &err), 0);
 	assert_int_equal(ta.n, tb.n);
 	for (size_t i = 0; i < ta.n; i++) {
 		assert_int_equal(ta.items[i].id, tb.items[i].id);
@@ -2809,8 +2802,8 @@ assert_same_workspace(struct store *a, struct store *b)
 	store_token_list_release(&ta);
 	store_token_list_release(&tb);
 
-	assert_int_equal(a->ops->share_list(a, NULL, &sa, &err), 0);
-	assert_int_equal(b->ops->share_list(b, NULL, &sb, &err), 0);
+	assert_int_equal(store_share_list(a, NULL, &sa, &err), 0);
+	assert_int_equal(store_share_list(b, NULL, &sb, &err), 0);
 	assert_int_equal(sa.n, sb.n);
 	for (size_t i = 0; i < sa.n; i++) {
 		assert_int_equal(sa.items[i].id, sb.items[i].id);
@@ -2903,7 +2896,7 @@ test_copy_workspace(void **state)
 	if (store_copy(mid, last, false, NULL, NULL, NULL, &err))
 		fail_msg("store_copy: %s", err.msg);
 	assert_same_workspace(fx->st, last);
-	assert_int_equal(mid->ops->session_get(mid, hash_c, &se, &err),
+	assert_int_equal(store_session_get(mid, hash_c, &se, &err),
 			 TW_ENOTFOUND);
 
 	/* A second copy into the same target is refused, nothing written. */
@@ -2920,13 +2913,13 @@ test_copy_workspace(void **state)
 
 	/* Forced, it replaces what the target had, history included. */
 	bare_deal(last, "extra");
-	assert_int_equal(last->ops->setting_set(last, "holidays", "2026-12-24",
-						&err),
+	assert_int_equal(store_setting_set(last, "holidays", "2026-12-24",
+					   &err),
 			 0);
 	if (store_copy(fx->st, last, true, NULL, NULL, NULL, &err))
 		fail_msg("store_copy --force: %s", err.msg);
 	assert_same_workspace(fx->st, last);
-	assert_int_equal(last->ops->deal_get(last, "extra", &d, &err),
+	assert_int_equal(store_deal_get(last, "extra", &d, &err),
 			 TW_ENOTFOUND);
 	deal_release(&d);
 
@@ -3003,8 +2996,8 @@ each_walk(struct store *st, struct each_seen *s, bool open_only,
 	s->stop_at = stop_at;
 	for (size_t i = 0; i < 3; i++)
 		get_ok(st, slugs[i], &s->want[i]);
-	assert_int_equal(st->ops->deal_each(st, open_only, each_collect, s,
-					    &err),
+	assert_int_equal(store_each_deal(st, open_only, each_collect, s,
+					 &err),
 			 want_rc);
 	if (want_rc)
 		assert_string_equal(err.msg, "stop at 'abb'");
@@ -3060,21 +3053,21 @@ test_deal_each(void **state)
 	get_ok(fx->st, "bare", &d);
 	deal_release(&d);
 
-	assert_int_equal(fx->st->ops->begin(fx->st, &err), 0);
+	assert_int_equal(store_begin(fx->st, &err), 0);
 	each_walk(fx->st, &s, false, 2, TW_EINPUT);
 	each_walk(fx->st, &s, false, 0, 0);
 	assert_int_equal(s.n, 3);
 	each_walk(fx->st, &s, true, 0, 0);
 	assert_int_equal(s.n, 2);
-	assert_int_equal(fx->st->ops->commit(fx->st, &err), 0);
+	assert_int_equal(store_commit(fx->st, &err), 0);
 
 	/* An empty walk for a deal-less store is no error. */
-	assert_int_equal(fx->st->ops->deal_delete(fx->st, "ab-c", &err), 0);
-	assert_int_equal(fx->st->ops->deal_delete(fx->st, "abb", &err), 0);
-	assert_int_equal(fx->st->ops->deal_delete(fx->st, "bare", &err), 0);
+	assert_int_equal(store_deal_delete(fx->st, "ab-c", &err), 0);
+	assert_int_equal(store_deal_delete(fx->st, "abb", &err), 0);
+	assert_int_equal(store_deal_delete(fx->st, "bare", &err), 0);
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(fx->st->ops->deal_each(fx->st, false, each_collect,
-						&s, &err),
+	assert_int_equal(store_each_deal(fx->st, false, each_collect,
+					 &s, &err),
 			 0);
 	assert_int_equal(s.n, 0);
 }

@@ -217,10 +217,22 @@ check_required(const struct verb_call *c, struct tw_error *err)
 	return 0;
 }
 
+/* A set that changes nothing is a mistake in the call, for any entity. */
+static int
+need_fields(const struct verb_call *c, struct tw_error *err)
+{
+	if (c->given)
+		return 0;
+	return tw_error_set(err, TW_EUSAGE, "%s needs at least one field to "
+			    "change", verb_name(c->verb, c->tb));
+}
+
 static int
 deal_set(struct deal_ctx *ctx, const struct verb_call *c, struct tw_error *err)
 {
-	return apply_given(c, &ctx->deal, false, err);
+	int r = need_fields(c, err);
+
+	return r < 0 ? r : apply_given(c, &ctx->deal, false, err);
 }
 
 static int
@@ -307,13 +319,12 @@ child_set(struct deal_ctx *ctx, const struct verb_call *c,
 	  struct verb_result *res, struct tw_error *err)
 {
 	void *obj = verb_find(&ctx->deal, c->tb, c->key, &res->index, err);
+	int r;
 
 	if (!obj)
 		return err->code;
-	if (!c->given)
-		return tw_error_set(err, TW_EUSAGE, "%s needs at least one "
-				    "field to change",
-				    verb_name(c->verb, c->tb));
+	if ((r = need_fields(c, err)) < 0)
+		return r;
 	return apply_given(c, obj, false, err);
 }
 

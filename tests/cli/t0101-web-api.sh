@@ -89,6 +89,8 @@ expect 422 PATCH /api/deals/acme -H "$auth" -H "$json" \
 expect_error invalid procurement_days
 expect 404 PATCH /api/deals/nope -H "$auth" -H "$json" -d '{"stage": "x"}'
 expect_error not_found None
+# A PATCH that changes nothing is refused, like one of a criterion.
+expect 400 PATCH /api/deals/acme -H "$auth" -H "$json" -d '{}'
 
 # --- criteria, events, risks, phases ---------------------------------------
 

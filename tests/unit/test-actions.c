@@ -411,6 +411,11 @@ test_deal_set(void **state)
 	assert_int_equal(run(&ctx, &c, NULL, &site, &err), TW_EINPUT);
 	assert_string_equal(site.field, "poc.end");
 
+	/* A set that gives no field changes nothing: refused, as for a child. */
+	verb_call_init(&c, V_DEAL_SET, &schema_deal);
+	run_err(&ctx, &c, TW_EUSAGE,
+		"deal set needs at least one field to change");
+
 	deal_ctx_release(&ctx);
 }
 

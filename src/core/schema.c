@@ -189,6 +189,10 @@ const struct schema_table schema_tables[SCHEMA_NTABLES] = {
 	      struct touch, touch, touches, ntouches),
 };
 
+const struct schema_list schema_lists[SCHEMA_NLISTS] = {
+	{ &schema_tables[T_PHASE], "criteria", "phase_criteria", "criterion" },
+};
+
 const struct schema_table *
 schema_table_of(enum entity_kind e)
 {

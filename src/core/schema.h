@@ -105,6 +105,21 @@ extern const struct schema_table schema_deal;
 extern const struct schema_table schema_tables[SCHEMA_NTABLES];
 enum { T_HOLIDAY, T_CRITERION, T_EVENT, T_RISK, T_PHASE, T_STEP, T_TOUCH };
 
+/*
+ * A list field (F_LIST) is a table of its own, one row per element: the
+ * deal's id, the key column of the entity holding the list, the element's
+ * pos in the list and the element itself (text).
+ */
+struct schema_list {
+	const struct schema_table *owner;	/* phases */
+	const char *field;			/* "criteria", F_LIST in owner */
+	const char *sql;			/* "phase_criteria" */
+	const char *column;			/* "criterion" */
+};
+
+#define SCHEMA_NLISTS 1
+extern const struct schema_list schema_lists[SCHEMA_NLISTS];
+
 /* The table of an entity kind (ENT_DEAL: schema_deal). */
 const struct schema_table *schema_table_of(enum entity_kind e);
 /* The field of tb named name (or, when json, by its JSON name); NULL. */

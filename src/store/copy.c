@@ -7,17 +7,20 @@
  * (store_sqlite_handle, store_pg_conn); values pass through one normalised
  * text form and are bound as parameters on the way in.
  *
- * The tables and columns copied are listed once here. Both backends' column
- * lists are checked against this list before anything is written, so a
- * migration that adds a column without adding it here fails loudly instead
- * of losing data quietly.
+ * The model's tables and columns are the schema's (core/schema.h), the
+ * others are listed here. Both backends' column lists are checked against
+ * these before anything is written, so a migration that adds a column
+ * without adding its field (or, outside the model, its line here) fails
+ * loudly instead of losing data quietly.
  */
 #include "store/copy.h"
+#include "core/schema.h"
 #include "store/store-pg.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,107 +43,6 @@ struct ctable {
 	size_t ncols;
 	const char *const *order;	/* the primary key, NULL-terminated */
 	bool has_id;			/* an id PostgreSQL generates */
-};
-
-static const struct ccol deals_cols[] = {
-	{ "id", C_INT },
-	{ "slug", C_TEXT },
-	{ "account", C_TEXT },
-	{ "stage", C_TEXT },
-	{ "value", C_REAL },
-	{ "currency", C_TEXT },
-	{ "ae", C_TEXT },
-	{ "se", C_TEXT },
-	{ "procurement_days", C_INT },
-	{ "champion", C_TEXT },
-	{ "champion_email", C_TEXT },
-	{ "poc_start", C_DATE },
-	{ "poc_end", C_DATE },
-	{ "close_date", C_DATE },
-	{ "outcome", C_TEXT },
-	{ "snooze_until", C_DATE },
-	{ "snooze_reason", C_TEXT },
-	{ "crm_source", C_TEXT },
-	{ "crm_id", C_TEXT },
-};
-
-static const struct ccol holidays_cols[] = {
-	{ "deal_id", C_INT },
-	{ "day", C_DATE },
-	{ "pos", C_INT },
-};
-
-static const struct ccol criteria_cols[] = {
-	{ "deal_id", C_INT },
-	{ "key", C_TEXT },
-	{ "pos", C_INT },
-	{ "metric", C_TEXT },
-	{ "unit", C_TEXT },
-	{ "direction", C_TEXT },
-	{ "required", C_REAL },
-	{ "measured", C_REAL },
-	{ "measured_on", C_DATE },
-	{ "growth_pct", C_REAL },
-	{ "outcome", C_TEXT },
-};
-
-static const struct ccol events_cols[] = {
-	{ "deal_id", C_INT },
-	{ "key", C_TEXT },
-	{ "pos", C_INT },
-	{ "kind", C_TEXT },
-	{ "title", C_TEXT },
-	{ "owner", C_TEXT },
-	{ "date", C_DATE },
-	{ "done", C_DATE },
-	{ "after", C_TEXT },
-};
-
-static const struct ccol risks_cols[] = {
-	{ "deal_id", C_INT },
-	{ "key", C_TEXT },
-	{ "pos", C_INT },
-	{ "title", C_TEXT },
-	{ "kind", C_TEXT },
-	{ "deadline", C_DATE },
-	{ "buffer", C_TEXT },
-	{ "duration", C_TEXT },
-};
-
-static const struct ccol phases_cols[] = {
-	{ "deal_id", C_INT },
-	{ "number", C_INT },
-	{ "pos", C_INT },
-	{ "name", C_TEXT },
-	{ "scope", C_TEXT },
-	{ "price", C_REAL },
-	{ "justification", C_TEXT },
-	{ "duration", C_TEXT },
-};
-
-static const struct ccol phase_criteria_cols[] = {
-	{ "deal_id", C_INT },
-	{ "number", C_INT },
-	{ "pos", C_INT },
-	{ "criterion", C_TEXT },
-};
-
-static const struct ccol playbook_cols[] = {
-	{ "deal_id", C_INT },
-	{ "pos", C_INT },
-	{ "title", C_TEXT },
-	{ "offset", C_INT },
-	{ "kind", C_TEXT },
-	{ "plus_procurement", C_BOOL },
-};
-
-static const struct ccol touches_cols[] = {
-	{ "deal_id", C_INT },
-	{ "pos", C_INT },
-	{ "type", C_TEXT },
-	{ "date", C_DATE },
-	{ "channel", C_TEXT },
-	{ "criterion", C_TEXT },
 };
 
 static const struct ccol history_cols[] = {
@@ -185,34 +87,132 @@ static const struct ccol shares_cols[] = {
 };
 
 static const char *const by_id[] = { "id", NULL };
-static const char *const by_deal_key[] = { "deal_id", "key", NULL };
-static const char *const by_deal_pos[] = { "deal_id", "pos", NULL };
-static const char *const by_deal_day[] = { "deal_id", "day", NULL };
-static const char *const by_deal_number[] = { "deal_id", "number", NULL };
-static const char *const by_phase_pos[] = { "deal_id", "number", "pos",
-					    NULL };
 static const char *const by_key[] = { "key", NULL };
 
 #define CTABLE(name, order, has_id) \
 	{ #name, name##_cols, ARRAY_SIZE(name##_cols), order, has_id }
 
-/* In the order they are filled: a row's parents come first. */
-static const struct ctable ctables[] = {
-	CTABLE(deals, by_id, true),
-	CTABLE(holidays, by_deal_day, false),
-	CTABLE(criteria, by_deal_key, false),
-	CTABLE(events, by_deal_key, false),
-	CTABLE(risks, by_deal_key, false),
-	CTABLE(phases, by_deal_number, false),
-	CTABLE(phase_criteria, by_phase_pos, false),
-	CTABLE(playbook, by_deal_pos, false),
-	CTABLE(touches, by_deal_pos, false),
+/*
+ * The model's tables (the deals, their children and the children's lists)
+ * come first, their columns from the schema tables; then these, a row's
+ * parents before it.
+ */
+static const struct ctable other_tables[] = {
 	CTABLE(history, by_id, true),
 	CTABLE(settings, by_key, false),
 	CTABLE(users, by_id, true),
 	CTABLE(tokens, by_id, true),
 	CTABLE(shares, by_id, true),
 };
+
+#define NMODEL (1 + SCHEMA_NTABLES + SCHEMA_NLISTS)
+/* The most columns of a model table: its fields and two more. */
+#define MODEL_COLS_MAX 24
+
+static struct ctable ctables[NMODEL + ARRAY_SIZE(other_tables)];
+static struct ccol model_cols[NMODEL][MODEL_COLS_MAX];
+static const char *model_order[NMODEL][4];
+static pthread_once_t ctables_once = PTHREAD_ONCE_INIT;
+
+/* How a field's value is kept in both databases. */
+static enum ctype
+field_ctype(const struct field *f)
+{
+	switch (f->type) {
+	case F_INT:
+	case F_INT_OPT:
+		return C_INT;
+	case F_REAL:
+	case F_REAL_OPT:
+		return C_REAL;
+	case F_BOOL:
+		return C_BOOL;
+	case F_DATE:
+		return C_DATE;
+	default:
+		return C_TEXT;
+	}
+}
+
+/* The next model table; add_col() fills in its columns. */
+static size_t
+model_table(size_t *n, const char *name, bool has_id)
+{
+	ctables[*n].name = name;
+	ctables[*n].cols = model_cols[*n];
+	ctables[*n].order = model_order[*n];
+	ctables[*n].has_id = has_id;
+	return (*n)++;
+}
+
+static void
+add_col(size_t t, const char *name, enum ctype type)
+{
+	size_t c = ctables[t].ncols++;
+
+	if (c >= MODEL_COLS_MAX)
+		abort();
+	model_cols[t][c].name = name;
+	model_cols[t][c].type = type;
+}
+
+/* The fields of tb but lists, from the first one on. */
+static void
+add_field_cols(size_t t, const struct schema_table *tb, size_t first)
+{
+	for (size_t i = first; i < tb->nfields; i++)
+		if (tb->fields[i].type != F_LIST)
+			add_col(t, tb->fields[i].name,
+				field_ctype(&tb->fields[i]));
+}
+
+/*
+ * deals (id, slug, its fields); each child table (deal_id, its key, pos,
+ * its other fields; deal_id, pos and its fields when it has no key), each
+ * followed by its lists' tables (deal_id, the child's key, pos, the
+ * element).
+ */
+static void
+ctables_build(void)
+{
+	size_t n = 0, t = model_table(&n, schema_deal.sql, true);
+
+	add_col(t, "id", C_INT);
+	add_col(t, "slug", C_TEXT);
+	add_field_cols(t, &schema_deal, 0);
+	model_order[t][0] = "id";
+	for (size_t i = 0; i < SCHEMA_NTABLES; i++) {
+		const struct schema_table *tb = &schema_tables[i];
+		const struct field *key = &tb->fields[0];
+
+		t = model_table(&n, tb->sql, false);
+		add_col(t, "deal_id", C_INT);
+		if (tb->keyed)
+			add_col(t, key->name, field_ctype(key));
+		add_col(t, "pos", C_INT);
+		add_field_cols(t, tb, tb->keyed ? 1 : 0);
+		model_order[t][0] = "deal_id";
+		model_order[t][1] = tb->keyed ? key->name : "pos";
+		for (size_t l = 0; l < SCHEMA_NLISTS; l++) {
+			const struct schema_list *sl = &schema_lists[l];
+
+			if (sl->owner != tb)
+				continue;
+			t = model_table(&n, sl->sql, false);
+			add_col(t, "deal_id", C_INT);
+			add_col(t, key->name, field_ctype(key));
+			add_col(t, "pos", C_INT);
+			add_col(t, sl->column, C_TEXT);
+			model_order[t][0] = "deal_id";
+			model_order[t][1] = key->name;
+			model_order[t][2] = "pos";
+		}
+	}
+	if (n != NMODEL)
+		abort();
+	for (size_t i = 0; i < ARRAY_SIZE(other_tables); i++)
+		ctables[n++] = other_tables[i];
+}
 
 /*
  * Tables a workspace has that are not copied: sign-in sessions (everyone
@@ -1065,6 +1065,7 @@ store_copy(struct store *from, struct store *to, bool force,
 	bool src_tx = false, dst_tx = false;
 	int rc;
 
+	pthread_once(&ctables_once, ctables_build);
 	if (!counts)
 		counts = &local;
 	memset(counts, 0, sizeof(*counts));

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "core/model.h"
+#include "core/schema.h"
 #include "store/copy.h"
 #include "store/deals.h"
 #include "store/store-pg.h"
@@ -3072,6 +3073,225 @@ test_deal_each(void **state)
 	assert_int_equal(s.n, 0);
 }
 
+/* ---- the schema tables describe every column ------------------------- */
+
+/*
+ * The columns a model table has besides its fields (core/schema.h): what
+ * ties its rows together. Nothing else may be there: a column without a
+ * field is one no read, write or copy knows about.
+ */
+static const char *const deal_bookkeeping[] = { "id", "slug" };
+static const char *const child_bookkeeping[] = { "deal_id", "pos" };
+
+/* The tables that are not the model's: history, settings, accounts. */
+static const char *const other_tables[] = {
+	"history", "settings", "users", "sessions", "tokens", "shares",
+	"techwin_meta",	/* PostgreSQL only: what the database is */
+};
+
+struct names {
+	char *v[64];
+	size_t n;
+};
+
+static void
+names_add(struct names *ns, const char *name)
+{
+	assert_true(ns->n < ARRAY_SIZE(ns->v));
+	ns->v[ns->n++] = xstrdup(name);
+}
+
+static bool
+names_has(const struct names *ns, const char *name)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		if (!strcmp(ns->v[i], name))
+			return true;
+	return false;
+}
+
+static void
+names_release(struct names *ns)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	ns->n = 0;
+}
+
+/* The rows of a one-text-column query with at most one parameter. */
+static void
+raw_names(struct store *st, const char *sqlite_sql, const char *pg_sql,
+	  const char *param, struct names *out)
+{
+	if (is_sqlite(st)) {
+		sqlite3_stmt *stmt;
+		int rc;
+
+		assert_int_equal(sqlite3_prepare_v2(store_sqlite_handle(st),
+						    sqlite_sql, -1, &stmt,
+						    NULL),
+				 SQLITE_OK);
+		if (param)
+			sqlite3_bind_text(stmt, 1, param, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			names_add(out,
+				  (const char *)sqlite3_column_text(stmt, 0));
+		assert_int_equal(rc, SQLITE_DONE);
+		sqlite3_finalize(stmt);
+	} else {
+		PGresult *res = PQexecParams(pg_handle(st), pg_sql,
+					     param ? 1 : 0, NULL, &param, NULL,
+					     NULL, 0);
+
+		assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+		for (int i = 0; i < PQntuples(res); i++)
+			names_add(out, PQgetvalue(res, i, 0));
+		PQclear(res);
+	}
+}
+
+/* The columns of a table of the workspace, as the database has them. */
+static void
+actual_columns(struct store *st, const char *table, struct names *out)
+{
+	raw_names(st, "SELECT name FROM pragma_table_info(?1)",
+		  "SELECT column_name::text FROM information_schema.columns "
+		  "WHERE table_schema = current_schema() AND table_name = $1",
+		  table, out);
+	if (!out->n)
+		fail_msg("%s: no table '%s' in the workspace",
+			 is_sqlite(st) ? "sqlite" : "postgresql", table);
+}
+
+/* The columns table should have, from the schema tables. */
+static void
+schema_columns(const char *table, struct names *out)
+{
+	const struct schema_table *tb = NULL;
+	const char *const *bk = child_bookkeeping;
+
+	if (!strcmp(table, schema_deal.sql)) {
+		tb = &schema_deal;
+		bk = deal_bookkeeping;
+	}
+	for (size_t t = 0; !tb && t < SCHEMA_NTABLES; t++)
+		if (!strcmp(table, schema_tables[t].sql))
+			tb = &schema_tables[t];
+	if (tb) {
+		names_add(out, bk[0]);
+		names_add(out, bk[1]);
+		for (size_t i = 0; i < tb->nfields; i++)
+			if (tb->fields[i].type != F_LIST)
+				names_add(out, tb->fields[i].name);
+		return;
+	}
+	for (size_t l = 0; l < SCHEMA_NLISTS; l++) {
+		const struct schema_list *sl = &schema_lists[l];
+
+		if (strcmp(table, sl->sql))
+			continue;
+		names_add(out, "deal_id");
+		names_add(out, sl->owner->fields[0].name);
+		names_add(out, "pos");
+		names_add(out, sl->column);
+		return;
+	}
+	fail_msg("no schema table '%s'", table);
+}
+
+/* The database's columns of table are exactly the schema's, both ways. */
+static void
+check_table_columns(struct store *st, const char *table)
+{
+	const char *db = is_sqlite(st) ? "sqlite" : "postgresql";
+	struct names got = { 0 }, want = { 0 };
+
+	actual_columns(st, table, &got);
+	schema_columns(table, &want);
+	for (size_t i = 0; i < got.n; i++)
+		if (!names_has(&want, got.v[i]))
+			fail_msg("%s table '%s' has column '%s', which is no "
+				 "field of the schema tables (core/schema.c) "
+				 "nor bookkeeping",
+				 db, table, got.v[i]);
+	for (size_t i = 0; i < want.n; i++)
+		if (!names_has(&got, want.v[i]))
+			fail_msg("%s table '%s' has no column '%s' for the "
+				 "schema's field",
+				 db, table, want.v[i]);
+	assert_int_equal(got.n, want.n);
+	names_release(&got);
+	names_release(&want);
+}
+
+/*
+ * Every column of every model table after migration is a field of its
+ * schema table or one of the few bookkeeping columns, and every field has
+ * its column; every list field has its table; the workspace has no table
+ * the schema (or the short list of others) does not know.
+ */
+static void
+test_schema_columns(void **state)
+{
+	struct fixture *fx = *state;
+	struct names model = { 0 }, tables = { 0 };
+
+	names_add(&model, schema_deal.sql);
+	for (size_t t = 0; t < SCHEMA_NTABLES; t++) {
+		const struct schema_table *tb = &schema_tables[t];
+
+		names_add(&model, tb->sql);
+		for (size_t i = 0; i < tb->nfields; i++) {
+			size_t l = 0;
+
+			if (tb->fields[i].type != F_LIST)
+				continue;
+			while (l < SCHEMA_NLISTS &&
+			       (schema_lists[l].owner != tb ||
+				strcmp(schema_lists[l].field,
+				       tb->fields[i].name)))
+				l++;
+			if (l == SCHEMA_NLISTS)
+				fail_msg("list field '%s' of '%s' has no "
+					 "schema_lists entry",
+					 tb->fields[i].name, tb->sql);
+			names_add(&model, schema_lists[l].sql);
+		}
+	}
+	for (size_t l = 0; l < SCHEMA_NLISTS; l++) {
+		const struct field *f = schema_field(schema_lists[l].owner,
+						     schema_lists[l].field,
+						     false);
+
+		assert_non_null(f);
+		assert_int_equal(f->type, F_LIST);
+	}
+	assert_int_equal(model.n, 1 + SCHEMA_NTABLES + SCHEMA_NLISTS);
+
+	for (size_t i = 0; i < model.n; i++)
+		check_table_columns(fx->st, model.v[i]);
+
+	raw_names(fx->st,
+		  "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
+		  "name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+		  "SELECT table_name::text FROM information_schema.tables "
+		  "WHERE table_schema = current_schema()",
+		  NULL, &tables);
+	for (size_t i = 0; i < tables.n; i++) {
+		bool other = false;
+
+		for (size_t j = 0; j < ARRAY_SIZE(other_tables); j++)
+			other = other || !strcmp(tables.v[i], other_tables[j]);
+		if (!other && !names_has(&model, tables.v[i]))
+			fail_msg("%s table '%s' is neither a schema table nor "
+				 "one of the others",
+				 is_sqlite(fx->st) ? "sqlite" : "postgresql",
+				 tables.v[i]);
+	}
+	names_release(&tables);
+	names_release(&model);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -3099,6 +3319,7 @@ main(void)
 		T(test_snooze_fields),
 		T(test_crm_fields),
 		T(test_migrate_from_1),
+		T(test_schema_columns),
 		T(test_reopen),
 		T(test_pragmas),
 		T(test_history_append_only),

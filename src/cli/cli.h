@@ -31,21 +31,24 @@ struct cli_ctx {
 	struct store *st;	/* opened by main for NEED_STORE commands */
 };
 
+/* Usage, summary and help come from src/cli/commands.txt, by name. */
 struct cmd_entry {
 	const char *name;
-	const char *usage;	/* synopsis lines, without "usage: " */
-	const char *summary;	/* one line for `techwin help` */
-	const char *help;	/* the rest of `techwin help NAME` */
 	int flags;
 	/* 0 ok, 1 findings (check), or a negative enum tw_err with err set. */
 	int (*exec)(struct cli_ctx *ctx, int argc, char **argv,
 		    struct tw_error *err);
 };
 
+/* commands.txt, compiled in (commands.cmake). */
+extern const char cmd_docs[];
+
 /* The sorted command table (main.c) and lookup. */
 extern const struct cmd_entry *const cmd_table[];
 const struct cmd_entry *cmd_find(const char *name);
 void cmd_print_help(const struct cmd_entry *e, FILE *fp);
+/* The one-line summary, without a newline. */
+void cmd_print_summary(const struct cmd_entry *e, FILE *fp);
 /* Only the "usage: techwin ..." lines (after a usage error). */
 void cmd_print_usage(const struct cmd_entry *e, FILE *fp);
 /* The global usage and the list of commands (techwin help). */

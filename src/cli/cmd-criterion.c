@@ -230,40 +230,5 @@ cmd_criterion_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_criterion_entry = {
-	.name = "criterion",
-	.usage = "criterion add SLUG KEY --metric TEXT (--at-most N | "
-		 "--at-least N)\n"
-		 "         [--unit UNIT] [--growth PCT] [--outcome TEXT]\n"
-		 "criterion set SLUG KEY [--metric TEXT] [--at-most N | "
-		 "--at-least N] [--unit UNIT]\n"
-		 "         [--growth PCT] [--outcome TEXT]\n"
-		 "criterion rm SLUG KEY [--force]\n"
-		 "criterion record SLUG KEY VALUE [--on DATE]\n"
-		 "criterion list SLUG",
-	.summary = "POC success criteria: add, change and remove them, "
-		   "record results",
-	.help =
-	"A criterion is one POC success criterion: a metric with a required\n"
-	"value. --at-most means lower is better (time, latency, cost);\n"
-	"--at-least means higher is better (throughput, accuracy). --growth\n"
-	"is the prospect's projected workload growth in percent; --outcome\n"
-	"the business outcome the criterion proves.\n"
-	"\n"
-	"  set     change fields, with the same options as add; an empty\n"
-	"          value ('--unit=') clears an optional field\n"
-	"  rm      remove a criterion; one a phase rests on is refused\n"
-	"          unless --force, which also drops it from those phases\n"
-	"  record  store a measured value (dated --on, default today) and\n"
-	"          print what it means\n"
-	"  list    every criterion with its evaluation\n"
-	"\n"
-	"Status is pending until measured, then pass or fail. Headroom is\n"
-	"how far inside the requirement the result is, in percent of the\n"
-	"requirement; growth capacity is how much the workload can grow\n"
-	"before the requirement breaks, assuming linear scaling. 'scales'\n"
-	"says whether that capacity covers the projected growth. A measured\n"
-	"0 on an at-most metric passes with unbounded growth capacity\n"
-	"(null in JSON).\n",
-	.flags = NEED_STORE,
-	.exec = cmd_criterion_exec,
+	"criterion", NEED_STORE, cmd_criterion_exec,
 };

@@ -129,26 +129,5 @@ cmd_event_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_event_entry = {
-	.name = "event",
-	.usage = "event add SLUG KEY --kind technical|commercial --title TEXT\n"
-		 "         [--owner NAME] [--date DATE] [--after KEY]\n"
-		 "event set SLUG KEY [the options of add]\n"
-		 "event rm SLUG KEY [--force]\n"
-		 "event done SLUG KEY [--on DATE]\n"
-		 "event list SLUG",
-	.summary = "technical and commercial events: plan, change, mark done",
-	.help =
-	"Technical events (POC readout, architecture sign-off) are the\n"
-	"moments that should trigger a commercial one (pricing call,\n"
-	"proposal, contract review). --date is the planned date; --after\n"
-	"names the event this one follows.\n"
-	"\n"
-	"  set     change fields, with the options of add; an empty value\n"
-	"          ('--owner=') clears an optional field\n"
-	"  rm      remove an event; one that another event follows (--after)\n"
-	"          is refused unless --force, which also clears those links\n"
-	"  done    mark an event done (--on, default today)\n"
-	"  list    every event of the deal in the order it was added\n",
-	.flags = NEED_STORE,
-	.exec = cmd_event_exec,
+	"event", NEED_STORE, cmd_event_exec,
 };

@@ -70,14 +70,5 @@ cmd_history_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_history_entry = {
-	.name = "history",
-	.usage = "history [SLUG] [--limit N]",
-	.summary = "show who changed what, and when",
-	.help =
-	"Every change to a deal is recorded: the time (UTC), the actor\n"
-	"($TECHWIN_USER, else the login name), the entity, the field, and\n"
-	"the old and new values. The history is append-only. --limit shows\n"
-	"only the N most recent entries.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_history_exec,
+	"history", NEED_STORE, cmd_history_exec,
 };

@@ -95,24 +95,5 @@ cmd_phase_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_phase_entry = {
-	.name = "phase",
-	.usage = "phase add SLUG NUMBER --name TEXT [--scope TEXT] [--price N]\n"
-		 "         [--justification TEXT] [--criteria KEY,...] "
-		 "[--duration DUR]\n"
-		 "phase set SLUG NUMBER [the options of add]\n"
-		 "phase rm SLUG NUMBER\n"
-		 "phase list SLUG",
-	.summary = "phased pricing tied to technical scope",
-	.help =
-	"A phase is one step of a phased proposal: its scope, its price, the\n"
-	"technical justification for it, and the criteria whose results it\n"
-	"rests on. A small first phase with a clear technical reason is\n"
-	"easier for the prospect to approve than the full scope at once.\n"
-	"\n"
-	"  set     change fields, with the options of add (--criteria\n"
-	"          replaces the list; --criteria= empties it)\n"
-	"  rm      remove a phase\n"
-	"  list    every phase in number order\n",
-	.flags = NEED_STORE,
-	.exec = cmd_phase_exec,
+	"phase", NEED_STORE, cmd_phase_exec,
 };

@@ -130,33 +130,4 @@ out:
 	return r;
 }
 
-const struct cmd_entry cmd_plan_entry = {
-	.name = "plan",
-	.usage = "plan SLUG [--apply]",
-	.summary = "date the commercial steps that follow the technical win",
-	.help =
-	"Once every criterion passes, the technical win date is the day the\n"
-	"last one passed (its measured_on), and each playbook step is dated\n"
-	"that many business days later; business days skip weekends, the\n"
-	"deal's holidays and the workspace's (techwin config set holidays).\n"
-	"A step marked plus_procurement adds the deal's procurement_days\n"
-	"business days. Without a playbook of its own a deal gets:\n"
-	"executive summary to the economic buyer +2, commercial terms\n"
-	"discussion +4, contract review begins +6, contract execution target\n"
-	"+6 plus procurement (a win on a Friday gives Tuesday, Thursday and\n"
-	"the next Monday). The contract target is the last step's date.\n"
-	"While a criterion is pending or failing there is no win, and the\n"
-	"plan lists the criteria that block it.\n"
-	"\n"
-	"  --apply  add the steps as planned events of the deal (their kind\n"
-	"           from the playbook: commercial in the default one), keyed\n"
-	"           plan-<title>; a step whose key exists is skipped, so\n"
-	"           applying twice adds nothing. Without a win it is an\n"
-	"           error (exit 3).\n"
-	"\n"
-	"With --json: {\"technical_win_date\", \"blocking\": [keys],\n"
-	"\"steps\": [{\"title\", \"kind\", \"date\"}], \"contract_target\"}\n"
-	"(dates null without a win), plus \"added\" with --apply.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_plan_exec,
-};
+const struct cmd_entry cmd_plan_entry = { "plan", NEED_STORE, cmd_plan_exec };

@@ -90,45 +90,5 @@ out:
 }
 
 const struct cmd_entry cmd_proposal_entry = {
-	.name = "proposal",
-	.usage = "proposal SLUG [--format md|html|pdf] [--start DATE]\n"
-		 "        [--paper a4|letter] [-o FILE]",
-	.summary = "write the phased proposal of a deal",
-	.help =
-	"Pricing tied to technical scope: the proposal the AE sends, built\n"
-	"from the deal's phases ('techwin phase add'), in phase order. For\n"
-	"each phase: its price, duration and dates, its scope, its technical\n"
-	"justification, and the results of the POC criteria it rests on\n"
-	"(required, measured, pass/fail/pending, headroom, growth covered,\n"
-	"business outcome). Up front: every phase at a glance, the initial\n"
-	"commitment (the first phase's price and its share of the total) and\n"
-	"the full scope (the sum; a phase without a price is named instead\n"
-	"of silently left out).\n"
-	"\n"
-	"Dates: phase 1 starts on the start date, and phase n starts the day\n"
-	"phase n-1 ends (its start plus its duration; business-day\n"
-	"durations skip weekends and the deal's and the workspace's\n"
-	"holidays). A phase without a duration has no end date, and the\n"
-	"phases after it are not dated. A deal without phases is an error\n"
-	"(exit 3).\n"
-	"\n"
-	"  --start DATE     the first phase's start date (default: the deal's\n"
-	"                   close date; without either, no dates)\n"
-	"  --format md|html|pdf  md (default): GitHub-flavoured Markdown;\n"
-	"                   html: one self-contained file with inline CSS and\n"
-	"                   a print stylesheet, nothing loaded from anywhere;\n"
-	"                   pdf: drawn with cairo and pango, real text and\n"
-	"                   embedded fonts, on as many pages as it takes,\n"
-	"                   numbered \"page N of M\"\n"
-	"  --paper a4|letter  page size of the PDF and of the HTML print\n"
-	"                   stylesheet (default a4)\n"
-	"  -o, --output FILE  write FILE (atomically) instead of standard\n"
-	"                   output. A PDF is written to standard output only\n"
-	"                   when it is not a terminal; otherwise -o is\n"
-	"                   required (exit 2).\n"
-	"\n"
-	"Every text from the deal is escaped for the format. --json does not\n"
-	"apply (exit 2).\n",
-	.flags = NEED_STORE,
-	.exec = cmd_proposal_exec,
+	"proposal", NEED_STORE, cmd_proposal_exec,
 };

@@ -87,29 +87,4 @@ cmd_risk_exec(struct cli_ctx *ctx, int argc, char **argv,
 				 err);
 }
 
-const struct cmd_entry cmd_risk_entry = {
-	.name = "risk",
-	.usage = "risk add SLUG KEY --title TEXT --deadline DATE --duration DUR\n"
-		 "         [--buffer DUR] [--kind scaling|compliance|security|"
-		 "cost|other]\n"
-		 "risk set SLUG KEY [the options of add]\n"
-		 "risk rm SLUG KEY\n"
-		 "risk list SLUG",
-	.summary = "technical risks back-scheduled to a latest safe start date",
-	.help =
-	"A risk is something in the prospect's current system that will\n"
-	"break by a deadline (a peak season, a regulation date). techwin\n"
-	"works back from it: go-live by = deadline - buffer; latest start =\n"
-	"go-live by - implementation duration; slack = latest start - today\n"
-	"in calendar days. A negative slack means the deadline is at risk.\n"
-	"\n"
-	"Durations are Nd (calendar days), Nbd (business days: Monday to\n"
-	"Friday minus the deal's holidays) or Nw (weeks). The buffer\n"
-	"defaults to 0d.\n"
-	"\n"
-	"  set     change fields, with the options of add\n"
-	"  rm      remove a risk\n"
-	"  list    every risk with its back-schedule\n",
-	.flags = NEED_STORE,
-	.exec = cmd_risk_exec,
-};
+const struct cmd_entry cmd_risk_entry = { "risk", NEED_STORE, cmd_risk_exec };

@@ -280,36 +280,5 @@ cmd_share_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_share_entry = {
-	.name = "share",
-	.usage = "share [add] SLUG [--expires DATE] [--base-url URL]\n"
-		 "share list [SLUG]\n"
-		 "share rm ID",
-	.summary = "read-only links to a deal's mutual action plan for the "
-		   "champion",
-	.help =
-	"A share link shows the champion the deal's mutual action plan in\n"
-	"techwin serve, read-only and without signing in: criteria results,\n"
-	"the timeline, next steps and phases; nothing internal (no findings,\n"
-	"freshness or notes) and no other deal.\n"
-	"\n"
-	"  share SLUG  make a link and print it on stdout as\n"
-	"              BASE/share/TOKEN (a note with its ID goes to stderr);\n"
-	"              'share add SLUG' is the same, for a deal named list\n"
-	"              or rm\n"
-	"  list        every link (or one deal's): ID, deal, expiry date,\n"
-	"              status (active or expired as of today) and creation\n"
-	"              time\n"
-	"  rm          revoke the link with that ID at once\n"
-	"\n"
-	"--expires DATE is the last day the link works (default: until it\n"
-	"is revoked); it cannot be in the past. --base-url is where techwin\n"
-	"serve is reached, default http://127.0.0.1:8080; give the public\n"
-	"https:// address when the champion is outside.\n"
-	"\n"
-	"The token in a link is a random 256-bit value. techwin stores only\n"
-	"its SHA-256 hash, so a link is shown only when it is made and cannot\n"
-	"be shown again: make a new one if it is lost. Removing the deal\n"
-	"removes its links.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_share_exec,
+	"share", NEED_STORE, cmd_share_exec,
 };

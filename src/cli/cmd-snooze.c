@@ -122,27 +122,5 @@ out:
 }
 
 const struct cmd_entry cmd_snooze_entry = {
-	.name = "snooze",
-	.usage = "snooze SLUG --until DATE --reason TEXT\n"
-		 "snooze SLUG --clear\n"
-		 "snooze SLUG",
-	.summary = "report a stalled deal's findings as snoozed until a date",
-	.help =
-	"A deal stalled for a known reason (the champion is on leave, a\n"
-	"budget freeze) keeps being checked, but 'techwin check' reports its\n"
-	"findings as snoozed instead of as errors and warnings, and they\n"
-	"never make check exit 1. The snooze applies through DATE: a snooze\n"
-	"until today still applies today and expires tomorrow.\n"
-	"\n"
-	"  --until DATE   the last day of the snooze (today or later)\n"
-	"  --reason TEXT  why the deal is stalled (required with --until)\n"
-	"  --clear        end the snooze now\n"
-	"\n"
-	"Without options, print the deal's snooze. Setting and clearing are\n"
-	"recorded in the history (fields snooze_until, snooze_reason). The\n"
-	"snooze lives in the database only: plan files do not hold it, and\n"
-	"importing a plan file over the deal keeps it. With --json:\n"
-	"{\"deal\", \"snoozed\" (as of today), \"until\", \"reason\"}.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_snooze_exec,
+	"snooze", NEED_STORE, cmd_snooze_exec,
 };

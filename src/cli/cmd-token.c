@@ -164,29 +164,5 @@ cmd_token_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_token_entry = {
-	.name = "token",
-	.usage = "token add NAME --user USER\n"
-		 "token list\n"
-		 "token rm NAME",
-	.summary = "API tokens for scripts and calendar apps (techwin serve)",
-	.help =
-	"An API token lets a script or a calendar app call techwin serve's\n"
-	"API as a user, with that user's role: send it as the header\n"
-	"'Authorization: Bearer TOKEN' (docs/api.md says how calendar\n"
-	"subscriptions pass it).\n"
-	"\n"
-	"  add     make a token named NAME (1 to 64 letters, digits, '.',\n"
-	"          '_', '@' or '-') for an existing user and print it on\n"
-	"          stdout (a note goes to stderr, so TOKEN=$(techwin token\n"
-	"          add ...) keeps only the token; --json prints it in an\n"
-	"          object with the name, user and creation time)\n"
-	"  list    every token's name, user and creation time\n"
-	"  rm      revoke a token at once\n"
-	"\n"
-	"A token is a random 256-bit value. techwin stores only its SHA-256\n"
-	"hash, so it is shown only when it is made and cannot be shown\n"
-	"again: store it then, or remove it and make a new one. Removing a\n"
-	"user removes its tokens.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_token_exec,
+	"token", NEED_STORE, cmd_token_exec,
 };

@@ -361,34 +361,4 @@ cmd_user_exec(struct cli_ctx *ctx, int argc, char **argv,
 	return subcmd_dispatch(&cmd_user_entry, subs, ctx, argc, argv, err);
 }
 
-const struct cmd_entry cmd_user_entry = {
-	.name = "user",
-	.usage = "user add NAME --role admin|editor|viewer\n"
-		 "user list\n"
-		 "user passwd NAME\n"
-		 "user rm NAME",
-	.summary = "accounts that sign in to techwin serve",
-	.help =
-	"Users sign in to the web UI (techwin serve). A viewer can read\n"
-	"every page; an editor can also change deals; an admin can do\n"
-	"everything an editor can.\n"
-	"\n"
-	"  add     create a user with a role; NAME is 1 to 64 letters,\n"
-	"          digits, '.', '_', '@' or '-'\n"
-	"  list    every user with its role, its number of API tokens\n"
-	"          (techwin token) and when it was created\n"
-	"  passwd  set a new password; every session of the user is signed\n"
-	"          out, so whoever knew the old one is logged out too\n"
-	"  rm      remove a user; its sessions and API tokens go with it\n"
-	"\n"
-	"add and passwd read the password from the terminal with echo off,\n"
-	"asking twice; when stdin is not a terminal they read its first line\n"
-	"instead (printf '%s\\n' \"$pw\" | techwin user add ...). A password\n"
-	"has at least 8 characters.\n"
-	"\n"
-	"Passwords are never stored: only their Argon2id hash is, and no\n"
-	"command prints it. TECHWIN_PWHASH_FAST=1 makes hashing cheap for\n"
-	"test suites; never set it for real accounts.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_user_exec,
-};
+const struct cmd_entry cmd_user_entry = { "user", NEED_STORE, cmd_user_exec };

@@ -22,37 +22,76 @@
 #include <unistd.h>
 
 /*
- * Print each line of e->usage as "usage: techwin LINE" / "   or: ...". A
- * line that starts with a space continues the synopsis above it, so it is
+ * A command's texts in commands.txt: "== NAME", its usage lines, "-- " and
+ * the summary, then the help up to the next "== " (each may be empty).
+ */
+struct cmd_doc {
+	const char *usage, *summary, *help;
+	int nusage, nsummary, nhelp;
+};
+
+static void
+cmd_doc_find(const struct cmd_entry *e, struct cmd_doc *d)
+{
+	char head[64];
+	const char *p, *q;
+
+	snprintf(head, sizeof(head), "\n== %s\n", e->name);
+	memset(d, 0, sizeof(*d));
+	if (!(p = strstr(cmd_docs, head)) || !(q = strstr(p, "\n-- ")))
+		return;
+	d->usage = p + strlen(head);
+	d->nusage = (int)(q + 1 - d->usage);
+	d->summary = q + 4;
+	d->nsummary = (int)strcspn(d->summary, "\n");
+	d->help = d->summary + d->nsummary + (d->summary[d->nsummary] != 0);
+	q = strstr(d->help, "\n== ");
+	d->nhelp = q ? (int)(q + 1 - d->help) : (int)strlen(d->help);
+}
+
+/*
+ * Print each usage line as "usage: techwin LINE" / "   or: ...". A line
+ * that starts with a space continues the synopsis above it, so it is
  * indented under it rather than printed as another way to call techwin.
  */
 void
 cmd_print_usage(const struct cmd_entry *e, FILE *fp)
 {
-	const char *p = e->usage;
+	struct cmd_doc d;
 	const char *lead = "usage: ";
 
-	while (*p) {
-		size_t n = strcspn(p, "\n");
+	cmd_doc_find(e, &d);
+	for (const char *p = d.usage, *end = p + d.nusage; p < end; p++) {
+		int n = (int)strcspn(p, "\n");
 
 		if (*p == ' ')
-			fprintf(fp, "%15s%.*s\n", "", (int)n, p);
+			fprintf(fp, "%15s%.*s\n", "", n, p);
 		else
-			fprintf(fp, "%stechwin %.*s\n", lead, (int)n, p);
+			fprintf(fp, "%stechwin %.*s\n", lead, n, p);
 		lead = "   or: ";
 		p += n;
-		if (*p)
-			p++;
 	}
+}
+
+void
+cmd_print_summary(const struct cmd_entry *e, FILE *fp)
+{
+	struct cmd_doc d;
+
+	cmd_doc_find(e, &d);
+	fprintf(fp, "%.*s", d.nsummary, d.summary);
 }
 
 void
 cmd_print_help(const struct cmd_entry *e, FILE *fp)
 {
+	struct cmd_doc d;
+
+	cmd_doc_find(e, &d);
 	cmd_print_usage(e, fp);
-	fprintf(fp, "\n%s\n", e->summary);
-	if (e->help && *e->help)
-		fprintf(fp, "\n%s", e->help);
+	fprintf(fp, "\n%.*s\n", d.nsummary, d.summary);
+	if (d.nhelp)
+		fprintf(fp, "\n%.*s", d.nhelp, d.help);
 }
 
 int

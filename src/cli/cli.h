@@ -169,6 +169,26 @@ int cli_getopt(int argc, char **argv, const struct option *opts,
 int cli_getopt_output(int argc, char **argv, const struct option *opts,
 		      struct tw_error *err);
 /*
+ * A command's options as a table: each stores its value in out (a
+ * const char **, bool *, int *, tw_date *, enum doc_format * or enum paper *,
+ * by kind), checked as opt_int and friends do. "output" also answers to -o.
+ */
+enum cli_opt_kind { OPT_STR, OPT_FLAG, OPT_INT, OPT_DATE, OPT_FORMAT,
+		    OPT_PAPER };
+struct cli_opt {
+	const char *name;
+	enum cli_opt_kind kind;
+	void *out;
+};
+#define CLI_MAX_OPTS 16
+/*
+ * Parse argv[1..] by opts (ended by a NULL name): 0 with the positional
+ * arguments at argv[optind..], or the first error as cli_getopt gives it.
+ */
+int cli_options(int argc, char **argv, const struct cli_opt *opts,
+		struct tw_error *err);
+
+/*
  * For subcommands without options (list, show, rm): a usage error naming
  * the first argument that looks like an option, so `deal list --verbose`
  * says so instead of "takes no arguments".

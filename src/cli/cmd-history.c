@@ -11,23 +11,18 @@ static int
 cmd_history_exec(struct cli_ctx *ctx, int argc, char **argv,
 		 struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "limit", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct history_list list = { 0 };
 	struct strbuf sb = STRBUF_INIT;
 	const char *slug = NULL;
-	int c, r, limit = 0;
+	int r, limit = 0;
+	const struct cli_opt opts[] = {
+		{ "limit", OPT_INT, &limit },
+		{ NULL, 0, NULL },
+	};
 	size_t from = 0;
 
-	optind = 0;
-	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		if ((r = opt_int("--limit", optarg, &limit, err)) < 0)
-			return r;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (optind < argc - 1)
 		return cmd_usage_error(&cmd_history_entry, err,
 				       "history takes at most one SLUG");

@@ -82,26 +82,22 @@ static int
 cmd_ics_exec(struct cli_ctx *ctx, int argc, char **argv,
 	     struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct strbuf sb = STRBUF_INIT, name = STRBUF_INIT;
 	struct ics_deal *entries = NULL;
 	struct holidays *hol = NULL;
 	tw_date **bufs = NULL;
 	const char *output = NULL;
+	const struct cli_opt opts[] = {
+		{ "output", OPT_STR, &output },
+		{ NULL, 0, NULL },
+	};
 	struct workspace ws;
 	struct deal *deals;
 	size_t n = 0;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		output = optarg;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
 		return r;
 	if ((r = load_deals(ctx, argv + optind, (size_t)(argc - optind),

@@ -18,8 +18,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-enum migrate_opt { O_FROM = 256, O_TO, O_FORCE };
-
 /* What a list of deals and the history look like as --json output. */
 static int
 list_json(struct store *st, struct strbuf *deals, struct strbuf *history,
@@ -157,30 +155,21 @@ static int
 cmd_migrate_exec(struct cli_ctx *ctx, int argc, char **argv,
 		 struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, O_FROM },
-		{ "to", required_argument, NULL, O_TO },
-		{ "force", no_argument, NULL, O_FORCE },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *from = ctx->db, *to = NULL;
 	struct store *src = NULL, *dst = NULL;
 	struct store_copy_counts n;
 	char from_shown[1024], to_shown[1024];
 	bool force = false;
-	int c, r;
+	const struct cli_opt opts[] = {
+		{ "from", OPT_STR, &from },
+		{ "to", OPT_STR, &to },
+		{ "force", OPT_FLAG, &force },
+		{ NULL, 0, NULL },
+	};
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		if (c == O_FROM)
-			from = optarg;
-		else if (c == O_TO)
-			to = optarg;
-		else
-			force = true;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (optind != argc)
 		return cmd_usage_error(&cmd_migrate_entry, err,
 				       "migrate takes no arguments (use --from "

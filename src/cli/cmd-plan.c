@@ -76,24 +76,20 @@ static int
 cmd_plan_exec(struct cli_ctx *ctx, int argc, char **argv,
 	      struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "apply", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct verb_result res = { 0 };
 	struct commercial_plan plan;
 	struct strbuf sb = STRBUF_INIT;
 	struct verb_call v;
 	struct deal_ctx dc;
 	bool apply = false;
-	int c, r;
+	const struct cli_opt opts[] = {
+		{ "apply", OPT_FLAG, &apply },
+		{ NULL, 0, NULL },
+	};
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		apply = true;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_plan_entry, err,
 				       "plan takes exactly one SLUG");

@@ -13,44 +13,28 @@
 #include <string.h>
 #include <unistd.h>
 
-enum proposal_opt { O_FORMAT = 256, O_PAPER, O_START };
-
 static int
 cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 		  struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "paper", required_argument, NULL, O_PAPER },
-		{ "start", required_argument, NULL, O_START },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
 	enum doc_format fmt = FMT_MD;
 	enum paper paper = PAPER_A4;
 	struct strbuf sb = STRBUF_INIT;
 	const char *output = NULL;
 	tw_date start = DATE_NONE;
+	const struct cli_opt opts[] = {
+		{ "format", OPT_FORMAT, &fmt },
+		{ "paper", OPT_PAPER, &paper },
+		{ "start", OPT_DATE, &start },
+		{ "output", OPT_STR, &output },
+		{ NULL, 0, NULL },
+	};
 	struct deal_ctx dd;
 	struct proposal p;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		if (c == O_FORMAT && (r = doc_format_parse(optarg, &fmt, err)) < 0)
-			return r;
-		if (c == O_PAPER && paper_parse(optarg, &paper) < 0)
-			return tw_error_set(err, TW_EUSAGE,
-					    "unknown paper '%s' (expected a4 "
-					    "or letter)", optarg);
-		if (c == O_START &&
-		    (r = opt_date("--start", optarg, &start, err)) < 0)
-			return r;
-		if (c == 'o')
-			output = optarg;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_proposal_entry, err,
 				       "proposal takes exactly one SLUG");

@@ -15,8 +15,6 @@
 
 #define DEFAULT_BASE_URL "http://127.0.0.1:8080"
 
-enum share_opt { O_EXPIRES = 256, O_BASE_URL };
-
 static bool
 has_prefix(const char *s, const char *prefix)
 {
@@ -112,27 +110,20 @@ print_json_link(struct cli_ctx *ctx, const char *slug, long long id,
 static int
 share_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "expires", required_argument, NULL, O_EXPIRES },
-		{ "base-url", required_argument, NULL, O_BASE_URL },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *base_text = DEFAULT_BASE_URL, *slug;
 	tw_date expires = DATE_NONE;
+	const struct cli_opt opts[] = {
+		{ "expires", OPT_DATE, &expires },
+		{ "base-url", OPT_STR, &base_text },
+		{ NULL, 0, NULL },
+	};
 	struct strbuf url = STRBUF_INIT;
 	char *base = NULL, *token = NULL, day[DATE_BUFSZ];
 	long long id = 0;
-	int opt, r;
+	int r;
 
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		if (opt == O_BASE_URL)
-			base_text = optarg;
-		else if ((r = opt_date("--expires", optarg, &expires, err)) < 0)
-			return r;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_share_entry, err,
 				       "share takes exactly one SLUG");

@@ -12,8 +12,6 @@
 #include <getopt.h>
 #include <string.h>
 
-enum snooze_opt { O_UNTIL = 256, O_REASON, O_CLEAR };
-
 static json_t *
 snooze_json(const struct deal *d, tw_date today)
 {
@@ -48,12 +46,6 @@ static int
 cmd_snooze_exec(struct cli_ctx *ctx, int argc, char **argv,
 		struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "until", required_argument, NULL, O_UNTIL },
-		{ "reason", required_argument, NULL, O_REASON },
-		{ "clear", no_argument, NULL, O_CLEAR },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct snooze_args { tw_date until; const char *reason; } a = {
 		DATE_NONE, NULL };
 	struct strbuf sb = STRBUF_INIT;
@@ -61,27 +53,17 @@ cmd_snooze_exec(struct cli_ctx *ctx, int argc, char **argv,
 	struct verb_call c;
 	struct deal_ctx dc;
 	bool clear = false;
+	const struct cli_opt opts[] = {
+		{ "until", OPT_DATE, &a.until },
+		{ "reason", OPT_STR, &a.reason },
+		{ "clear", OPT_FLAG, &clear },
+		{ NULL, 0, NULL },
+	};
 	const char *slug;
-	int opt, r;
+	int r;
 
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		switch (opt) {
-		case O_UNTIL:
-			r = opt_date("--until", optarg, &a.until, err);
-			if (r < 0)
-				return r;
-			break;
-		case O_REASON:
-			a.reason = optarg;
-			break;
-		case O_CLEAR:
-			clear = true;
-			break;
-		}
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_snooze_entry, err,
 				       "snooze takes exactly one SLUG");

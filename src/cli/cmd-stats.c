@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum stats_opt { O_SE = 256, O_DEAL };
-
 /* ---- text ------------------------------------------------------------ */
 
 static char *
@@ -250,28 +248,21 @@ static int
 cmd_stats_exec(struct cli_ctx *ctx, int argc, char **argv,
 	       struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "se", required_argument, NULL, O_SE },
-		{ "deal", required_argument, NULL, O_DEAL },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cycle_filter f = { NULL, NULL };
+	const struct cli_opt opts[] = {
+		{ "se", OPT_STR, &f.se },
+		{ "deal", OPT_STR, &f.slug },
+		{ NULL, 0, NULL },
+	};
 	struct holidays wsh;
 	struct workspace ws;
 	struct cycle_report rep;
 	struct strbuf sb = STRBUF_INIT;
 	struct deal_array l;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		if (c == O_SE)
-			f.se = optarg;
-		else
-			f.slug = optarg;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (optind != argc)
 		return cmd_usage_error(&cmd_stats_entry, err,
 				       "stats takes no arguments, got '%s'",

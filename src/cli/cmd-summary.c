@@ -19,8 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum summary_opt { O_FORMAT = 256, O_PAPER, O_ALL };
-
 static const char *const format_ext[] = { "md", "html", "pdf" };
 
 /* One deal's document in fmt into sb. */
@@ -182,37 +180,24 @@ static int
 cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 		 struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "paper", required_argument, NULL, O_PAPER },
-		{ "output", required_argument, NULL, 'o' },
-		{ "all", no_argument, NULL, O_ALL },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool all = false;
 	enum doc_format fmt = FMT_MD;
 	enum paper paper = PAPER_A4;
 	struct strbuf sb = STRBUF_INIT;
 	const char *output = NULL;
+	const struct cli_opt opts[] = {
+		{ "format", OPT_FORMAT, &fmt },
+		{ "paper", OPT_PAPER, &paper },
+		{ "output", OPT_STR, &output },
+		{ "all", OPT_FLAG, &all },
+		{ NULL, 0, NULL },
+	};
 	struct workspace ws;
 	struct deal d;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		if (c == O_FORMAT && (r = doc_format_parse(optarg, &fmt, err)) < 0)
-			return r;
-		if (c == O_PAPER && paper_parse(optarg, &paper) < 0)
-			return tw_error_set(err, TW_EUSAGE,
-					    "unknown paper '%s' (expected a4 "
-					    "or letter)", optarg);
-		if (c == 'o')
-			output = optarg;
-		if (c == O_ALL)
-			all = true;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (all && ctx->json)
 		return tw_error_set(err, TW_EUSAGE,
 				    "summary writes documents; --json does "

@@ -11,26 +11,20 @@
 #include <getopt.h>
 #include <string.h>
 
-enum token_opt { O_USER = 256 };
-
 static int
 token_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "user", required_argument, NULL, O_USER },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *user = NULL, *name;
+	const struct cli_opt opts[] = {
+		{ "user", OPT_STR, &user },
+		{ NULL, 0, NULL },
+	};
 	struct store_token_list tl;
 	char *token;
-	int opt, r;
+	int r;
 
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		user = optarg;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_token_entry, err,
 				       "token add takes exactly one NAME");

@@ -15,8 +15,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-enum user_opt { O_ROLE = 256 };
-
 /* ---- reading a password ----------------------------------------------- */
 
 /*
@@ -175,22 +173,18 @@ check_new_user(struct cli_ctx *ctx, const char *name, struct tw_error *err)
 static int
 user_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "role", required_argument, NULL, O_ROLE },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *role_text = NULL, *name;
+	const struct cli_opt opts[] = {
+		{ "role", OPT_STR, &role_text },
+		{ NULL, 0, NULL },
+	};
 	struct store_user u;
 	enum role role;
 	char *pw;
-	int opt, r;
+	int r;
 
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		role_text = optarg;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_user_entry, err,
 				       "user add takes exactly one NAME");

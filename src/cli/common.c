@@ -5,6 +5,7 @@
  */
 #include "cli/cli.h"
 #include "formats/json.h"
+#include "render/summary.h"
 #include "store/deals.h"
 #include "store/workspace.h"
 #include "util/xalloc.h"
@@ -355,6 +356,64 @@ cli_getopt_output(int argc, char **argv, const struct option *opts,
 		  struct tw_error *err)
 {
 	return getopt_checked(argc, argv, ":o:", opts, err);
+}
+
+int
+cli_options(int argc, char **argv, const struct cli_opt *opts,
+	    struct tw_error *err)
+{
+	struct option lo[CLI_MAX_OPTS + 1];
+	const char *shortopts = ":";
+	size_t n;
+	int c, r = 0;
+
+	for (n = 0; opts[n].name && n < CLI_MAX_OPTS; n++) {
+		lo[n] = (struct option){ opts[n].name,
+					 opts[n].kind == OPT_FLAG ?
+					 no_argument : required_argument,
+					 NULL, 256 + (int)n };
+		if (!strcmp(opts[n].name, "output")) {
+			lo[n].val = 'o';
+			shortopts = ":o:";
+		}
+	}
+	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+	optind = 0;
+	while (r == 0 &&
+	       (c = getopt_checked(argc, argv, shortopts, lo, err)) != -1) {
+		const struct cli_opt *o;
+		char label[64];
+
+		if (c < 0)
+			return c;
+		for (o = opts; lo[o - opts].val != c; o++)
+			;
+		snprintf(label, sizeof(label), "--%s", o->name);
+		switch (o->kind) {
+		case OPT_STR:
+			*(const char **)o->out = optarg;
+			break;
+		case OPT_FLAG:
+			*(bool *)o->out = true;
+			break;
+		case OPT_INT:
+			r = opt_int(label, optarg, o->out, err);
+			break;
+		case OPT_DATE:
+			r = opt_date(label, optarg, o->out, err);
+			break;
+		case OPT_FORMAT:
+			r = doc_format_parse(optarg, o->out, err);
+			break;
+		case OPT_PAPER:
+			if (paper_parse(optarg, o->out) < 0)
+				r = tw_error_set(err, TW_EUSAGE,
+						 "unknown paper '%s' (expected "
+						 "a4 or letter)", optarg);
+			break;
+		}
+	}
+	return r;
 }
 
 int

@@ -188,6 +188,11 @@ struct cli_opt {
 int cli_options(int argc, char **argv, const struct cli_opt *opts,
 		struct tw_error *err);
 
+/* The same, then a usage error saying why unless exactly nargs are left. */
+int cli_options_exact(const struct cmd_entry *e, int argc, char **argv,
+		      const struct cli_opt *opts, int nargs, const char *why,
+		      struct tw_error *err);
+
 /*
  * For subcommands without options (list, show, rm): a usage error naming
  * the first argument that looks like an option, so `deal list --verbose`

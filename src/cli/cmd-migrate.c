@@ -168,12 +168,11 @@ cmd_migrate_exec(struct cli_ctx *ctx, int argc, char **argv,
 	};
 	int r;
 
-	if ((r = cli_options(argc, argv, opts, err)) < 0)
+	r = cli_options_exact(&cmd_migrate_entry, argc, argv, opts, 0,
+			      "migrate takes no arguments (use --from and "
+			      "--to)", err);
+	if (r < 0)
 		return r;
-	if (optind != argc)
-		return cmd_usage_error(&cmd_migrate_entry, err,
-				       "migrate takes no arguments (use --from "
-				       "and --to)");
 	if (!from || !*from)
 		return cmd_usage_error(&cmd_migrate_entry, err,
 				       "migrate needs --from DATABASE");

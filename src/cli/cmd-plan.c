@@ -88,11 +88,10 @@ cmd_plan_exec(struct cli_ctx *ctx, int argc, char **argv,
 	};
 	int r;
 
-	if ((r = cli_options(argc, argv, opts, err)) < 0)
+	r = cli_options_exact(&cmd_plan_entry, argc, argv, opts, 1,
+			      "plan takes exactly one SLUG", err);
+	if (r < 0)
 		return r;
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_plan_entry, err,
-				       "plan takes exactly one SLUG");
 	verb_call_init(&v, V_PLAN_APPLY, NULL);
 	deal_ctx_init(&dc, ctx->today, ctx->actor);
 	if (apply)

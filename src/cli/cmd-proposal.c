@@ -33,11 +33,10 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 	struct proposal p;
 	int r;
 
-	if ((r = cli_options(argc, argv, opts, err)) < 0)
+	r = cli_options_exact(&cmd_proposal_entry, argc, argv, opts, 1,
+			      "proposal takes exactly one SLUG", err);
+	if (r < 0)
 		return r;
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_proposal_entry, err,
-				       "proposal takes exactly one SLUG");
 	if (ctx->json)
 		return tw_error_set(err, TW_EUSAGE,
 				    "proposal writes a document; --json does "

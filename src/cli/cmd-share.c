@@ -122,11 +122,10 @@ share_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	long long id = 0;
 	int r;
 
-	if ((r = cli_options(argc, argv, opts, err)) < 0)
+	r = cli_options_exact(&cmd_share_entry, argc, argv, opts, 1,
+			      "share takes exactly one SLUG", err);
+	if (r < 0)
 		return r;
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_share_entry, err,
-				       "share takes exactly one SLUG");
 	slug = argv[optind];
 	if (expires != DATE_NONE && expires < ctx->today)
 		return tw_error_set(err, TW_EINPUT,

@@ -62,11 +62,10 @@ cmd_snooze_exec(struct cli_ctx *ctx, int argc, char **argv,
 	const char *slug;
 	int r;
 
-	if ((r = cli_options(argc, argv, opts, err)) < 0)
+	r = cli_options_exact(&cmd_snooze_entry, argc, argv, opts, 1,
+			      "snooze takes exactly one SLUG", err);
+	if (r < 0)
 		return r;
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_snooze_entry, err,
-				       "snooze takes exactly one SLUG");
 	slug = argv[optind];
 	if (clear && (a.until || a.reason))
 		return cmd_usage_error(&cmd_snooze_entry, err,

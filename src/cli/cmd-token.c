@@ -23,11 +23,10 @@ token_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	char *token;
 	int r;
 
-	if ((r = cli_options(argc, argv, opts, err)) < 0)
+	r = cli_options_exact(&cmd_token_entry, argc, argv, opts, 1,
+			      "token add takes exactly one NAME", err);
+	if (r < 0)
 		return r;
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_token_entry, err,
-				       "token add takes exactly one NAME");
 	if (!user)
 		return cmd_usage_error(&cmd_token_entry, err,
 				       "token add needs --user USER");

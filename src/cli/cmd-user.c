@@ -183,11 +183,10 @@ user_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	char *pw;
 	int r;
 
-	if ((r = cli_options(argc, argv, opts, err)) < 0)
+	r = cli_options_exact(&cmd_user_entry, argc, argv, opts, 1,
+			      "user add takes exactly one NAME", err);
+	if (r < 0)
 		return r;
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_user_entry, err,
-				       "user add takes exactly one NAME");
 	if (!role_text)
 		return cmd_usage_error(&cmd_user_entry, err,
 				       "user add needs --role "

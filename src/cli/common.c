@@ -417,6 +417,18 @@ cli_options(int argc, char **argv, const struct cli_opt *opts,
 }
 
 int
+cli_options_exact(const struct cmd_entry *e, int argc, char **argv,
+		  const struct cli_opt *opts, int nargs, const char *why,
+		  struct tw_error *err)
+{
+	int r = cli_options(argc, argv, opts, err);
+
+	if (r == 0 && argc - optind != nargs)
+		r = cmd_usage_error(e, err, "%s", why);
+	return r;
+}
+
+int
 cli_no_options(const struct cmd_entry *e, int argc, char **argv,
 	       struct tw_error *err)
 {

@@ -188,7 +188,10 @@ struct cli_opt {
 int cli_options(int argc, char **argv, const struct cli_opt *opts,
 		struct tw_error *err);
 
-/* The same, then a usage error saying why unless exactly nargs are left. */
+/*
+ * The same (cli_no_options when opts is NULL), then a usage error saying why
+ * unless exactly nargs arguments are left.
+ */
 int cli_options_exact(const struct cmd_entry *e, int argc, char **argv,
 		      const struct cli_opt *opts, int nargs, const char *why,
 		      struct tw_error *err);

@@ -134,11 +134,10 @@ config_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	json_t *a;
 	int r;
 
-	if ((r = cli_no_options(&cmd_config_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_config_entry, argc, argv, NULL, 0,
+			      "config list takes no arguments", err);
+	if (r < 0)
 		return r;
-	if (argc != 1)
-		return cmd_usage_error(&cmd_config_entry, err,
-				       "config list takes no arguments");
 	a = json_array();
 	table_init(&t, ARRAY_SIZE(header), header);
 	for (size_t i = 0; setting_defs[i].key; i++) {

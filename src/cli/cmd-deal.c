@@ -74,11 +74,10 @@ deal_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_deal_entry, argc, argv, NULL, 0,
+			      "deal list takes no arguments", err);
+	if (r < 0)
 		return r;
-	if (argc > 1)
-		return cmd_usage_error(&cmd_deal_entry, err,
-				       "deal list takes no arguments");
 	if ((r = store_deal_list(ctx->st, &list, err)) < 0)
 		return r;
 	if (ctx->json) {
@@ -179,11 +178,10 @@ deal_show(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct deal_ctx dc;
 	int r;
 
-	if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_deal_entry, argc, argv, NULL, 1,
+			      "deal show takes exactly one SLUG", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_deal_entry, err,
-				       "deal show takes exactly one SLUG");
 	if ((r = cli_load_ctx(ctx, argv[1], &dc, err)) < 0)
 		return r;
 	if (ctx->json)

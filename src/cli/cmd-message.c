@@ -445,12 +445,11 @@ template_set(struct cli_ctx *ctx, int argc, char **argv,
 	char *key;
 	int r;
 
-	if ((r = cli_no_options(&cmd_message_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_message_entry, argc, argv, NULL, 2,
+			      "message template set takes a TYPE and a "
+			      "FILE", err);
+	if (r < 0)
 		return r;
-	if (argc != 3)
-		return cmd_usage_error(&cmd_message_entry, err,
-				       "message template set takes a TYPE and "
-				       "a FILE");
 	if ((r = message_type_parse(argv[1], &t, err)) < 0)
 		return r;
 	if ((r = read_template(argv[2], &text, err)) < 0)
@@ -479,11 +478,10 @@ template_show(struct cli_ctx *ctx, int argc, char **argv,
 	bool custom;
 	int r;
 
-	if ((r = cli_no_options(&cmd_message_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_message_entry, argc, argv, NULL, 1,
+			      "message template show takes a TYPE", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_message_entry, err,
-				       "message template show takes a TYPE");
 	if ((r = message_type_parse(argv[1], &t, err)) < 0)
 		return r;
 	if ((r = load_template(ctx, t, &tmpl, &custom, err)) < 0)
@@ -517,11 +515,10 @@ template_reset(struct cli_ctx *ctx, int argc, char **argv,
 	char *key;
 	int r;
 
-	if ((r = cli_no_options(&cmd_message_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_message_entry, argc, argv, NULL, 1,
+			      "message template reset takes a TYPE", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_message_entry, err,
-				       "message template reset takes a TYPE");
 	if ((r = message_type_parse(argv[1], &t, err)) < 0)
 		return r;
 	key = template_key(t);

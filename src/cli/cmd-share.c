@@ -227,11 +227,10 @@ share_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	char *end;
 	int r;
 
-	if ((r = cli_no_options(&cmd_share_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_share_entry, argc, argv, NULL, 1,
+			      "share rm takes exactly one ID", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_share_entry, err,
-				       "share rm takes exactly one ID");
 	errno = 0;
 	id = strtoll(argv[1], &end, 10);
 	if (!*argv[1] || *end || errno || id < 1)

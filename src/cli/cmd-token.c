@@ -79,11 +79,10 @@ token_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	if ((r = cli_no_options(&cmd_token_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_token_entry, argc, argv, NULL, 0,
+			      "token list takes no arguments", err);
+	if (r < 0)
 		return r;
-	if (argc != 1)
-		return cmd_usage_error(&cmd_token_entry, err,
-				       "token list takes no arguments");
 	if ((r = store_token_list(ctx->st, &tl, err)) < 0)
 		return r;
 	if (ctx->json) {
@@ -124,11 +123,10 @@ token_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	int r;
 
-	if ((r = cli_no_options(&cmd_token_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_token_entry, argc, argv, NULL, 1,
+			      "token rm takes exactly one NAME", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_token_entry, err,
-				       "token rm takes exactly one NAME");
 	if ((r = store_begin(ctx->st, err)) < 0)
 		return r;
 	if ((r = store_token_delete(ctx->st, argv[1], err)) == 0)

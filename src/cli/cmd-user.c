@@ -232,11 +232,10 @@ user_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	if ((r = cli_no_options(&cmd_user_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_user_entry, argc, argv, NULL, 0,
+			      "user list takes no arguments", err);
+	if (r < 0)
 		return r;
-	if (argc != 1)
-		return cmd_usage_error(&cmd_user_entry, err,
-				       "user list takes no arguments");
 	if ((r = store_user_list(ctx->st, &ul, err)) < 0)
 		return r;
 	if ((r = store_token_list(ctx->st, &tl, err)) < 0) {
@@ -282,11 +281,10 @@ user_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	size_t ntokens = 0;
 	int r;
 
-	if ((r = cli_no_options(&cmd_user_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_user_entry, argc, argv, NULL, 1,
+			      "user rm takes exactly one NAME", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_user_entry, err,
-				       "user rm takes exactly one NAME");
 	if ((r = store_begin(ctx->st, err)) < 0)
 		return r;
 	/* Count what goes with the user, in the transaction that drops it. */
@@ -315,11 +313,10 @@ user_passwd(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	char *pw;
 	int r;
 
-	if ((r = cli_no_options(&cmd_user_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_user_entry, argc, argv, NULL, 1,
+			      "user passwd takes exactly one NAME", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_user_entry, err,
-				       "user passwd takes exactly one NAME");
 	if ((r = auth_init(err)) < 0)
 		return r;
 	/* An unknown user fails before a password is typed. */

@@ -421,8 +421,14 @@ cli_options_exact(const struct cmd_entry *e, int argc, char **argv,
 		  const struct cli_opt *opts, int nargs, const char *why,
 		  struct tw_error *err)
 {
-	int r = cli_options(argc, argv, opts, err);
+	int r;
 
+	if (opts) {
+		r = cli_options(argc, argv, opts, err);
+	} else {
+		r = cli_no_options(e, argc, argv, err);
+		optind = 1;
+	}
 	if (r == 0 && argc - optind != nargs)
 		r = cmd_usage_error(e, err, "%s", why);
 	return r;

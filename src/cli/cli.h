@@ -147,11 +147,16 @@ struct subcmd {
 int cli_child_verb(struct cli_ctx *ctx, const struct cmd_entry *e,
 		   const struct cli_child_verb *v, int argc, char **argv,
 		   struct tw_error *err);
-/* The verbs (ended by a NULL name) first, then subcmd_dispatch. */
+/*
+ * The verbs (ended by a NULL name) first, then "list" by cli_list_children,
+ * then subcmd_dispatch (subs may be NULL).
+ */
+struct child_list;
 int cli_verb_dispatch(const struct cmd_entry *e,
 		      const struct cli_child_verb *verbs,
-		      const struct subcmd *subs, struct cli_ctx *ctx,
-		      int argc, char **argv, struct tw_error *err);
+		      const struct child_list *list, const struct subcmd *subs,
+		      struct cli_ctx *ctx, int argc, char **argv,
+		      struct tw_error *err);
 /* Run the subcommand named by argv[1]; argv[0] of fn is the subcommand. */
 int subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 		    struct cli_ctx *ctx, int argc, char **argv,
@@ -213,7 +218,7 @@ struct child_list {
 	const char *const *header;
 	size_t ncols;
 	const size_t *right;	/* right-aligned columns, ended by SIZE_MAX */
-	size_t (*count)(const struct deal *d);
+	size_t table;		/* T_CRITERION, ...: counts the children */
 	struct json_t *(*to_json)(const struct deal *d, size_t i, tw_date today,
 				  const struct holidays *h);
 	void (*row)(struct table *t, const struct deal *d, size_t i,

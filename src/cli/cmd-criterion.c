@@ -152,12 +152,6 @@ fmt_pct(struct table *t, bool has, double v)
 		table_cell(t, NULL);
 }
 
-static size_t
-criterion_count(const struct deal *d)
-{
-	return d->ncriteria;
-}
-
 static json_t *
 criterion_json(const struct deal *d, size_t i, tw_date today,
 	       const struct holidays *h)
@@ -199,24 +193,15 @@ criterion_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 					      : "no");
 }
 
-static int
-criterion_list(struct cli_ctx *ctx, int argc, char **argv,
-	       struct tw_error *err)
-{
-	static const char *const header[] = { "KEY", "METRIC", "REQUIRED",
-		"MEASURED", "STATUS", "HEADROOM", "GROWTH CAP", "SCALES" };
-	static const size_t right[] = { 2, 3, 5, 6, SIZE_MAX };
-	static const struct child_list list = {
-		header, ARRAY_SIZE(header), right, criterion_count,
-		criterion_json, criterion_row,
-	};
-
-	return cli_list_children(&cmd_criterion_entry, ctx, argc, argv, &list,
-				 err);
-}
+static const char *const criterion_header[] = { "KEY", "METRIC",
+	"REQUIRED", "MEASURED", "STATUS", "HEADROOM", "GROWTH CAP", "SCALES" };
+static const size_t criterion_right[] = { 2, 3, 5, 6, SIZE_MAX };
+static const struct child_list criterion_list = {
+	criterion_header, ARRAY_SIZE(criterion_header), criterion_right,
+	T_CRITERION, criterion_json, criterion_row,
+};
 
 static const struct subcmd subs[] = {
-	{ "list", criterion_list },
 	{ "record", criterion_record },
 	{ NULL, NULL },
 };
@@ -225,8 +210,8 @@ static int
 cmd_criterion_exec(struct cli_ctx *ctx, int argc, char **argv,
 		   struct tw_error *err)
 {
-	return cli_verb_dispatch(&cmd_criterion_entry, verbs, subs, ctx, argc,
-				 argv, err);
+	return cli_verb_dispatch(&cmd_criterion_entry, verbs, &criterion_list,
+				 subs, ctx, argc, argv, err);
 }
 
 const struct cmd_entry cmd_criterion_entry = {

@@ -307,7 +307,7 @@ subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 	if (argc < 2)
 		return cmd_usage_error(e, err, "'%s' needs a subcommand",
 				       e->name);
-	for (size_t i = 0; subs[i].name; i++)
+	for (size_t i = 0; subs && subs[i].name; i++)
 		if (!strcmp(subs[i].name, argv[1]))
 			return subs[i].fn(ctx, argc - 1, argv + 1, err);
 	return cmd_usage_error(e, err, "unknown subcommand '%s %s'", e->name,
@@ -466,7 +466,7 @@ cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
 				       e->name);
 	if ((r = cli_load_ctx(ctx, argv[1], &dc, err)) < 0)
 		return r;
-	n = l->count(d);
+	n = schema_tables[l->table].count(d);
 	if (ctx->json) {
 		json_t *a = json_array();
 

@@ -31,21 +31,24 @@ struct cli_ctx {
 	struct store *st;	/* opened by main for NEED_STORE commands */
 };
 
+/* Usage, summary and help come from src/cli/commands.txt, by name. */
 struct cmd_entry {
 	const char *name;
-	const char *usage;	/* synopsis lines, without "usage: " */
-	const char *summary;	/* one line for `techwin help` */
-	const char *help;	/* the rest of `techwin help NAME` */
 	int flags;
 	/* 0 ok, 1 findings (check), or a negative enum tw_err with err set. */
 	int (*exec)(struct cli_ctx *ctx, int argc, char **argv,
 		    struct tw_error *err);
 };
 
+/* commands.txt, compiled in (commands.cmake). */
+extern const char cmd_docs[];
+
 /* The sorted command table (main.c) and lookup. */
 extern const struct cmd_entry *const cmd_table[];
 const struct cmd_entry *cmd_find(const char *name);
 void cmd_print_help(const struct cmd_entry *e, FILE *fp);
+/* The one-line summary, without a newline. */
+void cmd_print_summary(const struct cmd_entry *e, FILE *fp);
 /* Only the "usage: techwin ..." lines (after a usage error). */
 void cmd_print_usage(const struct cmd_entry *e, FILE *fp);
 /* The global usage and the list of commands (techwin help). */
@@ -144,11 +147,16 @@ struct subcmd {
 int cli_child_verb(struct cli_ctx *ctx, const struct cmd_entry *e,
 		   const struct cli_child_verb *v, int argc, char **argv,
 		   struct tw_error *err);
-/* The verbs (ended by a NULL name) first, then subcmd_dispatch. */
+/*
+ * The verbs (ended by a NULL name) first, then "list" by cli_list_children,
+ * then subcmd_dispatch (subs may be NULL).
+ */
+struct child_list;
 int cli_verb_dispatch(const struct cmd_entry *e,
 		      const struct cli_child_verb *verbs,
-		      const struct subcmd *subs, struct cli_ctx *ctx,
-		      int argc, char **argv, struct tw_error *err);
+		      const struct child_list *list, const struct subcmd *subs,
+		      struct cli_ctx *ctx, int argc, char **argv,
+		      struct tw_error *err);
 /* Run the subcommand named by argv[1]; argv[0] of fn is the subcommand. */
 int subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 		    struct cli_ctx *ctx, int argc, char **argv,
@@ -166,6 +174,34 @@ int cli_getopt(int argc, char **argv, const struct option *opts,
 int cli_getopt_output(int argc, char **argv, const struct option *opts,
 		      struct tw_error *err);
 /*
+ * A command's options as a table: each stores its value in out (a
+ * const char **, bool *, int *, tw_date *, enum doc_format * or enum paper *,
+ * by kind), checked as opt_int and friends do. "output" also answers to -o.
+ */
+enum cli_opt_kind { OPT_STR, OPT_FLAG, OPT_INT, OPT_DATE, OPT_FORMAT,
+		    OPT_PAPER };
+struct cli_opt {
+	const char *name;
+	enum cli_opt_kind kind;
+	void *out;
+};
+#define CLI_MAX_OPTS 16
+/*
+ * Parse argv[1..] by opts (ended by a NULL name): 0 with the positional
+ * arguments at argv[optind..], or the first error as cli_getopt gives it.
+ */
+int cli_options(int argc, char **argv, const struct cli_opt *opts,
+		struct tw_error *err);
+
+/*
+ * The same (cli_no_options when opts is NULL), then a usage error saying why
+ * unless exactly nargs arguments are left.
+ */
+int cli_options_exact(const struct cmd_entry *e, int argc, char **argv,
+		      const struct cli_opt *opts, int nargs, const char *why,
+		      struct tw_error *err);
+
+/*
  * For subcommands without options (list, show, rm): a usage error naming
  * the first argument that looks like an option, so `deal list --verbose`
  * says so instead of "takes no arguments".
@@ -182,7 +218,7 @@ struct child_list {
 	const char *const *header;
 	size_t ncols;
 	const size_t *right;	/* right-aligned columns, ended by SIZE_MAX */
-	size_t (*count)(const struct deal *d);
+	size_t table;		/* T_CRITERION, ...: counts the children */
 	struct json_t *(*to_json)(const struct deal *d, size_t i, tw_date today,
 				  const struct holidays *h);
 	void (*row)(struct table *t, const struct deal *d, size_t i,

@@ -173,57 +173,5 @@ cmd_chart_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_chart_entry = {
-	.name = "chart",
-	.usage = "chart timeline SLUG [--png] [-o FILE]\n"
-		 "chart cycle [--deal SLUG] [--png] [-o FILE]",
-	.summary = "draw a deal timeline or the team's cycle times (SVG, PNG)",
-	.help =
-	"  timeline  the deal's events and the steps of its commercial\n"
-	"            plan (as in 'techwin plan') on a date axis, technical\n"
-	"            above and commercial below. A filled marker is an event\n"
-	"            done by today (at its done date), an outlined one an\n"
-	"            event still planned (at its planned date), a dashed one\n"
-	"            a playbook step; a step is left out when an event of\n"
-	"            the same kind has its title or its date (it was applied\n"
-	"            or is scheduled). The POC is a bar along the technical\n"
-	"            lane; a purple line marks the technical win, a dashed\n"
-	"            one today.\n"
-	"            Momentum gaps are shaded red, by the rule of 'techwin\n"
-	"            check': after a technical event done by today, the next\n"
-	"            commercial event (done or planned) is dated more than\n"
-	"            momentum.max_gap business days later (default 5, see\n"
-	"            'techwin config'), or there is none and more than\n"
-	"            max_gap business days have passed. The band runs to that\n"
-	"            event (or to today: \"so far\") and is labelled with the\n"
-	"            business days it spans, \"N bd gap\"; technical events\n"
-	"            waiting for the same commercial one share the band of\n"
-	"            the earliest. Business days skip weekends and the deal's\n"
-	"            and the workspace's holidays. Months are ticked on the\n"
-	"            axis, Mondays too when there is room. Labels are stacked\n"
-	"            so that none overlap; long titles wrap onto two lines\n"
-	"            and end in an ellipsis (the full title is the marker's\n"
-	"            tooltip in the SVG).\n"
-	"  cycle     days from POC end to close of every deal closed won\n"
-	"            with both dates (as in 'techwin stats'): one block per\n"
-	"            deal in bins of 7 days, the axis in weeks, and a dashed\n"
-	"            line at the team median. --deal SLUG highlights that\n"
-	"            deal in orange with \"N weeks vs the team's M\" (weeks\n"
-	"            are days / 7 with at most one decimal); a deal that does\n"
-	"            not exist, or is not won with a POC end and a close\n"
-	"            date, is an error (exit 3).\n"
-	"\n"
-	"  --png              a PNG at twice the SVG's size, drawn with cairo\n"
-	"                     and pango; written to standard output only when\n"
-	"                     it is not a terminal, otherwise -o is required\n"
-	"                     (exit 2)\n"
-	"  -o, --output FILE  write FILE (atomically) instead of standard\n"
-	"                     output\n"
-	"\n"
-	"The SVG stands alone: a <title>, text as <text> in \"DejaVu Sans,\n"
-	"sans-serif\", every text from the deal escaped; shapes carry classes\n"
-	"(event done, event planned, step, gap, today, technical-win, median,\n"
-	"deal selected). --today fixes today, so the output is reproducible.\n"
-	"--json does not apply (exit 2).\n",
-	.flags = NEED_STORE,
-	.exec = cmd_chart_exec,
+	"chart", NEED_STORE, cmd_chart_exec,
 };

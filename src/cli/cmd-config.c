@@ -134,11 +134,10 @@ config_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	json_t *a;
 	int r;
 
-	if ((r = cli_no_options(&cmd_config_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_config_entry, argc, argv, NULL, 0,
+			      "config list takes no arguments", err);
+	if (r < 0)
 		return r;
-	if (argc != 1)
-		return cmd_usage_error(&cmd_config_entry, err,
-				       "config list takes no arguments");
 	a = json_array();
 	table_init(&t, ARRAY_SIZE(header), header);
 	for (size_t i = 0; setting_defs[i].key; i++) {
@@ -184,36 +183,5 @@ cmd_config_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_config_entry = {
-	.name = "config",
-	.usage = "config set KEY VALUE\n"
-		 "config get KEY\n"
-		 "config list\n"
-		 "config unset KEY",
-	.summary = "workspace settings: momentum gap, half-life, holidays",
-	.help =
-	"Settings are stored in the database and apply to every deal in it.\n"
-	"'get' prints the value in effect (the default when unset), 'list'\n"
-	"every known key with its value and whether it is set or a default,\n"
-	"'unset' goes back to the default. An unknown key is an error that\n"
-	"lists the known ones; a value is checked before it is stored.\n"
-	"\n"
-	"Keys:\n"
-	"  momentum.max_gap    business days allowed between a done\n"
-	"                      technical event and the commercial event that\n"
-	"                      follows it, and the age at which a technical\n"
-	"                      win is stale: an integer from 0 to 1000,\n"
-	"                      default 5\n"
-	"  momentum.half_life  business days for the freshness of a\n"
-	"                      technical win to halve: a number > 0,\n"
-	"                      default 10\n"
-	"  holidays            workspace holidays, YYYY-MM-DD separated by\n"
-	"                      commas (stored sorted, without duplicates);\n"
-	"                      added to each deal's own holidays wherever\n"
-	"                      business days are counted (check, plan)\n"
-	"\n"
-	"With --json, get, set and unset print {\"key\", \"value\",\n"
-	"\"source\"} (source \"set\" or \"default\"; holidays as an array of\n"
-	"dates) and list prints an array of them.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_config_exec,
+	"config", NEED_STORE, cmd_config_exec,
 };

@@ -152,12 +152,6 @@ fmt_pct(struct table *t, bool has, double v)
 		table_cell(t, NULL);
 }
 
-static size_t
-criterion_count(const struct deal *d)
-{
-	return d->ncriteria;
-}
-
 static json_t *
 criterion_json(const struct deal *d, size_t i, tw_date today,
 	       const struct holidays *h)
@@ -199,24 +193,15 @@ criterion_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 					      : "no");
 }
 
-static int
-criterion_list(struct cli_ctx *ctx, int argc, char **argv,
-	       struct tw_error *err)
-{
-	static const char *const header[] = { "KEY", "METRIC", "REQUIRED",
-		"MEASURED", "STATUS", "HEADROOM", "GROWTH CAP", "SCALES" };
-	static const size_t right[] = { 2, 3, 5, 6, SIZE_MAX };
-	static const struct child_list list = {
-		header, ARRAY_SIZE(header), right, criterion_count,
-		criterion_json, criterion_row,
-	};
-
-	return cli_list_children(&cmd_criterion_entry, ctx, argc, argv, &list,
-				 err);
-}
+static const char *const criterion_header[] = { "KEY", "METRIC",
+	"REQUIRED", "MEASURED", "STATUS", "HEADROOM", "GROWTH CAP", "SCALES" };
+static const size_t criterion_right[] = { 2, 3, 5, 6, SIZE_MAX };
+static const struct child_list criterion_list = {
+	criterion_header, ARRAY_SIZE(criterion_header), criterion_right,
+	T_CRITERION, criterion_json, criterion_row,
+};
 
 static const struct subcmd subs[] = {
-	{ "list", criterion_list },
 	{ "record", criterion_record },
 	{ NULL, NULL },
 };
@@ -225,45 +210,10 @@ static int
 cmd_criterion_exec(struct cli_ctx *ctx, int argc, char **argv,
 		   struct tw_error *err)
 {
-	return cli_verb_dispatch(&cmd_criterion_entry, verbs, subs, ctx, argc,
-				 argv, err);
+	return cli_verb_dispatch(&cmd_criterion_entry, verbs, &criterion_list,
+				 subs, ctx, argc, argv, err);
 }
 
 const struct cmd_entry cmd_criterion_entry = {
-	.name = "criterion",
-	.usage = "criterion add SLUG KEY --metric TEXT (--at-most N | "
-		 "--at-least N)\n"
-		 "         [--unit UNIT] [--growth PCT] [--outcome TEXT]\n"
-		 "criterion set SLUG KEY [--metric TEXT] [--at-most N | "
-		 "--at-least N] [--unit UNIT]\n"
-		 "         [--growth PCT] [--outcome TEXT]\n"
-		 "criterion rm SLUG KEY [--force]\n"
-		 "criterion record SLUG KEY VALUE [--on DATE]\n"
-		 "criterion list SLUG",
-	.summary = "POC success criteria: add, change and remove them, "
-		   "record results",
-	.help =
-	"A criterion is one POC success criterion: a metric with a required\n"
-	"value. --at-most means lower is better (time, latency, cost);\n"
-	"--at-least means higher is better (throughput, accuracy). --growth\n"
-	"is the prospect's projected workload growth in percent; --outcome\n"
-	"the business outcome the criterion proves.\n"
-	"\n"
-	"  set     change fields, with the same options as add; an empty\n"
-	"          value ('--unit=') clears an optional field\n"
-	"  rm      remove a criterion; one a phase rests on is refused\n"
-	"          unless --force, which also drops it from those phases\n"
-	"  record  store a measured value (dated --on, default today) and\n"
-	"          print what it means\n"
-	"  list    every criterion with its evaluation\n"
-	"\n"
-	"Status is pending until measured, then pass or fail. Headroom is\n"
-	"how far inside the requirement the result is, in percent of the\n"
-	"requirement; growth capacity is how much the workload can grow\n"
-	"before the requirement breaks, assuming linear scaling. 'scales'\n"
-	"says whether that capacity covers the projected growth. A measured\n"
-	"0 on an at-most metric passes with unbounded growth capacity\n"
-	"(null in JSON).\n",
-	.flags = NEED_STORE,
-	.exec = cmd_criterion_exec,
+	"criterion", NEED_STORE, cmd_criterion_exec,
 };

@@ -74,11 +74,10 @@ deal_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_deal_entry, argc, argv, NULL, 0,
+			      "deal list takes no arguments", err);
+	if (r < 0)
 		return r;
-	if (argc > 1)
-		return cmd_usage_error(&cmd_deal_entry, err,
-				       "deal list takes no arguments");
 	if ((r = store_deal_list(ctx->st, &list, err)) < 0)
 		return r;
 	if (ctx->json) {
@@ -179,11 +178,10 @@ deal_show(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct deal_ctx dc;
 	int r;
 
-	if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_deal_entry, argc, argv, NULL, 1,
+			      "deal show takes exactly one SLUG", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_deal_entry, err,
-				       "deal show takes exactly one SLUG");
 	if ((r = cli_load_ctx(ctx, argv[1], &dc, err)) < 0)
 		return r;
 	if (ctx->json)
@@ -321,40 +319,4 @@ cmd_deal_exec(struct cli_ctx *ctx, int argc, char **argv,
 	return subcmd_dispatch(&cmd_deal_entry, subs, ctx, argc, argv, err);
 }
 
-const struct cmd_entry cmd_deal_entry = {
-	.name = "deal",
-	.usage = "deal add SLUG --account NAME [--value N] [--currency CUR] "
-		 "[--ae NAME]\n"
-		 "         [--se NAME] [--champion NAME] [--champion-email "
-		 "ADDR] [--stage STAGE]\n"
-		 "         [--procurement-days N] [--poc-start DATE] "
-		 "[--poc-end DATE]\n"
-		 "deal list\n"
-		 "deal show SLUG\n"
-		 "deal set SLUG --FIELD VALUE...\n"
-		 "deal close SLUG --won|--lost [--date DATE]\n"
-		 "deal reopen SLUG\n"
-		 "deal rm SLUG",
-	.summary = "add, list, show, change, close and remove deals",
-	.help =
-	"A deal is one opportunity: the account, its champion, the AE and SE,\n"
-	"its value, the prospect's procurement lead time and the POC window.\n"
-	"\n"
-	"  add     create a deal; SLUG is [a-z0-9-], up to 64 characters, and\n"
-	"          --account is required; the stage defaults to 'poc'\n"
-	"  list    every deal, sorted by slug\n"
-	"  show    one deal with a count of its criteria, events, risks and\n"
-	"          phases (--json: the deal with every child list)\n"
-	"  set     change fields, with the same options as add; an empty\n"
-	"          value ('--se=') clears an optional field\n"
-	"  close   record the outcome and close date (default: today; a\n"
-	"          date after today is refused)\n"
-	"  reopen  make a closed deal open again, without its close date\n"
-	"  rm      remove a deal and everything that belongs to it\n"
-	"\n"
-	"Dates are YYYY-MM-DD; --value is a plain number; --currency an ISO\n"
-	"4217 code such as USD or EUR; --procurement-days counts business\n"
-	"days. Every change is recorded in the history (techwin history).\n",
-	.flags = NEED_STORE,
-	.exec = cmd_deal_exec,
-};
+const struct cmd_entry cmd_deal_entry = { "deal", NEED_STORE, cmd_deal_exec };

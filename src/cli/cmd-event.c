@@ -67,12 +67,6 @@ out:
 	return r;
 }
 
-static size_t
-event_count(const struct deal *d)
-{
-	return d->nevents;
-}
-
 static json_t *
 event_json(const struct deal *d, size_t i, tw_date today,
 	   const struct holidays *h)
@@ -100,23 +94,15 @@ event_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 	table_cell(t, e->after);
 }
 
-static int
-event_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
-{
-	static const char *const header[] = { "KEY", "KIND", "TITLE", "OWNER",
-		"DATE", "DONE", "AFTER" };
-	static const struct child_list list = {
-		header, ARRAY_SIZE(header), NULL, event_count, event_json,
-		event_row,
-	};
-
-	return cli_list_children(&cmd_event_entry, ctx, argc, argv, &list,
-				 err);
-}
+static const char *const event_header[] = { "KEY", "KIND", "TITLE", "OWNER",
+	"DATE", "DONE", "AFTER" };
+static const struct child_list event_list = {
+	event_header, ARRAY_SIZE(event_header), NULL, T_EVENT, event_json,
+	event_row,
+};
 
 static const struct subcmd subs[] = {
 	{ "done", event_done },
-	{ "list", event_list },
 	{ NULL, NULL },
 };
 
@@ -124,31 +110,10 @@ static int
 cmd_event_exec(struct cli_ctx *ctx, int argc, char **argv,
 	       struct tw_error *err)
 {
-	return cli_verb_dispatch(&cmd_event_entry, verbs, subs, ctx, argc, argv,
-				 err);
+	return cli_verb_dispatch(&cmd_event_entry, verbs, &event_list, subs,
+				 ctx, argc, argv, err);
 }
 
 const struct cmd_entry cmd_event_entry = {
-	.name = "event",
-	.usage = "event add SLUG KEY --kind technical|commercial --title TEXT\n"
-		 "         [--owner NAME] [--date DATE] [--after KEY]\n"
-		 "event set SLUG KEY [the options of add]\n"
-		 "event rm SLUG KEY [--force]\n"
-		 "event done SLUG KEY [--on DATE]\n"
-		 "event list SLUG",
-	.summary = "technical and commercial events: plan, change, mark done",
-	.help =
-	"Technical events (POC readout, architecture sign-off) are the\n"
-	"moments that should trigger a commercial one (pricing call,\n"
-	"proposal, contract review). --date is the planned date; --after\n"
-	"names the event this one follows.\n"
-	"\n"
-	"  set     change fields, with the options of add; an empty value\n"
-	"          ('--owner=') clears an optional field\n"
-	"  rm      remove an event; one that another event follows (--after)\n"
-	"          is refused unless --force, which also clears those links\n"
-	"  done    mark an event done (--on, default today)\n"
-	"  list    every event of the deal in the order it was added\n",
-	.flags = NEED_STORE,
-	.exec = cmd_event_exec,
+	"event", NEED_STORE, cmd_event_exec,
 };

@@ -132,28 +132,5 @@ cmd_export_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_export_entry = {
-	.name = "export",
-	.usage = "export SLUG [-o FILE]\n"
-		 "export --to csv -o DIR",
-	.summary = "print a deal as a plan file, or every deal as CSV",
-	.help =
-	"Writes the deal in the plan-file format (docs/plan-format.md), in\n"
-	"canonical form: importing the output and exporting again gives the\n"
-	"same bytes, so plan files diff cleanly in git. -o writes FILE\n"
-	"atomically instead of standard output.\n"
-	"\n"
-	"--to csv -o DIR writes every deal as three tables for a spreadsheet\n"
-	"(docs/teams.md), creating DIR when missing:\n"
-	"  deals.csv     one row per deal, with its CRM source and id\n"
-	"  criteria.csv  one row per criterion (deal, key, ..., status,\n"
-	"                headroom_pct, growth_capacity_pct, scales)\n"
-	"  events.csv    one row per event (deal, key, kind, title, ...)\n"
-	"The files are UTF-8 with a byte order mark (so spreadsheets detect\n"
-	"the encoding), RFC 4180 quoted, with CRLF line ends. A text cell\n"
-	"that starts with '=', '+', '-', '@', a tab or a CR gets a leading\n"
-	"single quote, so a spreadsheet shows it instead of running it as a\n"
-	"formula; numbers techwin writes (like a negative headroom) stay\n"
-	"numbers.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_export_exec,
+	"export", NEED_STORE, cmd_export_exec,
 };

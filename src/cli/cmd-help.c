@@ -24,12 +24,4 @@ cmd_help_exec(struct cli_ctx *ctx, int argc, char **argv,
 	return 0;
 }
 
-const struct cmd_entry cmd_help_entry = {
-	.name = "help",
-	.usage = "help [COMMAND]",
-	.summary = "show the command list or one command's help",
-	.help =
-	"Every command also takes --help. The manual page (man techwin)\n"
-	"has the same text with the exit codes and the environment.\n",
-	.exec = cmd_help_exec,
-};
+const struct cmd_entry cmd_help_entry = { "help", 0, cmd_help_exec };

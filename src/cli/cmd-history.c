@@ -11,23 +11,18 @@ static int
 cmd_history_exec(struct cli_ctx *ctx, int argc, char **argv,
 		 struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "limit", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct history_list list = { 0 };
 	struct strbuf sb = STRBUF_INIT;
 	const char *slug = NULL;
-	int c, r, limit = 0;
+	int r, limit = 0;
+	const struct cli_opt opts[] = {
+		{ "limit", OPT_INT, &limit },
+		{ NULL, 0, NULL },
+	};
 	size_t from = 0;
 
-	optind = 0;
-	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		if ((r = opt_int("--limit", optarg, &limit, err)) < 0)
-			return r;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (optind < argc - 1)
 		return cmd_usage_error(&cmd_history_entry, err,
 				       "history takes at most one SLUG");
@@ -70,14 +65,5 @@ cmd_history_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_history_entry = {
-	.name = "history",
-	.usage = "history [SLUG] [--limit N]",
-	.summary = "show who changed what, and when",
-	.help =
-	"Every change to a deal is recorded: the time (UTC), the actor\n"
-	"($TECHWIN_USER, else the login name), the entity, the field, and\n"
-	"the old and new values. The history is append-only. --limit shows\n"
-	"only the N most recent entries.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_history_exec,
+	"history", NEED_STORE, cmd_history_exec,
 };

@@ -82,26 +82,22 @@ static int
 cmd_ics_exec(struct cli_ctx *ctx, int argc, char **argv,
 	     struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct strbuf sb = STRBUF_INIT, name = STRBUF_INIT;
 	struct ics_deal *entries = NULL;
 	struct holidays *hol = NULL;
 	tw_date **bufs = NULL;
 	const char *output = NULL;
+	const struct cli_opt opts[] = {
+		{ "output", OPT_STR, &output },
+		{ NULL, 0, NULL },
+	};
 	struct workspace ws;
 	struct deal *deals;
 	size_t n = 0;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		output = optarg;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
 		return r;
 	if ((r = load_deals(ctx, argv + optind, (size_t)(argc - optind),
@@ -139,48 +135,4 @@ out:
 	return r;
 }
 
-const struct cmd_entry cmd_ics_entry = {
-	.name = "ics",
-	.usage = "ics [SLUG...] [-o FILE]",
-	.summary = "write the deals' dates as an iCalendar (RFC 5545) feed",
-	.help =
-	"Prints one VCALENDAR with an all-day VEVENT for each dated entry of\n"
-	"the deals named (each once, in the order given), or of every open\n"
-	"deal (outcome open) by slug when none is named. An unknown SLUG is\n"
-	"bad input (exit 3) and nothing is written. Within a deal:\n"
-	"\n"
-	"  events      every event with a date: its done date once it is\n"
-	"              done, else its planned date. Done: STATUS:CONFIRMED\n"
-	"              and CATEGORIES technical|commercial,done; planned:\n"
-	"              STATUS:TENTATIVE. UID event.<key>.<slug>@techwin.\n"
-	"  plan steps  once every criterion passes, each step of the\n"
-	"              commercial plan (techwin plan), dated in business\n"
-	"              days (weekends, the deal's and the workspace's\n"
-	"              holidays skipped): STATUS:TENTATIVE, CATEGORIES\n"
-	"              <kind>,plan. UID plan.<n>.<slug>@techwin, n the step's\n"
-	"              place in the playbook from 1. Steps are listed even\n"
-	"              when `plan --apply` has also made them events.\n"
-	"  risks       each risk's latest start (deadline - buffer -\n"
-	"              duration), with the go-live date and the deadline in\n"
-	"              the description: CATEGORIES risk, no STATUS. UID\n"
-	"              risk.<key>.<slug>@techwin.\n"
-	"\n"
-	"SUMMARY is \"<account>: <title>\" (for a risk \"<account>: latest\n"
-	"start: <title>\"); DESCRIPTION names the deal and gives the dates,\n"
-	"owner and what the entry follows. UIDs hold no time and no randomness, so\n"
-	"importing a later export updates the entries instead of adding\n"
-	"copies, even when a title or date has changed. DTSTAMP is the time\n"
-	"of the export in UTC (TECHWIN_NOW=YYYY-MM-DDTHH:MM:SSZ fixes it).\n"
-	"Entries are TRANSP:TRANSPARENT (they do not block free/busy time).\n"
-	"X-WR-CALNAME is \"techwin: <account>\" for one named deal, else\n"
-	"\"techwin: pipeline\". Lines end in CRLF and are folded at 75 octets\n"
-	"without splitting a UTF-8 character; text is escaped as RFC 5545\n"
-	"TEXT. A pipeline without dated entries gives an empty VCALENDAR.\n"
-	"\n"
-	"  -o, --output FILE  write FILE atomically instead of standard\n"
-	"                     output\n"
-	"\n"
-	"--json has no effect: the calendar is already machine-readable.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_ics_exec,
-};
+const struct cmd_entry cmd_ics_entry = { "ics", NEED_STORE, cmd_ics_exec };

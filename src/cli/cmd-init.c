@@ -22,14 +22,5 @@ cmd_init_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_init_entry = {
-	.name = "init",
-	.usage = "init",
-	.summary = "create the database (or migrate it to this version)",
-	.help =
-	"Creates the database named by --db, $TECHWIN_DB or ./techwin.db.\n"
-	"Running it on an existing techwin database is safe: it applies any\n"
-	"schema migrations this version knows and changes nothing else. A\n"
-	"file that is not a techwin database is refused and left untouched.\n",
-	.flags = CREATE_STORE,
-	.exec = cmd_init_exec,
+	"init", CREATE_STORE, cmd_init_exec,
 };

@@ -445,12 +445,11 @@ template_set(struct cli_ctx *ctx, int argc, char **argv,
 	char *key;
 	int r;
 
-	if ((r = cli_no_options(&cmd_message_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_message_entry, argc, argv, NULL, 2,
+			      "message template set takes a TYPE and a "
+			      "FILE", err);
+	if (r < 0)
 		return r;
-	if (argc != 3)
-		return cmd_usage_error(&cmd_message_entry, err,
-				       "message template set takes a TYPE and "
-				       "a FILE");
 	if ((r = message_type_parse(argv[1], &t, err)) < 0)
 		return r;
 	if ((r = read_template(argv[2], &text, err)) < 0)
@@ -479,11 +478,10 @@ template_show(struct cli_ctx *ctx, int argc, char **argv,
 	bool custom;
 	int r;
 
-	if ((r = cli_no_options(&cmd_message_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_message_entry, argc, argv, NULL, 1,
+			      "message template show takes a TYPE", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_message_entry, err,
-				       "message template show takes a TYPE");
 	if ((r = message_type_parse(argv[1], &t, err)) < 0)
 		return r;
 	if ((r = load_template(ctx, t, &tmpl, &custom, err)) < 0)
@@ -517,11 +515,10 @@ template_reset(struct cli_ctx *ctx, int argc, char **argv,
 	char *key;
 	int r;
 
-	if ((r = cli_no_options(&cmd_message_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_message_entry, argc, argv, NULL, 1,
+			      "message template reset takes a TYPE", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_message_entry, err,
-				       "message template reset takes a TYPE");
 	if ((r = message_type_parse(argv[1], &t, err)) < 0)
 		return r;
 	key = template_key(t);
@@ -574,96 +571,5 @@ cmd_message_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_message_entry = {
-	.name = "message",
-	.usage = "message SLUG TYPE [--criterion KEY] [--risk KEY]\n"
-		 "         [--format text|eml] [-o FILE] [--log [--on DATE]]\n"
-		 "message template set TYPE FILE\n"
-		 "message template show TYPE\n"
-		 "message template reset TYPE",
-	.summary = "draft a message to the champion from the deal's numbers",
-	.help =
-	"Drafts what the sales engineer sends the champion, with every\n"
-	"number and date computed from the deal. TYPE is one of:\n"
-	"\n"
-	"  buying-signal  one message per passed criterion (or only\n"
-	"                 --criterion KEY): the result against the\n"
-	"                 requirement, the headroom, whether the growth\n"
-	"                 capacity covers the projected growth, and a call\n"
-	"                 with the AE as the next step\n"
-	"  compress       once every criterion passes: the proposal date and\n"
-	"                 the contract target from the commercial plan (see\n"
-	"                 'techwin help plan'); the proposal date is the\n"
-	"                 first commercial step whose title says 'proposal',\n"
-	"                 else the first commercial step. While a criterion\n"
-	"                 is pending or failing this fails and names them\n"
-	"  urgency        one message per risk (or only --risk KEY): start\n"
-	"                 by the latest start date to be live by the go-live\n"
-	"                 date with the buffer intact, and what a later start\n"
-	"                 costs: first the buffer, then (after deadline minus\n"
-	"                 duration) the deadline itself\n"
-	"  pricing        every phase with its price, scope, technical reason\n"
-	"                 and the POC results it rests on; the initial\n"
-	"                 commitment (the lowest-numbered phase) against the\n"
-	"                 total. Every phase needs a price\n"
-	"  next-event     the next planned technical event (not done, dated\n"
-	"                 today or later) and the commercial event it should\n"
-	"                 trigger: the one whose --after names it, else the\n"
-	"                 next open commercial event on or after its date\n"
-	"\n"
-	"Dates read like 'Tuesday 16 June 2026', percentages have one\n"
-	"decimal, money has thousands separators after the deal's currency;\n"
-	"business days skip the deal's and the workspace's holidays.\n"
-	"A missing champion name reads as '<account> team', a missing AE as\n"
-	"'our account executive'.\n"
-	"\n"
-	"  --criterion KEY  buying-signal for this criterion only (it must\n"
-	"                   have passed)\n"
-	"  --risk KEY       urgency for this risk only\n"
-	"  --format text    plain text (default): each message starts with\n"
-	"                   its Subject line; several messages are separated\n"
-	"                   by a blank line and a '---' line\n"
-	"  --format eml     an RFC 5322 draft to open in a mail client: To\n"
-	"                   the champion (the deal needs a champion email),\n"
-	"                   the Subject, UTF-8 body, CRLF line endings and\n"
-	"                   X-Unsent: 1. One message per file: pick it with\n"
-	"                   --criterion or --risk when there are several\n"
-	"  -o, --output FILE  write FILE (atomically) instead of standard\n"
-	"                   output\n"
-	"  --log            record a touch on the deal (the type, today,\n"
-	"                   channel 'email' for eml or 'text', and the\n"
-	"                   criterion for buying-signal), so the check's\n"
-	"                   unframed-pass rule knows the pass was framed;\n"
-	"                   the same touch twice on one day is kept once\n"
-	"  --on DATE        with --log: the day the message was sent, for\n"
-	"                   one sent earlier (not after today)\n"
-	"\n"
-	"With --json, the messages as an array of objects: type, criterion,\n"
-	"risk, to, email, subject, body.\n"
-	"\n"
-	"Templates: each type has a built-in template; a workspace can\n"
-	"replace it. Placeholders are written {{name}} (single braces are\n"
-	"plain text); a first line 'Subject: ...' is the subject.\n"
-	"\n"
-	"  template set TYPE FILE  store FILE ('-' for standard input) as\n"
-	"                          the workspace's template; a placeholder\n"
-	"                          the type does not offer, or a '{{' left\n"
-	"                          open, is refused then, naming the line\n"
-	"  template show TYPE      print the template in use\n"
-	"  template reset TYPE     go back to the built-in template\n"
-	"\n"
-	"Placeholders of every type: account, slug, champion, champion_email,\n"
-	"ae, se, today. buying-signal: criterion, metric, unit, direction,\n"
-	"measured, required, result, requirement, measured_on, headroom_pct,\n"
-	"growth_capacity_pct, projected_growth_pct, scales, growth, outcome,\n"
-	"meaning. compress: technical_win_date, criteria_count,\n"
-	"criteria_summary, results, proposal_step, proposal_date,\n"
-	"contract_target, procurement, steps. urgency: risk, risk_key,\n"
-	"risk_kind, deadline, buffer, duration, go_live_by, latest_start,\n"
-	"slack_days, slack, no_buffer_start, later_start. pricing: phases,\n"
-	"phase_count, initial_phase, initial_commitment, total, remaining,\n"
-	"initial_share_pct, currency. next-event: tech_event,\n"
-	"tech_event_key, tech_date, tech_owner, commercial_event,\n"
-	"commercial_event_key, commercial_date, commercial_owner, gap.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_message_exec,
+	"message", NEED_STORE, cmd_message_exec,
 };

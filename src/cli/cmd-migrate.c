@@ -18,8 +18,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-enum migrate_opt { O_FROM = 256, O_TO, O_FORCE };
-
 /* What a list of deals and the history look like as --json output. */
 static int
 list_json(struct store *st, struct strbuf *deals, struct strbuf *history,
@@ -157,34 +155,24 @@ static int
 cmd_migrate_exec(struct cli_ctx *ctx, int argc, char **argv,
 		 struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, O_FROM },
-		{ "to", required_argument, NULL, O_TO },
-		{ "force", no_argument, NULL, O_FORCE },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *from = ctx->db, *to = NULL;
 	struct store *src = NULL, *dst = NULL;
 	struct store_copy_counts n;
 	char from_shown[1024], to_shown[1024];
 	bool force = false;
-	int c, r;
+	const struct cli_opt opts[] = {
+		{ "from", OPT_STR, &from },
+		{ "to", OPT_STR, &to },
+		{ "force", OPT_FLAG, &force },
+		{ NULL, 0, NULL },
+	};
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		if (c == O_FROM)
-			from = optarg;
-		else if (c == O_TO)
-			to = optarg;
-		else
-			force = true;
-	}
-	if (optind != argc)
-		return cmd_usage_error(&cmd_migrate_entry, err,
-				       "migrate takes no arguments (use --from "
-				       "and --to)");
+	r = cli_options_exact(&cmd_migrate_entry, argc, argv, opts, 0,
+			      "migrate takes no arguments (use --from and "
+			      "--to)", err);
+	if (r < 0)
+		return r;
 	if (!from || !*from)
 		return cmd_usage_error(&cmd_migrate_entry, err,
 				       "migrate needs --from DATABASE");
@@ -219,39 +207,4 @@ cmd_migrate_exec(struct cli_ctx *ctx, int argc, char **argv,
 	return r;
 }
 
-const struct cmd_entry cmd_migrate_entry = {
-	.name = "migrate",
-	.usage = "migrate [--from DATABASE] --to DATABASE [--force]",
-	.summary = "copy a whole workspace to another database (SQLite, "
-		   "PostgreSQL)",
-	.help =
-	"Copies everything in one database into another: every deal with\n"
-	"its criteria, events, risks, phases, playbook, touches, snooze and\n"
-	"CRM ids; the whole history with its ids, times and actors; the\n"
-	"workspace settings and message templates; users, API tokens and\n"
-	"share links (their ids too, so links keep working). Sign-in\n"
-	"sessions are not copied: everyone signs in again. A DATABASE is an\n"
-	"SQLite file or a postgresql:// (postgres://) URL, so this moves an\n"
-	"SE's file into the team's PostgreSQL database and back.\n"
-	"\n"
-	"  --from DATABASE  where to copy from (default: --db, $TECHWIN_DB\n"
-	"                   or ./techwin.db); it must be a techwin database\n"
-	"                   and is only read (an SQLite file is locked\n"
-	"                   against writers while the copy runs)\n"
-	"  --to DATABASE    where to copy to: created when missing (a new\n"
-	"                   SQLite file, or the techwin tables in an empty\n"
-	"                   PostgreSQL database); it must hold no deals,\n"
-	"                   history, settings, users, tokens or links\n"
-	"  --force          replace whatever the target holds, its history\n"
-	"                   too, with the source's workspace\n"
-	"\n"
-	"The copy is one transaction on the target: it lands whole or not at\n"
-	"all. Before it commits, every row is read back from both databases\n"
-	"and compared, and so are every deal's plan file (techwin export),\n"
-	"the deal list and the history as --json shows them; any difference\n"
-	"rolls the copy back. Exit 3 when the target is not empty (without\n"
-	"--force) or both name the same workspace, 4 when a database cannot\n"
-	"be opened, is not a techwin database, or the copy fails.\n",
-	.flags = 0,
-	.exec = cmd_migrate_exec,
-};
+const struct cmd_entry cmd_migrate_entry = { "migrate", 0, cmd_migrate_exec };

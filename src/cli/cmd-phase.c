@@ -26,12 +26,6 @@ static const struct cli_child_verb verbs[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL, NULL, NULL },
 };
 
-static size_t
-phase_count(const struct deal *d)
-{
-	return d->nphases;
-}
-
 static json_t *
 phase_json(const struct deal *d, size_t i, tw_date today,
 	   const struct holidays *h)
@@ -66,53 +60,22 @@ phase_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 	strbuf_release(&keys);
 }
 
-static int
-phase_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
-{
-	static const char *const header[] = { "#", "NAME", "PRICE",
-		"DURATION", "CRITERIA", "JUSTIFICATION" };
-	static const size_t right[] = { 0, 2, SIZE_MAX };
-	static const struct child_list list = {
-		header, ARRAY_SIZE(header), right, phase_count, phase_json,
-		phase_row,
-	};
-
-	return cli_list_children(&cmd_phase_entry, ctx, argc, argv, &list,
-				 err);
-}
-
-static const struct subcmd subs[] = {
-	{ "list", phase_list },
-	{ NULL, NULL },
+static const char *const phase_header[] = { "#", "NAME", "PRICE",
+	"DURATION", "CRITERIA", "JUSTIFICATION" };
+static const size_t phase_right[] = { 0, 2, SIZE_MAX };
+static const struct child_list phase_list = {
+	phase_header, ARRAY_SIZE(phase_header), phase_right, T_PHASE,
+	phase_json, phase_row,
 };
 
 static int
 cmd_phase_exec(struct cli_ctx *ctx, int argc, char **argv,
 	       struct tw_error *err)
 {
-	return cli_verb_dispatch(&cmd_phase_entry, verbs, subs, ctx, argc, argv,
-				 err);
+	return cli_verb_dispatch(&cmd_phase_entry, verbs, &phase_list, NULL,
+				 ctx, argc, argv, err);
 }
 
 const struct cmd_entry cmd_phase_entry = {
-	.name = "phase",
-	.usage = "phase add SLUG NUMBER --name TEXT [--scope TEXT] [--price N]\n"
-		 "         [--justification TEXT] [--criteria KEY,...] "
-		 "[--duration DUR]\n"
-		 "phase set SLUG NUMBER [the options of add]\n"
-		 "phase rm SLUG NUMBER\n"
-		 "phase list SLUG",
-	.summary = "phased pricing tied to technical scope",
-	.help =
-	"A phase is one step of a phased proposal: its scope, its price, the\n"
-	"technical justification for it, and the criteria whose results it\n"
-	"rests on. A small first phase with a clear technical reason is\n"
-	"easier for the prospect to approve than the full scope at once.\n"
-	"\n"
-	"  set     change fields, with the options of add (--criteria\n"
-	"          replaces the list; --criteria= empties it)\n"
-	"  rm      remove a phase\n"
-	"  list    every phase in number order\n",
-	.flags = NEED_STORE,
-	.exec = cmd_phase_exec,
+	"phase", NEED_STORE, cmd_phase_exec,
 };

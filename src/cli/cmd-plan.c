@@ -76,27 +76,22 @@ static int
 cmd_plan_exec(struct cli_ctx *ctx, int argc, char **argv,
 	      struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "apply", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct verb_result res = { 0 };
 	struct commercial_plan plan;
 	struct strbuf sb = STRBUF_INIT;
 	struct verb_call v;
 	struct deal_ctx dc;
 	bool apply = false;
-	int c, r;
+	const struct cli_opt opts[] = {
+		{ "apply", OPT_FLAG, &apply },
+		{ NULL, 0, NULL },
+	};
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		apply = true;
-	}
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_plan_entry, err,
-				       "plan takes exactly one SLUG");
+	r = cli_options_exact(&cmd_plan_entry, argc, argv, opts, 1,
+			      "plan takes exactly one SLUG", err);
+	if (r < 0)
+		return r;
 	verb_call_init(&v, V_PLAN_APPLY, NULL);
 	deal_ctx_init(&dc, ctx->today, ctx->actor);
 	if (apply)
@@ -130,33 +125,4 @@ out:
 	return r;
 }
 
-const struct cmd_entry cmd_plan_entry = {
-	.name = "plan",
-	.usage = "plan SLUG [--apply]",
-	.summary = "date the commercial steps that follow the technical win",
-	.help =
-	"Once every criterion passes, the technical win date is the day the\n"
-	"last one passed (its measured_on), and each playbook step is dated\n"
-	"that many business days later; business days skip weekends, the\n"
-	"deal's holidays and the workspace's (techwin config set holidays).\n"
-	"A step marked plus_procurement adds the deal's procurement_days\n"
-	"business days. Without a playbook of its own a deal gets:\n"
-	"executive summary to the economic buyer +2, commercial terms\n"
-	"discussion +4, contract review begins +6, contract execution target\n"
-	"+6 plus procurement (a win on a Friday gives Tuesday, Thursday and\n"
-	"the next Monday). The contract target is the last step's date.\n"
-	"While a criterion is pending or failing there is no win, and the\n"
-	"plan lists the criteria that block it.\n"
-	"\n"
-	"  --apply  add the steps as planned events of the deal (their kind\n"
-	"           from the playbook: commercial in the default one), keyed\n"
-	"           plan-<title>; a step whose key exists is skipped, so\n"
-	"           applying twice adds nothing. Without a win it is an\n"
-	"           error (exit 3).\n"
-	"\n"
-	"With --json: {\"technical_win_date\", \"blocking\": [keys],\n"
-	"\"steps\": [{\"title\", \"kind\", \"date\"}], \"contract_target\"}\n"
-	"(dates null without a win), plus \"added\" with --apply.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_plan_exec,
-};
+const struct cmd_entry cmd_plan_entry = { "plan", NEED_STORE, cmd_plan_exec };

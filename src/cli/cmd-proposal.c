@@ -13,47 +13,30 @@
 #include <string.h>
 #include <unistd.h>
 
-enum proposal_opt { O_FORMAT = 256, O_PAPER, O_START };
-
 static int
 cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 		  struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "paper", required_argument, NULL, O_PAPER },
-		{ "start", required_argument, NULL, O_START },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
 	enum doc_format fmt = FMT_MD;
 	enum paper paper = PAPER_A4;
 	struct strbuf sb = STRBUF_INIT;
 	const char *output = NULL;
 	tw_date start = DATE_NONE;
+	const struct cli_opt opts[] = {
+		{ "format", OPT_FORMAT, &fmt },
+		{ "paper", OPT_PAPER, &paper },
+		{ "start", OPT_DATE, &start },
+		{ "output", OPT_STR, &output },
+		{ NULL, 0, NULL },
+	};
 	struct deal_ctx dd;
 	struct proposal p;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		if (c == O_FORMAT && (r = doc_format_parse(optarg, &fmt, err)) < 0)
-			return r;
-		if (c == O_PAPER && paper_parse(optarg, &paper) < 0)
-			return tw_error_set(err, TW_EUSAGE,
-					    "unknown paper '%s' (expected a4 "
-					    "or letter)", optarg);
-		if (c == O_START &&
-		    (r = opt_date("--start", optarg, &start, err)) < 0)
-			return r;
-		if (c == 'o')
-			output = optarg;
-	}
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_proposal_entry, err,
-				       "proposal takes exactly one SLUG");
+	r = cli_options_exact(&cmd_proposal_entry, argc, argv, opts, 1,
+			      "proposal takes exactly one SLUG", err);
+	if (r < 0)
+		return r;
 	if (ctx->json)
 		return tw_error_set(err, TW_EUSAGE,
 				    "proposal writes a document; --json does "
@@ -90,45 +73,5 @@ out:
 }
 
 const struct cmd_entry cmd_proposal_entry = {
-	.name = "proposal",
-	.usage = "proposal SLUG [--format md|html|pdf] [--start DATE]\n"
-		 "        [--paper a4|letter] [-o FILE]",
-	.summary = "write the phased proposal of a deal",
-	.help =
-	"Pricing tied to technical scope: the proposal the AE sends, built\n"
-	"from the deal's phases ('techwin phase add'), in phase order. For\n"
-	"each phase: its price, duration and dates, its scope, its technical\n"
-	"justification, and the results of the POC criteria it rests on\n"
-	"(required, measured, pass/fail/pending, headroom, growth covered,\n"
-	"business outcome). Up front: every phase at a glance, the initial\n"
-	"commitment (the first phase's price and its share of the total) and\n"
-	"the full scope (the sum; a phase without a price is named instead\n"
-	"of silently left out).\n"
-	"\n"
-	"Dates: phase 1 starts on the start date, and phase n starts the day\n"
-	"phase n-1 ends (its start plus its duration; business-day\n"
-	"durations skip weekends and the deal's and the workspace's\n"
-	"holidays). A phase without a duration has no end date, and the\n"
-	"phases after it are not dated. A deal without phases is an error\n"
-	"(exit 3).\n"
-	"\n"
-	"  --start DATE     the first phase's start date (default: the deal's\n"
-	"                   close date; without either, no dates)\n"
-	"  --format md|html|pdf  md (default): GitHub-flavoured Markdown;\n"
-	"                   html: one self-contained file with inline CSS and\n"
-	"                   a print stylesheet, nothing loaded from anywhere;\n"
-	"                   pdf: drawn with cairo and pango, real text and\n"
-	"                   embedded fonts, on as many pages as it takes,\n"
-	"                   numbered \"page N of M\"\n"
-	"  --paper a4|letter  page size of the PDF and of the HTML print\n"
-	"                   stylesheet (default a4)\n"
-	"  -o, --output FILE  write FILE (atomically) instead of standard\n"
-	"                   output. A PDF is written to standard output only\n"
-	"                   when it is not a terminal; otherwise -o is\n"
-	"                   required (exit 2).\n"
-	"\n"
-	"Every text from the deal is escaped for the format. --json does not\n"
-	"apply (exit 2).\n",
-	.flags = NEED_STORE,
-	.exec = cmd_proposal_exec,
+	"proposal", NEED_STORE, cmd_proposal_exec,
 };

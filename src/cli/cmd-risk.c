@@ -25,12 +25,6 @@ static const struct cli_child_verb verbs[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL, NULL, NULL },
 };
 
-static size_t
-risk_count(const struct deal *d)
-{
-	return d->nrisks;
-}
-
 static json_t *
 risk_json(const struct deal *d, size_t i, tw_date today,
 	  const struct holidays *h)
@@ -58,58 +52,21 @@ risk_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 	table_cell(t, ev.at_risk ? "yes" : "no");
 }
 
-static int
-risk_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
-{
-	static const char *const header[] = { "KEY", "TITLE", "DEADLINE",
-		"BUFFER", "DURATION", "GO-LIVE BY", "LATEST START", "SLACK",
-		"AT RISK" };
-	static const size_t right[] = { 7, SIZE_MAX };
-	static const struct child_list list = {
-		header, ARRAY_SIZE(header), right, risk_count, risk_json,
-		risk_row,
-	};
-
-	return cli_list_children(&cmd_risk_entry, ctx, argc, argv, &list,
-				 err);
-}
-
-static const struct subcmd subs[] = {
-	{ "list", risk_list },
-	{ NULL, NULL },
+static const char *const risk_header[] = { "KEY", "TITLE", "DEADLINE",
+	"BUFFER", "DURATION", "GO-LIVE BY", "LATEST START", "SLACK",
+	"AT RISK" };
+static const size_t risk_right[] = { 7, SIZE_MAX };
+static const struct child_list risk_list = {
+	risk_header, ARRAY_SIZE(risk_header), risk_right, T_RISK, risk_json,
+	risk_row,
 };
 
 static int
 cmd_risk_exec(struct cli_ctx *ctx, int argc, char **argv,
 	      struct tw_error *err)
 {
-	return cli_verb_dispatch(&cmd_risk_entry, verbs, subs, ctx, argc, argv,
-				 err);
+	return cli_verb_dispatch(&cmd_risk_entry, verbs, &risk_list, NULL,
+				 ctx, argc, argv, err);
 }
 
-const struct cmd_entry cmd_risk_entry = {
-	.name = "risk",
-	.usage = "risk add SLUG KEY --title TEXT --deadline DATE --duration DUR\n"
-		 "         [--buffer DUR] [--kind scaling|compliance|security|"
-		 "cost|other]\n"
-		 "risk set SLUG KEY [the options of add]\n"
-		 "risk rm SLUG KEY\n"
-		 "risk list SLUG",
-	.summary = "technical risks back-scheduled to a latest safe start date",
-	.help =
-	"A risk is something in the prospect's current system that will\n"
-	"break by a deadline (a peak season, a regulation date). techwin\n"
-	"works back from it: go-live by = deadline - buffer; latest start =\n"
-	"go-live by - implementation duration; slack = latest start - today\n"
-	"in calendar days. A negative slack means the deadline is at risk.\n"
-	"\n"
-	"Durations are Nd (calendar days), Nbd (business days: Monday to\n"
-	"Friday minus the deal's holidays) or Nw (weeks). The buffer\n"
-	"defaults to 0d.\n"
-	"\n"
-	"  set     change fields, with the options of add\n"
-	"  rm      remove a risk\n"
-	"  list    every risk with its back-schedule\n",
-	.flags = NEED_STORE,
-	.exec = cmd_risk_exec,
-};
+const struct cmd_entry cmd_risk_entry = { "risk", NEED_STORE, cmd_risk_exec };

@@ -97,45 +97,5 @@ cmd_serve_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_serve_entry = {
-	.name = "serve",
-	.usage = "serve [--listen HOST:PORT] [--threads N] [--quiet] "
-		 "[--port-file FILE]\n"
-		 "      [--trust-proxy] [--timeout SECONDS]",
-	.summary = "serve the web UI and the JSON API",
-	.help =
-	"Serves the pipeline to a browser and the JSON API under /api (see\n"
-	"docs/api.md) from the database given by --db. Every page and route\n"
-	"needs a login (techwin user add) or an API token (techwin token\n"
-	"add); viewers can read, editors and admins can change deals.\n"
-	"\n"
-	"  --listen HOST:PORT  where to listen (default 127.0.0.1:8080;\n"
-	"                      [::1]:8080 for IPv6). Port 0 takes a free\n"
-	"                      port; the address is printed on stderr.\n"
-	"                      techwin does not do TLS: an address that is\n"
-	"                      not loopback prints a warning, and belongs\n"
-	"                      behind a TLS-terminating proxy\n"
-	"  --threads N         worker threads, 1 to 256 (default 4); each\n"
-	"                      has its own database connection\n"
-	"  --quiet             no access log; otherwise each request writes\n"
-	"                      'ADDRESS METHOD PATH STATUS BYTES TIMEus' to\n"
-	"                      stderr (the query string is never logged)\n"
-	"  --port-file FILE    write the bound port to FILE once listening\n"
-	"  --trust-proxy       behind a proxy: X-Forwarded-Proto: https marks\n"
-	"                      the session cookie Secure, and the last\n"
-	"                      X-Forwarded-For address is the client's (for\n"
-	"                      the login attempt limit)\n"
-	"  --timeout SECONDS   close a connection idle this long (default\n"
-	"                      30)\n"
-	"\n"
-	"Limits: a request body over 1 MiB is answered 413, a request\n"
-	"target over 8 KiB 414, headers over 16 KiB (or 100 of them) 431.\n"
-	"Five failed logins from one address within 5 minutes block it for\n"
-	"the rest of that time (429). A session lasts 12 hours.\n"
-	"\n"
-	"SIGINT or SIGTERM stops accepting connections, lets requests in\n"
-	"flight finish (up to 10 seconds), closes the database and exits 0.\n"
-	"With --today (or TECHWIN_TODAY) every request is computed as of that\n"
-	"date; otherwise as of the server's clock on each request.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_serve_exec,
+	"serve", NEED_STORE, cmd_serve_exec,
 };

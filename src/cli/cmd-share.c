@@ -15,8 +15,6 @@
 
 #define DEFAULT_BASE_URL "http://127.0.0.1:8080"
 
-enum share_opt { O_EXPIRES = 256, O_BASE_URL };
-
 static bool
 has_prefix(const char *s, const char *prefix)
 {
@@ -112,30 +110,22 @@ print_json_link(struct cli_ctx *ctx, const char *slug, long long id,
 static int
 share_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "expires", required_argument, NULL, O_EXPIRES },
-		{ "base-url", required_argument, NULL, O_BASE_URL },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *base_text = DEFAULT_BASE_URL, *slug;
 	tw_date expires = DATE_NONE;
+	const struct cli_opt opts[] = {
+		{ "expires", OPT_DATE, &expires },
+		{ "base-url", OPT_STR, &base_text },
+		{ NULL, 0, NULL },
+	};
 	struct strbuf url = STRBUF_INIT;
 	char *base = NULL, *token = NULL, day[DATE_BUFSZ];
 	long long id = 0;
-	int opt, r;
+	int r;
 
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		if (opt == O_BASE_URL)
-			base_text = optarg;
-		else if ((r = opt_date("--expires", optarg, &expires, err)) < 0)
-			return r;
-	}
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_share_entry, err,
-				       "share takes exactly one SLUG");
+	r = cli_options_exact(&cmd_share_entry, argc, argv, opts, 1,
+			      "share takes exactly one SLUG", err);
+	if (r < 0)
+		return r;
 	slug = argv[optind];
 	if (expires != DATE_NONE && expires < ctx->today)
 		return tw_error_set(err, TW_EINPUT,
@@ -237,11 +227,10 @@ share_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	char *end;
 	int r;
 
-	if ((r = cli_no_options(&cmd_share_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_share_entry, argc, argv, NULL, 1,
+			      "share rm takes exactly one ID", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_share_entry, err,
-				       "share rm takes exactly one ID");
 	errno = 0;
 	id = strtoll(argv[1], &end, 10);
 	if (!*argv[1] || *end || errno || id < 1)
@@ -280,36 +269,5 @@ cmd_share_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_share_entry = {
-	.name = "share",
-	.usage = "share [add] SLUG [--expires DATE] [--base-url URL]\n"
-		 "share list [SLUG]\n"
-		 "share rm ID",
-	.summary = "read-only links to a deal's mutual action plan for the "
-		   "champion",
-	.help =
-	"A share link shows the champion the deal's mutual action plan in\n"
-	"techwin serve, read-only and without signing in: criteria results,\n"
-	"the timeline, next steps and phases; nothing internal (no findings,\n"
-	"freshness or notes) and no other deal.\n"
-	"\n"
-	"  share SLUG  make a link and print it on stdout as\n"
-	"              BASE/share/TOKEN (a note with its ID goes to stderr);\n"
-	"              'share add SLUG' is the same, for a deal named list\n"
-	"              or rm\n"
-	"  list        every link (or one deal's): ID, deal, expiry date,\n"
-	"              status (active or expired as of today) and creation\n"
-	"              time\n"
-	"  rm          revoke the link with that ID at once\n"
-	"\n"
-	"--expires DATE is the last day the link works (default: until it\n"
-	"is revoked); it cannot be in the past. --base-url is where techwin\n"
-	"serve is reached, default http://127.0.0.1:8080; give the public\n"
-	"https:// address when the champion is outside.\n"
-	"\n"
-	"The token in a link is a random 256-bit value. techwin stores only\n"
-	"its SHA-256 hash, so a link is shown only when it is made and cannot\n"
-	"be shown again: make a new one if it is lost. Removing the deal\n"
-	"removes its links.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_share_exec,
+	"share", NEED_STORE, cmd_share_exec,
 };

@@ -12,8 +12,6 @@
 #include <getopt.h>
 #include <string.h>
 
-enum snooze_opt { O_UNTIL = 256, O_REASON, O_CLEAR };
-
 static json_t *
 snooze_json(const struct deal *d, tw_date today)
 {
@@ -48,12 +46,6 @@ static int
 cmd_snooze_exec(struct cli_ctx *ctx, int argc, char **argv,
 		struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "until", required_argument, NULL, O_UNTIL },
-		{ "reason", required_argument, NULL, O_REASON },
-		{ "clear", no_argument, NULL, O_CLEAR },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct snooze_args { tw_date until; const char *reason; } a = {
 		DATE_NONE, NULL };
 	struct strbuf sb = STRBUF_INIT;
@@ -61,30 +53,19 @@ cmd_snooze_exec(struct cli_ctx *ctx, int argc, char **argv,
 	struct verb_call c;
 	struct deal_ctx dc;
 	bool clear = false;
+	const struct cli_opt opts[] = {
+		{ "until", OPT_DATE, &a.until },
+		{ "reason", OPT_STR, &a.reason },
+		{ "clear", OPT_FLAG, &clear },
+		{ NULL, 0, NULL },
+	};
 	const char *slug;
-	int opt, r;
+	int r;
 
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		switch (opt) {
-		case O_UNTIL:
-			r = opt_date("--until", optarg, &a.until, err);
-			if (r < 0)
-				return r;
-			break;
-		case O_REASON:
-			a.reason = optarg;
-			break;
-		case O_CLEAR:
-			clear = true;
-			break;
-		}
-	}
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_snooze_entry, err,
-				       "snooze takes exactly one SLUG");
+	r = cli_options_exact(&cmd_snooze_entry, argc, argv, opts, 1,
+			      "snooze takes exactly one SLUG", err);
+	if (r < 0)
+		return r;
 	slug = argv[optind];
 	if (clear && (a.until || a.reason))
 		return cmd_usage_error(&cmd_snooze_entry, err,
@@ -122,27 +103,5 @@ out:
 }
 
 const struct cmd_entry cmd_snooze_entry = {
-	.name = "snooze",
-	.usage = "snooze SLUG --until DATE --reason TEXT\n"
-		 "snooze SLUG --clear\n"
-		 "snooze SLUG",
-	.summary = "report a stalled deal's findings as snoozed until a date",
-	.help =
-	"A deal stalled for a known reason (the champion is on leave, a\n"
-	"budget freeze) keeps being checked, but 'techwin check' reports its\n"
-	"findings as snoozed instead of as errors and warnings, and they\n"
-	"never make check exit 1. The snooze applies through DATE: a snooze\n"
-	"until today still applies today and expires tomorrow.\n"
-	"\n"
-	"  --until DATE   the last day of the snooze (today or later)\n"
-	"  --reason TEXT  why the deal is stalled (required with --until)\n"
-	"  --clear        end the snooze now\n"
-	"\n"
-	"Without options, print the deal's snooze. Setting and clearing are\n"
-	"recorded in the history (fields snooze_until, snooze_reason). The\n"
-	"snooze lives in the database only: plan files do not hold it, and\n"
-	"importing a plan file over the deal keeps it. With --json:\n"
-	"{\"deal\", \"snoozed\" (as of today), \"until\", \"reason\"}.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_snooze_exec,
+	"snooze", NEED_STORE, cmd_snooze_exec,
 };

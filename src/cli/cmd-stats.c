@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum stats_opt { O_SE = 256, O_DEAL };
-
 /* ---- text ------------------------------------------------------------ */
 
 static char *
@@ -250,28 +248,21 @@ static int
 cmd_stats_exec(struct cli_ctx *ctx, int argc, char **argv,
 	       struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "se", required_argument, NULL, O_SE },
-		{ "deal", required_argument, NULL, O_DEAL },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cycle_filter f = { NULL, NULL };
+	const struct cli_opt opts[] = {
+		{ "se", OPT_STR, &f.se },
+		{ "deal", OPT_STR, &f.slug },
+		{ NULL, 0, NULL },
+	};
 	struct holidays wsh;
 	struct workspace ws;
 	struct cycle_report rep;
 	struct strbuf sb = STRBUF_INIT;
 	struct deal_array l;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		if (c == O_SE)
-			f.se = optarg;
-		else
-			f.slug = optarg;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (optind != argc)
 		return cmd_usage_error(&cmd_stats_entry, err,
 				       "stats takes no arguments, got '%s'",
@@ -306,49 +297,5 @@ cmd_stats_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_stats_entry = {
-	.name = "stats",
-	.usage = "stats [--se NAME | --deal SLUG]",
-	.summary = "cycle time from POC end to close, and what momentum buys",
-	.help =
-	"Cycle time is the number of calendar days from a deal's POC end to\n"
-	"its close date, for deals closed won that have both dates (a close\n"
-	"before the POC end counts as negative days). Open deals take part\n"
-	"in no figure.\n"
-	"\n"
-	"  team    n, median, mean, p25 and p75 over every won deal\n"
-	"  per SE  n, median and mean over each SE's won deals\n"
-	"  deals   each won deal, by days, with its difference from the\n"
-	"          team's mean (\"21 days (3 weeks) vs the team's 56\n"
-	"          (8 weeks)\"); weeks are days / 7\n"
-	"\n"
-	"Percentiles (the median is p50) use linear interpolation between\n"
-	"closest ranks, as numpy's default: sort the n values x[0..n-1],\n"
-	"take r = p/100 x (n - 1) and interpolate between x[floor r] and\n"
-	"x[floor r + 1]. Two values 10 and 20 give median 15, p25 12.5.\n"
-	"\n"
-	"Momentum at close: every closed deal, won or lost, is run through\n"
-	"the momentum rules of `techwin check` as of its close date. It kept\n"
-	"its momentum when neither no-commercial-followup nor\n"
-	"stale-technical-win comes up, otherwise it lost it (a deal without\n"
-	"technical events or a technical win keeps it). For both groups:\n"
-	"deals, won, win rate (won / deals) and the median cycle time of the\n"
-	"won ones. A snoozed finding still counts: the snooze explains the\n"
-	"stall, it does not undo it. The rules use the workspace settings\n"
-	"momentum.max_gap (default 5 business days) and momentum.half_life\n"
-	"(default 10) of `techwin config`, and business days without the\n"
-	"deal's and the workspace's holidays.\n"
-	"\n"
-	"  --se NAME    only this SE's deals (exact name) in the SE, deal\n"
-	"               and momentum figures; the team line stays the whole\n"
-	"               team's\n"
-	"  --deal SLUG  one closed deal against the team: its cycle time,\n"
-	"               the team's mean, its SE and its momentum at close\n"
-	"\n"
-	"With --json: {\"team\": {n, median_days, mean_days, p25_days,\n"
-	"p75_days}, \"by_se\": [{se, n, median_days, mean_days}], \"deals\":\n"
-	"[{slug, se, days_poc_to_close, vs_team_mean_days}], \"momentum\":\n"
-	"{\"kept\": {n, won, win_rate, median_days}, \"lost\": {...}}};\n"
-	"win_rate is a fraction from 0 to 1; figures without data are null.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_stats_exec,
+	"stats", NEED_STORE, cmd_stats_exec,
 };

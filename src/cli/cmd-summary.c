@@ -19,8 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum summary_opt { O_FORMAT = 256, O_PAPER, O_ALL };
-
 static const char *const format_ext[] = { "md", "html", "pdf" };
 
 /* One deal's document in fmt into sb. */
@@ -182,37 +180,24 @@ static int
 cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 		 struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "paper", required_argument, NULL, O_PAPER },
-		{ "output", required_argument, NULL, 'o' },
-		{ "all", no_argument, NULL, O_ALL },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool all = false;
 	enum doc_format fmt = FMT_MD;
 	enum paper paper = PAPER_A4;
 	struct strbuf sb = STRBUF_INIT;
 	const char *output = NULL;
+	const struct cli_opt opts[] = {
+		{ "format", OPT_FORMAT, &fmt },
+		{ "paper", OPT_PAPER, &paper },
+		{ "output", OPT_STR, &output },
+		{ "all", OPT_FLAG, &all },
+		{ NULL, 0, NULL },
+	};
 	struct workspace ws;
 	struct deal d;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = cli_getopt_output(argc, argv, opts, err)) != -1) {
-		if (c < 0)
-			return c;
-		if (c == O_FORMAT && (r = doc_format_parse(optarg, &fmt, err)) < 0)
-			return r;
-		if (c == O_PAPER && paper_parse(optarg, &paper) < 0)
-			return tw_error_set(err, TW_EUSAGE,
-					    "unknown paper '%s' (expected a4 "
-					    "or letter)", optarg);
-		if (c == 'o')
-			output = optarg;
-		if (c == O_ALL)
-			all = true;
-	}
+	if ((r = cli_options(argc, argv, opts, err)) < 0)
+		return r;
 	if (all && ctx->json)
 		return tw_error_set(err, TW_EUSAGE,
 				    "summary writes documents; --json does "
@@ -251,62 +236,5 @@ cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_summary_entry = {
-	.name = "summary",
-	.usage = "summary SLUG [--format md|html|pdf] [--paper a4|letter]\n"
-		 "        [-o FILE]\n"
-		 "summary --all -o DIR [--format md|html|pdf]\n"
-		 "        [--paper a4|letter]",
-	.summary = "write the one-page Technical Win Summary of a deal",
-	.help =
-	"The document an SE sends the champion and the CFO once the POC is\n"
-	"done: one page that maps each POC result to the business outcome it\n"
-	"proves, then proposes the commercial timeline. It holds:\n"
-	"\n"
-	"  header     account, champion, sales engineer, account executive,\n"
-	"             deal value, POC dates and the date (today, or --today)\n"
-	"  headline   how many criteria passed and the technical win date\n"
-	"  criteria   per criterion: required and measured value, pass, fail\n"
-	"             or pending, headroom, \"covers N% growth\" (the growth\n"
-	"             capacity, against the projected growth when one is\n"
-	"             given) and the business outcome it proves\n"
-	"  risks      deadline, go-live-by, latest start date and slack\n"
-	"             (as in 'techwin risk list')\n"
-	"  timeline   the technical win and each playbook step, dated in\n"
-	"             business days with the deal's and the workspace's\n"
-	"             holidays, and the contract execution target (as in\n"
-	"             'techwin plan'); while a criterion blocks the win, the\n"
-	"             criteria that block it\n"
-	"  phases     scope, duration and price of each phase; the initial\n"
-	"             commitment (the first phase) against the full scope\n"
-	"  next step  the first event dated today or later and not done by\n"
-	"             today; else the first plan step dated today or later;\n"
-	"             else the plan's first step, marked overdue. A deal\n"
-	"             closed by today has none and says how it closed.\n"
-	"\n"
-	"  --format md|html|pdf  md (default): GitHub-flavoured Markdown;\n"
-	"                   html: one self-contained file with inline CSS and\n"
-	"                   a print stylesheet, nothing loaded from anywhere;\n"
-	"                   pdf: one page drawn with cairo and pango, real\n"
-	"                   text and embedded fonts. When a deal has too much\n"
-	"                   for one page the PDF shrinks the type down to a\n"
-	"                   floor, then shows the first rows of the longest\n"
-	"                   tables with a line such as \"... and 12 more\n"
-	"                   criteria\"; long cells end in an ellipsis.\n"
-	"  --paper a4|letter  page size of the PDF and of the HTML print\n"
-	"                   stylesheet (default a4)\n"
-	"  -o, --output FILE  write FILE (atomically) instead of standard\n"
-	"                   output. A PDF is written to standard output only\n"
-	"                   when it is not a terminal; otherwise -o is\n"
-	"                   required (exit 2).\n"
-	"  --all -o DIR     the summary of every open deal, one file per deal\n"
-	"                   named DIR/SLUG.md, .html or .pdf (DIR is created\n"
-	"                   when missing, files in it are replaced); prints\n"
-	"                   how many it wrote. Deals are read one at a time,\n"
-	"                   so any pipeline renders in one run.\n"
-	"\n"
-	"Every text from the deal is escaped for the format: Markdown table\n"
-	"pipes and markup characters, HTML entities. --json does not apply\n"
-	"(exit 2).\n",
-	.flags = NEED_STORE,
-	.exec = cmd_summary_exec,
+	"summary", NEED_STORE, cmd_summary_exec,
 };

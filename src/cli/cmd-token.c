@@ -11,29 +11,22 @@
 #include <getopt.h>
 #include <string.h>
 
-enum token_opt { O_USER = 256 };
-
 static int
 token_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "user", required_argument, NULL, O_USER },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *user = NULL, *name;
+	const struct cli_opt opts[] = {
+		{ "user", OPT_STR, &user },
+		{ NULL, 0, NULL },
+	};
 	struct store_token_list tl;
 	char *token;
-	int opt, r;
+	int r;
 
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		user = optarg;
-	}
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_token_entry, err,
-				       "token add takes exactly one NAME");
+	r = cli_options_exact(&cmd_token_entry, argc, argv, opts, 1,
+			      "token add takes exactly one NAME", err);
+	if (r < 0)
+		return r;
 	if (!user)
 		return cmd_usage_error(&cmd_token_entry, err,
 				       "token add needs --user USER");
@@ -86,11 +79,10 @@ token_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	if ((r = cli_no_options(&cmd_token_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_token_entry, argc, argv, NULL, 0,
+			      "token list takes no arguments", err);
+	if (r < 0)
 		return r;
-	if (argc != 1)
-		return cmd_usage_error(&cmd_token_entry, err,
-				       "token list takes no arguments");
 	if ((r = store_token_list(ctx->st, &tl, err)) < 0)
 		return r;
 	if (ctx->json) {
@@ -131,11 +123,10 @@ token_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	int r;
 
-	if ((r = cli_no_options(&cmd_token_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_token_entry, argc, argv, NULL, 1,
+			      "token rm takes exactly one NAME", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_token_entry, err,
-				       "token rm takes exactly one NAME");
 	if ((r = store_begin(ctx->st, err)) < 0)
 		return r;
 	if ((r = store_token_delete(ctx->st, argv[1], err)) == 0)
@@ -164,29 +155,5 @@ cmd_token_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_token_entry = {
-	.name = "token",
-	.usage = "token add NAME --user USER\n"
-		 "token list\n"
-		 "token rm NAME",
-	.summary = "API tokens for scripts and calendar apps (techwin serve)",
-	.help =
-	"An API token lets a script or a calendar app call techwin serve's\n"
-	"API as a user, with that user's role: send it as the header\n"
-	"'Authorization: Bearer TOKEN' (docs/api.md says how calendar\n"
-	"subscriptions pass it).\n"
-	"\n"
-	"  add     make a token named NAME (1 to 64 letters, digits, '.',\n"
-	"          '_', '@' or '-') for an existing user and print it on\n"
-	"          stdout (a note goes to stderr, so TOKEN=$(techwin token\n"
-	"          add ...) keeps only the token; --json prints it in an\n"
-	"          object with the name, user and creation time)\n"
-	"  list    every token's name, user and creation time\n"
-	"  rm      revoke a token at once\n"
-	"\n"
-	"A token is a random 256-bit value. techwin stores only its SHA-256\n"
-	"hash, so it is shown only when it is made and cannot be shown\n"
-	"again: store it then, or remove it and make a new one. Removing a\n"
-	"user removes its tokens.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_token_exec,
+	"token", NEED_STORE, cmd_token_exec,
 };

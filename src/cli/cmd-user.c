@@ -15,8 +15,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-enum user_opt { O_ROLE = 256 };
-
 /* ---- reading a password ----------------------------------------------- */
 
 /*
@@ -175,25 +173,20 @@ check_new_user(struct cli_ctx *ctx, const char *name, struct tw_error *err)
 static int
 user_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "role", required_argument, NULL, O_ROLE },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *role_text = NULL, *name;
+	const struct cli_opt opts[] = {
+		{ "role", OPT_STR, &role_text },
+		{ NULL, 0, NULL },
+	};
 	struct store_user u;
 	enum role role;
 	char *pw;
-	int opt, r;
+	int r;
 
-	optind = 0;
-	while ((opt = cli_getopt(argc, argv, opts, err)) != -1) {
-		if (opt < 0)
-			return opt;
-		role_text = optarg;
-	}
-	if (optind != argc - 1)
-		return cmd_usage_error(&cmd_user_entry, err,
-				       "user add takes exactly one NAME");
+	r = cli_options_exact(&cmd_user_entry, argc, argv, opts, 1,
+			      "user add takes exactly one NAME", err);
+	if (r < 0)
+		return r;
 	if (!role_text)
 		return cmd_usage_error(&cmd_user_entry, err,
 				       "user add needs --role "
@@ -239,11 +232,10 @@ user_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	if ((r = cli_no_options(&cmd_user_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_user_entry, argc, argv, NULL, 0,
+			      "user list takes no arguments", err);
+	if (r < 0)
 		return r;
-	if (argc != 1)
-		return cmd_usage_error(&cmd_user_entry, err,
-				       "user list takes no arguments");
 	if ((r = store_user_list(ctx->st, &ul, err)) < 0)
 		return r;
 	if ((r = store_token_list(ctx->st, &tl, err)) < 0) {
@@ -289,11 +281,10 @@ user_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	size_t ntokens = 0;
 	int r;
 
-	if ((r = cli_no_options(&cmd_user_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_user_entry, argc, argv, NULL, 1,
+			      "user rm takes exactly one NAME", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_user_entry, err,
-				       "user rm takes exactly one NAME");
 	if ((r = store_begin(ctx->st, err)) < 0)
 		return r;
 	/* Count what goes with the user, in the transaction that drops it. */
@@ -322,11 +313,10 @@ user_passwd(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	char *pw;
 	int r;
 
-	if ((r = cli_no_options(&cmd_user_entry, argc, argv, err)) < 0)
+	r = cli_options_exact(&cmd_user_entry, argc, argv, NULL, 1,
+			      "user passwd takes exactly one NAME", err);
+	if (r < 0)
 		return r;
-	if (argc != 2)
-		return cmd_usage_error(&cmd_user_entry, err,
-				       "user passwd takes exactly one NAME");
 	if ((r = auth_init(err)) < 0)
 		return r;
 	/* An unknown user fails before a password is typed. */
@@ -361,34 +351,4 @@ cmd_user_exec(struct cli_ctx *ctx, int argc, char **argv,
 	return subcmd_dispatch(&cmd_user_entry, subs, ctx, argc, argv, err);
 }
 
-const struct cmd_entry cmd_user_entry = {
-	.name = "user",
-	.usage = "user add NAME --role admin|editor|viewer\n"
-		 "user list\n"
-		 "user passwd NAME\n"
-		 "user rm NAME",
-	.summary = "accounts that sign in to techwin serve",
-	.help =
-	"Users sign in to the web UI (techwin serve). A viewer can read\n"
-	"every page; an editor can also change deals; an admin can do\n"
-	"everything an editor can.\n"
-	"\n"
-	"  add     create a user with a role; NAME is 1 to 64 letters,\n"
-	"          digits, '.', '_', '@' or '-'\n"
-	"  list    every user with its role, its number of API tokens\n"
-	"          (techwin token) and when it was created\n"
-	"  passwd  set a new password; every session of the user is signed\n"
-	"          out, so whoever knew the old one is logged out too\n"
-	"  rm      remove a user; its sessions and API tokens go with it\n"
-	"\n"
-	"add and passwd read the password from the terminal with echo off,\n"
-	"asking twice; when stdin is not a terminal they read its first line\n"
-	"instead (printf '%s\\n' \"$pw\" | techwin user add ...). A password\n"
-	"has at least 8 characters.\n"
-	"\n"
-	"Passwords are never stored: only their Argon2id hash is, and no\n"
-	"command prints it. TECHWIN_PWHASH_FAST=1 makes hashing cheap for\n"
-	"test suites; never set it for real accounts.\n",
-	.flags = NEED_STORE,
-	.exec = cmd_user_exec,
-};
+const struct cmd_entry cmd_user_entry = { "user", NEED_STORE, cmd_user_exec };

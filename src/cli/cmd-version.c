@@ -20,9 +20,4 @@ cmd_version_exec(struct cli_ctx *ctx, int argc, char **argv,
 	return 0;
 }
 
-const struct cmd_entry cmd_version_entry = {
-	.name = "version",
-	.usage = "version",
-	.summary = "print the version of techwin and of its database schema",
-	.exec = cmd_version_exec,
-};
+const struct cmd_entry cmd_version_entry = { "version", 0, cmd_version_exec };

@@ -5,6 +5,7 @@
  */
 #include "cli/cli.h"
 #include "formats/json.h"
+#include "render/summary.h"
 #include "store/deals.h"
 #include "store/workspace.h"
 #include "util/xalloc.h"
@@ -22,37 +23,76 @@
 #include <unistd.h>
 
 /*
- * Print each line of e->usage as "usage: techwin LINE" / "   or: ...". A
- * line that starts with a space continues the synopsis above it, so it is
+ * A command's texts in commands.txt: "== NAME", its usage lines, "-- " and
+ * the summary, then the help up to the next "== " (each may be empty).
+ */
+struct cmd_doc {
+	const char *usage, *summary, *help;
+	int nusage, nsummary, nhelp;
+};
+
+static void
+cmd_doc_find(const struct cmd_entry *e, struct cmd_doc *d)
+{
+	char head[64];
+	const char *p, *q;
+
+	snprintf(head, sizeof(head), "\n== %s\n", e->name);
+	memset(d, 0, sizeof(*d));
+	if (!(p = strstr(cmd_docs, head)) || !(q = strstr(p, "\n-- ")))
+		return;
+	d->usage = p + strlen(head);
+	d->nusage = (int)(q + 1 - d->usage);
+	d->summary = q + 4;
+	d->nsummary = (int)strcspn(d->summary, "\n");
+	d->help = d->summary + d->nsummary + (d->summary[d->nsummary] != 0);
+	q = strstr(d->help, "\n== ");
+	d->nhelp = q ? (int)(q + 1 - d->help) : (int)strlen(d->help);
+}
+
+/*
+ * Print each usage line as "usage: techwin LINE" / "   or: ...". A line
+ * that starts with a space continues the synopsis above it, so it is
  * indented under it rather than printed as another way to call techwin.
  */
 void
 cmd_print_usage(const struct cmd_entry *e, FILE *fp)
 {
-	const char *p = e->usage;
+	struct cmd_doc d;
 	const char *lead = "usage: ";
 
-	while (*p) {
-		size_t n = strcspn(p, "\n");
+	cmd_doc_find(e, &d);
+	for (const char *p = d.usage, *end = p + d.nusage; p < end; p++) {
+		int n = (int)strcspn(p, "\n");
 
 		if (*p == ' ')
-			fprintf(fp, "%15s%.*s\n", "", (int)n, p);
+			fprintf(fp, "%15s%.*s\n", "", n, p);
 		else
-			fprintf(fp, "%stechwin %.*s\n", lead, (int)n, p);
+			fprintf(fp, "%stechwin %.*s\n", lead, n, p);
 		lead = "   or: ";
 		p += n;
-		if (*p)
-			p++;
 	}
+}
+
+void
+cmd_print_summary(const struct cmd_entry *e, FILE *fp)
+{
+	struct cmd_doc d;
+
+	cmd_doc_find(e, &d);
+	fprintf(fp, "%.*s", d.nsummary, d.summary);
 }
 
 void
 cmd_print_help(const struct cmd_entry *e, FILE *fp)
 {
+	struct cmd_doc d;
+
+	cmd_doc_find(e, &d);
 	cmd_print_usage(e, fp);
-	fprintf(fp, "\n%s\n", e->summary);
-	if (e->help && *e->help)
-		fprintf(fp, "\n%s", e->help);
+	fprintf(fp, "\n%.*s\n", d.nsummary, d.summary);
+	if (d.nhelp)
+		fprintf(fp, "\n%.*s", d.nhelp, d.help);
 }
 
 int
@@ -267,7 +307,7 @@ subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 	if (argc < 2)
 		return cmd_usage_error(e, err, "'%s' needs a subcommand",
 				       e->name);
-	for (size_t i = 0; subs[i].name; i++)
+	for (size_t i = 0; subs && subs[i].name; i++)
 		if (!strcmp(subs[i].name, argv[1]))
 			return subs[i].fn(ctx, argc - 1, argv + 1, err);
 	return cmd_usage_error(e, err, "unknown subcommand '%s %s'", e->name,
@@ -319,6 +359,82 @@ cli_getopt_output(int argc, char **argv, const struct option *opts,
 }
 
 int
+cli_options(int argc, char **argv, const struct cli_opt *opts,
+	    struct tw_error *err)
+{
+	struct option lo[CLI_MAX_OPTS + 1];
+	const char *shortopts = ":";
+	size_t n;
+	int c, r = 0;
+
+	for (n = 0; opts[n].name && n < CLI_MAX_OPTS; n++) {
+		lo[n] = (struct option){ opts[n].name,
+					 opts[n].kind == OPT_FLAG ?
+					 no_argument : required_argument,
+					 NULL, 256 + (int)n };
+		if (!strcmp(opts[n].name, "output")) {
+			lo[n].val = 'o';
+			shortopts = ":o:";
+		}
+	}
+	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+	optind = 0;
+	while (r == 0 &&
+	       (c = getopt_checked(argc, argv, shortopts, lo, err)) != -1) {
+		const struct cli_opt *o;
+		char label[64];
+
+		if (c < 0)
+			return c;
+		for (o = opts; lo[o - opts].val != c; o++)
+			;
+		snprintf(label, sizeof(label), "--%s", o->name);
+		switch (o->kind) {
+		case OPT_STR:
+			*(const char **)o->out = optarg;
+			break;
+		case OPT_FLAG:
+			*(bool *)o->out = true;
+			break;
+		case OPT_INT:
+			r = opt_int(label, optarg, o->out, err);
+			break;
+		case OPT_DATE:
+			r = opt_date(label, optarg, o->out, err);
+			break;
+		case OPT_FORMAT:
+			r = doc_format_parse(optarg, o->out, err);
+			break;
+		case OPT_PAPER:
+			if (paper_parse(optarg, o->out) < 0)
+				r = tw_error_set(err, TW_EUSAGE,
+						 "unknown paper '%s' (expected "
+						 "a4 or letter)", optarg);
+			break;
+		}
+	}
+	return r;
+}
+
+int
+cli_options_exact(const struct cmd_entry *e, int argc, char **argv,
+		  const struct cli_opt *opts, int nargs, const char *why,
+		  struct tw_error *err)
+{
+	int r;
+
+	if (opts) {
+		r = cli_options(argc, argv, opts, err);
+	} else {
+		r = cli_no_options(e, argc, argv, err);
+		optind = 1;
+	}
+	if (r == 0 && argc - optind != nargs)
+		r = cmd_usage_error(e, err, "%s", why);
+	return r;
+}
+
+int
 cli_no_options(const struct cmd_entry *e, int argc, char **argv,
 	       struct tw_error *err)
 {
@@ -350,7 +466,7 @@ cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
 				       e->name);
 	if ((r = cli_load_ctx(ctx, argv[1], &dc, err)) < 0)
 		return r;
-	n = l->count(d);
+	n = schema_tables[l->table].count(d);
 	if (ctx->json) {
 		json_t *a = json_array();
 

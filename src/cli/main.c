@@ -13,7 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Sorted by name; adding a command is one file and one line here. */
+/*
+ * Sorted by name; adding a command is one file, one line here and its texts
+ * in commands.txt.
+ */
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_chart_entry,
 	&cmd_check_entry,
@@ -61,9 +64,11 @@ cli_print_usage(FILE *fp)
 {
 	fputs(main_usage, fp);
 	fputs("\ncommands:\n", fp);
-	for (size_t i = 0; cmd_table[i]; i++)
-		fprintf(fp, "  %-11s %s\n", cmd_table[i]->name,
-			cmd_table[i]->summary);
+	for (size_t i = 0; cmd_table[i]; i++) {
+		fprintf(fp, "  %-11s ", cmd_table[i]->name);
+		cmd_print_summary(cmd_table[i], fp);
+		fputc('\n', fp);
+	}
 	fputs("\nSee 'techwin help COMMAND' for one command.\n", fp);
 }
 

@@ -204,7 +204,8 @@ out:
 
 int
 cli_verb_dispatch(const struct cmd_entry *e,
-		  const struct cli_child_verb *verbs, const struct subcmd *subs,
+		  const struct cli_child_verb *verbs,
+		  const struct child_list *list, const struct subcmd *subs,
 		  struct cli_ctx *ctx, int argc, char **argv,
 		  struct tw_error *err)
 {
@@ -212,5 +213,8 @@ cli_verb_dispatch(const struct cmd_entry *e,
 		if (!strcmp(verbs[i].name, argv[1]))
 			return cli_child_verb(ctx, e, &verbs[i], argc - 1,
 					      argv + 1, err);
+	if (argc >= 2 && !strcmp(argv[1], "list"))
+		return cli_list_children(e, ctx, argc - 1, argv + 1, list,
+					 err);
 	return subcmd_dispatch(e, subs, ctx, argc, argv, err);
 }

@@ -134,8 +134,6 @@ struct cli_child_verb {
 	const struct cli_extra *extra;
 	/* More checks of an add's options; a usage error when < 0. */
 	int (*check)(struct verb_call *c, struct tw_error *err);
-	/* The child as JSON after set (--json). */
-	struct json_t *(*to_json)(const struct deal_ctx *dc, size_t i);
 };
 
 /* Subcommands ("deal add", "deal list"): one table per command file. */
@@ -219,8 +217,6 @@ struct child_list {
 	size_t ncols;
 	const size_t *right;	/* right-aligned columns, ended by SIZE_MAX */
 	size_t table;		/* T_CRITERION, ...: counts the children */
-	struct json_t *(*to_json)(const struct deal *d, size_t i, tw_date today,
-				  const struct holidays *h);
 	void (*row)(struct table *t, const struct deal *d, size_t i,
 		    tw_date today, const struct holidays *h);
 };

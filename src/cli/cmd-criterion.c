@@ -54,20 +54,14 @@ static const struct option crit_opts[] = {
 };
 static const struct cli_extra crit_extra = { crit_opts, crit_option, NULL };
 
-static json_t *
-crit_json(const struct deal_ctx *dc, size_t i)
-{
-	return criterion_to_json(&dc->deal.criteria[i]);
-}
-
 static const struct cli_child_verb verbs[] = {
 	{ "add", V_ADD, T_CRITERION, "criterion add takes a SLUG and a KEY",
-	  "KEY", &crit_extra, crit_check, crit_json },
+	  "KEY", &crit_extra, crit_check },
 	{ "set", V_SET, T_CRITERION, "criterion set takes a SLUG and a KEY",
-	  "KEY", &crit_extra, NULL, crit_json },
+	  "KEY", &crit_extra, NULL },
 	{ "rm", V_REMOVE, T_CRITERION, "criterion rm takes a SLUG and a KEY",
-	  "KEY", NULL, NULL, NULL },
-	{ NULL, 0, 0, NULL, NULL, NULL, NULL, NULL },
+	  "KEY", NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL, NULL },
 };
 
 static void
@@ -131,7 +125,8 @@ criterion_record(struct cli_ctx *ctx, int argc, char **argv,
 	    (r = cli_verb_run(ctx, argv[optind], &c, &dc, &res, err)) < 0)
 		goto out;
 	if (ctx->json) {
-		json_emit(crit_json(&dc, res.index), &sb);
+		json_emit(child_to_json(T_CRITERION, &dc.deal, res.index,
+					 dc.today, &dc.hol), &sb);
 		cli_write(&sb);
 	} else {
 		print_one(&dc.deal.criteria[res.index]);
@@ -150,15 +145,6 @@ fmt_pct(struct table *t, bool has, double v)
 		table_cellf(t, "%.1f%%", v);
 	else
 		table_cell(t, NULL);
-}
-
-static json_t *
-criterion_json(const struct deal *d, size_t i, tw_date today,
-	       const struct holidays *h)
-{
-	(void)today;
-	(void)h;
-	return criterion_to_json(&d->criteria[i]);
 }
 
 static void
@@ -198,7 +184,7 @@ static const char *const criterion_header[] = { "KEY", "METRIC",
 static const size_t criterion_right[] = { 2, 3, 5, 6, SIZE_MAX };
 static const struct child_list criterion_list = {
 	criterion_header, ARRAY_SIZE(criterion_header), criterion_right,
-	T_CRITERION, criterion_json, criterion_row,
+	T_CRITERION, criterion_row,
 };
 
 static const struct subcmd subs[] = {

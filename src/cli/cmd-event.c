@@ -7,21 +7,15 @@
 
 #include <getopt.h>
 
-static json_t *
-event_out(const struct deal_ctx *dc, size_t i)
-{
-	return event_to_json(&dc->deal.events[i]);
-}
-
 static const struct cli_child_verb verbs[] = {
 	{ "add", V_ADD, T_EVENT,
 	  "event add takes a SLUG, a KEY, --kind and --title", "KEY", NULL,
-	  NULL, event_out },
+	  NULL },
 	{ "set", V_SET, T_EVENT, "event set takes a SLUG and a KEY", "KEY",
-	  NULL, NULL, event_out },
+	  NULL, NULL },
 	{ "rm", V_REMOVE, T_EVENT, "event rm takes a SLUG and a KEY", "KEY",
-	  NULL, NULL, NULL },
-	{ NULL, 0, 0, NULL, NULL, NULL, NULL, NULL },
+	  NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL, NULL },
 };
 
 static int
@@ -67,15 +61,6 @@ out:
 	return r;
 }
 
-static json_t *
-event_json(const struct deal *d, size_t i, tw_date today,
-	   const struct holidays *h)
-{
-	(void)today;
-	(void)h;
-	return event_to_json(&d->events[i]);
-}
-
 static void
 event_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 	  const struct holidays *h)
@@ -97,7 +82,7 @@ event_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 static const char *const event_header[] = { "KEY", "KIND", "TITLE", "OWNER",
 	"DATE", "DONE", "AFTER" };
 static const struct child_list event_list = {
-	event_header, ARRAY_SIZE(event_header), NULL, T_EVENT, event_json,
+	event_header, ARRAY_SIZE(event_header), NULL, T_EVENT,
 	event_row,
 };
 

@@ -10,30 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *
-phase_out(const struct deal_ctx *dc, size_t i)
-{
-	return phase_to_json(&dc->deal.phases[i]);
-}
-
 static const struct cli_child_verb verbs[] = {
 	{ "add", V_ADD, T_PHASE, "phase add takes a SLUG, a NUMBER and --name",
-	  "NUMBER", NULL, NULL, phase_out },
+	  "NUMBER", NULL, NULL },
 	{ "set", V_SET, T_PHASE, "phase set takes a SLUG and a NUMBER",
-	  "NUMBER", NULL, NULL, phase_out },
+	  "NUMBER", NULL, NULL },
 	{ "rm", V_REMOVE, T_PHASE, "phase rm takes a SLUG and a NUMBER",
-	  "NUMBER", NULL, NULL, NULL },
-	{ NULL, 0, 0, NULL, NULL, NULL, NULL, NULL },
+	  "NUMBER", NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL, NULL },
 };
-
-static json_t *
-phase_json(const struct deal *d, size_t i, tw_date today,
-	   const struct holidays *h)
-{
-	(void)today;
-	(void)h;
-	return phase_to_json(&d->phases[i]);
-}
 
 static void
 phase_row(struct table *t, const struct deal *d, size_t i, tw_date today,
@@ -64,8 +49,7 @@ static const char *const phase_header[] = { "#", "NAME", "PRICE",
 	"DURATION", "CRITERIA", "JUSTIFICATION" };
 static const size_t phase_right[] = { 0, 2, SIZE_MAX };
 static const struct child_list phase_list = {
-	phase_header, ARRAY_SIZE(phase_header), phase_right, T_PHASE,
-	phase_json, phase_row,
+	phase_header, ARRAY_SIZE(phase_header), phase_right, T_PHASE, phase_row,
 };
 
 static int

@@ -8,29 +8,16 @@
 
 #include <getopt.h>
 
-static json_t *
-risk_out(const struct deal_ctx *dc, size_t i)
-{
-	return risk_to_json(&dc->deal.risks[i], dc->today, &dc->hol);
-}
-
 static const struct cli_child_verb verbs[] = {
 	{ "add", V_ADD, T_RISK,
 	  "risk add takes a SLUG, a KEY, --title, --deadline and --duration",
-	  "KEY", NULL, NULL, risk_out },
+	  "KEY", NULL, NULL },
 	{ "set", V_SET, T_RISK, "risk set takes a SLUG and a KEY", "KEY", NULL,
-	  NULL, risk_out },
+	  NULL },
 	{ "rm", V_REMOVE, T_RISK, "risk rm takes a SLUG and a KEY", "KEY", NULL,
-	  NULL, NULL },
-	{ NULL, 0, 0, NULL, NULL, NULL, NULL, NULL },
+	  NULL },
+	{ NULL, 0, 0, NULL, NULL, NULL, NULL },
 };
-
-static json_t *
-risk_json(const struct deal *d, size_t i, tw_date today,
-	  const struct holidays *h)
-{
-	return risk_to_json(&d->risks[i], today, h);
-}
 
 static void
 risk_row(struct table *t, const struct deal *d, size_t i, tw_date today,
@@ -57,7 +44,7 @@ static const char *const risk_header[] = { "KEY", "TITLE", "DEADLINE",
 	"AT RISK" };
 static const size_t risk_right[] = { 7, SIZE_MAX };
 static const struct child_list risk_list = {
-	risk_header, ARRAY_SIZE(risk_header), risk_right, T_RISK, risk_json,
+	risk_header, ARRAY_SIZE(risk_header), risk_right, T_RISK,
 	risk_row,
 };
 

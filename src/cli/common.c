@@ -471,7 +471,8 @@ cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
 		json_t *a = json_array();
 
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, l->to_json(d, i, ctx->today,
+			json_array_append_new(a, child_to_json(l->table, d, i,
+							  ctx->today,
 							    &dc.hol));
 		json_emit(a, &sb);
 	} else {

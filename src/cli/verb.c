@@ -186,8 +186,9 @@ cli_child_verb(struct cli_ctx *ctx, const struct cmd_entry *e,
 		}
 		goto out;
 	}
-	if (ctx->json && v->verb == V_SET && v->to_json) {
-		json_emit(v->to_json(&dc, res.index), &sb);
+	if (ctx->json && v->verb == V_SET) {
+		json_emit(child_to_json(v->table, &dc.deal, res.index,
+					dc.today, &dc.hol), &sb);
 		cli_write(&sb);
 	} else if (!ctx->json) {
 		child_name(tb, tb->at(&dc.deal, res.index), &sb);

@@ -159,6 +159,25 @@ phase_to_json(const struct phase *p)
 }
 
 json_t *
+child_to_json(size_t table, const struct deal *d, size_t i, tw_date today,
+	      const struct holidays *h)
+{
+	switch (table) {
+	case T_CRITERION:
+		return criterion_to_json(&d->criteria[i]);
+	case T_EVENT:
+		return event_to_json(&d->events[i]);
+	case T_RISK:
+		return risk_to_json(&d->risks[i], today, h);
+	case T_PHASE:
+		return phase_to_json(&d->phases[i]);
+	default:
+		return fields_to_json(json_object(), &schema_tables[table],
+				      schema_tables[table].at(d, i));
+	}
+}
+
+json_t *
 deal_full_to_json(const struct deal *d, tw_date today,
 		  const struct holidays *hol)
 {

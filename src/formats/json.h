@@ -38,6 +38,9 @@ json_t *event_to_json(const struct event *e);
 json_t *risk_to_json(const struct risk *r, tw_date today,
 		     const struct holidays *h);
 json_t *phase_to_json(const struct phase *p);
+/* Child i of schema_tables[table] in d, as the serializer above gives it. */
+json_t *child_to_json(size_t table, const struct deal *d, size_t i,
+		      tw_date today, const struct holidays *h);
 /*
  * Deal fields plus every child list (deal show); risks are scheduled with h
  * (the deal's and the workspace's holidays; NULL: the deal's only).

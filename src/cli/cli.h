@@ -32,12 +32,22 @@ struct cli_ctx {
 };
 
 /* Usage, summary and help come from src/cli/commands.txt, by name. */
+struct subcmd;
+struct cli_child_verb;
+struct child_list;
 struct cmd_entry {
 	const char *name;
 	int flags;
 	/* 0 ok, 1 findings (check), or a negative enum tw_err with err set. */
 	int (*exec)(struct cli_ctx *ctx, int argc, char **argv,
 		    struct tw_error *err);
+	/*
+	 * A command of subcommands leaves exec NULL and names them: its
+	 * verbs (add, set, rm), its child list, and the others.
+	 */
+	const struct cli_child_verb *verbs;
+	const struct child_list *list;
+	const struct subcmd *subs;
 };
 
 /* commands.txt, compiled in (commands.cmake). */
@@ -146,15 +156,12 @@ int cli_child_verb(struct cli_ctx *ctx, const struct cmd_entry *e,
 		   const struct cli_child_verb *v, int argc, char **argv,
 		   struct tw_error *err);
 /*
- * The verbs (ended by a NULL name) first, then "list" by cli_list_children,
- * then subcmd_dispatch (subs may be NULL).
+ * A command without exec: e->verbs (ended by a NULL name) first, then
+ * "list" of e->list, then subcmd_dispatch over e->subs (each may be NULL).
  */
 struct child_list;
-int cli_verb_dispatch(const struct cmd_entry *e,
-		      const struct cli_child_verb *verbs,
-		      const struct child_list *list, const struct subcmd *subs,
-		      struct cli_ctx *ctx, int argc, char **argv,
-		      struct tw_error *err);
+int cli_verb_dispatch(const struct cmd_entry *e, struct cli_ctx *ctx,
+		      int argc, char **argv, struct tw_error *err);
 /* Run the subcommand named by argv[1]; argv[0] of fn is the subcommand. */
 int subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 		    struct cli_ctx *ctx, int argc, char **argv,

@@ -173,5 +173,5 @@ cmd_chart_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_chart_entry = {
-	"chart", NEED_STORE, cmd_chart_exec,
+	.name = "chart", .flags = NEED_STORE, .exec = cmd_chart_exec,
 };

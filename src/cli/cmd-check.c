@@ -523,5 +523,5 @@ out:
 }
 
 const struct cmd_entry cmd_check_entry = {
-	"check", NEED_STORE, cmd_check_exec,
+	.name = "check", .flags = NEED_STORE, .exec = cmd_check_exec,
 };

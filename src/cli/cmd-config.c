@@ -174,14 +174,7 @@ static const struct subcmd config_subs[] = {
 	{ NULL, NULL },
 };
 
-static int
-cmd_config_exec(struct cli_ctx *ctx, int argc, char **argv,
-		struct tw_error *err)
-{
-	return subcmd_dispatch(&cmd_config_entry, config_subs, ctx, argc, argv,
-			       err);
-}
-
 const struct cmd_entry cmd_config_entry = {
-	"config", NEED_STORE, cmd_config_exec,
+	.name = "config", .flags = NEED_STORE,
+	.subs = config_subs,
 };

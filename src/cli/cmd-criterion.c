@@ -192,14 +192,7 @@ static const struct subcmd subs[] = {
 	{ NULL, NULL },
 };
 
-static int
-cmd_criterion_exec(struct cli_ctx *ctx, int argc, char **argv,
-		   struct tw_error *err)
-{
-	return cli_verb_dispatch(&cmd_criterion_entry, verbs, &criterion_list,
-				 subs, ctx, argc, argv, err);
-}
-
 const struct cmd_entry cmd_criterion_entry = {
-	"criterion", NEED_STORE, cmd_criterion_exec,
+	.name = "criterion", .flags = NEED_STORE,
+	.verbs = verbs, .list = &criterion_list, .subs = subs,
 };

@@ -312,11 +312,7 @@ static const struct subcmd subs[] = {
 	{ NULL, NULL },
 };
 
-static int
-cmd_deal_exec(struct cli_ctx *ctx, int argc, char **argv,
-	      struct tw_error *err)
-{
-	return subcmd_dispatch(&cmd_deal_entry, subs, ctx, argc, argv, err);
-}
-
-const struct cmd_entry cmd_deal_entry = { "deal", NEED_STORE, cmd_deal_exec };
+const struct cmd_entry cmd_deal_entry = {
+	.name = "deal", .flags = NEED_STORE,
+	.subs = subs,
+};

@@ -91,14 +91,7 @@ static const struct subcmd subs[] = {
 	{ NULL, NULL },
 };
 
-static int
-cmd_event_exec(struct cli_ctx *ctx, int argc, char **argv,
-	       struct tw_error *err)
-{
-	return cli_verb_dispatch(&cmd_event_entry, verbs, &event_list, subs,
-				 ctx, argc, argv, err);
-}
-
 const struct cmd_entry cmd_event_entry = {
-	"event", NEED_STORE, cmd_event_exec,
+	.name = "event", .flags = NEED_STORE,
+	.verbs = verbs, .list = &event_list, .subs = subs,
 };

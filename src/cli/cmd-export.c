@@ -132,5 +132,5 @@ cmd_export_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_export_entry = {
-	"export", NEED_STORE, cmd_export_exec,
+	.name = "export", .flags = NEED_STORE, .exec = cmd_export_exec,
 };

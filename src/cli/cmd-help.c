@@ -24,4 +24,6 @@ cmd_help_exec(struct cli_ctx *ctx, int argc, char **argv,
 	return 0;
 }
 
-const struct cmd_entry cmd_help_entry = { "help", 0, cmd_help_exec };
+const struct cmd_entry cmd_help_entry = {
+	.name = "help", .flags = 0, .exec = cmd_help_exec,
+};

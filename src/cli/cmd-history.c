@@ -65,5 +65,5 @@ cmd_history_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_history_entry = {
-	"history", NEED_STORE, cmd_history_exec,
+	.name = "history", .flags = NEED_STORE, .exec = cmd_history_exec,
 };

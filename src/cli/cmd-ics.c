@@ -135,4 +135,6 @@ out:
 	return r;
 }
 
-const struct cmd_entry cmd_ics_entry = { "ics", NEED_STORE, cmd_ics_exec };
+const struct cmd_entry cmd_ics_entry = {
+	.name = "ics", .flags = NEED_STORE, .exec = cmd_ics_exec,
+};

@@ -959,5 +959,5 @@ cmd_import_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_import_entry = {
-	"import", NEED_STORE, cmd_import_exec,
+	.name = "import", .flags = NEED_STORE, .exec = cmd_import_exec,
 };

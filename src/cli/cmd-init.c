@@ -22,5 +22,5 @@ cmd_init_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_init_entry = {
-	"init", CREATE_STORE, cmd_init_exec,
+	.name = "init", .flags = CREATE_STORE, .exec = cmd_init_exec,
 };

@@ -571,5 +571,5 @@ cmd_message_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_message_entry = {
-	"message", NEED_STORE, cmd_message_exec,
+	.name = "message", .flags = NEED_STORE, .exec = cmd_message_exec,
 };

@@ -207,4 +207,6 @@ cmd_migrate_exec(struct cli_ctx *ctx, int argc, char **argv,
 	return r;
 }
 
-const struct cmd_entry cmd_migrate_entry = { "migrate", 0, cmd_migrate_exec };
+const struct cmd_entry cmd_migrate_entry = {
+	.name = "migrate", .flags = 0, .exec = cmd_migrate_exec,
+};

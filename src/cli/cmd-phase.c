@@ -52,14 +52,7 @@ static const struct child_list phase_list = {
 	phase_header, ARRAY_SIZE(phase_header), phase_right, T_PHASE, phase_row,
 };
 
-static int
-cmd_phase_exec(struct cli_ctx *ctx, int argc, char **argv,
-	       struct tw_error *err)
-{
-	return cli_verb_dispatch(&cmd_phase_entry, verbs, &phase_list, NULL,
-				 ctx, argc, argv, err);
-}
-
 const struct cmd_entry cmd_phase_entry = {
-	"phase", NEED_STORE, cmd_phase_exec,
+	.name = "phase", .flags = NEED_STORE,
+	.verbs = verbs, .list = &phase_list,
 };

@@ -125,4 +125,6 @@ out:
 	return r;
 }
 
-const struct cmd_entry cmd_plan_entry = { "plan", NEED_STORE, cmd_plan_exec };
+const struct cmd_entry cmd_plan_entry = {
+	.name = "plan", .flags = NEED_STORE, .exec = cmd_plan_exec,
+};

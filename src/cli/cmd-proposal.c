@@ -73,5 +73,5 @@ out:
 }
 
 const struct cmd_entry cmd_proposal_entry = {
-	"proposal", NEED_STORE, cmd_proposal_exec,
+	.name = "proposal", .flags = NEED_STORE, .exec = cmd_proposal_exec,
 };

@@ -48,12 +48,7 @@ static const struct child_list risk_list = {
 	risk_row,
 };
 
-static int
-cmd_risk_exec(struct cli_ctx *ctx, int argc, char **argv,
-	      struct tw_error *err)
-{
-	return cli_verb_dispatch(&cmd_risk_entry, verbs, &risk_list, NULL,
-				 ctx, argc, argv, err);
-}
-
-const struct cmd_entry cmd_risk_entry = { "risk", NEED_STORE, cmd_risk_exec };
+const struct cmd_entry cmd_risk_entry = {
+	.name = "risk", .flags = NEED_STORE,
+	.verbs = verbs, .list = &risk_list,
+};

@@ -97,5 +97,5 @@ cmd_serve_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_serve_entry = {
-	"serve", NEED_STORE, cmd_serve_exec,
+	.name = "serve", .flags = NEED_STORE, .exec = cmd_serve_exec,
 };

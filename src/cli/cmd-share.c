@@ -269,5 +269,5 @@ cmd_share_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_share_entry = {
-	"share", NEED_STORE, cmd_share_exec,
+	.name = "share", .flags = NEED_STORE, .exec = cmd_share_exec,
 };

@@ -103,5 +103,5 @@ out:
 }
 
 const struct cmd_entry cmd_snooze_entry = {
-	"snooze", NEED_STORE, cmd_snooze_exec,
+	.name = "snooze", .flags = NEED_STORE, .exec = cmd_snooze_exec,
 };

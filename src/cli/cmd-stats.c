@@ -297,5 +297,5 @@ cmd_stats_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_stats_entry = {
-	"stats", NEED_STORE, cmd_stats_exec,
+	.name = "stats", .flags = NEED_STORE, .exec = cmd_stats_exec,
 };

@@ -236,5 +236,5 @@ cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 const struct cmd_entry cmd_summary_entry = {
-	"summary", NEED_STORE, cmd_summary_exec,
+	.name = "summary", .flags = NEED_STORE, .exec = cmd_summary_exec,
 };

@@ -147,13 +147,7 @@ static const struct subcmd subs[] = {
 	{ NULL, NULL },
 };
 
-static int
-cmd_token_exec(struct cli_ctx *ctx, int argc, char **argv,
-	       struct tw_error *err)
-{
-	return subcmd_dispatch(&cmd_token_entry, subs, ctx, argc, argv, err);
-}
-
 const struct cmd_entry cmd_token_entry = {
-	"token", NEED_STORE, cmd_token_exec,
+	.name = "token", .flags = NEED_STORE,
+	.subs = subs,
 };

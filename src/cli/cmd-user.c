@@ -344,11 +344,7 @@ static const struct subcmd subs[] = {
 	{ NULL, NULL },
 };
 
-static int
-cmd_user_exec(struct cli_ctx *ctx, int argc, char **argv,
-	      struct tw_error *err)
-{
-	return subcmd_dispatch(&cmd_user_entry, subs, ctx, argc, argv, err);
-}
-
-const struct cmd_entry cmd_user_entry = { "user", NEED_STORE, cmd_user_exec };
+const struct cmd_entry cmd_user_entry = {
+	.name = "user", .flags = NEED_STORE,
+	.subs = subs,
+};

@@ -20,4 +20,6 @@ cmd_version_exec(struct cli_ctx *ctx, int argc, char **argv,
 	return 0;
 }
 
-const struct cmd_entry cmd_version_entry = { "version", 0, cmd_version_exec };
+const struct cmd_entry cmd_version_entry = {
+	.name = "version", .flags = 0, .exec = cmd_version_exec,
+};

@@ -254,7 +254,8 @@ main(int argc, char **argv)
 		}
 	}
 
-	r = e->exec(&ctx, argc - 1, argv + 1, &err);
+	r = e->exec ? e->exec(&ctx, argc - 1, argv + 1, &err)
+		    : cli_verb_dispatch(e, &ctx, argc - 1, argv + 1, &err);
 	if (ctx.st)
 		store_close(ctx.st);
 

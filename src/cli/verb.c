@@ -204,18 +204,18 @@ out:
 }
 
 int
-cli_verb_dispatch(const struct cmd_entry *e,
-		  const struct cli_child_verb *verbs,
-		  const struct child_list *list, const struct subcmd *subs,
-		  struct cli_ctx *ctx, int argc, char **argv,
-		  struct tw_error *err)
+cli_verb_dispatch(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
+		  char **argv, struct tw_error *err)
 {
-	for (size_t i = 0; argc >= 2 && verbs[i].name; i++)
-		if (!strcmp(verbs[i].name, argv[1]))
-			return cli_child_verb(ctx, e, &verbs[i], argc - 1,
+	static const struct subcmd none[] = { { NULL, NULL } };
+
+	for (size_t i = 0; argc >= 2 && e->verbs && e->verbs[i].name; i++)
+		if (!strcmp(e->verbs[i].name, argv[1]))
+			return cli_child_verb(ctx, e, &e->verbs[i], argc - 1,
 					      argv + 1, err);
-	if (argc >= 2 && !strcmp(argv[1], "list"))
-		return cli_list_children(e, ctx, argc - 1, argv + 1, list,
+	if (argc >= 2 && e->list && !strcmp(argv[1], "list"))
+		return cli_list_children(e, ctx, argc - 1, argv + 1, e->list,
 					 err);
-	return subcmd_dispatch(e, subs, ctx, argc, argv, err);
+	return subcmd_dispatch(e, e->subs ? e->subs : none, ctx, argc, argv,
+			       err);
 }

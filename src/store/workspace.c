@@ -248,16 +248,7 @@ struct holidays
 workspace_holidays(const struct workspace *ws, const struct deal *d,
 		   tw_date **buf)
 {
-	size_t n = ws->nholidays + d->nholidays;
-	struct holidays h;
+	struct holidays h = { ws->holidays, ws->nholidays };
 
-	*buf = xcalloc(n ? n : 1, sizeof(**buf));
-	if (ws->nholidays)
-		memcpy(*buf, ws->holidays, ws->nholidays * sizeof(**buf));
-	if (d->nholidays)
-		memcpy(*buf + ws->nholidays, d->holidays,
-		       d->nholidays * sizeof(**buf));
-	h.days = *buf;
-	h.n = holidays_normalize(*buf, n);
-	return h;
+	return deal_merged_holidays(d, &h, buf);
 }

@@ -389,24 +389,23 @@ struct pipe_row {
 };
 
 struct pipeline {
-	const struct workspace *ws;
 	tw_date today;
 	struct pipe_row *rows;
 	size_t n, alloc;
 };
 
 static int
-pipeline_collect(const struct deal *d, void *arg, struct tw_error *err)
+pipeline_collect(size_t part, const struct deal_check *c, void *arg,
+		 struct tw_error *err)
 {
 	struct pipeline *p = arg;
-	struct momentum_report rep;
+	const struct momentum_report *rep = c->report;
+	const struct deal *d = c->deal;
 	struct pipe_row *row;
 	struct strbuf sb = STRBUF_INIT;
-	tw_date *buf;
-	struct holidays h = workspace_holidays(p->ws, d, &buf);
 
+	(void)part;
 	(void)err;
-	momentum_check(d, p->today, &h, &p->ws->momentum, &rep);
 	ALLOC_GROW(p->rows, p->n + 1, p->alloc);
 	row = &p->rows[p->n++];
 	memset(row, 0, sizeof(*row));
@@ -416,16 +415,16 @@ pipeline_collect(const struct deal *d, void *arg, struct tw_error *err)
 	row->se = xstrdup_or_null(d->se);
 	deal_value(&sb, d);
 	row->value = strbuf_detach(&sb, NULL);
-	row->has_fresh = rep.has_freshness;
-	row->fresh = rep.freshness;
-	row->win = rep.technical_win;
+	row->has_fresh = rep->has_freshness;
+	row->fresh = rep->freshness;
+	row->win = rep->technical_win;
 	if (row->win != DATE_NONE) {
 		row->win_days = p->today - row->win;
-		row->win_bdays = date_bdays_between(row->win, p->today, &h);
+		row->win_bdays = date_bdays_between(row->win, p->today, c->hol);
 	}
 	row->rank = RANK_CLEAR;
-	for (size_t i = 0; i < rep.n; i++) {
-		const struct finding *f = &rep.findings[i];
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct finding *f = &rep->findings[i];
 
 		if (f->snoozed)
 			continue;
@@ -434,9 +433,9 @@ pipeline_collect(const struct deal *d, void *arg, struct tw_error *err)
 		else
 			row->nwarn++;
 	}
-	if (rep.n) {
+	if (rep->n) {
 		/* The report lists the most severe first. */
-		const struct finding *f = &rep.findings[0];
+		const struct finding *f = &rep->findings[0];
 
 		row->rule = xstrdup(f->rule);
 		row->subject = xstrdup_or_null(f->subject);
@@ -449,8 +448,6 @@ pipeline_collect(const struct deal *d, void *arg, struct tw_error *err)
 		else
 			row->rank = RANK_WARNING;
 	}
-	momentum_report_release(&rep);
-	free(buf);
 	return 0;
 }
 
@@ -615,19 +612,12 @@ pipeline_page(struct http_request *rq, struct http_response *rs)
 	struct strbuf sb = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	struct pipeline p = { 0 };
-	struct workspace ws;
 	size_t shown = 0, nerr = 0, nwarn = 0;
 	int r;
 
-	if ((r = workspace_load(rq->st, &ws, &err)) < 0) {
-		fail_page(rq, rs, r, &err);
-		workspace_release(&ws);
-		return;
-	}
-	p.ws = &ws;
 	p.today = rq->today;
-	if ((r = store_each_deal(rq->st, true, pipeline_collect, &p,
-				 &err)) < 0) {
+	if ((r = store_check_each(rq->st, rq->today, 1, pipeline_collect, &p,
+				  &err)) < 0) {
 		fail_page(rq, rs, r, &err);
 		goto out;
 	}
@@ -678,7 +668,6 @@ pipeline_page(struct http_request *rq, struct http_response *rs)
 	send_page(rs, 200, &sb);
 out:
 	pipeline_release(&p);
-	workspace_release(&ws);
 }
 
 /* ---- a deal ---------------------------------------------------------- */

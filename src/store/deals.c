@@ -341,3 +341,33 @@ store_check_release(struct store_check *c)
 	deal_array_release(&c->deals);
 	workspace_release(&c->ws);
 }
+
+/* ---- cycle-time analytics ------------------------------------------------ */
+
+int
+store_cycle_report(struct store *st, const struct cycle_filter *f,
+		   struct store_cycle *out, struct tw_error *err)
+{
+	struct holidays wsh;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = workspace_load(st, &out->ws, err)) < 0 ||
+	    (r = store_load_closed_deals(st, f, &out->deals, err)) < 0) {
+		workspace_release(&out->ws);
+		return r;
+	}
+	wsh.days = out->ws.holidays;
+	wsh.n = out->ws.nholidays;
+	cycle_report_compute(out->deals.items, out->deals.n,
+			     &out->ws.momentum, &wsh, f, &out->rep);
+	return 0;
+}
+
+void
+store_cycle_release(struct store_cycle *c)
+{
+	cycle_report_release(&c->rep);
+	deal_array_release(&c->deals);
+	workspace_release(&c->ws);
+}

@@ -127,4 +127,18 @@ int store_check_deals(struct store *st, const char *const *names,
 		      struct tw_error *err);
 void store_check_release(struct store_check *c);
 
+/*
+ * Cycle-time analytics over the closed deals f selects (core/stats.h),
+ * with the workspace's settings and holidays; rep borrows from deals.
+ * Errors as store_load_closed_deals'.
+ */
+struct store_cycle {
+	struct workspace ws;
+	struct deal_array deals;
+	struct cycle_report rep;
+};
+int store_cycle_report(struct store *st, const struct cycle_filter *f,
+		       struct store_cycle *out, struct tw_error *err);
+void store_cycle_release(struct store_cycle *c);
+
 #endif

@@ -168,49 +168,35 @@ pages_analytics(struct http_request *rq, struct http_response *rs)
 	struct cycle_filter f = { NULL, NULL };
 	struct strbuf sb = STRBUF_INIT, svg = STRBUF_INIT;
 	struct tw_error err = { 0 };
-	struct cycle_report rep;
-	struct deal_array deals;
-	struct workspace ws;
-	struct holidays wsh;
+	struct store_cycle c;
+	const struct cycle_report *rep = &c.rep;
 	const char *start;
 	int r;
 
-	if ((r = workspace_load(rq->st, &ws, &err)) < 0) {
+	if ((r = store_cycle_report(rq->st, &f, &c, &err)) < 0) {
 		page_fail(rq, rs, r, &err);
-		workspace_release(&ws);
 		return;
 	}
-	if ((r = store_load_closed_deals(rq->st, &f, &deals, &err)) < 0) {
-		page_fail(rq, rs, r, &err);
-		workspace_release(&ws);
-		return;
-	}
-	wsh.days = ws.holidays;
-	wsh.n = ws.nholidays;
-	cycle_report_compute(deals.items, deals.n, &ws.momentum, &wsh, &f,
-			     &rep);
 
 	page_begin(&sb, rq, "Analytics", NAV_ANALYTICS);
 	strbuf_addstr(&sb, "<h1>Cycle time</h1>\n<p class=\"sub\">Days from "
 		      "the end of the POC to the signed contract, for every "
 		      "won deal.</p>\n");
-	analytics_team(&sb, &rep.team);
-	if (rep.team.n &&
-	    chart_render_cycle(&rep, NULL, CHART_SVG, &svg, &err) == 0 &&
+	analytics_team(&sb, &rep->team);
+	if (rep->team.n &&
+	    chart_render_cycle(rep, NULL, CHART_SVG, &svg, &err) == 0 &&
 	    (start = strstr(svg.buf, "<svg"))) {
 		strbuf_addstr(&sb, "<figure class=\"chart\" tabindex=\"0\" "
 			      "aria-label=\"Cycle-time chart\">\n");
 		strbuf_addstr(&sb, start);
 		strbuf_addstr(&sb, "</figure>\n");
 	}
-	analytics_deals(&sb, &rep);
-	analytics_se(&sb, &rep);
-	analytics_momentum(&sb, &rep);
+	analytics_deals(&sb, rep);
+	analytics_se(&sb, rep);
+	analytics_momentum(&sb, rep);
 	page_end(&sb);
 	page_send(rs, 200, &sb);
 
 	strbuf_release(&svg);
-	cycle_report_release(&rep);
-	deal_array_release(&deals);
-	workspace_release(&ws);
+	store_cycle_release(&c);
 }

@@ -22,6 +22,17 @@ summary_cell(struct strbuf *sb, const char *label, double days)
 	strbuf_release(&tmp);
 }
 
+/* "<dt>Median</dt><dd>31 days (4.4 weeks)</dd>" */
+static void
+fact_days(struct strbuf *sb, const char *term, double days)
+{
+	strbuf_addf(sb, "<div><dt>%s</dt><dd>", term);
+	stats_format_days(days, sb);
+	strbuf_addstr(sb, " days (");
+	stats_format_weeks(days, sb);
+	strbuf_addstr(sb, ")</dd></div>\n");
+}
+
 static void
 analytics_team(struct strbuf *sb, const struct stats_summary *t)
 {
@@ -31,15 +42,10 @@ analytics_team(struct strbuf *sb, const struct stats_summary *t)
 		return;
 	}
 	strbuf_addf(sb, "<dl class=\"facts\">\n<div><dt>Won deals</dt>"
-		    "<dd>%zu</dd></div>\n<div><dt>Median</dt><dd>", t->n);
-	stats_format_days(t->median, sb);
-	strbuf_addstr(sb, " days (");
-	stats_format_weeks(t->median, sb);
-	strbuf_addstr(sb, ")</dd></div>\n<div><dt>Mean</dt><dd>");
-	stats_format_days(t->mean, sb);
-	strbuf_addstr(sb, " days (");
-	stats_format_weeks(t->mean, sb);
-	strbuf_addstr(sb, ")</dd></div>\n<div><dt>Middle half</dt><dd>");
+		    "<dd>%zu</dd></div>\n", t->n);
+	fact_days(sb, "Median", t->median);
+	fact_days(sb, "Mean", t->mean);
+	strbuf_addstr(sb, "<div><dt>Middle half</dt><dd>");
 	stats_format_days(t->p25, sb);
 	strbuf_addstr(sb, " to ");
 	stats_format_days(t->p75, sb);

@@ -307,8 +307,7 @@ store_check_each(struct store *st, tw_date today, size_t nparts,
 		workspace_release(&ws);
 		return r;
 	}
-	w.wsh.days = ws.holidays;
-	w.wsh.n = ws.nholidays;
+	w.wsh = workspace_days(&ws);
 	r = store_each_deal_parts(st, true, nparts, check_one, &w, err);
 	workspace_release(&ws);
 	return r;
@@ -327,8 +326,7 @@ store_check_deals(struct store *st, const char *const *names, size_t nnames,
 		workspace_release(&out->ws);
 		return r;
 	}
-	wsh.days = out->ws.holidays;
-	wsh.n = out->ws.nholidays;
+	wsh = workspace_days(&out->ws);
 	pipeline_check_run(out->deals.items, out->deals.n, &wsh, today,
 			   &out->ws.momentum, &out->pc);
 	return 0;
@@ -357,8 +355,7 @@ store_cycle_report(struct store *st, const struct cycle_filter *f,
 		workspace_release(&out->ws);
 		return r;
 	}
-	wsh.days = out->ws.holidays;
-	wsh.n = out->ws.nholidays;
+	wsh = workspace_days(&out->ws);
 	cycle_report_compute(out->deals.items, out->deals.n,
 			     &out->ws.momentum, &wsh, f, &out->rep);
 	return 0;

@@ -245,10 +245,18 @@ workspace_release(struct workspace *ws)
 }
 
 struct holidays
+workspace_days(const struct workspace *ws)
+{
+	struct holidays h = { ws->holidays, ws->nholidays };
+
+	return h;
+}
+
+struct holidays
 workspace_holidays(const struct workspace *ws, const struct deal *d,
 		   tw_date **buf)
 {
-	struct holidays h = { ws->holidays, ws->nholidays };
+	struct holidays h = workspace_days(ws);
 
 	return deal_merged_holidays(d, &h, buf);
 }

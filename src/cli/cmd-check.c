@@ -28,6 +28,7 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
 	static const char *const shead[] = { "DEAL", "TECHNICAL WIN",
 		"FRESHNESS" };
 	size_t nerr = 0, nwarn = 0, nsnoozed = 0, nfresh = 0;
+	struct strbuf msg = STRBUF_INIT;
 	char b[DATE_BUFSZ];
 	struct table t;
 
@@ -41,13 +42,9 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
 		table_cell(&t, d->slug);
 		table_cell(&t, f->rule);
 		table_cell(&t, f->subject);
-		if (f->snoozed)
-			table_cellf(&t, "%s [%s, snoozed through %s: %s]",
-				    f->message, severity_name(f->severity),
-				    date_format(d->snooze_until, b),
-				    d->snooze_reason ? d->snooze_reason : "");
-		else
-			table_cell(&t, f->message);
+		strbuf_reset(&msg);
+		finding_message(&msg, d, f);
+		table_cell(&t, msg.buf);
 		if (f->snoozed)
 			nsnoozed++;
 		else if (f->severity == SEV_ERROR)
@@ -58,6 +55,7 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
 	if (pc->nfindings)
 		table_render(&t, sb);
 	table_release(&t);
+	strbuf_release(&msg);
 
 	table_init(&t, ARRAY_SIZE(shead), shead);
 	table_right(&t, 2);
@@ -102,7 +100,6 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
  * makes a hundred megabytes of them. The output is the same as
  * to_text()'s, byte for byte.
  */
-#define NRANKS 4
 #define NFCOLS 5
 #define NSCOLS 3
 #define MAX_PARTS 8
@@ -125,7 +122,7 @@ struct spool {
 
 /* What one part of the walk found. */
 struct check_part {
-	struct spool rank[NRANKS];	/* NFCOLS cells a row */
+	struct spool rank[FINDING_RANKS];	/* NFCOLS cells a row */
 	struct spool fresh;		/* NSCOLS cells a row */
 	size_t fwidth[NFCOLS], swidth[NSCOLS];
 	size_t ndeals, nfindings, nfresh, nerr, nwarn, nsnoozed;
@@ -134,8 +131,6 @@ struct check_part {
 };
 
 struct check_run {
-	const struct workspace *ws;
-	tw_date today;
 	struct check_part part[MAX_PARTS];
 };
 
@@ -203,40 +198,30 @@ spool_release(struct spool *sp)
 	strbuf_release(&sp->buf);
 }
 
+/* Called from the store's threads: each part has its own check_part. */
 static int
-spool_deal(struct check_part *cp, const struct check_run *run,
-	   const struct deal *d, struct tw_error *err)
+spool_deal(size_t part, const struct deal_check *c, void *arg,
+	   struct tw_error *err)
 {
-	struct momentum_report r;
-	struct holidays h;
+	struct check_part *cp = &((struct check_run *)arg)->part[part];
+	const struct momentum_report *r = c->report;
+	const struct deal *d = c->deal;
 	char b[DATE_BUFSZ];
-	tw_date *buf;
 	int rc = 0;
 
-	h = workspace_holidays(run->ws, d, &buf);
-	momentum_check(d, run->today, &h, &run->ws->momentum, &r);
-	free(buf);
 	cp->ndeals++;
-	for (size_t i = 0; i < r.n && rc == 0; i++) {
-		const struct finding *f = &r.findings[i];
-		int rank = (f->snoozed ? 2 : 0) + (f->severity == SEV_WARNING);
-		struct spool *sp = &cp->rank[rank];
-		const char *msg = f->message;
+	for (size_t i = 0; i < r->n && rc == 0; i++) {
+		const struct finding *f = &r->findings[i];
+		struct spool *sp = &cp->rank[finding_rank(f)];
 
-		if (f->snoozed) {
-			strbuf_reset(&cp->cell);
-			strbuf_addf(&cp->cell, "%s [%s, snoozed through %s: %s]",
-				    f->message, severity_name(f->severity),
-				    date_format(d->snooze_until, b),
-				    d->snooze_reason ? d->snooze_reason : "");
-			msg = cp->cell.buf;
-		}
+		strbuf_reset(&cp->cell);
+		finding_message(&cp->cell, d, f);
 		spool_cell(sp, &cp->fwidth[0], f->snoozed ? "snoozed"
 				   : severity_name(f->severity));
 		spool_cell(sp, &cp->fwidth[1], d->slug);
 		spool_cell(sp, &cp->fwidth[2], f->rule);
 		spool_cell(sp, &cp->fwidth[3], f->subject);
-		spool_cell(sp, &cp->fwidth[4], msg);
+		spool_cell(sp, &cp->fwidth[4], cp->cell.buf);
 		cp->nfindings++;
 		if (f->snoozed)
 			cp->nsnoozed++;
@@ -248,29 +233,19 @@ spool_deal(struct check_part *cp, const struct check_run *run,
 		if (sp->buf.len >= SPOOL_CHUNK)
 			rc = spool_flush(sp, err);
 	}
-	if (rc == 0 && r.has_freshness) {
+	if (rc == 0 && r->has_freshness) {
 		struct spool *sp = &cp->fresh;
 
 		strbuf_reset(&cp->cell);
-		strbuf_addf(&cp->cell, "%.1f", r.freshness);
+		strbuf_addf(&cp->cell, "%.1f", r->freshness);
 		spool_cell(sp, &cp->swidth[0], d->slug);
-		spool_cell(sp, &cp->swidth[1], date_format(r.technical_win, b));
+		spool_cell(sp, &cp->swidth[1], date_format(r->technical_win, b));
 		spool_cell(sp, &cp->swidth[2], cp->cell.buf);
 		cp->nfresh++;
 		if (sp->buf.len >= SPOOL_CHUNK)
 			rc = spool_flush(sp, err);
 	}
-	momentum_report_release(&r);
 	return rc;
-}
-
-/* Called from the store's threads: each part has its own check_part. */
-static int
-spool_part(size_t part, const struct deal *d, void *arg, struct tw_error *err)
-{
-	struct check_run *run = arg;
-
-	return spool_deal(&run->part[part], run, d, err);
 }
 
 /* Flush out to stdout once it holds this much. */
@@ -394,8 +369,7 @@ check_parts(void)
 }
 
 static int
-check_all_text(struct cli_ctx *ctx, struct workspace *ws,
-	       struct tw_error *err)
+check_all_text(struct cli_ctx *ctx, struct tw_error *err)
 {
 	struct check_run *run = xcalloc(1, sizeof(*run));
 	struct check_part all = { 0 };
@@ -403,14 +377,12 @@ check_all_text(struct cli_ctx *ctx, struct workspace *ws,
 	size_t np;
 	int r;
 
-	run->ws = ws;
-	run->today = ctx->today;
 	np = check_parts();
 	for (size_t p = 0; p < np; p++) {
 		struct check_part *cp = &run->part[p];
 
 		strbuf_init(&cp->cell, 0);
-		for (int k = 0; k < NRANKS; k++)
+		for (int k = 0; k < FINDING_RANKS; k++)
 			strbuf_init(&cp->rank[k].buf, 0);
 		strbuf_init(&cp->fresh.buf, 0);
 	}
@@ -418,7 +390,7 @@ check_all_text(struct cli_ctx *ctx, struct workspace *ws,
 		all.fwidth[c] = cell_width(fhead[c], strlen(fhead[c]));
 	for (size_t c = 0; c < NSCOLS; c++)
 		all.swidth[c] = cell_width(shead[c], strlen(shead[c]));
-	r = store_each_deal_parts(ctx->st, true, np, spool_part, run, err);
+	r = store_check_each(ctx->st, ctx->today, np, spool_deal, run, err);
 	for (size_t p = 0; p < np; p++) {
 		const struct check_part *cp = &run->part[p];
 
@@ -438,7 +410,7 @@ check_all_text(struct cli_ctx *ctx, struct workspace *ws,
 	}
 	if (r == 0 && all.nfindings) {
 		put_head(&out, fhead, all.fwidth, NFCOLS, false);
-		for (int k = 0; k < NRANKS && r == 0; k++)
+		for (int k = 0; k < FINDING_RANKS && r == 0; k++)
 			for (size_t p = 0; p < np && r == 0; p++)
 				r = put_spool(&out, &run->part[p].rank[k],
 					      all.fwidth, NFCOLS, false, err);
@@ -465,7 +437,7 @@ check_all_text(struct cli_ctx *ctx, struct workspace *ws,
 	for (size_t p = 0; p < np; p++) {
 		struct check_part *cp = &run->part[p];
 
-		for (int k = 0; k < NRANKS; k++)
+		for (int k = 0; k < FINDING_RANKS; k++)
 			spool_release(&cp->rank[k]);
 		spool_release(&cp->fresh);
 		strbuf_release(&cp->cell);
@@ -483,42 +455,27 @@ cmd_check_exec(struct cli_ctx *ctx, int argc, char **argv,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct strbuf sb = STRBUF_INIT;
-	struct workspace ws;
-	struct deal_array deals;
-	struct pipeline_check pc;
-	struct holidays wsh;
+	struct store_check c;
 	int opt, r;
 
 	optind = 0;
 	while ((opt = cli_getopt(argc, argv, opts, err)) != -1)
 		if (opt < 0)
 			return opt;
-	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
-		return r;
-	if (optind == argc && !ctx->json) {
-		r = check_all_text(ctx, &ws, err);
-		workspace_release(&ws);
-		return r;
-	}
-	r = store_load_deals(ctx->st, (const char *const *)argv + optind,
-			     (size_t)(argc - optind), &deals, err);
+	if (optind == argc && !ctx->json)
+		return check_all_text(ctx, err);
+	r = store_check_deals(ctx->st, (const char *const *)argv + optind,
+			      (size_t)(argc - optind), ctx->today, &c, err);
 	if (r < 0)
-		goto out;
-	wsh.days = ws.holidays;
-	wsh.n = ws.nholidays;
-	pipeline_check_run(deals.items, deals.n, &wsh, ctx->today,
-			   &ws.momentum, &pc);
+		return r;
 	if (ctx->json)
-		json_emit(pipeline_check_to_json(&pc), &sb);
+		json_emit(pipeline_check_to_json(&c.pc), &sb);
 	else
-		to_text(&pc, &sb);
+		to_text(&c.pc, &sb);
 	cli_write(&sb);
-	r = pc.failed ? 1 : 0;
-	pipeline_check_release(&pc);
-	deal_array_release(&deals);
-out:
+	r = c.pc.failed ? 1 : 0;
+	store_check_release(&c);
 	strbuf_release(&sb);
-	workspace_release(&ws);
 	return r;
 }
 

@@ -26,18 +26,10 @@ deal_ctx_init(struct deal_ctx *c, tw_date today, const char *actor)
 void
 deal_ctx_set_holidays(struct deal_ctx *c, const tw_date *ws, size_t n)
 {
-	const struct deal *d = &c->deal;
-	size_t total = n + d->nholidays;
+	struct holidays h = { ws, n };
 
 	free(c->hol_buf);
-	c->hol_buf = xcalloc(total ? total : 1, sizeof(*c->hol_buf));
-	if (n)
-		memcpy(c->hol_buf, ws, n * sizeof(*ws));
-	if (d->nholidays)
-		memcpy(c->hol_buf + n, d->holidays,
-		       d->nholidays * sizeof(*d->holidays));
-	c->hol.days = c->hol_buf;
-	c->hol.n = holidays_normalize(c->hol_buf, total);
+	c->hol = deal_merged_holidays(&c->deal, &h, &c->hol_buf);
 }
 
 void

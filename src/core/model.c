@@ -221,6 +221,23 @@ deal_holidays(const struct deal *d)
 	return h;
 }
 
+struct holidays
+deal_merged_holidays(const struct deal *d, const struct holidays *ws,
+		     tw_date **buf)
+{
+	size_t nws = ws ? ws->n : 0, n = d->nholidays + nws;
+	struct holidays h;
+
+	*buf = xmalloc((n ? n : 1) * sizeof(**buf));
+	if (d->nholidays)
+		memcpy(*buf, d->holidays, d->nholidays * sizeof(**buf));
+	if (nws)
+		memcpy(*buf + d->nholidays, ws->days, nws * sizeof(**buf));
+	h.days = *buf;
+	h.n = holidays_normalize(*buf, n);
+	return h;
+}
+
 static const char *const direction_names[] = { "at_most", "at_least" };
 static const char *const event_kind_names[] = { "technical", "commercial" };
 static const char *const risk_kind_names[] = { "scaling", "compliance",

@@ -158,6 +158,13 @@ struct phase *deal_find_phase(const struct deal *d, int number);
 
 /* The deal's holidays as a struct holidays view (borrowed). */
 struct holidays deal_holidays(const struct deal *d);
+/*
+ * The deal's holidays and ws's (ws may be NULL), sorted and unique, in
+ * *buf: the caller frees *buf, the view borrows it. Business days are
+ * Monday to Friday minus both.
+ */
+struct holidays deal_merged_holidays(const struct deal *d,
+				     const struct holidays *ws, tw_date **buf);
 
 /* Names of enum values as they appear in files and JSON, and back. */
 const char *direction_name(enum direction v);

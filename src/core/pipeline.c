@@ -8,11 +8,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Errors, warnings, then what is snoozed (errors first there too). */
-static int
-rank(const struct finding *f)
+int
+finding_rank(const struct finding *f)
 {
 	return (f->snoozed ? 2 : 0) + (f->severity == SEV_WARNING);
+}
+
+void
+finding_message(struct strbuf *sb, const struct deal *d,
+		const struct finding *f)
+{
+	char b[DATE_BUFSZ];
+
+	if (!f->snoozed) {
+		strbuf_addstr(sb, f->message);
+		return;
+	}
+	strbuf_addf(sb, "%s [%s, snoozed through %s: %s]", f->message,
+		    severity_name(f->severity),
+		    date_format(d->snooze_until, b),
+		    d->snooze_reason ? d->snooze_reason : "");
+}
+
+void
+pipeline_check_deal(const struct deal *d, const struct holidays *ws,
+		    tw_date today, const struct momentum_settings *s,
+		    struct momentum_report *out, struct holidays *h,
+		    tw_date **buf)
+{
+	tw_date *mine;
+	struct holidays hol = deal_merged_holidays(d, ws, &mine);
+
+	momentum_check(d, today, &hol, s, out);
+	if (h) {
+		*h = hol;
+		*buf = mine;
+	} else {
+		free(mine);
+	}
 }
 
 static int
@@ -21,29 +54,11 @@ cmp_finding(const void *a, const void *b)
 	const struct pipeline_finding *x = a, *y = b;
 	int c;
 
-	if (rank(x->f) != rank(y->f))
-		return rank(x->f) < rank(y->f) ? -1 : 1;
+	if (finding_rank(x->f) != finding_rank(y->f))
+		return finding_rank(x->f) < finding_rank(y->f) ? -1 : 1;
 	if ((c = strcmp(x->deal->slug, y->deal->slug)))
 		return c;
 	return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* The deal's holidays and the workspace's, merged into *buf. */
-static struct holidays
-merged_holidays(const struct deal *d, const struct holidays *ws,
-		tw_date **buf)
-{
-	size_t nws = ws ? ws->n : 0, n = d->nholidays + nws;
-	struct holidays h;
-
-	*buf = xmalloc((n ? n : 1) * sizeof(**buf));
-	if (d->nholidays)
-		memcpy(*buf, d->holidays, d->nholidays * sizeof(**buf));
-	if (nws)
-		memcpy(*buf + d->nholidays, ws->days, nws * sizeof(**buf));
-	h.days = *buf;
-	h.n = holidays_normalize(*buf, n);
-	return h;
 }
 
 void
@@ -59,12 +74,10 @@ pipeline_check_run(const struct deal *deals, size_t n,
 	out->n = n;
 	for (size_t i = 0; i < n; i++) {
 		struct pipeline_deal *pd = &out->deals[i];
-		tw_date *buf;
-		struct holidays h = merged_holidays(&deals[i], ws, &buf);
 
 		pd->deal = &deals[i];
-		momentum_check(pd->deal, today, &h, s, &pd->report);
-		free(buf);
+		pipeline_check_deal(pd->deal, ws, today, s, &pd->report, NULL,
+				    NULL);
 		for (size_t j = 0; j < pd->report.n; j++) {
 			const struct finding *f = &pd->report.findings[j];
 

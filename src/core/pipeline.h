@@ -12,6 +12,7 @@
 
 #include "core/model.h"
 #include "core/momentum.h"
+#include "util/strbuf.h"
 
 struct pipeline_deal {
 	const struct deal *deal;		/* borrowed */
@@ -31,6 +32,27 @@ struct pipeline_check {
 	size_t nfindings;
 	bool failed;		/* an error that is not snoozed */
 };
+
+/*
+ * One deal's check as of today: its business days skip its own holidays
+ * and ws's (ws may be NULL). When h is not NULL, it gets those merged
+ * holidays (*buf, the caller frees it); else they are freed here.
+ */
+void pipeline_check_deal(const struct deal *d, const struct holidays *ws,
+			 tw_date today, const struct momentum_settings *s,
+			 struct momentum_report *out, struct holidays *h,
+			 tw_date **buf);
+
+/*
+ * A finding's place in the pipeline's order: errors (0), warnings (1),
+ * then what is snoozed: errors (2), warnings (3).
+ */
+#define FINDING_RANKS 4
+int finding_rank(const struct finding *f);
+
+/* The message as check prints it: a snoozed one says until when and why. */
+void finding_message(struct strbuf *sb, const struct deal *d,
+		     const struct finding *f);
 
 /*
  * Check deals[0..n-1] as of today; each deal's business days skip its own

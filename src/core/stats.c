@@ -200,25 +200,6 @@ add_to_group(struct momentum_group *g, const struct deal *d, double **v,
 		(*v)[(*nv)++] = days;
 }
 
-/* The deal's holidays and the workspace's, merged into *buf (freed by the
- * caller): business days are Monday to Friday minus both. */
-static struct holidays
-merged_holidays(const struct deal *d, const struct holidays *ws,
-		tw_date **buf)
-{
-	size_t nws = ws ? ws->n : 0, n = d->nholidays + nws;
-	struct holidays h;
-
-	*buf = xmalloc((n ? n : 1) * sizeof(**buf));
-	if (d->nholidays)
-		memcpy(*buf, d->holidays, d->nholidays * sizeof(**buf));
-	if (nws)
-		memcpy(*buf + d->nholidays, ws->days, nws * sizeof(**buf));
-	h.days = *buf;
-	h.n = holidays_normalize(*buf, n);
-	return h;
-}
-
 void
 cycle_report_compute(const struct deal *deals, size_t n,
 		     const struct momentum_settings *s,
@@ -248,7 +229,7 @@ cycle_report_compute(const struct deal *deals, size_t n,
 		if (!selected(d, f) || d->outcome == OUTCOME_OPEN ||
 		    !d->close_date)
 			continue;
-		h = merged_holidays(d, ws, &buf);
+		h = deal_merged_holidays(d, ws, &buf);
 		k = deal_kept_momentum(d, &h, s, &why);
 		free(buf);
 		if (k)

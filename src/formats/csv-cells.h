@@ -42,8 +42,6 @@ size_t crm_eol_len(const char *p, const char *end);
 const char *crm_line_next(const char *p, const char *end, const char **eol);
 /* [*s, *e) without surrounding white space. */
 void crm_trim(const char **s, const char **e);
-/* s is valid UTF-8 without overlong forms or surrogates. */
-bool crm_utf8_valid(const char *s);
 /* crm_parse_amount(), saying why an amount is refused. */
 enum amount_err { AMT_OK, AMT_INVALID, AMT_AMBIGUOUS, AMT_NEGATIVE };
 enum amount_err crm_amount_parse(const char *str, bool decimal_comma,

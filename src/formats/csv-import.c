@@ -10,6 +10,7 @@
 #include "formats/csv-import.h"
 #include "formats/csv-cells.h"
 #include "formats/csv-export.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include <csv.h>
@@ -288,7 +289,7 @@ convert_cell(const struct pstate *st, struct crm_row *r, enum crm_field f,
 	char *end;
 	long n;
 
-	if (!crm_utf8_valid(v)) {
+	if (!utf8_valid(v)) {
 		strbuf_addstr(why, "invalid UTF-8 (export the report as "
 				   "UTF-8)");
 		return -1;

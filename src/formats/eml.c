@@ -4,7 +4,7 @@
  * quoted-printable for lines over the 998-octet limit), CRLF everywhere.
  */
 #include "formats/eml.h"
-#include "core/message.h"
+#include "util/utf8.h"
 
 #include <string.h>
 
@@ -274,15 +274,15 @@ eml_write(const struct eml_draft *m, struct strbuf *out, struct tw_error *err)
 				    "invalid email address '%s'",
 				    m->to_email ? m->to_email : "");
 	if (m->to_name && (has_control(m->to_name) ||
-			   !message_is_utf8(m->to_name)))
+			   !utf8_valid(m->to_name)))
 		return tw_error_set(err, TW_EINPUT,
 				    "the recipient's name has control "
 				    "characters or is not UTF-8");
-	if (has_control(subject) || !message_is_utf8(subject))
+	if (has_control(subject) || !utf8_valid(subject))
 		return tw_error_set(err, TW_EINPUT,
 				    "the subject has control characters or is "
 				    "not UTF-8");
-	if (!message_is_utf8(body))
+	if (!utf8_valid(body))
 		return tw_error_set(err, TW_EINPUT,
 				    "the message body is not UTF-8");
 

@@ -9,6 +9,7 @@
 #include "render/chart.h"
 #include "render/chart-scene.h"
 #include "render/escape.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include <math.h>
@@ -38,45 +39,6 @@ static const unsigned short dejavu_bold[95] = {
 	478, 712, 652, 924, 645, 652, 582, 712, 365, 712, 838,
 };
 
-/*
- * Decode one UTF-8 code point at s (not NUL); *len gets its byte length.
- * -1 for a malformed sequence (overlong, surrogate, out of range), with
- * *len = 1 so the caller can skip the byte.
- */
-static long
-utf8_decode(const unsigned char *s, size_t *len)
-{
-	long cp;
-	size_t n;
-
-	*len = 1;
-	if (s[0] < 0x80)
-		return s[0];
-	if ((s[0] & 0xE0) == 0xC0) {
-		n = 2;
-		cp = s[0] & 0x1F;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		n = 3;
-		cp = s[0] & 0x0F;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return -1;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return -1;
-	*len = n;
-	return cp;
-}
-
 static double
 glyph_width(long cp, bool bold)
 {
@@ -105,7 +67,7 @@ chart_text_width(const char *s, double size, bool bold)
 
 	for (const unsigned char *p = (const unsigned char *)s; p && *p;
 	     p += len)
-		w += glyph_width(utf8_decode(p, &len), bold);
+		w += glyph_width(utf8_char(p, &len), bold);
 	return w * size / 1000.0;
 }
 
@@ -122,7 +84,7 @@ chart_clean_text(const char *s)
 
 	for (const unsigned char *p = (const unsigned char *)s; p && *p;
 	     p += len) {
-		long cp = utf8_decode(p, &len);
+		long cp = utf8_char(p, &len);
 
 		if (cp < 0)
 			strbuf_addstr(&sb, "\xEF\xBF\xBD");
@@ -143,7 +105,7 @@ fit_prefix(const char *s, double maxw, double size, bool bold)
 	size_t len, n = 0;
 
 	while (s[n]) {
-		double g = glyph_width(utf8_decode((const unsigned char *)s + n,
+		double g = glyph_width(utf8_char((const unsigned char *)s + n,
 						   &len), bold) * size / 1000.0;
 
 		if (w + g > maxw)

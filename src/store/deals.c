@@ -262,3 +262,109 @@ out:
 	deal_list_release(&list);
 	return r;
 }
+
+/* ---- the momentum check over the pipeline ----------------------------- */
+
+struct check_walk {
+	const struct workspace *ws;
+	struct holidays wsh;
+	tw_date today;
+	int (*fn)(size_t part, const struct deal_check *c, void *arg,
+		  struct tw_error *err);
+	void *arg;
+};
+
+/* Called from the store's threads: everything here is the part's own. */
+static int
+check_one(size_t part, const struct deal *d, void *arg, struct tw_error *err)
+{
+	const struct check_walk *w = arg;
+	struct momentum_report rep;
+	struct holidays h;
+	tw_date *buf;
+	struct deal_check c = { d, &h, &rep };
+	int r;
+
+	pipeline_check_deal(d, &w->wsh, w->today, &w->ws->momentum, &rep, &h,
+			    &buf);
+	r = w->fn(part, &c, w->arg, err);
+	momentum_report_release(&rep);
+	free(buf);
+	return r;
+}
+
+int
+store_check_each(struct store *st, tw_date today, size_t nparts,
+		 int (*fn)(size_t part, const struct deal_check *c, void *arg,
+			   struct tw_error *err),
+		 void *arg, struct tw_error *err)
+{
+	struct workspace ws;
+	struct check_walk w = { &ws, { 0 }, today, fn, arg };
+	int r;
+
+	if ((r = workspace_load(st, &ws, err)) < 0) {
+		workspace_release(&ws);
+		return r;
+	}
+	w.wsh = workspace_days(&ws);
+	r = store_each_deal_parts(st, true, nparts, check_one, &w, err);
+	workspace_release(&ws);
+	return r;
+}
+
+int
+store_check_deals(struct store *st, const char *const *names, size_t nnames,
+		  tw_date today, struct store_check *out, struct tw_error *err)
+{
+	struct holidays wsh;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = workspace_load(st, &out->ws, err)) < 0 ||
+	    (r = store_load_deals(st, names, nnames, &out->deals, err)) < 0) {
+		workspace_release(&out->ws);
+		return r;
+	}
+	wsh = workspace_days(&out->ws);
+	pipeline_check_run(out->deals.items, out->deals.n, &wsh, today,
+			   &out->ws.momentum, &out->pc);
+	return 0;
+}
+
+void
+store_check_release(struct store_check *c)
+{
+	pipeline_check_release(&c->pc);
+	deal_array_release(&c->deals);
+	workspace_release(&c->ws);
+}
+
+/* ---- cycle-time analytics ------------------------------------------------ */
+
+int
+store_cycle_report(struct store *st, const struct cycle_filter *f,
+		   struct store_cycle *out, struct tw_error *err)
+{
+	struct holidays wsh;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = workspace_load(st, &out->ws, err)) < 0 ||
+	    (r = store_load_closed_deals(st, f, &out->deals, err)) < 0) {
+		workspace_release(&out->ws);
+		return r;
+	}
+	wsh = workspace_days(&out->ws);
+	cycle_report_compute(out->deals.items, out->deals.n,
+			     &out->ws.momentum, &wsh, f, &out->rep);
+	return 0;
+}
+
+void
+store_cycle_release(struct store_cycle *c)
+{
+	cycle_report_release(&c->rep);
+	deal_array_release(&c->deals);
+	workspace_release(&c->ws);
+}

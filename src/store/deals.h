@@ -12,9 +12,11 @@
 
 #include "core/actions.h"
 #include "core/model.h"
+#include "core/pipeline.h"
 #include "core/stats.h"
 #include "core/validate.h"
 #include "store/store.h"
+#include "store/workspace.h"
 #include "util/error.h"
 
 /*
@@ -89,5 +91,54 @@ int store_each_deal_parts(struct store *st, bool open_only, size_t nparts,
  */
 int store_load_closed_deals(struct store *st, const struct cycle_filter *f,
 			    struct deal_array *out, struct tw_error *err);
+
+/* ---- the momentum check over the pipeline ----------------------------- */
+
+/* One deal as the check saw it; fn borrows every pointer. */
+struct deal_check {
+	const struct deal *deal;
+	const struct holidays *hol;	/* its own and the workspace's */
+	const struct momentum_report *report;
+};
+
+/*
+ * The momentum check of every open deal as of today, with the workspace's
+ * settings and holidays, walked as store_each_deal_parts walks: fn(part,
+ * c) may run concurrently for different parts, and the parts in order
+ * are the deals by slug. A negative return from fn ends the walk.
+ */
+int store_check_each(struct store *st, tw_date today, size_t nparts,
+		     int (*fn)(size_t part, const struct deal_check *c,
+			       void *arg, struct tw_error *err),
+		     void *arg, struct tw_error *err);
+
+/*
+ * The check of the nnames named deals (every open deal when nnames is
+ * 0), findings in the pipeline's order (core/pipeline.h). pc borrows
+ * from deals. An unknown slug is TW_ENOTFOUND.
+ */
+struct store_check {
+	struct workspace ws;
+	struct deal_array deals;
+	struct pipeline_check pc;
+};
+int store_check_deals(struct store *st, const char *const *names,
+		      size_t nnames, tw_date today, struct store_check *out,
+		      struct tw_error *err);
+void store_check_release(struct store_check *c);
+
+/*
+ * Cycle-time analytics over the closed deals f selects (core/stats.h),
+ * with the workspace's settings and holidays; rep borrows from deals.
+ * Errors as store_load_closed_deals'.
+ */
+struct store_cycle {
+	struct workspace ws;
+	struct deal_array deals;
+	struct cycle_report rep;
+};
+int store_cycle_report(struct store *st, const struct cycle_filter *f,
+		       struct store_cycle *out, struct tw_error *err);
+void store_cycle_release(struct store_cycle *c);
 
 #endif

@@ -245,19 +245,18 @@ workspace_release(struct workspace *ws)
 }
 
 struct holidays
+workspace_days(const struct workspace *ws)
+{
+	struct holidays h = { ws->holidays, ws->nholidays };
+
+	return h;
+}
+
+struct holidays
 workspace_holidays(const struct workspace *ws, const struct deal *d,
 		   tw_date **buf)
 {
-	size_t n = ws->nholidays + d->nholidays;
-	struct holidays h;
+	struct holidays h = workspace_days(ws);
 
-	*buf = xcalloc(n ? n : 1, sizeof(**buf));
-	if (ws->nholidays)
-		memcpy(*buf, ws->holidays, ws->nholidays * sizeof(**buf));
-	if (d->nholidays)
-		memcpy(*buf + ws->nholidays, d->holidays,
-		       d->nholidays * sizeof(**buf));
-	h.days = *buf;
-	h.n = holidays_normalize(*buf, n);
-	return h;
+	return deal_merged_holidays(d, &h, buf);
 }

@@ -44,6 +44,9 @@ int workspace_load(struct store *st, struct workspace *ws,
 		   struct tw_error *err);
 void workspace_release(struct workspace *ws);
 
+/* The workspace's holidays as a view (borrowed). */
+struct holidays workspace_days(const struct workspace *ws);
+
 /*
  * The deal's holidays and the workspace's, merged into *buf (the caller
  * frees it; the view borrows it).

@@ -628,34 +628,24 @@ check_run(struct http_request *rq, struct http_response *rs)
 {
 	static const char *const allowed[] = { "deal", NULL };
 	struct tw_error err = { 0 };
-	struct pipeline_check pc;
-	struct deal_array deals;
-	struct workspace ws;
-	struct holidays wsh;
+	struct store_check c;
 	const char **names;
 	size_t n = 0;
 	int r;
 
-	if (!api_check_query(rq, rs, allowed) || !load_workspace(rq, rs, &ws))
+	if (!api_check_query(rq, rs, allowed))
 		return;
 	names = xcalloc(rq->query.n ? rq->query.n : 1, sizeof(*names));
 	for (size_t i = 0; i < rq->query.n; i++)
 		names[n++] = rq->query.items[i].value;
-	r = store_load_deals(rq->st, names, n, &deals, &err);
+	r = store_check_deals(rq->st, names, n, rq->today, &c, &err);
 	free(names);
 	if (r < 0) {
 		http_fail(rs, r, &err, r == TW_ENOTFOUND ? "deal" : NULL);
-		workspace_release(&ws);
 		return;
 	}
-	wsh.days = ws.holidays;
-	wsh.n = ws.nholidays;
-	pipeline_check_run(deals.items, deals.n, &wsh, rq->today, &ws.momentum,
-			   &pc);
-	http_send_json(rs, 200, pipeline_check_to_json(&pc));
-	pipeline_check_release(&pc);
-	deal_array_release(&deals);
-	workspace_release(&ws);
+	http_send_json(rs, 200, pipeline_check_to_json(&c.pc));
+	store_check_release(&c);
 }
 
 static void
@@ -665,10 +655,7 @@ stats_run(struct http_request *rq, struct http_response *rs)
 	struct cycle_filter f = { http_params_get(&rq->query, "se"),
 				  http_params_get(&rq->query, "deal") };
 	struct tw_error err = { 0 };
-	struct cycle_report rep;
-	struct deal_array deals;
-	struct workspace ws;
-	struct holidays wsh;
+	struct store_cycle c;
 	int r;
 
 	if (!api_check_query(rq, rs, allowed))
@@ -677,21 +664,12 @@ stats_run(struct http_request *rq, struct http_response *rs)
 		http_error(rs, 400, "deal", "give se or deal, not both");
 		return;
 	}
-	if (!load_workspace(rq, rs, &ws))
-		return;
-	if ((r = store_load_closed_deals(rq->st, &f, &deals, &err)) < 0) {
+	if ((r = store_cycle_report(rq->st, &f, &c, &err)) < 0) {
 		http_fail(rs, r, &err, f.se ? "se" : "deal");
-		workspace_release(&ws);
 		return;
 	}
-	wsh.days = ws.holidays;
-	wsh.n = ws.nholidays;
-	cycle_report_compute(deals.items, deals.n, &ws.momentum, &wsh, &f,
-			     &rep);
-	http_send_json(rs, 200, cycle_report_to_json(&rep));
-	cycle_report_release(&rep);
-	deal_array_release(&deals);
-	workspace_release(&ws);
+	http_send_json(rs, 200, cycle_report_to_json(&c.rep));
+	store_cycle_release(&c);
 }
 
 /* ---- one deal's plan, summary and calendar --------------------------- */

@@ -5,6 +5,7 @@
  */
 #include "web/http.h"
 #include "formats/json.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include <microhttpd.h>
@@ -304,40 +305,6 @@ http_response_header(struct http_response *rs, const char *name,
 	http_params_add(&rs->headers, name, value);
 }
 
-/* Length of the well-formed UTF-8 sequence at p (n bytes left), or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t len;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		len = 2;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		len = 3;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		len = 4;
-	else
-		return 0;
-	/* No overlong forms, surrogates or values past U+10FFFF. */
-	if (p[0] == 0xE0)
-		lo = 0xA0;
-	else if (p[0] == 0xED)
-		hi = 0x9F;
-	else if (p[0] == 0xF0)
-		lo = 0x90;
-	else if (p[0] == 0xF4)
-		hi = 0x8F;
-	if (n < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return len;
-}
-
 /*
  * The JSON text is gathered in a buffer on the stack and appended in
  * blocks: most pieces are a few bytes, too small for a call each.
@@ -397,6 +364,7 @@ dump_string(const char *s, size_t n, struct jout *out)
 		unsigned char c;
 		char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
 		size_t elen = 2, len;
+		unsigned long cp;
 
 		while (i < n && json_plain(p[i]))
 			i++;
@@ -405,7 +373,7 @@ dump_string(const char *s, size_t n, struct jout *out)
 		c = p[i];
 		if (c >= 0x80) {
 			/* json_dumps fails on such a string, and so do we. */
-			if (!(len = utf8_len(p + i, n - i)))
+			if (!(len = utf8_decode(p + i, n - i, &cp)))
 				return -1;
 			i += len;
 			continue;
@@ -695,7 +663,9 @@ json_text(const char *s)
 		return json_null();
 	n = strlen(s);
 	for (size_t i = 0; i < n;) {
-		size_t len = utf8_len((const unsigned char *)s + i, n - i);
+		unsigned long cp;
+		size_t len = utf8_decode((const unsigned char *)s + i, n - i,
+					 &cp);
 
 		if (len) {
 			strbuf_add(&sb, s + i, len);

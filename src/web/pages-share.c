@@ -1,0 +1,250 @@
+/*
+ * The page a champion is sent (GET /share/{token}): what was proven,
+ * the timeline and the next steps, without anything internal.
+ */
+#include "web/pages-internal.h"
+#include "core/commercial.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the share page ---------------------------------------------------- */
+
+/* One line of the champion's timeline: an event or a proposed step. */
+struct share_item {
+	tw_date date;
+	const char *title, *owner;
+	const char *status;		/* "done", "planned", "proposed" */
+};
+
+static int
+cmp_item(const void *a, const void *b)
+{
+	const struct share_item *x = a, *y = b;
+
+	/* Undated items last. */
+	if ((x->date == DATE_NONE) != (y->date == DATE_NONE))
+		return x->date == DATE_NONE ? 1 : -1;
+	return (x->date > y->date) - (x->date < y->date);
+}
+
+/*
+ * The deal's events, the technical win, and the steps of its plan that no
+ * event stands for yet, by date. As on the timeline chart, an event of the
+ * step's kind with the step's title or date stands for it (an applied plan
+ * is such events). A closed deal proposes nothing more.
+ */
+static struct share_item *
+share_items(const struct deal *d, const struct commercial_plan *p,
+	    tw_date today, size_t *n)
+{
+	struct share_item *it = xcalloc(d->nevents + p->nsteps + 1,
+					sizeof(*it));
+	size_t k = 0;
+
+	for (size_t i = 0; i < d->nevents; i++) {
+		const struct event *e = &d->events[i];
+		bool done = e->done != DATE_NONE && e->done <= today;
+
+		it[k].date = e->date != DATE_NONE ? e->date : e->done;
+		it[k].title = e->title ? e->title : e->key;
+		it[k].owner = e->owner;
+		it[k].status = done ? "done" : "planned";
+		k++;
+	}
+	if (p->technical_win != DATE_NONE) {
+		it[k].date = p->technical_win;
+		it[k].title = "Technical win confirmed";
+		it[k].status = "done";
+		k++;
+	}
+	for (size_t i = 0; d->outcome == OUTCOME_OPEN && i < p->nsteps; i++) {
+		const struct plan_step *st = &p->steps[i];
+		bool dup = false;
+
+		for (size_t j = 0; j < d->nevents && !dup; j++) {
+			const struct event *e = &d->events[j];
+
+			dup = e->kind == st->kind &&
+			      ((e->title && st->title &&
+				!strcmp(e->title, st->title)) ||
+			       e->date == st->date);
+		}
+		if (dup)
+			continue;
+		it[k].date = st->date;
+		it[k].title = st->title;
+		it[k].status = "proposed";
+		k++;
+	}
+	qsort(it, k, sizeof(*it), cmp_item);
+	*n = k;
+	return it;
+}
+
+static void
+share_criteria(struct strbuf *sb, const struct summary *s)
+{
+	static const char *const cols[] = { "Criterion", "#Required",
+		"#Measured", "Result", "Headroom", NULL };
+
+	strbuf_addstr(sb, "<h2>Success criteria</h2>\n<p>");
+	html_escape(sb, s->headline);
+	strbuf_addstr(sb, "</p>\n");
+	if (!s->ncriteria)
+		return;
+	page_table_open(sb, NULL, cols);
+	for (size_t i = 0; i < s->ncriteria; i++) {
+		const struct summary_criterion *c = &s->criteria[i];
+
+		strbuf_addstr(sb, "<tr>");
+		page_td_open(sb, "Criterion", "wide");
+		html_escape(sb, c->metric ? c->metric : c->key);
+		if (c->outcome) {
+			strbuf_addstr(sb, "<small>");
+			html_escape(sb, c->outcome);
+			strbuf_addstr(sb, "</small>");
+		}
+		strbuf_addstr(sb, "</td>");
+		page_td(sb, "Required", "num", c->required);
+		page_td(sb, "Measured", "num", c->measured);
+		page_td_open(sb, "Result", NULL);
+		page_badge(sb, page_status_class(c->ev.status),
+			   crit_status_name(c->ev.status));
+		strbuf_addstr(sb, "</td>");
+		page_headroom_cell(sb, c);
+		strbuf_addstr(sb, "</tr>\n");
+	}
+	page_table_close(sb);
+}
+
+static void
+share_timeline(struct strbuf *sb, const struct deal *d,
+	       const struct commercial_plan *p, const struct summary *s)
+{
+	static const char *const cols[] = { "Date", "Step", "Owner", "Status",
+		NULL };
+	struct strbuf tmp = STRBUF_INIT;
+	size_t n;
+	struct share_item *it = share_items(d, p, s->today, &n);
+
+	strbuf_addstr(sb, "<h2>Timeline</h2>\n");
+	if (n) {
+		page_table_open(sb, NULL, cols);
+		for (size_t i = 0; i < n; i++) {
+			strbuf_addstr(sb, "<tr>");
+			page_td(sb, "Date", "nowrap",
+				page_day_text(&tmp, it[i].date));
+			page_td(sb, "Step", "wide", it[i].title);
+			page_td(sb, "Owner", NULL, it[i].owner);
+			page_td_open(sb, "Status", NULL);
+			page_badge(sb, it[i].status, it[i].status);
+			strbuf_addstr(sb, "</td></tr>\n");
+		}
+		page_table_close(sb);
+	}
+	strbuf_addstr(sb, "<p>");
+	html_escape(sb, s->timeline_note);
+	strbuf_addstr(sb, "</p>\n");
+	free(it);
+	strbuf_release(&tmp);
+}
+
+static void
+share_next(struct strbuf *sb, const struct deal *d,
+	   const struct commercial_plan *p, const struct summary *s)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	size_t n, shown = 0;
+	struct share_item *it = share_items(d, p, s->today, &n);
+
+	strbuf_addstr(sb, "<h2>Next steps</h2>\n<p class=\"next\">");
+	html_escape(sb, s->next.text);
+	strbuf_addstr(sb, "</p>\n<ol>\n");
+	for (size_t i = 0; i < n && shown < 5; i++) {
+		if (!strcmp(it[i].status, "done") ||
+		    it[i].date == DATE_NONE || it[i].date < s->today)
+			continue;
+		/* The next step is said above already. */
+		if (it[i].date == s->next.date && s->next.title &&
+		    !strcmp(it[i].title, s->next.title))
+			continue;
+		strbuf_addstr(sb, "<li>");
+		html_escape(sb, page_day_text(&tmp, it[i].date));
+		strbuf_addstr(sb, ": ");
+		html_escape(sb, it[i].title);
+		if (it[i].owner) {
+			strbuf_addstr(sb, " (");
+			html_escape(sb, it[i].owner);
+			strbuf_addch(sb, ')');
+		}
+		strbuf_addstr(sb, "</li>\n");
+		shown++;
+	}
+	strbuf_addstr(sb, "</ol>\n");
+	free(it);
+	strbuf_release(&tmp);
+}
+
+void
+pages_share(struct http_request *rq, struct http_response *rs)
+{
+	const char *token = http_param(rq, "token");
+	struct commercial_plan plan;
+	struct strbuf sb = STRBUF_INIT;
+	struct tw_error err = { 0 };
+	struct deal_ctx ctx;
+	const struct deal *d = &ctx.deal;
+	struct summary s;
+	char *slug = NULL;
+	int r;
+
+	deal_ctx_init(&ctx, rq->today, NULL);
+	r = auth_share(rq->st, token, rq->today, &slug, &err);
+	if (r == 0)
+		r = store_load_ctx(rq->st, slug, &ctx, &err);
+	free(slug);
+	if (r < 0) {
+		/* Unknown, revoked and expired look alike from outside. */
+		if (r == TW_ENOTFOUND) {
+			page_head(&sb, "Link not found");
+			strbuf_addstr(&sb, "</head>\n<body>\n<main id=\"main\">"
+				      "\n<h1>This link does not work</h1>\n"
+				      "<p>It may have expired or been "
+				      "revoked. Ask the person who sent it "
+				      "for a new one.</p>\n");
+			page_end(&sb);
+			page_send(rs, 404, &sb);
+		} else {
+			http_fail(rs, r, &err, NULL);
+		}
+		deal_ctx_release(&ctx);
+		return;
+	}
+	summary_compute(&s, d, &ctx.hol, rq->today);
+	commercial_plan_compute(d, &ctx.hol, &plan);
+
+	page_head(&sb, page_deal_name(d));
+	/* A private link: search engines must not list it. */
+	strbuf_addstr(&sb, "<meta name=\"robots\" content=\"noindex\">\n"
+		      "</head>\n<body>\n<header class=\"share-head\"><div "
+		      "class=\"inner\">\n<h1>");
+	html_escape(&sb, page_deal_name(d));
+	strbuf_addstr(&sb, "</h1>\n<p>Mutual action plan, as of ");
+	page_add_day(&sb, rq->today);
+	strbuf_addstr(&sb, "</p>\n</div></header>\n<main id=\"main\">\n");
+	share_criteria(&sb, &s);
+	share_timeline(&sb, d, &plan, &s);
+	share_next(&sb, d, &plan, &s);
+	strbuf_addstr(&sb, "<h2>Phases</h2>\n");
+	page_phases_table(&sb, d, &s, false);
+	strbuf_addstr(&sb, "<footer>This page is a read-only view shared with "
+		      "you; it changes as the plan does.</footer>\n");
+	page_end(&sb);
+	page_send(rs, 200, &sb);
+	http_response_header(rs, "X-Robots-Tag", "noindex");
+
+	commercial_plan_release(&plan);
+	summary_release(&s);
+	deal_ctx_release(&ctx);
+}

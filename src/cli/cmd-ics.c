@@ -16,32 +16,6 @@
 #include <time.h>
 
 /*
- * DTSTAMP: TECHWIN_NOW ("YYYY-MM-DDTHH:MM:SSZ") when it is well formed, so
- * tests are reproducible, else the clock.
- */
-static time_t
-stamp_time(void)
-{
-	const char *env = getenv("TECHWIN_NOW");
-	char day[DATE_BUFSZ];
-	int hh, mm, ss;
-	char z;
-	tw_date d;
-
-	if (!env || strlen(env) != 20 || env[10] != 'T')
-		return time(NULL);
-	memcpy(day, env, 10);
-	day[10] = '\0';
-	if (date_parse(day, &d, NULL) < 0 ||
-	    sscanf(env + 11, "%2d:%2d:%2d%c", &hh, &mm, &ss, &z) != 4 ||
-	    z != 'Z' || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 ||
-	    ss > 59)
-		return time(NULL);
-	return (time_t)(d - date_from_ymd(1970, 1, 1)) * 86400 +
-	       hh * 3600 + mm * 60 + ss;
-}
-
-/*
  * The deals, with their children: the nnames named (each once, in the
  * order given), or every open deal by slug when none is named. An unknown
  * slug is TW_ENOTFOUND before anything is written.
@@ -117,7 +91,7 @@ cmd_ics_exec(struct cli_ctx *ctx, int argc, char **argv,
 		strbuf_addf(&name, "techwin: %s", deals[0].account);
 	else
 		strbuf_addstr(&name, "techwin: pipeline");
-	ics_render(entries, n, name.buf, stamp_time(), &sb);
+	ics_render(entries, n, name.buf, date_now_fixed(), &sb);
 	r = doc_write(output, &sb, err);
 out:
 	for (size_t i = 0; deals && i < n; i++) {

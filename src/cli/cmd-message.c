@@ -51,31 +51,6 @@ load_template(struct cli_ctx *ctx, enum message_type t, char **out,
 	return 0;
 }
 
-/*
- * The draft's Date: TECHWIN_NOW ("YYYY-MM-DDTHH:MM:SSZ") when set, so
- * tests are reproducible, else the clock.
- */
-static time_t
-draft_time(void)
-{
-	const char *env = getenv("TECHWIN_NOW");
-	char day[DATE_BUFSZ];
-	int hh, mm, ss;
-	char z;
-	tw_date d;
-
-	if (!env || strlen(env) != 20 || env[10] != 'T')
-		return time(NULL);
-	memcpy(day, env, 10);
-	day[10] = '\0';
-	if (date_parse(day, &d, NULL) < 0 ||
-	    sscanf(env + 11, "%2d:%2d:%2d%c", &hh, &mm, &ss, &z) != 4 ||
-	    z != 'Z' || hh > 23 || mm > 59 || ss > 60)
-		return time(NULL);
-	return (time_t)(d - date_from_ymd(1970, 1, 1)) * 86400 +
-	       hh * 3600 + mm * 60 + ss;
-}
-
 /* One message, rendered. */
 struct draft {
 	const struct message *m;
@@ -262,7 +237,7 @@ format_eml(const struct deal *d, enum message_type t,
 	e.to_email = d->champion_email;
 	e.subject = subject.buf;
 	e.body = dr[0].body;
-	e.date = draft_time();
+	e.date = date_now_fixed();
 	r = eml_write(&e, out, err);
 	if (r < 0)
 		tw_error_prefix(err, "deal '%s'", d->slug);

@@ -87,16 +87,6 @@ default_actor(void)
 	return pw ? pw->pw_name : "unknown";
 }
 
-static tw_date
-clock_today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
 /* Value of a global option given as "--opt VALUE" or "--opt=VALUE". */
 static int
 take_value(int argc, char **argv, int *i, const char *opt, const char **out)
@@ -218,7 +208,7 @@ main(int argc, char **argv)
 		}
 		ctx.today_fixed = true;
 	} else {
-		ctx.today = clock_today();
+		ctx.today = date_today();
 	}
 
 	if (argc < 2) {

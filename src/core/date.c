@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DATE_MIN 1		/* 0001-01-01 */
 #define DATE_MAX 3652059	/* 9999-12-31 */
@@ -444,4 +445,36 @@ duration_days_from(tw_date start, const struct duration *dur,
 		   const struct holidays *h)
 {
 	return date_add_duration(start, dur, h) - start;
+}
+
+tw_date
+date_today(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+time_t
+date_now_fixed(void)
+{
+	const char *env = getenv("TECHWIN_NOW");
+	char day[DATE_BUFSZ];
+	int hh, mm, ss;
+	char z;
+	tw_date d;
+
+	if (!env || strlen(env) != 20 || env[10] != 'T')
+		return time(NULL);
+	memcpy(day, env, 10);
+	day[10] = '\0';
+	if (date_parse(day, &d, NULL) < 0 ||
+	    sscanf(env + 11, "%2d:%2d:%2d%c", &hh, &mm, &ss, &z) != 4 ||
+	    z != 'Z' || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 ||
+	    ss > 60)
+		return time(NULL);
+	return (time_t)(d - date_from_ymd(1970, 1, 1)) * 86400 +
+	       hh * 3600 + mm * 60 + ss;
 }

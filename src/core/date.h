@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "util/error.h"
 
@@ -25,6 +26,15 @@ char *date_format(tw_date d, char buf[DATE_BUFSZ]);
 bool date_is_valid(tw_date d);
 /* DATE_NONE when y-m-d is not a real date. */
 tw_date date_from_ymd(int y, int m, int d);
+
+/* Today in local time, by the clock. */
+tw_date date_today(void);
+/*
+ * Now as Unix time: TECHWIN_NOW ("YYYY-MM-DDTHH:MM:SSZ", UTC) when it is
+ * set and well-formed, so documents stamped with the time are
+ * reproducible in tests; else the clock.
+ */
+time_t date_now_fixed(void);
 void date_to_ymd(tw_date date, int *y, int *m, int *d);
 bool date_is_leap_year(int y);
 int date_days_in_month(int y, int m);

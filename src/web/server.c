@@ -297,16 +297,6 @@ thread_store(struct server *srv, struct tw_error *err)
 	return st;
 }
 
-static tw_date
-clock_today(void)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
 /* The peer's address, known before any header is parsed. */
 static void
 peer_address(struct MHD_Connection *conn, char *buf, size_t size)
@@ -504,7 +494,7 @@ begin_request(struct server *srv, struct exchange *x)
 	rq->cfg = &srv->cfg;
 	rq->limiter = srv->limiter;
 	rq->now = (long long)time(NULL);
-	rq->today = srv->cfg.today_fixed ? srv->cfg.today : clock_today();
+	rq->today = srv->cfg.today_fixed ? srv->cfg.today : date_today();
 	proxy_headers(srv, x);
 
 	if (x->target_len > HTTP_URL_MAX) {

@@ -76,6 +76,13 @@ struct map_spec {
 };
 
 /* Set "FILE:LINE:COL: message" in ctx->err; returns TW_EINPUT. */
+/*
+ * The mapping that reads an entity of kind e (the deal, a criterion, an
+ * event, a risk, a phase, a playbook step), NULL for the others: for the
+ * test that holds the plan file's fields to the model schema.
+ */
+const struct map_spec *plan_entity_spec(enum entity_kind e);
+
 int plan_fail(struct plan_ctx *ctx, yaml_mark_t mark, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Remember where a field (NULL: the entity itself) was written. */

@@ -441,6 +441,27 @@ static const struct plan_field top_fields[] = {
 	{ 0 }
 };
 
+const struct map_spec *
+plan_entity_spec(enum entity_kind e)
+{
+	switch (e) {
+	case ENT_DEAL:
+		return &deal_spec;
+	case ENT_CRITERION:
+		return &criterion_spec;
+	case ENT_EVENT:
+		return &event_spec;
+	case ENT_RISK:
+		return &risk_spec;
+	case ENT_PHASE:
+		return &phase_spec;
+	case ENT_STEP:
+		return &step_spec;
+	default:
+		return NULL;
+	}
+}
+
 static const struct map_spec top_spec = {
 	.what = "plan",
 	.fields = top_fields,

@@ -18,7 +18,9 @@
 #include <string.h>
 
 #include "core/validate.h"
+#include "core/schema.h"
 #include "formats/plan.h"
+#include "formats/plan-read.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -890,6 +892,139 @@ test_examples(void **state)
 	strbuf_release(&path);
 }
 
+/*
+ * The plan file's fields and the model schema describe the same structs:
+ * every schema field a plan file holds is read by a plan field of the same
+ * member and a matching type, and every plan field of a member is a schema
+ * field. A field added to the schema but not to the plan file (or the
+ * other way round) fails here. The deal's database-only state and the
+ * fields a plan file writes its own way are named.
+ */
+static bool
+plan_type_matches(enum field_type pt, enum ftype st)
+{
+	switch (pt) {
+	case FT_STR:
+		return st == F_STR;
+	case FT_NUM:
+		return st == F_REAL || st == F_REAL_OPT;
+	case FT_INT:
+		return st == F_INT || st == F_INT_OPT;
+	case FT_BOOL:
+		return st == F_BOOL;
+	case FT_DATE:
+		return st == F_DATE;
+	case FT_DUR:
+		return st == F_DUR || st == F_DUR_OPT;
+	case FT_ENUM:
+		return st == F_ENUM;
+	default:
+		return false;
+	}
+}
+
+/* The plan field of member off in spec and its nested mappings. */
+static const struct plan_field *
+plan_field_at(const struct map_spec *spec, size_t off)
+{
+	for (const struct plan_field *pf = spec->fields; pf->name; pf++) {
+		const struct plan_field *in;
+
+		if (pf->type == FT_MAP && (in = plan_field_at(pf->map, off)))
+			return in;
+		if (pf->type != FT_MAP && pf->type != FT_LIST &&
+		    pf->type != FT_OWN && pf->off == off)
+			return pf;
+	}
+	return NULL;
+}
+
+/* Schema fields a plan file does not hold as one member of its own. */
+static bool
+plan_skips(enum entity_kind e, const char *name)
+{
+	static const struct {
+		enum entity_kind e;
+		const char *name;
+	} skip[] = {
+		{ ENT_DEAL, "snooze_until" },	/* database-only */
+		{ ENT_DEAL, "snooze_reason" },
+		{ ENT_DEAL, "crm_source" },
+		{ ENT_DEAL, "crm_id" },
+		{ ENT_CRITERION, "direction" },	/* at_most / at_least */
+		{ ENT_CRITERION, "required" },
+		{ ENT_PHASE, "criteria" },	/* a list of keys */
+	};
+
+	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (skip[i].e == e && !strcmp(skip[i].name, name))
+			return true;
+	return false;
+}
+
+/* Each member spec and its nested mappings read is a schema field. */
+static void
+check_plan_members(const struct map_spec *spec, const struct schema_table *tb)
+{
+	for (const struct plan_field *pf = spec->fields; pf->name; pf++) {
+		bool found = false;
+
+		if (pf->type == FT_MAP) {
+			check_plan_members(pf->map, tb);
+			continue;
+		}
+		if (pf->type == FT_LIST || pf->type == FT_OWN ||
+		    (tb->kind == ENT_DEAL && !strcmp(pf->name, "slug")))
+			continue;
+		for (size_t i = 0; i < tb->nfields && !found; i++)
+			found = tb->fields[i].off == pf->off;
+		if (!found)
+			fail_msg("plan field '%s' of %s is no schema field",
+				 pf->name, tb->entity);
+	}
+}
+
+static void
+check_spec(const struct map_spec *spec, const struct schema_table *tb)
+{
+	for (size_t i = 0; i < tb->nfields; i++) {
+		const struct field *f = &tb->fields[i];
+		const struct plan_field *pf = plan_field_at(spec, f->off);
+
+		if (plan_skips(tb->kind, f->name))
+			continue;
+		if (!pf)
+			fail_msg("schema field %s.%s has no plan-file field",
+				 tb->entity, f->name);
+		if (!plan_type_matches(pf->type, f->type))
+			fail_msg("plan field '%s' and schema field %s.%s have "
+				 "different types", pf->name, tb->entity,
+				 f->name);
+		if ((f->type == F_REAL_OPT || f->type == F_INT_OPT ||
+		     f->type == F_DUR_OPT) && pf->has != f->aux)
+			fail_msg("plan field '%s' sets another has_ flag than "
+				 "schema field %s.%s", pf->name, tb->entity,
+				 f->name);
+	}
+	check_plan_members(spec, tb);
+}
+
+static void
+test_fields_match_schema(void **state)
+{
+	static const enum entity_kind kinds[] = { ENT_CRITERION, ENT_EVENT,
+		ENT_RISK, ENT_PHASE, ENT_STEP };
+
+	(void)state;
+	check_spec(plan_entity_spec(ENT_DEAL), &schema_deal);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		assert_non_null(plan_entity_spec(kinds[i]));
+		check_spec(plan_entity_spec(kinds[i]),
+			   schema_table_of(kinds[i]));
+	}
+	assert_null(plan_entity_spec(ENT_TOUCH));
+}
+
 int
 main(void)
 {
@@ -907,6 +1042,7 @@ main(void)
 		cmocka_unit_test(test_tricky_strings),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_examples),
+		cmocka_unit_test(test_fields_match_schema),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

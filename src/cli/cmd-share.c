@@ -238,14 +238,9 @@ share_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 				    "ID: expected a share link number (see "
 				    "'techwin share list'), got '%s'",
 				    argv[1]);
-	if ((r = store_begin(ctx->st, err)) < 0)
+	/* One statement: the store runs it in a transaction of its own. */
+	if ((r = store_share_delete(ctx->st, id, err)) < 0)
 		return r;
-	if ((r = store_share_delete(ctx->st, id, err)) == 0)
-		r = store_commit(ctx->st, err);
-	if (r < 0) {
-		store_rollback(ctx->st);
-		return r;
-	}
 	if (!ctx->json)
 		printf("revoked share link %lld\n", id);
 	return 0;

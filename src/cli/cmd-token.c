@@ -127,14 +127,9 @@ token_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 			      "token rm takes exactly one NAME", err);
 	if (r < 0)
 		return r;
-	if ((r = store_begin(ctx->st, err)) < 0)
+	/* One statement: the store runs it in a transaction of its own. */
+	if ((r = store_token_delete(ctx->st, argv[1], err)) < 0)
 		return r;
-	if ((r = store_token_delete(ctx->st, argv[1], err)) == 0)
-		r = store_commit(ctx->st, err);
-	if (r < 0) {
-		store_rollback(ctx->st);
-		return r;
-	}
 	if (!ctx->json)
 		printf("removed token '%s'; it no longer works\n", argv[1]);
 	return 0;

@@ -321,20 +321,7 @@ render_proposal_html(const struct proposal *p, enum paper paper,
 	strbuf_addf(&sb, "Phased proposal: %s", d->account);
 	html_doc_begin(out, sb.buf, paper);
 	strbuf_reset(&sb);
-	strbuf_addstr(out, "<header>\n<p class=\"kicker\">Phased proposal"
-		      "</p>\n<h1>");
-	html_escape(out, d->account);
-	strbuf_addstr(out, "</h1>\n<dl>\n");
-	if (nonempty(d->champion)) {
-		strbuf_addstr(&sb, d->champion);
-		if (nonempty(d->champion_email))
-			strbuf_addf(&sb, " (%s)", d->champion_email);
-	}
-	html_doc_field(out, "Prepared for", sb.buf);
-	html_doc_field(out, "Sales engineer", d->se);
-	html_doc_field(out, "Account executive", d->ae);
-	if (*p->value)
-		html_doc_field(out, "Deal value", p->value);
+	html_doc_header(out, "Phased proposal", d, "Prepared for", p->value);
 	html_doc_field(out, "Date", date_format(p->today, b));
 	strbuf_addstr(out, "</dl>\n</header>\n");
 

@@ -822,6 +822,28 @@ html_doc_field(struct strbuf *out, const char *label, const char *value)
 	strbuf_addstr(out, "</dd></div>\n");
 }
 
+void
+html_doc_header(struct strbuf *out, const char *kicker, const struct deal *d,
+		const char *champion_label, const char *value)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(out, "<header>\n<p class=\"kicker\">%s</p>\n<h1>", kicker);
+	html_escape(out, d->account);
+	strbuf_addstr(out, "</h1>\n<dl>\n");
+	if (nonempty(d->champion)) {
+		strbuf_addstr(&sb, d->champion);
+		if (nonempty(d->champion_email))
+			strbuf_addf(&sb, " (%s)", d->champion_email);
+	}
+	html_doc_field(out, champion_label, sb.buf);
+	html_doc_field(out, "Sales engineer", d->se);
+	html_doc_field(out, "Account executive", d->ae);
+	if (*value)
+		html_doc_field(out, "Deal value", value);
+	strbuf_release(&sb);
+}
+
 /* <td> with an optional class; an empty cell shows an en dash. */
 static void
 html_td(struct strbuf *out, const char *cls, const char *s)
@@ -844,21 +866,7 @@ html_header(struct strbuf *out, const struct summary *s)
 	struct strbuf sb = STRBUF_INIT;
 	char b[DATE_BUFSZ], e[DATE_BUFSZ];
 
-	strbuf_addstr(out, "<header>\n<p class=\"kicker\">Technical Win "
-		      "Summary</p>\n<h1>");
-	html_escape(out, d->account);
-	strbuf_addstr(out, "</h1>\n<dl>\n");
-	if (nonempty(d->champion)) {
-		strbuf_addstr(&sb, d->champion);
-		if (nonempty(d->champion_email))
-			strbuf_addf(&sb, " (%s)", d->champion_email);
-	}
-	html_doc_field(out, "Champion", sb.buf);
-	strbuf_reset(&sb);
-	html_doc_field(out, "Sales engineer", d->se);
-	html_doc_field(out, "Account executive", d->ae);
-	if (*s->value)
-		html_doc_field(out, "Deal value", s->value);
+	html_doc_header(out, "Technical Win Summary", d, "Champion", s->value);
 	if (d->poc_start || d->poc_end) {
 		strbuf_addf(&sb, "%s to %s", date_format(d->poc_start, b),
 			    date_format(d->poc_end, e));

@@ -134,6 +134,15 @@ void summary_fmt_day(struct strbuf *sb, tw_date d);
 void md_doc_field(struct strbuf *out, const char *label, const char *value);
 void html_doc_field(struct strbuf *out, const char *label,
 		    const char *value);
+/*
+ * The start of an HTML document's header: the kicker, the account as its
+ * title, then the champion (under champion_label), the SE, the AE and the
+ * deal value when there is one. The caller adds its own fields and closes
+ * it with "</dl>\n</header>\n".
+ */
+void html_doc_header(struct strbuf *out, const char *kicker,
+		     const struct deal *d, const char *champion_label,
+		     const char *value);
 
 /* GitHub-flavoured Markdown. */
 void render_summary_md(const struct summary *s, struct strbuf *out);

@@ -258,21 +258,11 @@ deal_json(struct http_request *rq, const struct deal_ctx *ctx)
 
 /* The child of kind e at index i of the call's deal. */
 static json_t *
-child_json(struct http_request *rq, const struct call *k, enum entity_kind e)
+child_json(const struct call *k, enum entity_kind e)
 {
-	const struct deal *d = &k->ctx.deal;
-	size_t i = k->res.index;
-
-	switch (e) {
-	case ENT_CRITERION:
-		return criterion_to_json(&d->criteria[i]);
-	case ENT_EVENT:
-		return event_to_json(&d->events[i]);
-	case ENT_RISK:
-		return risk_to_json(&d->risks[i], rq->today, &k->ctx.hol);
-	default:
-		return phase_to_json(&d->phases[i]);
-	}
+	return child_to_json((size_t)(schema_table_of(e) - schema_tables),
+			     &k->ctx.deal, k->res.index, k->ctx.today,
+			     &k->ctx.hol);
 }
 
 /* The deal the route names with its holidays; false when answered. */
@@ -462,19 +452,6 @@ deal_remove(struct http_request *rq, struct http_response *rs)
 	call_release(&k);
 }
 
-/* A touch as the deal keeps it. */
-static json_t *
-touch_json(const struct touch *t)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "type", json_str(t->type));
-	json_object_set_new(o, "date", json_date(t->date));
-	json_object_set_new(o, "channel", json_str(t->channel));
-	json_object_set_new(o, "criterion", json_str(t->criterion));
-	return o;
-}
-
 /*
  * POST /api/deals/{slug}/touches: log a message sent; 201 when a touch
  * was added, 200 when each was logged already.
@@ -490,8 +467,9 @@ touch_create(struct http_request *rq, struct http_response *rs)
 		o = json_object();
 		a = json_array();
 		for (size_t i = 0; i < k.ctx.deal.ntouches; i++)
-			json_array_append_new(a,
-					      touch_json(&k.ctx.deal.touches[i]));
+			json_array_append_new(a, child_to_json(T_TOUCH,
+					&k.ctx.deal, i, k.ctx.today,
+					&k.ctx.hol));
 		json_object_set_new(o, "added",
 				    json_integer((json_int_t)k.res.added));
 		json_object_set_new(o, "present",
@@ -515,7 +493,7 @@ child_add(struct http_request *rq, struct http_response *rs, int t)
 	o = api_read_body(rq, rs, tb, k.c.vals, &k.c.given, BODY_CREATE,
 			  false);
 	if (o && run(rq, rs, &k, tb->kind))
-		http_send_json(rs, 201, child_json(rq, &k, tb->kind));
+		http_send_json(rs, 201, child_json(&k, tb->kind));
 	json_decref(o);
 	call_release(&k);
 }
@@ -531,7 +509,7 @@ child_set(struct http_request *rq, struct http_response *rs, int t)
 	k.c.key = http_param(rq, "key");
 	o = api_read_body(rq, rs, tb, k.c.vals, &k.c.given, BODY_SET, false);
 	if (o && run(rq, rs, &k, tb->kind))
-		http_send_json(rs, 200, child_json(rq, &k, tb->kind));
+		http_send_json(rs, 200, child_json(&k, tb->kind));
 	json_decref(o);
 	call_release(&k);
 }
@@ -593,7 +571,7 @@ measurement_create(struct http_request *rq, struct http_response *rs)
 	call_init(&k, rq, V_RECORD, NULL);
 	k.c.key = http_param(rq, "key");
 	if (run_args(rq, rs, &k, &record_args, false, ENT_CRITERION))
-		http_send_json(rs, 200, child_json(rq, &k, ENT_CRITERION));
+		http_send_json(rs, 200, child_json(&k, ENT_CRITERION));
 	call_release(&k);
 }
 
@@ -605,7 +583,7 @@ event_done(struct http_request *rq, struct http_response *rs)
 	call_init(&k, rq, V_DONE, NULL);
 	k.c.key = http_param(rq, "key");
 	if (run_args(rq, rs, &k, &done_args, true, ENT_EVENT))
-		http_send_json(rs, 200, child_json(rq, &k, ENT_EVENT));
+		http_send_json(rs, 200, child_json(&k, ENT_EVENT));
 	call_release(&k);
 }
 

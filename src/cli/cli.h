@@ -121,6 +121,8 @@ struct cli_extra {
 };
 int cli_verb_options(int argc, char **argv, struct verb_call *c,
 		     const struct cli_extra *x, struct tw_error *err);
+/* --on DATE into c->on: the day a measurement, an event or a touch was. */
+extern const struct cli_extra cli_on_option;
 /* store_run_verb with the command's today and actor; dc is initialised. */
 int cli_verb_run(struct cli_ctx *ctx, const char *slug,
 		 const struct verb_call *c, struct deal_ctx *dc,

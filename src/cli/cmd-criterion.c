@@ -10,7 +10,7 @@
 #include <getopt.h>
 #include <string.h>
 
-enum crit_opt { O_AT_MOST = 1, O_AT_LEAST, O_GROWTH, O_ON };
+enum crit_opt { O_AT_MOST = 1, O_AT_LEAST, O_GROWTH };
 
 /* --at-most N and --at-least N give the direction and the requirement. */
 static int
@@ -88,22 +88,9 @@ print_one(const struct criterion *c)
 }
 
 static int
-record_option(int opt, const char *arg, struct verb_call *c, void *xarg,
-	      struct tw_error *err)
-{
-	(void)opt, (void)xarg;
-	return opt_date("--on", arg, &c->on, err);
-}
-
-static int
 criterion_record(struct cli_ctx *ctx, int argc, char **argv,
 		 struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "on", required_argument, NULL, O_ON },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct cli_extra x = { opts, record_option, NULL };
 	struct strbuf sb = STRBUF_INIT;
 	struct verb_result res;
 	struct verb_call c;
@@ -112,7 +99,7 @@ criterion_record(struct cli_ctx *ctx, int argc, char **argv,
 
 	verb_call_init(&c, V_RECORD, NULL);
 	deal_ctx_init(&dc, ctx->today, ctx->actor);
-	if ((r = cli_verb_options(argc, argv, &c, &x, err)) < 0)
+	if ((r = cli_verb_options(argc, argv, &c, &cli_on_option, err)) < 0)
 		goto out;
 	if (optind != argc - 3) {
 		r = cmd_usage_error(&cmd_criterion_entry, err,

@@ -19,21 +19,8 @@ static const struct cli_child_verb verbs[] = {
 };
 
 static int
-done_option(int opt, const char *arg, struct verb_call *c, void *xarg,
-	    struct tw_error *err)
-{
-	(void)opt, (void)xarg;
-	return opt_date("--on", arg, &c->on, err);
-}
-
-static int
 event_done(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	static const struct option opts[] = {
-		{ "on", required_argument, NULL, 1 },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct cli_extra x = { opts, done_option, NULL };
 	struct verb_result res;
 	struct verb_call c;
 	struct deal_ctx dc;
@@ -42,7 +29,7 @@ event_done(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 
 	verb_call_init(&c, V_DONE, NULL);
 	deal_ctx_init(&dc, ctx->today, ctx->actor);
-	if ((r = cli_verb_options(argc, argv, &c, &x, err)) < 0)
+	if ((r = cli_verb_options(argc, argv, &c, &cli_on_option, err)) < 0)
 		goto out;
 	if (optind != argc - 2) {
 		r = cmd_usage_error(&cmd_event_entry, err,

@@ -82,6 +82,20 @@ cli_verb_options(int argc, char **argv, struct verb_call *c,
 	return r;
 }
 
+static int
+on_option(int opt, const char *arg, struct verb_call *c, void *xarg,
+	  struct tw_error *err)
+{
+	(void)opt, (void)xarg;
+	return opt_date("--on", arg, &c->on, err);
+}
+
+static const struct option on_opts[] = {
+	{ "on", required_argument, NULL, 1 },
+	{ NULL, 0, NULL, 0 },
+};
+const struct cli_extra cli_on_option = { on_opts, on_option, NULL };
+
 int
 cli_verb_run(struct cli_ctx *ctx, const char *slug, const struct verb_call *c,
 	     struct deal_ctx *dc, struct verb_result *res,

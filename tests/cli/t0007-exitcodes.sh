@@ -16,15 +16,8 @@ export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-11-26 TECHWIN_USER=tester LC_AL
 # and prints nothing on stdout.
 status() {
 	want=$1
+	expect "$@"
 	shift
-	set +e
-	"$TECHWIN" "$@" >out 2>err
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		cat out err >&2
-		fail "techwin $* exited $got, expected $want"
-	fi
 	if [ "$want" -ne 0 ]; then
 		grep -q "^error: " err || { [ "$want" -eq 2 ] && [ "$#" -eq 0 ]; } ||
 			fail "techwin $*: no 'error:' line on stderr"

@@ -74,8 +74,6 @@ int opt_date(const char *opt, const char *s, tw_date *out,
 int opt_number(const char *opt, const char *s, double *out,
 	       struct tw_error *err);
 int opt_int(const char *opt, const char *s, int *out, struct tw_error *err);
-int opt_duration(const char *opt, const char *s, struct duration *out,
-		 struct tw_error *err);
 
 /* Read one deal (no transaction needed). */
 int cli_get_deal(struct cli_ctx *ctx, const char *slug, struct deal *out,

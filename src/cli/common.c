@@ -128,13 +128,6 @@ opt_int(const char *opt, const char *s, int *out, struct tw_error *err)
 }
 
 int
-opt_duration(const char *opt, const char *s, struct duration *out,
-	     struct tw_error *err)
-{
-	return value_parse_duration(opt, s, out, err);
-}
-
-int
 cli_get_deal(struct cli_ctx *ctx, const char *slug, struct deal *out,
 	     struct tw_error *err)
 {

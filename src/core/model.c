@@ -23,33 +23,9 @@ child_release(size_t t, void *obj)
 }
 
 void
-criterion_release(struct criterion *c)
-{
-	child_release(T_CRITERION, c);
-}
-
-void
 event_release(struct event *e)
 {
 	child_release(T_EVENT, e);
-}
-
-void
-risk_release(struct risk *r)
-{
-	child_release(T_RISK, r);
-}
-
-void
-phase_release(struct phase *p)
-{
-	child_release(T_PHASE, p);
-}
-
-void
-step_release(struct step *s)
-{
-	child_release(T_STEP, s);
 }
 
 void

@@ -134,11 +134,7 @@ void deal_free(struct deal *d);
 /* Deep copy of src into dst (dst is overwritten, not released). */
 void deal_copy(struct deal *dst, const struct deal *src);
 
-void criterion_release(struct criterion *c);
 void event_release(struct event *e);
-void risk_release(struct risk *r);
-void phase_release(struct phase *p);
-void step_release(struct step *s);
 void touch_release(struct touch *t);
 
 /* Append a zeroed child and return it (the deal owns it). */

@@ -207,8 +207,8 @@ diff_update_deal(const struct diff_ops *ops, struct put_ctx *c,
 	int rc;
 
 	diff_init(&df, ops, c);
-	rc = diff_fields(&df, "deal", "", deal_fields, ndeal_fields, 0, old, d,
-			 &changed);
+	rc = diff_fields(&df, "deal", "", schema_deal.fields,
+			 schema_deal.nfields, 0, old, d, &changed);
 	if (!rc && changed)
 		rc = ops->write_deal(c, T_UPDATE, d);
 	for (size_t t = 0; t < SCHEMA_NTABLES && !rc; t++)

@@ -89,7 +89,8 @@ fields_check_deal(const struct deal *d, struct tw_error *err)
 	if (!slug_is_valid(d->slug))
 		return tw_error_set(err, TW_EINPUT, "invalid deal slug '%s'",
 				    d->slug ? d->slug : "");
-	rc = check_fields("deal", deal_fields, ndeal_fields, d, err);
+	rc = check_fields("deal", schema_deal.fields, schema_deal.nfields, d,
+			  err);
 	for (size_t t = 0; t < SCHEMA_NTABLES && !rc; t++) {
 		const struct schema_table *tb = &schema_tables[t];
 

@@ -22,11 +22,10 @@
 #include "util/strbuf.h"
 
 /*
- * The field tables themselves live in core/schema.h, with what can be done
- * with one field: compare, copy, write as text.
+ * The field tables themselves live in core/schema.h (schema_deal,
+ * schema_tables), with what can be done with one field: compare, copy,
+ * write as text.
  */
-#define deal_fields (schema_deal.fields)
-#define ndeal_fields (schema_deal.nfields)
 
 /*
  * What the store itself relies on, checked before any write: a valid

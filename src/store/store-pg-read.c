@@ -102,14 +102,14 @@ pg_failed_with(const struct pg_store *s, const char *state)
 static void
 deal_sql(enum stmt_id id, struct strbuf *sb)
 {
-	size_t n = ndeal_fields;
+	size_t n = schema_deal.nfields;
 
 	switch (id) {
 	case S_DEAL_GET:
 	case S_DEAL_GET_LOCK:
 	case S_DEAL_LIST:
 		strbuf_addstr(sb, "SELECT id, slug");
-		add_column_list(sb, deal_fields, n);
+		add_column_list(sb, schema_deal.fields, n);
 		strbuf_addstr(sb, " FROM deals ");
 		/* Byte order, as SQLite sorts, whatever the collation. */
 		if (id == S_DEAL_LIST)
@@ -121,7 +121,7 @@ deal_sql(enum stmt_id id, struct strbuf *sb)
 		break;
 	case S_DEAL_INSERT:
 		strbuf_addstr(sb, "INSERT INTO deals (slug");
-		add_column_list(sb, deal_fields, n);
+		add_column_list(sb, schema_deal.fields, n);
 		strbuf_addstr(sb, ") VALUES ($1");
 		for (size_t i = 0; i < n; i++)
 			strbuf_addf(sb, ", $%zu", i + 2);
@@ -130,8 +130,8 @@ deal_sql(enum stmt_id id, struct strbuf *sb)
 	case S_DEAL_UPDATE:
 		strbuf_addstr(sb, "UPDATE deals SET slug = $2");
 		for (size_t i = 0; i < n; i++)
-			strbuf_addf(sb, ", \"%s\" = $%zu", deal_fields[i].name,
-				    i + 3);
+			strbuf_addf(sb, ", \"%s\" = $%zu",
+				    schema_deal.fields[i].name, i + 3);
 		strbuf_addstr(sb, " WHERE id = $1");
 		break;
 	default:
@@ -449,8 +449,8 @@ pg_read_deal_row(struct pg_store *s, const PGresult *res, int row,
 	if (id)
 		*id = pg_value_ll(res, row, 0);
 	d->slug = xstrdup(PQgetvalue(res, row, 1));
-	return pg_read_fields(s, res, row, 2, deal_fields, ndeal_fields, d,
-			      err);
+	return pg_read_fields(s, res, row, 2, schema_deal.fields,
+			      schema_deal.nfields, d, err);
 }
 
 void

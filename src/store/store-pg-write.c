@@ -145,7 +145,7 @@ write_deal_row(struct put_ctx *c, int which, const struct deal *d)
 	if (which == T_UPDATE)
 		pg_param_id(&p, c->id);
 	pg_param_str(&p, d->slug);
-	pg_param_fields(&p, deal_fields, ndeal_fields, d);
+	pg_param_fields(&p, schema_deal.fields, schema_deal.nfields, d);
 	rc = pg_query(
 	    c->s, c->s->sql[which == T_INSERT ? S_DEAL_INSERT : S_DEAL_UPDATE],
 	    &p, &res, c->err);

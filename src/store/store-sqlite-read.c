@@ -78,20 +78,20 @@ run_fixed(struct sqlite_store *s, enum stmt_id id, struct tw_error *err)
 static void
 deal_sql(enum stmt_id id, struct strbuf *sb)
 {
-	size_t n = ndeal_fields;
+	size_t n = schema_deal.nfields;
 
 	switch (id) {
 	case S_DEAL_GET:
 	case S_DEAL_LIST:
 		strbuf_addstr(sb, "SELECT id, slug");
-		add_column_list(sb, deal_fields, n);
+		add_column_list(sb, schema_deal.fields, n);
 		strbuf_addstr(sb, " FROM deals ");
 		strbuf_addstr(sb, id == S_DEAL_GET ? "WHERE slug = ?1"
 						   : "ORDER BY slug");
 		break;
 	case S_DEAL_INSERT:
 		strbuf_addstr(sb, "INSERT INTO deals (id, slug");
-		add_column_list(sb, deal_fields, n);
+		add_column_list(sb, schema_deal.fields, n);
 		strbuf_addstr(sb, ") VALUES (?1, ?2");
 		for (size_t i = 0; i < n; i++)
 			strbuf_addf(sb, ", ?%zu", i + 3);
@@ -100,8 +100,8 @@ deal_sql(enum stmt_id id, struct strbuf *sb)
 	case S_DEAL_UPDATE:
 		strbuf_addstr(sb, "UPDATE deals SET slug = ?2");
 		for (size_t i = 0; i < n; i++)
-			strbuf_addf(sb, ", \"%s\" = ?%zu", deal_fields[i].name,
-				    i + 3);
+			strbuf_addf(sb, ", \"%s\" = ?%zu",
+				    schema_deal.fields[i].name, i + 3);
 		strbuf_addstr(sb, " WHERE id = ?1");
 		break;
 	case S_DEAL_DELETE:
@@ -469,8 +469,8 @@ sqlite_read_deal_row(struct sqlite_store *s, sqlite3_stmt *stmt, struct deal *d,
 	if (id)
 		*id = sqlite3_column_int64(stmt, 0);
 	d->slug = xstrdup((const char *)sqlite3_column_text(stmt, 1));
-	return sqlite_read_fields(s, stmt, 2, deal_fields, ndeal_fields, d,
-				  err);
+	return sqlite_read_fields(s, stmt, 2, schema_deal.fields,
+				  schema_deal.nfields, d, err);
 }
 
 static int

@@ -77,7 +77,7 @@ each_sql(size_t t, const struct each_walk *w, struct strbuf *sb)
 {
 	if (t == SCHEMA_NTABLES + 1) {
 		strbuf_addstr(sb, "SELECT d.id, d.slug");
-		add_column_list(sb, deal_fields, ndeal_fields);
+		add_column_list(sb, schema_deal.fields, schema_deal.nfields);
 		strbuf_addstr(sb, " FROM deals d");
 		each_where(w, sb);
 		strbuf_addstr(sb, " ORDER BY d.slug");

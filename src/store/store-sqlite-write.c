@@ -363,7 +363,8 @@ write_deal_row(struct put_ctx *c, int which, const struct deal *d)
 	else
 		sqlite3_bind_int64(stmt, 1, c->id);
 	sqlite3_bind_text(stmt, 2, d->slug, -1, SQLITE_STATIC);
-	rc = sqlite_bind_fields(stmt, 3, deal_fields, ndeal_fields, d);
+	rc = sqlite_bind_fields(stmt, 3, schema_deal.fields,
+				schema_deal.nfields, d);
 	if (rc != SQLITE_OK) {
 		rc = sqlite_sql_fail(c->s, rc, c->err);
 		sqlite_stmt_done(stmt);

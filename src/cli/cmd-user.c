@@ -309,30 +309,43 @@ user_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 static int
 user_passwd(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
+	bool keep_tokens = false;
+	const struct cli_opt opts[] = {
+		{ "keep-tokens", OPT_FLAG, &keep_tokens },
+		{ NULL, 0, NULL },
+	};
 	struct store_user u;
+	size_t ntokens;
 	char *pw;
 	int r;
 
-	r = cli_options_exact(&cmd_user_entry, argc, argv, NULL, 1,
+	r = cli_options_exact(&cmd_user_entry, argc, argv, opts, 1,
 			      "user passwd takes exactly one NAME", err);
 	if (r < 0)
 		return r;
 	if ((r = auth_init(err)) < 0)
 		return r;
 	/* An unknown user fails before a password is typed. */
-	if ((r = store_user_get(ctx->st, argv[1], &u, err)) < 0)
+	if ((r = store_user_get(ctx->st, argv[optind], &u, err)) < 0)
 		return r;
 	store_user_release(&u);
 	if ((r = read_new_password(&pw, err)) < 0)
 		return r;
-	r = auth_user_passwd(ctx->st, argv[1], pw, err);
+	r = auth_user_passwd(ctx->st, argv[optind], pw, keep_tokens, &ntokens,
+			     err);
 	auth_secret_free(pw);
 	if (r < 0)
 		return r;
-	if (!ctx->json)
-		printf("changed the password of user '%s'; its sessions are "
-		       "signed out\n",
-		       argv[1]);
+	if (ctx->json)
+		return 0;
+	printf("changed the password of user '%s'; its sessions are signed "
+	       "out",
+	       argv[optind]);
+	if (keep_tokens)
+		printf(" and its API tokens kept\n");
+	else
+		printf(" and %zu API token%s revoked\n", ntokens,
+		       ntokens == 1 ? "" : "s");
 	return 0;
 }
 

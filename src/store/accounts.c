@@ -34,6 +34,7 @@ enum {
 	A_TOKEN_FIND,
 	A_TOKEN_LIST,
 	A_TOKEN_DELETE,
+	A_TOKEN_DELETE_USER,
 	A_SHARE_PUT,
 	A_SHARE_FIND,
 	A_SHARE_LIST_ALL,
@@ -108,6 +109,8 @@ static const struct row_stmt stmts[A_MAX] = {
 			   TOKEN_SELECT "ORDER BY t.name COLLATE \"C\"" },
 	[A_TOKEN_DELETE] = { A_TOKEN_DELETE, W,
 			     "DELETE FROM tokens WHERE name = $1" },
+	[A_TOKEN_DELETE_USER] = { A_TOKEN_DELETE_USER, W,
+				  "DELETE FROM tokens WHERE user_id = $1" },
 	/* No row inserted: no such deal. */
 	[A_SHARE_PUT] = { A_SHARE_PUT, W,
 			  "INSERT INTO shares (deal_id, hash, expires, "
@@ -598,6 +601,14 @@ store_token_delete(struct store *st, const char *name, struct tw_error *err)
 	return delete_known(st, A_TOKEN_DELETE,
 			    (struct row_value)ROW_TEXT(name), err,
 			    "token '%s'", name);
+}
+
+int
+store_token_delete_user(struct store *st, long long user_id, size_t *n,
+			struct tw_error *err)
+{
+	return delete_rows(st, A_TOKEN_DELETE_USER,
+			   (struct row_value)ROW_INT(user_id), n, NULL, err);
 }
 
 /* ---- share links ----------------------------------------------------- */

@@ -206,6 +206,9 @@ int store_token_list(struct store *st, struct store_token_list *out,
 		     struct tw_error *err);
 int store_token_delete(struct store *st, const char *name,
 		       struct tw_error *err);
+/* Every token of one user (a password change revokes them). */
+int store_token_delete_user(struct store *st, long long user_id, size_t *n,
+			    struct tw_error *err);
 
 /*
  * Share links. store_share_put creates a link to the deal sh->deal

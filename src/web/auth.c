@@ -240,7 +240,7 @@ out:
 
 int
 auth_user_passwd(struct store *st, const char *name, const char *password,
-		 struct tw_error *err)
+		 bool keep_tokens, size_t *tokens, struct tw_error *err)
 {
 	struct store_user u = { 0 };
 	char *hash = NULL;
@@ -258,9 +258,17 @@ auth_user_passwd(struct store *st, const char *name, const char *password,
 	free(u.pw_hash);
 	u.pw_hash = hash;
 	hash = NULL;
-	/* Whoever knew the old password must not stay signed in. */
+	/*
+	 * Whoever knew the old password must not stay signed in, and a
+	 * token that may have leaked with it goes too, unless the caller
+	 * says the tokens are safe.
+	 */
+	if (tokens)
+		*tokens = 0;
 	if ((r = store_user_put(st, &u, err)) < 0 ||
 	    (r = store_session_delete_user(st, u.id, NULL, err)) < 0 ||
+	    (!keep_tokens &&
+	     (r = store_token_delete_user(st, u.id, tokens, err)) < 0) ||
 	    (r = store_commit(st, err)) < 0)
 		goto fail;
 	goto out;

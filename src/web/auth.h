@@ -64,13 +64,15 @@ int auth_check_password(const char *password, struct tw_error *err);
  * Account changes, each in one transaction of its own (so none may be open
  * on st). auth_user_add creates a user (TW_EEXIST when the name is taken);
  * auth_user_passwd replaces a user's password and deletes every session
- * of that user (TW_ENOTFOUND for an unknown user). Both apply
+ * of that user and, unless keep_tokens, every API token, counting those in
+ * *tokens (may be NULL) (TW_ENOTFOUND for an unknown user). Both apply
  * auth_check_name and auth_check_password.
  */
 int auth_user_add(struct store *st, const char *name, enum role role,
 		  const char *password, struct tw_error *err);
 int auth_user_passwd(struct store *st, const char *name,
-		     const char *password, struct tw_error *err);
+		     const char *password, bool keep_tokens, size_t *tokens,
+		     struct tw_error *err);
 /*
  * A new API token named name for user; *token gets the value, which is
  * stored only hashed and so can be shown only now (caller frees).

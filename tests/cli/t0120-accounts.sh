@@ -5,7 +5,8 @@
 # with libsodium itself); tokens and share links are printed once and
 # stored as their SHA-256; no file of the database ever holds a password or
 # a token; removing a user takes its sessions and tokens; passwd signs the
-# user out; a locked database is exit 4.
+# user out and revokes its tokens (unless --keep-tokens); a locked
+# database is exit 4.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -125,11 +126,14 @@ grep -q "passwords do not match" tty.out || fail "mismatch: $(cat tty.out)"
 [ "$(q "SELECT count(*) FROM users WHERE name = 'gina'")" = 0 ] ||
 	fail "a mismatched add created gina"
 
-# ---- passwd signs the user out -----------------------------------------------
+# ---- passwd signs the user out and revokes its tokens ------------------------
 
 for s in s1:alice s2:alice s3:carol; do
 	q "INSERT INTO sessions VALUES ('${s%%:*}',
 	   (SELECT id FROM users WHERE name = '${s#*:}'), 'c', 4102444800)"
+done
+for t in old1:alice old2:alice other:carol; do
+	expect 0 token add "${t%%:*}" --user "${t#*:}"
 done
 printf 'new-alice-pw\n' | expect 0 user passwd alice
 h=$(q "SELECT pw_hash FROM users WHERE name = 'alice'")
@@ -139,6 +143,25 @@ verify "$h" new-alice-pw || fail "passwd did not store the new password"
 	fail "passwd left sessions: $(q "SELECT id_hash FROM sessions")"
 [ "$(q "SELECT role FROM users WHERE name = 'alice'")" = admin ] ||
 	fail "passwd changed the role"
+[ "$(cat out)" = "changed the password of user 'alice'; its sessions are \
+signed out and 2 API tokens revoked" ] || fail "passwd said: $(cat out)"
+[ "$(q "SELECT group_concat(name) FROM tokens")" = other ] ||
+	fail "passwd left tokens: $(q "SELECT name FROM tokens")"
+
+# --keep-tokens: the sessions still go, the tokens stay.
+expect 0 token add kept --user alice
+q "INSERT INTO sessions VALUES ('s5',
+   (SELECT id FROM users WHERE name = 'alice'), 'c', 4102444800)"
+printf 'new-alice-pw\n' | expect 0 user passwd --keep-tokens alice
+grep -q "signed out and its API tokens kept$" out || fail "passwd: $(cat out)"
+[ "$(q "SELECT group_concat(name) FROM
+	(SELECT name FROM tokens ORDER BY name)")" = kept,other ] ||
+	fail "--keep-tokens: $(q "SELECT name FROM tokens")"
+[ "$(q "SELECT count(*) FROM sessions WHERE id_hash = 's5'")" = 0 ] ||
+	fail "--keep-tokens kept the session"
+expect 2 user passwd --keep-tokens
+expect 0 token rm kept
+expect 0 token rm other
 
 # ---- tokens ------------------------------------------------------------------
 

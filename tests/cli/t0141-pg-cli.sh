@@ -163,6 +163,12 @@ same "$laptop" "$tmp/back.db"
 expect 2 --db "$team" migrate --to "$team"
 expect 2 --db "$team" migrate
 
+# ---- a password change revokes the user's API tokens here too ------------
+printf 'new-pass-5678\n' | expect 0 --db "$team" user passwd alice
+grep -q "and 1 API token revoked$" out || fail "passwd: $(cat out)"
+[ "$(sql "$team" "SELECT count(*) FROM tokens")" = 0 ] ||
+	fail "passwd left alice's token on PostgreSQL"
+
 # ---- databases that are not techwin's ------------------------------------
 foreign=$(newdb foreign)
 sql "$foreign" "CREATE TABLE notes (body text);

@@ -448,7 +448,8 @@ test_passwd_invalidates_sessions(void **state)
 	struct fixture *fx = *state;
 	struct tw_error err = { 0 };
 	struct principal p;
-	char *a, *b, *bob, *c = NULL;
+	char *a, *b, *bob, *c = NULL, *t1, *t2, *tb;
+	size_t n = 99;
 
 	add_user(fx->st, "alice", ROLE_EDITOR, PW);
 	add_user(fx->st, "bob", ROLE_EDITOR, PW);
@@ -458,10 +459,28 @@ test_passwd_invalidates_sessions(void **state)
 	principal_release(&p);
 	bob = login_ok(fx->st, "bob", PW, 100, &p);
 	principal_release(&p);
+	assert_int_equal(auth_token_add(fx->st, "a1", "alice", &t1, &err), 0);
+	assert_int_equal(auth_token_add(fx->st, "a2", "alice", &t2, &err), 0);
+	assert_int_equal(auth_token_add(fx->st, "b1", "bob", &tb, &err), 0);
 
-	assert_int_equal(auth_user_passwd(fx->st, "alice", "new password 2",
-					  &err),
+	/* Keeping the tokens still signs the sessions out. */
+	assert_int_equal(auth_user_passwd(fx->st, "alice", "new password 1",
+					  true, &n, &err),
 			 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(session_rc(fx->st, a, 101), TW_ENOTFOUND);
+	assert_int_equal(auth_bearer(fx->st, t1, &p, &err), 0);
+	principal_release(&p);
+
+	/* By default the user's tokens go too, and only the user's. */
+	assert_int_equal(auth_user_passwd(fx->st, "alice", "new password 2",
+					  false, &n, &err),
+			 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(auth_bearer(fx->st, t1, &p, &err), TW_ENOTFOUND);
+	assert_int_equal(auth_bearer(fx->st, t2, &p, &err), TW_ENOTFOUND);
+	assert_int_equal(auth_bearer(fx->st, tb, &p, &err), 0);
+	principal_release(&p);
 	assert_int_equal(session_rc(fx->st, a, 101), TW_ENOTFOUND);
 	assert_int_equal(session_rc(fx->st, b, 101), TW_ENOTFOUND);
 	assert_int_equal(session_rc(fx->st, bob, 101), 0);
@@ -474,9 +493,10 @@ test_passwd_invalidates_sessions(void **state)
 	principal_release(&p);
 
 	assert_int_equal(auth_user_passwd(fx->st, "nobody", "new password 2",
-					  &err),
+					  false, NULL, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(auth_user_passwd(fx->st, "alice", "short", &err),
+	assert_int_equal(auth_user_passwd(fx->st, "alice", "short", false, NULL,
+					  &err),
 			 TW_EINPUT);
 	/* The refused change left the password and session alone. */
 	assert_int_equal(session_rc(fx->st, c, 103), 0);
@@ -484,6 +504,9 @@ test_passwd_invalidates_sessions(void **state)
 	free(b);
 	free(bob);
 	free(c);
+	free(t1);
+	free(t2);
+	free(tb);
 }
 
 static void

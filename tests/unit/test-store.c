@@ -2460,6 +2460,7 @@ test_tokens(void **state)
 	struct store_token t = { 0 }, got;
 	struct store_token_list l;
 	long long amy = user_ok(fx->st, "amy", "viewer");
+	size_t n;
 
 	user_ok(fx->st, "bob", "editor");
 	setenv("TECHWIN_NOW", "2026-03-04T05:06:07Z", 1);
@@ -2517,6 +2518,21 @@ test_tokens(void **state)
 	assert_int_equal(store_token_list(fx->st, &l, &err), 0);
 	assert_int_equal(l.n, 1);
 	store_token_list_release(&l);
+
+	/* All of one user's tokens, and only those. */
+	xstrset(&t.name, "ci");
+	xstrset(&t.user, "bob");
+	xstrset(&t.hash, hash_b);
+	assert_int_equal(store_token_put(fx->st, &t, &err), 0);
+	assert_int_equal(store_token_delete_user(fx->st, amy, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_token_find_by_hash(fx->st, hash_a, &got, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(store_token_find_by_hash(fx->st, hash_b, &got, &err),
+			 0);
+	store_token_release(&got);
+	assert_int_equal(store_token_delete_user(fx->st, amy, &n, &err), 0);
+	assert_int_equal(n, 0);
 	store_token_release(&t);
 }
 

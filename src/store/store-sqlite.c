@@ -22,6 +22,7 @@
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -640,6 +641,54 @@ collate_c(void *arg, int na, const void *a, int nb, const void *b)
 	return c ? c : na - nb;
 }
 
+/*
+ * The database holds password hashes, session CSRF tokens and every deal:
+ * only its owner may read it. SQLite creates a file with 0644 less the
+ * umask, and its -wal, -shm and -journal with the database's own mode, so
+ * a new database is made here first, empty, with 0600 (SQLite takes an
+ * empty file for a new database). An existing one is left as it is.
+ */
+static void
+create_private(const char *path)
+{
+	int fd;
+
+	if (!*path || !strcmp(path, ":memory:"))
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	/* Any failure but EEXIST is SQLite's to report, as before. */
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * Warn, once a process (serve opens a connection per worker), when other
+ * users may read the database. Its -wal follows: SQLite gives it the
+ * database's mode, even one left from before (the -shm holds no rows).
+ * Not an error: the owner may mean it, and the warning says how to stop it.
+ */
+static void
+warn_mode(const char *path)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static bool warned;
+	struct stat sb;
+
+	pthread_mutex_lock(&lock);
+	if (warned) {
+		pthread_mutex_unlock(&lock);
+		return;
+	}
+	warned = true;
+	pthread_mutex_unlock(&lock);
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 077))
+		fprintf(stderr,
+			"warning: other users can access '%s' (mode %04o), "
+			"which holds password hashes and sessions: run "
+			"'chmod 600 %s'\n",
+			path, (unsigned)(sb.st_mode & 07777), path);
+}
+
 int
 store_sqlite_open(struct store **out, const char *path, enum store_mode mode,
 		  struct tw_error *err)
@@ -665,8 +714,10 @@ store_sqlite_open(struct store **out, const char *path, enum store_mode mode,
 				    "cannot open database '%s': %s", path,
 				    strerror(errno));
 	}
-	if (mode == STORE_CREATE)
+	if (mode == STORE_CREATE) {
 		flags |= SQLITE_OPEN_CREATE;
+		create_private(path);
+	}
 
 	s = xcalloc(1, sizeof(*s));
 	s->base.ops = &sqlite_ops;
@@ -694,6 +745,7 @@ store_sqlite_open(struct store **out, const char *path, enum store_mode mode,
 		sqlite_close(&s->base);
 		return rc;
 	}
+	warn_mode(s->path);
 	*out = &s->base;
 	return 0;
 }

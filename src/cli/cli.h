@@ -82,6 +82,12 @@ int cli_get_deal(struct cli_ctx *ctx, const char *slug, struct deal *out,
 /* Write sb to stdout; TW_ESTORE-free: output errors are caught at exit. */
 void cli_write(const struct strbuf *sb);
 /*
+ * When stdout is a terminal, show the control characters of everything
+ * printed on it as visible escapes (term_escape in render/escape.h), as
+ * JSON's \u00XX under --json.
+ */
+void cli_escape_terminal(bool json);
+/*
  * Write sb to path atomically: a temporary file next to it, then rename, so
  * a failure leaves no half-written file. TW_EINPUT when the file cannot be
  * created, TW_ESTORE when writing or renaming fails.

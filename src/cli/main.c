@@ -200,6 +200,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "error: %s\n%s", err.msg, main_usage);
 		return 2;
 	}
+	cli_escape_terminal(ctx.json);
 	if (today && *today) {
 		/* A bad date is bad input (3) wherever it is given. */
 		if (date_parse(today, &ctx.today, &err) < 0) {

@@ -139,3 +139,48 @@ md_escape_text(struct strbuf *out, const char *s)
 {
 	md_escape(out, s, true);
 }
+
+/* One control, as term_escape shows it (never \t or \n): its bytes. */
+static void
+term_escape_control(struct strbuf *out, const unsigned char *p, size_t len,
+		    bool json)
+{
+	if (json)
+		strbuf_addf(out, "\\u%04x", p[len - 1]);
+	else if (*p >= '\a' && *p <= '\r')
+		strbuf_addf(out, "\\%c", "abtnvfr"[*p - '\a']);
+	else
+		for (size_t k = 0; k < len; k++)
+			strbuf_addf(out, "\\%03o", p[k]);
+}
+
+size_t
+term_escape(struct strbuf *out, const char *s, size_t n, bool final,
+	    bool json)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, start = 0, len;
+
+	for (i = 0; i < n; i += len) {
+		unsigned char c = p[i];
+
+		len = 1;
+		if ((c >= 0x20 && c != 0x7f && c != 0xc2) || c == '\n' ||
+		    c == '\t')
+			continue;
+		if ((c == '\r' || c == 0xc2) && i + 1 == n && !final)
+			break;	/* the next piece says what it is */
+		if (c == '\r' && i + 1 < n && p[i + 1] == '\n')
+			continue;
+		if (c == 0xc2) {
+			if (i + 1 == n || p[i + 1] < 0x80 || p[i + 1] > 0x9f)
+				continue;	/* U+00A0 and up: text */
+			len = 2;
+		}
+		strbuf_add(out, s + start, i - start);
+		term_escape_control(out, p + i, len, json);
+		start = i + len;
+	}
+	strbuf_add(out, s + start, i - start);
+	return i;
+}

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,59 @@ test_md_block_starts(void **state)
 	check(md_escape_cell, "1. first", "1. first");
 }
 
+/* term_escape of all of in at once, final. */
+static void
+check_term(const char *in, bool json, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_int_equal(term_escape(&sb, in, strlen(in), true, json),
+			 strlen(in));
+	assert_string_equal(sb.buf, want);
+	strbuf_release(&sb);
+}
+
+static void
+test_term(void **state)
+{
+	(void)state;
+	/* Text, tabs, line feeds, UTF-8 and a CR LF line end pass. */
+	check_term("plain\ttext\n\xc3\xa9t\xc3\xa9 \xc2\xa0\r\n", false,
+		   "plain\ttext\n\xc3\xa9t\xc3\xa9 \xc2\xa0\r\n");
+	/* What the attack stored: a window title, a bell, a screen clear. */
+	check_term("\x1b]0;PWNED\x07\x1b[2J", false,
+		   "\\033]0;PWNED\\a\\033[2J");
+	check_term("a\rb\bc\fd\ve\x7f\x01", false,
+		   "a\\rb\\bc\\fd\\ve\\177\\001");
+	check_term("x\r", false, "x\\r");
+	/* C1 controls (CSI is U+009B), as their UTF-8 bytes. */
+	check_term("\xc2\x9b" "31m \xc2\x80", false,
+		   "\\302\\23331m \\302\\200");
+	/* A backslash is left alone. */
+	check_term("C:\\033", false, "C:\\033");
+	/* JSON: the same controls, as \u00XX. */
+	check_term("{\"a\": \"\xc2\x9b\x7f\"}\n", true,
+		   "{\"a\": \"\\u009b\\u007f\"}\n");
+}
+
+/* A stream in pieces: a CR or C1 lead byte at the end waits for more. */
+static void
+test_term_pieces(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(term_escape(&sb, "ab\r", 3, false, false), 2);
+	assert_string_equal(sb.buf, "ab");
+	assert_int_equal(term_escape(&sb, "\r\n", 2, false, false), 2);
+	assert_int_equal(term_escape(&sb, "\rx\xc2", 3, false, false), 2);
+	assert_string_equal(sb.buf, "ab\r\n\\rx");
+	assert_int_equal(term_escape(&sb, "\xc2\x9b", 2, false, false), 2);
+	assert_int_equal(term_escape(&sb, "\xc2", 1, true, false), 1);
+	assert_string_equal(sb.buf, "ab\r\n\\rx\\302\\233\xc2");
+	strbuf_release(&sb);
+}
+
 int
 main(void)
 {
@@ -121,6 +175,8 @@ main(void)
 		cmocka_unit_test(test_md_cell),
 		cmocka_unit_test(test_md_text),
 		cmocka_unit_test(test_md_block_starts),
+		cmocka_unit_test(test_term),
+		cmocka_unit_test(test_term_pieces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,9 @@
 #!/bin/sh
 # t0106-web-login-guard: failed logins are counted per address and per
 # account, and a success forgets neither the address's failures nor
-# another account's (the alternating attack of issue 12).
+# another account's (the alternating attack of issue 12); writes from
+# another site, the login form included, are refused by Sec-Fetch-Site or
+# Origin, while bearer requests and clients that send neither still work.
 set -eu
 : "${TW_SRC:?set TW_SRC to the source directory}"
 . "$TW_SRC/tests/web/lib.sh"
@@ -10,6 +12,7 @@ set -eu
 "$TECHWIN" deal add acme --account 'Acme Corp' >/dev/null
 printf 'password1\n' | "$TECHWIN" user add alice --role editor >/dev/null
 printf 'password2\n' | "$TECHWIN" user add vic --role viewer >/dev/null
+alice_tok=$("$TECHWIN" token add alice-ci --user alice 2>/dev/null)
 json="Content-Type: application/json"
 guess='{"name": "alice", "password": "guess"}'
 alice='{"name": "alice", "password": "password1"}'
@@ -89,5 +92,71 @@ expect 401 POST /login -H "$(from 4)" -H "$json" -d "$guess"
 expect 429 POST /login -H "$(from 4)" -H "$json" -d "$vic"
 stop_server
 
+# --- item 8: writes from another site ----------------------------------------
+
+start_server
+evil="Origin: http://evil.example"
+login_form() { expect "$1" POST /login "$@" -d name=alice -d password=password1; }
+no_cookie() {
+	[ -z "$(header Set-Cookie)" ] || fail "a session for $*: $(header Set-Cookie)"
+}
+# A page elsewhere posts the login form: refused, and no session.
+for h in "$evil" 'Origin: null' "Origin: https://127.0.0.1.evil.example" \
+	"Origin: $base.evil.example" "Origin: $base/" 'Sec-Fetch-Site: cross-site' \
+	'Sec-Fetch-Site: same-site'; do
+	expect 403 POST /login -H "$h" -d name=alice -d password=password1
+	expect_error forbidden None
+	grep -q 'another site' "$tmp/body" || fail "403 says why: $(cat "$tmp/body")"
+	no_cookie "$h"
+done
+expect 403 POST /login -H "$evil" -H "$json" -d "$alice"
+no_cookie "a JSON login from another site"
+# Basic credentials are sent by browsers on their own: no exemption.
+expect 403 POST /login -H "$evil" -H 'Authorization: Basic YTpi' \
+	-d name=alice -d password=password1
+# Sec-Fetch-Site decides over Origin (a proxy may rewrite Host).
+expect 303 POST /login -H 'Sec-Fetch-Site: same-origin' -H "$evil" \
+	-d name=alice -d password=password1
+expect 303 POST /login -H 'Sec-Fetch-Site: none' -d name=alice \
+	-d password=password1
+# This server's own origin, as an older browser sends it; a proxy that
+# terminates TLS keeps the Host; no Origin at all is curl.
+expect 303 POST /login -H "Origin: $base" -d name=alice -d password=password1
+expect 303 POST /login -H "Origin: https://${base#http://}" \
+	-d name=alice -d password=password1
+expect 303 POST /login -H "Origin: http://localhost" -H "Host: localhost:80" \
+	-d name=alice -d password=password1
+expect 303 POST /login -d name=alice -d password=password1
+cookie=$(header Set-Cookie)
+c="Cookie: ${cookie%%;*}"
+expect 200 GET /api/session -H "$c"
+csrf=$(cat "$tmp/body" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
+# A session's write from another site is refused even with its token ...
+expect 403 POST /deals/acme/measurements -H "$c" -H "$evil" \
+	--data-urlencode "csrf_token=$csrf" -d criterion=nope -d measured=5
+expect 403 POST /logout -H "$c" -H 'Sec-Fetch-Site: cross-site' \
+	-H "X-CSRF-Token: $csrf"
+expect 200 GET /api/session -H "$c"
+# ... reads are not writes ...
+expect 200 GET /api/deals -H "$c" -H "$evil" -H 'Sec-Fetch-Site: cross-site'
+# ... and a bearer token is never sent by a browser on its own.
+expect 201 POST /api/deals -H "Authorization: Bearer $alice_tok" -H "$evil" \
+	-H 'Sec-Fetch-Site: cross-site' -H "$json" \
+	-d '{"slug": "by-token", "account": "X"}'
+expect 204 POST /logout -H "$c" -H "Origin: $base" -H "X-CSRF-Token: $csrf"
+stop_server
+
+# Behind a trusted proxy: the forwarded host and scheme are this server's.
+start_server --trust-proxy
+tls="X-Forwarded-Proto: https"
+expect 303 POST /login -H "$tls" -H 'X-Forwarded-Host: techwin.example' \
+	-H 'Origin: https://techwin.example' -d name=alice -d password=password1
+expect 403 POST /login -H "$tls" -H 'X-Forwarded-Host: techwin.example' \
+	-H 'Origin: http://techwin.example' -d name=alice -d password=password1
+expect 403 POST /login -H "$tls" -H "Origin: http://${base#http://}" \
+	-d name=alice -d password=password1
+expect 303 POST /login -H "$tls" -H "Origin: https://${base#http://}" \
+	-d name=alice -d password=password1
+stop_server
 [ "$server_status" = 0 ] || fail "serve exited $server_status"
 echo ok

@@ -81,6 +81,33 @@ static const struct schema_table login_table = {
 	.nfields = ARRAY_SIZE(login_fields), .size = sizeof(struct login_body),
 };
 
+/* A 429 when the limiter says b (RL_ADDRESS, RL_ACCOUNT); true then. */
+static bool
+too_many(struct http_request *rq, struct http_response *rs, bool form,
+	 enum rl_block b, const char *next)
+{
+	const char *what = b == RL_ADDRESS ? "from this address"
+					   : "for this account";
+	char secs[32];
+
+	if (b == RL_OPEN)
+		return false;
+	if (form) {
+		struct strbuf msg = STRBUF_INIT;
+
+		strbuf_addf(&msg, "Too many failed logins %s. Try again "
+			    "later.", what);
+		pages_login_form(rs, 429, next, msg.buf);
+		strbuf_release(&msg);
+	} else {
+		http_error(rs, 429, NULL, "too many failed logins %s: try "
+			   "again later", what);
+	}
+	snprintf(secs, sizeof(secs), "%d", rq->cfg->login_window);
+	http_response_header(rs, "Retry-After", secs);
+	return true;
+}
+
 static void
 login(struct http_request *rq, struct http_response *rs)
 {
@@ -95,19 +122,10 @@ login(struct http_request *rq, struct http_response *rs)
 	json_t *o = NULL;
 	int r;
 
-	if (rate_limiter_blocked(rq->limiter, rq->addr, rq->now)) {
-		char secs[32];
-
-		snprintf(secs, sizeof(secs), "%d", rq->cfg->login_window);
-		if (form)
-			pages_login_form(rs, 429, NULL, "Too many failed logins from "
-				   "this address. Try again later.");
-		else
-			http_error(rs, 429, NULL, "too many failed logins from "
-				   "this address: try again later");
-		http_response_header(rs, "Retry-After", secs);
+	/* A blocked address is refused before its body is even read. */
+	if (too_many(rq, rs, form, rate_limiter_check(rq->limiter, rq->addr,
+						      NULL, rq->now), NULL))
 		return;
-	}
 	if (form) {
 		if (!http_parse_form(rq, rs))
 			return;
@@ -131,10 +149,13 @@ login(struct http_request *rq, struct http_response *rs)
 		name = body.name;
 		password = body.password;
 	}
+	/* Counted as a failure now; given back below if it succeeds. */
+	if (too_many(rq, rs, form, rate_limiter_attempt(rq->limiter, rq->addr,
+							name, rq->now), next))
+		goto out;
 	r = auth_login(rq->st, name, password, rq->now, rq->cfg->session_ttl,
 		       &cookie, &who, &err);
 	if (r == TW_ENOTFOUND || r == TW_EINPUT) {
-		rate_limiter_fail(rq->limiter, rq->addr, rq->now);
 		if (form)
 			pages_login_form(rs, 401, next, "Wrong name or password.");
 		else
@@ -142,7 +163,8 @@ login(struct http_request *rq, struct http_response *rs)
 	} else if (r < 0) {
 		http_fail(rs, r, &err, NULL);
 	} else {
-		rate_limiter_reset(rq->limiter, rq->addr);
+		/* Never forgets the address's other failures (auth.h). */
+		rate_limiter_success(rq->limiter, rq->addr, name);
 		if (form)
 			http_redirect(rs, 303, safe_next(next) ? next : "/");
 		else
@@ -151,6 +173,7 @@ login(struct http_request *rq, struct http_response *rs)
 		principal_release(&who);
 		free(cookie);
 	}
+out:
 	schema_release(&login_table, &body);
 	json_decref(o);
 }

@@ -3,11 +3,12 @@
  * commands, on libsodium: Argon2id password hashes, random tokens that are
  * handed out once and stored only as SHA-256 hashes, constant-time
  * comparison, sessions with a CSRF token each, bearer tokens, share links,
- * and a per-address limiter for failed logins.
+ * and a limiter for failed logins per address and per account.
  */
 #include "web/auth.h"
 #include "util/xalloc.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -16,9 +17,12 @@
 #define TOKEN_BYTES 32
 #define NAME_MAX_LEN 64
 #define PASSWORD_MIN_CHARS 8
-/* Distinct addresses the limiter remembers; older ones are forgotten. */
-#define RL_MAX_ADDRS 4096
-#define RL_ADDR_MAX 128
+/*
+ * Distinct addresses, and distinct accounts, the limiter remembers (older
+ * ones are forgotten); each key is kept to RL_KEY_MAX bytes.
+ */
+#define RL_MAX_KEYS 4096
+#define RL_KEY_MAX 128
 
 static const char *const role_names[] = {
 	[ROLE_VIEWER] = "viewer",
@@ -549,19 +553,26 @@ auth_share(struct store *st, const char *token, tw_date today, char **slug,
 
 /* ---- the login rate limiter ------------------------------------------- */
 
-/* One address: the times of its last max failures, oldest at head. */
+/* An address or an account: the times of its last max failures, oldest
+ * at head. */
 struct rl_entry {
-	char *addr;
+	char *key;
 	long long *fails;
 	int n, head;
 	long long last;
 };
 
-struct rate_limiter {
-	pthread_mutex_t lock;
-	int max, window;
+/* The entries of one kind, each blocked after max failures. */
+struct rl_table {
+	int max;
 	struct rl_entry *items;
 	size_t n, alloc;
+};
+
+struct rate_limiter {
+	pthread_mutex_t lock;
+	int window;
+	struct rl_table addrs, accounts;
 };
 
 struct rate_limiter *
@@ -570,108 +581,155 @@ rate_limiter_new(int max_attempts, int window)
 	struct rate_limiter *rl = xcalloc(1, sizeof(*rl));
 
 	pthread_mutex_init(&rl->lock, NULL);
-	rl->max = max_attempts < 1 ? 1 : max_attempts;
+	rl->addrs.max = max_attempts < 1 ? 1 : max_attempts;
+	rl->accounts.max = rl->addrs.max > INT_MAX / RL_ACCOUNT_FACTOR
+				   ? INT_MAX
+				   : rl->addrs.max * RL_ACCOUNT_FACTOR;
 	rl->window = window < 1 ? 1 : window;
 	return rl;
 }
 
-/* Addresses are kept to RL_ADDR_MAX bytes; compare them the same way. */
+/* Keys are kept to RL_KEY_MAX bytes; compare them the same way. */
 static struct rl_entry *
-rl_find(struct rate_limiter *rl, const char *addr)
+rl_find(struct rl_table *t, const char *key)
 {
-	for (size_t i = 0; i < rl->n; i++)
-		if (!strncmp(rl->items[i].addr, addr, RL_ADDR_MAX))
-			return &rl->items[i];
+	for (size_t i = 0; i < t->n; i++)
+		if (!strncmp(t->items[i].key, key, RL_KEY_MAX))
+			return &t->items[i];
 	return NULL;
 }
 
 static void
-rl_remove(struct rate_limiter *rl, size_t i)
+rl_remove(struct rl_table *t, size_t i)
 {
-	free(rl->items[i].addr);
-	free(rl->items[i].fails);
-	rl->items[i] = rl->items[--rl->n];
+	free(t->items[i].key);
+	free(t->items[i].fails);
+	t->items[i] = t->items[--t->n];
 }
 
 /*
- * Make room for one more address: forget those whose last failure is out
- * of the window (they block nothing), else the one idle the longest.
+ * Make room for one more key: forget those whose last failure is out of
+ * the window (they block nothing), else the one idle the longest.
  */
 static void
-rl_make_room(struct rate_limiter *rl, long long now)
+rl_make_room(struct rl_table *t, int window, long long now)
 {
 	size_t oldest = 0;
 
-	for (size_t i = rl->n; i-- > 0;)
-		if (now - rl->items[i].last >= rl->window)
-			rl_remove(rl, i);
-	if (rl->n < RL_MAX_ADDRS)
+	for (size_t i = t->n; i-- > 0;)
+		if (now - t->items[i].last >= window)
+			rl_remove(t, i);
+	if (t->n < RL_MAX_KEYS)
 		return;
-	for (size_t i = 1; i < rl->n; i++)
-		if (rl->items[i].last < rl->items[oldest].last)
+	for (size_t i = 1; i < t->n; i++)
+		if (t->items[i].last < t->items[oldest].last)
 			oldest = i;
-	rl_remove(rl, oldest);
+	rl_remove(t, oldest);
 }
 
-void
-rate_limiter_fail(struct rate_limiter *rl, const char *addr, long long now)
+static void
+rl_fail(struct rl_table *t, int window, const char *key, long long now)
 {
-	struct rl_entry *e;
+	struct rl_entry *e = rl_find(t, key);
 
-	if (!rl || !addr)
-		return;
-	pthread_mutex_lock(&rl->lock);
-	e = rl_find(rl, addr);
 	if (!e) {
-		if (rl->n >= RL_MAX_ADDRS)
-			rl_make_room(rl, now);
-		ALLOC_GROW(rl->items, rl->n + 1, rl->alloc);
-		e = &rl->items[rl->n++];
+		if (t->n >= RL_MAX_KEYS)
+			rl_make_room(t, window, now);
+		ALLOC_GROW(t->items, t->n + 1, t->alloc);
+		e = &t->items[t->n++];
 		memset(e, 0, sizeof(*e));
-		e->addr = xstrndup(addr, RL_ADDR_MAX);
-		e->fails = xcalloc((size_t)rl->max, sizeof(*e->fails));
+		e->key = xstrndup(key, RL_KEY_MAX);
+		e->fails = xcalloc((size_t)t->max, sizeof(*e->fails));
 	}
-	if (e->n < rl->max) {
-		e->fails[(e->head + e->n) % rl->max] = now;
+	if (e->n < t->max) {
+		e->fails[(e->head + e->n) % t->max] = now;
 		e->n++;
 	} else {
 		e->fails[e->head] = now;
-		e->head = (e->head + 1) % rl->max;
+		e->head = (e->head + 1) % t->max;
 	}
 	e->last = now;
-	pthread_mutex_unlock(&rl->lock);
 }
 
-bool
-rate_limiter_blocked(struct rate_limiter *rl, const char *addr,
-		     long long now)
+/* Blocked while the oldest of the last max failures is recent. */
+static bool
+rl_blocked(struct rl_table *t, int window, const char *key, long long now)
 {
-	struct rl_entry *e;
-	bool blocked = false;
+	struct rl_entry *e = key ? rl_find(t, key) : NULL;
 
-	if (!rl || !addr)
-		return false;
+	return e && e->n >= t->max && now - e->fails[e->head] < window;
+}
+
+static enum rl_block
+rl_check(struct rate_limiter *rl, const char *addr, const char *user,
+	 long long now)
+{
+	if (rl_blocked(&rl->addrs, rl->window, addr, now))
+		return RL_ADDRESS;
+	if (rl_blocked(&rl->accounts, rl->window, user, now))
+		return RL_ACCOUNT;
+	return RL_OPEN;
+}
+
+/*
+ * The check, and with count the attempt counted when it passes, under one
+ * lock: parallel requests cannot all pass before the first is counted.
+ */
+static enum rl_block
+rl_step(struct rate_limiter *rl, const char *addr, const char *user,
+	long long now, bool count)
+{
+	enum rl_block b;
+
+	if (!rl)
+		return RL_OPEN;
 	pthread_mutex_lock(&rl->lock);
-	e = rl_find(rl, addr);
-	/* Blocked while the oldest of the last max failures is recent. */
-	if (e && e->n >= rl->max && now - e->fails[e->head] < rl->window)
-		blocked = true;
+	b = rl_check(rl, addr, user, now);
+	if (count && b == RL_OPEN && addr)
+		rl_fail(&rl->addrs, rl->window, addr, now);
+	if (count && b == RL_OPEN && user)
+		rl_fail(&rl->accounts, rl->window, user, now);
 	pthread_mutex_unlock(&rl->lock);
-	return blocked;
+	return b;
+}
+
+enum rl_block
+rate_limiter_check(struct rate_limiter *rl, const char *addr,
+		   const char *user, long long now)
+{
+	return rl_step(rl, addr, user, now, false);
+}
+
+enum rl_block
+rate_limiter_attempt(struct rate_limiter *rl, const char *addr,
+		     const char *user, long long now)
+{
+	return rl_step(rl, addr, user, now, true);
 }
 
 void
-rate_limiter_reset(struct rate_limiter *rl, const char *addr)
+rate_limiter_success(struct rate_limiter *rl, const char *addr,
+		     const char *user)
 {
 	struct rl_entry *e;
 
-	if (!rl || !addr)
+	if (!rl)
 		return;
 	pthread_mutex_lock(&rl->lock);
-	e = rl_find(rl, addr);
-	if (e)
-		rl_remove(rl, (size_t)(e - rl->items));
+	/* The newest failure was this attempt, or as recent as it. */
+	if (addr && (e = rl_find(&rl->addrs, addr)) && e->n)
+		e->n--;
+	if (user && (e = rl_find(&rl->accounts, user)))
+		rl_remove(&rl->accounts, (size_t)(e - rl->accounts.items));
 	pthread_mutex_unlock(&rl->lock);
+}
+
+static void
+rl_clear(struct rl_table *t)
+{
+	while (t->n)
+		rl_remove(t, t->n - 1);
+	free(t->items);
 }
 
 void
@@ -679,9 +737,8 @@ rate_limiter_free(struct rate_limiter *rl)
 {
 	if (!rl)
 		return;
-	while (rl->n)
-		rl_remove(rl, rl->n - 1);
-	free(rl->items);
+	rl_clear(&rl->addrs);
+	rl_clear(&rl->accounts);
 	pthread_mutex_destroy(&rl->lock);
 	free(rl);
 }

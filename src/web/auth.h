@@ -2,7 +2,7 @@
  * Accounts and secrets for techwin serve (libsodium): password hashing with
  * Argon2id, random tokens, secrets stored only as hashes, constant-time
  * comparison, sessions with CSRF tokens, bearer tokens, share links, and a
- * per-address limiter for login attempts.
+ * limiter for failed logins per address and per account.
  */
 #ifndef TW_AUTH_H
 #define TW_AUTH_H
@@ -112,20 +112,42 @@ int auth_share(struct store *st, const char *token, tw_date today,
 	       char **slug, struct tw_error *err);
 
 /*
- * At most max_attempts failed logins per address per window seconds: an
- * address is blocked while its last max_attempts failures all lie within
- * the last window seconds (a sliding window). Both are at least 1.
+ * Failed logins, counted per address and per account (the user name
+ * tried, whether it exists or not). An address is blocked while its last
+ * max_attempts failures all lie within the last window seconds (a sliding
+ * window); an account likewise after RL_ACCOUNT_FACTOR times as many, from
+ * any addresses, so that a guesser who moves between addresses is still
+ * stopped but one address alone cannot lock an account. Both numbers are
+ * at least 1. A successful login forgets only its own account's failures:
+ * never its address's (else a user could log in between guesses at
+ * another account) and never another account's. Thread-safe; a NULL
+ * limiter never blocks.
  */
+#define RL_ACCOUNT_FACTOR 4
 struct rate_limiter;
 struct rate_limiter *rate_limiter_new(int max_attempts, int window);
-/* Record a failed attempt from addr at now. */
-void rate_limiter_fail(struct rate_limiter *rl, const char *addr,
-		       long long now);
-/* True when addr has used up its attempts. Thread-safe. */
-bool rate_limiter_blocked(struct rate_limiter *rl, const char *addr,
-			  long long now);
-/* Forget addr's failures (after it logged in). */
-void rate_limiter_reset(struct rate_limiter *rl, const char *addr);
+enum rl_block {
+	RL_OPEN,	/* may try */
+	RL_ADDRESS,	/* the address has used up its attempts */
+	RL_ACCOUNT,	/* the account has */
+};
+/* May a login from addr as user be tried now? (NULL: not checked.) */
+enum rl_block rate_limiter_check(struct rate_limiter *rl, const char *addr,
+				 const char *user, long long now);
+/*
+ * The same check, and when it passes the attempt is counted at once as a
+ * failure of both addr and user (NULL: not counted), before the password
+ * is even looked at.
+ */
+enum rl_block rate_limiter_attempt(struct rate_limiter *rl,
+				   const char *addr, const char *user,
+				   long long now);
+/*
+ * The attempt succeeded: addr gets back the one failure it was counted
+ * (its earlier ones stay), and user's failures are forgotten.
+ */
+void rate_limiter_success(struct rate_limiter *rl, const char *addr,
+			  const char *user);
 void rate_limiter_free(struct rate_limiter *rl);
 
 #endif

@@ -11,6 +11,7 @@
 #include "web/server.h"
 #include "web/api.h"
 #include "web/auth.h"
+#include "web/csrf.h"
 #include "web/http.h"
 #include "web/json-arena.h"
 #include "web/pages.h"
@@ -489,7 +490,7 @@ begin_request(struct server *srv, struct exchange *x)
 	struct http_request *rq = &x->rq;
 	struct tw_error err = { 0 };
 	size_t count, bytes;
-	const char *cl;
+	const char *cl, *why;
 
 	rq->cfg = &srv->cfg;
 	rq->limiter = srv->limiter;
@@ -541,6 +542,10 @@ begin_request(struct server *srv, struct exchange *x)
 	/* The captures belong to the request from here on. */
 	rq->params = x->m.params;
 	memset(&x->m.params, 0, sizeof(x->m.params));
+	if ((why = csrf_cross_site(rq))) {
+		http_error(&x->rs, 403, NULL, "%s", why);
+		return;
+	}
 
 	rq->st = thread_store(srv, &err);
 	if (!rq->st) {
@@ -550,13 +555,6 @@ begin_request(struct server *srv, struct exchange *x)
 	store_set_actor(rq->st, "web");
 	if (!(x->m.route->flags & ROUTE_PUBLIC))
 		authenticate(x);
-}
-
-static bool
-is_safe_method(const char *m)
-{
-	return !strcmp(m, "GET") || !strcmp(m, "HEAD") ||
-	       !strcmp(m, "OPTIONS");
 }
 
 /* The whole body is in: CSRF, then the handler. */
@@ -570,7 +568,7 @@ finish_request(struct exchange *x)
 			   "the limit of %zu bytes", rq->body.cap);
 		return;
 	}
-	if (rq->via_session && !is_safe_method(x->method)) {
+	if (rq->via_session && !csrf_safe_method(x->method)) {
 		const char *token = http_header(rq, "X-CSRF-Token");
 
 		/* A form cannot set headers: it sends the token as a field. */

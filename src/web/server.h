@@ -22,8 +22,9 @@ struct server_config {
 	bool quiet;		/* no access log */
 	/*
 	 * Behind a TLS-terminating proxy: believe X-Forwarded-Proto (for
-	 * the Secure cookie flag) and X-Forwarded-For (the client address
-	 * that login attempts are counted by).
+	 * the Secure cookie flag), X-Forwarded-For (the client address
+	 * that login attempts are counted by) and X-Forwarded-Host (the
+	 * host that Origin is checked against, csrf.h).
 	 */
 	bool trust_proxy;
 	unsigned timeout;	/* seconds a connection may sit idle */
@@ -33,7 +34,8 @@ struct server_config {
 	bool today_fixed;
 	long long session_ttl;	/* seconds a login lasts */
 	unsigned grace;		/* seconds to finish requests at exit */
-	int login_attempts;	/* failed logins per address ... */
+	int login_attempts;	/* failed logins per address (an
+				 * account: RL_ACCOUNT_FACTOR times) ... */
 	int login_window;	/* ... per this many seconds */
 };
 
@@ -101,9 +103,10 @@ const char *server_reply_header(const struct server_reply *r,
 /*
  * Answer call as the libmicrohttpd callbacks answer a request once it is
  * read, through the same code: the limits (414, 431, 413), the query
- * string, routing, authentication (bearer token, ?token=, session
- * cookie), the role, the CSRF check of cookie-authenticated writes, the
- * handler, the headers every answer carries and the access log line.
+ * string, routing, the refusal of cross-site writes (csrf.h),
+ * authentication (bearer token, ?token=, session cookie), the role, the
+ * CSRF check of cookie-authenticated writes, the handler, the headers
+ * every answer carries and the access log line.
  * out must have been initialised; its old contents are replaced.
  */
 void server_dispatch(struct server *srv, const struct server_call *call,

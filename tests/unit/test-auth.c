@@ -750,50 +750,166 @@ test_no_secrets_stored(void **state)
 
 /* ---- the rate limiter -------------------------------------------------- */
 
+/* An address's failed login, and whether it is blocked. */
+static void
+addr_fail(struct rate_limiter *rl, const char *addr, long long now)
+{
+	rate_limiter_attempt(rl, addr, NULL, now);
+}
+
+static bool
+blocked(struct rate_limiter *rl, const char *addr, long long now)
+{
+	return rate_limiter_check(rl, addr, NULL, now) != RL_OPEN;
+}
+
 static void
 test_rate_limiter(void **state)
 {
 	struct rate_limiter *rl = rate_limiter_new(3, 60);
 
 	(void)state;
-	assert_false(rate_limiter_blocked(rl, "10.0.0.1", 100));
-	rate_limiter_fail(rl, "10.0.0.1", 100);
-	rate_limiter_fail(rl, "10.0.0.1", 110);
-	assert_false(rate_limiter_blocked(rl, "10.0.0.1", 110));
-	rate_limiter_fail(rl, "10.0.0.1", 120);
-	assert_true(rate_limiter_blocked(rl, "10.0.0.1", 120));
-	assert_true(rate_limiter_blocked(rl, "10.0.0.1", 159));
+	assert_false(blocked(rl, "10.0.0.1", 100));
+	addr_fail(rl, "10.0.0.1", 100);
+	addr_fail(rl, "10.0.0.1", 110);
+	assert_false(blocked(rl, "10.0.0.1", 110));
+	addr_fail(rl, "10.0.0.1", 120);
+	assert_int_equal(rate_limiter_check(rl, "10.0.0.1", NULL, 120),
+			 RL_ADDRESS);
+	assert_true(blocked(rl, "10.0.0.1", 159));
+	/* A blocked attempt is refused and not counted. */
+	assert_int_equal(rate_limiter_attempt(rl, "10.0.0.1", "u", 130),
+			 RL_ADDRESS);
+	assert_int_equal(rate_limiter_check(rl, NULL, "u", 130), RL_OPEN);
 	/* Other addresses are not affected. */
-	assert_false(rate_limiter_blocked(rl, "10.0.0.2", 120));
-	assert_false(rate_limiter_blocked(rl, "::1", 120));
+	assert_false(blocked(rl, "10.0.0.2", 120));
+	assert_false(blocked(rl, "::1", 120));
 	/* Free once the oldest of the three leaves the window... */
-	assert_false(rate_limiter_blocked(rl, "10.0.0.1", 160));
+	assert_false(blocked(rl, "10.0.0.1", 160));
 	/* ...and a sliding window: one more failure blocks again until the
 	 * second one (110) is out of it. */
-	rate_limiter_fail(rl, "10.0.0.1", 161);
-	assert_true(rate_limiter_blocked(rl, "10.0.0.1", 161));
-	assert_true(rate_limiter_blocked(rl, "10.0.0.1", 169));
-	assert_false(rate_limiter_blocked(rl, "10.0.0.1", 170));
-	/* A successful login forgets the failures. */
-	rate_limiter_fail(rl, "10.0.0.1", 171);
-	assert_true(rate_limiter_blocked(rl, "10.0.0.1", 171));
-	rate_limiter_reset(rl, "10.0.0.1");
-	assert_false(rate_limiter_blocked(rl, "10.0.0.1", 171));
-	rate_limiter_reset(rl, "never-seen");
+	addr_fail(rl, "10.0.0.1", 161);
+	assert_true(blocked(rl, "10.0.0.1", 161));
+	assert_true(blocked(rl, "10.0.0.1", 169));
+	assert_false(blocked(rl, "10.0.0.1", 170));
+	rate_limiter_success(rl, "never-seen", "nobody");
 	rate_limiter_free(rl);
 
 	/* At least one attempt and one second, whatever is asked. */
 	rl = rate_limiter_new(0, 0);
-	assert_false(rate_limiter_blocked(rl, "a", 5));
-	rate_limiter_fail(rl, "a", 5);
-	assert_true(rate_limiter_blocked(rl, "a", 5));
-	assert_false(rate_limiter_blocked(rl, "a", 6));
+	assert_false(blocked(rl, "a", 5));
+	addr_fail(rl, "a", 5);
+	assert_true(blocked(rl, "a", 5));
+	assert_false(blocked(rl, "a", 6));
 	rate_limiter_free(rl);
 
 	/* NULL is a limiter that never blocks. */
-	rate_limiter_fail(NULL, "a", 1);
-	assert_false(rate_limiter_blocked(NULL, "a", 1));
+	assert_int_equal(rate_limiter_attempt(NULL, "a", "u", 1), RL_OPEN);
+	assert_int_equal(rate_limiter_check(NULL, "a", "u", 1), RL_OPEN);
+	rate_limiter_success(NULL, "a", "u");
 	rate_limiter_free(NULL);
+}
+
+/*
+ * Failures per account, and what a success forgets: only its own
+ * account's failures and its own attempt, never the address's earlier
+ * failures or another account's.
+ */
+static void
+test_rate_limiter_accounts(void **state)
+{
+	struct rate_limiter *rl = rate_limiter_new(3, 60);
+	char addr[16];
+
+	(void)state;
+	/*
+	 * A viewer alternates guesses at alice with logins of its own (the
+	 * attack of issue 12): the address is blocked after 3 guesses all
+	 * the same, for every account.
+	 */
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(rate_limiter_attempt(rl, "a", "alice", 100),
+				 RL_OPEN);
+		assert_int_equal(rate_limiter_attempt(rl, "a", "vic", 100),
+				 RL_OPEN);
+		rate_limiter_success(rl, "a", "vic");
+	}
+	assert_int_equal(rate_limiter_attempt(rl, "a", "alice", 100),
+			 RL_OPEN);
+	assert_int_equal(rate_limiter_attempt(rl, "a", "vic", 101),
+			 RL_ADDRESS);
+	assert_int_equal(rate_limiter_check(rl, "a", "alice", 101),
+			 RL_ADDRESS);
+	/* Three of alice's twelve: from three more addresses, the rest. */
+	for (int i = 0; i < 9; i++) {
+		snprintf(addr, sizeof(addr), "b%d", i / 3);
+		assert_int_equal(rate_limiter_attempt(rl, addr, "alice", 102),
+				 RL_OPEN);
+	}
+	/* alice is blocked from anywhere, right password or not... */
+	assert_int_equal(rate_limiter_check(rl, "fresh", "alice", 103),
+			 RL_ACCOUNT);
+	assert_int_equal(rate_limiter_attempt(rl, "fresh", "alice", 103),
+			 RL_ACCOUNT);
+	/* ... and that refusal cost "fresh" nothing; vic's success there
+	 * clears nothing of alice's. */
+	assert_int_equal(rate_limiter_attempt(rl, "fresh", "vic", 103),
+			 RL_OPEN);
+	rate_limiter_success(rl, "fresh", "vic");
+	assert_int_equal(rate_limiter_check(rl, "fresh2", "alice", 104),
+			 RL_ACCOUNT);
+	assert_int_equal(rate_limiter_check(rl, "fresh2", "bob", 104),
+			 RL_OPEN);
+	/* Until the window has passed. */
+	assert_int_equal(rate_limiter_check(rl, "a", "vic", 159),
+			 RL_ADDRESS);
+	assert_int_equal(rate_limiter_check(rl, "fresh2", "alice", 159),
+			 RL_ACCOUNT);
+	assert_int_equal(rate_limiter_check(rl, "a", "vic", 160), RL_OPEN);
+	assert_int_equal(rate_limiter_check(rl, "fresh2", "alice", 162),
+			 RL_OPEN);
+	rate_limiter_free(rl);
+
+	/*
+	 * alice's own success forgets alice's failures, but "c" keeps its
+	 * two: one more failure of anyone's blocks it.
+	 */
+	rl = rate_limiter_new(3, 60);
+	rate_limiter_attempt(rl, "c", "alice", 300);
+	rate_limiter_attempt(rl, "c", "alice", 300);
+	for (int i = 0; i < 9; i++) {
+		snprintf(addr, sizeof(addr), "d%d", i / 2);
+		rate_limiter_attempt(rl, addr, "alice", 300);
+	}
+	/* 11 of 12: alice logs in from "c" and all 11 are forgotten. */
+	assert_int_equal(rate_limiter_attempt(rl, "c", "alice", 301),
+			 RL_OPEN);
+	rate_limiter_success(rl, "c", "alice");
+	for (int i = 0; i < 11; i++) {
+		snprintf(addr, sizeof(addr), "e%d", i / 2);
+		rate_limiter_attempt(rl, addr, "alice", 302);
+	}
+	assert_int_equal(rate_limiter_check(rl, "z", "alice", 302), RL_OPEN);
+	assert_int_equal(rate_limiter_check(rl, "c", NULL, 302), RL_OPEN);
+	addr_fail(rl, "c", 302);
+	assert_int_equal(rate_limiter_check(rl, "c", "alice", 302),
+			 RL_ADDRESS);
+	rate_limiter_free(rl);
+
+	/*
+	 * An attempt counts before its outcome: three in flight at once
+	 * block a fourth (parallel requests cannot all pass the check).
+	 */
+	rl = rate_limiter_new(3, 60);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(rate_limiter_attempt(rl, "p", "u", 1),
+				 RL_OPEN);
+	assert_int_equal(rate_limiter_attempt(rl, "p", "v", 1), RL_ADDRESS);
+	/* One of them succeeds: it gets its attempt back, only it. */
+	rate_limiter_success(rl, "p", "u");
+	assert_int_equal(rate_limiter_attempt(rl, "p", "v", 1), RL_OPEN);
+	assert_int_equal(rate_limiter_attempt(rl, "p", "v", 1), RL_ADDRESS);
+	rate_limiter_free(rl);
 }
 
 /* Many addresses: old ones are forgotten, recent blocks are kept. */
@@ -807,18 +923,21 @@ test_rate_limiter_many(void **state)
 	for (int i = 0; i < 10000; i++) {
 		snprintf(addr, sizeof(addr), "10.%d.%d.%d", i >> 16,
 			 (i >> 8) & 255, i & 255);
-		rate_limiter_fail(rl, addr, i / 100);
+		rate_limiter_attempt(rl, addr, addr, i / 100);
 	}
-	rate_limiter_fail(rl, "attacker", 100);
-	rate_limiter_fail(rl, "attacker", 100);
-	assert_true(rate_limiter_blocked(rl, "attacker", 100));
-	/* An address longer than the limiter keeps is still one address. */
+	addr_fail(rl, "attacker", 100);
+	addr_fail(rl, "attacker", 100);
+	assert_true(blocked(rl, "attacker", 100));
+	/* A key longer than the limiter keeps is still one key. */
 	memset(big, 'y', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	rate_limiter_fail(rl, big, 100);
-	assert_false(rate_limiter_blocked(rl, big, 100));
-	rate_limiter_fail(rl, big, 100);
-	assert_true(rate_limiter_blocked(rl, big, 100));
+	addr_fail(rl, big, 100);
+	assert_false(blocked(rl, big, 100));
+	addr_fail(rl, big, 100);
+	assert_true(blocked(rl, big, 100));
+	for (int i = 0; i < 8; i++)
+		rate_limiter_attempt(rl, NULL, big, 100);
+	assert_int_equal(rate_limiter_check(rl, NULL, big, 100), RL_ACCOUNT);
 	rate_limiter_free(rl);
 }
 
@@ -835,9 +954,11 @@ hammer(void *p)
 
 	for (int i = 0; i < 2000; i++) {
 		snprintf(addr, sizeof(addr), "%d.%d", a->id, i % 50);
-		rate_limiter_fail(a->rl, addr, i);
-		(void)rate_limiter_blocked(a->rl, "shared", i);
-		rate_limiter_fail(a->rl, "shared", i);
+		addr_fail(a->rl, addr, i);
+		(void)rate_limiter_check(a->rl, "shared", addr, i);
+		if (rate_limiter_attempt(a->rl, "shared", "u", i) == RL_OPEN)
+			rate_limiter_success(a->rl, "shared", "u");
+		addr_fail(a->rl, "shared", i);
 	}
 	return NULL;
 }
@@ -857,9 +978,9 @@ test_rate_limiter_threads(void **state)
 	}
 	for (int i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
-	assert_true(rate_limiter_blocked(rl, "shared", 2000));
-	assert_true(rate_limiter_blocked(rl, "3.49", 2000));
-	assert_false(rate_limiter_blocked(rl, "4.0", 2000));
+	assert_true(blocked(rl, "shared", 2000));
+	assert_true(blocked(rl, "3.49", 2000));
+	assert_false(blocked(rl, "4.0", 2000));
 	rate_limiter_free(rl);
 }
 
@@ -886,6 +1007,7 @@ main(void)
 		T(test_share),
 		T(test_no_secrets_stored),
 		T(test_rate_limiter),
+		T(test_rate_limiter_accounts),
 		T(test_rate_limiter_many),
 		T(test_rate_limiter_threads),
 	};

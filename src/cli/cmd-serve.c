@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 enum serve_opt { O_LISTEN = 256, O_THREADS, O_QUIET, O_PORT_FILE,
-		 O_TRUST_PROXY, O_TIMEOUT };
+		 O_TRUST_PROXY, O_TIMEOUT, O_PER_ADDRESS };
 
 /* Without an account nobody gets past the login: say how to make one. */
 static void
@@ -35,6 +35,8 @@ cmd_serve_exec(struct cli_ctx *ctx, int argc, char **argv,
 		{ "port-file", required_argument, NULL, O_PORT_FILE },
 		{ "trust-proxy", no_argument, NULL, O_TRUST_PROXY },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "connections-per-address", required_argument, NULL,
+		  O_PER_ADDRESS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct server_config cfg;
@@ -83,6 +85,18 @@ cmd_serve_exec(struct cli_ctx *ctx, int argc, char **argv,
 						    "--timeout: expected 1 to "
 						    "3600 seconds, got %d", n);
 			cfg.timeout = (unsigned)n;
+			break;
+		case O_PER_ADDRESS:
+			if ((r = opt_int("--connections-per-address", optarg,
+					 &n, err)) < 0)
+				return r;
+			if (n < 0 || n > SERVER_CONNECTIONS)
+				return tw_error_set(err, TW_EUSAGE,
+						    "--connections-per-address"
+						    ": expected 0 (no limit) "
+						    "to %d, got %d",
+						    SERVER_CONNECTIONS, n);
+			cfg.per_address = n;
 			break;
 		default:
 			return c;

@@ -526,7 +526,7 @@ auth_csrf_ok(const struct principal *p, const char *submitted)
 
 int
 auth_share(struct store *st, const char *token, tw_date today, char **slug,
-	   struct tw_error *err)
+	   long long *id, struct tw_error *err)
 {
 	struct store_share sh;
 	char *hash;
@@ -546,6 +546,8 @@ auth_share(struct store *st, const char *token, tw_date today, char **slug,
 	} else {
 		*slug = sh.deal;
 		sh.deal = NULL;
+		if (id)
+			*id = sh.id;
 	}
 	store_share_release(&sh);
 	return r;

@@ -106,10 +106,10 @@ int auth_bearer(struct store *st, const char *token, struct principal *out,
 		struct tw_error *err);
 /* The submitted CSRF token matches the session's (constant time). */
 bool auth_csrf_ok(const struct principal *p, const char *submitted);
-/* A share link's deal slug (caller frees); TW_ENOTFOUND when unknown,
- * revoked or expired on today. */
+/* A share link's deal slug (caller frees) and, when id is not NULL, its
+ * number; TW_ENOTFOUND when unknown, revoked or expired on today. */
 int auth_share(struct store *st, const char *token, tw_date today,
-	       char **slug, struct tw_error *err);
+	       char **slug, long long *id, struct tw_error *err);
 
 /*
  * Failed logins, counted per address and per account (the user name

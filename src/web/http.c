@@ -729,6 +729,26 @@ http_status_for(int rc)
 }
 
 void
+http_log_escape(struct strbuf *sb, const char *s, bool field)
+{
+	size_t n = 0;
+
+	for (const char *p = s; *p; p++, n++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (field && n == HTTP_LOG_FIELD_MAX) {
+			strbuf_addstr(sb, "...");
+			return;
+		}
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ||
+		    (field && c == ' '))
+			strbuf_addf(sb, "\\x%02x", c);
+		else
+			strbuf_addch(sb, (char)c);
+	}
+}
+
+void
 http_fail(struct http_response *rs, int rc, const struct tw_error *err,
 	  const char *field)
 {
@@ -736,7 +756,13 @@ http_fail(struct http_response *rs, int rc, const struct tw_error *err,
 	const char *msg = err && err->msg[0] ? err->msg : "request failed";
 
 	if (status == 500) {
-		fprintf(stderr, "techwin: error: %s\n", msg);
+		struct strbuf line = STRBUF_INIT;
+
+		strbuf_addstr(&line, "techwin: error: ");
+		http_log_escape(&line, msg, false);
+		strbuf_addch(&line, '\n');
+		fwrite(line.buf, 1, line.len, stderr);
+		strbuf_release(&line);
 		send_error(rs, status, NULL, "storage failure (see the server "
 			   "log)");
 		return;

@@ -120,6 +120,11 @@ struct http_response {
 	const char *csp;		/* static; NULL: HTTP_CSP_DEFAULT */
 	struct strbuf body;
 	struct http_params headers;	/* more headers, in order */
+	/*
+	 * A route whose path holds a secret (ROUTE_SECRET_PATH): the number
+	 * the access log shows in its place (a share link's ID); 0: "-".
+	 */
+	long long log_id;
 };
 
 void http_response_init(struct http_response *rs);
@@ -167,6 +172,16 @@ unsigned http_status_for(int rc);
 const char *http_error_code(unsigned status);
 /* "Not Found" and the like, for logs and pages. */
 const char *http_reason(unsigned status);
+
+/* Bytes of one access log field before it is cut with "...". */
+#define HTTP_LOG_FIELD_MAX 512
+/*
+ * s for the server's log: control characters, quotes, backslashes and
+ * bytes past ASCII as \xNN, so no client can forge a line or hide
+ * anything in one. For one field of the access log (field), spaces too,
+ * and at most HTTP_LOG_FIELD_MAX bytes of s, then "...".
+ */
+void http_log_escape(struct strbuf *sb, const char *s, bool field);
 
 /*
  * The request body as a JSON object. An empty body is {} when

@@ -200,7 +200,7 @@ pages_share(struct http_request *rq, struct http_response *rs)
 	int r;
 
 	deal_ctx_init(&ctx, rq->today, NULL);
-	r = auth_share(rq->st, token, rq->today, &slug, &err);
+	r = auth_share(rq->st, token, rq->today, &slug, &rs->log_id, &err);
 	if (r == 0)
 		r = store_load_ctx(rq->st, slug, &ctx, &err);
 	free(slug);

@@ -399,7 +399,8 @@ const struct route page_routes[] = {
 	  ROUTE_PAGE },
 	{ "GET", "/analytics", pages_analytics, ROLE_VIEWER, ROUTE_PAGE },
 	{ "GET", "/login", login_page, ROLE_VIEWER, ROUTE_PUBLIC },
-	{ "GET", "/share/{token}", pages_share, ROLE_VIEWER, ROUTE_PUBLIC },
+	{ "GET", "/share/{token}", pages_share, ROLE_VIEWER,
+	  ROUTE_PUBLIC | ROUTE_SECRET_PATH },
 	{ "GET", "/assets/{name}", asset_get, ROLE_VIEWER, ROUTE_PUBLIC },
 	{ NULL, NULL, NULL, 0, 0 },
 };

@@ -6,6 +6,7 @@
 #include "util/xalloc.h"
 
 #include <string.h>
+#include <strings.h>
 
 void
 router_init(struct router *r)
@@ -245,6 +246,84 @@ router_match(const struct router *r, const char *method, const char *path,
 	if (best)
 		return ROUTE_FOUND;
 	return path_found ? ROUTE_BAD_METHOD : ROUTE_NOT_FOUND;
+}
+
+/*
+ * The path's segments as a browser resolves them: decoded (as sent when
+ * they do not decode), empty and "." ones skipped, ".." dropping the one
+ * before it.
+ */
+static void
+resolve_segments(const char *path, struct segments *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = path; *p;) {
+		size_t n;
+
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (!n)
+			break;
+		strbuf_reset(&sb);
+		if (http_decode(p, n, false, &sb) < 0) {
+			strbuf_reset(&sb);
+			strbuf_add(&sb, p, n);
+		}
+		p += n;
+		if (!strcmp(sb.buf, "."))
+			continue;
+		if (!strcmp(sb.buf, "..")) {
+			if (out->n)
+				free(out->items[--out->n]);
+			continue;
+		}
+		ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		out->items[out->n++] = xstrdup(sb.buf);
+	}
+	strbuf_release(&sb);
+}
+
+/* The segments lie under pattern's literal ones: how long they are, or 0. */
+static size_t
+under_literal(const char *pattern, const struct segments *segs)
+{
+	const char *p = pattern;
+	size_t i = 0;
+
+	while (*p == '/' && p[1]) {
+		size_t n = strcspn(p + 1, "/");
+
+		if (memchr(p + 1, '{', n))
+			break;
+		if (i >= segs->n || strlen(segs->items[i]) != n ||
+		    strncasecmp(segs->items[i], p + 1, n))
+			return 0;
+		i++;
+		p += 1 + n;
+	}
+	return (size_t)(p - pattern) + (*p == '/');
+}
+
+size_t
+router_secret_prefix(const struct router *r, const char *path,
+		     const char **pattern)
+{
+	struct segments segs = { 0 };
+	size_t len = 0;
+
+	resolve_segments(path, &segs);
+	for (size_t t = 0; t < r->n && !len; t++) {
+		for (const struct route *rt = r->tables[t]; rt->pattern && !len;
+		     rt++) {
+			if (!(rt->flags & ROUTE_SECRET_PATH))
+				continue;
+			len = under_literal(rt->pattern, &segs);
+			*pattern = rt->pattern;
+		}
+	}
+	segments_release(&segs);
+	return len;
 }
 
 bool

@@ -36,6 +36,12 @@ enum route_flags {
 	 * /login?next=PATH instead of a JSON 401.
 	 */
 	ROUTE_PAGE = 1 << 2,
+	/*
+	 * The path holds a secret (a share link's token): the access log
+	 * shows the path up to the first capture and the handler's
+	 * rs->log_id in place of the rest (router_secret_prefix).
+	 */
+	ROUTE_SECRET_PATH = 1 << 3,
 };
 
 struct route {
@@ -82,6 +88,17 @@ void route_match_release(struct route_match *m);
  */
 enum route_result router_match(const struct router *r, const char *method,
 			       const char *path, struct route_match *m);
+
+/*
+ * Where path lies under a ROUTE_SECRET_PATH route, whatever the method
+ * and whatever follows: the length of that route's literal part ("/share/"
+ * of "/share/{token}") with *pattern set to it, so the access log shows
+ * no more than that; else 0. Segments are compared decoded (as sent when
+ * they do not decode) and case-insensitively, with empty and dot segments
+ * resolved, so that a mangled link ("//Share/x/../TOKEN/") is caught too.
+ */
+size_t router_secret_prefix(const struct router *r, const char *path,
+			    const char **pattern);
 
 /*
  * The pattern is well formed: "/" alone, or '/'-separated non-empty

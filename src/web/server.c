@@ -6,7 +6,9 @@
  * handler checks limits, finds the route, authenticates, collects the
  * capped body, checks CSRF and calls the route's handler; server_dispatch
  * takes the same steps for a request that comes without a socket (the
- * fuzzer, tests), so both share one path.
+ * fuzzer, tests), so both share one path. A watchman thread cuts off
+ * connections that take longer than the timeout to send a request's
+ * headers, which libmicrohttpd's idle timeout alone cannot do.
  */
 #include "web/server.h"
 #include "web/api.h"
@@ -45,8 +47,11 @@
  * answers 414/431 itself.
  */
 #define CONNECTION_MEMORY (64 * 1024)
-#define CONNECTION_LIMIT 512
-#define LOG_PATH_MAX 512
+/* libmicrohttpd's messages: kinds told apart, one of each per 10 s. */
+#define MHD_LOG_KINDS 32
+#define MHD_LOG_EVERY_MS 10000
+/* How often the watchman looks for connections past their deadline. */
+#define WATCH_TICK_MS 250
 #define FORM_TYPE "application/x-www-form-urlencoded"
 
 struct server {
@@ -59,10 +64,35 @@ struct server {
 	struct store *store;		/* server_new's, borrowed */
 	/* Else one store connection per worker thread, closed at stop. */
 	pthread_key_t store_key;
-	pthread_mutex_t lock;		/* stores, inflight */
+	pthread_mutex_t lock;		/* stores, inflight, log_kinds */
 	struct store **stores;
 	size_t nstores, alloc;
 	long inflight;			/* requests begun, not done */
+	struct mhd_log_kind {
+		const char *fmt;	/* NULL: a free slot */
+		long long last;		/* when last written */
+		unsigned long dropped;	/* left out since */
+	} log_kinds[MHD_LOG_KINDS];
+
+	pthread_mutex_t watch_lock;	/* watched and its entries */
+	pthread_cond_t watch_cond;	/* on the monotonic clock */
+	struct conn_watch *watched;	/* every open connection */
+	pthread_t watchman;		/* started with the daemon */
+	bool stopping;
+};
+
+/*
+ * An open connection, for the deadline on a request's line and headers:
+ * one still sending them cfg.timeout seconds after it opened (or after
+ * its previous answer) is shut down by the watchman thread, however
+ * often it sends a byte, which the idle timeout alone cannot do.
+ */
+struct conn_watch {
+	struct conn_watch *prev, *next;
+	int fd;
+	long long since;		/* monotonic milliseconds */
+	bool reading;			/* a request's line and headers */
+	bool cut;			/* shut down at the deadline */
 };
 
 /* One request and its answer. */
@@ -76,6 +106,7 @@ struct exchange {
 	struct timespec start;
 	bool started;			/* the access handler has run */
 	bool queued;			/* a response is queued */
+	bool by_mhd;			/* libmicrohttpd's own answer */
 	unsigned status;
 	size_t bytes;
 };
@@ -87,6 +118,7 @@ server_config_init(struct server_config *cfg)
 	cfg->listen = "127.0.0.1:8080";
 	cfg->threads = 4;
 	cfg->timeout = 30;
+	cfg->per_address = -1;
 	cfg->body_max = HTTP_BODY_MAX;
 	cfg->session_ttl = 12 * 60 * 60;
 	cfg->grace = 10;
@@ -277,6 +309,118 @@ write_port_file(const char *path, unsigned port, struct tw_error *err)
 	return 0;
 }
 
+/* ---- the header deadline ------------------------------------------ */
+
+static long long
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * libmicrohttpd tells of each connection as it opens and before it
+ * closes the socket, so the watchman only ever shuts down a socket that
+ * is still this connection's.
+ */
+static void
+notify_connection(void *cls, struct MHD_Connection *conn,
+		  void **socket_context,
+		  enum MHD_ConnectionNotificationCode code)
+{
+	struct server *srv = cls;
+	struct conn_watch *w = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		if (!ci)
+			return;
+		w = xcalloc(1, sizeof(*w));
+		w->fd = ci->connect_fd;
+		w->since = monotonic_ms();
+		w->reading = true;
+		pthread_mutex_lock(&srv->watch_lock);
+		w->next = srv->watched;
+		if (w->next)
+			w->next->prev = w;
+		srv->watched = w;
+		pthread_mutex_unlock(&srv->watch_lock);
+		*socket_context = w;
+		return;
+	}
+	if (!w)
+		return;
+	pthread_mutex_lock(&srv->watch_lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		srv->watched = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&srv->watch_lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+/*
+ * The connection has read a request's headers (reading false) or answered
+ * one and waits for the next (true, the clock starts again). True when
+ * the watchman cut it off.
+ */
+static bool
+watch_reading(struct server *srv, struct MHD_Connection *conn, bool reading)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn_watch *w = ci ? ci->socket_context : NULL;
+	bool cut = false;
+
+	if (!w)
+		return false;
+	pthread_mutex_lock(&srv->watch_lock);
+	w->reading = reading;
+	w->since = monotonic_ms();
+	cut = w->cut;
+	pthread_mutex_unlock(&srv->watch_lock);
+	return cut;
+}
+
+/*
+ * Shut down every connection past its deadline: libmicrohttpd then reads
+ * the end of the stream and closes the connection in its own thread.
+ */
+static void *
+watchman(void *arg)
+{
+	struct server *srv = arg;
+	long long limit = (long long)srv->cfg.timeout * 1000;
+	long long now = monotonic_ms();
+
+	pthread_mutex_lock(&srv->watch_lock);
+	while (!srv->stopping) {
+		long long next = now + WATCH_TICK_MS;
+		struct timespec until = { (time_t)(next / 1000),
+					  (long)(next % 1000) * 1000000 };
+
+		/* server_stop signals: no waiting out the tick at exit. */
+		pthread_cond_timedwait(&srv->watch_cond, &srv->watch_lock,
+				       &until);
+		now = monotonic_ms();
+		for (struct conn_watch *w = srv->watched; w; w = w->next) {
+			if (!w->reading || w->cut || now - w->since < limit)
+				continue;
+			shutdown(w->fd, SHUT_RDWR);
+			w->cut = true;
+		}
+	}
+	pthread_mutex_unlock(&srv->watch_lock);
+	return NULL;
+}
+
 /* ---- per-request plumbing ----------------------------------------- */
 
 static struct store *
@@ -361,27 +505,50 @@ uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 	return x;
 }
 
-/* Behind a trusted proxy, what the proxy says about the client. */
+/*
+ * The last element of an X-Forwarded-For list as an IP address, written
+ * the canonical way into buf; false when it is not one.
+ */
+static bool
+forwarded_address(const char *fwd, char *buf, size_t size)
+{
+	const char *last = strrchr(fwd, ',');
+	unsigned char bin[sizeof(struct in6_addr)];
+	char tmp[INET6_ADDRSTRLEN];
+	size_t n;
+
+	last = last ? last + 1 : fwd;
+	last += strspn(last, " \t");
+	n = strcspn(last, " \t");
+	if (!n || n >= sizeof(tmp) || last[n + strspn(last + n, " \t")])
+		return false;
+	memcpy(tmp, last, n);
+	tmp[n] = '\0';
+	if (inet_pton(AF_INET, tmp, bin) == 1)
+		return inet_ntop(AF_INET, bin, buf, (socklen_t)size);
+	if (inet_pton(AF_INET6, tmp, bin) == 1)
+		return inet_ntop(AF_INET6, bin, buf, (socklen_t)size);
+	return false;
+}
+
+/*
+ * Behind a trusted proxy, what the proxy says about the client. The
+ * proxy appends the address it saw, so the last one is its own; anything
+ * but an IP address there leaves the peer's address in place.
+ */
 static void
 proxy_headers(struct server *srv, struct exchange *x)
 {
 	const char *fwd;
+	char addr[sizeof(x->rq.addr)];
 
 	if (!srv->cfg.trust_proxy)
 		return;
 	fwd = http_header(&x->rq, "X-Forwarded-Proto");
 	x->rq.tls = fwd && !strcasecmp(fwd, "https");
-	/* The proxy appends the address it saw: the last one is its own. */
 	fwd = http_header(&x->rq, "X-Forwarded-For");
-	if (fwd && *fwd) {
-		const char *last = strrchr(fwd, ',');
-
-		last = last ? last + 1 : fwd;
-		while (*last == ' ')
-			last++;
-		if (*last && strlen(last) < sizeof(x->rq.addr))
-			snprintf(x->rq.addr, sizeof(x->rq.addr), "%s", last);
-	}
+	if (fwd && forwarded_address(fwd, addr, sizeof(addr)))
+		memcpy(x->rq.addr, addr, sizeof(addr));
 }
 
 /* "/login?next=PATH" for a page that needs a session. */
@@ -698,6 +865,7 @@ handle_request(void *cls, struct MHD_Connection *conn, const char *url,
 	if (!x)
 		return MHD_NO;
 	if (!x->started) {
+		watch_reading(srv, conn, false);
 		x->started = true;
 		x->rq.conn = conn;
 		x->method = xstrdup(method);
@@ -718,24 +886,30 @@ handle_request(void *cls, struct MHD_Connection *conn, const char *url,
 	return respond(x, conn);
 }
 
-/* Control characters and quotes escaped: a path cannot forge log lines. */
+/*
+ * The path as the log shows it: a share link's as "/share/ID" (or
+ * "/share/-" when it named no link), whatever was sent after "/share/".
+ */
 static void
-log_path(struct strbuf *sb, const char *path)
+log_path(struct server *srv, struct strbuf *sb, const struct exchange *x)
 {
-	size_t n = 0;
+	const char *pattern = NULL;
+	size_t n;
 
-	for (const char *p = path; *p; p++, n++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (n == LOG_PATH_MAX) {
-			strbuf_addstr(sb, "...");
-			return;
-		}
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			strbuf_addf(sb, "\\x%02x", c);
-		else
-			strbuf_addch(sb, (char)c);
+	if (!x->rq.path) {
+		strbuf_addch(sb, '-');
+		return;
 	}
+	n = router_secret_prefix(&srv->router, x->rq.path, &pattern);
+	if (!n) {
+		http_log_escape(sb, x->rq.path, true);
+		return;
+	}
+	strbuf_add(sb, pattern, n);
+	if (x->rs.log_id > 0)
+		strbuf_addf(sb, "%lld", x->rs.log_id);
+	else
+		strbuf_addch(sb, '-');
 }
 
 /* The access log line of a finished exchange. */
@@ -753,14 +927,18 @@ log_exchange(struct server *srv, const struct exchange *x,
 	us = (long long)(end.tv_sec - x->start.tv_sec) * 1000000 +
 	     (end.tv_nsec - x->start.tv_nsec) / 1000;
 	/* The query is left out: it may carry a calendar token. */
-	strbuf_addf(&line, "%s %s ", x->rq.addr[0] ? x->rq.addr : "-",
-		    x->method ? x->method : "-");
-	log_path(&line, x->rq.path ? x->rq.path : "-");
+	http_log_escape(&line, x->rq.addr[0] ? x->rq.addr : "-", true);
+	strbuf_addch(&line, ' ');
+	http_log_escape(&line, x->method ? x->method : "-", true);
+	strbuf_addch(&line, ' ');
+	log_path(srv, &line, x);
 	if (x->status)
 		strbuf_addf(&line, " %u %zu %lldus", x->status, x->bytes, us);
 	else
 		strbuf_addf(&line, " - 0 %lldus", us);
-	if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
+	if (x->by_mhd)
+		strbuf_addstr(&line, " (libmicrohttpd)");
+	else if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
 		strbuf_addstr(&line, " (timeout)");
 	else if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		strbuf_addstr(&line, " (aborted)");
@@ -776,9 +954,24 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct server *srv = cls;
 	struct exchange *x = *con_cls;
 
-	(void)conn;
+	/* Cut off at the deadline: the socket's end was only the effect. */
+	if (watch_reading(srv, conn, true))
+		toe = MHD_REQUEST_TERMINATED_TIMEOUT_REACHED;
 	if (!x)
 		return;
+	/*
+	 * Answered before the access handler ran: libmicrohttpd's own 400,
+	 * 413, 414, 431 or 505 to a request it could not take.
+	 */
+	if (!x->status) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+
+		if (ci && ci->http_status) {
+			x->status = ci->http_status;
+			x->by_mhd = true;
+		}
+	}
 	log_exchange(srv, x, toe);
 	exchange_release(x);
 	free(x);
@@ -856,16 +1049,45 @@ server_reply_header(const struct server_reply *r, const char *name)
 	return NULL;
 }
 
+/*
+ * libmicrohttpd's messages, each kind (its format) at most once per
+ * MHD_LOG_EVERY_MS, with the number left out since: a flood of refused
+ * or cut-off connections must not flood the log.
+ */
 __attribute__((format(printf, 2, 0))) static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct server *srv = cls;
+	struct strbuf sb = STRBUF_INIT, msg = STRBUF_INIT;
+	struct mhd_log_kind *k = NULL;
+	long long now = monotonic_ms();
+	unsigned long dropped = 0;
 
-	(void)cls;
+	pthread_mutex_lock(&srv->lock);
+	for (size_t i = 0; i < MHD_LOG_KINDS && !k; i++)
+		if (!srv->log_kinds[i].fmt || srv->log_kinds[i].fmt == fmt)
+			k = &srv->log_kinds[i];
+	if (k && k->fmt && now - k->last < MHD_LOG_EVERY_MS) {
+		k->dropped++;
+		pthread_mutex_unlock(&srv->lock);
+		return;
+	}
+	if (k) {
+		k->fmt = fmt;
+		k->last = now;
+		dropped = k->dropped;
+		k->dropped = 0;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	strbuf_vaddf(&msg, fmt, ap);
+	while (msg.len && msg.buf[msg.len - 1] == '\n')
+		strbuf_setlen(&msg, msg.len - 1);
 	strbuf_addstr(&sb, "techwin: http: ");
-	strbuf_vaddf(&sb, fmt, ap);
-	if (sb.len && sb.buf[sb.len - 1] != '\n')
-		strbuf_addch(&sb, '\n');
+	http_log_escape(&sb, msg.buf, false);
+	strbuf_release(&msg);
+	if (dropped)
+		strbuf_addf(&sb, " (and %lu more like it before)", dropped);
+	strbuf_addch(&sb, '\n');
 	fwrite(sb.buf, 1, sb.len, stderr);
 	strbuf_release(&sb);
 }
@@ -883,6 +1105,8 @@ server_free(struct server *srv)
 		rate_limiter_free(srv->limiter);
 	pthread_key_delete(srv->store_key);
 	pthread_mutex_destroy(&srv->lock);
+	pthread_mutex_destroy(&srv->watch_lock);
+	pthread_cond_destroy(&srv->watch_cond);
 	free(srv);
 }
 
@@ -891,9 +1115,15 @@ static struct server *
 server_create(const struct server_config *cfg)
 {
 	struct server *srv = xcalloc(1, sizeof(*srv));
+	pthread_condattr_t ca;
 
 	srv->cfg = *cfg;
 	pthread_mutex_init(&srv->lock, NULL);
+	pthread_mutex_init(&srv->watch_lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv->watch_cond, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_key_create(&srv->store_key, NULL);
 	router_init(&srv->router);
 	/* Each part of the server adds its table here. */
@@ -932,7 +1162,7 @@ server_start(const struct server_config *cfg, struct server **out,
 	struct strbuf shown = STRBUF_INIT;
 	bool loopback = false;
 	int fd = -1, r;
-	unsigned threads;
+	unsigned threads, per_address;
 
 	*out = NULL;
 	if (cfg->threads < 1 || cfg->threads > 256)
@@ -953,15 +1183,21 @@ server_start(const struct server_config *cfg, struct server **out,
 	if (threads > 1)
 		pool[0] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE,
 						   (intptr_t)threads, NULL };
+	if (cfg->per_address >= 0)
+		per_address = (unsigned)cfg->per_address;
+	else
+		per_address = cfg->trust_proxy ? 0 : SERVER_PER_ADDRESS;
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			MHD_USE_ERROR_LOG,
 		0, NULL, NULL, handle_request, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 		MHD_OPTION_ARRAY, pool,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVER_CONNECTIONS,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
+		MHD_OPTION_NOTIFY_CONNECTION, notify_connection, srv,
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_log, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
@@ -971,6 +1207,14 @@ server_start(const struct server_config *cfg, struct server **out,
 		server_free(srv);
 		tw_error_set(err, TW_ESTORE, "cannot start the HTTP server on "
 			     "%s", shown.buf);
+		strbuf_release(&shown);
+		return TW_ESTORE;
+	}
+	if ((r = pthread_create(&srv->watchman, NULL, watchman, srv))) {
+		MHD_stop_daemon(srv->daemon);	/* closes the listener */
+		server_free(srv);
+		tw_error_set(err, TW_ESTORE, "cannot start the HTTP server on "
+			     "%s: %s", shown.buf, strerror(r));
 		strbuf_release(&shown);
 		return TW_ESTORE;
 	}
@@ -1019,6 +1263,11 @@ server_stop(struct server *srv)
 			break;
 		nanosleep(&tick, NULL);
 	}
+	pthread_mutex_lock(&srv->watch_lock);
+	srv->stopping = true;
+	pthread_cond_signal(&srv->watch_cond);
+	pthread_mutex_unlock(&srv->watch_lock);
+	pthread_join(srv->watchman, NULL);
 	MHD_stop_daemon(srv->daemon);
 	server_free(srv);
 }

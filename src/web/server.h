@@ -27,7 +27,17 @@ struct server_config {
 	 * host that Origin is checked against, csrf.h).
 	 */
 	bool trust_proxy;
-	unsigned timeout;	/* seconds a connection may sit idle */
+	/*
+	 * Seconds a connection may sit idle, and may take to send a
+	 * request's line and headers however slowly it sends them.
+	 */
+	unsigned timeout;
+	/*
+	 * Connections open at once from one address; 0: no limit;
+	 * -1: SERVER_PER_ADDRESS, or no limit with trust_proxy (every
+	 * connection then comes from the proxy).
+	 */
+	int per_address;
 	size_t body_max;	/* bytes of request body */
 	const char *port_file;	/* write the bound port here */
 	tw_date today;		/* when today_fixed, else the clock */
@@ -38,6 +48,10 @@ struct server_config {
 				 * account: RL_ACCOUNT_FACTOR times) ... */
 	int login_window;	/* ... per this many seconds */
 };
+
+/* Connections open at once, in all and (by default) from one address. */
+#define SERVER_CONNECTIONS 512
+#define SERVER_PER_ADDRESS 32
 
 /* The defaults: 127.0.0.1:8080, 4 threads, 30 s timeout, 1 MiB bodies. */
 void server_config_init(struct server_config *cfg);

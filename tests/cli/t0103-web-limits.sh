@@ -4,7 +4,10 @@
 # unknown fields, wrong types and nulls (422 naming the field), unknown
 # routes and methods (404, 405 with Allow), a malformed path (400), and an
 # idle connection closed after --timeout; the server keeps serving after
-# every one of them.
+# every one of them. techwin's own 413, 414 and 431 carry the security
+# headers; the answers libmicrohttpd gives by itself, to what it cannot
+# parse or hold, are the ones docs/api.md lists, echo nothing of the
+# request, and show in the access log with their status.
 set -eu
 : "${TW_SRC:?set TW_SRC to the source directory}"
 . "$TW_SRC/tests/web/lib.sh"
@@ -21,6 +24,13 @@ alive() {
 	expect 200 GET /api/deals/acme -H "$auth"
 }
 
+security_headers() {
+	[ "$(header X-Content-Type-Options)" = nosniff ] &&
+		[ "$(header X-Frame-Options)" = DENY ] &&
+		[ "$(header Cache-Control)" = no-store ] ||
+		fail "security headers missing on $code for $method"
+}
+
 # --- the body cap: 1 MiB ---------------------------------------------------
 
 "$PYTHON" - <<'PY'
@@ -32,6 +42,7 @@ open("fits.json", "w").write(fits)
 PY
 expect 413 POST /api/deals -H "$auth" -H "$json" --data-binary @big.json
 expect_error too_large None
+security_headers
 # Without a Content-Length (chunked) the cap holds as the body arrives.
 expect 413 POST /api/deals -H "$auth" -H "$json" \
 	-H 'Transfer-Encoding: chunked' --data-binary @big.json
@@ -45,10 +56,12 @@ alive
 long=$("$PYTHON" -c 'print("a" * 10240)')
 expect 414 GET "/api/deals?se=$long" -H "$auth"
 expect_error uri_too_long None
+security_headers
 expect 414 GET "/api/deals/$long" -H "$auth"
 header20k=$("$PYTHON" -c 'print("b" * 20000)')
 expect 431 GET /api/deals -H "$auth" -H "X-Filler: $header20k"
 expect_error headers_too_large None
+security_headers
 set --
 i=0
 while [ $i -lt 120 ]; do
@@ -60,6 +73,58 @@ expect_error headers_too_large None
 # Past the connection's memory, libmicrohttpd answers 431 by itself.
 header100k=$("$PYTHON" -c 'print("c" * 100000)')
 expect 431 GET /api/deals -H "$auth" -H "X-Filler: $header100k"
+alive
+
+# --- libmicrohttpd's own answers -------------------------------------------
+
+# What it refuses before techwin sees the request: a short fixed page and
+# Connection: close, nothing of the request in it (the marker).
+"$PYTHON" - "$(cat "$tmp/port")" "$auth" <<'PY' ||
+import socket, sys
+m = b"MARKER<script>"
+auth = sys.argv[2].encode()
+big = b"c" * 70000
+cases = [
+    (431, b"GET /api/deals HTTP/1.1\r\nHost: x\r\nX-A: " + m + big +
+     b"\r\n\r\n"),
+    (414, b"GET /api/deals?" + m + big + b" HTTP/1.1\r\nHost: x\r\n\r\n"),
+    (505, b"GET /api/deals HTTP/2.0\r\nHost: x\r\nX-A: " + m +
+     b"\r\n\r\n"),
+    (413, b"POST /api/deals HTTP/1.1\r\nHost: x\r\nX-A: " + m +
+     b"\r\nContent-Length: 99999999999999999999999\r\n\r\n"),
+    (400, b"POST /api/deals HTTP/1.1\r\nHost: x\r\n" + auth +
+     b"\r\nContent-Type: application/json\r\nX-A: " + m +
+     b"\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+    (400, b"GET /api/deals HTTP/1.1\r\nHost: x\r\n" + m + b"\r\n\r\n"),
+]
+for want, req in cases:
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.settimeout(5)
+    try:
+        s.sendall(req)
+    except OSError:
+        pass            # it may answer and close before all is sent
+    data = b""
+    while True:
+        try:
+            chunk = s.recv(65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = head.split(b"\r\n")[0]
+    assert status.startswith(b"HTTP/1.1 %d " % want), (want, status)
+    assert b"\r\nConnection: close" in head, (want, head)
+    assert b"MARKER" not in data and len(body) < 300, (want, body)
+PY
+	fail "libmicrohttpd's answers"
+for st in 431 413 400; do
+	grep -q "^127\.0\.0\.1 [-A-Z]* /api/deals $st 0 [0-9]*us" \
+		"$tmp/server.log" || fail "no access log line for its $st"
+done
+grep -q ' (libmicrohttpd)$' "$tmp/server.log" || fail "not marked"
 alive
 
 # --- malformed and mistyped bodies -----------------------------------------

@@ -614,7 +614,7 @@ test_share(void **state)
 	struct tw_error err = { 0 };
 	struct deal d;
 	char *open_link, *dated, *slug = (char *)1;
-	long long id_open, id_dated;
+	long long id_open, id_dated, id = 0;
 	tw_date last = date_from_ymd(2026, 12, 31);
 
 	deal_init(&d);
@@ -632,30 +632,38 @@ test_share(void **state)
 	assert_string_not_equal(open_link, dated);
 	assert_true(id_dated > id_open);
 
-	assert_int_equal(auth_share(fx->st, dated, last - 30, &slug, &err), 0);
+	assert_int_equal(auth_share(fx->st, dated, last - 30, &slug, &id,
+				    &err),
+			 0);
 	assert_string_equal(slug, "acme");
+	assert_true(id == id_dated);
 	free(slug);
 	/* The expiry day is the last day it works. */
-	assert_int_equal(auth_share(fx->st, dated, last, &slug, &err), 0);
+	assert_int_equal(auth_share(fx->st, dated, last, &slug, NULL, &err),
+			 0);
 	free(slug);
-	assert_int_equal(auth_share(fx->st, dated, last + 1, &slug, &err),
+	assert_int_equal(auth_share(fx->st, dated, last + 1, &slug, NULL,
+				    &err),
 			 TW_ENOTFOUND);
 	assert_null(slug);
 	assert_string_equal(err.msg, "share link expired");
 	assert_int_equal(auth_share(fx->st, open_link, last + 1000, &slug,
-				    &err),
+				    NULL, &err),
 			 0);
 	free(slug);
-	assert_int_equal(auth_share(fx->st, "guess", last, &slug, &err),
+	assert_int_equal(auth_share(fx->st, "guess", last, &slug, NULL, &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(auth_share(fx->st, "", last, &slug, &err),
+	assert_int_equal(auth_share(fx->st, "", last, &slug, NULL, &err),
 			 TW_ENOTFOUND);
 
 	/* share rm revokes one link. */
 	assert_int_equal(store_share_delete(fx->st, id_dated, &err), 0);
-	assert_int_equal(auth_share(fx->st, dated, last - 30, &slug, &err),
+	assert_int_equal(auth_share(fx->st, dated, last - 30, &slug, NULL,
+				    &err),
 			 TW_ENOTFOUND);
-	assert_int_equal(auth_share(fx->st, open_link, last, &slug, &err), 0);
+	assert_int_equal(auth_share(fx->st, open_link, last, &slug, NULL,
+				    &err),
+			 0);
 	free(slug);
 
 	/* Unknown deals get no link. */
@@ -665,7 +673,8 @@ test_share(void **state)
 	assert_null(slug);
 	/* Removing the deal removes its links. */
 	assert_int_equal(store_deal_delete(fx->st, "acme", &err), 0);
-	assert_int_equal(auth_share(fx->st, open_link, last, &slug, &err),
+	assert_int_equal(auth_share(fx->st, open_link, last, &slug, NULL,
+				    &err),
 			 TW_ENOTFOUND);
 	free(open_link);
 	free(dated);

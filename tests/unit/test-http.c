@@ -1,7 +1,8 @@
 /*
  * The request and response helpers of techwin serve (web/http.h):
  * percent-decoding, query strings and form bodies, the tw_err to HTTP
- * status mapping, the JSON error shape, JSON bodies and the capped body.
+ * status mapping, the JSON error shape, JSON bodies and the capped body,
+ * and what the log may show of a client's bytes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -385,6 +386,33 @@ test_form(void **state)
 	http_response_release(&rs);
 }
 
+static void
+test_log_escape(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *longer = xmalloc(HTTP_LOG_FIELD_MAX + 2);
+
+	(void)state;
+	http_log_escape(&sb, "GET a b\r\n\x1b[2J\"\\\xc3\xa9\x7f~", true);
+	assert_string_equal(sb.buf, "GET\\x20a\\x20b\\x0d\\x0a\\x1b[2J\\x22"
+			    "\\x5c\\xc3\\xa9\\x7f~");
+	strbuf_reset(&sb);
+	/* A message keeps its spaces and its length. */
+	http_log_escape(&sb, "no such deal 'a\tb'", false);
+	assert_string_equal(sb.buf, "no such deal 'a\\x09b'");
+	strbuf_reset(&sb);
+	memset(longer, 'a', HTTP_LOG_FIELD_MAX + 1);
+	longer[HTTP_LOG_FIELD_MAX + 1] = '\0';
+	http_log_escape(&sb, longer, true);
+	assert_int_equal(sb.len, HTTP_LOG_FIELD_MAX + 3);
+	assert_string_equal(sb.buf + HTTP_LOG_FIELD_MAX, "...");
+	strbuf_reset(&sb);
+	http_log_escape(&sb, longer, false);
+	assert_int_equal(sb.len, HTTP_LOG_FIELD_MAX + 1);
+	free(longer);
+	strbuf_release(&sb);
+}
+
 int
 main(void)
 {
@@ -398,6 +426,7 @@ main(void)
 		cmocka_unit_test(test_json_body),
 		cmocka_unit_test(test_body_cap),
 		cmocka_unit_test(test_form),
+		cmocka_unit_test(test_log_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

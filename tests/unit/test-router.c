@@ -1,8 +1,8 @@
 /*
  * Route matching (web/router.h): literal segments and captures, captures
  * inside a segment ("summary.{format}"), decoding per segment, which route
- * wins when several match, 405 with the Allow list, and the API's own
- * route table.
+ * wins when several match, 405 with the Allow list, what the access log
+ * may show of a path that holds a secret, and the API's own route table.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "web/api.h"
+#include "web/pages.h"
 #include "web/router.h"
 
 /* Handlers are only compared by address here. */
@@ -325,6 +326,63 @@ test_api_table(void **state)
 	router_release(&r);
 }
 
+/* What of a path under a ROUTE_SECRET_PATH route the log may show. */
+static void
+test_secret_prefix(void **state)
+{
+	static const struct route secret[] = {
+		{ "GET", "/links/open/{token}", h_other, ROLE_VIEWER,
+		  ROUTE_PUBLIC | ROUTE_SECRET_PATH },
+		{ "GET", "/links/list", h_list, ROLE_VIEWER, 0 },
+		{ NULL, NULL, NULL, 0, 0 },
+	};
+	static const char *const under[] = {
+		"/links/open/s3cret", "/links/open/s3cret/x", "/links/open/",
+		"/links/open", "//links//open/s3cret", "/Links/OPEN/s3cret",
+		"/%6cinks/open/s3cret", "/links/open/s3cret%zz",
+		"/links/open/s3cret/..", "/x/../links/open/s3cret",
+		"/./links/%2e/open/s3cret", "/links/x/%2E%2E/open/s3cret",
+		"/../links/open/s3cret",
+	};
+	static const char *const not_under[] = {
+		"/links/list", "/links", "/links/opened/s3cret", "/open/s3cret",
+		"/x/links/open/s3cret", "/links/op%zzen/s3cret", "/",
+		"/links/open/../../links/list", "/links/../open/s3cret",
+		"/links/open/../x",
+	};
+	struct router r;
+	const char *pattern = NULL;
+
+	(void)state;
+	router_init(&r);
+	router_add(&r, table);
+	router_add(&r, secret);
+	for (size_t i = 0; i < sizeof(under) / sizeof(*under); i++) {
+		pattern = NULL;
+		assert_int_equal(router_secret_prefix(&r, under[i], &pattern),
+				 strlen("/links/open/"));
+		assert_string_equal(pattern, "/links/open/{token}");
+	}
+	for (size_t i = 0; i < sizeof(not_under) / sizeof(*not_under); i++)
+		assert_int_equal(router_secret_prefix(&r, not_under[i],
+						      &pattern),
+				 0);
+	router_release(&r);
+
+	/* The share page is such a route, and the only one. */
+	router_init(&r);
+	router_add(&r, api_routes);
+	router_add(&r, page_routes);
+	router_add(&r, login_routes);
+	assert_int_equal(router_secret_prefix(&r, "/share/tok", &pattern),
+			 strlen("/share/"));
+	assert_string_equal(pattern, "/share/{token}");
+	for (const struct route *t = page_routes; t->pattern; t++)
+		if (t->flags & ROUTE_SECRET_PATH)
+			assert_string_equal(t->pattern, "/share/{token}");
+	router_release(&r);
+}
+
 int
 main(void)
 {
@@ -341,6 +399,7 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test(test_pattern_valid),
 		cmocka_unit_test(test_api_table),
+		cmocka_unit_test(test_secret_prefix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0106-web-slow-clients: slow clients cannot lock others out. A connection
+# t0108-web-slow-clients: slow clients cannot lock others out. A connection
 # that trickles a header line every half second, which resets the idle
 # timeout each time, is still cut off --timeout seconds after it opened;
 # one address holds at most --connections-per-address connections

@@ -40,8 +40,10 @@ parse_max_gap(const char *value, char **canon, struct tw_error *err)
 	return 0;
 }
 
+/* A number > 0 (key and what it counts name it in the error). */
 static int
-parse_half_life(const char *value, char **canon, struct tw_error *err)
+parse_positive(const char *key, const char *unit, const char *value,
+	       char **canon, struct tw_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *end;
@@ -52,12 +54,25 @@ parse_half_life(const char *value, char **canon, struct tw_error *err)
 	if (!*value || isspace((unsigned char)*value) || *end || errno ||
 	    !isfinite(v) || v <= 0)
 		return tw_error_set(err, TW_EINPUT,
-				    "momentum.half_life: expected a number "
-				    "greater than 0 (business days), got '%s'",
-				    value);
+				    "%s: expected a number greater than 0 "
+				    "(%s), got '%s'", key, unit, value);
 	strbuf_addf(&sb, "%.15g", v);
 	*canon = strbuf_detach(&sb, NULL);
 	return 0;
+}
+
+static int
+parse_half_life(const char *value, char **canon, struct tw_error *err)
+{
+	return parse_positive("momentum.half_life", "business days", value,
+			      canon, err);
+}
+
+static int
+parse_baseline(const char *value, char **canon, struct tw_error *err)
+{
+	return parse_positive("stats.baseline_days", "calendar days", value,
+			      canon, err);
 }
 
 /*
@@ -143,6 +158,13 @@ num_json(const char *text)
 	return json_real(v);
 }
 
+/* A number, or null when unset (no default). */
+static json_t *
+opt_num_json(const char *text)
+{
+	return *text ? num_json(text) : json_null();
+}
+
 static json_t *
 days_json(const char *text)
 {
@@ -164,6 +186,7 @@ const struct setting_def setting_defs[] = {
 	{ "holidays", "", parse_holidays, days_json },
 	{ "momentum.half_life", "10", parse_half_life, num_json },
 	{ "momentum.max_gap", "5", parse_max_gap, int_json },
+	{ "stats.baseline_days", "", parse_baseline, opt_num_json },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -228,6 +251,12 @@ workspace_load(struct store *st, struct workspace *ws, struct tw_error *err)
 		return r;
 	if (v)
 		ws->momentum.half_life = strtod(v, NULL);
+	free(v);
+	if ((r = load_one(st, "stats.baseline_days", &v, err)) < 0)
+		return r;
+	ws->has_baseline = v != NULL;
+	if (v)
+		ws->baseline_days = strtod(v, NULL);
 	free(v);
 	if ((r = load_one(st, "holidays", &v, err)) < 0)
 		return r;

@@ -37,6 +37,9 @@ struct workspace {
 	struct momentum_settings momentum;
 	tw_date *holidays;	/* sorted, unique */
 	size_t nholidays;
+	/* stats.baseline_days: the team's cycle before techwin, if set. */
+	bool has_baseline;
+	double baseline_days;
 };
 
 /* Every known setting from st, defaults where unset. */

@@ -307,11 +307,15 @@ jcheck "d == {'findings': [], 'freshness': []}"
 expect 404 GET '/api/check?deal=ghost' -H "$auth"
 expect_error not_found deal
 
-# won-deal: POC end 2026-10-01, won 2026-10-22: 21 days, the whole team.
+# won-deal: POC end 2026-10-01, won 2026-10-22: 21 days, the whole team,
+# so no rest of the team to compare it with.
 expect 200 GET /api/stats -H "$auth"
 jcheck "d['team']['n'] == 1" "d['team']['median_days'] == 21" \
+	"d['team']['baseline_days'] is None" \
 	"d['deals'] == [{'slug': 'won-deal', 'se': 'Kim',
-		'days_poc_to_close': 21, 'vs_team_mean_days': 0}]" \
+		'days_poc_to_close': 21, 'others_mean_days': None,
+		'vs_team_mean_days': None, 'momentum': 'unknown',
+		'lost_rule': None}]" \
 	"d['by_se'][0]['se'] == 'Kim'"
 expect 200 GET '/api/stats?se=Kim' -H "$auth"
 jcheck "len(d['deals']) == 1"

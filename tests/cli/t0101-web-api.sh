@@ -411,6 +411,23 @@ expect_error bad_request None
 expect 404 PATCH /api/deals/beta/criteria/nope -H "$auth" -H "$json" \
 	-d '{"unit": "s"}'
 expect_error not_found None
+# A result the load does not move: no growth capacity, no scales; true
+# brings them back, and only true or false is a value.
+expect 201 POST /api/deals/beta/criteria -H "$auth" -H "$json" -d '{
+	"key": "acc", "direction": "at_least", "required": 95,
+	"projected_growth_pct": 35, "scales_with_load": false}'
+expect 200 POST /api/deals/beta/criteria/acc/measurements -H "$auth" \
+	-H "$json" -d '{"measured": 97.5}'
+jcheck "d['scales_with_load'] is False" "d['status'] == 'pass'" \
+	"d['growth_capacity_pct'] is None" "d['scales'] is None"
+expect 200 PATCH /api/deals/beta/criteria/acc -H "$auth" -H "$json" \
+	-d '{"scales_with_load": true}'
+jcheck "d['scales_with_load'] is True" "d['scales'] is False" \
+	"abs(d['growth_capacity_pct'] - 250 / 95) < 1e-9"
+expect 422 PATCH /api/deals/beta/criteria/acc -H "$auth" -H "$json" \
+	-d '{"scales_with_load": "no"}'
+expect_error invalid scales_with_load
+expect 204 DELETE /api/deals/beta/criteria/acc -H "$auth"
 expect 404 PATCH /api/deals/nope/criteria/lat -H "$auth" -H "$json" \
 	-d '{"unit": "s"}'
 expect_error not_found None

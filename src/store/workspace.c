@@ -123,22 +123,30 @@ parse_day_list(const char *value, tw_date **out, size_t *n,
 	return 0;
 }
 
-static int
-parse_holidays(const char *value, char **canon, struct tw_error *err)
+/* The stored text of days: "2026-12-24,2026-12-25". */
+static char *
+format_days(const tw_date *days, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char buf[DATE_BUFSZ];
+
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s%s", i ? "," : "",
+			    date_format(days[i], buf));
+	return strbuf_detach(&sb, NULL);
+}
+
+static int
+parse_holidays(const char *value, char **canon, struct tw_error *err)
+{
 	tw_date *days;
 	size_t n;
 	int r;
 
 	if ((r = parse_day_list(value, &days, &n, err)) < 0)
 		return r;
-	for (size_t i = 0; i < n; i++)
-		strbuf_addf(&sb, "%s%s", i ? "," : "",
-			    date_format(days[i], buf));
+	*canon = format_days(days, n);
 	free(days);
-	*canon = strbuf_detach(&sb, NULL);
 	return 0;
 }
 
@@ -264,6 +272,43 @@ workspace_load(struct store *st, struct workspace *ws, struct tw_error *err)
 		r = parse_day_list(v, &ws->holidays, &ws->nholidays, err);
 	free(v);
 	return r;
+}
+
+int
+workspace_add_holidays(struct store *st, const tw_date *days, size_t n,
+		       size_t *added, struct tw_error *err)
+{
+	tw_date *all = NULL;
+	size_t nall = 0, n0;
+	char *v = NULL, *canon;
+	int r;
+
+	*added = 0;
+	if ((r = store_begin(st, err)) < 0)
+		return r;
+	r = load_one(st, "holidays", &v, err);
+	if (r == 0 && v)
+		r = parse_day_list(v, &all, &nall, err);
+	free(v);
+	n0 = nall;
+	if (r == 0 && n) {
+		all = xrealloc(all, (nall + n) * sizeof(*all));
+		memcpy(all + nall, days, n * sizeof(*days));
+		nall = holidays_normalize(all, nall + n);
+		canon = format_days(all, nall);
+		if (nall > n0)
+			r = store_setting_set(st, "holidays", canon, err);
+		free(canon);
+	}
+	free(all);
+	if (r == 0)
+		r = store_commit(st, err);
+	if (r < 0) {
+		store_rollback(st);
+		return r;
+	}
+	*added = nall - n0;
+	return 0;
 }
 
 void

@@ -4,6 +4,7 @@
  * validated before it is stored, so check and plan can trust what they read.
  */
 #include "cli/cli.h"
+#include "cli/holidays.h"
 #include "cli/workspace.h"
 #include "formats/json.h"
 #include "util/xalloc.h"
@@ -168,6 +169,7 @@ config_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 
 static const struct subcmd config_subs[] = {
 	{ "get", config_get },
+	{ "holidays", cli_config_holidays },
 	{ "list", config_list },
 	{ "set", config_set },
 	{ "unset", config_unset },

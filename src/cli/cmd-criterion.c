@@ -10,9 +10,12 @@
 #include <getopt.h>
 #include <string.h>
 
-enum crit_opt { O_AT_MOST = 1, O_AT_LEAST, O_GROWTH };
+enum crit_opt { O_AT_MOST = 1, O_AT_LEAST, O_GROWTH, O_NO_LOAD };
 
-/* --at-most N and --at-least N give the direction and the requirement. */
+/*
+ * --at-most N and --at-least N give the direction and the requirement;
+ * --no-load is --scales-with-load false.
+ */
 static int
 crit_option(int opt, const char *arg, struct verb_call *c, void *xarg,
 	    struct tw_error *err)
@@ -25,6 +28,10 @@ crit_option(int opt, const char *arg, struct verb_call *c, void *xarg,
 	if (opt == O_GROWTH)
 		return verb_give_text(c, schema_field(tb, "growth_pct", false),
 				      "--growth", arg, err);
+	if (opt == O_NO_LOAD)
+		return verb_give_text(c, schema_field(tb, "scales_with_load",
+						      false),
+				      "--no-load", "false", err);
 	if (verb_given(c, dir))
 		return tw_error_set(err, TW_EUSAGE, "%s needs exactly one of "
 				    "--at-most or --at-least",
@@ -50,6 +57,7 @@ static const struct option crit_opts[] = {
 	{ "at-most", required_argument, NULL, O_AT_MOST },
 	{ "at-least", required_argument, NULL, O_AT_LEAST },
 	{ "growth", required_argument, NULL, O_GROWTH },
+	{ "no-load", no_argument, NULL, O_NO_LOAD },
 	{ NULL, 0, NULL, 0 },
 };
 static const struct cli_extra crit_extra = { crit_opts, crit_option, NULL };
@@ -78,8 +86,10 @@ print_one(const struct criterion *c)
 		printf(", growth capacity %.1f%%", ev.growth_capacity_pct);
 	else if (ev.has_growth_capacity)
 		printf(", absorbs %.1f%% growth", ev.growth_capacity_pct);
-	else if (ev.status == CRIT_PASS)
+	else if (ev.unbounded)
 		printf(", absorbs unbounded growth");
+	else if (!c->scales_with_load)
+		printf(", does not scale with load");
 	if (ev.scales == TRI_TRUE)
 		printf(" (covers the projected %.15g%%)", c->growth_pct);
 	else if (ev.scales == TRI_FALSE)
@@ -157,7 +167,7 @@ criterion_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 		table_cell(t, NULL);
 	table_cell(t, crit_status_name(ev.status));
 	fmt_pct(t, ev.has_headroom, ev.headroom_pct);
-	if (ev.status == CRIT_PASS && !ev.has_growth_capacity)
+	if (ev.unbounded)
 		table_cell(t, "unbounded");
 	else
 		fmt_pct(t, ev.has_growth_capacity, ev.growth_capacity_pct);

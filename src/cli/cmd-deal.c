@@ -2,6 +2,7 @@
  * techwin deal: add, list, show, set, close and remove deals.
  */
 #include "cli/cli.h"
+#include "cli/holidays.h"
 #include "core/criterion.h"
 #include "core/risk.h"
 #include "store/deals.h"
@@ -304,6 +305,7 @@ deal_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 static const struct subcmd subs[] = {
 	{ "add", deal_add },
 	{ "close", deal_close },
+	{ "holidays", cli_deal_holidays },
 	{ "list", deal_list },
 	{ "reopen", deal_reopen },
 	{ "rm", deal_rm },

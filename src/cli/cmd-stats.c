@@ -38,31 +38,56 @@ signed_days_str(double days)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* "before techwin: 70 days (10 weeks); the mean is now 14 days shorter" */
 static void
-team_to_text(const struct stats_summary *t, struct strbuf *sb)
+baseline_to_text(const struct cycle_report *r, struct strbuf *sb)
 {
+	double diff = round((r->team.mean - r->baseline_days) * 10.0) / 10.0;
+
+	strbuf_addstr(sb, "before techwin: ");
+	stats_format_days(r->baseline_days, sb);
+	strbuf_addstr(sb, " days (");
+	stats_format_weeks(r->baseline_days, sb);
+	strbuf_addstr(sb, ", stats.baseline_days)");
+	if (r->team.n && diff) {
+		strbuf_addstr(sb, "; the mean is now ");
+		stats_format_days(fabs(diff), sb);
+		strbuf_addf(sb, " day%s %s", fabs(diff) == 1.0 ? "" : "s",
+			    diff < 0 ? "shorter" : "longer");
+	} else if (r->team.n) {
+		strbuf_addstr(sb, "; the mean is the same now");
+	}
+	strbuf_addch(sb, '\n');
+}
+
+static void
+team_to_text(const struct cycle_report *r, struct strbuf *sb)
+{
+	const struct stats_summary *t = &r->team;
 	char *s;
 
 	if (!t->n) {
 		strbuf_addstr(sb, "team: no closed-won deal with a POC end "
 			      "and a close date yet\n");
-		return;
+	} else {
+		strbuf_addf(sb, "team: %zu won deal%s, median ", t->n,
+			    t->n == 1 ? "" : "s");
+		stats_format_days(t->median, sb);
+		strbuf_addstr(sb, " days (");
+		stats_format_weeks(t->median, sb);
+		strbuf_addstr(sb, "), mean ");
+		stats_format_days(t->mean, sb);
+		strbuf_addstr(sb, " (");
+		stats_format_weeks(t->mean, sb);
+		s = days_str(t->p25);
+		strbuf_addf(sb, "), p25 %s", s);
+		free(s);
+		s = days_str(t->p75);
+		strbuf_addf(sb, ", p75 %s\n", s);
+		free(s);
 	}
-	strbuf_addf(sb, "team: %zu won deal%s, median ", t->n,
-		    t->n == 1 ? "" : "s");
-	stats_format_days(t->median, sb);
-	strbuf_addstr(sb, " days (");
-	stats_format_weeks(t->median, sb);
-	strbuf_addstr(sb, "), mean ");
-	stats_format_days(t->mean, sb);
-	strbuf_addstr(sb, " (");
-	stats_format_weeks(t->mean, sb);
-	s = days_str(t->p25);
-	strbuf_addf(sb, "), p25 %s", s);
-	free(s);
-	s = days_str(t->p75);
-	strbuf_addf(sb, ", p75 %s\n", s);
-	free(s);
+	if (r->has_baseline)
+		baseline_to_text(r, sb);
 }
 
 static void
@@ -114,11 +139,11 @@ deals_to_text(const struct cycle_report *r, struct strbuf *sb)
 		table_cell(&t, date_format(c->deal->close_date, b));
 		table_cellf(&t, "%d", c->days);
 		table_cell(&t, w.buf);
-		table_cell(&t, vs);
-		if (c->kept_momentum)
-			table_cell(&t, "kept");
-		else
+		table_cell(&t, c->has_others ? vs : NULL);
+		if (c->momentum == CM_LOST)
 			table_cellf(&t, "lost (%s)", c->lost_rule);
+		else
+			table_cell(&t, close_momentum_name(c->momentum));
 		strbuf_release(&w);
 		free(vs);
 	}
@@ -136,7 +161,7 @@ momentum_to_text(const struct cycle_report *r, struct strbuf *sb)
 		"lost momentum" };
 	struct table t;
 
-	if (!r->kept.n && !r->lost.n) {
+	if (!r->kept.n && !r->lost.n && !r->unknown.n) {
 		strbuf_addstr(sb, "momentum at close: no closed deal yet\n");
 		return;
 	}
@@ -163,9 +188,13 @@ momentum_to_text(const struct cycle_report *r, struct strbuf *sb)
 	}
 	table_render(&t, sb);
 	table_release(&t);
+	if (r->unknown.n)
+		strbuf_addf(sb, "not compared: %zu closed deal%s without a "
+			    "done technical event (momentum unknown)\n",
+			    r->unknown.n, r->unknown.n == 1 ? "" : "s");
 }
 
-/* --deal: the one deal against the team. */
+/* --deal: the one deal against the rest of the team. */
 static void
 deal_to_text(const struct cycle_report *r, const struct deal *d,
 	     const struct workspace *ws, struct strbuf *sb)
@@ -174,11 +203,12 @@ deal_to_text(const struct cycle_report *r, const struct deal *d,
 	const char *why = NULL;
 	tw_date *buf;
 	struct holidays h = workspace_holidays(ws, d, &buf);
-	bool kept = deal_kept_momentum(d, &h, &ws->momentum, &why);
+	enum close_momentum m = deal_momentum_at_close(d, &h, &ws->momentum,
+						       &why);
 
 	free(buf);
 
-	team_to_text(&r->team, sb);
+	team_to_text(r, sb);
 	strbuf_addf(sb, "%s", d->slug);
 	if (d->se)
 		strbuf_addf(sb, " (%s)", d->se);
@@ -189,15 +219,25 @@ deal_to_text(const struct cycle_report *r, const struct deal *d,
 		strbuf_addf(sb, ": POC ended %s, won %s\n  ",
 			    date_format(d->poc_end, b1),
 			    date_format(d->close_date, b2));
-		stats_vs_team_text(c->days, r->team.mean, sb);
-		if (diff) {
-			strbuf_addstr(sb, ": ");
-			stats_format_days(fabs(diff), sb);
-			strbuf_addf(sb, " day%s %s than the team's mean\n",
-				    fabs(diff) == 1.0 ? "" : "s",
-				    diff < 0 ? "faster" : "slower");
+		if (!c->has_others) {
+			stats_format_days(c->days, sb);
+			strbuf_addstr(sb, c->days == 1 ? " day (" : " days (");
+			stats_format_weeks(c->days, sb);
+			strbuf_addstr(sb, "): no other won deal to compare "
+				      "with\n");
 		} else {
-			strbuf_addstr(sb, ": the team's mean exactly\n");
+			stats_vs_team_text(c->days, c->others_mean, sb);
+			if (diff) {
+				strbuf_addstr(sb, ": ");
+				stats_format_days(fabs(diff), sb);
+				strbuf_addf(sb, " day%s %s than the rest of "
+					    "the team's mean\n",
+					    fabs(diff) == 1.0 ? "" : "s",
+					    diff < 0 ? "faster" : "slower");
+			} else {
+				strbuf_addstr(sb, ": the rest of the team's "
+					      "mean exactly\n");
+			}
 		}
 	} else if (d->outcome == OUTCOME_WON) {
 		strbuf_addf(sb, ": won %s without a POC end date, so it has "
@@ -206,12 +246,16 @@ deal_to_text(const struct cycle_report *r, const struct deal *d,
 		strbuf_addf(sb, ": lost %s, so it has no cycle time\n",
 			    date_format(d->close_date, b1));
 	}
-	if (kept)
+	if (m == CM_KEPT)
 		strbuf_addf(sb, "  momentum at close: kept (neither "
 			    "no-commercial-followup nor stale-technical-win "
 			    "on %s)\n", date_format(d->close_date, b1));
-	else
+	else if (m == CM_LOST)
 		strbuf_addf(sb, "  momentum at close: lost (%s)\n", why);
+	else
+		strbuf_addf(sb, "  momentum at close: unknown (no technical "
+			    "event done by %s)\n",
+			    date_format(d->close_date, b1));
 	for (size_t i = 0; i < r->nse; i++) {
 		const struct cycle_se *e = &r->by_se[i];
 
@@ -229,7 +273,7 @@ report_to_text(const struct cycle_report *r, const struct cycle_filter *f,
 	       struct strbuf *sb)
 {
 	strbuf_addstr(sb, "days from POC end to close, closed-won deals\n");
-	team_to_text(&r->team, sb);
+	team_to_text(r, sb);
 	if (f->se)
 		strbuf_addf(sb, "deals of SE '%s':%s\n", f->se,
 			    r->ndeals ? "" : " no closed-won deal with a POC "
@@ -254,11 +298,8 @@ cmd_stats_exec(struct cli_ctx *ctx, int argc, char **argv,
 		{ "deal", OPT_STR, &f.slug },
 		{ NULL, 0, NULL },
 	};
-	struct holidays wsh;
-	struct workspace ws;
-	struct cycle_report rep;
+	struct store_cycle c;
 	struct strbuf sb = STRBUF_INIT;
-	struct deal_array l;
 	int r;
 
 	if ((r = cli_options(argc, argv, opts, err)) < 0)
@@ -270,29 +311,21 @@ cmd_stats_exec(struct cli_ctx *ctx, int argc, char **argv,
 	if (f.se && f.slug)
 		return cmd_usage_error(&cmd_stats_entry, err,
 				       "--se and --deal cannot be combined");
-	if ((r = workspace_load(ctx->st, &ws, err)) < 0)
+	if ((r = store_cycle_report(ctx->st, &f, &c, err)) < 0)
 		return r;
-	if ((r = store_load_closed_deals(ctx->st, &f, &l, err)) < 0) {
-		workspace_release(&ws);
-		return r;
-	}
-	wsh.days = ws.holidays;
-	wsh.n = ws.nholidays;
-	cycle_report_compute(l.items, l.n, &ws.momentum, &wsh, &f, &rep);
 	if (ctx->json) {
-		json_emit(cycle_report_to_json(&rep), &sb);
+		json_emit(cycle_report_to_json(&c.rep), &sb);
 	} else if (f.slug) {
-		for (size_t i = 0; i < l.n; i++)
-			if (!strcmp(l.items[i].slug, f.slug))
-				deal_to_text(&rep, &l.items[i], &ws, &sb);
+		for (size_t i = 0; i < c.deals.n; i++)
+			if (!strcmp(c.deals.items[i].slug, f.slug))
+				deal_to_text(&c.rep, &c.deals.items[i], &c.ws,
+					     &sb);
 	} else {
-		report_to_text(&rep, &f, &sb);
+		report_to_text(&c.rep, &f, &sb);
 	}
 	cli_write(&sb);
 	strbuf_release(&sb);
-	cycle_report_release(&rep);
-	deal_array_release(&l);
-	workspace_release(&ws);
+	store_cycle_release(&c);
 	return 0;
 }
 

@@ -316,9 +316,19 @@ getopt_checked(int argc, char **argv, const char *shortopts,
 	opterr = 0;
 	c = getopt_long(argc, argv, shortopts, opts, NULL);
 	/*
+	 * A long option that takes no value, given one ("--force=yes"):
+	 * getopt sets optopt to the option's value, no character to print.
+	 */
+	if (c == '?' && optopt && !strncmp(argv[optind - 1], "--", 2) &&
+	    strchr(argv[optind - 1], '='))
+		return tw_error_set(err, TW_EUSAGE,
+				    "option '%.*s' takes no value",
+				    (int)strcspn(argv[optind - 1], "="),
+				    argv[optind - 1]);
+	/*
 	 * For a short option getopt may still be inside the argument
 	 * ("-15"), so argv[optind - 1] would name the one before it; optopt
-	 * holds the character. For a long option optopt is 0.
+	 * holds the character. For an unknown long option optopt is 0.
 	 */
 	if (c == '?' && optopt && isdigit(optopt))
 		return tw_error_set(err, TW_EUSAGE,

@@ -52,6 +52,7 @@ static const char *const verb_names[V_COUNT] = {
 	[V_DONE] = "event done", [V_PLAN_APPLY] = "plan --apply",
 	[V_SNOOZE] = "snooze", [V_UNSNOOZE] = "snooze --clear",
 	[V_TOUCH] = "message --log",
+	[V_HOLIDAYS] = "deal holidays import",
 };
 
 const char *
@@ -514,6 +515,26 @@ log_touch(struct deal_ctx *ctx, const struct verb_call *c,
 	return 0;
 }
 
+/*
+ * Each day once: the ones the deal has already are counted as present,
+ * not added again (days is sorted and unique, as a calendar gives it).
+ */
+static int
+add_holidays(struct deal_ctx *ctx, const struct verb_call *c,
+	     struct verb_result *res)
+{
+	struct deal *d = &ctx->deal;
+	size_t n0 = d->nholidays;
+
+	d->holidays = xrealloc(d->holidays, (n0 + c->ndays + 1) *
+						    sizeof(*d->holidays));
+	memcpy(d->holidays + n0, c->days, c->ndays * sizeof(*c->days));
+	d->nholidays = holidays_normalize(d->holidays, n0 + c->ndays);
+	res->added = d->nholidays - n0;
+	res->present = c->ndays - res->added;
+	return 0;
+}
+
 static int
 dispatch(struct deal_ctx *ctx, const struct verb_call *c,
 	 struct verb_result *res, struct tw_error *err)
@@ -545,6 +566,8 @@ dispatch(struct deal_ctx *ctx, const struct verb_call *c,
 		return snooze(ctx, c, res, err);
 	case V_TOUCH:
 		return log_touch(ctx, c, res, err);
+	case V_HOLIDAYS:
+		return add_holidays(ctx, c, res);
 	case V_DEAL_REMOVE:
 	case V_COUNT:
 		break;

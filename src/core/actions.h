@@ -59,6 +59,7 @@ enum verb {
 	V_SNOOZE,		/* until, reason */
 	V_UNSNOOZE,
 	V_TOUCH,		/* touch_type, on, channel, criteria */
+	V_HOLIDAYS,		/* days: holidays added to the deal's */
 	V_COUNT
 };
 
@@ -80,13 +81,17 @@ struct verb_call {
 	const char *channel;	/* V_TOUCH: "email", "text", ... */
 	const char *const *criteria;	/* V_TOUCH: one touch each, or none */
 	size_t ncriteria;
+	const tw_date *days;	/* V_HOLIDAYS */
+	size_t ndays;
 };
 
 /* What a verb did, for the entry point to show. */
 struct verb_result {
 	size_t index;		/* the child added or changed */
-	size_t added;		/* V_PLAN_APPLY, V_TOUCH: children added */
-	size_t present;		/* V_TOUCH: already logged */
+	size_t added;		/* V_PLAN_APPLY, V_TOUCH, V_HOLIDAYS: children
+				   added */
+	size_t present;		/* V_TOUCH: already logged; V_HOLIDAYS:
+				   already holidays of the deal */
 	size_t dropped;		/* V_REMOVE --force: references dropped */
 	bool was_snoozed;	/* V_SNOOZE, V_UNSNOOZE: before the call */
 };

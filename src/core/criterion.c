@@ -1,7 +1,8 @@
 /*
  * Criterion evaluation (DESIGN.md, "The computations"): pass/fail against the
  * required value, headroom, growth capacity and whether the measured result
- * absorbs the prospect's projected growth.
+ * absorbs the prospect's projected growth; neither of the last two for a
+ * criterion that does not scale with load.
  */
 #include "core/criterion.h"
 
@@ -24,6 +25,7 @@ criterion_evaluate(const struct criterion *c, struct criterion_eval *out)
 	out->headroom_pct = 0;
 	out->has_growth_capacity = false;
 	out->growth_capacity_pct = 0;
+	out->unbounded = false;
 	out->scales = TRI_NULL;
 	if (!c->has_measured)
 		return;
@@ -46,7 +48,13 @@ criterion_evaluate(const struct criterion *c, struct criterion_eval *out)
 		out->headroom_pct = (got - req) / req * 100;
 		out->growth_capacity_pct = (got / req - 1) * 100;
 	}
+	/* An accuracy or a count: the workload does not move it. */
+	if (!c->scales_with_load) {
+		out->growth_capacity_pct = 0;
+		return;
+	}
 	out->has_growth_capacity = !unbounded;
+	out->unbounded = unbounded && out->status == CRIT_PASS;
 
 	if (!c->has_growth)
 		return;

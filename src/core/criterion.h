@@ -18,9 +18,19 @@ struct criterion_eval {
 	enum crit_status status;
 	bool has_headroom;		/* false while pending */
 	double headroom_pct;
-	bool has_growth_capacity;	/* false while pending or unbounded */
+	/*
+	 * Growth capacity: false while pending, when unbounded, and for a
+	 * criterion that does not scale with load.
+	 */
+	bool has_growth_capacity;
 	double growth_capacity_pct;
-	enum tristate scales;		/* TRI_NULL without projected growth */
+	/* A pass no workload growth can undo: measured 0, at most. */
+	bool unbounded;
+	/*
+	 * TRI_NULL without projected growth, and for a criterion that does
+	 * not scale with load (growth says nothing about it).
+	 */
+	enum tristate scales;
 };
 
 void criterion_evaluate(const struct criterion *c, struct criterion_eval *out);

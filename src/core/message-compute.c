@@ -54,7 +54,12 @@ growth_sentence(struct strbuf *sb, const struct criterion *c,
 {
 	struct strbuf gc = STRBUF_INIT, pg = STRBUF_INIT;
 
-	if (!ev->has_growth_capacity) {
+	if (!c->scales_with_load) {
+		strbuf_addstr(sb, "This result does not depend on the size "
+				  "of the workload.");
+		return;
+	}
+	if (ev->unbounded) {
 		strbuf_addstr(sb, "Workload growth cannot push this result "
 				  "past the requirement.");
 		return;
@@ -103,9 +108,11 @@ buying_signal_vars_set(struct msg_vars *vs, const struct criterion *c,
 	msg_set_pct(vs, "headroom_pct", ev->headroom_pct);
 	if (ev->has_growth_capacity)
 		msg_set_pct(vs, "growth_capacity_pct", ev->growth_capacity_pct);
-	else
+	else if (ev->unbounded)
 		msg_vars_set(vs, "growth_capacity_pct", "unbounded");
-	if (c->has_growth)
+	else
+		msg_vars_set(vs, "growth_capacity_pct", "n/a");
+	if (c->has_growth && c->scales_with_load)
 		msg_set_pct(vs, "projected_growth_pct", c->growth_pct);
 	else
 		msg_vars_set(vs, "projected_growth_pct", "n/a");

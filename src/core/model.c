@@ -87,10 +87,20 @@ deal_free(struct deal *d)
 		return &(arr)[(n)++];                                        \
 	} while (0)
 
+static struct criterion *
+new_criterion(struct deal *d)
+{
+	ADD_CHILD(d->criteria, d->ncriteria);
+}
+
+/* A criterion scales with the load unless it says otherwise. */
 struct criterion *
 deal_add_criterion(struct deal *d)
 {
-	ADD_CHILD(d->criteria, d->ncriteria);
+	struct criterion *c = new_criterion(d);
+
+	c->scales_with_load = true;
+	return c;
 }
 
 struct event *

@@ -29,6 +29,13 @@ struct criterion {
 	tw_date measured_on;
 	bool has_growth;
 	double growth_pct;		/* projected growth, percent */
+	/*
+	 * Whether the result moves with the workload (a latency, a
+	 * throughput). False for one that does not (an accuracy, a count of
+	 * supported formats): it has no growth capacity. deal_add_criterion
+	 * makes it true.
+	 */
+	bool scales_with_load;
 	char *outcome;			/* business outcome it proves */
 };
 

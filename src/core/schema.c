@@ -80,6 +80,7 @@ static const struct field criterion_fields[] = {
 	{ "growth_pct", F_REAL_OPT, offsetof(struct criterion, growth_pct),
 	  offsetof(struct criterion, has_growth), NULL,
 	  "projected_growth_pct", 0 },
+	FLD(criterion, scales_with_load, F_BOOL, 0),
 	FLD(criterion, outcome, F_STR, FL_MULTI),
 };
 

@@ -1,8 +1,8 @@
 /*
  * Cycle-time analytics: percentiles, the team and per-SE summaries of days
- * from POC end to close, each deal against the team, and the momentum
- * comparison (rules run as of each deal's close date, with the deal's and
- * the workspace's holidays).
+ * from POC end to close, each deal against the rest of the team, and the
+ * momentum comparison (rules run as of each deal's close date, with the
+ * deal's and the workspace's holidays).
  */
 #include "core/stats.h"
 #include "util/xalloc.h"
@@ -67,13 +67,41 @@ finding_loses_momentum(const char *rule)
 	       !strcmp(rule, "stale-technical-win");
 }
 
-bool
-deal_kept_momentum(const struct deal *d, const struct holidays *h,
-		   const struct momentum_settings *s, const char **why)
+const char *
+close_momentum_name(enum close_momentum m)
+{
+	switch (m) {
+	case CM_KEPT:
+		return "kept";
+	case CM_LOST:
+		return "lost";
+	case CM_UNKNOWN:
+	default:
+		return "unknown";
+	}
+}
+
+static bool
+technical_done_by(const struct deal *d, tw_date day)
+{
+	for (size_t i = 0; i < d->nevents; i++)
+		if (d->events[i].kind == EVENT_TECHNICAL &&
+		    d->events[i].done != DATE_NONE && d->events[i].done <= day)
+			return true;
+	return false;
+}
+
+enum close_momentum
+deal_momentum_at_close(const struct deal *d, const struct holidays *h,
+		       const struct momentum_settings *s, const char **why)
 {
 	struct momentum_report rep;
 	const char *rule = NULL;
 
+	if (why)
+		*why = NULL;
+	if (!technical_done_by(d, d->close_date))
+		return CM_UNKNOWN;
 	momentum_check(d, d->close_date, h, s, &rep);
 	/* Findings come most severe first, then by date: the first is the
 	 * earliest moment the deal lost its momentum. */
@@ -83,7 +111,7 @@ deal_kept_momentum(const struct deal *d, const struct holidays *h,
 	momentum_report_release(&rep);
 	if (why)
 		*why = rule;
-	return !rule;
+	return rule ? CM_LOST : CM_KEPT;
 }
 
 /* One decimal at most, and never "-0". */
@@ -116,15 +144,15 @@ stats_format_weeks(double days, struct strbuf *out)
 }
 
 void
-stats_vs_team_text(double days, double team_mean, struct strbuf *out)
+stats_vs_team_text(double days, double others_mean, struct strbuf *out)
 {
 	add_num1(out, days);
 	strbuf_addstr(out, round(days * 10.0) == 10.0 ? " day (" : " days (");
 	stats_format_weeks(days, out);
-	strbuf_addstr(out, ") vs the team's ");
-	add_num1(out, team_mean);
+	strbuf_addstr(out, ") vs the rest of the team's ");
+	add_num1(out, others_mean);
 	strbuf_addstr(out, " (");
-	stats_format_weeks(team_mean, out);
+	stats_format_weeks(others_mean, out);
 	strbuf_addch(out, ')');
 }
 
@@ -206,49 +234,63 @@ cycle_report_compute(const struct deal *deals, size_t n,
 		     const struct holidays *ws, const struct cycle_filter *f,
 		     struct cycle_report *out)
 {
-	size_t alloc = n ? n : 1, nkept = 0, nlost = 0, nteam = 0;
+	size_t alloc = n ? n : 1, nkept = 0, nlost = 0, nunknown = 0;
+	size_t nteam = 0;
 	double *team = xmalloc(alloc * sizeof(*team));
 	double *kept = xmalloc(alloc * sizeof(*kept));
 	double *lost = xmalloc(alloc * sizeof(*lost));
+	double *unknown = xmalloc(alloc * sizeof(*unknown));
+	double team_sum = 0;
 	int days;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++)
-		if (deal_cycle_days(&deals[i], &days))
+		if (deal_cycle_days(&deals[i], &days)) {
 			team[nteam++] = days;
+			team_sum += days;
+		}
 	stats_summarize(team, nteam, &out->team);
 
 	out->deals = xcalloc(alloc, sizeof(*out->deals));
 	for (size_t i = 0; i < n; i++) {
 		const struct deal *d = &deals[i];
 		const char *why = NULL;
+		enum close_momentum m;
 		struct holidays h;
 		tw_date *buf;
-		bool k;
 
 		if (!selected(d, f) || d->outcome == OUTCOME_OPEN ||
 		    !d->close_date)
 			continue;
 		h = deal_merged_holidays(d, ws, &buf);
-		k = deal_kept_momentum(d, &h, s, &why);
+		m = deal_momentum_at_close(d, &h, s, &why);
 		free(buf);
-		if (k)
+		if (m == CM_KEPT)
 			add_to_group(&out->kept, d, &kept, &nkept);
-		else
+		else if (m == CM_LOST)
 			add_to_group(&out->lost, d, &lost, &nlost);
+		else
+			add_to_group(&out->unknown, d, &unknown, &nunknown);
 		if (deal_cycle_days(d, &days)) {
 			struct cycle_deal *c = &out->deals[out->ndeals++];
 
 			c->deal = d;
 			c->days = days;
-			c->vs_team_mean = days - out->team.mean;
-			c->kept_momentum = k;
+			/* The rest of the team: every won deal but this one. */
+			c->has_others = nteam > 1;
+			if (c->has_others) {
+				c->others_mean = (team_sum - days) /
+						 (double)(nteam - 1);
+				c->vs_team_mean = days - c->others_mean;
+			}
+			c->momentum = m;
 			c->lost_rule = why;
 		}
 	}
 	qsort(out->deals, out->ndeals, sizeof(*out->deals), cmp_cycle_deal);
 	stats_summarize(kept, nkept, &out->kept.won_days);
 	stats_summarize(lost, nlost, &out->lost.won_days);
+	stats_summarize(unknown, nunknown, &out->unknown.won_days);
 
 	/* One row per SE among the selected deals. */
 	out->by_se = xcalloc(alloc, sizeof(*out->by_se));
@@ -269,6 +311,7 @@ cycle_report_compute(const struct deal *deals, size_t n,
 	free(team);
 	free(kept);
 	free(lost);
+	free(unknown);
 }
 
 void

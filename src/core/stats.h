@@ -39,21 +39,31 @@ bool deal_cycle_days(const struct deal *d, int *days);
 /* The findings that mean a deal lost its momentum. */
 bool finding_loses_momentum(const char *rule);
 
-/*
- * Momentum at close: run the momentum rules with today = the deal's close
- * date. True ("kept momentum") when no no-commercial-followup or
- * stale-technical-win finding comes up; otherwise false, and *why (when not
- * NULL) names the first such rule (a static string). A deal without a
- * close date is judged as of DATE_NONE, so callers pass closed deals only.
- */
-bool deal_kept_momentum(const struct deal *d, const struct holidays *h,
-			const struct momentum_settings *s, const char **why);
+/* A closed deal's momentum at its close date. */
+enum close_momentum { CM_KEPT, CM_LOST, CM_UNKNOWN };
+/* "kept", "lost", "unknown". */
+const char *close_momentum_name(enum close_momentum m);
 
 /*
- * "21 days (3 weeks) vs the team's 56 (8 weeks)": day counts with at most
- * one decimal, weeks = days / 7 with at most one decimal.
+ * Momentum at close: CM_UNKNOWN when no technical event was done on or
+ * before the close date (there was no technical result to keep the
+ * momentum of). Otherwise run the momentum rules with today = the close
+ * date: CM_KEPT when no no-commercial-followup or stale-technical-win
+ * finding comes up, else CM_LOST and *why (when not NULL) names the
+ * first such rule (a static string; NULL unless lost). A deal without a
+ * close date is judged as of DATE_NONE, so callers pass closed deals only.
  */
-void stats_vs_team_text(double days, double team_mean, struct strbuf *out);
+enum close_momentum deal_momentum_at_close(const struct deal *d,
+					   const struct holidays *h,
+					   const struct momentum_settings *s,
+					   const char **why);
+
+/*
+ * "21 days (3 weeks) vs the rest of the team's 61.8 (8.8 weeks)": day
+ * counts with at most one decimal, weeks = days / 7 with at most one
+ * decimal; others_mean is the mean of the other won deals.
+ */
+void stats_vs_team_text(double days, double others_mean, struct strbuf *out);
 /* A count of days with at most one decimal ("56", "55.5", "-3"). */
 void stats_format_days(double days, struct strbuf *out);
 /* days / 7 as "3 weeks", "1 week", "7.9 weeks". */
@@ -63,8 +73,15 @@ void stats_format_weeks(double days, struct strbuf *out);
 struct cycle_deal {
 	const struct deal *deal;	/* borrowed */
 	int days;			/* POC end -> close */
-	double vs_team_mean;		/* days - the team's mean */
-	bool kept_momentum;
+	/*
+	 * The deal against the rest of the team: the mean of every other
+	 * won deal with a cycle time (has_others false when there is none,
+	 * and both figures 0).
+	 */
+	bool has_others;
+	double others_mean;
+	double vs_team_mean;		/* days - others_mean */
+	enum close_momentum momentum;
 	const char *lost_rule;		/* why momentum was lost, or NULL */
 };
 
@@ -73,7 +90,7 @@ struct cycle_se {
 	struct stats_summary s;		/* over all of the SE's won deals */
 };
 
-/* Closed deals (won or lost) that kept, or lost, their momentum. */
+/* Closed deals (won or lost) that kept, lost, or had no momentum. */
 struct momentum_group {
 	size_t n, won;
 	struct stats_summary won_days;	/* cycle days of the won ones */
@@ -92,6 +109,14 @@ struct cycle_report {
 	struct cycle_se *by_se;		/* SEs of the selected deals, by name */
 	size_t nse;
 	struct momentum_group kept, lost;	/* selected closed deals */
+	/* Closed without a done technical event: in neither group. */
+	struct momentum_group unknown;
+	/*
+	 * The team's cycle before techwin (the setting stats.baseline_days),
+	 * for the caller to fill in: the report only carries it.
+	 */
+	bool has_baseline;
+	double baseline_days;
 };
 
 /*

@@ -332,6 +332,11 @@ cycle_report_to_json(const struct cycle_report *r)
 	json_object_set_new(team, "mean_days", num_or_null(t->n, t->mean));
 	json_object_set_new(team, "p25_days", num_or_null(t->n, t->p25));
 	json_object_set_new(team, "p75_days", num_or_null(t->n, t->p75));
+	json_object_set_new(team, "baseline_days",
+			    num_or_null(r->has_baseline, r->baseline_days));
+	json_object_set_new(team, "vs_baseline_days",
+			    num_or_null(r->has_baseline && t->n,
+					t->mean - r->baseline_days));
 	json_object_set_new(o, "team", team);
 
 	a = json_array();
@@ -358,8 +363,14 @@ cycle_report_to_json(const struct cycle_report *r)
 		json_object_set_new(e, "se", json_str(c->deal->se));
 		json_object_set_new(e, "days_poc_to_close",
 				    json_integer(c->days));
+		json_object_set_new(e, "others_mean_days",
+				    num_or_null(c->has_others, c->others_mean));
 		json_object_set_new(e, "vs_team_mean_days",
-				    json_num(c->vs_team_mean));
+				    num_or_null(c->has_others,
+						c->vs_team_mean));
+		json_object_set_new(e, "momentum", json_string(
+				close_momentum_name(c->momentum)));
+		json_object_set_new(e, "lost_rule", json_str(c->lost_rule));
 		json_array_append_new(a, e);
 	}
 	json_object_set_new(o, "deals", a);
@@ -367,6 +378,7 @@ cycle_report_to_json(const struct cycle_report *r)
 	m = json_object();
 	json_object_set_new(m, "kept", momentum_group_to_json(&r->kept));
 	json_object_set_new(m, "lost", momentum_group_to_json(&r->lost));
+	json_object_set_new(m, "unknown", momentum_group_to_json(&r->unknown));
 	json_object_set_new(o, "momentum", m);
 	return o;
 }

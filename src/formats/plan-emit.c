@@ -367,6 +367,8 @@ emit_criterion(struct emitter *e, const struct criterion *c)
 	emit_num(e, "measured", c->has_measured, c->measured);
 	emit_date(e, "measured_on", c->measured_on);
 	emit_num(e, "growth_pct", c->has_growth, c->growth_pct);
+	if (!c->scales_with_load)
+		emit_word(e, "scales_with_load", "false");
 	emit_str(e, "outcome", c->outcome);
 }
 

@@ -149,6 +149,8 @@ static const struct plan_field criterion_fields[] = {
 	FIELD(struct criterion, "measured_on", FT_DATE, measured_on),
 	FIELD_HAS(struct criterion, "growth_pct", FT_NUM, growth_pct,
 		  has_growth),
+	FIELD(struct criterion, "scales_with_load", FT_BOOL,
+	      scales_with_load),
 	FIELD(struct criterion, "outcome", FT_STR, outcome),
 	{ 0 }
 };

@@ -147,16 +147,20 @@ summary_criterion_fill(struct summary_criterion *row,
 	 * the prospect projects: the seed's "scale to next year's volumes
 	 * without re-architecture".
 	 */
-	if (ev->status == CRIT_FAIL) {
+	if (!c->scales_with_load) {
+		/* An accuracy or a count: growth says nothing about it. */
+		if (ev->status != CRIT_PENDING)
+			strbuf_addstr(&sb, "independent of load");
+	} else if (ev->status == CRIT_FAIL) {
 		strbuf_addstr(&sb, "no room to grow");
-	} else if (ev->status == CRIT_PASS && !ev->has_growth_capacity) {
+	} else if (ev->unbounded) {
 		strbuf_addstr(&sb, "covers any growth");
 	} else if (ev->status == CRIT_PASS) {
 		strbuf_addstr(&sb, "covers ");
 		msg_fmt_pct(&sb, ev->growth_capacity_pct);
 		strbuf_addstr(&sb, " growth");
 	}
-	if (ev->status == CRIT_PASS && c->has_growth) {
+	if (ev->status == CRIT_PASS && c->has_growth && c->scales_with_load) {
 		char g[64];
 
 		snprintf(g, sizeof(g), "%.15g", c->growth_pct);

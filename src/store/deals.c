@@ -358,6 +358,8 @@ store_cycle_report(struct store *st, const struct cycle_filter *f,
 	wsh = workspace_days(&out->ws);
 	cycle_report_compute(out->deals.items, out->deals.n,
 			     &out->ws.momentum, &wsh, f, &out->rep);
+	out->rep.has_baseline = out->ws.has_baseline;
+	out->rep.baseline_days = out->ws.baseline_days;
 	return 0;
 }
 

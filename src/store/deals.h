@@ -129,7 +129,8 @@ void store_check_release(struct store_check *c);
 
 /*
  * Cycle-time analytics over the closed deals f selects (core/stats.h),
- * with the workspace's settings and holidays; rep borrows from deals.
+ * with the workspace's settings and holidays, and its baseline
+ * (stats.baseline_days) in the report; rep borrows from deals.
  * Errors as store_load_closed_deals'.
  */
 struct store_cycle {

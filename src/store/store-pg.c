@@ -229,6 +229,9 @@ static const char *const migrations[] = {
 	"  created text NOT NULL\n"
 	");\n"
 	"CREATE INDEX shares_deal ON shares(deal_id);\n",
+	/* 5: a criterion whose result does not move with the load. */
+	"ALTER TABLE criteria ADD COLUMN scales_with_load boolean NOT NULL\n"
+	"  DEFAULT true;\n",
 };
 
 /* ---- locations -------------------------------------------------------- */

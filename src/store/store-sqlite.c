@@ -205,6 +205,9 @@ static const char *const migrations[] = {
 	"  expires TEXT,\n"
 	"  created TEXT NOT NULL\n"
 	") STRICT;\n",
+	/* 5: a criterion whose result does not move with the load. */
+	"ALTER TABLE criteria ADD COLUMN scales_with_load INTEGER NOT NULL\n"
+	"  DEFAULT 1 CHECK (scales_with_load IN (0, 1));\n",
 };
 
 /* ---- errors ---------------------------------------------------------- */

@@ -40,8 +40,10 @@ parse_max_gap(const char *value, char **canon, struct tw_error *err)
 	return 0;
 }
 
+/* A number > 0 (key and what it counts name it in the error). */
 static int
-parse_half_life(const char *value, char **canon, struct tw_error *err)
+parse_positive(const char *key, const char *unit, const char *value,
+	       char **canon, struct tw_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *end;
@@ -52,12 +54,25 @@ parse_half_life(const char *value, char **canon, struct tw_error *err)
 	if (!*value || isspace((unsigned char)*value) || *end || errno ||
 	    !isfinite(v) || v <= 0)
 		return tw_error_set(err, TW_EINPUT,
-				    "momentum.half_life: expected a number "
-				    "greater than 0 (business days), got '%s'",
-				    value);
+				    "%s: expected a number greater than 0 "
+				    "(%s), got '%s'", key, unit, value);
 	strbuf_addf(&sb, "%.15g", v);
 	*canon = strbuf_detach(&sb, NULL);
 	return 0;
+}
+
+static int
+parse_half_life(const char *value, char **canon, struct tw_error *err)
+{
+	return parse_positive("momentum.half_life", "business days", value,
+			      canon, err);
+}
+
+static int
+parse_baseline(const char *value, char **canon, struct tw_error *err)
+{
+	return parse_positive("stats.baseline_days", "calendar days", value,
+			      canon, err);
 }
 
 /*
@@ -108,22 +123,30 @@ parse_day_list(const char *value, tw_date **out, size_t *n,
 	return 0;
 }
 
-static int
-parse_holidays(const char *value, char **canon, struct tw_error *err)
+/* The stored text of days: "2026-12-24,2026-12-25". */
+static char *
+format_days(const tw_date *days, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char buf[DATE_BUFSZ];
+
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s%s", i ? "," : "",
+			    date_format(days[i], buf));
+	return strbuf_detach(&sb, NULL);
+}
+
+static int
+parse_holidays(const char *value, char **canon, struct tw_error *err)
+{
 	tw_date *days;
 	size_t n;
 	int r;
 
 	if ((r = parse_day_list(value, &days, &n, err)) < 0)
 		return r;
-	for (size_t i = 0; i < n; i++)
-		strbuf_addf(&sb, "%s%s", i ? "," : "",
-			    date_format(days[i], buf));
+	*canon = format_days(days, n);
 	free(days);
-	*canon = strbuf_detach(&sb, NULL);
 	return 0;
 }
 
@@ -141,6 +164,13 @@ num_json(const char *text)
 	if (v == floor(v) && fabs(v) < 9007199254740992.0)
 		return json_integer((json_int_t)v);
 	return json_real(v);
+}
+
+/* A number, or null when unset (no default). */
+static json_t *
+opt_num_json(const char *text)
+{
+	return *text ? num_json(text) : json_null();
 }
 
 static json_t *
@@ -164,6 +194,7 @@ const struct setting_def setting_defs[] = {
 	{ "holidays", "", parse_holidays, days_json },
 	{ "momentum.half_life", "10", parse_half_life, num_json },
 	{ "momentum.max_gap", "5", parse_max_gap, int_json },
+	{ "stats.baseline_days", "", parse_baseline, opt_num_json },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -229,12 +260,55 @@ workspace_load(struct store *st, struct workspace *ws, struct tw_error *err)
 	if (v)
 		ws->momentum.half_life = strtod(v, NULL);
 	free(v);
+	if ((r = load_one(st, "stats.baseline_days", &v, err)) < 0)
+		return r;
+	ws->has_baseline = v != NULL;
+	if (v)
+		ws->baseline_days = strtod(v, NULL);
+	free(v);
 	if ((r = load_one(st, "holidays", &v, err)) < 0)
 		return r;
 	if (v)
 		r = parse_day_list(v, &ws->holidays, &ws->nholidays, err);
 	free(v);
 	return r;
+}
+
+int
+workspace_add_holidays(struct store *st, const tw_date *days, size_t n,
+		       size_t *added, struct tw_error *err)
+{
+	tw_date *all = NULL;
+	size_t nall = 0, n0;
+	char *v = NULL, *canon;
+	int r;
+
+	*added = 0;
+	if ((r = store_begin(st, err)) < 0)
+		return r;
+	r = load_one(st, "holidays", &v, err);
+	if (r == 0 && v)
+		r = parse_day_list(v, &all, &nall, err);
+	free(v);
+	n0 = nall;
+	if (r == 0 && n) {
+		all = xrealloc(all, (nall + n) * sizeof(*all));
+		memcpy(all + nall, days, n * sizeof(*days));
+		nall = holidays_normalize(all, nall + n);
+		canon = format_days(all, nall);
+		if (nall > n0)
+			r = store_setting_set(st, "holidays", canon, err);
+		free(canon);
+	}
+	free(all);
+	if (r == 0)
+		r = store_commit(st, err);
+	if (r < 0) {
+		store_rollback(st);
+		return r;
+	}
+	*added = nall - n0;
+	return 0;
 }
 
 void

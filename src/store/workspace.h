@@ -37,12 +37,23 @@ struct workspace {
 	struct momentum_settings momentum;
 	tw_date *holidays;	/* sorted, unique */
 	size_t nholidays;
+	/* stats.baseline_days: the team's cycle before techwin, if set. */
+	bool has_baseline;
+	double baseline_days;
 };
 
 /* Every known setting from st, defaults where unset. */
 int workspace_load(struct store *st, struct workspace *ws,
 		   struct tw_error *err);
 void workspace_release(struct workspace *ws);
+
+/*
+ * Add days (sorted, unique) to the workspace's holidays in one
+ * transaction, through the "holidays" setting: *added of them were not
+ * holidays yet, the others already were. Nothing is written on error.
+ */
+int workspace_add_holidays(struct store *st, const tw_date *days, size_t n,
+			   size_t *added, struct tw_error *err);
 
 /* The workspace's holidays as a view (borrowed). */
 struct holidays workspace_days(const struct workspace *ws);

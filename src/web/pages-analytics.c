@@ -86,11 +86,14 @@ analytics_deals(struct strbuf *sb, const struct cycle_report *rep)
 		strbuf_reset(&tmp);
 		if (round(c->vs_team_mean * 10.0) > 0)
 			strbuf_addch(&tmp, '+');
-		stats_format_days(c->vs_team_mean, &tmp);
+		if (c->has_others)
+			stats_format_days(c->vs_team_mean, &tmp);
 		page_td(sb, "vs team mean", "num", tmp.buf);
 		page_td_open(sb, "Momentum", NULL);
-		if (c->kept_momentum) {
+		if (c->momentum == CM_KEPT) {
 			page_badge(sb, "ok", "kept");
+		} else if (c->momentum == CM_UNKNOWN) {
+			page_badge(sb, "muted", "unknown");
 		} else {
 			page_badge(sb, "error", "lost");
 			strbuf_addstr(sb, " <code>");

@@ -1,5 +1,6 @@
 #!/bin/sh
-# t0050-modules: cairo (PDF, PNG), libpq and libmicrohttpd are modules that
+# t0050-modules: cairo (PDF, PNG), libpq, libmicrohttpd and libical (holiday
+# calendars, with ICU) are modules that
 # techwin loads on first use, not libraries it links. The executable needs
 # none of those libraries; `cmake --install` puts the modules where an
 # installed techwin finds them, and that techwin renders a PDF; commands
@@ -41,7 +42,8 @@ has() {
 
 # The executable does not link the heavy libraries.
 ldd "$TECHWIN" >libs.txt
-for lib in libpq libcairo libpango libmicrohttpd libgnutls libglib; do
+for lib in libpq libcairo libpango libmicrohttpd libgnutls libglib libical \
+	libicu; do
 	grep -q "$lib" libs.txt && fail "$TECHWIN links $lib: $(cat libs.txt)"
 done
 
@@ -55,7 +57,7 @@ case $moddir in
 "$tmp"/prefix/lib*/techwin) ;;
 *) fail "modules installed in '$moddir'" ;;
 esac
-for m in cairo pg web; do
+for m in cairo pg web ical; do
 	[ -f "$moddir/techwin-$m.so" ] || fail "techwin-$m.so not installed"
 done
 
@@ -75,6 +77,10 @@ cmp -s war.pdf build.pdf || fail "installed and built techwin differ"
 expect 4 "$tw" --db postgresql://sam:secret@127.0.0.1:1/x deal list
 grep -q module err && fail "pg module did not load: $(cat err)"
 expect 0 "$tw" migrate --to copy.db
+# The ical module reads a holiday calendar.
+printf 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nRRULE:FREQ=YEARLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >cal.ics
+expect 0 "$tw" --db copy.db config holidays import cal.ics --years 2026-2027
+has out "added 2 holidays to the workspace"
 expect 0 "$tw" --db copy.db deal show lakeshore-retail
 
 # Without any module: what needs none works.
@@ -85,6 +91,7 @@ expect 0 "$tw" deal show lakeshore-retail
 has out "Lakeshore Retail Group"
 expect 0 "$tw" summary lakeshore-retail --format md
 expect 0 "$tw" chart timeline lakeshore-retail -o chart.svg
+expect 0 "$tw" config set holidays 2026-12-25
 
 # What needs one says which, where it looked and why it failed.
 missing() {
@@ -105,6 +112,8 @@ missing web "techwin serve"
 expect 4 "$tw" --db postgresql://sam:secret@127.0.0.1:1/x deal list
 missing pg "PostgreSQL stores and migrate"
 grep -q secret err && fail "password in the message: $(cat err)"
+expect 4 "$tw" config holidays import cal.ics
+missing ical "calendar import"
 
 # Installed, the module is looked for next to techwin, then in lib.
 unset TECHWIN_MODULE_DIR

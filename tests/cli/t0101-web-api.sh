@@ -307,11 +307,15 @@ jcheck "d == {'findings': [], 'freshness': []}"
 expect 404 GET '/api/check?deal=ghost' -H "$auth"
 expect_error not_found deal
 
-# won-deal: POC end 2026-10-01, won 2026-10-22: 21 days, the whole team.
+# won-deal: POC end 2026-10-01, won 2026-10-22: 21 days, the whole team,
+# so no rest of the team to compare it with.
 expect 200 GET /api/stats -H "$auth"
 jcheck "d['team']['n'] == 1" "d['team']['median_days'] == 21" \
+	"d['team']['baseline_days'] is None" \
 	"d['deals'] == [{'slug': 'won-deal', 'se': 'Kim',
-		'days_poc_to_close': 21, 'vs_team_mean_days': 0}]" \
+		'days_poc_to_close': 21, 'others_mean_days': None,
+		'vs_team_mean_days': None, 'momentum': 'unknown',
+		'lost_rule': None}]" \
 	"d['by_se'][0]['se'] == 'Kim'"
 expect 200 GET '/api/stats?se=Kim' -H "$auth"
 jcheck "len(d['deals']) == 1"
@@ -407,6 +411,23 @@ expect_error bad_request None
 expect 404 PATCH /api/deals/beta/criteria/nope -H "$auth" -H "$json" \
 	-d '{"unit": "s"}'
 expect_error not_found None
+# A result the load does not move: no growth capacity, no scales; true
+# brings them back, and only true or false is a value.
+expect 201 POST /api/deals/beta/criteria -H "$auth" -H "$json" -d '{
+	"key": "acc", "direction": "at_least", "required": 95,
+	"projected_growth_pct": 35, "scales_with_load": false}'
+expect 200 POST /api/deals/beta/criteria/acc/measurements -H "$auth" \
+	-H "$json" -d '{"measured": 97.5}'
+jcheck "d['scales_with_load'] is False" "d['status'] == 'pass'" \
+	"d['growth_capacity_pct'] is None" "d['scales'] is None"
+expect 200 PATCH /api/deals/beta/criteria/acc -H "$auth" -H "$json" \
+	-d '{"scales_with_load": true}'
+jcheck "d['scales_with_load'] is True" "d['scales'] is False" \
+	"abs(d['growth_capacity_pct'] - 250 / 95) < 1e-9"
+expect 422 PATCH /api/deals/beta/criteria/acc -H "$auth" -H "$json" \
+	-d '{"scales_with_load": "no"}'
+expect_error invalid scales_with_load
+expect 204 DELETE /api/deals/beta/criteria/acc -H "$auth"
 expect 404 PATCH /api/deals/nope/criteria/lat -H "$auth" -H "$json" \
 	-d '{"unit": "s"}'
 expect_error not_found None

@@ -1231,6 +1231,53 @@ test_touch(void **state)
 	deal_ctx_release(&ctx);
 }
 
+static void
+test_holidays(void **state)
+{
+	struct deal_ctx ctx;
+	struct verb_call c;
+	struct verb_result res;
+	tw_date first[] = { D("2026-12-25"), D("2026-12-26") };
+	tw_date second[] = { D("2026-01-01"), D("2026-12-25"),
+			     D("2027-01-01") };
+
+	(void)state;
+	ctx_setup(&ctx);
+	deal_release(&ctx.deal);
+	deal_init(&ctx.deal);
+	ctx.deal.slug = xstrdup("acme");
+	ctx.deal.account = xstrdup("Acme");
+
+	verb_call_init(&c, V_HOLIDAYS, NULL);
+	c.days = first;
+	c.ndays = 2;
+	run_ok(&ctx, &c, &res);
+	assert_int_equal(res.added, 2);
+	assert_int_equal(res.present, 0);
+
+	/* A day the deal has is counted, not added; the rest stay sorted. */
+	verb_call_init(&c, V_HOLIDAYS, NULL);
+	c.days = second;
+	c.ndays = 3;
+	run_ok(&ctx, &c, &res);
+	assert_int_equal(res.added, 2);
+	assert_int_equal(res.present, 1);
+	assert_int_equal(ctx.deal.nholidays, 4);
+	assert_int_equal(ctx.deal.holidays[0], D("2026-01-01"));
+	assert_int_equal(ctx.deal.holidays[1], D("2026-12-25"));
+	assert_int_equal(ctx.deal.holidays[2], D("2026-12-26"));
+	assert_int_equal(ctx.deal.holidays[3], D("2027-01-01"));
+
+	/* Nothing to add is no error. */
+	verb_call_init(&c, V_HOLIDAYS, NULL);
+	run_ok(&ctx, &c, &res);
+	assert_int_equal(res.added, 0);
+	assert_int_equal(res.present, 0);
+	assert_string_equal(verb_name(V_HOLIDAYS, NULL),
+			    "deal holidays import");
+	deal_ctx_release(&ctx);
+}
+
 /* ---- validation after a verb --------------------------------------------- */
 
 static void
@@ -1348,6 +1395,7 @@ main(void)
 		cmocka_unit_test(test_plan_apply),
 		cmocka_unit_test(test_snooze),
 		cmocka_unit_test(test_touch),
+		cmocka_unit_test(test_holidays),
 		cmocka_unit_test(test_validation),
 	};
 

@@ -20,6 +20,7 @@ crit(enum direction dir, double required, double measured)
 	struct criterion c;
 
 	memset(&c, 0, sizeof(c));
+	c.scales_with_load = true;	/* as deal_add_criterion makes it */
 	c.direction = dir;
 	c.required = required;
 	c.has_measured = true;
@@ -214,6 +215,56 @@ test_scales_at_exact_boundary(void **state)
 		TRI_FALSE);
 }
 
+/*
+ * An accuracy or a count of supported formats does not move with the
+ * workload: pass, fail and headroom as usual, but no growth capacity and
+ * no answer to "scales", whatever growth is projected.
+ */
+static void
+test_not_scaling_with_load(void **state)
+{
+	struct criterion c = with_growth(crit(DIR_AT_LEAST, 95, 97.5), 35);
+	struct criterion_eval e;
+
+	(void)state;
+	c.scales_with_load = false;
+	e = eval(c);
+	assert_int_equal(e.status, CRIT_PASS);
+	assert_true(e.has_headroom);
+	assert_float_equal(e.headroom_pct, 2.5 / 95 * 100, EPS);
+	assert_false(e.has_growth_capacity);
+	assert_float_equal(e.growth_capacity_pct, 0, EPS);
+	assert_false(e.unbounded);
+	assert_int_equal(e.scales, TRI_NULL);
+
+	/* Failing: no capacity either, not a negative one. */
+	c.measured = 90;
+	e = eval(c);
+	assert_int_equal(e.status, CRIT_FAIL);
+	assert_false(e.has_growth_capacity);
+	assert_int_equal(e.scales, TRI_NULL);
+
+	/* A measured 0, at most (0 errors): a pass, yet not "unbounded". */
+	c = with_growth(crit(DIR_AT_MOST, 2, 0), 35);
+	c.scales_with_load = false;
+	e = eval(c);
+	assert_int_equal(e.status, CRIT_PASS);
+	assert_false(e.unbounded);
+	assert_false(e.has_growth_capacity);
+	assert_int_equal(e.scales, TRI_NULL);
+
+	/* The same criterion scaling with load: capacity and scales. */
+	c.scales_with_load = true;
+	e = eval(c);
+	assert_true(e.unbounded);
+	assert_int_equal(e.scales, TRI_TRUE);
+	c = with_growth(crit(DIR_AT_LEAST, 95, 97.5), 35);
+	e = eval(c);
+	assert_true(e.has_growth_capacity);
+	assert_false(e.unbounded);
+	assert_int_equal(e.scales, TRI_FALSE);
+}
+
 static void
 test_status_names(void **state)
 {
@@ -235,6 +286,7 @@ main(void)
 		cmocka_unit_test(test_at_least_failing),
 		cmocka_unit_test(test_pending),
 		cmocka_unit_test(test_scales_at_exact_boundary),
+		cmocka_unit_test(test_not_scaling_with_load),
 		cmocka_unit_test(test_status_names),
 	};
 

@@ -150,6 +150,7 @@ assert_deal_equal(const struct deal *a, const struct deal *b)
 		assert_int_equal(x->measured_on, y->measured_on);
 		assert_int_equal(x->has_growth, y->has_growth);
 		assert_true(x->growth_pct == y->growth_pct);
+		assert_int_equal(x->scales_with_load, y->scales_with_load);
 		assert_str_or_null(x->outcome, y->outcome);
 	}
 	assert_int_equal(a->nevents, b->nevents);
@@ -265,7 +266,7 @@ test_parse_full(void **state)
 	assert_int_equal(d.holidays[1], D("2026-05-25"));
 	assert_int_equal(d.holidays[2], D("2026-12-25"));
 
-	assert_int_equal(d.ncriteria, 3);
+	assert_int_equal(d.ncriteria, 4);
 	c = &d.criteria[0];
 	assert_string_equal(c->key, "batch-runtime");
 	assert_string_equal(c->metric, "50M records processed end to end");
@@ -277,6 +278,8 @@ test_parse_full(void **state)
 	assert_int_equal(c->measured_on, D("2026-06-02"));
 	assert_true(c->has_growth);
 	assert_true(c->growth_pct == 40);
+	/* Scaling with load is the default. */
+	assert_true(c->scales_with_load);
 	assert_string_equal(c->outcome,
 			    "Next year's volumes fit without re-architecture");
 	c = &d.criteria[1];
@@ -290,6 +293,10 @@ test_parse_full(void **state)
 	assert_false(c->has_measured);
 	assert_int_equal(c->measured_on, DATE_NONE);
 	assert_true(c->growth_pct == 0.1);
+	assert_true(c->scales_with_load);
+	c = &d.criteria[3];
+	assert_string_equal(c->key, "export-formats");
+	assert_false(c->scales_with_load);
 
 	assert_int_equal(d.nevents, 2);
 	e = &d.events[0];
@@ -385,7 +392,7 @@ static const struct {
 } error_cases[] = {
 	{ "unknown-field", "7:5: unknown field 'metrc' in criterion (expected "
 	  "one of: key, metric, unit, at_most, at_least, measured, "
-	  "measured_on, growth_pct, outcome)" },
+	  "measured_on, growth_pct, scales_with_load, outcome)" },
 	{ "wrong-type", "8:12: expected a number for 'price', got 'abc'" },
 	{ "wrong-type-list", "5:11: expected a list for 'criteria', got 'p95'" },
 	{ "quoted-number", "5:10: expected a number for 'value', got a quoted "
@@ -595,6 +602,7 @@ test_nulls_are_absent(void **state)
 			   "holidays: ~\n"
 			   "criteria:\n  - key: x\n    at_most: ~\n"
 			   "    at_least: 3\n    measured: null\n"
+			   "    scales_with_load: ~\n"
 			   "events: []\n";
 
 	(void)state;
@@ -606,6 +614,7 @@ test_nulls_are_absent(void **state)
 	assert_int_equal(d.outcome, OUTCOME_OPEN);
 	assert_int_equal(d.criteria[0].direction, DIR_AT_LEAST);
 	assert_false(d.criteria[0].has_measured);
+	assert_true(d.criteria[0].scales_with_load);
 	deal_release(&d);
 }
 

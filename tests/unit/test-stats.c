@@ -229,12 +229,14 @@ test_war_story_text(void **state)
 {
 	(void)state;
 	/* "closed 3 weeks after the POC ended, versus the team average of 8" */
-	assert_vs_text(21, 56, "21 days (3 weeks) vs the team's 56 (8 weeks)");
-	assert_vs_text(7, 55.5, "7 days (1 week) vs the team's 55.5 (7.9 weeks)");
-	assert_vs_text(1, 39.666666, "1 day (0.1 weeks) vs the team's 39.7 "
-		       "(5.7 weeks)");
-	assert_vs_text(-3, 0.04, "-3 days (-0.4 weeks) vs the team's 0 "
-		       "(0 weeks)");
+	assert_vs_text(21, 56, "21 days (3 weeks) vs the rest of the team's 56 "
+		       "(8 weeks)");
+	assert_vs_text(7, 55.5, "7 days (1 week) vs the rest of the team's "
+		       "55.5 (7.9 weeks)");
+	assert_vs_text(1, 39.666666, "1 day (0.1 weeks) vs the rest of the "
+		       "team's 39.7 (5.7 weeks)");
+	assert_vs_text(-3, 0.04, "-3 days (-0.4 weeks) vs the rest of the "
+		       "team's 0 (0 weeks)");
 }
 
 static void
@@ -276,7 +278,7 @@ kept(const struct deal *d, const struct momentum_settings *s,
 {
 	struct holidays h = deal_holidays(d);
 
-	return deal_kept_momentum(d, &h, s, why);
+	return deal_momentum_at_close(d, &h, s, why) == CM_KEPT;
 }
 
 static void
@@ -366,6 +368,48 @@ test_momentum_stale_win(void **state)
 }
 
 static void
+test_momentum_unknown(void **state)
+{
+	const char *why = "unset";
+	struct holidays h;
+	struct deal d;
+
+	(void)state;
+	/*
+	 * Closed with no technical event done: the rules find nothing to
+	 * miss, which says nothing about momentum. A planned readout and a
+	 * commercial step done change nothing.
+	 */
+	mkdeal(&d, "quiet", "Priya Raman", OUTCOME_WON, "2026-06-26",
+	       "2026-07-17");
+	h = deal_holidays(&d);
+	assert_int_equal(deal_momentum_at_close(&d, &h, &defaults, &why),
+			 CM_UNKNOWN);
+	assert_null(why);
+	add_event(&d, "readout", EVENT_TECHNICAL, "2026-06-26", NULL);
+	add_event(&d, "terms", EVENT_COMMERCIAL, NULL, "2026-06-30");
+	assert_int_equal(deal_momentum_at_close(&d, &h, &defaults, NULL),
+			 CM_UNKNOWN);
+	/* Done after the close is not done at the close. */
+	d.events[0].done = D("2026-07-20");
+	assert_int_equal(deal_momentum_at_close(&d, &h, &defaults, NULL),
+			 CM_UNKNOWN);
+	/* Done on the close date counts: then the rules decide. */
+	d.events[0].done = D("2026-07-17");
+	assert_int_equal(deal_momentum_at_close(&d, &h, &defaults, NULL),
+			 CM_KEPT);
+	d.events[0].done = D("2026-06-26");
+	d.events[1].done = DATE_NONE;
+	assert_int_equal(deal_momentum_at_close(&d, &h, &defaults, &why),
+			 CM_LOST);
+	assert_string_equal(why, "no-commercial-followup");
+	assert_string_equal(close_momentum_name(CM_KEPT), "kept");
+	assert_string_equal(close_momentum_name(CM_LOST), "lost");
+	assert_string_equal(close_momentum_name(CM_UNKNOWN), "unknown");
+	deal_release(&d);
+}
+
+static void
 test_report_workspace_holidays(void **state)
 {
 	tw_date off = D("2026-07-03");
@@ -385,7 +429,7 @@ test_report_workspace_holidays(void **state)
 	cycle_report_compute(&d, 1, &defaults, &ws, NULL, &r);
 	assert_int_equal(r.kept.n, 1);
 	assert_int_equal(r.lost.n, 0);
-	assert_true(r.deals[0].kept_momentum);
+	assert_int_equal(r.deals[0].momentum, CM_KEPT);
 	/* The holiday changes business days only, not the cycle time. */
 	assert_int_equal(r.deals[0].days, 10);
 	cycle_report_release(&r);
@@ -450,7 +494,8 @@ pipeline(struct deal *p)
 			add_event(&p[i], "terms", EVENT_COMMERCIAL, NULL,
 				  won[i].followup);
 	}
-	/* Won without a POC end and without events: kept, no cycle time. */
+	/* Won without a POC end and without events: no cycle time, momentum
+	 * unknown. */
 	mkdeal(&p[i++], "northgate", "Priya", OUTCOME_WON, NULL, "2026-05-15");
 	mkdeal(&p[i], "granite", "Tomas", OUTCOME_LOST, "2026-05-29",
 	       "2026-06-19");
@@ -493,13 +538,23 @@ test_report_team(void **state)
 	assert_int_equal(r.ndeals, 7);
 	for (size_t i = 0; i < r.ndeals; i++)
 		assert_string_equal(r.deals[i].deal->slug, order[i]);
-	/* The war story: 21 days against the team's 56. */
+	/*
+	 * The war story: 21 days against the rest of the team, the six
+	 * other won deals (392 - 21) / 6 = 61.83 days, not the team's 56
+	 * that counts the deal itself.
+	 */
 	assert_int_equal(r.deals[0].days, 21);
-	assert_near(r.deals[0].vs_team_mean, -35);
-	assert_true(r.deals[0].kept_momentum);
+	assert_true(r.deals[0].has_others);
+	assert_near(r.deals[0].others_mean, 371.0 / 6);
+	assert_near(r.deals[0].vs_team_mean, 21 - 371.0 / 6);
+	assert_int_equal(r.deals[0].momentum, CM_KEPT);
 	assert_int_equal(r.deals[6].days, 91);
-	assert_near(r.deals[6].vs_team_mean, 35);
-	assert_false(r.deals[6].kept_momentum);
+	assert_near(r.deals[6].others_mean, 301.0 / 6);
+	assert_near(r.deals[6].vs_team_mean, 91 - 301.0 / 6);
+	assert_int_equal(r.deals[6].momentum, CM_LOST);
+	/* The median deal is at the team's mean, not the rest's. */
+	assert_int_equal(r.deals[3].days, 56);
+	assert_near(r.deals[3].vs_team_mean, 0);
 	assert_string_equal(r.deals[6].lost_rule, "no-commercial-followup");
 	assert_null(r.deals[0].lost_rule);
 
@@ -514,11 +569,17 @@ test_report_team(void **state)
 	assert_string_equal(r.by_se[2].se, "Tomas");
 	assert_near(r.by_se[2].s.mean, 66.5);
 
-	/* Kept: lakeshore, harbor, corvid, tidewater, northgate, granite. */
-	assert_int_equal(r.kept.n, 6);
-	assert_int_equal(r.kept.won, 5);
+	/*
+	 * Kept: lakeshore, harbor, corvid, tidewater, granite. Northgate
+	 * has no event at all: unknown, in neither group.
+	 */
+	assert_int_equal(r.kept.n, 5);
+	assert_int_equal(r.kept.won, 4);
 	assert_int_equal(r.kept.won_days.n, 4);
 	assert_near(r.kept.won_days.median, 42);
+	assert_int_equal(r.unknown.n, 1);
+	assert_int_equal(r.unknown.won, 1);
+	assert_int_equal(r.unknown.won_days.n, 0);
 	/* Lost: pinecrest, quarry, meridian, ferrolux. */
 	assert_int_equal(r.lost.n, 4);
 	assert_int_equal(r.lost.won, 3);
@@ -547,10 +608,11 @@ test_report_filters(void **state)
 		assert_string_equal(r.deals[i].deal->se, "Priya");
 	assert_int_equal(r.nse, 1);
 	assert_string_equal(r.by_se[0].se, "Priya");
-	/* Kept: lakeshore, harbor, northgate; lost: pinecrest. */
-	assert_int_equal(r.kept.n, 3);
-	assert_int_equal(r.kept.won, 3);
+	/* Kept: lakeshore, harbor; lost: pinecrest; northgate unknown. */
+	assert_int_equal(r.kept.n, 2);
+	assert_int_equal(r.kept.won, 2);
 	assert_near(r.kept.won_days.median, 28);
+	assert_int_equal(r.unknown.n, 1);
 	assert_int_equal(r.lost.n, 1);
 	assert_int_equal(r.lost.won, 1);
 	assert_near(r.lost.won_days.median, 63);
@@ -570,7 +632,9 @@ test_report_filters(void **state)
 	/* A won deal: its SE's row covers all of the SE's won deals. */
 	cycle_report_compute(p, NPIPE, &defaults, NULL, &won, &r);
 	assert_int_equal(r.ndeals, 1);
-	assert_near(r.deals[0].vs_team_mean, -7);
+	/* 49 days against the other six: (392 - 49) / 6 = 57.17. */
+	assert_near(r.deals[0].others_mean, 343.0 / 6);
+	assert_near(r.deals[0].vs_team_mean, 49 - 343.0 / 6);
 	assert_int_equal(r.nse, 1);
 	assert_int_equal(r.by_se[0].s.n, 2);
 	cycle_report_release(&r);
@@ -605,10 +669,26 @@ test_report_empty_and_no_se(void **state)
 	assert_null(r.by_se[1].se);
 	assert_int_equal(r.by_se[1].s.n, 2);
 	assert_near(r.by_se[1].s.mean, 7.5);
-	/* No events at all: nothing was missed, so momentum was kept. */
-	assert_int_equal(r.kept.n, 3);
-	assert_int_equal(r.kept.won, 3);
-	assert_near(r.kept.won_days.median, 10);
+	/*
+	 * No events at all: nothing shows the momentum was kept, or lost.
+	 * All three are unknown and left out of the comparison.
+	 */
+	assert_int_equal(r.kept.n, 0);
+	assert_int_equal(r.lost.n, 0);
+	assert_int_equal(r.unknown.n, 3);
+	assert_int_equal(r.unknown.won, 3);
+	assert_near(r.unknown.won_days.median, 10);
+	for (size_t i = 0; i < r.ndeals; i++) {
+		assert_int_equal(r.deals[i].momentum, CM_UNKNOWN);
+		assert_null(r.deals[i].lost_rule);
+	}
+	cycle_report_release(&r);
+
+	/* One won deal alone: no rest of the team to compare it with. */
+	cycle_report_compute(p, 1, &defaults, NULL, NULL, &r);
+	assert_int_equal(r.ndeals, 1);
+	assert_false(r.deals[0].has_others);
+	assert_near(r.deals[0].vs_team_mean, 0);
 	cycle_report_release(&r);
 	for (size_t i = 0; i < 3; i++)
 		deal_release(&p[i]);
@@ -630,6 +710,7 @@ main(void)
 		cmocka_unit_test(test_momentum_no_followup),
 		cmocka_unit_test(test_momentum_as_of_close),
 		cmocka_unit_test(test_momentum_stale_win),
+		cmocka_unit_test(test_momentum_unknown),
 		cmocka_unit_test(test_report_workspace_holidays),
 		cmocka_unit_test(test_loses_momentum_rules),
 		cmocka_unit_test(test_report_team),

@@ -849,6 +849,47 @@ test_update_measurement(void **state)
 }
 
 /*
+ * A criterion that does not scale with load keeps saying so, and saying it
+ * again goes back: one history row each way.
+ */
+static void
+test_scales_with_load(void **state)
+{
+	struct fixture *fx = *state;
+	struct deal d, got;
+	struct history_list h;
+
+	make_deal(&d, "acme");
+	put_ok(fx->st, &d);
+	get_ok(fx->st, "acme", &got);
+	assert_true(deal_find_criterion(&got, "throughput")->scales_with_load);
+	deal_release(&got);
+
+	deal_find_criterion(&d, "throughput")->scales_with_load = false;
+	put_and_diff(fx->st, &d, &h);
+	assert_int_equal(h.n, 1);
+	assert_history(&h.items[0], "criterion", "throughput",
+		       "scales_with_load", "true", "false");
+	history_list_release(&h);
+	get_ok(fx->st, "acme", &got);
+	deal_equal(&d, &got);
+	assert_false(deal_find_criterion(&got, "throughput")->scales_with_load);
+	assert_true(deal_find_criterion(&got, "p95-latency")->scales_with_load);
+	deal_release(&got);
+
+	deal_find_criterion(&d, "throughput")->scales_with_load = true;
+	put_and_diff(fx->st, &d, &h);
+	assert_int_equal(h.n, 1);
+	assert_history(&h.items[0], "criterion", "throughput",
+		       "scales_with_load", "false", "true");
+	history_list_release(&h);
+	get_ok(fx->st, "acme", &got);
+	deal_equal(&d, &got);
+	deal_release(&got);
+	deal_release(&d);
+}
+
+/*
  * PostgreSQL: every row's version (xmin, ctid) in the deal tables. A
  * rewritten row, even with the same values, gets a new one.
  */
@@ -1481,7 +1522,8 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "DROP TABLE shares, tokens, sessions, users;"
+	pg_ok(c, "ALTER TABLE criteria DROP COLUMN scales_with_load;"
+		 "DROP TABLE shares, tokens, sessions, users;"
 		 "DROP INDEX deals_crm;"
 		 "ALTER TABLE deals DROP COLUMN crm_id, DROP COLUMN crm_source,"
 		 "  DROP COLUMN snooze_until, DROP COLUMN snooze_reason;"
@@ -1514,7 +1556,7 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 
 /*
  * A database at schema 1 (no snooze columns) is migrated on open and keeps
- * its deals; the snooze fields then work.
+ * its deals, its criteria scaling with load; the snooze fields then work.
  */
 static void
 test_migrate_from_1(void **state)
@@ -1536,6 +1578,8 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "ALTER TABLE criteria DROP COLUMN "
+				      "scales_with_load;"
 				      "DROP TABLE shares; DROP TABLE tokens;"
 				      "DROP TABLE sessions; DROP TABLE users;"
 				      "DROP INDEX deals_crm;"
@@ -3318,6 +3362,7 @@ main(void)
 		T(test_minimal_deal),
 		T(test_list_sorted_scalars),
 		T(test_update_measurement),
+		T(test_scales_with_load),
 		T(test_reput_identical),
 		T(test_delete_children),
 		T(test_field_kinds),

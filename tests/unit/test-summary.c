@@ -612,6 +612,7 @@ test_numbers(void **state)
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
+	c.scales_with_load = true;
 	c.key = "k";
 	c.unit = "ms";
 	c.direction = DIR_AT_MOST;
@@ -633,6 +634,28 @@ test_numbers(void **state)
 		assert_string_equal(row.growth, growth[i].want);
 		summary_criterion_release(&row);
 	}
+
+	/*
+	 * Not scaling with load (an error count): no growth claim, the
+	 * projected growth aside, passing or failing; nothing while pending.
+	 */
+	c.scales_with_load = false;
+	summary_criterion_fill(&row, &c);
+	assert_string_equal(row.growth, "independent of load");
+	assert_string_equal(row.headroom, "50.0%");
+	summary_criterion_release(&row);
+	c.measured = 0;
+	summary_criterion_fill(&row, &c);
+	assert_string_equal(row.growth, "independent of load");
+	summary_criterion_release(&row);
+	c.measured = 150;
+	summary_criterion_fill(&row, &c);
+	assert_string_equal(row.growth, "independent of load");
+	summary_criterion_release(&row);
+	c.has_measured = false;
+	summary_criterion_fill(&row, &c);
+	assert_string_equal(row.growth, "");
+	summary_criterion_release(&row);
 }
 
 int

@@ -133,6 +133,25 @@ int cli_verb_run(struct cli_ctx *ctx, const char *slug,
 		 struct verb_result *res, struct tw_error *err);
 
 /*
+ * One verb on one deal from the command line: the call, the deal it ran on
+ * with its settings and holidays, what it did, and the command's output.
+ */
+struct cli_run {
+	struct verb_call c;
+	struct deal_ctx dc;
+	struct verb_result res;
+	struct strbuf out;
+};
+/* A run of verb v taking the fields of tb (NULL: none) as options. */
+void cli_run_init(struct cli_run *run, const struct cli_ctx *ctx, enum verb v,
+		  const struct schema_table *tb);
+/* cli_verb_run on the deal slug (NULL: V_DEAL_CREATE's c.key). */
+int cli_run_verb(struct cli_ctx *ctx, struct cli_run *run, const char *slug,
+		 struct tw_error *err);
+/* Write run->out unless r is an error, release the run, return r. */
+int cli_run_finish(struct cli_run *run, int r);
+
+/*
  * The deal slug with the workspace's settings and merged holidays, for a
  * command that reads (deal_ctx_release() afterwards, also on error).
  */
@@ -152,11 +171,17 @@ struct cli_child_verb {
 	int (*check)(struct verb_call *c, struct tw_error *err);
 };
 
-/* Subcommands ("deal add", "deal list"): one table per command file. */
+/*
+ * Subcommands ("deal add", "deal list"): one table per command file. One
+ * without options says so with why: it runs only with exactly nargs
+ * arguments, and is a usage error saying why otherwise.
+ */
 struct subcmd {
 	const char *name;
 	int (*fn)(struct cli_ctx *ctx, int argc, char **argv,
 		  struct tw_error *err);
+	int nargs;
+	const char *why;
 };
 int cli_child_verb(struct cli_ctx *ctx, const struct cmd_entry *e,
 		   const struct cli_child_verb *v, int argc, char **argv,
@@ -172,6 +197,12 @@ int cli_verb_dispatch(const struct cmd_entry *e, struct cli_ctx *ctx,
 int subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 		    struct cli_ctx *ctx, int argc, char **argv,
 		    struct tw_error *err);
+/* The subcommand named name in subs, or NULL. */
+const struct subcmd *subcmd_find(const struct subcmd *subs, const char *name);
+/* Run s, its arguments checked when it has why; argv[0] is its name. */
+int subcmd_run(const struct cmd_entry *e, const struct subcmd *s,
+	       struct cli_ctx *ctx, int argc, char **argv,
+	       struct tw_error *err);
 
 /*
  * getopt_long over a command's own options, quietly: returns the option's
@@ -219,6 +250,22 @@ int cli_options_exact(const struct cmd_entry *e, int argc, char **argv,
  */
 int cli_no_options(const struct cmd_entry *e, int argc, char **argv,
 		   struct tw_error *err);
+
+/*
+ * A list on stdout, n items of arg: a JSON array of json(), or with
+ * --json off an aligned table of row() under header.
+ */
+struct cli_list {
+	const char *const *header;
+	size_t ncols;
+	const size_t *right;	/* right-aligned columns, ended by SIZE_MAX */
+	struct json_t *(*json)(const struct cli_ctx *ctx, const void *arg,
+			       size_t i);
+	void (*row)(struct table *t, const struct cli_ctx *ctx,
+		    const void *arg, size_t i);
+};
+void cli_print_list(const struct cli_ctx *ctx, const struct cli_list *l,
+		    const void *arg, size_t n);
 
 /*
  * "X list SLUG": one deal's children as a JSON array or an aligned table.

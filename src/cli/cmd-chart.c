@@ -164,9 +164,9 @@ cmd_chart_exec(struct cli_ctx *ctx, int argc, char **argv,
 	       struct tw_error *err)
 {
 	static const struct subcmd subs[] = {
-		{ "timeline", chart_timeline },
-		{ "cycle", chart_cycle },
-		{ NULL, NULL },
+		{ "timeline", chart_timeline, 0, NULL },
+		{ "cycle", chart_cycle, 0, NULL },
+		{ NULL, NULL, 0, NULL },
 	};
 
 	return subcmd_dispatch(&cmd_chart_entry, subs, ctx, argc, argv, err);

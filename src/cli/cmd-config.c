@@ -133,12 +133,9 @@ config_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct strbuf sb = STRBUF_INIT;
 	struct table t;
 	json_t *a;
-	int r;
+	int r = 0;
 
-	r = cli_options_exact(&cmd_config_entry, argc, argv, NULL, 0,
-			      "config list takes no arguments", err);
-	if (r < 0)
-		return r;
+	(void)argc, (void)argv;
 	a = json_array();
 	table_init(&t, ARRAY_SIZE(header), header);
 	for (size_t i = 0; setting_defs[i].key; i++) {
@@ -168,12 +165,12 @@ config_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 }
 
 static const struct subcmd config_subs[] = {
-	{ "get", config_get },
-	{ "holidays", cli_config_holidays },
-	{ "list", config_list },
-	{ "set", config_set },
-	{ "unset", config_unset },
-	{ NULL, NULL },
+	{ "get", config_get, 0, NULL },
+	{ "holidays", cli_config_holidays, 0, NULL },
+	{ "list", config_list, 0, "config list takes no arguments" },
+	{ "set", config_set, 0, NULL },
+	{ "unset", config_unset, 0, NULL },
+	{ NULL, NULL, 0, NULL },
 };
 
 const struct cmd_entry cmd_config_entry = {

@@ -101,15 +101,12 @@ static int
 criterion_record(struct cli_ctx *ctx, int argc, char **argv,
 		 struct tw_error *err)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct verb_result res;
-	struct verb_call c;
-	struct deal_ctx dc;
+	struct cli_run run;
 	int r;
 
-	verb_call_init(&c, V_RECORD, NULL);
-	deal_ctx_init(&dc, ctx->today, ctx->actor);
-	if ((r = cli_verb_options(argc, argv, &c, &cli_on_option, err)) < 0)
+	cli_run_init(&run, ctx, V_RECORD, NULL);
+	if ((r = cli_verb_options(argc, argv, &run.c, &cli_on_option,
+				  err)) < 0)
 		goto out;
 	if (optind != argc - 3) {
 		r = cmd_usage_error(&cmd_criterion_entry, err,
@@ -117,22 +114,19 @@ criterion_record(struct cli_ctx *ctx, int argc, char **argv,
 				    "and a VALUE");
 		goto out;
 	}
-	c.key = argv[optind + 1];
-	if ((r = opt_number("VALUE", argv[optind + 2], &c.value, err)) < 0 ||
-	    (r = cli_verb_run(ctx, argv[optind], &c, &dc, &res, err)) < 0)
+	run.c.key = argv[optind + 1];
+	if ((r = opt_number("VALUE", argv[optind + 2], &run.c.value,
+			    err)) < 0 ||
+	    (r = cli_run_verb(ctx, &run, argv[optind], err)) < 0)
 		goto out;
-	if (ctx->json) {
-		json_emit(child_to_json(T_CRITERION, &dc.deal, res.index,
-					 dc.today, &dc.hol), &sb);
-		cli_write(&sb);
-	} else {
-		print_one(&dc.deal.criteria[res.index]);
-	}
+	if (ctx->json)
+		json_emit(child_to_json(T_CRITERION, &run.dc.deal,
+					run.res.index, run.dc.today,
+					&run.dc.hol), &run.out);
+	else
+		print_one(&run.dc.deal.criteria[run.res.index]);
 out:
-	strbuf_release(&sb);
-	verb_call_release(&c);
-	deal_ctx_release(&dc);
-	return r;
+	return cli_run_finish(&run, r);
 }
 
 static void
@@ -185,8 +179,8 @@ static const struct child_list criterion_list = {
 };
 
 static const struct subcmd subs[] = {
-	{ "record", criterion_record },
-	{ NULL, NULL },
+	{ "record", criterion_record, 0, NULL },
+	{ NULL, NULL, 0, NULL },
 };
 
 const struct cmd_entry cmd_criterion_entry = {

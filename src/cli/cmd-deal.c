@@ -19,39 +19,32 @@ enum deal_opt { O_WON = 1, O_LOST, O_DATE };
 static int
 deal_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	struct strbuf sb = STRBUF_INIT;
-	struct verb_call c;
-	struct deal_ctx dc;
+	struct cli_run run;
 	int r;
 
-	verb_call_init(&c, V_DEAL_CREATE, &schema_deal);
-	deal_ctx_init(&dc, ctx->today, ctx->actor);
-	if ((r = cli_verb_options(argc, argv, &c, NULL, err)) < 0)
+	cli_run_init(&run, ctx, V_DEAL_CREATE, &schema_deal);
+	if ((r = cli_verb_options(argc, argv, &run.c, NULL, err)) < 0)
 		goto out;
 	if (optind != argc - 1) {
 		r = cmd_usage_error(&cmd_deal_entry, err,
 				    "deal add takes exactly one SLUG");
 		goto out;
 	}
-	if (!verb_given(&c, schema_field(&schema_deal, "account", false))) {
+	if (!verb_given(&run.c,
+			schema_field(&schema_deal, "account", false))) {
 		r = cmd_usage_error(&cmd_deal_entry, err,
 				    "deal add needs --account NAME");
 		goto out;
 	}
-	c.key = argv[optind];
-	if ((r = cli_verb_run(ctx, NULL, &c, &dc, NULL, err)) < 0)
+	run.c.key = argv[optind];
+	if ((r = cli_run_verb(ctx, &run, NULL, err)) < 0)
 		goto out;
-	if (!ctx->json) {
-		printf("added deal '%s'\n", dc.deal.slug);
-	} else {
-		json_emit(deal_to_json(&dc.deal), &sb);
-		cli_write(&sb);
-	}
+	if (!ctx->json)
+		printf("added deal '%s'\n", run.dc.deal.slug);
+	else
+		json_emit(deal_to_json(&run.dc.deal), &run.out);
 out:
-	strbuf_release(&sb);
-	verb_call_release(&c);
-	deal_ctx_release(&dc);
-	return r;
+	return cli_run_finish(&run, r);
 }
 
 static void
@@ -66,51 +59,50 @@ format_money(struct strbuf *sb, const struct deal *d)
 		strbuf_addf(sb, " %s", d->currency);
 }
 
+static json_t *
+deal_json(const struct cli_ctx *ctx, const void *arg, size_t i)
+{
+	const struct deal_list *list = arg;
+
+	(void)ctx;
+	return deal_to_json(&list->items[i]);
+}
+
+static void
+deal_row(struct table *t, const struct cli_ctx *ctx, const void *arg,
+	 size_t i)
+{
+	const struct deal_list *list = arg;
+	const struct deal *d = &list->items[i];
+	struct strbuf money = STRBUF_INIT;
+
+	(void)ctx;
+	format_money(&money, d);
+	table_cell(t, d->slug);
+	table_cell(t, d->account);
+	table_cell(t, d->stage);
+	table_cell(t, money.buf);
+	table_cell(t, d->se);
+	table_cell(t, d->ae);
+	table_cell(t, outcome_name(d->outcome));
+	strbuf_release(&money);
+}
+
 static int
 deal_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	static const char *const header[] = { "SLUG", "ACCOUNT", "STAGE",
 		"VALUE", "SE", "AE", "OUTCOME" };
+	static const size_t right[] = { 3, SIZE_MAX };
+	static const struct cli_list view = { header, ARRAY_SIZE(header),
+					      right, deal_json, deal_row };
 	struct deal_list list = { 0 };
-	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	r = cli_options_exact(&cmd_deal_entry, argc, argv, NULL, 0,
-			      "deal list takes no arguments", err);
-	if (r < 0)
-		return r;
+	(void)argc, (void)argv;
 	if ((r = store_deal_list(ctx->st, &list, err)) < 0)
 		return r;
-	if (ctx->json) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; i < list.n; i++)
-			json_array_append_new(a, deal_to_json(&list.items[i]));
-		json_emit(a, &sb);
-	} else {
-		struct table t;
-
-		table_init(&t, ARRAY_SIZE(header), header);
-		table_right(&t, 3);
-		for (size_t i = 0; i < list.n; i++) {
-			const struct deal *d = &list.items[i];
-			struct strbuf money = STRBUF_INIT;
-
-			format_money(&money, d);
-			table_cell(&t, d->slug);
-			table_cell(&t, d->account);
-			table_cell(&t, d->stage);
-			table_cell(&t, money.buf);
-			table_cell(&t, d->se);
-			table_cell(&t, d->ae);
-			table_cell(&t, outcome_name(d->outcome));
-			strbuf_release(&money);
-		}
-		table_render(&t, &sb);
-		table_release(&t);
-	}
-	cli_write(&sb);
-	strbuf_release(&sb);
+	cli_print_list(ctx, &view, &list, list.n);
 	deal_list_release(&list);
 	return 0;
 }
@@ -179,10 +171,7 @@ deal_show(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	struct deal_ctx dc;
 	int r;
 
-	r = cli_options_exact(&cmd_deal_entry, argc, argv, NULL, 1,
-			      "deal show takes exactly one SLUG", err);
-	if (r < 0)
-		return r;
+	(void)argc;
 	if ((r = cli_load_ctx(ctx, argv[1], &dc, err)) < 0)
 		return r;
 	if (ctx->json)
@@ -199,28 +188,24 @@ deal_show(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 static int
 deal_set(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	struct verb_call c;
-	struct deal_ctx dc;
+	struct cli_run run;
 	int r;
 
-	verb_call_init(&c, V_DEAL_SET, &schema_deal);
-	deal_ctx_init(&dc, ctx->today, ctx->actor);
-	if ((r = cli_verb_options(argc, argv, &c, NULL, err)) < 0)
+	cli_run_init(&run, ctx, V_DEAL_SET, &schema_deal);
+	if ((r = cli_verb_options(argc, argv, &run.c, NULL, err)) < 0)
 		goto out;
-	if (optind != argc - 1 || !c.given) {
+	if (optind != argc - 1 || !run.c.given) {
 		r = cmd_usage_error(&cmd_deal_entry, err,
 				    "deal set needs a SLUG and at least one "
 				    "--field VALUE");
 		goto out;
 	}
-	if ((r = cli_verb_run(ctx, argv[optind], &c, &dc, NULL, err)) < 0)
+	if ((r = cli_run_verb(ctx, &run, argv[optind], err)) < 0)
 		goto out;
 	if (!ctx->json)
 		printf("updated deal '%s'\n", argv[optind]);
 out:
-	verb_call_release(&c);
-	deal_ctx_release(&dc);
-	return r;
+	return cli_run_finish(&run, r);
 }
 
 static int
@@ -246,20 +231,18 @@ deal_state(struct cli_ctx *ctx, int argc, char **argv, enum verb v,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct cli_extra x = { opts, close_option, NULL };
-	struct verb_call c;
-	struct deal_ctx dc;
+	struct cli_run run;
 	int r;
 
-	verb_call_init(&c, v, NULL);
-	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	cli_run_init(&run, ctx, v, NULL);
 	if (v == V_DEAL_CLOSE)
-		r = cli_verb_options(argc, argv, &c, &x, err);
+		r = cli_verb_options(argc, argv, &run.c, &x, err);
 	else if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) == 0)
 		optind = 1;
 	if (r < 0)
 		goto out;
 	if (optind != argc - 1 ||
-	    (v == V_DEAL_CLOSE && c.outcome == OUTCOME_OPEN)) {
+	    (v == V_DEAL_CLOSE && run.c.outcome == OUTCOME_OPEN)) {
 		r = cmd_usage_error(&cmd_deal_entry, err,
 				    v == V_DEAL_CLOSE
 					    ? "deal close needs a SLUG and "
@@ -268,20 +251,17 @@ deal_state(struct cli_ctx *ctx, int argc, char **argv, enum verb v,
 				    verb_name(v, NULL));
 		goto out;
 	}
-	if ((r = cli_verb_run(ctx, argv[optind], &c, &dc, NULL, err)) < 0 ||
-	    ctx->json)
+	if ((r = cli_run_verb(ctx, &run, argv[optind], err)) < 0 || ctx->json)
 		goto out;
 	if (v == V_DEAL_CLOSE)
 		printf("closed deal '%s' as %s\n", argv[optind],
-		       outcome_name(c.outcome));
+		       outcome_name(run.c.outcome));
 	else
 		printf("%s deal '%s'\n", v == V_DEAL_REOPEN ? "reopened"
 							    : "removed",
 		       argv[optind]);
 out:
-	verb_call_release(&c);
-	deal_ctx_release(&dc);
-	return r;
+	return cli_run_finish(&run, r);
 }
 
 static int
@@ -303,15 +283,15 @@ deal_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 }
 
 static const struct subcmd subs[] = {
-	{ "add", deal_add },
-	{ "close", deal_close },
-	{ "holidays", cli_deal_holidays },
-	{ "list", deal_list },
-	{ "reopen", deal_reopen },
-	{ "rm", deal_rm },
-	{ "set", deal_set },
-	{ "show", deal_show },
-	{ NULL, NULL },
+	{ "add", deal_add, 0, NULL },
+	{ "close", deal_close, 0, NULL },
+	{ "holidays", cli_deal_holidays, 0, NULL },
+	{ "list", deal_list, 0, "deal list takes no arguments" },
+	{ "reopen", deal_reopen, 0, NULL },
+	{ "rm", deal_rm, 0, NULL },
+	{ "set", deal_set, 0, NULL },
+	{ "show", deal_show, 1, "deal show takes exactly one SLUG" },
+	{ NULL, NULL, 0, NULL },
 };
 
 const struct cmd_entry cmd_deal_entry = {

@@ -21,31 +21,28 @@ static const struct cli_child_verb verbs[] = {
 static int
 event_done(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	struct verb_result res;
-	struct verb_call c;
-	struct deal_ctx dc;
+	struct cli_run run;
 	char buf[DATE_BUFSZ];
 	int r;
 
-	verb_call_init(&c, V_DONE, NULL);
-	deal_ctx_init(&dc, ctx->today, ctx->actor);
-	if ((r = cli_verb_options(argc, argv, &c, &cli_on_option, err)) < 0)
+	cli_run_init(&run, ctx, V_DONE, NULL);
+	if ((r = cli_verb_options(argc, argv, &run.c, &cli_on_option,
+				  err)) < 0)
 		goto out;
 	if (optind != argc - 2) {
 		r = cmd_usage_error(&cmd_event_entry, err,
 				    "event done takes a SLUG and a KEY");
 		goto out;
 	}
-	c.key = argv[optind + 1];
-	if ((r = cli_verb_run(ctx, argv[optind], &c, &dc, &res, err)) < 0)
+	run.c.key = argv[optind + 1];
+	if ((r = cli_run_verb(ctx, &run, argv[optind], err)) < 0)
 		goto out;
 	if (!ctx->json)
-		printf("event '%s' done on %s\n", c.key,
-		       date_format(dc.deal.events[res.index].done, buf));
+		printf("event '%s' done on %s\n", run.c.key,
+		       date_format(run.dc.deal.events[run.res.index].done,
+				   buf));
 out:
-	verb_call_release(&c);
-	deal_ctx_release(&dc);
-	return r;
+	return cli_run_finish(&run, r);
 }
 
 static void
@@ -74,8 +71,8 @@ static const struct child_list event_list = {
 };
 
 static const struct subcmd subs[] = {
-	{ "done", event_done },
-	{ NULL, NULL },
+	{ "done", event_done, 0, NULL },
+	{ NULL, NULL, 0, NULL },
 };
 
 const struct cmd_entry cmd_event_entry = {

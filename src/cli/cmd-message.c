@@ -279,23 +279,20 @@ log_touches(struct cli_ctx *ctx, const struct deal *d,
 	    const struct message_list *list, struct tw_error *err)
 {
 	const char **crit = xcalloc(list->n + 1, sizeof(*crit));
-	struct verb_result res;
-	struct verb_call c;
-	struct deal_ctx dc;
+	struct cli_run run;
 	int r;
 
-	verb_call_init(&c, V_TOUCH, NULL);
-	c.touch_type = message_type_name(type);
-	c.channel = o->format == FMT_EML ? "email" : "text";
-	c.on = o->on;
+	cli_run_init(&run, ctx, V_TOUCH, NULL);
+	run.c.touch_type = message_type_name(type);
+	run.c.channel = o->format == FMT_EML ? "email" : "text";
+	run.c.on = o->on;
 	for (size_t i = 0; type == MSG_BUYING_SIGNAL && i < list->n; i++)
-		crit[c.ncriteria++] = list->items[i].criterion;
-	c.criteria = crit;
+		crit[run.c.ncriteria++] = list->items[i].criterion;
+	run.c.criteria = crit;
 	fflush(stdout);
-	if ((r = cli_verb_run(ctx, d->slug, &c, &dc, &res, err)) == 0)
-		report_log(&c, &res, d->slug, ctx->today);
-	verb_call_release(&c);
-	deal_ctx_release(&dc);
+	if ((r = cli_run_verb(ctx, &run, d->slug, err)) == 0)
+		report_log(&run.c, &run.res, d->slug, ctx->today);
+	r = cli_run_finish(&run, r);
 	free(crit);
 	return r;
 }
@@ -420,11 +417,7 @@ template_set(struct cli_ctx *ctx, int argc, char **argv,
 	char *key;
 	int r;
 
-	r = cli_options_exact(&cmd_message_entry, argc, argv, NULL, 2,
-			      "message template set takes a TYPE and a "
-			      "FILE", err);
-	if (r < 0)
-		return r;
+	(void)argc;
 	if ((r = message_type_parse(argv[1], &t, err)) < 0)
 		return r;
 	if ((r = read_template(argv[2], &text, err)) < 0)
@@ -453,10 +446,7 @@ template_show(struct cli_ctx *ctx, int argc, char **argv,
 	bool custom;
 	int r;
 
-	r = cli_options_exact(&cmd_message_entry, argc, argv, NULL, 1,
-			      "message template show takes a TYPE", err);
-	if (r < 0)
-		return r;
+	(void)argc;
 	if ((r = message_type_parse(argv[1], &t, err)) < 0)
 		return r;
 	if ((r = load_template(ctx, t, &tmpl, &custom, err)) < 0)
@@ -490,10 +480,7 @@ template_reset(struct cli_ctx *ctx, int argc, char **argv,
 	char *key;
 	int r;
 
-	r = cli_options_exact(&cmd_message_entry, argc, argv, NULL, 1,
-			      "message template reset takes a TYPE", err);
-	if (r < 0)
-		return r;
+	(void)argc;
 	if ((r = message_type_parse(argv[1], &t, err)) < 0)
 		return r;
 	key = template_key(t);
@@ -508,20 +495,12 @@ template_reset(struct cli_ctx *ctx, int argc, char **argv,
 }
 
 static const struct subcmd template_subs[] = {
-	{ "reset", template_reset },
-	{ "set", template_set },
-	{ "show", template_show },
-	{ NULL, NULL },
+	{ "reset", template_reset, 1, "message template reset takes a TYPE" },
+	{ "set", template_set, 2,
+	  "message template set takes a TYPE and a FILE" },
+	{ "show", template_show, 1, "message template show takes a TYPE" },
+	{ NULL, NULL, 0, NULL },
 };
-
-static const struct subcmd *
-find_template_sub(const char *name)
-{
-	for (size_t i = 0; template_subs[i].name; i++)
-		if (!strcmp(template_subs[i].name, name))
-			return &template_subs[i];
-	return NULL;
-}
 
 static int
 cmd_message_exec(struct cli_ctx *ctx, int argc, char **argv,
@@ -538,9 +517,10 @@ cmd_message_exec(struct cli_ctx *ctx, int argc, char **argv,
 			return cmd_usage_error(&cmd_message_entry, err,
 					       "'message template' needs set, "
 					       "show or reset");
-		s = find_template_sub(argv[2]);
+		s = subcmd_find(template_subs, argv[2]);
 		if (s)
-			return s->fn(ctx, argc - 2, argv + 2, err);
+			return subcmd_run(&cmd_message_entry, s, ctx, argc - 2,
+					  argv + 2, err);
 	}
 	return message_send(ctx, argc, argv, err);
 }

@@ -76,11 +76,8 @@ static int
 cmd_plan_exec(struct cli_ctx *ctx, int argc, char **argv,
 	      struct tw_error *err)
 {
-	struct verb_result res = { 0 };
 	struct commercial_plan plan;
-	struct strbuf sb = STRBUF_INIT;
-	struct verb_call v;
-	struct deal_ctx dc;
+	struct cli_run run;
 	bool apply = false;
 	const struct cli_opt opts[] = {
 		{ "apply", OPT_FLAG, &apply },
@@ -92,37 +89,33 @@ cmd_plan_exec(struct cli_ctx *ctx, int argc, char **argv,
 			      "plan takes exactly one SLUG", err);
 	if (r < 0)
 		return r;
-	verb_call_init(&v, V_PLAN_APPLY, NULL);
-	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	cli_run_init(&run, ctx, V_PLAN_APPLY, NULL);
 	if (apply)
-		r = cli_verb_run(ctx, argv[optind], &v, &dc, &res, err);
+		r = cli_run_verb(ctx, &run, argv[optind], err);
 	else
-		r = store_load_ctx(ctx->st, argv[optind], &dc, err);
+		r = store_load_ctx(ctx->st, argv[optind], &run.dc, err);
 	if (r < 0)
 		goto out;
 	if (apply && !ctx->json) {
-		printf("added %zu planned event%s to deal '%s'\n", res.added,
-		       res.added == 1 ? "" : "s", argv[optind]);
+		printf("added %zu planned event%s to deal '%s'\n",
+		       run.res.added, run.res.added == 1 ? "" : "s",
+		       argv[optind]);
 		goto out;
 	}
-	commercial_plan_compute(&dc.deal, &dc.hol, &plan);
+	commercial_plan_compute(&run.dc.deal, &run.dc.hol, &plan);
 	if (ctx->json) {
 		json_t *j = commercial_plan_to_json(&plan);
 
 		if (apply)
 			json_object_set_new(j, "added", json_integer(
-						(json_int_t)res.added));
-		json_emit(j, &sb);
+						(json_int_t)run.res.added));
+		json_emit(j, &run.out);
 	} else {
-		plan_to_text(&dc.deal, &plan, &sb);
+		plan_to_text(&run.dc.deal, &plan, &run.out);
 	}
-	cli_write(&sb);
-	strbuf_release(&sb);
 	commercial_plan_release(&plan);
 out:
-	verb_call_release(&v);
-	deal_ctx_release(&dc);
-	return r;
+	return cli_run_finish(&run, r);
 }
 
 const struct cmd_entry cmd_plan_entry = {

@@ -161,14 +161,40 @@ out:
 	return r;
 }
 
+static json_t *
+share_json(const struct cli_ctx *ctx, const void *arg, size_t i)
+{
+	const struct store_share_list *l = arg;
+
+	return share_to_json(&l->items[i], ctx->today);
+}
+
+static void
+share_row(struct table *t, const struct cli_ctx *ctx, const void *arg,
+	  size_t i)
+{
+	const struct store_share_list *l = arg;
+	const struct store_share *sh = &l->items[i];
+	char day[DATE_BUFSZ];
+
+	table_cellf(t, "%lld", sh->id);
+	table_cell(t, sh->deal);
+	table_cell(t, sh->expires != DATE_NONE ? date_format(sh->expires, day)
+					       : "never");
+	table_cell(t, share_status(sh, ctx->today));
+	table_cell(t, sh->created);
+}
+
 static int
 share_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	static const char *const header[] = { "ID", "DEAL", "EXPIRES",
 					      "STATUS", "CREATED" };
+	static const size_t right[] = { 0, SIZE_MAX };
+	static const struct cli_list view = { header, ARRAY_SIZE(header),
+					      right, share_json, share_row };
 	const char *slug = NULL;
 	struct store_share_list l;
-	struct strbuf sb = STRBUF_INIT;
 	int r;
 
 	if ((r = cli_no_options(&cmd_share_entry, argc, argv, err)) < 0)
@@ -187,35 +213,7 @@ share_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	}
 	if ((r = store_share_list(ctx->st, slug, &l, err)) < 0)
 		return r;
-	if (ctx->json) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; i < l.n; i++)
-			json_array_append_new(a, share_to_json(&l.items[i],
-							       ctx->today));
-		json_emit(a, &sb);
-	} else {
-		struct table t;
-		char day[DATE_BUFSZ];
-
-		table_init(&t, ARRAY_SIZE(header), header);
-		table_right(&t, 0);
-		for (size_t i = 0; i < l.n; i++) {
-			const struct store_share *sh = &l.items[i];
-
-			table_cellf(&t, "%lld", sh->id);
-			table_cell(&t, sh->deal);
-			table_cell(&t, sh->expires != DATE_NONE
-					       ? date_format(sh->expires, day)
-					       : "never");
-			table_cell(&t, share_status(sh, ctx->today));
-			table_cell(&t, sh->created);
-		}
-		table_render(&t, &sb);
-		table_release(&t);
-	}
-	cli_write(&sb);
-	strbuf_release(&sb);
+	cli_print_list(ctx, &view, &l, l.n);
 	store_share_list_release(&l);
 	return 0;
 }
@@ -227,10 +225,7 @@ share_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	char *end;
 	int r;
 
-	r = cli_options_exact(&cmd_share_entry, argc, argv, NULL, 1,
-			      "share rm takes exactly one ID", err);
-	if (r < 0)
-		return r;
+	(void)argc;
 	errno = 0;
 	id = strtoll(argv[1], &end, 10);
 	if (!*argv[1] || *end || errno || id < 1)
@@ -246,20 +241,26 @@ share_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	return 0;
 }
 
+/* "add" spells the default out, for a deal named list or rm. */
+static const struct subcmd subs[] = {
+	{ "add", share_add, 0, NULL },
+	{ "list", share_list, 0, NULL },
+	{ "rm", share_rm, 1, "share rm takes exactly one ID" },
+	{ NULL, NULL, 0, NULL },
+};
+
 static int
 cmd_share_exec(struct cli_ctx *ctx, int argc, char **argv,
 	       struct tw_error *err)
 {
+	const struct subcmd *s;
+
 	if (argc < 2)
 		return cmd_usage_error(&cmd_share_entry, err,
 				       "share needs a SLUG or a subcommand");
-	if (!strcmp(argv[1], "list"))
-		return share_list(ctx, argc - 1, argv + 1, err);
-	if (!strcmp(argv[1], "rm"))
-		return share_rm(ctx, argc - 1, argv + 1, err);
-	/* "add" spells the default out, for a deal named list or rm. */
-	if (!strcmp(argv[1], "add"))
-		return share_add(ctx, argc - 1, argv + 1, err);
+	if ((s = subcmd_find(subs, argv[1])))
+		return subcmd_run(&cmd_share_entry, s, ctx, argc - 1, argv + 1,
+				  err);
 	return share_add(ctx, argc, argv, err);
 }
 

@@ -48,10 +48,7 @@ cmd_snooze_exec(struct cli_ctx *ctx, int argc, char **argv,
 {
 	struct snooze_args { tw_date until; const char *reason; } a = {
 		DATE_NONE, NULL };
-	struct strbuf sb = STRBUF_INIT;
-	struct verb_result res = { 0 };
-	struct verb_call c;
-	struct deal_ctx dc;
+	struct cli_run run;
 	bool clear = false;
 	const struct cli_opt opts[] = {
 		{ "until", OPT_DATE, &a.until },
@@ -75,31 +72,27 @@ cmd_snooze_exec(struct cli_ctx *ctx, int argc, char **argv,
 		return cmd_usage_error(&cmd_snooze_entry, err,
 				       "snooze needs both --until and "
 				       "--reason");
-	verb_call_init(&c, clear ? V_UNSNOOZE : V_SNOOZE, NULL);
-	c.until = a.until;
-	c.reason = a.reason;
-	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	cli_run_init(&run, ctx, clear ? V_UNSNOOZE : V_SNOOZE, NULL);
+	run.c.until = a.until;
+	run.c.reason = a.reason;
 	if (clear || a.until)
-		r = cli_verb_run(ctx, slug, &c, &dc, &res, err);
+		r = cli_run_verb(ctx, &run, slug, err);
 	else
-		r = store_load_ctx(ctx->st, slug, &dc, err);
+		r = store_load_ctx(ctx->st, slug, &run.dc, err);
 	if (r < 0)
 		goto out;
 	if (ctx->json)
-		json_emit(snooze_json(&dc.deal, ctx->today), &sb);
+		json_emit(snooze_json(&run.dc.deal, ctx->today), &run.out);
 	else if (clear)
-		strbuf_addf(&sb, res.was_snoozed
-					 ? "deal '%s' is no longer snoozed\n"
-					 : "deal '%s' was not snoozed\n",
+		strbuf_addf(&run.out, run.res.was_snoozed
+					      ? "deal '%s' is no longer "
+						"snoozed\n"
+					      : "deal '%s' was not snoozed\n",
 			    slug);
 	else
-		snooze_text(&dc.deal, ctx->today, &sb);
-	cli_write(&sb);
+		snooze_text(&run.dc.deal, ctx->today, &run.out);
 out:
-	strbuf_release(&sb);
-	verb_call_release(&c);
-	deal_ctx_release(&dc);
-	return r;
+	return cli_run_finish(&run, r);
 }
 
 const struct cmd_entry cmd_snooze_entry = {

@@ -71,49 +71,46 @@ token_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	return 0;
 }
 
+static json_t *
+token_json(const struct cli_ctx *ctx, const void *arg, size_t i)
+{
+	const struct store_token_list *tl = arg;
+	const struct store_token *t = &tl->items[i];
+	json_t *o = json_object();
+
+	(void)ctx;
+	json_object_set_new(o, "name", json_str(t->name));
+	json_object_set_new(o, "user", json_str(t->user));
+	json_object_set_new(o, "created", json_str(t->created));
+	return o;
+}
+
+static void
+token_row(struct table *tb, const struct cli_ctx *ctx, const void *arg,
+	  size_t i)
+{
+	const struct store_token_list *tl = arg;
+	const struct store_token *t = &tl->items[i];
+
+	(void)ctx;
+	table_cell(tb, t->name);
+	table_cell(tb, t->user);
+	table_cell(tb, t->created);
+}
+
 static int
 token_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	static const char *const header[] = { "NAME", "USER", "CREATED" };
+	static const struct cli_list view = { header, ARRAY_SIZE(header), NULL,
+					      token_json, token_row };
 	struct store_token_list tl;
-	struct strbuf sb = STRBUF_INIT;
 	int r;
 
-	r = cli_options_exact(&cmd_token_entry, argc, argv, NULL, 0,
-			      "token list takes no arguments", err);
-	if (r < 0)
-		return r;
+	(void)argc, (void)argv;
 	if ((r = store_token_list(ctx->st, &tl, err)) < 0)
 		return r;
-	if (ctx->json) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; i < tl.n; i++) {
-			json_t *o = json_object();
-
-			json_object_set_new(o, "name",
-					    json_str(tl.items[i].name));
-			json_object_set_new(o, "user",
-					    json_str(tl.items[i].user));
-			json_object_set_new(o, "created",
-					    json_str(tl.items[i].created));
-			json_array_append_new(a, o);
-		}
-		json_emit(a, &sb);
-	} else {
-		struct table t;
-
-		table_init(&t, ARRAY_SIZE(header), header);
-		for (size_t i = 0; i < tl.n; i++) {
-			table_cell(&t, tl.items[i].name);
-			table_cell(&t, tl.items[i].user);
-			table_cell(&t, tl.items[i].created);
-		}
-		table_render(&t, &sb);
-		table_release(&t);
-	}
-	cli_write(&sb);
-	strbuf_release(&sb);
+	cli_print_list(ctx, &view, &tl, tl.n);
 	store_token_list_release(&tl);
 	return 0;
 }
@@ -123,10 +120,7 @@ token_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	int r;
 
-	r = cli_options_exact(&cmd_token_entry, argc, argv, NULL, 1,
-			      "token rm takes exactly one NAME", err);
-	if (r < 0)
-		return r;
+	(void)argc;
 	/* One statement: the store runs it in a transaction of its own. */
 	if ((r = store_token_delete(ctx->st, argv[1], err)) < 0)
 		return r;
@@ -136,10 +130,10 @@ token_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 }
 
 static const struct subcmd subs[] = {
-	{ "add", token_add },
-	{ "list", token_list },
-	{ "rm", token_rm },
-	{ NULL, NULL },
+	{ "add", token_add, 0, NULL },
+	{ "list", token_list, 0, "token list takes no arguments" },
+	{ "rm", token_rm, 1, "token rm takes exactly one NAME" },
+	{ NULL, NULL, 0, NULL },
 };
 
 const struct cmd_entry cmd_token_entry = {

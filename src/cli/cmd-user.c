@@ -222,56 +222,56 @@ user_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	return 0;
 }
 
+/* The users and the tokens they own, for cli_print_list. */
+struct users {
+	struct store_user_list ul;
+	struct store_token_list tl;
+};
+
+static json_t *
+user_json(const struct cli_ctx *ctx, const void *arg, size_t i)
+{
+	const struct users *us = arg;
+	const struct store_user *u = &us->ul.items[i];
+
+	(void)ctx;
+	return user_to_json(u, count_tokens(&us->tl, u->name));
+}
+
+static void
+user_row(struct table *t, const struct cli_ctx *ctx, const void *arg,
+	 size_t i)
+{
+	const struct users *us = arg;
+	const struct store_user *u = &us->ul.items[i];
+
+	(void)ctx;
+	table_cell(t, u->name);
+	table_cell(t, u->role);
+	table_cellf(t, "%zu", count_tokens(&us->tl, u->name));
+	table_cell(t, u->created);
+}
+
 static int
 user_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	static const char *const header[] = { "NAME", "ROLE", "TOKENS",
 					      "CREATED" };
-	struct store_user_list ul;
-	struct store_token_list tl;
-	struct strbuf sb = STRBUF_INIT;
+	static const size_t right[] = { 2, SIZE_MAX };
+	static const struct cli_list view = { header, ARRAY_SIZE(header),
+					      right, user_json, user_row };
+	struct users us;
 	int r;
 
-	r = cli_options_exact(&cmd_user_entry, argc, argv, NULL, 0,
-			      "user list takes no arguments", err);
-	if (r < 0)
+	(void)argc, (void)argv;
+	if ((r = store_user_list(ctx->st, &us.ul, err)) < 0)
 		return r;
-	if ((r = store_user_list(ctx->st, &ul, err)) < 0)
-		return r;
-	if ((r = store_token_list(ctx->st, &tl, err)) < 0) {
-		store_user_list_release(&ul);
-		return r;
+	if ((r = store_token_list(ctx->st, &us.tl, err)) == 0) {
+		cli_print_list(ctx, &view, &us, us.ul.n);
+		store_token_list_release(&us.tl);
 	}
-	if (ctx->json) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; i < ul.n; i++)
-			json_array_append_new(
-				a, user_to_json(&ul.items[i],
-						count_tokens(&tl,
-							     ul.items[i].name)));
-		json_emit(a, &sb);
-	} else {
-		struct table t;
-
-		table_init(&t, ARRAY_SIZE(header), header);
-		table_right(&t, 2);
-		for (size_t i = 0; i < ul.n; i++) {
-			const struct store_user *u = &ul.items[i];
-
-			table_cell(&t, u->name);
-			table_cell(&t, u->role);
-			table_cellf(&t, "%zu", count_tokens(&tl, u->name));
-			table_cell(&t, u->created);
-		}
-		table_render(&t, &sb);
-		table_release(&t);
-	}
-	cli_write(&sb);
-	strbuf_release(&sb);
-	store_token_list_release(&tl);
-	store_user_list_release(&ul);
-	return 0;
+	store_user_list_release(&us.ul);
+	return r;
 }
 
 static int
@@ -281,10 +281,7 @@ user_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	size_t ntokens = 0;
 	int r;
 
-	r = cli_options_exact(&cmd_user_entry, argc, argv, NULL, 1,
-			      "user rm takes exactly one NAME", err);
-	if (r < 0)
-		return r;
+	(void)argc;
 	if ((r = store_begin(ctx->st, err)) < 0)
 		return r;
 	/* Count what goes with the user, in the transaction that drops it. */
@@ -350,11 +347,11 @@ user_passwd(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 }
 
 static const struct subcmd subs[] = {
-	{ "add", user_add },
-	{ "list", user_list },
-	{ "passwd", user_passwd },
-	{ "rm", user_rm },
-	{ NULL, NULL },
+	{ "add", user_add, 0, NULL },
+	{ "list", user_list, 0, "user list takes no arguments" },
+	{ "passwd", user_passwd, 0, NULL },
+	{ "rm", user_rm, 1, "user rm takes exactly one NAME" },
+	{ NULL, NULL, 0, NULL },
 };
 
 const struct cmd_entry cmd_user_entry = {

@@ -297,14 +297,36 @@ subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 		struct cli_ctx *ctx, int argc, char **argv,
 		struct tw_error *err)
 {
+	const struct subcmd *s;
+
 	if (argc < 2)
 		return cmd_usage_error(e, err, "'%s' needs a subcommand",
 				       e->name);
-	for (size_t i = 0; subs && subs[i].name; i++)
-		if (!strcmp(subs[i].name, argv[1]))
-			return subs[i].fn(ctx, argc - 1, argv + 1, err);
+	if ((s = subcmd_find(subs, argv[1])))
+		return subcmd_run(e, s, ctx, argc - 1, argv + 1, err);
 	return cmd_usage_error(e, err, "unknown subcommand '%s %s'", e->name,
 			       argv[1]);
+}
+
+const struct subcmd *
+subcmd_find(const struct subcmd *subs, const char *name)
+{
+	for (size_t i = 0; subs && subs[i].name; i++)
+		if (!strcmp(subs[i].name, name))
+			return &subs[i];
+	return NULL;
+}
+
+int
+subcmd_run(const struct cmd_entry *e, const struct subcmd *s,
+	   struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	int r;
+
+	if (s->why && (r = cli_options_exact(e, argc, argv, NULL, s->nargs,
+					     s->why, err)) < 0)
+		return r;
+	return s->fn(ctx, argc, argv, err);
 }
 
 static int
@@ -451,15 +473,66 @@ cli_no_options(const struct cmd_entry *e, int argc, char **argv,
 	return 0;
 }
 
+void
+cli_print_list(const struct cli_ctx *ctx, const struct cli_list *l,
+	       const void *arg, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (ctx->json) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, l->json(ctx, arg, i));
+		json_emit(a, &sb);
+	} else {
+		struct table t;
+
+		table_init(&t, l->ncols, l->header);
+		for (const size_t *c = l->right; c && *c != SIZE_MAX; c++)
+			table_right(&t, *c);
+		for (size_t i = 0; i < n; i++)
+			l->row(&t, ctx, arg, i);
+		table_render(&t, &sb);
+		table_release(&t);
+	}
+	cli_write(&sb);
+	strbuf_release(&sb);
+}
+
+/* The children of one deal, for cli_print_list. */
+struct children {
+	const struct child_list *l;
+	const struct deal_ctx *dc;
+};
+
+static json_t *
+child_json(const struct cli_ctx *ctx, const void *arg, size_t i)
+{
+	const struct children *c = arg;
+
+	return child_to_json(c->l->table, &c->dc->deal, i, ctx->today,
+			     &c->dc->hol);
+}
+
+static void
+child_row(struct table *t, const struct cli_ctx *ctx, const void *arg,
+	  size_t i)
+{
+	const struct children *c = arg;
+
+	c->l->row(t, &c->dc->deal, i, ctx->today, &c->dc->hol);
+}
+
 int
 cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
 		  char **argv, const struct child_list *l,
 		  struct tw_error *err)
 {
-	struct strbuf sb = STRBUF_INIT;
+	const struct cli_list view = { l->header, l->ncols, l->right,
+				       child_json, child_row };
 	struct deal_ctx dc;
-	const struct deal *d = &dc.deal;
-	size_t n;
+	const struct children c = { l, &dc };
 	int r;
 
 	if ((r = cli_no_options(e, argc, argv, err)) < 0)
@@ -469,28 +542,7 @@ cli_list_children(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
 				       e->name);
 	if ((r = cli_load_ctx(ctx, argv[1], &dc, err)) < 0)
 		return r;
-	n = schema_tables[l->table].count(d);
-	if (ctx->json) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(a, child_to_json(l->table, d, i,
-							  ctx->today,
-							    &dc.hol));
-		json_emit(a, &sb);
-	} else {
-		struct table t;
-
-		table_init(&t, l->ncols, l->header);
-		for (const size_t *c = l->right; c && *c != SIZE_MAX; c++)
-			table_right(&t, *c);
-		for (size_t i = 0; i < n; i++)
-			l->row(&t, d, i, ctx->today, &dc.hol);
-		table_render(&t, &sb);
-		table_release(&t);
-	}
-	cli_write(&sb);
-	strbuf_release(&sb);
+	cli_print_list(ctx, &view, &c, schema_tables[l->table].count(&dc.deal));
 	deal_ctx_release(&dc);
 	return 0;
 }

@@ -12,7 +12,7 @@
 	X(render_summary_pdf) X(pdf_doc_new) X(pdf_doc_page_size)        \
 	X(pdf_doc_set_draw) X(pdf_doc_drawing) X(pdf_text)                \
 	X(pdf_text_height) X(pdf_rect) X(pdf_hline) X(pdf_page_break)     \
-	X(pdf_row) X(pdf_band) X(pdf_fields) X(pdf_doc_finish)            \
+	X(pdf_row) X(pdf_band) X(pdf_deal_head) X(pdf_doc_finish)            \
 	X(chart_scene_png)
 
 MODULE_DEFINE(cairo, "cairo", "PDF and PNG output", FNS);
@@ -118,11 +118,10 @@ pdf_band(struct pdf_doc *doc, double x, double y, double w, const char *text,
 }
 
 double
-pdf_fields(struct pdf_doc *doc, double x, double y, double w, double fs,
-	   const char *const *labels, const char *const *values, size_t n)
+pdf_deal_head(struct pdf_doc *doc, double x, double y, double w, double fs,
+	      const struct deal *d, const struct pdf_head *h)
 {
-	return MODULE_CALL(cairo, pdf_fields)(doc, x, y, w, fs, labels, values,
-					      n);
+	return MODULE_CALL(cairo, pdf_deal_head)(doc, x, y, w, fs, d, h);
 }
 
 int

@@ -105,6 +105,34 @@ cli_verb_run(struct cli_ctx *ctx, const char *slug, const struct verb_call *c,
 	return store_run_verb(ctx->st, slug, c, dc, res, NULL, err);
 }
 
+void
+cli_run_init(struct cli_run *run, const struct cli_ctx *ctx, enum verb v,
+	     const struct schema_table *tb)
+{
+	memset(run, 0, sizeof(*run));
+	verb_call_init(&run->c, v, tb);
+	deal_ctx_init(&run->dc, ctx->today, ctx->actor);
+	strbuf_init(&run->out, 0);
+}
+
+int
+cli_run_verb(struct cli_ctx *ctx, struct cli_run *run, const char *slug,
+	     struct tw_error *err)
+{
+	return cli_verb_run(ctx, slug, &run->c, &run->dc, &run->res, err);
+}
+
+int
+cli_run_finish(struct cli_run *run, int r)
+{
+	if (r >= 0)
+		cli_write(&run->out);
+	strbuf_release(&run->out);
+	verb_call_release(&run->c);
+	deal_ctx_release(&run->dc);
+	return r;
+}
+
 int
 cli_load_ctx(struct cli_ctx *ctx, const char *slug, struct deal_ctx *dc,
 	     struct tw_error *err)
@@ -145,10 +173,8 @@ cli_child_verb(struct cli_ctx *ctx, const struct cmd_entry *e,
 	       struct tw_error *err)
 {
 	const struct schema_table *tb = &schema_tables[v->table];
-	struct strbuf sb = STRBUF_INIT;
-	struct deal_ctx dc;
-	struct verb_result res;
-	struct verb_call c;
+	struct cli_run run;
+	struct verb_call *c = &run.c;
 	const char *slug;
 	int r;
 	static const struct option force_opt[] = {
@@ -157,71 +183,69 @@ cli_child_verb(struct cli_ctx *ctx, const struct cmd_entry *e,
 	};
 	const struct cli_extra xforce = { force_opt, set_force, NULL };
 
-	verb_call_init(&c, v->verb, tb);
-	deal_ctx_init(&dc, ctx->today, ctx->actor);
-	r = cli_verb_options(argc, argv, &c,
+	cli_run_init(&run, ctx, v->verb, tb);
+	r = cli_verb_options(argc, argv, c,
 			     v->verb == V_REMOVE ? &xforce : v->extra, err);
 	if (r < 0)
 		goto out;
 	if (optind != argc - 2 ||
-	    (v->verb == V_ADD && v->check && (r = v->check(&c, err)) < 0)) {
+	    (v->verb == V_ADD && v->check && (r = v->check(c, err)) < 0)) {
 		if (r >= 0)
 			r = cmd_usage_error(e, err, "%s", v->usage);
 		goto out;
 	}
 	slug = argv[optind];
 	if (v->verb == V_ADD) {
-		r = verb_give_text(&c, &tb->fields[0], v->key_label,
+		r = verb_give_text(c, &tb->fields[0], v->key_label,
 				   argv[optind + 1], err);
 		if (r < 0)
 			goto out;
 		for (size_t i = 0; i < tb->nfields; i++)
 			if ((tb->fields[i].flags & FL_REQ) &&
-			    !verb_given(&c, &tb->fields[i])) {
+			    !verb_given(c, &tb->fields[i])) {
 				r = cmd_usage_error(e, err, "%s", v->usage);
 				goto out;
 			}
 	} else {
-		c.key = argv[optind + 1];
+		c->key = argv[optind + 1];
 	}
-	if ((r = cli_verb_run(ctx, slug, &c, &dc, &res, err)) < 0)
+	if ((r = cli_run_verb(ctx, &run, slug, err)) < 0)
 		goto out;
 	if (v->verb == V_REMOVE) {
 		if (!ctx->json) {
 			printf(tb->fields[0].type == F_STR
 				       ? "removed %s '%s' from deal '%s'"
 				       : "removed %s %s from deal '%s'",
-			       tb->entity, c.key, slug);
-			if (res.dropped)
+			       tb->entity, c->key, slug);
+			if (run.res.dropped)
 				printf(" and %zu reference%s to it",
-				       res.dropped,
-				       res.dropped == 1 ? "" : "s");
+				       run.res.dropped,
+				       run.res.dropped == 1 ? "" : "s");
 			putchar('\n');
 		}
 		goto out;
 	}
 	if (ctx->json && v->verb == V_SET) {
-		json_emit(child_to_json(v->table, &dc.deal, res.index,
-					dc.today, &dc.hol), &sb);
-		cli_write(&sb);
+		json_emit(child_to_json(v->table, &run.dc.deal, run.res.index,
+					run.dc.today, &run.dc.hol), &run.out);
 	} else if (!ctx->json) {
-		child_name(tb, tb->at(&dc.deal, res.index), &sb);
+		struct strbuf name = STRBUF_INIT;
+
+		child_name(tb, tb->at(&run.dc.deal, run.res.index), &name);
 		printf("%s %s %s deal '%s'\n",
-		       v->verb == V_ADD ? "added" : "updated", sb.buf,
+		       v->verb == V_ADD ? "added" : "updated", name.buf,
 		       v->verb == V_ADD ? "to" : "in", slug);
+		strbuf_release(&name);
 	}
 out:
-	strbuf_release(&sb);
-	verb_call_release(&c);
-	deal_ctx_release(&dc);
-	return r;
+	return cli_run_finish(&run, r);
 }
 
 int
 cli_verb_dispatch(const struct cmd_entry *e, struct cli_ctx *ctx, int argc,
 		  char **argv, struct tw_error *err)
 {
-	static const struct subcmd none[] = { { NULL, NULL } };
+	static const struct subcmd none[] = { { NULL, NULL, 0, NULL } };
 
 	for (size_t i = 0; argc >= 2 && e->verbs && e->verbs[i].name; i++)
 		if (!strcmp(e->verbs[i].name, argv[1]))

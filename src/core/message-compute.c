@@ -420,15 +420,6 @@ compute_urgency(const struct deal *d, const struct holidays *h,
 	return 0;
 }
 
-static int
-cmp_phase(const void *a, const void *b)
-{
-	const struct phase *pa = *(const struct phase *const *)a;
-	const struct phase *pb = *(const struct phase *const *)b;
-
-	return (pa->number > pb->number) - (pa->number < pb->number);
-}
-
 /* "Nightly load (28 min against at most 45 min)" for one phase criterion. */
 static void
 phase_criterion(struct strbuf *sb, const struct deal *d, const char *key)
@@ -496,10 +487,7 @@ compute_pricing(const struct deal *d, const struct message_request *rq,
 					    "price; every phase needs one for "
 					    "a pricing message",
 					    d->phases[i].number, d->slug);
-	ph = xcalloc(d->nphases, sizeof(*ph));
-	for (size_t i = 0; i < d->nphases; i++)
-		ph[i] = &d->phases[i];
-	qsort(ph, d->nphases, sizeof(*ph), cmp_phase);
+	ph = deal_phases_by_number(d);
 	first = ph[0];
 
 	m = add_message(out, d, rq->today);

@@ -199,6 +199,26 @@ deal_find_phase(const struct deal *d, int number)
 	return NULL;
 }
 
+static int
+cmp_phase_ptr(const void *a, const void *b)
+{
+	const struct phase *pa = *(const struct phase *const *)a;
+	const struct phase *pb = *(const struct phase *const *)b;
+
+	return (pa->number > pb->number) - (pa->number < pb->number);
+}
+
+const struct phase **
+deal_phases_by_number(const struct deal *d)
+{
+	const struct phase **ph = xcalloc(d->nphases, sizeof(*ph));
+
+	for (size_t i = 0; i < d->nphases; i++)
+		ph[i] = &d->phases[i];
+	qsort(ph, d->nphases, sizeof(*ph), cmp_phase_ptr);
+	return ph;
+}
+
 struct holidays
 deal_holidays(const struct deal *d)
 {

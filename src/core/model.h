@@ -158,6 +158,8 @@ struct criterion *deal_find_criterion(const struct deal *d, const char *key);
 struct event *deal_find_event(const struct deal *d, const char *key);
 struct risk *deal_find_risk(const struct deal *d, const char *key);
 struct phase *deal_find_phase(const struct deal *d, int number);
+/* The deal's phases by number, as an array for the caller to free(). */
+const struct phase **deal_phases_by_number(const struct deal *d);
 
 /* The deal's holidays as a struct holidays view (borrowed). */
 struct holidays deal_holidays(const struct deal *d);

@@ -114,24 +114,10 @@ deal_momentum_at_close(const struct deal *d, const struct holidays *h,
 	return rule ? CM_LOST : CM_KEPT;
 }
 
-/* One decimal at most, and never "-0". */
-static void
-add_num1(struct strbuf *out, double x)
-{
-	double r = round(x * 10.0) / 10.0;
-
-	if (r == 0)
-		r = 0;
-	if (r == floor(r))
-		strbuf_addf(out, "%.0f", r);
-	else
-		strbuf_addf(out, "%.1f", r);
-}
-
 void
 stats_format_days(double days, struct strbuf *out)
 {
-	add_num1(out, days);
+	strbuf_add_num1(out, days);
 }
 
 void
@@ -139,18 +125,18 @@ stats_format_weeks(double days, struct strbuf *out)
 {
 	double w = round(days / 7.0 * 10.0) / 10.0;
 
-	add_num1(out, w);
+	strbuf_add_num1(out, w);
 	strbuf_addstr(out, w == 1.0 ? " week" : " weeks");
 }
 
 void
 stats_vs_team_text(double days, double others_mean, struct strbuf *out)
 {
-	add_num1(out, days);
+	strbuf_add_num1(out, days);
 	strbuf_addstr(out, round(days * 10.0) == 10.0 ? " day (" : " days (");
 	stats_format_weeks(days, out);
 	strbuf_addstr(out, ") vs the rest of the team's ");
-	add_num1(out, others_mean);
+	strbuf_add_num1(out, others_mean);
 	strbuf_addstr(out, " (");
 	stats_format_weeks(others_mean, out);
 	strbuf_addch(out, ')');

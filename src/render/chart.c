@@ -271,25 +271,11 @@ prim_tip(struct prim *p, const char *tip)
 
 /* ---- SVG ------------------------------------------------------------- */
 
-/* One decimal at most, never "-0": stable bytes for golden files. */
-static void
-add_num(struct strbuf *sb, double v)
-{
-	double r = round(v * 10.0) / 10.0;
-
-	if (r == 0)
-		r = 0;
-	if (r == floor(r))
-		strbuf_addf(sb, "%.0f", r);
-	else
-		strbuf_addf(sb, "%.1f", r);
-}
-
 static void
 add_attr_num(struct strbuf *sb, const char *name, double v)
 {
 	strbuf_addf(sb, " %s=\"", name);
-	add_num(sb, v);
+	strbuf_add_num1(sb, v);
 	strbuf_addch(sb, '"');
 }
 
@@ -340,11 +326,11 @@ svg_text(struct strbuf *sb, const struct prim *p)
 	}
 	if (p->rotate != 0) {
 		strbuf_addstr(sb, " transform=\"rotate(");
-		add_num(sb, p->rotate);
+		strbuf_add_num1(sb, p->rotate);
 		strbuf_addch(sb, ' ');
-		add_num(sb, p->x);
+		strbuf_add_num1(sb, p->x);
 		strbuf_addch(sb, ' ');
-		add_num(sb, p->y);
+		strbuf_add_num1(sb, p->y);
 		strbuf_addstr(sb, ")\"");
 	}
 	strbuf_addch(sb, '>');
@@ -403,9 +389,9 @@ scene_svg(const struct scene *sc, struct strbuf *sb)
 	add_attr_num(sb, "width", sc->w);
 	add_attr_num(sb, "height", sc->h);
 	strbuf_addstr(sb, " viewBox=\"0 0 ");
-	add_num(sb, sc->w);
+	strbuf_add_num1(sb, sc->w);
 	strbuf_addch(sb, ' ');
-	add_num(sb, sc->h);
+	strbuf_add_num1(sb, sc->h);
 	strbuf_addstr(sb, "\" font-family=\"DejaVu Sans, sans-serif\" "
 		      "role=\"img\" aria-labelledby=\"chart-title\">\n");
 	strbuf_addstr(sb, "<title id=\"chart-title\">");

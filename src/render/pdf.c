@@ -4,6 +4,7 @@
  * sizes and truncates its longest table before it would overflow the page.
  */
 #include "render/pdf.h"
+#include "render/pdf-style.h"
 
 #include <float.h>
 #include <pthread.h>
@@ -487,7 +488,8 @@ pdf_band(struct pdf_doc *doc, double x, double y, double w, const char *text,
 	return h + pad;
 }
 
-double
+/* Labelled values three to a row, body size fs; returns the height. */
+static double
 pdf_fields(struct pdf_doc *doc, double x, double y, double w, double fs,
 	   const char *const *labels, const char *const *values, size_t n)
 {
@@ -515,6 +517,51 @@ pdf_fields(struct pdf_doc *doc, double x, double y, double w, double fs,
 		}
 	}
 	return y - y0;
+}
+
+double
+pdf_deal_head(struct pdf_doc *doc, double x, double y, double w, double fs,
+	      const struct deal *d, const struct pdf_head *h)
+{
+	struct pdf_style kicker = style(fs * 0.8, true, C_GREY, 1);
+	struct pdf_style title = style(fs * 2.1, true, C_NAVY, 1);
+	struct strbuf champ = STRBUF_INIT, dates = STRBUF_INIT;
+	char b[DATE_BUFSZ], e[DATE_BUFSZ], day[DATE_BUFSZ];
+	const char *labels[6], *values[6];
+	size_t n = 0;
+
+	y += pdf_text(doc, x, y, w, h->kicker, &kicker);
+	y += pdf_text(doc, x, y, w, d->account, &title);
+	y += fs * 0.3;
+	if (d->champion && *d->champion) {
+		strbuf_addstr(&champ, d->champion);
+		if (d->champion_email && *d->champion_email)
+			strbuf_addf(&champ, " (%s)", d->champion_email);
+	}
+	labels[n] = h->champion_label;
+	values[n++] = champ.buf;
+	labels[n] = "SALES ENGINEER";
+	values[n++] = d->se;
+	labels[n] = "ACCOUNT EXECUTIVE";
+	values[n++] = d->ae;
+	if (*h->value) {
+		labels[n] = "DEAL VALUE";
+		values[n++] = h->value;
+	}
+	if (h->poc && (d->poc_start || d->poc_end)) {
+		strbuf_addf(&dates, "%s to %s", date_format(d->poc_start, b),
+			    date_format(d->poc_end, e));
+		labels[n] = "POC";
+		values[n++] = dates.buf;
+	}
+	labels[n] = "DATE";
+	values[n++] = date_format(h->today, day);
+	y += pdf_fields(doc, x, y, w, fs, labels, values, n);
+	strbuf_release(&champ);
+	strbuf_release(&dates);
+	y += fs * 0.2;
+	pdf_hline(doc, x, y, w, 1.6, C_NAVY);
+	return y + (1.6 + h->gap);
 }
 
 int
@@ -546,20 +593,6 @@ pdf_doc_finish(struct pdf_doc *doc, struct pdf_info *info,
 
 /* ---- the summary ----------------------------------------------------- */
 
-#define C_TEXT 0x1b1f24u
-#define C_NAVY 0x1f3a5fu
-#define C_GREY 0x57606au
-#define C_LIGHT 0x6e7781u
-#define C_GREEN 0x1a7f37u
-#define C_RED 0xcf222eu
-#define C_AMBER 0x9a6700u
-#define C_RULE 0xd0d7deu
-#define C_HEAD_BG 0xeef1f4u
-#define C_ZEBRA 0xf7f8fau
-#define C_GREEN_BG 0xedf7efu
-#define C_AMBER_BG 0xfff8e1u
-#define C_NEXT_BG 0xeaf0f7u
-
 #define FS_MAX 9.0		/* body type, points */
 #define FS_MIN 6.5		/* the floor before rows are cut */
 #define FS_STEP 0.25
@@ -580,14 +613,6 @@ struct sum_layout {
 	double y;			/* next free line */
 	struct pdf_style body, bold, head, key, sub, more;
 };
-
-static struct pdf_style
-style(double size, bool bold, unsigned rgb, int lines)
-{
-	struct pdf_style st = { size, bold, false, rgb, PDF_LEFT, lines };
-
-	return st;
-}
 
 static void
 lay_styles(struct sum_layout *L)
@@ -632,51 +657,12 @@ static void
 lay_header(struct sum_layout *L)
 {
 	const struct summary *s = L->s;
-	const struct deal *d = s->deal;
-	struct pdf_style kicker = style(L->fs * 0.8, true, C_GREY, 1);
-	struct pdf_style title = style(L->fs * 2.1, true, C_NAVY, 1);
 	struct pdf_style headline = style(L->fs * 1.05, true, C_TEXT, 2);
-	struct strbuf champ = STRBUF_INIT, poc = STRBUF_INIT;
-	char b[DATE_BUFSZ], e[DATE_BUFSZ], today[DATE_BUFSZ];
-	const char *labels[6], *values[6];
-	size_t n = 0;
+	const struct pdf_head head = { "TECHNICAL WIN SUMMARY", "CHAMPION",
+				       s->value, true, s->today,
+				       L->fs * 0.6 };
 
-	L->y += pdf_text(L->doc, L->x, L->y, L->w, "TECHNICAL WIN SUMMARY",
-			 &kicker);
-	L->y += pdf_text(L->doc, L->x, L->y, L->w, d->account, &title);
-	L->y += L->fs * 0.3;
-
-	if (d->champion && *d->champion) {
-		strbuf_addstr(&champ, d->champion);
-		if (d->champion_email && *d->champion_email)
-			strbuf_addf(&champ, " (%s)", d->champion_email);
-	}
-	labels[n] = "CHAMPION";
-	values[n++] = champ.buf;
-	labels[n] = "SALES ENGINEER";
-	values[n++] = d->se;
-	labels[n] = "ACCOUNT EXECUTIVE";
-	values[n++] = d->ae;
-	if (*s->value) {
-		labels[n] = "DEAL VALUE";
-		values[n++] = s->value;
-	}
-	if (d->poc_start || d->poc_end) {
-		strbuf_addf(&poc, "%s to %s", date_format(d->poc_start, b),
-			    date_format(d->poc_end, e));
-		labels[n] = "POC";
-		values[n++] = poc.buf;
-	}
-	labels[n] = "DATE";
-	values[n++] = date_format(s->today, today);
-
-	L->y += pdf_fields(L->doc, L->x, L->y, L->w, L->fs, labels, values, n);
-	strbuf_release(&champ);
-	strbuf_release(&poc);
-
-	L->y += L->fs * 0.2;
-	pdf_hline(L->doc, L->x, L->y, L->w, 1.6, C_NAVY);
-	L->y += 1.6 + L->fs * 0.6;
+	L->y = pdf_deal_head(L->doc, L->x, L->y, L->w, L->fs, s->deal, &head);
 
 	/* The headline in a tinted band with a bar: green once won. */
 	L->y += pdf_band(L->doc, L->x, L->y, L->w, s->headline, &headline,
@@ -746,7 +732,7 @@ lay_criteria(struct sum_layout *L, size_t limit)
 		cells[6] = (struct pdf_cell){ c->outcome ? c->outcome : "–",
 					      &outcome, NULL, NULL };
 		L->y += pdf_row(L->doc, L->x, L->y, widths, 7, cells, pad,
-				i % 2 ? C_ZEBRA : PDF_NONE);
+				zebra(i));
 	}
 	lay_more(L, s->ncriteria > limit ? s->ncriteria - limit : 0,
 		 s->ncriteria - limit == 1 ? "criterion" : "criteria");
@@ -789,7 +775,7 @@ lay_risks(struct sum_layout *L, size_t limit)
 					      &L->bold, NULL, NULL };
 		cells[4] = (struct pdf_cell){ r->slack, &slack, NULL, NULL };
 		L->y += pdf_row(L->doc, L->x, L->y, widths, 5, cells, pad,
-				i % 2 ? C_ZEBRA : PDF_NONE);
+				zebra(i));
 	}
 	lay_more(L, s->nrisks > limit ? s->nrisks - limit : 0,
 		 s->nrisks - limit == 1 ? "risk" : "risks");
@@ -826,7 +812,7 @@ lay_timeline(struct sum_layout *L, size_t limit)
 					      ends ? &L->bold : &L->body, NULL,
 					      NULL };
 		L->y += pdf_row(L->doc, L->x, L->y, widths, 2, cells, pad,
-				shown % 2 ? C_ZEBRA : PDF_NONE);
+				zebra(shown));
 		shown++;
 		strbuf_release(&day);
 	}
@@ -878,7 +864,7 @@ lay_phases(struct sum_layout *L, size_t limit)
 							: "not priced",
 					      &price, NULL, NULL };
 		L->y += pdf_row(L->doc, L->x, L->y, widths, 4, cells, pad,
-				i % 2 ? C_ZEBRA : PDF_NONE);
+				zebra(i));
 	}
 	lay_more(L, s->nphases > limit ? s->nphases - limit : 0,
 		 s->nphases - limit == 1 ? "phase" : "phases");
@@ -900,7 +886,7 @@ lay_next(struct sum_layout *L)
 
 	lay_heading(L, "NEXT STEP");
 	L->y += pdf_band(L->doc, L->x, L->y, L->w, L->s->next.text, &st,
-			 C_NEXT_BG, C_NAVY);
+			 C_BAND_BG, C_NAVY);
 }
 
 /* Lay the whole page out at body size fs; returns the bottom of it. */

@@ -107,12 +107,23 @@ double pdf_band(struct pdf_doc *doc, double x, double y, double w,
 		unsigned bar);
 
 /*
- * Labelled values ("CHAMPION" over "Elena Marsh") three to a row, body
- * size fs; returns the height taken.
+ * The head of a deal's document, body size fs: the kicker over the
+ * account, labelled values three to a row ("CHAMPION" over "Elena Marsh":
+ * the champion with the email, SE, AE, the value when not empty, the POC
+ * dates when poc is set and the deal has them, the date), then a rule.
+ * Returns the y below it.
  */
-double pdf_fields(struct pdf_doc *doc, double x, double y, double w, double fs,
-		  const char *const *labels, const char *const *values,
-		  size_t n);
+struct pdf_head {
+	const char *kicker;		/* "TECHNICAL WIN SUMMARY" */
+	const char *champion_label;	/* "CHAMPION" */
+	const char *value;		/* the deal's value, "" for none */
+	bool poc;
+	tw_date today;
+	double gap;			/* space below the rule */
+};
+double pdf_deal_head(struct pdf_doc *doc, double x, double y, double w,
+		     double fs, const struct deal *d,
+		     const struct pdf_head *h);
 
 /*
  * Finish the document into the strbuf given to pdf_doc_new and free doc.

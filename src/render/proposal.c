@@ -11,6 +11,7 @@
 
 #include "core/message.h"
 #include "render/escape.h"
+#include "render/pdf-style.h"
 #include "util/xalloc.h"
 
 /* ---- the model ------------------------------------------------------- */
@@ -19,15 +20,6 @@ static const char *
 nonempty(const char *s)
 {
 	return s && *s ? s : NULL;
-}
-
-static int
-cmp_phase_ptr(const void *a, const void *b)
-{
-	const struct phase *pa = *(const struct phase *const *)a;
-	const struct phase *pb = *(const struct phase *const *)b;
-
-	return (pa->number > pb->number) - (pa->number < pb->number);
 }
 
 static void
@@ -87,10 +79,7 @@ proposal_compute(struct proposal *p, const struct deal *d,
 		msg_fmt_money(&sb, d->value, d->currency);
 	p->value = strbuf_detach(&sb, NULL);
 
-	ph = xcalloc(d->nphases, sizeof(*ph));
-	for (size_t i = 0; i < d->nphases; i++)
-		ph[i] = &d->phases[i];
-	qsort(ph, d->nphases, sizeof(*ph), cmp_phase_ptr);
+	ph = deal_phases_by_number(d);
 	p->nphases = d->nphases;
 	p->phases = xcalloc(d->nphases, sizeof(*p->phases));
 	cur = p->start;
@@ -271,10 +260,7 @@ render_proposal_md(const struct proposal *p, struct strbuf *out)
 		md_escape_cell(out, *pp->price ? pp->price : "not priced");
 		strbuf_addstr(out, " |\n");
 	}
-	strbuf_addstr(out, "\n**Initial commitment:** ");
-	md_escape_text(out, p->initial);
-	strbuf_addstr(out, "  \n**Full scope:** ");
-	md_escape_text(out, p->total);
+	summary_totals_md(out, p->initial, p->total);
 	strbuf_addstr(out, "\n\n");
 	md_escape_text(out, p->dates_note);
 	strbuf_addch(out, '\n');
@@ -346,12 +332,9 @@ render_proposal_html(const struct proposal *p, enum paper paper,
 		html_escape(out, *pp->price ? pp->price : "not priced");
 		strbuf_addstr(out, "</td></tr>\n");
 	}
-	strbuf_addstr(out, "</tbody>\n</table>\n<div class=\"totals\">"
-		      "<p><strong>Initial commitment:</strong> ");
-	html_escape(out, p->initial);
-	strbuf_addstr(out, "</p><p><strong>Full scope:</strong> ");
-	html_escape(out, p->total);
-	strbuf_addstr(out, "</p></div>\n<p class=\"note\">");
+	strbuf_addstr(out, "</tbody>\n</table>\n");
+	summary_totals_html(out, p->initial, p->total);
+	strbuf_addstr(out, "<p class=\"note\">");
 	html_escape(out, p->dates_note);
 	strbuf_addstr(out, "</p>\n");
 
@@ -385,17 +368,6 @@ render_proposal_html(const struct proposal *p, enum paper paper,
 
 /* ---- PDF ------------------------------------------------------------- */
 
-#define C_TEXT 0x1b1f24u
-#define C_NAVY 0x1f3a5fu
-#define C_GREY 0x57606au
-#define C_LIGHT 0x6e7781u
-#define C_GREEN 0x1a7f37u
-#define C_RED 0xcf222eu
-#define C_RULE 0xd0d7deu
-#define C_HEAD_BG 0xeef1f4u
-#define C_ZEBRA 0xf7f8fau
-#define C_BAND_BG 0xeaf0f7u
-
 #define FS 9.0
 
 /* Text flowing down pages: y moves down, a block that does not fit
@@ -408,18 +380,10 @@ struct flow {
 	int page, pages;		/* pages: counted by the dry run */
 };
 
-static struct pdf_style
-pstyle(double size, bool bold, unsigned rgb, int lines)
-{
-	struct pdf_style st = { size, bold, false, rgb, PDF_LEFT, lines };
-
-	return st;
-}
-
 static void
 flow_footer(struct flow *f)
 {
-	struct pdf_style st = pstyle(6.5, false, C_LIGHT, 1);
+	struct pdf_style st = style(6.5, false, C_LIGHT, 1);
 	struct strbuf sb = STRBUF_INIT;
 	char b[DATE_BUFSZ];
 	double h;
@@ -468,7 +432,7 @@ measure_row(struct flow *f, const double *widths, size_t n,
 static void
 flow_heading(struct flow *f, const char *title)
 {
-	struct pdf_style st = pstyle(FS * 0.9, true, C_NAVY, 1);
+	struct pdf_style st = style(FS * 0.9, true, C_NAVY, 1);
 
 	f->y += FS;
 	f->y += pdf_text(f->doc, f->x, f->y, f->w, title, &st) + 1;
@@ -480,40 +444,10 @@ static void
 flow_header(struct flow *f)
 {
 	const struct proposal *p = f->p;
-	const struct deal *d = p->deal;
-	struct pdf_style kicker = pstyle(FS * 0.8, true, C_GREY, 1);
-	struct pdf_style title = pstyle(FS * 2.1, true, C_NAVY, 1);
-	struct strbuf champ = STRBUF_INIT;
-	const char *labels[5], *values[5];
-	char b[DATE_BUFSZ];
-	size_t n = 0;
+	const struct pdf_head head = { "PHASED PROPOSAL", "PREPARED FOR",
+				       p->value, false, p->today, 0 };
 
-	f->y += pdf_text(f->doc, f->x, f->y, f->w, "PHASED PROPOSAL",
-			 &kicker);
-	f->y += pdf_text(f->doc, f->x, f->y, f->w, d->account, &title);
-	f->y += FS * 0.3;
-	if (nonempty(d->champion)) {
-		strbuf_addstr(&champ, d->champion);
-		if (nonempty(d->champion_email))
-			strbuf_addf(&champ, " (%s)", d->champion_email);
-	}
-	labels[n] = "PREPARED FOR";
-	values[n++] = champ.buf;
-	labels[n] = "SALES ENGINEER";
-	values[n++] = d->se;
-	labels[n] = "ACCOUNT EXECUTIVE";
-	values[n++] = d->ae;
-	if (*p->value) {
-		labels[n] = "DEAL VALUE";
-		values[n++] = p->value;
-	}
-	labels[n] = "DATE";
-	values[n++] = date_format(p->today, b);
-	f->y += pdf_fields(f->doc, f->x, f->y, f->w, FS, labels, values, n);
-	strbuf_release(&champ);
-	f->y += FS * 0.2;
-	pdf_hline(f->doc, f->x, f->y, f->w, 1.6, C_NAVY);
-	f->y += 1.6;
+	f->y = pdf_deal_head(f->doc, f->x, f->y, f->w, FS, p->deal, &head);
 }
 
 static void
@@ -523,11 +457,11 @@ flow_overview(struct flow *f)
 	static const double frac[] = { 0.41, 0.13, 0.15, 0.15, 0.16 };
 	static const char *const heads[] = { "PHASE", "DURATION", "STARTS",
 		"ENDS", "PRICE" };
-	struct pdf_style head = pstyle(FS * 0.7, true, C_GREY, 1);
-	struct pdf_style head_r = head, body = pstyle(FS, false, C_TEXT, 2);
-	struct pdf_style name = pstyle(FS, true, C_TEXT, 2), price = name;
-	struct pdf_style band = pstyle(FS * 1.05, true, C_NAVY, 3);
-	struct pdf_style note = pstyle(FS * 0.9, false, C_GREY, 3);
+	struct pdf_style head = style(FS * 0.7, true, C_GREY, 1);
+	struct pdf_style head_r = head, body = style(FS, false, C_TEXT, 2);
+	struct pdf_style name = style(FS, true, C_TEXT, 2), price = name;
+	struct pdf_style band = style(FS * 1.05, true, C_NAVY, 3);
+	struct pdf_style note = style(FS * 0.9, false, C_GREY, 3);
 	double widths[5], pad = FS * 0.3;
 	struct pdf_cell cells[5];
 	struct strbuf sb = STRBUF_INIT;
@@ -564,7 +498,7 @@ flow_overview(struct flow *f)
 		h = measure_row(f, widths, 5, cells, pad);
 		flow_need(f, h);
 		f->y += pdf_row(f->doc, f->x, f->y, widths, 5, cells, pad,
-				i % 2 ? C_ZEBRA : PDF_NONE);
+				zebra(i));
 	}
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "Initial commitment: %s\nFull scope: %s", p->initial,
@@ -582,8 +516,8 @@ flow_overview(struct flow *f)
 static double
 para(struct flow *f, double y, const char *label, const char *text)
 {
-	struct pdf_style lst = pstyle(FS * 0.72, true, C_GREY, 1);
-	struct pdf_style tst = pstyle(FS, false, C_TEXT, 12);
+	struct pdf_style lst = style(FS * 0.72, true, C_GREY, 1);
+	struct pdf_style tst = style(FS, false, C_TEXT, 12);
 	double h;
 
 	h = pdf_text(f->doc, f->x, y, f->w, label, &lst);
@@ -622,9 +556,9 @@ flow_phase(struct flow *f, const struct proposal_phase *pp)
 	static const char *const heads[] = { "CRITERION", "REQUIRED",
 		"MEASURED", "RESULT", "HEADROOM", "GROWTH",
 		"BUSINESS OUTCOME" };
-	struct pdf_style title = pstyle(FS * 1.3, true, C_NAVY, 2);
-	struct pdf_style meta = pstyle(FS, true, C_TEXT, 2);
-	struct pdf_style head = pstyle(FS * 0.7, true, C_GREY, 1);
+	struct pdf_style title = style(FS * 1.3, true, C_NAVY, 2);
+	struct pdf_style meta = style(FS, true, C_TEXT, 2);
+	struct pdf_style head = style(FS * 0.7, true, C_GREY, 1);
 	struct pdf_style head_r = head;
 	struct pdf_style st[8];
 	struct pdf_cell hcells[7], cells[7];
@@ -632,16 +566,16 @@ flow_phase(struct flow *f, const struct proposal_phase *pp)
 	double widths[7], pad = FS * 0.25, h, hrow;
 	bool draw = pdf_doc_drawing(f->doc);
 
-	st[0] = pstyle(FS, true, C_TEXT, 2);
-	st[1] = pstyle(FS * 0.85, false, C_GREY, 3);
-	st[2] = pstyle(FS, false, C_TEXT, 2);
+	st[0] = style(FS, true, C_TEXT, 2);
+	st[1] = style(FS * 0.85, false, C_GREY, 3);
+	st[2] = style(FS, false, C_TEXT, 2);
 	st[2].align = PDF_RIGHT;
-	st[3] = pstyle(FS, true, C_GREEN, 1);
-	st[4] = pstyle(FS, true, C_RED, 1);
-	st[5] = pstyle(FS, false, C_LIGHT, 1);
+	st[3] = style(FS, true, C_GREEN, 1);
+	st[4] = style(FS, true, C_RED, 1);
+	st[5] = style(FS, false, C_LIGHT, 1);
 	st[5].italic = true;
-	st[6] = pstyle(FS * 0.9, false, C_TEXT, 3);
-	st[7] = pstyle(FS, false, C_TEXT, 6);
+	st[6] = style(FS * 0.9, false, C_TEXT, 3);
+	st[7] = style(FS, false, C_TEXT, 6);
 	head_r.align = PDF_RIGHT;
 	for (size_t i = 0; i < 7; i++) {
 		widths[i] = frac[i] * f->w;
@@ -675,7 +609,7 @@ flow_phase(struct flow *f, const struct proposal_phase *pp)
 	f->y += para(f, f->y, "SCOPE", pp->scope);
 	f->y += para(f, f->y, "TECHNICAL JUSTIFICATION", pp->justification);
 	if (!pp->nrows) {
-		struct pdf_style none = pstyle(FS, false, C_GREY, 1);
+		struct pdf_style none = style(FS, false, C_GREY, 1);
 
 		f->y += pdf_text(f->doc, f->x, f->y, f->w,
 				 "It rests on no POC criterion yet.", &none);
@@ -691,7 +625,7 @@ flow_phase(struct flow *f, const struct proposal_phase *pp)
 			f->y += pdf_row(f->doc, f->x, f->y, widths, 7, hcells,
 					pad, C_HEAD_BG);
 		f->y += pdf_row(f->doc, f->x, f->y, widths, 7, cells, pad,
-				i % 2 ? C_ZEBRA : PDF_NONE);
+				zebra(i));
 	}
 	strbuf_release(&sb);
 	strbuf_release(&mb);

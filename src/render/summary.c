@@ -369,6 +369,27 @@ summary_totals(const struct deal *d, struct strbuf *initial,
 	}
 }
 
+void
+summary_totals_md(struct strbuf *out, const char *initial, const char *total)
+{
+	strbuf_addstr(out, "\n**Initial commitment:** ");
+	md_escape_text(out, initial);
+	strbuf_addstr(out, "  \n**Full scope:** ");
+	md_escape_text(out, total);
+}
+
+void
+summary_totals_html(struct strbuf *out, const char *initial,
+		    const char *total)
+{
+	strbuf_addstr(out, "<div class=\"totals\"><p><strong>Initial "
+		      "commitment:</strong> ");
+	html_escape(out, initial);
+	strbuf_addstr(out, "</p><p><strong>Full scope:</strong> ");
+	html_escape(out, total);
+	strbuf_addstr(out, "</p></div>\n");
+}
+
 static void
 compute_phases(struct summary *s, const struct deal *d)
 {
@@ -697,10 +718,7 @@ md_phases(struct strbuf *out, const struct summary *s)
 		md_cell(out, *p->price ? p->price : "not priced");
 		strbuf_addch(out, '\n');
 	}
-	strbuf_addstr(out, "\n**Initial commitment:** ");
-	md_escape_text(out, s->initial);
-	strbuf_addstr(out, "  \n**Full scope:** ");
-	md_escape_text(out, s->total);
+	summary_totals_md(out, s->initial, s->total);
 	strbuf_addch(out, '\n');
 }
 
@@ -996,12 +1014,8 @@ html_phases(struct strbuf *out, const struct summary *s)
 		html_td(out, "num", *p->price ? p->price : "not priced");
 		strbuf_addstr(out, "</tr>\n");
 	}
-	strbuf_addstr(out, "</tbody>\n</table>\n<div class=\"totals\">"
-		      "<p><strong>Initial commitment:</strong> ");
-	html_escape(out, s->initial);
-	strbuf_addstr(out, "</p><p><strong>Full scope:</strong> ");
-	html_escape(out, s->total);
-	strbuf_addstr(out, "</p></div>\n");
+	strbuf_addstr(out, "</tbody>\n</table>\n");
+	summary_totals_html(out, s->initial, s->total);
 }
 
 void

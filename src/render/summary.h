@@ -126,6 +126,11 @@ void summary_criterion_release(struct summary_criterion *row);
  */
 void summary_totals(const struct deal *d, struct strbuf *initial,
 		    struct strbuf *total);
+/* Those two as the paragraph under a phase table, in Markdown or HTML. */
+void summary_totals_md(struct strbuf *out, const char *initial,
+		       const char *total);
+void summary_totals_html(struct strbuf *out, const char *initial,
+			 const char *total);
 
 /* "Tue 2026-06-30": the date formats every document uses. */
 void summary_fmt_day(struct strbuf *sb, tw_date d);

@@ -106,10 +106,7 @@ store_create_deal(struct store *st, const struct deal *d,
 void
 deal_array_release(struct deal_array *a)
 {
-	for (size_t i = 0; i < a->n; i++)
-		deal_release(&a->items[i]);
-	free(a->items);
-	memset(a, 0, sizeof(*a));
+	LIST_RELEASE(a, deal_release);
 }
 
 /* Load slug with its children as the next item of out. */

@@ -89,6 +89,8 @@ char *pg_value_dup(const PGresult *res, int row, int col);
 long long pg_value_ll(const PGresult *res, int row, int col);
 int pg_op_begin(struct pg_store *s, bool write, bool multi,
 		struct tw_error *err);
+/* COMMIT the open transaction unless rc is an error; roll back on any. */
+int pg_end_tx(struct pg_store *s, int rc, struct tw_error *err);
 int pg_op_end(struct pg_store *s, bool write, bool multi, int rc,
 	      struct tw_error *err);
 int pg_begin(struct store *st, struct tw_error *err);

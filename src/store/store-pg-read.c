@@ -351,6 +351,17 @@ pg_op_begin(struct pg_store *s, bool write, bool multi, struct tw_error *err)
 }
 
 int
+pg_end_tx(struct pg_store *s, int rc, struct tw_error *err)
+{
+	if (!rc)
+		rc = pg_run(s, "COMMIT", err);
+	/* Never leave a transaction open after a failure, COMMIT's too. */
+	if (rc && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
+		pg_run(s, "ROLLBACK", NULL);
+	return rc;
+}
+
+int
 pg_op_end(struct pg_store *s, bool write, bool multi, int rc,
 	  struct tw_error *err)
 {
@@ -364,11 +375,7 @@ pg_op_end(struct pg_store *s, bool write, bool multi, int rc,
 	}
 	if (!multi)
 		return rc;
-	if (!rc)
-		rc = pg_run(s, "COMMIT", err);
-	if (rc && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
-		pg_run(s, "ROLLBACK", NULL);
-	return rc;
+	return pg_end_tx(s, rc, err);
 }
 
 /* Begin an explicit transaction with sql; snapshot for a read-only one. */
@@ -400,7 +407,6 @@ int
 pg_commit(struct store *st, struct tw_error *err)
 {
 	struct pg_store *s = to_pg(st);
-	int rc;
 
 	if (!s->in_tx)
 		return tw_error_set(err, TW_ESTORE, "no transaction is open");
@@ -413,10 +419,7 @@ pg_commit(struct store *st, struct tw_error *err)
 				    "transaction was rolled back after an "
 				    "earlier error");
 	}
-	rc = pg_run(s, "COMMIT", err);
-	if (rc && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
-		pg_run(s, "ROLLBACK", NULL);
-	return rc;
+	return pg_end_tx(s, 0, err);
 }
 
 void

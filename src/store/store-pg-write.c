@@ -184,8 +184,25 @@ put_ctx_init(struct put_ctx *c, struct pg_store *s, const char *slug,
 	pg_now_utc(s, c->at, sizeof(c->at));
 }
 
+/* Delete the deal c names, with a history row saying so. */
 static int
-deal_put_once(struct pg_store *s, const struct deal *d, struct tw_error *err)
+delete_deal_row(struct put_ctx *c)
+{
+	struct params p = { 0 };
+	int rc;
+
+	pg_param_id(&p, c->id);
+	rc = pg_query(c->s, sql_deal_delete, &p, NULL, c->err);
+	return rc ? rc : history_add(c, "deal", "", "*", "deleted", NULL);
+}
+
+/*
+ * Put d, or delete the deal slug when d is NULL, in one operation that
+ * locks the stored row first: the comparison must see the latest deal.
+ */
+static int
+write_deal(struct pg_store *s, const char *slug, const struct deal *d,
+	   struct tw_error *err)
 {
 	struct put_ctx c;
 	struct deal old;
@@ -194,14 +211,14 @@ deal_put_once(struct pg_store *s, const struct deal *d, struct tw_error *err)
 	rc = pg_op_begin(s, true, true, err);
 	if (rc)
 		return rc;
-	put_ctx_init(&c, s, d->slug, err);
-	/* Lock the row first: the comparison must see the latest deal. */
-	rc = pg_load_deal(s, d->slug, true, true, &old, &c.id, err);
-	if (rc == TW_ENOTFOUND) {
+	put_ctx_init(&c, s, slug, err);
+	rc = pg_load_deal(s, slug, d != NULL, true, &old, &c.id, err);
+	if (rc == TW_ENOTFOUND && d) {
 		tw_error_clear(err);
 		rc = diff_create_deal(&put_ops, &c, d);
 	} else if (!rc) {
-		rc = diff_update_deal(&put_ops, &c, &old, d);
+		rc = d ? diff_update_deal(&put_ops, &c, &old, d)
+		       : delete_deal_row(&c);
 		deal_release(&old);
 	}
 	return pg_op_end(s, true, true, rc, err);
@@ -220,7 +237,7 @@ pg_deal_put(struct store *st, const struct deal *d, struct tw_error *err)
 	 * the caller's transaction only the caller can.
 	 */
 	for (int i = 0; i < PUT_TRIES; i++) {
-		rc = deal_put_once(s, d, err);
+		rc = write_deal(s, d->slug, d, err);
 		if (rc != TW_EBUSY || s->in_tx)
 			break;
 	}
@@ -230,23 +247,5 @@ pg_deal_put(struct store *st, const struct deal *d, struct tw_error *err)
 int
 pg_deal_delete(struct store *st, const char *slug, struct tw_error *err)
 {
-	struct pg_store *s = to_pg(st);
-	struct params p = { 0 };
-	struct put_ctx c;
-	struct deal old;
-	int rc;
-
-	rc = pg_op_begin(s, true, true, err);
-	if (rc)
-		return rc;
-	put_ctx_init(&c, s, slug, err);
-	rc = pg_load_deal(s, c.slug, false, true, &old, &c.id, err);
-	if (!rc) {
-		deal_release(&old);
-		pg_param_id(&p, c.id);
-		rc = pg_query(s, sql_deal_delete, &p, NULL, err);
-	}
-	if (!rc)
-		rc = history_add(&c, "deal", "", "*", "deleted", NULL);
-	return pg_op_end(s, true, true, rc, err);
+	return write_deal(to_pg(st), slug, NULL, err);
 }

@@ -574,11 +574,7 @@ migrate(struct pg_store *s, struct tw_error *err)
 			      "DO UPDATE SET value = excluded.value",
 			      &p, NULL, err);
 	}
-	if (!rc)
-		rc = pg_run(s, "COMMIT", err);
-	if (rc && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
-		pg_run(s, "ROLLBACK", NULL);
-	return rc;
+	return pg_end_tx(s, rc, err);
 }
 
 static void

@@ -138,32 +138,29 @@ store_corrupt(struct store *st, const char *what, const char *value,
 			    what, value ? value : "");
 }
 
+static void
+history_entry_release(struct history_entry *h)
+{
+	free(h->at);
+	free(h->actor);
+	free(h->deal);
+	free(h->entity);
+	free(h->key);
+	free(h->field);
+	free(h->old_value);
+	free(h->new_value);
+}
+
 void
 history_list_release(struct history_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		struct history_entry *h = &l->items[i];
-
-		free(h->at);
-		free(h->actor);
-		free(h->deal);
-		free(h->entity);
-		free(h->key);
-		free(h->field);
-		free(h->old_value);
-		free(h->new_value);
-	}
-	free(l->items);
-	memset(l, 0, sizeof(*l));
+	LIST_RELEASE(l, history_entry_release);
 }
 
 void
 deal_list_release(struct deal_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		deal_release(&l->items[i]);
-	free(l->items);
-	memset(l, 0, sizeof(*l));
+	LIST_RELEASE(l, deal_release);
 }
 
 void
@@ -179,10 +176,7 @@ store_user_release(struct store_user *u)
 void
 store_user_list_release(struct store_user_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		store_user_release(&l->items[i]);
-	free(l->items);
-	memset(l, 0, sizeof(*l));
+	LIST_RELEASE(l, store_user_release);
 }
 
 void
@@ -206,10 +200,7 @@ store_token_release(struct store_token *t)
 void
 store_token_list_release(struct store_token_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		store_token_release(&l->items[i]);
-	free(l->items);
-	memset(l, 0, sizeof(*l));
+	LIST_RELEASE(l, store_token_release);
 }
 
 void
@@ -224,8 +215,5 @@ store_share_release(struct store_share *s)
 void
 store_share_list_release(struct store_share_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		store_share_release(&l->items[i]);
-	free(l->items);
-	memset(l, 0, sizeof(*l));
+	LIST_RELEASE(l, store_share_release);
 }

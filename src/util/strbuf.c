@@ -4,6 +4,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,4 +162,14 @@ strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	r = strbuf_vaddf(sb, fmt, ap);
 	va_end(ap);
 	return r;
+}
+
+int
+strbuf_add_num1(struct strbuf *sb, double v)
+{
+	double r = round(v * 10.0) / 10.0;
+
+	if (r == 0)
+		r = 0;
+	return strbuf_addf(sb, r == floor(r) ? "%.0f" : "%.1f", r);
 }

@@ -38,5 +38,7 @@ int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /* Append s n times (padding, rules). */
 int strbuf_addchars(struct strbuf *sb, int c, size_t n);
+/* v with one decimal at most, never "-0": stable bytes for golden files. */
+int strbuf_add_num1(struct strbuf *sb, double v);
 
 #endif

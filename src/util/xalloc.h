@@ -31,6 +31,19 @@ void xstrset(char **dst, const char *src);
 		}                                                            \
 	} while (0)
 
+/*
+ * Release a list (items, n, alloc): each item with release(), then the
+ * array, leaving the list empty. The caller includes <stdlib.h> and
+ * <string.h>.
+ */
+#define LIST_RELEASE(l, release)                                             \
+	do {                                                                 \
+		for (size_t i_ = 0; i_ < (l)->n; i_++)                       \
+			release(&(l)->items[i_]);                            \
+		free((l)->items);                                            \
+		memset((l), 0, sizeof(*(l)));                                \
+	} while (0)
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -204,36 +204,68 @@ auth_check_password(const char *password, struct tw_error *err)
 
 /* ---- account changes -------------------------------------------------- */
 
-int
-auth_user_add(struct store *st, const char *name, enum role role,
-	      const char *password, struct tw_error *err)
+/*
+ * The hash of a user's new password, after checking both. Called before
+ * taking the write lock: hashing is the slow part.
+ */
+static int
+new_password_hash(const char *name, const char *password, char **hash,
+		  struct tw_error *err)
 {
-	struct store_user u = { 0 }, old;
-	char *hash = NULL;
 	int r;
 
 	if ((r = auth_check_name("user", name, err)) < 0 ||
 	    (r = auth_check_password(password, err)) < 0)
 		return r;
-	/* Hash before taking the write lock: it is the slow part. */
-	if ((r = auth_hash_password(password, &hash, err)) < 0)
+	return auth_hash_password(password, hash, err);
+}
+
+/*
+ * Give the user name a new password: a new user with *role, or (role
+ * NULL) an existing one, whose sessions are then signed out and, unless
+ * keep_tokens, its API tokens revoked (their number in *tokens).
+ */
+static int
+put_user(struct store *st, const char *name, const enum role *role,
+	 const char *password, bool keep_tokens, size_t *tokens,
+	 struct tw_error *err)
+{
+	struct store_user u = { 0 };
+	char *hash = NULL;
+	int r;
+
+	if ((r = new_password_hash(name, password, &hash, err)) < 0)
 		return r;
 	if ((r = store_begin(st, err)) < 0)
 		goto out;
-	r = store_user_get(st, name, &old, err);
-	if (r == 0) {
-		store_user_release(&old);
+	r = store_user_get(st, name, &u, err);
+	if (role && r == 0) {
 		r = tw_error_set(err, TW_EEXIST, "user '%s' already exists",
 				 name);
-	} else if (r == TW_ENOTFOUND) {
+	} else if (role && r == TW_ENOTFOUND) {
 		u.name = xstrdup(name);
-		u.role = xstrdup(role_name(role));
+		u.role = xstrdup(role_name(*role));
+		r = 0;
+	}
+	if (r == 0) {
+		free(u.pw_hash);
 		u.pw_hash = hash;
 		hash = NULL;
 		r = store_user_put(st, &u, err);
-		if (r == 0)
-			r = store_commit(st, err);
 	}
+	/*
+	 * Whoever knew the old password must not stay signed in, and a
+	 * token that may have leaked with it goes too, unless the caller
+	 * says the tokens are safe.
+	 */
+	if (tokens)
+		*tokens = 0;
+	if (r == 0 && !role)
+		r = store_session_delete_user(st, u.id, NULL, err);
+	if (r == 0 && !role && !keep_tokens)
+		r = store_token_delete_user(st, u.id, tokens, err);
+	if (r == 0)
+		r = store_commit(st, err);
 	if (r < 0)
 		store_rollback(st);
 out:
@@ -243,45 +275,17 @@ out:
 }
 
 int
+auth_user_add(struct store *st, const char *name, enum role role,
+	      const char *password, struct tw_error *err)
+{
+	return put_user(st, name, &role, password, true, NULL, err);
+}
+
+int
 auth_user_passwd(struct store *st, const char *name, const char *password,
 		 bool keep_tokens, size_t *tokens, struct tw_error *err)
 {
-	struct store_user u = { 0 };
-	char *hash = NULL;
-	int r;
-
-	if ((r = auth_check_name("user", name, err)) < 0 ||
-	    (r = auth_check_password(password, err)) < 0)
-		return r;
-	if ((r = auth_hash_password(password, &hash, err)) < 0)
-		return r;
-	if ((r = store_begin(st, err)) < 0)
-		goto out;
-	if ((r = store_user_get(st, name, &u, err)) < 0)
-		goto fail;
-	free(u.pw_hash);
-	u.pw_hash = hash;
-	hash = NULL;
-	/*
-	 * Whoever knew the old password must not stay signed in, and a
-	 * token that may have leaked with it goes too, unless the caller
-	 * says the tokens are safe.
-	 */
-	if (tokens)
-		*tokens = 0;
-	if ((r = store_user_put(st, &u, err)) < 0 ||
-	    (r = store_session_delete_user(st, u.id, NULL, err)) < 0 ||
-	    (!keep_tokens &&
-	     (r = store_token_delete_user(st, u.id, tokens, err)) < 0) ||
-	    (r = store_commit(st, err)) < 0)
-		goto fail;
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	store_user_release(&u);
-	free(hash);
-	return r;
+	return put_user(st, name, NULL, password, keep_tokens, tokens, err);
 }
 
 int
@@ -299,14 +303,8 @@ auth_token_add(struct store *st, const char *name, const char *user,
 	t.name = xstrdup(name);
 	t.user = xstrdup(user ? user : "");
 	t.hash = auth_secret_hash(value);
-	if ((r = store_begin(st, err)) < 0)
-		goto out;
+	/* One put: the store runs it in a transaction of its own. */
 	r = store_token_put(st, &t, err);
-	if (r == 0)
-		r = store_commit(st, err);
-	if (r < 0)
-		store_rollback(st);
-out:
 	store_token_release(&t);
 	if (r < 0)
 		auth_secret_free(value);
@@ -327,14 +325,8 @@ auth_share_add(struct store *st, const char *slug, tw_date expires,
 	sh.deal = xstrdup(slug ? slug : "");
 	sh.hash = auth_secret_hash(value);
 	sh.expires = expires;
-	if ((r = store_begin(st, err)) < 0)
-		goto out;
+	/* One put: the store runs it in a transaction of its own. */
 	r = store_share_put(st, &sh, err);
-	if (r == 0)
-		r = store_commit(st, err);
-	if (r < 0)
-		store_rollback(st);
-out:
 	if (r < 0) {
 		auth_secret_free(value);
 	} else {

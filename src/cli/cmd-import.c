@@ -26,76 +26,101 @@
 /* Files larger than this get a progress bar (on a terminal). */
 #define PROGRESS_MIN_BYTES (1024 * 1024)
 
-/*
- * A regular file in one read into a buffer of its size: stdio would
- * allocate, copy and grow for each of 100k small plan files.
- */
-static int
-read_regular(const char *path, struct strbuf *sb, bool *done,
-	     struct tw_error *err)
+/* What a file that is not a regular one is, for messages. */
+static const char *
+file_kind(mode_t mode)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat stt;
-	size_t size, got = 0;
-	ssize_t k = 0;
-	char *buf;
-
-	*done = false;
-	if (fd < 0 || fstat(fd, &stt) < 0 || !S_ISREG(stt.st_mode)) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
-	size = (size_t)stt.st_size;
-	buf = xmalloc(size + 1);
-	while (got < size && (k = read(fd, buf + got, size - got)) > 0)
-		got += (size_t)k;
-	close(fd);
-	if (k < 0) {
-		free(buf);
-		return tw_error_set(err, TW_EINPUT, "cannot read '%s': %s",
-				    path, strerror(errno));
-	}
-	/* A file that changed size meanwhile goes the slow way. */
-	*done = got == size;
-	if (*done)
-		strbuf_add(sb, buf, size);
-	free(buf);
-	return 0;
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	return "not a regular file";
 }
 
-/* Read a whole file ("-" is stdin) into sb. */
 static int
-read_file(const char *path, struct strbuf *sb, struct tw_error *err)
+too_large(const char *path, const char *what, size_t max,
+	  struct tw_error *err)
 {
-	FILE *fp;
-	char buf[65536];
-	size_t n;
-	bool done;
-	int r;
+	if (!strcmp(path, "-"))
+		return tw_error_set(err, TW_EINPUT,
+				    "standard input is larger than %zu MiB, "
+				    "the limit for %s",
+				    max >> 20, what);
+	return tw_error_set(err, TW_EINPUT,
+			    "'%s' is larger than %zu MiB, the limit for %s",
+			    path, max >> 20, what);
+}
 
-	if (strcmp(path, "-")) {
-		r = read_regular(path, sb, &done, err);
-		if (r < 0 || done)
-			return r;
-	}
-	fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!fp)
+/*
+ * Read a whole file ("-" is standard input), what (for messages) of at
+ * most max bytes, into sb. A path must name a regular file, or a symbolic
+ * link to one: a FIFO or a device blocks or never ends (/dev/zero), and a
+ * directory holds no text. A regular file is read into a buffer of its
+ * size, in one read(2) for each of 100k small plan files where stdio
+ * would allocate, copy and grow.
+ */
+static int
+read_file(const char *path, const char *what, size_t max, struct strbuf *sb,
+	  struct tw_error *err)
+{
+	bool in = !strcmp(path, "-");
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd = in ? STDIN_FILENO
+		    : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	size_t size = 65536, got = 0;
+	bool regular = false;
+	struct stat st;
+	ssize_t k = 1;
+	char *buf;
+	int rc = 0;
+
+	if (fd < 0)
 		return tw_error_set(err, TW_EINPUT, "cannot open '%s': %s",
 				    path, strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(sb, buf, n);
-	if (ferror(fp)) {
-		int e = errno;
-
-		if (fp != stdin)
-			fclose(fp);
-		return tw_error_set(err, TW_EINPUT, "cannot read '%s': %s",
-				    path, strerror(e));
+	if (!in && fstat(fd, &st) < 0)
+		rc = tw_error_set(err, TW_EINPUT, "cannot read '%s': %s", path,
+				  strerror(errno));
+	else if (!in && !S_ISREG(st.st_mode))
+		rc = tw_error_set(err, TW_EINPUT,
+				  "cannot read '%s': it is %s, not a regular "
+				  "file",
+				  path, file_kind(st.st_mode));
+	else if (!in && (uintmax_t)st.st_size > max)
+		rc = too_large(path, what, max, err);
+	else if (!in)
+		size = (size_t)st.st_size, regular = true;
+	if (rc) {
+		close(fd);
+		return rc;
 	}
-	if (fp != stdin)
-		fclose(fp);
-	return 0;
+	buf = xmalloc(size + 1);
+	/* A regular file ends at its size; what grows meanwhile is not read. */
+	while (got <= max && k > 0 && !(regular && got == size)) {
+		if (got == size) {
+			size = size > max / 2 ? max + 1 : 2 * size;
+			buf = xrealloc(buf, size + 1);
+		}
+		k = read(fd, buf + got, size - got);
+		if (k > 0)
+			got += (size_t)k;
+		else if (k < 0 && errno == EINTR)
+			k = 1;
+	}
+	if (k < 0)
+		rc = tw_error_set(err, TW_EINPUT, "cannot read '%s': %s", path,
+				  strerror(errno));
+	else if (got > max)
+		rc = too_large(path, what, max, err);
+	else
+		strbuf_add(sb, buf, got);
+	free(buf);
+	if (!in)
+		close(fd);
+	return rc;
 }
 
 /*
@@ -260,7 +285,8 @@ parse_worker(void *arg)
 
 		sl = &pool->slot[i % PARSE_AHEAD];
 		deal_release(&sl->deal);
-		sl->rc = read_file(pool->files[i], &sb, &sl->err);
+		sl->rc = read_file(pool->files[i], "a plan file",
+				   PLAN_MAX_BYTES, &sb, &sl->err);
 		if (sl->rc == 0)
 			sl->rc = plan_parse(sb.buf, sb.len, pool->files[i],
 					    &sl->deal, &sl->err);
@@ -798,11 +824,14 @@ import_crm(struct cli_ctx *ctx, const struct crm_args *a,
 	run.ctx = ctx;
 	run.vendor = a->vendor;
 	crm_mapping_init(&map, a->vendor);
-	r = a->map ? read_file(a->map, &mapbuf, err) : 0;
+	r = a->map ? read_file(a->map, "a mapping file", CRM_MAP_MAX_BYTES,
+			       &mapbuf, err)
+		   : 0;
 	if (r == 0 && a->map)
 		r = crm_mapping_load(&map, mapbuf.buf, mapbuf.len, a->map, err);
 	if (r == 0)
-		r = read_file(a->file, &data, err);
+		r = read_file(a->file, "a CRM export", CRM_MAX_BYTES, &data,
+			      err);
 	if (r < 0)
 		goto out;
 

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -191,6 +192,12 @@ main(int argc, char **argv)
 	const char *today = getenv("TECHWIN_TODAY");
 	int r, status;
 
+	/*
+	 * Past the file size limit (ulimit -f) a write fails with EFBIG,
+	 * which the store and the writers report and exit 4 on, as for a
+	 * full disk; the signal would kill techwin without a word.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	ctx.db = getenv("TECHWIN_DB");
 	if (!ctx.db || !*ctx.db)
 		ctx.db = "techwin.db";

@@ -142,6 +142,51 @@ deal_add_holiday(struct deal *d, tw_date day)
 	d->nholidays = holidays_normalize(d->holidays, d->nholidays);
 }
 
+static int
+cmp_phase_number(const void *a, const void *b)
+{
+	const struct phase *x = *(struct phase *const *)a;
+	const struct phase *y = *(struct phase *const *)b;
+
+	return (x->number > y->number) - (x->number < y->number);
+}
+
+void
+deal_phase_add_criterion(struct deal *d, int number, const char *key,
+			 struct phase_finder *f)
+{
+	struct phase *p = f->last, key_phase, *want = &key_phase, **hit;
+
+	if (!d->nphases)
+		return;
+	if (!f->by_number) {
+		f->by_number = xmalloc(d->nphases * sizeof(*f->by_number));
+		for (size_t i = 0; i < d->nphases; i++)
+			f->by_number[i] = &d->phases[i];
+		qsort(f->by_number, d->nphases, sizeof(*f->by_number),
+		      cmp_phase_number);
+	}
+	if (!p || p->number != number) {
+		key_phase.number = number;
+		hit = bsearch(&want, f->by_number, d->nphases,
+			      sizeof(*f->by_number), cmp_phase_number);
+		p = f->last = hit ? *hit : NULL;
+	}
+	if (!p)
+		return;
+	p->criteria = xrealloc(p->criteria,
+			       (p->ncriteria + 1) * sizeof(*p->criteria));
+	p->criteria[p->ncriteria++] = xstrdup(key ? key : "");
+}
+
+void
+phase_finder_release(struct phase_finder *f)
+{
+	free(f->by_number);
+	f->by_number = NULL;
+	f->last = NULL;
+}
+
 void
 deal_copy(struct deal *dst, const struct deal *src)
 {

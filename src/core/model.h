@@ -152,6 +152,20 @@ struct phase *deal_add_phase(struct deal *d);
 struct step *deal_add_step(struct deal *d);
 struct touch *deal_add_touch(struct deal *d);
 void deal_add_holiday(struct deal *d, tw_date day);
+/*
+ * Append key to the criteria of phase number (none: nothing), for a store
+ * reading rows of phase criteria once the phases are loaded. The finder
+ * sorts the phases by number on its first use, so a deal of thousands of
+ * phases costs a binary search a row, not a pass over the phases.
+ */
+struct phase_finder {
+	struct phase **by_number;
+	struct phase *last;	/* the row before's */
+};
+#define PHASE_FINDER_INIT { NULL, NULL }
+void deal_phase_add_criterion(struct deal *d, int number, const char *key,
+			      struct phase_finder *f);
+void phase_finder_release(struct phase_finder *f);
 
 /* Lookups by key; NULL when absent. */
 struct criterion *deal_find_criterion(const struct deal *d, const char *key);

@@ -266,6 +266,8 @@ dur_equal(const struct duration *a, const struct duration *b)
 	return a->n == b->n && a->unit == b->unit;
 }
 
+static size_t field_size(const struct field *f);
+
 bool
 field_equal(const struct field *f, const void *a, const void *b)
 {
@@ -318,6 +320,21 @@ bool
 table_key_equal(const struct schema_table *tb, const void *a, const void *b)
 {
 	return field_equal(&tb->fields[0], a, b);
+}
+
+const void *
+table_key_bytes(const struct schema_table *tb, const void *obj, size_t *len)
+{
+	const struct field *f = &tb->fields[0];
+	const char *s;
+
+	if (f->type != F_STR) {
+		*len = field_size(f);
+		return fptr(f, obj);
+	}
+	s = *(char *const *)fptr(f, obj);
+	*len = s ? strlen(s) : 0;
+	return s;
 }
 
 void

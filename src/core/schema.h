@@ -166,6 +166,13 @@ bool field_equal(const struct field *f, const void *a, const void *b);
 /* Whether a and b, children of table tb, have the same key. */
 bool table_key_equal(const struct schema_table *tb, const void *a,
 		     const void *b);
+/*
+ * The bytes of obj's key, child of keyed table tb (a text's characters, a
+ * number's bytes), in *len: equal keys have equal bytes, so a keymap finds
+ * them. NULL when the key is an absent text.
+ */
+const void *table_key_bytes(const struct schema_table *tb, const void *obj,
+			    size_t *len);
 
 /* Free what the field owns and leave it absent. */
 void field_release(const struct field *f, void *obj);

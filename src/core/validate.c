@@ -6,10 +6,13 @@
  * checked in plan-file order, so a person fixing a file sees errors top down.
  */
 #include "core/validate.h"
+#include "util/keymap.h"
+#include "util/xalloc.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const entity_names[] = {
@@ -365,14 +368,13 @@ check_holidays(const struct deal *d, struct validation_site *site,
 }
 
 /*
- * Key checks shared by criteria, events and risks. Keys are compared with
- * every earlier one: deals hold tens of children, so quadratic is fine and
- * the duplicate is reported where it is, not where it was first seen.
+ * Key checks shared by criteria, events and risks. seen holds the keys
+ * before this one, so a duplicate is reported where it is, not where it
+ * was first seen, in O(1): a file may hold thousands of children.
  */
 static int
 check_key(const char *key, const char *what, enum entity_kind entity,
-	  size_t index, const char *(*key_at)(const struct deal *, size_t),
-	  const struct deal *d, struct validation_site *site,
+	  size_t index, struct keymap *seen, struct validation_site *site,
 	  struct tw_error *err)
 {
 	const struct text_field text[] = { { "key", "key", key, false } };
@@ -388,37 +390,21 @@ check_key(const char *key, const char *what, enum entity_kind entity,
 			    "invalid %s key '%s' (expected [a-z0-9-]{1,64}, "
 			    "not starting with '-')",
 			    what, key);
-	for (size_t j = 0; j < index; j++) {
-		const char *other = key_at(d, j);
-
-		if (other && !strcmp(other, key))
-			return fail(site, err, entity, index, "key",
-				    "duplicate %s key '%s'", what, key);
-	}
+	if (keymap_add_str(seen, key, index) != KEYMAP_NONE)
+		return fail(site, err, entity, index, "key",
+			    "duplicate %s key '%s'", what, key);
 	return 0;
 }
 
-static const char *
-criterion_key_at(const struct deal *d, size_t i)
-{
-	return d->criteria[i].key;
-}
-
-static const char *
-event_key_at(const struct deal *d, size_t i)
-{
-	return d->events[i].key;
-}
-
-static const char *
-risk_key_at(const struct deal *d, size_t i)
-{
-	return d->risks[i].key;
-}
+/* The deal's keys, gathered by the checks that go first. */
+struct keys {
+	struct keymap criteria, events, risks, phases;
+	size_t *listed;		/* by criterion: the phase that listed it */
+};
 
 static int
-check_criteria(const struct deal *d, struct validation_site *site,
-	       struct tw_error *err)
+check_criteria(const struct deal *d, struct keys *keys,
+	       struct validation_site *site, struct tw_error *err)
 {
 	for (size_t i = 0; i < d->ncriteria; i++) {
 		const struct criterion *c = &d->criteria[i];
@@ -432,7 +418,7 @@ check_criteria(const struct deal *d, struct validation_site *site,
 		int rc;
 
 		rc = check_key(c->key, "criterion", ENT_CRITERION, i,
-			       criterion_key_at, d, site, err);
+			       &keys->criteria, site, err);
 		if (rc)
 			return rc;
 		snprintf(owner, sizeof(owner), "criterion '%s'", c->key);
@@ -463,30 +449,40 @@ check_criteria(const struct deal *d, struct validation_site *site,
 }
 
 /*
- * Follows 'after' links from event i; a chain longer than the number of
- * events must revisit one, so no visited set is needed.
+ * Which events are on a cycle of 'after' links. An event follows at most
+ * one other, so a walk from each event not seen yet ends at an event seen
+ * before; when it is this walk that saw it, the events from there on are
+ * a cycle. Every event is walked once: linear in the number of events.
  */
-static bool
-event_in_cycle(const struct deal *d, size_t i)
+static bool *
+events_on_cycle(const struct deal *d, const struct keymap *events)
 {
-	const struct event *e = &d->events[i];
+	size_t n = d->nevents, *walk = xcalloc(n + 1, sizeof(*walk));
+	bool *cycle = xcalloc(n + 1, sizeof(*cycle));
 
-	for (size_t steps = 0; steps <= d->nevents; steps++) {
-		if (!e->after)
-			return false;
-		e = deal_find_event(d, e->after);
-		if (!e)
-			return false;
-		if (e == &d->events[i])
-			return true;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		while (j != KEYMAP_NONE && !walk[j]) {
+			walk[j] = i + 1;
+			j = keymap_get_str(events, d->events[j].after);
+		}
+		if (j != KEYMAP_NONE && walk[j] == i + 1)
+			for (; !cycle[j];
+			     j = keymap_get_str(events, d->events[j].after))
+				cycle[j] = true;
 	}
-	return false;
+	free(walk);
+	return cycle;
 }
 
 static int
-check_events(const struct deal *d, struct validation_site *site,
-	     struct tw_error *err)
+check_events(const struct deal *d, struct keys *keys,
+	     struct validation_site *site, struct tw_error *err)
 {
+	bool *cycle;
+	int rc = 0;
+
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *e = &d->events[i];
 		const struct text_field texts[] = {
@@ -495,9 +491,8 @@ check_events(const struct deal *d, struct validation_site *site,
 			{ "after", "after", e->after, false },
 		};
 		char owner[96];
-		int rc;
 
-		rc = check_key(e->key, "event", ENT_EVENT, i, event_key_at, d,
+		rc = check_key(e->key, "event", ENT_EVENT, i, &keys->events,
 			       site, err);
 		if (rc)
 			return rc;
@@ -506,29 +501,32 @@ check_events(const struct deal *d, struct validation_site *site,
 			return rc;
 	}
 	/* References after all keys, so a forward 'after' is fine. */
-	for (size_t i = 0; i < d->nevents; i++) {
+	cycle = events_on_cycle(d, &keys->events);
+	for (size_t i = 0; i < d->nevents && !rc; i++) {
 		const struct event *e = &d->events[i];
 
 		if (!e->after)
 			continue;
 		if (!strcmp(e->after, e->key))
-			return fail(site, err, ENT_EVENT, i, "after",
-				    "event '%s' cannot follow itself", e->key);
-		if (!deal_find_event(d, e->after))
-			return fail(site, err, ENT_EVENT, i, "after",
-				    "event '%s' follows unknown event '%s'",
-				    e->key, e->after);
-		if (event_in_cycle(d, i))
-			return fail(site, err, ENT_EVENT, i, "after",
-				    "event '%s' follows itself through '%s'",
-				    e->key, e->after);
+			rc = fail(site, err, ENT_EVENT, i, "after",
+				  "event '%s' cannot follow itself", e->key);
+		else if (keymap_get_str(&keys->events, e->after) ==
+			 KEYMAP_NONE)
+			rc = fail(site, err, ENT_EVENT, i, "after",
+				  "event '%s' follows unknown event '%s'",
+				  e->key, e->after);
+		else if (cycle[i])
+			rc = fail(site, err, ENT_EVENT, i, "after",
+				  "event '%s' follows itself through '%s'",
+				  e->key, e->after);
 	}
-	return 0;
+	free(cycle);
+	return rc;
 }
 
 static int
-check_risks(const struct deal *d, struct validation_site *site,
-	    struct tw_error *err)
+check_risks(const struct deal *d, struct keys *keys,
+	    struct validation_site *site, struct tw_error *err)
 {
 	for (size_t i = 0; i < d->nrisks; i++) {
 		const struct risk *r = &d->risks[i];
@@ -538,8 +536,8 @@ check_risks(const struct deal *d, struct validation_site *site,
 		char owner[96];
 		int rc;
 
-		rc = check_key(r->key, "risk", ENT_RISK, i, risk_key_at, d,
-			       site, err);
+		rc = check_key(r->key, "risk", ENT_RISK, i, &keys->risks, site,
+			       err);
 		if (rc)
 			return rc;
 		snprintf(owner, sizeof(owner), "risk '%s'", r->key);
@@ -561,8 +559,14 @@ check_risks(const struct deal *d, struct validation_site *site,
 	return 0;
 }
 
+/*
+ * The criteria a phase rests on: known keys, each once. A key listed
+ * twice in one phase names the same criterion twice, so the phase is
+ * marked on the criterion (keys->listed) instead of compared with every
+ * earlier key.
+ */
 static int
-check_phase_criteria(const struct deal *d, size_t i,
+check_phase_criteria(const struct deal *d, struct keys *keys, size_t i,
 		     struct validation_site *site, struct tw_error *err)
 {
 	const struct phase *p = &d->phases[i];
@@ -573,30 +577,32 @@ check_phase_criteria(const struct deal *d, size_t i,
 			{ "criteria", "criterion key", key, false },
 		};
 		char owner[32];
+		size_t c;
 		int rc;
 
 		snprintf(owner, sizeof(owner), "phase %d", p->number);
 		if ((rc = CHECK_TEXTS(text, owner, ENT_PHASE, i, site, err)))
 			return rc;
-		if (is_empty(key) || !deal_find_criterion(d, key))
+		c = is_empty(key) ? KEYMAP_NONE
+				  : keymap_get_str(&keys->criteria, key);
+		if (c == KEYMAP_NONE)
 			return fail(site, err, ENT_PHASE, i, "criteria",
 				    "phase %d rests on unknown criterion '%s'",
 				    p->number, key ? key : "");
-		for (size_t k = 0; k < j; k++)
-			if (!strcmp(p->criteria[k], key))
-				return fail(site, err, ENT_PHASE, i,
-					    "criteria",
-					    "phase %d lists criterion '%s' "
-					    "twice",
-					    p->number, key);
+		if (keys->listed[c] == i + 1)
+			return fail(site, err, ENT_PHASE, i, "criteria",
+				    "phase %d lists criterion '%s' twice",
+				    p->number, key);
+		keys->listed[c] = i + 1;
 	}
 	return 0;
 }
 
 static int
-check_phases(const struct deal *d, struct validation_site *site,
-	     struct tw_error *err)
+check_phases(const struct deal *d, struct keys *keys,
+	     struct validation_site *site, struct tw_error *err)
 {
+	keys->listed = xcalloc(d->ncriteria + 1, sizeof(*keys->listed));
 	for (size_t i = 0; i < d->nphases; i++) {
 		const struct phase *p = &d->phases[i];
 		const struct text_field texts[] = {
@@ -612,11 +618,10 @@ check_phases(const struct deal *d, struct validation_site *site,
 			return fail(site, err, ENT_PHASE, i, "number",
 				    "phase number must be 1 or more, got %d",
 				    p->number);
-		for (size_t j = 0; j < i; j++)
-			if (d->phases[j].number == p->number)
-				return fail(site, err, ENT_PHASE, i, "number",
-					    "duplicate phase number %d",
-					    p->number);
+		if (keymap_add(&keys->phases, &p->number, sizeof(p->number),
+			       i) != KEYMAP_NONE)
+			return fail(site, err, ENT_PHASE, i, "number",
+				    "duplicate phase number %d", p->number);
 		snprintf(owner, sizeof(owner), "phase %d", p->number);
 		if ((rc = CHECK_TEXTS(texts, owner, ENT_PHASE, i, site, err)))
 			return rc;
@@ -624,7 +629,7 @@ check_phases(const struct deal *d, struct validation_site *site,
 			return fail(site, err, ENT_PHASE, i, "price",
 				    "phase %d price must be 0 or more, got %g",
 				    p->number, p->price);
-		rc = check_phase_criteria(d, i, site, err);
+		rc = check_phase_criteria(d, keys, i, site, err);
 		if (rc)
 			return rc;
 		if (p->has_duration && p->duration.n < 0)
@@ -690,20 +695,36 @@ check_touches(const struct deal *d, struct validation_site *site,
 	return 0;
 }
 
-int
-deal_validate(const struct deal *d, struct validation_site *site,
-	      struct tw_error *err)
+static int
+check_all(const struct deal *d, struct keys *keys,
+	  struct validation_site *site, struct tw_error *err)
 {
 	int rc;
 
 	if ((rc = check_deal(d, site, err)) ||
 	    (rc = check_holidays(d, site, err)) ||
-	    (rc = check_criteria(d, site, err)) ||
-	    (rc = check_events(d, site, err)) ||
-	    (rc = check_risks(d, site, err)) ||
-	    (rc = check_phases(d, site, err)) ||
+	    (rc = check_criteria(d, keys, site, err)) ||
+	    (rc = check_events(d, keys, site, err)) ||
+	    (rc = check_risks(d, keys, site, err)) ||
+	    (rc = check_phases(d, keys, site, err)) ||
 	    (rc = check_playbook(d, site, err)) ||
 	    (rc = check_touches(d, site, err)))
 		return rc;
 	return 0;
+}
+
+int
+deal_validate(const struct deal *d, struct validation_site *site,
+	      struct tw_error *err)
+{
+	struct keys keys = { KEYMAP_INIT, KEYMAP_INIT, KEYMAP_INIT,
+			     KEYMAP_INIT, NULL };
+	int rc = check_all(d, &keys, site, err);
+
+	keymap_release(&keys.criteria);
+	keymap_release(&keys.events);
+	keymap_release(&keys.risks);
+	keymap_release(&keys.phases);
+	free(keys.listed);
+	return rc;
 }

@@ -16,6 +16,13 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
+/*
+ * The largest export and mapping file import --from reads: a report of
+ * 100k opportunities is some 26 MB, and every row is held in memory.
+ */
+#define CRM_MAX_BYTES ((size_t)256 << 20)
+#define CRM_MAP_MAX_BYTES ((size_t)1 << 20)
+
 enum crm_vendor { CRM_SALESFORCE, CRM_HUBSPOT };
 enum crm_date_order { CRM_MDY, CRM_DMY };
 

@@ -33,6 +33,7 @@ struct plan_ctx {
 	struct mark_rec *marks;
 	size_t nmarks, amarks;
 	size_t budget;		/* node visits left, see plan_visit() */
+	size_t aholidays;	/* room in d->holidays */
 	yaml_mark_t root_mark;
 	char excerpt[128];
 };
@@ -82,6 +83,15 @@ struct map_spec {
  * test that holds the plan file's fields to the model schema.
  */
 const struct map_spec *plan_entity_spec(enum entity_kind e);
+
+/*
+ * Load buf with libyaml into doc (plan-load.c), refusing what a plan file
+ * must not hold: nesting past PLAN_MAX_DEPTH, aliases that expand it past
+ * PLAN_MAX_EXPANDED, an alias inside its own anchor, a second document.
+ * 0 with doc to yaml_document_delete(), or TW_EINPUT (doc is then empty).
+ */
+int plan_load(struct plan_ctx *ctx, const char *buf, size_t len,
+	      yaml_document_t *doc);
 
 int plan_fail(struct plan_ctx *ctx, yaml_mark_t mark, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -11,6 +11,7 @@
 #include "formats/plan.h"
 #include "formats/plan-read.h"
 #include "formats/yaml-fast.h"
+#include "util/keymap.h"
 #include "util/xalloc.h"
 
 #include <stddef.h>
@@ -130,8 +131,9 @@ holiday_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 	if ((rc = plan_read_date(ctx, v, "holidays", &day)))
 		return rc;
 	plan_add_mark(ctx, ENT_HOLIDAY, i, "holidays", 0, v->start_mark);
-	/* Sorted and deduplicated on insert: the order in the file is free. */
-	deal_add_holiday(ctx->d, day);
+	/* Sorted and deduplicated once all are read (parse_root). */
+	ALLOC_GROW(ctx->d->holidays, ctx->d->nholidays + 1, ctx->aholidays);
+	ctx->d->holidays[ctx->d->nholidays++] = day;
 	return 0;
 }
 
@@ -304,6 +306,7 @@ phase_criteria(struct plan_ctx *ctx, void *obj, size_t index, int f,
 {
 	struct phase *p = obj;
 	yaml_node_item_t *it;
+	size_t alloc = p->ncriteria;
 	const char *s;
 	int rc;
 
@@ -328,8 +331,7 @@ phase_criteria(struct plan_ctx *ctx, void *obj, size_t index, int f,
 		if ((rc = plan_get_scalar(ctx, item, "criteria",
 					  "a criterion key", &s)))
 			return rc;
-		p->criteria = xrealloc(p->criteria, (p->ncriteria + 1) *
-							    sizeof(*p->criteria));
+		ALLOC_GROW(p->criteria, p->ncriteria + 1, alloc);
 		p->criteria[p->ncriteria++] = xstrdup(s);
 		plan_add_mark(ctx, ENT_PHASE, index, "criteria", p->ncriteria,
 			      item->start_mark);
@@ -478,19 +480,22 @@ static const struct map_spec top_spec = {
 static size_t
 bad_phase_item(const struct deal *d, size_t index)
 {
+	struct keymap known = KEYMAP_INIT, listed = KEYMAP_INIT;
 	const struct phase *p;
+	size_t bad = 0;
 
 	if (index >= d->nphases)
 		return 0;
 	p = &d->phases[index];
-	for (size_t j = 0; j < p->ncriteria; j++) {
-		if (!deal_find_criterion(d, p->criteria[j]))
-			return j + 1;
-		for (size_t k = 0; k < j; k++)
-			if (!strcmp(p->criteria[k], p->criteria[j]))
-				return j + 1;
-	}
-	return 0;
+	for (size_t c = 0; c < d->ncriteria; c++)
+		keymap_add_str(&known, d->criteria[c].key, c);
+	for (size_t j = 0; j < p->ncriteria && !bad; j++)
+		if (keymap_get_str(&known, p->criteria[j]) == KEYMAP_NONE ||
+		    keymap_add_str(&listed, p->criteria[j], j) != KEYMAP_NONE)
+			bad = j + 1;
+	keymap_release(&known);
+	keymap_release(&listed);
+	return bad;
 }
 
 /* Best mark for a validation site: the field, else the entity, else top. */
@@ -524,50 +529,6 @@ site_mark(struct plan_ctx *ctx, const struct validation_site *site)
 	return ctx->root_mark;
 }
 
-/* A reader error has only a byte offset: count lines and characters. */
-static yaml_mark_t
-offset_mark(const char *buf, size_t len, size_t offset)
-{
-	yaml_mark_t m = { offset, 0, 0 };
-
-	for (size_t i = 0; i < offset && i < len; i++) {
-		if (buf[i] == '\n') {
-			m.line++;
-			m.column = 0;
-		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
-			m.column++;
-		}
-	}
-	return m;
-}
-
-static int
-yaml_fail(struct plan_ctx *ctx, const yaml_parser_t *p, const char *buf,
-	  size_t len)
-{
-	yaml_mark_t m = p->problem_mark;
-	const char *problem = p->problem ? p->problem : "invalid YAML";
-
-	switch (p->error) {
-	case YAML_MEMORY_ERROR:
-		return plan_fail(ctx, m, "out of memory while reading YAML");
-	case YAML_READER_ERROR:
-		m = offset_mark(buf, len, p->problem_offset);
-		if (p->problem_value != -1)
-			return plan_fail(ctx, m, "%s (byte 0x%02x)", problem,
-					 (unsigned)p->problem_value & 0xffu);
-		return plan_fail(ctx, m, "%s", problem);
-	default:
-		break;
-	}
-	if (p->context)
-		return plan_fail(ctx, m, "%s (%s at line %zu, column %zu)",
-				 problem, p->context,
-				 (size_t)p->context_mark.line + 1,
-				 (size_t)p->context_mark.column + 1);
-	return plan_fail(ctx, m, "%s", problem);
-}
-
 /* Structure and types of the root node, then the deal's meaning. */
 static int
 parse_root(struct plan_ctx *ctx, yaml_node_t *root)
@@ -581,6 +542,8 @@ parse_root(struct plan_ctx *ctx, yaml_node_t *root)
 	if ((rc = plan_read_map(ctx, root, &top_spec, 0, ctx->d, "the plan",
 				&given)))
 		return rc;
+	ctx->d->nholidays = holidays_normalize(ctx->d->holidays,
+					       ctx->d->nholidays);
 	if (!(given >> TF_VERSION & 1))
 		return plan_fail(ctx, root->start_mark,
 				 "missing field 'version' in plan (expected "
@@ -617,6 +580,7 @@ parse_fast(struct plan_ctx *ctx, const char *buf, size_t len)
 	if (!ok) {
 		deal_release(ctx->d);
 		deal_init(ctx->d);
+		ctx->aholidays = 0;
 		tw_error_clear(ctx->err);
 	}
 	return ok;
@@ -627,9 +591,8 @@ plan_parse(const char *buf, size_t len, const char *filename,
 	   struct deal *out, struct tw_error *err)
 {
 	struct plan_ctx ctx = { 0 };
-	yaml_parser_t parser;
-	yaml_document_t doc, extra;
-	yaml_node_t *root, *more;
+	yaml_document_t doc;
+	yaml_node_t *root;
 	yaml_mark_t origin = { 0, 0, 0 };
 	int rc;
 
@@ -637,41 +600,28 @@ plan_parse(const char *buf, size_t len, const char *filename,
 	ctx.filename = filename ? filename : "<input>";
 	ctx.d = out;
 	ctx.err = err;
+	if (len > PLAN_MAX_BYTES)
+		return plan_fail(&ctx, origin,
+				 "larger than %d MiB, the limit for a plan "
+				 "file",
+				 PLAN_MAX_BYTES >> 20);
 	if (parse_fast(&ctx, buf, len))
 		return 0;
-	ctx.doc = &doc;
-	if (!yaml_parser_initialize(&parser))
-		return plan_fail(&ctx, origin, "cannot initialize YAML parser");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		rc = yaml_fail(&ctx, &parser, buf, len);
-		yaml_parser_delete(&parser);
+	if ((rc = plan_load(&ctx, buf, len, &doc)))
 		return rc;
-	}
+	ctx.doc = &doc;
 	root = yaml_document_get_root_node(&doc);
 	if (!root) {
 		rc = plan_fail(&ctx, origin,
 			       "empty plan (expected a mapping starting with "
 			       "'version: %d')",
 			       PLAN_VERSION);
-		goto out;
-	}
-	ctx.budget = 4 * (size_t)(doc.nodes.top - doc.nodes.start) + 1024;
-	/* A second document would be silently ignored: refuse it. */
-	if (!yaml_parser_load(&parser, &extra)) {
-		rc = yaml_fail(&ctx, &parser, buf, len);
-		goto out;
-	}
-	more = yaml_document_get_root_node(&extra);
-	rc = more ? plan_fail(&ctx, extra.start_mark,
-			      "expected a single YAML document, found another")
-		  : 0;
-	yaml_document_delete(&extra);
-	if (!rc)
+	} else {
+		ctx.budget = 4 * (size_t)(doc.nodes.top - doc.nodes.start) +
+			     1024;
 		rc = parse_root(&ctx, root);
-out:
+	}
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	free(ctx.marks);
 	if (rc)
 		deal_release(out);

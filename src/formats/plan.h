@@ -16,6 +16,17 @@
 #define PLAN_VERSION 1
 
 /*
+ * Limits that keep a hostile plan file from costing more than a real one
+ * can (docs/plan-format.md): its size; how deep mappings and lists nest
+ * (plan files nest four levels); and its size with aliases expanded,
+ * counted as the bytes of every value plus one for each value, mapping
+ * and list. A file past one is refused with its line and column.
+ */
+#define PLAN_MAX_BYTES (8 << 20)
+#define PLAN_MAX_DEPTH 32
+#define PLAN_MAX_EXPANDED (8 << 20)
+
+/*
  * Parse len bytes of YAML into out, which is overwritten (not released
  * first). filename only labels messages ("<input>" when NULL). Returns 0, or
  * TW_EINPUT with "FILE:LINE:COL: message" in err and out left empty.

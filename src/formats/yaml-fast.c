@@ -7,12 +7,13 @@
  * below do not recognise is declined, never guessed at.
  */
 #include "formats/yaml-fast.h"
+#include "formats/plan.h"
 #include "util/xalloc.h"
 
 #include <string.h>
 
-/* Deeper nesting goes to libyaml (plan files nest four levels). */
-#define MAX_DEPTH 32
+/* Deeper nesting goes to libyaml, which refuses it with its line. */
+#define MAX_DEPTH PLAN_MAX_DEPTH
 /*
  * Longer files go to libyaml: the nodes are allocated up front, up to
  * three a line ("- key: value"), and plan files have a few hundred lines.

@@ -6,6 +6,7 @@
  */
 #include "store/diff.h"
 #include "store/fields.h"
+#include "util/keymap.h"
 #include "util/strbuf.h"
 
 /* One comparison: the backend's calls and the text of the values. */
@@ -135,10 +136,36 @@ update_child(struct diff *df, size_t t, const void *a, size_t old_pos,
 	return rc;
 }
 
+/* The keys of d's children of keyed table tb, to their indexes. */
+static void
+index_keys(const struct schema_table *tb, const struct deal *d,
+	   struct keymap *m)
+{
+	size_t len;
+
+	for (size_t i = 0; i < tb->count(d); i++) {
+		const void *key = table_key_bytes(tb, tb->at(d, i), &len);
+
+		if (key)
+			keymap_add(m, key, len, i);
+	}
+}
+
+static size_t
+find_key(const struct schema_table *tb, const struct keymap *m,
+	 const void *obj)
+{
+	size_t len;
+	const void *key = table_key_bytes(tb, obj, &len);
+
+	return key ? keymap_get(m, key, len) : KEYMAP_NONE;
+}
+
 static int
 diff_table(struct diff *df, size_t t, const struct deal *old,
 	   const struct deal *d)
 {
+	struct keymap old_keys = KEYMAP_INIT, new_keys = KEYMAP_INIT;
 	const struct schema_table *tb = &schema_tables[t];
 	size_t nold = tb->count(old), nnew = tb->count(d);
 	int rc = 0;
@@ -154,29 +181,31 @@ diff_table(struct diff *df, size_t t, const struct deal *old,
 		return rc;
 	}
 
+	/*
+	 * Children match by key, found through a map of each side's keys
+	 * (the first child with a key wins, as in a scan): thousands of
+	 * children must not cost millions of comparisons.
+	 */
+	index_keys(tb, old, &old_keys);
+	index_keys(tb, d, &new_keys);
 	/* Deletions first, so a re-added key never collides. */
 	for (size_t j = 0; j < nold && !rc; j++) {
 		const void *a = tb->at(old, j);
-		size_t i;
 
-		for (i = 0; i < nnew; i++)
-			if (table_key_equal(tb, a, tb->at(d, i)))
-				break;
-		if (i == nnew)
+		if (find_key(tb, &new_keys, a) == KEYMAP_NONE)
 			rc = delete_child(df, t, a, j);
 	}
 	for (size_t i = 0; i < nnew && !rc; i++) {
 		const void *b = tb->at(d, i);
-		size_t j;
+		size_t j = find_key(tb, &old_keys, b);
 
-		for (j = 0; j < nold; j++)
-			if (table_key_equal(tb, tb->at(old, j), b))
-				break;
-		if (j == nold)
+		if (j == KEYMAP_NONE)
 			rc = create_child(df, t, b, i);
 		else
 			rc = update_child(df, t, tb->at(old, j), j, b, i);
 	}
+	keymap_release(&old_keys);
+	keymap_release(&new_keys);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
  * PostgreSQL keep the same columns and record history the same way.
  */
 #include "store/fields.h"
+#include "util/keymap.h"
 #include "util/xalloc.h"
 
 #include <math.h>
@@ -58,22 +59,24 @@ static int
 check_keys(const struct schema_table *tb, const struct deal *d, struct strbuf *sb,
 	   struct tw_error *err)
 {
-	size_t n = tb->count(d);
+	struct keymap seen = KEYMAP_INIT;
+	size_t n = tb->count(d), len;
+	int rc = 0;
 
-	for (size_t i = 0; tb->keyed && i < n; i++) {
+	for (size_t i = 0; tb->keyed && i < n && !rc; i++) {
 		const void *obj = tb->at(d, i);
+		const void *key = table_key_bytes(tb, obj, &len);
 
 		if (!field_text(&tb->fields[0], obj, sb))
-			return tw_error_set(err, TW_EINPUT, "%s without a %s",
-					    tb->entity, tb->fields[0].name);
-		for (size_t j = 0; j < i; j++)
-			if (table_key_equal(tb, tb->at(d, j), obj))
-				return tw_error_set(
-					err, TW_EINPUT, "duplicate %s '%s'",
-					tb->entity,
-					field_text(&tb->fields[0], obj, sb));
+			rc = tw_error_set(err, TW_EINPUT, "%s without a %s",
+					  tb->entity, tb->fields[0].name);
+		else if (keymap_add(&seen, key, len, i) != KEYMAP_NONE)
+			rc = tw_error_set(err, TW_EINPUT, "duplicate %s '%s'",
+					  tb->entity,
+					  field_text(&tb->fields[0], obj, sb));
 	}
-	return 0;
+	keymap_release(&seen);
+	return rc;
 }
 
 /*

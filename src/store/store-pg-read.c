@@ -467,6 +467,7 @@ load_phase_criteria(struct pg_store *s, long long id, struct deal *d,
 		    struct tw_error *err)
 {
 	struct params p = { 0 };
+	struct phase_finder finder = PHASE_FINDER_INIT;
 	PGresult *res;
 	int rc;
 
@@ -474,16 +475,10 @@ load_phase_criteria(struct pg_store *s, long long id, struct deal *d,
 	rc = pg_query(s, sql_phase_crit_get, &p, &res, err);
 	if (rc)
 		return rc;
-	for (int r = 0; r < PQntuples(res); r++) {
-		long long number = pg_value_ll(res, r, 0);
-		struct phase *ph = deal_find_phase(d, (int)number);
-
-		if (!ph)
-			continue;
-		ph->criteria = xrealloc(ph->criteria, (ph->ncriteria + 1) *
-							      sizeof(char *));
-		ph->criteria[ph->ncriteria++] = xstrdup(PQgetvalue(res, r, 1));
-	}
+	for (int r = 0; r < PQntuples(res); r++)
+		deal_phase_add_criterion(d, (int)pg_value_ll(res, r, 0),
+					 PQgetvalue(res, r, 1), &finder);
+	phase_finder_release(&finder);
 	PQclear(res);
 	return 0;
 }

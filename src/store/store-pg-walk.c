@@ -126,6 +126,7 @@ each_children(struct pg_store *s, struct each_cursor *cur, long long id,
 	      struct deal *d, struct tw_error *err)
 {
 	struct each_cursor *pc = &cur[SCHEMA_NTABLES];
+	struct phase_finder finder = PHASE_FINDER_INIT;
 	int rc = 0;
 
 	for (size_t t = 0; t < SCHEMA_NTABLES && !rc; t++) {
@@ -140,18 +141,12 @@ each_children(struct pg_store *s, struct each_cursor *cur, long long id,
 		}
 	}
 	while (!rc && each_at(pc, id)) {
-		struct phase *ph = deal_find_phase(
-			d, (int)pg_value_ll(pc->res, pc->row, 1));
-
-		if (ph) {
-			ph->criteria = xrealloc(ph->criteria,
-						(ph->ncriteria + 1) *
-							sizeof(char *));
-			ph->criteria[ph->ncriteria++] =
-				xstrdup(PQgetvalue(pc->res, pc->row, 2));
-		}
+		deal_phase_add_criterion(
+			d, (int)pg_value_ll(pc->res, pc->row, 1),
+			PQgetvalue(pc->res, pc->row, 2), &finder);
 		rc = each_next(s, pc, err);
 	}
+	phase_finder_release(&finder);
 	return rc;
 }
 

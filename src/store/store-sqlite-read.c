@@ -477,6 +477,7 @@ static int
 load_phase_criteria(struct sqlite_store *s, long long id, struct deal *d,
 		    struct tw_error *err)
 {
+	struct phase_finder finder = PHASE_FINDER_INIT;
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -484,18 +485,11 @@ load_phase_criteria(struct sqlite_store *s, long long id, struct deal *d,
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int number = sqlite3_column_int(stmt, 0);
-		const char *c = (const char *)sqlite3_column_text(stmt, 1);
-		struct phase *p = deal_find_phase(d, number);
-		size_t n;
-
-		if (!p)
-			continue;
-		n = p->ncriteria + 1;
-		p->criteria = xrealloc(p->criteria, n * sizeof(*p->criteria));
-		p->criteria[p->ncriteria++] = xstrdup(c ? c : "");
-	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		deal_phase_add_criterion(
+			d, sqlite3_column_int(stmt, 0),
+			(const char *)sqlite3_column_text(stmt, 1), &finder);
+	phase_finder_release(&finder);
 	rc = rc == SQLITE_DONE ? 0 : sqlite_sql_fail(s, rc, err);
 	sqlite_stmt_done(stmt);
 	return rc;

@@ -160,6 +160,7 @@ static int
 each_children(struct sqlite_store *s, struct each_cursor *cur, long long id,
 	      struct deal *d, struct tw_error *err)
 {
+	struct phase_finder finder = PHASE_FINDER_INIT;
 	long long *pos = NULL;
 	size_t alloc = 0;
 	int rc = 0;
@@ -182,18 +183,13 @@ each_children(struct sqlite_store *s, struct each_cursor *cur, long long id,
 	free(pos);
 	while (!rc && each_at(&cur[SCHEMA_NTABLES], id)) {
 		sqlite3_stmt *stmt = cur[SCHEMA_NTABLES].stmt;
-		struct phase *p =
-		    deal_find_phase(d, sqlite3_column_int(stmt, 1));
-		const char *c = (const char *)sqlite3_column_text(stmt, 2);
 
-		if (p) {
-			p->criteria = xrealloc(p->criteria,
-					       (p->ncriteria + 1) *
-						       sizeof(*p->criteria));
-			p->criteria[p->ncriteria++] = xstrdup(c ? c : "");
-		}
+		deal_phase_add_criterion(
+			d, sqlite3_column_int(stmt, 1),
+			(const char *)sqlite3_column_text(stmt, 2), &finder);
 		rc = each_step(s, &cur[SCHEMA_NTABLES], err);
 	}
+	phase_finder_release(&finder);
 	return rc;
 }
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0013-import-limits: what the importers refuse before it costs memory,
+# t0015-import-limits: what the importers refuse before it costs memory,
 # time or a signal (issue 12), each with exit 3 and a message naming it,
 # the database unchanged:
 #   - a path that is not a regular file (a device through a symlink, a

@@ -261,6 +261,8 @@ deal_close(struct deal_ctx *ctx, const struct verb_call *c,
 				    date_format(ctx->today, b));
 	ctx->deal.outcome = c->outcome;
 	ctx->deal.close_date = on;
+	free(ctx->deal.stage);
+	ctx->deal.stage = xstrdup("closed");
 	return 0;
 }
 

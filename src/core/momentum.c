@@ -492,7 +492,7 @@ check_criteria(const struct deal *d, tw_date today, const struct holidays *h,
 }
 
 /* "75 calendar days", "10 business days", "1 week". */
-static char *
+static void
 duration_words(const struct duration *du, char *buf, size_t size)
 {
 	static const char *const unit[] = { [DUR_DAYS] = "calendar day",
@@ -500,7 +500,6 @@ duration_words(const struct duration *du, char *buf, size_t size)
 
 	snprintf(buf, size, "%d %s%s", du->n, unit[du->unit],
 		 plural(du->n));
-	return buf;
 }
 
 /*
@@ -524,29 +523,26 @@ check_risks(const struct deal *d, tw_date today, const struct holidays *h,
 		changes_on(r, today,
 			   ev.latest_start - MOMENTUM_START_SOON_DAYS);
 		changes_on(r, today, ev.latest_start + 1);
+		if (ev.slack_days > MOMENTUM_START_SOON_DAYS)
+			continue;
+		duration_words(&rk->duration, dur, sizeof(dur));
+		date_format(ev.latest_start, b1);
+		date_format(ev.go_live_by, b2);
 		if (ev.slack_days < 0)
 			add_finding(r, "deadline-at-risk", SEV_ERROR, rk->key,
 				    ev.latest_start,
 				    "'%s': the latest safe start for "
 				    "implementation (%s) was %s; go-live by "
 				    "%s is at risk",
-				    name,
-				    duration_words(&rk->duration, dur,
-						   sizeof(dur)),
-				    date_format(ev.latest_start, b1),
-				    date_format(ev.go_live_by, b2));
-		else if (ev.slack_days <= MOMENTUM_START_SOON_DAYS)
+				    name, dur, b1, b2);
+		else
 			add_finding(r, "start-soon", SEV_WARNING, rk->key,
 				    ev.latest_start,
 				    "'%s': implementation (%s) must start by "
 				    "%s, within %d calendar days, to go live "
 				    "by %s",
-				    name,
-				    duration_words(&rk->duration, dur,
-						   sizeof(dur)),
-				    date_format(ev.latest_start, b1),
-				    MOMENTUM_START_SOON_DAYS,
-				    date_format(ev.go_live_by, b2));
+				    name, dur, b1, MOMENTUM_START_SOON_DAYS,
+				    b2);
 	}
 }
 

@@ -1,7 +1,7 @@
 /*
  * techwin check [SLUG...]: the momentum check over the pipeline (every open
  * deal, or the ones named). Findings most severe first, then each technical
- * win's freshness; exit 1 when an error is found that is not snoozed, so the
+ * win with its progress date and freshness; exit 1 when an error is found that is not snoozed, so the
  * check can run from cron or CI.
  */
 #include "cli/cli.h"
@@ -26,7 +26,7 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
 	static const char *const fhead[] = { "SEVERITY", "DEAL", "RULE",
 		"SUBJECT", "MESSAGE" };
 	static const char *const shead[] = { "DEAL", "TECHNICAL WIN",
-		"FRESHNESS" };
+		"PROGRESS", "FRESHNESS" };
 	size_t nerr = 0, nwarn = 0, nsnoozed = 0, nfresh = 0;
 	struct strbuf msg = STRBUF_INIT;
 	char b[DATE_BUFSZ];
@@ -58,7 +58,7 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
 	strbuf_release(&msg);
 
 	table_init(&t, ARRAY_SIZE(shead), shead);
-	table_right(&t, 2);
+	table_right(&t, 3);
 	for (size_t i = 0; i < pc->n; i++) {
 		const struct momentum_report *r = &pc->deals[i].report;
 
@@ -66,6 +66,7 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
 			continue;
 		table_cell(&t, pc->deals[i].deal->slug);
 		table_cell(&t, date_format(r->technical_win, b));
+		table_cell(&t, date_format(r->progress, b));
 		table_cellf(&t, "%.1f", r->freshness);
 		nfresh++;
 	}
@@ -101,7 +102,7 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
  * to_text()'s, byte for byte.
  */
 #define NFCOLS 5
-#define NSCOLS 3
+#define NSCOLS 4
 #define MAX_PARTS 8
 
 /* Written to the file, and read back, this many bytes at a time. */
@@ -137,7 +138,7 @@ struct check_run {
 static const char *const fhead[NFCOLS] = { "SEVERITY", "DEAL", "RULE",
 					   "SUBJECT", "MESSAGE" };
 static const char *const shead[NSCOLS] = { "DEAL", "TECHNICAL WIN",
-					   "FRESHNESS" };
+					   "PROGRESS", "FRESHNESS" };
 
 /*
  * Display width: UTF-8 code points, as table_render counts them. Cells
@@ -240,7 +241,8 @@ spool_deal(size_t part, const struct deal_check *c, void *arg,
 		strbuf_addf(&cp->cell, "%.1f", r->freshness);
 		spool_cell(sp, &cp->swidth[0], d->slug);
 		spool_cell(sp, &cp->swidth[1], date_format(r->technical_win, b));
-		spool_cell(sp, &cp->swidth[2], cp->cell.buf);
+		spool_cell(sp, &cp->swidth[2], date_format(r->progress, b));
+		spool_cell(sp, &cp->swidth[3], cp->cell.buf);
 		cp->nfresh++;
 		if (sp->buf.len >= SPOOL_CHUNK)
 			rc = spool_flush(sp, err);

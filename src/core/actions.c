@@ -19,6 +19,7 @@ deal_ctx_init(struct deal_ctx *c, tw_date today, const char *actor)
 	deal_init(&c->deal);
 	c->settings.max_gap = MOMENTUM_DEFAULT_MAX_GAP;
 	c->settings.half_life = MOMENTUM_DEFAULT_HALF_LIFE;
+	c->settings.overdue_grace = MOMENTUM_DEFAULT_OVERDUE_GRACE;
 	c->today = today;
 	c->actor = actor;
 }
@@ -262,6 +263,8 @@ deal_close(struct deal_ctx *ctx, const struct verb_call *c,
 				    date_format(ctx->today, b));
 	ctx->deal.outcome = c->outcome;
 	ctx->deal.close_date = on;
+	free(ctx->deal.stage);
+	ctx->deal.stage = xstrdup("closed");
 	return 0;
 }
 

@@ -1,8 +1,10 @@
 /*
- * Momentum rules (issue "leverage engine"): every technical event must be
- * followed by a commercial one within max_gap business days, a technical win
- * must not sit idle, passes must be framed, risks started in time. The
- * rules themselves are listed in momentum.h.
+ * Momentum rules (issue "leverage engine", momentum v2): every technical
+ * event must be followed by a commercial one within max_gap business days,
+ * a technical win must not sit idle, planned steps must happen, a deal must
+ * always have a next step, passes must be framed, risks started in time.
+ * The rules themselves are listed in momentum.h; each also says on which
+ * later day its answer changes (recheck_on).
  */
 #include "core/momentum.h"
 #include "core/commercial.h"
@@ -112,6 +114,42 @@ add_finding(struct momentum_report *r, const char *rule, enum severity sev,
 	f->date = date;
 }
 
+static const char *
+plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/*
+ * The answer of a rule may change on day t with nothing written:
+ * recheck_on is the earliest such day after today (momentum.h).
+ */
+static void
+changes_on(struct momentum_report *r, tw_date today, tw_date t)
+{
+	if (t > today && (!r->recheck_on || t < r->recheck_on))
+		r->recheck_on = t;
+}
+
+/*
+ * Each rule below compares today with a day computed from the deal alone
+ * ("more than N business days since a" is today >= a + (N+1) bd) and
+ * notes that day with changes_on(). The other dates rules compare with
+ * today, a done date or a touch that is not yet in the past (--today
+ * looking back), the end of a snooze, are noted here once for all.
+ */
+static void
+note_dated_changes(const struct deal *d, tw_date today,
+		   struct momentum_report *r)
+{
+	for (size_t i = 0; i < d->nevents; i++)
+		changes_on(r, today, d->events[i].done);
+	for (size_t i = 0; i < d->ntouches; i++)
+		changes_on(r, today, d->touches[i].date);
+	if (d->snooze_until)
+		changes_on(r, today, d->snooze_until + 1);
+}
+
 /* When an event happened, or is planned to. */
 static tw_date
 event_date(const struct event *e)
@@ -175,7 +213,7 @@ check_followups(const struct deal *d, tw_date today, const struct holidays *h,
 
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *t = &d->events[i];
-		tw_date end, late_done, late_planned;
+		tw_date end, late_done, late_planned, past_on;
 		bool past;
 
 		if (t->kind != EVENT_TECHNICAL || !done_by(t, today))
@@ -184,43 +222,79 @@ check_followups(const struct deal *d, tw_date today, const struct holidays *h,
 		if (followup_in_window(d, t, end, today, &late_done,
 				       &late_planned))
 			continue;
-		past = date_bdays_between(t->done, today, h) > max_gap;
+		past_on = date_add_bdays(end, 1, h);
+		changes_on(r, today, past_on);
+		past = today >= past_on;
 		if (past && late_done)
 			add_finding(r, "late-commercial-followup", SEV_WARNING,
 				    t->key, late_done,
 				    "the first commercial step after '%s' "
 				    "(done %s) was done on %s, later than %d "
-				    "business days (by %s)",
+				    "business day%s (by %s)",
 				    event_name(t), date_format(t->done, b1),
 				    date_format(late_done, b2), max_gap,
-				    date_format(end, b3));
+				    plural(max_gap), date_format(end, b3));
 		else if (past && late_planned)
 			add_finding(r, "no-commercial-followup", SEV_ERROR,
 				    t->key, t->done,
 				    "'%s' was done on %s and no commercial "
-				    "step followed within %d business days "
+				    "step followed within %d business day%s "
 				    "(by %s); "
 				    "the next one is planned for %s",
 				    event_name(t), date_format(t->done, b1),
-				    max_gap, date_format(end, b2),
+				    max_gap, plural(max_gap),
+				    date_format(end, b2),
 				    date_format(late_planned, b3));
 		else if (past)
 			add_finding(r, "no-commercial-followup", SEV_ERROR,
 				    t->key, t->done,
 				    "'%s' was done on %s and no commercial "
-				    "step followed within %d business days "
+				    "step followed within %d business day%s "
 				    "(by %s)",
 				    event_name(t), date_format(t->done, b1),
-				    max_gap, date_format(end, b2));
+				    max_gap, plural(max_gap),
+				    date_format(end, b2));
 		else if (late_planned)
 			add_finding(r, "late-commercial-followup", SEV_WARNING,
 				    t->key, late_planned,
 				    "the first commercial step after '%s' "
 				    "(done %s) is planned for %s, later than "
-				    "%d business days (by %s)",
+				    "%d business day%s (by %s)",
 				    event_name(t), date_format(t->done, b1),
 				    date_format(late_planned, b2), max_gap,
-				    date_format(end, b3));
+				    plural(max_gap), date_format(end, b3));
+	}
+}
+
+/*
+ * A planned commercial step that is not done some business days after
+ * its date: the plan says the deal moves, and it has not.
+ */
+static void
+check_overdue(const struct deal *d, tw_date today, const struct holidays *h,
+	      int grace, struct momentum_report *r)
+{
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
+
+	for (size_t i = 0; i < d->nevents; i++) {
+		const struct event *e = &d->events[i];
+		tw_date end, due_on;
+
+		if (e->kind != EVENT_COMMERCIAL || !e->date ||
+		    done_by(e, today))
+			continue;
+		end = date_add_bdays(e->date, grace, h);
+		due_on = date_add_bdays(end, 1, h);
+		changes_on(r, today, due_on);
+		if (today < due_on)
+			continue;
+		add_finding(r, "commercial-step-overdue", SEV_ERROR, e->key,
+			    e->date,
+			    "'%s' was planned for %s and is not done, more "
+			    "than %d business day%s later (the grace ended "
+			    "%s)",
+			    event_name(e), date_format(e->date, b1), grace,
+			    plural(grace), date_format(end, b2));
 	}
 }
 
@@ -237,13 +311,89 @@ commercial_done_since(const struct deal *d, tw_date since, tw_date today)
 	return false;
 }
 
-/* A touch naming no criterion frames every pass it is in time for. */
+/* A commercial event with a planned date, not done by today. */
 static bool
-pass_is_framed(const struct deal *d, const struct criterion *c,
-	       const struct holidays *h)
+commercial_planned(const struct deal *d, tw_date today)
 {
-	tw_date end = date_add_bdays(c->measured_on, MOMENTUM_FRAME_BDAYS, h);
+	for (size_t i = 0; i < d->nevents; i++) {
+		const struct event *e = &d->events[i];
 
+		if (e->kind == EVENT_COMMERCIAL && e->date &&
+		    !done_by(e, today))
+			return true;
+	}
+	return false;
+}
+
+tw_date
+momentum_progress(const struct deal *d, tw_date win, tw_date today)
+{
+	tw_date p = win;
+
+	for (size_t i = 0; i < d->nevents; i++) {
+		const struct event *e = &d->events[i];
+
+		if (e->kind == EVENT_COMMERCIAL && done_by(e, today) &&
+		    e->done > p)
+			p = e->done;
+	}
+	for (size_t i = 0; i < d->ntouches; i++) {
+		tw_date t = d->touches[i].date;
+
+		if (t <= today && t > p)
+			p = t;
+	}
+	return p;
+}
+
+/*
+ * The win and what followed it: stale-technical-win while nothing
+ * commercial has been done since the win, no-next-step once something
+ * was and nothing is planned. The two never meet.
+ */
+static void
+check_win(const struct deal *d, tw_date today, const struct holidays *h,
+	  const struct momentum_settings *s, struct momentum_report *r)
+{
+	tw_date win = r->technical_win, p = r->progress, end, on;
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
+	int gap = s->max_gap;
+
+	if (!commercial_done_since(d, win, today)) {
+		end = date_add_bdays(win, gap, h);
+		on = date_add_bdays(end, 1, h);
+		changes_on(r, today, on);
+		if (today >= on)
+			add_finding(r, "stale-technical-win", SEV_ERROR,
+				    d->slug, win,
+				    "no commercial step has been done since "
+				    "the technical win of %s, more than %d "
+				    "business day%s ago (the window ended %s)",
+				    date_format(win, b1), gap, plural(gap),
+				    date_format(end, b2));
+		return;
+	}
+	if (d->outcome != OUTCOME_OPEN || commercial_planned(d, today))
+		return;
+	end = date_add_bdays(p, gap, h);
+	on = date_add_bdays(end, 1, h);
+	changes_on(r, today, on);
+	if (today >= on)
+		add_finding(r, "no-next-step", SEV_ERROR, d->slug, p,
+			    "no commercial step is planned and nothing has "
+			    "moved the deal since %s, more than %d business "
+			    "day%s ago (the window ended %s)",
+			    date_format(p, b1), gap, plural(gap),
+			    date_format(end, b2));
+}
+
+/*
+ * A buying-signal touch for the criterion (or naming none) dated on or
+ * after the pass, by today: late is still framed.
+ */
+static bool
+pass_is_framed(const struct deal *d, const struct criterion *c, tw_date today)
+{
 	for (size_t i = 0; i < d->ntouches; i++) {
 		const struct touch *t = &d->touches[i];
 
@@ -251,7 +401,7 @@ pass_is_framed(const struct deal *d, const struct criterion *c,
 			continue;
 		if (t->criterion && strcmp(t->criterion, c->key))
 			continue;
-		if (t->date >= c->measured_on && t->date <= end)
+		if (t->date >= c->measured_on && t->date <= today)
 			return true;
 	}
 	return false;
@@ -274,7 +424,10 @@ check_pending(const struct deal *d, tw_date today, struct momentum_report *r)
 	char b[DATE_BUFSZ];
 	size_t n = 0;
 
-	if (!d->poc_end || d->poc_end >= today)
+	if (!d->poc_end)
+		return;
+	changes_on(r, today, d->poc_end + 1);
+	if (d->poc_end >= today)
 		return;
 	for (size_t i = 0; i < d->ncriteria; i++) {
 		if (d->criteria[i].has_measured)
@@ -296,7 +449,7 @@ static void
 check_criteria(const struct deal *d, tw_date today, const struct holidays *h,
 	       struct momentum_report *r)
 {
-	char b[DATE_BUFSZ];
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
 
 	for (size_t i = 0; i < d->ncriteria; i++) {
 		const struct criterion *c = &d->criteria[i];
@@ -305,17 +458,24 @@ check_criteria(const struct deal *d, tw_date today, const struct holidays *h,
 
 		criterion_evaluate(c, &ev);
 		/* Still inside the window: there is time to frame it. */
-		if (ev.status == CRIT_PASS && c->measured_on &&
-		    date_bdays_between(c->measured_on, today, h) >
-			    MOMENTUM_FRAME_BDAYS &&
-		    !pass_is_framed(d, c, h))
-			add_finding(r, "unframed-pass", SEV_WARNING, c->key,
-				    c->measured_on,
-				    "'%s' passed on %s but no buying-signal "
-				    "message went to the champion within %d "
-				    "business days",
-				    name, date_format(c->measured_on, b),
-				    MOMENTUM_FRAME_BDAYS);
+		if (ev.status == CRIT_PASS && c->measured_on) {
+			tw_date end = date_add_bdays(c->measured_on,
+						     MOMENTUM_FRAME_BDAYS, h);
+			tw_date on = date_add_bdays(end, 1, h);
+
+			changes_on(r, today, on);
+			if (today >= on && !pass_is_framed(d, c, today))
+				add_finding(r, "unframed-pass", SEV_WARNING,
+					    c->key, c->measured_on,
+					    "'%s' passed on %s and no "
+					    "buying-signal message has gone to "
+					    "the champion since; one was due "
+					    "within %d business days (by %s)",
+					    name,
+					    date_format(c->measured_on, b1),
+					    MOMENTUM_FRAME_BDAYS,
+					    date_format(end, b2));
+		}
 		if (ev.status == CRIT_FAIL &&
 		    !technical_event_after(d, c->measured_on))
 			add_finding(r, "failed-criterion", SEV_WARNING, c->key,
@@ -331,11 +491,26 @@ check_criteria(const struct deal *d, tw_date today, const struct holidays *h,
 	check_pending(d, today, r);
 }
 
+/* "75 calendar days", "10 business days", "1 week". */
+static void
+duration_words(const struct duration *du, char *buf, size_t size)
+{
+	static const char *const unit[] = { [DUR_DAYS] = "calendar day",
+		[DUR_BDAYS] = "business day", [DUR_WEEKS] = "week" };
+
+	snprintf(buf, size, "%d %s%s", du->n, unit[du->unit],
+		 plural(du->n));
+}
+
+/*
+ * slack = latest start - today: start-soon from latest start - 10
+ * calendar days through the latest start, deadline-at-risk after it.
+ */
 static void
 check_risks(const struct deal *d, tw_date today, const struct holidays *h,
 	    struct momentum_report *r)
 {
-	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ], dur[48];
 
 	for (size_t i = 0; i < d->nrisks; i++) {
 		const struct risk *rk = &d->risks[i];
@@ -345,24 +520,29 @@ check_risks(const struct deal *d, tw_date today, const struct holidays *h,
 		if (!rk->deadline)
 			continue;
 		risk_evaluate(rk, today, h, &ev);
+		changes_on(r, today,
+			   ev.latest_start - MOMENTUM_START_SOON_DAYS);
+		changes_on(r, today, ev.latest_start + 1);
+		if (ev.slack_days > MOMENTUM_START_SOON_DAYS)
+			continue;
+		duration_words(&rk->duration, dur, sizeof(dur));
+		date_format(ev.latest_start, b1);
+		date_format(ev.go_live_by, b2);
 		if (ev.slack_days < 0)
 			add_finding(r, "deadline-at-risk", SEV_ERROR, rk->key,
 				    ev.latest_start,
-				    "'%s': the latest safe start was %s, %d "
-				    "day%s ago; go-live by %s is at risk",
-				    name, date_format(ev.latest_start, b1),
-				    -ev.slack_days,
-				    ev.slack_days == -1 ? "" : "s",
-				    date_format(ev.go_live_by, b2));
-		else if (ev.slack_days <= MOMENTUM_START_SOON_DAYS)
+				    "'%s': the latest safe start for "
+				    "implementation (%s) was %s; go-live by "
+				    "%s is at risk",
+				    name, dur, b1, b2);
+		else
 			add_finding(r, "start-soon", SEV_WARNING, rk->key,
 				    ev.latest_start,
-				    "'%s': implementation must start by %s "
-				    "(%d day%s left) to go live by %s",
-				    name, date_format(ev.latest_start, b1),
-				    ev.slack_days,
-				    ev.slack_days == 1 ? "" : "s",
-				    date_format(ev.go_live_by, b2));
+				    "'%s': implementation (%s) must start by "
+				    "%s, within %d calendar days, to go live "
+				    "by %s",
+				    name, dur, b1, MOMENTUM_START_SOON_DAYS,
+				    b2);
 	}
 }
 
@@ -391,17 +571,14 @@ check_phases(const struct deal *d, struct momentum_report *r)
 }
 
 double
-freshness_score(const struct deal *d, tw_date win, tw_date today,
-		const struct holidays *h, double half_life)
+freshness_score(tw_date progress, tw_date today, const struct holidays *h,
+		double half_life)
 {
-	int idle;
+	int b = date_bdays_between(progress, today, h);
 
-	if (commercial_done_since(d, win, today))
+	if (b <= 0)
 		return 100.0;
-	idle = date_bdays_between(win, today, h);
-	if (idle <= 0)
-		return 100.0;
-	return 100.0 * pow(0.5, idle / half_life);
+	return 100.0 * pow(0.5, b / half_life);
 }
 
 /* A total order, so the output does not depend on qsort's whims. */
@@ -427,27 +604,20 @@ momentum_check(const struct deal *d, tw_date today, const struct holidays *h,
 	       const struct momentum_settings *s, struct momentum_report *out)
 {
 	struct commercial_plan plan;
-	char b[DATE_BUFSZ];
 
 	memset(out, 0, sizeof(*out));
+	note_dated_changes(d, today, out);
 	check_followups(d, today, h, s->max_gap, out);
+	check_overdue(d, today, h, s->overdue_grace, out);
 
 	commercial_plan_compute(d, h, &plan);
 	if (plan.technical_win) {
-		tw_date win = plan.technical_win;
-		int age = date_bdays_between(win, today, h);
-
-		if (age > s->max_gap && !commercial_done_since(d, win, today))
-			add_finding(out, "stale-technical-win", SEV_ERROR,
-				    d->slug, win,
-				    "the technical win of %s is %d business "
-				    "days old and no commercial step has been "
-				    "done since",
-				    date_format(win, b), age);
-		out->technical_win = win;
+		out->technical_win = plan.technical_win;
+		out->progress = momentum_progress(d, plan.technical_win, today);
 		out->has_freshness = true;
-		out->freshness = freshness_score(d, win, today, h,
+		out->freshness = freshness_score(out->progress, today, h,
 						 s->half_life);
+		check_win(d, today, h, s, out);
 	}
 	commercial_plan_release(&plan);
 

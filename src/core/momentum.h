@@ -16,9 +16,11 @@ enum severity { SEV_ERROR, SEV_WARNING };
 struct momentum_settings {
 	int max_gap;		/* business days, >= 0; default 5 */
 	double half_life;	/* business days, > 0; default 10 */
+	int overdue_grace;	/* business days, >= 0; default 2 */
 };
 #define MOMENTUM_DEFAULT_MAX_GAP 5
 #define MOMENTUM_DEFAULT_HALF_LIFE 10.0
+#define MOMENTUM_DEFAULT_OVERDUE_GRACE 2
 
 /* Days a buying-signal message may take after the pass it frames. */
 #define MOMENTUM_FRAME_BDAYS 2
@@ -38,8 +40,20 @@ struct momentum_report {
 	struct finding *findings;	/* most severe first, then by date */
 	size_t n, alloc;
 	tw_date technical_win;		/* DATE_NONE without a win */
+	tw_date progress;		/* P (momentum_progress); DATE_NONE
+					   without a win */
 	bool has_freshness;		/* only with a technical win */
-	double freshness;		/* 0..100 */
+	double freshness;		/* 0..100, from progress */
+	/*
+	 * The earliest day after today on which the findings (their rules,
+	 * subjects, severities, snoozed flags, messages and dates) or
+	 * progress could differ with nothing written: for every t in
+	 * [today, recheck_on), momentum_check(d, t) gives the same ones.
+	 * Freshness is not among them: it changes every business day and
+	 * is computed from progress (freshness_score). DATE_NONE: no later
+	 * day changes them.
+	 */
+	tw_date recheck_on;
 };
 
 /*
@@ -47,7 +61,9 @@ struct momentum_report {
  * workspace's holidays. Findings of a deal snoozed through today or later
  * carry snoozed = true and keep their severity.
  *
- * Rules (ids are stable; `techwin help check` documents them):
+ * Rules (ids are stable; `techwin help check` documents them). Every
+ * message states dates and fixed thresholds, never a count that grows by
+ * the day, so that it holds until recheck_on:
  *   no-commercial-followup  error    a technical event done more than
  *	max_gap business days ago with no commercial event dated within
  *	max_gap business days after it (a planned one counts)
@@ -56,9 +72,14 @@ struct momentum_report {
  *	planned late while the window is still open
  *   stale-technical-win  error    the win is more than max_gap business
  *	days old and no commercial event was done on or after it
+ *   commercial-step-overdue error a commercial event not done (by today)
+ *	whose planned date is more than overdue_grace business days ago
+ *   no-next-step         error    an open deal with a win, a commercial
+ *	event done on or after it, none planned and not done, and more
+ *	than max_gap business days since its progress date
  *   unframed-pass        warning  a pass with no buying-signal touch
- *	within MOMENTUM_FRAME_BDAYS business days after it, once that
- *	window has passed
+ *	dated on or after it (by today), once MOMENTUM_FRAME_BDAYS
+ *	business days have passed
  *   deadline-at-risk     error    a risk's slack is negative
  *   start-soon           warning  a risk's slack is 0 to
  *	MOMENTUM_START_SOON_DAYS calendar days
@@ -80,10 +101,20 @@ const char *severity_name(enum severity s);
 bool deal_is_snoozed(const struct deal *d, tw_date today);
 
 /*
- * 100 x 0.5^(business days from win to today / half_life), or 100 once a
- * commercial event was done on or after the win (and by today).
+ * The commercial progress date P of a deal whose technical win is win, as
+ * of today: the latest of win, the done date of any commercial event done
+ * on or after it (and by today), and the date of any touch on or after it
+ * (and by today).
  */
-double freshness_score(const struct deal *d, tw_date win, tw_date today,
+tw_date momentum_progress(const struct deal *d, tw_date win, tw_date today);
+
+/*
+ * 100 x 0.5^(b / half_life), b the business days since progress (P) as of
+ * today (a < x <= today); 100 when b <= 0. It decays from the latest
+ * progress: stored findings keep P, and this gives the freshness for any
+ * day.
+ */
+double freshness_score(tw_date progress, tw_date today,
 		       const struct holidays *h, double half_life);
 
 #endif

@@ -293,6 +293,10 @@ pipeline_check_to_json(const struct pipeline_check *pc)
 			continue;
 		j = json_object();
 		json_object_set_new(j, "deal", json_string(pd->deal->slug));
+		json_object_set_new(j, "technical_win",
+				    json_date(pd->report.technical_win));
+		json_object_set_new(j, "progress",
+				    json_date(pd->report.progress));
 		json_object_set_new(j, "score", json_num(pd->report.freshness));
 		json_array_append_new(sa, j);
 	}

@@ -57,7 +57,8 @@ json_t *commercial_plan_to_json(const struct commercial_plan *p);
 /*
  * The pipeline check (techwin check --json): findings [{deal, rule,
  * severity, snoozed, subject, message, date}] in pipeline order and
- * freshness [{deal, score}] of each deal with a technical win.
+ * freshness [{deal, technical_win, progress, score}] of each deal with a
+ * technical win (progress: the commercial progress date P).
  */
 json_t *pipeline_check_to_json(const struct pipeline_check *pc);
 /* Cycle-time analytics (techwin stats --json): team, by_se, deals, momentum. */

@@ -20,8 +20,10 @@
  */
 #define MAX_GAP_LIMIT 1000
 
+/* A count of business days, 0 to MAX_GAP_LIMIT. */
 static int
-parse_max_gap(const char *value, char **canon, struct tw_error *err)
+parse_bdays(const char *key, const char *value, char **canon,
+	    struct tw_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *end;
@@ -32,12 +34,24 @@ parse_max_gap(const char *value, char **canon, struct tw_error *err)
 	if (!*value || isspace((unsigned char)*value) || *end || errno ||
 	    v < 0 || v > MAX_GAP_LIMIT)
 		return tw_error_set(err, TW_EINPUT,
-				    "momentum.max_gap: expected an integer "
-				    "from 0 to %d (business days), got '%s'",
-				    MAX_GAP_LIMIT, value);
+				    "%s: expected an integer from 0 to %d "
+				    "(business days), got '%s'",
+				    key, MAX_GAP_LIMIT, value);
 	strbuf_addf(&sb, "%ld", v);
 	*canon = strbuf_detach(&sb, NULL);
 	return 0;
+}
+
+static int
+parse_max_gap(const char *value, char **canon, struct tw_error *err)
+{
+	return parse_bdays("momentum.max_gap", value, canon, err);
+}
+
+static int
+parse_overdue_grace(const char *value, char **canon, struct tw_error *err)
+{
+	return parse_bdays("momentum.overdue_grace", value, canon, err);
 }
 
 /* A number > 0 (key and what it counts name it in the error). */
@@ -194,6 +208,7 @@ const struct setting_def setting_defs[] = {
 	{ "holidays", "", parse_holidays, days_json },
 	{ "momentum.half_life", "10", parse_half_life, num_json },
 	{ "momentum.max_gap", "5", parse_max_gap, int_json },
+	{ "momentum.overdue_grace", "2", parse_overdue_grace, int_json },
 	{ "stats.baseline_days", "", parse_baseline, opt_num_json },
 	{ NULL, NULL, NULL, NULL },
 };
@@ -249,6 +264,7 @@ workspace_load(struct store *st, struct workspace *ws, struct tw_error *err)
 	memset(ws, 0, sizeof(*ws));
 	ws->momentum.max_gap = MOMENTUM_DEFAULT_MAX_GAP;
 	ws->momentum.half_life = MOMENTUM_DEFAULT_HALF_LIFE;
+	ws->momentum.overdue_grace = MOMENTUM_DEFAULT_OVERDUE_GRACE;
 
 	if ((r = load_one(st, "momentum.max_gap", &v, err)) < 0)
 		return r;
@@ -259,6 +275,11 @@ workspace_load(struct store *st, struct workspace *ws, struct tw_error *err)
 		return r;
 	if (v)
 		ws->momentum.half_life = strtod(v, NULL);
+	free(v);
+	if ((r = load_one(st, "momentum.overdue_grace", &v, err)) < 0)
+		return r;
+	if (v)
+		ws->momentum.overdue_grace = (int)strtol(v, NULL, 10);
 	free(v);
 	if ((r = load_one(st, "stats.baseline_days", &v, err)) < 0)
 		return r;

@@ -16,22 +16,30 @@ status=0
 python3 - "$tmp/check.json" <<'PY'
 import json, sys
 want = {"no-commercial-followup", "late-commercial-followup",
-        "stale-technical-win", "unframed-pass", "deadline-at-risk",
-        "start-soon", "failed-criterion", "poc-overdue", "phase-unjustified"}
+        "stale-technical-win", "commercial-step-overdue", "no-next-step",
+        "unframed-pass", "deadline-at-risk", "start-soon", "failed-criterion",
+        "poc-overdue", "phase-unjustified"}
 d = json.load(open(sys.argv[1]))
 got = {f["rule"] for f in d["findings"]}
 if got != want:
     sys.exit("rules fired: %s; missing: %s; unexpected: %s"
              % (sorted(got), sorted(want - got), sorted(got - want)))
-if not any(f["deal"] == "harbor-logistics" for f in d["freshness"]):
+fresh = {f["deal"]: f for f in d["freshness"]}
+if "harbor-logistics" not in fresh:
     sys.exit("no freshness score for the stale win")
+# Freshness decays from the progress date P, here the recap e-mail done on
+# the day of the win: one done step does not freeze it at 100.
+k = fresh.get("kestrel-rail")
+if not k or k["technical_win"] != "2026-11-10" or k["progress"] != "2026-11-10" \
+        or not 43 < k["score"] < 44:
+    sys.exit("kestrel-rail freshness: %r" % (k,))
 PY
 
 # Every rule id is documented in `techwin help check`.
 help=$("$TECHWIN" help check)
 for r in no-commercial-followup late-commercial-followup stale-technical-win \
-	unframed-pass deadline-at-risk start-soon failed-criterion poc-overdue \
-	phase-unjustified; do
+	commercial-step-overdue no-next-step unframed-pass deadline-at-risk \
+	start-soon failed-criterion poc-overdue phase-unjustified; do
 	echo "$help" | grep -q -- "$r" || { echo "help check lacks $r"; exit 1; }
 done
 echo "t0009: ok"

@@ -295,13 +295,14 @@ jcheck "len(d['events']) == 6" \
 # --- check and stats -------------------------------------------------------
 
 # acme's risk is past its latest start: an error. The commercial event
-# done today after the win keeps the win fresh (100).
+# done today after the win is its latest progress: freshness 100.
 expect 200 GET /api/check -H "$auth"
 jcheck "d['findings'][0]['rule'] == 'deadline-at-risk'" \
 	"d['findings'][0]['severity'] == 'error'" \
 	"d['findings'][0]['deal'] == 'acme'" \
 	"set(f['deal'] for f in d['findings']) == {'acme'}" \
-	"d['freshness'] == [{'deal': 'acme', 'score': 100}]"
+	"d['freshness'] == [{'deal': 'acme', 'technical_win': '2026-11-20', \
+	  'progress': '2026-11-26', 'score': 100}]"
 expect 200 GET '/api/check?deal=won-deal' -H "$auth"
 jcheck "d == {'findings': [], 'freshness': []}"
 expect 404 GET '/api/check?deal=ghost' -H "$auth"

@@ -71,7 +71,8 @@ run_engine(const struct deal *d, tw_date today)
 {
 	struct holidays h = deal_holidays(d);
 	struct momentum_settings ms = { MOMENTUM_DEFAULT_MAX_GAP,
-					MOMENTUM_DEFAULT_HALF_LIFE };
+					MOMENTUM_DEFAULT_HALF_LIFE,
+					MOMENTUM_DEFAULT_OVERDUE_GRACE };
 	struct commercial_plan cp;
 	struct momentum_report mr;
 	struct strbuf sb = STRBUF_INIT;

@@ -435,6 +435,8 @@ test_deal_close(void **state)
 	assert_int_equal(ctx.deal.outcome, OUTCOME_WON);
 	assert_int_equal(ctx.deal.close_date, D(TODAY));
 	assert_string_equal(ctx.deal.account, "Acme");
+	/* Closing moves the stage too (issue 13). */
+	assert_string_equal(ctx.deal.stage, "closed");
 
 	/* An earlier date, and lost. */
 	verb_call_init(&c, V_DEAL_CLOSE, &schema_deal);

@@ -741,7 +741,7 @@ static void
 render_cycle(const struct deal *deals, size_t n, const char *selected,
 	     enum chart_format fmt, struct strbuf *out)
 {
-	static const struct momentum_settings s = { 5, 10 };
+	static const struct momentum_settings s = { 5, 10, 2 };
 	struct cycle_report rep;
 	struct tw_error err = { 0 };
 

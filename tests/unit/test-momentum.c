@@ -15,13 +15,16 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/commercial.h"
 #include "core/momentum.h"
 #include "util/xalloc.h"
 
 static const struct momentum_settings defaults = {
-	MOMENTUM_DEFAULT_MAX_GAP, MOMENTUM_DEFAULT_HALF_LIFE
+	MOMENTUM_DEFAULT_MAX_GAP, MOMENTUM_DEFAULT_HALF_LIFE,
+	MOMENTUM_DEFAULT_OVERDUE_GRACE
 };
 
 static void
@@ -70,7 +73,7 @@ add_crit(struct deal *d, const char *key, double measured, const char *on)
 	return c;
 }
 
-static void
+static struct touch *
 add_touch(struct deal *d, const char *type, const char *date,
 	  const char *criterion)
 {
@@ -79,6 +82,7 @@ add_touch(struct deal *d, const char *type, const char *date,
 	t->type = xstrdup(type);
 	t->date = D(date);
 	t->criterion = xstrdup_or_null(criterion);
+	return t;
 }
 
 static void
@@ -161,7 +165,7 @@ test_followup_exactly_on_gap(void **state)
 static void
 test_followup_gap_setting(void **state)
 {
-	struct momentum_settings s = { 0, 10 };
+	struct momentum_settings s = { 0, 10, 2 };
 	struct deal d;
 
 	(void)state;
@@ -226,7 +230,11 @@ test_followup_planned_in_window(void **state)
 	add_event(&d, "readout", EVENT_TECHNICAL, NULL, "2026-11-02");
 	add_event(&d, "pricing", EVENT_COMMERCIAL, "2026-11-09", NULL);
 	run(&d, "2026-11-26", NULL, NULL, &r);
-	assert_int_equal(r.n, 0);
+	assert_int_equal(count(&r, "no-commercial-followup"), 0);
+	assert_int_equal(count(&r, "late-commercial-followup"), 0);
+	/* Planned and never done: overdue, which is another rule. */
+	assert_int_equal(r.n, 1);
+	assert_int_equal(count(&r, "commercial-step-overdue"), 1);
 	momentum_report_release(&r);
 
 	/* On the done day itself counts; the day before does not. */
@@ -351,7 +359,10 @@ test_stale_win_boundary(void **state)
 	assert_int_equal(f->severity, SEV_ERROR);
 	assert_string_equal(f->subject, "acme");
 	assert_date(f->date, "2026-11-06");
-	assert_non_null(strstr(f->message, "6 business days old"));
+	assert_string_equal(f->message,
+			    "no commercial step has been done since the "
+			    "technical win of 2026-11-06, more than 5 "
+			    "business days ago (the window ended 2026-11-13)");
 	momentum_report_release(&r);
 
 	/* A pending criterion: no win, nothing stale. */
@@ -406,15 +417,14 @@ freshness_on(const struct deal *d, const char *today,
 	return v;
 }
 
-/* 100 x 0.5^(bd since win / 10): 10 bd -> 50, 20 bd -> 25. */
+/* 100 x 0.5^(bd since P / 10): 10 bd -> 50, 20 bd -> 25. */
 static void
 test_freshness(void **state)
 {
 	tw_date hd[] = { D("2026-11-11") };
 	struct holidays h = { hd, 1 };
-	struct momentum_settings s = { 5, 5 };
+	struct momentum_settings s = { 5, 5, 2 };
 	struct deal d;
-	struct event *e;
 
 	(void)state;
 	mkwin(&d);
@@ -432,14 +442,77 @@ test_freshness(void **state)
 	assert_near(freshness_on(&d, "2026-11-23", &h, NULL), 50);
 	/* half_life is a setting. */
 	assert_near(freshness_on(&d, "2026-11-20", NULL, &s), 25);
+	/* Before the win (--today looking back): nothing has aged. */
+	assert_near(freshness_on(&d, "2026-11-02", NULL, NULL), 100);
+	deal_release(&d);
+}
 
-	/* A done commercial event resets it to 100; a planned one does not. */
+/*
+ * The progress date P: the latest of the win, a commercial event done
+ * on or after it and a touch on or after it, each by today. Freshness
+ * decays from P: one done step does not freeze it at 100 (issue 13).
+ */
+static void
+test_progress_date(void **state)
+{
+	struct momentum_report r;
+	struct deal d;
+	struct event *e;
+
+	(void)state;
+	mkwin(&d);
+	run(&d, "2026-11-20", NULL, NULL, &r);
+	assert_date(r.progress, "2026-11-06");
+	momentum_report_release(&r);
+
+	/* Planned is not progress; done is, from its done date. */
 	e = add_event(&d, "pricing", EVENT_COMMERCIAL, "2026-11-10", NULL);
-	assert_near(freshness_on(&d, "2026-11-20", NULL, NULL), 50);
+	assert_date(momentum_progress(&d, D("2026-11-06"), D("2026-11-20")),
+		    "2026-11-06");
 	e->done = D("2026-11-10");
-	assert_near(freshness_on(&d, "2026-11-20", NULL, NULL), 100);
-	assert_near(freshness_score(&d, D("2026-11-06"), D("2026-12-04"),
-				    NULL, 10),
+	run(&d, "2026-11-20", NULL, NULL, &r);
+	assert_date(r.progress, "2026-11-10");
+	assert_near(r.freshness, 100 * pow(0.5, 0.8));
+	momentum_report_release(&r);
+	/* 10 bd after P it is 50 again, not 100. */
+	assert_near(freshness_on(&d, "2026-11-24", NULL, NULL), 50);
+	/* Done after today has not happened yet. */
+	assert_date(momentum_progress(&d, D("2026-11-06"), D("2026-11-09")),
+		    "2026-11-06");
+	/* Done before the win is not progress since it. */
+	e->done = D("2026-11-05");
+	assert_date(momentum_progress(&d, D("2026-11-06"), D("2026-11-20")),
+		    "2026-11-06");
+
+	/* Any touch counts, of any type; by today only. */
+	add_touch(&d, "compress", "2026-11-16", NULL);
+	assert_date(momentum_progress(&d, D("2026-11-06"), D("2026-11-20")),
+		    "2026-11-16");
+	assert_date(momentum_progress(&d, D("2026-11-06"), D("2026-11-13")),
+		    "2026-11-06");
+	deal_release(&d);
+}
+
+/* The issue's example: W = P = Fri 2027-03-05, today Fri 03-19: 50.0. */
+static void
+test_freshness_v2_example(void **state)
+{
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_crit(&d, "batch", 9, "2027-03-05");
+	add_touch(&d, "buying-signal", "2027-03-05", NULL);
+	add_event(&d, "recap", EVENT_COMMERCIAL, "2027-03-05", "2027-03-05");
+	assert_near(freshness_on(&d, "2027-03-19", NULL, NULL), 50);
+	assert_near(freshness_score(D("2027-03-05"), D("2027-03-19"), NULL,
+				    10),
+		    50);
+	assert_near(freshness_score(D("2027-03-05"), D("2027-03-05"), NULL,
+				    10),
+		    100);
+	assert_near(freshness_score(D("2027-03-19"), D("2027-03-05"), NULL,
+				    10),
 		    100);
 	deal_release(&d);
 }
@@ -466,17 +539,31 @@ test_unframed_pass(void **state)
 	assert_int_equal(f->severity, SEV_WARNING);
 	assert_string_equal(f->subject, "batch");
 	assert_date(f->date, "2026-11-02");
+	assert_string_equal(f->message,
+			    "'batch' passed on 2026-11-02 and no buying-signal "
+			    "message has gone to the champion since; one was "
+			    "due within 2 business days (by 2026-11-04)");
 	momentum_report_release(&r);
 
-	/* The wrong type, a touch too late, one for another criterion. */
+	/* The wrong type, one for another criterion, one before the pass. */
 	add_touch(&d, "compress", "2026-11-03", "batch");
-	add_touch(&d, "buying-signal", "2026-11-05", "batch");
 	add_touch(&d, "buying-signal", "2026-11-03", "latency");
 	add_touch(&d, "buying-signal", "2026-10-30", "batch");
 	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
 				    "unframed-pass"), 1);
-	/* Exactly 2 business days after clears it. */
-	add_touch(&d, "buying-signal", "2026-11-04", "batch");
+	/*
+	 * Logged after the window, the pass was framed late: from the
+	 * touch's date on, no finding (issue 13).
+	 */
+	add_touch(&d, "buying-signal", "2026-11-10", "batch");
+	assert_int_equal(rule_count(&d, "2026-11-09", NULL, NULL,
+				    "unframed-pass"), 1);
+	assert_int_equal(rule_count(&d, "2026-11-10", NULL, NULL,
+				    "unframed-pass"), 0);
+	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
+				    "unframed-pass"), 0);
+	/* Exactly 2 business days after clears it too. */
+	d.touches[d.ntouches - 1].date = D("2026-11-04");
 	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
 				    "unframed-pass"), 0);
 	deal_release(&d);
@@ -494,14 +581,19 @@ test_unframed_pass_general_touch(void **state)
 	mkdeal(&d);
 	add_crit(&d, "batch", 9, "2026-11-02");
 	add_crit(&d, "latency", 9, "2026-11-02");
+	assert_int_equal(rule_count(&d, "2026-11-05", NULL, NULL,
+				    "unframed-pass"), 2);
+	/* With the holiday the window ends Thu 11-05. */
+	assert_int_equal(rule_count(&d, "2026-11-05", &h, NULL,
+				    "unframed-pass"), 0);
+	assert_int_equal(rule_count(&d, "2026-11-06", &h, NULL,
+				    "unframed-pass"), 2);
 	add_touch(&d, "buying-signal", "2026-11-05", NULL);
 	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
-				    "unframed-pass"), 2);
-	assert_int_equal(rule_count(&d, "2026-11-26", &h, NULL,
 				    "unframed-pass"), 0);
 	/* A failing or pending criterion has nothing to frame. */
 	d.criteria[0].measured = 20;
-	d.touches[0].date = D("2026-11-20");
+	d.touches[0].date = D("2026-10-30");
 	assert_int_equal(rule_count(&d, "2026-11-26", NULL, NULL,
 				    "unframed-pass"), 1);
 	deal_release(&d);
@@ -542,13 +634,16 @@ test_risk_slack(void **state)
 	assert_int_equal(f->severity, SEV_WARNING);
 	assert_string_equal(f->subject, "peak");
 	assert_date(f->date, "2026-08-01");
-	assert_non_null(strstr(f->message, "10 days left"));
+	assert_string_equal(f->message,
+			    "'November peak': implementation (75 calendar "
+			    "days) must start by 2026-08-01, within 10 "
+			    "calendar days, to go live by 2026-10-15");
 	momentum_report_release(&r);
 
 	run(&d, "2026-08-01", NULL, NULL, &r);
 	assert_int_equal(r.n, 1);
 	f = find(&r, "start-soon");
-	assert_non_null(strstr(f->message, "0 days left"));
+	assert_non_null(strstr(f->message, "within 10 calendar days"));
 	momentum_report_release(&r);
 
 	run(&d, "2026-08-02", NULL, NULL, &r);
@@ -556,8 +651,10 @@ test_risk_slack(void **state)
 	f = find(&r, "deadline-at-risk");
 	assert_int_equal(f->severity, SEV_ERROR);
 	assert_date(f->date, "2026-08-01");
-	assert_non_null(strstr(f->message, "1 day ago"));
-	assert_non_null(strstr(f->message, "2026-10-15"));
+	assert_string_equal(f->message,
+			    "'November peak': the latest safe start for "
+			    "implementation (75 calendar days) was "
+			    "2026-08-01; go-live by 2026-10-15 is at risk");
 	momentum_report_release(&r);
 	deal_release(&d);
 }
@@ -634,8 +731,9 @@ test_messages_whole(void **state)
 			    "still pending: 'k0', 'k1', 'k2', 'k3', 'k4', "
 			    "'k5', 'k6', 'k7', 'k8', 'k9', 'k10', 'k11'");
 	assert_string_equal(find(&r, "deadline-at-risk")->message,
-			    "'peak': the latest safe start was 2026-08-01, "
-			    "117 days ago; go-live by 2026-10-15 is at risk");
+			    "'peak': the latest safe start for "
+			    "implementation (75 calendar days) was "
+			    "2026-08-01; go-live by 2026-10-15 is at risk");
 	assert_string_equal(find(&r, "no-commercial-followup")->message,
 			    "'demo' was done on 2026-11-02 and no commercial "
 			    "step followed within 5 business days (by "
@@ -804,6 +902,421 @@ test_snooze_expiring_today(void **state)
 	deal_release(&d);
 }
 
+/* ---- commercial-step-overdue ----------------------------------------- */
+
+/* The issue's example: planned Tue 2027-03-09, grace 2: Fri 03-12. */
+static void
+test_overdue(void **state)
+{
+	struct momentum_settings s = defaults;
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+	struct event *e;
+
+	(void)state;
+	mkdeal(&d);
+	e = add_event(&d, "exec-summary", EVENT_COMMERCIAL, "2027-03-09",
+		      NULL);
+	free(e->title);
+	e->title = xstrdup("Executive summary");
+	assert_int_equal(rule_count(&d, "2027-03-11", NULL, NULL,
+				    "commercial-step-overdue"), 0);
+	run(&d, "2027-03-12", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "commercial-step-overdue");
+	assert_int_equal(f->severity, SEV_ERROR);
+	assert_string_equal(f->subject, "exec-summary");
+	assert_date(f->date, "2027-03-09");
+	assert_string_equal(f->message,
+			    "'Executive summary' was planned for 2027-03-09 "
+			    "and is not done, more than 2 business days later "
+			    "(the grace ended 2027-03-11)");
+	momentum_report_release(&r);
+
+	/* Done by today clears it; done after today has not happened. */
+	e->done = D("2027-03-15");
+	assert_int_equal(rule_count(&d, "2027-03-12", NULL, NULL,
+				    "commercial-step-overdue"), 1);
+	assert_int_equal(rule_count(&d, "2027-03-15", NULL, NULL,
+				    "commercial-step-overdue"), 0);
+	e->done = DATE_NONE;
+
+	/* overdue_grace is a setting: 0 is late the next business day. */
+	s.overdue_grace = 0;
+	assert_int_equal(rule_count(&d, "2027-03-09", NULL, &s,
+				    "commercial-step-overdue"), 0);
+	assert_int_equal(rule_count(&d, "2027-03-10", NULL, &s,
+				    "commercial-step-overdue"), 1);
+	s.overdue_grace = 1;
+	run(&d, "2027-03-11", NULL, &s, &r);
+	assert_non_null(strstr(find(&r, "commercial-step-overdue")->message,
+			       "more than 1 business day later (the grace "
+			       "ended 2027-03-10)"));
+	momentum_report_release(&r);
+
+	/* Technical events, and events with no planned date, are not. */
+	e->kind = EVENT_TECHNICAL;
+	assert_int_equal(rule_count(&d, "2027-04-30", NULL, NULL,
+				    "commercial-step-overdue"), 0);
+	e->kind = EVENT_COMMERCIAL;
+	e->date = DATE_NONE;
+	assert_int_equal(rule_count(&d, "2027-04-30", NULL, NULL,
+				    "commercial-step-overdue"), 0);
+	deal_release(&d);
+}
+
+/*
+ * The new user's case (issue 13): a win on Fri 2026-12-04, a recap done
+ * that day, the plan applied, nothing since. On 2027-02-15 every applied
+ * step is overdue and freshness is below 10.
+ */
+static void
+test_overdue_new_user(void **state)
+{
+	struct momentum_report r;
+	size_t added = 0;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	d.has_procurement_days = true;
+	d.procurement_days = 10;
+	add_crit(&d, "batch", 9, "2026-12-04");
+	add_event(&d, "recap", EVENT_COMMERCIAL, "2026-12-04", "2026-12-04");
+	assert_int_equal(commercial_plan_apply(&d, NULL, &added, NULL), 0);
+	assert_int_equal(added, 4);
+	run(&d, "2027-02-15", NULL, NULL, &r);
+	assert_int_equal(count(&r, "commercial-step-overdue"), 4);
+	assert_int_equal(count(&r, "stale-technical-win"), 0);
+	assert_int_equal(count(&r, "no-next-step"), 0);
+	assert_date(r.progress, "2026-12-04");
+	assert_true(r.has_freshness);
+	assert_true(r.freshness < 10);
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
+/* ---- no-next-step ----------------------------------------------------- */
+
+static void
+test_no_next_step(void **state)
+{
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+	struct event *e;
+
+	(void)state;
+	mkdeal(&d);
+	add_crit(&d, "batch", 9, "2027-03-05");
+	add_touch(&d, "buying-signal", "2027-03-05", NULL);
+	e = add_event(&d, "recap", EVENT_COMMERCIAL, "2027-03-05",
+		      "2027-03-05");
+	/* P = Fri 03-05: 5 bd end Fri 03-12, the rule from Mon 03-15. */
+	assert_int_equal(rule_count(&d, "2027-03-14", NULL, NULL,
+				    "no-next-step"), 0);
+	run(&d, "2027-03-15", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "no-next-step");
+	assert_int_equal(f->severity, SEV_ERROR);
+	assert_string_equal(f->subject, "acme");
+	assert_date(f->date, "2027-03-05");
+	assert_string_equal(f->message,
+			    "no commercial step is planned and nothing has "
+			    "moved the deal since 2027-03-05, more than 5 "
+			    "business days ago (the window ended 2027-03-12)");
+	momentum_report_release(&r);
+
+	/* A touch after the win moves P: Wed 03-10 -> from Thu 03-18. */
+	add_touch(&d, "compress", "2027-03-10", NULL);
+	assert_int_equal(rule_count(&d, "2027-03-17", NULL, NULL,
+				    "no-next-step"), 0);
+	assert_int_equal(rule_count(&d, "2027-03-18", NULL, NULL,
+				    "no-next-step"), 1);
+
+	/* A commercial step planned and not done is a next step. */
+	add_event(&d, "terms", EVENT_COMMERCIAL, "2027-04-30", NULL);
+	assert_int_equal(rule_count(&d, "2027-03-25", NULL, NULL,
+				    "no-next-step"), 0);
+	/* Done: nothing is planned any more; done on 03-22, P moves. */
+	e = deal_find_event(&d, "terms");
+	e->done = D("2027-03-22");
+	assert_int_equal(rule_count(&d, "2027-03-29", NULL, NULL,
+				    "no-next-step"), 0);
+	assert_int_equal(rule_count(&d, "2027-03-30", NULL, NULL,
+				    "no-next-step"), 1);
+	/* A closed deal needs no next step. */
+	d.outcome = OUTCOME_WON;
+	assert_int_equal(rule_count(&d, "2027-03-30", NULL, NULL,
+				    "no-next-step"), 0);
+	d.outcome = OUTCOME_OPEN;
+
+	/* Nothing done since the win: that is stale-technical-win. */
+	deal_find_event(&d, "recap")->done = D("2027-03-04");
+	e = deal_find_event(&d, "terms");
+	e->done = DATE_NONE;
+	e->date = DATE_NONE;
+	run(&d, "2027-03-30", NULL, NULL, &r);
+	assert_int_equal(count(&r, "no-next-step"), 0);
+	assert_int_equal(count(&r, "stale-technical-win"), 1);
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
+/* ---- boundaries: the day before, of and after each edge --------------- */
+
+/*
+ * 2027-03: Mon 01, Tue 02, Thu 04, Fri 05, Mon 08, Tue 09, Wed 10, Thu 11,
+ * Fri 12, Mon 15, Tue 16, Fri 19. Each setup builds a deal around at.
+ */
+static void
+setup_technical(struct deal *d, tw_date at)
+{
+	add_event(d, "readout", EVENT_TECHNICAL, NULL, NULL)->done = at;
+}
+
+static void
+setup_technical_late(struct deal *d, tw_date at)
+{
+	setup_technical(d, at);
+	add_event(d, "pricing", EVENT_COMMERCIAL, "2027-04-30", NULL);
+}
+
+static void
+setup_win(struct deal *d, tw_date at)
+{
+	add_crit(d, "batch", 9, NULL)->measured_on = at;
+	d->criteria[0].has_measured = true;
+	add_touch(d, "buying-signal", "2027-01-01", NULL)->date = at;
+}
+
+static void
+setup_progress(struct deal *d, tw_date at)
+{
+	setup_win(d, at);
+	add_event(d, "recap", EVENT_COMMERCIAL, NULL, NULL)->done = at;
+}
+
+static void
+setup_planned(struct deal *d, tw_date at)
+{
+	add_event(d, "pricing", EVENT_COMMERCIAL, NULL, NULL)->date = at;
+}
+
+static void
+setup_pass(struct deal *d, tw_date at)
+{
+	add_crit(d, "batch", 9, NULL)->measured_on = at;
+	d->criteria[0].has_measured = true;
+	add_crit(d, "pending", 0, NULL);
+}
+
+/* Passed Mon 03-01, framed late on at. */
+static void
+setup_framed_late(struct deal *d, tw_date at)
+{
+	setup_pass(d, D("2027-03-01"));
+	add_touch(d, "buying-signal", "2027-01-01", "batch")->date = at;
+}
+
+/* Deadline at, no buffer, 5 business days of implementation. */
+static void
+setup_risk(struct deal *d, tw_date at)
+{
+	struct risk *r = deal_add_risk(d);
+
+	r->key = xstrdup("peak");
+	r->deadline = at;
+	r->buffer = (struct duration){ 0, DUR_DAYS };
+	r->duration = (struct duration){ 5, DUR_BDAYS };
+}
+
+static void
+setup_poc(struct deal *d, tw_date at)
+{
+	d->poc_end = at;
+	add_crit(d, "pending", 0, NULL);
+}
+
+struct edge_case {
+	const char *rule;
+	void (*setup)(struct deal *d, tw_date at);
+	const char *at;
+	const char *holiday;	/* NULL: none */
+	const char *edge;	/* the first day the answer differs */
+	bool starts;		/* the finding starts there (else ends) */
+};
+
+static const struct edge_case edges[] = {
+	/* Done Tue 03-02: 5 bd end Tue 03-09. */
+	{ "no-commercial-followup", setup_technical, "2027-03-02", NULL,
+	  "2027-03-10", true },
+	/* Done Fri 03-05: end Fri 03-12, the day before is a Sunday. */
+	{ "no-commercial-followup", setup_technical, "2027-03-05", NULL,
+	  "2027-03-15", true },
+	/* A holiday Thu 03-04 inside: end Wed 03-10. */
+	{ "no-commercial-followup", setup_technical, "2027-03-02",
+	  "2027-03-04", "2027-03-11", true },
+	{ "late-commercial-followup", setup_technical_late, "2027-03-02",
+	  NULL, "2027-03-10", false },
+	{ "late-commercial-followup", setup_technical_late, "2027-03-05",
+	  NULL, "2027-03-15", false },
+	{ "late-commercial-followup", setup_technical_late, "2027-03-02",
+	  "2027-03-04", "2027-03-11", false },
+	{ "stale-technical-win", setup_win, "2027-03-02", NULL,
+	  "2027-03-10", true },
+	{ "stale-technical-win", setup_win, "2027-03-05", NULL,
+	  "2027-03-15", true },
+	{ "stale-technical-win", setup_win, "2027-03-05", "2027-03-08",
+	  "2027-03-16", true },
+	/* Planned Tue 03-09, grace 2 bd: ends Thu 03-11. */
+	{ "commercial-step-overdue", setup_planned, "2027-03-09", NULL,
+	  "2027-03-12", true },
+	{ "commercial-step-overdue", setup_planned, "2027-03-11", NULL,
+	  "2027-03-16", true },
+	{ "commercial-step-overdue", setup_planned, "2027-03-09",
+	  "2027-03-10", "2027-03-15", true },
+	{ "no-next-step", setup_progress, "2027-03-02", NULL, "2027-03-10",
+	  true },
+	{ "no-next-step", setup_progress, "2027-03-05", NULL, "2027-03-15",
+	  true },
+	{ "no-next-step", setup_progress, "2027-03-05", "2027-03-08",
+	  "2027-03-16", true },
+	/* Passed Mon 03-01: framed by Wed 03-03. */
+	{ "unframed-pass", setup_pass, "2027-03-01", NULL, "2027-03-04",
+	  true },
+	{ "unframed-pass", setup_pass, "2027-03-04", NULL, "2027-03-09",
+	  true },
+	{ "unframed-pass", setup_pass, "2027-03-04", "2027-03-05",
+	  "2027-03-10", true },
+	/* Framed late: the finding ends on the touch's date. */
+	{ "unframed-pass", setup_framed_late, "2027-03-10", NULL,
+	  "2027-03-10", false },
+	{ "unframed-pass", setup_framed_late, "2027-03-15", NULL,
+	  "2027-03-15", false },
+	/* Deadline Fri 03-19 - 5 bd: latest start Fri 03-12. */
+	{ "deadline-at-risk", setup_risk, "2027-03-19", NULL, "2027-03-13",
+	  true },
+	/* A holiday Tue 03-16: latest start Thu 03-11. */
+	{ "deadline-at-risk", setup_risk, "2027-03-19", "2027-03-16",
+	  "2027-03-12", true },
+	{ "start-soon", setup_risk, "2027-03-19", NULL, "2027-03-02", true },
+	{ "start-soon", setup_risk, "2027-03-19", NULL, "2027-03-13", false },
+	{ "start-soon", setup_risk, "2027-03-19", "2027-03-16", "2027-03-01",
+	  true },
+	{ "start-soon", setup_risk, "2027-03-19", "2027-03-16", "2027-03-12",
+	  false },
+	/* Calendar days: a weekend or a holiday does not move it. */
+	{ "poc-overdue", setup_poc, "2027-03-05", NULL, "2027-03-06", true },
+	{ "poc-overdue", setup_poc, "2027-03-05", "2027-03-05", "2027-03-06",
+	  true },
+	{ "poc-overdue", setup_poc, "2027-03-10", NULL, "2027-03-11", true },
+};
+
+static bool
+has_finding(const struct momentum_report *r, const char *rule)
+{
+	return count(r, rule) > 0;
+}
+
+/*
+ * The finding is absent the day before the edge and present on the day
+ * and the day after (or the reverse), and on the day before recheck_on
+ * is the edge itself: it must be after today and no later than the
+ * first day the answer changes.
+ */
+static void
+test_edges(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(edges); i++) {
+		const struct edge_case *c = &edges[i];
+		tw_date hd[1] = { D(c->holiday) }, e = D(c->edge);
+		struct holidays h = { hd, c->holiday ? 1 : 0 };
+		char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
+		struct deal d;
+
+		mkdeal(&d);
+		c->setup(&d, D(c->at));
+		for (int k = -1; k <= 1; k++) {
+			struct momentum_report r;
+			bool want = (k >= 0) == c->starts;
+
+			momentum_check(&d, e + k, &h, &defaults, &r);
+			if (has_finding(&r, c->rule) != want)
+				fail_msg("case %zu: %s %s on %s", i, c->rule,
+					 want ? "missing" : "found",
+					 date_format(e + k, b1));
+			if (k == -1 && r.recheck_on != e)
+				fail_msg("case %zu: %s: recheck_on %s on %s, "
+					 "want %s", i, c->rule,
+					 date_format(r.recheck_on, b1),
+					 date_format(e - 1, b2), c->edge);
+			momentum_report_release(&r);
+		}
+		deal_release(&d);
+	}
+}
+
+/*
+ * failed-criterion and phase-unjustified do not depend on the day: no
+ * recheck. A technical event the day after the measurement clears
+ * failed-criterion; on the day, or the day before, it does not.
+ */
+static void
+test_undated_rules(void **state)
+{
+	struct momentum_report r;
+	struct deal d;
+	struct event *e;
+
+	(void)state;
+	mkdeal(&d);
+	add_crit(&d, "batch", 20, "2027-03-05");
+	add_phase(&d, 1, NULL, NULL);
+	run(&d, "2027-03-05", NULL, NULL, &r);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.recheck_on, DATE_NONE);
+	momentum_report_release(&r);
+	e = add_event(&d, "retest", EVENT_TECHNICAL, "2027-03-04", NULL);
+	assert_int_equal(rule_count(&d, "2027-03-08", NULL, NULL,
+				    "failed-criterion"), 1);
+	e->date = D("2027-03-05");
+	assert_int_equal(rule_count(&d, "2027-03-08", NULL, NULL,
+				    "failed-criterion"), 1);
+	e->date = D("2027-03-06");
+	assert_int_equal(rule_count(&d, "2027-03-08", NULL, NULL,
+				    "failed-criterion"), 0);
+	deal_release(&d);
+}
+
+/* A snooze through Fri 03-12: recheck on Sat 03-13, when it ends. */
+static void
+test_snooze_recheck(void **state)
+{
+	struct momentum_report r;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d);
+	add_phase(&d, 1, NULL, NULL);
+	d.snooze_until = D("2027-03-12");
+	run(&d, "2027-03-11", NULL, NULL, &r);
+	assert_date(r.recheck_on, "2027-03-13");
+	assert_true(r.findings[0].snoozed);
+	momentum_report_release(&r);
+	run(&d, "2027-03-12", NULL, NULL, &r);
+	assert_date(r.recheck_on, "2027-03-13");
+	assert_true(r.findings[0].snoozed);
+	momentum_report_release(&r);
+	run(&d, "2027-03-13", NULL, NULL, &r);
+	assert_int_equal(r.recheck_on, DATE_NONE);
+	assert_false(r.findings[0].snoozed);
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
 static void
 test_severity_names(void **state)
 {
@@ -826,6 +1339,8 @@ main(void)
 		cmocka_unit_test(test_stale_win_boundary),
 		cmocka_unit_test(test_stale_win_needs_done_commercial),
 		cmocka_unit_test(test_freshness),
+		cmocka_unit_test(test_progress_date),
+		cmocka_unit_test(test_freshness_v2_example),
 		cmocka_unit_test(test_unframed_pass),
 		cmocka_unit_test(test_unframed_pass_general_touch),
 		cmocka_unit_test(test_risk_slack),
@@ -836,6 +1351,12 @@ main(void)
 		cmocka_unit_test(test_snooze_expiring_today),
 		cmocka_unit_test(test_severity_names),
 		cmocka_unit_test(test_messages_whole),
+		cmocka_unit_test(test_overdue),
+		cmocka_unit_test(test_overdue_new_user),
+		cmocka_unit_test(test_no_next_step),
+		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_undated_rules),
+		cmocka_unit_test(test_snooze_recheck),
 	};
 
 	return cmocka_run_group_tests_name("momentum", tests, NULL, NULL);

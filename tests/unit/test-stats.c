@@ -32,7 +32,8 @@ assert_near_at(double got, double want, const char *file, int line)
 #define assert_near(got, want) assert_near_at((got), (want), __FILE__, __LINE__)
 
 static const struct momentum_settings defaults = {
-	MOMENTUM_DEFAULT_MAX_GAP, MOMENTUM_DEFAULT_HALF_LIFE
+	MOMENTUM_DEFAULT_MAX_GAP, MOMENTUM_DEFAULT_HALF_LIFE,
+	MOMENTUM_DEFAULT_OVERDUE_GRACE
 };
 
 static void
@@ -323,7 +324,7 @@ test_momentum_no_followup(void **state)
 static void
 test_momentum_as_of_close(void **state)
 {
-	struct momentum_settings tight = { 2, 10 };
+	struct momentum_settings tight = { 2, 10, 2 };
 	const char *why = NULL;
 	struct deal d;
 

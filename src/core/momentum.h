@@ -32,6 +32,14 @@ struct finding {
 	char *subject;		/* the criterion, event, risk or phase */
 	char *message;
 	tw_date date;		/* what the finding is about, or none */
+	/*
+	 * Set by findings_evaluate() (core/findings.h), not by the rules:
+	 * an acknowledgement through ack_until never fails check.
+	 */
+	bool acknowledged;
+	char *ack_by, *ack_reason;
+	tw_date ack_until;
+	tw_date first_seen;	/* the day it first appeared, or none */
 };
 
 struct momentum_report {
@@ -40,6 +48,13 @@ struct momentum_report {
 	tw_date technical_win;		/* DATE_NONE without a win */
 	bool has_freshness;		/* only with a technical win */
 	double freshness;		/* 0..100 */
+	tw_date progress;		/* P; DATE_NONE without a win */
+	/*
+	 * The earliest day after today on which a finding could change
+	 * without a write: the findings are the same for every today in
+	 * [the day checked, recheck_on).
+	 */
+	tw_date recheck_on;
 };
 
 /*

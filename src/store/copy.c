@@ -216,10 +216,13 @@ ctables_build(void)
 
 /*
  * Tables a workspace has that are not copied: sign-in sessions (everyone
- * signs in again on the new database) and PostgreSQL's techwin_meta, which
- * describes the database, not the workspace.
+ * signs in again on the new database), PostgreSQL's techwin_meta, which
+ * describes the database, not the workspace, and the kept evaluations
+ * (store/findings.h), which the first check on the new database makes
+ * again from the deals.
  */
-static const char *const not_copied[] = { "sessions", "techwin_meta" };
+static const char *const not_copied[] = { "sessions", "techwin_meta",
+					   "evaluations", "findings" };
 
 /* ---- the two sides ---------------------------------------------------- */
 

@@ -41,10 +41,11 @@ int store_run_verb(struct store *st, const char *slug,
 		   struct tw_error *err);
 
 /*
- * Validate d and create it in one transaction; TW_EEXIST ("deal 'x'
- * already exists") when the slug is taken. site as above.
+ * Validate d and create it, with its evaluation as of today, in one
+ * transaction; TW_EEXIST ("deal 'x' already exists") when the slug is
+ * taken. site as above.
  */
-int store_create_deal(struct store *st, const struct deal *d,
+int store_create_deal(struct store *st, const struct deal *d, tw_date today,
 		      struct validation_site *site, struct tw_error *err);
 
 /* Deals loaded with their children. */

@@ -171,7 +171,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		struct deal d;
 
 		if (plan_parse(y, strlen(y), "fixture.yaml", &d, &err) ||
-		    store_create_deal(fx.st, &d, &site, &err))
+		    store_create_deal(fx.st, &d, date_today(), &site, &err))
 			fuzz_fail("cannot store the fixture deals: %s",
 				  err.msg);
 		deal_release(&d);

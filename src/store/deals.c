@@ -368,8 +368,40 @@ stale_scan_release(struct stale_scan *sc)
 	free(sc->keep);
 }
 
+/* The bulk refresh: every deal sc keeps, as the walk reads it. */
+struct refresh_walk {
+	struct store *st;
+	const struct workspace *ws;
+	struct holidays wsh;
+	tw_date today;
+	const struct stale_scan *sc;
+	size_t next;		/* sc->keep is by slug, as the walk */
+};
+
+static int
+refresh_one(const struct deal *d, void *arg, struct tw_error *err)
+{
+	struct refresh_walk *w = arg;
+	const struct stale_scan *sc = w->sc;
+	struct holidays h;
+	tw_date *buf;
+	int r;
+
+	while (w->next < sc->nkeep && strcmp(sc->keep[w->next], d->slug) < 0)
+		w->next++;
+	if (w->next == sc->nkeep || strcmp(sc->keep[w->next], d->slug))
+		return 0;
+	h = deal_merged_holidays(d, &w->wsh, &buf);
+	r = store_eval_deal(w->st, d, &h, &w->ws->momentum, w->today, err);
+	free(buf);
+	return r;
+}
+
 /*
- * Re-evaluate and keep what sc found, in one transaction. A database
+ * Re-evaluate and keep what sc found, in one transaction: one deal at a
+ * time, or, for many of them in SQLite, in one walk over the deals
+ * inside the transaction (its cursors and the writes share the
+ * connection; reading 100k deals one by one took minutes). A database
  * that cannot be written (read-only, locked) keeps nothing: check then
  * recomputes those deals as it reads them, and says nothing about it.
  */
@@ -384,6 +416,13 @@ refresh_kept(struct store *st, const struct workspace *ws, tw_date today,
 	if (!sc->nkeep || store_begin(st, &err) < 0)
 		goto failed;
 	r = 0;
+	if (sc->nkeep > WALK_MIN && sc->nkeep > sc->nopen / WALK_SHARE &&
+	    !strcmp(st->ops->name, "sqlite")) {
+		struct refresh_walk rw = { st, ws, wsh, today, sc, 0 };
+
+		r = store_each_deal(st, true, refresh_one, &rw, &err);
+		goto done;
+	}
 	for (size_t i = 0; i < sc->nkeep && r == 0; i++) {
 		struct deal d;
 		struct holidays h;
@@ -403,6 +442,7 @@ refresh_kept(struct store *st, const struct workspace *ws, tw_date today,
 		}
 		deal_release(&d);
 	}
+done:
 	if (r == 0 && store_commit(st, &err) == 0)
 		return;
 	store_rollback(st);

@@ -93,3 +93,19 @@ set -e
 [ "$rc" -eq 1 ] || fail "check exited $rc after unack, not 1"
 "$TECHWIN" history harbor-logistics | grep -q 'ack' ||
 	fail "the ack left no history"
+
+# Many deals to evaluate at once (a fresh import, then a setting change):
+# the check keeps them in one walk, and says what recomputing says.
+export TECHWIN_DB="$tmp/many.db" TECHWIN_TODAY=2026-11-26
+"$TECHWIN" init >/dev/null
+sh "$TW_SRC/tests/cli/gen-deals.sh" 400 plans 7
+"$TECHWIN" import plans/*.yaml >/dev/null
+for round in import setting; do
+	"$TECHWIN" check >many-whole 2>err || true
+	[ -s err ] && fail "check wrote to stderr: $(cat err)"
+	"$TECHWIN" check $(seq -f 'deal-%05g' 400) >many-named || true
+	cmp many-whole many-named || fail "kept and recomputed differ ($round)"
+	kept=$(q "SELECT count(*) FROM evaluations WHERE stale = 0")
+	[ "$kept" -eq 400 ] || fail "$kept of 400 evaluations kept ($round)"
+	"$TECHWIN" config set momentum.max_gap 3 >/dev/null
+done

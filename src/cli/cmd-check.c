@@ -403,7 +403,7 @@ check_all_text(struct cli_ctx *ctx, struct tw_error *err)
 		all.fwidth[c] = cell_width(fhead[c], strlen(fhead[c]));
 	for (size_t c = 0; c < NSCOLS; c++)
 		all.swidth[c] = cell_width(shead[c], strlen(shead[c]));
-	r = store_check_each(ctx->st, ctx->today, np, spool_deal, run, err);
+	r = store_check_kept(ctx->st, ctx->today, np, spool_deal, run, err);
 	for (size_t p = 0; p < np; p++) {
 		const struct check_part *cp = &run->part[p];
 

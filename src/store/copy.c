@@ -965,7 +965,8 @@ wipe_pg(struct side *sd, struct tw_error *err)
 	struct strbuf sql = STRBUF_INIT;
 	int rc;
 
-	strbuf_addstr(&sql, "TRUNCATE sessions");
+	/* The kept evaluations refer to deals: they go with them. */
+	strbuf_addstr(&sql, "TRUNCATE sessions, findings, evaluations");
 	for (size_t i = 0; i < ARRAY_SIZE(ctables); i++)
 		strbuf_addf(&sql, ", %s", ctables[i].name);
 	rc = side_exec(sd, "ALTER TABLE history DISABLE TRIGGER USER", NULL,

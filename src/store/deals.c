@@ -510,6 +510,26 @@ store_check_each(struct store *st, tw_date today, size_t nparts,
 {
 	struct workspace ws;
 	struct check_walk w = { &ws, { 0 }, today, fn, arg, st };
+	int r;
+
+	if ((r = workspace_load(st, &ws, err)) < 0) {
+		workspace_release(&ws);
+		return r;
+	}
+	w.wsh = workspace_days(&ws);
+	r = store_each_deal_parts(st, true, nparts, check_one, &w, err);
+	workspace_release(&ws);
+	return r;
+}
+
+int
+store_check_kept(struct store *st, tw_date today, size_t nparts,
+		 int (*fn)(size_t part, const struct deal_check *c, void *arg,
+			   struct tw_error *err),
+		 void *arg, struct tw_error *err)
+{
+	struct workspace ws;
+	struct check_walk w = { &ws, { 0 }, today, fn, arg, st };
 	struct stale_scan sc;
 	int r;
 

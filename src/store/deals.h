@@ -114,6 +114,19 @@ int store_check_each(struct store *st, tw_date today, size_t nparts,
 		     void *arg, struct tw_error *err);
 
 /*
+ * The same from the kept findings (store/findings.h): what is not valid
+ * for today is re-evaluated first, and kept when the database can be
+ * written; the rest is read, not recomputed. fn's c->deal then holds
+ * only the slug, the snooze and the deal's holidays (what check prints),
+ * and the parts are all part 0 unless most of the pipeline had to be
+ * recomputed.
+ */
+int store_check_kept(struct store *st, tw_date today, size_t nparts,
+		     int (*fn)(size_t part, const struct deal_check *c,
+			       void *arg, struct tw_error *err),
+		     void *arg, struct tw_error *err);
+
+/*
  * The check of the nnames named deals (every open deal when nnames is
  * 0), findings in the pipeline's order (core/pipeline.h). pc borrows
  * from deals. An unknown slug is TW_ENOTFOUND.

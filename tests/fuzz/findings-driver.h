@@ -2,7 +2,7 @@
  * Random verb sequences over a store, and the invariant of findings as
  * data (store/findings.h) checked after each: every evaluation the store
  * keeps as valid for a day is exactly what the rules compute for that
- * day, and `check` (store_check_each, which re-evaluates what is not
+ * day, and `check` (store_check_kept, which re-evaluates what is not
  * valid and keeps it) reports what a full re-evaluation reports. Shared
  * by the fuzz target tests/fuzz/fuzz-findings.c and the unit test
  * tests/unit/test-findings.c (a seeded random walk over both backends).
@@ -344,7 +344,7 @@ fdrv_invariant(struct fdrv *v)
 		fdrv_fail("workspace_load: %s", err.msg);
 	if (store_eval_each(v->st, v->today, false, fdrv_kept, &k, &err) < 0)
 		fdrv_fail("eval_each: %s", err.msg);
-	if (store_check_each(v->st, v->today, 1, fdrv_checked, &k, &err) < 0)
+	if (store_check_kept(v->st, v->today, 1, fdrv_checked, &k, &err) < 0)
 		fdrv_fail("check: %s", err.msg);
 	/* After check, everything open is kept and valid for today. */
 	if (store_eval_each(v->st, v->today, false, fdrv_kept, &k, &err) < 0)

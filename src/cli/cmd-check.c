@@ -20,6 +20,16 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The summary line names acknowledged findings only when there are some. */
+static void
+acked_tail(struct strbuf *sb, size_t nacked)
+{
+	if (!nacked)
+		return;
+	strbuf_setlen(sb, sb->len - 1);
+	strbuf_addf(sb, ", %zu acknowledged\n", nacked);
+}
+
 static void
 to_text(const struct pipeline_check *pc, struct strbuf *sb)
 {
@@ -27,7 +37,7 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
 		"SUBJECT", "MESSAGE" };
 	static const char *const shead[] = { "DEAL", "TECHNICAL WIN",
 		"PROGRESS", "FRESHNESS" };
-	size_t nerr = 0, nwarn = 0, nsnoozed = 0, nfresh = 0;
+	size_t nerr = 0, nwarn = 0, nsnoozed = 0, nacked = 0, nfresh = 0;
 	struct strbuf msg = STRBUF_INIT;
 	char b[DATE_BUFSZ];
 	struct table t;
@@ -37,8 +47,7 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
 		const struct finding *f = pc->findings[i].f;
 		const struct deal *d = pc->findings[i].deal;
 
-		table_cell(&t, f->snoozed ? "snoozed"
-					  : severity_name(f->severity));
+		table_cell(&t, finding_state(f));
 		table_cell(&t, d->slug);
 		table_cell(&t, f->rule);
 		table_cell(&t, f->subject);
@@ -47,6 +56,8 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
 		table_cell(&t, msg.buf);
 		if (f->snoozed)
 			nsnoozed++;
+		else if (f->acknowledged)
+			nacked++;
 		else if (f->severity == SEV_ERROR)
 			nerr++;
 		else
@@ -83,6 +94,7 @@ to_text(const struct pipeline_check *pc, struct strbuf *sb)
 		    "%zu snoozed\n",
 		    pc->n, pc->n == 1 ? "" : "s", nerr, nerr == 1 ? "" : "s",
 		    nwarn, nwarn == 1 ? "" : "s", nsnoozed);
+	acked_tail(sb, nacked);
 }
 
 /* ---- the whole pipeline, one deal at a time ----------------------------- */
@@ -126,7 +138,7 @@ struct check_part {
 	struct spool rank[FINDING_RANKS];	/* NFCOLS cells a row */
 	struct spool fresh;		/* NSCOLS cells a row */
 	size_t fwidth[NFCOLS], swidth[NSCOLS];
-	size_t ndeals, nfindings, nfresh, nerr, nwarn, nsnoozed;
+	size_t ndeals, nfindings, nfresh, nerr, nwarn, nsnoozed, nacked;
 	bool failed;
 	struct strbuf cell;
 };
@@ -217,8 +229,7 @@ spool_deal(size_t part, const struct deal_check *c, void *arg,
 
 		strbuf_reset(&cp->cell);
 		finding_message(&cp->cell, d, f);
-		spool_cell(sp, &cp->fwidth[0], f->snoozed ? "snoozed"
-				   : severity_name(f->severity));
+		spool_cell(sp, &cp->fwidth[0], finding_state(f));
 		spool_cell(sp, &cp->fwidth[1], d->slug);
 		spool_cell(sp, &cp->fwidth[2], f->rule);
 		spool_cell(sp, &cp->fwidth[3], f->subject);
@@ -226,11 +237,13 @@ spool_deal(size_t part, const struct deal_check *c, void *arg,
 		cp->nfindings++;
 		if (f->snoozed)
 			cp->nsnoozed++;
+		else if (f->acknowledged)
+			cp->nacked++;
 		else if (f->severity == SEV_ERROR)
 			cp->nerr++;
 		else
 			cp->nwarn++;
-		cp->failed |= f->severity == SEV_ERROR && !f->snoozed;
+		cp->failed |= finding_fails(f);
 		if (sp->buf.len >= SPOOL_CHUNK)
 			rc = spool_flush(sp, err);
 	}
@@ -392,7 +405,7 @@ check_all_text(struct cli_ctx *ctx, struct tw_error *err)
 		all.fwidth[c] = cell_width(fhead[c], strlen(fhead[c]));
 	for (size_t c = 0; c < NSCOLS; c++)
 		all.swidth[c] = cell_width(shead[c], strlen(shead[c]));
-	r = store_check_each(ctx->st, ctx->today, np, spool_deal, run, err);
+	r = store_check_kept(ctx->st, ctx->today, np, spool_deal, run, err);
 	for (size_t p = 0; p < np; p++) {
 		const struct check_part *cp = &run->part[p];
 
@@ -408,6 +421,7 @@ check_all_text(struct cli_ctx *ctx, struct tw_error *err)
 		all.nerr += cp->nerr;
 		all.nwarn += cp->nwarn;
 		all.nsnoozed += cp->nsnoozed;
+		all.nacked += cp->nacked;
 		all.failed |= cp->failed;
 	}
 	if (r == 0 && all.nfindings) {
@@ -433,6 +447,7 @@ check_all_text(struct cli_ctx *ctx, struct tw_error *err)
 			    all.ndeals, all.ndeals == 1 ? "" : "s", all.nerr,
 			    all.nerr == 1 ? "" : "s", all.nwarn,
 			    all.nwarn == 1 ? "" : "s", all.nsnoozed);
+		acked_tail(&out, all.nacked);
 		cli_write(&out);
 		r = all.failed ? 1 : 0;
 	}
@@ -449,6 +464,100 @@ check_all_text(struct cli_ctx *ctx, struct tw_error *err)
 	return r;
 }
 
+/* ---- check ack, check unack ------------------------------------------ */
+
+static json_t *
+ack_json(const struct deal *d, const struct verb_call *c, tw_date today)
+{
+	json_t *o = json_object();
+	const struct ack *a = NULL;
+
+	for (size_t i = 0; i < d->nacks && !a; i++)
+		if (!strcmp(d->acks[i].rule, c->rule) &&
+		    (!c->subject || !strcmp(d->acks[i].subject, c->subject)))
+			a = &d->acks[i];
+	json_object_set_new(o, "deal", json_string(d->slug));
+	json_object_set_new(o, "rule", json_string(c->rule));
+	json_object_set_new(o, "acknowledged",
+			    json_boolean(a && a->until >= today));
+	json_object_set_new(o, "subject",
+			    a ? json_string(a->subject) : json_str(c->subject));
+	json_object_set_new(o, "acknowledged_by",
+			    a ? json_str(a->actor) : json_null());
+	json_object_set_new(o, "acknowledged_until",
+			    a ? json_date(a->until) : json_null());
+	json_object_set_new(o, "reason", a ? json_str(a->reason) : json_null());
+	return o;
+}
+
+/*
+ * check ack SLUG RULE [SUBJECT] --reason TEXT [--until DATE]
+ * check unack SLUG RULE [SUBJECT]
+ */
+static int
+check_ack(struct cli_ctx *ctx, int argc, char **argv, bool undo,
+	  struct tw_error *err)
+{
+	struct { tw_date until; const char *reason; } a = { DATE_NONE, NULL };
+	const struct cli_opt ack_opts[] = {
+		{ "until", OPT_DATE, &a.until },
+		{ "reason", OPT_STR, &a.reason },
+		{ NULL, 0, NULL },
+	};
+	const struct cli_opt none[] = { { NULL, 0, NULL } };
+	struct strbuf sb = STRBUF_INIT;
+	struct verb_call c;
+	struct deal_ctx dc;
+	char b[DATE_BUFSZ];
+	int n, r;
+
+	r = cli_options(argc, argv, undo ? none : ack_opts, err);
+	if (r < 0)
+		return r;
+	n = argc - optind;
+	if (n < 2 || n > 3)
+		return cmd_usage_error(&cmd_check_entry, err,
+				       "check %s takes SLUG RULE [SUBJECT]",
+				       undo ? "unack" : "ack");
+	if (!undo && !a.reason)
+		return cmd_usage_error(&cmd_check_entry, err,
+				       "check ack needs --reason");
+	verb_call_init(&c, undo ? V_UNACK : V_ACK, NULL);
+	c.rule = argv[optind + 1];
+	c.subject = n == 3 ? argv[optind + 2] : NULL;
+	c.reason = a.reason;
+	c.until = a.until;
+	deal_ctx_init(&dc, ctx->today, ctx->actor);
+	r = cli_verb_run(ctx, argv[optind], &c, &dc, NULL, err);
+	if (r == 0 && ctx->json) {
+		json_emit(ack_json(&dc.deal, &c, ctx->today), &sb);
+	} else if (r == 0 && undo) {
+		strbuf_addf(&sb, "deal '%s': %s%s%s%s is no longer "
+			    "acknowledged\n", dc.deal.slug, c.rule,
+			    c.subject ? " '" : "", c.subject ? c.subject : "",
+			    c.subject ? "'" : "");
+	} else if (r == 0) {
+		for (size_t i = 0; i < dc.deal.nacks; i++) {
+			const struct ack *k = &dc.deal.acks[i];
+
+			if (strcmp(k->rule, c.rule) ||
+			    (c.subject && strcmp(k->subject, c.subject)))
+				continue;
+			strbuf_addf(&sb, "deal '%s': %s%s%s%s acknowledged "
+				    "through %s\n", dc.deal.slug, k->rule,
+				    *k->subject ? " '" : "", k->subject,
+				    *k->subject ? "'" : "",
+				    date_format(k->until, b));
+			break;
+		}
+	}
+	cli_write(&sb);
+	strbuf_release(&sb);
+	verb_call_release(&c);
+	deal_ctx_release(&dc);
+	return r;
+}
+
 static int
 cmd_check_exec(struct cli_ctx *ctx, int argc, char **argv,
 	       struct tw_error *err)
@@ -460,6 +569,9 @@ cmd_check_exec(struct cli_ctx *ctx, int argc, char **argv,
 	struct store_check c;
 	int opt, r;
 
+	if (argc > 1 && (!strcmp(argv[1], "ack") || !strcmp(argv[1], "unack")))
+		return check_ack(ctx, argc - 1, argv + 1,
+				 !strcmp(argv[1], "unack"), err);
 	optind = 0;
 	while ((opt = cli_getopt(argc, argv, opts, err)) != -1)
 		if (opt < 0)

@@ -4,6 +4,7 @@
  * into the deals they were imported as before, matched by CRM record id.
  */
 #include "cli/cli.h"
+#include "store/findings.h"
 #include "core/validate.h"
 #include "formats/csv-import.h"
 #include "formats/json.h"
@@ -125,7 +126,8 @@ read_file(const char *path, const char *what, size_t max, struct strbuf *sb,
 
 /*
  * A plan file holds what a person writes; the touches logged by `message
- * --log`, the snooze and the CRM record id live only in the database.
+ * --log`, the snooze, acknowledged findings and the CRM record id live only
+ * in the database.
  * Replacing a deal from its file must not lose them, or unframed-pass would
  * fire again, a snoozed deal would start failing the check after every
  * import, and the next CRM import would make a second deal.
@@ -139,6 +141,11 @@ keep_database_state(struct deal *d, struct deal *old)
 		old->touches = NULL;
 		old->ntouches = 0;
 	}
+	/* Plan files never hold acknowledgements: they stay as they were. */
+	d->acks = old->acks;
+	d->nacks = old->nacks;
+	old->acks = NULL;
+	old->nacks = 0;
 	if (!d->snooze_until) {
 		d->snooze_until = old->snooze_until;
 		xstrset(&d->snooze_reason, old->snooze_reason);
@@ -363,6 +370,7 @@ import_plans(struct cli_ctx *ctx, size_t n, char **files,
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		struct parse_slot *sl = parse_wait(&pool, i);
 		struct deal old;
+		bool created_now = false;
 		size_t j;
 
 		if (sl->rc < 0) {
@@ -376,11 +384,16 @@ import_plans(struct cli_ctx *ctx, size_t n, char **files,
 		} else {
 			deal_init(&old);
 			r = store_deal_get(ctx->st, sl->deal.slug, &old, err);
-			created += r == TW_ENOTFOUND;
+			created_now = r == TW_ENOTFOUND;
+			created += created_now;
 			if (r == 0)
 				keep_database_state(&sl->deal, &old);
 			if (r == TW_ENOTFOUND || r == 0)
 				r = store_deal_put(ctx->st, &sl->deal, err);
+			/* check re-evaluates it: a bulk write only forgets. */
+			if (r == 0 && !created_now)
+				r = store_eval_forget(ctx->st, sl->deal.slug,
+						      err);
 			deal_release(&old);
 		}
 		parse_done_with(&pool, i, r != 0);
@@ -596,6 +609,7 @@ check_and_put(struct crm_run *run, const struct crm_row *row,
 {
 	struct validation_site site;
 	struct tw_error verr = { 0 };
+	int r;
 
 	*ok = deal_validate(d, &site, &verr) == 0;
 	if (!*ok) {
@@ -605,7 +619,10 @@ check_and_put(struct crm_run *run, const struct crm_row *row,
 	}
 	if (!run->write)
 		return 0;
-	return store_deal_put(run->ctx->st, d, err);
+	/* check re-evaluates it: a bulk write only forgets. */
+	if ((r = store_deal_put(run->ctx->st, d, err)) < 0)
+		return r;
+	return store_eval_forget(run->ctx->st, d->slug, err);
 }
 
 static int

@@ -3,6 +3,7 @@
  */
 #include "core/actions.h"
 #include "core/commercial.h"
+#include "core/findings.h"
 #include "core/message.h"
 #include "util/xalloc.h"
 
@@ -54,6 +55,7 @@ static const char *const verb_names[V_COUNT] = {
 	[V_SNOOZE] = "snooze", [V_UNSNOOZE] = "snooze --clear",
 	[V_TOUCH] = "message --log",
 	[V_HOLIDAYS] = "deal holidays import",
+	[V_ACK] = "check ack", [V_UNACK] = "check unack",
 };
 
 const char *
@@ -538,6 +540,150 @@ add_holidays(struct deal_ctx *ctx, const struct verb_call *c,
 	return 0;
 }
 
+/*
+ * The subject c names, or, when it names none, the one subject among
+ * the n candidates with c's rule; TW_EINPUT naming them when there is
+ * none or more than one.
+ */
+static int
+pick_subject(const struct verb_call *c, const char *const *rules,
+	     const char *const *subjects, size_t n, const char *what,
+	     const char **out, struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t found = 0;
+	int r = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(rules[i], c->rule) ||
+		    (c->subject && strcmp(subjects[i], c->subject)))
+			continue;
+		if (!*out || strcmp(*out, subjects[i]))
+			found++;
+		if (!*out)
+			*out = subjects[i];
+	}
+	if (found == 1)
+		return 0;
+	if (found > 1) {
+		strbuf_addf(&sb, "%s '%s' has %zu subjects: name one of", what,
+			    c->rule, found);
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(rules[i], c->rule))
+				strbuf_addf(&sb, " '%s'", subjects[i]);
+		r = tw_error_set(err, TW_EINPUT, "%s", sb.buf);
+	} else {
+		strbuf_addf(&sb, "no %s '%s'", what, c->rule);
+		if (c->subject)
+			strbuf_addf(&sb, " about '%s'", c->subject);
+		strbuf_addstr(&sb, n ? ": the deal has"
+				     : ": the deal has none");
+		for (size_t i = 0; i < n; i++)
+			strbuf_addf(&sb, "%s %s%s%s%s", i ? "," : "", rules[i],
+				    *subjects[i] ? " '" : "", subjects[i],
+				    *subjects[i] ? "'" : "");
+		r = tw_error_set(err, TW_EINPUT, "%s", sb.buf);
+	}
+	*out = NULL;
+	strbuf_release(&sb);
+	return r;
+}
+
+/*
+ * Acknowledge a finding the deal has today (one ack per rule and subject:
+ * acking again replaces it), through --until or ACK_DEFAULT_BDAYS
+ * business days.
+ */
+static int
+ack(struct deal_ctx *ctx, const struct verb_call *c, struct tw_error *err)
+{
+	struct deal *d = &ctx->deal;
+	struct momentum_report rep;
+	const char **rules, **subjects, *subject;
+	char a[DATE_BUFSZ], b[DATE_BUFSZ];
+	tw_date until;
+	struct ack *k = NULL;
+	int r;
+
+	if (!c->rule || !*c->rule)
+		return tw_error_set(err, TW_EUSAGE, "check ack needs a RULE");
+	if (!c->reason || !*c->reason)
+		return tw_error_set(err, TW_EINPUT,
+				    "--reason: the reason cannot be empty");
+	until = c->until ? c->until
+			 : date_add_bdays(ctx->today, ACK_DEFAULT_BDAYS,
+					  &ctx->hol);
+	if (until < ctx->today)
+		return tw_error_set(err, TW_EINPUT,
+				    "--until: '%s' is in the past (today is "
+				    "%s)", date_format(until, a),
+				    date_format(ctx->today, b));
+	if (d->outcome != OUTCOME_OPEN)
+		return tw_error_set(err, TW_EINPUT,
+				    "deal '%s' is closed: it has no findings "
+				    "to acknowledge", d->slug);
+	momentum_check(d, ctx->today, &ctx->hol, &ctx->settings, &rep);
+	rules = xcalloc(rep.n + 1, sizeof(*rules));
+	subjects = xcalloc(rep.n + 1, sizeof(*subjects));
+	for (size_t i = 0; i < rep.n; i++) {
+		rules[i] = rep.findings[i].rule;
+		subjects[i] = rep.findings[i].subject;
+	}
+	r = pick_subject(c, rules, subjects, rep.n, "finding", &subject, err);
+	for (size_t i = 0; r == 0 && i < d->nacks && !k; i++)
+		if (!strcmp(d->acks[i].rule, c->rule) &&
+		    !strcmp(d->acks[i].subject, subject))
+			k = &d->acks[i];
+	if (r == 0) {
+		if (!k) {
+			k = deal_add_ack(d);
+			k->rule = xstrdup(c->rule);
+			k->subject = xstrdup(subject);
+		}
+		xstrset(&k->reason, c->reason);
+		xstrset(&k->actor, ctx->actor);
+		k->until = until;
+		k->acked_on = ctx->today;
+	}
+	free(rules);
+	free(subjects);
+	momentum_report_release(&rep);
+	return r;
+}
+
+static int
+unack(struct deal_ctx *ctx, const struct verb_call *c, struct tw_error *err)
+{
+	struct deal *d = &ctx->deal;
+	const char **rules, **subjects, *subject;
+	int r;
+
+	if (!c->rule || !*c->rule)
+		return tw_error_set(err, TW_EUSAGE, "check unack needs a RULE");
+	rules = xcalloc(d->nacks + 1, sizeof(*rules));
+	subjects = xcalloc(d->nacks + 1, sizeof(*subjects));
+	for (size_t i = 0; i < d->nacks; i++) {
+		rules[i] = d->acks[i].rule;
+		subjects[i] = d->acks[i].subject;
+	}
+	r = pick_subject(c, rules, subjects, d->nacks, "acknowledged finding",
+			 &subject, err);
+	for (size_t i = 0; r == 0 && i < d->nacks; i++) {
+		struct ack *k = &d->acks[i];
+
+		if (strcmp(k->rule, c->rule) || strcmp(k->subject, subject))
+			continue;
+		schema_release(&schema_tables[T_ACK], k);
+		memmove(k, k + 1, (d->nacks - i - 1) * sizeof(*k));
+		d->nacks--;
+		break;
+	}
+	free(rules);
+	free(subjects);
+	return r;
+}
+
 static int
 dispatch(struct deal_ctx *ctx, const struct verb_call *c,
 	 struct verb_result *res, struct tw_error *err)
@@ -571,6 +717,10 @@ dispatch(struct deal_ctx *ctx, const struct verb_call *c,
 		return log_touch(ctx, c, res, err);
 	case V_HOLIDAYS:
 		return add_holidays(ctx, c, res);
+	case V_ACK:
+		return ack(ctx, c, err);
+	case V_UNACK:
+		return unack(ctx, c, err);
 	case V_DEAL_REMOVE:
 	case V_COUNT:
 		break;

@@ -60,6 +60,8 @@ enum verb {
 	V_UNSNOOZE,
 	V_TOUCH,		/* touch_type, on, channel, criteria */
 	V_HOLIDAYS,		/* days: holidays added to the deal's */
+	V_ACK,			/* rule, subject, reason, until */
+	V_UNACK,		/* rule, subject */
 	V_COUNT
 };
 
@@ -75,8 +77,10 @@ struct verb_call {
 				   DATE_NONE: today */
 	enum outcome outcome;	/* V_DEAL_CLOSE */
 	bool force;		/* V_REMOVE: also drop what refers to it */
-	tw_date until;		/* V_SNOOZE */
-	const char *reason;	/* V_SNOOZE */
+	tw_date until;		/* V_SNOOZE; V_ACK (DATE_NONE: default) */
+	const char *reason;	/* V_SNOOZE, V_ACK */
+	const char *rule;	/* V_ACK, V_UNACK: a finding's rule */
+	const char *subject;	/* V_ACK, V_UNACK; NULL: the rule's one */
 	const char *touch_type;	/* V_TOUCH: a message type */
 	const char *channel;	/* V_TOUCH: "email", "text", ... */
 	const char *const *criteria;	/* V_TOUCH: one touch each, or none */

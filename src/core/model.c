@@ -133,6 +133,12 @@ deal_add_touch(struct deal *d)
 	ADD_CHILD(d->touches, d->ntouches);
 }
 
+struct ack *
+deal_add_ack(struct deal *d)
+{
+	ADD_CHILD(d->acks, d->nacks);
+}
+
 void
 deal_add_holiday(struct deal *d, tw_date day)
 {

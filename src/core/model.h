@@ -87,6 +87,20 @@ struct touch {
 	char *criterion;		/* key, optional */
 };
 
+/*
+ * An acknowledged finding (techwin check ack): the finding of rule about
+ * subject is reported as acknowledged, and never fails the check, through
+ * until. Database-only, like the snooze.
+ */
+struct ack {
+	char *rule;
+	char *subject;			/* "" when the rule names none */
+	char *reason;
+	char *actor;			/* who acknowledged it */
+	tw_date until;
+	tw_date acked_on;		/* when */
+};
+
 struct deal {
 	char *slug;			/* [a-z0-9-]{1,64} */
 	char *account;
@@ -131,6 +145,8 @@ struct deal {
 	size_t nplaybook;
 	struct touch *touches;
 	size_t ntouches;
+	struct ack *acks;		/* database-only */
+	size_t nacks;
 };
 
 #define DEAL_SLUG_MAX 64
@@ -151,6 +167,7 @@ struct risk *deal_add_risk(struct deal *d);
 struct phase *deal_add_phase(struct deal *d);
 struct step *deal_add_step(struct deal *d);
 struct touch *deal_add_touch(struct deal *d);
+struct ack *deal_add_ack(struct deal *d);
 void deal_add_holiday(struct deal *d, tw_date day);
 /*
  * Append key to the criteria of phase number (none: nothing), for a store

@@ -34,6 +34,14 @@ struct finding {
 	char *subject;		/* the criterion, event, risk or phase */
 	char *message;
 	tw_date date;		/* what the finding is about, or none */
+	/*
+	 * Set by findings_evaluate() (core/findings.h), not by the rules:
+	 * an acknowledgement through ack_until never fails check.
+	 */
+	bool acknowledged;
+	char *ack_by, *ack_reason;
+	tw_date ack_until;
+	tw_date first_seen;	/* the day it first appeared, or none */
 };
 
 struct momentum_report {

@@ -3,6 +3,7 @@
  * views and the web API read the same ordered findings.
  */
 #include "core/pipeline.h"
+#include "core/findings.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -11,7 +12,8 @@
 int
 finding_rank(const struct finding *f)
 {
-	return (f->snoozed ? 2 : 0) + (f->severity == SEV_WARNING);
+	return (f->snoozed || f->acknowledged ? 2 : 0) +
+	       (f->severity == SEV_WARNING);
 }
 
 void
@@ -20,14 +22,26 @@ finding_message(struct strbuf *sb, const struct deal *d,
 {
 	char b[DATE_BUFSZ];
 
-	if (!f->snoozed) {
-		strbuf_addstr(sb, f->message);
-		return;
-	}
-	strbuf_addf(sb, "%s [%s, snoozed through %s: %s]", f->message,
-		    severity_name(f->severity),
-		    date_format(d->snooze_until, b),
-		    d->snooze_reason ? d->snooze_reason : "");
+	strbuf_addstr(sb, f->message);
+	if (f->snoozed)
+		strbuf_addf(sb, " [%s, snoozed through %s: %s]",
+			    severity_name(f->severity),
+			    date_format(d->snooze_until, b),
+			    d->snooze_reason ? d->snooze_reason : "");
+	else if (f->acknowledged)
+		strbuf_addf(sb, " [%s, acknowledged by %s through %s: %s]",
+			    severity_name(f->severity),
+			    f->ack_by ? f->ack_by : "someone",
+			    date_format(f->ack_until, b),
+			    f->ack_reason ? f->ack_reason : "");
+}
+
+const char *
+finding_state(const struct finding *f)
+{
+	return f->snoozed	 ? "snoozed"
+	       : f->acknowledged ? "acknowledged"
+				 : severity_name(f->severity);
 }
 
 void
@@ -39,7 +53,7 @@ pipeline_check_deal(const struct deal *d, const struct holidays *ws,
 	tw_date *mine;
 	struct holidays hol = deal_merged_holidays(d, ws, &mine);
 
-	momentum_check(d, today, &hol, s, out);
+	findings_evaluate(d, today, &hol, s, out);
 	if (h) {
 		*h = hol;
 		*buf = mine;
@@ -84,7 +98,7 @@ pipeline_check_run(const struct deal *deals, size_t n,
 			ALLOC_GROW(out->findings, out->nfindings + 1, alloc);
 			out->findings[out->nfindings++] =
 				(struct pipeline_finding){ pd->deal, f, j };
-			out->failed |= f->severity == SEV_ERROR && !f->snoozed;
+			out->failed |= finding_fails(f);
 		}
 	}
 	if (out->nfindings)

@@ -30,7 +30,7 @@ struct pipeline_check {
 	size_t n;
 	struct pipeline_finding *findings;	/* pipeline order */
 	size_t nfindings;
-	bool failed;		/* an error that is not snoozed */
+	bool failed;		/* an error not snoozed nor acknowledged */
 };
 
 /*
@@ -45,14 +45,27 @@ void pipeline_check_deal(const struct deal *d, const struct holidays *ws,
 
 /*
  * A finding's place in the pipeline's order: errors (0), warnings (1),
- * then what is snoozed: errors (2), warnings (3).
+ * then what is snoozed or acknowledged: errors (2), warnings (3).
  */
 #define FINDING_RANKS 4
 int finding_rank(const struct finding *f);
 
-/* The message as check prints it: a snoozed one says until when and why. */
+/*
+ * The message as check prints it: a snoozed or acknowledged one says
+ * until when and why (and an acknowledged one, who).
+ */
 void finding_message(struct strbuf *sb, const struct deal *d,
 		     const struct finding *f);
+
+/* The SEVERITY column: "error", "warning", "snoozed" or "acknowledged". */
+const char *finding_state(const struct finding *f);
+
+/* An error neither snoozed nor acknowledged: check exits 1. */
+static inline bool
+finding_fails(const struct finding *f)
+{
+	return f->severity == SEV_ERROR && !f->snoozed && !f->acknowledged;
+}
 
 /*
  * Check deals[0..n-1] as of today; each deal's business days skip its own

@@ -127,6 +127,15 @@ static const struct field touch_fields[] = {
 	FLD(touch, criterion, F_STR, FL_LINE),
 };
 
+static const struct field ack_fields[] = {
+	FLD(ack, rule, F_STR, FL_LINE | FL_REQ),
+	FLD(ack, subject, F_STR, FL_LINE | FL_REQ),
+	FLD(ack, reason, F_STR, FL_LINE | FL_REQ),
+	FLD(ack, actor, F_STR, FL_LINE),
+	FLD(ack, until, F_DATE, FL_REQ),
+	FLD(ack, acked_on, F_DATE, 0),
+};
+
 /* Array access to one kind of child of a deal. */
 #define CHILD_ACCESS(name, arr, n, add)                                      \
 	static size_t name##_count(const struct deal *d)                     \
@@ -162,6 +171,7 @@ CHILD_ACCESS(risk, risks, nrisks, deal_add_risk)
 CHILD_ACCESS(phase, phases, nphases, deal_add_phase)
 CHILD_ACCESS(step, playbook, nplaybook, deal_add_step)
 CHILD_ACCESS(touch, touches, ntouches, deal_add_touch)
+CHILD_ACCESS(ack, acks, nacks, deal_add_ack)
 
 #define TABLE(ent, sqlname, kind, keyed, fields, type, acc, arr, n)         \
 	{ ent, sqlname, kind, keyed, fields, ARRAY_SIZE(fields),             \
@@ -188,6 +198,8 @@ const struct schema_table schema_tables[SCHEMA_NTABLES] = {
 	      step, playbook, nplaybook),
 	TABLE("touch", "touches", ENT_TOUCH, false, touch_fields,
 	      struct touch, touch, touches, ntouches),
+	TABLE("ack", "acks", ENT_ACK, false, ack_fields, struct ack, ack,
+	      acks, nacks),
 };
 
 const struct schema_list schema_lists[SCHEMA_NLISTS] = {

@@ -100,10 +100,14 @@ struct schema_table {
 /* The deal's own fields after the slug. */
 extern const struct schema_table schema_deal;
 
-/* Holidays, criteria, events, risks, phases, playbook steps, touches. */
-#define SCHEMA_NTABLES 7
+/*
+ * Holidays, criteria, events, risks, phases, playbook steps, touches and
+ * acknowledged findings (database-only, as the snooze).
+ */
+#define SCHEMA_NTABLES 8
 extern const struct schema_table schema_tables[SCHEMA_NTABLES];
-enum { T_HOLIDAY, T_CRITERION, T_EVENT, T_RISK, T_PHASE, T_STEP, T_TOUCH };
+enum { T_HOLIDAY, T_CRITERION, T_EVENT, T_RISK, T_PHASE, T_STEP, T_TOUCH,
+       T_ACK };
 
 /*
  * A list field (F_LIST) is a table of its own, one row per element: the

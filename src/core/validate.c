@@ -24,6 +24,7 @@ static const char *const entity_names[] = {
 	[ENT_PHASE] = "phase",
 	[ENT_STEP] = "playbook step",
 	[ENT_TOUCH] = "touch",
+	[ENT_ACK] = "acknowledgement",
 };
 
 const char *

@@ -283,6 +283,18 @@ pipeline_check_to_json(const struct pipeline_check *pc)
 		json_object_set_new(j, "subject", json_string(f->subject));
 		json_object_set_new(j, "message", json_string(f->message));
 		json_object_set_new(j, "date", json_date(f->date));
+		json_object_set_new(j, "acknowledged",
+				    json_boolean(f->acknowledged));
+		json_object_set_new(j, "acknowledged_by",
+				    f->acknowledged ? json_str(f->ack_by)
+						    : json_null());
+		json_object_set_new(j, "acknowledged_until",
+				    f->acknowledged ? json_date(f->ack_until)
+						    : json_null());
+		json_object_set_new(j, "acknowledged_reason",
+				    f->acknowledged ? json_str(f->ack_reason)
+						    : json_null());
+		json_object_set_new(j, "first_seen", json_date(f->first_seen));
 		json_array_append_new(fa, j);
 	}
 	for (size_t i = 0; i < pc->n; i++) {

@@ -6,6 +6,7 @@
  * what a caller asks for, and the messages for what is absent or taken,
  * are here, so both backends answer alike.
  */
+#include "store/findings.h"
 #include "store/store-internal.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -319,9 +320,17 @@ store_setting_set(struct store *st, const char *key, const char *value,
 {
 	struct row_value v[] = { ROW_TEXT(key ? key : ""), ROW_TEXT(value) };
 	struct row_result r;
-	int rc = run(st, value ? A_SETTING_SET : A_SETTING_DELETE, v,
-		     value ? 2 : 1, &r, err);
+	int rc;
 
+	/*
+	 * Any setting may change what the rules find (max_gap, half_life,
+	 * holidays, ...): every evaluation is stale first, so a failure in
+	 * between costs a re-evaluation, never a wrong finding.
+	 */
+	if ((rc = store_eval_stale_all(st, err)) < 0)
+		return rc;
+	rc = run(st, value ? A_SETTING_SET : A_SETTING_DELETE, v,
+		 value ? 2 : 1, &r, err);
 	row_result_release(&r);
 	return rc;
 }

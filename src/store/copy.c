@@ -216,10 +216,13 @@ ctables_build(void)
 
 /*
  * Tables a workspace has that are not copied: sign-in sessions (everyone
- * signs in again on the new database) and PostgreSQL's techwin_meta, which
- * describes the database, not the workspace.
+ * signs in again on the new database), PostgreSQL's techwin_meta, which
+ * describes the database, not the workspace, and the kept evaluations
+ * (store/findings.h), which the first check on the new database makes
+ * again from the deals.
  */
-static const char *const not_copied[] = { "sessions", "techwin_meta" };
+static const char *const not_copied[] = { "sessions", "techwin_meta",
+					   "evaluations", "findings" };
 
 /* ---- the two sides ---------------------------------------------------- */
 
@@ -962,7 +965,8 @@ wipe_pg(struct side *sd, struct tw_error *err)
 	struct strbuf sql = STRBUF_INIT;
 	int rc;
 
-	strbuf_addstr(&sql, "TRUNCATE sessions");
+	/* The kept evaluations refer to deals: they go with them. */
+	strbuf_addstr(&sql, "TRUNCATE sessions, findings, evaluations");
 	for (size_t i = 0; i < ARRAY_SIZE(ctables); i++)
 		strbuf_addf(&sql, ", %s", ctables[i].name);
 	rc = side_exec(sd, "ALTER TABLE history DISABLE TRIGGER USER", NULL,

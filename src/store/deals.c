@@ -4,6 +4,7 @@
  * made from the command line.
  */
 #include "store/deals.h"
+#include "store/findings.h"
 #include "store/store-internal.h"
 #include "store/workspace.h"
 #include "util/xalloc.h"
@@ -66,8 +67,12 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 		r = load_workspace(st, ctx, err);
 	if (r == 0 && c->verb == V_DEAL_REMOVE)
 		r = store_deal_delete(st, slug, err);
-	else if (r == 0 && (r = verb_run(ctx, c, res, site, err)) == 0)
-		r = store_deal_put(st, &ctx->deal, err);
+	else if (r == 0 && (r = verb_run(ctx, c, res, site, err)) == 0 &&
+		 (r = store_deal_put(st, &ctx->deal, err)) == 0 &&
+		 (r = load_workspace(st, ctx, err)) == 0)
+		/* The deal's holidays may have changed with it. */
+		r = store_eval_deal(st, &ctx->deal, &ctx->hol, &ctx->settings,
+				    ctx->today, err);
 	if (r == 0)
 		r = store_commit(st, err);
 	if (r < 0) {
@@ -77,8 +82,30 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 	return r;
 }
 
+/* Evaluate d with the workspace's settings and holidays, and keep it. */
+static int
+eval_with_workspace(struct store *st, const struct deal *d, tw_date today,
+		    struct tw_error *err)
+{
+	struct workspace ws;
+	struct holidays wsh, h;
+	tw_date *buf;
+	int r;
+
+	if ((r = workspace_load(st, &ws, err)) < 0) {
+		workspace_release(&ws);
+		return r;
+	}
+	wsh = workspace_days(&ws);
+	h = deal_merged_holidays(d, &wsh, &buf);
+	r = store_eval_deal(st, d, &h, &ws.momentum, today, err);
+	free(buf);
+	workspace_release(&ws);
+	return r;
+}
+
 int
-store_create_deal(struct store *st, const struct deal *d,
+store_create_deal(struct store *st, const struct deal *d, tw_date today,
 		  struct validation_site *site, struct tw_error *err)
 {
 	struct deal existing;
@@ -95,6 +122,8 @@ store_create_deal(struct store *st, const struct deal *d,
 				 d->slug);
 	else if (r == TW_ENOTFOUND)
 		r = store_deal_put(st, d, err);
+	if (r == 0)
+		r = eval_with_workspace(st, d, today, err);
 	if (r == 0)
 		r = store_commit(st, err);
 	if (r < 0)
@@ -262,6 +291,16 @@ out:
 
 /* ---- the momentum check over the pipeline ----------------------------- */
 
+/*
+ * Findings are kept (store/findings.h): check re-evaluates, and keeps,
+ * only what is not valid for its today, then reads the rest. When more
+ * than this share of the pipeline is to be recomputed (a settings change
+ * made every evaluation stale, or --today looks back), the parallel walk
+ * over whole deals is faster than reading them one at a time.
+ */
+#define WALK_SHARE 8	/* more than 1/8 of the open deals */
+#define WALK_MIN 256
+
 struct check_walk {
 	const struct workspace *ws;
 	struct holidays wsh;
@@ -269,6 +308,7 @@ struct check_walk {
 	int (*fn)(size_t part, const struct deal_check *c, void *arg,
 		  struct tw_error *err);
 	void *arg;
+	struct store *st;
 };
 
 /* Called from the store's threads: everything here is the part's own. */
@@ -290,6 +330,175 @@ check_one(size_t part, const struct deal *d, void *arg, struct tw_error *err)
 	return r;
 }
 
+/* What the heads of the kept evaluations say is to be done. */
+struct stale_scan {
+	tw_date today;
+	size_t nopen, nback;
+	char **keep;		/* re-evaluate and keep */
+	size_t nkeep, akeep;
+};
+
+static int
+scan_one(const struct kept_eval *e, void *arg, struct tw_error *err)
+{
+	struct stale_scan *sc = arg;
+
+	(void)err;
+	sc->nopen++;
+	if (e->valid)
+		return 0;
+	/* Looking back before the evaluation: recompute, keep nothing. */
+	if (e->kept && sc->today < e->evaluated_on) {
+		sc->nback++;
+		return 0;
+	}
+	ALLOC_GROW(sc->keep, sc->nkeep + 1, sc->akeep);
+	sc->keep[sc->nkeep++] = xstrdup(e->deal.slug);
+	return 0;
+}
+
+static void
+stale_scan_release(struct stale_scan *sc)
+{
+	for (size_t i = 0; i < sc->nkeep; i++)
+		free(sc->keep[i]);
+	free(sc->keep);
+}
+
+/* The bulk refresh: every deal sc keeps, as the walk reads it. */
+struct refresh_walk {
+	struct store *st;
+	const struct workspace *ws;
+	struct holidays wsh;
+	tw_date today;
+	const struct stale_scan *sc;
+	size_t next;		/* sc->keep is by slug, as the walk */
+};
+
+static int
+refresh_one(const struct deal *d, void *arg, struct tw_error *err)
+{
+	struct refresh_walk *w = arg;
+	const struct stale_scan *sc = w->sc;
+	struct holidays h;
+	tw_date *buf;
+	int r;
+
+	while (w->next < sc->nkeep && strcmp(sc->keep[w->next], d->slug) < 0)
+		w->next++;
+	if (w->next == sc->nkeep || strcmp(sc->keep[w->next], d->slug))
+		return 0;
+	h = deal_merged_holidays(d, &w->wsh, &buf);
+	r = store_eval_deal(w->st, d, &h, &w->ws->momentum, w->today, err);
+	free(buf);
+	return r;
+}
+
+/*
+ * Re-evaluate and keep what sc found, in one transaction: one deal at a
+ * time, or, for many of them in SQLite, in one walk over the deals
+ * inside the transaction (its cursors and the writes share the
+ * connection; reading 100k deals one by one took minutes). A database
+ * that cannot be written (read-only, locked) keeps nothing: check then
+ * recomputes those deals as it reads them, and says nothing about it.
+ */
+static void
+refresh_kept(struct store *st, const struct workspace *ws, tw_date today,
+	     struct stale_scan *sc)
+{
+	struct holidays wsh = workspace_days(ws);
+	struct tw_error err = { 0 };
+	int r;
+
+	if (!sc->nkeep || store_begin(st, &err) < 0)
+		goto failed;
+	r = 0;
+	if (sc->nkeep > WALK_MIN && sc->nkeep > sc->nopen / WALK_SHARE &&
+	    !strcmp(st->ops->name, "sqlite")) {
+		struct refresh_walk rw = { st, ws, wsh, today, sc, 0 };
+
+		r = store_each_deal(st, true, refresh_one, &rw, &err);
+		goto done;
+	}
+	for (size_t i = 0; i < sc->nkeep && r == 0; i++) {
+		struct deal d;
+		struct holidays h;
+		tw_date *buf;
+
+		deal_init(&d);
+		r = store_deal_get(st, sc->keep[i], &d, &err);
+		if (r == TW_ENOTFOUND) {	/* removed meanwhile */
+			r = 0;
+			continue;
+		}
+		if (r == 0) {
+			h = deal_merged_holidays(&d, &wsh, &buf);
+			r = store_eval_deal(st, &d, &h, &ws->momentum, today,
+					    &err);
+			free(buf);
+		}
+		deal_release(&d);
+	}
+done:
+	if (r == 0 && store_commit(st, &err) == 0)
+		return;
+	store_rollback(st);
+failed:
+	/* Every one of them is recomputed as it is read. */
+	sc->nback += sc->nkeep;
+}
+
+/* sc is released by the caller, whatever this returns. */
+static int
+scan_and_refresh(struct store *st, const struct workspace *ws, tw_date today,
+		 struct stale_scan *sc, struct tw_error *err)
+{
+	int r;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->today = today;
+	if ((r = store_eval_each(st, today, true, scan_one, sc, err)) < 0)
+		return r;
+	refresh_kept(st, ws, today, sc);
+	return 0;
+}
+
+/* One deal of the walk over what is kept, in part 0. */
+static int
+emit_kept(const struct kept_eval *e, void *arg, struct tw_error *err)
+{
+	const struct check_walk *w = arg;
+	struct momentum_report rep;
+	struct holidays h;
+	tw_date *buf;
+	struct deal d;
+	struct deal_check c = { &d, &h, &rep };
+	int r;
+
+	if (e->valid) {
+		h = deal_merged_holidays(&e->deal, &w->wsh, &buf);
+		rep = e->rep;
+		if (rep.has_freshness)
+			rep.freshness = freshness_score(
+				rep.progress, w->today, &h,
+				w->ws->momentum.half_life);
+		c.deal = &e->deal;
+		r = w->fn(0, &c, w->arg, err);
+		free(buf);
+		return r;
+	}
+	/* Not kept for this today: recompute it (as the walk would). */
+	if ((r = store_deal_get(w->st, e->deal.slug, &d, err)) < 0)
+		return r;
+	pipeline_check_deal(&d, &w->wsh, w->today, &w->ws->momentum, &rep, &h,
+			    &buf);
+	r = w->fn(0, &c, w->arg, err);
+	momentum_report_release(&rep);
+	free(buf);
+	deal_release(&d);
+	return r;
+}
+
 int
 store_check_each(struct store *st, tw_date today, size_t nparts,
 		 int (*fn)(size_t part, const struct deal_check *c, void *arg,
@@ -297,7 +506,7 @@ store_check_each(struct store *st, tw_date today, size_t nparts,
 		 void *arg, struct tw_error *err)
 {
 	struct workspace ws;
-	struct check_walk w = { &ws, { 0 }, today, fn, arg };
+	struct check_walk w = { &ws, { 0 }, today, fn, arg, st };
 	int r;
 
 	if ((r = workspace_load(st, &ws, err)) < 0) {
@@ -311,14 +520,45 @@ store_check_each(struct store *st, tw_date today, size_t nparts,
 }
 
 int
+store_check_kept(struct store *st, tw_date today, size_t nparts,
+		 int (*fn)(size_t part, const struct deal_check *c, void *arg,
+			   struct tw_error *err),
+		 void *arg, struct tw_error *err)
+{
+	struct workspace ws;
+	struct check_walk w = { &ws, { 0 }, today, fn, arg, st };
+	struct stale_scan sc;
+	int r;
+
+	if ((r = workspace_load(st, &ws, err)) < 0) {
+		workspace_release(&ws);
+		return r;
+	}
+	w.wsh = workspace_days(&ws);
+	r = scan_and_refresh(st, &ws, today, &sc, err);
+	if (r == 0 && sc.nback > WALK_MIN && sc.nback > sc.nopen / WALK_SHARE)
+		r = store_each_deal_parts(st, true, nparts, check_one, &w, err);
+	else if (r == 0)
+		r = store_eval_each(st, today, false, emit_kept, &w, err);
+	stale_scan_release(&sc);
+	workspace_release(&ws);
+	return r;
+}
+
+int
 store_check_deals(struct store *st, const char *const *names, size_t nnames,
 		  tw_date today, struct store_check *out, struct tw_error *err)
 {
 	struct holidays wsh;
+	struct stale_scan sc;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = workspace_load(st, &out->ws, err)) < 0 ||
+	if ((r = workspace_load(st, &out->ws, err)) == 0) {
+		r = scan_and_refresh(st, &out->ws, today, &sc, err);
+		stale_scan_release(&sc);
+	}
+	if (r < 0 ||
 	    (r = store_load_deals(st, names, nnames, &out->deals, err)) < 0) {
 		workspace_release(&out->ws);
 		return r;
@@ -326,7 +566,19 @@ store_check_deals(struct store *st, const char *const *names, size_t nnames,
 	wsh = workspace_days(&out->ws);
 	pipeline_check_run(out->deals.items, out->deals.n, &wsh, today,
 			   &out->ws.momentum, &out->pc);
-	return 0;
+	/* first_seen is what is kept: the rules know no history. */
+	for (size_t i = 0; i < out->pc.n && r == 0; i++) {
+		struct pipeline_deal *pd = &out->pc.deals[i];
+		struct kept_findings k;
+
+		if ((r = store_eval_kept(st, pd->deal->slug, &k, err)) < 0)
+			break;
+		findings_carry(&pd->report, k.keys, k.n, today);
+		kept_findings_release(&k);
+	}
+	if (r < 0)
+		store_check_release(out);
+	return r;
 }
 
 void

@@ -41,10 +41,11 @@ int store_run_verb(struct store *st, const char *slug,
 		   struct tw_error *err);
 
 /*
- * Validate d and create it in one transaction; TW_EEXIST ("deal 'x'
- * already exists") when the slug is taken. site as above.
+ * Validate d and create it, with its evaluation as of today, in one
+ * transaction; TW_EEXIST ("deal 'x' already exists") when the slug is
+ * taken. site as above.
  */
-int store_create_deal(struct store *st, const struct deal *d,
+int store_create_deal(struct store *st, const struct deal *d, tw_date today,
 		      struct validation_site *site, struct tw_error *err);
 
 /* Deals loaded with their children. */
@@ -108,6 +109,19 @@ struct deal_check {
  * are the deals by slug. A negative return from fn ends the walk.
  */
 int store_check_each(struct store *st, tw_date today, size_t nparts,
+		     int (*fn)(size_t part, const struct deal_check *c,
+			       void *arg, struct tw_error *err),
+		     void *arg, struct tw_error *err);
+
+/*
+ * The same from the kept findings (store/findings.h): what is not valid
+ * for today is re-evaluated first, and kept when the database can be
+ * written; the rest is read, not recomputed. fn's c->deal then holds
+ * only the slug, the snooze and the deal's holidays (what check prints),
+ * and the parts are all part 0 unless most of the pipeline had to be
+ * recomputed.
+ */
+int store_check_kept(struct store *st, tw_date today, size_t nparts,
 		     int (*fn)(size_t part, const struct deal_check *c,
 			       void *arg, struct tw_error *err),
 		     void *arg, struct tw_error *err);

@@ -21,7 +21,9 @@
  * statements so a backend can keep it prepared. A write runs in its own
  * transaction, or under a savepoint inside begin/commit.
  */
-#define ROW_STMT_MAX 32
+#define ROW_STMT_MAX 48
+/* accounts.c numbers its statements below this, findings.c from it. */
+#define ROW_STMT_FINDINGS 32
 
 struct row_stmt {
 	int id;
@@ -143,7 +145,24 @@ struct store_ops {
 		    const struct row_value *v, size_t nv,
 		    struct row_result *out, struct tw_error *err);
 	void (*now)(struct store *st, char *buf, size_t size);
+	/*
+	 * rows, one row at a time without a copy: fn gets the ncols cells
+	 * of each row (NULL for SQL NULL), borrowed until it returns, and
+	 * a negative return from it ends the walk. May be NULL:
+	 * store_rows_each() then runs rows and hands fn its rows.
+	 */
+	int (*rows_each)(struct store *st, const struct row_stmt *q,
+			 const struct row_value *v, size_t nv,
+			 int (*fn)(const char *const *cells, size_t ncols,
+				   void *arg, struct tw_error *err),
+			 void *arg, struct tw_error *err);
 };
+
+int store_rows_each(struct store *st, const struct row_stmt *q,
+		    const struct row_value *v, size_t nv,
+		    int (*fn)(const char *const *cells, size_t ncols,
+			      void *arg, struct tw_error *err),
+		    void *arg, struct tw_error *err);
 
 struct store {
 	const struct store_ops *ops;

@@ -42,6 +42,8 @@
 /* How long a writer waits for another's lock, as SQLite's busy timeout. */
 #define LOCK_TIMEOUT "5s"
 
+#include "store/findings.h"
+
 /*
  * Migration N (1-based) takes the schema from version N-1 to N, as
  * store-sqlite.c's list does; the version lives in techwin_meta. Never edit
@@ -232,6 +234,19 @@ static const char *const migrations[] = {
 	/* 5: a criterion whose result does not move with the load. */
 	"ALTER TABLE criteria ADD COLUMN scales_with_load boolean NOT NULL\n"
 	"  DEFAULT true;\n",
+	/* 6: findings as data (check), as store-sqlite.c's. */
+	"CREATE TABLE acks (\n"
+	"  deal_id bigint NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  pos integer NOT NULL,\n"
+	"  rule text NOT NULL,\n"
+	"  subject text NOT NULL,\n"
+	"  reason text NOT NULL,\n"
+	"  actor text,\n"
+	"  until date NOT NULL,\n"
+	"  acked_on date,\n"
+	"  PRIMARY KEY (deal_id, pos)\n"
+	");\n"
+	EVALUATION_TABLES("bigint", "date", "", ""),
 };
 
 /* ---- locations -------------------------------------------------------- */

@@ -37,6 +37,8 @@
 #define TW_APPLICATION_ID 0x5457494e
 #define BUSY_TIMEOUT_MS 5000
 
+#include "store/findings.h"
+
 /*
  * Migration N (1-based) takes the schema from user_version N-1 to N. Never
  * edit one that has shipped: append a new one.
@@ -208,6 +210,23 @@ static const char *const migrations[] = {
 	/* 5: a criterion whose result does not move with the load. */
 	"ALTER TABLE criteria ADD COLUMN scales_with_load INTEGER NOT NULL\n"
 	"  DEFAULT 1 CHECK (scales_with_load IN (0, 1));\n",
+	/*
+	 * 6: findings as data (check). Acknowledged findings are part of the
+	 * deal; each open deal's evaluation and current findings are kept
+	 * with the interval [evaluated_on, recheck_on) in which they hold.
+	 */
+	"CREATE TABLE acks (\n"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  pos INTEGER NOT NULL,\n"
+	"  rule TEXT NOT NULL,\n"
+	"  subject TEXT NOT NULL,\n"
+	"  reason TEXT NOT NULL,\n"
+	"  actor TEXT,\n"
+	"  until TEXT NOT NULL,\n"
+	"  acked_on TEXT,\n"
+	"  PRIMARY KEY (deal_id, pos)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	EVALUATION_TABLES("INTEGER", "TEXT", " STRICT", ", WITHOUT ROWID"),
 };
 
 /* ---- errors ---------------------------------------------------------- */
@@ -445,6 +464,49 @@ sqlite_rows(struct store *st, const struct row_stmt *q,
 	return q->write || q->tx ? sqlite_op_end(s, q->write, rc, err) : rc;
 }
 
+/* sqlite_rows without copying a row: fn reads it in place. */
+static int
+sqlite_rows_each(struct store *st, const struct row_stmt *q,
+		 const struct row_value *v, size_t nv,
+		 int (*fn)(const char *const *cells, size_t ncols, void *arg,
+			   struct tw_error *err),
+		 void *arg, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	const char *cells[32];
+	sqlite3_stmt *stmt;
+	size_t ncols;
+	int rc;
+
+	rc = row_stmt_get(s, q, &stmt, err);
+	if (rc || ((q->write || q->tx) &&
+		   (rc = sqlite_op_begin(s, q->write, err))))
+		return rc;
+	for (size_t i = 0; i < nv; i++) {
+		if (v[i].type == ROW_INT)
+			sqlite3_bind_int64(stmt, (int)i + 1, v[i].num);
+		else
+			sqlite_bind_text_or_null(stmt, (int)i + 1, v[i].text,
+						 false);
+	}
+	ncols = (size_t)sqlite3_column_count(stmt);
+	if (ncols > ARRAY_SIZE(cells))
+		ncols = ARRAY_SIZE(cells);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (size_t c = 0; c < ncols; c++)
+			cells[c] = (const char *)sqlite3_column_text(stmt,
+								     (int)c);
+		if ((rc = fn(cells, ncols, arg, err)) < 0)
+			break;
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = sqlite_sql_fail(s, rc, err);
+	sqlite_stmt_done(stmt);
+	return q->write || q->tx ? sqlite_op_end(s, q->write, rc, err) : rc;
+}
+
 /* ---- open, check, migrate, close ------------------------------------- */
 
 static void
@@ -486,6 +548,7 @@ static const struct store_ops sqlite_ops = {
 	.deal_each_parts = sqlite_deal_each_parts,
 	.rows = sqlite_rows,
 	.now = sqlite_now,
+	.rows_each = sqlite_rows_each,
 };
 
 /* A one-integer query such as a pragma; returns an SQLite code. */

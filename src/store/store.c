@@ -17,7 +17,7 @@
  * Both backends carry the same numbered migrations, so one version number
  * describes a techwin schema whichever database holds it.
  */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 int
 store_schema_version(void)
@@ -127,6 +127,27 @@ int
 store_deal_delete(struct store *st, const char *slug, struct tw_error *err)
 {
 	return st->ops->deal_delete(st, slug ? slug : "", err);
+}
+
+int
+store_rows_each(struct store *st, const struct row_stmt *q,
+		const struct row_value *v, size_t nv,
+		int (*fn)(const char *const *cells, size_t ncols, void *arg,
+			  struct tw_error *err),
+		void *arg, struct tw_error *err)
+{
+	struct row_result r;
+	int rc;
+
+	if (st->ops->rows_each)
+		return st->ops->rows_each(st, q, v, nv, fn, arg, err);
+	if ((rc = st->ops->rows(st, q, v, nv, &r, err)) < 0)
+		return rc;
+	for (size_t i = 0; i < r.nrows && rc == 0; i++)
+		rc = fn((const char *const *)&r.cells[i * r.ncols], r.ncols,
+			arg, err);
+	row_result_release(&r);
+	return rc;
 }
 
 int

@@ -142,6 +142,8 @@ struct verb_args {
 	char *channel;
 	char **criteria;
 	size_t ncriteria;
+	char *rule;
+	char *subject;
 };
 
 static const char *
@@ -204,6 +206,9 @@ ARGS(record, ARG(value, F_REAL, "measured", FL_REQ),
 ARGS(done, ARG(on, F_DATE, "done", 0))
 ARGS(snooze, ARG(until, F_DATE, NULL, FL_REQ),
      ARG(reason, F_STR, NULL, FL_LINE | FL_REQ))
+ARGS(ack, ARG(rule, F_STR, NULL, FL_LINE | FL_REQ),
+     ARG(subject, F_STR, NULL, FL_LINE),
+     ARG(reason, F_STR, NULL, FL_LINE | FL_REQ), ARG(until, F_DATE, NULL, 0))
 ARGS(touch, { "type", F_ENUM, offsetof(struct verb_args, type), 0,
 	      &message_type, NULL, FL_REQ },
      ARG(on, F_DATE, NULL, 0), ARG(channel, F_STR, NULL, FL_LINE),
@@ -235,6 +240,8 @@ run_args(struct http_request *rq, struct http_response *rs, struct call *k,
 		k->c.value = a.value;
 		k->c.until = a.until;
 		k->c.reason = a.reason;
+		k->c.rule = a.rule;
+		k->c.subject = a.subject;
 		k->c.touch_type = args == &touch_args ? type_name(a.type)
 						      : NULL;
 		k->c.channel = a.channel;
@@ -437,6 +444,29 @@ static void
 deal_unsnooze(struct http_request *rq, struct http_response *rs)
 {
 	deal_verb(rq, rs, V_UNSNOOZE, &none_args);
+}
+
+static void
+deal_ack(struct http_request *rq, struct http_response *rs)
+{
+	deal_verb(rq, rs, V_ACK, &ack_args);
+}
+
+/* DELETE .../acks/{key}[?subject=S]: the key is the finding's rule. */
+static void
+deal_unack(struct http_request *rq, struct http_response *rs)
+{
+	static const char *const allowed[] = { "subject", NULL };
+	struct call k;
+
+	if (!api_check_query(rq, rs, allowed))
+		return;
+	call_init(&k, rq, V_UNACK, NULL);
+	k.c.rule = http_param(rq, "key");
+	k.c.subject = http_params_get(&rq->query, "subject");
+	if (run(rq, rs, &k, ENT_DEAL))
+		http_send_json(rs, 200, deal_json(rq, &k.ctx));
+	call_release(&k);
 }
 
 static void
@@ -852,6 +882,8 @@ const struct route api_routes[] = {
 	{ "POST", DEAL "/reopen", deal_reopen, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/snooze", deal_snooze, ROLE_EDITOR, 0 },
 	{ "DELETE", DEAL "/snooze", deal_unsnooze, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/acks", deal_ack, ROLE_EDITOR, 0 },
+	{ "DELETE", DEAL "/acks/{key}", deal_unack, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/touches", touch_create, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/criteria", criterion_create, ROLE_EDITOR, 0 },
 	{ "PATCH", DEAL "/criteria/{key}", criterion_update, ROLE_EDITOR, 0 },

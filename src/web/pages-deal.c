@@ -109,8 +109,10 @@ deal_momentum(struct strbuf *sb, const struct deal *d, tw_date today,
 
 		strbuf_addstr(sb, "<tr>");
 		page_td_open(sb, "Severity", NULL);
-		page_badge(sb, page_severity_class(f->severity, f->snoozed),
-			   f->snoozed ? "snoozed" : severity_name(f->severity));
+		page_badge(sb, page_severity_class(f->severity,
+						   f->snoozed ||
+							   f->acknowledged),
+			   finding_state(f));
 		strbuf_addstr(sb, "</td>");
 		page_td_open(sb, "Rule", NULL);
 		strbuf_addstr(sb, "<code>");

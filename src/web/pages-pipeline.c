@@ -62,7 +62,7 @@ pipeline_collect(size_t part, const struct deal_check *c, void *arg,
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct finding *f = &rep->findings[i];
 
-		if (f->snoozed)
+		if (f->snoozed || f->acknowledged)
 			continue;
 		if (f->severity == SEV_ERROR)
 			row->nerr++;
@@ -77,7 +77,7 @@ pipeline_collect(size_t part, const struct deal_check *c, void *arg,
 		row->subject = xstrdup_or_null(f->subject);
 		row->message = xstrdup_or_null(f->message);
 		row->severity = f->severity;
-		if (f->snoozed)
+		if (f->snoozed || f->acknowledged)
 			row->rank = RANK_SNOOZED;
 		else if (f->severity == SEV_ERROR)
 			row->rank = RANK_ERROR;

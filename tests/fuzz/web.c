@@ -143,7 +143,8 @@ fuzz_web_setup(void)
 		struct deal d;
 
 		if (plan_parse(y, strlen(y), "fixture.yaml", &d, &err) ||
-		    store_create_deal(fx.st, &d, &site, &err))
+		    store_create_deal(fx.st, &d, date_today(), &site,
+				      &err))
 			fuzz_fail("cannot store the fixture deals: %s",
 				  err.msg);
 		deal_release(&d);

@@ -92,6 +92,7 @@ build_full(struct deal *d)
 		struct phase *p = deal_add_phase(d);
 		struct step *s = deal_add_step(d);
 		struct touch *t = deal_add_touch(d);
+		struct ack *a = deal_add_ack(d);
 
 		c->key = xstrdup(i ? "tput" : "p95");
 		c->metric = xstrdup("latency");
@@ -142,6 +143,13 @@ build_full(struct deal *d)
 		t->date = D("2026-12-02");
 		t->channel = xstrdup("email");
 		t->criterion = xstrdup("p95");
+
+		a->rule = xstrdup("unframed-pass");
+		a->subject = xstrdup(i ? "tput" : "p95");
+		a->reason = xstrdup("framed on a call");
+		a->actor = xstrdup("ann");
+		a->until = D("2026-12-18");
+		a->acked_on = D("2026-12-04");
 	}
 }
 
@@ -170,7 +178,7 @@ test_tables(void **state)
 {
 	static const enum entity_kind kinds[SCHEMA_NTABLES] = {
 		ENT_HOLIDAY, ENT_CRITERION, ENT_EVENT, ENT_RISK, ENT_PHASE,
-		ENT_STEP, ENT_TOUCH,
+		ENT_STEP, ENT_TOUCH, ENT_ACK,
 	};
 
 	(void)state;

@@ -71,7 +71,9 @@ setup(void **state)
 	assert_int_equal(plan_parse(plan, strlen(plan), "acme.yaml", &d,
 				    &err),
 			 0);
-	assert_int_equal(store_create_deal(fx->st, &d, &site, &err), 0);
+	assert_int_equal(store_create_deal(fx->st, &d, date_today(), &site,
+					   &err),
+			 0);
 	deal_release(&d);
 	server_config_init(&fx->cfg);
 	fx->cfg.quiet = true;

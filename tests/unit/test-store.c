@@ -37,6 +37,9 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+static void fdrv_fail(const char *fmt, ...);
+#include "../fuzz/findings-driver.h"
+
 enum backend { BACKEND_SQLITE, BACKEND_PG };
 
 /* The backend this run of the suite is for. */
@@ -1522,7 +1525,8 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "ALTER TABLE criteria DROP COLUMN scales_with_load;"
+	pg_ok(c, "DROP TABLE findings, evaluations, acks;"
+		 "ALTER TABLE criteria DROP COLUMN scales_with_load;"
 		 "DROP TABLE shares, tokens, sessions, users;"
 		 "DROP INDEX deals_crm;"
 		 "ALTER TABLE deals DROP COLUMN crm_id, DROP COLUMN crm_source,"
@@ -1578,6 +1582,9 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE findings;"
+				      "DROP TABLE evaluations;"
+				      "DROP TABLE acks;"
 				      "ALTER TABLE criteria DROP COLUMN "
 				      "scales_with_load;"
 				      "DROP TABLE shares; DROP TABLE tokens;"
@@ -3146,6 +3153,7 @@ static const char *const child_bookkeeping[] = { "deal_id", "pos" };
 /* The tables that are not the model's: history, settings, accounts. */
 static const char *const other_tables[] = {
 	"history", "settings", "users", "sessions", "tokens", "shares",
+	"evaluations", "findings",	/* derived: store/findings.h */
 	"techwin_meta",	/* PostgreSQL only: what the database is */
 };
 
@@ -3352,6 +3360,122 @@ test_schema_columns(void **state)
 	names_release(&model);
 }
 
+/* ---- findings as data (store/findings.h) ------------------------------- */
+
+static void
+fdrv_fail(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fail_msg("%s", msg);
+}
+
+/*
+ * Random deals, verbs and days (the fuzz target's driver, from seeded
+ * bytes): after every step what the store keeps as valid is what the
+ * rules compute, and check reports a full re-evaluation's answer.
+ */
+static void
+test_findings_random(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t data[400];
+	uint32_t x = 20270301;
+
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < sizeof(data); i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			data[i] = (uint8_t)x;
+		}
+		/* Make the three deals first, so most steps land. */
+		for (size_t i = 0; i < FDRV_DEALS; i++) {
+			data[4 * i] = 0;
+			data[4 * i + 1] = (uint8_t)i;
+		}
+		fdrv_run_all(fx->st, data, sizeof(data));
+	}
+}
+
+static size_t
+count_rows(struct fixture *fx, const char *sql)
+{
+	return (size_t)raw_count(fx->st, sql);
+}
+
+/*
+ * A verb keeps its deal's evaluation in its own transaction; acks are
+ * part of the deal; a setting change makes every evaluation stale; a
+ * deal removed takes its evaluation and findings with it.
+ */
+static void
+test_findings_kept(void **state)
+{
+	struct fixture *fx = *state;
+	struct tw_error err = { 0 };
+	struct deal_ctx ctx;
+	struct verb_call c;
+	struct deal d;
+
+	make_deal(&d, "kept");
+	d.outcome = OUTCOME_OPEN;
+	assert_int_equal(store_create_deal(fx->st, &d, ymd(2027, 3, 1), NULL,
+					   &err), 0);
+	deal_release(&d);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM evaluations"),
+			 1);
+	assert_true(count_rows(fx, "SELECT count(*) FROM findings") > 0);
+
+	/* Acknowledge one of its findings: kept, and marked. */
+	verb_call_init(&c, V_ACK, NULL);
+	deal_ctx_init(&ctx, ymd(2027, 3, 1), "ann");
+	assert_int_equal(store_load_ctx(fx->st, "kept", &ctx, &err), 0);
+	{
+		struct momentum_report r;
+
+		findings_evaluate(&ctx.deal, ctx.today, &ctx.hol,
+				  &ctx.settings, &r);
+		assert_true(r.n > 0);
+		c.rule = r.findings[0].rule;
+		c.subject = xstrdup(r.findings[0].subject);
+		momentum_report_release(&r);
+	}
+	c.reason = "waiting on legal";
+	assert_int_equal(store_run_verb(fx->st, "kept", &c, &ctx, NULL, NULL,
+					&err), 0);
+	assert_int_equal(ctx.deal.nacks, 1);
+	assert_string_equal(ctx.deal.acks[0].actor, "ann");
+	/* Ten business days: Mon 2027-03-01 to Mon 2027-03-15. */
+	assert_int_equal(ctx.deal.acks[0].until, ymd(2027, 3, 15));
+	deal_ctx_release(&ctx);
+	assert_int_equal(store_deal_get(fx->st, "kept", &d, &err), 0);
+	assert_int_equal(d.nacks, 1);
+	assert_string_equal(d.acks[0].reason, "waiting on legal");
+	deal_release(&d);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM findings "
+				    "WHERE ack_by = 'ann'"), 1);
+	assert_true(history_count(fx->st, "kept") > 0);
+	free((char *)c.subject);
+
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM evaluations "
+				    "WHERE stale = 1"), 0);
+	assert_int_equal(store_setting_set(fx->st, "momentum.max_gap", "7",
+					   &err), 0);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM evaluations "
+				    "WHERE stale = 1"), 1);
+
+	assert_int_equal(store_deal_delete(fx->st, "kept", &err), 0);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM evaluations"),
+			 0);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM findings"), 0);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM acks"), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -3401,6 +3525,8 @@ main(void)
 		T(test_user_delete_cascades),
 		T(test_shares),
 		T(test_accounts_transaction),
+		T(test_findings_kept),
+		T(test_findings_random),
 	};
 	const char *url = getenv("TW_TEST_PG_URL");
 	const char *sqlite = getenv("TW_TEST_SQLITE");

@@ -1,0 +1,392 @@
+/*
+ * Findings as data (findings.h): each open deal's evaluation, kept in the
+ * evaluations and findings tables, over the keyed-row helper.
+ */
+#include "store/findings.h"
+#include "core/pipeline.h"
+#include "store/store-internal.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	F_KEPT = ROW_STMT_FINDINGS,
+	F_FORGET,
+	F_EVAL_INSERT,
+	F_FINDING_INSERT,
+	F_STALE_ALL,
+	F_EACH_SQLITE,
+	F_EACH_PG,
+	F_HEADS_SQLITE,
+	F_HEADS_PG,
+	F_MAX
+};
+
+_Static_assert(F_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
+
+#define W true
+#define R false
+
+/*
+ * Walks by slug: SQLite's index on slug is in byte order already; a
+ * PostgreSQL database may sort text otherwise, so it says COLLATE "C".
+ */
+#define EACH_SELECT                                                        \
+	"SELECT d.slug, d.snooze_until, d.snooze_reason, e.evaluated_on, " \
+	"e.recheck_on, e.stale, e.technical_win, e.progress, f.rule, "     \
+	"f.subject, f.severity, f.snoozed, f.message, f.\"date\", "        \
+	"f.first_seen, f.ack_by, f.ack_until, f.ack_reason, "              \
+	"(SELECT " AGG " FROM holidays h WHERE h.deal_id = d.id) "        \
+	"FROM deals d LEFT JOIN evaluations e ON e.deal_id = d.id "         \
+	"LEFT JOIN findings f ON f.deal_id = e.deal_id "                    \
+	"WHERE d.outcome = 'open' ORDER BY d.slug"
+#define HEADS_SELECT                                                       \
+	"SELECT d.slug, d.snooze_until, d.snooze_reason, e.evaluated_on, " \
+	"e.recheck_on, e.stale, e.technical_win, e.progress "              \
+	"FROM deals d LEFT JOIN evaluations e ON e.deal_id = d.id "         \
+	"WHERE d.outcome = 'open' ORDER BY d.slug"
+
+static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
+#define S(id, w, sql, tx) [id - ROW_STMT_FINDINGS] = { id, w, sql, tx }
+	S(F_KEPT, R,
+	  "SELECT f.rule, f.subject, f.first_seen FROM findings f "
+	  "JOIN deals d ON d.id = f.deal_id WHERE d.slug = $1 ORDER BY f.pos",
+	  false),
+	/* The findings go with it (ON DELETE CASCADE). */
+	S(F_FORGET, W,
+	  "DELETE FROM evaluations WHERE deal_id = "
+	  "(SELECT id FROM deals WHERE slug = $1)",
+	  false),
+	S(F_EVAL_INSERT, W,
+	  "INSERT INTO evaluations (deal_id, technical_win, progress, "
+	  "evaluated_on, recheck_on, stale, worst) "
+	  "SELECT id, $2, $3, $4, $5, 0, $6 FROM deals WHERE slug = $1",
+	  false),
+	S(F_FINDING_INSERT, W,
+	  "INSERT INTO findings (deal_id, pos, rule, subject, severity, "
+	  "snoozed, message, \"date\", first_seen, ack_by, ack_until, "
+	  "ack_reason) SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+	  "$12 FROM deals WHERE slug = $1",
+	  false),
+	S(F_STALE_ALL, W, "UPDATE evaluations SET stale = 1 WHERE stale = 0",
+	  false),
+	/* One snapshot: read in a transaction. */
+#define AGG "group_concat(h.day, ',')"
+	S(F_EACH_SQLITE, R, EACH_SELECT ", f.pos", false),
+#undef AGG
+#define AGG "string_agg(h.day::text, ',')"
+	S(F_EACH_PG, R, EACH_SELECT " COLLATE \"C\", f.pos", false),
+#undef AGG
+	S(F_HEADS_SQLITE, R, HEADS_SELECT, true),
+	S(F_HEADS_PG, R, HEADS_SELECT " COLLATE \"C\"", true),
+#undef S
+};
+
+#undef W
+#undef R
+
+static const struct row_stmt *
+stmt(int id)
+{
+	return &stmts[id - ROW_STMT_FINDINGS];
+}
+
+static int
+run(struct store *st, int id, const struct row_value *v, size_t nv,
+    struct tw_error *err)
+{
+	struct row_result r;
+	int rc = st->ops->rows(st, stmt(id), v, nv, &r, err);
+
+	row_result_release(&r);
+	return rc;
+}
+
+void
+kept_findings_release(struct kept_findings *k)
+{
+	for (size_t i = 0; i < k->ntext; i++)
+		free(k->text[i]);
+	free(k->text);
+	free(k->keys);
+	memset(k, 0, sizeof(*k));
+}
+
+/* A date column: DATE_NONE for NULL, -1 for what no date is. */
+static int
+cell_date(const char *text, tw_date *out)
+{
+	*out = DATE_NONE;
+	return text && date_parse(text, out, NULL) < 0 ? -1 : 0;
+}
+
+int
+store_eval_kept(struct store *st, const char *slug, struct kept_findings *out,
+		struct tw_error *err)
+{
+	struct row_value v[] = { ROW_TEXT(slug) };
+	struct row_result r;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = st->ops->rows(st, stmt(F_KEPT), v, 1, &r, err)) < 0)
+		return rc;
+	out->keys = xcalloc(r.nrows + 1, sizeof(*out->keys));
+	out->text = xcalloc(2 * r.nrows + 1, sizeof(*out->text));
+	for (size_t i = 0; i < r.nrows && !rc; i++) {
+		struct finding_key *k = &out->keys[out->n++];
+
+		k->rule = out->text[out->ntext++] = row_take(&r, i, 0);
+		k->subject = out->text[out->ntext++] = row_take(&r, i, 1);
+		if (cell_date(row_text(&r, i, 2), &k->first_seen) < 0)
+			rc = store_corrupt(st, "first_seen",
+					   row_text(&r, i, 2), err);
+	}
+	row_result_release(&r);
+	if (rc)
+		kept_findings_release(out);
+	return rc;
+}
+
+int
+store_eval_forget(struct store *st, const char *slug, struct tw_error *err)
+{
+	struct row_value v[] = { ROW_TEXT(slug) };
+
+	return run(st, F_FORGET, v, 1, err);
+}
+
+int
+store_eval_stale_all(struct store *st, struct tw_error *err)
+{
+	return run(st, F_STALE_ALL, NULL, 0, err);
+}
+
+int
+store_eval_put(struct store *st, const struct deal *d,
+	       struct momentum_report *r, tw_date today, struct tw_error *err)
+{
+	char win[DATE_BUFSZ], p[DATE_BUFSZ], on[DATE_BUFSZ], re[DATE_BUFSZ];
+	struct kept_findings kept;
+	int rc;
+
+	if ((rc = store_eval_kept(st, d->slug, &kept, err)) < 0)
+		return rc;
+	findings_carry(r, kept.keys, kept.n, today);
+	kept_findings_release(&kept);
+	if ((rc = store_eval_forget(st, d->slug, err)) < 0 ||
+	    d->outcome != OUTCOME_OPEN)
+		return rc;
+	{
+		struct row_value v[] = {
+			ROW_TEXT(d->slug),
+			ROW_DATE(r->technical_win
+					 ? date_format(r->technical_win, win)
+					 : NULL),
+			ROW_DATE(r->progress ? date_format(r->progress, p)
+					     : NULL),
+			ROW_DATE(date_format(today, on)),
+			ROW_DATE(date_format(r->recheck_on, re)),
+			ROW_INT(findings_worst(r)),
+		};
+
+		rc = run(st, F_EVAL_INSERT, v, ARRAY_SIZE(v), err);
+	}
+	for (size_t i = 0; i < r->n && rc == 0; i++) {
+		const struct finding *f = &r->findings[i];
+		char dd[DATE_BUFSZ], fs[DATE_BUFSZ], au[DATE_BUFSZ];
+		struct row_value v[] = {
+			ROW_TEXT(d->slug),
+			ROW_INT((long long)i),
+			ROW_TEXT(f->rule),
+			ROW_TEXT(f->subject),
+			ROW_TEXT(severity_name(f->severity)),
+			ROW_INT(f->snoozed),
+			ROW_TEXT(f->message),
+			ROW_DATE(f->date ? date_format(f->date, dd) : NULL),
+			ROW_DATE(date_format(f->first_seen, fs)),
+			ROW_TEXT(f->acknowledged ? f->ack_by : NULL),
+			ROW_DATE(f->acknowledged ? date_format(f->ack_until, au)
+						 : NULL),
+			ROW_TEXT(f->acknowledged ? f->ack_reason : NULL),
+		};
+
+		rc = run(st, F_FINDING_INSERT, v, ARRAY_SIZE(v), err);
+	}
+	return rc;
+}
+
+int
+store_eval_deal(struct store *st, const struct deal *d,
+		const struct holidays *h, const struct momentum_settings *s,
+		tw_date today, struct tw_error *err)
+{
+	struct momentum_report r;
+	int rc;
+
+	findings_evaluate(d, today, h, s, &r);
+	rc = store_eval_put(st, d, &r, today, err);
+	momentum_report_release(&r);
+	return rc;
+}
+
+/* ---- reading what is kept ---------------------------------------------- */
+
+struct each_state {
+	struct store *st;
+	tw_date today;
+	bool heads_only;
+	int (*fn)(const struct kept_eval *e, void *arg, struct tw_error *err);
+	void *arg;
+	struct kept_eval e;
+	bool open;		/* e holds a deal not yet handed to fn */
+};
+
+static int
+bad(struct each_state *s, const char *what, const char *value,
+    struct tw_error *err)
+{
+	return store_corrupt(s->st, what, value, err);
+}
+
+/* Hand the deal e holds to fn, and empty e. */
+static int
+each_flush(struct each_state *s, struct tw_error *err)
+{
+	int rc = 0;
+
+	if (s->open)
+		rc = s->fn(&s->e, s->arg, err);
+	deal_release(&s->e.deal);
+	momentum_report_release(&s->e.rep);
+	memset(&s->e, 0, sizeof(s->e));
+	deal_init(&s->e.deal);
+	s->open = false;
+	return rc;
+}
+
+/* The deal's columns: cells 0 to 7. */
+static int
+each_head(struct each_state *s, const char *const *c, struct tw_error *err)
+{
+	struct kept_eval *e = &s->e;
+	tw_date win, p;
+
+	e->deal.slug = xstrdup(c[0]);
+	if (cell_date(c[1], &e->deal.snooze_until) < 0)
+		return bad(s, "snooze_until", c[1], err);
+	e->deal.snooze_reason = xstrdup_or_null(c[2]);
+	for (const char *q = s->heads_only ? NULL : c[18]; q && *q;) {
+		char day[DATE_BUFSZ];
+		size_t len = strcspn(q, ",");
+		tw_date t;
+
+		if (len >= sizeof(day))
+			return bad(s, "holiday", q, err);
+		memcpy(day, q, len);
+		day[len] = '\0';
+		if (cell_date(day, &t) < 0 || !t)
+			return bad(s, "holiday", day, err);
+		deal_add_holiday(&e->deal, t);
+		q += len + (q[len] == ',');
+	}
+	e->kept = c[3] != NULL;
+	if (!e->kept)
+		return 0;
+	if (cell_date(c[3], &e->evaluated_on) < 0 || !e->evaluated_on)
+		return bad(s, "evaluated_on", c[3], err);
+	if (cell_date(c[4], &e->recheck_on) < 0 || !e->recheck_on)
+		return bad(s, "recheck_on", c[4], err);
+	if (cell_date(c[6], &win) < 0)
+		return bad(s, "technical_win", c[6], err);
+	if (cell_date(c[7], &p) < 0)
+		return bad(s, "progress", c[7], err);
+	e->stale = c[5] && strcmp(c[5], "0");
+	e->valid = !e->stale && e->evaluated_on <= s->today &&
+		   s->today < e->recheck_on;
+	e->rep.technical_win = win;
+	e->rep.has_freshness = win != DATE_NONE;
+	e->rep.progress = p;
+	e->rep.recheck_on = e->recheck_on;
+	return 0;
+}
+
+/* A finding's columns: cells 8 to 17. */
+static int
+each_finding(struct each_state *s, const char *const *c, struct tw_error *err)
+{
+	struct momentum_report *r = &s->e.rep;
+	struct finding *f;
+
+	ALLOC_GROW(r->findings, r->n + 1, r->alloc);
+	f = &r->findings[r->n++];
+	memset(f, 0, sizeof(*f));
+	/* The rule names live as long as the program: intern them. */
+	f->rule = finding_rule_name(c[8]);
+	if (!f->rule)
+		return bad(s, "rule", c[8], err);
+	f->subject = xstrdup(c[9] ? c[9] : "");
+	if (!c[10] || (strcmp(c[10], "error") && strcmp(c[10], "warning")))
+		return bad(s, "severity", c[10], err);
+	f->severity = strcmp(c[10], "error") ? SEV_WARNING : SEV_ERROR;
+	f->snoozed = c[11] && strcmp(c[11], "0");
+	f->message = xstrdup(c[12] ? c[12] : "");
+	if (cell_date(c[13], &f->date) < 0)
+		return bad(s, "date", c[13], err);
+	if (cell_date(c[14], &f->first_seen) < 0)
+		return bad(s, "first_seen", c[14], err);
+	if (cell_date(c[16], &f->ack_until) < 0)
+		return bad(s, "ack_until", c[16], err);
+	f->acknowledged = f->ack_until != DATE_NONE;
+	f->ack_by = xstrdup_or_null(c[15]);
+	f->ack_reason = xstrdup_or_null(c[17]);
+	return 0;
+}
+
+static int
+each_row(const char *const *c, size_t ncols, void *arg, struct tw_error *err)
+{
+	struct each_state *s = arg;
+	int rc = 0;
+
+	if (ncols < (s->heads_only ? 8u : 19u) || !c[0])
+		return bad(s, "row", "", err);
+	if (!s->open || strcmp(s->e.deal.slug, c[0])) {
+		if ((rc = each_flush(s, err)) < 0 ||
+		    (rc = each_head(s, c, err)) < 0)
+			return rc;
+		s->open = true;
+	}
+	if (!s->heads_only && c[8])
+		rc = each_finding(s, c, err);
+	return rc;
+}
+
+int
+store_eval_each(struct store *st, tw_date today, bool heads_only,
+		int (*fn)(const struct kept_eval *e, void *arg,
+			  struct tw_error *err),
+		void *arg, struct tw_error *err)
+{
+	bool pg = strcmp(st->ops->name, "sqlite") != 0;
+	int id = heads_only ? (pg ? F_HEADS_PG : F_HEADS_SQLITE)
+			    : (pg ? F_EACH_PG : F_EACH_SQLITE);
+	struct each_state s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.st = st;
+	s.today = today;
+	s.heads_only = heads_only;
+	s.fn = fn;
+	s.arg = arg;
+	deal_init(&s.e.deal);
+	rc = store_rows_each(st, stmt(id), NULL, 0, each_row, &s, err);
+	if (rc == 0)
+		rc = each_flush(&s, err);
+	s.open = false;
+	each_flush(&s, NULL);
+	return rc;
+}

@@ -1,0 +1,113 @@
+/*
+ * Findings as data (issue 13), kept by the store for every open deal: its
+ * current findings, W and P, and the interval [evaluated_on, recheck_on)
+ * in which they are what the rules compute. Every verb re-evaluates its
+ * deal in its own transaction (store_run_verb); a bulk import forgets the
+ * evaluations of the deals it replaces; a settings change marks every
+ * evaluation stale. check reads what is valid for its today and
+ * re-evaluates the rest. Written over the keyed-row helper, once for both
+ * backends.
+ */
+#ifndef TW_STORE_FINDINGS_H
+#define TW_STORE_FINDINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/findings.h"
+#include "core/momentum.h"
+#include "store/store.h"
+#include "util/error.h"
+
+/*
+ * The tables, for both backends' migrations: ID is the deal id's type,
+ * DATE a date's, STRICT and NOROWID SQLite's table options or "". worst
+ * is the smallest finding_rank() (4: none), so the pipeline sorts by
+ * urgency, then by P (freshness), from the index.
+ */
+#define EVALUATION_TABLES(ID, DATE, STRICT, NOROWID)                        \
+	"CREATE TABLE evaluations (\n"                                       \
+	"  deal_id " ID " PRIMARY KEY\n"                                     \
+	"    REFERENCES deals(id) ON DELETE CASCADE,\n"                     \
+	"  technical_win " DATE ",\n"                                        \
+	"  progress " DATE ",\n"                                             \
+	"  evaluated_on " DATE " NOT NULL,\n"                                \
+	"  recheck_on " DATE " NOT NULL,\n"                                  \
+	"  stale INTEGER NOT NULL CHECK (stale IN (0, 1)),\n"                \
+	"  worst INTEGER NOT NULL\n"                                         \
+	")" STRICT ";\n"                                                     \
+	"CREATE INDEX evaluations_urgency ON evaluations(worst, progress);\n" \
+	"CREATE TABLE findings (\n"                                          \
+	"  deal_id " ID " NOT NULL\n"                                        \
+	"    REFERENCES evaluations(deal_id) ON DELETE CASCADE,\n"          \
+	"  pos INTEGER NOT NULL,\n"                                          \
+	"  rule TEXT NOT NULL,\n"                                            \
+	"  subject TEXT NOT NULL,\n"                                         \
+	"  severity TEXT NOT NULL CHECK (severity IN ('error', 'warning')),\n" \
+	"  snoozed INTEGER NOT NULL CHECK (snoozed IN (0, 1)),\n"            \
+	"  message TEXT NOT NULL,\n"                                         \
+	"  \"date\" " DATE ",\n"                                             \
+	"  first_seen " DATE " NOT NULL,\n"                                  \
+	"  ack_by TEXT,\n"                                                   \
+	"  ack_until " DATE ",\n"                                            \
+	"  ack_reason TEXT,\n"                                               \
+	"  PRIMARY KEY (deal_id, pos)\n"                                     \
+	")" STRICT NOROWID ";\n"
+
+/*
+ * Keep r, the evaluation of the deal d as of today (findings_evaluate),
+ * in place of what was kept: findings that were kept keep their
+ * first_seen (r's are set by findings_carry). A deal that is not open
+ * keeps none. Call it inside store_begin/store_commit.
+ */
+int store_eval_put(struct store *st, const struct deal *d,
+		   struct momentum_report *r, tw_date today,
+		   struct tw_error *err);
+
+/* Evaluate d as the verbs' context describes it, and keep it. */
+int store_eval_deal(struct store *st, const struct deal *d,
+		    const struct holidays *h, const struct momentum_settings *s,
+		    tw_date today, struct tw_error *err);
+
+/* Forget slug's evaluation: the next check re-evaluates it. */
+int store_eval_forget(struct store *st, const char *slug,
+		      struct tw_error *err);
+
+/* Every evaluation is stale: the settings they were made with changed. */
+int store_eval_stale_all(struct store *st, struct tw_error *err);
+
+/* The findings kept for slug (first_seen among them), for findings_carry. */
+struct kept_findings {
+	struct finding_key *keys;
+	size_t n;
+	char **text;		/* what keys point into */
+	size_t ntext;
+};
+int store_eval_kept(struct store *st, const char *slug,
+		    struct kept_findings *out, struct tw_error *err);
+void kept_findings_release(struct kept_findings *k);
+
+/*
+ * One open deal as the store keeps it: deal holds only the slug, the
+ * snooze and the holidays (what check prints, and freshness counts),
+ * rep the kept findings (freshness not set). valid: kept, not stale, and
+ * evaluated_on <= today < recheck_on.
+ */
+struct kept_eval {
+	struct deal deal;
+	struct momentum_report rep;
+	tw_date evaluated_on, recheck_on;
+	bool kept, stale, valid;
+};
+
+/*
+ * Every open deal by slug (or, when nnames > 0, the named ones) with
+ * what is kept of it, to fn one at a time; fn borrows e. With
+ * heads_only, rep holds no findings (the walk reads no finding).
+ */
+int store_eval_each(struct store *st, tw_date today, bool heads_only,
+		    int (*fn)(const struct kept_eval *e, void *arg,
+			      struct tw_error *err),
+		    void *arg, struct tw_error *err);
+
+#endif

@@ -600,34 +600,6 @@ cmp_finding(const void *a, const void *b)
 	return strcmp(x->message, y->message);
 }
 
-/*
- * P, the latest of the win, a commercial event done on or after it and a
- * touch on or after it; and, until every rule reports its own next date,
- * a recheck the day after today.
- */
-static void
-progress_and_recheck(const struct deal *d, tw_date today,
-		     struct momentum_report *out)
-{
-	tw_date w = out->technical_win, p = w;
-
-	for (size_t i = 0; w && i < d->nevents; i++) {
-		const struct event *e = &d->events[i];
-
-		if (e->kind == EVENT_COMMERCIAL && done_by(e, today) &&
-		    e->done >= w && e->done > p)
-			p = e->done;
-	}
-	for (size_t i = 0; w && i < d->ntouches; i++) {
-		tw_date t = d->touches[i].date;
-
-		if (t >= w && t <= today && t > p)
-			p = t;
-	}
-	out->progress = p;
-	out->recheck_on = today + 1;
-}
-
 void
 momentum_check(const struct deal *d, tw_date today, const struct holidays *h,
 	       const struct momentum_settings *s, struct momentum_report *out)
@@ -659,7 +631,6 @@ momentum_check(const struct deal *d, tw_date today, const struct holidays *h,
 	if (deal_is_snoozed(d, today))
 		for (size_t i = 0; i < out->n; i++)
 			out->findings[i].snoozed = true;
-	progress_and_recheck(d, today, out);
 }
 
 void

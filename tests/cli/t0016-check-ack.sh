@@ -1,5 +1,5 @@
 #!/bin/sh
-# t0013-check-ack: `check ack` and `check unack` (issue 13). An
+# t0016-check-ack: `check ack` and `check unack` (issue 13). An
 # acknowledged finding stays listed, says who, why and through when, and
 # does not fail the check; it returns after --until, or after 10 business
 # days; acking a finding the deal does not have is bad input naming its
@@ -47,11 +47,18 @@ set -e
 	--reason "AE on leave" >out
 grep -q "acknowledged through 2027-03-01" out ||
 	fail "default until is not 10 business days: $(cat out)"
+set +e
+"$TECHWIN" check harbor-logistics >mid
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "check exited $rc with an error not acknowledged"
+"$TECHWIN" check ack harbor-logistics commercial-step-overdue pricing-call \
+	--reason "AE on leave" --until 2027-03-01 >/dev/null
 "$TECHWIN" check harbor-logistics >after ||
-	fail "check still exits 1 with its only error acknowledged"
+	fail "check still exits 1 with every error acknowledged"
 grep -q '^acknowledged .*stale-technical-win.*\[error, acknowledged by ann through 2027-03-01: AE on leave\]' after ||
 	fail "acknowledged row: $(cat after)"
-grep -q ', 1 acknowledged$' after || fail "summary: $(tail -1 after)"
+grep -q ', 2 acknowledged$' after || fail "summary: $(tail -1 after)"
 "$TECHWIN" --json check harbor-logistics >json
 python3 - json <<'PY' || fail "json"
 import json, sys

@@ -337,13 +337,14 @@ sqlite_bulk_cache(struct sqlite_store *s, bool on)
 }
 
 /*
- * Write a bulk transaction's dirty pages before its COMMIT. A write that
- * fails inside COMMIT is followed by a rollback whose system calls leave
- * sqlite3_system_errno() without the cause (a file over ulimit -f read
- * "disk I/O error"); after sqlite3_db_cacheflush() errno still has it.
+ * Write a transaction's dirty pages before its COMMIT, a one-deal import's
+ * too. A write that fails inside COMMIT is followed by a rollback whose
+ * system calls leave sqlite3_system_errno() without the cause (a file over
+ * ulimit -f read "disk I/O error"); after sqlite3_db_cacheflush() errno
+ * still has it.
  */
 static int
-bulk_flush(struct sqlite_store *s, struct tw_error *err)
+commit_flush(struct sqlite_store *s, struct tw_error *err)
 {
 	int rc = sqlite3_db_cacheflush(s->db), e = errno;
 
@@ -437,7 +438,7 @@ sqlite_commit(struct store *st, struct tw_error *err)
 				    "transaction was rolled back after an "
 				    "earlier error");
 	}
-	rc = s->tx_puts > 1 ? bulk_flush(s, err) : 0;
+	rc = commit_flush(s, err);
 	if (!rc)
 		rc = run_fixed(s, S_COMMIT, err);
 	/* Never leave the write lock held after a failed commit. */

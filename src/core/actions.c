@@ -533,7 +533,9 @@ add_holidays(struct deal_ctx *ctx, const struct verb_call *c,
 
 	d->holidays = xrealloc(d->holidays, (n0 + c->ndays + 1) *
 						    sizeof(*d->holidays));
-	memcpy(d->holidays + n0, c->days, c->ndays * sizeof(*c->days));
+	if (c->ndays)
+		memcpy(d->holidays + n0, c->days,
+		       c->ndays * sizeof(*c->days));
 	d->nholidays = holidays_normalize(d->holidays, n0 + c->ndays);
 	res->added = d->nholidays - n0;
 	res->present = c->ndays - res->added;

@@ -61,7 +61,8 @@ fi
 
 # --- concurrent writes and reads ------------------------------------------
 
-start_server --threads 4
+# 40 connections at once from one address: past the default cap of 32.
+start_server --threads 4 --connections-per-address 64
 pids=
 i=1
 while [ $i -le 20 ]; do

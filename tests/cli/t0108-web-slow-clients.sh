@@ -4,10 +4,11 @@
 # timeout each time, is still cut off --timeout seconds after it opened;
 # one address holds at most --connections-per-address connections
 # (default 32). Then 600 such connections from 127.0.0.2 for
-# $SLOW_SECONDS seconds (default 12, at most 60) while a normal client on
-# 127.0.0.1 sends a request every 0.2 s: every one of its requests is
-# answered, and libmicrohttpd's messages about the refused connections do
-# not flood the log. Loopback only (Linux routes all of 127/8 to lo).
+# $SLOW_SECONDS seconds (default 20, as issue 12 asks; at most 60) while a
+# normal client on 127.0.0.1 sends a request every 0.2 s: every one of
+# its requests is answered, and libmicrohttpd's messages about the refused
+# connections do not flood the log. Loopback only (Linux routes all of
+# 127/8 to lo).
 set -eu
 : "${TW_SRC:?set TW_SRC to the source directory}"
 . "$TW_SRC/tests/web/lib.sh"
@@ -105,7 +106,7 @@ stop_server
 
 : >"$tmp/server.log"
 start_server --timeout 2
-seconds=${SLOW_SECONDS:-12}
+seconds=${SLOW_SECONDS:-20}
 slow --connections 600 --interval 1 --seconds "$seconds"
 slow_check "d['normal'] >= 2 * $seconds" \
 	"d['statuses'] == [200] * d['normal']" \

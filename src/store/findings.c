@@ -19,6 +19,8 @@ enum {
 	F_FINDING_UPSERT,
 	F_FINDING_TRIM,
 	F_STALE_ALL,
+	F_WRITE_PROBE,
+	F_DATA_VERSION,
 	F_EACH_SQLITE,
 	F_EACH_PG,
 	F_HEADS_SQLITE,
@@ -98,6 +100,10 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	  false),
 	S(F_STALE_ALL, W, "UPDATE evaluations SET stale = 1 WHERE stale = 0",
 	  false),
+	/* Takes the write lock, changes nothing. */
+	S(F_WRITE_PROBE, W, "UPDATE evaluations SET stale = 1 WHERE 0 = 1",
+	  false),
+	S(F_DATA_VERSION, R, "PRAGMA data_version", false),
 	/* One snapshot: read in a transaction. */
 #define AGG "group_concat(h.day, ',')"
 	S(F_EACH_SQLITE, R, EACH_SELECT ", f.pos", false),
@@ -202,6 +208,29 @@ same_cell(const char *a, const char *b)
  * from the one kept at its position (after a settings change most do
  * not), so a refresh of the whole pipeline writes little.
  */
+int
+store_eval_lock(struct store *st, struct tw_error *err)
+{
+	return run(st, F_WRITE_PROBE, NULL, 0, err);
+}
+
+long long
+store_eval_version(struct store *st)
+{
+	struct tw_error err = { 0 };
+	struct row_result r;
+	long long v = -1;
+
+	if (strcmp(st->ops->name, "sqlite"))
+		return -1;
+	if (st->ops->rows(st, stmt(F_DATA_VERSION), NULL, 0, &r, &err) == 0 &&
+	    r.nrows == 1 && row_text(&r, 0, 0))
+		v = row_int(&r, 0, 0);
+	row_result_release(&r);
+	tw_error_clear(&err);
+	return v;
+}
+
 int
 store_eval_put(struct store *st, const struct deal *d,
 	       struct momentum_report *r, tw_date today, struct tw_error *err)

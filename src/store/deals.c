@@ -10,6 +10,7 @@
 #include "util/xalloc.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,6 +302,9 @@ out:
 #define WALK_SHARE 8	/* more than 1/8 of the open deals */
 #define WALK_MIN 256
 
+struct stale_scan;
+struct eval_spool;
+
 struct check_walk {
 	const struct workspace *ws;
 	struct holidays wsh;
@@ -309,7 +313,12 @@ struct check_walk {
 		  struct tw_error *err);
 	void *arg;
 	struct store *st;
+	const struct stale_scan *keep;	/* spool these deals' evaluations */
+	struct eval_spool *spool;	/* one a part, or NULL */
 };
+
+static void spool_eval(const struct check_walk *w, size_t part,
+		       const struct deal *d, const struct momentum_report *r);
 
 /* Called from the store's threads: everything here is the part's own. */
 static int
@@ -325,6 +334,8 @@ check_one(size_t part, const struct deal *d, void *arg, struct tw_error *err)
 	pipeline_check_deal(d, &w->wsh, w->today, &w->ws->momentum, &rep, &h,
 			    &buf);
 	r = w->fn(part, &c, w->arg, err);
+	if (r == 0 && w->spool)
+		spool_eval(w, part, d, &rep);
 	momentum_report_release(&rep);
 	free(buf);
 	return r;
@@ -363,6 +374,200 @@ stale_scan_release(struct stale_scan *sc)
 	for (size_t i = 0; i < sc->nkeep; i++)
 		free(sc->keep[i]);
 	free(sc->keep);
+}
+
+/*
+ * The evaluations a parallel walk made of the deals sc keeps, spooled to
+ * a temporary file per part (100k deals' findings take a hundred
+ * megabytes) and written after the walk in one transaction: the walk's
+ * connections only read.
+ */
+struct eval_spool {
+	FILE *fp;
+	bool bad;		/* a write failed: keep none of them */
+};
+
+static bool
+scan_keeps(const struct stale_scan *sc, const char *slug)
+{
+	size_t lo = 0, hi = sc->nkeep;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sc->keep[mid], slug);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static void
+put_num(struct eval_spool *sp, long long n)
+{
+	sp->bad |= fwrite(&n, sizeof(n), 1, sp->fp) != 1;
+}
+
+static void
+put_str(struct eval_spool *sp, const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	put_num(sp, s ? (long long)len : -1);
+	sp->bad |= len && fwrite(s, 1, len, sp->fp) != len;
+}
+
+static void
+spool_eval(const struct check_walk *w, size_t part, const struct deal *d,
+	   const struct momentum_report *r)
+{
+	struct eval_spool *sp = &w->spool[part];
+
+	if (sp->bad || !scan_keeps(w->keep, d->slug))
+		return;
+	if (!sp->fp && !(sp->fp = tmpfile())) {
+		sp->bad = true;
+		return;
+	}
+	put_str(sp, d->slug);
+	put_num(sp, r->technical_win);
+	put_num(sp, r->progress);
+	put_num(sp, r->recheck_on);
+	put_num(sp, (long long)r->n);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct finding *f = &r->findings[i];
+
+		put_str(sp, f->rule);
+		put_str(sp, f->subject);
+		put_str(sp, f->message);
+		put_str(sp, f->ack_by);
+		put_str(sp, f->ack_reason);
+		put_num(sp, f->severity);
+		put_num(sp, f->snoozed);
+		put_num(sp, f->date);
+		put_num(sp, f->acknowledged);
+		put_num(sp, f->ack_until);
+	}
+}
+
+static bool
+get_num(FILE *fp, long long *n)
+{
+	return fread(n, sizeof(*n), 1, fp) == 1;
+}
+
+/* A string put_str wrote (NULL for NULL); false at the end or on error. */
+static bool
+get_str(FILE *fp, char **out)
+{
+	long long len;
+
+	*out = NULL;
+	if (!get_num(fp, &len) || len < -1)
+		return false;
+	if (len < 0)
+		return true;
+	*out = xmalloc((size_t)len + 1);
+	(*out)[len] = '\0';
+	return fread(*out, 1, (size_t)len, fp) == (size_t)len;
+}
+
+/* One deal spool_eval wrote, into d (slug, open) and r; false at the end. */
+static bool
+get_eval(FILE *fp, struct deal *d, struct momentum_report *r)
+{
+	long long n, v[5];
+	char *slug, *str[5];
+
+	memset(r, 0, sizeof(*r));
+	if (!get_str(fp, &slug) || !slug || !get_num(fp, &v[0]) ||
+	    !get_num(fp, &v[1]) || !get_num(fp, &v[2]) || !get_num(fp, &n) ||
+	    n < 0) {
+		free(slug);
+		return false;
+	}
+	d->slug = slug;
+	d->outcome = OUTCOME_OPEN;
+	r->technical_win = (tw_date)v[0];
+	r->progress = (tw_date)v[1];
+	r->recheck_on = (tw_date)v[2];
+	for (long long i = 0; i < n; i++) {
+		struct finding *f;
+		bool ok = true;
+
+		for (int k = 0; k < 5; k++)
+			ok = get_str(fp, &str[k]) && ok;
+		for (int k = 0; k < 5; k++)
+			ok = ok && get_num(fp, &v[k]);
+		ALLOC_GROW(r->findings, r->n + 1, r->alloc);
+		f = &r->findings[r->n++];
+		memset(f, 0, sizeof(*f));
+		f->rule = finding_rule_name(str[0]);
+		free(str[0]);
+		f->subject = str[1];
+		f->message = str[2];
+		f->ack_by = str[3];
+		f->ack_reason = str[4];
+		if (!ok || !f->rule || !f->subject || !f->message)
+			return false;
+		f->severity = (enum severity)v[0];
+		f->snoozed = v[1];
+		f->date = (tw_date)v[2];
+		f->acknowledged = v[3];
+		f->ack_until = (tw_date)v[4];
+	}
+	return true;
+}
+
+/*
+ * Write what the parts spooled, part after part (slug order), in one
+ * transaction; a failure keeps nothing, as refresh_kept.
+ */
+static void
+spool_write(struct store *st, struct eval_spool *spool, size_t nparts,
+	    tw_date today, long long version)
+{
+	struct tw_error err = { 0 };
+	int r = 0;
+
+	for (size_t p = 0; p < nparts; p++)
+		if (spool[p].bad)
+			return;
+	if (store_begin(st, &err) < 0)
+		return;
+	/* A commit since the walk began: what it read may be out of date. */
+	if (store_eval_lock(st, &err) < 0 || store_eval_version(st) != version)
+		r = -1;
+	for (size_t p = 0; p < nparts && r == 0; p++) {
+		FILE *fp = spool[p].fp;
+
+		if (!fp)
+			continue;
+		rewind(fp);
+		while (r == 0) {
+			struct momentum_report rep;
+			struct deal d;
+			bool got;
+
+			deal_init(&d);
+			got = get_eval(fp, &d, &rep);
+			if (got)
+				r = store_eval_put(st, &d, &rep, today, &err);
+			momentum_report_release(&rep);
+			deal_release(&d);
+			if (!got || r)
+				break;
+		}
+		if (ferror(fp) || !feof(fp))
+			r = -1;
+	}
+	if (r == 0 && store_commit(st, &err) == 0)
+		return;
+	store_rollback(st);
 }
 
 /* The bulk refresh: every deal sc keeps, as the walk reads it. */
@@ -506,7 +711,7 @@ store_check_each(struct store *st, tw_date today, size_t nparts,
 		 void *arg, struct tw_error *err)
 {
 	struct workspace ws;
-	struct check_walk w = { &ws, { 0 }, today, fn, arg, st };
+	struct check_walk w = { &ws, { 0 }, today, fn, arg, st, NULL, NULL };
 	int r;
 
 	if ((r = workspace_load(st, &ws, err)) < 0) {
@@ -519,6 +724,49 @@ store_check_each(struct store *st, tw_date today, size_t nparts,
 	return r;
 }
 
+/* Enough of the open deals to walk them all. */
+static bool
+many(size_t n, size_t nopen)
+{
+	return n > WALK_MIN && n > nopen / WALK_SHARE;
+}
+
+/*
+ * Many deals to re-evaluate (a settings change): the parallel walk
+ * prints every deal as check_one does and spools the evaluations sc
+ * keeps, written after it in one transaction when nothing was committed
+ * meanwhile. A database that cannot be written spools nothing. SQLite
+ * only: version is its data_version before the walk.
+ */
+static int
+walk_and_keep(struct store *st, struct check_walk *w, struct stale_scan *sc,
+	      size_t nparts, long long version, struct tw_error *err)
+{
+	struct eval_spool *spool = NULL;
+	struct tw_error probe = { 0 };
+	int r;
+
+	if (nparts < 1)
+		nparts = 1;
+	if (sc->nkeep && store_begin(st, &probe) == 0) {
+		if (store_eval_lock(st, &probe) == 0)
+			spool = xcalloc(nparts, sizeof(*spool));
+		store_rollback(st);
+	}
+	tw_error_clear(&probe);
+	w->keep = sc;
+	w->spool = spool;
+	r = store_each_deal_parts(st, true, nparts, check_one, w, err);
+	w->spool = NULL;
+	if (r == 0 && spool)
+		spool_write(st, spool, nparts, w->today, version);
+	for (size_t p = 0; spool && p < nparts; p++)
+		if (spool[p].fp)
+			fclose(spool[p].fp);
+	free(spool);
+	return r;
+}
+
 int
 store_check_kept(struct store *st, tw_date today, size_t nparts,
 		 int (*fn)(size_t part, const struct deal_check *c, void *arg,
@@ -526,8 +774,9 @@ store_check_kept(struct store *st, tw_date today, size_t nparts,
 		 void *arg, struct tw_error *err)
 {
 	struct workspace ws;
-	struct check_walk w = { &ws, { 0 }, today, fn, arg, st };
+	struct check_walk w = { &ws, { 0 }, today, fn, arg, st, NULL, NULL };
 	struct stale_scan sc;
+	long long version;
 	int r;
 
 	if ((r = workspace_load(st, &ws, err)) < 0) {
@@ -535,11 +784,21 @@ store_check_kept(struct store *st, tw_date today, size_t nparts,
 		return r;
 	}
 	w.wsh = workspace_days(&ws);
-	r = scan_and_refresh(st, &ws, today, &sc, err);
-	if (r == 0 && sc.nback > WALK_MIN && sc.nback > sc.nopen / WALK_SHARE)
-		r = store_each_deal_parts(st, true, nparts, check_one, &w, err);
-	else if (r == 0)
-		r = store_eval_each(st, today, false, emit_kept, &w, err);
+	memset(&sc, 0, sizeof(sc));
+	sc.today = today;
+	r = store_eval_each(st, today, true, scan_one, &sc, err);
+	if (r == 0 && many(sc.nkeep + sc.nback, sc.nopen) &&
+	    (version = store_eval_version(st)) >= 0) {
+		r = walk_and_keep(st, &w, &sc, nparts, version, err);
+	} else if (r == 0) {
+		refresh_kept(st, &ws, today, &sc);
+		if (many(sc.nback, sc.nopen))
+			r = store_each_deal_parts(st, true, nparts, check_one,
+						  &w, err);
+		else
+			r = store_eval_each(st, today, false, emit_kept, &w,
+					    err);
+	}
 	stale_scan_release(&sc);
 	workspace_release(&ws);
 	return r;

@@ -14,9 +14,13 @@
 enum {
 	F_KEPT = ROW_STMT_FINDINGS,
 	F_FORGET,
-	F_EVAL_INSERT,
-	F_FINDING_INSERT,
+	F_KEPT_ROWS,
+	F_EVAL_UPSERT,
+	F_FINDING_UPSERT,
+	F_FINDING_TRIM,
 	F_STALE_ALL,
+	F_WRITE_PROBE,
+	F_DATA_VERSION,
 	F_EACH_SQLITE,
 	F_EACH_PG,
 	F_HEADS_SQLITE,
@@ -59,19 +63,47 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	  "DELETE FROM evaluations WHERE deal_id = "
 	  "(SELECT id FROM deals WHERE slug = $1)",
 	  false),
-	S(F_EVAL_INSERT, W,
+	/* Columns as store_eval_put compares them: FINDING_COLS first. */
+	S(F_KEPT_ROWS, R,
+	  "SELECT f.rule, f.subject, f.severity, f.snoozed, f.message, "
+	  "f.\"date\", f.first_seen, f.ack_by, f.ack_until, f.ack_reason "
+	  "FROM findings f JOIN deals d ON d.id = f.deal_id "
+	  "WHERE d.slug = $1 ORDER BY f.pos",
+	  false),
+	/* In place: a deal's evaluation and findings mostly stay put. */
+	S(F_EVAL_UPSERT, W,
 	  "INSERT INTO evaluations (deal_id, technical_win, progress, "
 	  "evaluated_on, recheck_on, stale, worst) "
-	  "SELECT id, $2, $3, $4, $5, 0, $6 FROM deals WHERE slug = $1",
+	  "SELECT id, $2, $3, $4, $5, 0, $6 FROM deals WHERE slug = $1 "
+	  "ON CONFLICT (deal_id) DO UPDATE SET "
+	  "technical_win = excluded.technical_win, "
+	  "progress = excluded.progress, "
+	  "evaluated_on = excluded.evaluated_on, "
+	  "recheck_on = excluded.recheck_on, stale = 0, "
+	  "worst = excluded.worst",
 	  false),
-	S(F_FINDING_INSERT, W,
+	S(F_FINDING_UPSERT, W,
 	  "INSERT INTO findings (deal_id, pos, rule, subject, severity, "
 	  "snoozed, message, \"date\", first_seen, ack_by, ack_until, "
 	  "ack_reason) SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-	  "$12 FROM deals WHERE slug = $1",
+	  "$12 FROM deals WHERE slug = $1 "
+	  "ON CONFLICT (deal_id, pos) DO UPDATE SET rule = excluded.rule, "
+	  "subject = excluded.subject, severity = excluded.severity, "
+	  "snoozed = excluded.snoozed, message = excluded.message, "
+	  "\"date\" = excluded.\"date\", "
+	  "first_seen = excluded.first_seen, ack_by = excluded.ack_by, "
+	  "ack_until = excluded.ack_until, ack_reason = excluded.ack_reason",
+	  false),
+	S(F_FINDING_TRIM, W,
+	  "DELETE FROM findings WHERE deal_id = "
+	  "(SELECT id FROM deals WHERE slug = $1) AND pos >= $2",
 	  false),
 	S(F_STALE_ALL, W, "UPDATE evaluations SET stale = 1 WHERE stale = 0",
 	  false),
+	/* Takes the write lock, changes nothing. */
+	S(F_WRITE_PROBE, W, "UPDATE evaluations SET stale = 1 WHERE 0 = 1",
+	  false),
+	S(F_DATA_VERSION, R, "PRAGMA data_version", false),
 	/* One snapshot: read in a transaction. */
 #define AGG "group_concat(h.day, ',')"
 	S(F_EACH_SQLITE, R, EACH_SELECT ", f.pos", false),
@@ -164,22 +196,67 @@ store_eval_stale_all(struct store *st, struct tw_error *err)
 	return run(st, F_STALE_ALL, NULL, 0, err);
 }
 
+static bool
+same_cell(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * Keep r in place of what was kept, row by row: the evaluation is
+ * updated in place and a finding's row is written only when it differs
+ * from the one kept at its position (after a settings change most do
+ * not), so a refresh of the whole pipeline writes little.
+ */
+int
+store_eval_lock(struct store *st, struct tw_error *err)
+{
+	return run(st, F_WRITE_PROBE, NULL, 0, err);
+}
+
+long long
+store_eval_version(struct store *st)
+{
+	struct tw_error err = { 0 };
+	struct row_result r;
+	long long v = -1;
+
+	if (strcmp(st->ops->name, "sqlite"))
+		return -1;
+	if (st->ops->rows(st, stmt(F_DATA_VERSION), NULL, 0, &r, &err) == 0 &&
+	    r.nrows == 1 && row_text(&r, 0, 0))
+		v = row_int(&r, 0, 0);
+	row_result_release(&r);
+	tw_error_clear(&err);
+	return v;
+}
+
 int
 store_eval_put(struct store *st, const struct deal *d,
 	       struct momentum_report *r, tw_date today, struct tw_error *err)
 {
 	char win[DATE_BUFSZ], p[DATE_BUFSZ], on[DATE_BUFSZ], re[DATE_BUFSZ];
-	struct kept_findings kept;
+	struct row_value key[] = { ROW_TEXT(d->slug) };
+	struct finding_key *keys;
+	struct row_result old;
 	int rc;
 
-	if ((rc = store_eval_kept(st, d->slug, &kept, err)) < 0)
+	if (d->outcome != OUTCOME_OPEN)
+		return store_eval_forget(st, d->slug, err);
+	if ((rc = st->ops->rows(st, stmt(F_KEPT_ROWS), key, 1, &old, err)) < 0)
 		return rc;
-	findings_carry(r, kept.keys, kept.n, today);
-	kept_findings_release(&kept);
-	if ((rc = store_eval_forget(st, d->slug, err)) < 0 ||
-	    d->outcome != OUTCOME_OPEN)
-		return rc;
-	{
+	keys = xcalloc(old.nrows + 1, sizeof(*keys));
+	for (size_t i = 0; i < old.nrows && !rc; i++) {
+		keys[i].rule = row_text(&old, i, 0);
+		keys[i].subject = row_text(&old, i, 1);
+		if (cell_date(row_text(&old, i, 6), &keys[i].first_seen) < 0)
+			rc = store_corrupt(st, "first_seen",
+					   row_text(&old, i, 6), err);
+	}
+	if (rc == 0)
+		findings_carry(r, keys, old.nrows, today);
+	free(keys);
+	if (rc == 0) {
 		struct row_value v[] = {
 			ROW_TEXT(d->slug),
 			ROW_DATE(r->technical_win
@@ -192,7 +269,7 @@ store_eval_put(struct store *st, const struct deal *d,
 			ROW_INT(findings_worst(r)),
 		};
 
-		rc = run(st, F_EVAL_INSERT, v, ARRAY_SIZE(v), err);
+		rc = run(st, F_EVAL_UPSERT, v, ARRAY_SIZE(v), err);
 	}
 	for (size_t i = 0; i < r->n && rc == 0; i++) {
 		const struct finding *f = &r->findings[i];
@@ -212,9 +289,23 @@ store_eval_put(struct store *st, const struct deal *d,
 						 : NULL),
 			ROW_TEXT(f->acknowledged ? f->ack_reason : NULL),
 		};
+		bool same = i < old.nrows;
 
-		rc = run(st, F_FINDING_INSERT, v, ARRAY_SIZE(v), err);
+		/* Columns 2.. of v are the kept row's 0..; snoozed is 0 or 1. */
+		for (size_t c = 0; c < 10 && same; c++)
+			same = c == 3 ? row_int(&old, i, c) == v[c + 2].num
+				      : same_cell(row_text(&old, i, c),
+						  v[c + 2].text);
+		if (!same)
+			rc = run(st, F_FINDING_UPSERT, v, ARRAY_SIZE(v), err);
 	}
+	if (rc == 0 && old.nrows > r->n) {
+		struct row_value v[] = { ROW_TEXT(d->slug),
+					 ROW_INT((long long)r->n) };
+
+		rc = run(st, F_FINDING_TRIM, v, ARRAY_SIZE(v), err);
+	}
+	row_result_release(&old);
 	return rc;
 }
 

@@ -73,6 +73,18 @@ int store_eval_deal(struct store *st, const struct deal *d,
 int store_eval_forget(struct store *st, const char *slug,
 		      struct tw_error *err);
 
+/*
+ * Take the database's write lock in the caller's transaction, writing
+ * nothing: fails at once on a database that cannot be written.
+ */
+int store_eval_lock(struct store *st, struct tw_error *err);
+
+/*
+ * A SQLite database's PRAGMA data_version: it changes when another
+ * connection commits. -1 when unknown (PostgreSQL).
+ */
+long long store_eval_version(struct store *st);
+
 /* Every evaluation is stale: the settings they were made with changed. */
 int store_eval_stale_all(struct store *st, struct tw_error *err);
 

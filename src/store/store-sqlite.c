@@ -422,6 +422,30 @@ row_conflict(struct sqlite_store *s, int rc, struct row_result *out)
 		snprintf(out->column, sizeof(out->column), "%s", col + 2);
 }
 
+/*
+ * The statement of q with v bound, inside the operation q needs (its own
+ * write or read transaction unless one is open).
+ */
+static int
+row_stmt_start(struct sqlite_store *s, const struct row_stmt *q,
+	       const struct row_value *v, size_t nv, sqlite3_stmt **stmt,
+	       struct tw_error *err)
+{
+	int rc = row_stmt_get(s, q, stmt, err);
+
+	if (rc || ((q->write || q->tx) &&
+		   (rc = sqlite_op_begin(s, q->write, err))))
+		return rc;
+	for (size_t i = 0; i < nv; i++) {
+		if (v[i].type == ROW_INT)
+			sqlite3_bind_int64(*stmt, (int)i + 1, v[i].num);
+		else
+			sqlite_bind_text_or_null(*stmt, (int)i + 1, v[i].text,
+						 false);
+	}
+	return 0;
+}
+
 static int
 sqlite_rows(struct store *st, const struct row_stmt *q,
 	    const struct row_value *v, size_t nv, struct row_result *out,
@@ -433,17 +457,8 @@ sqlite_rows(struct store *st, const struct row_stmt *q,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = row_stmt_get(s, q, &stmt, err);
-	if (rc || ((q->write || q->tx) &&
-		   (rc = sqlite_op_begin(s, q->write, err))))
+	if ((rc = row_stmt_start(s, q, v, nv, &stmt, err)))
 		return rc;
-	for (size_t i = 0; i < nv; i++) {
-		if (v[i].type == ROW_INT)
-			sqlite3_bind_int64(stmt, (int)i + 1, v[i].num);
-		else
-			sqlite_bind_text_or_null(stmt, (int)i + 1, v[i].text,
-						 false);
-	}
 	out->ncols = (size_t)sqlite3_column_count(stmt);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		ALLOC_GROW(out->cells, (out->nrows + 1) * out->ncols, alloc);
@@ -478,21 +493,14 @@ sqlite_rows_each(struct store *st, const struct row_stmt *q,
 	size_t ncols;
 	int rc;
 
-	rc = row_stmt_get(s, q, &stmt, err);
-	if (rc || ((q->write || q->tx) &&
-		   (rc = sqlite_op_begin(s, q->write, err))))
+	if ((rc = row_stmt_start(s, q, v, nv, &stmt, err)))
 		return rc;
-	for (size_t i = 0; i < nv; i++) {
-		if (v[i].type == ROW_INT)
-			sqlite3_bind_int64(stmt, (int)i + 1, v[i].num);
-		else
-			sqlite_bind_text_or_null(stmt, (int)i + 1, v[i].text,
-						 false);
-	}
 	ncols = (size_t)sqlite3_column_count(stmt);
 	if (ncols > ARRAY_SIZE(cells))
-		ncols = ARRAY_SIZE(cells);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		rc = tw_error_set(err, TW_ESTORE,
+				  "a query of %zu columns: at most %zu can be "
+				  "read in place", ncols, ARRAY_SIZE(cells));
+	while (rc == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		for (size_t c = 0; c < ncols; c++)
 			cells[c] = (const char *)sqlite3_column_text(stmt,
 								     (int)c);

@@ -6,6 +6,7 @@
  */
 #include "web/pages-internal.h"
 #include "core/commercial.h"
+#include "core/findings.h"
 #include "core/message.h"
 #include "core/risk.h"
 #include "render/chart.h"
@@ -667,7 +668,7 @@ render_deal(struct http_request *rq, struct http_response *rs,
 		deal_ctx_release(&ctx);
 		return;
 	}
-	momentum_check(d, rq->today, h, &ctx.settings, &rep);
+	findings_evaluate(d, rq->today, h, &ctx.settings, &rep);
 	summary_compute(&s, d, h, rq->today);
 
 	page_begin(&sb, rq, page_deal_name(d), NAV_NONE);

@@ -532,6 +532,33 @@ expect 200 DELETE /api/deals/beta/snooze -H "$auth"
 jcheck "d['snooze_until'] is None" "d['snooze_reason'] is None"
 expect 404 DELETE /api/deals/nope/snooze -H "$auth"
 
+# Acknowledge a finding, see it on the deal page, end it.
+expect 200 GET /api/check -H "$auth"
+set -- $("$PYTHON" -c 'import json, sys
+f = [f for f in json.load(open(sys.argv[1]))["findings"]
+     if not f["acknowledged"] and f["subject"]][0]
+print(f["deal"], f["rule"], f["subject"])' "$tmp/body")
+deal=$1 rule=$2 subject=$3
+expect 422 POST "/api/deals/$deal/acks" -H "$auth" -H "$json" \
+	-d '{"rule": "no-such-rule", "reason": "x"}'
+expect_error invalid None
+expect 200 POST "/api/deals/$deal/acks" -H "$auth" -H "$json" \
+	-d "{\"rule\": \"$rule\", \"subject\": \"$subject\",
+	     \"reason\": \"Waiting on legal\", \"until\": \"2026-12-10\"}"
+expect 200 GET /api/check -H "$auth"
+jcheck "[(f['acknowledged_by'], f['acknowledged_until'],
+	  f['acknowledged_reason']) for f in d['findings']
+	 if f['deal'] == '$deal' and f['rule'] == '$rule' and
+	    f['subject'] == '$subject'] ==
+	[('alice', '2026-12-10', 'Waiting on legal')]"
+expect 200 GET "/deals/$deal" -H "$auth"
+grep -q '>acknowledged<' "$tmp/body" ||
+	fail "the deal page does not show the acknowledged finding"
+expect 200 DELETE "/api/deals/$deal/acks/$rule?subject=$subject" -H "$auth"
+expect 200 GET "/deals/$deal" -H "$auth"
+! grep -q '>acknowledged<' "$tmp/body" ||
+	fail "the deal page still shows an ended acknowledgement"
+
 # A message sent on an earlier day, logged once.
 expect 201 POST /api/deals/beta/touches -H "$auth" -H "$json" -d '{
 	"type": "buying-signal", "on": "2026-11-20", "channel": "email",

@@ -120,8 +120,18 @@ deal_momentum(struct strbuf *sb, const struct deal *d, tw_date today,
 		html_escape(sb, f->rule);
 		strbuf_addstr(sb, "</code></td>");
 		page_td(sb, "Subject", NULL, f->subject);
-		page_td(sb, "Finding", "wide", f->message);
-		strbuf_addstr(sb, "</tr>\n");
+		page_td_open(sb, "Finding", "wide");
+		html_escape(sb, f->message);
+		if (f->acknowledged) {
+			strbuf_addstr(sb, "<small>Acknowledged by ");
+			html_escape(sb, f->ack_by ? f->ack_by : "someone");
+			strbuf_addstr(sb, " through ");
+			page_add_day(sb, f->ack_until);
+			strbuf_addstr(sb, ": ");
+			html_escape(sb, f->ack_reason);
+			strbuf_addstr(sb, "</small>");
+		}
+		strbuf_addstr(sb, "</td></tr>\n");
 	}
 	page_table_close(sb);
 }

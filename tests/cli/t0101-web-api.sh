@@ -552,11 +552,12 @@ jcheck "[(f['acknowledged_by'], f['acknowledged_until'],
 	    f['subject'] == '$subject'] ==
 	[('alice', '2026-12-10', 'Waiting on legal')]"
 expect 200 GET "/deals/$deal" -H "$auth"
-grep -q '>acknowledged<' "$tmp/body" ||
+grep -q '>acknowledged<' "$tmp/body" &&
+	grep -q 'Acknowledged by alice through .*: Waiting on legal' "$tmp/body" ||
 	fail "the deal page does not show the acknowledged finding"
 expect 200 DELETE "/api/deals/$deal/acks/$rule?subject=$subject" -H "$auth"
 expect 200 GET "/deals/$deal" -H "$auth"
-! grep -q '>acknowledged<' "$tmp/body" ||
+! grep -q 'acknowledged<\|Acknowledged by' "$tmp/body" ||
 	fail "the deal page still shows an ended acknowledgement"
 
 # A message sent on an earlier day, logged once.

@@ -105,3 +105,57 @@ findings_worst(const struct momentum_report *r)
 			worst = finding_rank(&r->findings[i]);
 	return worst;
 }
+
+static void
+digest_bytes(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		*h ^= b[i];
+		*h *= 0x100000001b3ULL;
+	}
+}
+
+/* A string and its end (NULL and "" differ), or a number. */
+static void
+digest_str(uint64_t *h, const char *s)
+{
+	digest_bytes(h, s ? s : "", s ? strlen(s) + 1 : 1);
+	if (!s)
+		digest_bytes(h, "\1", 1);
+}
+
+static void
+digest_num(uint64_t *h, long long n)
+{
+	digest_bytes(h, &n, sizeof(n));
+}
+
+uint64_t
+findings_digest(const struct momentum_report *r)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	digest_num(&h, r->technical_win);
+	digest_num(&h, r->progress);
+	digest_num(&h, r->recheck_on);
+	digest_num(&h, (long long)r->n);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct finding *f = &r->findings[i];
+
+		digest_str(&h, f->rule);
+		digest_str(&h, f->subject);
+		digest_str(&h, f->message);
+		digest_num(&h, f->severity);
+		digest_num(&h, f->snoozed);
+		digest_num(&h, f->date);
+		digest_num(&h, f->acknowledged);
+		if (f->acknowledged) {
+			digest_str(&h, f->ack_by);
+			digest_str(&h, f->ack_reason);
+			digest_num(&h, f->ack_until);
+		}
+	}
+	return h;
+}

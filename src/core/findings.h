@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/model.h"
 #include "core/momentum.h"
@@ -55,6 +56,14 @@ const struct ack *ack_find(const struct deal *d, const char *rule,
  * store point at it, as the rules' own do.
  */
 const char *finding_rule_name(const char *name);
+
+/*
+ * A 64-bit digest (FNV-1a) of everything the store keeps of r but
+ * first_seen: W, P, recheck_on and every finding's fields. Two
+ * evaluations with the same digest are kept alike, so a re-evaluation
+ * that finds what is kept need not write it again (store/deals.c).
+ */
+uint64_t findings_digest(const struct momentum_report *r);
 
 /* The smallest rank among r's findings (pipeline.h), FINDING_RANKS if none. */
 int findings_worst(const struct momentum_report *r);

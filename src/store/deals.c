@@ -333,7 +333,7 @@ check_one(size_t part, const struct deal *d, void *arg, struct tw_error *err)
 
 	pipeline_check_deal(d, &w->wsh, w->today, &w->ws->momentum, &rep, &h,
 			    &buf);
-	r = w->fn(part, &c, w->arg, err);
+	r = w->fn ? w->fn(part, &c, w->arg, err) : 0;
 	if (r == 0 && w->spool)
 		spool_eval(w, part, d, &rep);
 	momentum_report_release(&rep);
@@ -347,6 +347,9 @@ struct stale_scan {
 	size_t nopen, nback;
 	char **keep;		/* re-evaluate and keep */
 	size_t nkeep, akeep;
+	uint64_t *digest;	/* keep[i]'s kept findings_digest ... */
+	bool *has_digest;	/* ... when there is one */
+	size_t adigest, ahas;
 };
 
 static int
@@ -364,6 +367,10 @@ scan_one(const struct kept_eval *e, void *arg, struct tw_error *err)
 		return 0;
 	}
 	ALLOC_GROW(sc->keep, sc->nkeep + 1, sc->akeep);
+	ALLOC_GROW(sc->digest, sc->nkeep + 1, sc->adigest);
+	ALLOC_GROW(sc->has_digest, sc->nkeep + 1, sc->ahas);
+	sc->digest[sc->nkeep] = e->digest;
+	sc->has_digest[sc->nkeep] = e->has_digest;
 	sc->keep[sc->nkeep++] = xstrdup(e->deal.slug);
 	return 0;
 }
@@ -374,6 +381,8 @@ stale_scan_release(struct stale_scan *sc)
 	for (size_t i = 0; i < sc->nkeep; i++)
 		free(sc->keep[i]);
 	free(sc->keep);
+	free(sc->digest);
+	free(sc->has_digest);
 }
 
 /*
@@ -387,7 +396,8 @@ struct eval_spool {
 	bool bad;		/* a write failed: keep none of them */
 };
 
-static bool
+/* Where slug is in sc->keep, or -1. */
+static long
 scan_keeps(const struct stale_scan *sc, const char *slug)
 {
 	size_t lo = 0, hi = sc->nkeep;
@@ -397,13 +407,13 @@ scan_keeps(const struct stale_scan *sc, const char *slug)
 		int c = strcmp(sc->keep[mid], slug);
 
 		if (!c)
-			return true;
+			return (long)mid;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return false;
+	return -1;
 }
 
 static void
@@ -426,8 +436,13 @@ spool_eval(const struct check_walk *w, size_t part, const struct deal *d,
 	   const struct momentum_report *r)
 {
 	struct eval_spool *sp = &w->spool[part];
+	long k;
 
-	if (sp->bad || !scan_keeps(w->keep, d->slug))
+	if (sp->bad || (k = scan_keeps(w->keep, d->slug)) < 0)
+		return;
+	/* Found as kept: spool_write's store_eval_freshen dates it today. */
+	if (w->keep->has_digest[k] &&
+	    w->keep->digest[k] == findings_digest(r))
 		return;
 	if (!sp->fp && !(sp->fp = tmpfile())) {
 		sp->bad = true;
@@ -525,9 +540,9 @@ get_eval(FILE *fp, struct deal *d, struct momentum_report *r)
 
 /*
  * Write what the parts spooled, part after part (slug order), in one
- * transaction; a failure keeps nothing, as refresh_kept.
+ * transaction; a failure keeps nothing, as refresh_kept. True when kept.
  */
-static void
+static bool
 spool_write(struct store *st, struct eval_spool *spool, size_t nparts,
 	    tw_date today, long long version)
 {
@@ -536,9 +551,9 @@ spool_write(struct store *st, struct eval_spool *spool, size_t nparts,
 
 	for (size_t p = 0; p < nparts; p++)
 		if (spool[p].bad)
-			return;
+			return false;
 	if (store_begin(st, &err) < 0)
-		return;
+		return false;
 	/* A commit since the walk began: what it read may be out of date. */
 	if (store_eval_lock(st, &err) < 0 || store_eval_version(st) != version)
 		r = -1;
@@ -565,45 +580,18 @@ spool_write(struct store *st, struct eval_spool *spool, size_t nparts,
 		if (ferror(fp) || !feof(fp))
 			r = -1;
 	}
+	if (r == 0)
+		r = store_eval_freshen(st, today, &err);
 	if (r == 0 && store_commit(st, &err) == 0)
-		return;
+		return true;
 	store_rollback(st);
-}
-
-/* The bulk refresh: every deal sc keeps, as the walk reads it. */
-struct refresh_walk {
-	struct store *st;
-	const struct workspace *ws;
-	struct holidays wsh;
-	tw_date today;
-	const struct stale_scan *sc;
-	size_t next;		/* sc->keep is by slug, as the walk */
-};
-
-static int
-refresh_one(const struct deal *d, void *arg, struct tw_error *err)
-{
-	struct refresh_walk *w = arg;
-	const struct stale_scan *sc = w->sc;
-	struct holidays h;
-	tw_date *buf;
-	int r;
-
-	while (w->next < sc->nkeep && strcmp(sc->keep[w->next], d->slug) < 0)
-		w->next++;
-	if (w->next == sc->nkeep || strcmp(sc->keep[w->next], d->slug))
-		return 0;
-	h = deal_merged_holidays(d, &w->wsh, &buf);
-	r = store_eval_deal(w->st, d, &h, &w->ws->momentum, w->today, err);
-	free(buf);
-	return r;
+	return false;
 }
 
 /*
- * Re-evaluate and keep what sc found, in one transaction: one deal at a
- * time, or, for many of them in SQLite, in one walk over the deals
- * inside the transaction (its cursors and the writes share the
- * connection; reading 100k deals one by one took minutes). A database
+ * Re-evaluate and keep what sc found, one deal at a time in one
+ * transaction (where the store cannot walk the deals not kept: see
+ * walk_and_keep). A database
  * that cannot be written (read-only, locked) keeps nothing: check then
  * recomputes those deals as it reads them, and says nothing about it.
  */
@@ -618,13 +606,6 @@ refresh_kept(struct store *st, const struct workspace *ws, tw_date today,
 	if (!sc->nkeep || store_begin(st, &err) < 0)
 		goto failed;
 	r = 0;
-	if (sc->nkeep > WALK_MIN && sc->nkeep > sc->nopen / WALK_SHARE &&
-	    !strcmp(st->ops->name, "sqlite")) {
-		struct refresh_walk rw = { st, ws, wsh, today, sc, 0 };
-
-		r = store_each_deal(st, true, refresh_one, &rw, &err);
-		goto done;
-	}
 	for (size_t i = 0; i < sc->nkeep && r == 0; i++) {
 		struct deal d;
 		struct holidays h;
@@ -644,7 +625,6 @@ refresh_kept(struct store *st, const struct workspace *ws, tw_date today,
 		}
 		deal_release(&d);
 	}
-done:
 	if (r == 0 && store_commit(st, &err) == 0)
 		return;
 	store_rollback(st);
@@ -668,7 +648,32 @@ scan_and_refresh(struct store *st, const struct workspace *ws, tw_date today,
 	return 0;
 }
 
-/* One deal of the walk over what is kept, in part 0. */
+/* A deal kept as valid for w->today, to w->fn in part. */
+static int
+emit_valid(size_t part, const struct kept_eval *e, void *arg,
+	   struct tw_error *err)
+{
+	const struct check_walk *w = arg;
+	struct momentum_report rep = e->rep;
+	struct holidays h;
+	tw_date *buf;
+	struct deal_check c = { &e->deal, &h, &rep };
+	int r;
+
+	/* The parts' guard saw every deal valid in their snapshot. */
+	if (!e->valid)
+		return tw_error_set(err, TW_ESTORE, "deal '%s' is not kept "
+				    "for %s", e->deal.slug, "this day");
+	h = deal_merged_holidays(&e->deal, &w->wsh, &buf);
+	if (rep.has_freshness)
+		rep.freshness = freshness_score(rep.progress, w->today, &h,
+						w->ws->momentum.half_life);
+	r = w->fn(part, &c, w->arg, err);
+	free(buf);
+	return r;
+}
+
+/* One deal of the serial walk over what is kept, in part 0. */
 static int
 emit_kept(const struct kept_eval *e, void *arg, struct tw_error *err)
 {
@@ -680,18 +685,8 @@ emit_kept(const struct kept_eval *e, void *arg, struct tw_error *err)
 	struct deal_check c = { &d, &h, &rep };
 	int r;
 
-	if (e->valid) {
-		h = deal_merged_holidays(&e->deal, &w->wsh, &buf);
-		rep = e->rep;
-		if (rep.has_freshness)
-			rep.freshness = freshness_score(
-				rep.progress, w->today, &h,
-				w->ws->momentum.half_life);
-		c.deal = &e->deal;
-		r = w->fn(0, &c, w->arg, err);
-		free(buf);
-		return r;
-	}
+	if (e->valid)
+		return emit_valid(0, e, arg, err);
 	/* Not kept for this today: recompute it (as the walk would). */
 	if ((r = store_deal_get(w->st, e->deal.slug, &d, err)) < 0)
 		return r;
@@ -737,14 +732,22 @@ many(size_t n, size_t nopen)
  * keeps, written after it in one transaction when nothing was committed
  * meanwhile. A database that cannot be written spools nothing. SQLite
  * only: version is its data_version before the walk.
+ *
+ * With quiet, a few to re-evaluate: the walk reads only the deals not
+ * kept for today (the store's deal_each_unkept), in parallel, and prints
+ * nothing; what it could not keep is counted in sc->nback, to be
+ * recomputed as it is read.
  */
 static int
-walk_and_keep(struct store *st, struct check_walk *w, struct stale_scan *sc,
-	      size_t nparts, long long version, struct tw_error *err)
+walk_and_keep(struct store *st, const struct check_walk *cw,
+	      struct stale_scan *sc, size_t nparts, long long version,
+	      bool quiet, struct tw_error *err)
 {
+	struct check_walk w = *cw;
 	struct eval_spool *spool = NULL;
 	struct tw_error probe = { 0 };
-	int r;
+	bool kept = false;
+	int r = 0;
 
 	if (nparts < 1)
 		nparts = 1;
@@ -754,17 +757,55 @@ walk_and_keep(struct store *st, struct check_walk *w, struct stale_scan *sc,
 		store_rollback(st);
 	}
 	tw_error_clear(&probe);
-	w->keep = sc;
-	w->spool = spool;
-	r = store_each_deal_parts(st, true, nparts, check_one, w, err);
-	w->spool = NULL;
+	w.keep = sc;
+	w.spool = spool;
+	if (quiet) {
+		w.fn = NULL;
+		if (spool)
+			r = st->ops->deal_each_unkept(st, true, w.today, nparts,
+						      check_one, &w, err);
+	} else {
+		r = store_each_deal_parts(st, true, nparts, check_one, &w,
+					  err);
+	}
 	if (r == 0 && spool)
-		spool_write(st, spool, nparts, w->today, version);
+		kept = spool_write(st, spool, nparts, w.today, version);
+	if (!kept)
+		sc->nback += sc->nkeep;
 	for (size_t p = 0; spool && p < nparts; p++)
 		if (spool[p].fp)
 			fclose(spool[p].fp);
 	free(spool);
 	return r;
+}
+
+/*
+ * The daily check: re-evaluate and keep the few deals not kept for
+ * today (in parallel where the store can walk just those), then read
+ * what is kept, in parts at once when every open deal is kept as
+ * valid; otherwise serially, recomputing the rest as they are read.
+ */
+static int
+check_few(struct store *st, struct check_walk *w, struct stale_scan *sc,
+	  size_t nparts, long long version, struct tw_error *err)
+{
+	int r = 0;
+
+	if (sc->nkeep && st->ops->deal_each_unkept && version >= 0)
+		r = walk_and_keep(st, w, sc, nparts, version, true, err);
+	else
+		refresh_kept(st, w->ws, w->today, sc);
+	if (r < 0)
+		return r;
+	r = sc->nback ? 1
+		      : store_eval_each_parts(st, w->today, nparts, emit_valid,
+					      w, err);
+	if (r <= 0)
+		return r;
+	if (many(sc->nback, sc->nopen))
+		return store_each_deal_parts(st, true, nparts, check_one, w,
+					     err);
+	return store_eval_each(st, w->today, false, emit_kept, w, err);
 }
 
 int
@@ -786,19 +827,16 @@ store_check_kept(struct store *st, tw_date today, size_t nparts,
 	w.wsh = workspace_days(&ws);
 	memset(&sc, 0, sizeof(sc));
 	sc.today = today;
+	/*
+	 * Before the scan: a commit after it makes the walk's write keep
+	 * nothing, so what the scan found is what the walk re-evaluates.
+	 */
+	version = store_eval_version(st);
 	r = store_eval_each(st, today, true, scan_one, &sc, err);
-	if (r == 0 && many(sc.nkeep + sc.nback, sc.nopen) &&
-	    (version = store_eval_version(st)) >= 0) {
-		r = walk_and_keep(st, &w, &sc, nparts, version, err);
-	} else if (r == 0) {
-		refresh_kept(st, &ws, today, &sc);
-		if (many(sc.nback, sc.nopen))
-			r = store_each_deal_parts(st, true, nparts, check_one,
-						  &w, err);
-		else
-			r = store_eval_each(st, today, false, emit_kept, &w,
-					    err);
-	}
+	if (r == 0 && many(sc.nkeep + sc.nback, sc.nopen) && version >= 0)
+		r = walk_and_keep(st, &w, &sc, nparts, version, false, err);
+	else if (r == 0)
+		r = check_few(st, &w, &sc, nparts, version, err);
 	stale_scan_release(&sc);
 	workspace_release(&ws);
 	return r;

@@ -25,6 +25,9 @@ enum {
 	F_EACH_PG,
 	F_HEADS_SQLITE,
 	F_HEADS_PG,
+	F_EACH_PART_SQLITE,
+	F_UNKEPT,
+	F_FRESHEN,
 	F_MAX
 };
 
@@ -45,10 +48,10 @@ _Static_assert(F_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
 	"(SELECT " AGG " FROM holidays h WHERE h.deal_id = d.id) "        \
 	"FROM deals d LEFT JOIN evaluations e ON e.deal_id = d.id "         \
 	"LEFT JOIN findings f ON f.deal_id = e.deal_id "                    \
-	"WHERE d.outcome = 'open' ORDER BY d.slug"
+	"WHERE d.outcome = 'open' " EACH_RUN "ORDER BY d.slug"
 #define HEADS_SELECT                                                       \
 	"SELECT d.slug, d.snooze_until, d.snooze_reason, e.evaluated_on, " \
-	"e.recheck_on, e.stale, e.technical_win, e.progress "              \
+	"e.recheck_on, e.stale, e.technical_win, e.progress, e.digest "    \
 	"FROM deals d LEFT JOIN evaluations e ON e.deal_id = d.id "         \
 	"WHERE d.outcome = 'open' ORDER BY d.slug"
 
@@ -73,14 +76,14 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	/* In place: a deal's evaluation and findings mostly stay put. */
 	S(F_EVAL_UPSERT, W,
 	  "INSERT INTO evaluations (deal_id, technical_win, progress, "
-	  "evaluated_on, recheck_on, stale, worst) "
-	  "SELECT id, $2, $3, $4, $5, 0, $6 FROM deals WHERE slug = $1 "
+	  "evaluated_on, recheck_on, stale, worst, digest) "
+	  "SELECT id, $2, $3, $4, $5, 0, $6, $7 FROM deals WHERE slug = $1 "
 	  "ON CONFLICT (deal_id) DO UPDATE SET "
 	  "technical_win = excluded.technical_win, "
 	  "progress = excluded.progress, "
 	  "evaluated_on = excluded.evaluated_on, "
 	  "recheck_on = excluded.recheck_on, stale = 0, "
-	  "worst = excluded.worst",
+	  "worst = excluded.worst, digest = excluded.digest",
 	  false),
 	S(F_FINDING_UPSERT, W,
 	  "INSERT INTO findings (deal_id, pos, rule, subject, severity, "
@@ -106,11 +109,29 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	S(F_DATA_VERSION, R, "PRAGMA data_version", false),
 	/* One snapshot: read in a transaction. */
 #define AGG "group_concat(h.day, ',')"
+#define EACH_RUN ""
 	S(F_EACH_SQLITE, R, EACH_SELECT ", f.pos", false),
+#undef EACH_RUN
+	/* A part's run of slugs (store_eval_each_parts). */
+#define EACH_RUN "AND d.slug >= ?1 AND d.slug < ?2 "
+	S(F_EACH_PART_SQLITE, R, EACH_SELECT ", f.pos", false),
+#undef EACH_RUN
 #undef AGG
 #define AGG "string_agg(h.day::text, ',')"
+#define EACH_RUN ""
 	S(F_EACH_PG, R, EACH_SELECT " COLLATE \"C\", f.pos", false),
+#undef EACH_RUN
 #undef AGG
+	S(F_FRESHEN, W,
+	  "UPDATE evaluations SET stale = 0, evaluated_on = $1 "
+	  "WHERE stale = 1 AND evaluated_on <= $1",
+	  false),
+	/* Is an open deal not kept as valid on $1? (kept_eval's valid) */
+	S(F_UNKEPT, R,
+	  "SELECT EXISTS (SELECT 1 FROM deals d WHERE d.outcome = 'open' AND "
+	  "NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.deal_id = d.id "
+	  "AND e.stale = 0 AND e.evaluated_on <= $1 AND e.recheck_on > $1))",
+	  false),
 	S(F_HEADS_SQLITE, R, HEADS_SELECT, true),
 	S(F_HEADS_PG, R, HEADS_SELECT " COLLATE \"C\"", true),
 #undef S
@@ -191,6 +212,15 @@ store_eval_forget(struct store *st, const char *slug, struct tw_error *err)
 }
 
 int
+store_eval_freshen(struct store *st, tw_date today, struct tw_error *err)
+{
+	char day[DATE_BUFSZ];
+	struct row_value v[] = { ROW_DATE(date_format(today, day)) };
+
+	return run(st, F_FRESHEN, v, ARRAY_SIZE(v), err);
+}
+
+int
 store_eval_stale_all(struct store *st, struct tw_error *err)
 {
 	return run(st, F_STALE_ALL, NULL, 0, err);
@@ -267,6 +297,7 @@ store_eval_put(struct store *st, const struct deal *d,
 			ROW_DATE(date_format(today, on)),
 			ROW_DATE(date_format(r->recheck_on, re)),
 			ROW_INT(findings_worst(r)),
+			ROW_INT((long long)findings_digest(r)),
 		};
 
 		rc = run(st, F_EVAL_UPSERT, v, ARRAY_SIZE(v), err);
@@ -330,6 +361,9 @@ struct each_state {
 	tw_date today;
 	bool heads_only;
 	int (*fn)(const struct kept_eval *e, void *arg, struct tw_error *err);
+	int (*part_fn)(size_t part, const struct kept_eval *e, void *arg,
+		       struct tw_error *err);
+	size_t part;
 	void *arg;
 	struct kept_eval e;
 	bool open;		/* e holds a deal not yet handed to fn */
@@ -349,7 +383,8 @@ each_flush(struct each_state *s, struct tw_error *err)
 	int rc = 0;
 
 	if (s->open)
-		rc = s->fn(&s->e, s->arg, err);
+		rc = s->part_fn ? s->part_fn(s->part, &s->e, s->arg, err)
+				: s->fn(&s->e, s->arg, err);
 	deal_release(&s->e.deal);
 	momentum_report_release(&s->e.rep);
 	memset(&s->e, 0, sizeof(s->e));
@@ -394,6 +429,11 @@ each_head(struct each_state *s, const char *const *c, struct tw_error *err)
 		return bad(s, "technical_win", c[6], err);
 	if (cell_date(c[7], &p) < 0)
 		return bad(s, "progress", c[7], err);
+	/* Heads only: the digest (NULL when kept before it existed). */
+	if (s->heads_only && c[8]) {
+		e->has_digest = true;
+		e->digest = (uint64_t)strtoll(c[8], NULL, 10);
+	}
 	e->stale = c[5] && strcmp(c[5], "0");
 	e->valid = !e->stale && e->evaluated_on <= s->today &&
 		   s->today < e->recheck_on;
@@ -442,7 +482,7 @@ each_row(const char *const *c, size_t ncols, void *arg, struct tw_error *err)
 	struct each_state *s = arg;
 	int rc = 0;
 
-	if (ncols < (s->heads_only ? 8u : 19u) || !c[0])
+	if (ncols < (s->heads_only ? 9u : 19u) || !c[0])
 		return bad(s, "row", "", err);
 	if (!s->open || strcmp(s->e.deal.slug, c[0])) {
 		if ((rc = each_flush(s, err)) < 0 ||
@@ -479,5 +519,57 @@ store_eval_each(struct store *st, tw_date today, bool heads_only,
 		rc = each_flush(&s, err);
 	s.open = false;
 	each_flush(&s, NULL);
+	return rc;
+}
+
+/* The parts' states, and the row callback behind each. */
+struct each_parts {
+	struct each_state s[8];
+};
+
+static int
+each_part_row(size_t part, const char *const *c, size_t ncols, void *arg,
+	      struct tw_error *err)
+{
+	struct each_parts *ps = arg;
+
+	return each_row(c, ncols, &ps->s[part], err);
+}
+
+int
+store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
+		      int (*fn)(size_t part, const struct kept_eval *e,
+				void *arg, struct tw_error *err),
+		      void *arg, struct tw_error *err)
+{
+	struct each_parts *ps;
+	char day[DATE_BUFSZ];
+	struct row_value v[] = { ROW_DATE(date_format(today, day)) };
+	int rc;
+
+	if (!st->ops->rows_each_parts || nparts < 2)
+		return 1;
+	if (nparts > ARRAY_SIZE(ps->s))
+		nparts = ARRAY_SIZE(ps->s);
+	ps = xcalloc(1, sizeof(*ps));
+	for (size_t p = 0; p < nparts; p++) {
+		ps->s[p].st = st;
+		ps->s[p].today = today;
+		ps->s[p].part_fn = fn;
+		ps->s[p].part = p;
+		ps->s[p].arg = arg;
+		deal_init(&ps->s[p].e.deal);
+	}
+	rc = st->ops->rows_each_parts(st, stmt(F_EACH_PART_SQLITE),
+				      stmt(F_UNKEPT), v, ARRAY_SIZE(v),
+				      nparts, each_part_row, ps, err);
+	for (size_t p = 0; p < nparts; p++) {
+		/* Each part's last deal, once every part is through. */
+		if (rc == 0)
+			rc = each_flush(&ps->s[p], err);
+		ps->s[p].open = false;
+		each_flush(&ps->s[p], NULL);
+	}
+	free(ps);
 	return rc;
 }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/findings.h"
 #include "core/momentum.h"
@@ -85,6 +86,14 @@ int store_eval_lock(struct store *st, struct tw_error *err);
  */
 long long store_eval_version(struct store *st);
 
+/*
+ * Every stale evaluation made on or before today is made today again:
+ * for a walk that re-evaluated every one of them and found what is kept
+ * (findings_digest), or kept what it found. Inside the walk's write.
+ */
+int store_eval_freshen(struct store *st, tw_date today,
+		       struct tw_error *err);
+
 /* Every evaluation is stale: the settings they were made with changed. */
 int store_eval_stale_all(struct store *st, struct tw_error *err);
 
@@ -110,6 +119,8 @@ struct kept_eval {
 	struct momentum_report rep;
 	tw_date evaluated_on, recheck_on;
 	bool kept, stale, valid;
+	bool has_digest;	/* heads only: findings_digest of what is kept */
+	uint64_t digest;
 };
 
 /*
@@ -121,5 +132,18 @@ int store_eval_each(struct store *st, tw_date today, bool heads_only,
 		    int (*fn)(const struct kept_eval *e, void *arg,
 			      struct tw_error *err),
 		    void *arg, struct tw_error *err);
+
+/*
+ * store_eval_each (not heads_only) over nparts runs of slugs at once, on
+ * a thread and a connection each (the store's rows_each_parts), for when
+ * every open deal is kept as valid on today: fn(part, e) is called from
+ * part's thread, each part's deals by slug, part k's before part k + 1's.
+ * 1, having read nothing, when one is not valid or the store cannot read
+ * in parts: the caller then uses store_eval_each.
+ */
+int store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
+			  int (*fn)(size_t part, const struct kept_eval *e,
+				    void *arg, struct tw_error *err),
+			  void *arg, struct tw_error *err);
 
 #endif

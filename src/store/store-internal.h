@@ -133,6 +133,17 @@ struct store_ops {
 			       int (*fn)(size_t part, const struct deal *d,
 					 void *arg, struct tw_error *err),
 			       void *arg, struct tw_error *err);
+	/*
+	 * deal_each_parts, with unkept: over the open deals whose kept
+	 * evaluation (store/findings.h) is missing, stale or not valid on
+	 * unkept, what check must re-evaluate, without reading the rest.
+	 * May be NULL: the caller reads those deals one at a time.
+	 */
+	int (*deal_each_unkept)(struct store *st, bool open_only,
+				tw_date unkept, size_t nparts,
+				int (*fn)(size_t part, const struct deal *d,
+					  void *arg, struct tw_error *err),
+				void *arg, struct tw_error *err);
 
 	/*
 	 * The primitives the account, settings and history code
@@ -156,6 +167,22 @@ struct store_ops {
 			 int (*fn)(const char *const *cells, size_t ncols,
 				   void *arg, struct tw_error *err),
 			 void *arg, struct tw_error *err);
+	/*
+	 * rows_each over nparts runs of slugs at once, as deal_each_parts:
+	 * a thread and a connection each, one snapshot. q takes the run as
+	 * ?1 <= slug < ?2, then v from ?3. First guard, bound to v as ?1...,
+	 * runs in that snapshot: unless its one cell is 0, nothing is read
+	 * and 1 is returned. fn(part, ...) runs on part's thread; a
+	 * negative return stops every part. May be NULL.
+	 */
+	int (*rows_each_parts)(struct store *st, const struct row_stmt *q,
+			       const struct row_stmt *guard,
+			       const struct row_value *v, size_t nv,
+			       size_t nparts,
+			       int (*fn)(size_t part, const char *const *cells,
+					 size_t ncols, void *arg,
+					 struct tw_error *err),
+			       void *arg, struct tw_error *err);
 };
 
 int store_rows_each(struct store *st, const struct row_stmt *q,

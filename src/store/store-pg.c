@@ -247,6 +247,8 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (deal_id, pos)\n"
 	");\n"
 	EVALUATION_TABLES("bigint", "date", "", ""),
+	/* 7: as SQLite's */
+	"ALTER TABLE evaluations ADD COLUMN digest bigint;\n",
 };
 
 /* ---- locations -------------------------------------------------------- */

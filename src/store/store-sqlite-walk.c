@@ -44,6 +44,7 @@ struct each_cursor {
 struct each_walk {
 	bool open_only;
 	const char *from, *to;
+	const char *unkept_on;	/* only deals not kept as valid on this day */
 	size_t part;
 	int (*fn)(size_t part, const struct deal *d, void *arg,
 		  struct tw_error *err);
@@ -56,16 +57,77 @@ each_where(const struct each_walk *w, struct strbuf *sb)
 {
 	const char *and = " WHERE";
 
-	if (w->open_only) {
+	if (w->open_only && !w->unkept_on) {
 		strbuf_addf(sb, "%s d.outcome = 'open'", and);
 		and = " AND";
 	}
+	if (w->unkept_on)	/* each_unkept took the run */
+		return;
 	if (w->from) {
 		strbuf_addf(sb, "%s d.slug >= ?1", and);
 		and = " AND";
 	}
 	if (w->to)
 		strbuf_addf(sb, "%s d.slug < ?2", and);
+}
+
+/*
+ * The deals the walk reads, and their order: with unkept_on, from the
+ * temporary table each_unkept fills, so that each cursor reads only
+ * those deals rather than testing every deal.
+ */
+static void
+each_from(const struct each_walk *w, struct strbuf *sb)
+{
+	strbuf_addstr(sb, w->unkept_on ? " FROM temp.unkept u JOIN deals d "
+					 "ON d.id = u.id"
+				       : " FROM deals d");
+}
+
+static const char *
+each_order(const struct each_walk *w)
+{
+	return w->unkept_on ? "u.slug" : "d.slug";
+}
+
+/* The open deals of w's run not kept as valid on w->unkept_on, into
+ * temp.unkept. */
+static int
+each_unkept(struct sqlite_store *s, const struct each_walk *w,
+	    struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	rc = sqlite3_exec(s->db, "CREATE TEMP TABLE IF NOT EXISTS unkept "
+			  "(slug TEXT PRIMARY KEY, id INTEGER NOT NULL) "
+			  "WITHOUT ROWID; DELETE FROM temp.unkept",
+			  NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return sqlite_sql_fail(s, rc, err);
+	/* store_eval_each's valid, in SQL: ISO dates sort as text. */
+	strbuf_addstr(&sb, "INSERT INTO temp.unkept SELECT d.slug, d.id "
+		      "FROM deals d WHERE d.outcome = 'open' AND NOT EXISTS "
+		      "(SELECT 1 FROM evaluations e WHERE e.deal_id = d.id "
+		      "AND e.stale = 0 AND e.evaluated_on <= ?3 AND "
+		      "e.recheck_on > ?3)");
+	if (w->from)
+		strbuf_addstr(&sb, " AND d.slug >= ?1");
+	if (w->to)
+		strbuf_addstr(&sb, " AND d.slug < ?2");
+	rc = sqlite_prepare(s, sb.buf, &stmt, err);
+	strbuf_release(&sb);
+	if (rc)
+		return rc;
+	if (w->from)
+		sqlite3_bind_text(stmt, 1, w->from, -1, SQLITE_STATIC);
+	if (w->to)
+		sqlite3_bind_text(stmt, 2, w->to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, w->unkept_on, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : sqlite_sql_fail(s, rc, err);
 }
 
 /*
@@ -78,17 +140,18 @@ each_sql(size_t t, const struct each_walk *w, struct strbuf *sb)
 	if (t == SCHEMA_NTABLES + 1) {
 		strbuf_addstr(sb, "SELECT d.id, d.slug");
 		add_column_list(sb, schema_deal.fields, schema_deal.nfields);
-		strbuf_addstr(sb, " FROM deals d");
+		each_from(w, sb);
 		each_where(w, sb);
-		strbuf_addstr(sb, " ORDER BY d.slug");
+		strbuf_addf(sb, " ORDER BY %s", each_order(w));
 		return;
 	}
 	if (t == SCHEMA_NTABLES) {
-		strbuf_addstr(sb, "SELECT d.id, c.number, c.criterion "
-			      "FROM deals d JOIN phase_criteria c "
-			      "ON c.deal_id = d.id");
+		strbuf_addstr(sb, "SELECT d.id, c.number, c.criterion");
+		each_from(w, sb);
+		strbuf_addstr(sb, " JOIN phase_criteria c ON c.deal_id = d.id");
 		each_where(w, sb);
-		strbuf_addstr(sb, " ORDER BY d.slug, c.number, c.pos");
+		strbuf_addf(sb, " ORDER BY %s, c.number, c.pos",
+			    each_order(w));
 		return;
 	}
 	strbuf_addstr(sb, "SELECT d.id, c.pos");
@@ -96,10 +159,11 @@ each_sql(size_t t, const struct each_walk *w, struct strbuf *sb)
 		if (schema_tables[t].fields[i].type != F_LIST)
 			strbuf_addf(sb, ", c.\"%s\"",
 				    schema_tables[t].fields[i].name);
-	strbuf_addf(sb, " FROM deals d JOIN %s c ON c.deal_id = d.id",
+	each_from(w, sb);
+	strbuf_addf(sb, " JOIN %s c ON c.deal_id = d.id",
 		    schema_tables[t].sql);
 	each_where(w, sb);
-	strbuf_addstr(sb, " ORDER BY d.slug");
+	strbuf_addf(sb, " ORDER BY %s", each_order(w));
 }
 
 static int
@@ -208,14 +272,16 @@ each_walk(struct sqlite_store *s, const struct each_walk *w,
 	int rc = 0;
 
 	memset(cur, 0, sizeof(cur));
+	if (w->unkept_on)
+		rc = each_unkept(s, w, err);
 	for (size_t t = 0; t <= SCHEMA_NTABLES + 1 && !rc; t++) {
 		strbuf_reset(&sb);
 		each_sql(t, w, &sb);
 		rc = sqlite_prepare(s, sb.buf, &cur[t].stmt, err);
-		if (!rc && w->from)
+		if (!rc && w->from && !w->unkept_on)
 			sqlite3_bind_text(cur[t].stmt, 1, w->from, -1,
 					  SQLITE_STATIC);
-		if (!rc && w->to)
+		if (!rc && w->to && !w->unkept_on)
 			sqlite3_bind_text(cur[t].stmt, 2, w->to, -1,
 					  SQLITE_STATIC);
 		if (!rc && t <= SCHEMA_NTABLES)
@@ -296,10 +362,16 @@ sqlite_deal_each(struct store *st, bool open_only,
  * cannot be opened, the walk is serial, all in part 0.
  */
 #define EACH_MAX_PARTS 8
+#define EACH_MAX_VALUES 4
 
 struct each_part {
 	struct sqlite_store *s; /* a helper's; part 0: the store */
-	struct each_walk w;
+	struct each_walk w;	/* a walk over deals, or (q set) rows: */
+	const struct row_stmt *q;
+	struct row_value v[EACH_MAX_VALUES];
+	size_t nv;
+	int (*rows_fn)(size_t part, const char *const *cells, size_t ncols,
+		       void *arg, struct tw_error *err);
 	struct tw_error err;
 	int rc;
 	pthread_t thread;
@@ -377,9 +449,35 @@ each_helper_close(struct sqlite_store *h)
 		return;
 	if (!sqlite3_get_autocommit(h->db))
 		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(h->db);
-	free(h->path);
-	free(h);
+	/* Finalizes what a row job prepared on it, closes and frees it. */
+	sqlite_store_close(h);
+}
+
+/* A row job's callback, with its part. */
+static int
+each_rows_fn(const char *const *cells, size_t ncols, void *arg,
+	     struct tw_error *err)
+{
+	struct each_part *p = arg;
+
+	if (p->w.stop && atomic_load_explicit(p->w.stop,
+					      memory_order_relaxed))
+		return TW_ESTORE;	/* ends this part; the first error wins */
+	return p->rows_fn(p->w.part, cells, ncols, p->w.arg, err);
+}
+
+static int
+each_part_run(struct each_part *p)
+{
+	int rc;
+
+	if (!p->q)
+		return each_walk(p->s, &p->w, &p->err);
+	rc = sqlite_rows_each(&p->s->base, p->q, p->v, p->nv, each_rows_fn,
+			      p, &p->err);
+	if (rc && p->w.stop)
+		atomic_store(p->w.stop, true);
+	return rc;
 }
 
 static void *
@@ -387,7 +485,7 @@ each_thread(void *arg)
 {
 	struct each_part *p = arg;
 
-	p->rc = each_walk(p->s, &p->w, &p->err);
+	p->rc = each_part_run(p);
 	return NULL;
 }
 
@@ -433,46 +531,28 @@ each_split(struct sqlite_store *s, struct each_part *parts, size_t n,
 	return n;
 }
 
-int
-sqlite_deal_each_parts(struct store *st, bool open_only, size_t nparts,
-		       int (*fn)(size_t part, const struct deal *d, void *arg,
-				 struct tw_error *err),
-		       void *arg, struct tw_error *err)
+/*
+ * Run the parts, set up as walks or row jobs for their runs of slugs,
+ * part 0 here and the others on threads; n of them, the helpers of 1..n-1
+ * open. Returns the lowest failing part's error.
+ */
+static int
+each_parts_run(struct each_part *parts, size_t n, char **cuts,
+	       struct tw_error *err)
 {
-	struct sqlite_store *s = to_sqlite(st);
-	struct each_part parts[EACH_MAX_PARTS];
-	char *cuts[EACH_MAX_PARTS + 1] = { NULL };
-	atomic_bool stop = false;
-	size_t n = nparts < EACH_MAX_PARTS ? nparts : EACH_MAX_PARTS;
-	int rc;
+	int rc = 0;
 
-	if (n < 1)
-		n = 1;
-	memset(parts, 0, sizeof(parts));
-	rc = sqlite_op_begin(s, false, err);
-	if (rc)
-		return rc;
-	/* Inside begin/commit, other connections cannot see our writes. */
-	n = n > 1 && !s->in_tx ? each_split(s, parts, n, cuts) : 1;
-	for (size_t k = 0; k < n; k++) {
-		parts[k].w = (struct each_walk){ .open_only = open_only,
-			.from = cuts[k], .to = k + 1 < n ? cuts[k + 1] : NULL,
-			.part = k, .fn = fn, .arg = arg,
-			.stop = n > 1 ? &stop : NULL };
-		if (k == 0)
-			continue;
+	for (size_t k = 1; k < n; k++) {
 		if (pthread_create(&parts[k].thread, NULL, each_thread,
 				   &parts[k]) == 0) {
 			parts[k].started = true;
 		} else {
 			parts[k].rc = tw_error_set(&parts[k].err, TW_ESTORE,
 						   "cannot start a thread");
-			atomic_store(&stop, true);
+			atomic_store(parts[k].w.stop, true);
 		}
 	}
-	parts[0].s = s;
-	parts[0].rc = each_walk(s, &parts[0].w, &parts[0].err);
-	rc = 0;
+	parts[0].rc = each_part_run(&parts[0]);
 	for (size_t k = 0; k < EACH_MAX_PARTS; k++) {
 		if (parts[k].started)
 			pthread_join(parts[k].thread, NULL);
@@ -484,6 +564,119 @@ sqlite_deal_each_parts(struct store *st, bool open_only, size_t nparts,
 		if (k > 0)
 			each_helper_close(parts[k].s);
 		free(cuts[k]);
+	}
+	return rc;
+}
+
+/* Begin part 0's read and cut the slugs: how many parts to run. */
+static size_t
+each_parts_begin(struct sqlite_store *s, size_t nparts,
+		 struct each_part *parts, char **cuts, atomic_bool *stop)
+{
+	size_t n = nparts < EACH_MAX_PARTS ? nparts : EACH_MAX_PARTS;
+
+	if (n < 1)
+		n = 1;
+	/* Inside begin/commit, other connections cannot see our writes. */
+	n = n > 1 && !s->in_tx ? each_split(s, parts, n, cuts) : 1;
+	parts[0].s = s;
+	for (size_t k = 0; k < n; k++)
+		parts[k].w = (struct each_walk){ .from = cuts[k],
+			.to = k + 1 < n ? cuts[k + 1] : NULL, .part = k,
+			.stop = n > 1 ? stop : NULL };
+	return n;
+}
+
+int
+sqlite_deal_each_parts(struct store *st, bool open_only, size_t nparts,
+		       int (*fn)(size_t part, const struct deal *d, void *arg,
+				 struct tw_error *err),
+		       void *arg, struct tw_error *err)
+{
+	return sqlite_deal_each_parts_on(st, open_only, DATE_NONE, nparts, fn,
+					 arg, err);
+}
+
+/* With unkept, only the open deals not kept as valid on that day. */
+int
+sqlite_deal_each_parts_on(struct store *st, bool open_only, tw_date unkept,
+			  size_t nparts,
+			  int (*fn)(size_t part, const struct deal *d,
+				    void *arg, struct tw_error *err),
+			  void *arg, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct each_part parts[EACH_MAX_PARTS];
+	char *cuts[EACH_MAX_PARTS + 1] = { NULL };
+	char day[DATE_BUFSZ];
+	atomic_bool stop = false;
+	size_t n;
+	int rc;
+
+	memset(parts, 0, sizeof(parts));
+	if ((rc = sqlite_op_begin(s, false, err)))
+		return rc;
+	n = each_parts_begin(s, nparts, parts, cuts, &stop);
+	for (size_t k = 0; k < n; k++) {
+		parts[k].w.open_only = open_only;
+		parts[k].w.unkept_on = unkept ? date_format(unkept, day) : NULL;
+		parts[k].w.fn = fn;
+		parts[k].w.arg = arg;
+	}
+	rc = each_parts_run(parts, n, cuts, err);
+	return sqlite_op_end(s, false, rc, err);
+}
+
+int
+sqlite_rows_each_parts(struct store *st, const struct row_stmt *q,
+		       const struct row_stmt *guard,
+		       const struct row_value *v, size_t nv, size_t nparts,
+		       int (*fn)(size_t part, const char *const *cells,
+				 size_t ncols, void *arg,
+				 struct tw_error *err),
+		       void *arg, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct each_part parts[EACH_MAX_PARTS];
+	char *cuts[EACH_MAX_PARTS + 1] = { NULL };
+	atomic_bool stop = false;
+	struct row_result g;
+	size_t n;
+	int rc;
+
+	if (nv + 2 > EACH_MAX_VALUES)
+		return tw_error_set(err, TW_ESTORE, "too many values for a "
+				    "walk in parts");
+	memset(parts, 0, sizeof(parts));
+	if ((rc = sqlite_op_begin(s, false, err)))
+		return rc;
+	n = each_parts_begin(s, nparts, parts, cuts, &stop);
+	/* The guard reads the snapshot every part reads. */
+	rc = sqlite_rows(st, guard, v, nv, &g, err);
+	if (rc == 0 && (g.nrows != 1 || g.ncols != 1 || !g.cells[0] ||
+			strcmp(g.cells[0], "0")))
+		rc = 1;
+	row_result_release(&g);
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		/* Slugs are UTF-8: no byte of them is 0xff. */
+		parts[k].v[0] = (struct row_value){ ROW_TEXT,
+			cuts[k] ? cuts[k] : "", 0 };
+		parts[k].v[1] = (struct row_value){ ROW_TEXT,
+			k + 1 < n ? cuts[k + 1] : "\xff", 0 };
+		memcpy(&parts[k].v[2], v, nv * sizeof(*v));
+		parts[k].nv = nv + 2;
+		parts[k].q = q;
+		parts[k].rows_fn = fn;
+		parts[k].w.arg = arg;
+	}
+	if (rc == 0) {
+		rc = each_parts_run(parts, n, cuts, err);
+	} else {
+		for (size_t k = 0; k < EACH_MAX_PARTS; k++) {
+			if (k > 0)
+				each_helper_close(parts[k].s);
+			free(cuts[k]);
+		}
 	}
 	return sqlite_op_end(s, false, rc, err);
 }

@@ -227,6 +227,9 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (deal_id, pos)\n"
 	") STRICT, WITHOUT ROWID;\n"
 	EVALUATION_TABLES("INTEGER", "TEXT", " STRICT", ", WITHOUT ROWID"),
+	/* 7: a digest of what is kept (findings_digest): re-evaluating
+	 * finds the deals whose findings did not change. */
+	"ALTER TABLE evaluations ADD COLUMN digest INTEGER;\n",
 };
 
 /* ---- errors ---------------------------------------------------------- */
@@ -446,7 +449,7 @@ row_stmt_start(struct sqlite_store *s, const struct row_stmt *q,
 	return 0;
 }
 
-static int
+int
 sqlite_rows(struct store *st, const struct row_stmt *q,
 	    const struct row_value *v, size_t nv, struct row_result *out,
 	    struct tw_error *err)
@@ -480,7 +483,7 @@ sqlite_rows(struct store *st, const struct row_stmt *q,
 }
 
 /* sqlite_rows without copying a row: fn reads it in place. */
-static int
+int
 sqlite_rows_each(struct store *st, const struct row_stmt *q,
 		 const struct row_value *v, size_t nv,
 		 int (*fn)(const char *const *cells, size_t ncols, void *arg,
@@ -517,15 +520,10 @@ sqlite_rows_each(struct store *st, const struct row_stmt *q,
 
 /* ---- open, check, migrate, close ------------------------------------- */
 
-static void
-sqlite_close(struct store *st)
+/* Finalize what s prepared, close it and free it. */
+void
+sqlite_store_close(struct sqlite_store *s)
 {
-	struct sqlite_store *s = to_sqlite(st);
-
-	if (!s)
-		return;
-	if (s->in_tx)
-		sqlite_rollback(st);
 	for (int i = 0; i < S_MAX; i++)
 		sqlite3_finalize(s->stmt[i]);
 	for (int i = 0; i < ROW_STMT_MAX; i++)
@@ -542,6 +540,18 @@ sqlite_close(struct store *st)
 	free(s);
 }
 
+static void
+sqlite_close(struct store *st)
+{
+	struct sqlite_store *s = to_sqlite(st);
+
+	if (!s)
+		return;
+	if (s->in_tx)
+		sqlite_rollback(st);
+	sqlite_store_close(s);
+}
+
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
@@ -554,9 +564,11 @@ static const struct store_ops sqlite_ops = {
 	.deal_delete = sqlite_deal_delete,
 	.deal_each = sqlite_deal_each,
 	.deal_each_parts = sqlite_deal_each_parts,
+	.deal_each_unkept = sqlite_deal_each_parts_on,
 	.rows = sqlite_rows,
 	.now = sqlite_now,
 	.rows_each = sqlite_rows_each,
+	.rows_each_parts = sqlite_rows_each_parts,
 };
 
 /* A one-integer query such as a pragma; returns an SQLite code. */

@@ -97,6 +97,15 @@ int sqlite_sql_fail(struct sqlite_store *s, int rc, struct tw_error *err);
 int sqlite_corrupt(struct sqlite_store *s, const char *what, const char *value,
 		   struct tw_error *err);
 int sqlite_query_int(sqlite3 *db, const char *sql, int *out);
+void sqlite_store_close(struct sqlite_store *s);
+int sqlite_rows(struct store *st, const struct row_stmt *q,
+		const struct row_value *v, size_t nv, struct row_result *out,
+		struct tw_error *err);
+int sqlite_rows_each(struct store *st, const struct row_stmt *q,
+		     const struct row_value *v, size_t nv,
+		     int (*fn)(const char *const *cells, size_t ncols,
+			       void *arg, struct tw_error *err),
+		     void *arg, struct tw_error *err);
 
 /* store-sqlite-read.c */
 void sqlite_stmt_done(sqlite3_stmt *stmt);
@@ -138,6 +147,19 @@ int sqlite_deal_each(struct store *st, bool open_only,
 		     int (*fn)(const struct deal *d, void *arg,
 			       struct tw_error *err),
 		     void *arg, struct tw_error *err);
+int sqlite_deal_each_parts_on(struct store *st, bool open_only,
+			      tw_date unkept, size_t nparts,
+			      int (*fn)(size_t part, const struct deal *d,
+					void *arg, struct tw_error *err),
+			      void *arg, struct tw_error *err);
+int sqlite_rows_each_parts(struct store *st, const struct row_stmt *q,
+			   const struct row_stmt *guard,
+			   const struct row_value *v, size_t nv,
+			   size_t nparts,
+			   int (*fn)(size_t part, const char *const *cells,
+				     size_t ncols, void *arg,
+				     struct tw_error *err),
+			   void *arg, struct tw_error *err);
 int sqlite_deal_each_parts(struct store *st, bool open_only, size_t nparts,
 			   int (*fn)(size_t part, const struct deal *d,
 				     void *arg, struct tw_error *err),

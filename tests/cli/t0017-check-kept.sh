@@ -1,0 +1,110 @@
+#!/bin/sh
+# t0017-check-kept: the daily check re-evaluates only the deals whose kept
+# findings are not valid for its today (stale, never kept), walking just
+# those in parts, keeps them, then reads what is kept in parts at once
+# (store_check_kept, check_few). Whatever path it takes, its output is
+# the one of `check SLUG...` (which recomputes every deal), and what it
+# re-evaluated is kept: no evaluation is stale after it. A read-only
+# database and a --today before the evaluations keep nothing and still
+# print the recomputed answer.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+: "${TECHWIN:?set TECHWIN to the techwin binary}"
+: "${TW_SRC:?set TW_SRC to the source tree}"
+case $TECHWIN in /*) ;; *) TECHWIN=$(pwd)/$TECHWIN ;; esac
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
+cd "$tmp"
+export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-11-26 TECHWIN_USER=tester LC_ALL=C
+
+"$TECHWIN" init >/dev/null
+sh "$TW_SRC/tests/cli/gen-deals.sh" 400 plans 11
+"$TECHWIN" import plans/*.yaml >/dev/null
+"$TECHWIN" deal close deal-00007 --won --date 2026-11-20 >/dev/null
+"$TECHWIN" snooze deal-00150 --until 2026-12-01 --reason "on leave" >/dev/null
+as=
+open=$(seq -f 'deal-%05g' 400 | grep -v 'deal-00007$')
+
+# $1: what this run is; the rest: check's options. Compares the whole
+# pipeline's check with the named one's, which recomputes every deal.
+same() {
+	what=$1
+	shift
+	set +e
+	$as "$TECHWIN" "$@" check >whole 2>err
+	whole_rc=$?
+	$as "$TECHWIN" "$@" check $open >named 2>>err
+	named_rc=$?
+	set -e
+	grep -v 'can access' err >err.real || true
+	[ -s err.real ] && { cat err.real >&2; fail "$what: check wrote to stderr"; }
+	[ "$whole_rc" -eq "$named_rc" ] ||
+		fail "$what: check exited $whole_rc, check SLUG... $named_rc"
+	cmp whole named || { diff whole named | head -20 >&2; fail "$what: outputs differ"; }
+	tail -1 whole | grep -q '^399 deals checked: ' || fail "$what: count: $(tail -1 whole)"
+}
+
+stale() {
+	sqlite3 "$TECHWIN_DB" "SELECT count(*) FROM evaluations WHERE stale = 1"
+}
+
+same "first check: every deal evaluated and kept"
+[ "$(sqlite3 "$TECHWIN_DB" "SELECT count(*) FROM evaluations")" -eq 399 ] ||
+	fail "not every open deal was kept"
+
+# A few stale, spread over both halves of the slugs (both parts).
+sqlite3 "$TECHWIN_DB" "UPDATE evaluations SET stale = 1 WHERE deal_id % 17 = 0"
+n=$(stale)
+[ "$n" -gt 10 ] || fail "only $n stale"
+same "a few stale"
+[ "$(stale)" -eq 0 ] || fail "$(stale) evaluations still stale after check"
+
+# Some never kept at all.
+sqlite3 "$TECHWIN_DB" "DELETE FROM evaluations WHERE deal_id % 13 = 0"
+same "a few never kept"
+[ "$(sqlite3 "$TECHWIN_DB" "SELECT count(*) FROM evaluations")" -eq 399 ] ||
+	fail "the deals never kept were not kept"
+
+# Nothing to do: everything read from what is kept.
+same "all kept"
+
+# A settings change that changes findings, and one that changes none
+# (half_life: freshness is computed from P as it is read): every deal
+# re-evaluated; what changed is kept, what did not is dated today.
+"$TECHWIN" config set momentum.max_gap 3 >/dev/null
+[ "$(stale)" -eq 399 ] || fail "a settings change did not stale every evaluation"
+same "after max_gap changed"
+[ "$(stale)" -eq 0 ] || fail "$(stale) evaluations still stale after max_gap changed"
+same "read back after max_gap changed"
+"$TECHWIN" config set momentum.half_life 7 >/dev/null
+same "after half_life changed"
+[ "$(stale)" -eq 0 ] || fail "$(stale) evaluations still stale after half_life changed"
+[ "$(sqlite3 "$TECHWIN_DB" "SELECT count(*) FROM evaluations WHERE evaluated_on <> '2026-11-26'")" -eq 0 ] ||
+	fail "an evaluation found unchanged was not dated today"
+same "read back after half_life changed"
+
+# A later today: the deals whose recheck date passed are re-evaluated.
+same "two weeks later" --today 2026-12-10
+# Looking back before the evaluations: recomputed, nothing kept.
+before=$(sqlite3 "$TECHWIN_DB" "SELECT group_concat(evaluated_on) FROM (SELECT DISTINCT evaluated_on FROM evaluations ORDER BY 1)")
+same "looking back" --today 2026-11-02
+after=$(sqlite3 "$TECHWIN_DB" "SELECT group_concat(evaluated_on) FROM (SELECT DISTINCT evaluated_on FROM evaluations ORDER BY 1)")
+[ "$before" = "$after" ] || fail "looking back changed what is kept: $before -> $after"
+
+# A database that cannot be written: recomputed, nothing kept, no error.
+sqlite3 "$TECHWIN_DB" "UPDATE evaluations SET stale = 1 WHERE deal_id % 5 = 0"
+n=$(stale)
+# A copy not in WAL mode: a reader of a WAL database writes its -shm.
+mkdir ro && cp "$TECHWIN_DB" ro/t.db
+sqlite3 ro/t.db "PRAGMA journal_mode = DELETE" >/dev/null
+chmod 0444 ro/t.db && chmod 0555 ro
+export TECHWIN_DB="$tmp/ro/t.db"
+if [ "$(id -u)" -eq 0 ]; then
+	# root writes a 0444 file: read it as nobody.
+	as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	chmod 0755 "$tmp"
+fi
+same "read-only"
+[ "$(stale)" -eq "$n" ] || fail "a read-only check changed what is kept"
+echo ok

@@ -278,6 +278,16 @@ deal_reopen(struct deal_ctx *ctx, struct tw_error *err)
 				    ctx->deal.slug);
 	ctx->deal.outcome = OUTCOME_OPEN;
 	ctx->deal.close_date = DATE_NONE;
+	/* close set the stage; the deal itself says which one it is back in. */
+	if (ctx->deal.stage && !strcmp(ctx->deal.stage, "closed")) {
+		struct commercial_plan plan;
+
+		commercial_plan_compute(&ctx->deal, &ctx->hol, &plan);
+		free(ctx->deal.stage);
+		ctx->deal.stage = xstrdup(plan.technical_win ? "technical-win"
+							     : "poc");
+		commercial_plan_release(&plan);
+	}
 	return 0;
 }
 

@@ -63,8 +63,13 @@ deal_cycle_days(const struct deal *d, int *days)
 bool
 finding_loses_momentum(const char *rule)
 {
+	/* The stalls after a win: nothing followed it, or the commercial
+	 * steps that did stopped (one overdue, or none planned and none
+	 * done lately). */
 	return !strcmp(rule, "no-commercial-followup") ||
-	       !strcmp(rule, "stale-technical-win");
+	       !strcmp(rule, "stale-technical-win") ||
+	       !strcmp(rule, "commercial-step-overdue") ||
+	       !strcmp(rule, "no-next-step");
 }
 
 const char *

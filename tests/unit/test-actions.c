@@ -485,13 +485,46 @@ test_deal_reopen(void **state)
 	c.on = D("2026-12-01");
 	run_ok(&ctx, &c, NULL);
 
+	assert_string_equal(ctx.deal.stage, "closed");
+
 	verb_call_init(&c, V_DEAL_REOPEN, &schema_deal);
 	run_ok(&ctx, &c, NULL);
 	assert_int_equal(ctx.deal.outcome, OUTCOME_OPEN);
 	assert_int_equal(ctx.deal.close_date, DATE_NONE);
+	/* No result yet: back in the POC, not 'closed'. */
+	assert_string_equal(ctx.deal.stage, "poc");
 
 	verb_call_init(&c, V_DEAL_REOPEN, &schema_deal);
 	run_err(&ctx, &c, TW_EINPUT, "deal 'acme' is already open");
+
+	/* Every criterion passed: closed and reopened, it is a technical win. */
+	static const char *const keys[] = { "p95", "tput", "batch" };
+	static const double values[] = { 150, 1500, 10 };
+	for (size_t i = 0; i < 3; i++) {
+		verb_call_init(&c, V_RECORD, NULL);
+		c.key = keys[i];
+		c.value = values[i];
+		c.on = D("2026-12-02");
+		run_ok(&ctx, &c, NULL);
+	}
+	verb_call_init(&c, V_DEAL_CLOSE, &schema_deal);
+	c.outcome = OUTCOME_WON;
+	run_ok(&ctx, &c, NULL);
+	verb_call_init(&c, V_DEAL_REOPEN, &schema_deal);
+	run_ok(&ctx, &c, NULL);
+	assert_string_equal(ctx.deal.stage, "technical-win");
+
+	/* A stage that close did not set is the user's: kept. */
+	free(ctx.deal.stage);
+	ctx.deal.stage = xstrdup("negotiation");
+	verb_call_init(&c, V_DEAL_CLOSE, &schema_deal);
+	c.outcome = OUTCOME_WON;
+	run_ok(&ctx, &c, NULL);
+	free(ctx.deal.stage);
+	ctx.deal.stage = xstrdup("signed");
+	verb_call_init(&c, V_DEAL_REOPEN, &schema_deal);
+	run_ok(&ctx, &c, NULL);
+	assert_string_equal(ctx.deal.stage, "signed");
 
 	deal_ctx_release(&ctx);
 }

@@ -453,6 +453,8 @@ test_loses_momentum_rules(void **state)
 	(void)state;
 	assert_true(finding_loses_momentum("no-commercial-followup"));
 	assert_true(finding_loses_momentum("stale-technical-win"));
+	assert_true(finding_loses_momentum("commercial-step-overdue"));
+	assert_true(finding_loses_momentum("no-next-step"));
 	assert_false(finding_loses_momentum("late-commercial-followup"));
 	assert_false(finding_loses_momentum("unframed-pass"));
 	assert_false(finding_loses_momentum("poc-overdue"));

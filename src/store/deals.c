@@ -633,21 +633,6 @@ failed:
 	sc->nback += sc->nkeep;
 }
 
-/* sc is released by the caller, whatever this returns. */
-static int
-scan_and_refresh(struct store *st, const struct workspace *ws, tw_date today,
-		 struct stale_scan *sc, struct tw_error *err)
-{
-	int r;
-
-	memset(sc, 0, sizeof(*sc));
-	sc->today = today;
-	if ((r = store_eval_each(st, today, true, scan_one, sc, err)) < 0)
-		return r;
-	refresh_kept(st, ws, today, sc);
-	return 0;
-}
-
 /* A deal kept as valid for w->today, to w->fn in part. */
 static int
 emit_valid(size_t part, const struct kept_eval *e, void *arg,
@@ -785,17 +770,44 @@ walk_and_keep(struct store *st, const struct check_walk *cw,
  * what is kept, in parts at once when every open deal is kept as
  * valid; otherwise serially, recomputing the rest as they are read.
  */
+/*
+ * Re-evaluate and keep the deals sc found not kept for today: walking
+ * just those where the store can, else one at a time.
+ */
+static int
+refresh(struct store *st, const struct check_walk *w, struct stale_scan *sc,
+	size_t nparts, long long version, struct tw_error *err)
+{
+	if (sc->nkeep && st->ops->deal_each_unkept && version >= 0)
+		return walk_and_keep(st, w, sc, nparts, version, true, err);
+	refresh_kept(st, w->ws, w->today, sc);
+	return 0;
+}
+
+/* sc is released by the caller, whatever this returns. */
+static int
+scan_and_refresh(struct store *st, const struct workspace *ws, tw_date today,
+		 struct stale_scan *sc, struct tw_error *err)
+{
+	struct check_walk w = { ws, workspace_days(ws), today, NULL, NULL, st,
+				NULL, NULL };
+	long long version = store_eval_version(st);
+	int r;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->today = today;
+	if ((r = store_eval_each(st, today, true, scan_one, sc, err)) < 0)
+		return r;
+	return refresh(st, &w, sc, 1, version, err);
+}
+
 static int
 check_few(struct store *st, struct check_walk *w, struct stale_scan *sc,
 	  size_t nparts, long long version, struct tw_error *err)
 {
-	int r = 0;
+	int r;
 
-	if (sc->nkeep && st->ops->deal_each_unkept && version >= 0)
-		r = walk_and_keep(st, w, sc, nparts, version, true, err);
-	else
-		refresh_kept(st, w->ws, w->today, sc);
-	if (r < 0)
+	if ((r = refresh(st, w, sc, nparts, version, err)) < 0)
 		return r;
 	r = sc->nback ? 1
 		      : store_eval_each_parts(st, w->today, nparts, emit_valid,

@@ -84,6 +84,12 @@ same "after half_life changed"
 	fail "an evaluation found unchanged was not dated today"
 same "read back after half_life changed"
 
+# check --json re-evaluates and keeps as check does.
+sqlite3 "$TECHWIN_DB" "UPDATE evaluations SET stale = 1 WHERE deal_id % 7 = 0"
+"$TECHWIN" --json check >json || [ $? -eq 1 ] || fail "check --json failed"
+[ "$(stale)" -eq 0 ] || fail "$(stale) evaluations still stale after check --json"
+grep -q '"deal": "deal-00399"' json || fail "check --json lost a deal"
+
 # A later today: the deals whose recheck date passed are re-evaluated.
 same "two weeks later" --today 2026-12-10
 # Looking back before the evaluations: recomputed, nothing kept.

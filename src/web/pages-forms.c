@@ -362,7 +362,7 @@ page_form_give(const struct http_request *rq, struct verb_call *c,
 	       enum page_form_mode mode, struct page_form *fm,
 	       struct tw_error *err)
 {
-	for (size_t i = 0; i < c->tb->nfields; i++) {
+	for (size_t i = 0; c->tb && i < c->tb->nfields; i++) {
 		const struct field *f = &c->tb->fields[i];
 		const char *text = http_params_get(&rq->form,
 						   field_json_name(f));
@@ -414,6 +414,34 @@ page_form_refused(struct page_form *fm, const struct verb_call *c, int r,
 			fm->error_field = name;
 	}
 	return true;
+}
+
+/* Whether c takes the schema fields of c->tb (as the CLI's options). */
+static bool
+takes_fields(const struct verb_call *c)
+{
+	return c->tb && (c->verb == V_ADD || c->verb == V_SET ||
+			 c->verb == V_DEAL_CREATE || c->verb == V_DEAL_SET);
+}
+
+enum page_form_outcome
+page_form_run(struct http_request *rq, const char *slug, struct verb_call *c,
+	      enum page_form_mode mode, struct page_form *fm,
+	      struct deal_ctx *ctx, struct verb_result *res,
+	      struct tw_error *err)
+{
+	struct validation_site site = { ENT_DEAL, 0, NULL };
+	int r = 0;
+
+	deal_ctx_init(ctx, rq->today, rq->who.name);
+	if (takes_fields(c))
+		r = page_form_give(rq, c, mode, fm, err);
+	if (r == 0)
+		r = store_run_verb(rq->st, slug, c, ctx, res, &site, err);
+	if (r == 0)
+		return FORM_DONE;
+	return page_form_refused(fm, c, r, &site, err) ? FORM_REFUSED
+						       : FORM_FAILED;
 }
 
 /* ---- notices and links on the deal page ------------------------------- */
@@ -640,13 +668,51 @@ load_deal(struct http_request *rq, struct http_response *rs,
 
 /* -- a new deal -- */
 
+static void deal_new_page(struct http_request *rq, struct http_response *rs,
+			  unsigned status, const struct page_form *fm);
+static void deal_edit_page(struct http_request *rq, struct http_response *rs,
+			   unsigned status, const struct page_form *fm);
+
+/* The new deal's form (create), or a deal's (V_DEAL_SET), posted. */
+static void
+deal_post(struct http_request *rq, struct http_response *rs, bool create)
+{
+	struct page_form fm = { create ? "new" : "deal", &rq->form, NULL,
+				NULL };
+	const char *slug = create ? http_params_get(&rq->form, "slug")
+				  : http_param(rq, "slug");
+	struct tw_error err = { 0 };
+	struct deal_ctx ctx;
+	struct verb_call c;
+
+	verb_call_init(&c, create ? V_DEAL_CREATE : V_DEAL_SET, &schema_deal);
+	c.key = create ? (slug ? slug : "") : NULL;
+	switch (page_form_run(rq, create ? c.key : slug, &c,
+			      create ? FORM_CREATE : FORM_EDIT, &fm, &ctx,
+			      NULL, &err)) {
+	case FORM_DONE:
+		to_deal(rs, ctx.deal.slug, create ? "added=deal"
+						  : "updated=deal", NULL);
+		break;
+	case FORM_REFUSED:
+		(create ? deal_new_page : deal_edit_page)(rq, rs, 422, &fm);
+		break;
+	case FORM_FAILED:
+		page_fail(rq, rs, err.code, &err);
+		break;
+	}
+	verb_call_release(&c);
+	deal_ctx_release(&ctx);
+}
+
+
 static void
 deal_new_page(struct http_request *rq, struct http_response *rs,
 	      unsigned status, const struct page_form *fm)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct page_input slug = { "slug", "Slug",
-		"the deal's name in links and on the command line: a-z, 0-9 "
+		"its name in links and on the command line: a-z, 0-9 "
 		"and -, e.g. acme-corp", "text", NULL, true, NULL, NULL };
 
 	page_begin(&sb, rq, "New deal", NAV_PIPELINE);
@@ -674,31 +740,8 @@ pages_deal_new(struct http_request *rq, struct http_response *rs)
 void
 pages_deal_new_post(struct http_request *rq, struct http_response *rs)
 {
-	struct page_form fm = { "new", &rq->form, NULL, NULL };
-	struct validation_site site = { ENT_DEAL, 0, NULL };
-	struct tw_error err = { 0 };
-	struct deal_ctx ctx;
-	struct verb_call c;
-	const char *slug;
-	int r;
-
-	if (!http_parse_form(rq, rs))
-		return;
-	slug = http_params_get(&rq->form, "slug");
-	verb_call_init(&c, V_DEAL_CREATE, &schema_deal);
-	deal_ctx_init(&ctx, rq->today, rq->who.name);
-	c.key = slug ? slug : "";
-	r = page_form_give(rq, &c, FORM_CREATE, &fm, &err);
-	if (r == 0)
-		r = store_run_verb(rq->st, c.key, &c, &ctx, NULL, &site, &err);
-	if (r == 0)
-		to_deal(rs, ctx.deal.slug, "added=deal", NULL);
-	else if (page_form_refused(&fm, &c, r, &site, &err))
-		deal_new_page(rq, rs, 422, &fm);
-	else
-		page_fail(rq, rs, r, &err);
-	verb_call_release(&c);
-	deal_ctx_release(&ctx);
+	if (http_parse_form(rq, rs))
+		deal_post(rq, rs, true);
 }
 
 /* -- a deal's fields -- */
@@ -747,29 +790,8 @@ pages_deal_edit(struct http_request *rq, struct http_response *rs)
 void
 pages_deal_edit_post(struct http_request *rq, struct http_response *rs)
 {
-	struct page_form fm = { "deal", &rq->form, NULL, NULL };
-	struct validation_site site = { ENT_DEAL, 0, NULL };
-	const char *slug = http_param(rq, "slug");
-	struct tw_error err = { 0 };
-	struct deal_ctx ctx;
-	struct verb_call c;
-	int r;
-
-	if (!http_parse_form(rq, rs))
-		return;
-	verb_call_init(&c, V_DEAL_SET, &schema_deal);
-	deal_ctx_init(&ctx, rq->today, rq->who.name);
-	r = page_form_give(rq, &c, FORM_EDIT, &fm, &err);
-	if (r == 0)
-		r = store_run_verb(rq->st, slug, &c, &ctx, NULL, &site, &err);
-	if (r == 0)
-		to_deal(rs, ctx.deal.slug, "updated=deal", NULL);
-	else if (page_form_refused(&fm, &c, r, &site, &err))
-		deal_edit_page(rq, rs, 422, &fm);
-	else
-		page_fail(rq, rs, r, &err);
-	verb_call_release(&c);
-	deal_ctx_release(&ctx);
+	if (http_parse_form(rq, rs))
+		deal_post(rq, rs, false);
 }
 
 /* -- a deal's children -- */
@@ -816,38 +838,69 @@ child_name(struct strbuf *sb, const struct child_kind *k, const char *key)
 		strbuf_addf(sb, "%s %s", tb->entity, key);
 }
 
-void
-pages_child_add_post(struct http_request *rq, struct http_response *rs)
+static void child_edit_page(struct http_request *rq, struct http_response *rs,
+			    const struct child_kind *k, unsigned status,
+			    const struct page_form *fm);
+static void child_remove_page(struct http_request *rq,
+			      struct http_response *rs,
+			      const struct child_kind *k, unsigned status,
+			      const char *error);
+
+/* A child's form posted: 303 to its row, or the refusal shown. */
+static void
+child_post(struct http_request *rq, struct http_response *rs,
+	   const struct child_kind *k, enum verb v)
 {
-	const struct child_kind *k = route_kind(rq, rs);
-	struct page_form fm = { NULL, &rq->form, NULL, NULL };
-	struct validation_site site = { ENT_DEAL, 0, NULL };
+	static const char *const done[] = { [V_ADD] = "added",
+		[V_SET] = "updated", [V_REMOVE] = "removed" };
+	struct page_form fm = { v == V_SET ? "edit" : NULL, &rq->form, NULL,
+				NULL };
 	const char *slug = http_param(rq, "slug");
+	const char *force = http_params_get(&rq->form, "force");
 	struct strbuf key = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	struct verb_result res;
 	struct deal_ctx ctx;
 	struct verb_call c;
-	int r;
 
-	if (!k || !http_parse_form(rq, rs))
-		return;
-	verb_call_init(&c, V_ADD, table_of(k));
-	deal_ctx_init(&ctx, rq->today, rq->who.name);
-	r = page_form_give(rq, &c, FORM_CREATE, &fm, &err);
-	if (r == 0)
-		r = store_run_verb(rq->st, slug, &c, &ctx, &res, &site, &err);
-	if (r == 0)
-		child_done(rs, slug, k, "added",
-			   field_text(&c.tb->fields[0],
-				      c.tb->at(&ctx.deal, res.index), &key));
-	else if (page_form_refused(&fm, &c, r, &site, &err))
-		page_deal_render(rq, rs, 422, k->t, &fm);
-	else
-		page_fail(rq, rs, r, &err);
+	verb_call_init(&c, v, table_of(k));
+	c.key = http_param(rq, "key");
+	c.force = v == V_REMOVE && force && !strcmp(force, "1");
+	switch (page_form_run(rq, slug, &c, v == V_ADD ? FORM_CREATE
+						       : FORM_EDIT,
+			      &fm, &ctx, &res, &err)) {
+	case FORM_DONE:
+		child_done(rs, slug, k, done[v],
+			   v == V_REMOVE ? c.key
+					 : field_text(&c.tb->fields[0],
+						      c.tb->at(&ctx.deal,
+							       res.index),
+						      &key));
+		break;
+	case FORM_REFUSED:
+		if (v == V_ADD)
+			page_deal_render(rq, rs, 422, k->t, &fm);
+		else if (v == V_SET)
+			child_edit_page(rq, rs, k, 422, &fm);
+		else
+			child_remove_page(rq, rs, k, 422, fm.error);
+		break;
+	case FORM_FAILED:
+		page_fail(rq, rs, err.code, &err);
+		break;
+	}
 	strbuf_release(&key);
 	verb_call_release(&c);
 	deal_ctx_release(&ctx);
+}
+
+void
+pages_child_add_post(struct http_request *rq, struct http_response *rs)
+{
+	const struct child_kind *k = route_kind(rq, rs);
+
+	if (k && http_parse_form(rq, rs))
+		child_post(rq, rs, k, V_ADD);
 }
 
 static void
@@ -913,35 +966,9 @@ void
 pages_child_edit_post(struct http_request *rq, struct http_response *rs)
 {
 	const struct child_kind *k = route_kind(rq, rs);
-	struct page_form fm = { "edit", &rq->form, NULL, NULL };
-	struct validation_site site = { ENT_DEAL, 0, NULL };
-	const char *slug = http_param(rq, "slug");
-	struct strbuf key = STRBUF_INIT;
-	struct tw_error err = { 0 };
-	struct verb_result res;
-	struct deal_ctx ctx;
-	struct verb_call c;
-	int r;
 
-	if (!k || !http_parse_form(rq, rs))
-		return;
-	verb_call_init(&c, V_SET, table_of(k));
-	deal_ctx_init(&ctx, rq->today, rq->who.name);
-	c.key = http_param(rq, "key");
-	r = page_form_give(rq, &c, FORM_EDIT, &fm, &err);
-	if (r == 0)
-		r = store_run_verb(rq->st, slug, &c, &ctx, &res, &site, &err);
-	if (r == 0)
-		child_done(rs, slug, k, "updated",
-			   field_text(&c.tb->fields[0],
-				      c.tb->at(&ctx.deal, res.index), &key));
-	else if (page_form_refused(&fm, &c, r, &site, &err))
-		child_edit_page(rq, rs, k, 422, &fm);
-	else
-		page_fail(rq, rs, r, &err);
-	strbuf_release(&key);
-	verb_call_release(&c);
-	deal_ctx_release(&ctx);
+	if (k && http_parse_form(rq, rs))
+		child_post(rq, rs, k, V_SET);
 }
 
 /*
@@ -1034,27 +1061,7 @@ void
 pages_child_remove_post(struct http_request *rq, struct http_response *rs)
 {
 	const struct child_kind *k = route_kind(rq, rs);
-	const char *slug = http_param(rq, "slug");
-	const char *force;
-	struct tw_error err = { 0 };
-	struct deal_ctx ctx;
-	struct verb_call c;
-	int r;
 
-	if (!k || !http_parse_form(rq, rs))
-		return;
-	force = http_params_get(&rq->form, "force");
-	verb_call_init(&c, V_REMOVE, table_of(k));
-	deal_ctx_init(&ctx, rq->today, rq->who.name);
-	c.key = http_param(rq, "key");
-	c.force = force && !strcmp(force, "1");
-	r = store_run_verb(rq->st, slug, &c, &ctx, NULL, NULL, &err);
-	if (r == 0)
-		child_done(rs, slug, k, "removed", c.key);
-	else if (r == TW_EINPUT)
-		child_remove_page(rq, rs, k, 422, err.msg);
-	else
-		page_fail(rq, rs, r, &err);
-	verb_call_release(&c);
-	deal_ctx_release(&ctx);
+	if (k && http_parse_form(rq, rs))
+		child_post(rq, rs, k, V_REMOVE);
 }

@@ -154,6 +154,23 @@ bool page_form_refused(struct page_form *fm, const struct verb_call *c,
 		       const struct tw_error *err);
 
 /*
+ * A form's post run: c's schema fields read in (page_form_give; only for
+ * the verbs that take them, as the CLI's options), then c run on the deal
+ * slug by the store in one transaction (ctx and res as store_run_verb's;
+ * ctx is initialised here, the caller releases it). FORM_DONE: redirect;
+ * FORM_REFUSED: the input's fault, in fm, for the form again with 422;
+ * FORM_FAILED: err (its code) for page_fail().
+ */
+enum page_form_outcome { FORM_DONE, FORM_REFUSED, FORM_FAILED };
+enum page_form_outcome page_form_run(struct http_request *rq,
+				     const char *slug, struct verb_call *c,
+				     enum page_form_mode mode,
+				     struct page_form *fm,
+				     struct deal_ctx *ctx,
+				     struct verb_result *res,
+				     struct tw_error *err);
+
+/*
  * The deal page's hooks for its children (t: T_CRITERION, T_EVENT,
  * T_RISK, T_PHASE): a row's id (" id=\"c-p95\""), its Edit and Remove
  * links, the collapsed add form (open, with kept's input and message,

@@ -379,6 +379,14 @@ references(const struct deal *d, const struct schema_table *tb,
 	return n;
 }
 
+size_t
+verb_references(const struct deal *d, const struct schema_table *tb,
+		const char *key, struct strbuf *who)
+{
+	/* Not dropping, references() only reads the deal. */
+	return references((struct deal *)d, tb, key, false, who);
+}
+
 static int
 child_remove(struct deal_ctx *ctx, const struct verb_call *c,
 	     struct verb_result *res, struct tw_error *err)

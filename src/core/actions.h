@@ -133,6 +133,15 @@ int verb_run(struct deal_ctx *ctx, const struct verb_call *c,
  */
 int verb_touch_date_check(tw_date on, tw_date today, struct tw_error *err);
 
+/*
+ * What refers to the child key of tb, which V_REMOVE without force
+ * refuses to leave dangling: the phases resting on a criterion, the
+ * events after an event. Their count, named in who ("phase 1, phase 2",
+ * "event 'demo'"), for a page to ask before removing.
+ */
+size_t verb_references(const struct deal *d, const struct schema_table *tb,
+		       const char *key, struct strbuf *who);
+
 /* The phase a key names ("2"); NULL with TW_ENOTFOUND/TW_EINPUT. */
 void *verb_find(const struct deal *d, const struct schema_table *tb,
 		const char *key, size_t *index, struct tw_error *err);

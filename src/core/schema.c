@@ -725,3 +725,30 @@ field_parse(const struct field *f, void *obj, const char *label,
 		field_release(f, obj);
 	return r;
 }
+
+/* ---- where a validation error is -------------------------------------- */
+
+const char *
+schema_site_field(const struct validation_site *site)
+{
+	static const struct {
+		enum entity_kind e;
+		const char *from, *to;
+	} renames[] = {
+		{ ENT_DEAL, "poc.start", "poc_start" },
+		{ ENT_DEAL, "poc.end", "poc_end" },
+		{ ENT_DEAL, "close.outcome", "close_date" },
+		{ ENT_DEAL, "close.date", "close_date" },
+		{ ENT_DEAL, "champion.name", "champion" },
+		{ ENT_DEAL, "champion.email", "champion_email" },
+		{ ENT_CRITERION, "at_most", "required" },
+		{ ENT_CRITERION, "at_least", "required" },
+		{ ENT_CRITERION, "growth_pct", "projected_growth_pct" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(renames); i++)
+		if (renames[i].e == site->entity &&
+		    !strcmp(renames[i].from, site->field))
+			return renames[i].to;
+	return site->field;
+}

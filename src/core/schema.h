@@ -130,6 +130,13 @@ const struct schema_table *schema_table_of(enum entity_kind e);
 const struct field *schema_field(const struct schema_table *tb,
 				 const char *name, bool json);
 
+/*
+ * The JSON (and form) name of the field a validation error is at: the
+ * plan-file name translated ("poc.end" is "poc_end", a criterion's
+ * "at_most" is "required"). site->field is not NULL.
+ */
+const char *schema_site_field(const struct validation_site *site);
+
 /* ---- reaching a field of a struct ------------------------------------- */
 
 static inline const void *

@@ -35,35 +35,16 @@ static const char *const no_query[] = { NULL };
 /* ---- errors from validation ----------------------------------------- */
 
 /*
- * The request field a validation error names: the plan-file name
- * translated to the JSON one ("poc.end" is "poc_end", a criterion's
- * "at_most" is "required"), prefixed with the list and index when the
- * error is about another entity than the one the request changes.
+ * The request field a validation error names: its JSON name
+ * (schema_site_field), prefixed with the list and index when the error
+ * is about another entity than the one the request changes.
  */
 static void
 site_field(const struct validation_site *site, enum entity_kind ent,
 	   struct strbuf *out)
 {
-	static const struct {
-		enum entity_kind e;
-		const char *from, *to;
-	} renames[] = {
-		{ ENT_DEAL, "poc.start", "poc_start" },
-		{ ENT_DEAL, "poc.end", "poc_end" },
-		{ ENT_DEAL, "close.outcome", "close_date" },
-		{ ENT_DEAL, "close.date", "close_date" },
-		{ ENT_DEAL, "champion.name", "champion" },
-		{ ENT_DEAL, "champion.email", "champion_email" },
-		{ ENT_CRITERION, "at_most", "required" },
-		{ ENT_CRITERION, "at_least", "required" },
-		{ ENT_CRITERION, "growth_pct", "projected_growth_pct" },
-	};
-	const char *f = site->field;
+	const char *f = schema_site_field(site);
 
-	for (size_t i = 0; i < ARRAY_SIZE(renames); i++)
-		if (renames[i].e == site->entity &&
-		    !strcmp(renames[i].from, f))
-			f = renames[i].to;
 	if (site->entity == ent || site->entity == ENT_DEAL)
 		strbuf_addstr(out, f);
 	else

@@ -11,8 +11,9 @@
 #include "core/risk.h"
 #include "render/chart.h"
 
-#include <stdlib.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
 
@@ -25,6 +26,8 @@ struct deal_view {
 	const char *criterion;		/* the form's values, to keep */
 	const char *measured;
 	const char *measured_on;
+	int form_table;			/* the add form refused (forms) */
+	const struct page_form *form;
 };
 
 static void
@@ -206,9 +209,9 @@ deal_criteria(struct strbuf *sb, const struct http_request *rq,
 		for (size_t i = 0; i < s->ncriteria; i++) {
 			const struct summary_criterion *c = &s->criteria[i];
 
-			strbuf_addstr(sb, "<tr id=\"c-");
-			html_escape(sb, c->key);
-			strbuf_addstr(sb, "\">");
+			strbuf_addstr(sb, "<tr");
+			page_child_row_id(sb, T_CRITERION, c->key);
+			strbuf_addch(sb, '>');
 			page_td_open(sb, "Criterion", "wide");
 			html_escape(sb, c->metric ? c->metric : c->key);
 			strbuf_addstr(sb, "<small>");
@@ -217,7 +220,11 @@ deal_criteria(struct strbuf *sb, const struct http_request *rq,
 				strbuf_addstr(sb, ": ");
 				html_escape(sb, c->outcome);
 			}
-			strbuf_addstr(sb, "</small></td>");
+			strbuf_addstr(sb, "</small>");
+			if (page_can_edit(rq))
+				page_child_links(sb, d->slug, T_CRITERION,
+						 c->key);
+			strbuf_addstr(sb, "</td>");
 			page_td(sb, "Required", "num", c->required);
 			page_td_open(sb, "Measured", "num");
 			if (*c->measured) {
@@ -247,7 +254,8 @@ deal_criteria(struct strbuf *sb, const struct http_request *rq,
 
 static void
 deal_timeline(struct strbuf *sb, const struct deal *d, tw_date today,
-	      const struct momentum_settings *ms, const struct holidays *h)
+	      const struct momentum_settings *ms, const struct holidays *h,
+	      bool edit)
 {
 	static const char *const cols[] = { "Date", "Kind", "Event", "Owner",
 		"Status", NULL };
@@ -279,14 +287,19 @@ deal_timeline(struct strbuf *sb, const struct deal *d, tw_date today,
 		const struct event *e = &d->events[i];
 		bool done = e->done != DATE_NONE && e->done <= today;
 
-		strbuf_addstr(sb, "<tr>");
+		strbuf_addstr(sb, "<tr");
+		page_child_row_id(sb, T_EVENT, e->key);
+		strbuf_addch(sb, '>');
 		page_td(sb, "Date", "nowrap", page_day_text(&tmp, e->date));
 		page_td(sb, "Kind", NULL, event_kind_name(e->kind));
 		page_td_open(sb, "Event", "wide");
 		html_escape(sb, e->title ? e->title : e->key);
 		strbuf_addstr(sb, "<small>");
 		html_escape(sb, e->key);
-		strbuf_addstr(sb, "</small></td>");
+		strbuf_addstr(sb, "</small>");
+		if (edit)
+			page_child_links(sb, d->slug, T_EVENT, e->key);
+		strbuf_addstr(sb, "</td>");
 		page_td(sb, "Owner", NULL, e->owner);
 		page_td_open(sb, "Status", "nowrap");
 		if (done) {
@@ -350,7 +363,7 @@ deal_plan(struct strbuf *sb, const struct http_request *rq,
 
 static void
 deal_risks(struct strbuf *sb, const struct deal *d, tw_date today,
-	   const struct holidays *h)
+	   const struct holidays *h, bool edit)
 {
 	static const char *const cols[] = { "Risk", "Deadline", "Go-live by",
 		"Latest start", "Countdown", NULL };
@@ -370,7 +383,9 @@ deal_risks(struct strbuf *sb, const struct deal *d, tw_date today,
 
 		risk_evaluate(r, today, h, &ev);
 		n = ev.slack_days;
-		strbuf_addstr(sb, ev.at_risk ? "<tr class=\"late\">" : "<tr>");
+		strbuf_addstr(sb, ev.at_risk ? "<tr class=\"late\"" : "<tr");
+		page_child_row_id(sb, T_RISK, r->key);
+		strbuf_addch(sb, '>');
 		page_td_open(sb, "Risk", "wide");
 		html_escape(sb, r->title ? r->title : r->key);
 		strbuf_reset(&tmp);
@@ -381,7 +396,10 @@ deal_risks(struct strbuf *sb, const struct deal *d, tw_date today,
 		strbuf_addstr(&tmp, " before the deadline");
 		strbuf_addstr(sb, "<small>");
 		html_escape(sb, tmp.buf);
-		strbuf_addstr(sb, "</small></td>");
+		strbuf_addstr(sb, "</small>");
+		if (edit)
+			page_child_links(sb, d->slug, T_RISK, r->key);
+		strbuf_addstr(sb, "</td>");
 		page_td(sb, "Deadline", "nowrap",
 			page_day_text(&tmp, r->deadline));
 		page_td(sb, "Go-live by", "nowrap",
@@ -412,7 +430,7 @@ deal_risks(struct strbuf *sb, const struct deal *d, tw_date today,
 /* The phases with their criteria; shared with the share page. */
 void
 page_phases_table(struct strbuf *sb, const struct deal *d,
-		  const struct summary *s, bool justification)
+		  const struct summary *s, bool justification, bool edit)
 {
 	static const char *const cols[] = { "Phase", "#Price", "Duration",
 		"Rests on", NULL };
@@ -425,8 +443,13 @@ page_phases_table(struct strbuf *sb, const struct deal *d,
 	for (size_t i = 0; i < s->nphases; i++) {
 		const struct summary_phase *sp = &s->phases[i];
 		const struct phase *p = deal_find_phase(d, sp->number);
+		char num[16];
 
-		strbuf_addstr(sb, "<tr>");
+		snprintf(num, sizeof(num), "%d", sp->number);
+		strbuf_addstr(sb, "<tr");
+		if (edit)
+			page_child_row_id(sb, T_PHASE, num);
+		strbuf_addch(sb, '>');
 		page_td_open(sb, "Phase", "wide");
 		strbuf_addf(sb, "%d. ", sp->number);
 		html_escape(sb, sp->name);
@@ -440,6 +463,8 @@ page_phases_table(struct strbuf *sb, const struct deal *d,
 			html_escape(sb, p->justification);
 			strbuf_addstr(sb, "</small>");
 		}
+		if (edit && p)
+			page_child_links(sb, d->slug, T_PHASE, num);
 		strbuf_addstr(sb, "</td>");
 		page_td(sb, "Price", "num", sp->price);
 		page_td(sb, "Duration", NULL, sp->duration);
@@ -655,6 +680,9 @@ deal_notice(struct strbuf *sb, const struct http_request *rq,
 	}
 }
 
+/* The refused add form of table t, to show again (forms). */
+#define KEPT(v, t) ((v)->form_table == (t) ? (v)->form : NULL)
+
 static void
 render_deal(struct http_request *rq, struct http_response *rs,
 	    const struct deal_view *v)
@@ -687,7 +715,10 @@ render_deal(struct http_request *rq, struct http_response *rs,
 	strbuf_addstr(&sb, "</p>\n<h1>");
 	html_escape(&sb, page_deal_name(d));
 	strbuf_addstr(&sb, "</h1>\n");
+	page_deal_edit_link(&sb, rq, d);
 	deal_notice(&sb, rq, &s);
+	page_form_notice(&sb, rq);
+	page_child_add_error(&sb, v->form_table, v->form);
 	deal_facts(&sb, d, &rep, &s);
 	strbuf_addstr(&sb, "<nav aria-label=\"On this page\" class=\"links\">"
 		      "<a href=\"#check\">Check</a> "
@@ -700,11 +731,15 @@ render_deal(struct http_request *rq, struct http_response *rs,
 		      "<a href=\"#documents\">Summary</a></nav>\n");
 	deal_momentum(&sb, d, rq->today, &rep);
 	deal_criteria(&sb, rq, d, &s, v);
-	deal_timeline(&sb, d, rq->today, &ctx.settings, h);
+	page_child_add_form(&sb, rq, d, T_CRITERION, KEPT(v, T_CRITERION));
+	deal_timeline(&sb, d, rq->today, &ctx.settings, h, page_can_edit(rq));
+	page_child_add_form(&sb, rq, d, T_EVENT, KEPT(v, T_EVENT));
 	deal_plan(&sb, rq, d, h, &s);
-	deal_risks(&sb, d, rq->today, h);
+	deal_risks(&sb, d, rq->today, h, page_can_edit(rq));
+	page_child_add_form(&sb, rq, d, T_RISK, KEPT(v, T_RISK));
 	strbuf_addstr(&sb, "<h2 id=\"phases\">Phases</h2>\n");
-	page_phases_table(&sb, d, &s, true);
+	page_phases_table(&sb, d, &s, true, page_can_edit(rq));
+	page_child_add_form(&sb, rq, d, T_PHASE, KEPT(v, T_PHASE));
 	deal_messages(&sb, rq->st, d, h, rq->today);
 	deal_documents(&sb, d);
 	page_end(&sb);
@@ -718,7 +753,16 @@ render_deal(struct http_request *rq, struct http_response *rs,
 void
 pages_deal(struct http_request *rq, struct http_response *rs)
 {
-	struct deal_view v = { 200, NULL, NULL, NULL, NULL };
+	struct deal_view v = { 200, NULL, NULL, NULL, NULL, -1, NULL };
+
+	render_deal(rq, rs, &v);
+}
+
+void
+page_deal_render(struct http_request *rq, struct http_response *rs,
+		 unsigned status, int t, const struct page_form *fm)
+{
+	struct deal_view v = { status, NULL, NULL, NULL, NULL, t, fm };
 
 	render_deal(rq, rs, &v);
 }
@@ -782,7 +826,7 @@ refused(struct http_request *rq, struct http_response *rs, int r,
 void
 pages_record_post(struct http_request *rq, struct http_response *rs)
 {
-	struct deal_view v = { 422, NULL, NULL, NULL, NULL };
+	struct deal_view v = { 422, NULL, NULL, NULL, NULL, -1, NULL };
 	struct strbuf loc = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	const char *slug = http_param(rq, "slug");
@@ -820,7 +864,7 @@ pages_record_post(struct http_request *rq, struct http_response *rs)
 void
 pages_apply_post(struct http_request *rq, struct http_response *rs)
 {
-	struct deal_view v = { 422, NULL, NULL, NULL, NULL };
+	struct deal_view v = { 422, NULL, NULL, NULL, NULL, -1, NULL };
 	const char *slug = http_param(rq, "slug");
 	struct strbuf loc = STRBUF_INIT;
 	struct tw_error err = { 0 };

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "core/actions.h"
 #include "core/criterion.h"
 #include "core/momentum.h"
 #include "render/escape.h"
@@ -67,9 +68,133 @@ void page_error(struct http_request *rq, struct http_response *rs,
 void page_fail(struct http_request *rq, struct http_response *rs, int rc,
 	       const struct tw_error *err);
 
-/* The phases with their prices (pages-deal.c; the share page too). */
+/*
+ * The phases with their prices (pages-deal.c; the share page too); edit:
+ * each row's Edit and Remove links.
+ */
 void page_phases_table(struct strbuf *sb, const struct deal *d,
-		       const struct summary *s, bool justification);
+		       const struct summary *s, bool justification,
+		       bool edit);
+
+/* ---- forms (pages-forms.c) ---------------------------------------------- */
+
+/*
+ * A form's state: the prefix of its inputs' ids (several forms share a
+ * page: input "key" of form "add-criteria" is #add-criteria-key), the
+ * posted values to show again after a refusal (NULL: the entity's, or
+ * none), and the refusal with the input it is at (NULL: the form's).
+ */
+struct page_form {
+	const char *id;
+	const struct http_params *input;
+	const char *error;
+	const char *error_field;
+};
+
+/*
+ * <form method="post" action=ACTION class="panel"> and the CSRF field;
+ * page_form_close() writes the submit button, a Cancel link to cancel
+ * (NULL: none) and </form>. The server answers every refusal (novalidate):
+ * its message is the verb's, at the field.
+ */
+void page_form_open(struct strbuf *sb, const struct http_request *rq,
+		    const char *action, const struct page_form *fm);
+void page_form_close(struct strbuf *sb, const char *submit,
+		     const char *cancel);
+/* "WHAT: message", linked to its input (role=alert); nothing when fine. */
+void page_form_summary(struct strbuf *sb, const struct page_form *fm,
+		       const char *what);
+/* The value an input shows: the posted one when the form keeps input. */
+const char *page_form_value(const struct page_form *fm, const char *name,
+			    const char *dflt);
+
+/*
+ * One input with its <label for>, hint and, when the refusal is at it,
+ * its message (aria-invalid, aria-describedby). type: an <input> type,
+ * "textarea" or "select" (options: value, label pairs, NULL-ended; a
+ * required select is marked so only when its first value is empty).
+ */
+struct page_input {
+	const char *name;
+	const char *label;
+	const char *hint;		/* NULL: none */
+	const char *type;
+	const char *value;		/* NULL: empty */
+	bool required;
+	const char *attrs;		/* more attributes, trusted: "step=\"1\"" */
+	const char *const *options;
+};
+void page_form_input(struct strbuf *sb, const struct page_form *fm,
+		     const struct page_input *in);
+
+/*
+ * Schema-driven: FORM_CREATE has an input for every field but the
+ * read-only ones (a child's key included), FORM_EDIT also leaves out the
+ * key. page_form_fields() writes them in a .row, with obj's values (NULL:
+ * empty); page_form_give() reads the posted ones into c with
+ * verb_give_text (FORM_CREATE: an empty one is not given), setting
+ * fm->error and error_field on a value that does not parse.
+ */
+enum page_form_mode { FORM_CREATE, FORM_EDIT };
+bool page_form_takes(const struct schema_table *tb, const struct field *f,
+		     enum page_form_mode mode);
+void page_form_fields(struct strbuf *sb, const struct page_form *fm,
+		      const struct schema_table *tb, const void *obj,
+		      enum page_form_mode mode);
+int page_form_give(const struct http_request *rq, struct verb_call *c,
+		   enum page_form_mode mode, struct page_form *fm,
+		   struct tw_error *err);
+/*
+ * Whether the verb's refusal r of c is the input's (TW_EINPUT, TW_EEXIST,
+ * TW_EUSAGE: to show again, 422), with fm->error set and error_field at
+ * the input the validator's site, a taken key or a missing field names.
+ */
+bool page_form_refused(struct page_form *fm, const struct verb_call *c,
+		       int r, const struct validation_site *site,
+		       const struct tw_error *err);
+
+/*
+ * A form's post run: c's schema fields read in (page_form_give; only for
+ * the verbs that take them, as the CLI's options), then c run on the deal
+ * slug by the store in one transaction (ctx and res as store_run_verb's;
+ * ctx is initialised here, the caller releases it). FORM_DONE: redirect;
+ * FORM_REFUSED: the input's fault, in fm, for the form again with 422;
+ * FORM_FAILED: err (its code) for page_fail().
+ */
+enum page_form_outcome { FORM_DONE, FORM_REFUSED, FORM_FAILED };
+enum page_form_outcome page_form_run(struct http_request *rq,
+				     const char *slug, struct verb_call *c,
+				     enum page_form_mode mode,
+				     struct page_form *fm,
+				     struct deal_ctx *ctx,
+				     struct verb_result *res,
+				     struct tw_error *err);
+
+/*
+ * The deal page's hooks for its children (t: T_CRITERION, T_EVENT,
+ * T_RISK, T_PHASE): a row's id (" id=\"c-p95\""), its Edit and Remove
+ * links, the collapsed add form (open, with kept's input and message,
+ * after a refusal; editors only), the refusal at the top of the page,
+ * the "Edit the deal" button and the notice after a form's redirect.
+ */
+void page_child_row_id(struct strbuf *sb, int t, const char *key);
+void page_child_links(struct strbuf *sb, const char *slug, int t,
+		      const char *key);
+void page_child_add_form(struct strbuf *sb, const struct http_request *rq,
+			 const struct deal *d, int t,
+			 const struct page_form *kept);
+void page_child_add_error(struct strbuf *sb, int t,
+			  const struct page_form *kept);
+void page_deal_edit_link(struct strbuf *sb, const struct http_request *rq,
+			 const struct deal *d);
+void page_form_notice(struct strbuf *sb, const struct http_request *rq);
+
+/*
+ * The deal page with status, and the add form of child table t showing
+ * fm's input and refusal (fm NULL: the plain page). pages-deal.c.
+ */
+void page_deal_render(struct http_request *rq, struct http_response *rs,
+		      unsigned status, int t, const struct page_form *fm);
 
 /* ---- the handlers page_routes lists ------------------------------------ */
 
@@ -79,5 +204,17 @@ void pages_record_post(struct http_request *rq, struct http_response *rs);
 void pages_apply_post(struct http_request *rq, struct http_response *rs);
 void pages_analytics(struct http_request *rq, struct http_response *rs);
 void pages_share(struct http_request *rq, struct http_response *rs);
+/* pages-forms.c */
+void pages_deal_new(struct http_request *rq, struct http_response *rs);
+void pages_deal_new_post(struct http_request *rq, struct http_response *rs);
+void pages_deal_edit(struct http_request *rq, struct http_response *rs);
+void pages_deal_edit_post(struct http_request *rq, struct http_response *rs);
+void pages_child_add_post(struct http_request *rq, struct http_response *rs);
+void pages_child_edit(struct http_request *rq, struct http_response *rs);
+void pages_child_edit_post(struct http_request *rq,
+			   struct http_response *rs);
+void pages_child_remove(struct http_request *rq, struct http_response *rs);
+void pages_child_remove_post(struct http_request *rq,
+			     struct http_response *rs);
 
 #endif

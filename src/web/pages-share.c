@@ -237,7 +237,7 @@ pages_share(struct http_request *rq, struct http_response *rs)
 	share_timeline(&sb, d, &plan, &s);
 	share_next(&sb, d, &plan, &s);
 	strbuf_addstr(&sb, "<h2>Phases</h2>\n");
-	page_phases_table(&sb, d, &s, false);
+	page_phases_table(&sb, d, &s, false, false);
 	strbuf_addstr(&sb, "<footer>This page is a read-only view shared with "
 		      "you; it changes as the plan does.</footer>\n");
 	page_end(&sb);

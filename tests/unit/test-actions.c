@@ -906,6 +906,27 @@ test_remove_referenced(void **state)
 	assert_int_equal(ctx.deal.ncriteria, 3);
 	assert_int_equal(ctx.deal.phases[0].ncriteria, 2);
 
+	/* What a page names before it removes: the same references. */
+	{
+		struct strbuf who = STRBUF_INIT;
+
+		assert_int_equal(verb_references(&ctx.deal, CRIT, "tput",
+						 &who), 2);
+		assert_string_equal(who.buf, "phase 1, phase 2");
+		strbuf_reset(&who);
+		assert_int_equal(verb_references(&ctx.deal, EVENT, "kickoff",
+						 &who), 1);
+		assert_string_equal(who.buf, "event 'readout'");
+		strbuf_reset(&who);
+		assert_int_equal(verb_references(&ctx.deal, CRIT, "batch",
+						 &who), 0);
+		assert_int_equal(verb_references(&ctx.deal, RISK, "x", &who),
+				 0);
+		assert_int_equal(who.len, 0);
+		assert_int_equal(ctx.deal.phases[0].ncriteria, 2);
+		strbuf_release(&who);
+	}
+
 	/* --force drops the references, and counts them. */
 	verb_call_init(&c, V_REMOVE, CRIT);
 	c.key = "tput";

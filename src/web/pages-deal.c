@@ -25,6 +25,7 @@ struct deal_view {
 	const char *criterion;		/* the form's values, to keep */
 	const char *measured;
 	const char *measured_on;
+	const struct action_view *act;	/* pages-actions.c's form */
 };
 
 static void
@@ -508,8 +509,10 @@ message_template(struct store *st, enum message_type t)
 }
 
 static void
-one_message(struct strbuf *sb, const struct deal *d, enum message_type t,
-	    const struct message *m, const char *tmpl, int id)
+one_message(struct strbuf *sb, const struct http_request *rq,
+	    const struct deal *d, enum message_type t,
+	    const struct message *m, const char *tmpl, int id,
+	    const struct action_view *av)
 {
 	struct strbuf text = STRBUF_INIT;
 	struct tw_error err = { 0 };
@@ -558,16 +561,21 @@ one_message(struct strbuf *sb, const struct deal *d, enum message_type t,
 	strbuf_addf(sb, "</textarea>\n<button type=\"button\" "
 		    "class=\"secondary\" data-copy=\"msg-%d\">Copy the "
 		    "message</button><span class=\"copied\" "
-		    "id=\"msg-%d-status\" role=\"status\"></span>\n</div>\n",
+		    "id=\"msg-%d-status\" role=\"status\"></span>\n",
 		    id, id);
+	actions_message(sb, rq, d, t, m->criterion, id, av);
+	strbuf_addstr(sb, "</div>\n");
 	free(subject);
 	strbuf_release(&text);
 }
 
 static void
-deal_messages(struct strbuf *sb, struct store *st, const struct deal *d,
-	      const struct holidays *h, tw_date today)
+deal_messages(struct strbuf *sb, const struct http_request *rq,
+	      const struct deal *d, const struct holidays *h,
+	      const struct action_view *av)
 {
+	struct store *st = rq->st;
+	tw_date today = rq->today;
 	int id = 0;
 
 	strbuf_addstr(sb, "<h2 id=\"messages\">Champion messages</h2>\n"
@@ -587,8 +595,8 @@ deal_messages(struct strbuf *sb, struct store *st, const struct deal *d,
 		}
 		tmpl = message_template(st, (enum message_type)t);
 		for (size_t i = 0; i < ml.n; i++)
-			one_message(sb, d, (enum message_type)t, &ml.items[i],
-				    tmpl, ++id);
+			one_message(sb, rq, d, (enum message_type)t,
+				    &ml.items[i], tmpl, ++id, av);
 		free(tmpl);
 		message_list_release(&ml);
 	}
@@ -688,7 +696,9 @@ render_deal(struct http_request *rq, struct http_response *rs,
 	html_escape(&sb, page_deal_name(d));
 	strbuf_addstr(&sb, "</h1>\n");
 	deal_notice(&sb, rq, &s);
+	actions_notice(&sb, rq, d);
 	deal_facts(&sb, d, &rep, &s);
+	actions_state(&sb, rq, d, v->act);
 	strbuf_addstr(&sb, "<nav aria-label=\"On this page\" class=\"links\">"
 		      "<a href=\"#check\">Check</a> "
 		      "<a href=\"#criteria\">Criteria</a> "
@@ -697,16 +707,23 @@ render_deal(struct http_request *rq, struct http_response *rs,
 		      "<a href=\"#risks\">Risks</a> "
 		      "<a href=\"#phases\">Phases</a> "
 		      "<a href=\"#messages\">Messages</a> "
-		      "<a href=\"#documents\">Summary</a></nav>\n");
+		      "<a href=\"#documents\">Summary</a> "
+		      "<a href=\"#shares\">Share links</a> "
+		      "<a href=\"#history\">History</a></nav>\n");
 	deal_momentum(&sb, d, rq->today, &rep);
+	actions_momentum(&sb, rq, d, &rep, v->act);
 	deal_criteria(&sb, rq, d, &s, v);
 	deal_timeline(&sb, d, rq->today, &ctx.settings, h);
+	actions_events(&sb, rq, d, v->act);
 	deal_plan(&sb, rq, d, h, &s);
 	deal_risks(&sb, d, rq->today, h);
 	strbuf_addstr(&sb, "<h2 id=\"phases\">Phases</h2>\n");
 	page_phases_table(&sb, d, &s, true);
-	deal_messages(&sb, rq->st, d, h, rq->today);
+	deal_messages(&sb, rq, d, h, v->act);
 	deal_documents(&sb, d);
+	actions_documents(&sb, d);
+	actions_shares(&sb, rq, d, v->act);
+	actions_history(&sb, rq, d);
 	page_end(&sb);
 	page_send(rs, v->status, &sb);
 
@@ -718,7 +735,17 @@ render_deal(struct http_request *rq, struct http_response *rs,
 void
 pages_deal(struct http_request *rq, struct http_response *rs)
 {
-	struct deal_view v = { 200, NULL, NULL, NULL, NULL };
+	struct deal_view v = { 200, NULL, NULL, NULL, NULL, NULL };
+
+	render_deal(rq, rs, &v);
+}
+
+/* The page with an action form's refusal (pages-actions.c). */
+void
+pages_deal_render(struct http_request *rq, struct http_response *rs,
+		  unsigned status, const struct action_view *av)
+{
+	struct deal_view v = { status, NULL, NULL, NULL, NULL, av };
 
 	render_deal(rq, rs, &v);
 }
@@ -782,7 +809,7 @@ refused(struct http_request *rq, struct http_response *rs, int r,
 void
 pages_record_post(struct http_request *rq, struct http_response *rs)
 {
-	struct deal_view v = { 422, NULL, NULL, NULL, NULL };
+	struct deal_view v = { 422, NULL, NULL, NULL, NULL, NULL };
 	struct strbuf loc = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	const char *slug = http_param(rq, "slug");
@@ -820,7 +847,7 @@ pages_record_post(struct http_request *rq, struct http_response *rs)
 void
 pages_apply_post(struct http_request *rq, struct http_response *rs)
 {
-	struct deal_view v = { 422, NULL, NULL, NULL, NULL };
+	struct deal_view v = { 422, NULL, NULL, NULL, NULL, NULL };
 	const char *slug = http_param(rq, "slug");
 	struct strbuf loc = STRBUF_INIT;
 	struct tw_error err = { 0 };

@@ -187,9 +187,10 @@ actions_state(struct strbuf *sb, const struct http_request *rq,
 
 	if (!page_can_edit(rq))
 		return;
+	/* Reopening an open deal is refused: say so where it was asked. */
+	form_error(sb, av, AF_REOPEN);
 	if (d->outcome != OUTCOME_OPEN) {
 		form_open(sb, rq, d, "reopen", "reopen", "inline");
-		form_error(sb, av, AF_REOPEN);
 		strbuf_addstr(sb, "<button type=\"submit\" class=\"secondary\">"
 			      "Reopen the deal</button>\n</form>\n");
 		return;

@@ -932,21 +932,6 @@ answer(struct http_request *rq, struct http_response *rs, int r,
 	strbuf_release(&loc);
 }
 
-/* Run c on the deal the route names, in one transaction. */
-static int
-run_verb(struct http_request *rq, const struct verb_call *c,
-	 struct verb_result *res, struct tw_error *err)
-{
-	struct deal_ctx ctx;
-	int r;
-
-	deal_ctx_init(&ctx, rq->today, rq->who.name);
-	r = store_run_verb(rq->st, http_param(rq, "slug"), c, &ctx, res, NULL,
-			   err);
-	deal_ctx_release(&ctx);
-	return r;
-}
-
 /* A date input: empty is none, else it must parse. */
 static int
 form_date(const struct http_request *rq, const char *name, tw_date *out,
@@ -985,7 +970,7 @@ pages_done_post(struct http_request *rq, struct http_response *rs)
 		if (!c.key)
 			r = tw_error_set(&err, TW_EINPUT, "choose an event");
 		else
-			r = run_verb(rq, &c, NULL, &err);
+			r = page_run_verb(rq, &c, NULL, &err);
 	}
 	/* No event, or one the deal does not have: at the event. */
 	if (!c.key || r == TW_ENOTFOUND)
@@ -1020,7 +1005,7 @@ pages_touch_post(struct http_request *rq, struct http_response *rs)
 			r = tw_error_set(&err, TW_EUSAGE, "the form has no "
 					 "message type");
 		else
-			r = run_verb(rq, &c, &res, &err);
+			r = page_run_verb(rq, &c, &res, &err);
 	}
 	answer(rq, rs, r, &err, AF_TOUCH, "on", names,
 	       res.added ? "logged" : "present", NULL, "messages");
@@ -1045,7 +1030,7 @@ pages_snooze_post(struct http_request *rq, struct http_response *rs)
 			r = tw_error_set(&err, TW_EINPUT, "enter the last day "
 					 "of the snooze");
 		else
-			r = run_verb(rq, &c, NULL, &err);
+			r = page_run_verb(rq, &c, NULL, &err);
 	}
 	answer(rq, rs, r, &err, AF_SNOOZE, field, names, "snoozed", NULL,
 	       "check");
@@ -1060,7 +1045,7 @@ pages_unsnooze_post(struct http_request *rq, struct http_response *rs)
 	int r;
 
 	verb_call_init(&c, V_UNSNOOZE, NULL);
-	r = run_verb(rq, &c, NULL, &err);
+	r = page_run_verb(rq, &c, NULL, &err);
 	answer(rq, rs, r, &err, AF_SNOOZE, NULL, NULL, "unsnoozed", NULL,
 	       "check");
 	verb_call_release(&c);
@@ -1089,7 +1074,7 @@ pages_ack_post(struct http_request *rq, struct http_response *rs)
 				    : xstrdup(finding);
 		c.subject = bar ? bar + 1 : NULL;
 		if ((r = form_date(rq, "until", &c.until, &err)) == 0)
-			r = run_verb(rq, &c, NULL, &err);
+			r = page_run_verb(rq, &c, NULL, &err);
 	}
 	/* What the verb refuses of the finding itself is at the finding. */
 	answer(rq, rs, r, &err, AF_ACK, "finding", names, "acked", NULL,
@@ -1113,7 +1098,7 @@ pages_unack_post(struct http_request *rq, struct http_response *rs)
 	if (!c.rule)
 		r = tw_error_set(&err, TW_EUSAGE, "the form has no rule");
 	else
-		r = run_verb(rq, &c, NULL, &err);
+		r = page_run_verb(rq, &c, NULL, &err);
 	answer(rq, rs, r, &err, AF_UNACK, NULL, NULL, "unacked", NULL,
 	       "check");
 	verb_call_release(&c);
@@ -1137,7 +1122,7 @@ pages_close_post(struct http_request *rq, struct http_response *rs)
 	} else {
 		field = "close_date";
 		if ((r = form_date(rq, "close_date", &c.on, &err)) == 0)
-			r = run_verb(rq, &c, NULL, &err);
+			r = page_run_verb(rq, &c, NULL, &err);
 	}
 	answer(rq, rs, r, &err, AF_CLOSE, field, NULL, "closed", NULL, "main");
 	verb_call_release(&c);
@@ -1151,7 +1136,7 @@ pages_reopen_post(struct http_request *rq, struct http_response *rs)
 	int r;
 
 	verb_call_init(&c, V_DEAL_REOPEN, NULL);
-	r = run_verb(rq, &c, NULL, &err);
+	r = page_run_verb(rq, &c, NULL, &err);
 	answer(rq, rs, r, &err, AF_REOPEN, NULL, NULL, "reopened", NULL,
 	       "main");
 	verb_call_release(&c);

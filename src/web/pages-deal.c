@@ -775,8 +775,8 @@ parse_measured(const char *s, double *out, struct tw_error *err)
  * Run a form's verb on the deal the route names; the deal as written is
  * not needed, the answer is a redirect to the page.
  */
-static int
-run_form_verb(struct http_request *rq, const struct verb_call *c,
+int
+page_run_verb(struct http_request *rq, const struct verb_call *c,
 	      struct verb_result *res, struct tw_error *err)
 {
 	struct deal_ctx ctx;
@@ -829,7 +829,7 @@ pages_record_post(struct http_request *rq, struct http_response *rs)
 	else if (v.measured_on && *v.measured_on)
 		r = date_parse(v.measured_on, &c.on, &err);
 	if (r == 0)
-		r = run_form_verb(rq, &c, NULL, &err);
+		r = page_run_verb(rq, &c, NULL, &err);
 	verb_call_release(&c);
 	if (refused(rq, rs, r, &v, &err))
 		return;
@@ -856,7 +856,7 @@ pages_apply_post(struct http_request *rq, struct http_response *rs)
 	int r;
 
 	verb_call_init(&c, V_PLAN_APPLY, NULL);
-	r = run_form_verb(rq, &c, &res, &err);
+	r = page_run_verb(rq, &c, &res, &err);
 	verb_call_release(&c);
 	if (refused(rq, rs, r, &v, &err))
 		return;

@@ -68,6 +68,13 @@ void page_error(struct http_request *rq, struct http_response *rs,
 void page_fail(struct http_request *rq, struct http_response *rs, int rc,
 	       const struct tw_error *err);
 
+/*
+ * Run a form's verb on the deal the route names, in one transaction
+ * (pages-deal.c; the action forms too). res may be NULL.
+ */
+int page_run_verb(struct http_request *rq, const struct verb_call *c,
+		  struct verb_result *res, struct tw_error *err);
+
 /* The phases with their prices (pages-deal.c; the share page too). */
 void page_phases_table(struct strbuf *sb, const struct deal *d,
 		       const struct summary *s, bool justification);

@@ -439,9 +439,16 @@ mark_done(struct deal_ctx *ctx, const struct verb_call *c,
 {
 	struct event *e = verb_find(&ctx->deal, &schema_tables[T_EVENT],
 				    c->key, &res->index, err);
+	char x[DATE_BUFSZ], y[DATE_BUFSZ];
 
 	if (!e)
 		return err->code;
+	/* Done is a fact: it happened, so not after today. */
+	if (c->on > ctx->today)
+		return tw_error_set(err, TW_EINPUT, "--on: %s is after today "
+				    "(%s): mark an event done once it is",
+				    date_format(c->on, x),
+				    date_format(ctx->today, y));
 	e->done = c->on ? c->on : ctx->today;
 	return 0;
 }

@@ -225,6 +225,21 @@ history_entry_to_json(const struct history_entry *h)
 	return o;
 }
 
+json_t *
+share_to_json(const struct store_share *sh, tw_date today)
+{
+	json_t *o = json_object();
+
+	/* Never the hash: the token cannot be shown again. */
+	json_object_set_new(o, "id", json_integer((json_int_t)sh->id));
+	json_object_set_new(o, "deal", json_str(sh->deal));
+	json_object_set_new(o, "expires", json_date(sh->expires));
+	json_object_set_new(o, "status",
+			    json_string(store_share_status(sh, today)));
+	json_object_set_new(o, "created", json_str(sh->created));
+	return o;
+}
+
 void
 json_emit(json_t *j, struct strbuf *out)
 {

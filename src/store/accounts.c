@@ -11,6 +11,7 @@
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 enum {
 	A_HISTORY_ALL,
 	A_HISTORY_DEAL,
+	A_HISTORY_PAGE,
 	A_SETTING_GET,
 	A_SETTING_SET,
 	A_SETTING_DELETE,
@@ -68,6 +70,10 @@ static const struct row_stmt stmts[A_MAX] = {
 			    true },
 	[A_HISTORY_DEAL] = { A_HISTORY_DEAL, R,
 			     HISTORY_SELECT "WHERE deal = $1 ORDER BY id", true },
+	/* Keyset, newest first, over the index history_deal (deal, id). */
+	[A_HISTORY_PAGE] = { A_HISTORY_PAGE, R,
+			     HISTORY_SELECT "WHERE deal = $1 AND id < $2 "
+					    "ORDER BY id DESC LIMIT $3", true },
 	[A_SETTING_GET] = { A_SETTING_GET, R,
 			    "SELECT value FROM settings WHERE \"key\" = $1" },
 	[A_SETTING_SET] = { A_SETTING_SET, W,
@@ -296,6 +302,34 @@ store_history(struct store *st, const char *slug, struct history_list *out,
 	if (rc)
 		history_list_release(out);
 	return rc;
+}
+
+int
+store_history_page(struct store *st, const char *slug, long long before,
+		   size_t limit, struct history_list *out, bool *more,
+		   struct tw_error *err)
+{
+	struct row_value v[] = { ROW_TEXT(slug ? slug : ""),
+				 ROW_INT(before > 0 ? before : LLONG_MAX),
+				 ROW_INT((long long)limit + 1) };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	*more = false;
+	rc = get_all(st, A_HISTORY_PAGE, v, 3, read_history,
+		     (void **)&out->items, sizeof(*out->items), &out->n, err);
+	out->alloc = out->n;
+	if (rc) {
+		history_list_release(out);
+		return rc;
+	}
+	/* One row more than asked says whether there is a next page. */
+	if (out->n > limit) {
+		*more = true;
+		while (out->n > limit)
+			history_entry_release(&out->items[--out->n]);
+	}
+	return 0;
 }
 
 /* ---- settings -------------------------------------------------------- */

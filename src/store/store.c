@@ -159,7 +159,7 @@ store_corrupt(struct store *st, const char *what, const char *value,
 			    what, value ? value : "");
 }
 
-static void
+void
 history_entry_release(struct history_entry *h)
 {
 	free(h->at);
@@ -237,4 +237,11 @@ void
 store_share_list_release(struct store_share_list *l)
 {
 	LIST_RELEASE(l, store_share_release);
+}
+
+const char *
+store_share_status(const struct store_share *sh, tw_date today)
+{
+	return sh->expires != DATE_NONE && today > sh->expires ? "expired"
+							       : "active";
 }

@@ -36,6 +36,7 @@ struct history_list {
 	struct history_entry *items;
 	size_t n, alloc;
 };
+void history_entry_release(struct history_entry *h);
 void history_list_release(struct history_list *l);
 
 struct deal_list {
@@ -104,6 +105,8 @@ struct store_share_list {
 };
 void store_share_release(struct store_share *s);
 void store_share_list_release(struct store_share_list *l);
+/* "active", or "expired" once today is past the link's last day. */
+const char *store_share_status(const struct store_share *sh, tw_date today);
 
 /*
  * A store is opaque to its callers: the backends (store-internal.h) fill in
@@ -147,6 +150,16 @@ int store_deal_delete(struct store *st, const char *slug,
 /* History, oldest first; slug NULL for every deal. */
 int store_history(struct store *st, const char *slug, struct history_list *out,
 		  struct tw_error *err);
+
+/*
+ * One page of a deal's history, newest first (the web UI's and the API's
+ * pages): at most limit entries with an id below before (0: from the
+ * newest); *more says whether older ones follow. A keyset, so rows written
+ * meanwhile never shift a page.
+ */
+int store_history_page(struct store *st, const char *slug, long long before,
+		       size_t limit, struct history_list *out, bool *more,
+		       struct tw_error *err);
 
 /* Workspace settings. *out is NULL when unset (caller frees). */
 int store_setting_get(struct store *st, const char *key, char **out,

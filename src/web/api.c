@@ -18,6 +18,7 @@
 #include "render/escape.h"
 #include "render/ics.h"
 #include "render/pdf.h"
+#include "render/proposal.h"
 #include "render/summary.h"
 #include "store/deals.h"
 #include "store/workspace.h"
@@ -593,6 +594,7 @@ event_done(struct http_request *rq, struct http_response *rs)
 
 	call_init(&k, rq, V_DONE, NULL);
 	k.c.key = http_param(rq, "key");
+	k.field = "done";
 	if (run_args(rq, rs, &k, &done_args, true, ENT_EVENT))
 		http_send_json(rs, 200, child_json(&k, ENT_EVENT));
 	call_release(&k);
@@ -708,65 +710,114 @@ plan_apply(struct http_request *rq, struct http_response *rs)
  */
 static pthread_mutex_t pdf_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * GET .../summary.{format} and .../proposal.{format}: the documents of
+ * techwin summary and techwin proposal (?start=DATE as its --start).
+ */
 static void
-summary_get(struct http_request *rq, struct http_response *rs)
+document_get(struct http_request *rq, struct http_response *rs,
+	     bool proposal)
 {
-	static const char *const allowed[] = { "paper", NULL };
+	static const char *const summary_query[] = { "paper", NULL };
+	static const char *const proposal_query[] = { "paper", "start", NULL };
 	const char *format = http_param(rq, "format");
 	const char *paper_s = http_params_get(&rq->query, "paper");
+	const char *start_s = http_params_get(&rq->query, "start");
 	enum paper paper = PAPER_A4;
 	struct strbuf sb = STRBUF_INIT, disp = STRBUF_INIT;
 	struct tw_error err = { 0 };
+	tw_date start = DATE_NONE;
 	struct deal_ctx ctx;
+	struct proposal p;
 	const char *type;
 	struct summary s;
 	int r = 0;
 
 	if (strcmp(format, "md") && strcmp(format, "html") &&
 	    strcmp(format, "pdf")) {
-		http_error(rs, 404, NULL, "no summary format '%s' (md, html "
-			   "or pdf)", format);
+		http_error(rs, 404, NULL, "no %s format '%s' (md, html or "
+			   "pdf)", proposal ? "proposal" : "summary", format);
 		return;
 	}
-	if (!api_check_query(rq, rs, allowed))
+	if (!api_check_query(rq, rs, proposal ? proposal_query
+					      : summary_query))
 		return;
 	if (paper_s && paper_parse(paper_s, &paper) < 0) {
 		http_error(rs, 400, "paper", "paper must be a4 or letter, got "
 			   "'%s'", paper_s);
 		return;
 	}
+	if (start_s && date_parse(start_s, &start, &err) < 0) {
+		http_fail(rs, TW_EUSAGE, &err, "start");
+		return;
+	}
 	if (!load_ctx(rq, rs, &ctx)) {
 		deal_ctx_release(&ctx);
 		return;
 	}
-	summary_compute(&s, &ctx.deal, &ctx.hol, rq->today);
+	if (proposal) {
+		memset(&s, 0, sizeof(s));
+		r = proposal_compute(&p, &ctx.deal, &ctx.hol, start, rq->today,
+				     &err);
+		if (r < 0) {
+			/* No phases: nothing to propose, as on the CLI. */
+			http_fail(rs, r, &err, NULL);
+			deal_ctx_release(&ctx);
+			return;
+		}
+	} else {
+		summary_compute(&s, &ctx.deal, &ctx.hol, rq->today);
+	}
 	if (!strcmp(format, "pdf")) {
 		pthread_mutex_lock(&pdf_lock);
-		r = render_summary_pdf(&s, paper, &sb, NULL, &err);
+		r = proposal ? render_proposal_pdf(&p, paper, &sb, NULL, &err)
+			     : render_summary_pdf(&s, paper, &sb, NULL, &err);
 		pthread_mutex_unlock(&pdf_lock);
 		type = "application/pdf";
 	} else if (!strcmp(format, "html")) {
-		render_summary_html(&s, paper, &sb);
+		if (proposal)
+			render_proposal_html(&p, paper, &sb);
+		else
+			render_summary_html(&s, paper, &sb);
 		type = "text/html; charset=utf-8";
 		/* The document's own inline stylesheet, and nothing else. */
 		rs->csp = "default-src 'none'; style-src 'unsafe-inline'; "
 			  "frame-ancestors 'none'";
 	} else {
-		render_summary_md(&s, &sb);
+		if (proposal)
+			render_proposal_md(&p, &sb);
+		else
+			render_summary_md(&s, &sb);
 		type = "text/markdown; charset=utf-8";
 	}
 	if (r < 0) {
 		http_fail(rs, r == TW_EINPUT ? TW_ESTORE : r, &err, NULL);
 	} else {
 		http_send_strbuf(rs, 200, type, &sb);
-		strbuf_addf(&disp, "inline; filename=\"%s-summary.%s\"",
-			    ctx.deal.slug, format);
+		strbuf_addf(&disp, "inline; filename=\"%s-%s.%s\"",
+			    ctx.deal.slug, proposal ? "proposal" : "summary",
+			    format);
 		http_response_header(rs, "Content-Disposition", disp.buf);
 	}
 	strbuf_release(&disp);
 	strbuf_release(&sb);
-	summary_release(&s);
+	if (proposal)
+		proposal_release(&p);
+	else
+		summary_release(&s);
 	deal_ctx_release(&ctx);
+}
+
+static void
+summary_get(struct http_request *rq, struct http_response *rs)
+{
+	document_get(rq, rs, false);
+}
+
+static void
+proposal_get(struct http_request *rq, struct http_response *rs)
+{
+	document_get(rq, rs, true);
 }
 
 static void
@@ -885,6 +936,12 @@ const struct route api_routes[] = {
 	{ "GET", DEAL "/plan", plan_get, ROLE_VIEWER, 0 },
 	{ "POST", DEAL "/plan/apply", plan_apply, ROLE_EDITOR, 0 },
 	{ "GET", DEAL "/summary.{format}", summary_get, ROLE_VIEWER, 0 },
+	{ "GET", DEAL "/proposal.{format}", proposal_get, ROLE_VIEWER, 0 },
+	/* Share links and history (api-actions.c). */
+	{ "GET", DEAL "/shares", api_shares_list, ROLE_VIEWER, 0 },
+	{ "POST", DEAL "/shares", api_share_create, ROLE_EDITOR, 0 },
+	{ "DELETE", DEAL "/shares/{id}", api_share_revoke, ROLE_EDITOR, 0 },
+	{ "GET", DEAL "/history", api_history, ROLE_VIEWER, 0 },
 	{ "GET", DEAL "/calendar.ics", calendar_deal, ROLE_VIEWER,
 	  ROUTE_QUERY_TOKEN },
 	{ "GET", "/api/calendar.ics", calendar_pipeline, ROLE_VIEWER,

@@ -13,6 +13,14 @@
 extern const struct route api_routes[];
 /* GET /api/session: who the request acts as (api-session.c). */
 void api_session_get(struct http_request *rq, struct http_response *rs);
+/*
+ * A deal's share links (list, make, revoke) and its history, newest
+ * first by pages (api-actions.c).
+ */
+void api_shares_list(struct http_request *rq, struct http_response *rs);
+void api_share_create(struct http_request *rq, struct http_response *rs);
+void api_share_revoke(struct http_request *rq, struct http_response *rs);
+void api_history(struct http_request *rq, struct http_response *rs);
 /* GET and POST /login, POST /logout. */
 extern const struct route login_routes[];
 

@@ -6,8 +6,10 @@
  * and a limiter for failed logins per address and per account.
  */
 #include "web/auth.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -313,29 +315,146 @@ auth_token_add(struct store *st, const char *name, const char *user,
 	return r;
 }
 
-int
-auth_share_add(struct store *st, const char *slug, tw_date expires,
-	       char **token, long long *id, struct tw_error *err)
+/* A new link to slug: sh gets its row (id, created), *token the value. */
+static int
+share_put(struct store *st, const char *slug, tw_date expires,
+	  struct store_share *sh, char **token, struct tw_error *err)
 {
-	struct store_share sh = { 0 };
 	char *value = auth_random_token();
 	int r;
 
 	*token = NULL;
-	sh.deal = xstrdup(slug ? slug : "");
-	sh.hash = auth_secret_hash(value);
-	sh.expires = expires;
+	memset(sh, 0, sizeof(*sh));
+	sh->deal = xstrdup(slug ? slug : "");
+	sh->hash = auth_secret_hash(value);
+	sh->expires = expires;
 	/* One put: the store runs it in a transaction of its own. */
-	r = store_share_put(st, &sh, err);
-	if (r < 0) {
+	r = store_share_put(st, sh, err);
+	if (r < 0)
 		auth_secret_free(value);
-	} else {
+	else
 		*token = value;
-		if (id)
-			*id = sh.id;
-	}
+	return r;
+}
+
+int
+auth_share_add(struct store *st, const char *slug, tw_date expires,
+	       char **token, long long *id, struct tw_error *err)
+{
+	struct store_share sh;
+	int r = share_put(st, slug, expires, &sh, token, err);
+
+	if (r == 0 && id)
+		*id = sh.id;
 	store_share_release(&sh);
 	return r;
+}
+
+static bool
+has_prefix(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/*
+ * An http(s) URL with a host and nothing that would break the link when
+ * pasted into a message: no spaces, controls, query or fragment. Trailing
+ * slashes are dropped so the link has exactly one before "share".
+ */
+static int
+parse_base_url(const char *s, size_t *len, struct tw_error *err)
+{
+	const char *host;
+	size_t n = strlen(s);
+
+	if (has_prefix(s, "http://"))
+		host = s + 7;
+	else if (has_prefix(s, "https://"))
+		host = s + 8;
+	else
+		return tw_error_set(err, TW_EINPUT,
+				    "--base-url: expected an http:// or "
+				    "https:// URL, got '%s'",
+				    s);
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '?' ||
+		    *p == '#')
+			return tw_error_set(err, TW_EINPUT,
+					    "--base-url: '%s' has a space, a "
+					    "control character, a query or a "
+					    "fragment",
+					    s);
+	if (!*host || *host == '/')
+		return tw_error_set(err, TW_EINPUT,
+				    "--base-url: '%s' has no host", s);
+	while (n > (size_t)(host - s) && s[n - 1] == '/')
+		n--;
+	*len = n;
+	return 0;
+}
+
+int
+auth_share_make(struct store *st, const char *slug, tw_date expires,
+		tw_date today, const char *base, struct store_share *made,
+		char **url, struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char day[DATE_BUFSZ], *token;
+	size_t n = 0;
+	int r;
+
+	*url = NULL;
+	memset(made, 0, sizeof(*made));
+	if (expires != DATE_NONE && expires < today)
+		return tw_error_set(err, TW_EINPUT,
+				    "--expires: '%s' is in the past",
+				    date_format(expires, day));
+	if ((r = parse_base_url(base, &n, err)) < 0 ||
+	    (r = share_put(st, slug, expires, made, &token, err)) < 0)
+		return r;
+	strbuf_add(&sb, base, n);
+	strbuf_addf(&sb, "/share/%s", token);
+	auth_secret_free(token);
+	*url = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+int
+auth_share_id_parse(const char *s, long long *id, struct tw_error *err)
+{
+	char *end;
+
+	errno = 0;
+	*id = strtoll(s, &end, 10);
+	if (!*s || *end || errno || *id < 1)
+		return tw_error_set(err, TW_EINPUT,
+				    "ID: expected a share link number (see "
+				    "'techwin share list'), got '%s'",
+				    s);
+	return 0;
+}
+
+int
+auth_share_revoke(struct store *st, const char *slug, long long id,
+		  struct tw_error *err)
+{
+	struct store_share_list l;
+	bool found = false;
+	int r;
+
+	if (slug) {
+		if ((r = store_share_list(st, slug, &l, err)) < 0)
+			return r;
+		for (size_t i = 0; i < l.n && !found; i++)
+			found = l.items[i].id == id;
+		store_share_list_release(&l);
+		if (!found)
+			return tw_error_set(err, TW_ENOTFOUND,
+					    "unknown share link %lld of deal "
+					    "'%s'", id, slug);
+	}
+	/* One statement: the store runs it in a transaction of its own. */
+	return store_share_delete(st, id, err);
 }
 
 /* ---- sessions, bearer tokens, share links ------------------------------ */

@@ -86,6 +86,24 @@ int auth_token_add(struct store *st, const char *name, const char *user,
  */
 int auth_share_add(struct store *st, const char *slug, tw_date expires,
 		   char **token, long long *id, struct tw_error *err);
+/*
+ * A share link as techwin share and the deal page make it: refuses an
+ * expiry before today and a base that is not a plain http(s) URL
+ * (TW_EINPUT), then adds the link; made gets its row (caller releases)
+ * and *url "BASE/share/TOKEN", which can be shown only now (caller frees
+ * with auth_secret_free).
+ */
+int auth_share_make(struct store *st, const char *slug, tw_date expires,
+		    tw_date today, const char *base, struct store_share *made,
+		    char **url, struct tw_error *err);
+/* A share link's number as the user typed it ("3"); TW_EINPUT else. */
+int auth_share_id_parse(const char *s, long long *id, struct tw_error *err);
+/*
+ * Revoke link id; with slug, only a link of that deal (TW_ENOTFOUND for
+ * another deal's, so a deal's page cannot revoke another's links).
+ */
+int auth_share_revoke(struct store *st, const char *slug, long long id,
+		      struct tw_error *err);
 
 /*
  * Sessions. auth_login checks the password and creates a session valid

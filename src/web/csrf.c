@@ -52,6 +52,20 @@ own_authority(const struct http_request *rq, size_t *len)
 	return *len ? host : NULL;
 }
 
+void
+csrf_own_origin(const struct http_request *rq, struct strbuf *out)
+{
+	size_t n = 0;
+	const char *host = own_authority(rq, &n);
+
+	strbuf_addstr(out, rq->tls ? "https://" : "http://");
+	if (host)
+		strbuf_add(out, host, n);
+	else
+		strbuf_addstr(out, rq->cfg && rq->cfg->listen ? rq->cfg->listen
+							    : "localhost");
+}
+
 /* Origin is exactly scheme://authority of this server. */
 static bool
 same_origin(const struct http_request *rq, const char *origin)

@@ -28,6 +28,13 @@
  * its own, so such a request is not checked.
  */
 const char *csrf_cross_site(const struct http_request *rq);
+/*
+ * This server as the browser reached it, the origin a write's Origin must
+ * be: https when a trusted proxy said so, else http, and the Host header
+ * (X-Forwarded-Host's last element behind a trusted proxy), else the
+ * listen address. Where the links it hands out (share links) point.
+ */
+void csrf_own_origin(const struct http_request *rq, struct strbuf *out);
 /* GET, HEAD and OPTIONS change nothing and need no check. */
 bool csrf_safe_method(const char *method);
 

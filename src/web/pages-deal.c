@@ -28,6 +28,7 @@ struct deal_view {
 	const char *measured_on;
 	int form_table;			/* the add form refused (forms) */
 	const struct page_form *form;
+	const struct action_view *act;	/* pages-actions.c's form */
 };
 
 static void
@@ -533,8 +534,10 @@ message_template(struct store *st, enum message_type t)
 }
 
 static void
-one_message(struct strbuf *sb, const struct deal *d, enum message_type t,
-	    const struct message *m, const char *tmpl, int id)
+one_message(struct strbuf *sb, const struct http_request *rq,
+	    const struct deal *d, enum message_type t,
+	    const struct message *m, const char *tmpl, int id,
+	    const struct action_view *av)
 {
 	struct strbuf text = STRBUF_INIT;
 	struct tw_error err = { 0 };
@@ -583,16 +586,21 @@ one_message(struct strbuf *sb, const struct deal *d, enum message_type t,
 	strbuf_addf(sb, "</textarea>\n<button type=\"button\" "
 		    "class=\"secondary\" data-copy=\"msg-%d\">Copy the "
 		    "message</button><span class=\"copied\" "
-		    "id=\"msg-%d-status\" role=\"status\"></span>\n</div>\n",
+		    "id=\"msg-%d-status\" role=\"status\"></span>\n",
 		    id, id);
+	actions_message(sb, rq, d, t, m->criterion, id, av);
+	strbuf_addstr(sb, "</div>\n");
 	free(subject);
 	strbuf_release(&text);
 }
 
 static void
-deal_messages(struct strbuf *sb, struct store *st, const struct deal *d,
-	      const struct holidays *h, tw_date today)
+deal_messages(struct strbuf *sb, const struct http_request *rq,
+	      const struct deal *d, const struct holidays *h,
+	      const struct action_view *av)
 {
+	struct store *st = rq->st;
+	tw_date today = rq->today;
 	int id = 0;
 
 	strbuf_addstr(sb, "<h2 id=\"messages\">Champion messages</h2>\n"
@@ -612,8 +620,8 @@ deal_messages(struct strbuf *sb, struct store *st, const struct deal *d,
 		}
 		tmpl = message_template(st, (enum message_type)t);
 		for (size_t i = 0; i < ml.n; i++)
-			one_message(sb, d, (enum message_type)t, &ml.items[i],
-				    tmpl, ++id);
+			one_message(sb, rq, d, (enum message_type)t,
+				    &ml.items[i], tmpl, ++id, av);
 		free(tmpl);
 		message_list_release(&ml);
 	}
@@ -719,7 +727,9 @@ render_deal(struct http_request *rq, struct http_response *rs,
 	deal_notice(&sb, rq, &s);
 	page_form_notice(&sb, rq);
 	page_child_add_error(&sb, v->form_table, v->form);
+	actions_notice(&sb, rq, d);
 	deal_facts(&sb, d, &rep, &s);
+	actions_state(&sb, rq, d, v->act);
 	strbuf_addstr(&sb, "<nav aria-label=\"On this page\" class=\"links\">"
 		      "<a href=\"#check\">Check</a> "
 		      "<a href=\"#criteria\">Criteria</a> "
@@ -728,11 +738,15 @@ render_deal(struct http_request *rq, struct http_response *rs,
 		      "<a href=\"#risks\">Risks</a> "
 		      "<a href=\"#phases\">Phases</a> "
 		      "<a href=\"#messages\">Messages</a> "
-		      "<a href=\"#documents\">Summary</a></nav>\n");
+		      "<a href=\"#documents\">Summary</a> "
+		      "<a href=\"#shares\">Share links</a> "
+		      "<a href=\"#history\">History</a></nav>\n");
 	deal_momentum(&sb, d, rq->today, &rep);
+	actions_momentum(&sb, rq, d, &rep, v->act);
 	deal_criteria(&sb, rq, d, &s, v);
 	page_child_add_form(&sb, rq, d, T_CRITERION, KEPT(v, T_CRITERION));
 	deal_timeline(&sb, d, rq->today, &ctx.settings, h, page_can_edit(rq));
+	actions_events(&sb, rq, d, v->act);
 	page_child_add_form(&sb, rq, d, T_EVENT, KEPT(v, T_EVENT));
 	deal_plan(&sb, rq, d, h, &s);
 	deal_risks(&sb, d, rq->today, h, page_can_edit(rq));
@@ -740,8 +754,11 @@ render_deal(struct http_request *rq, struct http_response *rs,
 	strbuf_addstr(&sb, "<h2 id=\"phases\">Phases</h2>\n");
 	page_phases_table(&sb, d, &s, true, page_can_edit(rq));
 	page_child_add_form(&sb, rq, d, T_PHASE, KEPT(v, T_PHASE));
-	deal_messages(&sb, rq->st, d, h, rq->today);
+	deal_messages(&sb, rq, d, h, v->act);
 	deal_documents(&sb, d);
+	actions_documents(&sb, d);
+	actions_shares(&sb, rq, d, v->act);
+	actions_history(&sb, rq, d);
 	page_end(&sb);
 	page_send(rs, v->status, &sb);
 
@@ -753,7 +770,7 @@ render_deal(struct http_request *rq, struct http_response *rs,
 void
 pages_deal(struct http_request *rq, struct http_response *rs)
 {
-	struct deal_view v = { 200, NULL, NULL, NULL, NULL, -1, NULL };
+	struct deal_view v = { 200, NULL, NULL, NULL, NULL, -1, NULL, NULL };
 
 	render_deal(rq, rs, &v);
 }
@@ -762,7 +779,17 @@ void
 page_deal_render(struct http_request *rq, struct http_response *rs,
 		 unsigned status, int t, const struct page_form *fm)
 {
-	struct deal_view v = { status, NULL, NULL, NULL, NULL, t, fm };
+	struct deal_view v = { status, NULL, NULL, NULL, NULL, t, fm, NULL };
+
+	render_deal(rq, rs, &v);
+}
+
+/* The page with an action form's refusal (pages-actions.c). */
+void
+pages_deal_render(struct http_request *rq, struct http_response *rs,
+		  unsigned status, const struct action_view *av)
+{
+	struct deal_view v = { status, NULL, NULL, NULL, NULL, -1, NULL, av };
 
 	render_deal(rq, rs, &v);
 }
@@ -792,8 +819,8 @@ parse_measured(const char *s, double *out, struct tw_error *err)
  * Run a form's verb on the deal the route names; the deal as written is
  * not needed, the answer is a redirect to the page.
  */
-static int
-run_form_verb(struct http_request *rq, const struct verb_call *c,
+int
+page_run_verb(struct http_request *rq, const struct verb_call *c,
 	      struct verb_result *res, struct tw_error *err)
 {
 	struct deal_ctx ctx;
@@ -826,7 +853,7 @@ refused(struct http_request *rq, struct http_response *rs, int r,
 void
 pages_record_post(struct http_request *rq, struct http_response *rs)
 {
-	struct deal_view v = { 422, NULL, NULL, NULL, NULL, -1, NULL };
+	struct deal_view v = { 422, NULL, NULL, NULL, NULL, -1, NULL, NULL };
 	struct strbuf loc = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	const char *slug = http_param(rq, "slug");
@@ -846,7 +873,7 @@ pages_record_post(struct http_request *rq, struct http_response *rs)
 	else if (v.measured_on && *v.measured_on)
 		r = date_parse(v.measured_on, &c.on, &err);
 	if (r == 0)
-		r = run_form_verb(rq, &c, NULL, &err);
+		r = page_run_verb(rq, &c, NULL, &err);
 	verb_call_release(&c);
 	if (refused(rq, rs, r, &v, &err))
 		return;
@@ -864,7 +891,7 @@ pages_record_post(struct http_request *rq, struct http_response *rs)
 void
 pages_apply_post(struct http_request *rq, struct http_response *rs)
 {
-	struct deal_view v = { 422, NULL, NULL, NULL, NULL, -1, NULL };
+	struct deal_view v = { 422, NULL, NULL, NULL, NULL, -1, NULL, NULL };
 	const char *slug = http_param(rq, "slug");
 	struct strbuf loc = STRBUF_INIT;
 	struct tw_error err = { 0 };
@@ -873,7 +900,7 @@ pages_apply_post(struct http_request *rq, struct http_response *rs)
 	int r;
 
 	verb_call_init(&c, V_PLAN_APPLY, NULL);
-	r = run_form_verb(rq, &c, &res, &err);
+	r = page_run_verb(rq, &c, &res, &err);
 	verb_call_release(&c);
 	if (refused(rq, rs, r, &v, &err))
 		return;

@@ -10,6 +10,7 @@
 
 #include "core/actions.h"
 #include "core/criterion.h"
+#include "core/message.h"
 #include "core/momentum.h"
 #include "render/escape.h"
 #include "render/summary.h"
@@ -67,6 +68,13 @@ void page_error(struct http_request *rq, struct http_response *rs,
 		unsigned status, const char *message);
 void page_fail(struct http_request *rq, struct http_response *rs, int rc,
 	       const struct tw_error *err);
+
+/*
+ * Run a form's verb on the deal the route names, in one transaction
+ * (pages-deal.c; the action forms too). res may be NULL.
+ */
+int page_run_verb(struct http_request *rq, const struct verb_call *c,
+		  struct verb_result *res, struct tw_error *err);
 
 /*
  * The phases with their prices (pages-deal.c; the share page too); edit:
@@ -196,6 +204,34 @@ void page_form_notice(struct strbuf *sb, const struct http_request *rq);
 void page_deal_render(struct http_request *rq, struct http_response *rs,
 		      unsigned status, int t, const struct page_form *fm);
 
+/* ---- the deal page's actions (pages-actions.c) -------------------------- */
+
+/* An action form being re-rendered: its message and the user's input. */
+struct action_view;
+
+/* The deal page, with a refused action form when av is not NULL. */
+void pages_deal_render(struct http_request *rq, struct http_response *rs,
+		       unsigned status, const struct action_view *av);
+/* The hooks the deal page calls, each at its place (pages-deal.c). */
+void actions_notice(struct strbuf *sb, const struct http_request *rq,
+		    const struct deal *d);
+void actions_state(struct strbuf *sb, const struct http_request *rq,
+		   const struct deal *d, const struct action_view *av);
+void actions_momentum(struct strbuf *sb, const struct http_request *rq,
+		      const struct deal *d, const struct momentum_report *rep,
+		      const struct action_view *av);
+void actions_events(struct strbuf *sb, const struct http_request *rq,
+		    const struct deal *d, const struct action_view *av);
+void actions_message(struct strbuf *sb, const struct http_request *rq,
+		     const struct deal *d, enum message_type t,
+		     const char *criterion, int card,
+		     const struct action_view *av);
+void actions_shares(struct strbuf *sb, struct http_request *rq,
+		    const struct deal *d, const struct action_view *av);
+void actions_documents(struct strbuf *sb, const struct deal *d);
+void actions_history(struct strbuf *sb, struct http_request *rq,
+		     const struct deal *d);
+
 /* ---- the handlers page_routes lists ------------------------------------ */
 
 void pages_pipeline(struct http_request *rq, struct http_response *rs);
@@ -216,5 +252,18 @@ void pages_child_edit_post(struct http_request *rq,
 void pages_child_remove(struct http_request *rq, struct http_response *rs);
 void pages_child_remove_post(struct http_request *rq,
 			     struct http_response *rs);
+
+/* pages-actions.c */
+void pages_history(struct http_request *rq, struct http_response *rs);
+void pages_done_post(struct http_request *rq, struct http_response *rs);
+void pages_touch_post(struct http_request *rq, struct http_response *rs);
+void pages_snooze_post(struct http_request *rq, struct http_response *rs);
+void pages_unsnooze_post(struct http_request *rq, struct http_response *rs);
+void pages_ack_post(struct http_request *rq, struct http_response *rs);
+void pages_unack_post(struct http_request *rq, struct http_response *rs);
+void pages_close_post(struct http_request *rq, struct http_response *rs);
+void pages_reopen_post(struct http_request *rq, struct http_response *rs);
+void pages_share_post(struct http_request *rq, struct http_response *rs);
+void pages_revoke_post(struct http_request *rq, struct http_response *rs);
 
 #endif

@@ -1085,6 +1085,14 @@ test_done(void **state)
 	assert_int_equal(res.index, 0);
 	assert_int_equal(ctx.deal.events[0].done, D("2026-11-03"));
 
+	/* Not done yet: a day after today is refused, the event unchanged. */
+	verb_call_init(&c, V_DONE, NULL);
+	c.key = "kickoff";
+	c.on = D(TODAY) + 1;
+	run_err(&ctx, &c, TW_EINPUT, "--on: 2026-12-05 is after today "
+		"(2026-12-04): mark an event done once it is");
+	assert_int_equal(ctx.deal.events[0].done, D("2026-11-03"));
+
 	deal_ctx_release(&ctx);
 }
 

@@ -680,6 +680,124 @@ test_share(void **state)
 	free(dated);
 }
 
+/*
+ * auth_share_make: the checks every entry point makes (no day before
+ * today, a plain http(s) base), the link under the base; a deal's
+ * revoke cannot reach another deal's link.
+ */
+static void
+test_share_make_revoke(void **state)
+{
+	struct fixture *fx = *state;
+	struct tw_error err = { 0 };
+	tw_date today = date_from_ymd(2026, 11, 26);
+	struct store_share sh;
+	struct deal d;
+	char *url = (char *)1, *slug;
+	long long id = 0, other;
+
+	for (int i = 0; i < 2; i++) {
+		deal_init(&d);
+		d.slug = xstrdup(i ? "beta" : "acme");
+		assert_int_equal(store_deal_put(fx->st, &d, &err), 0);
+		deal_release(&d);
+	}
+	assert_int_equal(auth_share_make(fx->st, "acme", today - 1, today,
+					 "http://h", &sh, &url, &err),
+			 TW_EINPUT);
+	assert_null(url);
+	assert_string_equal(err.msg, "--expires: '2026-11-25' is in the past");
+	assert_int_equal(auth_share_make(fx->st, "acme", DATE_NONE, today,
+					 "ftp://h", &sh, &url, &err),
+			 TW_EINPUT);
+	assert_int_equal(auth_share_make(fx->st, "nope", DATE_NONE, today,
+					 "http://h", &sh, &url, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(auth_share_make(fx->st, "acme", today, today,
+					 "https://example.com//", &sh, &url,
+					 &err),
+			 0);
+	assert_true(!strncmp(url, "https://example.com/share/", 26));
+	assert_url_safe_token(url + 26);
+	assert_string_equal(sh.deal, "acme");
+	assert_true(sh.expires == today);
+	assert_non_null(sh.created);
+	assert_int_equal(auth_share(fx->st, url + 26, today, &slug, &id, &err),
+			 0);
+	assert_true(id == sh.id);
+	free(slug);
+	id = sh.id;
+	store_share_release(&sh);
+	auth_secret_free(url);
+	assert_int_equal(auth_share_add(fx->st, "beta", DATE_NONE, &url,
+					&other, &err),
+			 0);
+
+	assert_int_equal(auth_share_id_parse("x", &id, &err), TW_EINPUT);
+	assert_int_equal(auth_share_id_parse("0", &id, &err), TW_EINPUT);
+	assert_int_equal(auth_share_id_parse("", &id, &err), TW_EINPUT);
+	assert_int_equal(auth_share_revoke(fx->st, "acme", other, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(auth_share(fx->st, url, today, &slug, NULL, &err), 0);
+	free(slug);
+	assert_int_equal(auth_share_revoke(fx->st, NULL, other, &err), 0);
+	assert_int_equal(auth_share(fx->st, url, today, &slug, NULL, &err),
+			 TW_ENOTFOUND);
+	assert_int_equal(auth_share_revoke(fx->st, NULL, other, &err),
+			 TW_ENOTFOUND);
+	auth_secret_free(url);
+}
+
+/* A deal's history newest first by keyset pages; other deals' not in. */
+static void
+test_history_page(void **state)
+{
+	struct fixture *fx = *state;
+	struct tw_error err = { 0 };
+	struct history_list all, l;
+	long long before = 0;
+	size_t seen = 0;
+	struct deal d;
+	bool more;
+
+	deal_init(&d);
+	d.slug = xstrdup("acme");
+	for (int i = 0; i < 7; i++) {
+		d.has_procurement_days = true;
+		d.procurement_days = i + 1;
+		assert_int_equal(store_deal_put(fx->st, &d, &err), 0);
+	}
+	free(d.slug);
+	d.slug = xstrdup("beta");
+	assert_int_equal(store_deal_put(fx->st, &d, &err), 0);
+	deal_release(&d);
+	assert_int_equal(store_history(fx->st, "acme", &all, &err), 0);
+	assert_true(all.n > 3);
+	do {
+		assert_int_equal(store_history_page(fx->st, "acme", before, 3,
+						    &l, &more, &err),
+				 0);
+		assert_true(l.n <= 3);
+		for (size_t i = 0; i < l.n; i++) {
+			assert_true(l.items[i].id ==
+				    all.items[all.n - 1 - seen].id);
+			assert_string_equal(l.items[i].deal, "acme");
+			seen++;
+		}
+		assert_true(more == (seen < all.n));
+		before = l.n ? l.items[l.n - 1].id : 0;
+		history_list_release(&l);
+	} while (more);
+	assert_int_equal(seen, all.n);
+	assert_int_equal(store_history_page(fx->st, "nope", 0, 3, &l, &more,
+					    &err),
+			 0);
+	assert_int_equal(l.n, 0);
+	assert_false(more);
+	history_list_release(&l);
+	history_list_release(&all);
+}
+
 /* Whatever happened, the file holds no password, cookie or token. */
 static bool
 file_contains(const char *path, const char *needle)
@@ -1014,6 +1132,8 @@ main(void)
 		T(test_bearer),
 		T(test_csrf),
 		T(test_share),
+		T(test_share_make_revoke),
+		T(test_history_page),
 		T(test_no_secrets_stored),
 		T(test_rate_limiter),
 		T(test_rate_limiter_accounts),

@@ -10,7 +10,8 @@
 #                         --json` prints for the same database
 #   has TEXT              the last body contains TEXT (fixed string)
 #   hasnt TEXT            ... does not
-#   labelled              every input of the last page has a <label for>,
+#   labelled              every input of the last page has a <label for>
+#                         or sits inside its <label>,
 #                         and no id is used twice
 
 login() {
@@ -57,6 +58,9 @@ dup = {i for i in ids if ids.count(i) > 1}
 if dup:
     sys.exit("ids used twice: %s" % sorted(dup))
 fors = set(re.findall(r'<label for="([^"]*)"', html))
+# An input inside its <label> is labelled by it (radio buttons, checkboxes).
+for inner in re.findall(r'<label\b[^>]*>(.*?)</label>', html, re.S):
+    fors.update(re.findall(r'<(?:input|select|textarea)\b[^>]*\sid="([^"]*)"', inner))
 for tag in re.findall(r'<(?:input|select|textarea)\b[^>]*>', html):
     if 'type="hidden"' in tag:
         continue

@@ -72,9 +72,7 @@ config_set(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 				       "config set takes a KEY and a VALUE");
 	if (!(def = setting_find(argv[1], err)))
 		return err->code;
-	if ((r = def->parse(argv[2], &canon, err)) < 0)
-		return r;
-	r = store_setting_set(ctx->st, def->key, canon, err);
+	r = workspace_setting_set(ctx->st, def->key, argv[2], &canon, err);
 	if (r == 0 && ctx->json)
 		emit(setting_json(def, canon));
 	else if (r == 0)
@@ -115,7 +113,8 @@ config_unset(struct cli_ctx *ctx, int argc, char **argv,
 		return r;
 	if (!(def = one_key(argc, argv, 2, "exactly one KEY", err)))
 		return err->code;
-	if ((r = store_setting_set(ctx->st, def->key, NULL, err)) < 0)
+	if ((r = workspace_setting_set(ctx->st, def->key, NULL, NULL,
+					 err)) < 0)
 		return r;
 	if (ctx->json)
 		emit(setting_json(def, NULL));

@@ -128,19 +128,6 @@ read_new_password(char **out, struct tw_error *err)
 
 /* ---- subcommands ------------------------------------------------------ */
 
-static json_t *
-user_to_json(const struct store_user *u, size_t ntokens)
-{
-	json_t *o = json_object();
-
-	/* Never the hash: it is all an offline guesser would need. */
-	json_object_set_new(o, "name", json_str(u->name));
-	json_object_set_new(o, "role", json_str(u->role));
-	json_object_set_new(o, "tokens", json_integer((json_int_t)ntokens));
-	json_object_set_new(o, "created", json_str(u->created));
-	return o;
-}
-
 static size_t
 count_tokens(const struct store_token_list *tl, const char *user)
 {

@@ -225,6 +225,30 @@ history_entry_to_json(const struct history_entry *h)
 	return o;
 }
 
+json_t *
+user_to_json(const struct store_user *u, size_t ntokens)
+{
+	json_t *o = json_object();
+
+	/* Never the hash: it is all an offline guesser would need. */
+	json_object_set_new(o, "name", json_str(u->name));
+	json_object_set_new(o, "role", json_str(u->role));
+	json_object_set_new(o, "tokens", json_integer((json_int_t)ntokens));
+	json_object_set_new(o, "created", json_str(u->created));
+	return o;
+}
+
+json_t *
+token_to_json(const struct store_token *t)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_str(t->name));
+	json_object_set_new(o, "user", json_str(t->user));
+	json_object_set_new(o, "created", json_str(t->created));
+	return o;
+}
+
 void
 json_emit(json_t *j, struct strbuf *out)
 {

@@ -48,6 +48,13 @@ json_t *child_to_json(size_t table, const struct deal *d, size_t i,
 json_t *deal_full_to_json(const struct deal *d, tw_date today,
 			  const struct holidays *h);
 json_t *history_entry_to_json(const struct history_entry *h);
+/*
+ * A user as techwin user list --json shows it ({"name", "role", "tokens",
+ * "created"}: never the hash), and an API token ({"name", "user",
+ * "created"}: never the hash).
+ */
+json_t *user_to_json(const struct store_user *u, size_t ntokens);
+json_t *token_to_json(const struct store_token *t);
 
 /*
  * The commercial plan (techwin plan --json): technical_win_date, blocking

@@ -213,6 +213,19 @@ const struct setting_def setting_defs[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+json_t *
+setting_to_json(const struct setting_def *def, const char *stored)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "key", json_string(def->key));
+	json_object_set_new(o, "value",
+			    def->to_json(stored ? stored : def->def));
+	json_object_set_new(o, "source",
+			    json_string(stored ? "set" : "default"));
+	return o;
+}
+
 const struct setting_def *
 setting_find(const char *key, struct tw_error *err)
 {

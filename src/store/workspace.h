@@ -44,6 +44,12 @@ int workspace_setting_set(struct store *st, const char *key,
 			  const char *value, char **canon,
 			  struct tw_error *err);
 
+/*
+ * {"key", "value", "source"} as techwin config get --json shows it: the
+ * stored text (NULL: unset, the default shown) as a typed value.
+ */
+json_t *setting_to_json(const struct setting_def *def, const char *stored);
+
 struct workspace {
 	struct momentum_settings momentum;
 	tw_date *holidays;	/* sorted, unique */

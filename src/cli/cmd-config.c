@@ -20,19 +20,6 @@ get_raw(struct cli_ctx *ctx, const struct setting_def *def, char **out,
 	return store_setting_get(ctx->st, def->key, out, err);
 }
 
-static json_t *
-setting_json(const struct setting_def *def, const char *stored)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "key", json_string(def->key));
-	json_object_set_new(o, "value",
-			    def->to_json(stored ? stored : def->def));
-	json_object_set_new(o, "source",
-			    json_string(stored ? "set" : "default"));
-	return o;
-}
-
 static void
 emit(json_t *j)
 {
@@ -72,11 +59,9 @@ config_set(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 				       "config set takes a KEY and a VALUE");
 	if (!(def = setting_find(argv[1], err)))
 		return err->code;
-	if ((r = def->parse(argv[2], &canon, err)) < 0)
-		return r;
-	r = store_setting_set(ctx->st, def->key, canon, err);
+	r = workspace_setting_set(ctx->st, def->key, argv[2], &canon, err);
 	if (r == 0 && ctx->json)
-		emit(setting_json(def, canon));
+		emit(setting_to_json(def, canon));
 	else if (r == 0)
 		printf("%s = %s\n", def->key, canon);
 	free(canon);
@@ -97,7 +82,7 @@ config_get(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if ((r = get_raw(ctx, def, &v, err)) < 0)
 		return r;
 	if (ctx->json)
-		emit(setting_json(def, v));
+		emit(setting_to_json(def, v));
 	else
 		printf("%s\n", v ? v : def->def);
 	free(v);
@@ -115,10 +100,11 @@ config_unset(struct cli_ctx *ctx, int argc, char **argv,
 		return r;
 	if (!(def = one_key(argc, argv, 2, "exactly one KEY", err)))
 		return err->code;
-	if ((r = store_setting_set(ctx->st, def->key, NULL, err)) < 0)
+	if ((r = workspace_setting_set(ctx->st, def->key, NULL, NULL,
+					 err)) < 0)
 		return r;
 	if (ctx->json)
-		emit(setting_json(def, NULL));
+		emit(setting_to_json(def, NULL));
 	else if (*def->def)
 		printf("%s unset (default %s)\n", def->key, def->def);
 	else
@@ -144,7 +130,7 @@ config_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 
 		if ((r = get_raw(ctx, def, &v, err)) < 0)
 			break;
-		json_array_append_new(a, setting_json(def, v));
+		json_array_append_new(a, setting_to_json(def, v));
 		table_cell(&t, def->key);
 		table_cell(&t, v ? v : def->def);
 		table_cell(&t, v ? "set" : "default");

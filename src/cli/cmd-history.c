@@ -43,7 +43,9 @@ cmd_history_exec(struct cli_ctx *ctx, int argc, char **argv,
 		for (size_t i = from; i < list.n; i++) {
 			const struct history_entry *h = &list.items[i];
 
-			strbuf_addf(&sb, "%s  %s  %s", h->at, h->actor, h->deal);
+			/* A setting, user or token: no deal. */
+			strbuf_addf(&sb, "%s  %s  %s", h->at, h->actor,
+				    *h->deal ? h->deal : "(workspace)");
 			if (h->key && *h->key)
 				strbuf_addf(&sb, " %s '%s'", h->entity, h->key);
 			else if (h->entity && *h->entity)

@@ -75,14 +75,8 @@ static json_t *
 token_json(const struct cli_ctx *ctx, const void *arg, size_t i)
 {
 	const struct store_token_list *tl = arg;
-	const struct store_token *t = &tl->items[i];
-	json_t *o = json_object();
-
 	(void)ctx;
-	json_object_set_new(o, "name", json_str(t->name));
-	json_object_set_new(o, "user", json_str(t->user));
-	json_object_set_new(o, "created", json_str(t->created));
-	return o;
+	return token_to_json(&tl->items[i]);
 }
 
 static void

@@ -128,19 +128,6 @@ read_new_password(char **out, struct tw_error *err)
 
 /* ---- subcommands ------------------------------------------------------ */
 
-static json_t *
-user_to_json(const struct store_user *u, size_t ntokens)
-{
-	json_t *o = json_object();
-
-	/* Never the hash: it is all an offline guesser would need. */
-	json_object_set_new(o, "name", json_str(u->name));
-	json_object_set_new(o, "role", json_str(u->role));
-	json_object_set_new(o, "tokens", json_integer((json_int_t)ntokens));
-	json_object_set_new(o, "created", json_str(u->created));
-	return o;
-}
-
 static size_t
 count_tokens(const struct store_token_list *tl, const char *user)
 {
@@ -277,29 +264,36 @@ user_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 static int
 user_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	struct store_token_list tl;
 	size_t ntokens = 0;
 	int r;
 
 	(void)argc;
-	if ((r = store_begin(ctx->st, err)) < 0)
+	if ((r = auth_user_remove(ctx->st, argv[1], &ntokens, err)) < 0)
 		return r;
-	/* Count what goes with the user, in the transaction that drops it. */
-	if ((r = store_token_list(ctx->st, &tl, err)) == 0) {
-		ntokens = count_tokens(&tl, argv[1]);
-		store_token_list_release(&tl);
-		r = store_user_delete(ctx->st, argv[1], err);
-	}
-	if (r == 0)
-		r = store_commit(ctx->st, err);
-	if (r < 0) {
-		store_rollback(ctx->st);
-		return r;
-	}
 	if (!ctx->json)
 		printf("removed user '%s'; revoked its sessions and %zu "
 		       "token%s\n",
 		       argv[1], ntokens, ntokens == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+user_role(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	enum role role;
+	int r;
+
+	(void)argc;
+	if (role_parse(argv[2], &role) < 0)
+		return tw_error_set(err, TW_EINPUT,
+				    "invalid role '%s' (use admin, editor or "
+				    "viewer)",
+				    argv[2]);
+	if ((r = auth_user_role(ctx->st, argv[1], role, err)) < 0)
+		return r;
+	if (!ctx->json)
+		printf("user '%s' is now %s %s\n", argv[1],
+		       role == ROLE_ADMIN ? "an" : "a", role_name(role));
 	return 0;
 }
 
@@ -351,6 +345,7 @@ static const struct subcmd subs[] = {
 	{ "list", user_list, 0, "user list takes no arguments" },
 	{ "passwd", user_passwd, 0, NULL },
 	{ "rm", user_rm, 1, "user rm takes exactly one NAME" },
+	{ "role", user_role, 2, "user role takes a NAME and a ROLE" },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -240,6 +240,30 @@ share_to_json(const struct store_share *sh, tw_date today)
 	return o;
 }
 
+json_t *
+user_to_json(const struct store_user *u, size_t ntokens)
+{
+	json_t *o = json_object();
+
+	/* Never the hash: it is all an offline guesser would need. */
+	json_object_set_new(o, "name", json_str(u->name));
+	json_object_set_new(o, "role", json_str(u->role));
+	json_object_set_new(o, "tokens", json_integer((json_int_t)ntokens));
+	json_object_set_new(o, "created", json_str(u->created));
+	return o;
+}
+
+json_t *
+token_to_json(const struct store_token *t)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_str(t->name));
+	json_object_set_new(o, "user", json_str(t->user));
+	json_object_set_new(o, "created", json_str(t->created));
+	return o;
+}
+
 void
 json_emit(json_t *j, struct strbuf *out)
 {

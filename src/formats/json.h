@@ -52,6 +52,14 @@ json_t *history_entry_to_json(const struct history_entry *h);
 json_t *share_to_json(const struct store_share *sh, tw_date today);
 
 /*
+ * A user as techwin user list --json shows it ({"name", "role", "tokens",
+ * "created"}: never the hash), and an API token ({"name", "user",
+ * "created"}: never the hash).
+ */
+json_t *user_to_json(const struct store_user *u, size_t ntokens);
+json_t *token_to_json(const struct store_token *t);
+
+/*
  * The commercial plan (techwin plan --json): technical_win_date, blocking
  * criterion keys, steps [{title, kind, date}] and contract_target.
  */

@@ -43,6 +43,7 @@ enum {
 	A_SHARE_LIST_ALL,
 	A_SHARE_LIST_DEAL,
 	A_SHARE_DELETE,
+	A_HISTORY_ADD,
 	A_MAX
 };
 
@@ -131,6 +132,10 @@ static const struct row_stmt stmts[A_MAX] = {
 					     "ORDER BY s.id" },
 	[A_SHARE_DELETE] = { A_SHARE_DELETE, W,
 			     "DELETE FROM shares WHERE id = $1" },
+	[A_HISTORY_ADD] = { A_HISTORY_ADD, W,
+			    "INSERT INTO history (at, actor, deal, entity, "
+			    "\"key\", field, \"old\", \"new\") "
+			    "VALUES ($1, $2, '', $3, $4, $5, $6, $7)" },
 };
 
 #undef W
@@ -265,6 +270,62 @@ is_empty(const char *s)
 	return !s || !*s;
 }
 
+/*
+ * A change that takes several statements runs in the caller's
+ * transaction, or in one of its own when none is open: own_begin says
+ * which, own_end commits (or rolls back on rc < 0) only its own.
+ */
+static int
+own_begin(struct store *st, bool *own, struct tw_error *err)
+{
+	*own = !st->in_tx;
+	return *own ? store_begin(st, err) : 0;
+}
+
+static int
+own_end(struct store *st, bool own, int rc, struct tw_error *err)
+{
+	if (own && rc == 0)
+		rc = store_commit(st, err);
+	if (own && rc < 0)
+		store_rollback(st);
+	return rc;
+}
+
+/*
+ * A history row for a change to the workspace rather than a deal (deal
+ * ""): a setting, a user or an API token. field "*" with old NULL is a
+ * creation, with new NULL a removal, as for a deal's children. Secrets
+ * never go in: a password change is recorded, never the password or its
+ * hash.
+ */
+static int
+note(struct store *st, const char *entity, const char *key,
+     const char *field, const char *old, const char *new,
+     struct tw_error *err)
+{
+	struct row_result r;
+	char at[32];
+	int rc;
+
+	st->ops->now(st, at, sizeof(at));
+	rc = run(st, A_HISTORY_ADD,
+		 (struct row_value[]){ ROW_TEXT(at),
+				       ROW_TEXT(st->actor ? st->actor : ""),
+				       ROW_TEXT(entity), ROW_TEXT(key),
+				       ROW_TEXT(field), ROW_TEXT(old),
+				       ROW_TEXT(new) },
+		 7, &r, err);
+	row_result_release(&r);
+	return rc;
+}
+
+static bool
+same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 /* ---- history -------------------------------------------------------- */
 
 static int
@@ -354,19 +415,30 @@ store_setting_set(struct store *st, const char *key, const char *value,
 {
 	struct row_value v[] = { ROW_TEXT(key ? key : ""), ROW_TEXT(value) };
 	struct row_result r;
+	char *old = NULL;
+	bool own;
 	int rc;
 
+	if ((rc = own_begin(st, &own, err)) < 0)
+		return rc;
 	/*
 	 * Any setting may change what the rules find (max_gap, half_life,
-	 * holidays, ...): every evaluation is stale first, so a failure in
-	 * between costs a re-evaluation, never a wrong finding.
+	 * holidays, ...): every evaluation is stale first. The history row
+	 * is written with the change, and only when there is one.
 	 */
-	if ((rc = store_eval_stale_all(st, err)) < 0)
-		return rc;
-	rc = run(st, value ? A_SETTING_SET : A_SETTING_DELETE, v,
-		 value ? 2 : 1, &r, err);
-	row_result_release(&r);
-	return rc;
+	rc = store_setting_get(st, key, &old, err);
+	if (rc == 0 && !same_text(old, value))
+		rc = store_eval_stale_all(st, err);
+	if (rc == 0 && !same_text(old, value)) {
+		rc = run(st, value ? A_SETTING_SET : A_SETTING_DELETE, v,
+			 value ? 2 : 1, &r, err);
+		row_result_release(&r);
+	}
+	if (rc == 0 && !same_text(old, value))
+		rc = note(st, "setting", key ? key : "", "value", old, value,
+			  err);
+	free(old);
+	return own_end(st, own, rc, err);
 }
 
 /* ---- users ----------------------------------------------------------- */
@@ -397,8 +469,10 @@ read_user(struct store *st, struct row_result *r, size_t row, void *obj,
 int
 store_user_put(struct store *st, struct store_user *u, struct tw_error *err)
 {
-	struct row_result r;
+	struct row_result r = { 0 };
+	struct store_user old;
 	char at[32];
+	bool own;
 	int rc;
 
 	if (is_empty(u->name))
@@ -410,17 +484,34 @@ store_user_put(struct store *st, struct store_user *u, struct tw_error *err)
 		return tw_error_set(err, TW_EINPUT,
 				    "user '%s' needs a password hash",
 				    u->name);
+	if ((rc = own_begin(st, &own, err)) < 0)
+		return rc;
+	rc = store_user_get(st, u->name, &old, err);
+	if (rc == TW_ENOTFOUND)
+		rc = 0;
 	st->ops->now(st, at, sizeof(at));
-	rc = run(st, A_USER_PUT,
-		 (struct row_value[]){ ROW_TEXT(u->name), ROW_TEXT(u->role),
-				       ROW_TEXT(u->pw_hash), ROW_TEXT(at) },
-		 4, &r, err);
+	if (rc == 0)
+		rc = run(st, A_USER_PUT,
+			 (struct row_value[]){ ROW_TEXT(u->name),
+					       ROW_TEXT(u->role),
+					       ROW_TEXT(u->pw_hash),
+					       ROW_TEXT(at) },
+			 4, &r, err);
 	if (!rc && r.nrows) {
 		u->id = row_int(&r, 0, 0);
 		xstrset(&u->created, row_text(&r, 0, 1));
 	}
 	row_result_release(&r);
-	return rc;
+	/* A new user is recorded with its role, a changed one field by field. */
+	if (rc == 0 && !old.name)
+		rc = note(st, "user", u->name, "*", NULL, u->role, err);
+	if (rc == 0 && old.name && strcmp(old.role, u->role))
+		rc = note(st, "user", u->name, "role", old.role, u->role, err);
+	if (rc == 0 && old.name && strcmp(old.pw_hash, u->pw_hash))
+		rc = note(st, "user", u->name, "password", "(hidden)",
+			  "(changed)", err);
+	store_user_release(&old);
+	return own_end(st, own, rc, err);
 }
 
 int
@@ -472,9 +563,22 @@ store_user_list(struct store *st, struct store_user_list *out,
 int
 store_user_delete(struct store *st, const char *name, struct tw_error *err)
 {
+	struct store_user old;
+	bool own;
+	int rc;
+
 	name = name ? name : "";
-	return delete_known(st, A_USER_DELETE, (struct row_value)ROW_TEXT(name),
-			    err, "user '%s'", name);
+	if ((rc = own_begin(st, &own, err)) < 0)
+		return rc;
+	rc = store_user_get(st, name, &old, err);
+	if (rc == 0)
+		rc = delete_known(st, A_USER_DELETE,
+				  (struct row_value)ROW_TEXT(name), err,
+				  "user '%s'", name);
+	if (rc == 0)
+		rc = note(st, "user", name, "*", old.role, NULL, err);
+	store_user_release(&old);
+	return own_end(st, own, rc, err);
 }
 
 /* ---- sessions -------------------------------------------------------- */
@@ -562,6 +666,7 @@ store_token_put(struct store *st, struct store_token *t, struct tw_error *err)
 {
 	struct row_result r;
 	char at[32];
+	bool own;
 	int rc;
 
 	if (is_empty(t->name))
@@ -572,6 +677,8 @@ store_token_put(struct store *st, struct store_token *t, struct tw_error *err)
 	if (is_empty(t->hash))
 		return tw_error_set(err, TW_EINPUT,
 				    "token '%s' needs a hash", t->name);
+	if ((rc = own_begin(st, &own, err)) < 0)
+		return rc;
 	st->ops->now(st, at, sizeof(at));
 	rc = run(st, A_TOKEN_PUT,
 		 (struct row_value[]){ ROW_TEXT(t->name), ROW_TEXT(t->user),
@@ -592,7 +699,10 @@ store_token_put(struct store *st, struct store_token *t, struct tw_error *err)
 		rc = tw_error_set(err, TW_EEXIST, "token hash already in use");
 	}
 	row_result_release(&r);
-	return rc;
+	/* The token's user, never its value or hash. */
+	if (rc == 0)
+		rc = note(st, "token", t->name, "*", NULL, t->user, err);
+	return own_end(st, own, rc, err);
 }
 
 static int
@@ -640,10 +750,17 @@ store_token_list(struct store *st, struct store_token_list *out,
 int
 store_token_delete(struct store *st, const char *name, struct tw_error *err)
 {
+	bool own;
+	int rc;
+
 	name = name ? name : "";
-	return delete_known(st, A_TOKEN_DELETE,
-			    (struct row_value)ROW_TEXT(name), err,
-			    "token '%s'", name);
+	if ((rc = own_begin(st, &own, err)) < 0)
+		return rc;
+	rc = delete_known(st, A_TOKEN_DELETE, (struct row_value)ROW_TEXT(name),
+			  err, "token '%s'", name);
+	if (rc == 0)
+		rc = note(st, "token", name, "*", name, NULL, err);
+	return own_end(st, own, rc, err);
 }
 
 int

@@ -195,6 +195,7 @@ struct store {
 	const struct store_ops *ops;
 	char *actor;		/* who history rows name */
 	const char *where;	/* the backend's location, for messages */
+	bool in_tx;		/* inside store_begin/store_commit */
 };
 
 /* TW_ESTORE: the database holds a value techwin never writes. */

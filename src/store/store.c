@@ -86,18 +86,24 @@ store_actor(const struct store *st)
 int
 store_begin(struct store *st, struct tw_error *err)
 {
-	return st->ops->begin(st, err);
+	int rc = st->ops->begin(st, err);
+
+	if (rc == 0)
+		st->in_tx = true;
+	return rc;
 }
 
 int
 store_commit(struct store *st, struct tw_error *err)
 {
+	st->in_tx = false;
 	return st->ops->commit(st, err);
 }
 
 void
 store_rollback(struct store *st)
 {
+	st->in_tx = false;
 	st->ops->rollback(st);
 }
 

@@ -213,6 +213,19 @@ const struct setting_def setting_defs[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+json_t *
+setting_to_json(const struct setting_def *def, const char *stored)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "key", json_string(def->key));
+	json_object_set_new(o, "value",
+			    def->to_json(stored ? stored : def->def));
+	json_object_set_new(o, "source",
+			    json_string(stored ? "set" : "default"));
+	return o;
+}
+
 const struct setting_def *
 setting_find(const char *key, struct tw_error *err)
 {
@@ -296,15 +309,51 @@ workspace_load(struct store *st, struct workspace *ws, struct tw_error *err)
 }
 
 int
-workspace_add_holidays(struct store *st, const tw_date *days, size_t n,
-		       size_t *added, struct tw_error *err)
+workspace_setting_set(struct store *st, const char *key, const char *value,
+		      char **canon, struct tw_error *err)
+{
+	const struct setting_def *def = setting_find(key ? key : "", err);
+	char *text = NULL;
+	int r;
+
+	if (canon)
+		*canon = NULL;
+	if (!def)
+		return TW_EINPUT;
+	if (value && (r = def->parse(value, &text, err)) < 0)
+		return r;
+	r = store_setting_set(st, def->key, text, err);
+	if (r == 0 && canon)
+		*canon = text;
+	else
+		free(text);
+	return r;
+}
+
+/* Whether day is one of days[0..n). */
+static bool
+day_in(tw_date day, const tw_date *days, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (days[i] == day)
+			return true;
+	return false;
+}
+
+/*
+ * Add days to the workspace's holidays, or (add false) take them out, in
+ * one transaction; *changed is how many were added or taken out.
+ */
+static int
+change_holidays(struct store *st, const tw_date *days, size_t n, bool add,
+		size_t *changed, struct tw_error *err)
 {
 	tw_date *all = NULL;
-	size_t nall = 0, n0;
+	size_t nall = 0, n0, k = 0;
 	char *v = NULL, *canon;
 	int r;
 
-	*added = 0;
+	*changed = 0;
 	if ((r = store_begin(st, err)) < 0)
 		return r;
 	r = load_one(st, "holidays", &v, err);
@@ -312,13 +361,20 @@ workspace_add_holidays(struct store *st, const tw_date *days, size_t n,
 		r = parse_day_list(v, &all, &nall, err);
 	free(v);
 	n0 = nall;
-	if (r == 0 && n) {
+	if (r == 0 && n && add) {
 		all = xrealloc(all, (nall + n) * sizeof(*all));
 		memcpy(all + nall, days, n * sizeof(*days));
 		nall = holidays_normalize(all, nall + n);
-		canon = format_days(all, nall);
-		if (nall > n0)
-			r = store_setting_set(st, "holidays", canon, err);
+	} else if (r == 0 && n) {
+		for (size_t i = 0; i < nall; i++)
+			if (!day_in(all[i], days, n))
+				all[k++] = all[i];
+		nall = k;
+	}
+	if (r == 0 && nall != n0) {
+		/* No holidays left is the setting unset, as it began. */
+		canon = nall ? format_days(all, nall) : NULL;
+		r = store_setting_set(st, "holidays", canon, err);
 		free(canon);
 	}
 	free(all);
@@ -328,8 +384,22 @@ workspace_add_holidays(struct store *st, const tw_date *days, size_t n,
 		store_rollback(st);
 		return r;
 	}
-	*added = nall - n0;
+	*changed = add ? nall - n0 : n0 - nall;
 	return 0;
+}
+
+int
+workspace_add_holidays(struct store *st, const tw_date *days, size_t n,
+		       size_t *added, struct tw_error *err)
+{
+	return change_holidays(st, days, n, true, added, err);
+}
+
+int
+workspace_remove_holidays(struct store *st, const tw_date *days, size_t n,
+			  size_t *removed, struct tw_error *err)
+{
+	return change_holidays(st, days, n, false, removed, err);
 }
 
 void

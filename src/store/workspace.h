@@ -33,6 +33,23 @@ extern const struct setting_def setting_defs[];
 /* The definition of key, or NULL with TW_EINPUT naming the known keys. */
 const struct setting_def *setting_find(const char *key, struct tw_error *err);
 
+/*
+ * Set key to value (NULL: unset it, back to the default) as
+ * `techwin config set` and the settings page do: an unknown key or a value
+ * the key's parser refuses is TW_EINPUT and nothing is written. *canon
+ * (may be NULL; caller frees) gets the text stored. The change is
+ * recorded in the history.
+ */
+int workspace_setting_set(struct store *st, const char *key,
+			  const char *value, char **canon,
+			  struct tw_error *err);
+
+/*
+ * {"key", "value", "source"} as techwin config get --json shows it: the
+ * stored text (NULL: unset, the default shown) as a typed value.
+ */
+json_t *setting_to_json(const struct setting_def *def, const char *stored);
+
 struct workspace {
 	struct momentum_settings momentum;
 	tw_date *holidays;	/* sorted, unique */
@@ -54,6 +71,14 @@ void workspace_release(struct workspace *ws);
  */
 int workspace_add_holidays(struct store *st, const tw_date *days, size_t n,
 			   size_t *added, struct tw_error *err);
+
+/*
+ * Remove days from the workspace's holidays in one transaction: *removed
+ * of them were holidays, the others were not (no error).
+ */
+int workspace_remove_holidays(struct store *st, const tw_date *days,
+			      size_t n, size_t *removed,
+			      struct tw_error *err);
 
 /* The workspace's holidays as a view (borrowed). */
 struct holidays workspace_days(const struct workspace *ws);

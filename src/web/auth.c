@@ -290,6 +290,90 @@ auth_user_passwd(struct store *st, const char *name, const char *password,
 	return put_user(st, name, NULL, password, keep_tokens, tokens, err);
 }
 
+/*
+ * TW_EINPUT when u is the only admin, so what would demote or remove it
+ * must not: nobody could then manage the accounts from the browser.
+ */
+static int
+not_last_admin(struct store *st, const struct store_user *u, const char *what,
+	       struct tw_error *err)
+{
+	struct store_user_list ul;
+	size_t admins = 0;
+	int r;
+
+	if (strcmp(u->role, "admin"))
+		return 0;
+	if ((r = store_user_list(st, &ul, err)) < 0)
+		return r;
+	for (size_t i = 0; i < ul.n; i++)
+		admins += !strcmp(ul.items[i].role, "admin");
+	store_user_list_release(&ul);
+	if (admins > 1)
+		return 0;
+	return tw_error_set(err, TW_EINPUT, "cannot %s user '%s': it is the "
+			    "only admin (make another user admin first)",
+			    what, u->name);
+}
+
+int
+auth_user_role(struct store *st, const char *name, enum role role,
+	       struct tw_error *err)
+{
+	struct store_user u;
+	int r;
+
+	if ((r = store_begin(st, err)) < 0)
+		return r;
+	r = store_user_get(st, name, &u, err);
+	if (r == 0 && role != ROLE_ADMIN)
+		r = not_last_admin(st, &u, "demote", err);
+	if (r == 0) {
+		xstrset(&u.role, role_name(role));
+		r = store_user_put(st, &u, err);
+	}
+	if (r == 0)
+		r = store_commit(st, err);
+	if (r < 0)
+		store_rollback(st);
+	store_user_release(&u);
+	return r;
+}
+
+int
+auth_user_remove(struct store *st, const char *name, size_t *tokens,
+		 struct tw_error *err)
+{
+	struct store_token_list tl;
+	struct store_user u;
+	size_t n = 0;
+	int r;
+
+	if (tokens)
+		*tokens = 0;
+	if ((r = store_begin(st, err)) < 0)
+		return r;
+	r = store_user_get(st, name, &u, err);
+	if (r == 0)
+		r = not_last_admin(st, &u, "remove", err);
+	/* Count what goes with the user, in the transaction that drops it. */
+	if (r == 0 && (r = store_token_list(st, &tl, err)) == 0) {
+		for (size_t i = 0; i < tl.n; i++)
+			n += !strcmp(tl.items[i].user, name);
+		store_token_list_release(&tl);
+	}
+	if (r == 0)
+		r = store_user_delete(st, name, err);
+	if (r == 0)
+		r = store_commit(st, err);
+	if (r < 0)
+		store_rollback(st);
+	else if (tokens)
+		*tokens = n;
+	store_user_release(&u);
+	return r;
+}
+
 int
 auth_token_add(struct store *st, const char *name, const char *user,
 	       char **token, struct tw_error *err)

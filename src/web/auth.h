@@ -74,6 +74,17 @@ int auth_user_passwd(struct store *st, const char *name,
 		     const char *password, bool keep_tokens, size_t *tokens,
 		     struct tw_error *err);
 /*
+ * auth_user_role gives the user name another role; auth_user_remove
+ * deletes the user with its sessions and API tokens (their number in
+ * *tokens, may be NULL). Either refuses (TW_EINPUT) to leave the
+ * workspace without an admin: the last admin can be neither demoted nor
+ * removed. TW_ENOTFOUND for an unknown user. One transaction each.
+ */
+int auth_user_role(struct store *st, const char *name, enum role role,
+		   struct tw_error *err);
+int auth_user_remove(struct store *st, const char *name, size_t *tokens,
+		     struct tw_error *err);
+/*
  * A new API token named name for user; *token gets the value, which is
  * stored only hashed and so can be shown only now (caller frees).
  */

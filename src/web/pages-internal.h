@@ -57,7 +57,7 @@ void page_headroom_cell(struct strbuf *sb,
 
 /* ---- the page frame (pages.c) ------------------------------------------ */
 
-enum nav { NAV_NONE, NAV_PIPELINE, NAV_ANALYTICS };
+enum nav { NAV_NONE, NAV_PIPELINE, NAV_ANALYTICS, NAV_SETTINGS, NAV_USERS };
 
 void page_head(struct strbuf *sb, const char *title);
 void page_begin(struct strbuf *sb, const struct http_request *rq,
@@ -265,5 +265,24 @@ void pages_close_post(struct http_request *rq, struct http_response *rs);
 void pages_reopen_post(struct http_request *rq, struct http_response *rs);
 void pages_share_post(struct http_request *rq, struct http_response *rs);
 void pages_revoke_post(struct http_request *rq, struct http_response *rs);
+
+/* The workspace's settings and accounts (pages-admin.c). */
+void pages_settings(struct http_request *rq, struct http_response *rs);
+void pages_settings_post(struct http_request *rq, struct http_response *rs);
+void pages_holiday_add_post(struct http_request *rq,
+			    struct http_response *rs);
+void pages_holiday_remove_post(struct http_request *rq,
+			       struct http_response *rs);
+void pages_users(struct http_request *rq, struct http_response *rs);
+void pages_user_add_post(struct http_request *rq, struct http_response *rs);
+void pages_user_role_post(struct http_request *rq, struct http_response *rs);
+void pages_user_password_post(struct http_request *rq,
+			      struct http_response *rs);
+void pages_user_remove(struct http_request *rq, struct http_response *rs);
+void pages_user_remove_post(struct http_request *rq,
+			    struct http_response *rs);
+void pages_token_add_post(struct http_request *rq, struct http_response *rs);
+void pages_token_revoke_post(struct http_request *rq,
+			     struct http_response *rs);
 
 #endif

@@ -227,6 +227,10 @@ page_begin(struct strbuf *sb, const struct http_request *rq,
 		      "<nav aria-label=\"Main\"><ul>");
 	nav_link(sb, "/", "Pipeline", nav == NAV_PIPELINE);
 	nav_link(sb, "/analytics", "Analytics", nav == NAV_ANALYTICS);
+	if (rq->authed)
+		nav_link(sb, "/settings", "Settings", nav == NAV_SETTINGS);
+	if (rq->authed && rq->who.role >= ROLE_ADMIN)
+		nav_link(sb, "/users", "Users", nav == NAV_USERS);
 	strbuf_addstr(sb, "</ul></nav>\n");
 	if (rq->authed) {
 		strbuf_addstr(sb, "<div class=\"who\"><span>");
@@ -443,5 +447,25 @@ const struct route page_routes[] = {
 	{ "GET", "/share/{token}", pages_share, ROLE_VIEWER,
 	  ROUTE_PUBLIC | ROUTE_SECRET_PATH },
 	{ "GET", "/assets/{name}", asset_get, ROLE_VIEWER, ROUTE_PUBLIC },
+	/* The workspace's settings and accounts (pages-admin.c). */
+	{ "GET", "/settings", pages_settings, ROLE_VIEWER, ROUTE_PAGE },
+	{ "POST", "/settings", pages_settings_post, ROLE_ADMIN, ROUTE_PAGE },
+	{ "POST", "/settings/holidays", pages_holiday_add_post, ROLE_ADMIN,
+	  ROUTE_PAGE },
+	{ "POST", "/settings/holidays/remove", pages_holiday_remove_post,
+	  ROLE_ADMIN, ROUTE_PAGE },
+	{ "GET", "/users", pages_users, ROLE_ADMIN, ROUTE_PAGE },
+	{ "POST", "/users", pages_user_add_post, ROLE_ADMIN, ROUTE_PAGE },
+	{ "POST", "/users/{name}/role", pages_user_role_post, ROLE_ADMIN,
+	  ROUTE_PAGE },
+	{ "POST", "/users/{name}/password", pages_user_password_post,
+	  ROLE_ADMIN, ROUTE_PAGE },
+	{ "GET", "/users/{name}/remove", pages_user_remove, ROLE_ADMIN,
+	  ROUTE_PAGE },
+	{ "POST", "/users/{name}/remove", pages_user_remove_post, ROLE_ADMIN,
+	  ROUTE_PAGE },
+	{ "POST", "/tokens", pages_token_add_post, ROLE_ADMIN, ROUTE_PAGE },
+	{ "POST", "/tokens/{name}/revoke", pages_token_revoke_post,
+	  ROLE_ADMIN, ROUTE_PAGE },
 	{ NULL, NULL, NULL, 0, 0 },
 };

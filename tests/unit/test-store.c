@@ -2734,6 +2734,60 @@ test_accounts_transaction(void **state)
 /* ---- copying a workspace (techwin migrate) ------------------------------- */
 
 /*
+ * Settings, users and tokens are recorded in the history with deal "", in
+ * the transaction that changes them: a setting set to what it holds adds
+ * nothing, a user's password never shows, a token's value or hash neither.
+ */
+static void
+test_workspace_history(void **state)
+{
+	struct fixture *fx = *state;
+	struct tw_error err = { 0 };
+	struct store_user u;
+	struct history_list h;
+
+	assert_int_equal(store_setting_set(fx->st, "max_gap", "5", &err), 0);
+	assert_int_equal(store_setting_set(fx->st, "max_gap", "5", &err), 0);
+	assert_int_equal(store_setting_set(fx->st, "max_gap", "7", &err), 0);
+	assert_int_equal(store_setting_set(fx->st, "max_gap", NULL, &err), 0);
+	assert_int_equal(store_setting_set(fx->st, "max_gap", NULL, &err), 0);
+	user_ok(fx->st, "amy", "admin");
+	assert_int_equal(store_user_get(fx->st, "amy", &u, &err), 0);
+	xstrset(&u.role, "editor");
+	assert_int_equal(store_user_put(fx->st, &u, &err), 0);
+	xstrset(&u.pw_hash, "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$b3RoZXI");
+	assert_int_equal(store_user_put(fx->st, &u, &err), 0);
+	store_user_release(&u);
+	token_ok(fx->st, "ci", "amy", hash_a);
+	assert_int_equal(store_token_delete(fx->st, "ci", &err), 0);
+	assert_int_equal(store_user_delete(fx->st, "amy", &err), 0);
+	/* A refused change leaves no row. */
+	assert_int_equal(store_user_delete(fx->st, "amy", &err), TW_ENOTFOUND);
+	assert_int_equal(store_token_delete(fx->st, "ci", &err), TW_ENOTFOUND);
+
+	history_ok(fx->st, NULL, &h);
+	assert_int_equal(h.n, 9);
+	for (size_t i = 0; i < h.n; i++) {
+		assert_string_equal(h.items[i].deal, "");
+		assert_null(strstr(h.items[i].new_value ? h.items[i].new_value
+							: "", "argon2"));
+	}
+	assert_history(&h.items[0], "setting", "max_gap", "value", NULL, "5");
+	assert_history(&h.items[1], "setting", "max_gap", "value", "5", "7");
+	assert_history(&h.items[2], "setting", "max_gap", "value", "7", NULL);
+	assert_history(&h.items[3], "user", "amy", "*", NULL, "admin");
+	assert_history(&h.items[4], "user", "amy", "role", "admin", "editor");
+	assert_history(&h.items[5], "user", "amy", "password", "(hidden)",
+		       "(changed)");
+	assert_history(&h.items[6], "token", "ci", "*", NULL, "amy");
+	assert_history(&h.items[7], "token", "ci", "*", "ci", NULL);
+	assert_history(&h.items[8], "user", "amy", "*", "editor", NULL);
+	history_list_release(&h);
+	/* A deal's history leaves them out. */
+	assert_int_equal(history_count(fx->st, "amy"), 0);
+}
+
+/*
  * A workspace with something in every table: deals with every kind of
  * child and the database-only fields, edits (so history has changes, not
  * only creations), values a text round trip could bend, settings, users,
@@ -2971,10 +3025,14 @@ test_copy_workspace(void **state)
 	assert_int_equal(store_copy(fx->st, last, false, NULL, NULL, NULL,
 				    &err),
 			 TW_EEXIST);
-	/* 17 rows per deal made by make_deal, 5 edits, beta, gone's end. */
-	assert_int_equal(n.history, 17 + 5 + 1 + 17 + 1);
+	/*
+	 * 17 rows per deal made by make_deal, 5 edits, beta, gone's end;
+	 * then the workspace's: 2 settings, 2 users, 2 tokens added and one
+	 * removed.
+	 */
+	assert_int_equal(n.history, 17 + 5 + 1 + 17 + 1 + 2 + 2 + 3);
 	assert_string_equal(err.msg,
-			    "target is not empty (2 deals, 41 history rows, 2 "
+			    "target is not empty (2 deals, 48 history rows, 2 "
 			    "settings, 2 users, 1 tokens, 2 share links): "
 			    "--force replaces everything in it");
 	assert_same_workspace(fx->st, last);
@@ -3501,6 +3559,7 @@ main(void)
 		T(test_transactions),
 		T(test_failed_create_in_transaction),
 		T(test_settings),
+		T(test_workspace_history),
 		T(test_snooze_fields),
 		T(test_crm_fields),
 		T(test_migrate_from_1),

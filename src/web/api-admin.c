@@ -1,0 +1,627 @@
+/*
+ * The workspace's API routes, for admins: settings (techwin config), the
+ * workspace's holidays, users (techwin user) and API tokens (techwin
+ * token). Each calls the function the CLI and the pages call, answers with
+ * the CLI's --json shapes (setting_to_json, user_to_json, token_to_json)
+ * and so records the change in the history the same way.
+ *
+ * The lists take limit (default 100, at most 1000) and cursor (the name
+ * or key the previous page ended with, as "next" gave it) and answer
+ * {"items": [...], "next": cursor or null} with a Link: rel="next" header.
+ * (A shared paging helper may replace list_page at merge time.)
+ */
+#include "web/api.h"
+#include "web/api-body.h"
+#include "formats/json.h"
+#include "store/workspace.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LIST_LIMIT 100
+#define LIST_LIMIT_MAX 1000
+
+static const char *const no_query[] = { NULL };
+static const char *const list_query[] = { "limit", "cursor", NULL };
+
+/* ---- lists ---------------------------------------------------------- */
+
+/*
+ * Answer a page of a, whose items are objects sorted by their string
+ * field key (byte order): those after the cursor, at most limit of them.
+ * Steals a.
+ */
+static void
+list_page(struct http_request *rq, struct http_response *rs, json_t *a,
+	  const char *key)
+{
+	const char *lim = http_params_get(&rq->query, "limit");
+	const char *cursor = http_params_get(&rq->query, "cursor");
+	json_t *items = json_array(), *o;
+	const char *last = NULL;
+	long limit = LIST_LIMIT;
+	size_t i = 0, n = json_array_size(a);
+	char *end;
+
+	if (!api_check_query(rq, rs, list_query)) {
+		json_decref(a);
+		json_decref(items);
+		return;
+	}
+	if (lim) {
+		errno = 0;
+		limit = strtol(lim, &end, 10);
+		if (!*lim || *end || errno || limit < 1 ||
+		    limit > LIST_LIMIT_MAX) {
+			http_error(rs, 400, "limit", "limit must be an integer "
+				   "from 1 to %d, got '%s'", LIST_LIMIT_MAX,
+				   lim);
+			json_decref(a);
+			json_decref(items);
+			return;
+		}
+	}
+	while (cursor && i < n &&
+	       strcmp(json_string_value(json_object_get(
+			      json_array_get(a, i), key)),
+		      cursor) <= 0)
+		i++;
+	for (; i < n && json_array_size(items) < (size_t)limit; i++) {
+		json_array_append(items, json_array_get(a, i));
+		last = json_string_value(
+			json_object_get(json_array_get(a, i), key));
+	}
+	o = json_object();
+	json_object_set_new(o, "items", items);
+	if (i < n && last) {
+		struct strbuf link = STRBUF_INIT;
+
+		json_object_set_new(o, "next", json_string(last));
+		/* Names and keys are [A-Za-z0-9._@-]: safe in a query. */
+		strbuf_addf(&link, "<%s?limit=%ld&cursor=%s>; rel=\"next\"",
+			    rq->path, limit, last);
+		http_response_header(rs, "Link", link.buf);
+		strbuf_release(&link);
+	} else {
+		json_object_set_new(o, "next", json_null());
+	}
+	http_send_json(rs, 200, o);
+	json_decref(a);
+}
+
+/* ---- settings ------------------------------------------------------- */
+
+static json_t *
+setting_now(struct http_request *rq, const struct setting_def *def,
+	    struct tw_error *err, int *r)
+{
+	char *v = NULL;
+	json_t *o;
+
+	if ((*r = store_setting_get(rq->st, def->key, &v, err)) < 0)
+		return NULL;
+	o = setting_to_json(def, v);
+	free(v);
+	return o;
+}
+
+static void
+settings_list(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+	json_t *a = json_array(), *o;
+	int r = 0;
+
+	for (size_t i = 0; setting_defs[i].key; i++) {
+		if (!(o = setting_now(rq, &setting_defs[i], &err, &r))) {
+			json_decref(a);
+			http_fail(rs, r, &err, NULL);
+			return;
+		}
+		json_array_append_new(a, o);
+	}
+	list_page(rq, rs, a, "key");
+}
+
+static const struct setting_def *
+route_setting(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+	const struct setting_def *def = setting_find(http_param(rq, "key"),
+						     &err);
+
+	if (!def)
+		http_error(rs, 404, NULL, "%s", err.msg);
+	return def;
+}
+
+static void
+setting_get(struct http_request *rq, struct http_response *rs)
+{
+	const struct setting_def *def;
+	struct tw_error err = { 0 };
+	json_t *o;
+	int r;
+
+	if (!api_check_query(rq, rs, no_query) ||
+	    !(def = route_setting(rq, rs)))
+		return;
+	if (!(o = setting_now(rq, def, &err, &r)))
+		http_fail(rs, r, &err, NULL);
+	else
+		http_send_json(rs, 200, o);
+}
+
+/*
+ * A JSON value as the text config set takes: a string as it is, a number
+ * as written, an array of strings (holidays) joined by commas; NULL for
+ * null (unset). False for anything else.
+ */
+static bool
+value_text(json_t *v, struct strbuf *out, bool *unset)
+{
+	size_t i;
+	json_t *x;
+
+	*unset = false;
+	if (json_is_null(v)) {
+		*unset = true;
+	} else if (json_is_string(v)) {
+		strbuf_addstr(out, json_string_value(v));
+	} else if (json_is_integer(v)) {
+		strbuf_addf(out, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_real(v)) {
+		strbuf_addf(out, "%.17g", json_real_value(v));
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			if (!json_is_string(x))
+				return false;
+			strbuf_addf(out, "%s%s", i ? "," : "",
+				    json_string_value(x));
+		}
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void
+setting_change(struct http_request *rq, struct http_response *rs,
+	       bool unset)
+{
+	const struct setting_def *def;
+	struct strbuf text = STRBUF_INIT;
+	struct tw_error err = { 0 };
+	json_t *body = NULL, *o;
+	bool null = unset;
+	int r;
+
+	if (!api_check_query(rq, rs, no_query) ||
+	    !(def = route_setting(rq, rs)))
+		return;
+	if (!unset) {
+		if (!(body = http_json_object(rq, rs, false)))
+			return;
+		if (json_object_size(body) != 1 ||
+		    !json_object_get(body, "value") ||
+		    !value_text(json_object_get(body, "value"), &text,
+				&null)) {
+			http_error(rs, 422, "value", "expected {\"value\": "
+				   "VALUE}: a string, a number, an array of "
+				   "dates (holidays) or null");
+			json_decref(body);
+			return;
+		}
+	}
+	r = workspace_setting_set(rq->st, def->key, null ? NULL : text.buf,
+				  NULL, &err);
+	if (r < 0)
+		http_fail(rs, r, &err, "value");
+	else if (!(o = setting_now(rq, def, &err, &r)))
+		http_fail(rs, r, &err, NULL);
+	else
+		http_send_json(rs, 200, o);
+	json_decref(body);
+	strbuf_release(&text);
+}
+
+static void
+setting_put(struct http_request *rq, struct http_response *rs)
+{
+	setting_change(rq, rs, false);
+}
+
+static void
+setting_delete(struct http_request *rq, struct http_response *rs)
+{
+	setting_change(rq, rs, true);
+}
+
+/* POST /api/settings/holidays {"days": [...]}: as holidays import does. */
+static void
+holidays_add(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+	json_t *body, *days, *x, *o;
+	tw_date *d = NULL;
+	size_t n = 0, i, added = 0;
+	int r = 0;
+
+	if (!api_check_query(rq, rs, no_query) ||
+	    !(body = http_json_object(rq, rs, false)))
+		return;
+	days = json_object_get(body, "days");
+	if (json_object_size(body) != 1 || !json_is_array(days) ||
+	    !json_array_size(days)) {
+		http_error(rs, 422, "days", "expected {\"days\": "
+			   "[\"YYYY-MM-DD\", ...]}");
+		json_decref(body);
+		return;
+	}
+	d = xcalloc(json_array_size(days), sizeof(*d));
+	json_array_foreach(days, i, x) {
+		if (!json_is_string(x)) {
+			r = tw_error_set(&err, TW_EINPUT, "days[%zu]: expected "
+					 "a date YYYY-MM-DD", i);
+			break;
+		}
+		if ((r = date_parse(json_string_value(x), &d[n++], &err)) < 0)
+			break;
+	}
+	if (r == 0)
+		r = workspace_add_holidays(rq->st, d, n, &added, &err);
+	if (r < 0) {
+		http_fail(rs, r, &err, "days");
+	} else {
+		o = json_object();
+		json_object_set_new(o, "added", json_integer((json_int_t)added));
+		json_object_set_new(o, "present",
+				    json_integer((json_int_t)(n - added)));
+		http_send_json(rs, 200, o);
+	}
+	free(d);
+	json_decref(body);
+}
+
+/* DELETE /api/settings/holidays/{day}: 404 when it is no holiday. */
+static void
+holidays_remove(struct http_request *rq, struct http_response *rs)
+{
+	const char *text = http_param(rq, "day");
+	struct tw_error err = { 0 };
+	size_t removed = 0;
+	tw_date day;
+	int r;
+
+	if (!api_check_query(rq, rs, no_query))
+		return;
+	if ((r = date_parse(text, &day, &err)) == 0)
+		r = workspace_remove_holidays(rq->st, &day, 1, &removed, &err);
+	if (r == 0 && !removed)
+		r = tw_error_set(&err, TW_ENOTFOUND, "%s is not a workspace "
+				 "holiday", text);
+	if (r < 0)
+		http_fail(rs, r, &err, r == TW_ENOTFOUND ? NULL : "day");
+	else
+		http_send_empty(rs, 204);
+}
+
+/* ---- users ---------------------------------------------------------- */
+
+static size_t
+tokens_of(const struct store_token_list *tl, const char *user)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < tl->n; i++)
+		n += !strcmp(tl->items[i].user, user);
+	return n;
+}
+
+/* The user name as user list --json shows it, or NULL with rs answered. */
+static json_t *
+user_now(struct http_request *rq, struct http_response *rs, const char *name)
+{
+	struct tw_error err = { 0 };
+	struct store_token_list tl;
+	struct store_user u;
+	json_t *o;
+	int r;
+
+	if ((r = store_user_get(rq->st, name, &u, &err)) < 0 ||
+	    (r = store_token_list(rq->st, &tl, &err)) < 0) {
+		store_user_release(&u);
+		http_fail(rs, r, &err, NULL);
+		return NULL;
+	}
+	o = user_to_json(&u, tokens_of(&tl, u.name));
+	store_token_list_release(&tl);
+	store_user_release(&u);
+	return o;
+}
+
+static void
+users_list(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+	struct store_user_list ul;
+	struct store_token_list tl;
+	json_t *a;
+	int r;
+
+	if ((r = store_user_list(rq->st, &ul, &err)) < 0) {
+		http_fail(rs, r, &err, NULL);
+		return;
+	}
+	if ((r = store_token_list(rq->st, &tl, &err)) < 0) {
+		store_user_list_release(&ul);
+		http_fail(rs, r, &err, NULL);
+		return;
+	}
+	a = json_array();
+	for (size_t i = 0; i < ul.n; i++)
+		json_array_append_new(a, user_to_json(&ul.items[i],
+						      tokens_of(&tl,
+								ul.items[i].name)));
+	store_user_list_release(&ul);
+	store_token_list_release(&tl);
+	list_page(rq, rs, a, "name");
+}
+
+static void
+user_get(struct http_request *rq, struct http_response *rs)
+{
+	json_t *o;
+
+	if (api_check_query(rq, rs, no_query) &&
+	    (o = user_now(rq, rs, http_param(rq, "name"))))
+		http_send_json(rs, 200, o);
+}
+
+/* A string member of o, or NULL; false with a 422 when it is no string. */
+static bool
+opt_string(struct http_response *rs, json_t *o, const char *key,
+	   const char **out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = NULL;
+	if (!v)
+		return true;
+	if (!json_is_string(v)) {
+		http_error(rs, 422, key, "%s must be a string", key);
+		return false;
+	}
+	*out = json_string_value(v);
+	return true;
+}
+
+/* Only the named members; else a 422 naming the first other one. */
+static bool
+only_members(struct http_response *rs, json_t *o, const char *const *names)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(o, key, v) {
+		bool ok = false;
+
+		for (size_t i = 0; names[i] && !ok; i++)
+			ok = !strcmp(names[i], key);
+		if (!ok) {
+			http_error(rs, 422, key, "unknown field '%s'", key);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool
+parse_role(struct http_response *rs, const char *text, enum role *role)
+{
+	if (role_parse(text, role) == 0)
+		return true;
+	http_error(rs, 422, "role", "invalid role '%s' (use admin, editor or "
+		   "viewer)", text);
+	return false;
+}
+
+static void
+user_create(struct http_request *rq, struct http_response *rs)
+{
+	static const char *const fields[] = { "name", "role", "password",
+					      NULL };
+	const char *name, *role_text, *pw;
+	struct tw_error err = { 0 };
+	enum role role;
+	json_t *body, *o;
+	int r;
+
+	if (!api_check_query(rq, rs, no_query) ||
+	    !(body = http_json_object(rq, rs, false)))
+		return;
+	if (!only_members(rs, body, fields) ||
+	    !opt_string(rs, body, "name", &name) ||
+	    !opt_string(rs, body, "role", &role_text) ||
+	    !opt_string(rs, body, "password", &pw))
+		goto out;
+	if (!role_text) {
+		http_error(rs, 422, "role", "a user needs a role (admin, "
+			   "editor or viewer)");
+		goto out;
+	}
+	if (!parse_role(rs, role_text, &role))
+		goto out;
+	if ((r = auth_check_name("user", name, &err)) < 0) {
+		http_fail(rs, r, &err, "name");
+		goto out;
+	}
+	if ((r = auth_check_password(pw, &err)) < 0) {
+		http_fail(rs, r, &err, "password");
+		goto out;
+	}
+	if ((r = auth_user_add(rq->st, name, role, pw, &err)) < 0) {
+		http_fail(rs, r, &err, "name");
+		goto out;
+	}
+	if ((o = user_now(rq, rs, name)))
+		http_send_json(rs, 201, o);
+out:
+	json_decref(body);
+}
+
+/* PATCH /api/users/{name}: {"role"}, {"password", "keep_tokens"}. */
+static void
+user_update(struct http_request *rq, struct http_response *rs)
+{
+	static const char *const fields[] = { "role", "password",
+					      "keep_tokens", NULL };
+	const char *name = http_param(rq, "name"), *role_text, *pw;
+	struct tw_error err = { 0 };
+	json_t *body, *keep, *o;
+	enum role role;
+	int r = 0;
+
+	if (!api_check_query(rq, rs, no_query) ||
+	    !(body = http_json_object(rq, rs, false)))
+		return;
+	keep = json_object_get(body, "keep_tokens");
+	if (!only_members(rs, body, fields) ||
+	    !opt_string(rs, body, "role", &role_text) ||
+	    !opt_string(rs, body, "password", &pw))
+		goto out;
+	if (keep && (!json_is_boolean(keep) || !pw)) {
+		http_error(rs, 422, "keep_tokens", "keep_tokens is true or "
+			   "false, and goes with password");
+		goto out;
+	}
+	if (role_text && !parse_role(rs, role_text, &role))
+		goto out;
+	if (pw && (r = auth_user_passwd(rq->st, name, pw, json_is_true(keep),
+					NULL, &err)) < 0) {
+		http_fail(rs, r, &err, r == TW_ENOTFOUND ? NULL : "password");
+		goto out;
+	}
+	if (role_text && (r = auth_user_role(rq->st, name, role, &err)) < 0) {
+		http_fail(rs, r, &err, r == TW_ENOTFOUND ? NULL : "role");
+		goto out;
+	}
+	if ((o = user_now(rq, rs, name)))
+		http_send_json(rs, 200, o);
+out:
+	json_decref(body);
+}
+
+static void
+user_remove(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+	int r;
+
+	if (!api_check_query(rq, rs, no_query))
+		return;
+	r = auth_user_remove(rq->st, http_param(rq, "name"), NULL, &err);
+	if (r < 0)
+		http_fail(rs, r, &err, NULL);
+	else
+		http_send_empty(rs, 204);
+}
+
+/* ---- tokens --------------------------------------------------------- */
+
+static void
+tokens_list(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+	struct store_token_list tl;
+	json_t *a;
+	int r;
+
+	if ((r = store_token_list(rq->st, &tl, &err)) < 0) {
+		http_fail(rs, r, &err, NULL);
+		return;
+	}
+	a = json_array();
+	for (size_t i = 0; i < tl.n; i++)
+		json_array_append_new(a, token_to_json(&tl.items[i]));
+	store_token_list_release(&tl);
+	list_page(rq, rs, a, "name");
+}
+
+/* POST /api/tokens {"name", "user"}: the token is in this answer only. */
+static void
+token_create(struct http_request *rq, struct http_response *rs)
+{
+	static const char *const fields[] = { "name", "user", NULL };
+	const char *name, *user;
+	struct tw_error err = { 0 };
+	struct store_token_list tl;
+	char *token = NULL;
+	json_t *body, *o;
+	int r;
+
+	if (!api_check_query(rq, rs, no_query) ||
+	    !(body = http_json_object(rq, rs, false)))
+		return;
+	if (!only_members(rs, body, fields) ||
+	    !opt_string(rs, body, "name", &name) ||
+	    !opt_string(rs, body, "user", &user))
+		goto out;
+	if (!user) {
+		http_error(rs, 422, "user", "a token needs a user");
+		goto out;
+	}
+	r = auth_token_add(rq->st, name ? name : "", user, &token, &err);
+	if (r == 0)
+		r = store_token_list(rq->st, &tl, &err);
+	if (r < 0) {
+		http_fail(rs, r, &err, r == TW_ENOTFOUND ? "user" : "name");
+		goto out;
+	}
+	for (size_t i = 0; i < tl.n; i++) {
+		if (strcmp(tl.items[i].name, name))
+			continue;
+		o = token_to_json(&tl.items[i]);
+		json_object_set_new(o, "token", json_string(token));
+		http_send_json(rs, 201, o);
+	}
+	store_token_list_release(&tl);
+out:
+	auth_secret_free(token);
+	json_decref(body);
+}
+
+static void
+token_remove(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+	int r;
+
+	if (!api_check_query(rq, rs, no_query))
+		return;
+	if ((r = store_token_delete(rq->st, http_param(rq, "name"), &err)) < 0)
+		http_fail(rs, r, &err, NULL);
+	else
+		http_send_empty(rs, 204);
+}
+
+const struct route admin_api_routes[] = {
+	{ "GET", "/api/settings", settings_list, ROLE_ADMIN, 0 },
+	{ "GET", "/api/settings/{key}", setting_get, ROLE_ADMIN, 0 },
+	{ "PUT", "/api/settings/{key}", setting_put, ROLE_ADMIN, 0 },
+	{ "DELETE", "/api/settings/{key}", setting_delete, ROLE_ADMIN, 0 },
+	{ "POST", "/api/settings/holidays", holidays_add, ROLE_ADMIN, 0 },
+	{ "DELETE", "/api/settings/holidays/{day}", holidays_remove,
+	  ROLE_ADMIN, 0 },
+	{ "GET", "/api/users", users_list, ROLE_ADMIN, 0 },
+	{ "POST", "/api/users", user_create, ROLE_ADMIN, 0 },
+	{ "GET", "/api/users/{name}", user_get, ROLE_ADMIN, 0 },
+	{ "PATCH", "/api/users/{name}", user_update, ROLE_ADMIN, 0 },
+	{ "DELETE", "/api/users/{name}", user_remove, ROLE_ADMIN, 0 },
+	{ "GET", "/api/tokens", tokens_list, ROLE_ADMIN, 0 },
+	{ "POST", "/api/tokens", token_create, ROLE_ADMIN, 0 },
+	{ "DELETE", "/api/tokens/{name}", token_remove, ROLE_ADMIN, 0 },
+	{ NULL, NULL, NULL, 0, 0 },
+};

@@ -21,9 +21,13 @@
  * statements so a backend can keep it prepared. A write runs in its own
  * transaction, or under a savepoint inside begin/commit.
  */
-#define ROW_STMT_MAX 48
-/* accounts.c numbers its statements below this, findings.c from it. */
+#define ROW_STMT_MAX 64
+/*
+ * accounts.c numbers its statements below ROW_STMT_FINDINGS, findings.c
+ * from it, listing.c from ROW_STMT_LISTING.
+ */
 #define ROW_STMT_FINDINGS 32
+#define ROW_STMT_LISTING 48
 
 struct row_stmt {
 	int id;

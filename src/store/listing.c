@@ -1,0 +1,462 @@
+/*
+ * Pages of the pipeline (listing.h) over the keyed-row helper, once for
+ * both backends.
+ */
+#include "store/listing.h"
+#include "core/momentum.h"
+#include "core/pipeline.h"
+#include "core/schema.h"
+#include "store/deals.h"
+#include "store/fields.h"
+#include "store/store-internal.h"
+#include "store/workspace.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- sorts ------------------------------------------------------------- */
+
+/*
+ * Each sort is a key of columns ending with the slug, all ascending, so
+ * that a page starts after a row by one row-value comparison. Absent
+ * dates and values sort last: they are read through COALESCE as a day no
+ * date reaches, or the largest double. Both backends give these keys
+ * back as text that binds back to the same value.
+ */
+#define NO_DAY "'9999-12-31'"
+
+static const struct sort_desc {
+	const char *name;
+	size_t nkey;			/* slug included */
+	const char *cols;		/* the key before the slug */
+	enum row_type type[LISTING_KEY_MAX - 1];	/* ROW_TEXT: a number */
+} sorts[LIST_SORTS] = {
+	[LIST_BY_SLUG] = { "slug", 1, "", { 0 } },
+	[LIST_BY_URGENCY] = { "urgency", 3,
+		"COALESCE(e.worst, 4), COALESCE(e.progress, " NO_DAY ")",
+		{ ROW_INT, ROW_DATE } },
+	[LIST_BY_VALUE] = { "value", 2, "COALESCE(-d.value, 1e308)",
+		{ ROW_TEXT } },
+	[LIST_BY_FRESHNESS] = { "freshness", 2,
+		"COALESCE(e.progress, " NO_DAY ")", { ROW_DATE } },
+	[LIST_BY_WIN] = { "win", 2, "COALESCE(e.technical_win, " NO_DAY ")",
+		{ ROW_DATE } },
+};
+
+const char *
+listing_sort_name(enum listing_sort s)
+{
+	return s < LIST_SORTS ? sorts[s].name : NULL;
+}
+
+int
+listing_sort_parse(const char *s, enum listing_sort *out)
+{
+	for (int i = 0; i < LIST_SORTS; i++)
+		if (s && !strcmp(s, sorts[i].name)) {
+			*out = (enum listing_sort)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* ---- the statements ---------------------------------------------------- */
+
+/*
+ * Parameters: $1 se, $2 ae, $3 stage, $4 the search as a LIKE pattern,
+ * $5 outcome ('' for any of them), $6 errors only (0, 1); a page's $7 is
+ * its LIMIT, $8 whether it starts after a key, $9... that key; the
+ * totals' $7 is today. SQLite's slug index is in byte order already; a
+ * PostgreSQL database may sort text otherwise, so it says COLLATE "C".
+ */
+#define FROM_WHERE                                                          \
+	" FROM deals d LEFT JOIN evaluations e ON e.deal_id = d.id"          \
+	" WHERE ($1 = '' OR d.se = $1) AND ($2 = '' OR d.ae = $2)"           \
+	" AND ($3 = '' OR d.stage = $3) AND ($4 = '' OR lower(d.slug) LIKE"  \
+	" $4 ESCAPE '\\' OR lower(d.account) LIKE $4 ESCAPE '\\')"          \
+	" AND ($5 = '' OR d.outcome = $5) AND ($6 = 0 OR e.worst = 0)"
+
+/* Columns of a page's row: the deal's fields from DEAL_COL on. */
+enum { C_SLUG, C_WORST, C_WIN, C_P, C_KEY, DEAL_COL = C_KEY + 2 };
+
+enum {
+	L_PAGE = ROW_STMT_LISTING,	/* + 2 * sort + pg */
+	L_TOTALS = L_PAGE + 2 * LIST_SORTS,	/* + pg */
+	L_FINDINGS = L_TOTALS + 2,
+	L_HOLIDAYS,
+	L_MAX
+};
+
+_Static_assert(L_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
+
+static struct row_stmt stmts[L_MAX - ROW_STMT_LISTING];
+static pthread_once_t stmts_once = PTHREAD_ONCE_INIT;
+
+static void
+page_sql(struct strbuf *sb, const struct sort_desc *s, bool pg)
+{
+	const char *coll = pg ? " COLLATE \"C\"" : "";
+	const char *sep = *s->cols ? ", " : "";
+
+	/* The key's columns before the slug, padded to two. */
+	strbuf_addstr(sb, "SELECT d.slug, COALESCE(e.worst, 4), "
+		      "e.technical_win, e.progress");
+	strbuf_addf(sb, "%s%s", *s->cols ? ", " : "", s->cols);
+	for (size_t i = s->nkey - 1; i < 2; i++)
+		strbuf_addstr(sb, ", NULL");
+	add_column_list(sb, schema_deal.fields, schema_deal.nfields);
+	strbuf_addstr(sb, FROM_WHERE " AND ($8 = 0 OR (");
+	strbuf_addf(sb, "%s%sd.slug%s) > (", s->cols, sep, coll);
+	for (size_t i = 0; i + 1 < s->nkey; i++) {
+		/* A number is bound as text: its exact digits. */
+		strbuf_addf(sb, s->type[i] == ROW_TEXT
+					? "CAST($%d AS DOUBLE PRECISION), "
+					: "$%d, ", 9 + (int)i);
+	}
+	strbuf_addf(sb, "$%d)) ORDER BY %s%sd.slug%s LIMIT $7",
+		    9 + (int)s->nkey - 1, s->cols, sep, coll);
+}
+
+static void
+stmts_build(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int s = 0; s < LIST_SORTS; s++)
+		for (int pg = 0; pg < 2; pg++) {
+			struct row_stmt *q = &stmts[2 * s + pg];
+
+			page_sql(&sb, &sorts[s], pg);
+			q->id = L_PAGE + 2 * s + pg;
+			q->sql = strbuf_detach(&sb, NULL);
+		}
+	for (int pg = 0; pg < 2; pg++) {
+		struct row_stmt *q = &stmts[L_TOTALS - ROW_STMT_LISTING + pg];
+
+		strbuf_addf(&sb,
+			    "SELECT d.currency, count(*), "
+			    "count(CASE WHEN e.worst = 0 THEN 1 END), "
+			    "sum(CASE WHEN e.worst = 0 THEN d.value END), "
+			    "sum(CASE WHEN d.outcome = 'open' AND "
+			    "(e.deal_id IS NULL OR e.stale <> 0 OR "
+			    "e.evaluated_on > $7 OR e.recheck_on <= $7) "
+			    "THEN 1 ELSE 0 END)" FROM_WHERE
+			    " GROUP BY d.currency ORDER BY d.currency%s",
+			    pg ? " COLLATE \"C\"" : "");
+		q->id = L_TOTALS + pg;
+		q->sql = strbuf_detach(&sb, NULL);
+	}
+	stmts[L_FINDINGS - ROW_STMT_LISTING] = (struct row_stmt){
+		L_FINDINGS, false,
+		"SELECT f.rule, f.subject, f.severity, f.snoozed, f.message, "
+		"f.ack_until FROM findings f JOIN deals d ON d.id = f.deal_id "
+		"WHERE d.slug = $1 ORDER BY f.pos", false };
+	stmts[L_HOLIDAYS - ROW_STMT_LISTING] = (struct row_stmt){
+		L_HOLIDAYS, false,
+		"SELECT h.day FROM holidays h JOIN deals d ON d.id = h.deal_id "
+		"WHERE d.slug = $1", false };
+}
+
+static const struct row_stmt *
+stmt(int id)
+{
+	pthread_once(&stmts_once, stmts_build);
+	return &stmts[id - ROW_STMT_LISTING];
+}
+
+/* ---- reading a page ---------------------------------------------------- */
+
+void
+listing_release(struct listing *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct listing_row *r = &l->rows[i];
+
+		deal_release(&r->deal);
+		free(r->rule);
+		free(r->subject);
+		free(r->message);
+		for (size_t k = 0; k < r->nkey; k++)
+			free(r->key[k]);
+	}
+	free(l->rows);
+	for (size_t i = 0; i < l->ntotals; i++)
+		free(l->totals[i].currency);
+	free(l->totals);
+	memset(l, 0, sizeof(*l));
+}
+
+struct page_walk {
+	struct store *st;
+	const struct sort_desc *sort;
+	struct listing *out;
+	size_t limit;
+};
+
+static int
+cell_date(const char *text, tw_date *out)
+{
+	*out = DATE_NONE;
+	return text && date_parse(text, out, NULL) < 0 ? -1 : 0;
+}
+
+static int
+page_row(const char *const *c, size_t ncols, void *arg, struct tw_error *err)
+{
+	struct page_walk *w = arg;
+	struct listing *l = w->out;
+	struct listing_row *r;
+	size_t col = DEAL_COL;
+
+	if (ncols < DEAL_COL || !c[C_SLUG] || !c[C_WORST])
+		return store_corrupt(w->st, "row", "", err);
+	if (l->n == w->limit) {	/* the one past the page */
+		l->more = true;
+		return 0;
+	}
+	ALLOC_GROW(l->rows, l->n + 1, l->alloc);
+	r = &l->rows[l->n++];
+	memset(r, 0, sizeof(*r));
+	deal_init(&r->deal);
+	r->deal.slug = xstrdup(c[C_SLUG]);
+	r->worst = atoi(c[C_WORST]);
+	if (cell_date(c[C_WIN], &r->technical_win) < 0)
+		return store_corrupt(w->st, "technical_win", c[C_WIN], err);
+	if (cell_date(c[C_P], &r->progress) < 0)
+		return store_corrupt(w->st, "progress", c[C_P], err);
+	for (size_t k = 0; k + 1 < w->sort->nkey; k++)
+		r->key[r->nkey++] = xstrdup(c[C_KEY + k] ? c[C_KEY + k] : "");
+	r->key[r->nkey++] = xstrdup(c[C_SLUG]);
+	for (size_t i = 0; i < schema_deal.nfields; i++) {
+		const struct field *f = &schema_deal.fields[i];
+
+		if (f->type == F_LIST)
+			continue;
+		if (col >= ncols)
+			return store_corrupt(w->st, "row", "", err);
+		if (c[col] && field_parse(f, &r->deal, f->name, c[col], NULL) < 0)
+			return store_corrupt(w->st, f->name, c[col], err);
+		col++;
+	}
+	return 0;
+}
+
+/* The deal's findings (the first and the counts) and holidays. */
+static int
+row_details(struct store *st, struct listing_row *r, tw_date today,
+	    const struct workspace *ws, struct tw_error *err)
+{
+	struct row_value key[] = { ROW_TEXT(r->deal.slug) };
+	struct holidays wsh = workspace_days(ws), h;
+	struct row_result res;
+	tw_date *buf;
+	int rc;
+
+	if ((rc = st->ops->rows(st, stmt(L_FINDINGS), key, 1, &res, err)) < 0)
+		return rc;
+	for (size_t i = 0; i < res.nrows; i++) {
+		bool snoozed = row_int(&res, i, 3) != 0;
+		bool acked = row_text(&res, i, 5) != NULL;
+		bool error = !strcmp(row_text(&res, i, 2) ? row_text(&res, i, 2)
+							  : "", "error");
+
+		if (i == 0) {
+			r->rule = row_take(&res, 0, 0);
+			r->subject = row_take(&res, 0, 1);
+			r->message = row_take(&res, 0, 4);
+			r->snoozed = snoozed;
+			r->acknowledged = acked;
+		}
+		if (!snoozed && !acked)
+			*(error ? &r->nerr : &r->nwarn) += 1;
+	}
+	row_result_release(&res);
+	if ((rc = st->ops->rows(st, stmt(L_HOLIDAYS), key, 1, &res, err)) < 0)
+		return rc;
+	for (size_t i = 0; i < res.nrows; i++) {
+		tw_date t;
+
+		if (cell_date(row_text(&res, i, 0), &t) < 0 || !t) {
+			rc = store_corrupt(st, "holiday", row_text(&res, i, 0),
+					   err);
+			break;
+		}
+		deal_add_holiday(&r->deal, t);
+	}
+	row_result_release(&res);
+	if (rc < 0)
+		return rc;
+	h = deal_merged_holidays(&r->deal, &wsh, &buf);
+	r->has_freshness = r->technical_win != DATE_NONE;
+	if (r->has_freshness) {
+		r->freshness = freshness_score(r->progress, today, &h,
+					       ws->momentum.half_life);
+		r->win_days = today - r->technical_win;
+		r->win_bdays = date_bdays_between(r->technical_win, today, &h);
+	}
+	free(buf);
+	return 0;
+}
+
+/* The filter's parameters, $1 to $6; pattern is the search's buffer. */
+static void
+filter_values(const struct listing_query *q, struct strbuf *pattern,
+	      struct row_value *v)
+{
+	const char *s = q->search && *q->search ? q->search : NULL;
+
+	if (s) {
+		strbuf_addch(pattern, '%');
+		for (; *s; s++) {
+			if (*s == '%' || *s == '_' || *s == '\\')
+				strbuf_addch(pattern, '\\');
+			strbuf_addch(pattern, *s >= 'A' && *s <= 'Z'
+						      ? *s - 'A' + 'a' : *s);
+		}
+		strbuf_addch(pattern, '%');
+	}
+	v[0] = (struct row_value)ROW_TEXT(q->se ? q->se : "");
+	v[1] = (struct row_value)ROW_TEXT(q->ae ? q->ae : "");
+	v[2] = (struct row_value)ROW_TEXT(q->stage ? q->stage : "");
+	v[3] = (struct row_value)ROW_TEXT(pattern->len ? pattern->buf : "");
+	v[4] = (struct row_value)ROW_TEXT(
+		q->outcome >= 0 ? outcome_name((enum outcome)q->outcome) : "");
+	v[5] = (struct row_value)ROW_INT(q->errors_only);
+}
+
+/* The totals, and how many selected open deals are not valid for today. */
+static int
+read_totals(struct store *st, const struct row_value *fv, tw_date today,
+	    bool pg, struct listing *out, size_t *invalid,
+	    struct tw_error *err)
+{
+	char day[DATE_BUFSZ];
+	struct row_value v[7];
+	struct row_result res;
+	int rc;
+
+	memcpy(v, fv, 6 * sizeof(*v));
+	v[6] = (struct row_value)ROW_DATE(date_format(today, day));
+	if ((rc = st->ops->rows(st, stmt(L_TOTALS + pg), v, 7, &res, err)) < 0)
+		return rc;
+	for (size_t i = 0; i < out->ntotals; i++)
+		free(out->totals[i].currency);
+	out->ntotals = out->count = out->nerr = *invalid = 0;
+	for (size_t i = 0; i < res.nrows; i++) {
+		struct listing_total *t;
+
+		ALLOC_GROW(out->totals, out->ntotals + 1, out->talloc);
+		t = &out->totals[out->ntotals++];
+		t->currency = row_take(&res, i, 0);
+		t->n = (size_t)row_int(&res, i, 1);
+		t->nerr = (size_t)row_int(&res, i, 2);
+		t->at_stake = row_text(&res, i, 3)
+				      ? strtod(row_text(&res, i, 3), NULL) : 0;
+		out->count += t->n;
+		out->nerr += t->nerr;
+		*invalid += (size_t)row_int(&res, i, 4);
+	}
+	row_result_release(&res);
+	return 0;
+}
+
+/* The cursor's key as q->sort's parameters $9...; TW_EUSAGE if it is not. */
+static int
+key_values(const struct listing_query *q, const struct sort_desc *s,
+	   struct row_value *v, struct tw_error *err)
+{
+	for (size_t i = 0; i < s->nkey; i++) {
+		const char *k = q->after[i];
+		enum row_type type = i + 1 < s->nkey ? s->type[i] : ROW_TEXT;
+		bool ok = k != NULL;
+		tw_date d;
+		char *end;
+
+		if (ok && type == ROW_INT) {
+			v[i] = (struct row_value)ROW_INT(strtoll(k, &end, 10));
+			ok = *k && !*end;
+		} else if (ok && type == ROW_DATE) {
+			v[i] = (struct row_value)ROW_DATE(k);
+			ok = date_parse(k, &d, NULL) == 0 ||
+			     !strcmp(k, "9999-12-31");
+		} else if (ok) {
+			v[i] = (struct row_value)ROW_TEXT(k);
+			if (i + 1 < s->nkey) {	/* a number */
+				strtod(k, &end);
+				ok = *k && !*end;
+			}
+		}
+		if (!ok)
+			return tw_error_set(err, TW_EUSAGE, "cursor: not a "
+					    "cursor of this list sorted by %s",
+					    s->name);
+	}
+	return 0;
+}
+
+int
+store_listing(struct store *st, const struct listing_query *q,
+	      tw_date today, bool totals, struct listing *out,
+	      struct tw_error *err)
+{
+	const struct sort_desc *s = &sorts[q->sort];
+	bool pg = strcmp(st->ops->name, "sqlite") != 0;
+	bool evals = q->sort == LIST_BY_URGENCY ||
+		     q->sort == LIST_BY_FRESHNESS || q->sort == LIST_BY_WIN ||
+		     q->errors_only;
+	struct strbuf pattern = STRBUF_INIT;
+	struct row_value v[8 + LISTING_KEY_MAX];
+	struct workspace ws;
+	struct page_walk w = { st, s, out, q->limit };
+	size_t invalid = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&ws, 0, sizeof(ws));
+	if (q->nafter && q->nafter != s->nkey)
+		return tw_error_set(err, TW_EUSAGE, "cursor: not a cursor of "
+				    "this list sorted by %s", s->name);
+	filter_values(q, &pattern, v);
+	if (q->nafter && (rc = key_values(q, s, &v[8], err)) < 0)
+		goto out;
+	/*
+	 * The totals count what is not valid for today among the deals
+	 * selected: those are re-evaluated and kept first, once.
+	 */
+	if ((totals || evals) &&
+	    (rc = read_totals(st, v, today, pg, out, &invalid, err)) == 0 &&
+	    invalid) {
+		if ((rc = store_eval_refresh(st, today, err)) == 0)
+			rc = read_totals(st, v, today, pg, out, &invalid, err);
+	}
+	if (rc < 0)
+		goto out;
+	v[6] = (struct row_value)ROW_INT((long long)q->limit + 1);
+	v[7] = (struct row_value)ROW_INT(q->nafter != 0);
+	if (!q->nafter)	/* unused, but bound: of the types the SQL reads */
+		for (size_t i = 0; i < s->nkey; i++) {
+			enum row_type t = i + 1 < s->nkey ? s->type[i]
+							  : ROW_TEXT;
+
+			v[8 + i] = t == ROW_INT ? (struct row_value)ROW_INT(0)
+			       : t == ROW_DATE
+				       ? (struct row_value)ROW_DATE("9999-12-31")
+				       : (struct row_value)ROW_TEXT("0");
+		}
+	rc = store_rows_each(st, stmt(L_PAGE + 2 * (int)q->sort + pg), v,
+			     8 + s->nkey,
+			     page_row, &w, err);
+	if (rc == 0 && q->details && out->n &&
+	    (rc = workspace_load(st, &ws, err)) == 0)
+		for (size_t i = 0; i < out->n && rc == 0; i++)
+			rc = row_details(st, &out->rows[i], today, &ws, err);
+out:
+	workspace_release(&ws);
+	strbuf_release(&pattern);
+	if (rc < 0)
+		listing_release(out);
+	return rc;
+}

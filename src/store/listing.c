@@ -20,30 +20,34 @@
 /* ---- sorts ------------------------------------------------------------- */
 
 /*
- * Each sort is a key of columns ending with the slug, all ascending, so
- * that a page starts after a row by one row-value comparison. Absent
- * dates and values sort last: they are read through COALESCE as a day no
- * date reaches, or the largest double. Both backends give these keys
- * back as text that binds back to the same value.
+ * Each sort is a key of columns ending with a unique one (the tie: the
+ * slug, or for urgency the deal's id, the order of the urgency index),
+ * all ascending, so that a page starts after a row by one row-value
+ * comparison. Absent dates and values sort last: they are read through
+ * COALESCE as a day no date reaches, or the largest double. Both
+ * backends give these keys back as text that binds back to the same
+ * value.
  */
 #define NO_DAY "'9999-12-31'"
 
 static const struct sort_desc {
 	const char *name;
-	size_t nkey;			/* slug included */
-	const char *cols;		/* the key before the slug */
-	enum row_type type[LISTING_KEY_MAX - 1];	/* ROW_TEXT: a number */
+	size_t nkey;			/* the tie included */
+	const char *cols;		/* the key before the tie */
+	enum row_type type[LISTING_KEY_MAX];	/* ROW_TEXT: a number */
+	bool by_id;			/* the tie: d.id (else d.slug) */
 } sorts[LIST_SORTS] = {
-	[LIST_BY_SLUG] = { "slug", 1, "", { 0 } },
+	[LIST_BY_SLUG] = { "slug", 1, "", { ROW_TEXT }, false },
 	[LIST_BY_URGENCY] = { "urgency", 3,
 		"COALESCE(e.worst, 4), COALESCE(e.progress, " NO_DAY ")",
-		{ ROW_INT, ROW_DATE } },
+		{ ROW_INT, ROW_DATE, ROW_INT }, true },
 	[LIST_BY_VALUE] = { "value", 2, "COALESCE(-d.value, 1e308)",
-		{ ROW_TEXT } },
+		{ ROW_TEXT, ROW_TEXT }, false },
 	[LIST_BY_FRESHNESS] = { "freshness", 2,
-		"COALESCE(e.progress, " NO_DAY ")", { ROW_DATE } },
+		"COALESCE(e.progress, " NO_DAY ")", { ROW_DATE, ROW_TEXT },
+		false },
 	[LIST_BY_WIN] = { "win", 2, "COALESCE(e.technical_win, " NO_DAY ")",
-		{ ROW_DATE } },
+		{ ROW_DATE, ROW_TEXT }, false },
 };
 
 const char *
@@ -72,22 +76,36 @@ listing_sort_parse(const char *s, enum listing_sort *out)
  * totals' $7 is today. SQLite's slug index is in byte order already; a
  * PostgreSQL database may sort text otherwise, so it says COLLATE "C".
  */
-#define FROM_WHERE                                                          \
-	" FROM deals d LEFT JOIN evaluations e ON e.deal_id = d.id"          \
-	" WHERE ($1 = '' OR d.se = $1) AND ($2 = '' OR d.ae = $2)"           \
+#define FILTERS                                                             \
+	" ($1 = '' OR d.se = $1) AND ($2 = '' OR d.ae = $2)"                 \
 	" AND ($3 = '' OR d.stage = $3) AND ($4 = '' OR lower(d.slug) LIKE"  \
 	" $4 ESCAPE '\\' OR lower(d.account) LIKE $4 ESCAPE '\\')"          \
 	" AND ($5 = '' OR d.outcome = $5) AND ($6 = 0 OR e.worst = 0)"
+#define FROM_WHERE                                                          \
+	" FROM deals d LEFT JOIN evaluations e ON e.deal_id = d.id WHERE"    \
+	FILTERS
 
-/* Columns of a page's row: the deal's fields from DEAL_COL on. */
-enum { C_SLUG, C_WORST, C_WIN, C_P, C_KEY, DEAL_COL = C_KEY + 2 };
+/*
+ * Columns of a page's row: the key (padded to three, the tie last), then
+ * the deal's fields from DEAL_COL on.
+ */
+enum { C_SLUG, C_WORST, C_WIN, C_P, C_KEY, DEAL_COL = C_KEY + 3 };
+
+/*
+ * The urgency index's walk (SQLite): the open deals of one worst rank
+ * ($7) with a P, by P and id, then those without, by id; "after" starts
+ * after ($9, $10) or $9. $8 is the LIMIT.
+ */
+enum { U_P, U_P_AFTER, U_NONE, U_NONE_AFTER, U_PARTS };
 
 enum {
 	L_PAGE = ROW_STMT_LISTING,	/* + 2 * sort + pg */
 	L_TOTALS = L_PAGE + 2 * LIST_SORTS,	/* + pg */
 	L_FINDINGS = L_TOTALS + 2,
 	L_HOLIDAYS,
-	L_MAX
+	L_VERSION,
+	L_URGENT,			/* + U_* */
+	L_MAX = L_URGENT + U_PARTS
 };
 
 _Static_assert(L_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
@@ -96,28 +114,61 @@ static struct row_stmt stmts[L_MAX - ROW_STMT_LISTING];
 static pthread_once_t stmts_once = PTHREAD_ONCE_INIT;
 
 static void
-page_sql(struct strbuf *sb, const struct sort_desc *s, bool pg)
+select_cols(struct strbuf *sb, const char *cols, size_t nkey, const char *tie)
 {
-	const char *coll = pg ? " COLLATE \"C\"" : "";
-	const char *sep = *s->cols ? ", " : "";
-
-	/* The key's columns before the slug, padded to two. */
 	strbuf_addstr(sb, "SELECT d.slug, COALESCE(e.worst, 4), "
 		      "e.technical_win, e.progress");
-	strbuf_addf(sb, "%s%s", *s->cols ? ", " : "", s->cols);
-	for (size_t i = s->nkey - 1; i < 2; i++)
+	strbuf_addf(sb, "%s%s", *cols ? ", " : "", cols);
+	for (size_t i = nkey - 1; i < 2; i++)
 		strbuf_addstr(sb, ", NULL");
+	strbuf_addf(sb, ", %s", tie);
 	add_column_list(sb, schema_deal.fields, schema_deal.nfields);
-	strbuf_addstr(sb, FROM_WHERE " AND ($8 = 0 OR (");
-	strbuf_addf(sb, "%s%sd.slug%s) > (", s->cols, sep, coll);
-	for (size_t i = 0; i + 1 < s->nkey; i++) {
+}
+
+static void
+page_sql(struct strbuf *sb, const struct sort_desc *s, bool pg)
+{
+	const char *tie = s->by_id ? "d.id" : pg ? "d.slug COLLATE \"C\""
+						 : "d.slug";
+	const char *sep = *s->cols ? ", " : "";
+
+	select_cols(sb, s->cols, s->nkey, tie);
+	strbuf_addf(sb, FROM_WHERE " AND ($8 = 0 OR (%s%s%s) > (", s->cols,
+		    sep, tie);
+	for (size_t i = 0; i < s->nkey; i++)
 		/* A number is bound as text: its exact digits. */
-		strbuf_addf(sb, s->type[i] == ROW_TEXT
-					? "CAST($%d AS DOUBLE PRECISION), "
-					: "$%d, ", 9 + (int)i);
+		strbuf_addf(sb, s->type[i] == ROW_TEXT && i + 1 < s->nkey
+					? "CAST($%d AS DOUBLE PRECISION)%s"
+					: "$%d%s", 9 + (int)i,
+			    i + 1 < s->nkey ? ", " : "");
+	strbuf_addf(sb, ")) ORDER BY %s%s%s LIMIT $7", s->cols, sep, tie);
+}
+
+static void
+urgent_sql(struct strbuf *sb, int part)
+{
+	select_cols(sb, sorts[LIST_BY_URGENCY].cols, 3, "d.id");
+	/* CROSS JOIN: SQLite walks the index, then looks the deal up. */
+	strbuf_addstr(sb, " FROM evaluations e CROSS JOIN deals d "
+		      "ON d.id = e.deal_id WHERE e.worst = $7 AND" FILTERS);
+	switch (part) {
+	case U_P:
+		strbuf_addstr(sb, " AND e.progress IS NOT NULL");
+		break;
+	case U_P_AFTER:
+		strbuf_addstr(sb, " AND e.progress IS NOT NULL AND "
+			      "(e.progress, e.deal_id) > ($9, $10)");
+		break;
+	case U_NONE:
+		strbuf_addstr(sb, " AND e.progress IS NULL");
+		break;
+	case U_NONE_AFTER:
+		strbuf_addstr(sb, " AND e.progress IS NULL AND e.deal_id > $9");
+		break;
 	}
-	strbuf_addf(sb, "$%d)) ORDER BY %s%sd.slug%s LIMIT $7",
-		    9 + (int)s->nkey - 1, s->cols, sep, coll);
+	strbuf_addstr(sb, part == U_P || part == U_P_AFTER
+				  ? " ORDER BY e.progress, e.deal_id LIMIT $8"
+				  : " ORDER BY e.deal_id LIMIT $8");
 }
 
 static void
@@ -149,6 +200,13 @@ stmts_build(void)
 		q->id = L_TOTALS + pg;
 		q->sql = strbuf_detach(&sb, NULL);
 	}
+	for (int u = 0; u < U_PARTS; u++) {
+		struct row_stmt *q = &stmts[L_URGENT - ROW_STMT_LISTING + u];
+
+		urgent_sql(&sb, u);
+		q->id = L_URGENT + u;
+		q->sql = strbuf_detach(&sb, NULL);
+	}
 	stmts[L_FINDINGS - ROW_STMT_LISTING] = (struct row_stmt){
 		L_FINDINGS, false,
 		"SELECT f.rule, f.subject, f.severity, f.snoozed, f.message, "
@@ -158,6 +216,11 @@ stmts_build(void)
 		L_HOLIDAYS, false,
 		"SELECT h.day FROM holidays h JOIN deals d ON d.id = h.deal_id "
 		"WHERE d.slug = $1", false };
+	/* What changes when any connection writes: SQLite's own. */
+	stmts[L_VERSION - ROW_STMT_LISTING] = (struct row_stmt){
+		L_VERSION, false,
+		"SELECT data_version, total_changes() FROM pragma_data_version",
+		false };
 }
 
 static const struct row_stmt *
@@ -229,7 +292,7 @@ page_row(const char *const *c, size_t ncols, void *arg, struct tw_error *err)
 		return store_corrupt(w->st, "progress", c[C_P], err);
 	for (size_t k = 0; k + 1 < w->sort->nkey; k++)
 		r->key[r->nkey++] = xstrdup(c[C_KEY + k] ? c[C_KEY + k] : "");
-	r->key[r->nkey++] = xstrdup(c[C_SLUG]);
+	r->key[r->nkey++] = xstrdup(c[C_KEY + 2] ? c[C_KEY + 2] : "");
 	for (size_t i = 0; i < schema_deal.nfields; i++) {
 		const struct field *f = &schema_deal.fields[i];
 
@@ -327,11 +390,112 @@ filter_values(const struct listing_query *q, struct strbuf *pattern,
 	v[5] = (struct row_value)ROW_INT(q->errors_only);
 }
 
-/* The totals, and how many selected open deals are not valid for today. */
+/*
+ * The totals, and how many selected open deals are not valid for today.
+ * Counting them reads every deal the filter selects; SQLite's answer is
+ * kept, per thread, until any connection writes (data_version for the
+ * others' commits, total_changes() for its own) or the day or filter
+ * changes: paging through the pipeline counts once. Each connection
+ * (st->kept) keeps its own.
+ */
+#define TOTALS_KEPT 4
+
+struct totals_kept {
+	long long version, changes;
+	tw_date today;
+	char *filter;		/* NULL: none kept here */
+	struct listing totals;	/* only the totals */
+	size_t invalid;
+};
+
+/* Each store (connection) keeps its own: one thread uses it at a time. */
+struct listing_kept {
+	struct totals_kept k[TOTALS_KEPT];
+	unsigned next;
+};
+
+void
+listing_kept_free(struct store *st)
+{
+	if (!st->kept)
+		return;
+	for (size_t i = 0; i < TOTALS_KEPT; i++) {
+		free(st->kept->k[i].filter);
+		listing_release(&st->kept->k[i].totals);
+	}
+	free(st->kept);
+	st->kept = NULL;
+}
+
+static void
+totals_copy(struct listing *dst, const struct listing *src)
+{
+	for (size_t i = 0; i < dst->ntotals; i++)
+		free(dst->totals[i].currency);
+	dst->ntotals = 0;
+	for (size_t i = 0; i < src->ntotals; i++) {
+		ALLOC_GROW(dst->totals, dst->ntotals + 1, dst->talloc);
+		dst->totals[dst->ntotals] = src->totals[i];
+		dst->totals[dst->ntotals++].currency =
+			xstrdup_or_null(src->totals[i].currency);
+	}
+	dst->count = src->count;
+	dst->nerr = src->nerr;
+}
+
+/* The filter's values, as one string. */
+static char *
+filter_key(const struct row_value *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < 6; i++) {
+		if (v[i].type == ROW_INT)
+			strbuf_addf(&sb, "%lld", v[i].num);
+		else
+			strbuf_addstr(&sb, v[i].text ? v[i].text : "");
+		strbuf_addch(&sb, '\0');
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static bool
+same_filter(const char *a, const char *b)
+{
+	for (int i = 0; i < 6; i++) {
+		if (strcmp(a, b))
+			return false;
+		a += strlen(a) + 1;
+		b += strlen(b) + 1;
+	}
+	return true;
+}
+
+/* SQLite's data_version and total_changes(); false if unknown. */
+static bool
+store_version(struct store *st, long long *version, long long *changes)
+{
+	struct tw_error err = { 0 };
+	struct row_result r;
+	bool ok;
+
+	if (strcmp(st->ops->name, "sqlite"))
+		return false;
+	ok = st->ops->rows(st, stmt(L_VERSION), NULL, 0, &r, &err) == 0 &&
+	     r.nrows == 1 && row_text(&r, 0, 0) && row_text(&r, 0, 1);
+	if (ok) {
+		*version = row_int(&r, 0, 0);
+		*changes = row_int(&r, 0, 1);
+	}
+	row_result_release(&r);
+	tw_error_clear(&err);
+	return ok;
+}
+
 static int
-read_totals(struct store *st, const struct row_value *fv, tw_date today,
-	    bool pg, struct listing *out, size_t *invalid,
-	    struct tw_error *err)
+count_totals(struct store *st, const struct row_value *fv, tw_date today,
+	     bool pg, struct listing *out, size_t *invalid,
+	     struct tw_error *err)
 {
 	char day[DATE_BUFSZ];
 	struct row_value v[7];
@@ -363,6 +527,48 @@ read_totals(struct store *st, const struct row_value *fv, tw_date today,
 	return 0;
 }
 
+static int
+read_totals(struct store *st, const struct row_value *fv, tw_date today,
+	    bool pg, struct listing *out, size_t *invalid,
+	    struct tw_error *err)
+{
+	long long version = 0, changes = 0, v2, c2;
+	bool known = store_version(st, &version, &changes);
+	char *filter = filter_key(fv);
+	struct totals_kept *k;
+	int rc;
+
+	if (known && !st->kept)
+		st->kept = xcalloc(1, sizeof(*st->kept));
+	for (size_t i = 0; known && i < TOTALS_KEPT; i++) {
+		k = &st->kept->k[i];
+		if (k->version == version &&
+		    k->changes == changes && k->today == today && k->filter &&
+		    same_filter(k->filter, filter)) {
+			totals_copy(out, &k->totals);
+			*invalid = k->invalid;
+			free(filter);
+			return 0;
+		}
+	}
+	rc = count_totals(st, fv, today, pg, out, invalid, err);
+	/* Kept only when nothing was written meanwhile. */
+	if (rc == 0 && known && store_version(st, &v2, &c2) &&
+	    v2 == version && c2 == changes) {
+		k = &st->kept->k[st->kept->next++ % TOTALS_KEPT];
+		free(k->filter);
+		k->version = version;
+		k->changes = changes;
+		k->today = today;
+		k->filter = filter;
+		k->invalid = *invalid;
+		totals_copy(&k->totals, out);
+		filter = NULL;
+	}
+	free(filter);
+	return rc;
+}
+
 /* The cursor's key as q->sort's parameters $9...; TW_EUSAGE if it is not. */
 static int
 key_values(const struct listing_query *q, const struct sort_desc *s,
@@ -370,23 +576,24 @@ key_values(const struct listing_query *q, const struct sort_desc *s,
 {
 	for (size_t i = 0; i < s->nkey; i++) {
 		const char *k = q->after[i];
-		enum row_type type = i + 1 < s->nkey ? s->type[i] : ROW_TEXT;
-		bool ok = k != NULL;
+		enum row_type type = s->type[i];
+		bool number = type == ROW_TEXT && i + 1 < s->nkey;
+		bool ok = k != NULL && *k;
 		tw_date d;
 		char *end;
 
 		if (ok && type == ROW_INT) {
 			v[i] = (struct row_value)ROW_INT(strtoll(k, &end, 10));
-			ok = *k && !*end;
+			ok = !*end;
 		} else if (ok && type == ROW_DATE) {
 			v[i] = (struct row_value)ROW_DATE(k);
 			ok = date_parse(k, &d, NULL) == 0 ||
 			     !strcmp(k, "9999-12-31");
 		} else if (ok) {
 			v[i] = (struct row_value)ROW_TEXT(k);
-			if (i + 1 < s->nkey) {	/* a number */
+			if (number) {
 				strtod(k, &end);
-				ok = *k && !*end;
+				ok = !*end;
 			}
 		}
 		if (!ok)
@@ -395,6 +602,66 @@ key_values(const struct listing_query *q, const struct sort_desc *s,
 					    s->name);
 	}
 	return 0;
+}
+
+/* Values of the types the SQL reads, for a key no cursor gave. */
+static void
+no_key(const struct sort_desc *s, struct row_value *v)
+{
+	for (size_t i = 0; i < s->nkey; i++)
+		v[i] = s->type[i] == ROW_INT ? (struct row_value)ROW_INT(0)
+		       : s->type[i] == ROW_DATE
+			       ? (struct row_value)ROW_DATE("9999-12-31")
+			       : (struct row_value)ROW_TEXT("0");
+}
+
+/*
+ * The urgency index's walk (SQLite, open deals, every one evaluated):
+ * each worst rank in turn, those with a P and then those without, from
+ * the cursor's on, until the page (and the one row past it) is full. As
+ * the generic statement orders them: (worst, P or NO_DAY, id).
+ */
+static int
+urgent_walk(struct store *st, const struct listing_query *q,
+	    struct row_value *v, struct page_walk *w, struct tw_error *err)
+{
+	long long w0 = q->nafter ? v[8].num : 0;
+	bool none0 = q->nafter && !strcmp(v[9].text, "9999-12-31");
+	int rc = 0;
+
+	for (long long rank = w0; rank <= FINDING_RANKS && rc == 0; rank++)
+		for (int none = 0; none < 2 && rc == 0; none++) {
+			bool at = q->nafter && rank == w0;
+			struct row_value u[10];
+			int part;
+			size_t nv = 8;
+
+			if (w->out->n > w->limit || w->out->more)
+				return 0;
+			if (at && none < none0)
+				continue;	/* before the cursor */
+			memcpy(u, v, 6 * sizeof(*u));
+			u[6] = (struct row_value)ROW_INT(rank);
+			u[7] = (struct row_value)ROW_INT(
+				(long long)(w->limit + 1 - w->out->n));
+			if (!none) {
+				part = at ? U_P_AFTER : U_P;
+				if (at) {
+					u[8] = v[9];
+					u[9] = v[10];
+					nv = 10;
+				}
+			} else {
+				part = at && none0 ? U_NONE_AFTER : U_NONE;
+				if (at && none0) {
+					u[8] = v[10];
+					nv = 9;
+				}
+			}
+			rc = store_rows_each(st, stmt(L_URGENT + part), u, nv,
+					     page_row, w, err);
+		}
+	return rc;
 }
 
 int
@@ -412,7 +679,7 @@ store_listing(struct store *st, const struct listing_query *q,
 	struct workspace ws;
 	struct page_walk w = { st, s, out, q->limit };
 	size_t invalid = 0;
-	int rc;
+	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&ws, 0, sizeof(ws));
@@ -420,13 +687,15 @@ store_listing(struct store *st, const struct listing_query *q,
 		return tw_error_set(err, TW_EUSAGE, "cursor: not a cursor of "
 				    "this list sorted by %s", s->name);
 	filter_values(q, &pattern, v);
-	if (q->nafter && (rc = key_values(q, s, &v[8], err)) < 0)
-		goto out;
+	if (q->nafter)
+		rc = key_values(q, s, &v[8], err);
+	else
+		no_key(s, &v[8]);
 	/*
 	 * The totals count what is not valid for today among the deals
 	 * selected: those are re-evaluated and kept first, once.
 	 */
-	if ((totals || evals) &&
+	if (rc == 0 && (totals || evals) &&
 	    (rc = read_totals(st, v, today, pg, out, &invalid, err)) == 0 &&
 	    invalid) {
 		if ((rc = store_eval_refresh(st, today, err)) == 0)
@@ -436,19 +705,16 @@ store_listing(struct store *st, const struct listing_query *q,
 		goto out;
 	v[6] = (struct row_value)ROW_INT((long long)q->limit + 1);
 	v[7] = (struct row_value)ROW_INT(q->nafter != 0);
-	if (!q->nafter)	/* unused, but bound: of the types the SQL reads */
-		for (size_t i = 0; i < s->nkey; i++) {
-			enum row_type t = i + 1 < s->nkey ? s->type[i]
-							  : ROW_TEXT;
-
-			v[8 + i] = t == ROW_INT ? (struct row_value)ROW_INT(0)
-			       : t == ROW_DATE
-				       ? (struct row_value)ROW_DATE("9999-12-31")
-				       : (struct row_value)ROW_TEXT("0");
-		}
-	rc = store_rows_each(st, stmt(L_PAGE + 2 * (int)q->sort + pg), v,
-			     8 + s->nkey,
-			     page_row, &w, err);
+	/*
+	 * The open deals by urgency, every one of them evaluated: SQLite
+	 * walks the urgency index, reading the page's rows only.
+	 */
+	if (q->sort == LIST_BY_URGENCY && q->outcome == OUTCOME_OPEN && !pg &&
+	    !invalid)
+		rc = urgent_walk(st, q, v, &w, err);
+	else
+		rc = store_rows_each(st, stmt(L_PAGE + 2 * (int)q->sort + pg),
+				     v, 8 + s->nkey, page_row, &w, err);
 	if (rc == 0 && q->details && out->n &&
 	    (rc = workspace_load(st, &ws, err)) == 0)
 		for (size_t i = 0; i < out->n && rc == 0; i++)

@@ -171,6 +171,16 @@ urgent_sql(struct strbuf *sb, int part)
 				  : " ORDER BY e.deal_id LIMIT $8");
 }
 
+/* The details of a page are read DETAIL_BATCH deals at a time. */
+#define DETAIL_BATCH 50
+
+static void
+batch_params(struct strbuf *sb)
+{
+	for (int i = 1; i <= DETAIL_BATCH; i++)
+		strbuf_addf(sb, "%s$%d", i > 1 ? ", " : "", i);
+}
+
 static void
 stmts_build(void)
 {
@@ -207,15 +217,20 @@ stmts_build(void)
 		q->id = L_URGENT + u;
 		q->sql = strbuf_detach(&sb, NULL);
 	}
+	/* A batch of deals by slug: $1 to $DETAIL_BATCH, "" for none. */
+	strbuf_addstr(&sb, "SELECT d.slug, f.rule, f.subject, f.severity, "
+		      "f.snoozed, f.message, f.ack_until FROM findings f "
+		      "JOIN deals d ON d.id = f.deal_id WHERE d.slug IN (");
+	batch_params(&sb);
+	strbuf_addstr(&sb, ") ORDER BY d.id, f.pos");
 	stmts[L_FINDINGS - ROW_STMT_LISTING] = (struct row_stmt){
-		L_FINDINGS, false,
-		"SELECT f.rule, f.subject, f.severity, f.snoozed, f.message, "
-		"f.ack_until FROM findings f JOIN deals d ON d.id = f.deal_id "
-		"WHERE d.slug = $1 ORDER BY f.pos", false };
+		L_FINDINGS, false, strbuf_detach(&sb, NULL), false };
+	strbuf_addstr(&sb, "SELECT d.slug, h.day FROM holidays h "
+		      "JOIN deals d ON d.id = h.deal_id WHERE d.slug IN (");
+	batch_params(&sb);
+	strbuf_addstr(&sb, ")");
 	stmts[L_HOLIDAYS - ROW_STMT_LISTING] = (struct row_stmt){
-		L_HOLIDAYS, false,
-		"SELECT h.day FROM holidays h JOIN deals d ON d.id = h.deal_id "
-		"WHERE d.slug = $1", false };
+		L_HOLIDAYS, false, strbuf_detach(&sb, NULL), false };
 	/* What changes when any connection writes: SQLite's own. */
 	stmts[L_VERSION - ROW_STMT_LISTING] = (struct row_stmt){
 		L_VERSION, false,
@@ -307,61 +322,87 @@ page_row(const char *const *c, size_t ncols, void *arg, struct tw_error *err)
 	return 0;
 }
 
-/* The deal's findings (the first and the counts) and holidays. */
-static int
-row_details(struct store *st, struct listing_row *r, tw_date today,
-	    const struct workspace *ws, struct tw_error *err)
+/* The row of l's rows[from..to) whose slug is slug, or NULL. */
+static struct listing_row *
+row_of(struct listing *l, size_t from, size_t to, const char *slug)
 {
-	struct row_value key[] = { ROW_TEXT(r->deal.slug) };
-	struct holidays wsh = workspace_days(ws), h;
+	for (size_t i = from; slug && i < to; i++)
+		if (!strcmp(l->rows[i].deal.slug, slug))
+			return &l->rows[i];
+	return NULL;
+}
+
+/*
+ * The findings (the first and the counts) and holidays of l's rows
+ * [from, to), at most DETAIL_BATCH of them, in two statements; then
+ * freshness and the days since the win.
+ */
+static int
+batch_details(struct store *st, struct listing *l, size_t from, size_t to,
+	      tw_date today, const struct workspace *ws, struct tw_error *err)
+{
+	struct row_value v[DETAIL_BATCH];
+	struct holidays wsh = workspace_days(ws);
 	struct row_result res;
-	tw_date *buf;
 	int rc;
 
-	if ((rc = st->ops->rows(st, stmt(L_FINDINGS), key, 1, &res, err)) < 0)
+	for (size_t i = 0; i < DETAIL_BATCH; i++)
+		v[i] = (struct row_value)ROW_TEXT(
+			from + i < to ? l->rows[from + i].deal.slug : "");
+	if ((rc = st->ops->rows(st, stmt(L_FINDINGS), v, DETAIL_BATCH, &res,
+				err)) < 0)
 		return rc;
 	for (size_t i = 0; i < res.nrows; i++) {
-		bool snoozed = row_int(&res, i, 3) != 0;
-		bool acked = row_text(&res, i, 5) != NULL;
-		bool error = !strcmp(row_text(&res, i, 2) ? row_text(&res, i, 2)
-							  : "", "error");
+		struct listing_row *r = row_of(l, from, to, row_text(&res, i, 0));
+		bool snoozed = row_int(&res, i, 4) != 0;
+		bool acked = row_text(&res, i, 6) != NULL;
+		const char *sev = row_text(&res, i, 3);
 
-		if (i == 0) {
-			r->rule = row_take(&res, 0, 0);
-			r->subject = row_take(&res, 0, 1);
-			r->message = row_take(&res, 0, 4);
+		if (!r)
+			continue;
+		if (!r->rule) {		/* the first, by pos */
+			r->rule = row_take(&res, i, 1);
+			r->subject = row_take(&res, i, 2);
+			r->message = row_take(&res, i, 5);
 			r->snoozed = snoozed;
 			r->acknowledged = acked;
 		}
 		if (!snoozed && !acked)
-			*(error ? &r->nerr : &r->nwarn) += 1;
+			*(sev && !strcmp(sev, "error") ? &r->nerr
+						       : &r->nwarn) += 1;
 	}
 	row_result_release(&res);
-	if ((rc = st->ops->rows(st, stmt(L_HOLIDAYS), key, 1, &res, err)) < 0)
+	if ((rc = st->ops->rows(st, stmt(L_HOLIDAYS), v, DETAIL_BATCH, &res,
+				err)) < 0)
 		return rc;
-	for (size_t i = 0; i < res.nrows; i++) {
+	for (size_t i = 0; i < res.nrows && rc == 0; i++) {
+		struct listing_row *r = row_of(l, from, to, row_text(&res, i, 0));
 		tw_date t;
 
-		if (cell_date(row_text(&res, i, 0), &t) < 0 || !t) {
-			rc = store_corrupt(st, "holiday", row_text(&res, i, 0),
+		if (cell_date(row_text(&res, i, 1), &t) < 0 || !t)
+			rc = store_corrupt(st, "holiday", row_text(&res, i, 1),
 					   err);
-			break;
-		}
-		deal_add_holiday(&r->deal, t);
+		else if (r)
+			deal_add_holiday(&r->deal, t);
 	}
 	row_result_release(&res);
-	if (rc < 0)
-		return rc;
-	h = deal_merged_holidays(&r->deal, &wsh, &buf);
-	r->has_freshness = r->technical_win != DATE_NONE;
-	if (r->has_freshness) {
-		r->freshness = freshness_score(r->progress, today, &h,
-					       ws->momentum.half_life);
-		r->win_days = today - r->technical_win;
-		r->win_bdays = date_bdays_between(r->technical_win, today, &h);
+	for (size_t i = from; i < to && rc == 0; i++) {
+		struct listing_row *r = &l->rows[i];
+		struct holidays h;
+		tw_date *buf;
+
+		h = deal_merged_holidays(&r->deal, &wsh, &buf);
+		r->has_freshness = r->technical_win != DATE_NONE;
+		if (r->has_freshness) {
+			r->freshness = freshness_score(r->progress, today, &h,
+						       ws->momentum.half_life);
+			r->win_days = today - r->technical_win;
+			r->win_bdays = date_bdays_between(r->technical_win,
+							  today, &h);
+		}
+		free(buf);
 	}
-	free(buf);
-	return 0;
+	return rc;
 }
 
 /* The filter's parameters, $1 to $6; pattern is the search's buffer. */
@@ -717,8 +758,11 @@ store_listing(struct store *st, const struct listing_query *q,
 				     v, 8 + s->nkey, page_row, &w, err);
 	if (rc == 0 && q->details && out->n &&
 	    (rc = workspace_load(st, &ws, err)) == 0)
-		for (size_t i = 0; i < out->n && rc == 0; i++)
-			rc = row_details(st, &out->rows[i], today, &ws, err);
+		for (size_t i = 0; i < out->n && rc == 0; i += DETAIL_BATCH)
+			rc = batch_details(st, out, i,
+					   i + DETAIL_BATCH < out->n
+						   ? i + DETAIL_BATCH : out->n,
+					   today, &ws, err);
 out:
 	workspace_release(&ws);
 	strbuf_release(&pattern);

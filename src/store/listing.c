@@ -218,11 +218,12 @@ stmts_build(void)
 		q->sql = strbuf_detach(&sb, NULL);
 	}
 	/* A batch of deals by slug: $1 to $DETAIL_BATCH, "" for none. */
+	/* In no order: sorting the messages cost more than the rest. */
 	strbuf_addstr(&sb, "SELECT d.slug, f.rule, f.subject, f.severity, "
-		      "f.snoozed, f.message, f.ack_until FROM findings f "
+		      "f.snoozed, f.message, f.ack_until, f.pos FROM findings f "
 		      "JOIN deals d ON d.id = f.deal_id WHERE d.slug IN (");
 	batch_params(&sb);
-	strbuf_addstr(&sb, ") ORDER BY d.id, f.pos");
+	strbuf_addstr(&sb, ")");
 	stmts[L_FINDINGS - ROW_STMT_LISTING] = (struct row_stmt){
 		L_FINDINGS, false, strbuf_detach(&sb, NULL), false };
 	strbuf_addstr(&sb, "SELECT d.slug, h.day FROM holidays h "
@@ -358,9 +359,15 @@ batch_details(struct store *st, struct listing *l, size_t from, size_t to,
 		bool acked = row_text(&res, i, 6) != NULL;
 		const char *sev = row_text(&res, i, 3);
 
+		long long pos = row_int(&res, i, 7);
+
 		if (!r)
 			continue;
-		if (!r->rule) {		/* the first, by pos */
+		if (!r->rule || pos < r->first_pos) {	/* the first, by pos */
+			free(r->rule);
+			free(r->subject);
+			free(r->message);
+			r->first_pos = pos;
 			r->rule = row_take(&res, i, 1);
 			r->subject = row_take(&res, i, 2);
 			r->message = row_take(&res, i, 5);

@@ -61,6 +61,7 @@ struct listing_row {
 	double freshness;
 	int win_days, win_bdays;
 	char *rule, *subject, *message;	/* the first finding, or NULL */
+	long long first_pos;		/* its place in the deal's findings */
 	bool snoozed, acknowledged;
 	size_t nerr, nwarn;		/* neither snoozed nor acknowledged */
 	char *key[LISTING_KEY_MAX];	/* this row's sort key, for a cursor */

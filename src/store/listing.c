@@ -652,6 +652,12 @@ key_values(const struct listing_query *q, const struct sort_desc *s,
 	return 0;
 }
 
+static bool
+given(const char *s)
+{
+	return s && *s;
+}
+
 /* Values of the types the SQL reads, for a key no cursor gave. */
 static void
 no_key(const struct sort_desc *s, struct row_value *v)
@@ -755,10 +761,13 @@ store_listing(struct store *st, const struct listing_query *q,
 	v[7] = (struct row_value)ROW_INT(q->nafter != 0);
 	/*
 	 * The open deals by urgency, every one of them evaluated: SQLite
-	 * walks the urgency index, reading the page's rows only.
+	 * walks the urgency index, reading the page's rows only. Not with a
+	 * filter on the deal: the walk would look up every deal it passes
+	 * (3 times slower than the statement's one scan when few match).
 	 */
 	if (q->sort == LIST_BY_URGENCY && q->outcome == OUTCOME_OPEN && !pg &&
-	    !invalid)
+	    !invalid && !given(q->se) && !given(q->ae) && !given(q->stage) &&
+	    !given(q->search))
 		rc = urgent_walk(st, q, v, &w, err);
 	else
 		rc = store_rows_each(st, stmt(L_PAGE + 2 * (int)q->sort + pg),

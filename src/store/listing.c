@@ -171,8 +171,11 @@ urgent_sql(struct strbuf *sb, int part)
 				  : " ORDER BY e.deal_id LIMIT $8");
 }
 
-/* The details of a page are read DETAIL_BATCH deals at a time. */
-#define DETAIL_BATCH 50
+/*
+ * The details of a page are read DETAIL_BATCH deals at a time: the
+ * PostgreSQL backend binds at most 32 values (MAX_PARAMS).
+ */
+#define DETAIL_BATCH 25
 
 static void
 batch_params(struct strbuf *sb)

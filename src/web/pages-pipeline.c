@@ -123,8 +123,8 @@ select_filter(struct strbuf *sb, const char *name, const char *label,
 }
 
 static void
-filters_form(struct strbuf *sb, struct http_request *rq,
-	     const struct listing_query *q, const char *outcome, bool filtered)
+filters_form(struct strbuf *sb, const struct listing_query *q,
+	     const char *outcome, bool filtered)
 {
 	static const char *const outcomes[] = { "open", "won", "lost", "all",
 		NULL };
@@ -154,7 +154,6 @@ filters_form(struct strbuf *sb, struct http_request *rq,
 		strbuf_addstr(sb, " <a class=\"button secondary\" "
 			      "href=\"/\">Show all</a>");
 	strbuf_addstr(sb, "</div>\n</form>\n");
-	(void)rq;
 }
 
 static void
@@ -312,7 +311,7 @@ pages_pipeline(struct http_request *rq, struct http_response *rs)
 				     "warnings, then the stalest commercial "
 				     "progress.</p>\n"
 				   : ".</p>\n");
-	filters_form(&sb, rq, &q, outcome, filtered);
+	filters_form(&sb, &q, outcome, filtered);
 	if (!l.n) {
 		strbuf_addstr(&sb, filtered || q.nafter
 					   ? "<p class=\"empty\">No deal "

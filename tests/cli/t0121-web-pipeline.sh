@@ -16,7 +16,8 @@ printf 'password1\n' | "$TECHWIN" user add ed --role editor >/dev/null
 printf 'password1\n' | "$TECHWIN" user add vi --role viewer >/dev/null
 edit="Authorization: Bearer $("$TECHWIN" token add e --user ed 2>/dev/null)"
 view="Authorization: Bearer $("$TECHWIN" token add v --user vi 2>/dev/null)"
-start_server
+# One thread, one connection: the totals it keeps must see its own writes.
+start_server --threads 1
 
 # The deals of the page, in order (the links of the table's first column).
 listed() {
@@ -82,6 +83,32 @@ grep -q 'id="totals">6 open deals: 3 with errors, value at stake EUR 198,000 + G
 page '/?q=rail' "kestrel-rail"
 grep -q '>snoozed<' "$tmp/body" || fail "the snoozed deal does not say so"
 "$TECHWIN" snooze kestrel-rail --clear >/dev/null
+expect 200 GET / -H "$edit"
+grep -q 'id="totals">6 open deals: 4 with errors' "$tmp/body" || fail "totals after unsnooze"
+# A write through the server itself (its own connection) counts as well.
+expect 200 POST /api/deals/harbor-logistics/snooze -H "$edit" \
+	-H "Content-Type: application/json" \
+	-d '{"until": "2026-12-10", "reason": "Holidays"}'
+expect 200 GET / -H "$edit"
+grep -q 'id="totals">6 open deals: 3 with errors, value at stake GBP 280,000 + USD 220,000\.<' "$tmp/body" ||
+	fail "totals after a snooze over HTTP: $(grep -o 'id="totals">[^<]*' "$tmp/body")"
+expect 200 DELETE /api/deals/harbor-logistics/snooze -H "$edit"
+# The import kept no findings: the first page evaluated and kept them.
+# A settings change makes them all stale: the page evaluates them again,
+# with the new setting, as check does.
+"$TECHWIN" config set momentum.max_gap 30 >/dev/null
+"$TECHWIN" check --json >check.json || true
+nerr=$("$PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(len({f["deal"] for f in d["findings"] if f["severity"] == "error"
+           and not f["snoozed"] and not f["acknowledged"]}))' check.json)
+[ "$nerr" -lt 4 ] || fail "max_gap 30 leaves $nerr deals with errors"
+"$TECHWIN" config set momentum.max_gap 5 >/dev/null
+"$TECHWIN" config set momentum.max_gap 30 >/dev/null
+expect 200 GET / -H "$edit"
+grep -q "id=\"totals\">6 open deals: $nerr with errors" "$tmp/body" ||
+	fail "totals after a settings change: $(grep -o 'id="totals">[^<]*' "$tmp/body")"
+"$TECHWIN" config unset momentum.max_gap >/dev/null
 
 # New deal: editors only.
 expect 200 GET / -H "$edit"

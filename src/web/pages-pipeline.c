@@ -145,7 +145,8 @@ filters_form(struct strbuf *sb, const struct listing_query *q,
 		      outcome);
 	select_filter(sb, "sort", "Sort by", sort_values, sort_labels,
 		      listing_sort_name(q->sort));
-	strbuf_addf(sb, "<div><input type=\"checkbox\" id=\"f-errors\" "
+	strbuf_addf(sb, "<div class=\"check\"><input type=\"checkbox\" "
+		    "id=\"f-errors\" "
 		    "name=\"errors\" value=\"1\"%s> <label for=\"f-errors\">"
 		    "Has errors</label></div>\n",
 		    q->errors_only ? " checked" : "");
@@ -193,17 +194,7 @@ pager(struct strbuf *sb, struct http_request *rq, const struct listing *l,
 		struct strbuf url = STRBUF_INIT;
 
 		/* The same filters without the cursor: the first page. */
-		strbuf_addstr(&url, "/");
-		for (size_t i = 0, n = 0; i < rq->query.n; i++) {
-			const struct http_param *p = &rq->query.items[i];
-
-			if (!strcmp(p->name, "cursor"))
-				continue;
-			strbuf_addch(&url, n++ ? '&' : '?');
-			paging_url_escape(&url, p->name);
-			strbuf_addch(&url, '=');
-			paging_url_escape(&url, p->value);
-		}
+		paging_next_url(&url, rq, NULL);
 		strbuf_addstr(sb, "<a class=\"button secondary\" id=\"first\" "
 			      "href=\"");
 		html_escape(sb, url.buf);

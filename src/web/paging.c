@@ -131,7 +131,8 @@ paging_next_url(struct strbuf *sb, const struct http_request *rq,
 		paging_url_escape(sb, p->value);
 		sep = '&';
 	}
-	strbuf_addf(sb, "%ccursor=%s", sep, next);
+	if (next)
+		strbuf_addf(sb, "%ccursor=%s", sep, next);
 }
 
 void

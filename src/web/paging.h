@@ -45,7 +45,10 @@ char *paging_cursor_make(const char *const *fields, size_t n);
 /* text's fields into c (0) or -1: what paging_cursor reads. */
 int paging_cursor_parse(const char *text, struct paging_cursor *c);
 
-/* rq's path and query, with cursor=next in place of any cursor. */
+/*
+ * rq's path and query, with cursor=next in place of any cursor (next
+ * NULL: without one, the first page).
+ */
 void paging_next_url(struct strbuf *sb, const struct http_request *rq,
 		     const char *next);
 

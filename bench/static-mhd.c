@@ -6,8 +6,10 @@
  * techwin/static measures what techwin's request path adds on top of the
  * HTTP library: routing, authentication, the database read and the JSON.
  *
- * usage: static-mhd PORT_FILE [THREADS]; listens on 127.0.0.1, an
- * ephemeral port written to PORT_FILE, until SIGINT or SIGTERM.
+ * usage: static-mhd PORT_FILE [THREADS [BYTES]]; listens on 127.0.0.1,
+ * an ephemeral port written to PORT_FILE, until SIGINT or SIGTERM. BYTES
+ * (default 200) sizes the body: the pages benchmark compares a page with
+ * a static asset of its size.
  */
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -34,10 +36,12 @@ on_signal(int sig)
 }
 
 /*
- * A JSON body of exactly 200 bytes, copied into each response: techwin
- * too makes a fresh body per request (and hands it over with MUST_FREE).
+ * A JSON body of exactly size bytes (200 by default), copied into each
+ * response: techwin too makes a fresh body per request (and hands it
+ * over with MUST_FREE).
  */
-static char body[201];
+static char *body;
+static size_t size = 200;
 
 static enum MHD_Result
 answer(void *cls, struct MHD_Connection *conn, const char *url,
@@ -54,7 +58,7 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 	(void)upload;
 	(void)upload_size;
 	(void)con_cls;
-	resp = MHD_create_response_from_buffer(200, body,
+	resp = MHD_create_response_from_buffer(size, body,
 					       MHD_RESPMEM_MUST_COPY);
 	MHD_add_response_header(resp, "Content-Type", "application/json");
 	ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
@@ -73,12 +77,17 @@ main(int argc, char **argv)
 	int fd, one = 1;
 
 	if (argc < 2) {
-		fputs("usage: static-mhd PORT_FILE [THREADS]\n", stderr);
+		fputs("usage: static-mhd PORT_FILE [THREADS [BYTES]]\n", stderr);
 		return 2;
 	}
-	memset(body, 'x', 200);
+	if (argc > 3 && atol(argv[3]) >= 16)
+		size = (size_t)atol(argv[3]);
+	body = malloc(size);
+	if (!body)
+		return 1;
+	memset(body, 'x', size);
 	memcpy(body, "{\"static\":\"", 11);
-	memcpy(body + 198, "\"}", 2);
+	memcpy(body + size - 2, "\"}", 2);
 
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	sa.sin_family = AF_INET;

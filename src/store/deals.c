@@ -855,6 +855,21 @@ store_check_kept(struct store *st, tw_date today, size_t nparts,
 }
 
 int
+store_eval_refresh(struct store *st, tw_date today, struct tw_error *err)
+{
+	struct workspace ws;
+	struct stale_scan sc;
+	int r;
+
+	if ((r = workspace_load(st, &ws, err)) == 0) {
+		r = scan_and_refresh(st, &ws, today, &sc, err);
+		stale_scan_release(&sc);
+	}
+	workspace_release(&ws);
+	return r;
+}
+
+int
 store_check_deals(struct store *st, const char *const *names, size_t nnames,
 		  tw_date today, struct store_check *out, struct tw_error *err)
 {

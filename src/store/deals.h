@@ -127,6 +127,13 @@ int store_check_kept(struct store *st, tw_date today, size_t nparts,
 		     void *arg, struct tw_error *err);
 
 /*
+ * Re-evaluate and keep every open deal whose kept evaluation is not valid
+ * for today, as check does before it reads them (a database that cannot
+ * be written keeps nothing, and this is no error).
+ */
+int store_eval_refresh(struct store *st, tw_date today, struct tw_error *err);
+
+/*
  * The check of the nnames named deals (every open deal when nnames is
  * 0), findings in the pipeline's order (core/pipeline.h). pc borrows
  * from deals. An unknown slug is TW_ENOTFOUND.

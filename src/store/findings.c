@@ -31,7 +31,7 @@ enum {
 	F_MAX
 };
 
-_Static_assert(F_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
+_Static_assert(F_MAX <= ROW_STMT_LISTING, "raise ROW_STMT_LISTING");
 
 #define W true
 #define R false

@@ -21,9 +21,13 @@
  * statements so a backend can keep it prepared. A write runs in its own
  * transaction, or under a savepoint inside begin/commit.
  */
-#define ROW_STMT_MAX 48
-/* accounts.c numbers its statements below this, findings.c from it. */
+#define ROW_STMT_MAX 72
+/*
+ * accounts.c numbers its statements below ROW_STMT_FINDINGS, findings.c
+ * from it, listing.c from ROW_STMT_LISTING.
+ */
 #define ROW_STMT_FINDINGS 32
+#define ROW_STMT_LISTING 48
 
 struct row_stmt {
 	int id;
@@ -191,12 +195,18 @@ int store_rows_each(struct store *st, const struct row_stmt *q,
 			      void *arg, struct tw_error *err),
 		    void *arg, struct tw_error *err);
 
+struct listing_kept;
+
 struct store {
 	const struct store_ops *ops;
 	char *actor;		/* who history rows name */
 	const char *where;	/* the backend's location, for messages */
 	bool in_tx;		/* inside store_begin/store_commit */
+	struct listing_kept *kept;	/* listing.c's totals, or NULL */
 };
+
+/* Free st->kept (listing.c), before the backend frees st. */
+void listing_kept_free(struct store *st);
 
 /* TW_ESTORE: the database holds a value techwin never writes. */
 int store_corrupt(struct store *st, const char *what, const char *value,

@@ -67,6 +67,7 @@ store_close(struct store *st)
 		return;
 	/* The backend frees the struct, so keep what we own first. */
 	actor = st->actor;
+	listing_kept_free(st);
 	st->ops->close(st);
 	free(actor);
 }

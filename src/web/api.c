@@ -8,6 +8,7 @@
  */
 #include "web/api.h"
 #include "web/api-body.h"
+#include "web/api-list.h"
 #include "core/actions.h"
 #include "core/commercial.h"
 #include "core/message.h"
@@ -280,47 +281,6 @@ location(struct http_response *rs, const char *slug)
 	strbuf_addf(&sb, "/api/deals/%s", slug);
 	http_response_header(rs, "Location", sb.buf);
 	strbuf_release(&sb);
-}
-
-static void
-deals_list(struct http_request *rq, struct http_response *rs)
-{
-	static const char *const allowed[] = { "se", "stage", "outcome",
-		NULL };
-	const char *se = http_params_get(&rq->query, "se");
-	const char *stage = http_params_get(&rq->query, "stage");
-	const char *outcome = http_params_get(&rq->query, "outcome");
-	struct deal_list list = { 0 };
-	struct tw_error err = { 0 };
-	enum outcome want = OUTCOME_OPEN;
-	json_t *a;
-	int r;
-
-	if (!api_check_query(rq, rs, allowed))
-		return;
-	if (outcome && outcome_parse(outcome, &want) < 0) {
-		http_error(rs, 400, "outcome", "outcome must be open, won or "
-			   "lost, got '%s'", outcome);
-		return;
-	}
-	if ((r = store_deal_list(rq->st, &list, &err)) < 0) {
-		http_fail(rs, r, &err, NULL);
-		return;
-	}
-	a = json_array();
-	for (size_t i = 0; i < list.n; i++) {
-		const struct deal *d = &list.items[i];
-
-		if (se && (!d->se || strcmp(d->se, se)))
-			continue;
-		if (stage && (!d->stage || strcmp(d->stage, stage)))
-			continue;
-		if (outcome && d->outcome != want)
-			continue;
-		json_array_append_new(a, deal_to_json(d));
-	}
-	deal_list_release(&list);
-	http_send_json(rs, 200, a);
 }
 
 /*
@@ -615,31 +575,6 @@ load_workspace(struct http_request *rq, struct http_response *rs,
 }
 
 static void
-check_run(struct http_request *rq, struct http_response *rs)
-{
-	static const char *const allowed[] = { "deal", NULL };
-	struct tw_error err = { 0 };
-	struct store_check c;
-	const char **names;
-	size_t n = 0;
-	int r;
-
-	if (!api_check_query(rq, rs, allowed))
-		return;
-	names = xcalloc(rq->query.n ? rq->query.n : 1, sizeof(*names));
-	for (size_t i = 0; i < rq->query.n; i++)
-		names[n++] = rq->query.items[i].value;
-	r = store_check_deals(rq->st, names, n, rq->today, &c, &err);
-	free(names);
-	if (r < 0) {
-		http_fail(rs, r, &err, r == TW_ENOTFOUND ? "deal" : NULL);
-		return;
-	}
-	http_send_json(rs, 200, pipeline_check_to_json(&c.pc));
-	store_check_release(&c);
-}
-
-static void
 stats_run(struct http_request *rq, struct http_response *rs)
 {
 	static const char *const allowed[] = { "se", "deal", NULL };
@@ -905,7 +840,7 @@ calendar_pipeline(struct http_request *rq, struct http_response *rs)
 
 const struct route api_routes[] = {
 	{ "GET", "/api/session", api_session_get, ROLE_VIEWER, 0 },
-	{ "GET", "/api/deals", deals_list, ROLE_VIEWER, 0 },
+	{ "GET", "/api/deals", api_deals_list, ROLE_VIEWER, 0 },
 	{ "POST", "/api/deals", deal_create, ROLE_EDITOR, 0 },
 	{ "GET", DEAL, deal_get, ROLE_VIEWER, 0 },
 	{ "PATCH", DEAL, deal_update, ROLE_EDITOR, 0 },
@@ -946,7 +881,7 @@ const struct route api_routes[] = {
 	  ROUTE_QUERY_TOKEN },
 	{ "GET", "/api/calendar.ics", calendar_pipeline, ROLE_VIEWER,
 	  ROUTE_QUERY_TOKEN },
-	{ "GET", "/api/check", check_run, ROLE_VIEWER, 0 },
+	{ "GET", "/api/check", api_check_list, ROLE_VIEWER, 0 },
 	{ "GET", "/api/stats", stats_run, ROLE_VIEWER, 0 },
 	{ NULL, NULL, NULL, 0, 0 },
 };

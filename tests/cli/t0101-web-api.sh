@@ -20,7 +20,7 @@ expect 200 GET /api/session -H "$auth"
 jcheck "d == {'name': 'alice', 'role': 'editor', 'csrf_token': None}"
 
 expect 200 GET /api/deals -H "$auth"
-jcheck "d == []"
+jcheck "d == {'deals': [], 'next': None}"
 
 expect 201 POST /api/deals -H "$auth" -H "$json" -d '{"slug": "acme",
 	"account": "Acme Corp", "value": 180000, "currency": "USD",
@@ -66,11 +66,11 @@ expect 404 POST /api/deals/nope/close -H "$auth" -H "$json" \
 expect_error not_found None
 
 expect 200 GET /api/deals -H "$auth"
-jcheck "[x['slug'] for x in d] == ['acme', 'won-deal']"
+jcheck "[x['slug'] for x in d['deals']] == ['acme', 'won-deal']"
 expect 200 GET '/api/deals?se=Kim' -H "$auth"
-jcheck "[x['slug'] for x in d] == ['won-deal']"
+jcheck "[x['slug'] for x in d['deals']] == ['won-deal']"
 expect 200 GET '/api/deals?outcome=open' -H "$auth"
-jcheck "[x['slug'] for x in d] == ['acme']"
+jcheck "[x['slug'] for x in d['deals']] == ['acme']"
 expect 400 GET '/api/deals?outcome=maybe' -H "$auth"
 expect_error bad_request outcome
 expect 400 GET '/api/deals?colour=red' -H "$auth"
@@ -304,7 +304,7 @@ jcheck "d['findings'][0]['rule'] == 'deadline-at-risk'" \
 	"d['freshness'] == [{'deal': 'acme', 'technical_win': '2026-11-20', \
 	  'progress': '2026-11-26', 'score': 100}]"
 expect 200 GET '/api/check?deal=won-deal' -H "$auth"
-jcheck "d == {'findings': [], 'freshness': []}"
+jcheck "d == {'findings': [], 'freshness': [], 'next': None}"
 expect 404 GET '/api/check?deal=ghost' -H "$auth"
 expect_error not_found deal
 

@@ -36,7 +36,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 cd "$tmp"
-export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-11-26 TECHWIN_USER=tester \
+# TW_WEB_DB: another database than a fresh SQLite file (a PostgreSQL URL).
+export TECHWIN_DB="${TW_WEB_DB:-$tmp/t.db}" TECHWIN_TODAY=2026-11-26 TECHWIN_USER=tester \
 	TECHWIN_PWHASH_FAST=1 LC_ALL=C
 
 fail() {

@@ -9,8 +9,10 @@ TECHWIN     = $(BUILD)/techwin
 # The demo pipeline is written around this date; pass DEMO_TODAY=... to move it.
 DEMO_TODAY ?= 2026-11-26
 DEMO_DEAL  ?= lakeshore-retail
+# make demo-serve serves the demo pipeline on 127.0.0.1:DEMO_PORT.
+DEMO_PORT  ?= 8080
 
-.PHONY: all deps build check asan demo install clean bench fuzz soak
+.PHONY: all deps build check asan demo demo-serve install clean bench fuzz soak
 
 all: build
 
@@ -38,6 +40,10 @@ asan: deps
 
 demo: build
 	@./scripts/demo $(TECHWIN) $(DEMO_TODAY) $(DEMO_DEAL)
+
+# The demo pipeline in the browser, with a demo editor account it prints.
+demo-serve: build
+	@./scripts/demo-serve $(TECHWIN) $(DEMO_TODAY) $(DEMO_PORT)
 
 # Benchmarks against baselines run side by side (BENCHMARKS.md).
 bench: build

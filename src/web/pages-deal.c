@@ -152,7 +152,9 @@ record_form(struct strbuf *sb, const struct http_request *rq,
 	page_csrf_field(sb, &rq->who);
 	strbuf_addstr(sb, "<div class=\"row\">\n<div><label for=\"r-crit\">"
 		      "Criterion</label>\n<select id=\"r-crit\" "
-		      "name=\"criterion\" required>\n");
+		      "name=\"criterion\" required>\n"
+		      /* A required select's first option is its placeholder. */
+		      "<option value=\"\">Choose a criterion</option>\n");
 	for (size_t i = 0; i < d->ncriteria; i++) {
 		const struct criterion *c = &d->criteria[i];
 

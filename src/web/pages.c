@@ -14,6 +14,7 @@
  */
 #include "web/pages-internal.h"
 #include "core/message.h"
+#include "web/csrf.h"
 
 #include <errno.h>
 #include <math.h>
@@ -277,6 +278,22 @@ page_error(struct http_request *rq, struct http_response *rs,
 		      "</p>\n");
 	page_end(&sb);
 	page_send(rs, status, &sb);
+}
+
+void
+pages_forbidden(struct http_request *rq, struct http_response *rs,
+		enum role need)
+{
+	struct strbuf msg = STRBUF_INIT;
+	const char *what = rq->who.role == ROLE_VIEWER ? "a" : "an";
+
+	strbuf_addf(&msg, "You need the %s role to %s. You are signed in as "
+		    "%s, %s %s.", role_name(need),
+		    csrf_safe_method(rq->method) ? "open this page"
+						 : "make this change",
+		    rq->who.name, what, role_name(rq->who.role));
+	page_error(rq, rs, 403, msg.buf);
+	strbuf_release(&msg);
 }
 
 /* A layer's error as a page: a 500 keeps its message for the log. */

@@ -25,6 +25,14 @@ extern const struct route page_routes[];
 void pages_login_form(struct http_response *rs, unsigned status,
 		      const char *next, const char *message);
 
+/*
+ * The 403 page for a signed-in user whose role is below need, on a page
+ * route: says which role it takes, in the page frame, with a link back.
+ * (An API route answers the JSON error instead.)
+ */
+void pages_forbidden(struct http_request *rq, struct http_response *rs,
+		     enum role need);
+
 /* An embedded file (web-assets.c, made by src/web/assets/embed.cmake). */
 struct web_asset {
 	const char *name;		/* "techwin.css"; NULL ends the table */

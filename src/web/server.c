@@ -454,9 +454,14 @@ authenticate(struct exchange *x)
 	}
 	rq->authed = true;
 	if (rq->who.role < rt->role) {
+		/* A person in a browser gets a page, a program the JSON. */
+		if (rt->flags & ROUTE_PAGE) {
+			pages_forbidden(rq, &x->rs, rt->role);
+			return;
+		}
 		http_error(&x->rs, 403, NULL, "user '%s' is %s %s: this needs "
 			   "the %s role", rq->who.name,
-			   rq->who.role == ROLE_ADMIN ? "an" : "a",
+			   rq->who.role == ROLE_VIEWER ? "a" : "an",
 			   role_name(rq->who.role), role_name(rt->role));
 		return;
 	}

@@ -141,10 +141,14 @@ module_load(struct module *m, struct tw_error *err)
 		void *h = module_open(m);
 
 		m->tried = true;
-		if (h && module_resolve(m, h) < 0) {
-			dlclose(h);
+		/*
+		 * A broken one is left loaded, not dlclose()d: unloading the
+		 * libraries it pulled in (libpq's, with thread-local state)
+		 * crashed the leak checker's scan at exit, and techwin stops
+		 * on the error anyway.
+		 */
+		if (h && module_resolve(m, h) < 0)
 			h = NULL;
-		}
 		/* The handle stays open: the module's code runs until exit. */
 		if (h)
 			atomic_store_explicit(&m->ready, true,

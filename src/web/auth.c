@@ -493,9 +493,12 @@ auth_share_make(struct store *st, const char *slug, tw_date expires,
 		return tw_error_set(err, TW_EINPUT,
 				    "--expires: '%s' is in the past",
 				    date_format(expires, day));
-	if ((r = parse_base_url(base, &n, err)) < 0 ||
-	    (r = share_put(st, slug, expires, made, &token, err)) < 0)
+	if ((r = parse_base_url(base, &n, err)) < 0)
 		return r;
+	if ((r = share_put(st, slug, expires, made, &token, err)) < 0) {
+		store_share_release(made);
+		return r;
+	}
 	strbuf_add(&sb, base, n);
 	strbuf_addf(&sb, "/share/%s", token);
 	auth_secret_free(token);

@@ -124,7 +124,7 @@ has 'name="criterion" value="p95"'
 post 422 touches card=msg-1 type=buying-signal criterion=p95 \
 	on=2026-11-27 channel=email
 has 'id="msg-1-on-error">2026-11-27 is after today'
-has 'id="msg-1-on" name="on" type="date" value="2026-11-27"'
+has 'id="msg-1-on" name="on" type="date" required aria-invalid="true" aria-describedby="msg-1-on-error" value="2026-11-27"'
 post 303 touches card=msg-1 type=buying-signal criterion=p95 \
 	on=2026-11-26 channel=text
 follow '/deals/acme?did=logged#messages'
@@ -146,7 +146,8 @@ has 'value="Champion on leave"'
 has '<details class="panel" open><summary>Snooze the deal'
 post 422 snooze until=2026-12-10 reason=
 has 'id="snooze-reason-error">the reason cannot be empty'
-has 'id="snooze-until" name="until" type="date" value="2026-12-10"'
+has 'id="snooze-until" name="until" type="date" required value="2026-12-10"'
+has 'id="snooze-reason" name="reason" type="text" maxlength="500" required aria-invalid="true" aria-describedby="snooze-reason-error" value="">'
 post 422 snooze until= reason=x
 has 'id="snooze-until-error">enter the last day of the snooze'
 cli snooze acme
@@ -194,9 +195,11 @@ ccheck "$(ack_of late-commercial-followup)['acknowledged'] is False"
 
 post 422 close close_date=2026-11-20
 has 'id="close-outcome-error">choose won or lost'
+has '<fieldset id="close-outcome" aria-invalid="true" aria-describedby="close-outcome-error">'
+has 'Not closed: <a href="#close-outcome">choose won or lost</a>'
 has 'value="2026-11-20"'
 post 422 close outcome=won close_date=2026-11-30
-has 'id="close-date-error">close date 2026-11-30 is after today (2026-11-26)'
+has 'id="close-close_date-error">close date 2026-11-30 is after today (2026-11-26)'
 has 'id="close-won" name="outcome" value="won" checked'
 post 303 close outcome=won close_date=2026-11-25
 follow '/deals/acme?did=closed#main'

@@ -47,7 +47,8 @@ hasnt 'id="share"'
 expect 422 POST /deals/acme/shares -H "$c" --data-urlencode "csrf_token=$csrf" \
 	-d expires=2026-11-01
 has 'id="share-expires-error">&#39;2026-11-01&#39; is in the past'
-has 'id="share-expires" name="expires" type="date" value="2026-11-01"'
+has 'id="share-expires" name="expires" type="date" aria-invalid="true" aria-describedby="share-expires-error" value="2026-11-01"'
+has '<label for="share-expires">Works through <span class="opt">(optional)</span></label>'
 [ "$(links acme)" = "[]" ] || fail "a refused link was made: $(links acme)"
 
 expect 303 POST /deals/acme/shares -H "$c" --data-urlencode "csrf_token=$csrf" \
@@ -147,6 +148,7 @@ has 'Newest changes'
 hasnt 'rel="next"'
 has 'created'
 expect 400 GET '/deals/acme/history?cursor=x' -H "$vc"
+expect 400 GET '/deals/acme/history?cursor=5' -H "$vc"
 expect 404 GET /deals/nope/history -H "$vc"
 # The deal page shows the newest few and links to the rest.
 expect 200 GET /deals/acme -H "$vc"
@@ -165,6 +167,9 @@ while :; do
 	link=$(header Link)
 	nxt=$("$PYTHON" -c 'import json,sys; n=json.load(sys.stdin)["next"]; print(n if n else "")' <"$tmp/body")
 	[ $pages = 1 ] && tw deal set acme --stage between-pages
+	# The cursor is the paging one of every list: the last entry's id.
+	[ -z "$nxt" ] || [ "$nxt" = "$(cursor_of "${ids##* }")" ] ||
+		fail "next $nxt is not the cursor of entry ${ids##* }"
 	[ -n "$nxt" ] || { [ -z "$link" ] || fail "Link on the last page"; break; }
 	[ "$link" = "</api/deals/acme/history?limit=25&cursor=$nxt>; rel=\"next\"" ] ||
 		fail "Link: $link"
@@ -189,6 +194,10 @@ expect 400 GET '/api/deals/acme/history?limit=1001' -H "$vauth"
 expect_error bad_request limit
 expect 400 GET '/api/deals/acme/history?limit=0' -H "$vauth"
 expect 400 GET '/api/deals/acme/history?cursor=abc' -H "$vauth"
+expect_error bad_request cursor
+expect 400 GET '/api/deals/acme/history?cursor=5' -H "$vauth"
+expect_error bad_request cursor
+expect 400 GET "/api/deals/acme/history?cursor=$(cursor_of 0)" -H "$vauth"
 expect_error bad_request cursor
 expect 400 GET '/api/deals/acme/history?page=2' -H "$vauth"
 expect 404 GET /api/deals/nope/history -H "$vauth"

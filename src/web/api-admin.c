@@ -293,16 +293,6 @@ holidays_remove(struct http_request *rq, struct http_response *rs)
 
 /* ---- users ---------------------------------------------------------- */
 
-static size_t
-tokens_of(const struct store_token_list *tl, const char *user)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < tl->n; i++)
-		n += !strcmp(tl->items[i].user, user);
-	return n;
-}
-
 /* The user name as user list --json shows it, or NULL with rs answered. */
 static json_t *
 user_now(struct http_request *rq, struct http_response *rs, const char *name)
@@ -319,7 +309,7 @@ user_now(struct http_request *rq, struct http_response *rs, const char *name)
 		http_fail(rs, r, &err, NULL);
 		return NULL;
 	}
-	o = user_to_json(&u, tokens_of(&tl, u.name));
+	o = user_to_json(&u, store_token_count(&tl, u.name));
 	store_token_list_release(&tl);
 	store_user_release(&u);
 	return o;
@@ -344,10 +334,12 @@ users_list(struct http_request *rq, struct http_response *rs)
 		return;
 	}
 	a = json_array();
-	for (size_t i = 0; i < ul.n; i++)
-		json_array_append_new(a, user_to_json(&ul.items[i],
-						      tokens_of(&tl,
-								ul.items[i].name)));
+	for (size_t i = 0; i < ul.n; i++) {
+		const struct store_user *u = &ul.items[i];
+
+		json_array_append_new(a, user_to_json(u, store_token_count(
+						      &tl, u->name)));
+	}
 	store_user_list_release(&ul);
 	store_token_list_release(&tl);
 	list_page(rq, rs, a, "name");

@@ -232,27 +232,19 @@ actions_state(struct strbuf *sb, const struct http_request *rq,
 	strbuf_addstr(sb, "</details>\n");
 }
 
-/* A finding's value in the acknowledge form: "RULE" or "RULE|SUBJECT". */
+/*
+ * A finding as text: its rule, then its subject (when it has one) between
+ * open and close: "RULE|SUBJECT" is the acknowledge form's value, "RULE
+ * (SUBJECT)" what the user reads.
+ */
 static char *
-finding_value(const struct finding *f)
+finding_text(const struct finding *f, const char *open, const char *close)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	strbuf_addstr(&sb, f->rule);
 	if (f->subject)
-		strbuf_addf(&sb, "|%s", f->subject);
-	return strbuf_detach(&sb, NULL);
-}
-
-/* What a finding is called: "RULE" or "RULE (SUBJECT)". */
-static char *
-finding_name(const struct finding *f)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addstr(&sb, f->rule);
-	if (f->subject)
-		strbuf_addf(&sb, " (%s)", f->subject);
+		strbuf_addf(&sb, "%s%s%s", open, f->subject, close);
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -291,10 +283,10 @@ ack_forms(struct strbuf *sb, const struct http_request *rq,
 	options_init(&opts, rep->n, "Choose a finding");
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct finding *f = &rep->findings[i];
-		char *name = finding_name(f);
+		char *name = finding_text(f, " (", ")");
 
 		if (!f->acknowledged) {
-			options_add(&opts, finding_value(f), name);
+			options_add(&opts, finding_text(f, "|", ""), name);
 			continue;
 		}
 		form_open(sb, rq, d, "unack", NULL, "inline");

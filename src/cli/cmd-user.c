@@ -128,17 +128,6 @@ read_new_password(char **out, struct tw_error *err)
 
 /* ---- subcommands ------------------------------------------------------ */
 
-static size_t
-count_tokens(const struct store_token_list *tl, const char *user)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < tl->n; i++)
-		if (!strcmp(tl->items[i].user, user))
-			n++;
-	return n;
-}
-
 /* Fail early, before a password is typed, when name cannot be added. */
 static int
 check_new_user(struct cli_ctx *ctx, const char *name, struct tw_error *err)
@@ -222,7 +211,7 @@ user_json(const struct cli_ctx *ctx, const void *arg, size_t i)
 	const struct store_user *u = &us->ul.items[i];
 
 	(void)ctx;
-	return user_to_json(u, count_tokens(&us->tl, u->name));
+	return user_to_json(u, store_token_count(&us->tl, u->name));
 }
 
 static void
@@ -235,7 +224,7 @@ user_row(struct table *t, const struct cli_ctx *ctx, const void *arg,
 	(void)ctx;
 	table_cell(t, u->name);
 	table_cell(t, u->role);
-	table_cellf(t, "%zu", count_tokens(&us->tl, u->name));
+	table_cellf(t, "%zu", store_token_count(&us->tl, u->name));
 	table_cell(t, u->created);
 }
 

@@ -231,6 +231,16 @@ store_token_list_release(struct store_token_list *l)
 	LIST_RELEASE(l, store_token_release);
 }
 
+size_t
+store_token_count(const struct store_token_list *l, const char *user)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		n += !strcmp(l->items[i].user, user);
+	return n;
+}
+
 void
 store_share_release(struct store_share *s)
 {

@@ -90,6 +90,8 @@ struct store_token_list {
 };
 void store_token_release(struct store_token *t);
 void store_token_list_release(struct store_token_list *l);
+/* How many of l's tokens are user's. */
+size_t store_token_count(const struct store_token_list *l, const char *user);
 
 struct store_share {
 	long long id;

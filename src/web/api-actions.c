@@ -7,16 +7,13 @@
 #include "web/api.h"
 #include "web/api-body.h"
 #include "web/csrf.h"
+#include "web/paging.h"
 #include "formats/json.h"
 #include "util/xalloc.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* History entries a page holds by default, and at most. */
-#define HISTORY_LIMIT 100
-#define HISTORY_LIMIT_MAX 1000
 
 static const char *const no_query[] = { NULL };
 
@@ -129,52 +126,33 @@ api_share_revoke(struct http_request *rq, struct http_response *rs)
 		http_send_empty(rs, 204);
 }
 
-/* A positive decimal of at most 18 digits; false for anything else. */
-static bool
-parse_count(const char *s, long long *out)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (!n || n > 18 || strspn(s, "0123456789") != n)
-		return false;
-	*out = strtoll(s, NULL, 10);
-	return *out > 0;
-}
-
 /*
  * GET .../history?limit=N&cursor=C: {"history": [...], "next": C or null},
  * newest first, each entry as techwin history --json shows it; with a
- * next page, a Link header to it too.
+ * next page, a Link header to it too (paging.h; the cursor is the last
+ * entry's id).
  */
 void
 api_history(struct http_request *rq, struct http_response *rs)
 {
 	static const char *const allowed[] = { "limit", "cursor", NULL };
-	const char *limit_s = http_params_get(&rq->query, "limit");
-	const char *cursor_s = http_params_get(&rq->query, "cursor");
 	const char *slug = http_param(rq, "slug");
-	long long limit = HISTORY_LIMIT, before = 0;
 	struct tw_error err = { 0 };
 	struct history_list l;
+	long long before;
+	char *next = NULL;
+	size_t limit;
 	json_t *o, *a;
 	bool more;
 	int r;
 
-	if (!api_check_query(rq, rs, allowed))
+	if (!api_check_query(rq, rs, allowed) ||
+	    !paging_limit(rq, rs, PAGING_LIMIT_DEFAULT, PAGING_LIMIT_MAX,
+			  &limit) ||
+	    !paging_cursor_id(rq, rs, &before))
 		return;
-	if (limit_s && (!parse_count(limit_s, &limit) ||
-			limit > HISTORY_LIMIT_MAX)) {
-		http_error(rs, 400, "limit", "limit must be a number from 1 to "
-			   "%d, got '%s'", HISTORY_LIMIT_MAX, limit_s);
-		return;
-	}
-	if (cursor_s && !parse_count(cursor_s, &before)) {
-		http_error(rs, 400, "cursor", "cursor must be the \"next\" of "
-			   "a page, got '%s'", cursor_s);
-		return;
-	}
-	if ((r = store_history_page(rq->st, slug, before, (size_t)limit, &l,
-				    &more, &err)) < 0) {
+	if ((r = store_history_page(rq->st, slug, before, limit, &l, &more,
+				    &err)) < 0) {
 		http_fail(rs, r, &err, NULL);
 		return;
 	}
@@ -188,21 +166,10 @@ api_history(struct http_request *rq, struct http_response *rs)
 	for (size_t i = 0; i < l.n; i++)
 		json_array_append_new(a, history_entry_to_json(&l.items[i]));
 	json_object_set_new(o, "history", a);
-	if (more && l.n) {
-		struct strbuf next = STRBUF_INIT, link = STRBUF_INIT;
-
-		strbuf_addf(&next, "%lld", l.items[l.n - 1].id);
-		json_object_set_new(o, "next", json_string(next.buf));
-		/* The slug is a checked [a-z0-9-] key: safe in a URL. */
-		strbuf_addf(&link, "</api/deals/%s/history?limit=%lld&cursor="
-			    "%s>; rel=\"next\"", l.items[0].deal, limit,
-			    next.buf);
-		http_response_header(rs, "Link", link.buf);
-		strbuf_release(&next);
-		strbuf_release(&link);
-	} else {
-		json_object_set_new(o, "next", json_null());
-	}
+	if (more && l.n)
+		next = paging_cursor_of_id(l.items[l.n - 1].id);
+	paging_next(rq, rs, o, next);
 	http_send_json(rs, 200, o);
+	free(next);
 	history_list_release(&l);
 }

@@ -5,23 +5,18 @@
  * the CLI's --json shapes (setting_to_json, user_to_json, token_to_json)
  * and so records the change in the history the same way.
  *
- * The lists take limit (default 100, at most 1000) and cursor (the name
- * or key the previous page ended with, as "next" gave it) and answer
+ * The lists are paged as every list route is (paging.h) and answer
  * {"items": [...], "next": cursor or null} with a Link: rel="next" header.
- * (A shared paging helper may replace list_page at merge time.)
  */
 #include "web/api.h"
 #include "web/api-body.h"
 #include "formats/json.h"
 #include "store/workspace.h"
 #include "util/xalloc.h"
+#include "web/paging.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define LIST_LIMIT 100
-#define LIST_LIMIT_MAX 1000
 
 static const char *const no_query[] = { NULL };
 static const char *const list_query[] = { "limit", "cursor", NULL };
@@ -30,64 +25,52 @@ static const char *const list_query[] = { "limit", "cursor", NULL };
 
 /*
  * Answer a page of a, whose items are objects sorted by their string
- * field key (byte order): those after the cursor, at most limit of them.
- * Steals a.
+ * field key (byte order): those after the cursor (paging.h: the key of
+ * the last item shown), at most limit of them. Steals a.
  */
 static void
 list_page(struct http_request *rq, struct http_response *rs, json_t *a,
 	  const char *key)
 {
-	const char *lim = http_params_get(&rq->query, "limit");
-	const char *cursor = http_params_get(&rq->query, "cursor");
-	json_t *items = json_array(), *o;
+	struct paging_cursor cur = { 0 };
+	json_t *items, *o;
 	const char *last = NULL;
-	long limit = LIST_LIMIT;
-	size_t i = 0, n = json_array_size(a);
-	char *end;
+	char *next = NULL;
+	size_t limit, i = 0, n = json_array_size(a);
 
-	if (!api_check_query(rq, rs, list_query)) {
+	if (!api_check_query(rq, rs, list_query) ||
+	    !paging_limit(rq, rs, PAGING_LIMIT_DEFAULT, PAGING_LIMIT_MAX,
+			  &limit) ||
+	    !paging_cursor(rq, rs, &cur)) {
+		paging_cursor_release(&cur);
 		json_decref(a);
-		json_decref(items);
 		return;
 	}
-	if (lim) {
-		errno = 0;
-		limit = strtol(lim, &end, 10);
-		if (!*lim || *end || errno || limit < 1 ||
-		    limit > LIST_LIMIT_MAX) {
-			http_error(rs, 400, "limit", "limit must be an integer "
-				   "from 1 to %d, got '%s'", LIST_LIMIT_MAX,
-				   lim);
-			json_decref(a);
-			json_decref(items);
-			return;
-		}
+	if (cur.n > 1) {
+		paging_bad_cursor(rs);
+		paging_cursor_release(&cur);
+		json_decref(a);
+		return;
 	}
-	while (cursor && i < n &&
+	while (cur.n && i < n &&
 	       strcmp(json_string_value(json_object_get(
 			      json_array_get(a, i), key)),
-		      cursor) <= 0)
+		      cur.field[0]) <= 0)
 		i++;
-	for (; i < n && json_array_size(items) < (size_t)limit; i++) {
+	items = json_array();
+	for (; i < n && json_array_size(items) < limit; i++) {
 		json_array_append(items, json_array_get(a, i));
 		last = json_string_value(
 			json_object_get(json_array_get(a, i), key));
 	}
+	if (i < n && last)
+		next = paging_cursor_make(&last, 1);
 	o = json_object();
 	json_object_set_new(o, "items", items);
-	if (i < n && last) {
-		struct strbuf link = STRBUF_INIT;
-
-		json_object_set_new(o, "next", json_string(last));
-		/* Names and keys are [A-Za-z0-9._@-]: safe in a query. */
-		strbuf_addf(&link, "<%s?limit=%ld&cursor=%s>; rel=\"next\"",
-			    rq->path, limit, last);
-		http_response_header(rs, "Link", link.buf);
-		strbuf_release(&link);
-	} else {
-		json_object_set_new(o, "next", json_null());
-	}
+	paging_next(rq, rs, o, next);
 	http_send_json(rs, 200, o);
+	free(next);
+	paging_cursor_release(&cur);
 	json_decref(a);
 }
 
@@ -310,16 +293,6 @@ holidays_remove(struct http_request *rq, struct http_response *rs)
 
 /* ---- users ---------------------------------------------------------- */
 
-static size_t
-tokens_of(const struct store_token_list *tl, const char *user)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < tl->n; i++)
-		n += !strcmp(tl->items[i].user, user);
-	return n;
-}
-
 /* The user name as user list --json shows it, or NULL with rs answered. */
 static json_t *
 user_now(struct http_request *rq, struct http_response *rs, const char *name)
@@ -336,7 +309,7 @@ user_now(struct http_request *rq, struct http_response *rs, const char *name)
 		http_fail(rs, r, &err, NULL);
 		return NULL;
 	}
-	o = user_to_json(&u, tokens_of(&tl, u.name));
+	o = user_to_json(&u, store_token_count(&tl, u.name));
 	store_token_list_release(&tl);
 	store_user_release(&u);
 	return o;
@@ -361,10 +334,12 @@ users_list(struct http_request *rq, struct http_response *rs)
 		return;
 	}
 	a = json_array();
-	for (size_t i = 0; i < ul.n; i++)
-		json_array_append_new(a, user_to_json(&ul.items[i],
-						      tokens_of(&tl,
-								ul.items[i].name)));
+	for (size_t i = 0; i < ul.n; i++) {
+		const struct store_user *u = &ul.items[i];
+
+		json_array_append_new(a, user_to_json(u, store_token_count(
+						      &tl, u->name)));
+	}
 	store_user_list_release(&ul);
 	store_token_list_release(&tl);
 	list_page(rq, rs, a, "name");

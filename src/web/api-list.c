@@ -65,8 +65,7 @@ list_query(struct http_request *rq, struct http_response *rs, int def,
 	    !paging_cursor(rq, rs, cur))
 		return false;
 	if (cur->n > LISTING_KEY_MAX) {
-		http_error(rs, 400, "cursor", "cursor is not one a page of "
-			   "this list gave (take \"next\" from the last page)");
+		paging_bad_cursor(rs);
 		return false;
 	}
 	memcpy(q->after, cur->field, cur->n * sizeof(*cur->field));
@@ -83,8 +82,7 @@ list_page(struct http_request *rq, struct http_response *rs,
 	int r = store_listing(rq->st, q, rq->today, false, l, &err);
 
 	if (r == TW_EUSAGE) {
-		http_error(rs, 400, "cursor", "cursor is not one a page of "
-			   "this list gave (take \"next\" from the last page)");
+		paging_bad_cursor(rs);
 		tw_error_clear(&err);
 	} else if (r < 0) {
 		http_fail(rs, r, &err, NULL);
@@ -105,8 +103,7 @@ list_next(struct http_request *rq, struct http_response *rs,
 		next = paging_cursor_make((const char *const *)last->key,
 					  last->nkey);
 	}
-	json_object_set_new(o, "next", next ? json_string(next) : json_null());
-	paging_link(rq, rs, next);
+	paging_next(rq, rs, o, next);
 	free(next);
 }
 

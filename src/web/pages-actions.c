@@ -16,6 +16,7 @@
 #include "web/pages-internal.h"
 #include "core/message.h"
 #include "web/csrf.h"
+#include "web/paging.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -39,12 +40,14 @@ enum action_form {
 	AF_REVOKE,
 };
 
-/* A form the deal page is re-rendered for: its message and input. */
+/*
+ * A form the deal page is re-rendered for: the user's input, and the
+ * message with the input at fault (NULL: the form's) as pages-forms.c's
+ * struct page_form holds them.
+ */
 struct action_view {
 	enum action_form form;
-	const char *field;		/* the input at fault; NULL: the form */
-	const char *message;
-	const struct http_params *input;
+	struct page_form fm;
 	const char *card;		/* AF_TOUCH: the card's id */
 };
 
@@ -56,51 +59,17 @@ view_is(const struct action_view *av, enum action_form f)
 	return av && av->form == f;
 }
 
-/* What the user typed into name of form f, when it is being re-rendered. */
-static const char *
-kept(const struct action_view *av, enum action_form f, const char *name)
+/* Form f, its inputs' ids prefixed id: av's input and refusal if f's. */
+static struct page_form
+form_of(const struct action_view *av, enum action_form f, const char *id)
 {
-	return view_is(av, f) ? http_params_get(av->input, name) : NULL;
-}
+	struct page_form fm = { id, NULL, NULL, NULL };
 
-static bool
-at_field(const struct action_view *av, enum action_form f, const char *name)
-{
-	return view_is(av, f) && av->field && !strcmp(av->field, name);
-}
-
-/* aria attributes of an input whose value was refused. */
-static void
-invalid_attrs(struct strbuf *sb, const struct action_view *av,
-	      enum action_form f, const char *name, const char *id)
-{
-	if (at_field(av, f, name))
-		strbuf_addf(sb, " aria-invalid=\"true\" "
-			    "aria-describedby=\"%s-error\"", id);
-}
-
-/* The message at the input it is about. */
-static void
-field_error(struct strbuf *sb, const struct action_view *av,
-	    enum action_form f, const char *name, const char *id)
-{
-	if (!at_field(av, f, name))
-		return;
-	strbuf_addf(sb, "<p class=\"field-error\" id=\"%s-error\">", id);
-	html_escape(sb, av->message);
-	strbuf_addstr(sb, "</p>\n");
-}
-
-/* The message of a refusal that names no input, at the top of the form. */
-static void
-form_error(struct strbuf *sb, const struct action_view *av,
-	   enum action_form f)
-{
-	if (!view_is(av, f) || av->field)
-		return;
-	strbuf_addstr(sb, "<p class=\"notice error\" role=\"alert\">");
-	html_escape(sb, av->message);
-	strbuf_addstr(sb, "</p>\n");
+	if (view_is(av, f)) {
+		fm = av->fm;
+		fm.id = id;
+	}
+	return fm;
 }
 
 /* <form> posting to /deals/SLUG/action, with the CSRF token. */
@@ -109,41 +78,32 @@ form_open(struct strbuf *sb, const struct http_request *rq,
 	  const struct deal *d, const char *action, const char *id,
 	  const char *cls)
 {
-	page_deal_path(sb, "<form method=\"post\" action=\"/deals/", d->slug,
-		       "/");
-	strbuf_addstr(sb, action);
-	strbuf_addch(sb, '"');
-	if (id)
-		strbuf_addf(sb, " id=\"%s\"", id);
-	if (cls)
-		strbuf_addf(sb, " class=\"%s\"", cls);
-	strbuf_addstr(sb, ">\n");
-	page_csrf_field(sb, &rq->who);
+	struct strbuf path = STRBUF_INIT;
+
+	strbuf_addf(&path, "/deals/%s/%s", d->slug, action);
+	page_form_open_as(sb, rq, path.buf, id, cls);
+	strbuf_release(&path);
 }
 
-/* A labelled input of form f: its kept value, else value. */
+/* The end of a form's .row: its button, then </form>. */
 static void
-input(struct strbuf *sb, const struct action_view *av, enum action_form f,
-      const char *type, const char *name, const char *id, const char *label,
-      const char *value, const char *extra)
+form_submit(struct strbuf *sb, const char *label)
 {
-	const char *v = kept(av, f, name);
-
-	strbuf_addf(sb, "<div><label for=\"%s\">", id);
+	strbuf_addstr(sb, "<div><button type=\"submit\">");
 	html_escape(sb, label);
-	strbuf_addf(sb, "</label>\n<input id=\"%s\" name=\"%s\" type=\"%s\"",
-		    id, name, type);
-	if (v || value) {
-		strbuf_addstr(sb, " value=\"");
-		html_escape(sb, v ? v : value);
-		strbuf_addch(sb, '"');
-	}
-	if (extra)
-		strbuf_addstr(sb, extra);
-	invalid_attrs(sb, av, f, name, id);
-	strbuf_addstr(sb, ">\n");
-	field_error(sb, av, f, name, id);
-	strbuf_addstr(sb, "</div>\n");
+	strbuf_addstr(sb, "</button></div>\n</div>\n</form>\n");
+}
+
+/* A form of one button. */
+static void
+button_form(struct strbuf *sb, const struct http_request *rq,
+	    const struct deal *d, const char *action, const char *id,
+	    const char *label)
+{
+	form_open(sb, rq, d, action, id, "inline");
+	strbuf_addstr(sb, "<button type=\"submit\" class=\"secondary\">");
+	html_escape(sb, label);
+	strbuf_addstr(sb, "</button>\n</form>\n");
 }
 
 static void
@@ -152,6 +112,61 @@ hidden(struct strbuf *sb, const char *name, const char *value)
 	strbuf_addf(sb, "<input type=\"hidden\" name=\"%s\" value=\"", name);
 	html_escape(sb, value ? value : "");
 	strbuf_addstr(sb, "\">\n");
+}
+
+/* A labelled input of fm (its kept value, else value). */
+static void
+input(struct strbuf *sb, const struct page_form *fm, const char *type,
+      const char *name, const char *label, const char *value,
+      bool required, const char *attrs)
+{
+	struct page_input in = { name, label, NULL, type, value, required,
+				 attrs, NULL };
+
+	page_form_input(sb, fm, &in);
+}
+
+/*
+ * A required select's options: value, label pairs after an empty choice,
+ * NULL-ended; options_add() takes both strings.
+ */
+struct options {
+	char **v;
+	size_t n;
+};
+
+static void
+options_init(struct options *o, size_t max, const char *choose)
+{
+	o->v = xcalloc(2 * max + 3, sizeof(*o->v));
+	o->n = 0;
+	o->v[o->n++] = xstrdup("");
+	o->v[o->n++] = xstrdup(choose);
+}
+
+static void
+options_add(struct options *o, char *value, char *label)
+{
+	o->v[o->n++] = value;
+	o->v[o->n++] = label;
+}
+
+static void
+options_release(struct options *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		free(o->v[i]);
+	free(o->v);
+}
+
+static void
+select_input(struct strbuf *sb, const struct page_form *fm,
+	     const char *name, const char *label, const struct options *o)
+{
+	struct page_input in = { name, label, NULL, "select", NULL, true,
+				 NULL, (const char *const *)o->v };
+
+	page_form_input(sb, fm, &in);
 }
 
 static const char *
@@ -182,25 +197,26 @@ void
 actions_state(struct strbuf *sb, const struct http_request *rq,
 	      const struct deal *d, const struct action_view *av)
 {
-	const char *outcome = kept(av, AF_CLOSE, "outcome");
+	struct page_form fm = form_of(av, AF_CLOSE, "close");
+	struct page_form re = form_of(av, AF_REOPEN, "reopen");
+	const char *outcome = page_form_value(&fm, "outcome", NULL);
 	char today[DATE_BUFSZ];
 
 	if (!page_can_edit(rq))
 		return;
 	/* Reopening an open deal is refused: say so where it was asked. */
-	form_error(sb, av, AF_REOPEN);
+	page_form_summary(sb, &re, "Not reopened");
 	if (d->outcome != OUTCOME_OPEN) {
-		form_open(sb, rq, d, "reopen", "reopen", "inline");
-		strbuf_addstr(sb, "<button type=\"submit\" class=\"secondary\">"
-			      "Reopen the deal</button>\n</form>\n");
+		button_form(sb, rq, d, "reopen", "reopen", "Reopen the deal");
 		return;
 	}
 	panel_open(sb, av, AF_CLOSE, "Close the deal");
 	form_open(sb, rq, d, "close", "close", NULL);
-	form_error(sb, av, AF_CLOSE);
-	strbuf_addstr(sb, "<fieldset");
-	invalid_attrs(sb, av, AF_CLOSE, "outcome", "close-outcome");
+	page_form_summary(sb, &fm, "Not closed");
+	strbuf_addstr(sb, "<fieldset id=\"close-outcome\"");
+	page_form_aria(sb, &fm, "outcome", false);
 	strbuf_addstr(sb, "><legend>Outcome</legend>\n");
+	page_form_field_error(sb, &fm, "outcome");
 	strbuf_addf(sb, "<label class=\"choice\"><input type=\"radio\" "
 		    "id=\"close-won\" name=\"outcome\" value=\"won\"%s> Won"
 		    "</label>\n", outcome && !strcmp(outcome, "won")
@@ -209,47 +225,50 @@ actions_state(struct strbuf *sb, const struct http_request *rq,
 		    "id=\"close-lost\" name=\"outcome\" value=\"lost\"%s> Lost"
 		    "</label>\n", outcome && !strcmp(outcome, "lost")
 				  ? " checked" : "");
-	field_error(sb, av, AF_CLOSE, "outcome", "close-outcome");
 	strbuf_addstr(sb, "</fieldset>\n<div class=\"row\">\n");
-	input(sb, av, AF_CLOSE, "date", "close_date", "close-date",
-	      "Closed on", today_text(rq, today), " required");
-	strbuf_addstr(sb, "<div><button type=\"submit\">Close the deal"
-		      "</button></div>\n</div>\n</form>\n</details>\n");
+	input(sb, &fm, "date", "close_date", "Closed on",
+	      today_text(rq, today), true, NULL);
+	form_submit(sb, "Close the deal");
+	strbuf_addstr(sb, "</details>\n");
 }
 
-/* A finding's value in the acknowledge form: "RULE" or "RULE|SUBJECT". */
-static void
-finding_value(struct strbuf *sb, const struct finding *f)
+/*
+ * A finding as text: its rule, then its subject (when it has one) between
+ * open and close: "RULE|SUBJECT" is the acknowledge form's value, "RULE
+ * (SUBJECT)" what the user reads.
+ */
+static char *
+finding_text(const struct finding *f, const char *open, const char *close)
 {
-	strbuf_addstr(sb, f->rule);
-	if (f->subject) {
-		strbuf_addch(sb, '|');
-		strbuf_addstr(sb, f->subject);
-	}
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, f->rule);
+	if (f->subject)
+		strbuf_addf(&sb, "%s%s%s", open, f->subject, close);
+	return strbuf_detach(&sb, NULL);
 }
 
 static void
 snooze_forms(struct strbuf *sb, const struct http_request *rq,
 	     const struct deal *d, const struct action_view *av)
 {
-	if (deal_is_snoozed(d, rq->today)) {
-		form_open(sb, rq, d, "unsnooze", "unsnooze", "inline");
-		strbuf_addstr(sb, "<button type=\"submit\" class=\"secondary\">"
-			      "Unsnooze</button>\n</form>\n");
-	}
-	panel_open(sb, av, AF_SNOOZE, deal_is_snoozed(d, rq->today)
-				      ? "Change the snooze" : "Snooze the deal");
+	struct page_form fm = form_of(av, AF_SNOOZE, "snooze");
+	bool snoozed = deal_is_snoozed(d, rq->today);
+
+	if (snoozed)
+		button_form(sb, rq, d, "unsnooze", "unsnooze", "Unsnooze");
+	panel_open(sb, av, AF_SNOOZE, snoozed ? "Change the snooze"
+					      : "Snooze the deal");
 	form_open(sb, rq, d, "snooze", "snooze", NULL);
 	strbuf_addstr(sb, "<p class=\"hint\">While snoozed, the findings "
 		      "show as snoozed and fail no check.</p>\n");
-	form_error(sb, av, AF_SNOOZE);
+	page_form_summary(sb, &fm, "Not snoozed");
 	strbuf_addstr(sb, "<div class=\"row\">\n");
-	input(sb, av, AF_SNOOZE, "date", "until", "snooze-until",
-	      "Snoozed through", NULL, NULL);
-	input(sb, av, AF_SNOOZE, "text", "reason", "snooze-reason", "Reason",
-	      NULL, " maxlength=\"500\"");
-	strbuf_addstr(sb, "<div><button type=\"submit\">Snooze</button></div>\n"
-		      "</div>\n</form>\n</details>\n");
+	input(sb, &fm, "date", "until", "Snoozed through", NULL, true, NULL);
+	input(sb, &fm, "text", "reason", "Reason", NULL, true,
+	      "maxlength=\"500\"");
+	form_submit(sb, "Snooze");
+	strbuf_addstr(sb, "</details>\n");
 }
 
 static void
@@ -257,15 +276,17 @@ ack_forms(struct strbuf *sb, const struct http_request *rq,
 	  const struct deal *d, const struct momentum_report *rep,
 	  const struct action_view *av)
 {
-	const char *chosen = kept(av, AF_ACK, "finding");
-	struct strbuf val = STRBUF_INIT;
-	size_t open = 0;
+	struct page_form fm = form_of(av, AF_ACK, "ack");
+	struct page_form un = form_of(av, AF_UNACK, "unack");
+	struct options opts;
 
+	options_init(&opts, rep->n, "Choose a finding");
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct finding *f = &rep->findings[i];
+		char *name = finding_text(f, " (", ")");
 
 		if (!f->acknowledged) {
-			open++;
+			options_add(&opts, finding_text(f, "|", ""), name);
 			continue;
 		}
 		form_open(sb, rq, d, "unack", NULL, "inline");
@@ -274,59 +295,28 @@ ack_forms(struct strbuf *sb, const struct http_request *rq,
 			hidden(sb, "subject", f->subject);
 		strbuf_addstr(sb, "<button type=\"submit\" class=\"secondary\">"
 			      "Unacknowledge ");
-		html_escape(sb, f->rule);
-		if (f->subject) {
-			strbuf_addstr(sb, " (");
-			html_escape(sb, f->subject);
-			strbuf_addch(sb, ')');
-		}
+		html_escape(sb, name);
 		strbuf_addstr(sb, "</button>\n</form>\n");
+		free(name);
 	}
-	form_error(sb, av, AF_UNACK);
-	if (!open || d->outcome != OUTCOME_OPEN)
-		return;
-	panel_open(sb, av, AF_ACK, "Acknowledge a finding");
-	form_open(sb, rq, d, "acks", "ack", NULL);
-	strbuf_addstr(sb, "<p class=\"hint\">An acknowledged finding fails "
-		      "no check until the date (by default 5 business "
-		      "days).</p>\n");
-	form_error(sb, av, AF_ACK);
-	strbuf_addstr(sb, "<div class=\"row\">\n<div><label for=\"ack-finding\">"
-		      "Finding</label>\n"
-		      "<select id=\"ack-finding\" name=\"finding\" required");
-	invalid_attrs(sb, av, AF_ACK, "finding", "ack-finding");
-	strbuf_addstr(sb, ">\n<option value=\"\">Choose a finding</option>\n");
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct finding *f = &rep->findings[i];
-
-		if (f->acknowledged)
-			continue;
-		strbuf_reset(&val);
-		finding_value(&val, f);
-		strbuf_addstr(sb, "<option value=\"");
-		html_escape(sb, val.buf);
-		strbuf_addch(sb, '"');
-		if (chosen && !strcmp(chosen, val.buf))
-			strbuf_addstr(sb, " selected");
-		strbuf_addch(sb, '>');
-		html_escape(sb, f->rule);
-		if (f->subject) {
-			strbuf_addstr(sb, " (");
-			html_escape(sb, f->subject);
-			strbuf_addch(sb, ')');
-		}
-		strbuf_addstr(sb, "</option>\n");
+	page_form_summary(sb, &un, "Not unacknowledged");
+	if (opts.n > 2 && d->outcome == OUTCOME_OPEN) {
+		panel_open(sb, av, AF_ACK, "Acknowledge a finding");
+		form_open(sb, rq, d, "acks", "ack", NULL);
+		strbuf_addstr(sb, "<p class=\"hint\">An acknowledged finding "
+			      "fails no check until the date (by default 5 "
+			      "business days).</p>\n");
+		page_form_summary(sb, &fm, "Not acknowledged");
+		strbuf_addstr(sb, "<div class=\"row\">\n");
+		select_input(sb, &fm, "finding", "Finding", &opts);
+		input(sb, &fm, "text", "reason", "Reason", NULL, true,
+		      "maxlength=\"500\"");
+		input(sb, &fm, "date", "until", "Acknowledged through", NULL,
+		      false, NULL);
+		form_submit(sb, "Acknowledge");
+		strbuf_addstr(sb, "</details>\n");
 	}
-	strbuf_addstr(sb, "</select>\n");
-	field_error(sb, av, AF_ACK, "finding", "ack-finding");
-	strbuf_addstr(sb, "</div>\n");
-	input(sb, av, AF_ACK, "text", "reason", "ack-reason", "Reason", NULL,
-	      " maxlength=\"500\"");
-	input(sb, av, AF_ACK, "date", "until", "ack-until",
-	      "Acknowledged through (optional)", NULL, NULL);
-	strbuf_addstr(sb, "<div><button type=\"submit\">Acknowledge</button>"
-		      "</div>\n</div>\n</form>\n</details>\n");
-	strbuf_release(&val);
+	options_release(&opts);
 }
 
 /* After the momentum check: snooze, unsnooze, acknowledge, unacknowledge. */
@@ -347,53 +337,39 @@ void
 actions_events(struct strbuf *sb, const struct http_request *rq,
 	       const struct deal *d, const struct action_view *av)
 {
-	const char *chosen = kept(av, AF_DONE, "event");
-	struct strbuf tmp = STRBUF_INIT;
+	struct page_form fm = form_of(av, AF_DONE, "done");
+	struct strbuf day = STRBUF_INIT, label = STRBUF_INIT;
 	char today[DATE_BUFSZ];
-	size_t n = 0;
+	struct options opts;
 
 	if (!page_can_edit(rq))
 		return;
-	for (size_t i = 0; i < d->nevents; i++)
-		if (d->events[i].done == DATE_NONE ||
-		    d->events[i].done > rq->today)
-			n++;
-	if (!n)
-		return;
-	form_open(sb, rq, d, "done", "done", "panel");
-	strbuf_addstr(sb, "<h3>Mark an event done</h3>\n");
-	form_error(sb, av, AF_DONE);
-	strbuf_addstr(sb, "<div class=\"row\">\n<div><label for=\"done-event\">"
-		      "Event</label>\n<select id=\"done-event\" name=\"event\" "
-		      "required");
-	invalid_attrs(sb, av, AF_DONE, "event", "done-event");
-	strbuf_addstr(sb, ">\n<option value=\"\">Choose an event</option>\n");
+	options_init(&opts, d->nevents, "Choose an event");
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *e = &d->events[i];
 
 		if (e->done != DATE_NONE && e->done <= rq->today)
 			continue;
-		strbuf_addstr(sb, "<option value=\"");
-		html_escape(sb, e->key);
-		strbuf_addch(sb, '"');
-		if (chosen && !strcmp(chosen, e->key))
-			strbuf_addstr(sb, " selected");
-		strbuf_addch(sb, '>');
-		if (e->date != DATE_NONE) {
-			html_escape(sb, page_day_text(&tmp, e->date));
-			strbuf_addstr(sb, ": ");
-		}
-		html_escape(sb, e->title ? e->title : e->key);
-		strbuf_addstr(sb, "</option>\n");
+		strbuf_reset(&label);
+		if (e->date != DATE_NONE)
+			strbuf_addf(&label, "%s: ",
+				    page_day_text(&day, e->date));
+		strbuf_addstr(&label, e->title ? e->title : e->key);
+		options_add(&opts, xstrdup(e->key), xstrdup(label.buf));
 	}
-	strbuf_addstr(sb, "</select>\n");
-	field_error(sb, av, AF_DONE, "event", "done-event");
-	strbuf_addstr(sb, "</div>\n");
-	input(sb, av, AF_DONE, "date", "on", "done-on", "Done on",
-	      today_text(rq, today), " required");
-	strbuf_addstr(sb, "<div><button type=\"submit\">Mark done</button>"
-		      "</div>\n</div>\n</form>\n");
-	strbuf_release(&tmp);
+	if (opts.n > 2) {
+		form_open(sb, rq, d, "done", "done", "panel");
+		strbuf_addstr(sb, "<h3>Mark an event done</h3>\n");
+		page_form_summary(sb, &fm, "Not marked done");
+		strbuf_addstr(sb, "<div class=\"row\">\n");
+		select_input(sb, &fm, "event", "Event", &opts);
+		input(sb, &fm, "date", "on", "Done on", today_text(rq, today),
+		      true, NULL);
+		form_submit(sb, "Mark done");
+	}
+	options_release(&opts);
+	strbuf_release(&day);
+	strbuf_release(&label);
 }
 
 /*
@@ -406,13 +382,14 @@ actions_message(struct strbuf *sb, const struct http_request *rq,
 		const char *criterion, int card,
 		const struct action_view *av)
 {
+	static const char *const channels[] = { "email", "email", "text",
+		"text", "call", "call", "meeting", "meeting", NULL };
 	const char *type = message_type_name(t);
-	const struct action_view *mine = NULL;
-	const char *channel;
+	struct page_form fm;
 	tw_date last = DATE_NONE;
-	char today[DATE_BUFSZ], id[32], chan_id[40], idbuf[32];
-	static const char *const channels[] = { "email", "text", "call",
-		"meeting" };
+	char today[DATE_BUFSZ], id[32];
+	struct page_input chan = { "channel", "Channel", NULL, "select", NULL,
+				   true, NULL, channels };
 
 	/* A buying signal is logged per criterion, as the CLI logs it. */
 	if (t != MSG_BUYING_SIGNAL)
@@ -433,31 +410,21 @@ actions_message(struct strbuf *sb, const struct http_request *rq,
 	}
 	if (!page_can_edit(rq))
 		return;
-	snprintf(idbuf, sizeof(idbuf), "msg-%d", card);
-	if (view_is(av, AF_TOUCH) && av->card && !strcmp(av->card, idbuf))
-		mine = av;
-	snprintf(id, sizeof(id), "msg-%d-on", card);
-	snprintf(chan_id, sizeof(chan_id), "msg-%d-channel", card);
+	snprintf(id, sizeof(id), "msg-%d", card);
+	fm = form_of(av && av->card && !strcmp(av->card, id) ? av : NULL,
+		     AF_TOUCH, id);
 	form_open(sb, rq, d, "touches", NULL, "log");
-	hidden(sb, "card", idbuf);
+	hidden(sb, "card", id);
 	hidden(sb, "type", type);
 	if (criterion)
 		hidden(sb, "criterion", criterion);
-	form_error(sb, mine, AF_TOUCH);
+	page_form_summary(sb, &fm, "Not logged");
 	strbuf_addstr(sb, "<div class=\"row\">\n");
-	input(sb, mine, AF_TOUCH, "date", "on", id, "Sent on",
-	      today_text(rq, today), " required");
-	channel = kept(mine, AF_TOUCH, "channel");
-	strbuf_addf(sb, "<div><label for=\"%s\">Channel</label>\n<select "
-		    "id=\"%s\" name=\"channel\">\n", chan_id, chan_id);
-	for (size_t i = 0; i < ARRAY_SIZE(channels); i++)
-		strbuf_addf(sb, "<option%s>%s</option>\n",
-			    channel && !strcmp(channel, channels[i])
-				    ? " selected" : "",
-			    channels[i]);
-	strbuf_addstr(sb, "</select></div>\n<div><button type=\"submit\" "
-		      "class=\"secondary\">Log as sent</button></div>\n"
-		      "</div>\n</form>\n");
+	input(sb, &fm, "date", "on", "Sent on", today_text(rq, today), true,
+	      NULL);
+	page_form_input(sb, &fm, &chan);
+	strbuf_addstr(sb, "<div><button type=\"submit\" class=\"secondary\">"
+		      "Log as sent</button></div>\n</div>\n</form>\n");
 }
 
 /* ---- share links ----------------------------------------------------- */
@@ -549,11 +516,13 @@ actions_shares(struct strbuf *sb, struct http_request *rq,
 	struct store_share_list l;
 	struct tw_error err = { 0 };
 	bool edit = page_can_edit(rq);
+	struct page_form fm = form_of(av, AF_SHARE, "share");
+	struct page_form rv = form_of(av, AF_REVOKE, "revoke");
 
 	strbuf_addstr(sb, "<h2 id=\"shares\">Share links</h2>\n<p class=\"hint"
 		      "\">A share link opens a read-only page of the plan for "
 		      "the champion, without logging in.</p>\n");
-	form_error(sb, av, AF_REVOKE);
+	page_form_summary(sb, &rv, "Not revoked");
 	if (store_share_list(rq->st, d->slug, &l, &err) < 0) {
 		strbuf_addstr(sb, "<p class=\"notice error\">");
 		html_escape(sb, err.msg);
@@ -604,12 +573,10 @@ actions_shares(struct strbuf *sb, struct http_request *rq,
 		return;
 	form_open(sb, rq, d, "shares", "share", "panel");
 	strbuf_addstr(sb, "<h3>Make a share link</h3>\n");
-	form_error(sb, av, AF_SHARE);
+	page_form_summary(sb, &fm, "No link made");
 	strbuf_addstr(sb, "<div class=\"row\">\n");
-	input(sb, av, AF_SHARE, "date", "expires", "share-expires",
-	      "Works through (optional)", NULL, NULL);
-	strbuf_addstr(sb, "<div><button type=\"submit\">Make a link</button>"
-		      "</div>\n</div>\n</form>\n");
+	input(sb, &fm, "date", "expires", "Works through", NULL, false, NULL);
+	form_submit(sb, "Make a link");
 }
 
 /* ---- history --------------------------------------------------------- */
@@ -680,21 +647,6 @@ actions_history(struct strbuf *sb, struct http_request *rq,
 	history_list_release(&l);
 }
 
-/* A cursor: a history row's number; false for anything else. */
-static bool
-parse_cursor(const char *s, long long *out)
-{
-	char *end;
-
-	*out = 0;
-	if (!s)
-		return true;
-	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 18)
-		return false;
-	*out = strtoll(s, &end, 10);
-	return *out > 0;
-}
-
 void
 pages_history(struct http_request *rq, struct http_response *rs)
 {
@@ -703,13 +655,15 @@ pages_history(struct http_request *rq, struct http_response *rs)
 	struct tw_error err = { 0 };
 	struct history_list l;
 	struct deal d;
-	long long before;
+	const char *cursor = http_params_get(&rq->query, "cursor");
+	long long before = 0;
+	char *next;
 	bool more;
 	int r;
 
-	if (!parse_cursor(http_params_get(&rq->query, "cursor"), &before)) {
-		page_error(rq, rs, 400, "cursor must be a change's number, "
-			   "as the \"Older changes\" link gives it");
+	if (cursor && paging_cursor_id_parse(cursor, &before) < 0) {
+		page_error(rq, rs, 400, "cursor is not one the \"Older "
+			   "changes\" link gave");
 		return;
 	}
 	if ((r = store_deal_get(rq->st, slug, &d, &err)) < 0) {
@@ -744,8 +698,9 @@ pages_history(struct http_request *rq, struct http_response *rs)
 	if (more) {
 		page_deal_path(&sb, "<a class=\"button secondary\" rel=\"next\" "
 			       "href=\"/deals/", d.slug, "/history?cursor=");
-		strbuf_addf(&sb, "%lld\">Older changes</a>",
-			    l.items[l.n - 1].id);
+		next = paging_cursor_of_id(l.items[l.n - 1].id);
+		strbuf_addf(&sb, "%s\">Older changes</a>", next);
+		free(next);
 	}
 	strbuf_addstr(&sb, "</nav>\n");
 	page_end(&sb);
@@ -865,10 +820,10 @@ actions_notice(struct strbuf *sb, const struct http_request *rq,
 		notice_open(sb);
 		strbuf_addstr(sb, "The deal is open again.</p>\n");
 	} else if (!strcmp(did, "shared") && key &&
-		   parse_cursor(key, &id) && id) {
+		   auth_share_id_parse(key, &id, NULL) == 0) {
 		share_made(sb, rq, id);
 	} else if (!strcmp(did, "revoked") && key &&
-		   parse_cursor(key, &id) && id) {
+		   auth_share_id_parse(key, &id, NULL) == 0) {
 		notice_open(sb);
 		strbuf_addf(sb, "Share link %lld revoked: it no longer opens."
 			    "</p>\n", id);
@@ -905,14 +860,15 @@ answer(struct http_request *rq, struct http_response *rs, int r,
        const char *const *names, const char *did, const char *key,
        const char *anchor)
 {
-	struct action_view av = { f, NULL, NULL, &rq->form, NULL };
+	struct action_view av = { f, { NULL, &rq->form, NULL, NULL }, NULL };
 	const char *slug = http_param(rq, "slug");
 	struct strbuf loc = STRBUF_INIT;
 
 	if (r == TW_EINPUT || (r == TW_ENOTFOUND && f != AF_NONE)) {
-		av.field = message_field(err->msg, names, &av.message);
-		if (!av.field)
-			av.field = field;
+		av.fm.error_field = message_field(err->msg, names,
+						 &av.fm.error);
+		if (!av.fm.error_field)
+			av.fm.error_field = field;
 		if (f == AF_TOUCH)
 			av.card = http_params_get(&rq->form, "card");
 		pages_deal_render(rq, rs, r == TW_EINPUT ? 422 : 404, &av);

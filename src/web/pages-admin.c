@@ -436,16 +436,6 @@ role_select(struct strbuf *sb, const char *id, const char *selected)
 	strbuf_addstr(sb, "</select>\n");
 }
 
-static size_t
-tokens_of(const struct store_token_list *tl, const char *user)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < tl->n; i++)
-		n += !strcmp(tl->items[i].user, user);
-	return n;
-}
-
 /* One user's row: its role form, its password form, its removal link. */
 static void
 user_row(struct strbuf *sb, const struct http_request *rq,
@@ -665,7 +655,7 @@ render_users(struct http_request *rq, struct http_response *rs,
 	page_table_open(&sb, NULL, cols);
 	for (size_t i = 0; i < ul.n; i++)
 		user_row(&sb, rq, &ul.items[i],
-			 tokens_of(&tl, ul.items[i].name), v);
+			 store_token_count(&tl, ul.items[i].name), v);
 	page_table_close(&sb);
 	add_user_form(&sb, rq, v);
 	tokens_section(&sb, rq, &ul, &tl, v);
@@ -838,7 +828,7 @@ pages_user_remove(struct http_request *rq, struct http_response *rs)
 		page_fail(rq, rs, r, &err);
 		return;
 	}
-	n = tokens_of(&tl, name);
+	n = store_token_count(&tl, name);
 	page_begin(&sb, rq, "Remove a user", NAV_USERS);
 	strbuf_addstr(&sb, "<h1>Remove user ");
 	html_escape(&sb, u.name);

@@ -116,9 +116,24 @@ page_form_open(struct strbuf *sb, const struct http_request *rq,
 	       const char *action, const struct page_form *fm)
 {
 	(void)fm;
+	page_form_open_as(sb, rq, action, NULL, "panel");
+}
+
+void
+page_form_open_as(struct strbuf *sb, const struct http_request *rq,
+		  const char *action, const char *id, const char *cls)
+{
 	strbuf_addstr(sb, "<form method=\"post\" action=\"");
 	html_escape(sb, action);
-	strbuf_addstr(sb, "\" class=\"panel\" novalidate>\n");
+	if (id) {
+		strbuf_addstr(sb, "\" id=\"");
+		html_escape(sb, id);
+	}
+	if (cls) {
+		strbuf_addstr(sb, "\" class=\"");
+		html_escape(sb, cls);
+	}
+	strbuf_addstr(sb, "\" novalidate>\n");
 	page_csrf_field(sb, &rq->who);
 }
 
@@ -156,12 +171,53 @@ page_form_summary(struct strbuf *sb, const struct page_form *fm,
 	strbuf_addstr(sb, "</p>\n");
 }
 
+bool
+page_form_at(const struct page_form *fm, const char *name)
+{
+	return fm->error && fm->error_field && !strcmp(fm->error_field, name);
+}
+
+void
+page_form_aria(struct strbuf *sb, const struct page_form *fm,
+	       const char *name, bool hint)
+{
+	bool bad = page_form_at(fm, name);
+
+	if (bad)
+		strbuf_addstr(sb, " aria-invalid=\"true\"");
+	if (!hint && !bad)
+		return;
+	strbuf_addstr(sb, " aria-describedby=\"");
+	if (hint) {
+		input_id(sb, fm, name);
+		strbuf_addstr(sb, "-hint");
+	}
+	if (bad) {
+		if (hint)
+			strbuf_addch(sb, ' ');
+		input_id(sb, fm, name);
+		strbuf_addstr(sb, "-error");
+	}
+	strbuf_addch(sb, '"');
+}
+
+void
+page_form_field_error(struct strbuf *sb, const struct page_form *fm,
+		      const char *name)
+{
+	if (!page_form_at(fm, name))
+		return;
+	strbuf_addstr(sb, "<span class=\"field-error\" id=\"");
+	input_id(sb, fm, name);
+	strbuf_addstr(sb, "-error\">");
+	html_escape(sb, fm->error);
+	strbuf_addstr(sb, "</span>\n");
+}
+
 void
 page_form_input(struct strbuf *sb, const struct page_form *fm,
 		const struct page_input *in)
 {
-	bool bad = fm->error && fm->error_field &&
-		   !strcmp(fm->error_field, in->name);
 	bool area = !strcmp(in->type, "textarea");
 	bool select = !strcmp(in->type, "select");
 	const char *value = page_form_value(fm, in->name, in->value);
@@ -182,13 +238,7 @@ page_form_input(struct strbuf *sb, const struct page_form *fm,
 		html_escape(sb, in->hint);
 		strbuf_addstr(sb, "</span>\n");
 	}
-	if (bad) {
-		strbuf_addstr(sb, "<span class=\"field-error\" id=\"");
-		input_id(sb, fm, in->name);
-		strbuf_addstr(sb, "-error\">");
-		html_escape(sb, fm->error);
-		strbuf_addstr(sb, "</span>\n");
-	}
+	page_form_field_error(sb, fm, in->name);
 	strbuf_addstr(sb, area ? "<textarea rows=\"3\""
 			  : select ? "<select"
 				   : "<input");
@@ -210,22 +260,7 @@ page_form_input(struct strbuf *sb, const struct page_form *fm,
 	if (in->required && (!select || (in->options && in->options[0] &&
 					 !*in->options[0])))
 		strbuf_addstr(sb, " required");
-	if (bad)
-		strbuf_addstr(sb, " aria-invalid=\"true\"");
-	if (in->hint || bad) {
-		strbuf_addstr(sb, " aria-describedby=\"");
-		if (in->hint) {
-			input_id(sb, fm, in->name);
-			strbuf_addstr(sb, "-hint");
-		}
-		if (bad) {
-			if (in->hint)
-				strbuf_addch(sb, ' ');
-			input_id(sb, fm, in->name);
-			strbuf_addstr(sb, "-error");
-		}
-		strbuf_addch(sb, '"');
-	}
+	page_form_aria(sb, fm, in->name, in->hint != NULL);
 	if (area) {
 		strbuf_addch(sb, '>');
 		if (value)

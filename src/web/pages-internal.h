@@ -100,13 +100,16 @@ struct page_form {
 };
 
 /*
- * <form method="post" action=ACTION class="panel"> and the CSRF field;
+ * <form method="post" action=ACTION class="panel"> and the CSRF field
+ * (page_form_open_as: with the form's id and class, NULL: none);
  * page_form_close() writes the submit button, a Cancel link to cancel
  * (NULL: none) and </form>. The server answers every refusal (novalidate):
  * its message is the verb's, at the field.
  */
 void page_form_open(struct strbuf *sb, const struct http_request *rq,
 		    const char *action, const struct page_form *fm);
+void page_form_open_as(struct strbuf *sb, const struct http_request *rq,
+		       const char *action, const char *id, const char *cls);
 void page_form_close(struct strbuf *sb, const char *submit,
 		     const char *cancel);
 /* "WHAT: message", linked to its input (role=alert); nothing when fine. */
@@ -115,6 +118,17 @@ void page_form_summary(struct strbuf *sb, const struct page_form *fm,
 /* The value an input shows: the posted one when the form keeps input. */
 const char *page_form_value(const struct page_form *fm, const char *name,
 			    const char *dflt);
+/*
+ * For an input page_form_input() does not write (a fieldset of radios):
+ * whether the refusal is at input name; its aria-invalid and
+ * aria-describedby (the input's hint, when hint, and the message); and
+ * the message itself, to stand after its label.
+ */
+bool page_form_at(const struct page_form *fm, const char *name);
+void page_form_aria(struct strbuf *sb, const struct page_form *fm,
+		    const char *name, bool hint);
+void page_form_field_error(struct strbuf *sb, const struct page_form *fm,
+			   const char *name);
 
 /*
  * One input with its <label for>, hint and, when the refusal is at it,

@@ -4,6 +4,7 @@
 #include "web/paging.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,8 +88,55 @@ paging_cursor(struct http_request *rq, struct http_response *rs,
 		return true;
 	if (paging_cursor_parse(s, c) == 0)
 		return true;
+	paging_bad_cursor(rs);
+	return false;
+}
+
+void
+paging_bad_cursor(struct http_response *rs)
+{
 	http_error(rs, 400, "cursor", "cursor is not one a page of this "
 		   "list gave (take \"next\" from the last page)");
+}
+
+char *
+paging_cursor_of_id(long long id)
+{
+	char buf[24];
+	const char *field = buf;
+
+	snprintf(buf, sizeof(buf), "%lld", id);
+	return paging_cursor_make(&field, 1);
+}
+
+int
+paging_cursor_id_parse(const char *text, long long *out)
+{
+	struct paging_cursor c;
+	size_t n;
+	int r = -1;
+
+	*out = 0;
+	if (paging_cursor_parse(text, &c) == 0 && c.n == 1) {
+		n = strlen(c.field[0]);
+		if (n && n <= 18 && strspn(c.field[0], "0123456789") == n &&
+		    (*out = strtoll(c.field[0], NULL, 10)) > 0)
+			r = 0;
+	}
+	paging_cursor_release(&c);
+	return r;
+}
+
+bool
+paging_cursor_id(struct http_request *rq, struct http_response *rs,
+		 long long *out)
+{
+	const char *s = http_params_get(&rq->query, "cursor");
+
+	*out = 0;
+	if (!s || paging_cursor_id_parse(s, out) == 0)
+		return true;
+	paging_bad_cursor(rs);
 	return false;
 }
 
@@ -148,4 +196,12 @@ paging_link(const struct http_request *rq, struct http_response *rs,
 	strbuf_addstr(&sb, ">; rel=\"next\"");
 	http_response_header(rs, "Link", sb.buf);
 	strbuf_release(&sb);
+}
+
+void
+paging_next(const struct http_request *rq, struct http_response *rs,
+	    json_t *o, const char *next)
+{
+	json_object_set_new(o, "next", next ? json_string(next) : json_null());
+	paging_link(rq, rs, next);
 }

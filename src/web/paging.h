@@ -39,6 +39,18 @@ struct paging_cursor {
 bool paging_cursor(struct http_request *rq, struct http_response *rs,
 		   struct paging_cursor *c);
 void paging_cursor_release(struct paging_cursor *c);
+/* The 400 naming "cursor" for a cursor that no page of the list gave. */
+void paging_bad_cursor(struct http_response *rs);
+
+/*
+ * A list keyed by one positive number (a row's id): ?cursor's number into
+ * *out (0: no cursor), false after paging_bad_cursor(); the cursor of id
+ * (caller frees); text's number, or -1 for a cursor that is not one.
+ */
+bool paging_cursor_id(struct http_request *rq, struct http_response *rs,
+		      long long *out);
+char *paging_cursor_of_id(long long id);
+int paging_cursor_id_parse(const char *text, long long *out);
 
 /* The cursor of the n fields (caller frees); pure, for unit tests. */
 char *paging_cursor_make(const char *const *fields, size_t n);
@@ -55,6 +67,9 @@ void paging_next_url(struct strbuf *sb, const struct http_request *rq,
 /* The Link: <...>; rel="next" header, when next is not NULL. */
 void paging_link(const struct http_request *rq, struct http_response *rs,
 		 const char *next);
+/* "next" (null when next is NULL) into the answer o, and the Link. */
+void paging_next(const struct http_request *rq, struct http_response *rs,
+		 json_t *o, const char *next);
 
 /* One query value, percent-encoded (all but unreserved characters). */
 void paging_url_escape(struct strbuf *sb, const char *s);

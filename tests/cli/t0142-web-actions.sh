@@ -8,6 +8,7 @@
 set -eu
 : "${TW_SRC:?set TW_SRC to the source directory}"
 . "$TW_SRC/tests/web/lib.sh"
+. "$TW_SRC/tests/web/forms.sh"
 
 tw() { "$TECHWIN" "$@" >/dev/null; }
 tw init
@@ -25,15 +26,8 @@ printf 'password2\n' | tw user add vic --role viewer
 start_server
 json="Content-Type: application/json"
 
-# A session: sets $c (the Cookie header) and $csrf.
-login() {
-	expect 200 POST /login -H "$json" \
-		-d "{\"name\": \"$1\", \"password\": \"$2\"}"
-	csrf=$("$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])' <"$tmp/body")
-	c="Cookie: $(header Set-Cookie | sed 's/;.*//')"
-}
 login vic password2
-vc=$c vcsrf=$csrf
+vc=$cookie vcsrf=$csrf
 login alice password1
 
 # post CODE ACTION [FIELD=VALUE...]: the form of the deal page to
@@ -45,16 +39,14 @@ post() {
 		set -- "$@" --data-urlencode "$kv"
 		shift
 	done
-	expect "$want" POST "/deals/acme/$action" -H "$c" \
+	expect "$want" POST "/deals/acme/$action" -H "$cookie" \
 		--data-urlencode "csrf_token=$csrf" "$@"
 }
-has() { grep -qF -- "$1" "$tmp/body" || fail "no '$1' after $method $path"; }
-hasnt() { ! grep -qF -- "$1" "$tmp/body" || fail "'$1' after $method $path"; }
 # The redirect after a success, followed: the page with its notice.
 follow() {
 	loc=$(header Location)
 	[ "$loc" = "$1" ] || fail "$method $path went to '$loc', not '$1'"
-	expect 200 GET "${loc%%#*}" -H "$c"
+	expect 200 GET "${loc%%#*}" -H "$cookie"
 }
 # The CLI's --json answer for the same database, checked like jcheck.
 cli() {
@@ -85,8 +77,8 @@ done
 # --- no CSRF token, or another's: 403, and nothing written ---------------------
 
 for a in $actions; do
-	expect 403 POST "/deals/acme/$a" -H "$c" -d event=pricing -d on=2026-11-25
-	expect 403 POST "/deals/acme/$a" -H "$c" \
+	expect 403 POST "/deals/acme/$a" -H "$cookie" -d event=pricing -d on=2026-11-25
+	expect 403 POST "/deals/acme/$a" -H "$cookie" \
 		--data-urlencode "csrf_token=$vcsrf" -d event=pricing
 done
 cli event list acme
@@ -94,7 +86,7 @@ ccheck "d[1]['done'] is None"
 
 # --- the editor's page holds the forms ---------------------------------------
 
-expect 200 GET /deals/acme -H "$c"
+expect 200 GET /deals/acme -H "$cookie"
 for id in done snooze ack close share; do
 	has "id=\"$id\""
 done
@@ -124,7 +116,7 @@ has 'name="criterion" value="p95"'
 post 422 touches card=msg-1 type=buying-signal criterion=p95 \
 	on=2026-11-27 channel=email
 has 'id="msg-1-on-error">2026-11-27 is after today'
-has 'id="msg-1-on" name="on" type="date" value="2026-11-27"'
+has 'id="msg-1-on" name="on" type="date" required aria-invalid="true" aria-describedby="msg-1-on-error" value="2026-11-27"'
 post 303 touches card=msg-1 type=buying-signal criterion=p95 \
 	on=2026-11-26 channel=text
 follow '/deals/acme?did=logged#messages'
@@ -146,7 +138,8 @@ has 'value="Champion on leave"'
 has '<details class="panel" open><summary>Snooze the deal'
 post 422 snooze until=2026-12-10 reason=
 has 'id="snooze-reason-error">the reason cannot be empty'
-has 'id="snooze-until" name="until" type="date" value="2026-12-10"'
+has 'id="snooze-until" name="until" type="date" required value="2026-12-10"'
+has 'id="snooze-reason" name="reason" type="text" maxlength="500" required aria-invalid="true" aria-describedby="snooze-reason-error" value="">'
 post 422 snooze until= reason=x
 has 'id="snooze-until-error">enter the last day of the snooze'
 cli snooze acme
@@ -194,9 +187,11 @@ ccheck "$(ack_of late-commercial-followup)['acknowledged'] is False"
 
 post 422 close close_date=2026-11-20
 has 'id="close-outcome-error">choose won or lost'
+has '<fieldset id="close-outcome" aria-invalid="true" aria-describedby="close-outcome-error">'
+has 'Not closed: <a href="#close-outcome">choose won or lost</a>'
 has 'value="2026-11-20"'
 post 422 close outcome=won close_date=2026-11-30
-has 'id="close-date-error">close date 2026-11-30 is after today (2026-11-26)'
+has 'id="close-close_date-error">close date 2026-11-30 is after today (2026-11-26)'
 has 'id="close-won" name="outcome" value="won" checked'
 post 303 close outcome=won close_date=2026-11-25
 follow '/deals/acme?did=closed#main'
@@ -215,9 +210,9 @@ has 'is already open'
 
 # --- the deal the route names must exist -------------------------------------------
 
-expect 404 POST /deals/nope/snooze -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 404 POST /deals/nope/snooze -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d until=2026-12-10 -d reason=x
-expect 404 POST /deals/nope/close -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 404 POST /deals/nope/close -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d outcome=won
 
 stop_server

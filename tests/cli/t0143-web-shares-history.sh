@@ -10,6 +10,7 @@
 set -eu
 : "${TW_SRC:?set TW_SRC to the source directory}"
 . "$TW_SRC/tests/web/lib.sh"
+. "$TW_SRC/tests/web/forms.sh"
 
 tw() { "$TECHWIN" "$@" >/dev/null 2>&1; }
 tw init
@@ -24,37 +25,30 @@ json="Content-Type: application/json"
 auth="Authorization: Bearer $alice_tok"
 vauth="Authorization: Bearer $vic_tok"
 
-login() {
-	expect 200 POST /login -H "$json" \
-		-d "{\"name\": \"$1\", \"password\": \"$2\"}"
-	csrf=$("$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])' <"$tmp/body")
-	c="Cookie: $(header Set-Cookie | sed 's/;.*//')"
-}
 login vic password2
-vc=$c vcsrf=$csrf
+vc=$cookie vcsrf=$csrf
 login alice password1
-has() { grep -qF -- "$1" "$tmp/body" || fail "no '$1' after $method $path"; }
-hasnt() { ! grep -qF -- "$1" "$tmp/body" || fail "'$1' after $method $path"; }
 links() { "$TECHWIN" --json share list "$1" 2>/dev/null; }
 
 # --- a share link from the deal page -----------------------------------------
 
 expect 403 POST /deals/acme/shares -H "$vc" --data-urlencode "csrf_token=$vcsrf"
-expect 403 POST /deals/acme/shares -H "$c"
+expect 403 POST /deals/acme/shares -H "$cookie"
 expect 200 GET /deals/acme -H "$vc"
 has 'No share links.'
 hasnt 'id="share"'
-expect 422 POST /deals/acme/shares -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 422 POST /deals/acme/shares -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d expires=2026-11-01
 has 'id="share-expires-error">&#39;2026-11-01&#39; is in the past'
-has 'id="share-expires" name="expires" type="date" value="2026-11-01"'
+has 'id="share-expires" name="expires" type="date" aria-invalid="true" aria-describedby="share-expires-error" value="2026-11-01"'
+has '<label for="share-expires">Works through <span class="opt">(optional)</span></label>'
 [ "$(links acme)" = "[]" ] || fail "a refused link was made: $(links acme)"
 
-expect 303 POST /deals/acme/shares -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 303 POST /deals/acme/shares -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d expires=2026-12-31
 loc=$(header Location)
 [ "$loc" = '/deals/acme?did=shared&key=1#main' ] || fail "Location: $loc"
-expect 200 GET "${loc%%#*}" -H "$c"
+expect 200 GET "${loc%%#*}" -H "$cookie"
 url=$(sed -n 's/.*id="share-url" class="share-url" type="text" readonly value="\([^"]*\)".*/\1/p' "$tmp/body")
 case $url in "$base"/share/?*) ;; *) fail "no share link on the page: '$url'" ;; esac
 has 'data-copy="share-url">Copy the link</button>'
@@ -63,7 +57,7 @@ has 'it is shown only this once'
 expect 200 GET "${url#"$base"}"
 has 'Acme Corp'
 # Reloading the page does not show it again; nor does another session.
-expect 200 GET "${loc%%#*}" -H "$c"
+expect 200 GET "${loc%%#*}" -H "$cookie"
 hasnt "$url"
 has 'Its address is shown only once'
 links acme >"$tmp/body"
@@ -75,14 +69,14 @@ hasnt 'Revoke link 1'
 
 # Another deal's link: acme's page cannot revoke it.
 other=$("$TECHWIN" share beta --base-url "$base" 2>/dev/null)
-expect 404 POST /deals/acme/shares/2/revoke -H "$c" \
+expect 404 POST /deals/acme/shares/2/revoke -H "$cookie" \
 	--data-urlencode "csrf_token=$csrf"
 has 'unknown share link 2 of deal &#39;acme&#39;'
 expect 200 GET "${other#"$base"}"
 expect 403 POST /deals/acme/shares/1/revoke -H "$vc" \
 	--data-urlencode "csrf_token=$vcsrf"
-expect 403 POST /deals/acme/shares/1/revoke -H "$c"
-expect 303 POST /deals/acme/shares/1/revoke -H "$c" \
+expect 403 POST /deals/acme/shares/1/revoke -H "$cookie"
+expect 303 POST /deals/acme/shares/1/revoke -H "$cookie" \
 	--data-urlencode "csrf_token=$csrf"
 [ "$(header Location)" = '/deals/acme?did=revoked&key=1#shares' ] ||
 	fail "revoke went to $(header Location)"
@@ -147,6 +141,7 @@ has 'Newest changes'
 hasnt 'rel="next"'
 has 'created'
 expect 400 GET '/deals/acme/history?cursor=x' -H "$vc"
+expect 400 GET '/deals/acme/history?cursor=5' -H "$vc"
 expect 404 GET /deals/nope/history -H "$vc"
 # The deal page shows the newest few and links to the rest.
 expect 200 GET /deals/acme -H "$vc"
@@ -165,6 +160,9 @@ while :; do
 	link=$(header Link)
 	nxt=$("$PYTHON" -c 'import json,sys; n=json.load(sys.stdin)["next"]; print(n if n else "")' <"$tmp/body")
 	[ $pages = 1 ] && tw deal set acme --stage between-pages
+	# The cursor is the paging one of every list: the last entry's id.
+	[ -z "$nxt" ] || [ "$nxt" = "$(cursor_of "${ids##* }")" ] ||
+		fail "next $nxt is not the cursor of entry ${ids##* }"
 	[ -n "$nxt" ] || { [ -z "$link" ] || fail "Link on the last page"; break; }
 	[ "$link" = "</api/deals/acme/history?limit=25&cursor=$nxt>; rel=\"next\"" ] ||
 		fail "Link: $link"
@@ -189,6 +187,10 @@ expect 400 GET '/api/deals/acme/history?limit=1001' -H "$vauth"
 expect_error bad_request limit
 expect 400 GET '/api/deals/acme/history?limit=0' -H "$vauth"
 expect 400 GET '/api/deals/acme/history?cursor=abc' -H "$vauth"
+expect_error bad_request cursor
+expect 400 GET '/api/deals/acme/history?cursor=5' -H "$vauth"
+expect_error bad_request cursor
+expect 400 GET "/api/deals/acme/history?cursor=$(cursor_of 0)" -H "$vauth"
 expect_error bad_request cursor
 expect 400 GET '/api/deals/acme/history?page=2' -H "$vauth"
 expect 404 GET /api/deals/nope/history -H "$vauth"

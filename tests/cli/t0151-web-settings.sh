@@ -9,6 +9,7 @@
 set -eu
 : "${TW_SRC:?set TW_SRC to the source directory}"
 . "$TW_SRC/tests/web/lib.sh"
+. "$TW_SRC/tests/web/forms.sh"
 
 "$TECHWIN" init >/dev/null
 printf 'password1\n' | "$TECHWIN" user add root --role admin >/dev/null
@@ -16,22 +17,12 @@ printf 'password2\n' | "$TECHWIN" user add ed --role editor >/dev/null
 printf 'password3\n' | "$TECHWIN" user add vic --role viewer >/dev/null
 start_server
 
-# login NAME PASSWORD: $c is the session's Cookie header, $csrf its token.
-login() {
-	expect 200 POST /login -H "Content-Type: application/json" \
-		-d "{\"name\": \"$1\", \"password\": \"$2\"}"
-	csrf=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$tmp/body")
-	c="Cookie: $(header Set-Cookie | sed 's/;.*//')"
-}
-has() { grep -qF -e "$1" "$tmp/body" || fail "no '$1' after $method $path"; }
-hasnt() { ! grep -qF -e "$1" "$tmp/body" || fail "'$1' after $method $path"; }
-
 # ---- reading ----------------------------------------------------------------
 
 expect 303 GET /settings
 [ "$(header Location)" = "/login?next=/settings" ] || fail "not signed in"
 login vic password3
-expect 200 GET /settings -H "$c"
+expect 200 GET /settings -H "$cookie"
 has '<h1>Settings</h1>'
 has 'momentum.max_gap'
 has 'Read only: an admin changes the settings.'
@@ -43,28 +34,28 @@ hasnt 'href="/users"'
 
 # ---- who may change them ----------------------------------------------------
 
-expect 403 POST /settings -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 403 POST /settings -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d momentum.max_gap=9
-expect 403 POST /settings/holidays -H "$c" --data-urlencode \
+expect 403 POST /settings/holidays -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d day=2026-12-24
 login ed password2
-expect 403 POST /settings -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 403 POST /settings -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d momentum.max_gap=9
-expect 403 POST /settings/holidays/remove -H "$c" --data-urlencode \
+expect 403 POST /settings/holidays/remove -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d day=2026-12-24
 login root password1
-expect 403 POST /settings -H "$c" -d momentum.max_gap=9
-expect 403 POST /settings -H "$c" -d csrf_token=wrong -d momentum.max_gap=9
+expect 403 POST /settings -H "$cookie" -d momentum.max_gap=9
+expect 403 POST /settings -H "$cookie" -d csrf_token=wrong -d momentum.max_gap=9
 [ "$("$TECHWIN" config get momentum.max_gap)" = 5 ] ||
 	fail "a refused post changed max_gap"
-expect 200 GET /settings -H "$c"
+expect 200 GET /settings -H "$cookie"
 has '<form method="post" action="/settings"'
 has '<label for="set-momentum-max_gap">momentum.max_gap</label>'
 has 'href="/users"'
 
 # ---- momentum settings ------------------------------------------------------
 
-expect 422 POST /settings -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 422 POST /settings -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d momentum.max_gap=abc -d momentum.half_life=12 \
 	-d momentum.overdue_grace=-1
 has 'value="abc"'
@@ -76,7 +67,7 @@ has 'aria-describedby="set-momentum-max_gap-error"'
 [ "$("$TECHWIN" config get momentum.half_life)" = 10 ] ||
 	fail "a refused form set half_life"
 
-expect 303 POST /settings -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 303 POST /settings -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d momentum.max_gap=08 -d momentum.half_life=12 \
 	-d momentum.overdue_grace= -d stats.baseline_days=90
 [ "$(header Location)" = "/settings?saved=1#momentum" ] ||
@@ -86,40 +77,40 @@ grep -q '^momentum.max_gap  *8  *set$' list || fail "max_gap: $(cat list)"
 grep -q '^momentum.half_life  *12  *set$' list || fail "half_life"
 grep -q '^momentum.overdue_grace  *2  *default$' list || fail "grace"
 grep -q '^stats.baseline_days  *90  *set$' list || fail "baseline"
-expect 200 GET '/settings?saved=1' -H "$c"
+expect 200 GET '/settings?saved=1' -H "$cookie"
 has 'Settings saved.'
 has 'value="8"'
 # Emptied is back to the default.
-expect 303 POST /settings -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 303 POST /settings -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d momentum.max_gap= -d momentum.half_life=12 \
 	-d stats.baseline_days=90
 [ "$("$TECHWIN" config get momentum.max_gap)" = 5 ] || fail "unset max_gap"
 
 # ---- holidays ---------------------------------------------------------------
 
-expect 422 POST /settings/holidays -H "$c" --data-urlencode \
+expect 422 POST /settings/holidays -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d day=2026-13-01
 has 'value="2026-13-01"'
 has 'id="h-day-error">'
-expect 422 POST /settings/holidays -H "$c" --data-urlencode \
+expect 422 POST /settings/holidays -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d day=
 has 'id="h-day-error">enter a day (YYYY-MM-DD)</p>'
 for d in 2026-12-25 2026-12-24; do
-	expect 303 POST /settings/holidays -H "$c" --data-urlencode \
+	expect 303 POST /settings/holidays -H "$cookie" --data-urlencode \
 		"csrf_token=$csrf" -d day=$d
 done
 [ "$(header Location)" = "/settings?added=1#holidays" ] ||
 	fail "holiday: $(header Location)"
-expect 303 POST /settings/holidays -H "$c" --data-urlencode \
+expect 303 POST /settings/holidays -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d day=2026-12-24
 [ "$(header Location)" = "/settings?added=0#holidays" ] ||
 	fail "a holiday twice: $(header Location)"
 [ "$("$TECHWIN" config get holidays)" = 2026-12-24,2026-12-25 ] ||
 	fail "holidays: $("$TECHWIN" config get holidays)"
-expect 200 GET /settings -H "$c"
+expect 200 GET /settings -H "$cookie"
 has '<time datetime="2026-12-24">'
 has 'aria-label="Remove the holiday 2026-12-25"'
-expect 303 POST /settings/holidays/remove -H "$c" --data-urlencode \
+expect 303 POST /settings/holidays/remove -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d day=2026-12-24
 [ "$(header Location)" = "/settings?removed=1#holidays" ] ||
 	fail "remove: $(header Location)"

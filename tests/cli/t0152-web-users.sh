@@ -10,65 +10,58 @@
 set -eu
 : "${TW_SRC:?set TW_SRC to the source directory}"
 . "$TW_SRC/tests/web/lib.sh"
+. "$TW_SRC/tests/web/forms.sh"
 
 "$TECHWIN" init >/dev/null
 printf 'password1\n' | "$TECHWIN" user add root --role admin >/dev/null
 printf 'password2\n' | "$TECHWIN" user add ed --role editor >/dev/null
 start_server
 
-login() {
-	expect 200 POST /login -H "Content-Type: application/json" \
-		-d "{\"name\": \"$1\", \"password\": \"$2\"}"
-	csrf=$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$tmp/body")
-	c="Cookie: $(header Set-Cookie | sed 's/;.*//')"
-}
-has() { grep -qF -e "$1" "$tmp/body" || fail "no '$1' after $method $path"; }
-hasnt() { ! grep -qF -e "$1" "$tmp/body" || fail "'$1' after $method $path"; }
 role_of() { "$TECHWIN" user list --json | "$PYTHON" -c 'import json,sys; print([u["role"] for u in json.load(sys.stdin) if u["name"] == sys.argv[1]][0])' "$1"; }
 
 # ---- editors and viewers ----------------------------------------------------
 
 login ed password2
-expect 403 GET /users -H "$c"
+expect 403 GET /users -H "$cookie"
 for w in /users /users/root/role /users/root/password /users/root/remove \
 	/tokens /tokens/x/revoke; do
-	expect 403 POST "$w" -H "$c" --data-urlencode "csrf_token=$csrf" \
+	expect 403 POST "$w" -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 		-d name=x -d role=admin -d password=password9
 done
-expect 200 GET /settings -H "$c"
+expect 200 GET /settings -H "$cookie"
 hasnt 'href="/users"'
 [ "$(role_of ed)" = editor ] || fail "an editor made itself admin"
 
 # ---- the page ---------------------------------------------------------------
 
 login root password1
-expect 200 GET /users -H "$c"
+expect 200 GET /users -H "$cookie"
 has '<h1>Users</h1>'
 has '<label for="role-root">Role of root</label>'
 has '<label for="pw-ed">New password for ed</label>'
 has '<form method="post" action="/users" class="panel" id="add-user"'
 has 'href="/users/ed/remove"'
-expect 403 POST /users -H "$c" -d name=amy -d role=viewer \
+expect 403 POST /users -H "$cookie" -d name=amy -d role=viewer \
 	-d password=password9
 
 # ---- add --------------------------------------------------------------------
 
-expect 422 POST /users -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 422 POST /users -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d name=amy -d role=viewer -d password=short
 has 'value="amy"'
 has 'id="u-password-error">password is shorter than 8 characters</p>'
-expect 422 POST /users -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 422 POST /users -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d 'name=amy smith' -d role=viewer -d password=password9
 has 'id="u-name-error">invalid user name &#39;amy smith&#39;'
-expect 422 POST /users -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 422 POST /users -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d name=amy -d role=boss -d password=password9
 has 'id="u-role-error">invalid role &#39;boss&#39;'
-expect 409 POST /users -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 409 POST /users -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d name=ed -d role=viewer -d password=password9
 has "id=\"u-name-error\">user &#39;ed&#39; already exists</p>"
 "$TECHWIN" user list >list
 grep -q '^amy' list && fail "a refused add made amy"
-expect 303 POST /users -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 303 POST /users -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d name=amy -d role=viewer -d password=password9
 [ "$(header Location)" = "/users?added=amy#main" ] ||
 	fail "add: $(header Location)"
@@ -79,20 +72,20 @@ login root password1
 
 # ---- role -------------------------------------------------------------------
 
-expect 303 POST /users/amy/role -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 303 POST /users/amy/role -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d role=editor
 [ "$(role_of amy)" = editor ] || fail "role"
-expect 422 POST /users/root/role -H "$c" --data-urlencode \
+expect 422 POST /users/root/role -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d role=viewer
 has 'id="role-root-error">cannot demote user &#39;root&#39;: it is the only admin'
 [ "$(role_of root)" = admin ] || fail "the only admin was demoted"
-expect 404 POST /users/nobody/role -H "$c" --data-urlencode \
+expect 404 POST /users/nobody/role -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d role=viewer
 has "unknown user &#39;nobody&#39;"
 
 # ---- tokens -----------------------------------------------------------------
 
-expect 201 POST /tokens -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 201 POST /tokens -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d name=amy-ci -d user=amy
 has 'Copy it now: it is not shown again.'
 has 'data-copy="new-token"'
@@ -101,32 +94,32 @@ tok=$(sed -n 's/.*id="new-token" readonly size="44" value="\([^"]*\)".*/\1/p' "$
 [ "$(header Cache-Control)" = no-store ] || fail "the token page may be kept"
 expect 200 GET /api/session -H "Authorization: Bearer $tok"
 jcheck "d['name'] == 'amy'"
-expect 200 GET /users -H "$c"
+expect 200 GET /users -H "$cookie"
 hasnt "$tok"
 has '<td data-label="Token" class="wide">amy-ci</td>'
-expect 409 POST /tokens -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 409 POST /tokens -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d name=amy-ci -d user=amy
 has "id=\"t-name-error\">token &#39;amy-ci&#39; already exists</p>"
-expect 422 POST /tokens -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 422 POST /tokens -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d 'name=bad name' -d user=amy
 has 'value="bad name"'
-expect 404 POST /tokens -H "$c" --data-urlencode "csrf_token=$csrf" \
+expect 404 POST /tokens -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 	-d name=x -d user=nobody
 has "id=\"t-user-error\">unknown user &#39;nobody&#39;</p>"
-expect 303 POST /tokens/amy-ci/revoke -H "$c" --data-urlencode \
+expect 303 POST /tokens/amy-ci/revoke -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf"
 [ "$(header Location)" = "/users?revoked=amy-ci#tokens" ] ||
 	fail "revoke: $(header Location)"
 expect 401 GET /api/session -H "Authorization: Bearer $tok"
-expect 404 POST /tokens/amy-ci/revoke -H "$c" --data-urlencode \
+expect 404 POST /tokens/amy-ci/revoke -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf"
 
 # ---- password ---------------------------------------------------------------
 
-expect 422 POST /users/amy/password -H "$c" --data-urlencode \
+expect 422 POST /users/amy/password -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d password=short
 has 'id="pw-amy-error">password is shorter than 8 characters</p>'
-expect 303 POST /users/amy/password -H "$c" --data-urlencode \
+expect 303 POST /users/amy/password -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d password=newpassword
 expect 401 POST /login -H "Content-Type: application/json" \
 	-d '{"name": "amy", "password": "password9"}'
@@ -137,15 +130,15 @@ login root password1
 # ---- remove -----------------------------------------------------------------
 
 "$TECHWIN" token add amy-cal --user amy >/dev/null 2>&1
-expect 200 GET /users/amy/remove -H "$c"
+expect 200 GET /users/amy/remove -H "$cookie"
 has '<h1>Remove user amy?</h1>'
 has 'its sessions and its 1 API token go with it: amy-cal.'
 has '<form method="post" action="/users/amy/remove"'
-expect 404 GET /users/nobody/remove -H "$c"
-expect 422 POST /users/root/remove -H "$c" --data-urlencode \
+expect 404 GET /users/nobody/remove -H "$cookie"
+expect 422 POST /users/root/remove -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf"
 has 'cannot remove user &#39;root&#39;: it is the only admin'
-expect 303 POST /users/amy/remove -H "$c" --data-urlencode \
+expect 303 POST /users/amy/remove -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf"
 [ "$(header Location)" = "/users?removed=amy#main" ] ||
 	fail "remove: $(header Location)"

@@ -1,9 +1,9 @@
 /*
  * Unit tests for src/web/paging.c: a cursor reads back as the fields it
  * was made of, whatever bytes they hold; what no list made (bad base64,
- * padding, too many fields, too long) is refused; limit takes whole
- * numbers from 1 to the maximum only; the next page's URL keeps the
- * query, escaped, with the cursor replaced.
+ * padding, too many fields, too long) is refused; an id cursor holds one
+ * positive number; limit takes whole numbers from 1 to the maximum only;
+ * the next page's URL keeps the query, escaped, with the cursor replaced.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -78,6 +78,32 @@ test_cursor_refused(void **state)
 	free(big);
 }
 
+static void
+test_cursor_id(void **state)
+{
+	const char *const two[] = { "5", "6" };
+	const char *const bad[] = { "0", "-5", "5x", "",
+		"1234567890123456789" };
+	char *text = paging_cursor_of_id(1234);
+	long long id;
+
+	(void)state;
+	assert_int_equal(paging_cursor_id_parse(text, &id), 0);
+	assert_int_equal(id, 1234);
+	free(text);
+	/* A raw number, as the cursors before paging.c were, is refused. */
+	assert_int_equal(paging_cursor_id_parse("1234", &id), -1);
+	text = paging_cursor_make(two, 2);
+	assert_int_equal(paging_cursor_id_parse(text, &id), -1);
+	free(text);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		text = paging_cursor_make(&bad[i], 1);
+		assert_int_equal(paging_cursor_id_parse(text, &id), -1);
+		assert_int_equal(id, 0);
+		free(text);
+	}
+}
+
 static unsigned
 limit_of(const char *value, size_t *out)
 {
@@ -138,6 +164,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cursor_roundtrip),
 		cmocka_unit_test(test_cursor_refused),
+		cmocka_unit_test(test_cursor_id),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_next_url),
 	};

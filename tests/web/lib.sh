@@ -119,6 +119,11 @@ for expr in sys.argv[2:]:
 PY
 }
 
+# The cursor a list's page gives for the NUL-separated key fields (paging.h).
+cursor_of() {
+	"$PYTHON" -c 'import base64, sys; print(base64.urlsafe_b64encode("\0".join(sys.argv[1:]).encode()).decode().rstrip("="))' "$@"
+}
+
 header() {
 	awk -v name="$1" 'BEGIN { n = tolower(name) ": " }
 		tolower(substr($0, 1, length(n))) == n {

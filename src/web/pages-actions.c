@@ -132,7 +132,7 @@ input(struct strbuf *sb, const struct action_view *av, enum action_form f,
 	strbuf_addf(sb, "<div><label for=\"%s\">", id);
 	html_escape(sb, label);
 	strbuf_addf(sb, "</label>\n<input id=\"%s\" name=\"%s\" type=\"%s\"",
-		    id, name, type);
+		    id, name, page_input_type(type, v ? v : value));
 	if (v || value) {
 		strbuf_addstr(sb, " value=\"");
 		html_escape(sb, v ? v : value);

@@ -196,7 +196,9 @@ settings_holidays(struct strbuf *sb, const struct http_request *rq,
 	page_csrf_field(sb, &rq->who);
 	strbuf_addstr(sb, "<div class=\"row\">\n<div><label for=\"h-day\">Day"
 		      "</label>\n<input id=\"h-day\" name=\"day\" "
-		      "type=\"date\"");
+		      "type=\"");
+	strbuf_addstr(sb, page_input_type("date", v->day));
+	strbuf_addch(sb, '"');
 	value_attr(sb, v->day);
 	field_invalid(sb, "h-day", v->day_err);
 	strbuf_addstr(sb, ">\n");
@@ -662,6 +664,7 @@ render_users(struct http_request *rq, struct http_response *rs,
 		html_escape(&sb, v->error);
 		strbuf_addstr(&sb, "</p>\n");
 	}
+	strbuf_addstr(&sb, "<h2 id=\"accounts\">Accounts</h2>\n");
 	page_table_open(&sb, NULL, cols);
 	for (size_t i = 0; i < ul.n; i++)
 		user_row(&sb, rq, &ul.items[i],

@@ -199,7 +199,7 @@ page_form_input(struct strbuf *sb, const struct page_form *fm,
 	strbuf_addch(sb, '"');
 	if (!area && !select) {
 		strbuf_addstr(sb, " type=\"");
-		html_escape(sb, in->type);
+		html_escape(sb, page_input_type(in->type, value));
 		strbuf_addch(sb, '"');
 	}
 	if (in->attrs) {

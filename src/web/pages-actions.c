@@ -129,10 +129,13 @@ input(struct strbuf *sb, const struct action_view *av, enum action_form f,
 {
 	const char *v = kept(av, f, name);
 
+	if (v && !page_input_holds(type, v))
+		v = "";
+
 	strbuf_addf(sb, "<div><label for=\"%s\">", id);
 	html_escape(sb, label);
 	strbuf_addf(sb, "</label>\n<input id=\"%s\" name=\"%s\" type=\"%s\"",
-		    id, name, page_input_type(type, v ? v : value));
+		    id, name, type);
 	if (v || value) {
 		strbuf_addstr(sb, " value=\"");
 		html_escape(sb, v ? v : value);

@@ -196,10 +196,9 @@ settings_holidays(struct strbuf *sb, const struct http_request *rq,
 	page_csrf_field(sb, &rq->who);
 	strbuf_addstr(sb, "<div class=\"row\">\n<div><label for=\"h-day\">Day"
 		      "</label>\n<input id=\"h-day\" name=\"day\" "
-		      "type=\"");
-	strbuf_addstr(sb, page_input_type("date", v->day));
-	strbuf_addch(sb, '"');
-	value_attr(sb, v->day);
+		      "type=\"date\"");
+	if (page_input_holds("date", v->day))
+		value_attr(sb, v->day);
 	field_invalid(sb, "h-day", v->day_err);
 	strbuf_addstr(sb, ">\n");
 	field_error(sb, "h-day", v->day_err);

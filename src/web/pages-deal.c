@@ -174,21 +174,20 @@ record_form(struct strbuf *sb, const struct http_request *rq,
 	}
 	strbuf_addstr(sb, "</select></div>\n<div><label for=\"r-value\">"
 		      "Measured value</label>\n<input id=\"r-value\" "
-		      "name=\"measured\" type=\"");
-	strbuf_addstr(sb, page_input_type("number", v->measured));
-	strbuf_addstr(sb, "\" step=\"any\" min=\"0\" required");
-	if (v->measured) {
+		      "name=\"measured\" type=\"number\" step=\"any\" "
+		      "min=\"0\" required");
+	if (v->measured && page_input_holds("number", v->measured)) {
 		strbuf_addstr(sb, " value=\"");
 		html_escape(sb, v->measured);
 		strbuf_addch(sb, '"');
 	}
 	strbuf_addstr(sb, "></div>\n<div><label for=\"r-on\">Measured on"
 		      "</label>\n<input id=\"r-on\" name=\"measured_on\" "
-		      "type=\"");
-	strbuf_addstr(sb, page_input_type("date", v->measured_on));
-	strbuf_addstr(sb, "\" value=\"");
-	html_escape(sb, v->measured_on ? v->measured_on
-				       : date_format(rq->today, today));
+		      "type=\"date\" value=\"");
+	if (!v->measured_on)
+		html_escape(sb, date_format(rq->today, today));
+	else if (page_input_holds("date", v->measured_on))
+		html_escape(sb, v->measured_on);
 	strbuf_addstr(sb, "\"></div>\n<div><button type=\"submit\">Record"
 		      "</button></div>\n</div>\n</form>\n");
 }

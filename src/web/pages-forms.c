@@ -199,7 +199,7 @@ page_form_input(struct strbuf *sb, const struct page_form *fm,
 	strbuf_addch(sb, '"');
 	if (!area && !select) {
 		strbuf_addstr(sb, " type=\"");
-		html_escape(sb, page_input_type(in->type, value));
+		html_escape(sb, in->type);
 		strbuf_addch(sb, '"');
 	}
 	if (in->attrs) {
@@ -245,7 +245,7 @@ page_form_input(struct strbuf *sb, const struct page_form *fm,
 		}
 		strbuf_addstr(sb, "</select>");
 	} else {
-		if (value) {
+		if (value && page_input_holds(in->type, value)) {
 			strbuf_addstr(sb, " value=\"");
 			html_escape(sb, value);
 			strbuf_addch(sb, '"');

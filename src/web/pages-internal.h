@@ -47,11 +47,11 @@ void page_deal_value(struct strbuf *sb, const struct deal *d);
 const char *page_deal_name(const struct deal *d);
 void page_csrf_field(struct strbuf *sb, const struct principal *who);
 /*
- * The type of an <input> showing value: type, or "text" when value is one
- * a date or number input cannot hold (HTML forbids it): refused input
- * such as "2026-02-30" or "ten", shown again as it was typed.
+ * Whether an <input> of type can hold value: not a refused "2026-02-30"
+ * in a date input nor "ten" in a number input (HTML forbids the value, and
+ * a browser would show the input empty; the error message quotes it).
  */
-const char *page_input_type(const char *type, const char *value);
+bool page_input_holds(const char *type, const char *value);
 void page_deal_path(struct strbuf *sb, const char *pre, const char *slug,
 		    const char *suf);
 /* Editors and admins see the forms; a viewer's POST would be a 403. */

@@ -179,18 +179,18 @@ html_number(const char *s)
 	return *s == '\0';
 }
 
-const char *
-page_input_type(const char *type, const char *value)
+bool
+page_input_holds(const char *type, const char *value)
 {
 	tw_date d;
 
 	if (!value || !*value)
-		return type;
-	if (!strcmp(type, "date") && date_parse(value, &d, NULL) < 0)
-		return "text";
-	if (!strcmp(type, "number") && !html_number(value))
-		return "text";
-	return type;
+		return true;
+	if (!strcmp(type, "date"))
+		return date_parse(value, &d, NULL) == 0;
+	if (!strcmp(type, "number"))
+		return html_number(value);
+	return true;
 }
 
 void

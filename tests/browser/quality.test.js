@@ -70,8 +70,7 @@ before(async () => {
 after(async () => {
 	if (browser)
 		await browser.close();
-	if (!process.env.TW_DEBUG)
-		fs.rmSync(html, { recursive: true, force: true });
+	fs.rmSync(html, { recursive: true, force: true });
 });
 
 /*
@@ -80,7 +79,6 @@ after(async () => {
  * not of a form's error state); the HTML is kept for vnu.jar.
  */
 async function checkPage(p, name, body, errorState) {
-	const t0 = Date.now();
 	const shot = (w) => shots && !errorState &&
 		p.screenshot({ path: path.join(shots, `${name}-${w}.png`),
 			       fullPage: true });
@@ -96,8 +94,6 @@ async function checkPage(p, name, body, errorState) {
 		failures.push(`${name}: ${w[0]} px wide at a phone's ${w[1]}`);
 	await shot(390);
 	await p.setViewportSize(lib.DESKTOP);
-	if (process.env.TW_DEBUG)
-		console.log(name, Date.now() - t0, failures.slice(-3));
 }
 
 /*

@@ -197,7 +197,8 @@ settings_holidays(struct strbuf *sb, const struct http_request *rq,
 	strbuf_addstr(sb, "<div class=\"row\">\n<div><label for=\"h-day\">Day"
 		      "</label>\n<input id=\"h-day\" name=\"day\" "
 		      "type=\"date\"");
-	value_attr(sb, v->day);
+	if (page_input_holds("date", v->day))
+		value_attr(sb, v->day);
 	field_invalid(sb, "h-day", v->day_err);
 	strbuf_addstr(sb, ">\n");
 	field_error(sb, "h-day", v->day_err);
@@ -652,6 +653,7 @@ render_users(struct http_request *rq, struct http_response *rs,
 		html_escape(&sb, v->error);
 		strbuf_addstr(&sb, "</p>\n");
 	}
+	strbuf_addstr(&sb, "<h2 id=\"accounts\">Accounts</h2>\n");
 	page_table_open(&sb, NULL, cols);
 	for (size_t i = 0; i < ul.n; i++)
 		user_row(&sb, rq, &ul.items[i],

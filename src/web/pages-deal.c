@@ -176,7 +176,7 @@ record_form(struct strbuf *sb, const struct http_request *rq,
 		      "Measured value</label>\n<input id=\"r-value\" "
 		      "name=\"measured\" type=\"number\" step=\"any\" "
 		      "min=\"0\" required");
-	if (v->measured) {
+	if (v->measured && page_input_holds("number", v->measured)) {
 		strbuf_addstr(sb, " value=\"");
 		html_escape(sb, v->measured);
 		strbuf_addch(sb, '"');
@@ -184,8 +184,10 @@ record_form(struct strbuf *sb, const struct http_request *rq,
 	strbuf_addstr(sb, "></div>\n<div><label for=\"r-on\">Measured on"
 		      "</label>\n<input id=\"r-on\" name=\"measured_on\" "
 		      "type=\"date\" value=\"");
-	html_escape(sb, v->measured_on ? v->measured_on
-				       : date_format(rq->today, today));
+	if (!v->measured_on)
+		html_escape(sb, date_format(rq->today, today));
+	else if (page_input_holds("date", v->measured_on))
+		html_escape(sb, v->measured_on);
 	strbuf_addstr(sb, "\"></div>\n<div><button type=\"submit\">Record"
 		      "</button></div>\n</div>\n</form>\n");
 }

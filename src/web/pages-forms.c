@@ -280,7 +280,7 @@ page_form_input(struct strbuf *sb, const struct page_form *fm,
 		}
 		strbuf_addstr(sb, "</select>");
 	} else {
-		if (value) {
+		if (value && page_input_holds(in->type, value)) {
 			strbuf_addstr(sb, " value=\"");
 			html_escape(sb, value);
 			strbuf_addch(sb, '"');

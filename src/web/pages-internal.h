@@ -46,6 +46,12 @@ void page_days_text(struct strbuf *sb, int n);
 void page_deal_value(struct strbuf *sb, const struct deal *d);
 const char *page_deal_name(const struct deal *d);
 void page_csrf_field(struct strbuf *sb, const struct principal *who);
+/*
+ * Whether an <input> of type can hold value: not a refused "2026-02-30"
+ * in a date input nor "ten" in a number input (HTML forbids the value, and
+ * a browser would show the input empty; the error message quotes it).
+ */
+bool page_input_holds(const char *type, const char *value);
 void page_deal_path(struct strbuf *sb, const char *pre, const char *slug,
 		    const char *suf);
 /* Editors and admins see the forms; a viewer's POST would be a 403. */

@@ -16,6 +16,7 @@
 #include "core/message.h"
 #include "web/csrf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -148,6 +149,48 @@ const char *
 page_deal_name(const struct deal *d)
 {
 	return d->account && *d->account ? d->account : d->slug;
+}
+
+/* HTML's "valid floating-point number": -?D+(.D+)?([eE][+-]?D+)?, or .D+ */
+static bool
+html_number(const char *s)
+{
+	size_t n;
+
+	if (*s == '-')
+		s++;
+	n = strspn(s, "0123456789");
+	s += n;
+	if (*s == '.') {
+		if (!isdigit((unsigned char)s[1]))
+			return false;
+		s += 1 + strspn(s + 1, "0123456789");
+	} else if (n == 0) {
+		return false;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!isdigit((unsigned char)*s))
+			return false;
+		s += strspn(s, "0123456789");
+	}
+	return *s == '\0';
+}
+
+bool
+page_input_holds(const char *type, const char *value)
+{
+	tw_date d;
+
+	if (!value || !*value)
+		return true;
+	if (!strcmp(type, "date"))
+		return date_parse(value, &d, NULL) == 0;
+	if (!strcmp(type, "number"))
+		return html_number(value);
+	return true;
 }
 
 void

@@ -16,7 +16,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const lib = require('./lib.js');
 
 const base = process.env.TW_BASE;
 const shareUrl = process.env.TW_SHARE;
@@ -28,21 +28,7 @@ if (!base || !shareUrl || !revokedUrl || !shots) {
 }
 const baseHost = new URL(base).hostname;
 
-// The flags this machine needs: without the networking ones chromium
-// calls home at start-up, which the closed network refuses. playwright
-// gives each launch a fresh, empty --user-data-dir of its own.
-const FLAGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
+const { DESKTOP, PHONE } = lib;
 
 let browser;
 let alice;		// the editor's context, logged in by the first test
@@ -105,11 +91,7 @@ async function csrfToken(p) {
 
 before(async () => {
 	fs.mkdirSync(shots, { recursive: true });
-	browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: FLAGS,
-	});
+	browser = await lib.launch();
 });
 
 after(async () => {

@@ -90,8 +90,9 @@ expect 303 POST /settings -H "$cookie" --data-urlencode "csrf_token=$csrf" \
 
 expect 422 POST /settings/holidays -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d day=2026-13-01
-has 'value="2026-13-01"'
+hasnt 'value="2026-13-01"'	# not a date: a date input cannot hold it
 has 'id="h-day-error">'
+has '&#39;2026-13-01&#39;'		# the message quotes it
 expect 422 POST /settings/holidays -H "$cookie" --data-urlencode \
 	"csrf_token=$csrf" -d day=
 has 'id="h-day-error">enter a day (YYYY-MM-DD)</p>'

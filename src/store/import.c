@@ -610,3 +610,27 @@ import_crm_result_release(struct import_crm_result *res)
 	crm_import_release(&res->imp);
 	memset(res, 0, sizeof(*res));
 }
+
+int
+store_deal_load_all(struct store *st, struct deal_list *out,
+		    struct tw_error *err)
+{
+	struct deal_list list;
+	int r = store_deal_list(st, &list, err);
+
+	memset(out, 0, sizeof(*out));
+	if (r < 0)
+		return r;
+	out->items = xcalloc(list.n + 1, sizeof(*out->items));
+	out->alloc = list.n + 1;
+	for (size_t i = 0; i < list.n && r == 0; i++) {
+		r = store_deal_get(st, list.items[i].slug, &out->items[out->n],
+				   err);
+		if (r == 0)
+			out->n++;
+	}
+	deal_list_release(&list);
+	if (r < 0)
+		deal_list_release(out);
+	return r;
+}

@@ -105,4 +105,13 @@ int store_import_crm(struct store *st, const struct import_crm *in,
 		     struct import_crm_result *res, struct tw_error *err);
 void import_crm_result_release(struct import_crm_result *res);
 
+/* ---- exports ------------------------------------------------------------------ */
+
+/*
+ * Every deal with its children, in slug order: what `techwin export --to
+ * csv` and the web's CSV export write (formats/csv-export.h).
+ */
+int store_deal_load_all(struct store *st, struct deal_list *out,
+			struct tw_error *err);
+
 #endif

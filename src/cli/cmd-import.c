@@ -2,6 +2,8 @@
  * techwin import FILE...: load plan files, all of them or none. With
  * --from, FILE is a CRM export (formats/csv-import.h) whose rows are merged
  * into the deals they were imported as before, matched by CRM record id.
+ * The imports themselves are the store's (store/import.h), shared with
+ * the web's /import page; this reads the files and prints the outcome.
  */
 #include "cli/cli.h"
 #include "store/import.h"

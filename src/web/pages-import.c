@@ -68,7 +68,7 @@ crm_form(struct strbuf *sb, const struct http_request *rq,
 	page_form_summary(sb, fm, "Not imported");
 	page_form_input(sb, fm, &(struct page_input){
 		.name = "vendor", .label = "CRM", .type = "select",
-		.value = "salesforce", .options = vendors });
+		.required = true, .value = "salesforce", .options = vendors });
 	page_form_input(sb, fm, &(struct page_input){
 		.name = "file", .label = "Export (CSV)", .type = "file",
 		.required = true, .attrs = "accept=\".csv,text/csv\"",

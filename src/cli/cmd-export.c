@@ -6,6 +6,7 @@
 #include "cli/doc.h"
 #include "formats/csv-export.h"
 #include "formats/plan.h"
+#include "store/import.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -13,30 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* Every deal with its children, in slug order. */
-static int
-load_all(struct cli_ctx *ctx, struct deal_list *out, struct tw_error *err)
-{
-	struct deal_list list;
-	int r = store_deal_list(ctx->st, &list, err);
-
-	memset(out, 0, sizeof(*out));
-	if (r < 0)
-		return r;
-	out->items = xcalloc(list.n + 1, sizeof(*out->items));
-	out->alloc = list.n + 1;
-	for (size_t i = 0; i < list.n && r == 0; i++) {
-		r = store_deal_get(ctx->st, list.items[i].slug,
-				   &out->items[out->n], err);
-		if (r == 0)
-			out->n++;
-	}
-	deal_list_release(&list);
-	if (r < 0)
-		deal_list_release(out);
-	return r;
-}
 
 /*
  * Three files rather than one: each is a plain table a spreadsheet can
@@ -61,7 +38,7 @@ export_csv(struct cli_ctx *ctx, const char *dir, struct tw_error *err)
 		return tw_error_set(err, TW_EINPUT,
 				    "cannot create directory '%s': %s", dir,
 				    strerror(errno));
-	if ((r = load_all(ctx, &all, err)) < 0)
+	if ((r = store_deal_load_all(ctx->st, &all, err)) < 0)
 		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(files) && r == 0; i++) {
 		struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;

@@ -24,9 +24,6 @@
 
 /* A country's calendar is a few hundred kB; this is no calendar. */
 #define ICS_MAX_BYTES (16 * 1024 * 1024)
-/* Years read when --years is not given: this one and the next four. */
-#define DEFAULT_YEARS 5
-#define MAX_YEARS 100
 
 /*
  * The calendar at path, read whole. A FIFO, a directory or a device is
@@ -59,49 +56,6 @@ read_calendar(const char *path, struct strbuf *sb, struct tw_error *err)
 		return tw_error_set(err, TW_EINPUT, "'%s' is larger than %d "
 				    "MiB: not a holiday calendar", path,
 				    ICS_MAX_BYTES >> 20);
-	return 0;
-}
-
-/* A year of four digits at *p; p moves past it. */
-static bool
-year_at(const char **p, int *y)
-{
-	const char *s = *p;
-
-	for (int i = 0; i < 4; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	*y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-	     (s[3] - '0');
-	*p = s + 4;
-	return true;
-}
-
-/* "2026-2030" or "2027"; the default is today's year and the next four. */
-static int
-parse_years(const char *s, tw_date today, int *from, int *to,
-	    struct tw_error *err)
-{
-	const char *p = s;
-	int m, d;
-
-	if (!s) {
-		date_to_ymd(today, from, &m, &d);
-		*to = *from + DEFAULT_YEARS - 1;
-		return 0;
-	}
-	if (!year_at(&p, from) ||
-	    (*p == '-' ? (p++, !year_at(&p, to)) : (*to = *from, false)) ||
-	    *p)
-		return tw_error_set(err, TW_EUSAGE, "--years: expected "
-				    "FROM-TO (2026-2030) or one year, got "
-				    "'%s'", s);
-	if (*from < 1900 || *to > 2999 || *from > *to ||
-	    *to - *from >= MAX_YEARS)
-		return tw_error_set(err, TW_EUSAGE, "--years: expected years "
-				    "from 1900 to 2999, at most %d, the "
-				    "first not after the last, got '%s'",
-				    MAX_YEARS, s);
 	return 0;
 }
 
@@ -139,7 +93,8 @@ import_read(struct cli_ctx *ctx, const struct cmd_entry *e, int nargs,
 	if (nargs == 2)
 		a->slug = argv[1 + optind++];
 	a->file = argv[1 + optind];
-	if ((r = parse_years(years, ctx->today, &a->from, &a->to, err)) < 0)
+	if ((r = ics_years_parse(years, "--years", ctx->today, &a->from,
+				   &a->to, err)) < 0)
 		return r;
 	if ((r = read_calendar(a->file, &sb, err)) == 0)
 		r = ics_holidays_read(sb.buf, sb.len, a->file, a->from, a->to,

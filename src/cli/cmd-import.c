@@ -2,10 +2,11 @@
  * techwin import FILE...: load plan files, all of them or none. With
  * --from, FILE is a CRM export (formats/csv-import.h) whose rows are merged
  * into the deals they were imported as before, matched by CRM record id.
+ * The imports themselves are the store's (store/import.h), shared with
+ * the web's /import page; this reads the files and prints the outcome.
  */
 #include "cli/cli.h"
-#include "store/findings.h"
-#include "core/validate.h"
+#include "store/import.h"
 #include "formats/csv-import.h"
 #include "formats/json.h"
 #include "formats/plan.h"
@@ -14,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,107 +124,6 @@ read_file(const char *path, const char *what, size_t max, struct strbuf *sb,
 	return rc;
 }
 
-/*
- * A plan file holds what a person writes; the touches logged by `message
- * --log`, the snooze, acknowledged findings and the CRM record id live only
- * in the database.
- * Replacing a deal from its file must not lose them, or unframed-pass would
- * fire again, a snoozed deal would start failing the check after every
- * import, and the next CRM import would make a second deal.
- */
-static void
-keep_database_state(struct deal *d, struct deal *old)
-{
-	if (!d->ntouches) {
-		d->touches = old->touches;
-		d->ntouches = old->ntouches;
-		old->touches = NULL;
-		old->ntouches = 0;
-	}
-	/* Plan files never hold acknowledgements: they stay as they were. */
-	d->acks = old->acks;
-	d->nacks = old->nacks;
-	old->acks = NULL;
-	old->nacks = 0;
-	if (!d->snooze_until) {
-		d->snooze_until = old->snooze_until;
-		xstrset(&d->snooze_reason, old->snooze_reason);
-	}
-	if (!d->crm_id) {
-		xstrset(&d->crm_source, old->crm_source);
-		xstrset(&d->crm_id, old->crm_id);
-	}
-}
-
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/*
- * The slugs of the files imported so far and the file each came from
- * (open addressing), so a duplicate costs one lookup, not a pass over
- * every earlier file: that pass was quadratic, 5e9 string compares for
- * 100k files.
- */
-struct slug_map {
-	struct slug_map_entry {
-		char *slug;
-		size_t file;
-	} *slot;
-	size_t cap, n;
-};
-
-static struct slug_map_entry *
-slug_map_slot(const struct slug_map *m, const char *slug)
-{
-	size_t i = hash_str(slug) & (m->cap - 1);
-
-	while (m->slot[i].slug && strcmp(m->slot[i].slug, slug))
-		i = (i + 1) & (m->cap - 1);
-	return &m->slot[i];
-}
-
-/* The file that already holds slug, or SIZE_MAX after adding it. */
-static size_t
-slug_map_add(struct slug_map *m, const char *slug, size_t file)
-{
-	struct slug_map_entry *e;
-
-	if (2 * (m->n + 1) > m->cap) {
-		struct slug_map bigger = { NULL, m->cap ? 2 * m->cap : 1024,
-					   m->n };
-
-		bigger.slot = xcalloc(bigger.cap, sizeof(*bigger.slot));
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->slot[i].slug)
-				*slug_map_slot(&bigger, m->slot[i].slug) =
-					m->slot[i];
-		free(m->slot);
-		*m = bigger;
-	}
-	e = slug_map_slot(m, slug);
-	if (e->slug)
-		return e->file;
-	e->slug = xstrdup(slug);
-	e->file = file;
-	m->n++;
-	return SIZE_MAX;
-}
-
-static void
-slug_map_release(struct slug_map *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->slot[i].slug);
-	free(m->slot);
-}
-
 static void
 plan_progress(size_t done, size_t total)
 {
@@ -233,195 +132,36 @@ plan_progress(size_t done, size_t total)
 		fputc('\n', stderr);
 }
 
-/*
- * Plan files are parsed by worker threads while the main thread writes the
- * deals parsed so far: parsing and SQLite each took about half of the time
- * (BENCHMARKS.md), so overlapping them on two cores nearly halves it.
- * Workers claim files in order and stay less than PARSE_AHEAD files ahead
- * of the writer, so a ring of PARSE_AHEAD slots holds every deal in
- * flight, not the whole import. A worker frees the deal it finds in a slot
- * before reusing it: it allocated it, and frees from the writer's thread
- * went through the workers' malloc arenas under their locks. The writer
- * wakes workers that wait for room every ROOM_STEP files, not every file.
- * Every write happens inside one transaction, so an error in any file
- * still leaves the database unchanged.
- */
-#define PARSE_AHEAD 256
-#define ROOM_STEP 32
-#define MAX_PARSERS 8
-
-struct parse_slot {
-	struct deal deal;	/* kept after writing, until the slot's reuse */
-	struct tw_error err;
-	int rc;
-	bool ready;
-};
-
-struct parse_pool {
-	char **files;
-	size_t n;
-	struct parse_slot *slot;	/* file i is in slot[i % PARSE_AHEAD] */
-	size_t next;		/* next file to claim */
-	size_t written;		/* files the writer is done with */
-	bool stop;
-	pthread_mutex_t mu;
-	pthread_cond_t ready;	/* a slot became ready */
-	pthread_cond_t room;	/* the writer moved on, or stop */
-};
-
-static void *
-parse_worker(void *arg)
+static int
+load_plan(void *arg, size_t i, struct strbuf *out, struct tw_error *err)
 {
-	struct parse_pool *pool = arg;
+	char **files = arg;
 
-	for (;;) {
-		struct parse_slot *sl;
-		struct strbuf sb = STRBUF_INIT;
-		size_t i;
-
-		pthread_mutex_lock(&pool->mu);
-		while (!pool->stop && pool->next < pool->n &&
-		       pool->next >= pool->written + PARSE_AHEAD)
-			pthread_cond_wait(&pool->room, &pool->mu);
-		if (pool->stop || pool->next >= pool->n) {
-			pthread_mutex_unlock(&pool->mu);
-			return NULL;
-		}
-		i = pool->next++;
-		pthread_mutex_unlock(&pool->mu);
-
-		sl = &pool->slot[i % PARSE_AHEAD];
-		deal_release(&sl->deal);
-		sl->rc = read_file(pool->files[i], "a plan file",
-				   PLAN_MAX_BYTES, &sb, &sl->err);
-		if (sl->rc == 0)
-			sl->rc = plan_parse(sb.buf, sb.len, pool->files[i],
-					    &sl->deal, &sl->err);
-		strbuf_release(&sb);
-
-		pthread_mutex_lock(&pool->mu);
-		sl->ready = true;
-		pthread_cond_broadcast(&pool->ready);
-		pthread_mutex_unlock(&pool->mu);
-	}
+	return read_file(files[i], "a plan file", PLAN_MAX_BYTES, out, err);
 }
 
-/* Wait for file i to be parsed; its slot is the caller's from then on. */
-static struct parse_slot *
-parse_wait(struct parse_pool *pool, size_t i)
-{
-	struct parse_slot *sl = &pool->slot[i % PARSE_AHEAD];
-
-	pthread_mutex_lock(&pool->mu);
-	while (!sl->ready)
-		pthread_cond_wait(&pool->ready, &pool->mu);
-	pthread_mutex_unlock(&pool->mu);
-	return sl;
-}
-
-/* The writer is done with file i: its slot may take another file. */
 static void
-parse_done_with(struct parse_pool *pool, size_t i, bool stop)
+plan_progress_cb(void *arg, size_t done, size_t total)
 {
-	pthread_mutex_lock(&pool->mu);
-	pool->slot[i % PARSE_AHEAD].ready = false;
-	pool->written = i + 1;
-	pool->stop |= stop;
-	if (stop || pool->written % ROOM_STEP == 0)
-		pthread_cond_broadcast(&pool->room);
-	pthread_mutex_unlock(&pool->mu);
-}
-
-static size_t
-parser_count(size_t n)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t k = cpus > 0 ? (size_t)cpus : 1;
-
-	if (k > MAX_PARSERS)
-		k = MAX_PARSERS;
-	return k < n ? k : n;
+	(void)arg;
+	plan_progress(done, total);
 }
 
 static int
 import_plans(struct cli_ctx *ctx, size_t n, char **files,
 	     struct tw_error *err)
 {
-	struct parse_pool pool = { .files = files, .n = n };
-	pthread_t tid[MAX_PARSERS];
-	struct slug_map seen = { 0 };
-	size_t created = 0, nthreads = parser_count(n), started = 0;
-	bool show = n >= 1000 && isatty(2), in_tx = false;
-	int r;
-
-	pool.slot = xcalloc(PARSE_AHEAD, sizeof(*pool.slot));
-	pthread_mutex_init(&pool.mu, NULL);
-	pthread_cond_init(&pool.ready, NULL);
-	pthread_cond_init(&pool.room, NULL);
-	for (size_t t = 0; t < nthreads; t++)
-		if (pthread_create(&tid[started], NULL, parse_worker, &pool) ==
-		    0)
-			started++;
-
-	/* One transaction: all the files or none of them. */
-	r = started ? store_begin(ctx->st, err)
-		    : tw_error_set(err, TW_ESTORE, "cannot start a thread");
-	in_tx = r == 0;
-	for (size_t i = 0; r == 0 && i < n; i++) {
-		struct parse_slot *sl = parse_wait(&pool, i);
-		struct deal old;
-		bool created_now = false;
-		size_t j;
-
-		if (sl->rc < 0) {
-			*err = sl->err;
-			r = sl->rc;
-		} else if ((j = slug_map_add(&seen, sl->deal.slug, i)) !=
-			   SIZE_MAX) {
-			r = tw_error_set(err, TW_EINPUT,
-					 "%s: deal '%s' is also in '%s'",
-					 files[i], sl->deal.slug, files[j]);
-		} else {
-			deal_init(&old);
-			r = store_deal_get(ctx->st, sl->deal.slug, &old, err);
-			created_now = r == TW_ENOTFOUND;
-			created += created_now;
-			if (r == 0)
-				keep_database_state(&sl->deal, &old);
-			if (r == TW_ENOTFOUND || r == 0)
-				r = store_deal_put(ctx->st, &sl->deal, err);
-			/* check re-evaluates it: a bulk write only forgets. */
-			if (r == 0 && !created_now)
-				r = store_eval_forget(ctx->st, sl->deal.slug,
-						      err);
-			deal_release(&old);
-		}
-		parse_done_with(&pool, i, r != 0);
-		if (r == 0 && show && (i + 1 == n || (i + 1) % 1000 == 0))
-			plan_progress(i + 1, n);
-	}
-	pthread_mutex_lock(&pool.mu);
-	pool.stop = true;
-	pthread_cond_broadcast(&pool.room);
-	pthread_mutex_unlock(&pool.mu);
-	for (size_t t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
-	if (r == 0 && in_tx)
-		r = store_commit(ctx->st, err);
-	else if (in_tx)
-		store_rollback(ctx->st);
+	struct import_plans in = {
+		.n = n, .names = files, .load = load_plan, .load_arg = files,
+		.progress = n >= 1000 && isatty(2) ? plan_progress_cb : NULL,
+	};
+	struct import_plans_result res;
+	int r = store_import_plans(ctx->st, &in, &res, err);
 
 	if (r == 0 && !ctx->json)
 		printf("imported %zu deal%s (%zu new, %zu replaced)\n", n,
-		       n == 1 ? "" : "s", created, n - created);
-	/* The deals written last, and any parsed ahead of an error. */
-	for (size_t i = 0; i < PARSE_AHEAD; i++)
-		deal_release(&pool.slot[i].deal);
-	free(pool.slot);
-	slug_map_release(&seen);
-	pthread_mutex_destroy(&pool.mu);
-	pthread_cond_destroy(&pool.ready);
-	pthread_cond_destroy(&pool.room);
+		       n == 1 ? "" : "s", res.created, n - res.created);
+	import_plans_result_release(&res);
 	return r;
 }
 
@@ -491,205 +231,6 @@ parse_progress(void *arg, size_t done, size_t total, size_t rows)
 
 /* ---- CRM import ------------------------------------------------------------ */
 
-/* Slugs in use, stored deals' and new ones' (open addressing). */
-struct slug_set {
-	char **slot;
-	size_t cap, n;
-};
-
-static bool
-slug_set_has(void *arg, const char *s)
-{
-	struct slug_set *set = arg;
-
-	if (!set->cap)
-		return false;
-	for (size_t i = hash_str(s) & (set->cap - 1); set->slot[i];
-	     i = (i + 1) & (set->cap - 1))
-		if (!strcmp(set->slot[i], s))
-			return true;
-	return false;
-}
-
-static void
-slug_set_insert(struct slug_set *set, char *s)
-{
-	size_t i = hash_str(s) & (set->cap - 1);
-
-	while (set->slot[i])
-		i = (i + 1) & (set->cap - 1);
-	set->slot[i] = s;
-	set->n++;
-}
-
-static void
-slug_set_add(struct slug_set *set, const char *s)
-{
-	if (2 * (set->n + 1) > set->cap) {
-		struct slug_set bigger = { NULL, set->cap ? 2 * set->cap : 64,
-					   0 };
-
-		bigger.slot = xcalloc(bigger.cap, sizeof(*bigger.slot));
-		for (size_t i = 0; i < set->cap; i++)
-			if (set->slot[i])
-				slug_set_insert(&bigger, set->slot[i]);
-		free(set->slot);
-		*set = bigger;
-	}
-	slug_set_insert(set, xstrdup(s));
-}
-
-static void
-slug_set_release(struct slug_set *set)
-{
-	for (size_t i = 0; i < set->cap; i++)
-		free(set->slot[i]);
-	free(set->slot);
-	memset(set, 0, sizeof(*set));
-}
-
-/* The stored deals of one CRM, by record id. */
-struct crm_ref {
-	const char *id;
-	struct deal *deal;	/* in the deal list, without children */
-};
-
-static int
-crm_ref_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct crm_ref *)a)->id,
-		      ((const struct crm_ref *)b)->id);
-}
-
-enum action { ACT_NEW, ACT_UPDATED, ACT_UNCHANGED, ACT_BAD };
-
-struct crm_run {
-	struct cli_ctx *ctx;
-	enum crm_vendor vendor;
-	struct crm_import imp;
-	struct deal_list list;
-	struct crm_ref *refs;
-	size_t nrefs;
-	struct slug_set slugs;
-	bool write;		/* put the deals (no bad rows, or --skip-bad) */
-	size_t count[4];	/* by enum action */
-	enum action *action;	/* per row */
-	char **slug;		/* per row: the deal it went to */
-};
-
-/* The slug for a new deal from its name (or, failing that, its id). */
-static void
-new_slug(struct crm_run *run, const struct crm_row *row,
-	 char out[DEAL_SLUG_MAX + 1])
-{
-	char base[DEAL_SLUG_MAX + 1];
-
-	crm_slugify(row->name, base);
-	if (!*base) {
-		struct strbuf sb = STRBUF_INIT;
-
-		strbuf_addf(&sb, "%s-%s", crm_vendor_name(run->vendor),
-			    row->deal.crm_id);
-		crm_slugify(sb.buf, base);
-		strbuf_release(&sb);
-	}
-	if (!*base)
-		snprintf(base, sizeof(base), "deal");
-	crm_slug_unique(base, slug_set_has, &run->slugs, out);
-}
-
-/*
- * Check the merged deal and put it. A deal that fails deal_validate() is a
- * bad row (with the column behind the failing field); a store failure
- * ends the import.
- */
-static int
-check_and_put(struct crm_run *run, const struct crm_row *row,
-	      const struct deal *d, bool *ok, struct tw_error *err)
-{
-	struct validation_site site;
-	struct tw_error verr = { 0 };
-	int r;
-
-	*ok = deal_validate(d, &site, &verr) == 0;
-	if (!*ok) {
-		crm_bad_row_add(&run->imp, row, crm_field_of_site(site.field),
-				verr.msg);
-		return 0;
-	}
-	if (!run->write)
-		return 0;
-	/* check re-evaluates it: a bulk write only forgets. */
-	if ((r = store_deal_put(run->ctx->st, d, err)) < 0)
-		return r;
-	return store_eval_forget(run->ctx->st, d->slug, err);
-}
-
-static int
-apply_row(struct crm_run *run, size_t i, struct tw_error *err)
-{
-	const struct crm_row *row = &run->imp.rows[i];
-	struct crm_ref key = { row->deal.crm_id, NULL }, *ref;
-	char slug[DEAL_SLUG_MAX + 1];
-	struct deal d;
-	bool ok;
-	int r;
-
-	ref = run->nrefs ? bsearch(&key, run->refs, run->nrefs,
-				   sizeof(*run->refs), crm_ref_cmp)
-			 : NULL;
-	if (ref) {
-		run->slug[i] = xstrdup(ref->deal->slug);
-		/* The listed deal has every field a row can change. */
-		if (!crm_merge(ref->deal, row)) {
-			run->action[i] = ACT_UNCHANGED;
-			return 0;
-		}
-		r = store_deal_get(run->ctx->st, ref->deal->slug, &d, err);
-		if (r < 0)
-			return r;
-		crm_merge(&d, row);
-		r = check_and_put(run, row, &d, &ok, err);
-		run->action[i] = ok ? ACT_UPDATED : ACT_BAD;
-		deal_release(&d);
-		return r;
-	}
-	new_slug(run, row, slug);
-	run->slug[i] = xstrdup(slug);
-	deal_init(&d);
-	d.slug = xstrdup(slug);
-	crm_merge(&d, row);
-	r = check_and_put(run, row, &d, &ok, err);
-	run->action[i] = ok ? ACT_NEW : ACT_BAD;
-	if (ok)
-		slug_set_add(&run->slugs, slug);
-	deal_release(&d);
-	return r;
-}
-
-static int
-load_index(struct crm_run *run, struct tw_error *err)
-{
-	struct store *st = run->ctx->st;
-	const char *source = crm_vendor_name(run->vendor);
-	int r = store_deal_list(st, &run->list, err);
-
-	if (r < 0)
-		return r;
-	run->refs = xcalloc(run->list.n + 1, sizeof(*run->refs));
-	for (size_t i = 0; i < run->list.n; i++) {
-		struct deal *d = &run->list.items[i];
-
-		slug_set_add(&run->slugs, d->slug);
-		if (d->crm_id && d->crm_source &&
-		    !strcmp(d->crm_source, source))
-			run->refs[run->nrefs++] = (struct crm_ref){ d->crm_id,
-								    d };
-	}
-	qsort(run->refs, run->nrefs, sizeof(*run->refs), crm_ref_cmp);
-	return 0;
-}
-
 static void
 report_bad(const struct crm_import *imp, const char *file, const char *lead)
 {
@@ -717,7 +258,8 @@ set_count(json_t *o, const char *key, size_t n)
 
 /* The --json summary: counts, then each row's fate and each bad row. */
 static json_t *
-summary_json(const struct crm_run *run, const char *file, const char *reject)
+summary_json(const struct import_crm_result *run, const char *file,
+	     const char *reject)
 {
 	static const char *const names[] = { "new", "updated", "unchanged",
 					     "bad" };
@@ -727,11 +269,11 @@ summary_json(const struct crm_run *run, const char *file, const char *reject)
 	json_object_set_new(o, "file", json_string(file));
 	json_object_set_new(o, "source",
 			    json_string(crm_vendor_name(run->vendor)));
-	set_count(o, "imported", run->count[ACT_NEW] + run->count[ACT_UPDATED] +
-					 run->count[ACT_UNCHANGED]);
-	set_count(o, "new", run->count[ACT_NEW]);
-	set_count(o, "updated", run->count[ACT_UPDATED]);
-	set_count(o, "unchanged", run->count[ACT_UNCHANGED]);
+	set_count(o, "imported", run->count[IMPORT_NEW] + run->count[IMPORT_UPDATED] +
+					 run->count[IMPORT_UNCHANGED]);
+	set_count(o, "new", run->count[IMPORT_NEW]);
+	set_count(o, "updated", run->count[IMPORT_UPDATED]);
+	set_count(o, "unchanged", run->count[IMPORT_UNCHANGED]);
 	set_count(o, "bad", imp->nbad);
 	set_count(o, "footer_lines", imp->footer_lines);
 	json_object_set_new(o, "reject_file", json_str(reject));
@@ -739,7 +281,7 @@ summary_json(const struct crm_run *run, const char *file, const char *reject)
 		const struct crm_row *row = &imp->rows[i];
 		json_t *r;
 
-		if (run->action[i] == ACT_BAD)
+		if (run->action[i] == IMPORT_BAD)
 			continue;
 		r = json_object();
 		set_count(r, "line", row->line);
@@ -764,15 +306,15 @@ summary_json(const struct crm_run *run, const char *file, const char *reject)
 }
 
 static void
-print_summary(const struct crm_run *run, const char *file,
-	      const char *reject)
+print_summary(struct cli_ctx *ctx, const struct import_crm_result *run,
+	      const char *file, const char *reject)
 {
 	const struct crm_import *imp = &run->imp;
-	size_t good = run->count[ACT_NEW] + run->count[ACT_UPDATED] +
-		      run->count[ACT_UNCHANGED];
+	size_t good = run->count[IMPORT_NEW] + run->count[IMPORT_UPDATED] +
+		      run->count[IMPORT_UNCHANGED];
 	struct strbuf sb = STRBUF_INIT;
 
-	if (run->ctx->json) {
+	if (ctx->json) {
 		json_emit(summary_json(run, file, reject), &sb);
 		cli_write(&sb);
 		strbuf_release(&sb);
@@ -781,8 +323,8 @@ print_summary(const struct crm_run *run, const char *file,
 	strbuf_addf(&sb, "imported %zu row%s from '%s' (%s): %zu new, "
 		    "%zu updated, %zu unchanged\n",
 		    good, good == 1 ? "" : "s", file,
-		    crm_vendor_name(run->vendor), run->count[ACT_NEW],
-		    run->count[ACT_UPDATED], run->count[ACT_UNCHANGED]);
+		    crm_vendor_name(run->vendor), run->count[IMPORT_NEW],
+		    run->count[IMPORT_UPDATED], run->count[IMPORT_UNCHANGED]);
 	if (imp->nbad)
 		strbuf_addf(&sb, "skipped %zu bad row%s, written to '%s'\n",
 			    imp->nbad, imp->nbad == 1 ? "" : "s", reject);
@@ -805,123 +347,89 @@ struct crm_args {
 	bool skip_bad;
 };
 
+/* The progress bar's two phases: reading, then importing. */
 static void
-crm_run_release(struct crm_run *run)
+rows_progress(void *arg, size_t done, size_t total)
 {
-	for (size_t i = 0; i < run->imp.nrows; i++)
-		free(run->slug[i]);
-	free(run->slug);
-	free(run->action);
-	crm_import_release(&run->imp);
-	deal_list_release(&run->list);
-	free(run->refs);
-	slug_set_release(&run->slugs);
+	if (done == 0)
+		progress_start(arg, "importing");
+	else
+		progress_draw(arg, done, total, done, done == total);
 }
 
-/*
- * Parse the whole export first, then merge every row in one transaction.
- * Bad rows found while parsing or merging are collected, not fatal: the
- * merge goes on so that every bad row is reported, but nothing is written
- * unless there are none (or --skip-bad).
- */
+struct rejects {
+	const struct crm_args *a;
+	const char *data;
+	struct strbuf path;
+};
+
+/* Bad rows skipped: listed, and written to the rejects file. */
+static int
+write_rejects(void *arg, const struct import_crm_result *res,
+	      struct tw_error *err)
+{
+	struct rejects *rj = arg;
+	struct strbuf rows = STRBUF_INIT;
+	int r;
+
+	if (rj->a->reject)
+		strbuf_addstr(&rj->path, rj->a->reject);
+	else
+		strbuf_addf(&rj->path, "%s.rejects.csv", rj->a->file);
+	report_bad(&res->imp, rj->a->file, "warning");
+	crm_reject_emit(&res->imp, rj->data, &rows);
+	r = cli_write_file(rj->path.buf, &rows, err);
+	strbuf_release(&rows);
+	return r;
+}
+
+/* The import itself is the store's (store_import_crm): all rows or none. */
 static int
 import_crm(struct cli_ctx *ctx, const struct crm_args *a,
 	   struct tw_error *err)
 {
 	struct strbuf data = STRBUF_INIT, mapbuf = STRBUF_INIT;
-	struct strbuf rejects = STRBUF_INIT, reject_path = STRBUF_INIT;
-	struct crm_mapping map;
-	struct crm_options opt = { 0 };
+	struct rejects rj = { a, NULL, STRBUF_INIT };
+	struct import_crm in = {
+		.vendor = a->vendor, .name = a->file, .map_name = a->map,
+		.has_date_order = a->has_date_order,
+		.date_order = a->date_order, .skip_bad = a->skip_bad,
+		.before_commit = write_rejects, .before_commit_arg = &rj,
+	};
+	struct import_crm_result res = { 0 };
 	struct progress prog = { 0 };
-	struct crm_run run;
-	bool in_tx = false;
 	int r;
 
-	memset(&run, 0, sizeof(run));
-	run.ctx = ctx;
-	run.vendor = a->vendor;
-	crm_mapping_init(&map, a->vendor);
 	r = a->map ? read_file(a->map, "a mapping file", CRM_MAP_MAX_BYTES,
 			       &mapbuf, err)
 		   : 0;
-	if (r == 0 && a->map)
-		r = crm_mapping_load(&map, mapbuf.buf, mapbuf.len, a->map, err);
 	if (r == 0)
 		r = read_file(a->file, "a CRM export", CRM_MAX_BYTES, &data,
 			      err);
 	if (r < 0)
 		goto out;
-
-	/* The command line's date order beats the mapping file's. */
-	opt.date_order = a->has_date_order ? a->date_order
-			 : map.has_date_order ? map.date_order : CRM_MDY;
-	opt.decimal_comma = map.decimal_comma;
+	in.map = a->map ? mapbuf.buf : NULL;
+	in.map_len = mapbuf.len;
+	in.data = rj.data = data.buf;
+	in.len = data.len;
 	prog.on = data.len > PROGRESS_MIN_BYTES && isatty(STDERR_FILENO);
 	if (prog.on) {
 		progress_start(&prog, "reading");
-		opt.progress = parse_progress;
-		opt.progress_arg = &prog;
+		in.parse_progress = parse_progress;
+		in.row_progress = rows_progress;
+		in.progress_arg = &prog;
 	}
-	r = crm_parse(data.buf, data.len, a->file, &map, &opt, &run.imp, err);
-	if (r < 0)
-		goto out;
-	run.action = xcalloc(run.imp.nrows + 1, sizeof(*run.action));
-	run.slug = xcalloc(run.imp.nrows + 1, sizeof(*run.slug));
-	run.write = a->skip_bad || run.imp.nbad == 0;
-
-	if ((r = store_begin(ctx->st, err)) < 0)
-		goto out;
-	in_tx = true;
-	if ((r = load_index(&run, err)) < 0)
-		goto out;
-	progress_start(&prog, "importing");
-	for (size_t i = 0; i < run.imp.nrows && r == 0; i++) {
-		/* Rows that fail only after the merge stop the writes too. */
-		if (!a->skip_bad && run.imp.nbad)
-			run.write = false;
-		r = apply_row(&run, i, err);
-		run.count[run.action[i]]++;
-		progress_draw(&prog, i + 1, run.imp.nrows, i + 1,
-			      i + 1 == run.imp.nrows);
-	}
-	if (r < 0)
-		goto out;
-	crm_bad_rows_sort(&run.imp);
-
-	if (run.imp.nbad && !a->skip_bad) {
-		report_bad(&run.imp, a->file, "error");
-		r = tw_error_set(err, TW_EINPUT,
-				 "%zu bad row%s in '%s', nothing imported "
-				 "(--skip-bad imports the good rows)",
-				 run.imp.nbad, run.imp.nbad == 1 ? "" : "s",
-				 a->file);
-		goto out;
-	}
-	if (run.imp.nbad) {
-		if (a->reject)
-			strbuf_addstr(&reject_path, a->reject);
-		else
-			strbuf_addf(&reject_path, "%s.rejects.csv", a->file);
-		report_bad(&run.imp, a->file, "warning");
-		crm_reject_emit(&run.imp, data.buf, &rejects);
-		/* Written before the commit: a failure here imports nothing. */
-		if ((r = cli_write_file(reject_path.buf, &rejects, err)) < 0)
-			goto out;
-	}
-	in_tx = false;
-	if ((r = store_commit(ctx->st, err)) < 0)
-		goto out;
-	print_summary(&run, a->file, run.imp.nbad ? reject_path.buf : NULL);
-
+	r = store_import_crm(ctx->st, &in, &res, err);
+	if (r == TW_EINPUT && res.action && res.imp.nbad && !a->skip_bad)
+		report_bad(&res.imp, a->file, "error");
+	if (r == 0)
+		print_summary(ctx, &res, a->file,
+			      res.imp.nbad ? rj.path.buf : NULL);
 out:
-	if (in_tx)
-		store_rollback(ctx->st);
-	crm_run_release(&run);
-	crm_mapping_release(&map);
+	import_crm_result_release(&res);
 	strbuf_release(&data);
 	strbuf_release(&mapbuf);
-	strbuf_release(&rejects);
-	strbuf_release(&reject_path);
+	strbuf_release(&rj.path);
 	return r;
 }
 

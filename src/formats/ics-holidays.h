@@ -36,6 +36,14 @@ int ics_holidays_read(const char *text, size_t len, const char *name,
 		      int from, int to, struct ics_holidays *out,
 		      struct tw_error *err);
 
+/*
+ * The years s asks for, "2026-2030" or "2027", into *from and *to; NULL:
+ * today's year and the next four. TW_EUSAGE "WHAT: expected ..." when
+ * malformed, or not within 1900-2999, or more than 100 years.
+ */
+int ics_years_parse(const char *s, const char *what, tw_date today,
+		    int *from, int *to, struct tw_error *err);
+
 static inline void
 ics_holidays_release(struct ics_holidays *h)
 {

@@ -146,6 +146,7 @@ http_request_release(struct http_request *rq)
 	http_params_release(&rq->query);
 	http_params_release(&rq->params);
 	http_params_release(&rq->form);
+	multipart_release(&rq->upload);
 	http_params_release(&rq->headers);
 	http_params_release(&rq->cookies);
 	strbuf_release(&rq->body);
@@ -816,4 +817,53 @@ http_parse_form(struct http_request *rq, struct http_response *rs)
 		return false;
 	}
 	return true;
+}
+
+bool
+http_parse_multipart(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+
+	if (!http_content_type_is(rq, "multipart/form-data")) {
+		http_error(rs, 415, NULL, "the request body must be "
+			   "multipart/form-data");
+		return false;
+	}
+	http_params_release(&rq->form);
+	multipart_release(&rq->upload);
+	if (multipart_parse(rq->body.buf, rq->body.len,
+			    http_header(rq, "Content-Type"), &rq->upload,
+			    &err) < 0) {
+		http_error(rs, 400, NULL, "%s", err.msg);
+		return false;
+	}
+	/* Text fields are read as a url-encoded form's. */
+	for (size_t i = 0; i < rq->upload.n; i++) {
+		const struct multipart_part *pt = &rq->upload.parts[i];
+		char *v;
+
+		if (pt->filename)
+			continue;
+		v = xstrndup(pt->data, pt->len);
+		http_params_add(&rq->form, pt->name, v);
+		free(v);
+	}
+	return true;
+}
+
+const struct multipart_part *
+http_upload_file(const struct http_request *rq, const char *name, size_t *at)
+{
+	for (size_t i = at ? *at : 0; i < rq->upload.n; i++) {
+		const struct multipart_part *pt = &rq->upload.parts[i];
+
+		if (pt->filename && !strcmp(pt->name, name)) {
+			if (at)
+				*at = i + 1;
+			return pt;
+		}
+	}
+	if (at)
+		*at = rq->upload.n;
+	return NULL;
 }

@@ -18,9 +18,12 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "web/auth.h"
+#include "web/multipart.h"
 
 /* Default limits; techwin serve can lower or raise the body cap. */
 #define HTTP_BODY_MAX (1024 * 1024)	/* bytes of request body: 413 */
+/* An upload's (import, holiday calendar): plan files, a CRM export. */
+#define HTTP_UPLOAD_MAX (32 * 1024 * 1024)
 #define HTTP_URL_MAX 8192		/* bytes of request target: 414 */
 #define HTTP_HEADERS_MAX 16384		/* bytes of all headers: 431 */
 #define HTTP_HEADER_COUNT_MAX 100	/* number of headers: 431 */
@@ -77,6 +80,7 @@ struct http_request {
 	struct http_params params;	/* route captures: {slug}, {key} */
 	struct strbuf body;		/* capped: toobig past the cap */
 	struct http_params form;	/* a form body, once parsed */
+	struct multipart upload;	/* a multipart body's parts, once */
 
 	const struct server_config *cfg;
 	struct rate_limiter *limiter;	/* failed logins per address */
@@ -197,6 +201,18 @@ json_t *http_json_object(const struct http_request *rq,
  * rq->form; false with a 400 or 415 in rs when it is not one.
  */
 bool http_parse_form(struct http_request *rq, struct http_response *rs);
+/*
+ * A multipart/form-data body (multipart.h) parsed: its files into
+ * rq->upload, its text fields into rq->form as a form's; false with a 400
+ * (the parser's message) or 415 in rs.
+ */
+bool http_parse_multipart(struct http_request *rq, struct http_response *rs);
+/*
+ * The next file part named name from *at (NULL: the first), or NULL;
+ * *at moves past it.
+ */
+const struct multipart_part *http_upload_file(const struct http_request *rq,
+					      const char *name, size_t *at);
 
 /* The security headers every response carries, NULL-terminated pairs. */
 extern const char *const http_security_headers[][2];

@@ -204,6 +204,8 @@ settings_holidays(struct strbuf *sb, const struct http_request *rq,
 	field_error(sb, "h-day", v->day_err);
 	strbuf_addstr(sb, "</div>\n<div><button type=\"submit\">Add</button>"
 		      "</div>\n</div>\n</form>\n");
+	/* from an .ics file (pages-import.c) */
+	pages_ics_form(sb, rq, NULL);
 }
 
 static void

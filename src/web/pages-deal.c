@@ -761,6 +761,10 @@ render_deal(struct http_request *rq, struct http_response *rs,
 	deal_messages(&sb, rq, d, h, v->act);
 	deal_documents(&sb, d);
 	actions_documents(&sb, d);
+	/* the plan file's download (pages-import.c) */
+	strbuf_addstr(&sb, "<p class=\"links\">");
+	pages_import_links(&sb, rq, d->slug);
+	strbuf_addstr(&sb, "</p>\n");
 	actions_shares(&sb, rq, d, v->act);
 	actions_history(&sb, rq, d);
 	page_end(&sb);

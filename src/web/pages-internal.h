@@ -254,6 +254,23 @@ void actions_history(struct strbuf *sb, struct http_request *rq,
 
 /* ---- the handlers page_routes lists ------------------------------------ */
 
+/* ---- import and export (pages-import.c) ---------------------------------- */
+
+void pages_import(struct http_request *rq, struct http_response *rs);
+void pages_import_plans_post(struct http_request *rq,
+			     struct http_response *rs);
+void pages_import_crm_post(struct http_request *rq, struct http_response *rs);
+void pages_export_csv(struct http_request *rq, struct http_response *rs);
+void pages_plan_yaml(struct http_request *rq, struct http_response *rs);
+void pages_holidays_import_post(struct http_request *rq,
+				struct http_response *rs);
+/* Export (and import) links: the pipeline's (slug NULL) or a deal's. */
+void pages_import_links(struct strbuf *sb, const struct http_request *rq,
+			const char *slug);
+/* The .ics upload form of /settings (fm NULL: empty). */
+void pages_ics_form(struct strbuf *sb, const struct http_request *rq,
+		    const struct page_form *fm);
+
 void pages_pipeline(struct http_request *rq, struct http_response *rs);
 void pages_deal(struct http_request *rq, struct http_response *rs);
 void pages_record_post(struct http_request *rq, struct http_response *rs);

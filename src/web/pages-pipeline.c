@@ -293,6 +293,10 @@ pages_pipeline(struct http_request *rq, struct http_response *rs)
 	if (page_can_edit(rq))
 		strbuf_addstr(&sb, "<p><a class=\"button\" id=\"new-deal\" "
 			      "href=\"/deals/new\">New deal</a></p>");
+	/* import and export (pages-import.c) */
+	strbuf_addstr(&sb, "<p class=\"links\">");
+	pages_import_links(&sb, rq, NULL);
+	strbuf_addstr(&sb, "</p>");
 	strbuf_addstr(&sb, "</div>\n");
 	totals_text(&sb, &l, q.outcome < 0 ? "" : outcome);
 	strbuf_addstr(&sb, "<p class=\"hint\">As of ");

@@ -42,6 +42,11 @@ enum route_flags {
 	 * rs->log_id in place of the rest (router_secret_prefix).
 	 */
 	ROUTE_SECRET_PATH = 1 << 3,
+	/*
+	 * A file upload (multipart/form-data): its body may be as large as
+	 * the server's upload_max instead of body_max.
+	 */
+	ROUTE_UPLOAD = 1 << 4,
 };
 
 struct route {

@@ -54,6 +54,7 @@
 /* How often the watchman looks for connections past their deadline. */
 #define WATCH_TICK_MS 250
 #define FORM_TYPE "application/x-www-form-urlencoded"
+#define MULTIPART_TYPE "multipart/form-data"
 
 struct server {
 	struct server_config cfg;
@@ -121,6 +122,7 @@ server_config_init(struct server_config *cfg)
 	cfg->timeout = 30;
 	cfg->per_address = -1;
 	cfg->body_max = HTTP_BODY_MAX;
+	cfg->upload_max = HTTP_UPLOAD_MAX;
 	cfg->session_ttl = 12 * 60 * 60;
 	cfg->grace = 10;
 	cfg->login_attempts = 5;
@@ -280,6 +282,25 @@ peer_address(struct MHD_Connection *conn, char *buf, size_t size)
 			  &((const struct sockaddr_in6 *)ci->client_addr)
 				   ->sin6_addr,
 			  buf, (socklen_t)size);
+}
+
+/* The largest body any route takes. */
+static size_t
+body_limit(const struct server_config *cfg)
+{
+	return cfg->body_max > cfg->upload_max ? cfg->body_max
+					       : cfg->upload_max;
+}
+
+/* A Content-Length past max: 413 now, before the body is read. */
+static bool
+body_too_large(struct exchange *x, const char *cl, size_t max)
+{
+	if (strtoull(cl, NULL, 10) <= max)
+		return false;
+	http_error(&x->rs, 413, NULL, "the request body is %s bytes; the "
+		   "limit is %zu", cl, max);
+	return true;
 }
 
 /* A new exchange for the request target uri (path and query as sent). */
@@ -502,12 +523,10 @@ begin_request(struct server *srv, struct exchange *x)
 			   HTTP_HEADER_COUNT_MAX, HTTP_HEADERS_MAX);
 		return;
 	}
+	/* Past both limits, refused before the route is looked up. */
 	cl = http_header(rq, "Content-Length");
-	if (cl && strtoull(cl, NULL, 10) > srv->cfg.body_max) {
-		http_error(&x->rs, 413, NULL, "the request body is %s bytes; "
-			   "the limit is %zu", cl, srv->cfg.body_max);
+	if (cl && body_too_large(x, cl, body_limit(&srv->cfg)))
 		return;
-	}
 	if (x->query && http_parse_query(x->query, strlen(x->query),
 					 &rq->query) < 0) {
 		http_error(&x->rs, 400, NULL, "malformed query string");
@@ -532,6 +551,11 @@ begin_request(struct server *srv, struct exchange *x)
 	/* The captures belong to the request from here on. */
 	rq->params = x->m.params;
 	memset(&x->m.params, 0, sizeof(x->m.params));
+	/* An upload route takes a larger body; the others body_max. */
+	rq->body.cap = x->m.route->flags & ROUTE_UPLOAD ? srv->cfg.upload_max
+							: srv->cfg.body_max;
+	if (cl && body_too_large(x, cl, rq->body.cap))
+		return;
 	if ((why = csrf_cross_site(rq))) {
 		http_error(&x->rs, 403, NULL, "%s", why);
 		return;
@@ -564,6 +588,13 @@ finish_request(struct exchange *x)
 		/* A form cannot set headers: it sends the token as a field. */
 		if (!token && http_content_type_is(rq, FORM_TYPE)) {
 			if (!http_parse_form(rq, &x->rs))
+				return;
+			token = http_params_get(&rq->form, "csrf_token");
+		}
+		/* An upload's form sends it as a text part. */
+		if (!token && (x->m.route->flags & ROUTE_UPLOAD) &&
+		    http_content_type_is(rq, MULTIPART_TYPE)) {
+			if (!http_parse_multipart(rq, &x->rs))
 				return;
 			token = http_params_get(&rq->form, "csrf_token");
 		}

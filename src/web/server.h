@@ -39,6 +39,7 @@ struct server_config {
 	 */
 	int per_address;
 	size_t body_max;	/* bytes of request body */
+	size_t upload_max;	/* ... of an upload route's (ROUTE_UPLOAD) */
 	const char *port_file;	/* write the bound port here */
 	tw_date today;		/* when today_fixed, else the clock */
 	bool today_fixed;

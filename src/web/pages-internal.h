@@ -49,7 +49,8 @@ void page_csrf_field(struct strbuf *sb, const struct principal *who);
 /*
  * Whether an <input> of type can hold value: not a refused "2026-02-30"
  * in a date input nor "ten" in a number input (HTML forbids the value, and
- * a browser would show the input empty; the error message quotes it).
+ * a browser would show the input empty; the error message quotes it),
+ * nor anything in a file input.
  */
 bool page_input_holds(const char *type, const char *value);
 void page_deal_path(struct strbuf *sb, const char *pre, const char *slug,

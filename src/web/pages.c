@@ -184,6 +184,9 @@ page_input_holds(const char *type, const char *value)
 {
 	tw_date d;
 
+	/* A file input never holds a value, not even "": chosen again. */
+	if (!strcmp(type, "file"))
+		return false;
 	if (!value || !*value)
 		return true;
 	if (!strcmp(type, "date"))

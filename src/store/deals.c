@@ -345,11 +345,12 @@ check_one(size_t part, const struct deal *d, void *arg, struct tw_error *err)
 struct stale_scan {
 	tw_date today;
 	size_t nopen, nback;
-	char **keep;		/* re-evaluate and keep */
+	struct keep {		/* re-evaluate and keep, by slug */
+		char *slug;
+		bool has_digest;	/* findings_digest of what is kept */
+		uint64_t digest;
+	} *keep;
 	size_t nkeep, akeep;
-	uint64_t *digest;	/* keep[i]'s kept findings_digest ... */
-	bool *has_digest;	/* ... when there is one */
-	size_t adigest, ahas;
 };
 
 static int
@@ -367,11 +368,8 @@ scan_one(const struct kept_eval *e, void *arg, struct tw_error *err)
 		return 0;
 	}
 	ALLOC_GROW(sc->keep, sc->nkeep + 1, sc->akeep);
-	ALLOC_GROW(sc->digest, sc->nkeep + 1, sc->adigest);
-	ALLOC_GROW(sc->has_digest, sc->nkeep + 1, sc->ahas);
-	sc->digest[sc->nkeep] = e->digest;
-	sc->has_digest[sc->nkeep] = e->has_digest;
-	sc->keep[sc->nkeep++] = xstrdup(e->deal.slug);
+	sc->keep[sc->nkeep++] = (struct keep){ xstrdup(e->deal.slug),
+					       e->has_digest, e->digest };
 	return 0;
 }
 
@@ -379,10 +377,8 @@ static void
 stale_scan_release(struct stale_scan *sc)
 {
 	for (size_t i = 0; i < sc->nkeep; i++)
-		free(sc->keep[i]);
+		free(sc->keep[i].slug);
 	free(sc->keep);
-	free(sc->digest);
-	free(sc->has_digest);
 }
 
 /*
@@ -404,7 +400,7 @@ scan_keeps(const struct stale_scan *sc, const char *slug)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(sc->keep[mid], slug);
+		int c = strcmp(sc->keep[mid].slug, slug);
 
 		if (!c)
 			return (long)mid;
@@ -441,8 +437,8 @@ spool_eval(const struct check_walk *w, size_t part, const struct deal *d,
 	if (sp->bad || (k = scan_keeps(w->keep, d->slug)) < 0)
 		return;
 	/* Found as kept: spool_write's store_eval_freshen dates it today. */
-	if (w->keep->has_digest[k] &&
-	    w->keep->digest[k] == findings_digest(r))
+	if (w->keep->keep[k].has_digest &&
+	    w->keep->keep[k].digest == findings_digest(r))
 		return;
 	if (!sp->fp && !(sp->fp = tmpfile())) {
 		sp->bad = true;
@@ -612,7 +608,7 @@ refresh_kept(struct store *st, const struct workspace *ws, tw_date today,
 		tw_date *buf;
 
 		deal_init(&d);
-		r = store_deal_get(st, sc->keep[i], &d, &err);
+		r = store_deal_get(st, sc->keep[i].slug, &d, &err);
 		if (r == TW_ENOTFOUND) {	/* removed meanwhile */
 			r = 0;
 			continue;
@@ -647,8 +643,8 @@ emit_valid(size_t part, const struct kept_eval *e, void *arg,
 
 	/* The parts' guard saw every deal valid in their snapshot. */
 	if (!e->valid)
-		return tw_error_set(err, TW_ESTORE, "deal '%s' is not kept "
-				    "for %s", e->deal.slug, "this day");
+		return tw_error_set(err, TW_ESTORE, "deal '%s' changed while "
+				    "check read it", e->deal.slug);
 	h = deal_merged_holidays(&e->deal, &w->wsh, &buf);
 	if (rep.has_freshness)
 		rep.freshness = freshness_score(rep.progress, w->today, &h,

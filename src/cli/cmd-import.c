@@ -158,9 +158,16 @@ import_plans(struct cli_ctx *ctx, size_t n, char **files,
 	struct import_plans_result res;
 	int r = store_import_plans(ctx->st, &in, &res, err);
 
-	if (r == 0 && !ctx->json)
+	if (r == 0 && ctx->json) {
+		struct strbuf sb = STRBUF_INIT;
+
+		json_emit(import_plans_to_json(&res), &sb);
+		cli_write(&sb);
+		strbuf_release(&sb);
+	} else if (r == 0) {
 		printf("imported %zu deal%s (%zu new, %zu replaced)\n", n,
 		       n == 1 ? "" : "s", res.created, n - res.created);
+	}
 	import_plans_result_release(&res);
 	return r;
 }
@@ -251,61 +258,6 @@ report_bad(const struct crm_import *imp, const char *file, const char *lead)
 }
 
 static void
-set_count(json_t *o, const char *key, size_t n)
-{
-	json_object_set_new(o, key, json_integer((json_int_t)n));
-}
-
-/* The --json summary: counts, then each row's fate and each bad row. */
-static json_t *
-summary_json(const struct import_crm_result *run, const char *file,
-	     const char *reject)
-{
-	static const char *const names[] = { "new", "updated", "unchanged",
-					     "bad" };
-	const struct crm_import *imp = &run->imp;
-	json_t *o = json_object(), *rows = json_array(), *bad = json_array();
-
-	json_object_set_new(o, "file", json_string(file));
-	json_object_set_new(o, "source",
-			    json_string(crm_vendor_name(run->vendor)));
-	set_count(o, "imported", run->count[IMPORT_NEW] + run->count[IMPORT_UPDATED] +
-					 run->count[IMPORT_UNCHANGED]);
-	set_count(o, "new", run->count[IMPORT_NEW]);
-	set_count(o, "updated", run->count[IMPORT_UPDATED]);
-	set_count(o, "unchanged", run->count[IMPORT_UNCHANGED]);
-	set_count(o, "bad", imp->nbad);
-	set_count(o, "footer_lines", imp->footer_lines);
-	json_object_set_new(o, "reject_file", json_str(reject));
-	for (size_t i = 0; i < imp->nrows; i++) {
-		const struct crm_row *row = &imp->rows[i];
-		json_t *r;
-
-		if (run->action[i] == IMPORT_BAD)
-			continue;
-		r = json_object();
-		set_count(r, "line", row->line);
-		json_object_set_new(r, "crm_id", json_string(row->deal.crm_id));
-		json_object_set_new(r, "slug", json_str(run->slug[i]));
-		json_object_set_new(r, "action",
-				    json_string(names[run->action[i]]));
-		json_array_append_new(rows, r);
-	}
-	json_object_set_new(o, "deals", rows);
-	for (size_t i = 0; i < imp->nbad; i++) {
-		json_t *b = json_object();
-
-		set_count(b, "line", imp->bad[i].line);
-		json_object_set_new(b, "column", json_str(imp->bad[i].column));
-		json_object_set_new(b, "error",
-				    json_string(imp->bad[i].message));
-		json_array_append_new(bad, b);
-	}
-	json_object_set_new(o, "bad_rows", bad);
-	return o;
-}
-
-static void
 print_summary(struct cli_ctx *ctx, const struct import_crm_result *run,
 	      const char *file, const char *reject)
 {
@@ -315,7 +267,7 @@ print_summary(struct cli_ctx *ctx, const struct import_crm_result *run,
 	struct strbuf sb = STRBUF_INIT;
 
 	if (ctx->json) {
-		json_emit(summary_json(run, file, reject), &sb);
+		json_emit(import_crm_to_json(run, file, reject), &sb);
 		cli_write(&sb);
 		strbuf_release(&sb);
 		return;

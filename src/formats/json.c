@@ -264,6 +264,83 @@ token_to_json(const struct store_token *t)
 	return o;
 }
 
+/* ---- imports ---------------------------------------------------------- */
+
+static void
+set_count(json_t *o, const char *key, size_t n)
+{
+	json_object_set_new(o, key, json_integer((json_int_t)n));
+}
+
+json_t *
+import_crm_to_json(const struct import_crm_result *run, const char *file,
+	     const char *reject)
+{
+	static const char *const names[] = { "new", "updated", "unchanged",
+					     "bad" };
+	const struct crm_import *imp = &run->imp;
+	json_t *o = json_object(), *rows = json_array(), *bad = json_array();
+
+	json_object_set_new(o, "file", json_string(file));
+	json_object_set_new(o, "source",
+			    json_string(crm_vendor_name(run->vendor)));
+	set_count(o, "imported", run->count[IMPORT_NEW] + run->count[IMPORT_UPDATED] +
+					 run->count[IMPORT_UNCHANGED]);
+	set_count(o, "new", run->count[IMPORT_NEW]);
+	set_count(o, "updated", run->count[IMPORT_UPDATED]);
+	set_count(o, "unchanged", run->count[IMPORT_UNCHANGED]);
+	set_count(o, "bad", imp->nbad);
+	set_count(o, "footer_lines", imp->footer_lines);
+	json_object_set_new(o, "reject_file", json_str(reject));
+	for (size_t i = 0; i < imp->nrows; i++) {
+		const struct crm_row *row = &imp->rows[i];
+		json_t *r;
+
+		if (run->action[i] == IMPORT_BAD)
+			continue;
+		r = json_object();
+		set_count(r, "line", row->line);
+		json_object_set_new(r, "crm_id", json_string(row->deal.crm_id));
+		json_object_set_new(r, "slug", json_str(run->slug[i]));
+		json_object_set_new(r, "action",
+				    json_string(names[run->action[i]]));
+		json_array_append_new(rows, r);
+	}
+	json_object_set_new(o, "deals", rows);
+	for (size_t i = 0; i < imp->nbad; i++) {
+		json_t *b = json_object();
+
+		set_count(b, "line", imp->bad[i].line);
+		json_object_set_new(b, "column", json_str(imp->bad[i].column));
+		json_object_set_new(b, "error",
+				    json_string(imp->bad[i].message));
+		json_array_append_new(bad, b);
+	}
+	json_object_set_new(o, "bad_rows", bad);
+	return o;
+}
+
+json_t *
+import_plans_to_json(const struct import_plans_result *res)
+{
+	json_t *o = json_object(), *rows = json_array();
+
+	set_count(o, "imported", res->n);
+	set_count(o, "new", res->created);
+	set_count(o, "replaced", res->n - res->created);
+	for (size_t i = 0; i < res->n; i++) {
+		json_t *r = json_object();
+
+		json_object_set_new(r, "slug", json_string(res->slug[i]));
+		json_object_set_new(r, "action", json_string(res->added[i]
+							     ? "new"
+							     : "replaced"));
+		json_array_append_new(rows, r);
+	}
+	json_object_set_new(o, "deals", rows);
+	return o;
+}
+
 void
 json_emit(json_t *j, struct strbuf *out)
 {

@@ -11,6 +11,7 @@
 #include "core/model.h"
 #include "core/pipeline.h"
 #include "core/stats.h"
+#include "store/import.h"
 #include "store/store.h"
 #include "util/strbuf.h"
 
@@ -73,6 +74,17 @@ json_t *commercial_plan_to_json(const struct commercial_plan *p);
 json_t *pipeline_check_to_json(const struct pipeline_check *pc);
 /* Cycle-time analytics (techwin stats --json): team, by_se, deals, momentum. */
 json_t *cycle_report_to_json(const struct cycle_report *r);
+
+/*
+ * What an import did, as techwin import --json shows it. Plan files:
+ * {"imported", "new", "replaced", "deals": [{"slug", "action"}]}. A CRM
+ * export: counts by fate, "deals" [{"line", "crm_id", "slug", "action"}]
+ * and "bad_rows" [{"line", "column", "error"}]; reject is the file the bad
+ * rows were written to, or NULL.
+ */
+json_t *import_plans_to_json(const struct import_plans_result *res);
+json_t *import_crm_to_json(const struct import_crm_result *run,
+			   const char *file, const char *reject);
 
 /* Serialize (indented, stable order) with a trailing newline; steals j. */
 void json_emit(json_t *j, struct strbuf *out);

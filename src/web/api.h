@@ -13,6 +13,8 @@
 extern const struct route api_routes[];
 /* Settings, holidays, users and API tokens, for admins (api-admin.c). */
 extern const struct route admin_api_routes[];
+/* Plan files and CRM exports sent as JSON, for editors (api-import.c). */
+extern const struct route import_api_routes[];
 /* GET /api/session: who the request acts as (api-session.c). */
 void api_session_get(struct http_request *rq, struct http_response *rs);
 /*

@@ -983,6 +983,7 @@ server_create(const struct server_config *cfg)
 	/* Each part of the server adds its table here. */
 	router_add(&srv->router, api_routes);
 	router_add(&srv->router, admin_api_routes);
+	router_add(&srv->router, import_api_routes);
 	router_add(&srv->router, page_routes);	/* before login: GET /login */
 	router_add(&srv->router, login_routes);
 	srv->limiter = rate_limiter_new(cfg->login_attempts,

@@ -355,44 +355,6 @@ user_get(struct http_request *rq, struct http_response *rs)
 		http_send_json(rs, 200, o);
 }
 
-/* A string member of o, or NULL; false with a 422 when it is no string. */
-static bool
-opt_string(struct http_response *rs, json_t *o, const char *key,
-	   const char **out)
-{
-	json_t *v = json_object_get(o, key);
-
-	*out = NULL;
-	if (!v)
-		return true;
-	if (!json_is_string(v)) {
-		http_error(rs, 422, key, "%s must be a string", key);
-		return false;
-	}
-	*out = json_string_value(v);
-	return true;
-}
-
-/* Only the named members; else a 422 naming the first other one. */
-static bool
-only_members(struct http_response *rs, json_t *o, const char *const *names)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(o, key, v) {
-		bool ok = false;
-
-		for (size_t i = 0; names[i] && !ok; i++)
-			ok = !strcmp(names[i], key);
-		if (!ok) {
-			http_error(rs, 422, key, "unknown field '%s'", key);
-			return false;
-		}
-	}
-	return true;
-}
-
 static bool
 parse_role(struct http_response *rs, const char *text, enum role *role)
 {
@@ -417,10 +379,10 @@ user_create(struct http_request *rq, struct http_response *rs)
 	if (!api_check_query(rq, rs, no_query) ||
 	    !(body = http_json_object(rq, rs, false)))
 		return;
-	if (!only_members(rs, body, fields) ||
-	    !opt_string(rs, body, "name", &name) ||
-	    !opt_string(rs, body, "role", &role_text) ||
-	    !opt_string(rs, body, "password", &pw))
+	if (!api_only_members(rs, body, fields) ||
+	    !api_opt_string(rs, body, "name", &name) ||
+	    !api_opt_string(rs, body, "role", &role_text) ||
+	    !api_opt_string(rs, body, "password", &pw))
 		goto out;
 	if (!role_text) {
 		http_error(rs, 422, "role", "a user needs a role (admin, "
@@ -463,9 +425,9 @@ user_update(struct http_request *rq, struct http_response *rs)
 	    !(body = http_json_object(rq, rs, false)))
 		return;
 	keep = json_object_get(body, "keep_tokens");
-	if (!only_members(rs, body, fields) ||
-	    !opt_string(rs, body, "role", &role_text) ||
-	    !opt_string(rs, body, "password", &pw))
+	if (!api_only_members(rs, body, fields) ||
+	    !api_opt_string(rs, body, "role", &role_text) ||
+	    !api_opt_string(rs, body, "password", &pw))
 		goto out;
 	if (keep && (!json_is_boolean(keep) || !pw)) {
 		http_error(rs, 422, "keep_tokens", "keep_tokens is true or "
@@ -540,9 +502,9 @@ token_create(struct http_request *rq, struct http_response *rs)
 	if (!api_check_query(rq, rs, no_query) ||
 	    !(body = http_json_object(rq, rs, false)))
 		return;
-	if (!only_members(rs, body, fields) ||
-	    !opt_string(rs, body, "name", &name) ||
-	    !opt_string(rs, body, "user", &user))
+	if (!api_only_members(rs, body, fields) ||
+	    !api_opt_string(rs, body, "name", &name) ||
+	    !api_opt_string(rs, body, "user", &user))
 		goto out;
 	if (!user) {
 		http_error(rs, 422, "user", "a token needs a user");

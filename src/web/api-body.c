@@ -264,3 +264,41 @@ api_read_body(struct http_request *rq, struct http_response *rs,
 	}
 	return o;
 }
+
+/* A string member of o, or NULL; false with a 422 when it is no string. */
+bool
+api_opt_string(struct http_response *rs, json_t *o, const char *key,
+	   const char **out)
+{
+	json_t *v = json_object_get(o, key);
+
+	*out = NULL;
+	if (!v)
+		return true;
+	if (!json_is_string(v)) {
+		http_error(rs, 422, key, "%s must be a string", key);
+		return false;
+	}
+	*out = json_string_value(v);
+	return true;
+}
+
+/* Only the named members; else a 422 naming the first other one. */
+bool
+api_only_members(struct http_response *rs, json_t *o, const char *const *names)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(o, key, v) {
+		bool ok = false;
+
+		for (size_t i = 0; names[i] && !ok; i++)
+			ok = !strcmp(names[i], key);
+		if (!ok) {
+			http_error(rs, 422, key, "unknown field '%s'", key);
+			return false;
+		}
+	}
+	return true;
+}

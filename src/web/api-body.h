@@ -50,4 +50,14 @@ json_t *api_read_body(struct http_request *rq, struct http_response *rs,
 bool api_check_query(struct http_request *rq, struct http_response *rs,
 		     const char *const *allowed);
 
+/*
+ * A string member key of o, or NULL when absent; false with a 422 naming
+ * it when it is no string.
+ */
+bool api_opt_string(struct http_response *rs, json_t *o, const char *key,
+		    const char **out);
+/* Only the named members (NULL-ended); else a 422 naming the first other. */
+bool api_only_members(struct http_response *rs, json_t *o,
+		      const char *const *names);
+
 #endif

@@ -16,36 +16,6 @@
 
 static const char *const no_query[] = { NULL };
 
-/* The string member key of o, or NULL (absent or null); false: wrong type. */
-static bool
-opt_string(json_t *o, const char *key, const char **out)
-{
-	json_t *v = json_object_get(o, key);
-
-	*out = json_is_string(v) ? json_string_value(v) : NULL;
-	return !v || json_is_null(v) || json_is_string(v);
-}
-
-/* Only the members named in allowed (NULL-ended); else a 422 naming one. */
-static bool
-known_members(struct http_response *rs, json_t *o,
-	      const char *const *allowed)
-{
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	json_object_foreach(o, key, v) {
-		for (i = 0; allowed[i] && strcmp(allowed[i], key); i++)
-			;
-		if (!allowed[i]) {
-			http_error(rs, 422, key, "unknown field '%s'", key);
-			return false;
-		}
-	}
-	return true;
-}
-
 /* ---- plan files ------------------------------------------------------------- */
 
 struct plan_texts {
@@ -90,7 +60,7 @@ import_plans(struct http_request *rq, struct http_response *rs)
 		return;
 	pt.files = json_object_get(body, "files");
 	n = json_array_size(pt.files);
-	if (!known_members(rs, body, top))
+	if (!api_only_members(rs, body, top))
 		goto out;
 	if (!json_is_array(pt.files) || !n) {
 		http_error(rs, 422, "files", "expected {\"files\": [{\"name\", "
@@ -103,9 +73,9 @@ import_plans(struct http_request *rq, struct http_response *rs)
 		char field[48];
 
 		snprintf(field, sizeof(field), "files[%zu]", i);
-		if (!json_is_object(f) || !known_members(rs, f, member) ||
+		if (!json_is_object(f) || !api_only_members(rs, f, member) ||
 		    !json_is_string(json_object_get(f, "text")) ||
-		    !opt_string(f, "name", &name)) {
+		    !api_opt_string(rs, f, "name", &name)) {
 			if (!rs->status)
 				http_error(rs, 422, field, "%s: expected "
 					   "{\"name\": string, \"text\": "
@@ -155,29 +125,23 @@ import_crm(struct http_request *rq, struct http_response *rs)
 	    !(body = http_json_object(rq, rs, false)))
 		return;
 	skip = json_object_get(body, "skip_bad");
-	if (!known_members(rs, body, top))
+	if (!api_only_members(rs, body, top) ||
+	    !api_opt_string(rs, body, "vendor", &vendor) ||
+	    !api_opt_string(rs, body, "csv", &csv) ||
+	    !api_opt_string(rs, body, "name", &name) ||
+	    !api_opt_string(rs, body, "map", &map) ||
+	    !api_opt_string(rs, body, "date_order", &order))
 		goto out;
-	if (!opt_string(body, "vendor", &vendor) || !vendor ||
-	    crm_vendor_parse(vendor, &in.vendor) < 0) {
+	if (!vendor || crm_vendor_parse(vendor, &in.vendor) < 0) {
 		http_error(rs, 422, "vendor", "vendor: expected \"salesforce\" "
 			   "or \"hubspot\"");
 		goto out;
 	}
-	if (!opt_string(body, "csv", &csv) || !csv) {
+	if (!csv) {
 		http_error(rs, 422, "csv", "csv: expected the export's text");
 		goto out;
 	}
-	if (!opt_string(body, "name", &name)) {
-		http_error(rs, 422, "name", "name: expected a string");
-		goto out;
-	}
-	if (!opt_string(body, "map", &map)) {
-		http_error(rs, 422, "map", "map: expected a mapping file's "
-			   "text");
-		goto out;
-	}
-	if (!opt_string(body, "date_order", &order) ||
-	    (order && strcmp(order, "mdy") && strcmp(order, "dmy"))) {
+	if (order && strcmp(order, "mdy") && strcmp(order, "dmy")) {
 		http_error(rs, 422, "date_order", "date_order: expected "
 			   "\"mdy\" or \"dmy\"");
 		goto out;

@@ -46,6 +46,7 @@ const PAGES = [
 	['settings', '/settings'],
 	['users', '/users'],
 	['user-remove', '/users/alice/remove'],
+	['import', '/import'],
 	['analytics', '/analytics'],
 	['deal-xss', '/deals/xss', 'no forms'],	// deal's forms, again
 ];

@@ -227,32 +227,21 @@ static void
 holidays_add(struct http_request *rq, struct http_response *rs)
 {
 	struct tw_error err = { 0 };
-	json_t *body, *days, *x, *o;
+	json_t *body, *o;
 	tw_date *d = NULL;
-	size_t n = 0, i, added = 0;
+	size_t n = 0, added = 0;
 	int r = 0;
 
 	if (!api_check_query(rq, rs, no_query) ||
 	    !(body = http_json_object(rq, rs, false)))
 		return;
-	days = json_object_get(body, "days");
-	if (json_object_size(body) != 1 || !json_is_array(days) ||
-	    !json_array_size(days)) {
+	if (json_object_size(body) != 1) {
 		http_error(rs, 422, "days", "expected {\"days\": "
 			   "[\"YYYY-MM-DD\", ...]}");
 		json_decref(body);
 		return;
 	}
-	d = xcalloc(json_array_size(days), sizeof(*d));
-	json_array_foreach(days, i, x) {
-		if (!json_is_string(x)) {
-			r = tw_error_set(&err, TW_EINPUT, "days[%zu]: expected "
-					 "a date YYYY-MM-DD", i);
-			break;
-		}
-		if ((r = date_parse(json_string_value(x), &d[n++], &err)) < 0)
-			break;
-	}
+	r = api_read_days(json_object_get(body, "days"), &d, &n, &err);
 	if (r == 0)
 		r = workspace_add_holidays(rq->st, d, n, &added, &err);
 	if (r < 0) {

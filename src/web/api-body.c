@@ -302,3 +302,29 @@ api_only_members(struct http_response *rs, json_t *o, const char *const *names)
 	}
 	return true;
 }
+
+int
+api_read_days(json_t *days, tw_date **out, size_t *n, struct tw_error *err)
+{
+	json_t *x;
+	size_t i;
+	int r = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!json_is_array(days) || !json_array_size(days))
+		return tw_error_set(err, TW_EINPUT, "expected {\"days\": "
+				    "[\"YYYY-MM-DD\", ...]}");
+	*out = xcalloc(json_array_size(days), sizeof(**out));
+	json_array_foreach(days, i, x) {
+		if (!json_is_string(x))
+			r = tw_error_set(err, TW_EINPUT, "days[%zu]: expected "
+					 "a date YYYY-MM-DD", i);
+		else
+			r = date_parse(json_string_value(x), &(*out)[(*n)++],
+				       err);
+		if (r < 0)
+			break;
+	}
+	return r;
+}

@@ -59,5 +59,11 @@ bool api_opt_string(struct http_response *rs, json_t *o, const char *key,
 /* Only the named members (NULL-ended); else a 422 naming the first other. */
 bool api_only_members(struct http_response *rs, json_t *o,
 		      const char *const *names);
+/*
+ * days, a non-empty JSON array of "YYYY-MM-DD", as *n dates in *out
+ * (the caller frees it, also on failure); TW_EINPUT naming the bad one.
+ */
+int api_read_days(json_t *days, tw_date **out, size_t *n,
+		  struct tw_error *err);
 
 #endif

@@ -3,15 +3,21 @@
  * JSON text, run by the import `techwin import` and the /import page run
  * (store/import.h), so all of it is written or none. The answers are
  * techwin import --json's (import_plans_to_json, import_crm_to_json).
- * Uploads: their body may be as large as the server's upload_max.
+ * And a deal's holidays, as dates or from a calendar's text, added by the
+ * verb techwin deal holidays import runs (V_HOLIDAYS). Uploads: their
+ * body may be as large as the server's upload_max.
  */
 #include "web/api.h"
 #include "web/api-body.h"
+#include "core/actions.h"
+#include "formats/ics-holidays.h"
 #include "formats/json.h"
 #include "formats/plan.h"
+#include "store/deals.h"
 #include "store/import.h"
 #include "util/xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const no_query[] = { NULL };
@@ -182,9 +188,105 @@ out:
 	json_decref(body);
 }
 
+/* ---- a deal's holidays ---------------------------------------------------- */
+
+/*
+ * POST /api/deals/{slug}/holidays {"days": [...]} or {"calendar": the
+ * text of an .ics file, "years": "FROM-TO"}: 200 {"deal", "added",
+ * "present"} (and, from a calendar, "from_year", "to_year",
+ * "skipped_events"), as techwin deal holidays import --json says it.
+ */
+static void
+holidays_import(struct http_request *rq, struct http_response *rs)
+{
+	static const char *const top[] = { "days", "calendar", "years",
+					   NULL };
+	const char *slug = http_param(rq, "slug"), *text, *years;
+	struct ics_holidays cal = { 0 };
+	struct tw_error err = { 0 };
+	struct verb_result res = { 0 };
+	struct verb_call c;
+	struct validation_site site = { ENT_DEAL, 0, NULL };
+	struct deal_ctx ctx;
+	const char *field;
+	json_t *body, *o;
+	tw_date *days = NULL;
+	size_t n = 0;
+	int from = 0, to = 0, r;
+
+	if (!api_check_query(rq, rs, no_query) ||
+	    !(body = http_json_object(rq, rs, false)))
+		return;
+	if (!api_only_members(rs, body, top) ||
+	    !api_opt_string(rs, body, "calendar", &text) ||
+	    !api_opt_string(rs, body, "years", &years))
+		goto out;
+	if (!text == !json_object_get(body, "days") ||
+	    (years && !text)) {
+		http_error(rs, 422, text ? "days" : "calendar", "expected "
+			   "{\"days\": [\"YYYY-MM-DD\", ...]} or "
+			   "{\"calendar\": \"BEGIN:VCALENDAR...\", "
+			   "\"years\": \"FROM-TO\"}");
+		goto out;
+	}
+	if (text) {
+		field = "years";
+		/* The CLI's usage error (--years) is a body's bad field. */
+		if (ics_years_parse(years, "years", rq->today, &from, &to,
+				    &err) < 0)
+			r = err.code = TW_EINPUT;
+		else
+			r = 0;
+		if (r == 0) {
+			field = "calendar";
+			r = ics_holidays_read(text, strlen(text), "calendar",
+					      from, to, &cal, &err);
+		}
+	} else {
+		field = "days";
+		r = api_read_days(json_object_get(body, "days"), &days, &n,
+				  &err);
+	}
+	if (r < 0) {
+		http_fail(rs, r, &err, field);
+		goto out;
+	}
+	verb_call_init(&c, V_HOLIDAYS, NULL);
+	c.days = text ? cal.days : days;
+	c.ndays = text ? cal.n : n;
+	deal_ctx_init(&ctx, rq->today, rq->who.name);
+	r = store_run_verb(rq->st, slug, &c, &ctx, &res, &site, &err);
+	if (r < 0) {
+		http_fail(rs, r, &err, r == TW_ENOTFOUND ? NULL : field);
+	} else {
+		o = json_object();
+		json_object_set_new(o, "deal", json_string(slug));
+		if (text) {
+			json_object_set_new(o, "from_year", json_integer(from));
+			json_object_set_new(o, "to_year", json_integer(to));
+			json_object_set_new(o, "skipped_events",
+				json_integer((json_int_t)cal.skipped));
+		}
+		json_object_set_new(o, "added",
+				    json_integer((json_int_t)res.added));
+		json_object_set_new(o, "present",
+				    json_integer((json_int_t)(c.ndays -
+							      res.added)));
+		http_send_json(rs, 200, o);
+	}
+	verb_call_release(&c);
+	deal_ctx_release(&ctx);
+out:
+	free(days);
+	ics_holidays_release(&cal);
+	json_decref(body);
+}
+
 const struct route import_api_routes[] = {
 	{ "POST", "/api/import/plans", import_plans, ROLE_EDITOR,
 	  ROUTE_UPLOAD },
 	{ "POST", "/api/import/crm", import_crm, ROLE_EDITOR, ROUTE_UPLOAD },
+	{ "POST", "/api/deals/{slug}/holidays", holidays_import, ROLE_EDITOR,
+	  ROUTE_UPLOAD },
 	{ NULL, NULL, NULL, 0, 0 },
 };

@@ -205,7 +205,7 @@ settings_holidays(struct strbuf *sb, const struct http_request *rq,
 	strbuf_addstr(sb, "</div>\n<div><button type=\"submit\">Add</button>"
 		      "</div>\n</div>\n</form>\n");
 	/* from an .ics file (pages-import.c) */
-	pages_ics_form(sb, rq, NULL);
+	pages_ics_form(sb, rq, NULL, NULL);
 }
 
 static void

@@ -781,6 +781,41 @@ pages_deal_new_post(struct http_request *rq, struct http_response *rs)
 
 /* -- a deal's fields -- */
 
+/*
+ * Below the deal's form: its own holidays, with a calendar's import
+ * (pages-import.c), and the way to remove the deal.
+ */
+static void
+deal_edit_extras(struct strbuf *sb, const struct http_request *rq,
+		 const struct deal *d)
+{
+	const char *added = http_params_get(&rq->query, "added");
+	unsigned long n = added ? strtoul(added, NULL, 10) : 0;
+
+	strbuf_addstr(sb, "<h2 id=\"holidays\">Holidays of this deal</h2>\n");
+	if (added)
+		strbuf_addf(sb, "<p class=\"notice ok\" role=\"status\">%lu "
+			    "holiday%s added.</p>\n", n, n == 1 ? "" : "s");
+	strbuf_addstr(sb, "<p class=\"hint\">Business days skip weekends, "
+		      "the workspace's holidays and these.</p>\n");
+	if (!d->nholidays)
+		strbuf_addstr(sb, "<p class=\"empty\">No holidays of its own."
+			      "</p>\n");
+	else
+		strbuf_addstr(sb, "<ul class=\"holidays\">\n");
+	for (size_t i = 0; i < d->nholidays; i++) {
+		strbuf_addstr(sb, "<li>");
+		page_add_day(sb, d->holidays[i]);
+		strbuf_addstr(sb, "</li>\n");
+	}
+	if (d->nholidays)
+		strbuf_addstr(sb, "</ul>\n");
+	pages_ics_form(sb, rq, NULL, d->slug);
+	strbuf_addstr(sb, "<h2 id=\"remove\">Remove the deal</h2>\n");
+	page_deal_path(sb, "<p><a class=\"danger\" href=\"/deals/", d->slug,
+		       "/remove\">Remove this deal…</a> (asks first)</p>\n");
+}
+
 static void
 deal_edit_page(struct http_request *rq, struct http_response *rs,
 	       unsigned status, const struct page_form *fm)
@@ -807,6 +842,7 @@ deal_edit_page(struct http_request *rq, struct http_response *rs,
 	strbuf_reset(&action);
 	page_deal_path(&action, "/deals/", d->slug, "");
 	page_form_close(&sb, "Save the deal", action.buf);
+	deal_edit_extras(&sb, rq, d);
 	page_end(&sb);
 	page_send(rs, status, &sb);
 	strbuf_release(&action);
@@ -1099,4 +1135,96 @@ pages_child_remove_post(struct http_request *rq, struct http_response *rs)
 
 	if (k && http_parse_form(rq, rs))
 		child_post(rq, rs, k, V_REMOVE);
+}
+
+/* -- removing the deal -- */
+
+/* "3 criteria, 1 event": what goes with the deal; empty when nothing. */
+static void
+deal_contents(struct strbuf *sb, const struct deal *d)
+{
+	const size_t n[] = { d->ncriteria, d->nevents, d->nrisks, d->nphases,
+			     d->ntouches };
+	static const char *const one[] = { "criterion", "event", "risk",
+					   "phase", "logged message" };
+	static const char *const many[] = { "criteria", "events", "risks",
+					    "phases", "logged messages" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(n); i++)
+		if (n[i])
+			strbuf_addf(sb, "%s%zu %s", sb->len ? ", " : "", n[i],
+				    n[i] == 1 ? one[i] : many[i]);
+}
+
+static void
+deal_remove_page(struct http_request *rq, struct http_response *rs,
+		 unsigned status, const char *error)
+{
+	struct strbuf sb = STRBUF_INIT, what = STRBUF_INIT,
+		      title = STRBUF_INIT, action = STRBUF_INIT;
+	struct page_form fm = { "remove", NULL, error, NULL };
+	struct deal_ctx ctx;
+
+	if (!load_deal(rq, rs, &ctx)) {
+		deal_ctx_release(&ctx);
+		return;
+	}
+	deal_contents(&what, &ctx.deal);
+	strbuf_addf(&title, "Remove %s?", page_deal_name(&ctx.deal));
+	page_begin(&sb, rq, title.buf, NAV_NONE);
+	crumbs(&sb, &ctx.deal);
+	strbuf_addstr(&sb, "<h1>");
+	html_escape(&sb, title.buf);
+	strbuf_addstr(&sb, "</h1>\n");
+	page_form_summary(&sb, &fm, "Not removed");
+	strbuf_addstr(&sb, "<div class=\"notice error\"><p>This removes the "
+		      "deal ");
+	html_escape(&sb, ctx.deal.slug);
+	if (what.len) {
+		strbuf_addstr(&sb, " with <strong class=\"dependents\">");
+		html_escape(&sb, what.buf);
+		strbuf_addstr(&sb, "</strong>");
+	}
+	strbuf_addstr(&sb, ", its findings and its share links (they stop "
+		      "working). It cannot be undone; the history keeps a "
+		      "record of the removal. To keep the deal but stop "
+		      "watching it, close it instead.</p></div>\n");
+	page_deal_path(&action, "/deals/", ctx.deal.slug, "/remove");
+	page_form_open(&sb, rq, action.buf, &fm);
+	strbuf_reset(&action);
+	page_deal_path(&action, "/deals/", ctx.deal.slug, "/edit");
+	page_form_close(&sb, "Remove the deal", action.buf);
+	page_end(&sb);
+	page_send(rs, status, &sb);
+	strbuf_release(&what);
+	strbuf_release(&title);
+	strbuf_release(&action);
+	deal_ctx_release(&ctx);
+}
+
+void
+pages_deal_remove(struct http_request *rq, struct http_response *rs)
+{
+	deal_remove_page(rq, rs, 200, NULL);
+}
+
+/* The V_DEAL_REMOVE verb, as techwin deal rm; then the pipeline. */
+void
+pages_deal_remove_post(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+	struct verb_call c;
+	int r;
+
+	if (!http_parse_form(rq, rs))
+		return;
+	verb_call_init(&c, V_DEAL_REMOVE, NULL);
+	r = page_run_verb(rq, &c, NULL, &err);
+	if (r == TW_EINPUT)
+		deal_remove_page(rq, rs, 422, err.msg);
+	else if (r < 0)
+		page_fail(rq, rs, r, &err);
+	else
+		http_redirect(rs, 303, "/?removed=1");
+	verb_call_release(&c);
 }

@@ -500,51 +500,73 @@ pages_import_links(struct strbuf *sb, const struct http_request *rq,
 
 void
 pages_ics_form(struct strbuf *sb, const struct http_request *rq,
-	       const struct page_form *fm)
+	       const struct page_form *fm, const char *slug)
 {
 	static const struct page_form none = { .id = "ics" };
+	struct strbuf action = STRBUF_INIT;
 
 	if (!fm)
 		fm = &none;
-	upload_open(sb, rq, "/settings/holidays/import", "ics-form",
+	if (slug)
+		page_deal_path(&action, "/deals/", slug, "/holidays/import");
+	else
+		strbuf_addstr(&action, "/settings/holidays/import");
+	upload_open(sb, rq, action.buf, "ics-form",
 		    "Import holidays from a calendar");
 	page_form_summary(sb, fm, "Not imported");
 	page_form_input(sb, fm, &(struct page_input){
 		.name = "calendar", .label = "Calendar file (.ics)",
 		.type = "file", .required = true,
 		.attrs = "accept=\".ics,text/calendar\"",
-		.hint = "The all-day events become workspace holidays." });
+		.hint = slug ? "The all-day events become this deal's "
+			       "holidays (the prospect's country, say)."
+			     : "The all-day events become workspace "
+			       "holidays." });
 	page_form_input(sb, fm, &(struct page_input){
 		.name = "years", .label = "Years", .type = "text",
 		.hint = "FROM-TO (2026-2030) or one year; empty: this year "
 			"and the next four." });
 	page_form_close(sb, "Import holidays", NULL);
+	strbuf_release(&action);
 }
 
 static void
 ics_refused(struct http_request *rq, struct http_response *rs,
-	    struct page_form *fm)
+	    struct page_form *fm, const char *slug)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	page_begin(&sb, rq, "Holidays not imported", NAV_SETTINGS);
+	page_begin(&sb, rq, "Holidays not imported", slug ? NAV_NONE
+							  : NAV_SETTINGS);
 	strbuf_addstr(&sb, "<h1>Holidays not imported</h1>\n<p class=\"notice "
 		      "error\">Nothing was changed.</p>\n");
-	pages_ics_form(&sb, rq, fm);
-	strbuf_addstr(&sb, "<p><a href=\"/settings#holidays\">Back to the "
-		      "settings</a></p>\n");
+	pages_ics_form(&sb, rq, fm, slug);
+	if (slug)
+		page_deal_path(&sb, "<p><a href=\"/deals/", slug,
+			       "/edit#holidays\">Back to the deal</a></p>\n");
+	else
+		strbuf_addstr(&sb, "<p><a href=\"/settings#holidays\">Back to "
+			      "the settings</a></p>\n");
 	page_end(&sb);
 	page_send(rs, 422, &sb);
 }
 
+/*
+ * POST /settings/holidays/import (the workspace's, as techwin config
+ * holidays import) and /deals/{slug}/holidays/import (the deal's, the
+ * V_HOLIDAYS verb, as techwin deal holidays import).
+ */
 void
 pages_holidays_import_post(struct http_request *rq, struct http_response *rs)
 {
 	struct page_form fm = { .id = "ics", .error_field = "calendar" };
+	const char *slug = http_param(rq, "slug");
 	struct ics_holidays cal = { 0 };
 	struct tw_error err = { 0 };
 	struct strbuf loc = STRBUF_INIT;
 	const struct multipart_part *pt;
+	struct verb_result res = { 0 };
+	struct verb_call c;
 	const char *years, *name;
 	size_t added = 0;
 	int from, to, r;
@@ -556,7 +578,7 @@ pages_holidays_import_post(struct http_request *rq, struct http_response *rs)
 	pt = chosen_file(rq, "calendar");
 	if (!pt) {
 		fm.error = "choose a calendar file (.ics)";
-		ics_refused(rq, rs, &fm);
+		ics_refused(rq, rs, &fm, slug);
 		return;
 	}
 	name = *pt->filename ? pt->filename : "calendar.ics";
@@ -567,18 +589,30 @@ pages_holidays_import_post(struct http_request *rq, struct http_response *rs)
 	else
 		r = ics_holidays_read(pt->data, pt->len, name, from, to, &cal,
 				      &err);
-	if (r == 0)
+	verb_call_init(&c, V_HOLIDAYS, NULL);
+	if (r == 0 && slug) {
+		c.days = cal.days;
+		c.ndays = cal.n;
+		r = page_run_verb(rq, &c, &res, &err);
+		added = res.added;
+	} else if (r == 0) {
 		r = workspace_add_holidays(rq->st, cal.days, cal.n, &added,
 					   &err);
+	}
 	if (r == TW_EINPUT || r == TW_EUSAGE) {
 		fm.error = err.msg;
-		ics_refused(rq, rs, &fm);
+		ics_refused(rq, rs, &fm, slug);
 	} else if (r < 0) {
 		page_fail(rq, rs, r, &err);
 	} else {
-		strbuf_addf(&loc, "/settings?added=%zu#holidays", added);
+		if (slug)
+			page_deal_path(&loc, "/deals/", slug, "/edit");
+		else
+			strbuf_addstr(&loc, "/settings");
+		strbuf_addf(&loc, "?added=%zu#holidays", added);
 		http_redirect(rs, 303, loc.buf);
 	}
+	verb_call_release(&c);
 	ics_holidays_release(&cal);
 	strbuf_release(&loc);
 }

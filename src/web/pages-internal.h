@@ -268,10 +268,17 @@ void pages_holidays_import_post(struct http_request *rq,
 /* Export (and import) links: the pipeline's (slug NULL) or a deal's. */
 void pages_import_links(struct strbuf *sb, const struct http_request *rq,
 			const char *slug);
-/* The .ics upload form of /settings (fm NULL: empty). */
+/*
+ * The .ics upload form (fm NULL: empty): the workspace's holidays on
+ * /settings (slug NULL), or a deal's on its edit page.
+ */
 void pages_ics_form(struct strbuf *sb, const struct http_request *rq,
-		    const struct page_form *fm);
+		    const struct page_form *fm, const char *slug);
 
+/* Removing a deal: the page that asks, and its post (pages-forms.c). */
+void pages_deal_remove(struct http_request *rq, struct http_response *rs);
+void pages_deal_remove_post(struct http_request *rq,
+			    struct http_response *rs);
 void pages_pipeline(struct http_request *rq, struct http_response *rs);
 void pages_deal(struct http_request *rq, struct http_response *rs);
 void pages_record_post(struct http_request *rq, struct http_response *rs);

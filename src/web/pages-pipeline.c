@@ -298,6 +298,10 @@ pages_pipeline(struct http_request *rq, struct http_response *rs)
 	pages_import_links(&sb, rq, NULL);
 	strbuf_addstr(&sb, "</p>");
 	strbuf_addstr(&sb, "</div>\n");
+	/* After a deal's removal page (pages-forms.c). */
+	if (http_params_get(&rq->query, "removed"))
+		strbuf_addstr(&sb, "<p class=\"notice ok\" role=\"status\">"
+			      "Deal removed.</p>\n");
 	totals_text(&sb, &l, q.outcome < 0 ? "" : outcome);
 	strbuf_addstr(&sb, "<p class=\"hint\">As of ");
 	page_add_day(&sb, rq->today);

@@ -34,6 +34,7 @@ const PAGES = [
 	['deal', '/deals/acme'],
 	['deal-edit', '/deals/acme/edit'],
 	['deal-new', '/deals/new'],
+	['deal-remove', '/deals/acme/remove'],
 	['criterion-edit', '/deals/acme/criteria/p95-latency/edit'],
 	['criterion-remove', '/deals/acme/criteria/p95-latency/remove'],
 	['event-edit', '/deals/acme/events/budget-call/edit'],

@@ -145,6 +145,7 @@ struct check_part {
 
 struct check_run {
 	struct check_part part[MAX_PARTS];
+	bool json;		/* spool JSON elements, one cell a row */
 };
 
 static const char *const fhead[NFCOLS] = { "SEVERITY", "DEAL", "RULE",
@@ -211,12 +212,37 @@ spool_release(struct spool *sp)
 	strbuf_release(&sp->buf);
 }
 
+/*
+ * j (stolen) as one cell: json_emit's text of it as an element of an
+ * array in the top object, each line indented four spaces.
+ */
+static void
+spool_element(struct spool *sp, struct strbuf *tmp, json_t *j)
+{
+	struct cell_head h = { 0, 0 };
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+
+	strbuf_reset(tmp);
+	for (const char *p = text, *nl; p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		strbuf_addstr(tmp, p == text ? "    " : "\n    ");
+		strbuf_add(tmp, p, nl ? (size_t)(nl - p) : strlen(p));
+	}
+	h.len = tmp->len;
+	strbuf_add(&sp->buf, &h, sizeof(h));
+	strbuf_add(&sp->buf, tmp->buf, tmp->len);
+	free(text);
+	json_decref(j);
+}
+
 /* Called from the store's threads: each part has its own check_part. */
 static int
 spool_deal(size_t part, const struct deal_check *c, void *arg,
 	   struct tw_error *err)
 {
-	struct check_part *cp = &((struct check_run *)arg)->part[part];
+	struct check_run *run = arg;
+	struct check_part *cp = &run->part[part];
+	bool json = run->json;
 	const struct momentum_report *r = c->report;
 	const struct deal *d = c->deal;
 	char b[DATE_BUFSZ];
@@ -227,13 +253,18 @@ spool_deal(size_t part, const struct deal_check *c, void *arg,
 		const struct finding *f = &r->findings[i];
 		struct spool *sp = &cp->rank[finding_rank(f)];
 
-		strbuf_reset(&cp->cell);
-		finding_message(&cp->cell, d, f);
-		spool_cell(sp, &cp->fwidth[0], finding_state(f));
-		spool_cell(sp, &cp->fwidth[1], d->slug);
-		spool_cell(sp, &cp->fwidth[2], f->rule);
-		spool_cell(sp, &cp->fwidth[3], f->subject);
-		spool_cell(sp, &cp->fwidth[4], cp->cell.buf);
+		if (json) {
+			spool_element(sp, &cp->cell,
+				      finding_to_json(d->slug, f));
+		} else {
+			strbuf_reset(&cp->cell);
+			finding_message(&cp->cell, d, f);
+			spool_cell(sp, &cp->fwidth[0], finding_state(f));
+			spool_cell(sp, &cp->fwidth[1], d->slug);
+			spool_cell(sp, &cp->fwidth[2], f->rule);
+			spool_cell(sp, &cp->fwidth[3], f->subject);
+			spool_cell(sp, &cp->fwidth[4], cp->cell.buf);
+		}
 		cp->nfindings++;
 		if (f->snoozed)
 			cp->nsnoozed++;
@@ -250,12 +281,19 @@ spool_deal(size_t part, const struct deal_check *c, void *arg,
 	if (rc == 0 && r->has_freshness) {
 		struct spool *sp = &cp->fresh;
 
-		strbuf_reset(&cp->cell);
-		strbuf_addf(&cp->cell, "%.1f", r->freshness);
-		spool_cell(sp, &cp->swidth[0], d->slug);
-		spool_cell(sp, &cp->swidth[1], date_format(r->technical_win, b));
-		spool_cell(sp, &cp->swidth[2], date_format(r->progress, b));
-		spool_cell(sp, &cp->swidth[3], cp->cell.buf);
+		if (json) {
+			spool_element(sp, &cp->cell,
+				      freshness_to_json(d->slug, r));
+		} else {
+			strbuf_reset(&cp->cell);
+			strbuf_addf(&cp->cell, "%.1f", r->freshness);
+			spool_cell(sp, &cp->swidth[0], d->slug);
+			spool_cell(sp, &cp->swidth[1],
+				   date_format(r->technical_win, b));
+			spool_cell(sp, &cp->swidth[2],
+				   date_format(r->progress, b));
+			spool_cell(sp, &cp->swidth[3], cp->cell.buf);
+		}
 		cp->nfresh++;
 		if (sp->buf.len >= SPOOL_CHUNK)
 			rc = spool_flush(sp, err);
@@ -305,10 +343,21 @@ put_head(struct strbuf *out, const char *const *cells, const size_t *width,
 	put_row(out, cells, len, cw, width, ncols, right);
 }
 
+/*
+ * How spooled rows are put: a table's (ncols cells, the columns' widths,
+ * right: the last one aligned right), or JSON elements (one cell a row,
+ * separated by commas; first: none put yet).
+ */
+struct put_fmt {
+	const size_t *width;
+	size_t ncols;
+	bool right, json, first;
+};
+
 /* The whole rows at the start of data; returns the bytes they take. */
 static size_t
 put_rows(struct strbuf *out, const char *data, size_t size,
-	 const size_t *width, size_t ncols, bool right)
+	 struct put_fmt *f)
 {
 	const char *p = data, *end = data + size;
 
@@ -316,7 +365,7 @@ put_rows(struct strbuf *out, const char *data, size_t size,
 		const char *cells[NFCOLS], *q = p;
 		size_t len[NFCOLS], cw[NFCOLS], c;
 
-		for (c = 0; c < ncols; c++) {
+		for (c = 0; c < f->ncols; c++) {
 			struct cell_head h;
 
 			if ((size_t)(end - q) < sizeof(h))
@@ -329,9 +378,20 @@ put_rows(struct strbuf *out, const char *data, size_t size,
 			cw[c] = h.width;
 			q += sizeof(h) + h.len;
 		}
-		if (c < ncols)
+		if (c < f->ncols)
 			break;
-		put_row(out, cells, len, cw, width, ncols, right);
+		if (f->json) {
+			strbuf_addstr(out, f->first ? "" : ",\n");
+			strbuf_add(out, cells[0], len[0]);
+			f->first = false;
+			if (out->len >= OUT_CHUNK) {
+				cli_write(out);
+				strbuf_reset(out);
+			}
+		} else {
+			put_row(out, cells, len, cw, f->width, f->ncols,
+				f->right);
+		}
 		p = q;
 	}
 	return (size_t)(p - data);
@@ -339,8 +399,8 @@ put_rows(struct strbuf *out, const char *data, size_t size,
 
 /* Every row of a spool, read back in the order written. */
 static int
-put_spool(struct strbuf *out, struct spool *sp, const size_t *width,
-	  size_t ncols, bool right, struct tw_error *err)
+put_spool(struct strbuf *out, struct spool *sp, struct put_fmt *f,
+	  struct tw_error *err)
 {
 	char *in = NULL;
 	size_t len = 0, alloc = 0;
@@ -359,7 +419,7 @@ put_spool(struct strbuf *out, struct spool *sp, const size_t *width,
 			if (!got)
 				break;
 			len += got;
-			used = put_rows(out, in, len, width, ncols, right);
+			used = put_rows(out, in, len, f);
 			memmove(in, in + used, len - used);
 			len -= used;
 		}
@@ -368,7 +428,7 @@ put_spool(struct strbuf *out, struct spool *sp, const size_t *width,
 					  "cannot read a temporary file: %s",
 					  strerror(errno));
 	} else {
-		put_rows(out, sp->buf.buf, sp->buf.len, width, ncols, right);
+		put_rows(out, sp->buf.buf, sp->buf.len, f);
 	}
 	free(in);
 	return rc;
@@ -383,17 +443,13 @@ check_parts(void)
 	return n < 1 ? 1 : n > MAX_PARTS ? MAX_PARTS : (size_t)n;
 }
 
-static int
-check_all_text(struct cli_ctx *ctx, struct tw_error *err)
+static struct check_run *
+run_new(bool json)
 {
 	struct check_run *run = xcalloc(1, sizeof(*run));
-	struct check_part all = { 0 };
-	struct strbuf out = STRBUF_INIT;
-	size_t np;
-	int r;
 
-	np = check_parts();
-	for (size_t p = 0; p < np; p++) {
+	run->json = json;
+	for (size_t p = 0; p < MAX_PARTS; p++) {
 		struct check_part *cp = &run->part[p];
 
 		strbuf_init(&cp->cell, 0);
@@ -401,6 +457,85 @@ check_all_text(struct cli_ctx *ctx, struct tw_error *err)
 			strbuf_init(&cp->rank[k].buf, 0);
 		strbuf_init(&cp->fresh.buf, 0);
 	}
+	return run;
+}
+
+static void
+run_free(struct check_run *run)
+{
+	for (size_t p = 0; p < MAX_PARTS; p++) {
+		struct check_part *cp = &run->part[p];
+
+		for (int k = 0; k < FINDING_RANKS; k++)
+			spool_release(&cp->rank[k]);
+		spool_release(&cp->fresh);
+		strbuf_release(&cp->cell);
+	}
+	free(run);
+}
+
+/*
+ * check --json over the whole pipeline, from the kept findings (first_seen
+ * is kept, not computed): json_emit's text of pipeline_check_to_json,
+ * byte for byte, put together from the parts' spools. 2 when what is
+ * kept cannot be used (a database that cannot be written): the caller
+ * then recomputes.
+ */
+static int
+check_all_json(struct cli_ctx *ctx, struct tw_error *err)
+{
+	struct check_run *run = run_new(true);
+	struct strbuf out = STRBUF_INIT;
+	struct put_fmt f = { NULL, 1, false, true, true };
+	size_t np = check_parts(), nf = 0, ns = 0;
+	bool failed = false;
+	int r;
+
+	r = store_check_from_kept(ctx->st, ctx->today, np, spool_deal, run,
+				  err);
+	for (size_t p = 0; p < np; p++) {
+		nf += run->part[p].nfindings;
+		ns += run->part[p].nfresh;
+		failed |= run->part[p].failed;
+	}
+	if (r == 0) {
+		strbuf_addstr(&out, nf ? "{\n  \"findings\": [\n"
+				       : "{\n  \"findings\": [],\n");
+		for (int k = 0; k < FINDING_RANKS && r == 0; k++)
+			for (size_t p = 0; p < np && r == 0; p++)
+				r = put_spool(&out, &run->part[p].rank[k], &f,
+					      err);
+		if (nf)
+			strbuf_addstr(&out, "\n  ],\n");
+		strbuf_addstr(&out, ns ? "  \"freshness\": [\n"
+				       : "  \"freshness\": []\n}\n");
+		f.first = true;
+		for (size_t p = 0; p < np && r == 0; p++)
+			r = put_spool(&out, &run->part[p].fresh, &f, err);
+		if (ns)
+			strbuf_addstr(&out, "\n  ]\n}\n");
+	}
+	if (r == 0) {
+		cli_write(&out);
+		r = failed ? 1 : 0;
+	} else if (r == 1) {
+		r = 2;
+	}
+	run_free(run);
+	strbuf_release(&out);
+	return r;
+}
+
+static int
+check_all_text(struct cli_ctx *ctx, struct tw_error *err)
+{
+	struct check_run *run = run_new(false);
+	struct check_part all = { 0 };
+	struct strbuf out = STRBUF_INIT;
+	size_t np;
+	int r;
+
+	np = check_parts();
 	for (size_t c = 0; c < NFCOLS; c++)
 		all.fwidth[c] = cell_width(fhead[c], strlen(fhead[c]));
 	for (size_t c = 0; c < NSCOLS; c++)
@@ -425,19 +560,22 @@ check_all_text(struct cli_ctx *ctx, struct tw_error *err)
 		all.failed |= cp->failed;
 	}
 	if (r == 0 && all.nfindings) {
+		struct put_fmt f = { all.fwidth, NFCOLS, false, false, true };
+
 		put_head(&out, fhead, all.fwidth, NFCOLS, false);
 		for (int k = 0; k < FINDING_RANKS && r == 0; k++)
 			for (size_t p = 0; p < np && r == 0; p++)
-				r = put_spool(&out, &run->part[p].rank[k],
-					      all.fwidth, NFCOLS, false, err);
+				r = put_spool(&out, &run->part[p].rank[k], &f,
+					      err);
 	}
 	if (r == 0 && all.nfresh) {
+		struct put_fmt f = { all.swidth, NSCOLS, true, false, true };
+
 		if (all.nfindings)
 			strbuf_addch(&out, '\n');
 		put_head(&out, shead, all.swidth, NSCOLS, true);
 		for (size_t p = 0; p < np && r == 0; p++)
-			r = put_spool(&out, &run->part[p].fresh, all.swidth,
-				      NSCOLS, true, err);
+			r = put_spool(&out, &run->part[p].fresh, &f, err);
 	}
 	if (r == 0) {
 		if (all.nfindings || all.nfresh)
@@ -451,15 +589,7 @@ check_all_text(struct cli_ctx *ctx, struct tw_error *err)
 		cli_write(&out);
 		r = all.failed ? 1 : 0;
 	}
-	for (size_t p = 0; p < np; p++) {
-		struct check_part *cp = &run->part[p];
-
-		for (int k = 0; k < FINDING_RANKS; k++)
-			spool_release(&cp->rank[k]);
-		spool_release(&cp->fresh);
-		strbuf_release(&cp->cell);
-	}
-	free(run);
+	run_free(run);
 	strbuf_release(&out);
 	return r;
 }
@@ -578,6 +708,8 @@ cmd_check_exec(struct cli_ctx *ctx, int argc, char **argv,
 			return opt;
 	if (optind == argc && !ctx->json)
 		return check_all_text(ctx, err);
+	if (optind == argc && (r = check_all_json(ctx, err)) != 2)
+		return r;
 	r = store_check_deals(ctx->st, (const char *const *)argv + optind,
 			      (size_t)(argc - optind), ctx->today, &c, err);
 	if (r < 0)

@@ -382,51 +382,57 @@ commercial_plan_to_json(const struct commercial_plan *p)
 }
 
 json_t *
+finding_to_json(const char *slug, const struct finding *f)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "deal", json_string(slug));
+	json_object_set_new(j, "rule", json_string(f->rule));
+	json_object_set_new(j, "severity",
+			    json_string(severity_name(f->severity)));
+	json_object_set_new(j, "snoozed", json_boolean(f->snoozed));
+	json_object_set_new(j, "subject", json_string(f->subject));
+	json_object_set_new(j, "message", json_string(f->message));
+	json_object_set_new(j, "date", json_date(f->date));
+	json_object_set_new(j, "acknowledged", json_boolean(f->acknowledged));
+	json_object_set_new(j, "acknowledged_by",
+			    f->acknowledged ? json_str(f->ack_by) : json_null());
+	json_object_set_new(j, "acknowledged_until",
+			    f->acknowledged ? json_date(f->ack_until)
+					    : json_null());
+	json_object_set_new(j, "acknowledged_reason",
+			    f->acknowledged ? json_str(f->ack_reason)
+					    : json_null());
+	json_object_set_new(j, "first_seen", json_date(f->first_seen));
+	return j;
+}
+
+json_t *
+freshness_to_json(const char *slug, const struct momentum_report *r)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "deal", json_string(slug));
+	json_object_set_new(j, "technical_win", json_date(r->technical_win));
+	json_object_set_new(j, "progress", json_date(r->progress));
+	json_object_set_new(j, "score", json_num(r->freshness));
+	return j;
+}
+
+json_t *
 pipeline_check_to_json(const struct pipeline_check *pc)
 {
 	json_t *o = json_object(), *fa = json_array(), *sa = json_array();
 
-	for (size_t i = 0; i < pc->nfindings; i++) {
-		const struct finding *f = pc->findings[i].f;
-		json_t *j = json_object();
-
-		json_object_set_new(j, "deal",
-				    json_string(pc->findings[i].deal->slug));
-		json_object_set_new(j, "rule", json_string(f->rule));
-		json_object_set_new(j, "severity",
-				    json_string(severity_name(f->severity)));
-		json_object_set_new(j, "snoozed", json_boolean(f->snoozed));
-		json_object_set_new(j, "subject", json_string(f->subject));
-		json_object_set_new(j, "message", json_string(f->message));
-		json_object_set_new(j, "date", json_date(f->date));
-		json_object_set_new(j, "acknowledged",
-				    json_boolean(f->acknowledged));
-		json_object_set_new(j, "acknowledged_by",
-				    f->acknowledged ? json_str(f->ack_by)
-						    : json_null());
-		json_object_set_new(j, "acknowledged_until",
-				    f->acknowledged ? json_date(f->ack_until)
-						    : json_null());
-		json_object_set_new(j, "acknowledged_reason",
-				    f->acknowledged ? json_str(f->ack_reason)
-						    : json_null());
-		json_object_set_new(j, "first_seen", json_date(f->first_seen));
-		json_array_append_new(fa, j);
-	}
+	for (size_t i = 0; i < pc->nfindings; i++)
+		json_array_append_new(fa, finding_to_json(
+			pc->findings[i].deal->slug, pc->findings[i].f));
 	for (size_t i = 0; i < pc->n; i++) {
 		const struct pipeline_deal *pd = &pc->deals[i];
-		json_t *j;
 
-		if (!pd->report.has_freshness)
-			continue;
-		j = json_object();
-		json_object_set_new(j, "deal", json_string(pd->deal->slug));
-		json_object_set_new(j, "technical_win",
-				    json_date(pd->report.technical_win));
-		json_object_set_new(j, "progress",
-				    json_date(pd->report.progress));
-		json_object_set_new(j, "score", json_num(pd->report.freshness));
-		json_array_append_new(sa, j);
+		if (pd->report.has_freshness)
+			json_array_append_new(sa, freshness_to_json(
+				pd->deal->slug, &pd->report));
 	}
 	json_object_set_new(o, "findings", fa);
 	json_object_set_new(o, "freshness", sa);

@@ -72,6 +72,9 @@ json_t *commercial_plan_to_json(const struct commercial_plan *p);
  * technical win (progress: the commercial progress date P).
  */
 json_t *pipeline_check_to_json(const struct pipeline_check *pc);
+/* One finding of deal slug, and its freshness: the elements of those. */
+json_t *finding_to_json(const char *slug, const struct finding *f);
+json_t *freshness_to_json(const char *slug, const struct momentum_report *r);
 /* Cycle-time analytics (techwin stats --json): team, by_se, deals, momentum. */
 json_t *cycle_report_to_json(const struct cycle_report *r);
 

@@ -850,6 +850,66 @@ store_check_kept(struct store *st, tw_date today, size_t nparts,
 	return r;
 }
 
+/* A serial read of what is kept, every deal valid as the refresh left it. */
+struct valid_read {
+	const struct check_walk *w;
+	bool changed;		/* one was not: written to since */
+};
+
+static int
+emit_if_valid(const struct kept_eval *e, void *arg, struct tw_error *err)
+{
+	struct valid_read *vr = arg;
+
+	if (e->valid)
+		return emit_valid(0, e, (void *)vr->w, err);
+	vr->changed = true;
+	return tw_error_set(err, TW_EBUSY, "deal '%s' changed while check "
+			    "read it", e->deal.slug);
+}
+
+int
+store_check_from_kept(struct store *st, tw_date today, size_t nparts,
+		      int (*fn)(size_t part, const struct deal_check *c,
+				void *arg, struct tw_error *err),
+		      void *arg, struct tw_error *err)
+{
+	struct workspace ws;
+	struct check_walk w = { &ws, { 0 }, today, fn, arg, st, NULL, NULL };
+	struct stale_scan sc;
+	long long version;
+	int r;
+
+	if ((r = workspace_load(st, &ws, err)) < 0) {
+		workspace_release(&ws);
+		return r;
+	}
+	w.wsh = workspace_days(&ws);
+	memset(&sc, 0, sizeof(sc));
+	sc.today = today;
+	version = store_eval_version(st);
+	r = store_eval_each(st, today, true, scan_one, &sc, err);
+	if (r == 0)
+		r = refresh(st, &w, &sc, nparts, version, err);
+	if (r == 0)
+		r = sc.nback ? 1
+			     : store_eval_each_parts(st, today, nparts,
+						     emit_valid, &w, err);
+	/* One part (one core, PostgreSQL): the same, serially. */
+	if (r == 1 && !sc.nback) {
+		struct valid_read vr = { &w, false };
+
+		r = store_eval_each(st, today, false, emit_if_valid, &vr, err);
+		if (r < 0 && vr.changed) {
+			tw_error_clear(err);
+			r = 1;
+		}
+	}
+	stale_scan_release(&sc);
+	workspace_release(&ws);
+	return r;
+}
+
 int
 store_eval_refresh(struct store *st, tw_date today, struct tw_error *err)
 {

@@ -127,6 +127,19 @@ int store_check_kept(struct store *st, tw_date today, size_t nparts,
 		     void *arg, struct tw_error *err);
 
 /*
+ * Only from the kept findings, first_seen and all: what is not valid for
+ * today is re-evaluated and kept first, then every open deal is read as
+ * kept, in parts (fn's c->deal as store_check_kept gives it). 1, with fn
+ * never called, when that cannot be done (a database that cannot be
+ * written, or a write meanwhile): the caller recomputes
+ * (store_check_deals).
+ */
+int store_check_from_kept(struct store *st, tw_date today, size_t nparts,
+			  int (*fn)(size_t part, const struct deal_check *c,
+				    void *arg, struct tw_error *err),
+			  void *arg, struct tw_error *err);
+
+/*
  * Re-evaluate and keep every open deal whose kept evaluation is not valid
  * for today, as check does before it reads them (a database that cannot
  * be written keeps nothing, and this is no error).

@@ -6,7 +6,9 @@
 # the one of `check SLUG...` (which recomputes every deal), and what it
 # re-evaluated is kept: no evaluation is stale after it. A read-only
 # database and a --today before the evaluations keep nothing and still
-# print the recomputed answer.
+# print the recomputed answer. check --json of the whole pipeline reads
+# what is kept the same way (first_seen included), and says what
+# check --json SLUG... says.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +47,25 @@ same() {
 	tail -1 whole | grep -q '^399 deals checked: ' || fail "$what: count: $(tail -1 whole)"
 }
 
+# The same for check --json, the whole pipeline first (so it is the one
+# that re-evaluates what is stale).
+same_json() {
+	what="$1 (--json)"
+	shift
+	set +e
+	$as "$TECHWIN" --json "$@" check >whole.json 2>err
+	whole_rc=$?
+	$as "$TECHWIN" --json "$@" check $open >named.json 2>>err
+	named_rc=$?
+	set -e
+	grep -v 'can access' err >err.real || true
+	[ -s err.real ] && { cat err.real >&2; fail "$what: check wrote to stderr"; }
+	[ "$whole_rc" -eq "$named_rc" ] ||
+		fail "$what: check exited $whole_rc, check SLUG... $named_rc"
+	cmp whole.json named.json || { diff whole.json named.json | head -20 >&2; fail "$what: outputs differ"; }
+	grep -q '"first_seen": "20' whole.json || fail "$what: no first_seen"
+}
+
 stale() {
 	sqlite3 "$TECHWIN_DB" "SELECT count(*) FROM evaluations WHERE stale = 1"
 }
@@ -57,6 +78,9 @@ same "first check: every deal evaluated and kept"
 sqlite3 "$TECHWIN_DB" "UPDATE evaluations SET stale = 1 WHERE deal_id % 17 = 0"
 n=$(stale)
 [ "$n" -gt 10 ] || fail "only $n stale"
+same_json "a few stale"
+[ "$(stale)" -eq 0 ] || fail "$(stale) evaluations still stale after check --json"
+sqlite3 "$TECHWIN_DB" "UPDATE evaluations SET stale = 1 WHERE deal_id % 17 = 0"
 same "a few stale"
 [ "$(stale)" -eq 0 ] || fail "$(stale) evaluations still stale after check"
 
@@ -72,6 +96,9 @@ same "all kept"
 # A settings change that changes findings, and one that changes none
 # (half_life: freshness is computed from P as it is read): every deal
 # re-evaluated; what changed is kept, what did not is dated today.
+"$TECHWIN" config set momentum.max_gap 4 >/dev/null
+same_json "after max_gap changed"
+[ "$(stale)" -eq 0 ] || fail "$(stale) evaluations still stale after check --json"
 "$TECHWIN" config set momentum.max_gap 3 >/dev/null
 [ "$(stale)" -eq 399 ] || fail "a settings change did not stale every evaluation"
 same "after max_gap changed"
@@ -91,10 +118,12 @@ sqlite3 "$TECHWIN_DB" "UPDATE evaluations SET stale = 1 WHERE deal_id % 7 = 0"
 grep -q '"deal": "deal-00399"' json || fail "check --json lost a deal"
 
 # A later today: the deals whose recheck date passed are re-evaluated.
+same_json "two weeks later" --today 2026-12-09
 same "two weeks later" --today 2026-12-10
 # Looking back before the evaluations: recomputed, nothing kept.
 before=$(sqlite3 "$TECHWIN_DB" "SELECT group_concat(evaluated_on) FROM (SELECT DISTINCT evaluated_on FROM evaluations ORDER BY 1)")
 same "looking back" --today 2026-11-02
+same_json "looking back" --today 2026-11-02
 after=$(sqlite3 "$TECHWIN_DB" "SELECT group_concat(evaluated_on) FROM (SELECT DISTINCT evaluated_on FROM evaluations ORDER BY 1)")
 [ "$before" = "$after" ] || fail "looking back changed what is kept: $before -> $after"
 
@@ -112,5 +141,6 @@ if [ "$(id -u)" -eq 0 ]; then
 	chmod 0755 "$tmp"
 fi
 same "read-only"
+same_json "read-only"
 [ "$(stale)" -eq "$n" ] || fail "a read-only check changed what is kept"
 echo ok

@@ -116,10 +116,11 @@ int store_check_each(struct store *st, tw_date today, size_t nparts,
 /*
  * The same from the kept findings (store/findings.h): what is not valid
  * for today is re-evaluated first, and kept when the database can be
- * written; the rest is read, not recomputed. fn's c->deal then holds
- * only the slug, the snooze and the deal's holidays (what check prints),
- * and the parts are all part 0 unless most of the pipeline had to be
- * recomputed.
+ * written; the rest is read, not recomputed, in parts where the store
+ * can (else all in part 0). fn's c->deal then holds only the slug, the
+ * snooze and the deal's holidays (what check prints). When most of the
+ * pipeline is to be re-evaluated (a settings change), every deal is
+ * walked and fn sees what the walk computed (first_seen not set).
  */
 int store_check_kept(struct store *st, tw_date today, size_t nparts,
 		     int (*fn)(size_t part, const struct deal_check *c,

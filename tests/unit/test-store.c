@@ -1525,7 +1525,8 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "DROP TABLE findings, evaluations, acks;"
+	pg_ok(c, "DROP TABLE deliveries, webhooks, subscriptions, outbox;"
+		 "DROP TABLE findings, evaluations, acks;"
 		 "ALTER TABLE criteria DROP COLUMN scales_with_load;"
 		 "DROP TABLE shares, tokens, sessions, users;"
 		 "DROP INDEX deals_crm;"
@@ -1582,6 +1583,10 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE deliveries;"
+				      "DROP TABLE webhooks;"
+				      "DROP TABLE subscriptions;"
+				      "DROP TABLE outbox;"
 				      "DROP TABLE findings;"
 				      "DROP TABLE evaluations;"
 				      "DROP TABLE acks;"
@@ -3222,6 +3227,7 @@ static const char *const child_bookkeeping[] = { "deal_id", "pos" };
 static const char *const other_tables[] = {
 	"history", "settings", "users", "sessions", "tokens", "shares",
 	"evaluations", "findings",	/* derived: store/findings.h */
+	"outbox", "subscriptions", "webhooks", "deliveries",	/* notify.h */
 	"techwin_meta",	/* PostgreSQL only: what the database is */
 };
 

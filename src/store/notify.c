@@ -606,9 +606,8 @@ notify_delivery_list_release(struct notify_delivery_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* 32 hex digits from the kernel's random source. */
-static int
-new_id(char out[33], struct tw_error *err)
+int
+store_delivery_id(char out[NOTIFY_ID_SIZE], struct tw_error *err)
 {
 	unsigned char b[16];
 
@@ -624,11 +623,11 @@ int
 store_delivery_add(struct store *st, struct notify_delivery *d,
 		   struct tw_error *err)
 {
-	char id[33];
+	char id[NOTIFY_ID_SIZE];
 	int rc;
 
 	if (!d->id) {
-		if ((rc = new_id(id, err)) < 0)
+		if ((rc = store_delivery_id(id, err)) < 0)
 			return rc;
 		d->id = xstrdup(id);
 	}

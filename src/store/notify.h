@@ -197,6 +197,10 @@ struct notify_delivery_list {
 };
 void notify_delivery_list_release(struct notify_delivery_list *l);
 
+/* A new delivery id: 32 hex digits from the kernel's random source. */
+#define NOTIFY_ID_SIZE 33
+int store_delivery_id(char out[NOTIFY_ID_SIZE], struct tw_error *err);
+
 /* Queue d (status queued, no attempts); d->id is made when NULL. */
 int store_delivery_add(struct store *st, struct notify_delivery *d,
 		       struct tw_error *err);

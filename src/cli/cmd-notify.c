@@ -251,24 +251,38 @@ scope_text(const struct notify_scope *s, struct strbuf *sb)
 static int
 list_failed(struct cli_ctx *ctx, struct tw_error *err)
 {
-	static const char *const header[] = { "ID", "TO", "KIND", "TRIES",
-					      "ERROR" };
-	struct notify_delivery_list l;
+	static const char *const header[] = { "ID", "STATUS", "TO", "KIND",
+					      "TRIES", "ERROR" };
+	struct notify_delivery_list l, q;
 	struct strbuf sb = STRBUF_INIT;
 	struct table t;
 	json_t *a;
 	int r;
 
+	/* Given up, then those queued again after a failed try. */
 	if ((r = store_delivery_list(ctx->st, "failed", &l, err)) < 0)
 		return r;
+	if ((r = store_delivery_list(ctx->st, "queued", &q, err)) < 0) {
+		notify_delivery_list_release(&l);
+		return r;
+	}
+	for (size_t i = 0; i < q.n; i++) {
+		if (!q.items[i].attempts)
+			continue;
+		ALLOC_GROW(l.items, l.n + 1, l.alloc);
+		l.items[l.n++] = q.items[i];
+		memset(&q.items[i], 0, sizeof(q.items[i]));
+	}
+	notify_delivery_list_release(&q);
 	if (ctx->json) {
 		a = json_array();
 		for (size_t i = 0; i < l.n; i++) {
 			const struct notify_delivery *d = &l.items[i];
 
 			json_array_append_new(
-				a, json_pack("{s:s, s:s, s:s, s:s, s:i, s:o}",
-					     "id", d->id, "target_kind",
+				a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, "
+					     "s:o}", "id", d->id, "status",
+					     d->status, "target_kind",
 					     d->target_kind, "target",
 					     d->target, "kind", d->kind,
 					     "attempts", d->attempts,
@@ -282,6 +296,7 @@ list_failed(struct cli_ctx *ctx, struct tw_error *err)
 			const struct notify_delivery *d = &l.items[i];
 
 			table_cell(&t, d->id);
+			table_cell(&t, d->status);
 			table_cell(&t, d->target);
 			table_cell(&t, d->kind);
 			table_cellf(&t, "%d", d->attempts);
@@ -478,8 +493,8 @@ notify_run(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	}
 	if (rep.retry || rep.failed) {
 		fprintf(stderr, "error: %zu %s not delivered (%zu queued for "
-			"another try, %zu failed for good): see techwin notify "
-			"list --failed\n", rep.retry + rep.failed,
+			"another try, %zu given up): see techwin notify list "
+			"--failed\n", rep.retry + rep.failed,
 			rep.retry + rep.failed == 1 ? "message was"
 						     : "messages were",
 			rep.retry, rep.failed);

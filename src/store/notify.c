@@ -54,6 +54,9 @@ _Static_assert(N_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
 	"SELECT id, target_kind, target, kind, event_id, subject, body, " \
 	"status, attempts, next_try, created, last_error FROM deliveries "
 
+/* Events in the order they happened; digests, without one, first. */
+#define DELIVERY_ORDER "ORDER BY created, coalesce(event_id, 0), id"
+
 static const struct row_stmt stmts[N_MAX - ROW_STMT_NOTIFY] = {
 #define S(id, w, sql) [id - ROW_STMT_NOTIFY] = { id, w, sql, false }
 	S(N_OUTBOX_ADD, W,
@@ -88,12 +91,12 @@ static const struct row_stmt stmts[N_MAX - ROW_STMT_NOTIFY] = {
 	  "INSERT INTO deliveries (id, target_kind, target, kind, event_id, "
 	  "subject, body, status, attempts, next_try, created) "
 	  "VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8)"),
-	S(N_DELIVERY_LIST_ALL, R, DELIVERY_SELECT "ORDER BY created, id"),
-	S(N_DELIVERY_LIST, R,
-	  DELIVERY_SELECT "WHERE status = $1 ORDER BY created, id"),
+	S(N_DELIVERY_LIST_ALL, R, DELIVERY_SELECT DELIVERY_ORDER),
+	S(N_DELIVERY_LIST, R, DELIVERY_SELECT "WHERE status = $1 "
+	  DELIVERY_ORDER),
 	S(N_DELIVERY_DUE, R,
 	  DELIVERY_SELECT "WHERE status IN ('queued', 'sending') AND "
-	  "($1 = 0 OR next_try <= $1) ORDER BY created, id"),
+	  "($1 = 0 OR next_try <= $1) " DELIVERY_ORDER),
 	S(N_DELIVERY_SET, W,
 	  "UPDATE deliveries SET status = $2, attempts = $3, next_try = $4, "
 	  "last_error = $5 WHERE id = $1"),

@@ -439,8 +439,11 @@ notify_queue(struct store *st, const struct notify_settings *ns,
 	/* Nothing to queue: no write, not even the lock. */
 	if (!any)
 		goto out;
-	/* The findings as of today first (what check keeps), then queue. */
-	if (digests && !dry_run && (r = store_eval_refresh(st, today, err)) < 0)
+	/*
+	 * The findings as of today first, kept as check keeps them (a
+	 * dry run too: it is what check would write), then queue.
+	 */
+	if (digests && (r = store_eval_refresh(st, today, err)) < 0)
 		goto out;
 	if ((r = store_begin(st, err)) < 0)
 		goto out;

@@ -7,11 +7,12 @@ Each POST is appended to LOG as one JSON line: {"delivery", "signature",
 SECRET; null without SECRET), "body" (parsed), "status" (what it answered)}.
 The first FAIL requests are answered 500. With SLEEP, the first request
 sleeps SLEEP seconds before it is answered (logged before the sleep,
-status "sleep"). Stops on SIGTERM.
+status "sleep"). Stops on SIGTERM. HOOK_PORT=N listens on N again.
 """
 import hashlib
 import hmac
 import json
+import os
 import sys
 import threading
 import time
@@ -56,7 +57,10 @@ class Hook(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-srv = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+# HOOK_PORT: listen there again (a restarted receiver), else a free port.
+ThreadingHTTPServer.allow_reuse_address = True
+srv = ThreadingHTTPServer(("127.0.0.1", int(os.environ.get("HOOK_PORT", "0"))),
+                          Hook)
 with open(port_file + ".tmp", "w") as f:
     f.write("%d\n" % srv.server_address[1])
 import os

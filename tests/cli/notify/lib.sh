@@ -5,7 +5,7 @@
 #                         messages in ./mail; sets smtp_port, smtpd_pid
 #   stop_smtpd            stop it, and wait
 #   start_hook LOG SECRET [FAIL [SLEEP]]   the webhook receiver (hook.py);
-#                         sets hook_port, hook_pid
+#                         sets hook_port, hook_pid (HOOK_PORT=N: on port N)
 #   stop_hook             stop it
 #   wait_for FILE-TEST TIMEOUT  poll until `test FILE-TEST` holds
 #   mails                 how many messages ./mail holds

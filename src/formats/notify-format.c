@@ -4,6 +4,7 @@
  */
 #include "formats/notify-format.h"
 #include "formats/eml.h"
+#include "formats/json.h"
 #include "util/xalloc.h"
 
 #include <jansson.h>
@@ -253,13 +254,8 @@ notify_event_line(const struct notify_event *e, const char *base_url,
 static int
 dump(json_t *o, struct strbuf *out, struct tw_error *err)
 {
-	char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-
-	json_decref(o);
-	if (!text)
-		return tw_error_set(err, TW_ESTORE, "out of memory");
-	strbuf_addstr(out, text);
-	free(text);
+	(void)err;
+	json_emit_compact(o, out);
 	return 0;
 }
 

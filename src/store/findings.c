@@ -4,6 +4,7 @@
  */
 #include "store/findings.h"
 #include "core/pipeline.h"
+#include "formats/json.h"
 #include "store/notify.h"
 #include "store/store-internal.h"
 #include "util/strbuf.h"
@@ -255,8 +256,8 @@ error_event(struct store *st, const char *type, const char *slug,
 	    tw_date date, tw_date first_seen, struct tw_error *err)
 {
 	char dd[DATE_BUFSZ], fs[DATE_BUFSZ];
+	struct strbuf text = STRBUF_INIT;
 	json_t *o = json_object();
-	char *text;
 	int rc;
 
 	json_object_set_new(o, "rule", json_string(rule));
@@ -267,12 +268,9 @@ error_event(struct store *st, const char *type, const char *slug,
 	if (first_seen)
 		json_object_set_new(o, "first_seen",
 				    json_string(date_format(first_seen, fs)));
-	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	if (!text)
-		return tw_error_set(err, TW_ESTORE, "out of memory");
-	rc = store_outbox_add(st, type, slug, text, err);
-	free(text);
+	json_emit_compact(o, &text);
+	rc = store_outbox_add(st, type, slug, text.buf, err);
+	strbuf_release(&text);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
 #include "store/notify.h"
 #include "core/commercial.h"
 #include "core/criterion.h"
+#include "formats/json.h"
 #include "store/store-internal.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -163,14 +164,12 @@ static int
 outbox_json(struct store *st, const char *type, const char *deal, json_t *o,
 	    struct tw_error *err)
 {
-	char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	struct strbuf text = STRBUF_INIT;
 	int rc;
 
-	json_decref(o);
-	if (!text)
-		return tw_error_set(err, TW_ESTORE, "out of memory");
-	rc = store_outbox_add(st, type, deal, text, err);
-	free(text);
+	json_emit_compact(o, &text);
+	rc = store_outbox_add(st, type, deal, text.buf, err);
+	strbuf_release(&text);
 	return rc;
 }
 

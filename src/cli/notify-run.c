@@ -124,16 +124,19 @@ notify_local_time(const char *tz, time_t now, tw_date *day, int *minute)
 	if (!tz || !strcmp(tz, "UTC")) {
 		gmtime_r(&now, &tm);
 	} else {
-		/* localtime_r reads TZ: set it for this call alone. */
+		/*
+		 * localtime_r reads TZ: set it for this call alone, and put
+		 * back what it was (unset is glibc's default, the system's
+		 * /etc/localtime). Never unset: other threads may read the
+		 * environment meanwhile, and replacing a value in place
+		 * does not move the others.
+		 */
 		pthread_mutex_lock(&tz_lock);
-		old = getenv("TZ") ? xstrdup(getenv("TZ")) : NULL;
+		old = xstrdup(getenv("TZ") ? getenv("TZ") : ":/etc/localtime");
 		setenv("TZ", tz, 1);
 		tzset();
 		localtime_r(&now, &tm);
-		if (old)
-			setenv("TZ", old, 1);
-		else
-			unsetenv("TZ");
+		setenv("TZ", old, 1);
 		tzset();
 		free(old);
 		pthread_mutex_unlock(&tz_lock);

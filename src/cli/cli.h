@@ -305,6 +305,7 @@ extern const struct cmd_entry cmd_import_entry;
 extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_message_entry;
 extern const struct cmd_entry cmd_migrate_entry;
+extern const struct cmd_entry cmd_notify_entry;
 extern const struct cmd_entry cmd_phase_entry;
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_proposal_entry;

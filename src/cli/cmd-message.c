@@ -210,7 +210,7 @@ format_eml(const struct deal *d, enum message_type t,
 	   struct tw_error *err)
 {
 	struct strbuf subject = STRBUF_INIT;
-	struct eml_draft e;
+	struct eml_draft e = { 0 };
 	int r;
 
 	if (!d->champion_email || !*d->champion_email)

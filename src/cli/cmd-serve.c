@@ -3,9 +3,13 @@
  * server itself is src/web/server.c; this parses the options).
  */
 #include "cli/cli.h"
+#include "cli/notify-run.h"
 #include "web/server.h"
 
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -22,6 +26,51 @@ warn_without_users(struct store *st)
 		fprintf(stderr, "warning: no users yet, so nobody can log in: "
 			"add one with 'techwin user add NAME --role admin'\n");
 	store_user_list_release(&users);
+}
+
+/* serve's alert sender (notify-run.h), on a thread of its own. */
+struct sender {
+	const char *db;
+	atomic_bool stop;
+};
+
+static void *
+sender_main(void *arg)
+{
+	struct sender *s = arg;
+
+	notify_serve_loop(s->db, &s->stop);
+	return NULL;
+}
+
+/*
+ * server_run, with the sender running beside it until it returns. The
+ * thread starts with SIGINT and SIGTERM blocked, so that only
+ * server_run's sigwait sees them.
+ */
+static int
+serve_with_sender(const struct server_config *cfg, struct tw_error *err)
+{
+	struct sender s = { cfg->db, false };
+	sigset_t set, old;
+	pthread_t t;
+	bool started;
+	int r;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	started = pthread_create(&t, NULL, sender_main, &s) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!started)
+		fprintf(stderr, "warning: cannot start the alert sender: "
+			"run techwin notify from cron instead\n");
+	r = server_run(cfg, err);
+	atomic_store(&s.stop, true);
+	if (started)
+		pthread_join(t, NULL);
+	return r;
 }
 
 static int
@@ -107,7 +156,7 @@ cmd_serve_exec(struct cli_ctx *ctx, int argc, char **argv,
 				       "serve takes no arguments, got '%s'",
 				       argv[optind]);
 	warn_without_users(ctx->st);
-	return server_run(&cfg, err);
+	return serve_with_sender(&cfg, err);
 }
 
 const struct cmd_entry cmd_serve_entry = {

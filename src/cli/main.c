@@ -33,6 +33,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_init_entry,
 	&cmd_message_entry,
 	&cmd_migrate_entry,
+	&cmd_notify_entry,
 	&cmd_phase_entry,
 	&cmd_plan_entry,
 	&cmd_proposal_entry,

@@ -286,9 +286,23 @@ eml_write(const struct eml_draft *m, struct strbuf *out, struct tw_error *err)
 		return tw_error_set(err, TW_EINPUT,
 				    "the message body is not UTF-8");
 
-	qp = longest_line(body) > LINE_MAX_OCTETS;
+	if (m->from_email && !eml_address_is_valid(m->from_email))
+		return tw_error_set(err, TW_EINPUT,
+				    "invalid sender address '%s'",
+				    m->from_email);
+	if (m->message_id && (has_control(m->message_id) ||
+			      strpbrk(m->message_id, "<> ") ||
+			      !strchr(m->message_id, '@')))
+		return tw_error_set(err, TW_EINPUT, "invalid Message-ID '%s'",
+				    m->message_id);
+
+	qp = m->message_id || longest_line(body) > LINE_MAX_OCTETS;
 	add_date(out, m->date);
+	if (m->from_email)
+		strbuf_addf(out, "From: <%s>\r\n", m->from_email);
 	add_to(out, m->to_name, m->to_email);
+	if (m->message_id)
+		strbuf_addf(out, "Message-ID: <%s>\r\n", m->message_id);
 	strbuf_addstr(out, "Subject: ");
 	if (needs_encoding(subject))
 		add_encoded_words(out, subject);
@@ -299,7 +313,7 @@ eml_write(const struct eml_draft *m, struct strbuf *out, struct tw_error *err)
 			   "Content-Type: text/plain; charset=UTF-8\r\n");
 	strbuf_addf(out, "Content-Transfer-Encoding: %s\r\n",
 		    qp ? "quoted-printable" : "8bit");
-	strbuf_addstr(out, "X-Unsent: 1\r\n\r\n");
+	strbuf_addstr(out, m->message_id ? "\r\n" : "X-Unsent: 1\r\n\r\n");
 	if (qp)
 		add_body_qp(out, body);
 	else

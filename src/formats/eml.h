@@ -21,6 +21,14 @@ struct eml_draft {
 	const char *subject;	/* UTF-8, one line */
 	const char *body;	/* UTF-8, LF or CRLF line endings */
 	time_t date;		/* the Date header, in UTC */
+	/*
+	 * A message to send rather than a draft (notify): From and
+	 * Message-ID headers (without the angle brackets) when set, and
+	 * with message_id no X-Unsent and a quoted-printable body, which
+	 * any SMTP server relays as it is.
+	 */
+	const char *from_email;
+	const char *message_id;
 };
 
 /*

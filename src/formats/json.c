@@ -354,6 +354,21 @@ json_emit(json_t *j, struct strbuf *out)
 	json_decref(j);
 }
 
+static int
+add_text(const char *buf, size_t len, void *arg)
+{
+	strbuf_add(arg, buf, len);
+	return 0;
+}
+
+void
+json_emit_compact(json_t *j, struct strbuf *out)
+{
+	json_dump_callback(j, add_text, out, JSON_COMPACT | JSON_SORT_KEYS |
+			   JSON_REAL_PRECISION(15));
+	json_decref(j);
+}
+
 json_t *
 commercial_plan_to_json(const struct commercial_plan *p)
 {

@@ -91,5 +91,11 @@ json_t *import_crm_to_json(const struct import_crm_result *run,
 
 /* Serialize (indented, stable order) with a trailing newline; steals j. */
 void json_emit(json_t *j, struct strbuf *out);
+/*
+ * j on one line, keys sorted, appended to out, and j released. Written
+ * through a callback, so it allocates nothing of its own: safe where
+ * jansson's allocator is serve's per-request arena.
+ */
+void json_emit_compact(json_t *j, struct strbuf *out);
 
 #endif

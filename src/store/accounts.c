@@ -423,11 +423,13 @@ store_setting_set(struct store *st, const char *key, const char *value,
 		return rc;
 	/*
 	 * Any setting may change what the rules find (max_gap, half_life,
-	 * holidays, ...): every evaluation is stale first. The history row
-	 * is written with the change, and only when there is one.
+	 * holidays, ...): every evaluation is stale first, except for the
+	 * notify.* ones (where alerts go). The history row is written with
+	 * the change, and only when there is one.
 	 */
 	rc = store_setting_get(st, key, &old, err);
-	if (rc == 0 && !same_text(old, value))
+	if (rc == 0 && !same_text(old, value) &&
+	    strncmp(key ? key : "", "notify.", 7))
 		rc = store_eval_stale_all(st, err);
 	if (rc == 0 && !same_text(old, value)) {
 		rc = run(st, value ? A_SETTING_SET : A_SETTING_DELETE, v,

@@ -86,8 +86,54 @@ static const struct ccol shares_cols[] = {
 	{ "created", C_TEXT },
 };
 
+/* Alerts (store/notify.h): what was sent and queued goes along. */
+static const struct ccol outbox_cols[] = {
+	{ "id", C_INT },
+	{ "type", C_TEXT },
+	{ "deal", C_TEXT },
+	{ "payload", C_TEXT },
+	{ "created_at", C_TEXT },
+};
+
+static const struct ccol subscriptions_cols[] = {
+	{ "email", C_TEXT },
+	{ "scope", C_TEXT },
+	{ "name", C_TEXT },
+	{ "last_event", C_INT },
+	{ "last_digest_on", C_TEXT },
+	{ "created_at", C_TEXT },
+};
+
+static const struct ccol webhooks_cols[] = {
+	{ "name", C_TEXT },
+	{ "url", C_TEXT },
+	{ "format", C_TEXT },
+	{ "secret", C_TEXT },
+	{ "scope", C_TEXT },
+	{ "scope_name", C_TEXT },
+	{ "last_event", C_INT },
+	{ "created_at", C_TEXT },
+};
+
+static const struct ccol deliveries_cols[] = {
+	{ "id", C_TEXT },
+	{ "target_kind", C_TEXT },
+	{ "target", C_TEXT },
+	{ "kind", C_TEXT },
+	{ "event_id", C_INT },
+	{ "subject", C_TEXT },
+	{ "body", C_TEXT },
+	{ "status", C_TEXT },
+	{ "attempts", C_INT },
+	{ "next_try", C_INT },
+	{ "created", C_INT },
+	{ "last_error", C_TEXT },
+};
+
 static const char *const by_id[] = { "id", NULL };
 static const char *const by_key[] = { "key", NULL };
+static const char *const by_email[] = { "email", NULL };
+static const char *const by_name[] = { "name", NULL };
 
 #define CTABLE(name, order, has_id) \
 	{ #name, name##_cols, ARRAY_SIZE(name##_cols), order, has_id }
@@ -103,6 +149,10 @@ static const struct ctable other_tables[] = {
 	CTABLE(users, by_id, true),
 	CTABLE(tokens, by_id, true),
 	CTABLE(shares, by_id, true),
+	CTABLE(outbox, by_id, true),
+	CTABLE(subscriptions, by_email, false),
+	CTABLE(webhooks, by_name, false),
+	CTABLE(deliveries, by_id, false),
 };
 
 #define NMODEL (1 + SCHEMA_NTABLES + SCHEMA_NLISTS)

@@ -5,6 +5,7 @@
  */
 #include "store/deals.h"
 #include "store/findings.h"
+#include "store/notify.h"
 #include "store/store-internal.h"
 #include "store/workspace.h"
 #include "util/xalloc.h"
@@ -48,8 +49,10 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 	       struct validation_site *site, struct tw_error *err)
 {
 	bool create = c->verb == V_DEAL_CREATE;
+	struct deal before;
 	int r;
 
+	deal_init(&before);
 	deal_ctx_release(ctx);
 	if ((r = store_begin(st, err)) < 0)
 		return r;
@@ -66,14 +69,22 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 	}
 	if (r == 0)
 		r = load_workspace(st, ctx, err);
-	if (r == 0 && c->verb == V_DEAL_REMOVE)
+	if (r == 0 && c->verb == V_DEAL_REMOVE) {
 		r = store_deal_delete(st, slug, err);
-	else if (r == 0 && (r = verb_run(ctx, c, res, site, err)) == 0 &&
-		 (r = store_deal_put(st, &ctx->deal, err)) == 0 &&
-		 (r = load_workspace(st, ctx, err)) == 0)
-		/* The deal's holidays may have changed with it. */
-		r = store_eval_deal(st, &ctx->deal, &ctx->hol, &ctx->settings,
-				    ctx->today, err);
+	} else if (r == 0) {
+		deal_copy(&before, &ctx->deal);
+		if ((r = verb_run(ctx, c, res, site, err)) == 0 &&
+		    (r = store_deal_put(st, &ctx->deal, err)) == 0 &&
+		    (r = load_workspace(st, ctx, err)) == 0)
+			/* The deal's holidays may have changed with it. */
+			r = store_eval_deal(st, &ctx->deal, &ctx->hol,
+					    &ctx->settings, ctx->today, err);
+		/* Its events (notify.h), in the same transaction. */
+		if (r == 0)
+			r = store_outbox_verb(st, create ? NULL : &before,
+					      &ctx->deal, &ctx->hol, err);
+	}
+	deal_release(&before);
 	if (r == 0)
 		r = store_commit(st, err);
 	if (r < 0) {

@@ -4,10 +4,13 @@
  */
 #include "store/findings.h"
 #include "core/pipeline.h"
+#include "formats/json.h"
+#include "store/notify.h"
 #include "store/store-internal.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,6 +235,95 @@ same_cell(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
+/* Kept row i (F_KEPT_ROWS) is an error that is neither snoozed nor acked. */
+static bool
+kept_alerts(const struct row_result *old, size_t i)
+{
+	return same_cell(row_text(old, i, 2), "error") &&
+	       row_int(old, i, 3) == 0 && !row_text(old, i, 7);
+}
+
+static bool
+alerts(const struct finding *f)
+{
+	return f->severity == SEV_ERROR && !f->snoozed && !f->acknowledged;
+}
+
+/* An error event of slug (notify.h) about rule and subject. */
+static int
+error_event(struct store *st, const char *type, const char *slug,
+	    const char *rule, const char *subject, const char *message,
+	    tw_date date, tw_date first_seen, struct tw_error *err)
+{
+	char dd[DATE_BUFSZ], fs[DATE_BUFSZ];
+	struct strbuf text = STRBUF_INIT;
+	json_t *o = json_object();
+	int rc;
+
+	json_object_set_new(o, "rule", json_string(rule));
+	json_object_set_new(o, "subject", json_string(subject));
+	json_object_set_new(o, "message", json_string(message ? message : ""));
+	json_object_set_new(o, "date", date ? json_string(date_format(date, dd))
+					    : json_null());
+	if (first_seen)
+		json_object_set_new(o, "first_seen",
+				    json_string(date_format(first_seen, fs)));
+	json_emit_compact(o, &text);
+	rc = store_outbox_add(st, type, slug, text.buf, err);
+	strbuf_release(&text);
+	return rc;
+}
+
+/*
+ * The outbox events of a re-evaluation (notify.h): finding.new for each
+ * error of r that was not an error before, finding.resolved for each
+ * kept error that is gone (or snoozed, or acknowledged). Only a deal whose
+ * findings changed gets here from check, so a daily refresh writes events
+ * for those alone.
+ */
+static int
+error_events(struct store *st, const char *slug, const struct row_result *old,
+	     const struct momentum_report *r, struct tw_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < r->n && rc == 0; i++) {
+		const struct finding *f = &r->findings[i];
+		bool was = false;
+
+		if (!alerts(f))
+			continue;
+		for (size_t k = 0; k < old->nrows && !was; k++)
+			was = kept_alerts(old, k) &&
+			      same_cell(row_text(old, k, 0), f->rule) &&
+			      same_cell(row_text(old, k, 1), f->subject);
+		if (!was)
+			rc = error_event(st, NOTIFY_FINDING_NEW, slug, f->rule,
+					 f->subject, f->message, f->date,
+					 f->first_seen, err);
+	}
+	for (size_t k = 0; k < old->nrows && rc == 0; k++) {
+		bool still = false;
+		tw_date day = DATE_NONE;
+
+		if (!kept_alerts(old, k))
+			continue;
+		for (size_t i = 0; i < r->n && !still; i++)
+			still = alerts(&r->findings[i]) &&
+				same_cell(row_text(old, k, 0),
+					  r->findings[i].rule) &&
+				same_cell(row_text(old, k, 1),
+					  r->findings[i].subject);
+		if (still)
+			continue;
+		(void)cell_date(row_text(old, k, 5), &day);
+		rc = error_event(st, NOTIFY_FINDING_RESOLVED, slug,
+				 row_text(old, k, 0), row_text(old, k, 1),
+				 row_text(old, k, 4), day, DATE_NONE, err);
+	}
+	return rc;
+}
+
 /*
  * Keep r in place of what was kept, row by row: the evaluation is
  * updated in place and a finding's row is written only when it differs
@@ -336,6 +428,8 @@ store_eval_put(struct store *st, const struct deal *d,
 
 		rc = run(st, F_FINDING_TRIM, v, ARRAY_SIZE(v), err);
 	}
+	if (rc == 0)
+		rc = error_events(st, d->slug, &old, r, err);
 	row_result_release(&old);
 	return rc;
 }

@@ -21,13 +21,14 @@
  * statements so a backend can keep it prepared. A write runs in its own
  * transaction, or under a savepoint inside begin/commit.
  */
-#define ROW_STMT_MAX 72
+#define ROW_STMT_MAX 96
 /*
  * accounts.c numbers its statements below ROW_STMT_FINDINGS, findings.c
- * from it, listing.c from ROW_STMT_LISTING.
+ * from it, listing.c from ROW_STMT_LISTING, notify.c from ROW_STMT_NOTIFY.
  */
 #define ROW_STMT_FINDINGS 32
 #define ROW_STMT_LISTING 48
+#define ROW_STMT_NOTIFY 72
 
 struct row_stmt {
 	int id;

@@ -38,6 +38,7 @@
 #define BUSY_TIMEOUT_MS 5000
 
 #include "store/findings.h"
+#include "store/notify.h"
 
 /*
  * Migration N (1-based) takes the schema from user_version N-1 to N. Never
@@ -230,6 +231,11 @@ static const char *const migrations[] = {
 	/* 7: a digest of what is kept (findings_digest): re-evaluating
 	 * finds the deals whose findings did not change. */
 	"ALTER TABLE evaluations ADD COLUMN digest INTEGER;\n",
+	/*
+	 * 8: alerts (notify): the outbox of events, e-mail subscriptions,
+	 * webhooks and the deliveries queued for them.
+	 */
+	NOTIFY_TABLES("INTEGER PRIMARY KEY", "INTEGER", " STRICT"),
 };
 
 /* ---- errors ---------------------------------------------------------- */

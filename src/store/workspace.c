@@ -4,6 +4,7 @@
  * holidays merge that plan and check share.
  */
 #include "store/workspace.h"
+#include "formats/eml.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -13,6 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
  * Business days are counted one at a time, so a gap of millions would
@@ -204,11 +206,156 @@ days_json(const char *text)
 	return a;
 }
 
+/* ---- notify.* (where alerts go) ----------------------------------------- */
+
+static bool
+has_space_or_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s == 0x7f)
+			return true;
+	return false;
+}
+
+/* value starts with one of the schemes and has a host after it. */
+static int
+parse_url(const char *key, const char *value, const char *const *schemes,
+	  const char *expect, char **canon, struct tw_error *err)
+{
+	const char *host = NULL;
+	size_t n = strlen(value);
+
+	for (size_t i = 0; schemes[i] && !host; i++)
+		if (!strncmp(value, schemes[i], strlen(schemes[i])))
+			host = value + strlen(schemes[i]);
+	if (!host || !*host || *host == '/' || has_space_or_control(value))
+		return tw_error_set(err, TW_EINPUT, "%s: expected %s, got '%s'",
+				    key, expect, value);
+	if (memchr(host, '@', strcspn(host, "/?#")))
+		return tw_error_set(err, TW_EINPUT,
+				    "%s: no user or password in the URL: set "
+				    "notify.smtp_user, and the password in "
+				    "TECHWIN_SMTP_PASSWORD or "
+				    "notify.smtp_password_file", key);
+	while (n && value[n - 1] == '/')
+		n--;
+	*canon = xstrndup(value, n);
+	return 0;
+}
+
+static int
+parse_smtp_url(const char *value, char **canon, struct tw_error *err)
+{
+	static const char *const schemes[] = { "smtp://", "smtps://", NULL };
+
+	return parse_url("notify.smtp_url", value, schemes,
+			 "smtp://HOST[:PORT] or smtps://HOST[:PORT]", canon,
+			 err);
+}
+
+static int
+parse_base_url(const char *value, char **canon, struct tw_error *err)
+{
+	static const char *const schemes[] = { "https://", "http://", NULL };
+
+	return parse_url("notify.base_url", value, schemes,
+			 "http(s)://HOST[/PATH], where techwin serve is "
+			 "reached", canon, err);
+}
+
+static int
+parse_smtp_user(const char *value, char **canon, struct tw_error *err)
+{
+	if (!*value || has_space_or_control(value))
+		return tw_error_set(err, TW_EINPUT, "notify.smtp_user: expected "
+				    "a user name without spaces, got '%s'",
+				    value);
+	*canon = xstrdup(value);
+	return 0;
+}
+
+static int
+parse_password_file(const char *value, char **canon, struct tw_error *err)
+{
+	if (*value != '/' || has_space_or_control(value))
+		return tw_error_set(err, TW_EINPUT,
+				    "notify.smtp_password_file: expected an "
+				    "absolute path without spaces, got '%s'",
+				    value);
+	*canon = xstrdup(value);
+	return 0;
+}
+
+static int
+parse_from(const char *value, char **canon, struct tw_error *err)
+{
+	if (!eml_address_is_valid(value))
+		return tw_error_set(err, TW_EINPUT, "notify.from: expected an "
+				    "e-mail address (local@domain), got '%s'",
+				    value);
+	*canon = xstrdup(value);
+	return 0;
+}
+
+static int
+parse_digest_at(const char *value, char **canon, struct tw_error *err)
+{
+	int h, m, end = 0;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (sscanf(value, "%2d:%2d%n", &h, &m, &end) != 2 || value[end] ||
+	    !isdigit((unsigned char)value[0]) || h < 0 || h > 23 || m < 0 ||
+	    m > 59)
+		return tw_error_set(err, TW_EINPUT, "notify.digest_at: expected "
+				    "a time HH:MM (00:00 to 23:59), got '%s'",
+				    value);
+	strbuf_addf(&sb, "%02d:%02d", h, m);
+	*canon = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+static int
+parse_timezone(const char *value, char **canon, struct tw_error *err)
+{
+	const char *dir = getenv("TZDIR");
+	struct strbuf path = STRBUF_INIT;
+	bool ok = *value && *value != '/' && !strstr(value, "..");
+
+	for (const char *p = value; *p && ok; p++)
+		ok = isalnum((unsigned char)*p) || strchr("/_+-", *p);
+	if (ok && strcmp(value, "UTC")) {
+		strbuf_addf(&path, "%s/%s", dir && *dir ? dir
+					     : "/usr/share/zoneinfo", value);
+		ok = access(path.buf, R_OK) == 0;
+	}
+	strbuf_release(&path);
+	if (!ok)
+		return tw_error_set(err, TW_EINPUT, "notify.timezone: expected "
+				    "a time zone such as UTC or Europe/Paris "
+				    "(one of /usr/share/zoneinfo), got '%s'",
+				    value);
+	*canon = xstrdup(value);
+	return 0;
+}
+
+static json_t *
+str_json(const char *text)
+{
+	return *text ? json_string(text) : json_null();
+}
+
 const struct setting_def setting_defs[] = {
 	{ "holidays", "", parse_holidays, days_json },
 	{ "momentum.half_life", "10", parse_half_life, num_json },
 	{ "momentum.max_gap", "5", parse_max_gap, int_json },
 	{ "momentum.overdue_grace", "2", parse_overdue_grace, int_json },
+	{ "notify.base_url", "", parse_base_url, str_json },
+	{ "notify.digest_at", "08:00", parse_digest_at, str_json },
+	{ "notify.from", "", parse_from, str_json },
+	{ "notify.smtp_password_file", "", parse_password_file, str_json },
+	{ "notify.smtp_url", "", parse_smtp_url, str_json },
+	{ "notify.smtp_user", "", parse_smtp_user, str_json },
+	{ "notify.timezone", "UTC", parse_timezone, str_json },
 	{ "stats.baseline_days", "", parse_baseline, opt_num_json },
 	{ NULL, NULL, NULL, NULL },
 };

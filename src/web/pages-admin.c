@@ -115,7 +115,9 @@ settings_momentum(struct strbuf *sb, const struct http_request *rq,
 		char id[64], *stored = NULL;
 		const char *shown;
 
-		if (!strcmp(def->key, "holidays"))
+		/* Holidays and where alerts go have pages of their own. */
+		if (!strcmp(def->key, "holidays") ||
+		    !strncmp(def->key, "notify.", 7))
 			continue;
 		if (store_setting_get(rq->st, def->key, &stored, &err) < 0)
 			stored = NULL;
@@ -320,7 +322,9 @@ pages_settings_post(struct http_request *rq, struct http_response *rs)
 		const struct setting_def *def = &setting_defs[i];
 		char *canon = NULL;
 
-		if (!strcmp(def->key, "holidays"))
+		/* Holidays and where alerts go have pages of their own. */
+		if (!strcmp(def->key, "holidays") ||
+		    !strncmp(def->key, "notify.", 7))
 			continue;
 		key[n] = def->key;
 		v.val[n] = http_params_get(&rq->form, def->key);

@@ -11,6 +11,7 @@
 #include "core/message.h"
 #include "core/pipeline.h"
 #include "store/listing.h"
+#include "store/notify.h"
 #include "web/paging.h"
 
 #include <stdlib.h>
@@ -224,6 +225,23 @@ given(const char *s)
 	return s && *s;
 }
 
+/* Alerts that could not be delivered for a day (store/notify.h). */
+static void
+failed_alerts(struct strbuf *sb, const struct http_request *rq)
+{
+	struct tw_error err = { 0 };
+	size_t n = 0;
+
+	if (store_delivery_count(rq->st, "failed", &n, &err) < 0 || !n) {
+		tw_error_clear(&err);
+		return;
+	}
+	strbuf_addf(sb, "<p class=\"notice error\" role=\"alert\" "
+		    "id=\"alerts-failed\">%zu %s could not be delivered: see "
+		    "<code>techwin notify list --failed</code>.</p>\n", n,
+		    n == 1 ? "alert" : "alerts");
+}
+
 void
 pages_pipeline(struct http_request *rq, struct http_response *rs)
 {
@@ -302,6 +320,7 @@ pages_pipeline(struct http_request *rq, struct http_response *rs)
 	if (http_params_get(&rq->query, "removed"))
 		strbuf_addstr(&sb, "<p class=\"notice ok\" role=\"status\">"
 			      "Deal removed.</p>\n");
+	failed_alerts(&sb, rq);
 	totals_text(&sb, &l, q.outcome < 0 ? "" : outcome);
 	strbuf_addstr(&sb, "<p class=\"hint\">As of ");
 	page_add_day(&sb, rq->today);

@@ -43,7 +43,7 @@ has() {
 # The executable does not link the heavy libraries.
 ldd "$TECHWIN" >libs.txt
 for lib in libpq libcairo libpango libmicrohttpd libgnutls libglib libical \
-	libicu; do
+	libicu libcurl; do
 	grep -q "$lib" libs.txt && fail "$TECHWIN links $lib: $(cat libs.txt)"
 done
 
@@ -57,7 +57,7 @@ case $moddir in
 "$tmp"/prefix/lib*/techwin) ;;
 *) fail "modules installed in '$moddir'" ;;
 esac
-for m in cairo pg web ical; do
+for m in cairo pg web ical notify; do
 	[ -f "$moddir/techwin-$m.so" ] || fail "techwin-$m.so not installed"
 done
 

@@ -239,6 +239,7 @@ test_ascii_draft(void **state)
 		"Elena Marsh", "elena.marsh@lakeshore.example",
 		"POC result: 40.0% headroom",
 		"Hi Elena,\n\nNine minutes against fifteen.\n", THURSDAY_NOON,
+		NULL, NULL,
 	};
 	struct parsed p;
 
@@ -266,7 +267,8 @@ test_utf8_subject_and_name(void **state)
 		"📈 en 9 min";
 	struct eml_draft m = {
 		"José Núñez", "jose@example.com", subject,
-		"Olá José,\n\nÀ bientôt — Priya\n", THURSDAY_NOON,
+		"Olá José,\n\nÀ bientôt — Priya\n", THURSDAY_NOON, NULL,
+		NULL,
 	};
 	struct parsed p;
 	char *raw;
@@ -291,7 +293,7 @@ test_quoted_name_and_folding(void **state)
 		"proof of concept results and the commercial next steps";
 	struct eml_draft m = {
 		"Dr. \"Doc\" O\\Brien", "doc@example.com", subject, "x",
-		THURSDAY_NOON,
+		THURSDAY_NOON, NULL, NULL,
 	};
 	struct parsed p;
 	struct strbuf sb = STRBUF_INIT;
@@ -324,7 +326,8 @@ static void
 test_crlf_input_and_qp(void **state)
 {
 	struct strbuf body = STRBUF_INIT, want = STRBUF_INIT;
-	struct eml_draft m = { "A", "a@b.example", "s", NULL, THURSDAY_NOON };
+	struct eml_draft m = { "A", "a@b.example", "s", NULL, THURSDAY_NOON,
+			       NULL, NULL };
 	struct parsed p;
 
 	(void)state;
@@ -351,7 +354,8 @@ test_crlf_input_and_qp(void **state)
 static void
 test_refused(void **state)
 {
-	struct eml_draft m = { "A", "a@b.example", "s", "b", THURSDAY_NOON };
+	struct eml_draft m = { "A", "a@b.example", "s", "b", THURSDAY_NOON,
+			       NULL, NULL };
 	struct strbuf sb = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	static const char *const bad[] = {

@@ -31,6 +31,7 @@
 #include "core/schema.h"
 #include "store/copy.h"
 #include "store/deals.h"
+#include "store/notify.h"
 #include "store/store-pg.h"
 #include "store/store-internal.h"
 #include "store/store.h"
@@ -1525,7 +1526,8 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "DROP TABLE findings, evaluations, acks;"
+	pg_ok(c, "DROP TABLE deliveries, webhooks, subscriptions, outbox;"
+		 "DROP TABLE findings, evaluations, acks;"
 		 "ALTER TABLE criteria DROP COLUMN scales_with_load;"
 		 "DROP TABLE shares, tokens, sessions, users;"
 		 "DROP INDEX deals_crm;"
@@ -1582,6 +1584,10 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE deliveries;"
+				      "DROP TABLE webhooks;"
+				      "DROP TABLE subscriptions;"
+				      "DROP TABLE outbox;"
 				      "DROP TABLE findings;"
 				      "DROP TABLE evaluations;"
 				      "DROP TABLE acks;"
@@ -3222,6 +3228,7 @@ static const char *const child_bookkeeping[] = { "deal_id", "pos" };
 static const char *const other_tables[] = {
 	"history", "settings", "users", "sessions", "tokens", "shares",
 	"evaluations", "findings",	/* derived: store/findings.h */
+	"outbox", "subscriptions", "webhooks", "deliveries",	/* notify.h */
 	"techwin_meta",	/* PostgreSQL only: what the database is */
 };
 
@@ -3546,12 +3553,114 @@ test_findings_kept(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/*
+ * Alerts (store/notify.h), alike on both backends: events in the outbox
+ * with their deal's SE and AE, kept only when the transaction is; a
+ * webhook gets the events after it was added; deliveries through their
+ * statuses.
+ */
+static void
+test_notify_tables(void **state)
+{
+	struct fixture *fx = *state;
+	struct tw_error err = { 0 };
+	struct notify_scope all = { "all", NULL }, se = { "se", "Sam" };
+	struct notify_hook h = { 0 }, got;
+	struct notify_sub_list subs;
+	struct notify_delivery d = { 0 };
+	struct notify_delivery_list dl;
+	struct outbox_list ol;
+	long long last;
+	bool replaced;
+	size_t n;
+
+	bare_deal(fx->st, "acme");
+	assert_int_equal(store_outbox_add(fx->st, "finding.new", "acme",
+					  "{\"rule\":\"r\"}", &err), 0);
+	/* Rolled back with the transaction that wrote it. */
+	assert_int_equal(store_begin(fx->st, &err), 0);
+	assert_int_equal(store_outbox_add(fx->st, "x", "", "{}", &err), 0);
+	store_rollback(fx->st);
+	assert_int_equal(store_outbox_last(fx->st, &last, &err), 0);
+	assert_int_equal(store_outbox_since(fx->st, 0, 10, &ol, &err), 0);
+	assert_int_equal(ol.n, 1);
+	assert_int_equal(ol.items[0].id, last);
+	assert_string_equal(ol.items[0].type, "finding.new");
+	assert_string_equal(ol.items[0].deal, "acme");
+	assert_string_equal(ol.items[0].payload, "{\"rule\":\"r\"}");
+	outbox_list_release(&ol);
+
+	assert_int_equal(store_sub_put(fx->st, "a@x.example", &se, &replaced,
+				       &err), 0);
+	assert_false(replaced);
+	assert_int_equal(store_sub_put(fx->st, "a@x.example", &all, &replaced,
+				       &err), 0);
+	assert_true(replaced);
+	assert_int_equal(store_sub_mark(fx->st, "a@x.example", last,
+					"2026-11-26", &err), 0);
+	assert_int_equal(store_sub_list(fx->st, &subs, &err), 0);
+	assert_int_equal(subs.n, 1);
+	assert_string_equal(subs.items[0].scope.scope, "all");
+	assert_true(subs.items[0].has_cursor);
+	assert_int_equal(subs.items[0].last_event, last);
+	assert_string_equal(subs.items[0].last_digest_on, "2026-11-26");
+	notify_sub_list_release(&subs);
+	assert_int_equal(store_sub_delete(fx->st, "b@x.example", &err),
+			 TW_ENOTFOUND);
+
+	h.name = "team";
+	h.url = "https://hooks.example/x";
+	h.format = "json";
+	h.secret = "s";
+	h.scope = se;
+	assert_int_equal(store_hook_add(fx->st, &h, &err), 0);
+	assert_int_equal(store_hook_add(fx->st, &h, &err), TW_EEXIST);
+	assert_int_equal(store_hook_get(fx->st, "team", &got, &err), 0);
+	assert_int_equal(got.last_event, last);
+	assert_string_equal(got.secret, "s");
+	assert_string_equal(got.scope.name, "Sam");
+	notify_hook_release(&got);
+
+	d.target_kind = "webhook";
+	d.target = "team";
+	d.kind = "finding.new";
+	d.event_id = last;
+	d.body = "{}";
+	d.created = 1000;
+	assert_int_equal(store_delivery_add(fx->st, &d, &err), 0);
+	assert_int_equal(strlen(d.id), 32);
+	assert_int_equal(store_delivery_due(fx->st, 999, &dl, &err), 0);
+	assert_int_equal(dl.n, 0);
+	notify_delivery_list_release(&dl);
+	assert_int_equal(store_delivery_set(fx->st, d.id, "queued", 1, 5000,
+					    "HTTP 500", &err), 0);
+	assert_int_equal(store_delivery_due(fx->st, 4999, &dl, &err), 0);
+	assert_int_equal(dl.n, 0);
+	notify_delivery_list_release(&dl);
+	/* 0: everything queued, whatever its backoff. */
+	assert_int_equal(store_delivery_due(fx->st, 0, &dl, &err), 0);
+	assert_int_equal(dl.n, 1);
+	assert_string_equal(dl.items[0].id, d.id);
+	assert_int_equal(dl.items[0].attempts, 1);
+	assert_string_equal(dl.items[0].last_error, "HTTP 500");
+	notify_delivery_list_release(&dl);
+	assert_int_equal(store_delivery_set(fx->st, d.id, "failed", 2, 6000,
+					    "gone", &err), 0);
+	assert_int_equal(store_delivery_count(fx->st, "failed", &n, &err), 0);
+	assert_int_equal(n, 1);
+	free(d.id);
+	assert_int_equal(store_hook_delete(fx->st, "team", &err), 0);
+	assert_int_equal(store_hook_delete(fx->st, "team", &err),
+			 TW_ENOTFOUND);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_put_get_roundtrip),
 		T(test_minimal_deal),
+		T(test_notify_tables),
 		T(test_list_sorted_scalars),
 		T(test_update_measurement),
 		T(test_scales_with_load),

@@ -249,6 +249,29 @@ static const char *const migrations[] = {
 	EVALUATION_TABLES("bigint", "date", "", ""),
 	/* 7: as SQLite's */
 	"ALTER TABLE evaluations ADD COLUMN digest bigint;\n",
+	/* 8: the champion's side (issue 16), as store-sqlite.c's. */
+	"ALTER TABLE events ADD COLUMN side text NOT NULL DEFAULT 'seller'\n"
+	"  CHECK (side IN ('seller', 'buyer'));\n"
+	"ALTER TABLE events ADD COLUMN internal boolean NOT NULL\n"
+	"  DEFAULT false;\n"
+	"ALTER TABLE events ADD COLUMN proposed date;\n"
+	"ALTER TABLE events ADD COLUMN proposed_note text;\n"
+	"ALTER TABLE events ADD COLUMN proposed_on date;\n"
+	"ALTER TABLE phases ADD COLUMN internal boolean NOT NULL\n"
+	"  DEFAULT false;\n"
+	"ALTER TABLE deals ADD COLUMN confirmed_by text;\n"
+	"ALTER TABLE deals ADD COLUMN confirmed_on date;\n"
+	"CREATE TABLE links (\n"
+	"  deal_id bigint NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  link integer NOT NULL,\n"
+	"  pos integer NOT NULL,\n"
+	"  made date,\n"
+	"  expires date,\n"
+	"  views integer NOT NULL,\n"
+	"  opened date,\n"
+	"  last_viewed text,\n"
+	"  PRIMARY KEY (deal_id, link)\n"
+	");\n",
 };
 
 /* ---- locations -------------------------------------------------------- */

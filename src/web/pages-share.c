@@ -221,6 +221,8 @@ pages_share(struct http_request *rq, struct http_response *rs)
 		deal_ctx_release(&ctx);
 		return;
 	}
+	/* The champion sees nothing internal (issue 16). */
+	deal_drop_internal(&ctx.deal);
 	summary_compute(&s, d, &ctx.hol, rq->today);
 	commercial_plan_compute(d, &ctx.hol, &plan);
 

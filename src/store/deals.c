@@ -48,10 +48,12 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 	       struct validation_site *site, struct tw_error *err)
 {
 	bool create = c->verb == V_DEAL_CREATE;
+	/* Inside the caller's transaction, which commits with the rest. */
+	bool own = !st->in_tx;
 	int r;
 
 	deal_ctx_release(ctx);
-	if ((r = store_begin(st, err)) < 0)
+	if (own && (r = store_begin(st, err)) < 0)
 		return r;
 	if (create) {
 		r = store_deal_get(st, c->key, &ctx->deal, err);
@@ -74,10 +76,11 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 		/* The deal's holidays may have changed with it. */
 		r = store_eval_deal(st, &ctx->deal, &ctx->hol, &ctx->settings,
 				    ctx->today, err);
-	if (r == 0)
+	if (r == 0 && own)
 		r = store_commit(st, err);
 	if (r < 0) {
-		store_rollback(st);
+		if (own)
+			store_rollback(st);
 		deal_ctx_release(ctx);
 	}
 	return r;

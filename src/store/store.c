@@ -247,6 +247,7 @@ store_share_release(struct store_share *s)
 	free(s->deal);
 	free(s->hash);
 	free(s->created);
+	free(s->last_viewed);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -4,6 +4,8 @@
 # techwin share list --json gives views and last_viewed, the deal page
 # "opened N times, last DAY HH:MM UTC", history names the actor
 # "champion via share link N", and a revoked link's row leaves the deal.
+# An opening re-evaluates the deal: plan-unopened goes from the kept
+# findings.
 set -eu
 : "${TW_SRC:?set TW_SRC to the source directory}"
 . "$TW_SRC/tests/web/lib.sh"
@@ -45,3 +47,14 @@ expect 303 POST /deals/acme/shares/1/revoke -H "$cookie" \
 	--data-urlencode "csrf_token=$csrf"
 [ "$(q "SELECT count(*) FROM links")" = 0 ] || fail "a revoked link kept its row"
 expect 404 GET "$spath"
+
+# A link sent a week ago and never opened is plan-unopened in the kept
+# findings; opening it is a write that re-evaluates the deal at once.
+old=$("$TECHWIN" --today 2026-11-19 share acme 2>/dev/null)
+"$TECHWIN" check --json >"$tmp/body" || true
+jcheck "len([f for f in d['findings'] if f['rule'] == 'plan-unopened']) == 1"
+expect 200 GET "/share/${old##*/share/}"
+"$TECHWIN" check --json >"$tmp/body" || true
+jcheck "not [f for f in d['findings'] if f['rule'] == 'plan-unopened']"
+[ "$(q "SELECT count(*) FROM findings WHERE rule = 'plan-unopened'")" = 0 ] ||
+	fail "the kept findings still say plan-unopened"

@@ -61,8 +61,10 @@ cmd_ics_exec(struct cli_ctx *ctx, int argc, char **argv,
 	struct holidays *hol = NULL;
 	tw_date **bufs = NULL;
 	const char *output = NULL;
+	bool shared = false;
 	const struct cli_opt opts[] = {
 		{ "output", OPT_STR, &output },
+		{ "shared", OPT_FLAG, &shared },
 		{ NULL, 0, NULL },
 	};
 	struct workspace ws;
@@ -82,6 +84,9 @@ cmd_ics_exec(struct cli_ctx *ctx, int argc, char **argv,
 	hol = xcalloc(n ? n : 1, sizeof(*hol));
 	bufs = xcalloc(n ? n : 1, sizeof(*bufs));
 	for (size_t i = 0; i < n; i++) {
+		/* For the prospect: nothing internal. */
+		if (shared)
+			deal_drop_internal(&deals[i]);
 		hol[i] = workspace_holidays(&ws, &deals[i], &bufs[i]);
 		entries[i].deal = &deals[i];
 		entries[i].holidays = &hol[i];

@@ -48,6 +48,8 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 
 	if ((r = cli_load_ctx(ctx, argv[optind], &dd, err)) < 0)
 		return r;
+	/* The proposal goes to the prospect: nothing internal. */
+	deal_drop_internal(&dd.deal);
 	if ((r = proposal_compute(&p, &dd.deal, &dd.hol, start, ctx->today,
 				  err)) < 0)
 		goto out;

@@ -131,7 +131,7 @@ share_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 
 	(void)argc;
 	if ((r = auth_share_id_parse(argv[1], &id, err)) < 0 ||
-	    (r = auth_share_revoke(ctx->st, NULL, id, err)) < 0)
+	    (r = auth_share_revoke(ctx->st, NULL, id, ctx->today, err)) < 0)
 		return r;
 	if (!ctx->json)
 		printf("revoked share link %lld\n", id);

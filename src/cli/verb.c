@@ -37,6 +37,21 @@ takes_field(const struct verb_call *c, const struct field *f)
 	return !(f->flags & (FL_RO | FL_KEY));
 }
 
+/*
+ * The value of a yes/no option: "--internal=false", "--internal false"
+ * (as "--scales-with-load true" has always been written: the next word,
+ * unless it is an option) or "--internal" alone, which is true.
+ */
+static const char *
+bool_arg(int argc, char **argv)
+{
+	if (optarg)
+		return optarg;
+	if (optind < argc && argv[optind][0] != '-')
+		return argv[optind++];
+	return "true";
+}
+
 int
 cli_verb_options(int argc, char **argv, struct verb_call *c,
 		 const struct cli_extra *x, struct tw_error *err)
@@ -52,7 +67,10 @@ cli_verb_options(int argc, char **argv, struct verb_call *c,
 		if (!takes_field(c, f) || n + 1 >= MAX_OPTS)
 			continue;
 		names[nnames] = option_name(f);
+		/* A yes/no field may stand alone: --internal is true. */
 		opts[n++] = (struct option){ names[nnames++],
+					     f->type == F_BOOL ?
+					     optional_argument :
 					     required_argument, NULL,
 					     OPT_FIELD + (int)i };
 	}
@@ -72,7 +90,9 @@ cli_verb_options(int argc, char **argv, struct verb_call *c,
 				if (opts[i].val == opt)
 					snprintf(label, sizeof(label), "--%s",
 						 opts[i].name);
-			r = verb_give_text(c, f, label, optarg, err);
+			r = verb_give_text(c, f, label,
+					   f->type == F_BOOL ?
+					   bool_arg(argc, argv) : optarg, err);
 		} else {
 			r = x->fn(opt, optarg, c, x->arg, err);
 		}

@@ -2,6 +2,7 @@
  * The verbs (actions.h): each user action on a deal, once.
  */
 #include "core/actions.h"
+#include "core/champion.h"
 #include "core/commercial.h"
 #include "core/findings.h"
 #include "core/message.h"
@@ -56,6 +57,8 @@ static const char *const verb_names[V_COUNT] = {
 	[V_TOUCH] = "message --log",
 	[V_HOLIDAYS] = "deal holidays import",
 	[V_ACK] = "check ack", [V_UNACK] = "check unack",
+	[V_LINK_ADD] = "share", [V_LINK_REMOVE] = "share rm",
+	[V_VIEW] = "share view",
 };
 
 const char *
@@ -748,6 +751,10 @@ dispatch(struct deal_ctx *ctx, const struct verb_call *c,
 		return ack(ctx, c, err);
 	case V_UNACK:
 		return unack(ctx, c, err);
+	case V_LINK_ADD:
+	case V_LINK_REMOVE:
+	case V_VIEW:
+		return champion_verb(ctx, c, res, err);
 	case V_DEAL_REMOVE:
 	case V_COUNT:
 		break;

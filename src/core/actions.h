@@ -62,6 +62,10 @@ enum verb {
 	V_HOLIDAYS,		/* days: holidays added to the deal's */
 	V_ACK,			/* rule, subject, reason, until */
 	V_UNACK,		/* rule, subject */
+	/* The champion's side (core/champion.h). */
+	V_LINK_ADD,		/* link, until (expires): a share link made */
+	V_LINK_REMOVE,		/* link: revoked */
+	V_VIEW,			/* link, at: the share page opened */
 	V_COUNT
 };
 
@@ -87,6 +91,8 @@ struct verb_call {
 	size_t ncriteria;
 	const tw_date *days;	/* V_HOLIDAYS */
 	size_t ndays;
+	int link;		/* V_LINK_*, V_VIEW: the share link's number */
+	const char *at;		/* V_VIEW: UTC "YYYY-MM-DDTHH:MM:SSZ" */
 };
 
 /* What a verb did, for the entry point to show. */
@@ -98,6 +104,8 @@ struct verb_result {
 				   already holidays of the deal */
 	size_t dropped;		/* V_REMOVE --force: references dropped */
 	bool was_snoozed;	/* V_SNOOZE, V_UNSNOOZE: before the call */
+	bool counted;		/* V_VIEW: a new view (not within 30 min) */
+	bool raised;		/* V_VIEW: worth telling (share.opened) */
 };
 
 /* The verb's name in errors and docs: "criterion add", "deal close". */

@@ -139,6 +139,12 @@ deal_add_ack(struct deal *d)
 	ADD_CHILD(d->acks, d->nacks);
 }
 
+struct link *
+deal_add_link(struct deal *d)
+{
+	ADD_CHILD(d->links, d->nlinks);
+}
+
 void
 deal_add_holiday(struct deal *d, tw_date day)
 {
@@ -214,6 +220,37 @@ str_eq(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
+void
+deal_drop_internal(struct deal *d)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < d->nevents; i++) {
+		if (d->events[i].internal) {
+			schema_release(&schema_tables[T_EVENT], &d->events[i]);
+			continue;
+		}
+		d->events[k++] = d->events[i];
+	}
+	d->nevents = k;
+	/* A shared step does not follow one the prospect cannot see. */
+	for (size_t i = 0; i < d->nevents; i++)
+		if (d->events[i].after &&
+		    !deal_find_event(d, d->events[i].after))
+			field_release(schema_field(&schema_tables[T_EVENT],
+						   "after", false),
+				      &d->events[i]);
+	k = 0;
+	for (size_t i = 0; i < d->nphases; i++) {
+		if (d->phases[i].internal) {
+			schema_release(&schema_tables[T_PHASE], &d->phases[i]);
+			continue;
+		}
+		d->phases[k++] = d->phases[i];
+	}
+	d->nphases = k;
+}
+
 struct criterion *
 deal_find_criterion(const struct deal *d, const char *key)
 {
@@ -247,6 +284,15 @@ deal_find_phase(const struct deal *d, int number)
 	for (size_t i = 0; i < d->nphases; i++)
 		if (d->phases[i].number == number)
 			return &d->phases[i];
+	return NULL;
+}
+
+struct link *
+deal_find_link(const struct deal *d, int id)
+{
+	for (size_t i = 0; i < d->nlinks; i++)
+		if (d->links[i].id == id)
+			return &d->links[i];
 	return NULL;
 }
 
@@ -300,6 +346,7 @@ static const char *const event_kind_names[] = { "technical", "commercial" };
 static const char *const risk_kind_names[] = { "scaling", "compliance",
 	"security", "cost", "other" };
 static const char *const outcome_names[] = { "open", "won", "lost" };
+static const char *const side_names[] = { "seller", "buyer" };
 
 static int
 name_lookup(const char *const *names, size_t n, const char *s)
@@ -328,6 +375,7 @@ ENUM_NAMES(direction, direction_names)
 ENUM_NAMES(event_kind, event_kind_names)
 ENUM_NAMES(risk_kind, risk_kind_names)
 ENUM_NAMES(outcome, outcome_names)
+ENUM_NAMES(event_side, side_names)
 
 bool
 slug_is_valid(const char *s)

@@ -14,6 +14,8 @@
 
 enum direction { DIR_AT_MOST, DIR_AT_LEAST };
 enum event_kind { EVENT_TECHNICAL, EVENT_COMMERCIAL };
+/* Whose step an event is in the mutual action plan: ours or the buyer's. */
+enum event_side { SIDE_SELLER, SIDE_BUYER };
 enum risk_kind { RISK_SCALING, RISK_COMPLIANCE, RISK_SECURITY, RISK_COST,
 		 RISK_OTHER };
 enum outcome { OUTCOME_OPEN, OUTCOME_WON, OUTCOME_LOST };
@@ -47,6 +49,16 @@ struct event {
 	tw_date date;			/* planned */
 	tw_date done;			/* DATE_NONE until done */
 	char *after;			/* key of the event it follows */
+	enum event_side side;		/* SIDE_SELLER unless said */
+	bool internal;			/* never shown to the prospect */
+	/*
+	 * Database-only: a new date the champion proposed on the share page
+	 * (proposed_on), with a note. It changes nothing until the team
+	 * accepts it (the date becomes proposed) or declines it.
+	 */
+	tw_date proposed;
+	char *proposed_note;
+	tw_date proposed_on;
 };
 
 struct risk {
@@ -69,6 +81,7 @@ struct phase {
 	size_t ncriteria;
 	bool has_duration;
 	struct duration duration;
+	bool internal;			/* never shown to the prospect */
 };
 
 /* A playbook step: offset business days after the technical win. */
@@ -86,6 +99,23 @@ struct touch {
 	char *channel;
 	char *criterion;		/* key, optional */
 };
+
+/*
+ * A share link of the deal, as the momentum check and the deal page see
+ * it (database-only; the link's secret lives in the shares table): made
+ * on which day, its last day (DATE_NONE: never expires), and how often
+ * the champion opened it. A view is counted once within
+ * SHARE_VIEW_GAP_SECONDS; no address or browser is kept.
+ */
+struct link {
+	int id;				/* the share link's number */
+	tw_date made;
+	tw_date expires;
+	int views;
+	tw_date opened;			/* first counted view, or none */
+	char *last_viewed;		/* UTC "YYYY-MM-DDTHH:MM:SSZ", or NULL */
+};
+#define SHARE_VIEW_GAP_SECONDS (30 * 60)
 
 /*
  * An acknowledged finding (techwin check ack): the finding of rule about
@@ -130,6 +160,12 @@ struct deal {
 	 */
 	char *crm_source;		/* "salesforce", "hubspot" */
 	char *crm_id;			/* the CRM's record id */
+	/*
+	 * Database-only: the champion confirmed the plan on the share page,
+	 * typing their name, on that day.
+	 */
+	char *confirmed_by;
+	tw_date confirmed_on;
 
 	tw_date *holidays;		/* sorted, unique */
 	size_t nholidays;
@@ -147,6 +183,8 @@ struct deal {
 	size_t ntouches;
 	struct ack *acks;		/* database-only */
 	size_t nacks;
+	struct link *links;		/* database-only */
+	size_t nlinks;
 };
 
 #define DEAL_SLUG_MAX 64
@@ -168,6 +206,7 @@ struct phase *deal_add_phase(struct deal *d);
 struct step *deal_add_step(struct deal *d);
 struct touch *deal_add_touch(struct deal *d);
 struct ack *deal_add_ack(struct deal *d);
+struct link *deal_add_link(struct deal *d);
 void deal_add_holiday(struct deal *d, tw_date day);
 /*
  * Append key to the criteria of phase number (none: nothing), for a store
@@ -184,11 +223,19 @@ void deal_phase_add_criterion(struct deal *d, int number, const char *key,
 			      struct phase_finder *f);
 void phase_finder_release(struct phase_finder *f);
 
+/*
+ * Leave out what the prospect must never see: internal events (and an
+ * "after" naming one) and internal phases. For the share page, the
+ * proposal and the shared calendar, on a deal the caller owns.
+ */
+void deal_drop_internal(struct deal *d);
+
 /* Lookups by key; NULL when absent. */
 struct criterion *deal_find_criterion(const struct deal *d, const char *key);
 struct event *deal_find_event(const struct deal *d, const char *key);
 struct risk *deal_find_risk(const struct deal *d, const char *key);
 struct phase *deal_find_phase(const struct deal *d, int number);
+struct link *deal_find_link(const struct deal *d, int id);
 /* The deal's phases by number, as an array for the caller to free(). */
 const struct phase **deal_phases_by_number(const struct deal *d);
 
@@ -207,10 +254,12 @@ const char *direction_name(enum direction v);
 const char *event_kind_name(enum event_kind v);
 const char *risk_kind_name(enum risk_kind v);
 const char *outcome_name(enum outcome v);
+const char *event_side_name(enum event_side v);
 int direction_parse(const char *s, enum direction *out);
 int event_kind_parse(const char *s, enum event_kind *out);
 int risk_kind_parse(const char *s, enum risk_kind *out);
 int outcome_parse(const char *s, enum outcome *out);
+int event_side_parse(const char *s, enum event_side *out);
 
 /* Slugs and keys: [a-z0-9-]{1,64}, not starting with '-'. */
 bool slug_is_valid(const char *s);

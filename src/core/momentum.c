@@ -281,8 +281,9 @@ check_overdue(const struct deal *d, tw_date today, const struct holidays *h,
 		const struct event *e = &d->events[i];
 		tw_date end, due_on;
 
+		/* The buyer's own steps: buyer-step-overdue, a warning. */
 		if (e->kind != EVENT_COMMERCIAL || !e->date ||
-		    done_by(e, today))
+		    done_by(e, today) || e->side == SIDE_BUYER)
 			continue;
 		end = date_add_bdays(e->date, grace, h);
 		due_on = date_add_bdays(end, 1, h);
@@ -600,6 +601,105 @@ cmp_finding(const void *a, const void *b)
 	return strcmp(x->message, y->message);
 }
 
+/* ---- the champion's side (issue 16) ------------------------------- */
+
+/*
+ * A share link made more than MOMENTUM_UNOPENED_BDAYS business days ago,
+ * still working, that the champion never opened (by today).
+ */
+static void
+check_unopened(const struct deal *d, tw_date today, const struct holidays *h,
+	       struct momentum_report *r)
+{
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ], subject[32];
+
+	for (size_t i = 0; i < d->nlinks; i++) {
+		const struct link *l = &d->links[i];
+		tw_date end, due_on;
+
+		if (!l->made || (l->opened && l->opened <= today))
+			continue;
+		changes_on(r, today, l->opened);
+		if (l->expires) {
+			changes_on(r, today, l->expires + 1);
+			if (today > l->expires)
+				continue;
+		}
+		end = date_add_bdays(l->made, MOMENTUM_UNOPENED_BDAYS, h);
+		due_on = date_add_bdays(end, 1, h);
+		changes_on(r, today, due_on);
+		if (today < due_on)
+			continue;
+		snprintf(subject, sizeof(subject), "link %d", l->id);
+		add_finding(r, "plan-unopened", SEV_WARNING, subject, l->made,
+			    "share link %d, made on %s, has not been opened "
+			    "more than %d business days later (since %s)",
+			    l->id, date_format(l->made, b1),
+			    MOMENTUM_UNOPENED_BDAYS, date_format(end, b2));
+	}
+}
+
+/*
+ * A step on the buyer's side not done more than overdue_grace business
+ * days after its date, and a date the champion proposed that nobody on
+ * the team has accepted or declined after MOMENTUM_PROPOSED_BDAYS.
+ */
+static void
+check_buyer_steps(const struct deal *d, tw_date today,
+		  const struct holidays *h, int grace,
+		  struct momentum_report *r)
+{
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ], b3[DATE_BUFSZ];
+
+	for (size_t i = 0; i < d->nevents; i++) {
+		const struct event *e = &d->events[i];
+		tw_date end, due_on;
+
+		if (e->side == SIDE_BUYER && e->date && !done_by(e, today)) {
+			end = date_add_bdays(e->date, grace, h);
+			due_on = date_add_bdays(end, 1, h);
+			changes_on(r, today, due_on);
+			if (today >= due_on)
+				add_finding(r, "buyer-step-overdue",
+					    SEV_WARNING, e->key, e->date,
+					    "'%s', on the buyer's side, was "
+					    "planned for %s and is not done, "
+					    "more than %d business day%s "
+					    "later (the grace ended %s)",
+					    event_name(e),
+					    date_format(e->date, b1), grace,
+					    plural(grace),
+					    date_format(end, b2));
+		}
+		if (!e->proposed || !e->proposed_on)
+			continue;
+		changes_on(r, today, e->proposed_on);
+		if (e->proposed_on > today)
+			continue;
+		end = date_add_bdays(e->proposed_on, MOMENTUM_PROPOSED_BDAYS, h);
+		due_on = date_add_bdays(end, 1, h);
+		changes_on(r, today, due_on);
+		if (today < due_on)
+			continue;
+		add_finding(r, "date-proposed", SEV_WARNING, e->key,
+			    e->proposed_on,
+			    "the champion proposed %s for '%s' on %s; nobody "
+			    "accepted or declined it in %d business days "
+			    "(by %s)",
+			    date_format(e->proposed, b1), event_name(e),
+			    date_format(e->proposed_on, b2),
+			    MOMENTUM_PROPOSED_BDAYS, date_format(end, b3));
+	}
+}
+
+static void
+check_champion(const struct deal *d, tw_date today, const struct holidays *h,
+	       const struct momentum_settings *s, struct momentum_report *r)
+{
+	check_unopened(d, today, h, r);
+	check_buyer_steps(d, today, h, s->overdue_grace, r);
+}
+
 void
 momentum_check(const struct deal *d, tw_date today, const struct holidays *h,
 	       const struct momentum_settings *s, struct momentum_report *out)
@@ -625,6 +725,7 @@ momentum_check(const struct deal *d, tw_date today, const struct holidays *h,
 	check_criteria(d, today, h, out);
 	check_risks(d, today, h, out);
 	check_phases(d, out);
+	check_champion(d, today, h, s, out);
 	if (out->n)
 		qsort(out->findings, out->n, sizeof(*out->findings),
 		      cmp_finding);

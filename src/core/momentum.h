@@ -26,6 +26,10 @@ struct momentum_settings {
 #define MOMENTUM_FRAME_BDAYS 2
 /* A risk whose slack is 0 to this many calendar days must start soon. */
 #define MOMENTUM_START_SOON_DAYS 10
+/* A share link unopened this many business days after it was made. */
+#define MOMENTUM_UNOPENED_BDAYS 3
+/* A proposed date neither accepted nor declined this many business days. */
+#define MOMENTUM_PROPOSED_BDAYS 2
 
 struct finding {
 	const char *rule;	/* stable id: "no-commercial-followup", ... */
@@ -82,6 +86,7 @@ struct momentum_report {
  *	days old and no commercial event was done on or after it
  *   commercial-step-overdue error a commercial event not done (by today)
  *	whose planned date is more than overdue_grace business days ago
+ *	(a buyer-side one is buyer-step-overdue)
  *   no-next-step         error    an open deal with a win, a commercial
  *	event done on or after it, none planned and not done, and more
  *	than max_gap business days since its progress date
@@ -96,6 +101,14 @@ struct momentum_report {
  *   poc-overdue          warning  the POC end is past, criteria pending
  *   phase-unjustified    warning  a phase without a justification or
  *	without criteria
+ * The champion's side (issue 16):
+ *   plan-unopened        warning  a share link made more than
+ *	MOMENTUM_UNOPENED_BDAYS business days ago, not expired, never opened
+ *   buyer-step-overdue   warning  a buyer-side event not done whose date
+ *	is more than overdue_grace business days ago
+ *   date-proposed        warning  a date the champion proposed, neither
+ *	accepted nor declined, more than MOMENTUM_PROPOSED_BDAYS business
+ *	days after it was proposed
  */
 void momentum_check(const struct deal *d, tw_date today,
 		    const struct holidays *h,

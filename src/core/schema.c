@@ -36,6 +36,7 @@ ENUM_DESC(direction, "at_most or at_least")
 ENUM_DESC(event_kind, "technical or commercial")
 ENUM_DESC(risk_kind, "scaling, compliance, security, cost or other")
 ENUM_DESC(outcome, "open, won or lost")
+ENUM_DESC(event_side, "seller or buyer")
 
 #define FLD(st, m, t, fl) { #m, t, offsetof(struct st, m), 0, NULL, NULL, fl }
 #define FLD_OPT(st, m, t, has, fl) \
@@ -62,6 +63,8 @@ static const struct field deal_fields[] = {
 	FLD(deal, snooze_reason, F_STR, FL_LINE | FL_RO),
 	FLD(deal, crm_source, F_STR, FL_LINE | FL_RO),
 	FLD(deal, crm_id, F_STR, FL_LINE | FL_RO),
+	FLD(deal, confirmed_by, F_STR, FL_LINE | FL_RO),
+	FLD(deal, confirmed_on, F_DATE, FL_RO),
 };
 
 /* A holiday is a bare tw_date: its value is its key. */
@@ -92,6 +95,11 @@ static const struct field event_fields[] = {
 	FLD(event, date, F_DATE, 0),
 	FLD(event, done, F_DATE, FL_RO),
 	FLD(event, after, F_STR, FL_LINE),
+	FLD_ENUM(event, side, event_side, 0),
+	FLD(event, internal, F_BOOL, 0),
+	FLD(event, proposed, F_DATE, FL_RO),
+	FLD(event, proposed_note, F_STR, FL_LINE | FL_RO),
+	FLD(event, proposed_on, F_DATE, FL_RO),
 };
 
 static const struct field risk_fields[] = {
@@ -111,6 +119,7 @@ static const struct field phase_fields[] = {
 	FLD(phase, justification, F_STR, FL_MULTI),
 	FLD_OPT(phase, criteria, F_LIST, ncriteria, FL_LINE),
 	FLD_OPT(phase, duration, F_DUR_OPT, has_duration, 0),
+	FLD(phase, internal, F_BOOL, 0),
 };
 
 static const struct field step_fields[] = {
@@ -134,6 +143,16 @@ static const struct field ack_fields[] = {
 	FLD(ack, actor, F_STR, FL_LINE),
 	FLD(ack, until, F_DATE, FL_REQ),
 	FLD(ack, acked_on, F_DATE, 0),
+};
+
+static const struct field link_fields[] = {
+	{ "link", F_INT, offsetof(struct link, id), 0, NULL, NULL,
+	  FL_KEY | FL_REQ | FL_RO },
+	FLD(link, made, F_DATE, FL_RO),
+	FLD(link, expires, F_DATE, FL_RO),
+	FLD(link, views, F_INT, FL_RO),
+	FLD(link, opened, F_DATE, FL_RO),
+	FLD(link, last_viewed, F_STR, FL_LINE | FL_RO),
 };
 
 /* Array access to one kind of child of a deal. */
@@ -172,6 +191,7 @@ CHILD_ACCESS(phase, phases, nphases, deal_add_phase)
 CHILD_ACCESS(step, playbook, nplaybook, deal_add_step)
 CHILD_ACCESS(touch, touches, ntouches, deal_add_touch)
 CHILD_ACCESS(ack, acks, nacks, deal_add_ack)
+CHILD_ACCESS(link, links, nlinks, deal_add_link)
 
 #define TABLE(ent, sqlname, kind, keyed, fields, type, acc, arr, n)         \
 	{ ent, sqlname, kind, keyed, fields, ARRAY_SIZE(fields),             \
@@ -200,6 +220,8 @@ const struct schema_table schema_tables[SCHEMA_NTABLES] = {
 	      struct touch, touch, touches, ntouches),
 	TABLE("ack", "acks", ENT_ACK, false, ack_fields, struct ack, ack,
 	      acks, nacks),
+	TABLE("link", "links", ENT_LINK, true, link_fields, struct link,
+	      link, links, nlinks),
 };
 
 const struct schema_list schema_lists[SCHEMA_NLISTS] = {

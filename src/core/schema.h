@@ -101,13 +101,14 @@ struct schema_table {
 extern const struct schema_table schema_deal;
 
 /*
- * Holidays, criteria, events, risks, phases, playbook steps, touches and
- * acknowledged findings (database-only, as the snooze).
+ * Holidays, criteria, events, risks, phases, playbook steps, touches,
+ * acknowledged findings and share links (the last two database-only, as
+ * the snooze).
  */
-#define SCHEMA_NTABLES 8
+#define SCHEMA_NTABLES 9
 extern const struct schema_table schema_tables[SCHEMA_NTABLES];
 enum { T_HOLIDAY, T_CRITERION, T_EVENT, T_RISK, T_PHASE, T_STEP, T_TOUCH,
-       T_ACK };
+       T_ACK, T_LINK };
 
 /*
  * A list field (F_LIST) is a table of its own, one row per element: the

@@ -25,6 +25,7 @@ static const char *const entity_names[] = {
 	[ENT_STEP] = "playbook step",
 	[ENT_TOUCH] = "touch",
 	[ENT_ACK] = "acknowledgement",
+	[ENT_LINK] = "share link",
 };
 
 const char *

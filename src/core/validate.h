@@ -12,7 +12,7 @@
 #include "core/model.h"
 
 enum entity_kind { ENT_DEAL, ENT_HOLIDAY, ENT_CRITERION, ENT_EVENT, ENT_RISK,
-		   ENT_PHASE, ENT_STEP, ENT_TOUCH, ENT_ACK };
+		   ENT_PHASE, ENT_STEP, ENT_TOUCH, ENT_ACK, ENT_LINK };
 
 /*
  * Where a validation error is: the entity, its index in the deal's array

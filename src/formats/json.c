@@ -237,6 +237,8 @@ share_to_json(const struct store_share *sh, tw_date today)
 	json_object_set_new(o, "status",
 			    json_string(store_share_status(sh, today)));
 	json_object_set_new(o, "created", json_str(sh->created));
+	json_object_set_new(o, "views", json_integer(sh->views));
+	json_object_set_new(o, "last_viewed", json_str(sh->last_viewed));
 	return o;
 }
 

@@ -382,6 +382,11 @@ emit_event(struct emitter *e, const struct event *ev)
 	emit_date(e, "date", ev->date);
 	emit_date(e, "done", ev->done);
 	emit_str(e, "after", ev->after);
+	/* The defaults (seller, shared) go unsaid, as in a file written by hand. */
+	if (ev->side != SIDE_SELLER)
+		emit_word(e, "side", event_side_name(ev->side));
+	if (ev->internal)
+		emit_word(e, "internal", "true");
 }
 
 static void
@@ -414,6 +419,8 @@ emit_phase(struct emitter *e, const struct phase *p)
 		}
 	}
 	emit_dur(e, "duration", p->has_duration, &p->duration);
+	if (p->internal)
+		emit_word(e, "internal", "true");
 }
 
 static void

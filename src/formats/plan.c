@@ -34,6 +34,12 @@ risk_kind_at(int i)
 }
 
 static const char *
+side_at(int i)
+{
+	return i <= SIDE_BUYER ? event_side_name((enum event_side)i) : NULL;
+}
+
+static const char *
 outcome_at(int i)
 {
 	return i <= OUTCOME_LOST ? outcome_name((enum outcome)i) : NULL;
@@ -236,6 +242,9 @@ static const struct plan_field event_fields[] = {
 	FIELD(struct event, "date", FT_DATE, date),
 	FIELD(struct event, "done", FT_DATE, done),
 	FIELD(struct event, "after", FT_STR, after),
+	{ .name = "side", .type = FT_ENUM, .off = offsetof(struct event, side),
+	  .names = side_at },
+	FIELD(struct event, "internal", FT_BOOL, internal),
 	{ 0 }
 };
 
@@ -348,6 +357,7 @@ static const struct plan_field phase_fields[] = {
 	FIELD(struct phase, "justification", FT_STR, justification),
 	{ .name = "criteria", .type = FT_OWN },
 	FIELD_HAS(struct phase, "duration", FT_DUR, duration, has_duration),
+	FIELD(struct phase, "internal", FT_BOOL, internal),
 	{ 0 }
 };
 

@@ -58,9 +58,11 @@ _Static_assert(A_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
 #define TOKEN_SELECT                                               \
 	"SELECT t.id, t.name, t.user_id, u.name, t.hash, t.created " \
 	"FROM tokens t JOIN users u ON u.id = t.user_id "
-#define SHARE_SELECT                                      \
-	"SELECT s.id, d.slug, s.hash, s.expires, s.created " \
-	"FROM shares s JOIN deals d ON d.id = s.deal_id "
+#define SHARE_SELECT                                                    \
+	"SELECT s.id, d.slug, s.hash, s.expires, s.created, "              \
+	"COALESCE(l.views, 0), l.last_viewed "                            \
+	"FROM shares s JOIN deals d ON d.id = s.deal_id "                 \
+	"LEFT JOIN links l ON l.deal_id = s.deal_id AND l.link = s.id "
 
 #define W true
 #define R false
@@ -821,6 +823,8 @@ read_share(struct store *st, struct row_result *r, size_t row, void *obj,
 	sh->deal = row_take(r, row, 1);
 	sh->hash = row_take(r, row, 2);
 	sh->created = row_take(r, row, 4);
+	sh->views = (int)row_int(r, row, 5);
+	sh->last_viewed = row_take(r, row, 6);
 	sh->expires = DATE_NONE;
 	if (day && date_parse(day, &sh->expires, NULL) < 0)
 		return store_corrupt(st, "share link expiry date", day, err);

@@ -50,11 +50,13 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 {
 	bool create = c->verb == V_DEAL_CREATE;
 	struct deal before;
+	/* Inside the caller's transaction, which commits with the rest. */
+	bool own = !st->in_tx;
 	int r;
 
 	deal_init(&before);
 	deal_ctx_release(ctx);
-	if ((r = store_begin(st, err)) < 0)
+	if (own && (r = store_begin(st, err)) < 0)
 		return r;
 	if (create) {
 		r = store_deal_get(st, c->key, &ctx->deal, err);
@@ -85,10 +87,11 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 					      &ctx->deal, &ctx->hol, err);
 	}
 	deal_release(&before);
-	if (r == 0)
+	if (r == 0 && own)
 		r = store_commit(st, err);
 	if (r < 0) {
-		store_rollback(st);
+		if (own)
+			store_rollback(st);
 		deal_ctx_release(ctx);
 	}
 	return r;

@@ -31,7 +31,9 @@ int store_load_ctx(struct store *st, const char *slug, struct deal_ctx *ctx,
 /*
  * Run a verb on the deal slug in one transaction: load the context, run
  * the verb and the validator (verb_run), write the deal with its history,
- * commit. Nothing is written unless every step succeeds. On success ctx
+ * commit. Nothing is written unless every step succeeds (inside a
+ * transaction the caller began, the caller commits or rolls back: a share
+ * link and its row on the deal go together). On success ctx
  * holds the deal as written (V_DEAL_REMOVE: as it was). V_DEAL_CREATE makes
  * the deal c->key (TW_EEXIST when taken); slug is ignored.
  */

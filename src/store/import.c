@@ -45,6 +45,28 @@ keep_database_state(struct deal *d, struct deal *old)
 		xstrset(&d->crm_source, old->crm_source);
 		xstrset(&d->crm_id, old->crm_id);
 	}
+	/*
+	 * The champion's side: the share links' views, the confirmed plan
+	 * and a date proposed for a step the file still has.
+	 */
+	d->links = old->links;
+	d->nlinks = old->nlinks;
+	old->links = NULL;
+	old->nlinks = 0;
+	if (!d->confirmed_by) {
+		xstrset(&d->confirmed_by, old->confirmed_by);
+		d->confirmed_on = old->confirmed_on;
+	}
+	for (size_t i = 0; i < d->nevents; i++) {
+		struct event *e = &d->events[i];
+		const struct event *o = deal_find_event(old, e->key);
+
+		if (o && o->proposed != DATE_NONE && e->proposed == DATE_NONE) {
+			e->proposed = o->proposed;
+			e->proposed_on = o->proposed_on;
+			xstrset(&e->proposed_note, o->proposed_note);
+		}
+	}
 }
 
 static uint64_t

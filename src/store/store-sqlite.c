@@ -236,6 +236,33 @@ static const char *const migrations[] = {
 	 * webhooks and the deliveries queued for them.
 	 */
 	NOTIFY_TABLES("INTEGER PRIMARY KEY", "INTEGER", " STRICT"),
+	/*
+	 * 9: the champion's side (issue 16): buyer-side and internal steps,
+	 * a date the champion proposed, the plan confirmed, and each share
+	 * link's views (no address, no browser).
+	 */
+	"ALTER TABLE events ADD COLUMN side TEXT NOT NULL DEFAULT 'seller'\n"
+	"  CHECK (side IN ('seller', 'buyer'));\n"
+	"ALTER TABLE events ADD COLUMN internal INTEGER NOT NULL DEFAULT 0\n"
+	"  CHECK (internal IN (0, 1));\n"
+	"ALTER TABLE events ADD COLUMN proposed TEXT;\n"
+	"ALTER TABLE events ADD COLUMN proposed_note TEXT;\n"
+	"ALTER TABLE events ADD COLUMN proposed_on TEXT;\n"
+	"ALTER TABLE phases ADD COLUMN internal INTEGER NOT NULL DEFAULT 0\n"
+	"  CHECK (internal IN (0, 1));\n"
+	"ALTER TABLE deals ADD COLUMN confirmed_by TEXT;\n"
+	"ALTER TABLE deals ADD COLUMN confirmed_on TEXT;\n"
+	"CREATE TABLE links (\n"
+	"  deal_id INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,\n"
+	"  link INTEGER NOT NULL,\n"
+	"  pos INTEGER NOT NULL,\n"
+	"  made TEXT,\n"
+	"  expires TEXT,\n"
+	"  views INTEGER NOT NULL,\n"
+	"  opened TEXT,\n"
+	"  last_viewed TEXT,\n"
+	"  PRIMARY KEY (deal_id, link)\n"
+	") STRICT, WITHOUT ROWID;\n",
 };
 
 /* ---- errors ---------------------------------------------------------- */

@@ -17,7 +17,7 @@
  * Both backends carry the same numbered migrations, so one version number
  * describes a techwin schema whichever database holds it.
  */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 int
 store_schema_version(void)
@@ -247,6 +247,7 @@ store_share_release(struct store_share *s)
 	free(s->deal);
 	free(s->hash);
 	free(s->created);
+	free(s->last_viewed);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -99,6 +99,8 @@ struct store_share {
 	char *hash;		/* hash of the link's token */
 	tw_date expires;	/* last day the link works; DATE_NONE: never */
 	char *created;
+	int views;		/* openings counted (issue 16) */
+	char *last_viewed;	/* UTC timestamp of the last, or NULL */
 };
 
 struct store_share_list {

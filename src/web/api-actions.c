@@ -120,7 +120,7 @@ api_share_revoke(struct http_request *rq, struct http_response *rs)
 		return;
 	}
 	if ((r = auth_share_revoke(rq->st, http_param(rq, "slug"), id,
-				   &err)) < 0)
+				   rq->today, &err)) < 0)
 		http_fail(rs, r, &err, NULL);
 	else
 		http_send_empty(rs, 204);

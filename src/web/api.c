@@ -692,6 +692,8 @@ document_get(struct http_request *rq, struct http_response *rs,
 	}
 	if (proposal) {
 		memset(&s, 0, sizeof(s));
+		/* The proposal goes to the prospect: nothing internal. */
+		deal_drop_internal(&ctx.deal);
 		r = proposal_compute(&p, &ctx.deal, &ctx.hol, start, rq->today,
 				     &err);
 		if (r < 0) {

@@ -6,6 +6,7 @@
  * and a limiter for failed logins per address and per account.
  */
 #include "web/auth.h"
+#include "store/links.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -495,7 +496,17 @@ auth_share_make(struct store *st, const char *slug, tw_date expires,
 				    date_format(expires, day));
 	if ((r = parse_base_url(base, &n, err)) < 0)
 		return r;
-	if ((r = share_put(st, slug, expires, made, &token, err)) < 0) {
+	/* The link and its row on the deal (made today) go together. */
+	if ((r = store_begin(st, err)) < 0)
+		return r;
+	if ((r = share_put(st, slug, expires, made, &token, err)) == 0 &&
+	    (r = store_link_run(st, slug, made->id, V_LINK_ADD, today,
+				expires, NULL, NULL, err)) < 0)
+		auth_secret_free(token);
+	if (r == 0)
+		r = store_commit(st, err);
+	if (r < 0) {
+		store_rollback(st);
 		store_share_release(made);
 		return r;
 	}
@@ -523,25 +534,37 @@ auth_share_id_parse(const char *s, long long *id, struct tw_error *err)
 
 int
 auth_share_revoke(struct store *st, const char *slug, long long id,
-		  struct tw_error *err)
+		  tw_date today, struct tw_error *err)
 {
 	struct store_share_list l;
-	bool found = false;
+	char *deal = NULL;
 	int r;
 
-	if (slug) {
-		if ((r = store_share_list(st, slug, &l, err)) < 0)
-			return r;
-		for (size_t i = 0; i < l.n && !found; i++)
-			found = l.items[i].id == id;
-		store_share_list_release(&l);
-		if (!found)
-			return tw_error_set(err, TW_ENOTFOUND,
-					    "unknown share link %lld of deal "
-					    "'%s'", id, slug);
+	if ((r = store_share_list(st, slug, &l, err)) < 0)
+		return r;
+	for (size_t i = 0; i < l.n && !deal; i++)
+		if (l.items[i].id == id)
+			deal = xstrdup(l.items[i].deal);
+	store_share_list_release(&l);
+	if (!deal && slug)
+		return tw_error_set(err, TW_ENOTFOUND,
+				    "unknown share link %lld of deal '%s'", id,
+				    slug);
+	if (!deal)
+		return store_share_delete(st, id, err);
+	/* The link and its row on the deal go together. */
+	if ((r = store_begin(st, err)) < 0) {
+		free(deal);
+		return r;
 	}
-	/* One statement: the store runs it in a transaction of its own. */
-	return store_share_delete(st, id, err);
+	if ((r = store_share_delete(st, id, err)) == 0 &&
+	    (r = store_link_run(st, deal, id, V_LINK_REMOVE, today, DATE_NONE,
+				NULL, NULL, err)) == 0)
+		r = store_commit(st, err);
+	if (r < 0)
+		store_rollback(st);
+	free(deal);
+	return r;
 }
 
 /* ---- sessions, bearer tokens, share links ------------------------------ */

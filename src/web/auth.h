@@ -114,7 +114,7 @@ int auth_share_id_parse(const char *s, long long *id, struct tw_error *err);
  * another deal's, so a deal's page cannot revoke another's links).
  */
 int auth_share_revoke(struct store *st, const char *slug, long long id,
-		      struct tw_error *err);
+		      tw_date today, struct tw_error *err);
 
 /*
  * Sessions. auth_login checks the password and creates a session valid

@@ -14,6 +14,7 @@
  * pages-deal.c calls the render hooks below at their places on the page.
  */
 #include "web/pages-internal.h"
+#include "core/champion.h"
 #include "core/message.h"
 #include "web/csrf.h"
 #include "web/paging.h"
@@ -506,13 +507,43 @@ flash_take(const struct http_request *rq, long long id)
 	return url;
 }
 
+/*
+ * How often the champion opened a link (issue 16): "never opened",
+ * "opened 4 times, last Tue 10:42 UTC" (the weekday within the last 6
+ * days, else the date).
+ */
+static void
+share_views_text(struct strbuf *sb, const struct store_share *sh,
+		 tw_date today)
+{
+	static const char *const wday[] = { "Mon", "Tue", "Wed", "Thu", "Fri",
+					    "Sat", "Sun" };
+	char day[DATE_BUFSZ];
+	tw_date d = DATE_NONE;
+
+	strbuf_reset(sb);
+	if (!sh->views || champion_stamp_seconds(sh->last_viewed, &d) < 0) {
+		strbuf_addstr(sb, "never opened");
+		return;
+	}
+	if (sh->views == 1)
+		strbuf_addstr(sb, "opened once, ");
+	else
+		strbuf_addf(sb, "opened %d times, ", sh->views);
+	if (d <= today && today - d < 7)
+		strbuf_addf(sb, "last %s", wday[date_weekday(d)]);
+	else
+		strbuf_addf(sb, "last %s", date_format(d, day));
+	strbuf_addf(sb, " %.5s UTC", sh->last_viewed + 11);
+}
+
 /* The deal's share links, and the forms that make and revoke them. */
 void
 actions_shares(struct strbuf *sb, struct http_request *rq,
 	       const struct deal *d, const struct action_view *av)
 {
 	static const char *const cols[] = { "Link", "Expires", "Status",
-		"Created", NULL };
+		"Created", "Opened", NULL };
 	struct store_share_list l;
 	struct tw_error err = { 0 };
 	bool edit = page_can_edit(rq);
@@ -535,7 +566,7 @@ actions_shares(struct strbuf *sb, struct http_request *rq,
 		if (edit)
 			page_table_open(sb, NULL, (const char *const[]){
 				"Link", "Expires", "Status", "Created",
-				"Revoke", NULL });
+				"Opened", "Revoke", NULL });
 		else
 			page_table_open(sb, NULL, cols);
 		for (size_t i = 0; i < l.n; i++) {
@@ -552,6 +583,8 @@ actions_shares(struct strbuf *sb, struct http_request *rq,
 			page_td(sb, "Status", NULL,
 				store_share_status(sh, rq->today));
 			page_td(sb, "Created", "nowrap", sh->created);
+			share_views_text(&tmp, sh, rq->today);
+			page_td(sb, "Opened", NULL, tmp.buf);
 			if (edit) {
 				page_td_open(sb, "Revoke", NULL);
 				strbuf_reset(&tmp);
@@ -1135,7 +1168,8 @@ pages_revoke_post(struct http_request *rq, struct http_response *rs)
 	int r;
 
 	if ((r = auth_share_id_parse(text, &id, &err)) == 0)
-		r = auth_share_revoke(rq->st, http_param(rq, "slug"), id, &err);
+		r = auth_share_revoke(rq->st, http_param(rq, "slug"), id,
+				      rq->today, &err);
 	answer(rq, rs, r, &err, AF_REVOKE, NULL, NULL, "revoked", text,
 	       "shares");
 }

@@ -4,6 +4,9 @@
  */
 #include "web/pages-internal.h"
 #include "core/commercial.h"
+#include "store/links.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +189,28 @@ share_next(struct strbuf *sb, const struct deal *d,
 	strbuf_release(&tmp);
 }
 
+/* ---- views (issue 16) ------------------------------------------------ */
+
+/*
+ * The champion opened the page: a view of link id, counted once within
+ * 30 minutes, with no address and no browser kept. A HEAD (a link
+ * preview) is no opening. Not being able to count it (a read-only
+ * database) must not keep the champion from the plan, so a failure is
+ * only logged.
+ */
+static void
+share_count_view(struct http_request *rq, const char *slug, long long id)
+{
+	struct tw_error err = { 0 };
+
+	if (!strcmp(rq->method, "HEAD"))
+		return;
+	if (store_link_run(rq->st, slug, id, V_VIEW, rq->today, DATE_NONE,
+			   NULL, NULL, &err) < 0)
+		fprintf(stderr, "techwin serve: share link %lld: view not "
+			"counted: %s\n", id, err.msg);
+}
+
 void
 pages_share(struct http_request *rq, struct http_response *rs)
 {
@@ -201,6 +226,8 @@ pages_share(struct http_request *rq, struct http_response *rs)
 
 	deal_ctx_init(&ctx, rq->today, NULL);
 	r = auth_share(rq->st, token, rq->today, &slug, &rs->log_id, &err);
+	if (r == 0)
+		share_count_view(rq, slug, rs->log_id);
 	if (r == 0)
 		r = store_load_ctx(rq->st, slug, &ctx, &err);
 	free(slug);
@@ -221,6 +248,8 @@ pages_share(struct http_request *rq, struct http_response *rs)
 		deal_ctx_release(&ctx);
 		return;
 	}
+	/* The champion sees nothing internal (issue 16). */
+	deal_drop_internal(&ctx.deal);
 	summary_compute(&s, d, &ctx.hol, rq->today);
 	commercial_plan_compute(d, &ctx.hol, &plan);
 

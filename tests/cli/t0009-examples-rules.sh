@@ -7,6 +7,8 @@ trap 'rm -rf "$tmp"' EXIT
 db="$tmp/t.db"
 "$TECHWIN" --db "$db" init >/dev/null
 "$TECHWIN" --db "$db" import "$TW_SRC"/examples/*.yaml >/dev/null
+# As scripts/demo does: a link sent a week ago, never opened.
+"$TECHWIN" --db "$db" --today 2026-11-19 share kestrel-rail >/dev/null 2>&1
 
 status=0
 "$TECHWIN" --db "$db" --today 2026-11-26 check --json >"$tmp/check.json" ||
@@ -18,7 +20,8 @@ import json, sys
 want = {"no-commercial-followup", "late-commercial-followup",
         "stale-technical-win", "commercial-step-overdue", "no-next-step",
         "unframed-pass", "deadline-at-risk", "start-soon", "failed-criterion",
-        "poc-overdue", "phase-unjustified"}
+        "poc-overdue", "phase-unjustified", "plan-unopened",
+        "buyer-step-overdue"}
 d = json.load(open(sys.argv[1]))
 got = {f["rule"] for f in d["findings"]}
 if got != want:
@@ -39,7 +42,8 @@ PY
 help=$("$TECHWIN" help check)
 for r in no-commercial-followup late-commercial-followup stale-technical-win \
 	commercial-step-overdue no-next-step unframed-pass deadline-at-risk \
-	start-soon failed-criterion poc-overdue phase-unjustified; do
+	start-soon failed-criterion poc-overdue phase-unjustified \
+	plan-unopened buyer-step-overdue date-proposed; do
 	echo "$help" | grep -q -- "$r" || { echo "help check lacks $r"; exit 1; }
 done
 echo "t0009: ok"

@@ -142,7 +142,9 @@ expect 201 POST /api/deals/acme/events -H "$auth" -H "$json" -d '{
 	"key": "readout", "kind": "technical", "title": "POC readout",
 	"owner": "Sam", "date": "2026-11-20"}'
 jcheck "d == {'key': 'readout', 'kind': 'technical', 'title': 'POC readout',
-	'owner': 'Sam', 'date': '2026-11-20', 'done': None, 'after': None}"
+	'owner': 'Sam', 'date': '2026-11-20', 'done': None, 'after': None,
+	'side': 'seller', 'internal': False, 'proposed': None,
+	'proposed_note': None, 'proposed_on': None}"
 expect 422 POST /api/deals/acme/events -H "$auth" -H "$json" -d '{
 	"key": "call", "kind": "commercial", "title": "Pricing call",
 	"after": "nope"}'
@@ -183,7 +185,7 @@ expect 201 POST /api/deals/acme/phases -H "$auth" -H "$json" -d '{
 	"duration": "3w"}'
 jcheck "d == {'number': 1, 'name': 'Pilot', 'scope': 'One site',
 	'price': 60000, 'justification': 'p95 proven',
-	'criteria': ['p95', 'tput'], 'duration': '3w'}"
+	'criteria': ['p95', 'tput'], 'duration': '3w', 'internal': False}"
 expect 422 POST /api/deals/acme/phases -H "$auth" -H "$json" \
 	-d '{"number": 2, "name": "Rollout", "criteria": ["ghost"]}'
 expect_error invalid criteria

@@ -1139,6 +1139,32 @@ setup_poc(struct deal *d, tw_date at)
 	add_crit(d, "pending", 0, NULL);
 }
 
+/* The champion's side (issue 16). */
+static void
+setup_link(struct deal *d, tw_date at)
+{
+	struct link *l = deal_add_link(d);
+
+	l->id = 1;
+	l->made = at;
+}
+
+static void
+setup_buyer_step(struct deal *d, tw_date at)
+{
+	add_event(d, "security", EVENT_TECHNICAL, NULL, NULL)->date = at;
+	d->events[0].side = SIDE_BUYER;
+}
+
+static void
+setup_proposed(struct deal *d, tw_date at)
+{
+	struct event *e = add_event(d, "legal", EVENT_TECHNICAL, NULL, NULL);
+
+	e->proposed = D("2027-04-01");
+	e->proposed_on = at;
+}
+
 struct edge_case {
 	const char *rule;
 	void (*setup)(struct deal *d, tw_date at);
@@ -1212,7 +1238,120 @@ static const struct edge_case edges[] = {
 	{ "poc-overdue", setup_poc, "2027-03-05", "2027-03-05", "2027-03-06",
 	  true },
 	{ "poc-overdue", setup_poc, "2027-03-10", NULL, "2027-03-11", true },
+	/* Made Tue 03-02, 3 bd: ends Fri 03-05, fires Mon 03-08. */
+	{ "plan-unopened", setup_link, "2027-03-02", NULL, "2027-03-08",
+	  true },
+	/* Made Fri 03-05: ends Wed 03-10, across the weekend. */
+	{ "plan-unopened", setup_link, "2027-03-05", NULL, "2027-03-11",
+	  true },
+	/* A holiday Wed 03-03 inside: ends Mon 03-08. */
+	{ "plan-unopened", setup_link, "2027-03-02", "2027-03-03",
+	  "2027-03-09", true },
+	/* Planned Tue 03-09, grace 2 bd: ends Thu 03-11. */
+	{ "buyer-step-overdue", setup_buyer_step, "2027-03-09", NULL,
+	  "2027-03-12", true },
+	{ "buyer-step-overdue", setup_buyer_step, "2027-03-11", NULL,
+	  "2027-03-16", true },
+	{ "buyer-step-overdue", setup_buyer_step, "2027-03-09",
+	  "2027-03-10", "2027-03-15", true },
+	/* Proposed Tue 03-02, 2 bd: ends Thu 03-04. */
+	{ "date-proposed", setup_proposed, "2027-03-02", NULL, "2027-03-05",
+	  true },
+	{ "date-proposed", setup_proposed, "2027-03-04", NULL, "2027-03-09",
+	  true },
+	{ "date-proposed", setup_proposed, "2027-03-04", "2027-03-08",
+	  "2027-03-10", true },
 };
+
+/*
+ * The champion's side: messages, what ends the findings (an opening, an
+ * expiry, a done step, an answer to the proposal), and a buyer-side
+ * commercial step that is the buyer's warning, not our error.
+ */
+static void
+test_champion_rules(void **state)
+{
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+	struct link *l;
+	struct event *e;
+
+	(void)state;
+	mkdeal(&d);
+	l = deal_add_link(&d);
+	l->id = 3;
+	l->made = D("2027-03-02");
+	run(&d, "2027-03-08", NULL, NULL, &r);
+	f = find(&r, "plan-unopened");
+	assert_int_equal(f->severity, SEV_WARNING);
+	assert_string_equal(f->subject, "link 3");
+	assert_string_equal(f->message,
+			    "share link 3, made on 2027-03-02, has not been "
+			    "opened more than 3 business days later (since "
+			    "2027-03-05)");
+	momentum_report_release(&r);
+	/* Opened by today: gone; opened after today has not happened yet. */
+	l->opened = D("2027-03-09");
+	assert_int_equal(rule_count(&d, "2027-03-08", NULL, NULL,
+				    "plan-unopened"), 1);
+	assert_int_equal(rule_count(&d, "2027-03-09", NULL, NULL,
+				    "plan-unopened"), 0);
+	/* Expired: it can no longer be opened, so it is no finding. */
+	l->opened = DATE_NONE;
+	l->expires = D("2027-03-10");
+	assert_int_equal(rule_count(&d, "2027-03-10", NULL, NULL,
+				    "plan-unopened"), 1);
+	run(&d, "2027-03-10", NULL, NULL, &r);
+	assert_date(r.recheck_on, "2027-03-11");
+	momentum_report_release(&r);
+	assert_int_equal(rule_count(&d, "2027-03-11", NULL, NULL,
+				    "plan-unopened"), 0);
+	/* A link whose making day is unknown (older than its row). */
+	l->made = DATE_NONE;
+	assert_int_equal(rule_count(&d, "2027-03-10", NULL, NULL,
+				    "plan-unopened"), 0);
+	deal_release(&d);
+
+	mkdeal(&d);
+	e = add_event(&d, "procurement", EVENT_COMMERCIAL, "2027-03-09", NULL);
+	e->side = SIDE_BUYER;
+	run(&d, "2027-03-12", NULL, NULL, &r);
+	assert_int_equal(r.n, 1);
+	f = find(&r, "buyer-step-overdue");
+	assert_string_equal(f->message,
+			    "'procurement', on the buyer's side, was planned "
+			    "for 2027-03-09 and is not done, more than 2 "
+			    "business days later (the grace ended "
+			    "2027-03-11)");
+	momentum_report_release(&r);
+	e->done = D("2027-03-12");
+	assert_int_equal(rule_count(&d, "2027-03-12", NULL, NULL,
+				    "buyer-step-overdue"), 0);
+	e->done = DATE_NONE;
+	e->side = SIDE_SELLER;
+	assert_int_equal(rule_count(&d, "2027-03-12", NULL, NULL,
+				    "buyer-step-overdue"), 0);
+	assert_int_equal(rule_count(&d, "2027-03-12", NULL, NULL,
+				    "commercial-step-overdue"), 1);
+
+	e->proposed = D("2027-03-19");
+	e->proposed_note = xstrdup("legal is out");
+	e->proposed_on = D("2027-03-09");
+	run(&d, "2027-03-12", NULL, NULL, &r);
+	f = find(&r, "date-proposed");
+	assert_string_equal(f->subject, "procurement");
+	assert_string_equal(f->message,
+			    "the champion proposed 2027-03-19 for "
+			    "'procurement' on 2027-03-09; nobody accepted or "
+			    "declined it in 2 business days (by 2027-03-11)");
+	momentum_report_release(&r);
+	/* Accepted or declined: the proposal is gone. */
+	e->proposed = DATE_NONE;
+	assert_int_equal(rule_count(&d, "2027-03-12", NULL, NULL,
+				    "date-proposed"), 0);
+	deal_release(&d);
+}
 
 static bool
 has_finding(const struct momentum_report *r, const char *rule)
@@ -1355,6 +1494,7 @@ main(void)
 		cmocka_unit_test(test_overdue_new_user),
 		cmocka_unit_test(test_no_next_step),
 		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_champion_rules),
 		cmocka_unit_test(test_undated_rules),
 		cmocka_unit_test(test_snooze_recheck),
 	};

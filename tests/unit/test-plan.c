@@ -307,10 +307,15 @@ test_parse_full(void **state)
 	assert_int_equal(e->date, D("2026-06-11"));
 	assert_int_equal(e->done, D("2026-06-12"));
 	assert_null(e->after);
+	/* Seller-side and shared unless said. */
+	assert_int_equal(e->side, SIDE_SELLER);
+	assert_false(e->internal);
 	e = &d.events[1];
 	assert_int_equal(e->kind, EVENT_COMMERCIAL);
 	assert_int_equal(e->done, DATE_NONE);
 	assert_string_equal(e->after, "poc-readout");
+	assert_int_equal(e->side, SIDE_BUYER);
+	assert_true(e->internal);
 
 	assert_int_equal(d.nrisks, 2);
 	r = &d.risks[0];
@@ -340,8 +345,10 @@ test_parse_full(void **state)
 	assert_string_equal(p->criteria[1], "p95-query");
 	assert_true(p->has_duration);
 	assert_dur(&p->duration, "8w");
+	assert_false(p->internal);
 	p = &d.phases[1];
 	assert_true(p->price == 80000.75);
+	assert_true(p->internal);
 	assert_null(p->scope);
 	assert_null(p->justification);
 	assert_dur(&p->duration, "40bd");
@@ -960,6 +967,11 @@ plan_skips(enum entity_kind e, const char *name)
 		{ ENT_DEAL, "snooze_reason" },
 		{ ENT_DEAL, "crm_source" },
 		{ ENT_DEAL, "crm_id" },
+		{ ENT_DEAL, "confirmed_by" },	/* the champion's, on the */
+		{ ENT_DEAL, "confirmed_on" },	/* share page */
+		{ ENT_EVENT, "proposed" },
+		{ ENT_EVENT, "proposed_note" },
+		{ ENT_EVENT, "proposed_on" },
 		{ ENT_CRITERION, "direction" },	/* at_most / at_least */
 		{ ENT_CRITERION, "required" },
 		{ ENT_PHASE, "criteria" },	/* a list of keys */

@@ -82,6 +82,8 @@ build_full(struct deal *d)
 	d->snooze_reason = xstrdup("legal");
 	d->crm_source = xstrdup("salesforce");
 	d->crm_id = xstrdup("006A");
+	d->confirmed_by = xstrdup("Dana Ruiz");
+	d->confirmed_on = D("2026-12-03");
 	deal_add_holiday(d, D("2026-12-24"));
 	deal_add_holiday(d, D("2026-12-25"));
 
@@ -93,6 +95,7 @@ build_full(struct deal *d)
 		struct step *s = deal_add_step(d);
 		struct touch *t = deal_add_touch(d);
 		struct ack *a = deal_add_ack(d);
+		struct link *l = deal_add_link(d);
 
 		c->key = xstrdup(i ? "tput" : "p95");
 		c->metric = xstrdup("latency");
@@ -113,6 +116,11 @@ build_full(struct deal *d)
 		e->date = D("2026-11-02") + i;
 		e->done = D("2026-11-03");
 		e->after = xstrdup(i ? "kickoff" : "readout-x");
+		e->side = SIDE_BUYER;
+		e->internal = true;
+		e->proposed = D("2026-11-09");
+		e->proposed_note = xstrdup("legal is out that week");
+		e->proposed_on = D("2026-11-04");
 
 		r->key = xstrdup(i ? "audit" : "peak");
 		r->title = xstrdup("Peak season");
@@ -133,6 +141,7 @@ build_full(struct deal *d)
 		p->has_duration = true;
 		p->duration.n = 3;
 		p->duration.unit = DUR_WEEKS;
+		p->internal = true;
 
 		s->title = xstrdup("Executive summary");
 		s->offset = 2 + i;
@@ -150,6 +159,13 @@ build_full(struct deal *d)
 		a->actor = xstrdup("ann");
 		a->until = D("2026-12-18");
 		a->acked_on = D("2026-12-04");
+
+		l->id = 3 + i;
+		l->made = D("2026-11-30");
+		l->expires = D("2027-02-28");
+		l->views = 4;
+		l->opened = D("2026-12-01");
+		l->last_viewed = xstrdup("2026-12-02T10:42:00Z");
 	}
 }
 
@@ -178,7 +194,7 @@ test_tables(void **state)
 {
 	static const enum entity_kind kinds[SCHEMA_NTABLES] = {
 		ENT_HOLIDAY, ENT_CRITERION, ENT_EVENT, ENT_RISK, ENT_PHASE,
-		ENT_STEP, ENT_TOUCH, ENT_ACK,
+		ENT_STEP, ENT_TOUCH, ENT_ACK, ENT_LINK,
 	};
 
 	(void)state;
@@ -405,7 +421,7 @@ test_schema_copy(void **state)
 		const struct field *f = &PHASE->fields[i];
 
 		field_release(f, &cp);
-		if (f->type != F_INT)
+		if (f->type != F_INT && f->type != F_BOOL)
 			assert_false(field_present(f, &cp));
 	}
 	schema_release(PHASE, &cp);

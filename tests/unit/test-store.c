@@ -1526,7 +1526,14 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "DROP TABLE deliveries, webhooks, subscriptions, outbox;"
+	pg_ok(c, "DROP TABLE links;"
+		 "ALTER TABLE events DROP COLUMN side, DROP COLUMN internal,"
+		 "  DROP COLUMN proposed, DROP COLUMN proposed_note,"
+		 "  DROP COLUMN proposed_on;"
+		 "ALTER TABLE phases DROP COLUMN internal;"
+		 "ALTER TABLE deals DROP COLUMN confirmed_by,"
+		 "  DROP COLUMN confirmed_on;"
+		 "DROP TABLE deliveries, webhooks, subscriptions, outbox;"
 		 "DROP TABLE findings, evaluations, acks;"
 		 "ALTER TABLE criteria DROP COLUMN scales_with_load;"
 		 "DROP TABLE shares, tokens, sessions, users;"
@@ -1584,6 +1591,22 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE links;"
+				      "ALTER TABLE events DROP COLUMN side;"
+				      "ALTER TABLE events DROP COLUMN "
+				      "internal;"
+				      "ALTER TABLE events DROP COLUMN "
+				      "proposed;"
+				      "ALTER TABLE events DROP COLUMN "
+				      "proposed_note;"
+				      "ALTER TABLE events DROP COLUMN "
+				      "proposed_on;"
+				      "ALTER TABLE phases DROP COLUMN "
+				      "internal;"
+				      "ALTER TABLE deals DROP COLUMN "
+				      "confirmed_by;"
+				      "ALTER TABLE deals DROP COLUMN "
+				      "confirmed_on;"
 				      "DROP TABLE deliveries;"
 				      "DROP TABLE webhooks;"
 				      "DROP TABLE subscriptions;"

@@ -4,6 +4,7 @@
 #include "store/links.h"
 #include "core/champion.h"
 #include "store/deals.h"
+#include "store/notify.h"
 #include "store/store-internal.h"
 #include "util/xalloc.h"
 
@@ -58,15 +59,16 @@ store_link_run(struct store *st, const char *slug, long long link,
 }
 
 /*
- * outbox: issue 15. The notifications' outbox (h-notify) adds its event
- * here, in the action's transaction, once merged: kind and subject are
- * what it sends. Until then the action's own history rows (actor
- * "champion via share link N") are its only record.
+ * A champion's action as an outbox event (store/notify.h), in the
+ * action's transaction: kind (share.opened, champion.*) and what it was
+ * about, {"subject": ...}; webhooks get it as it happens.
  */
 int
 champion_event(struct store *st, const char *slug, const char *kind,
 	       const char *subject, struct tw_error *err)
 {
-	(void)st, (void)slug, (void)kind, (void)subject, (void)err;
-	return 0;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "subject", json_string(subject));
+	return store_outbox_json(st, kind, slug, o, err);
 }

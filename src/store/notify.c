@@ -159,9 +159,8 @@ store_outbox_add(struct store *st, const char *type, const char *deal,
 			 4, NULL, err);
 }
 
-/* Add the event with o as its payload (o is taken). */
-static int
-outbox_json(struct store *st, const char *type, const char *deal, json_t *o,
+int
+store_outbox_json(struct store *st, const char *type, const char *deal, json_t *o,
 	    struct tw_error *err)
 {
 	struct strbuf text = STRBUF_INIT;
@@ -236,7 +235,7 @@ criterion_passed(struct store *st, const struct deal *d,
 	json_object_set_new(o, "message_path", json_string(path.buf));
 	strbuf_release(&cmd);
 	strbuf_release(&path);
-	return outbox_json(st, NOTIFY_CRITERION_PASSED, d->slug, o, err);
+	return store_outbox_json(st, NOTIFY_CRITERION_PASSED, d->slug, o, err);
 }
 
 static int
@@ -261,7 +260,7 @@ technical_win(struct store *st, const struct deal *d,
 	json_object_set_new(o, "technical_win", jdate(p->technical_win));
 	json_object_set_new(o, "contract_target", jdate(p->contract_target));
 	json_object_set_new(o, "steps", steps);
-	return outbox_json(st, NOTIFY_TECHNICAL_WIN, d->slug, o, err);
+	return store_outbox_json(st, NOTIFY_TECHNICAL_WIN, d->slug, o, err);
 }
 
 int

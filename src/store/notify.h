@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "core/momentum.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -80,6 +82,9 @@
  */
 int store_outbox_add(struct store *st, const char *type, const char *deal,
 		     const char *payload, struct tw_error *err);
+/* The same with the object o (taken) as the payload, written compact. */
+int store_outbox_json(struct store *st, const char *type, const char *deal,
+		      json_t *o, struct tw_error *err);
 
 /*
  * The events a verb causes, from the deal before (NULL: created) and

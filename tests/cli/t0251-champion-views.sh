@@ -34,12 +34,18 @@ grep -q "${link##*/share/}" "$tmp/server.log" && fail "the token reached the log
 	fail "links: $(q 'SELECT * FROM links')"
 q "SELECT actor, field FROM history WHERE entity = 'link'" >hist
 grep -q '^champion via share link 1|views$' hist || fail "history: $(cat hist)"
+# The first opening is an outbox event (webhooks get it), once.
+[ "$(q "SELECT type, deal, payload FROM outbox WHERE type = 'share.opened'")" = \
+	'share.opened|acme|{"subject":"link 1"}' ] ||
+	fail "outbox: $(q 'SELECT type, deal, payload FROM outbox')"
 
 # 31 minutes later it counts again.
 export TECHWIN_NOW=2026-11-26T11:13:00Z
 start_server
 expect 200 GET "$spath"
 views "d[0]['views'] == 2" "d[0]['last_viewed'] == '2026-11-26T11:13:00Z'"
+[ "$(q "SELECT count(*) FROM outbox WHERE type = 'share.opened'")" = 1 ] ||
+	fail "a second opening the same day raised share.opened again"
 login alice password1
 expect 200 GET /deals/acme -H "$cookie"
 has 'opened 2 times, last Thu 11:13 UTC'

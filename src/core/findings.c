@@ -87,6 +87,7 @@ finding_rule_name(const char *name)
 		"stale-technical-win", "unframed-pass", "deadline-at-risk",
 		"start-soon", "failed-criterion", "poc-overdue",
 		"phase-unjustified", "commercial-step-overdue", "no-next-step",
+		"commercial-too-late",
 	};
 
 	for (size_t i = 0; name && i < sizeof(rules) / sizeof(*rules); i++)

@@ -18,7 +18,7 @@ import json, sys
 want = {"no-commercial-followup", "late-commercial-followup",
         "stale-technical-win", "commercial-step-overdue", "no-next-step",
         "unframed-pass", "deadline-at-risk", "start-soon", "failed-criterion",
-        "poc-overdue", "phase-unjustified"}
+        "poc-overdue", "phase-unjustified", "commercial-too-late"}
 d = json.load(open(sys.argv[1]))
 got = {f["rule"] for f in d["findings"]}
 if got != want:
@@ -39,7 +39,8 @@ PY
 help=$("$TECHWIN" help check)
 for r in no-commercial-followup late-commercial-followup stale-technical-win \
 	commercial-step-overdue no-next-step unframed-pass deadline-at-risk \
-	start-soon failed-criterion poc-overdue phase-unjustified; do
+	start-soon failed-criterion poc-overdue phase-unjustified \
+	commercial-too-late; do
 	echo "$help" | grep -q -- "$r" || { echo "help check lacks $r"; exit 1; }
 done
 echo "t0009: ok"

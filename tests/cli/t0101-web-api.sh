@@ -294,10 +294,12 @@ jcheck "len(d['events']) == 6" \
 
 # --- check and stats -------------------------------------------------------
 
-# acme's risk is past its latest start: an error. The commercial event
-# done today after the win is its latest progress: freshness 100.
+# acme's risk is past its latest start: an error, and the applied plan's
+# contract target is after the day the contract had to be signed for it
+# (another). The commercial event done today after the win is its latest
+# progress: freshness 100.
 expect 200 GET /api/check -H "$auth"
-jcheck "d['findings'][0]['rule'] == 'deadline-at-risk'" \
+jcheck "[f['rule'] for f in d['findings'][:2]] == ['commercial-too-late', 'deadline-at-risk']" \
 	"d['findings'][0]['severity'] == 'error'" \
 	"d['findings'][0]['deal'] == 'acme'" \
 	"set(f['deal'] for f in d['findings']) == {'acme'}" \

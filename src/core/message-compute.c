@@ -352,14 +352,14 @@ later_start_sentence(struct strbuf *sb, const struct msg_vars *vs,
 }
 
 static void
-urgency_vars_set(struct msg_vars *vs, const struct risk *r,
-		 const struct holidays *h, tw_date today)
+urgency_vars_set(struct msg_vars *vs, const struct deal *d,
+		 const struct risk *r, const struct holidays *h, tw_date today)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct risk_eval ev;
 	tw_date no_buffer_start;
 
-	risk_evaluate(r, today, h, &ev);
+	risk_evaluate_deal(d, r, today, h, &ev);
 	/* Starting here lands exactly on the deadline, with no buffer left. */
 	no_buffer_start = date_sub_duration(r->deadline, &r->duration, h);
 	msg_vars_set(vs, "risk", msg_or_default(r->title, r->key));
@@ -382,6 +382,10 @@ urgency_vars_set(struct msg_vars *vs, const struct risk *r,
 			      ev.slack_days > 0 ? "from today" : "ago");
 	later_start_sentence(&sb, vs, r, &ev, no_buffer_start, today);
 	msg_set_sb(vs, "later_start", &sb);
+	msg_set_date(vs, "sign_by", ev.sign_by);
+	msg_set_date(vs, "review_by", ev.review_by);
+	risk_deadline_sentence(&sb, &ev, today);
+	msg_set_sb(vs, "contract_deadline", &sb);
 	strbuf_release(&sb);
 }
 
@@ -410,7 +414,7 @@ compute_urgency(const struct deal *d, const struct holidays *h,
 			continue;
 		m = add_message(out, d, rq->today);
 		m->risk = xstrdup(r->key);
-		urgency_vars_set(&m->vars, r, h, rq->today);
+		urgency_vars_set(&m->vars, d, r, h, rq->today);
 	}
 	if (!out->n)
 		return tw_error_set(err, TW_EINPUT,

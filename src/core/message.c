@@ -108,9 +108,10 @@ static const char *const default_templates[MSG_NTYPES] = {
 	"\n"
 	"{{later_start}}\n"
 	"\n"
-	"This is not meant as pressure; it is the calendar. The sooner we "
-	"settle the commercial side with {{ae}}, the more room your team "
-	"keeps. Could we agree on a start date this week?\n"
+	"{{contract_deadline}} This is not meant as pressure; it is the "
+	"calendar. The sooner we settle the commercial side with {{ae}}, the "
+	"more room your team keeps. Could we agree on a start date this "
+	"week?\n"
 	"\n"
 	"Best regards,\n"
 	"{{se}}\n",
@@ -177,7 +178,8 @@ static const char *const compress_vars[] = {
 static const char *const urgency_vars[] = {
 	COMMON_VARS, "risk", "risk_key", "risk_kind", "deadline", "buffer",
 	"duration", "go_live_by", "latest_start", "slack_days", "slack",
-	"no_buffer_start", "later_start", NULL,
+	"no_buffer_start", "later_start", "sign_by", "review_by",
+	"contract_deadline", NULL,
 };
 
 static const char *const pricing_vars[] = {

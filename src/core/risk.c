@@ -85,9 +85,35 @@ risk_deadline_sentence(struct strbuf *sb, const struct risk_eval *ev,
 {
 	strbuf_addstr(sb, "To be live by ");
 	short_day(sb, ev->go_live_by, false, today);
+	/* Never a date that has passed as if it were still ahead. */
+	if (ev->sign_by < today) {
+		strbuf_addstr(sb, " the contract had to be signed by ");
+		short_day(sb, ev->sign_by, true, today);
+		strbuf_addstr(sb, ", a date that has passed.");
+		return;
+	}
 	strbuf_addstr(sb, " the contract must be signed by ");
 	short_day(sb, ev->sign_by, true, today);
+	if (ev->review_by < today) {
+		strbuf_addstr(sb, "; contract review had to begin by ");
+		short_day(sb, ev->review_by, false, today);
+		strbuf_addstr(sb, ", so it must begin now.");
+		return;
+	}
 	strbuf_addstr(sb, "; contract review must begin by ");
 	short_day(sb, ev->review_by, false, today);
 	strbuf_addch(sb, '.');
+}
+
+void
+deal_deadline_sentence(struct strbuf *sb, const struct deal *d,
+		       tw_date today, const struct holidays *h)
+{
+	struct risk_eval ev;
+
+	if (d->outcome != OUTCOME_OPEN || !deal_first_sign_by(d, today, h, &ev))
+		return;
+	if (sb->len)
+		strbuf_addch(sb, ' ');
+	risk_deadline_sentence(sb, &ev, today);
 }

@@ -56,9 +56,19 @@ const struct risk *deal_first_sign_by(const struct deal *d, tw_date today,
 /*
  * The seed's sentence: "To be live by Oct 15 the contract must be signed
  * by Fri Jul 30; contract review must begin by Jul 16." A date outside
- * the year of today carries its year ("Jan 12, 2027").
+ * the year of today carries its year ("Jan 12, 2027"). Once review_by is
+ * past it says review "had to begin by Jul 16, so it must begin now"; once
+ * sign_by is past, the contract "had to be signed by Fri Jul 30, a date
+ * that has passed".
  */
 void risk_deadline_sentence(struct strbuf *sb, const struct risk_eval *ev,
 			    tw_date today);
+/*
+ * That sentence for the risk of d whose contract must be signed first,
+ * after a space when sb is not empty: for an open deal with a risk that
+ * has a deadline, else nothing. For the documents (summary, proposal).
+ */
+void deal_deadline_sentence(struct strbuf *sb, const struct deal *d,
+			    tw_date today, const struct holidays *h);
 
 #endif

@@ -138,6 +138,7 @@ proposal_compute(struct proposal *p, const struct deal *d,
 				    "by %s", date_format(p->end, b));
 		strbuf_addch(&sb, '.');
 	}
+	deal_deadline_sentence(&sb, d, today, h);
 	p->dates_note = strbuf_detach(&sb, NULL);
 	return 0;
 }

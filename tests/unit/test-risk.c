@@ -284,6 +284,17 @@ test_deadline_sentence(void **state)
 	assert_string_equal(sb.buf, "To be live by Oct 15, 2027 the contract "
 			    "must be signed by Fri Jul 30, 2027; contract "
 			    "review must begin by Jul 16, 2027.");
+	/* Past dates are not promised. */
+	strbuf_reset(&sb);
+	risk_deadline_sentence(&sb, &e, D("2027-07-17"));
+	assert_string_equal(sb.buf, "To be live by Oct 15 the contract must "
+			    "be signed by Fri Jul 30; contract review had to "
+			    "begin by Jul 16, so it must begin now.");
+	strbuf_reset(&sb);
+	risk_deadline_sentence(&sb, &e, D("2027-07-31"));
+	assert_string_equal(sb.buf, "To be live by Oct 15 the contract had to "
+			    "be signed by Fri Jul 30, a date that has "
+			    "passed.");
 	strbuf_release(&sb);
 	deal_release(&d);
 }

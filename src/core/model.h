@@ -69,6 +69,8 @@ struct phase {
 	size_t ncriteria;
 	bool has_duration;
 	struct duration duration;
+	char **risks;			/* keys of the risks it addresses */
+	size_t nrisks;
 };
 
 /* A playbook step: offset business days after the technical win. */

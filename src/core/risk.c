@@ -6,6 +6,9 @@
  */
 #include "core/risk.h"
 
+#include "util/xalloc.h"
+
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -116,4 +119,38 @@ deal_deadline_sentence(struct strbuf *sb, const struct deal *d,
 	if (sb->len)
 		strbuf_addch(sb, ' ');
 	risk_deadline_sentence(sb, &ev, today);
+}
+
+struct phase_late *
+phases_late(const struct deal *d, tw_date start, tw_date today,
+	    const struct holidays *h, size_t *n)
+{
+	const struct phase **ph = deal_phases_by_number(d);
+	struct phase_late *out = NULL;
+	size_t alloc = 0;
+
+	*n = 0;
+	for (size_t i = 0; start && i < d->nphases; i++) {
+		const struct phase *p = ph[i];
+		tw_date end;
+
+		if (!p->has_duration || !p->nrisks)
+			continue;
+		end = date_add_duration(start, &p->duration, h);
+		for (size_t j = 0; j < p->nrisks; j++) {
+			const struct risk *r = deal_find_risk(d, p->risks[j]);
+			struct risk_eval ev;
+
+			if (!r)
+				continue;
+			risk_evaluate(r, today, h, &ev);
+			if (!ev.go_live_by || end <= ev.go_live_by)
+				continue;
+			ALLOC_GROW(out, *n + 1, alloc);
+			out[(*n)++] = (struct phase_late){ p, r, end,
+							  ev.go_live_by };
+		}
+	}
+	free((void *)ph);
+	return out;
 }

@@ -54,6 +54,26 @@ const struct risk *deal_first_sign_by(const struct deal *d, tw_date today,
 				      struct risk_eval *ev);
 
 /*
+ * A phase that addresses a risk (its risks) and, started on a day, ends
+ * after that risk's go_live_by: the implementation lands too late.
+ */
+struct phase_late {
+	const struct phase *phase;
+	const struct risk *risk;
+	tw_date end;		/* start + the phase's duration */
+	tw_date go_live_by;
+};
+
+/*
+ * Every such phase and risk of d with the phases started on start (the
+ * contract target), in phase order; *n of them, in an array the caller
+ * frees (NULL when none). A phase without a duration has no end.
+ */
+struct phase_late *phases_late(const struct deal *d, tw_date start,
+			       tw_date today, const struct holidays *h,
+			       size_t *n);
+
+/*
  * The seed's sentence: "To be live by Oct 15 the contract must be signed
  * by Fri Jul 30; contract review must begin by Jul 16." A date outside
  * the year of today carries its year ("Jan 12, 2027"). Once review_by is

@@ -249,6 +249,9 @@ static const char *const migrations[] = {
 	EVALUATION_TABLES("bigint", "date", "", ""),
 	/* 7: as SQLite's */
 	"ALTER TABLE evaluations ADD COLUMN digest bigint;\n",
+	/* 8: as SQLite's */
+	"ALTER TABLE phases ADD COLUMN risks text;\n"
+	"ALTER TABLE users ADD COLUMN email text;\n",
 };
 
 /* ---- locations -------------------------------------------------------- */

@@ -230,6 +230,12 @@ static const char *const migrations[] = {
 	/* 7: a digest of what is kept (findings_digest): re-evaluating
 	 * finds the deals whose findings did not change. */
 	"ALTER TABLE evaluations ADD COLUMN digest INTEGER;\n",
+	/*
+	 * 8: the risks a phase addresses (their keys joined by ','), and a
+	 * user's e-mail address, the From of the drafts they write.
+	 */
+	"ALTER TABLE phases ADD COLUMN risks TEXT;\n"
+	"ALTER TABLE users ADD COLUMN email TEXT;\n",
 };
 
 /* ---- errors ---------------------------------------------------------- */

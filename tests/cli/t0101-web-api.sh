@@ -183,7 +183,7 @@ expect 201 POST /api/deals/acme/phases -H "$auth" -H "$json" -d '{
 	"duration": "3w"}'
 jcheck "d == {'number': 1, 'name': 'Pilot', 'scope': 'One site',
 	'price': 60000, 'justification': 'p95 proven',
-	'criteria': ['p95', 'tput'], 'duration': '3w'}"
+	'criteria': ['p95', 'tput'], 'duration': '3w', 'risks': []}"
 expect 422 POST /api/deals/acme/phases -H "$auth" -H "$json" \
 	-d '{"number": 2, "name": "Rollout", "criteria": ["ghost"]}'
 expect_error invalid criteria

@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/risk.h"
@@ -260,6 +261,54 @@ test_first_sign_by(void **state)
 	deal_release(&d);
 }
 
+/*
+ * A phase addressing a risk, started on the contract target: live by Fri
+ * 2027-10-15; a 10d phase from 10-05 ends on 10-15 (in time), from 10-06
+ * on 10-16 (late). A phase without a duration or naming no risk never is.
+ */
+static void
+test_phases_late(void **state)
+{
+	struct phase_late *late;
+	struct phase *p;
+	struct risk *r;
+	struct deal d;
+	size_t n;
+
+	(void)state;
+	deal_init(&d);
+	r = deal_add_risk(&d);
+	r->key = xstrdup("peak");
+	r->deadline = D("2027-10-29");
+	r->buffer = (struct duration){ 14, DUR_DAYS };
+	p = deal_add_phase(&d);
+	p->number = 2;
+	p->has_duration = true;
+	p->duration = (struct duration){ 10, DUR_DAYS };
+	p->risks = xcalloc(1, sizeof(*p->risks));
+	p->risks[p->nrisks++] = xstrdup("peak");
+	p = deal_add_phase(&d);
+	p->number = 1;
+	p->risks = xcalloc(1, sizeof(*p->risks));
+	p->risks[p->nrisks++] = xstrdup("peak");
+
+	late = phases_late(&d, D("2027-10-05"), D("2027-06-01"), NULL, &n);
+	assert_int_equal(n, 0);
+	free(late);
+	late = phases_late(&d, D("2027-10-06"), D("2027-06-01"), NULL, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(late[0].phase->number, 2);
+	assert_string_equal(late[0].risk->key, "peak");
+	assert_date(late[0].end, "2027-10-16");
+	assert_date(late[0].go_live_by, "2027-10-15");
+	free(late);
+	/* No contract target, no start. */
+	late = phases_late(&d, DATE_NONE, D("2027-06-01"), NULL, &n);
+	assert_int_equal(n, 0);
+	free(late);
+	deal_release(&d);
+}
+
 /* The seed's words, with the year only outside today's. */
 static void
 test_deadline_sentence(void **state)
@@ -315,6 +364,7 @@ main(void)
 		cmocka_unit_test(test_sign_by_edges),
 		cmocka_unit_test(test_first_sign_by),
 		cmocka_unit_test(test_deadline_sentence),
+		cmocka_unit_test(test_phases_late),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

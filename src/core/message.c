@@ -84,7 +84,7 @@ static const char *const default_templates[MSG_NTYPES] = {
 	"and the best time to do it is while these results are fresh. "
 	"{{ae}} can have a proposal with you by {{proposal_date}}, and with "
 	"your procurement lead time we can aim to execute the contract by "
-	"{{contract_target}}. The steps in between:\n"
+	"{{contract_target}}. {{rescheduled}}The steps in between:\n"
 	"\n"
 	"{{steps}}\n"
 	"\n"
@@ -172,7 +172,7 @@ static const char *const buying_signal_vars[] = {
 static const char *const compress_vars[] = {
 	COMMON_VARS, "technical_win_date", "criteria_count",
 	"criteria_summary", "results", "proposal_step", "proposal_date",
-	"contract_target", "procurement", "steps", NULL,
+	"contract_target", "procurement", "steps", "rescheduled", NULL,
 };
 
 static const char *const urgency_vars[] = {

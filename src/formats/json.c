@@ -254,6 +254,8 @@ user_to_json(const struct store_user *u, size_t ntokens)
 	json_object_set_new(o, "role", json_str(u->role));
 	json_object_set_new(o, "tokens", json_integer((json_int_t)ntokens));
 	json_object_set_new(o, "created", json_str(u->created));
+	json_object_set_new(o, "email", json_str(u->email));
+	json_object_set_new(o, "full_name", json_str(u->full_name));
 	return o;
 }
 

@@ -56,8 +56,8 @@ json_t *share_to_json(const struct store_share *sh, tw_date today);
 
 /*
  * A user as techwin user list --json shows it ({"name", "role", "tokens",
- * "created"}: never the hash), and an API token ({"name", "user",
- * "created"}: never the hash).
+ * "created", "email", "full_name"}: never the hash), and an API token
+ * ({"name", "user", "created"}: never the hash).
  */
 json_t *user_to_json(const struct store_user *u, size_t ntokens);
 json_t *token_to_json(const struct store_token *t);

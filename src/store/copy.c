@@ -69,6 +69,7 @@ static const struct ccol users_cols[] = {
 	{ "pw_hash", C_TEXT },
 	{ "created", C_TEXT },
 	{ "email", C_TEXT },
+	{ "full_name", C_TEXT },
 };
 
 static const struct ccol tokens_cols[] = {

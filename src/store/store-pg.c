@@ -251,7 +251,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE evaluations ADD COLUMN digest bigint;\n",
 	/* 8: as SQLite's */
 	"ALTER TABLE phases ADD COLUMN risks text;\n"
-	"ALTER TABLE users ADD COLUMN email text;\n",
+	"ALTER TABLE users ADD COLUMN email text;\n"
+	"ALTER TABLE users ADD COLUMN full_name text;\n",
 };
 
 /* ---- locations -------------------------------------------------------- */

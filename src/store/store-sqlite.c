@@ -232,10 +232,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE evaluations ADD COLUMN digest INTEGER;\n",
 	/*
 	 * 8: the risks a phase addresses (their keys joined by ','), and a
-	 * user's e-mail address, the From of the drafts they write.
+	 * user's e-mail address and full name, the From of their drafts.
 	 */
 	"ALTER TABLE phases ADD COLUMN risks TEXT;\n"
-	"ALTER TABLE users ADD COLUMN email TEXT;\n",
+	"ALTER TABLE users ADD COLUMN email TEXT;\n"
+	"ALTER TABLE users ADD COLUMN full_name TEXT;\n",
 };
 
 /* ---- errors ---------------------------------------------------------- */

@@ -198,6 +198,8 @@ store_user_release(struct store_user *u)
 	free(u->role);
 	free(u->pw_hash);
 	free(u->created);
+	free(u->email);
+	free(u->full_name);
 	memset(u, 0, sizeof(*u));
 }
 

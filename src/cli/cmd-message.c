@@ -20,7 +20,7 @@
 /* A template is a page or two of text; far more is a mistake. */
 #define TEMPLATE_MAX (64 * 1024)
 
-enum msg_opt { O_CRITERION = 256, O_RISK, O_FORMAT, O_LOG, O_ON };
+enum msg_opt { O_CRITERION = 256, O_RISK, O_FORMAT, O_LOG, O_ON, O_FROM };
 
 enum out_format { FMT_TEXT, FMT_EML };
 
@@ -124,6 +124,7 @@ struct send_opts {
 	const char *criterion;
 	const char *risk;
 	const char *output;
+	const char *from;	/* --from "Name <addr>" or "addr" */
 	enum out_format format;
 	bool log;
 	tw_date on;		/* --on: the day it was sent */
@@ -141,6 +142,7 @@ parse_send_opts(struct cli_ctx *ctx, int argc, char **argv,
 		{ "output", required_argument, NULL, 'o' },
 		{ "log", no_argument, NULL, O_LOG },
 		{ "on", required_argument, NULL, O_ON },
+		{ "from", required_argument, NULL, O_FROM },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, r;
@@ -177,6 +179,9 @@ parse_send_opts(struct cli_ctx *ctx, int argc, char **argv,
 			if ((r = opt_date("--on", optarg, &o->on, err)) < 0)
 				return r;
 			break;
+		case O_FROM:
+			o->from = optarg;
+			break;
 		}
 	}
 	if (optind != argc - 2)
@@ -197,6 +202,9 @@ parse_send_opts(struct cli_ctx *ctx, int argc, char **argv,
 		return cmd_usage_error(&cmd_message_entry, err,
 				       "--risk applies to urgency messages "
 				       "only");
+	if (o->from && o->format != FMT_EML)
+		return cmd_usage_error(&cmd_message_entry, err,
+				       "--from goes with --format eml");
 	if (ctx->json && o->format == FMT_EML)
 		return cmd_usage_error(&cmd_message_entry, err,
 				       "--json and --format eml do not go "
@@ -204,12 +212,102 @@ parse_send_opts(struct cli_ctx *ctx, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * The draft's sender from --from: "Name <addr>" or "addr". Sets *name
+ * (NULL without one, else malloc'd) and *email (malloc'd).
+ */
 static int
-format_eml(const struct deal *d, enum message_type t,
-	   const struct draft *dr, size_t n, struct strbuf *out,
-	   struct tw_error *err)
+parse_from(const char *s, char **name, char **email, struct tw_error *err)
+{
+	const char *lt = strrchr(s, '<'), *end = s + strlen(s);
+
+	*name = *email = NULL;
+	if (!lt) {
+		*email = xstrdup(s);
+	} else {
+		const char *n = lt;
+
+		while (end > lt && end[-1] == ' ')
+			end--;
+		if (end == lt || end[-1] != '>')
+			return tw_error_set(err, TW_EINPUT,
+					    "--from: expected 'Name <addr>' or "
+					    "'addr', got '%s'", s);
+		*email = xstrndup(lt + 1, (size_t)(end - lt - 2));
+		while (n > s && n[-1] == ' ')
+			n--;
+		while (s < n && (*s == ' ' || *s == '"'))
+			s++;
+		while (n > s && n[-1] == '"')
+			n--;
+		if (n > s)
+			*name = xstrndup(s, (size_t)(n - s));
+	}
+	if (!eml_address_is_valid(*email)) {
+		tw_error_set(err, TW_EINPUT,
+			     "--from: invalid email address '%s' (expected "
+			     "local@domain)", *email);
+		free(*name);
+		free(*email);
+		*name = *email = NULL;
+		return TW_EINPUT;
+	}
+	return 0;
+}
+
+/*
+ * The sender of d's drafts: --from, else the deal's SE as a user (techwin
+ * user set NAME --email ADDR [--full-name TEXT]): the user whose full name,
+ * else whose name, is the deal's SE, and who has an e-mail.
+ */
+static int
+draft_sender(struct cli_ctx *ctx, const struct deal *d, const char *from,
+	     char **name, char **email, struct tw_error *err)
+{
+	struct store_user_list ul;
+	const struct store_user *u = NULL;
+	int r;
+
+	if (from)
+		return parse_from(from, name, email, err);
+	*name = *email = NULL;
+	if (!d->se || !*d->se)
+		return tw_error_set(err, TW_EINPUT,
+				    "deal '%s' has no SE to send the draft "
+				    "from (set one with 'techwin deal set %s "
+				    "--se NAME', or pass --from ADDRESS)",
+				    d->slug, d->slug);
+	if ((r = store_user_list(ctx->st, &ul, err)) < 0)
+		return r;
+	for (size_t i = 0; i < ul.n && !u; i++)
+		if (ul.items[i].email && ul.items[i].full_name &&
+		    !strcmp(ul.items[i].full_name, d->se))
+			u = &ul.items[i];
+	for (size_t i = 0; i < ul.n && !u; i++)
+		if (ul.items[i].email && !strcmp(ul.items[i].name, d->se))
+			u = &ul.items[i];
+	if (u) {
+		*name = xstrdup(d->se);
+		*email = xstrdup(u->email);
+	} else {
+		r = tw_error_set(err, TW_EINPUT,
+				 "the draft needs a From: no user named '%s' "
+				 "(the SE of deal '%s') has an e-mail; set one "
+				 "with 'techwin user set NAME --email ADDRESS "
+				 "--full-name \"%s\"', or pass --from ADDRESS",
+				 d->se, d->slug, d->se);
+	}
+	store_user_list_release(&ul);
+	return r;
+}
+
+static int
+format_eml(struct cli_ctx *ctx, const struct deal *d, enum message_type t,
+	   const struct draft *dr, size_t n, const char *from,
+	   struct strbuf *out, struct tw_error *err)
 {
 	struct strbuf subject = STRBUF_INIT;
+	char *from_name = NULL, *from_email = NULL;
 	struct eml_draft e = { 0 };
 	int r;
 
@@ -233,15 +331,22 @@ format_eml(const struct deal *d, enum message_type t,
 	else
 		strbuf_addf(&subject, "%s: following up",
 			    d->account ? d->account : d->slug);
+	if ((r = draft_sender(ctx, d, from, &from_name, &from_email,
+			      err)) < 0)
+		return r;
 	e.to_name = d->champion;
 	e.to_email = d->champion_email;
 	e.subject = subject.buf;
 	e.body = dr[0].body;
 	e.date = date_now_fixed();
+	e.from_name = from_name;
+	e.from_email = from_email;
 	r = eml_write(&e, out, err);
 	if (r < 0)
 		tw_error_prefix(err, "deal '%s'", d->slug);
 	strbuf_release(&subject);
+	free(from_name);
+	free(from_email);
 	return r;
 }
 
@@ -330,7 +435,8 @@ message_send(struct cli_ctx *ctx, int argc, char **argv,
 		goto out;
 
 	if (o.format == FMT_EML) {
-		if ((r = format_eml(d, type, dr, list.n, &sb, err)) < 0)
+		if ((r = format_eml(ctx, d, type, dr, list.n, o.from, &sb,
+				       err)) < 0)
 			goto out;
 	} else if (ctx->json) {
 		json_emit(drafts_to_json(type, d, dr, list.n), &sb);

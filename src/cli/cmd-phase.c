@@ -1,6 +1,6 @@
 /*
  * techwin phase: the phased commercial scope, each phase tied to the
- * criteria that justify it.
+ * criteria that justify it and the risks it addresses.
  */
 #include "cli/cli.h"
 #include "formats/json.h"
@@ -25,13 +25,15 @@ phase_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 	  const struct holidays *h)
 {
 	const struct phase *p = &d->phases[i];
-	struct strbuf keys = STRBUF_INIT;
+	struct strbuf keys = STRBUF_INIT, risks = STRBUF_INIT;
 	char db[DURATION_BUFSZ];
 
 	(void)today;
 	(void)h;
 	for (size_t j = 0; j < p->ncriteria; j++)
 		strbuf_addf(&keys, "%s%s", j ? "," : "", p->criteria[j]);
+	for (size_t j = 0; j < p->nrisks; j++)
+		strbuf_addf(&risks, "%s%s", j ? "," : "", p->risks[j]);
 	table_cellf(t, "%d", p->number);
 	table_cell(t, p->name);
 	if (p->has_price)
@@ -41,12 +43,14 @@ phase_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 	table_cell(t, p->has_duration ? duration_format(&p->duration, db)
 				      : NULL);
 	table_cell(t, keys.buf);
+	table_cell(t, risks.buf);
 	table_cell(t, p->justification);
 	strbuf_release(&keys);
+	strbuf_release(&risks);
 }
 
 static const char *const phase_header[] = { "#", "NAME", "PRICE",
-	"DURATION", "CRITERIA", "JUSTIFICATION" };
+	"DURATION", "CRITERIA", "RISKS", "JUSTIFICATION" };
 static const size_t phase_right[] = { 0, 2, SIZE_MAX };
 static const struct child_list phase_list = {
 	phase_header, ARRAY_SIZE(phase_header), phase_right, T_PHASE, phase_row,

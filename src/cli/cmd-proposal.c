@@ -65,6 +65,8 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 		render_proposal_md(&p, &sb);
 		break;
 	}
+	for (size_t i = 0; r == 0 && i < p.nwarnings; i++)
+		fprintf(stderr, "warning: %s\n", p.warnings[i]);
 	if (r == 0)
 		r = doc_write(output, &sb, err);
 	strbuf_release(&sb);

@@ -1,5 +1,6 @@
 /*
- * techwin risk: the risk register and its back-schedule (latest safe start).
+ * techwin risk: the risk register and its back-schedule (latest safe start),
+ * down to the commercial deadline (sign by, review by).
  */
 #include "cli/cli.h"
 #include "core/risk.h"
@@ -27,7 +28,7 @@ risk_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 	char b[DATE_BUFSZ], db[DURATION_BUFSZ];
 	struct risk_eval ev;
 
-	risk_evaluate(rk, today, h, &ev);
+	risk_evaluate_deal(d, rk, today, h, &ev);
 	table_cell(t, rk->key);
 	table_cell(t, rk->title);
 	table_cell(t, date_format(rk->deadline, b));
@@ -37,11 +38,13 @@ risk_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 	table_cell(t, date_format(ev.latest_start, b));
 	table_cellf(t, "%dd", ev.slack_days);
 	table_cell(t, ev.at_risk ? "yes" : "no");
+	table_cell(t, date_format(ev.sign_by, b));
+	table_cell(t, date_format(ev.review_by, b));
 }
 
 static const char *const risk_header[] = { "KEY", "TITLE", "DEADLINE",
 	"BUFFER", "DURATION", "GO-LIVE BY", "LATEST START", "SLACK",
-	"AT RISK" };
+	"AT RISK", "SIGN BY", "REVIEW BY" };
 static const size_t risk_right[] = { 7, SIZE_MAX };
 static const struct child_list risk_list = {
 	risk_header, ARRAY_SIZE(risk_header), risk_right, T_RISK,

@@ -4,7 +4,9 @@
  * a terminal) and stored only as Argon2id hashes.
  */
 #include "cli/cli.h"
+#include "formats/eml.h"
 #include "formats/json.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 #include "web/auth.h"
 
@@ -226,13 +228,14 @@ user_row(struct table *t, const struct cli_ctx *ctx, const void *arg,
 	table_cell(t, u->role);
 	table_cellf(t, "%zu", store_token_count(&us->tl, u->name));
 	table_cell(t, u->created);
+	table_cell(t, u->email);
 }
 
 static int
 user_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
 	static const char *const header[] = { "NAME", "ROLE", "TOKENS",
-					      "CREATED" };
+					      "CREATED", "EMAIL" };
 	static const size_t right[] = { 2, SIZE_MAX };
 	static const struct cli_list view = { header, ARRAY_SIZE(header),
 					      right, user_json, user_row };
@@ -329,12 +332,65 @@ user_passwd(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	return 0;
 }
 
+/* The From of the user's drafts: --email ADDR, --full-name TEXT ("" clears). */
+static int
+user_set(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	const char *email = NULL, *full_name = NULL;
+	const struct cli_opt opts[] = {
+		{ "email", OPT_STR, &email },
+		{ "full-name", OPT_STR, &full_name },
+		{ NULL, 0, NULL },
+	};
+	struct store_user u;
+	int r;
+
+	r = cli_options_exact(&cmd_user_entry, argc, argv, opts, 1,
+			      "user set takes exactly one NAME", err);
+	if (r < 0)
+		return r;
+	if (!email && !full_name)
+		return cmd_usage_error(&cmd_user_entry, err,
+				       "user set needs --email or "
+				       "--full-name");
+	if (email && *email && !eml_address_is_valid(email))
+		return tw_error_set(err, TW_EINPUT,
+				    "--email: invalid email address '%s' "
+				    "(expected local@domain)",
+				    email);
+	if (full_name && (!utf8_valid(full_name) ||
+			  strpbrk(full_name, "\r\n\t\x7f")))
+		return tw_error_set(err, TW_EINPUT,
+				    "--full-name: one line of UTF-8 text, "
+				    "without control characters");
+	if ((r = store_begin(ctx->st, err)) < 0)
+		return r;
+	if ((r = store_user_get(ctx->st, argv[optind], &u, err)) == 0) {
+		if (email)
+			xstrset(&u.email, *email ? email : NULL);
+		if (full_name)
+			xstrset(&u.full_name, *full_name ? full_name : NULL);
+		r = store_user_put(ctx->st, &u, err);
+	}
+	if (r == 0)
+		r = store_commit(ctx->st, err);
+	if (r < 0)
+		store_rollback(ctx->st);
+	if (r == 0 && !ctx->json)
+		printf("user '%s': e-mail %s, full name %s\n", u.name,
+		       u.email ? u.email : "(none)",
+		       u.full_name ? u.full_name : "(none)");
+	store_user_release(&u);
+	return r;
+}
+
 static const struct subcmd subs[] = {
 	{ "add", user_add, 0, NULL },
 	{ "list", user_list, 0, "user list takes no arguments" },
 	{ "passwd", user_passwd, 0, NULL },
 	{ "rm", user_rm, 1, "user rm takes exactly one NAME" },
 	{ "role", user_role, 2, "user role takes a NAME and a ROLE" },
+	{ "set", user_set, 0, NULL },
 	{ NULL, NULL, 0, NULL },
 };
 

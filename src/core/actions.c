@@ -339,32 +339,46 @@ child_set(struct deal_ctx *ctx, const struct verb_call *c,
 	return apply_given(c, obj, false, err);
 }
 
-/* Who refers to a criterion or an event, named for a refusal. */
+/*
+ * The phases whose list (their criteria, or their risks) names key, each
+ * named in who; drop takes key out of the lists.
+ */
+static size_t
+phase_references(const struct deal *d, bool risks, const char *key,
+		 bool drop, struct strbuf *who)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->nphases; i++) {
+		struct phase *p = &d->phases[i];
+		char **l = risks ? p->risks : p->criteria;
+		size_t *nl = risks ? &p->nrisks : &p->ncriteria;
+
+		for (size_t j = 0; j < *nl; j++) {
+			if (strcmp(l[j], key))
+				continue;
+			strbuf_addf(who, "%sphase %d", n++ ? ", " : "",
+				    p->number);
+			if (!drop)
+				continue;
+			free(l[j]);
+			memmove(&l[j], &l[j + 1], (*nl - j - 1) * sizeof(*l));
+			(*nl)--;
+			j--;
+		}
+	}
+	return n;
+}
+
+/* Who refers to a criterion, a risk or an event, named for a refusal. */
 static size_t
 references(const struct deal *d, const struct schema_table *tb,
 	   const char *key, bool drop, struct strbuf *who)
 {
 	size_t n = 0;
 
-	if (tb->kind == ENT_CRITERION) {
-		for (size_t i = 0; i < d->nphases; i++) {
-			struct phase *p = &d->phases[i];
-
-			for (size_t j = 0; j < p->ncriteria; j++) {
-				if (strcmp(p->criteria[j], key))
-					continue;
-				strbuf_addf(who, "%sphase %d", n++ ? ", " : "",
-					    p->number);
-				if (!drop)
-					continue;
-				free(p->criteria[j]);
-				memmove(&p->criteria[j], &p->criteria[j + 1],
-					(p->ncriteria - j - 1) *
-						sizeof(*p->criteria));
-				p->ncriteria--;
-				j--;
-			}
-		}
+	if (tb->kind == ENT_CRITERION || tb->kind == ENT_RISK) {
+		n = phase_references(d, tb->kind == ENT_RISK, key, drop, who);
 	} else if (tb->kind == ENT_EVENT) {
 		for (size_t i = 0; i < d->nevents; i++) {
 			struct event *e = &d->events[i];

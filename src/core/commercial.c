@@ -161,6 +161,33 @@ commercial_plan_applied(const struct deal *d,
 	free(keys);
 }
 
+tw_date
+commercial_contract_target(const struct deal *d,
+			   const struct commercial_plan *p, tw_date today,
+			   bool *applied)
+{
+	const struct event *e = NULL;
+	char **keys;
+
+	*applied = false;
+	if (!p->nsteps)
+		return p->contract_target;
+	keys = step_keys(p);
+	e = deal_find_event(d, keys[p->nsteps - 1]);
+	for (size_t i = 0; i < p->nsteps; i++)
+		free(keys[i]);
+	free(keys);
+	if (e && e->done && e->done <= today) {
+		*applied = true;
+		return e->done;
+	}
+	if (e && e->date) {
+		*applied = true;
+		return e->date;
+	}
+	return p->contract_target;
+}
+
 int
 commercial_plan_apply(struct deal *d, const struct holidays *h,
 		      size_t *added, struct tw_error *err)

@@ -50,6 +50,15 @@ void commercial_plan_release(struct commercial_plan *p);
  */
 void commercial_plan_applied(const struct deal *d,
 			     const struct commercial_plan *p, bool *out);
+/*
+ * The contract execution target of d by today: the date of the event
+ * `plan --apply` made of p's last step (its done date once done by today)
+ * when it stands and is dated, else p->contract_target (DATE_NONE without
+ * a technical win). *applied says whether it is the event's.
+ */
+tw_date commercial_contract_target(const struct deal *d,
+				   const struct commercial_plan *p,
+				   tw_date today, bool *applied);
 int commercial_plan_apply(struct deal *d, const struct holidays *h,
 			  size_t *added, struct tw_error *err);
 

@@ -88,6 +88,7 @@ finding_rule_name(const char *name)
 		"start-soon", "failed-criterion", "poc-overdue",
 		"phase-unjustified", "commercial-step-overdue", "no-next-step",
 		"plan-unopened", "buyer-step-overdue", "date-proposed",
+		"commercial-too-late",
 	};
 
 	for (size_t i = 0; name && i < sizeof(rules) / sizeof(*rules); i++)

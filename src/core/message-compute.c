@@ -242,6 +242,50 @@ blocked_error(const struct deal *d, const struct commercial_plan *p,
 	return TW_EINPUT;
 }
 
+/*
+ * A message never promises a date that has passed: when the plan's
+ * proposal date is behind today, the proposal moves to the next business
+ * day and every step with it by as many business days (a step still
+ * before today is dated today), and the message says so (rescheduled,
+ * and a warning). Otherwise rescheduled is empty.
+ */
+static void
+reschedule(struct message *m, struct commercial_plan *p,
+	   const struct plan_step *ps, const struct holidays *h,
+	   tw_date today)
+{
+	struct strbuf sb = STRBUF_INIT;
+	tw_date was = ps->date, next;
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
+	int shift;
+
+	if (was >= today) {
+		msg_vars_set(&m->vars, "rescheduled", "");
+		return;
+	}
+	next = date_add_bdays(today, 1, h);
+	shift = date_bdays_between(was, next, h);
+	for (size_t i = 0; i < p->nsteps; i++) {
+		tw_date t = date_add_bdays(p->steps[i].date, shift, h);
+
+		p->steps[i].date = t < today ? today : t;
+	}
+	p->contract_target = p->steps[p->nsteps - 1].date;
+	strbuf_addstr(&sb, "The plan had the proposal for ");
+	msg_fmt_date(&sb, was);
+	strbuf_addstr(&sb, ", which has passed, so these dates start from "
+		      "the next business day. ");
+	msg_set_sb(&m->vars, "rescheduled", &sb);
+	strbuf_addf(&sb, "the plan's proposal date %s is already past (the "
+		    "technical win is %d business days old): the message "
+		    "proposes the next business day, %s, and moves the "
+		    "steps after it as much",
+		    date_format(was, b1),
+		    date_bdays_between(p->technical_win, today, h),
+		    date_format(next, b2));
+	m->warning = strbuf_detach(&sb, NULL);
+}
+
 static int
 compute_compress(const struct deal *d, const struct holidays *h,
 		 const struct message_request *rq, struct message_list *out,
@@ -288,6 +332,7 @@ compute_compress(const struct deal *d, const struct holidays *h,
 	}
 	msg_set_sb(&m->vars, "results", &sb);
 	ps = proposal_step(&p);
+	reschedule(m, &p, ps, h, rq->today);
 	msg_vars_set(&m->vars, "proposal_step", ps->title);
 	msg_set_date(&m->vars, "proposal_date", ps->date);
 	msg_set_date(&m->vars, "contract_target", p.contract_target);
@@ -303,15 +348,6 @@ compute_compress(const struct deal *d, const struct holidays *h,
 		strbuf_addf(&sb, ": %s", p.steps[i].title);
 	}
 	msg_set_sb(&m->vars, "steps", &sb);
-	if (ps->date < rq->today) {
-		char b[DATE_BUFSZ];
-
-		strbuf_addf(&sb, "the plan's proposal date %s is already "
-			    "past: the technical win is %d business days old",
-			    date_format(ps->date, b),
-			    date_bdays_between(p.technical_win, rq->today, h));
-		m->warning = strbuf_detach(&sb, NULL);
-	}
 	strbuf_release(&sb);
 	commercial_plan_release(&p);
 	return 0;
@@ -352,14 +388,14 @@ later_start_sentence(struct strbuf *sb, const struct msg_vars *vs,
 }
 
 static void
-urgency_vars_set(struct msg_vars *vs, const struct risk *r,
-		 const struct holidays *h, tw_date today)
+urgency_vars_set(struct msg_vars *vs, const struct deal *d,
+		 const struct risk *r, const struct holidays *h, tw_date today)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct risk_eval ev;
 	tw_date no_buffer_start;
 
-	risk_evaluate(r, today, h, &ev);
+	risk_evaluate_deal(d, r, today, h, &ev);
 	/* Starting here lands exactly on the deadline, with no buffer left. */
 	no_buffer_start = date_sub_duration(r->deadline, &r->duration, h);
 	msg_vars_set(vs, "risk", msg_or_default(r->title, r->key));
@@ -382,6 +418,10 @@ urgency_vars_set(struct msg_vars *vs, const struct risk *r,
 			      ev.slack_days > 0 ? "from today" : "ago");
 	later_start_sentence(&sb, vs, r, &ev, no_buffer_start, today);
 	msg_set_sb(vs, "later_start", &sb);
+	msg_set_date(vs, "sign_by", ev.sign_by);
+	msg_set_date(vs, "review_by", ev.review_by);
+	risk_deadline_sentence(&sb, &ev, today);
+	msg_set_sb(vs, "contract_deadline", &sb);
 	strbuf_release(&sb);
 }
 
@@ -410,7 +450,7 @@ compute_urgency(const struct deal *d, const struct holidays *h,
 			continue;
 		m = add_message(out, d, rq->today);
 		m->risk = xstrdup(r->key);
-		urgency_vars_set(&m->vars, r, h, rq->today);
+		urgency_vars_set(&m->vars, d, r, h, rq->today);
 	}
 	if (!out->n)
 		return tw_error_set(err, TW_EINPUT,

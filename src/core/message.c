@@ -84,7 +84,7 @@ static const char *const default_templates[MSG_NTYPES] = {
 	"and the best time to do it is while these results are fresh. "
 	"{{ae}} can have a proposal with you by {{proposal_date}}, and with "
 	"your procurement lead time we can aim to execute the contract by "
-	"{{contract_target}}. The steps in between:\n"
+	"{{contract_target}}. {{rescheduled}}The steps in between:\n"
 	"\n"
 	"{{steps}}\n"
 	"\n"
@@ -108,9 +108,10 @@ static const char *const default_templates[MSG_NTYPES] = {
 	"\n"
 	"{{later_start}}\n"
 	"\n"
-	"This is not meant as pressure; it is the calendar. The sooner we "
-	"settle the commercial side with {{ae}}, the more room your team "
-	"keeps. Could we agree on a start date this week?\n"
+	"{{contract_deadline}} This is not meant as pressure; it is the "
+	"calendar. The sooner we settle the commercial side with {{ae}}, the "
+	"more room your team keeps. Could we agree on a start date this "
+	"week?\n"
 	"\n"
 	"Best regards,\n"
 	"{{se}}\n",
@@ -171,13 +172,14 @@ static const char *const buying_signal_vars[] = {
 static const char *const compress_vars[] = {
 	COMMON_VARS, "technical_win_date", "criteria_count",
 	"criteria_summary", "results", "proposal_step", "proposal_date",
-	"contract_target", "procurement", "steps", NULL,
+	"contract_target", "procurement", "steps", "rescheduled", NULL,
 };
 
 static const char *const urgency_vars[] = {
 	COMMON_VARS, "risk", "risk_key", "risk_kind", "deadline", "buffer",
 	"duration", "go_live_by", "latest_start", "slack_days", "slack",
-	"no_buffer_start", "later_start", NULL,
+	"no_buffer_start", "later_start", "sign_by", "review_by",
+	"contract_deadline", NULL,
 };
 
 static const char *const pricing_vars[] = {

@@ -82,6 +82,8 @@ struct phase {
 	bool has_duration;
 	struct duration duration;
 	bool internal;			/* never shown to the prospect */
+	char **risks;			/* keys of the risks it addresses */
+	size_t nrisks;
 };
 
 /* A playbook step: offset business days after the technical win. */

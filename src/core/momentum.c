@@ -548,6 +548,46 @@ check_risks(const struct deal *d, tw_date today, const struct holidays *h,
 	}
 }
 
+/*
+ * The contract must be signed by the earliest sign_by of the deal's risks
+ * (risk.h); a contract target after it is too late. Neither date moves
+ * with today: the target changes only when the contract event is done,
+ * a day note_dated_changes() notes, so the rule adds no recheck day.
+ */
+static void
+check_commercial_deadline(const struct deal *d, tw_date today,
+			  const struct holidays *h,
+			  const struct commercial_plan *p,
+			  struct momentum_report *r)
+{
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ], b3[DATE_BUFSZ];
+	const struct risk *rk;
+	struct risk_eval ev;
+	tw_date target;
+	bool applied;
+	int late;
+
+	if (d->outcome != OUTCOME_OPEN)
+		return;
+	target = commercial_contract_target(d, p, today, &applied);
+	rk = deal_first_sign_by(d, today, h, &ev);
+	if (!target || !rk || target <= ev.sign_by)
+		return;
+	late = date_bdays_between(ev.sign_by, target, h);
+	add_finding(r, "commercial-too-late", SEV_ERROR, rk->key, ev.sign_by,
+		    "the contract execution target %s (%s) is %d business "
+		    "day%s after %s, the day the contract must be signed for "
+		    "'%s': the last business day on or before its latest "
+		    "start %s (business days are Monday to Friday, without "
+		    "the deal's and the workspace's holidays)",
+		    date_format(target, b1),
+		    applied ? "the applied plan" : "computed from the "
+						   "technical win",
+		    late, plural(late), date_format(ev.sign_by, b2),
+		    rk->title ? rk->title : rk->key,
+		    date_format(ev.latest_start, b3));
+}
+
 static void
 check_phases(const struct deal *d, struct momentum_report *r)
 {
@@ -720,6 +760,7 @@ momentum_check(const struct deal *d, tw_date today, const struct holidays *h,
 						 s->half_life);
 		check_win(d, today, h, s, out);
 	}
+	check_commercial_deadline(d, today, h, &plan, out);
 	commercial_plan_release(&plan);
 
 	check_criteria(d, today, h, out);

@@ -96,6 +96,9 @@ struct momentum_report {
  *   deadline-at-risk     error    a risk's slack is negative
  *   start-soon           warning  a risk's slack is 0 to
  *	MOMENTUM_START_SOON_DAYS calendar days
+ *   commercial-too-late  error    an open deal whose contract execution
+ *	target (the applied plan's, else the one computed from the win) is
+ *	after the earliest sign_by of its risks (risk.h)
  *   failed-criterion     warning  a failing criterion with no technical
  *	event dated after its measurement
  *   poc-overdue          warning  the POC end is past, criteria pending

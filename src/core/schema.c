@@ -120,6 +120,7 @@ static const struct field phase_fields[] = {
 	FLD_OPT(phase, criteria, F_LIST, ncriteria, FL_LINE),
 	FLD_OPT(phase, duration, F_DUR_OPT, has_duration, 0),
 	FLD(phase, internal, F_BOOL, 0),
+	FLD_OPT(phase, risks, F_LIST, nrisks, FL_LINE | FL_JOINED),
 };
 
 static const struct field step_fields[] = {
@@ -548,6 +549,9 @@ field_text(const struct field *f, const void *obj, struct strbuf *sb)
 	return sb->buf;
 }
 
+static int parse_list(const struct field *f, void *obj, const char *label,
+		      const char *text, struct tw_error *err);
+
 int
 field_from_text(const struct field *f, void *obj, const char *text)
 {
@@ -577,12 +581,17 @@ field_from_text(const struct field *f, void *obj, const char *text)
 			return -1;
 		memcpy(p, &v, sizeof(v));
 		break;
+	case F_LIST:
+		/* A joined list (FL_JOINED): "a,b", NULL when empty. */
+		field_release(f, obj);
+		if (text && *text && parse_list(f, obj, f->name, text, &e) < 0)
+			return -1;
+		break;
 	case F_INT:
 	case F_INT_OPT:
 	case F_REAL:
 	case F_REAL_OPT:
 	case F_BOOL:
-	case F_LIST:
 		break;
 	}
 	return 0;

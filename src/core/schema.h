@@ -54,6 +54,11 @@ enum field_flag {
 	FL_RO = 1 << 3,		/* changed by its own verb, never by "set" */
 	FL_KEY = 1 << 4,	/* the entity's key: names it, never changes */
 	FL_EMAIL = 1 << 5,	/* one RFC 5322 addr-spec */
+	/*
+	 * An F_LIST of keys kept in the entity's own row, joined by ','
+	 * (NULL when empty), rather than in a table of its own.
+	 */
+	FL_JOINED = 1 << 6,
 };
 
 /*
@@ -168,6 +173,13 @@ flist(const struct field *f, const void *obj, size_t *n)
 	return *(char *const *const *)fptr(f, obj);
 }
 
+/* Whether the field is a column of the entity's row (not a list table). */
+static inline bool
+field_in_row(const struct field *f)
+{
+	return f->type != F_LIST || (f->flags & FL_JOINED);
+}
+
 /* Whether the field holds a value (an optional one may be absent). */
 bool field_present(const struct field *f, const void *obj);
 
@@ -208,7 +220,8 @@ const char *field_text(const struct field *f, const void *obj,
 
 /*
  * Set a field that both databases keep as text (F_STR, F_DATE, F_DUR,
- * F_DUR_OPT, F_ENUM) from a column's text, NULL for SQL NULL; other types
+ * F_DUR_OPT, F_ENUM, an FL_JOINED F_LIST) from a column's text, NULL for
+ * SQL NULL; other types
  * are the backend's to read. -1 when the text is no value of the field:
  * the database holds something techwin did not write.
  */

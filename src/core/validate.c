@@ -402,6 +402,7 @@ check_key(const char *key, const char *what, enum entity_kind entity,
 struct keys {
 	struct keymap criteria, events, risks, phases;
 	size_t *listed;		/* by criterion: the phase that listed it */
+	size_t *listed_risks;	/* by risk: the phase that listed it */
 };
 
 static int
@@ -562,40 +563,42 @@ check_risks(const struct deal *d, struct keys *keys,
 }
 
 /*
- * The criteria a phase rests on: known keys, each once. A key listed
- * twice in one phase names the same criterion twice, so the phase is
- * marked on the criterion (keys->listed) instead of compared with every
- * earlier key.
+ * The keys a phase lists in field (its criteria, the risks it addresses):
+ * known keys of known, each once. A key listed twice in one phase names
+ * the same one twice, so the phase is marked on it (listed) instead of
+ * compared with every earlier key. noun is "criterion" or "risk"; verb
+ * what the phase does with it ("rests on").
  */
 static int
-check_phase_criteria(const struct deal *d, struct keys *keys, size_t i,
-		     struct validation_site *site, struct tw_error *err)
+check_phase_keys(const struct phase *p, size_t i, const char *field,
+		 char *const *list, size_t n, const struct keymap *known,
+		 size_t *listed, const char *noun, const char *verb,
+		 struct validation_site *site, struct tw_error *err)
 {
-	const struct phase *p = &d->phases[i];
-
-	for (size_t j = 0; j < p->ncriteria; j++) {
-		const char *key = p->criteria[j];
+	for (size_t j = 0; j < n; j++) {
+		const char *key = list[j];
+		char what[32];
 		const struct text_field text[] = {
-			{ "criteria", "criterion key", key, false },
+			{ field, what, key, false },
 		};
 		char owner[32];
 		size_t c;
 		int rc;
 
+		snprintf(what, sizeof(what), "%s key", noun);
 		snprintf(owner, sizeof(owner), "phase %d", p->number);
 		if ((rc = CHECK_TEXTS(text, owner, ENT_PHASE, i, site, err)))
 			return rc;
-		c = is_empty(key) ? KEYMAP_NONE
-				  : keymap_get_str(&keys->criteria, key);
+		c = is_empty(key) ? KEYMAP_NONE : keymap_get_str(known, key);
 		if (c == KEYMAP_NONE)
-			return fail(site, err, ENT_PHASE, i, "criteria",
-				    "phase %d rests on unknown criterion '%s'",
-				    p->number, key ? key : "");
-		if (keys->listed[c] == i + 1)
-			return fail(site, err, ENT_PHASE, i, "criteria",
-				    "phase %d lists criterion '%s' twice",
-				    p->number, key);
-		keys->listed[c] = i + 1;
+			return fail(site, err, ENT_PHASE, i, field,
+				    "phase %d %s unknown %s '%s'", p->number,
+				    verb, noun, key ? key : "");
+		if (listed[c] == i + 1)
+			return fail(site, err, ENT_PHASE, i, field,
+				    "phase %d lists %s '%s' twice", p->number,
+				    noun, key);
+		listed[c] = i + 1;
 	}
 	return 0;
 }
@@ -605,6 +608,8 @@ check_phases(const struct deal *d, struct keys *keys,
 	     struct validation_site *site, struct tw_error *err)
 {
 	keys->listed = xcalloc(d->ncriteria + 1, sizeof(*keys->listed));
+	keys->listed_risks = xcalloc(d->nrisks + 1,
+				     sizeof(*keys->listed_risks));
 	for (size_t i = 0; i < d->nphases; i++) {
 		const struct phase *p = &d->phases[i];
 		const struct text_field texts[] = {
@@ -631,7 +636,15 @@ check_phases(const struct deal *d, struct keys *keys,
 			return fail(site, err, ENT_PHASE, i, "price",
 				    "phase %d price must be 0 or more, got %g",
 				    p->number, p->price);
-		rc = check_phase_criteria(d, keys, i, site, err);
+		rc = check_phase_keys(p, i, "criteria", p->criteria,
+				      p->ncriteria, &keys->criteria,
+				      keys->listed, "criterion", "rests on",
+				      site, err);
+		if (!rc)
+			rc = check_phase_keys(p, i, "risks", p->risks,
+					      p->nrisks, &keys->risks,
+					      keys->listed_risks, "risk",
+					      "addresses", site, err);
 		if (rc)
 			return rc;
 		if (p->has_duration && p->duration.n < 0)
@@ -720,7 +733,7 @@ deal_validate(const struct deal *d, struct validation_site *site,
 	      struct tw_error *err)
 {
 	struct keys keys = { KEYMAP_INIT, KEYMAP_INIT, KEYMAP_INIT,
-			     KEYMAP_INIT, NULL };
+			     KEYMAP_INIT, NULL, NULL };
 	int rc = check_all(d, &keys, site, err);
 
 	keymap_release(&keys.criteria);
@@ -728,5 +741,6 @@ deal_validate(const struct deal *d, struct validation_site *site,
 	keymap_release(&keys.risks);
 	keymap_release(&keys.phases);
 	free(keys.listed);
+	free(keys.listed_risks);
 	return rc;
 }

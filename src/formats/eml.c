@@ -154,10 +154,12 @@ add_date(struct strbuf *out, time_t t)
 		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/* "Header: name <email>" with the name quoted or as encoded-words. */
 static void
-add_to(struct strbuf *out, const char *name, const char *email)
+add_address(struct strbuf *out, const char *header, const char *name,
+	    const char *email)
 {
-	strbuf_addstr(out, "To: ");
+	strbuf_addf(out, "%s: ", header);
 	if (name && *name) {
 		if (needs_encoding(name)) {
 			add_encoded_words(out, name);
@@ -173,6 +175,34 @@ add_to(struct strbuf *out, const char *name, const char *email)
 		strbuf_addch(out, ' ');
 	}
 	strbuf_addf(out, "<%s>\r\n", email);
+}
+
+/* FNV-1a over s and a separator, continuing from h. */
+static unsigned long long
+fnv1a(unsigned long long h, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : "");
+	     *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;
+}
+
+static void
+add_message_id(struct strbuf *out, const struct eml_draft *m)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	struct tm tm;
+
+	h = fnv1a(h, m->from_email);
+	h = fnv1a(h, m->to_email);
+	h = fnv1a(h, m->subject);
+	h = fnv1a(h, m->body);
+	gmtime_r(&m->date, &tm);
+	strbuf_addf(out,
+		    "Message-ID: <techwin.%04d%02d%02d%02d%02d%02d.%016llx%s>"
+		    "\r\n",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, h, strchr(m->from_email, '@'));
 }
 
 /* Longest line of text in octets, counting "\r\n" and "\n" as breaks. */
@@ -286,10 +316,15 @@ eml_write(const struct eml_draft *m, struct strbuf *out, struct tw_error *err)
 		return tw_error_set(err, TW_EINPUT,
 				    "the message body is not UTF-8");
 
-	if (m->from_email && !eml_address_is_valid(m->from_email))
+	if (!m->from_email || !eml_address_is_valid(m->from_email))
 		return tw_error_set(err, TW_EINPUT,
 				    "invalid sender address '%s'",
-				    m->from_email);
+				    m->from_email ? m->from_email : "");
+	if (m->from_name && (has_control(m->from_name) ||
+			     !utf8_valid(m->from_name)))
+		return tw_error_set(err, TW_EINPUT,
+				    "the sender's name has control "
+				    "characters or is not UTF-8");
 	if (m->message_id && (has_control(m->message_id) ||
 			      strpbrk(m->message_id, "<> ") ||
 			      !strchr(m->message_id, '@')))
@@ -298,11 +333,12 @@ eml_write(const struct eml_draft *m, struct strbuf *out, struct tw_error *err)
 
 	qp = m->message_id || longest_line(body) > LINE_MAX_OCTETS;
 	add_date(out, m->date);
-	if (m->from_email)
-		strbuf_addf(out, "From: <%s>\r\n", m->from_email);
-	add_to(out, m->to_name, m->to_email);
+	add_address(out, "From", m->from_name, m->from_email);
+	add_address(out, "To", m->to_name, m->to_email);
 	if (m->message_id)
 		strbuf_addf(out, "Message-ID: <%s>\r\n", m->message_id);
+	else
+		add_message_id(out, m);
 	strbuf_addstr(out, "Subject: ");
 	if (needs_encoding(subject))
 		add_encoded_words(out, subject);

@@ -139,16 +139,19 @@ event_to_json(const struct event *e)
 }
 
 json_t *
-risk_to_json(const struct risk *r, tw_date today, const struct holidays *h)
+risk_to_json(const struct deal *d, const struct risk *r, tw_date today,
+	     const struct holidays *h)
 {
 	struct risk_eval ev;
 	json_t *o = fields_to_json(json_object(), &schema_tables[T_RISK], r);
 
-	risk_evaluate(r, today, h, &ev);
+	risk_evaluate_deal(d, r, today, h, &ev);
 	json_object_set_new(o, "go_live_by", json_date(ev.go_live_by));
 	json_object_set_new(o, "latest_start", json_date(ev.latest_start));
 	json_object_set_new(o, "slack_days", json_integer(ev.slack_days));
 	json_object_set_new(o, "at_risk", json_boolean(ev.at_risk));
+	json_object_set_new(o, "sign_by", json_date(ev.sign_by));
+	json_object_set_new(o, "review_by", json_date(ev.review_by));
 	return o;
 }
 
@@ -168,7 +171,7 @@ child_to_json(size_t table, const struct deal *d, size_t i, tw_date today,
 	case T_EVENT:
 		return event_to_json(&d->events[i]);
 	case T_RISK:
-		return risk_to_json(&d->risks[i], today, h);
+		return risk_to_json(d, &d->risks[i], today, h);
 	case T_PHASE:
 		return phase_to_json(&d->phases[i]);
 	default:
@@ -199,7 +202,8 @@ deal_full_to_json(const struct deal *d, tw_date today,
 	json_object_set_new(o, "events", a);
 	a = json_array();
 	for (size_t i = 0; i < d->nrisks; i++)
-		json_array_append_new(a, risk_to_json(&d->risks[i], today, &h));
+		json_array_append_new(a,
+				      risk_to_json(d, &d->risks[i], today, &h));
 	json_object_set_new(o, "risks", a);
 	a = json_array();
 	for (size_t i = 0; i < d->nphases; i++)
@@ -252,6 +256,8 @@ user_to_json(const struct store_user *u, size_t ntokens)
 	json_object_set_new(o, "role", json_str(u->role));
 	json_object_set_new(o, "tokens", json_integer((json_int_t)ntokens));
 	json_object_set_new(o, "created", json_str(u->created));
+	json_object_set_new(o, "email", json_str(u->email));
+	json_object_set_new(o, "full_name", json_str(u->full_name));
 	return o;
 }
 

@@ -35,9 +35,12 @@ json_t *deal_to_json(const struct deal *d);
 /* A criterion with its evaluation. */
 json_t *criterion_to_json(const struct criterion *c);
 json_t *event_to_json(const struct event *e);
-/* A risk with its back-schedule as of today. */
-json_t *risk_to_json(const struct risk *r, tw_date today,
-		     const struct holidays *h);
+/*
+ * A risk of d with its back-schedule as of today, and its commercial
+ * deadline (sign_by, review_by: the deal's procurement days).
+ */
+json_t *risk_to_json(const struct deal *d, const struct risk *r,
+		     tw_date today, const struct holidays *h);
 json_t *phase_to_json(const struct phase *p);
 /* Child i of schema_tables[table] in d, as the serializer above gives it. */
 json_t *child_to_json(size_t table, const struct deal *d, size_t i,
@@ -54,8 +57,8 @@ json_t *share_to_json(const struct store_share *sh, tw_date today);
 
 /*
  * A user as techwin user list --json shows it ({"name", "role", "tokens",
- * "created"}: never the hash), and an API token ({"name", "user",
- * "created"}: never the hash).
+ * "created", "email", "full_name"}: never the hash), and an API token
+ * ({"name", "user", "created"}: never the hash).
  */
 json_t *user_to_json(const struct store_user *u, size_t ntokens);
 json_t *token_to_json(const struct store_token *t);

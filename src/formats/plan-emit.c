@@ -400,6 +400,22 @@ emit_risk(struct emitter *e, const struct risk *r)
 	emit_dur(e, "duration", true, &r->duration);
 }
 
+/* A list of keys as a block sequence; nothing when it is empty. */
+static void
+emit_keys(struct emitter *e, const char *name, char *const *l, size_t n)
+{
+	if (!n)
+		return;
+	emit_key(e, name);
+	strbuf_addch(e->out, '\n');
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addchars(e->out, ' ', (size_t)e->indent + 2);
+		strbuf_addstr(e->out, "- ");
+		add_scalar(e->out, l[i]);
+		strbuf_addch(e->out, '\n');
+	}
+}
+
 static void
 emit_phase(struct emitter *e, const struct phase *p)
 {
@@ -408,19 +424,11 @@ emit_phase(struct emitter *e, const struct phase *p)
 	emit_str(e, "scope", p->scope);
 	emit_num(e, "price", p->has_price, p->price);
 	emit_str(e, "justification", p->justification);
-	if (p->ncriteria) {
-		emit_key(e, "criteria");
-		strbuf_addch(e->out, '\n');
-		for (size_t i = 0; i < p->ncriteria; i++) {
-			strbuf_addchars(e->out, ' ', (size_t)e->indent + 2);
-			strbuf_addstr(e->out, "- ");
-			add_scalar(e->out, p->criteria[i]);
-			strbuf_addch(e->out, '\n');
-		}
-	}
+	emit_keys(e, "criteria", p->criteria, p->ncriteria);
 	emit_dur(e, "duration", p->has_duration, &p->duration);
 	if (p->internal)
 		emit_word(e, "internal", "true");
+	emit_keys(e, "risks", p->risks, p->nrisks);
 }
 
 static void

@@ -309,44 +309,10 @@ risk_item(struct plan_ctx *ctx, yaml_node_t *v, size_t i)
 
 /* phases: */
 
+/* criteria and risks: lists of keys (phase_fields[f] names which). */
 static int
-phase_criteria(struct plan_ctx *ctx, void *obj, size_t index, int f,
-	       yaml_node_t *v)
-{
-	struct phase *p = obj;
-	yaml_node_item_t *it;
-	size_t alloc = p->ncriteria;
-	const char *s;
-	int rc;
-
-	(void)f;
-	if (plan_is_null(v))
-		return 0;
-	if (v->type != YAML_SEQUENCE_NODE)
-		return plan_fail(ctx, v->start_mark,
-				 "expected a list of criterion keys for "
-				 "'criteria', got %s",
-				 plan_excerpt(ctx, v));
-	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-	     it++) {
-		yaml_node_t *item = plan_node(ctx, *it);
-
-		if ((rc = plan_visit(ctx, item)))
-			return rc;
-		if (plan_is_null(item))
-			return plan_fail(ctx, item->start_mark,
-					 "expected a criterion key in "
-					 "'criteria', got null");
-		if ((rc = plan_get_scalar(ctx, item, "criteria",
-					  "a criterion key", &s)))
-			return rc;
-		ALLOC_GROW(p->criteria, p->ncriteria + 1, alloc);
-		p->criteria[p->ncriteria++] = xstrdup(s);
-		plan_add_mark(ctx, ENT_PHASE, index, "criteria", p->ncriteria,
-			      item->start_mark);
-	}
-	return 0;
-}
+phase_keys(struct plan_ctx *ctx, void *obj, size_t index, int f,
+	   yaml_node_t *v);
 
 static const struct plan_field phase_fields[] = {
 	{ .name = "number", .type = FT_INT,
@@ -358,8 +324,50 @@ static const struct plan_field phase_fields[] = {
 	{ .name = "criteria", .type = FT_OWN },
 	FIELD_HAS(struct phase, "duration", FT_DUR, duration, has_duration),
 	FIELD(struct phase, "internal", FT_BOOL, internal),
+	{ .name = "risks", .type = FT_OWN },
 	{ 0 }
 };
+
+static int
+phase_keys(struct plan_ctx *ctx, void *obj, size_t index, int f,
+	   yaml_node_t *v)
+{
+	struct phase *p = obj;
+	const char *field = phase_fields[f].name;
+	bool risks = !strcmp(field, "risks");
+	const char *what = risks ? "a risk key" : "a criterion key";
+	char ***l = risks ? &p->risks : &p->criteria;
+	size_t *n = risks ? &p->nrisks : &p->ncriteria;
+	yaml_node_item_t *it;
+	size_t alloc = *n;
+	const char *s;
+	int rc;
+
+	if (plan_is_null(v))
+		return 0;
+	if (v->type != YAML_SEQUENCE_NODE)
+		return plan_fail(ctx, v->start_mark,
+				 "expected a list of %ss for '%s', got %s",
+				 what + 2, field, plan_excerpt(ctx, v));
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
+		yaml_node_t *item = plan_node(ctx, *it);
+
+		if ((rc = plan_visit(ctx, item)))
+			return rc;
+		if (plan_is_null(item))
+			return plan_fail(ctx, item->start_mark,
+					 "expected %s in '%s', got null", what,
+					 field);
+		if ((rc = plan_get_scalar(ctx, item, field, what, &s)))
+			return rc;
+		ALLOC_GROW(*l, *n + 1, alloc);
+		(*l)[(*n)++] = xstrdup(s);
+		plan_add_mark(ctx, ENT_PHASE, index, field, *n,
+			      item->start_mark);
+	}
+	return 0;
+}
 
 static const struct map_spec phase_spec = {
 	.what = "phase",
@@ -367,7 +375,7 @@ static const struct map_spec phase_spec = {
 	.record = true,
 	.is_entity = true,
 	.entity = ENT_PHASE,
-	.own = phase_criteria,
+	.own = phase_keys,
 };
 
 static int
@@ -484,24 +492,32 @@ static const struct map_spec top_spec = {
 };
 
 /*
- * The element of phase index's criteria that deal_validate() objected to:
- * the same rule (unknown or repeated key), so the error points at the item.
+ * The element of phase index's criteria (or risks) that deal_validate()
+ * objected to: the same rule (unknown or repeated key), so the error
+ * points at the item.
  */
 static size_t
-bad_phase_item(const struct deal *d, size_t index)
+bad_phase_item(const struct deal *d, size_t index, bool risks)
 {
 	struct keymap known = KEYMAP_INIT, listed = KEYMAP_INIT;
 	const struct phase *p;
-	size_t bad = 0;
+	char *const *l;
+	size_t bad = 0, n;
 
 	if (index >= d->nphases)
 		return 0;
 	p = &d->phases[index];
-	for (size_t c = 0; c < d->ncriteria; c++)
-		keymap_add_str(&known, d->criteria[c].key, c);
-	for (size_t j = 0; j < p->ncriteria && !bad; j++)
-		if (keymap_get_str(&known, p->criteria[j]) == KEYMAP_NONE ||
-		    keymap_add_str(&listed, p->criteria[j], j) != KEYMAP_NONE)
+	l = risks ? p->risks : p->criteria;
+	n = risks ? p->nrisks : p->ncriteria;
+	if (risks)
+		for (size_t c = 0; c < d->nrisks; c++)
+			keymap_add_str(&known, d->risks[c].key, c);
+	else
+		for (size_t c = 0; c < d->ncriteria; c++)
+			keymap_add_str(&known, d->criteria[c].key, c);
+	for (size_t j = 0; j < n && !bad; j++)
+		if (keymap_get_str(&known, l[j]) == KEYMAP_NONE ||
+		    keymap_add_str(&listed, l[j], j) != KEYMAP_NONE)
 			bad = j + 1;
 	keymap_release(&known);
 	keymap_release(&listed);
@@ -516,8 +532,9 @@ site_mark(struct plan_ctx *ctx, const struct validation_site *site)
 	size_t want = 0;
 
 	if (site->entity == ENT_PHASE && site->field &&
-	    !strcmp(site->field, "criteria"))
-		want = bad_phase_item(ctx->d, site->index);
+	    (!strcmp(site->field, "criteria") || !strcmp(site->field, "risks")))
+		want = bad_phase_item(ctx->d, site->index,
+				      !strcmp(site->field, "risks"));
 	for (size_t i = 0; i < ctx->nmarks; i++) {
 		const struct mark_rec *m = &ctx->marks[i];
 

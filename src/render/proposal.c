@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/commercial.h"
 #include "core/message.h"
+#include "core/risk.h"
 #include "render/escape.h"
 #include "render/pdf-style.h"
 #include "util/xalloc.h"
@@ -48,6 +50,47 @@ fill_phase(struct proposal_phase *pp, const struct deal *d,
 		if (c)
 			summary_criterion_fill(&pp->rows[pp->nrows++], c);
 	}
+}
+
+/* The phases that, started on the contract target, land after a risk. */
+static void
+late_phases(struct proposal *p, const struct deal *d,
+	    const struct holidays *h, tw_date today, struct strbuf *note)
+{
+	struct commercial_plan plan;
+	struct phase_late *late;
+	tw_date target;
+	bool applied;
+	size_t n;
+
+	if (d->outcome != OUTCOME_OPEN)
+		return;
+	commercial_plan_compute(d, h, &plan);
+	target = commercial_contract_target(d, &plan, today, &applied);
+	commercial_plan_release(&plan);
+	late = phases_late(d, target, today, h, &n);
+	p->warnings = xcalloc(n ? n : 1, sizeof(*p->warnings));
+	for (size_t i = 0; i < n; i++) {
+		const struct phase_late *l = &late[i];
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "Phase %d", l->phase->number);
+		if (nonempty(l->phase->name))
+			strbuf_addf(&sb, " (%s)", l->phase->name);
+		strbuf_addf(&sb, " addresses '%s', but started on the "
+			    "contract target ",
+			    nonempty(l->risk->title) ? l->risk->title
+						     : l->risk->key);
+		summary_fmt_day(&sb, target);
+		strbuf_addstr(&sb, " it ends ");
+		summary_fmt_day(&sb, l->end);
+		strbuf_addstr(&sb, ", after ");
+		summary_fmt_day(&sb, l->go_live_by);
+		strbuf_addstr(&sb, ", the day it must be live by.");
+		strbuf_addf(note, "%s%s", note->len ? " " : "", sb.buf);
+		p->warnings[p->nwarnings++] = strbuf_detach(&sb, NULL);
+	}
+	free(late);
 }
 
 int
@@ -138,6 +181,8 @@ proposal_compute(struct proposal *p, const struct deal *d,
 				    "by %s", date_format(p->end, b));
 		strbuf_addch(&sb, '.');
 	}
+	deal_deadline_sentence(&sb, d, today, h);
+	late_phases(p, d, h, today, &sb);
 	p->dates_note = strbuf_detach(&sb, NULL);
 	return 0;
 }
@@ -159,6 +204,9 @@ proposal_release(struct proposal *p)
 	free(p->initial);
 	free(p->total);
 	free(p->dates_note);
+	for (size_t i = 0; i < p->nwarnings; i++)
+		free(p->warnings[i]);
+	free(p->warnings);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -46,6 +46,13 @@ struct proposal {
 	char *total;
 	char *dates_note;		/* where the dates come from, or why
 					   there are none */
+	/*
+	 * For an open deal: each phase that addresses a risk (its risks)
+	 * and, started on the contract target, ends after the risk's
+	 * go-live-by date. The dates note says them too.
+	 */
+	char **warnings;
+	size_t nwarnings;
 };
 
 /*

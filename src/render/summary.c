@@ -306,6 +306,7 @@ compute_plan(struct summary *s, const struct deal *d,
 		}
 		strbuf_addch(&sb, '.');
 	}
+	deal_deadline_sentence(&sb, d, s->today, h);
 	s->timeline_note = detach(&sb);
 	commercial_plan_release(&p);
 }

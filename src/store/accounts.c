@@ -52,7 +52,8 @@ _Static_assert(A_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
 #define HISTORY_SELECT                                          \
 	"SELECT id, at, actor, deal, entity, \"key\", field, \"old\", " \
 	"\"new\" FROM history "
-#define USER_SELECT "SELECT id, name, role, pw_hash, created FROM users "
+#define USER_SELECT \
+	"SELECT id, name, role, pw_hash, created, email, full_name FROM users "
 #define SESSION_SELECT \
 	"SELECT id_hash, user_id, csrf, expires FROM sessions "
 #define TOKEN_SELECT                                               \
@@ -87,10 +88,13 @@ static const struct row_stmt stmts[A_MAX] = {
 			       "DELETE FROM settings WHERE \"key\" = $1" },
 	/* A user keeps its id and created when put again. */
 	[A_USER_PUT] = { A_USER_PUT, W,
-			 "INSERT INTO users (name, role, pw_hash, created) "
-			 "VALUES ($1, $2, $3, $4) ON CONFLICT (name) "
+			 "INSERT INTO users (name, role, pw_hash, created, "
+			 "email, full_name) "
+			 "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) "
 			 "DO UPDATE SET role = excluded.role, "
-			 "pw_hash = excluded.pw_hash RETURNING id, created" },
+			 "pw_hash = excluded.pw_hash, email = excluded.email, "
+			 "full_name = excluded.full_name "
+			 "RETURNING id, created" },
 	[A_USER_GET] = { A_USER_GET, R, USER_SELECT "WHERE name = $1" },
 	[A_USER_GET_ID] = { A_USER_GET_ID, R, USER_SELECT "WHERE id = $1" },
 	[A_USER_LIST] = { A_USER_LIST, R,
@@ -467,6 +471,8 @@ read_user(struct store *st, struct row_result *r, size_t row, void *obj,
 	u->role = row_take(r, row, 2);
 	u->pw_hash = row_take(r, row, 3);
 	u->created = row_take(r, row, 4);
+	u->email = row_take(r, row, 5);
+	u->full_name = row_take(r, row, 6);
 	return 0;
 }
 
@@ -499,8 +505,10 @@ store_user_put(struct store *st, struct store_user *u, struct tw_error *err)
 			 (struct row_value[]){ ROW_TEXT(u->name),
 					       ROW_TEXT(u->role),
 					       ROW_TEXT(u->pw_hash),
-					       ROW_TEXT(at) },
-			 4, &r, err);
+					       ROW_TEXT(at),
+					       ROW_TEXT(u->email),
+					       ROW_TEXT(u->full_name) },
+			 6, &r, err);
 	if (!rc && r.nrows) {
 		u->id = row_int(&r, 0, 0);
 		xstrset(&u->created, row_text(&r, 0, 1));
@@ -514,6 +522,12 @@ store_user_put(struct store *st, struct store_user *u, struct tw_error *err)
 	if (rc == 0 && old.name && strcmp(old.pw_hash, u->pw_hash))
 		rc = note(st, "user", u->name, "password", "(hidden)",
 			  "(changed)", err);
+	if (rc == 0 && old.name && !same_text(old.email, u->email))
+		rc = note(st, "user", u->name, "email", old.email, u->email,
+			  err);
+	if (rc == 0 && old.name && !same_text(old.full_name, u->full_name))
+		rc = note(st, "user", u->name, "full_name", old.full_name,
+			  u->full_name, err);
 	store_user_release(&old);
 	return own_end(st, own, rc, err);
 }

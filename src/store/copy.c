@@ -68,6 +68,8 @@ static const struct ccol users_cols[] = {
 	{ "role", C_TEXT },
 	{ "pw_hash", C_TEXT },
 	{ "created", C_TEXT },
+	{ "email", C_TEXT },
+	{ "full_name", C_TEXT },
 };
 
 static const struct ccol tokens_cols[] = {
@@ -206,12 +208,12 @@ add_col(size_t t, const char *name, enum ctype type)
 	model_cols[t][c].type = type;
 }
 
-/* The fields of tb but lists, from the first one on. */
+/* The fields of tb but list tables, from the first one on. */
 static void
 add_field_cols(size_t t, const struct schema_table *tb, size_t first)
 {
 	for (size_t i = first; i < tb->nfields; i++)
-		if (tb->fields[i].type != F_LIST)
+		if (field_in_row(&tb->fields[i]))
 			add_col(t, tb->fields[i].name,
 				field_ctype(&tb->fields[i]));
 }

@@ -68,12 +68,15 @@ diff_fields(struct diff *df, const char *entity, const char *key,
 	return rc;
 }
 
-/* Only phases have a list (their criteria), kept in phase_criteria. */
+/*
+ * Only phases have a list kept in a table of its own (their criteria, in
+ * phase_criteria); a joined list (FL_JOINED) is a column of the row.
+ */
 static bool
 has_list(const struct schema_table *tb)
 {
 	for (size_t i = 0; i < tb->nfields; i++)
-		if (tb->fields[i].type == F_LIST)
+		if (!field_in_row(&tb->fields[i]))
 			return true;
 	return false;
 }
@@ -82,7 +85,7 @@ static bool
 list_changed(const struct schema_table *tb, const void *a, const void *b)
 {
 	for (size_t i = 0; i < tb->nfields; i++)
-		if (tb->fields[i].type == F_LIST &&
+		if (!field_in_row(&tb->fields[i]) &&
 		    !field_equal(&tb->fields[i], a, b))
 			return true;
 	return false;

@@ -149,7 +149,7 @@ void
 add_column_list(struct strbuf *sb, const struct field *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (f[i].type != F_LIST)
+		if (field_in_row(&f[i]))
 			strbuf_addf(sb, ", \"%s\"", f[i].name);
 }
 
@@ -166,7 +166,7 @@ table_sql(const struct schema_table *t, int which, char mark, struct strbuf *sb)
 		add_column_list(sb, f, t->nfields);
 		strbuf_addf(sb, ") VALUES (%c1, %c2", mark, mark);
 		for (size_t i = 0; i < t->nfields; i++)
-			if (f[i].type != F_LIST)
+			if (field_in_row(&f[i]))
 				strbuf_addf(sb, ", %c%d", mark, param++);
 		strbuf_addch(sb, ')');
 		break;
@@ -177,7 +177,7 @@ table_sql(const struct schema_table *t, int which, char mark, struct strbuf *sb)
 			sep = ", ";
 		}
 		for (size_t i = 0; i < t->nfields; i++) {
-			if (f[i].type == F_LIST)
+			if (!field_in_row(&f[i]))
 				continue;
 			if (!(t->keyed && i == 0)) {
 				strbuf_addf(sb, "%s\"%s\" = %c%d", sep,

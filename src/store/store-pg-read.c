@@ -219,18 +219,28 @@ pg_param_field(struct params *pr, const struct field *f, const void *obj)
 	case F_ENUM:
 		pg_param_str(pr, f->en->name(fenum(f, obj)));
 		return;
-	case F_LIST:
+	case F_LIST: {
+		/* Only a joined list is a column: "a,b", NULL when empty. */
+		struct strbuf sb = STRBUF_INIT;
+		const char *v = field_text(f, obj, &sb);
+
+		if (*v)
+			pg_param_fmt(pr, "%s", v);
+		else
+			pg_param_str(pr, NULL);
+		strbuf_release(&sb);
 		return;
+	}
 	}
 }
 
-/* The fields (F_LIST skipped) as the next parameters. */
+/* The fields (list tables skipped) as the next parameters. */
 void
 pg_param_fields(struct params *pr, const struct field *f, size_t n,
 		const void *obj)
 {
 	for (size_t i = 0; i < n; i++)
-		if (f[i].type != F_LIST)
+		if (field_in_row(&f[i]))
 			pg_param_field(pr, &f[i], obj);
 }
 
@@ -261,6 +271,7 @@ read_field(struct pg_store *s, const PGresult *res, int row, int col,
 	case F_DUR:
 	case F_DUR_OPT:
 	case F_ENUM:
+	case F_LIST:
 		if (field_from_text(f, obj, null ? NULL : text) < 0)
 			return pg_corrupt(s, f->name, text, err);
 		break;
@@ -290,13 +301,11 @@ read_field(struct pg_store *s, const PGresult *res, int row, int col,
 	case F_BOOL:
 		*(bool *)p = !null && text[0] == 't';
 		break;
-	case F_LIST:
-		break;
 	}
 	return 0;
 }
 
-/* Read fields (F_LIST skipped) from columns first, first + 1, ... */
+/* Read fields (list tables skipped) from columns first, first + 1, ... */
 int
 pg_read_fields(struct pg_store *s, const PGresult *res, int row, int first,
 	       const struct field *f, size_t n, void *obj, struct tw_error *err)
@@ -304,7 +313,7 @@ pg_read_fields(struct pg_store *s, const PGresult *res, int row, int first,
 	int rc = 0;
 
 	for (size_t i = 0; i < n && !rc; i++)
-		if (f[i].type != F_LIST)
+		if (field_in_row(&f[i]))
 			rc = read_field(s, res, row, first++, &f[i], obj, err);
 	return rc;
 }

@@ -276,6 +276,10 @@ static const char *const migrations[] = {
 	"  last_viewed text,\n"
 	"  PRIMARY KEY (deal_id, link)\n"
 	");\n",
+	/* 10: as SQLite's */
+	"ALTER TABLE phases ADD COLUMN risks text;\n"
+	"ALTER TABLE users ADD COLUMN email text;\n"
+	"ALTER TABLE users ADD COLUMN full_name text;\n",
 };
 
 /* ---- locations -------------------------------------------------------- */

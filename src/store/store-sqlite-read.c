@@ -222,13 +222,21 @@ sqlite_bind_field(sqlite3_stmt *stmt, int i, const struct field *f,
 	case F_ENUM:
 		return sqlite_bind_text_or_null(
 		    stmt, i, f->en->name(fenum(f, obj)), false);
-	case F_LIST:
-		break;
+	case F_LIST: {
+		/* Only a joined list is a column: "a,b", NULL when empty. */
+		struct strbuf sb = STRBUF_INIT;
+		const char *v = field_text(f, obj, &sb);
+		int rc = sqlite_bind_text_or_null(stmt, i, *v ? v : NULL,
+						  true);
+
+		strbuf_release(&sb);
+		return rc;
+	}
 	}
 	return SQLITE_OK;
 }
 
-/* Bind fields (F_LIST skipped) to parameters first, first + 1, ... */
+/* Bind fields (list tables skipped) to parameters first, first + 1, ... */
 int
 sqlite_bind_fields(sqlite3_stmt *stmt, int first, const struct field *f,
 		   size_t n, const void *obj)
@@ -236,7 +244,7 @@ sqlite_bind_fields(sqlite3_stmt *stmt, int first, const struct field *f,
 	int rc = SQLITE_OK;
 
 	for (size_t i = 0; i < n && rc == SQLITE_OK; i++)
-		if (f[i].type != F_LIST)
+		if (field_in_row(&f[i]))
 			rc = sqlite_bind_field(stmt, first++, &f[i], obj);
 	return rc;
 }
@@ -271,6 +279,7 @@ read_field(struct sqlite_store *s, sqlite3_stmt *stmt, int col,
 	case F_DUR:
 	case F_DUR_OPT:
 	case F_ENUM:
+	case F_LIST:
 		text =
 		    null ? NULL : (const char *)sqlite3_column_text(stmt, col);
 		if (field_from_text(f, obj, text) < 0)
@@ -291,13 +300,11 @@ read_field(struct sqlite_store *s, sqlite3_stmt *stmt, int col,
 	case F_BOOL:
 		*(bool *)p = sqlite3_column_int(stmt, col) != 0;
 		break;
-	case F_LIST:
-		break;
 	}
 	return 0;
 }
 
-/* Read fields (F_LIST skipped) from columns first, first + 1, ... */
+/* Read fields (list tables skipped) from columns first, first + 1, ... */
 int
 sqlite_read_fields(struct sqlite_store *s, sqlite3_stmt *stmt, int first,
 		   const struct field *f, size_t n, void *obj,
@@ -306,7 +313,7 @@ sqlite_read_fields(struct sqlite_store *s, sqlite3_stmt *stmt, int first,
 	int rc = 0;
 
 	for (size_t i = 0; i < n && !rc; i++)
-		if (f[i].type != F_LIST)
+		if (field_in_row(&f[i]))
 			rc = read_field(s, stmt, first++, &f[i], obj, err);
 	return rc;
 }

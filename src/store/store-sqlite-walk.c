@@ -156,7 +156,7 @@ each_sql(size_t t, const struct each_walk *w, struct strbuf *sb)
 	}
 	strbuf_addstr(sb, "SELECT d.id, c.pos");
 	for (size_t i = 0; i < schema_tables[t].nfields; i++)
-		if (schema_tables[t].fields[i].type != F_LIST)
+		if (field_in_row(&schema_tables[t].fields[i]))
 			strbuf_addf(sb, ", c.\"%s\"",
 				    schema_tables[t].fields[i].name);
 	each_from(w, sb);

@@ -98,7 +98,7 @@ batch_columns(size_t b)
 	if (b == B_PHASE_CRIT)
 		return 4;
 	for (size_t i = 0; i < schema_tables[b].nfields; i++)
-		n += schema_tables[b].fields[i].type != F_LIST;
+		n += field_in_row(&schema_tables[b].fields[i]);
 	return n;
 }
 

@@ -263,6 +263,13 @@ static const char *const migrations[] = {
 	"  last_viewed TEXT,\n"
 	"  PRIMARY KEY (deal_id, link)\n"
 	") STRICT, WITHOUT ROWID;\n",
+	/*
+	 * 10: the risks a phase addresses (their keys joined by ','), and a
+	 * user's e-mail address and full name, the From of their drafts.
+	 */
+	"ALTER TABLE phases ADD COLUMN risks TEXT;\n"
+	"ALTER TABLE users ADD COLUMN email TEXT;\n"
+	"ALTER TABLE users ADD COLUMN full_name TEXT;\n",
 };
 
 /* ---- errors ---------------------------------------------------------- */

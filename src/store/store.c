@@ -17,7 +17,7 @@
  * Both backends carry the same numbered migrations, so one version number
  * describes a techwin schema whichever database holds it.
  */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 int
 store_schema_version(void)
@@ -198,6 +198,8 @@ store_user_release(struct store_user *u)
 	free(u->role);
 	free(u->pw_hash);
 	free(u->created);
+	free(u->email);
+	free(u->full_name);
 	memset(u, 0, sizeof(*u));
 }
 

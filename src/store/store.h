@@ -58,6 +58,13 @@ struct store_user {
 	char *role;		/* "admin", "editor" or "viewer" */
 	char *pw_hash;		/* crypto_pwhash_str output */
 	char *created;
+	/*
+	 * The From of the drafts the user writes as a deal's SE (techwin
+	 * user set): an addr-spec and a display name, NULL when not set.
+	 * The SE of a deal is the user whose full_name (or name) it is.
+	 */
+	char *email;
+	char *full_name;
 };
 
 struct store_user_list {

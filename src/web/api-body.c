@@ -24,7 +24,8 @@ static const struct {
 					 "growth_capacity_pct", "scales",
 					 NULL } },
 	{ &schema_tables[T_RISK], { "go_live_by", "latest_start",
-				    "slack_days", "at_risk", NULL } },
+				    "slack_days", "at_risk", "sign_by",
+				    "review_by", NULL } },
 };
 
 static bool

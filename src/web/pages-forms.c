@@ -67,6 +67,8 @@ static const struct {
 	{ ENT_PHASE, "criteria", "Rests on criteria",
 	  "criterion keys, separated by commas" },
 	{ ENT_PHASE, "duration", "Duration", DUR_HINT },
+	{ ENT_PHASE, "risks", "Addresses risks",
+	  "risk keys, separated by commas" },
 };
 
 /* The label of f (a field of an e), else its name as words, in buf. */

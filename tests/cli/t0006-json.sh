@@ -73,7 +73,7 @@ RISK = {
     "deadline": date, "buffer": lambda v: isinstance(v, str) and DUR.match(v),
     "duration": lambda v: isinstance(v, str) and DUR.match(v),
     "go_live_by": date, "latest_start": date, "slack_days": integer,
-    "at_risk": boolean,
+    "at_risk": boolean, "sign_by": date, "review_by": date,
 }
 PHASE = {
     "number": integer, "name": string, "price": opt(num),
@@ -139,6 +139,7 @@ def check(kind, doc):
         array(doc, RISK, "risk list")
         for r in doc:
             assert r["at_risk"] == (r["slack_days"] < 0), r
+            assert r["review_by"] <= r["sign_by"] <= r["latest_start"], r
     elif kind == "phase-list":
         array(doc, PHASE, "phase list")
     elif kind == "history":

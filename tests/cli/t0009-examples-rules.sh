@@ -21,7 +21,7 @@ want = {"no-commercial-followup", "late-commercial-followup",
         "stale-technical-win", "commercial-step-overdue", "no-next-step",
         "unframed-pass", "deadline-at-risk", "start-soon", "failed-criterion",
         "poc-overdue", "phase-unjustified", "plan-unopened",
-        "buyer-step-overdue"}
+        "buyer-step-overdue", "commercial-too-late"}
 d = json.load(open(sys.argv[1]))
 got = {f["rule"] for f in d["findings"]}
 if got != want:
@@ -43,7 +43,7 @@ help=$("$TECHWIN" help check)
 for r in no-commercial-followup late-commercial-followup stale-technical-win \
 	commercial-step-overdue no-next-step unframed-pass deadline-at-risk \
 	start-soon failed-criterion poc-overdue phase-unjustified \
-	plan-unopened buyer-step-overdue date-proposed; do
+	plan-unopened buyer-step-overdue date-proposed commercial-too-late; do
 	echo "$help" | grep -q -- "$r" || { echo "help check lacks $r"; exit 1; }
 done
 echo "t0009: ok"

@@ -185,7 +185,8 @@ expect 201 POST /api/deals/acme/phases -H "$auth" -H "$json" -d '{
 	"duration": "3w"}'
 jcheck "d == {'number': 1, 'name': 'Pilot', 'scope': 'One site',
 	'price': 60000, 'justification': 'p95 proven',
-	'criteria': ['p95', 'tput'], 'duration': '3w', 'internal': False}"
+	'criteria': ['p95', 'tput'], 'duration': '3w', 'internal': False,
+	'risks': []}"
 expect 422 POST /api/deals/acme/phases -H "$auth" -H "$json" \
 	-d '{"number": 2, "name": "Rollout", "criteria": ["ghost"]}'
 expect_error invalid criteria
@@ -296,10 +297,12 @@ jcheck "len(d['events']) == 6" \
 
 # --- check and stats -------------------------------------------------------
 
-# acme's risk is past its latest start: an error. The commercial event
-# done today after the win is its latest progress: freshness 100.
+# acme's risk is past its latest start: an error, and the applied plan's
+# contract target is after the day the contract had to be signed for it
+# (another). The commercial event done today after the win is its latest
+# progress: freshness 100.
 expect 200 GET /api/check -H "$auth"
-jcheck "d['findings'][0]['rule'] == 'deadline-at-risk'" \
+jcheck "[f['rule'] for f in d['findings'][:2]] == ['commercial-too-late', 'deadline-at-risk']" \
 	"d['findings'][0]['severity'] == 'error'" \
 	"d['findings'][0]['deal'] == 'acme'" \
 	"set(f['deal'] for f in d['findings']) == {'acme'}" \

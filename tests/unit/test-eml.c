@@ -239,13 +239,15 @@ test_ascii_draft(void **state)
 		"Elena Marsh", "elena.marsh@lakeshore.example",
 		"POC result: 40.0% headroom",
 		"Hi Elena,\n\nNine minutes against fifteen.\n", THURSDAY_NOON,
-		NULL, NULL,
+		"Priya Raman", "priya.raman@vendor.example", NULL,
 	};
 	struct parsed p;
 
 	(void)state;
 	write_ok(&m, &p);
 	assert_header(&p, "Date", "Thu, 26 Nov 2026 12:00:00 +0000");
+	assert_header(&p, "From",
+		      "\"Priya Raman\" <priya.raman@vendor.example>");
 	assert_header(&p, "To",
 		      "\"Elena Marsh\" <elena.marsh@lakeshore.example>");
 	assert_header(&p, "Subject", "POC result: 40.0% headroom");
@@ -267,8 +269,8 @@ test_utf8_subject_and_name(void **state)
 		"📈 en 9 min";
 	struct eml_draft m = {
 		"José Núñez", "jose@example.com", subject,
-		"Olá José,\n\nÀ bientôt — Priya\n", THURSDAY_NOON, NULL,
-		NULL,
+		"Olá José,\n\nÀ bientôt — Priya\n", THURSDAY_NOON,
+		"Tomás Ferreira", "tomas@vendor.example", NULL,
 	};
 	struct parsed p;
 	char *raw;
@@ -280,6 +282,8 @@ test_utf8_subject_and_name(void **state)
 	free(raw);
 	assert_decoded_header(&p, "Subject", subject);
 	assert_decoded_header(&p, "To", "José Núñez <jose@example.com>");
+	assert_decoded_header(&p, "From",
+			      "Tomás Ferreira <tomas@vendor.example>");
 	assert_header(&p, "Content-Transfer-Encoding", "8bit");
 	assert_string_equal(p.body.buf, m.body);
 	parsed_release(&p);
@@ -293,7 +297,7 @@ test_quoted_name_and_folding(void **state)
 		"proof of concept results and the commercial next steps";
 	struct eml_draft m = {
 		"Dr. \"Doc\" O\\Brien", "doc@example.com", subject, "x",
-		THURSDAY_NOON, NULL, NULL,
+		THURSDAY_NOON, NULL, "se@vendor.example", NULL,
 	};
 	struct parsed p;
 	struct strbuf sb = STRBUF_INIT;
@@ -319,6 +323,7 @@ test_quoted_name_and_folding(void **state)
 	m.to_name = NULL;
 	assert_int_equal(eml_write(&m, &sb, &err), 0);
 	assert_non_null(strstr(sb.buf, "\r\nTo: <doc@example.com>\r\n"));
+	assert_non_null(strstr(sb.buf, "\r\nFrom: <se@vendor.example>\r\n"));
 	strbuf_release(&sb);
 }
 
@@ -327,7 +332,7 @@ test_crlf_input_and_qp(void **state)
 {
 	struct strbuf body = STRBUF_INIT, want = STRBUF_INIT;
 	struct eml_draft m = { "A", "a@b.example", "s", NULL, THURSDAY_NOON,
-			       NULL, NULL };
+				 "S", "s@v.example", NULL };
 	struct parsed p;
 
 	(void)state;
@@ -355,7 +360,7 @@ static void
 test_refused(void **state)
 {
 	struct eml_draft m = { "A", "a@b.example", "s", "b", THURSDAY_NOON,
-			       NULL, NULL };
+				 "S", "s@v.example", NULL };
 	struct strbuf sb = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	static const char *const bad[] = {
@@ -382,11 +387,53 @@ test_refused(void **state)
 	m.subject = "\xff\xfe";
 	assert_int_equal(eml_write(&m, &sb, &err), TW_EINPUT);
 	m.subject = "s";
+	/* The sender: a valid address, a name without control characters. */
+	m.from_email = NULL;
+	assert_int_equal(eml_write(&m, &sb, &err), TW_EINPUT);
+	m.from_email = "s@v.example>\r\nBcc: x@y.z";
+	assert_int_equal(eml_write(&m, &sb, &err), TW_EINPUT);
+	m.from_email = "s@v.example";
+	m.from_name = "S\r\nBcc: x@y.z";
+	assert_int_equal(eml_write(&m, &sb, &err), TW_EINPUT);
+	m.from_name = "S";
 	m.body = "bad \xc3";
 	assert_int_equal(eml_write(&m, &sb, &err), TW_EINPUT);
 	assert_string_equal(err.msg, "the message body is not UTF-8");
 	assert_int_equal(sb.len, 0);
 	strbuf_release(&sb);
+}
+
+/*
+ * The Message-ID: one msg-id in angle brackets on the sender's domain;
+ * the same draft gives the same id, another body or time another.
+ */
+static void
+test_message_id(void **state)
+{
+	struct eml_draft m = { "A", "a@b.example", "s", "b", THURSDAY_NOON,
+			       "S", "s@v.example", NULL };
+	struct parsed p;
+	char *id1, *id2, *id3;
+
+	(void)state;
+	write_ok(&m, &p);
+	id1 = header(&p, "Message-ID");
+	parsed_release(&p);
+	assert_true(!strncmp(id1, "<techwin.20261126120000.", 24));
+	assert_non_null(strstr(id1, "@v.example>"));
+	assert_int_equal(id1[strlen(id1) - 1], '>');
+	write_ok(&m, &p);
+	id2 = header(&p, "Message-ID");
+	parsed_release(&p);
+	assert_string_equal(id1, id2);
+	m.body = "c";
+	write_ok(&m, &p);
+	id3 = header(&p, "Message-ID");
+	parsed_release(&p);
+	assert_string_not_equal(id1, id3);
+	free(id1);
+	free(id2);
+	free(id3);
 }
 
 int
@@ -398,6 +445,7 @@ main(void)
 		cmocka_unit_test(test_quoted_name_and_folding),
 		cmocka_unit_test(test_crlf_input_and_qp),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_message_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

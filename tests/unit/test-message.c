@@ -560,13 +560,51 @@ test_compress(void **state)
 	assert_vars_complete(MSG_COMPRESS, &l.items[0]);
 	message_list_release(&l);
 
-	/* Asked after the proposal date: still the plan, with a warning. */
+	/*
+	 * Asked on the proposal date, the plan holds; asked the day after
+	 * (Wed 1 July), no date that has passed: the proposal moves to the
+	 * next business day, Thu 2 July, and the steps with it by 2
+	 * business days. The message and a warning say so.
+	 */
+	assert_int_equal(compute(&d, MSG_COMPRESS, "2026-06-30", NULL, &l,
+				 &err),
+			 0);
+	assert_string_equal(var(&l, 0, "proposal_date"),
+			    "Tuesday 30 June 2026");
+	assert_string_equal(var(&l, 0, "rescheduled"), "");
+	assert_null(l.items[0].warning);
+	message_list_release(&l);
 	assert_int_equal(compute(&d, MSG_COMPRESS, "2026-07-01", NULL, &l,
 				 &err),
 			 0);
+	assert_string_equal(var(&l, 0, "proposal_date"),
+			    "Thursday 2 July 2026");
+	assert_string_equal(var(&l, 0, "contract_target"),
+			    "Wednesday 22 July 2026");
+	assert_string_equal(var(&l, 0, "steps"),
+			    "- Thursday 2 July 2026: Executive summary to the "
+			    "economic buyer\n"
+			    "- Monday 6 July 2026: Commercial terms "
+			    "discussion\n"
+			    "- Wednesday 8 July 2026: Contract review begins\n"
+			    "- Wednesday 22 July 2026: Contract execution "
+			    "target");
+	assert_string_equal(var(&l, 0, "rescheduled"),
+			    "The plan had the proposal for Tuesday 30 June "
+			    "2026, which has passed, so these dates start "
+			    "from the next business day. ");
 	assert_string_equal(l.items[0].warning,
 			    "the plan's proposal date 2026-06-30 is already "
-			    "past: the technical win is 3 business days old");
+			    "past (the technical win is 3 business days old): "
+			    "the message proposes the next business day, "
+			    "2026-07-02, and moves the steps after it as much");
+	message_list_release(&l);
+	/* Over a weekend: asked Friday 3 July, the proposal is Monday. */
+	assert_int_equal(compute(&d, MSG_COMPRESS, "2026-07-03", NULL, &l,
+				 &err),
+			 0);
+	assert_string_equal(var(&l, 0, "proposal_date"),
+			    "Monday 6 July 2026");
 	message_list_release(&l);
 
 	/* A step that says "proposal" is the proposal date. */

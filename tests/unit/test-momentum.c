@@ -599,6 +599,138 @@ test_unframed_pass_general_touch(void **state)
 	deal_release(&d);
 }
 
+/* ---- commercial-too-late ----------------------------------------------- */
+
+/*
+ * A risk whose latest start is Sat 2027-04-17 (no buffer, no duration):
+ * sign by Fri 2027-04-16. The default playbook's contract target is the
+ * win + 6 business days (no procurement days), so a win on Thu 04-08
+ * gives Fri 04-16, on time; a win on Fri 04-09 gives Mon 04-19, after the
+ * weekend: too late.
+ */
+static void
+too_late_deal(struct deal *d, const char *win)
+{
+	struct risk *r;
+
+	mkdeal(d);
+	add_crit(d, "batch", 9, win);
+	r = deal_add_risk(d);
+	r->key = xstrdup("peak");
+	r->title = xstrdup("Spring peak");
+	r->deadline = D("2027-04-17");
+}
+
+static void
+test_commercial_too_late(void **state)
+{
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+
+	(void)state;
+	/* Target Thu 04-15 and Fri 04-16: on time, the day of and before. */
+	too_late_deal(&d, "2027-04-07");
+	assert_int_equal(rule_count(&d, "2027-04-08", NULL, NULL,
+				    "commercial-too-late"), 0);
+	deal_release(&d);
+	too_late_deal(&d, "2027-04-08");
+	assert_int_equal(rule_count(&d, "2027-04-08", NULL, NULL,
+				    "commercial-too-late"), 0);
+	deal_release(&d);
+
+	/* Target Mon 04-19, the business day after: an error. */
+	too_late_deal(&d, "2027-04-09");
+	run(&d, "2027-04-09", NULL, NULL, &r);
+	f = find(&r, "commercial-too-late");
+	assert_int_equal(f->severity, SEV_ERROR);
+	assert_string_equal(f->subject, "peak");
+	assert_date(f->date, "2027-04-16");
+	assert_string_equal(f->message,
+			    "the contract execution target 2027-04-19 "
+			    "(computed from the technical win) is 1 business "
+			    "day after 2027-04-16, the day the contract must "
+			    "be signed for 'Spring peak': the last business "
+			    "day on or before its latest start 2027-04-17 "
+			    "(business days are Monday to Friday, without the "
+			    "deal's and the workspace's holidays)");
+	/* Nothing in it moves with today. */
+	assert_int_equal(r.recheck_on == DATE_NONE ||
+				 r.recheck_on > D("2027-04-09"), 1);
+	momentum_report_release(&r);
+
+	/* A closed deal is no longer checked. */
+	d.outcome = OUTCOME_WON;
+	assert_int_equal(rule_count(&d, "2027-04-09", NULL, NULL,
+				    "commercial-too-late"), 0);
+	deal_release(&d);
+}
+
+/*
+ * Holiday Fri 04-16: sign by Thu 04-15. A win on Wed 04-07 gives Thu
+ * 04-15 (on time); on Thu 04-08 the target skips the holiday and the
+ * weekend to Mon 04-19, 1 business day late.
+ */
+static void
+test_commercial_too_late_holiday(void **state)
+{
+	tw_date hd[] = { D("2027-04-16") };
+	struct holidays h = { hd, 1 };
+	struct momentum_report r;
+	struct deal d;
+
+	(void)state;
+	too_late_deal(&d, "2027-04-07");
+	assert_int_equal(rule_count(&d, "2027-04-08", &h, NULL,
+				    "commercial-too-late"), 0);
+	deal_release(&d);
+	too_late_deal(&d, "2027-04-08");
+	run(&d, "2027-04-08", &h, NULL, &r);
+	assert_date(find(&r, "commercial-too-late")->date, "2027-04-15");
+	assert_non_null(strstr(find(&r, "commercial-too-late")->message,
+			       "target 2027-04-19 (computed from the "
+			       "technical win) is 1 business day after "
+			       "2027-04-15"));
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
+/*
+ * The applied plan's contract step counts over the computed one, and its
+ * done date once it is done: moved to Fri 04-16 the deal is on time; done
+ * on Tue 04-20 (today looking back first, then after) it is late from
+ * that day, which recheck_on names.
+ */
+static void
+test_commercial_too_late_applied(void **state)
+{
+	struct momentum_report r;
+	struct event *e;
+	struct deal d;
+	size_t added;
+
+	(void)state;
+	too_late_deal(&d, "2027-04-09");
+	assert_int_equal(commercial_plan_apply(&d, NULL, &added, NULL), 0);
+	e = &d.events[d.nevents - 1];
+	assert_date(e->date, "2027-04-19");
+	e->date = D("2027-04-16");
+	assert_int_equal(rule_count(&d, "2027-04-12", NULL, NULL,
+				    "commercial-too-late"), 0);
+
+	e->done = D("2027-04-20");
+	run(&d, "2027-04-12", NULL, NULL, &r);
+	assert_int_equal(count(&r, "commercial-too-late"), 0);
+	assert_true(r.recheck_on <= D("2027-04-20"));
+	momentum_report_release(&r);
+	run(&d, "2027-04-20", NULL, NULL, &r);
+	assert_non_null(strstr(find(&r, "commercial-too-late")->message,
+			       "target 2027-04-20 (the applied plan) is 2 "
+			       "business days after 2027-04-16"));
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
 /* ---- deadline-at-risk / start-soon ------------------------------------ */
 
 static void
@@ -1483,6 +1615,9 @@ main(void)
 		cmocka_unit_test(test_unframed_pass),
 		cmocka_unit_test(test_unframed_pass_general_touch),
 		cmocka_unit_test(test_risk_slack),
+		cmocka_unit_test(test_commercial_too_late),
+		cmocka_unit_test(test_commercial_too_late_holiday),
+		cmocka_unit_test(test_commercial_too_late_applied),
 		cmocka_unit_test(test_failed_criterion),
 		cmocka_unit_test(test_poc_overdue),
 		cmocka_unit_test(test_phase_unjustified),

@@ -975,6 +975,7 @@ plan_skips(enum entity_kind e, const char *name)
 		{ ENT_CRITERION, "direction" },	/* at_most / at_least */
 		{ ENT_CRITERION, "required" },
 		{ ENT_PHASE, "criteria" },	/* a list of keys */
+		{ ENT_PHASE, "risks" },
 	};
 
 	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)

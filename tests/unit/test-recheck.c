@@ -106,6 +106,10 @@ random_deal(struct deal *d, tw_date base)
 		e->date = some_date(base, 4);
 		e->done = some_date(base, 2);
 	}
+	/* Sometimes the default plan's contract step, as plan --apply keys
+	 * it: its date, then its done date, is the contract target. */
+	if (n && !pick(3))
+		xstrset(&d->events[n - 1].key, "plan-contract-execution-target");
 	n = pick(4);
 	for (int i = 0; i < n; i++) {
 		struct touch *t = deal_add_touch(d);

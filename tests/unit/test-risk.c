@@ -10,9 +10,11 @@
 
 #include "helpers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/risk.h"
+#include "util/xalloc.h"
 
 static struct risk
 mkrisk(const char *deadline, const char *buffer, const char *duration)
@@ -164,6 +166,188 @@ test_no_deadline(void **state)
 	assert_false(e.at_risk);
 }
 
+/*
+ * The commercial deadline (DESIGN.md): sign_by is the latest business day
+ * on or before the latest start, review_by that minus the deal's
+ * procurement days. The worked example: latest start Sat 2027-04-17,
+ * procurement 12 business days, no holidays.
+ */
+static void
+test_sign_by_worked_example(void **state)
+{
+	struct risk r = mkrisk("2027-04-17", "0d", "0d");
+	struct risk_eval e;
+	struct deal d;
+
+	(void)state;
+	deal_init(&d);
+	d.procurement_days = 12;
+	d.has_procurement_days = true;
+	risk_evaluate_deal(&d, &r, D("2027-01-04"), NULL, &e);
+	assert_date(e.latest_start, "2027-04-17");
+	assert_date(e.sign_by, "2027-04-16");
+	assert_date(e.review_by, "2027-03-31");
+	/* Without the deal, no procurement days are counted. */
+	risk_evaluate(&r, D("2027-01-04"), NULL, &e);
+	assert_date(e.review_by, "2027-04-16");
+	deal_release(&d);
+}
+
+/* The day before, of and after each edge: weekend and holidays. */
+static void
+test_sign_by_edges(void **state)
+{
+	static const struct {
+		const char *latest, *sign, *review;
+		bool holidays;
+	} cases[] = {
+		/* A business day signs on itself. */
+		{ "2027-04-15", "2027-04-15", "2027-04-13", false },
+		{ "2027-04-16", "2027-04-16", "2027-04-14", false },
+		/* Saturday and Sunday go back to the Friday. */
+		{ "2027-04-17", "2027-04-16", "2027-04-14", false },
+		{ "2027-04-18", "2027-04-16", "2027-04-14", false },
+		{ "2027-04-19", "2027-04-19", "2027-04-15", false },
+		/* Holidays Fri 04-16 and Wed 04-14: back to Thursday, and
+		 * the review skips the Wednesday. */
+		{ "2027-04-17", "2027-04-15", "2027-04-12", true },
+		{ "2027-04-16", "2027-04-15", "2027-04-12", true },
+		{ "2027-04-15", "2027-04-15", "2027-04-12", true },
+		{ "2027-04-19", "2027-04-19", "2027-04-13", true },
+	};
+	tw_date hd[] = { D("2027-04-14"), D("2027-04-16") };
+	struct holidays h = { hd, 2 };
+	struct deal d;
+
+	(void)state;
+	deal_init(&d);
+	d.procurement_days = 2;
+	d.has_procurement_days = true;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct risk r = mkrisk(cases[i].latest, "0d", "0d");
+		struct risk_eval e;
+
+		risk_evaluate_deal(&d, &r, D("2027-01-04"),
+				   cases[i].holidays ? &h : NULL, &e);
+		assert_date(e.sign_by, cases[i].sign);
+		assert_date(e.review_by, cases[i].review);
+	}
+	deal_release(&d);
+}
+
+/* The risk whose contract must be signed first, of several. */
+static void
+test_first_sign_by(void **state)
+{
+	const struct risk *first;
+	struct risk_eval e;
+	struct deal d;
+	struct risk *r;
+
+	(void)state;
+	deal_init(&d);
+	assert_null(deal_first_sign_by(&d, D("2027-01-04"), NULL, &e));
+	r = deal_add_risk(&d);
+	r->key = xstrdup("late");
+	r->deadline = D("2027-06-30");
+	r = deal_add_risk(&d);
+	r->key = xstrdup("undated");
+	r = deal_add_risk(&d);
+	r->key = xstrdup("early");
+	r->deadline = D("2027-04-18");
+	first = deal_first_sign_by(&d, D("2027-01-04"), NULL, &e);
+	assert_string_equal(first->key, "early");
+	assert_date(e.sign_by, "2027-04-16");
+	deal_release(&d);
+}
+
+/*
+ * A phase addressing a risk, started on the contract target: live by Fri
+ * 2027-10-15; a 10d phase from 10-05 ends on 10-15 (in time), from 10-06
+ * on 10-16 (late). A phase without a duration or naming no risk never is.
+ */
+static void
+test_phases_late(void **state)
+{
+	struct phase_late *late;
+	struct phase *p;
+	struct risk *r;
+	struct deal d;
+	size_t n;
+
+	(void)state;
+	deal_init(&d);
+	r = deal_add_risk(&d);
+	r->key = xstrdup("peak");
+	r->deadline = D("2027-10-29");
+	r->buffer = (struct duration){ 14, DUR_DAYS };
+	p = deal_add_phase(&d);
+	p->number = 2;
+	p->has_duration = true;
+	p->duration = (struct duration){ 10, DUR_DAYS };
+	p->risks = xcalloc(1, sizeof(*p->risks));
+	p->risks[p->nrisks++] = xstrdup("peak");
+	p = deal_add_phase(&d);
+	p->number = 1;
+	p->risks = xcalloc(1, sizeof(*p->risks));
+	p->risks[p->nrisks++] = xstrdup("peak");
+
+	late = phases_late(&d, D("2027-10-05"), D("2027-06-01"), NULL, &n);
+	assert_int_equal(n, 0);
+	free(late);
+	late = phases_late(&d, D("2027-10-06"), D("2027-06-01"), NULL, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(late[0].phase->number, 2);
+	assert_string_equal(late[0].risk->key, "peak");
+	assert_date(late[0].end, "2027-10-16");
+	assert_date(late[0].go_live_by, "2027-10-15");
+	free(late);
+	/* No contract target, no start. */
+	late = phases_late(&d, DATE_NONE, D("2027-06-01"), NULL, &n);
+	assert_int_equal(n, 0);
+	free(late);
+	deal_release(&d);
+}
+
+/* The seed's words, with the year only outside today's. */
+static void
+test_deadline_sentence(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct risk_eval e;
+	struct risk r = mkrisk("2027-10-29", "14d", "76d");
+	struct deal d;
+
+	(void)state;
+	deal_init(&d);
+	d.procurement_days = 10;
+	d.has_procurement_days = true;
+	/* Live by Fri Oct 15; start by Sat Jul 31; sign by Fri Jul 30. */
+	risk_evaluate_deal(&d, &r, D("2027-06-01"), NULL, &e);
+	risk_deadline_sentence(&sb, &e, D("2027-06-01"));
+	assert_string_equal(sb.buf, "To be live by Oct 15 the contract must "
+			    "be signed by Fri Jul 30; contract review must "
+			    "begin by Jul 16.");
+	strbuf_reset(&sb);
+	risk_deadline_sentence(&sb, &e, D("2026-12-01"));
+	assert_string_equal(sb.buf, "To be live by Oct 15, 2027 the contract "
+			    "must be signed by Fri Jul 30, 2027; contract "
+			    "review must begin by Jul 16, 2027.");
+	/* Past dates are not promised. */
+	strbuf_reset(&sb);
+	risk_deadline_sentence(&sb, &e, D("2027-07-17"));
+	assert_string_equal(sb.buf, "To be live by Oct 15 the contract must "
+			    "be signed by Fri Jul 30; contract review had to "
+			    "begin by Jul 16, so it must begin now.");
+	strbuf_reset(&sb);
+	risk_deadline_sentence(&sb, &e, D("2027-07-31"));
+	assert_string_equal(sb.buf, "To be live by Oct 15 the contract had to "
+			    "be signed by Fri Jul 30, a date that has "
+			    "passed.");
+	strbuf_release(&sb);
+	deal_release(&d);
+}
+
 int
 main(void)
 {
@@ -176,6 +360,11 @@ main(void)
 		cmocka_unit_test(test_weeks),
 		cmocka_unit_test(test_mixed_and_zero),
 		cmocka_unit_test(test_no_deadline),
+		cmocka_unit_test(test_sign_by_worked_example),
+		cmocka_unit_test(test_sign_by_edges),
+		cmocka_unit_test(test_first_sign_by),
+		cmocka_unit_test(test_deadline_sentence),
+		cmocka_unit_test(test_phases_late),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,6 +138,7 @@ build_full(struct deal *d)
 		p->price = 80000;
 		p->justification = xstrdup("Saves\ttime");
 		p->criteria = list2("p95", "tput", &p->ncriteria);
+		p->risks = list2("peak", "audit", &p->nrisks);
 		p->has_duration = true;
 		p->duration.n = 3;
 		p->duration.unit = DUR_WEEKS;

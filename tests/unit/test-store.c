@@ -404,6 +404,10 @@ make_deal(struct deal *d, const char *slug)
 	p->criteria[1] = xstrdup("throughput");
 	p->has_duration = true;
 	p->duration = (struct duration){ 6, DUR_WEEKS };
+	p->nrisks = 2;
+	p->risks = xcalloc(2, sizeof(*p->risks));
+	p->risks[0] = xstrdup("peak");
+	p->risks[1] = xstrdup("gdpr");
 	p = deal_add_phase(d);
 	p->number = 2;
 	p->name = xstrdup("Full rollout");
@@ -557,6 +561,9 @@ deal_equal(const struct deal *a, const struct deal *b)
 		assert_int_equal(x->ncriteria, y->ncriteria);
 		for (size_t j = 0; j < x->ncriteria; j++)
 			assert_str_eq(x->criteria[j], y->criteria[j]);
+		assert_int_equal(x->nrisks, y->nrisks);
+		for (size_t j = 0; j < x->nrisks; j++)
+			assert_str_eq(x->risks[j], y->risks[j]);
 		assert_int_equal(x->has_duration, y->has_duration);
 		if (x->has_duration)
 			assert_dur_eq(&x->duration, &y->duration);
@@ -1526,7 +1533,8 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "DROP TABLE links;"
+	pg_ok(c, "ALTER TABLE phases DROP COLUMN risks;"
+		 "DROP TABLE links;"
 		 "ALTER TABLE events DROP COLUMN side, DROP COLUMN internal,"
 		 "  DROP COLUMN proposed, DROP COLUMN proposed_note,"
 		 "  DROP COLUMN proposed_on;"
@@ -1580,6 +1588,9 @@ test_migrate_from_1(void **state)
 	sqlite3 *db;
 
 	make_deal(&d, "acme");
+	/* Schema 1 had no phase risks: the rollback drops them. */
+	field_release(schema_field(&schema_tables[T_PHASE], "risks", false),
+		      &d.phases[0]);
 	put_ok(fx->st, &d);
 	store_close(fx->st);
 	fx->st = NULL;
@@ -1591,6 +1602,7 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "ALTER TABLE phases DROP COLUMN risks;"
 				      "DROP TABLE links;"
 				      "ALTER TABLE events DROP COLUMN side;"
 				      "ALTER TABLE events DROP COLUMN "
@@ -3347,7 +3359,7 @@ schema_columns(const char *table, struct names *out)
 		names_add(out, bk[0]);
 		names_add(out, bk[1]);
 		for (size_t i = 0; i < tb->nfields; i++)
-			if (tb->fields[i].type != F_LIST)
+			if (field_in_row(&tb->fields[i]))
 				names_add(out, tb->fields[i].name);
 		return;
 	}
@@ -3410,7 +3422,7 @@ test_schema_columns(void **state)
 		for (size_t i = 0; i < tb->nfields; i++) {
 			size_t l = 0;
 
-			if (tb->fields[i].type != F_LIST)
+			if (field_in_row(&tb->fields[i]))
 				continue;
 			while (l < SCHEMA_NLISTS &&
 			       (schema_lists[l].owner != tb ||

@@ -87,13 +87,15 @@ struct verb_call {
 	size_t ncriteria;
 	const tw_date *days;	/* V_HOLIDAYS */
 	size_t ndays;
+	bool dry_run;		/* the store runs it and keeps nothing */
 };
 
 /* What a verb did, for the entry point to show. */
 struct verb_result {
 	size_t index;		/* the child added or changed */
 	size_t added;		/* V_PLAN_APPLY, V_TOUCH, V_HOLIDAYS: children
-				   added */
+				   added (V_PLAN_APPLY: the deal's last
+				   events) */
 	size_t present;		/* V_TOUCH: already logged; V_HOLIDAYS:
 				   already holidays of the deal */
 	size_t dropped;		/* V_REMOVE --force: references dropped */

@@ -47,6 +47,8 @@ struct event {
 	tw_date date;			/* planned */
 	tw_date done;			/* DATE_NONE until done */
 	char *after;			/* key of the event it follows */
+	char *step;			/* the playbook step that made it
+					   (plan --apply), else NULL */
 };
 
 struct risk {
@@ -71,12 +73,18 @@ struct phase {
 	struct duration duration;
 };
 
-/* A playbook step: offset business days after the technical win. */
+/*
+ * A playbook step: offset business days after the technical win. Its key
+ * (NULL: one made from the title) names the event plan --apply makes; its
+ * owner, "ae" or "se" (or NULL), says whose name that event carries.
+ */
 struct step {
 	char *title;
 	int offset;
 	enum event_kind kind;
 	bool plus_procurement;
+	char *key;
+	char *owner;
 };
 
 /* A logged message to the prospect. */

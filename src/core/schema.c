@@ -92,6 +92,7 @@ static const struct field event_fields[] = {
 	FLD(event, date, F_DATE, 0),
 	FLD(event, done, F_DATE, FL_RO),
 	FLD(event, after, F_STR, FL_LINE),
+	FLD(event, step, F_STR, FL_LINE | FL_RO),
 };
 
 static const struct field risk_fields[] = {
@@ -118,6 +119,8 @@ static const struct field step_fields[] = {
 	FLD(step, offset, F_INT, 0),
 	FLD_ENUM(step, kind, event_kind, 0),
 	FLD(step, plus_procurement, F_BOOL, 0),
+	FLD(step, key, F_STR, FL_LINE),
+	FLD(step, owner, F_STR, FL_LINE),
 };
 
 static const struct field touch_fields[] = {

@@ -296,6 +296,8 @@ commercial_plan_to_json(const struct commercial_plan *p)
 			s, "kind",
 			json_string(event_kind_name(p->steps[i].kind)));
 		json_object_set_new(s, "date", json_date(p->steps[i].date));
+		json_object_set_new(s, "key", json_str(p->steps[i].key));
+		json_object_set_new(s, "owner", json_str(p->steps[i].owner));
 		json_array_append_new(a, s);
 	}
 	json_object_set_new(o, "steps", a);

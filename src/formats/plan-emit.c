@@ -382,6 +382,7 @@ emit_event(struct emitter *e, const struct event *ev)
 	emit_date(e, "date", ev->date);
 	emit_date(e, "done", ev->done);
 	emit_str(e, "after", ev->after);
+	emit_str(e, "step", ev->step);
 }
 
 static void
@@ -424,6 +425,8 @@ emit_step(struct emitter *e, const struct step *s)
 	emit_word(e, "kind", event_kind_name(s->kind));
 	if (s->plus_procurement)
 		emit_word(e, "plus_procurement", "true");
+	emit_str(e, "key", s->key);
+	emit_str(e, "owner", s->owner);
 }
 
 /* One list section: "name:" then each element as a "- " item. */

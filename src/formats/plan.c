@@ -236,6 +236,7 @@ static const struct plan_field event_fields[] = {
 	FIELD(struct event, "date", FT_DATE, date),
 	FIELD(struct event, "done", FT_DATE, done),
 	FIELD(struct event, "after", FT_STR, after),
+	FIELD(struct event, "step", FT_STR, step),
 	{ 0 }
 };
 
@@ -376,6 +377,8 @@ static const struct plan_field step_fields[] = {
 	{ .name = "kind", .type = FT_ENUM, .off = offsetof(struct step, kind),
 	  .names = event_kind_at },
 	FIELD(struct step, "plus_procurement", FT_BOOL, plus_procurement),
+	FIELD(struct step, "key", FT_STR, key),
+	FIELD(struct step, "owner", FT_STR, owner),
 	{ 0 }
 };
 

@@ -69,11 +69,17 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 	if (r == 0 && c->verb == V_DEAL_REMOVE)
 		r = store_deal_delete(st, slug, err);
 	else if (r == 0 && (r = verb_run(ctx, c, res, site, err)) == 0 &&
+		 !c->dry_run &&
 		 (r = store_deal_put(st, &ctx->deal, err)) == 0 &&
 		 (r = load_workspace(st, ctx, err)) == 0)
 		/* The deal's holidays may have changed with it. */
 		r = store_eval_deal(st, &ctx->deal, &ctx->hol, &ctx->settings,
 				    ctx->today, err);
+	if (r == 0 && c->dry_run) {
+		/* The deal as the call would leave it; nothing kept. */
+		store_rollback(st);
+		return 0;
+	}
 	if (r == 0)
 		r = store_commit(st, err);
 	if (r < 0) {

@@ -249,6 +249,10 @@ static const char *const migrations[] = {
 	EVALUATION_TABLES("bigint", "date", "", ""),
 	/* 7: as SQLite's */
 	"ALTER TABLE evaluations ADD COLUMN digest bigint;\n",
+	/* 8: as SQLite's */
+	"ALTER TABLE playbook ADD COLUMN \"key\" text;\n"
+	"ALTER TABLE playbook ADD COLUMN owner text;\n"
+	"ALTER TABLE events ADD COLUMN step text;\n",
 };
 
 /* ---- locations -------------------------------------------------------- */

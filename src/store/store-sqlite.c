@@ -230,6 +230,11 @@ static const char *const migrations[] = {
 	/* 7: a digest of what is kept (findings_digest): re-evaluating
 	 * finds the deals whose findings did not change. */
 	"ALTER TABLE evaluations ADD COLUMN digest INTEGER;\n",
+	/* 8: playbook steps have a key and an owner (ae, se); an event
+	 * plan --apply made keeps the step's key (plan --apply). */
+	"ALTER TABLE playbook ADD COLUMN \"key\" TEXT;\n"
+	"ALTER TABLE playbook ADD COLUMN owner TEXT;\n"
+	"ALTER TABLE events ADD COLUMN step TEXT;\n",
 };
 
 /* ---- errors ---------------------------------------------------------- */

@@ -127,6 +127,7 @@ struct verb_args {
 	size_t ncriteria;
 	char *rule;
 	char *subject;
+	bool dry_run;
 };
 
 static const char *
@@ -198,7 +199,9 @@ ARGS(touch, { "type", F_ENUM, offsetof(struct verb_args, type), 0,
      { "criteria", F_LIST, offsetof(struct verb_args, criteria),
        offsetof(struct verb_args, ncriteria), NULL, NULL, FL_LINE })
 
-/* Plan apply, reopen and unsnooze take nothing. */
+ARGS(apply, ARG(dry_run, F_BOOL, NULL, 0))
+
+/* Reopen and unsnooze take nothing. */
 static const struct schema_table none_args = { .entity = "none" };
 
 /*
@@ -230,6 +233,7 @@ run_args(struct http_request *rq, struct http_response *rs, struct call *k,
 		k->c.channel = a.channel;
 		k->c.criteria = (const char *const *)a.criteria;
 		k->c.ncriteria = a.ncriteria;
+		k->c.dry_run = a.dry_run;
 		ok = run(rq, rs, k, ent);
 	}
 	schema_release(args, &a);
@@ -600,18 +604,30 @@ stats_run(struct http_request *rq, struct http_response *rs)
 
 /* ---- one deal's plan, summary and calendar --------------------------- */
 
+/*
+ * The plan; after an apply, what it added (or with dry_run would add):
+ * the count and the events, the deal's last.
+ */
 static void
 send_plan(struct http_response *rs, const struct deal_ctx *ctx,
-	  const size_t *added)
+	  const struct call *k)
 {
 	struct commercial_plan plan;
 	json_t *j;
 
 	commercial_plan_compute(&ctx->deal, &ctx->hol, &plan);
 	j = commercial_plan_to_json(&plan);
-	if (added)
+	if (k) {
+		json_t *ev = json_array();
+		const struct deal *d = &ctx->deal;
+
+		for (size_t i = d->nevents - k->res.added; i < d->nevents; i++)
+			json_array_append_new(ev, event_to_json(&d->events[i]));
 		json_object_set_new(j, "added", json_integer(
-						   (json_int_t)*added));
+						   (json_int_t)k->res.added));
+		json_object_set_new(j, "added_events", ev);
+		json_object_set_new(j, "dry_run", json_boolean(k->c.dry_run));
+	}
 	http_send_json(rs, 200, j);
 	commercial_plan_release(&plan);
 }
@@ -634,8 +650,8 @@ plan_apply(struct http_request *rq, struct http_response *rs)
 	struct call k;
 
 	call_init(&k, rq, V_PLAN_APPLY, NULL);
-	if (run_args(rq, rs, &k, &none_args, true, ENT_EVENT))
-		send_plan(rs, &k.ctx, &k.res.added);
+	if (run_args(rq, rs, &k, &apply_args, true, ENT_EVENT))
+		send_plan(rs, &k.ctx, &k);
 	call_release(&k);
 }
 

@@ -142,7 +142,8 @@ expect 201 POST /api/deals/acme/events -H "$auth" -H "$json" -d '{
 	"key": "readout", "kind": "technical", "title": "POC readout",
 	"owner": "Sam", "date": "2026-11-20"}'
 jcheck "d == {'key': 'readout', 'kind': 'technical', 'title': 'POC readout',
-	'owner': 'Sam', 'date': '2026-11-20', 'done': None, 'after': None}"
+	'owner': 'Sam', 'date': '2026-11-20', 'done': None, 'after': None,
+	'step': None}"
 expect 422 POST /api/deals/acme/events -H "$auth" -H "$json" -d '{
 	"key": "call", "kind": "commercial", "title": "Pricing call",
 	"after": "nope"}'
@@ -281,15 +282,26 @@ jcheck "d['technical_win_date'] == '2026-11-20'" "d['blocking'] == []" \
 	"[s['date'] for s in d['steps']] == ['2026-11-24', '2026-11-26',
 		'2026-11-30', '2026-12-14']" \
 	"d['contract_target'] == '2026-12-14'" "'added' not in d"
+# A dry run answers what it would add and keeps nothing.
+expect 200 POST /api/deals/acme/plan/apply -H "$auth" -H "$json" \
+	-d '{"dry_run": true}'
+jcheck "d['added'] == 4" "d['dry_run'] is True" \
+	"[e['key'] for e in d['added_events']] == ['exec-summary', 'terms',
+		'contract-review', 'contract-signed']" \
+	"[e['step'] for e in d['added_events']] == ['exec-summary', 'terms',
+		'contract-review', 'contract-signed']"
+expect 200 GET /api/deals/acme -H "$auth"
+jcheck "len(d['events']) == 2"
 expect 200 POST /api/deals/acme/plan/apply -H "$auth"
-jcheck "d['added'] == 4" "d['contract_target'] == '2026-12-14'"
+jcheck "d['added'] == 4" "d['contract_target'] == '2026-12-14'" \
+	"d['dry_run'] is False"
 expect 200 POST /api/deals/acme/plan/apply -H "$auth" -H "$json" -d '{}'
 jcheck "d['added'] == 0"
 expect 422 POST /api/deals/won-deal/plan/apply -H "$auth"
 expect_error invalid None
 expect 200 GET /api/deals/acme -H "$auth"
 jcheck "len(d['events']) == 6" \
-	"d['events'][2]['key'] == 'plan-executive-summary-to-the-economic-buyer'" \
+	"d['events'][2]['key'] == 'exec-summary'" \
 	"d['events'][5]['date'] == '2026-12-14'"
 
 # --- check and stats -------------------------------------------------------

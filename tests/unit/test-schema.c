@@ -113,6 +113,7 @@ build_full(struct deal *d)
 		e->date = D("2026-11-02") + i;
 		e->done = D("2026-11-03");
 		e->after = xstrdup(i ? "kickoff" : "readout-x");
+		e->step = xstrdup("exec-summary");
 
 		r->key = xstrdup(i ? "audit" : "peak");
 		r->title = xstrdup("Peak season");
@@ -138,6 +139,8 @@ build_full(struct deal *d)
 		s->offset = 2 + i;
 		s->kind = EVENT_COMMERCIAL;
 		s->plus_procurement = true;
+		s->key = xstrdup(i ? "exec-summary" : "terms");
+		s->owner = xstrdup("se");
 
 		t->type = xstrdup("pricing");
 		t->date = D("2026-12-02");

@@ -1525,7 +1525,9 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "DROP TABLE findings, evaluations, acks;"
+	pg_ok(c, "ALTER TABLE events DROP COLUMN step;"
+		 "ALTER TABLE playbook DROP COLUMN owner, DROP COLUMN \"key\";"
+		 "DROP TABLE findings, evaluations, acks;"
 		 "ALTER TABLE criteria DROP COLUMN scales_with_load;"
 		 "DROP TABLE shares, tokens, sessions, users;"
 		 "DROP INDEX deals_crm;"
@@ -1582,6 +1584,10 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "ALTER TABLE events DROP COLUMN step;"
+				      "ALTER TABLE playbook DROP COLUMN owner;"
+				      "ALTER TABLE playbook DROP COLUMN "
+				      "\"key\";"
 				      "DROP TABLE findings;"
 				      "DROP TABLE evaluations;"
 				      "DROP TABLE acks;"

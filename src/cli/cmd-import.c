@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "store/import.h"
 #include "formats/csv-import.h"
+#include "formats/csv-tables.h"
 #include "formats/json.h"
 #include "formats/plan.h"
 #include "util/xalloc.h"
@@ -433,6 +434,69 @@ out:
 	return r;
 }
 
+/* ---- techwin's own CSV tables ------------------------------------------------ */
+
+static int
+load_table(void *arg, const char *name, struct strbuf *out, bool *missing,
+	   struct tw_error *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+	int r = 0;
+
+	strbuf_addf(&path, "%s/%s", (const char *)arg, name);
+	if (stat(path.buf, &st) < 0 && errno == ENOENT)
+		*missing = true;
+	else
+		r = read_file(path.buf, "a CSV table", CRM_MAX_BYTES, out,
+			      err);
+	strbuf_release(&path);
+	return r;
+}
+
+/*
+ * import --from techwin DIR: the tables export --to csv wrote, every deal
+ * in place of the stored one of its slug. Every problem is listed (the
+ * first 50) and nothing is written unless there is none.
+ */
+static int
+import_tables(struct cli_ctx *ctx, const char *dir, struct tw_error *err)
+{
+	struct csv_tables t;
+	struct stat st;
+	size_t created = 0;
+	int r;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return tw_error_set(err, TW_EINPUT,
+				    "'%s' is not a directory (expected the "
+				    "one export --to csv -o DIR wrote)",
+				    dir);
+	r = csv_tables_read(load_table, (void *)dir, &t, err);
+	for (size_t i = 0; i < t.nerrors && i < CSV_TABLES_MAX_ERRORS; i++) {
+		const struct csv_tables_error *e = &t.errors[i];
+
+		fprintf(stderr, "error: %s/%s", dir, e->file);
+		if (e->line)
+			fprintf(stderr, ":%zu", e->line);
+		if (e->column)
+			fprintf(stderr, ": column '%s'", e->column);
+		fprintf(stderr, ": %s\n", e->message);
+	}
+	if (t.nerrors > CSV_TABLES_MAX_ERRORS)
+		fprintf(stderr, "... and %zu more error%s\n",
+			t.nerrors - CSV_TABLES_MAX_ERRORS,
+			t.nerrors - CSV_TABLES_MAX_ERRORS == 1 ? "" : "s");
+	if (r == 0)
+		r = store_import_deals(ctx->st, t.deals, t.n, &created, err);
+	if (r == 0 && !ctx->json)
+		printf("imported %zu deal%s from '%s' (%zu new, %zu "
+		       "replaced)\n", t.n, t.n == 1 ? "" : "s", dir, created,
+		       t.n - created);
+	csv_tables_release(&t);
+	return r;
+}
+
 static int
 cmd_import_exec(struct cli_ctx *ctx, int argc, char **argv,
 		struct tw_error *err)
@@ -446,18 +510,20 @@ cmd_import_exec(struct cli_ctx *ctx, int argc, char **argv,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct crm_args a = { 0 };
-	bool from = false;
+	bool from = false, tables = false;
 	int c;
 
 	optind = 0;
 	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
 		switch (c) {
 		case 'f':
-			if (crm_vendor_parse(optarg, &a.vendor) < 0)
+			tables = !strcmp(optarg, "techwin");
+			if (!tables && crm_vendor_parse(optarg, &a.vendor) < 0)
 				return cmd_usage_error(
 					&cmd_import_entry, err,
-					"unknown CRM '%s' for --from (expected "
-					"salesforce or hubspot)",
+					"unknown source '%s' for --from "
+					"(expected salesforce, hubspot or "
+					"techwin)",
 					optarg);
 			from = true;
 			break;
@@ -498,6 +564,16 @@ cmd_import_exec(struct cli_ctx *ctx, int argc, char **argv,
 		return import_plans(ctx, (size_t)(argc - optind),
 				    argv + optind, err);
 	}
+	if (tables && (a.map || a.has_date_order || a.skip_bad || a.reject))
+		return cmd_usage_error(&cmd_import_entry, err,
+				       "--map, --date-order, --skip-bad and "
+				       "--reject go with a CRM's --from");
+	if (tables && optind != argc - 1)
+		return cmd_usage_error(&cmd_import_entry, err,
+				       "import --from techwin takes exactly "
+				       "one DIR");
+	if (tables)
+		return import_tables(ctx, argv[optind], err);
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_import_entry, err,
 				       "import --from takes exactly one FILE");

@@ -47,6 +47,51 @@ keep_database_state(struct deal *d, struct deal *old)
 	}
 }
 
+/*
+ * Put d in place of the stored deal of its slug, keeping what only the
+ * database holds; *created when there was none. Inside the caller's
+ * transaction.
+ */
+static int
+put_replacing(struct store *st, struct deal *d, bool *created,
+	      struct tw_error *err)
+{
+	struct deal old;
+	int r;
+
+	deal_init(&old);
+	r = store_deal_get(st, d->slug, &old, err);
+	*created = r == TW_ENOTFOUND;
+	if (r == 0)
+		keep_database_state(d, &old);
+	if (r == TW_ENOTFOUND || r == 0)
+		r = store_deal_put(st, d, err);
+	/* check re-evaluates it: a bulk write only forgets. */
+	if (r == 0 && !*created)
+		r = store_eval_forget(st, d->slug, err);
+	deal_release(&old);
+	return r;
+}
+
+int
+store_import_deals(struct store *st, struct deal *deals, size_t n,
+		   size_t *created, struct tw_error *err)
+{
+	int r = store_begin(st, err);
+
+	*created = 0;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		bool c = false;
+
+		r = put_replacing(st, &deals[i], &c, err);
+		*created += c;
+	}
+	if (r == 0)
+		return store_commit(st, err);
+	store_rollback(st);
+	return r;
+}
+
 static uint64_t
 hash_str(const char *s)
 {
@@ -256,7 +301,6 @@ store_import_plans(struct store *st, const struct import_plans *in,
 	in_tx = r == 0;
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		struct parse_slot *sl = parse_wait(&pool, i);
-		struct deal old;
 		bool created_now = false;
 		size_t j;
 
@@ -269,20 +313,10 @@ store_import_plans(struct store *st, const struct import_plans *in,
 					 "%s: deal '%s' is also in '%s'",
 					 files[i], sl->deal.slug, files[j]);
 		} else {
-			deal_init(&old);
-			r = store_deal_get(st, sl->deal.slug, &old, err);
-			created_now = r == TW_ENOTFOUND;
+			r = put_replacing(st, &sl->deal, &created_now, err);
 			res->created += created_now;
 			res->slug[i] = xstrdup(sl->deal.slug);
 			res->added[i] = created_now;
-			if (r == 0)
-				keep_database_state(&sl->deal, &old);
-			if (r == TW_ENOTFOUND || r == 0)
-				r = store_deal_put(st, &sl->deal, err);
-			/* check re-evaluates it: a bulk write only forgets. */
-			if (r == 0 && !created_now)
-				r = store_eval_forget(st, sl->deal.slug, err);
-			deal_release(&old);
 		}
 		parse_done_with(&pool, i, r != 0);
 		if (r == 0 && in->progress &&

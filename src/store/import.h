@@ -52,6 +52,14 @@ int store_import_plans(struct store *st, const struct import_plans *in,
 		       struct import_plans_result *res, struct tw_error *err);
 void import_plans_result_release(struct import_plans_result *res);
 
+/*
+ * Put deals already read and checked (import --from techwin: the CSV
+ * tables), each in place of the stored deal of its slug as a plan file
+ * would be, in one transaction; *created counts the new ones.
+ */
+int store_import_deals(struct store *st, struct deal *deals, size_t n,
+		       size_t *created, struct tw_error *err);
+
 /* ---- CRM exports ------------------------------------------------------------ */
 
 enum import_action { IMPORT_NEW, IMPORT_UPDATED, IMPORT_UNCHANGED,

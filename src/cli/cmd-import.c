@@ -251,6 +251,29 @@ report_bad(const struct crm_import *imp, const char *file, const char *lead)
 			imp->nbad - MAX_REPORTED == 1 ? "" : "s");
 }
 
+/*
+ * Columns with values that no field takes: said, with how to take them
+ * (or to say they are not wanted), rather than dropped without a word.
+ */
+static void
+report_unmapped(const struct crm_import *imp, const char *file)
+{
+	const char *first;
+
+	if (!imp->nunmapped)
+		return;
+	first = imp->unmapped[0];
+	fprintf(stderr, "warning: %s: %zu column%s with values not imported:",
+		file, imp->nunmapped, imp->nunmapped == 1 ? "" : "s");
+	for (size_t i = 0; i < imp->nunmapped; i++)
+		fprintf(stderr, "%s '%s'", i ? "," : "", imp->unmapped[i]);
+	fprintf(stderr, "\nhint: map a column to a field with --map FILE, a "
+		"line '%s = FIELD' (fields: id, name, account, stage, value, "
+		"currency, close_date, ae, se, champion, champion_email, "
+		"poc_start, poc_end, procurement_days), or '%s = ignore' to "
+		"leave it out quietly\n", first, first);
+}
+
 static void
 set_count(json_t *o, const char *key, size_t n)
 {
@@ -266,6 +289,7 @@ summary_json(const struct import_crm_result *run, const char *file,
 					     "bad" };
 	const struct crm_import *imp = &run->imp;
 	json_t *o = json_object(), *rows = json_array(), *bad = json_array();
+	json_t *a;
 
 	json_object_set_new(o, "file", json_string(file));
 	json_object_set_new(o, "source",
@@ -278,6 +302,10 @@ summary_json(const struct import_crm_result *run, const char *file,
 	set_count(o, "bad", imp->nbad);
 	set_count(o, "footer_lines", imp->footer_lines);
 	json_object_set_new(o, "reject_file", json_str(reject));
+	a = json_array();
+	for (size_t i = 0; i < imp->nunmapped; i++)
+		json_array_append_new(a, json_string(imp->unmapped[i]));
+	json_object_set_new(o, "unmapped_columns", a);
 	for (size_t i = 0; i < imp->nrows; i++) {
 		const struct crm_row *row = &imp->rows[i];
 		json_t *r;
@@ -341,6 +369,7 @@ print_summary(struct cli_ctx *ctx, const struct import_crm_result *run,
 struct crm_args {
 	const char *file;
 	const char *map;
+	const char *slug_column;
 	const char *reject;
 	enum crm_vendor vendor;
 	bool has_date_order;
@@ -395,6 +424,7 @@ import_crm(struct cli_ctx *ctx, const struct crm_args *a,
 		.vendor = a->vendor, .name = a->file, .map_name = a->map,
 		.has_date_order = a->has_date_order,
 		.date_order = a->date_order, .skip_bad = a->skip_bad,
+		.slug_column = a->slug_column,
 		.before_commit = write_rejects, .before_commit_arg = &rj,
 	};
 	struct import_crm_result res = { 0 };
@@ -423,6 +453,8 @@ import_crm(struct cli_ctx *ctx, const struct crm_args *a,
 	r = store_import_crm(ctx->st, &in, &res, err);
 	if (r == TW_EINPUT && res.action && res.imp.nbad && !a->skip_bad)
 		report_bad(&res.imp, a->file, "error");
+	if (r == 0)
+		report_unmapped(&res.imp, a->file);
 	if (r == 0)
 		print_summary(ctx, &res, a->file,
 			      res.imp.nbad ? rj.path.buf : NULL);
@@ -507,6 +539,7 @@ cmd_import_exec(struct cli_ctx *ctx, int argc, char **argv,
 		{ "date-order", required_argument, NULL, 'd' },
 		{ "skip-bad", no_argument, NULL, 's' },
 		{ "reject", required_argument, NULL, 'r' },
+		{ "slug-column", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct crm_args a = { 0 };
@@ -547,16 +580,20 @@ cmd_import_exec(struct cli_ctx *ctx, int argc, char **argv,
 		case 'r':
 			a.reject = optarg;
 			break;
+		case 'S':
+			a.slug_column = optarg;
+			break;
 		default:
 			return c;
 		}
 	}
 	if (!from) {
-		if (a.map || a.has_date_order || a.skip_bad || a.reject)
+		if (a.map || a.has_date_order || a.skip_bad || a.reject ||
+		    a.slug_column)
 			return cmd_usage_error(&cmd_import_entry, err,
 					       "--map, --date-order, "
-					       "--skip-bad and --reject go "
-					       "with --from");
+					       "--skip-bad, --reject and "
+					       "--slug-column go with --from");
 		if (optind >= argc)
 			return cmd_usage_error(&cmd_import_entry, err,
 					       "import needs at least one "
@@ -564,10 +601,12 @@ cmd_import_exec(struct cli_ctx *ctx, int argc, char **argv,
 		return import_plans(ctx, (size_t)(argc - optind),
 				    argv + optind, err);
 	}
-	if (tables && (a.map || a.has_date_order || a.skip_bad || a.reject))
+	if (tables && (a.map || a.has_date_order || a.skip_bad || a.reject ||
+		       a.slug_column))
 		return cmd_usage_error(&cmd_import_entry, err,
-				       "--map, --date-order, --skip-bad and "
-				       "--reject go with a CRM's --from");
+				       "--map, --date-order, --skip-bad, "
+				       "--reject and --slug-column go with a "
+				       "CRM's --from");
 	if (tables && optind != argc - 1)
 		return cmd_usage_error(&cmd_import_entry, err,
 				       "import --from techwin takes exactly "

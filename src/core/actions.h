@@ -62,6 +62,7 @@ enum verb {
 	V_HOLIDAYS,		/* days: holidays added to the deal's */
 	V_ACK,			/* rule, subject, reason, until */
 	V_UNACK,		/* rule, subject */
+	V_DEAL_RENAME,		/* key: the new slug (the store's too) */
 	V_COUNT
 };
 

@@ -42,34 +42,49 @@ store_load_ctx(struct store *st, const char *slug, struct deal_ctx *ctx,
 	return r;
 }
 
+/* 0 when no deal has the slug, else TW_EEXIST (or a store error). */
+static int
+slug_free(struct store *st, const char *slug, struct tw_error *err)
+{
+	struct deal taken;
+	int r;
+
+	deal_init(&taken);
+	r = store_deal_get(st, slug ? slug : "", &taken, err);
+	deal_release(&taken);
+	if (r == 0)
+		return tw_error_set(err, TW_EEXIST, "deal '%s' already exists",
+				    slug);
+	return r == TW_ENOTFOUND ? 0 : r;
+}
+
 int
 store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 	       struct deal_ctx *ctx, struct verb_result *res,
 	       struct validation_site *site, struct tw_error *err)
 {
 	bool create = c->verb == V_DEAL_CREATE;
+	bool rename = c->verb == V_DEAL_RENAME;
 	int r;
 
 	deal_ctx_release(ctx);
 	if ((r = store_begin(st, err)) < 0)
 		return r;
-	if (create) {
-		r = store_deal_get(st, c->key, &ctx->deal, err);
-		if (r == 0)
-			r = tw_error_set(err, TW_EEXIST, "deal '%s' already "
-					 "exists", c->key);
-		else if (r == TW_ENOTFOUND)
-			r = 0;
-		deal_release(&ctx->deal);
-	} else {
+	if (create)
+		r = slug_free(st, c->key, err);
+	else
 		r = store_deal_get(st, slug, &ctx->deal, err);
-	}
 	if (r == 0)
 		r = load_workspace(st, ctx, err);
+	if (r == 0 && rename)
+		r = slug_free(st, c->key, err);
 	if (r == 0 && c->verb == V_DEAL_REMOVE)
 		r = store_deal_delete(st, slug, err);
 	else if (r == 0 && (r = verb_run(ctx, c, res, site, err)) == 0 &&
 		 !c->dry_run &&
+		 /* The row renamed, the put finds it by its new slug. */
+		 (!rename ||
+		  (r = store_deal_rename(st, slug, c->key, err)) == 0) &&
 		 (r = store_deal_put(st, &ctx->deal, err)) == 0 &&
 		 (r = load_workspace(st, ctx, err)) == 0)
 		/* The deal's holidays may have changed with it. */

@@ -436,14 +436,17 @@ struct crm_run {
 	bool write;		/* put the deals (no bad rows, or skip_bad) */
 };
 
-/* The slug for a new deal from its name (or, failing that, its id). */
+/*
+ * The slug for a new deal from its name or its --slug-column cell (or,
+ * failing that, its id).
+ */
 static void
 new_slug(struct crm_run *run, const struct crm_row *row,
 	 char out[DEAL_SLUG_MAX + 1])
 {
 	char base[DEAL_SLUG_MAX + 1];
 
-	crm_slugify(row->name, base);
+	crm_slugify(row->slug_text ? row->slug_text : row->name, base);
 	if (!*base) {
 		struct strbuf sb = STRBUF_INIT;
 
@@ -580,6 +583,7 @@ store_import_crm(struct store *st, const struct import_crm *in,
 	opt.date_order = in->has_date_order ? in->date_order
 			 : map.has_date_order ? map.date_order : CRM_MDY;
 	opt.decimal_comma = map.decimal_comma;
+	opt.slug_column = in->slug_column;
 	opt.progress = in->parse_progress;
 	opt.progress_arg = in->progress_arg;
 	r = crm_parse(in->data, in->len, in->name, &map, &opt, &res->imp, err);

@@ -78,6 +78,7 @@ struct import_crm {
 	bool has_date_order;		/* date_order beats the mapping's */
 	enum crm_date_order date_order;
 	bool skip_bad;			/* write the good rows of a bad file */
+	const char *slug_column;	/* new deals' slugs; NULL: the name */
 	/* Parsing progress (crm_options), then the merge's (done 0 first). */
 	void (*parse_progress)(void *arg, size_t bytes_done,
 			       size_t bytes_total, size_t rows);

@@ -252,7 +252,8 @@ static const char *const migrations[] = {
 	/* 8: as SQLite's */
 	"ALTER TABLE playbook ADD COLUMN \"key\" text;\n"
 	"ALTER TABLE playbook ADD COLUMN owner text;\n"
-	"ALTER TABLE events ADD COLUMN step text;\n",
+	"ALTER TABLE events ADD COLUMN step text;\n"
+	HISTORY_RENAMES_INDEX,
 };
 
 /* ---- locations -------------------------------------------------------- */

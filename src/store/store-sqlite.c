@@ -231,10 +231,12 @@ static const char *const migrations[] = {
 	 * finds the deals whose findings did not change. */
 	"ALTER TABLE evaluations ADD COLUMN digest INTEGER;\n",
 	/* 8: playbook steps have a key and an owner (ae, se); an event
-	 * plan --apply made keeps the step's key (plan --apply). */
+	 * plan --apply made keeps the step's key (plan --apply). A deal's
+	 * renames (deal rename) are history rows, found by the old slug. */
 	"ALTER TABLE playbook ADD COLUMN \"key\" TEXT;\n"
 	"ALTER TABLE playbook ADD COLUMN owner TEXT;\n"
-	"ALTER TABLE events ADD COLUMN step TEXT;\n",
+	"ALTER TABLE events ADD COLUMN step TEXT;\n"
+	HISTORY_RENAMES_INDEX,
 };
 
 /* ---- errors ---------------------------------------------------------- */

@@ -128,6 +128,7 @@ struct verb_args {
 	char *rule;
 	char *subject;
 	bool dry_run;
+	char *slug;
 };
 
 static const char *
@@ -200,6 +201,7 @@ ARGS(touch, { "type", F_ENUM, offsetof(struct verb_args, type), 0,
        offsetof(struct verb_args, ncriteria), NULL, NULL, FL_LINE })
 
 ARGS(apply, ARG(dry_run, F_BOOL, NULL, 0))
+ARGS(rename, ARG(slug, F_STR, NULL, FL_LINE | FL_REQ))
 
 /* Reopen and unsnooze take nothing. */
 static const struct schema_table none_args = { .entity = "none" };
@@ -234,6 +236,8 @@ run_args(struct http_request *rq, struct http_response *rs, struct call *k,
 		k->c.criteria = (const char *const *)a.criteria;
 		k->c.ncriteria = a.ncriteria;
 		k->c.dry_run = a.dry_run;
+		if (args == &rename_args)
+			k->c.key = a.slug;
 		ok = run(rq, rs, k, ent);
 	}
 	schema_release(args, &a);
@@ -363,6 +367,8 @@ deal_verb(struct http_request *rq, struct http_response *rs, enum verb v,
 	/* The reader refused "open": what the verb refuses is the date. */
 	if (v == V_DEAL_CLOSE)
 		k.field = "close_date";
+	if (v == V_DEAL_RENAME)
+		k.field = "slug";
 	if (run_args(rq, rs, &k, args, args == &none_args, ENT_DEAL))
 		http_send_json(rs, 200, deal_json(rq, &k.ctx));
 	call_release(&k);
@@ -378,6 +384,13 @@ static void
 deal_reopen(struct http_request *rq, struct http_response *rs)
 {
 	deal_verb(rq, rs, V_DEAL_REOPEN, &none_args);
+}
+
+/* POST .../rename {"slug": NEW}: the deal under its new slug. */
+static void
+deal_rename(struct http_request *rq, struct http_response *rs)
+{
+	deal_verb(rq, rs, V_DEAL_RENAME, &rename_args);
 }
 
 static void
@@ -863,6 +876,7 @@ const struct route api_routes[] = {
 	{ "DELETE", DEAL, deal_remove, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/close", deal_close, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/reopen", deal_reopen, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/rename", deal_rename, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/snooze", deal_snooze, ROLE_EDITOR, 0 },
 	{ "DELETE", DEAL "/snooze", deal_unsnooze, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/acks", deal_ack, ROLE_EDITOR, 0 },

@@ -1525,7 +1525,8 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "ALTER TABLE events DROP COLUMN step;"
+	pg_ok(c, "DROP INDEX history_renames;"
+		 "ALTER TABLE events DROP COLUMN step;"
 		 "ALTER TABLE playbook DROP COLUMN owner, DROP COLUMN \"key\";"
 		 "DROP TABLE findings, evaluations, acks;"
 		 "ALTER TABLE criteria DROP COLUMN scales_with_load;"
@@ -1584,6 +1585,7 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "DROP INDEX history_renames;"
 				      "ALTER TABLE events DROP COLUMN step;"
 				      "ALTER TABLE playbook DROP COLUMN owner;"
 				      "ALTER TABLE playbook DROP COLUMN "

@@ -159,6 +159,14 @@ import_plans(struct cli_ctx *ctx, size_t n, char **files,
 	struct import_plans_result res;
 	int r = store_import_plans(ctx->st, &in, &res, err);
 
+	/* Every file's errors (the first 50), then how many in all. */
+	for (size_t i = 0; res.nerrors > 1 && i < res.nkept; i++)
+		fprintf(stderr, "error: %s\n", res.errors[i]);
+	if (res.nerrors > res.nkept)
+		fprintf(stderr, "... and %zu more error%s\n",
+			res.nerrors - res.nkept,
+			res.nerrors - res.nkept == 1 ? "" : "s");
+
 	if (r == 0 && !ctx->json)
 		printf("imported %zu deal%s (%zu new, %zu replaced)\n", n,
 		       n == 1 ? "" : "s", res.created, n - res.created);

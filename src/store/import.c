@@ -181,6 +181,8 @@ slug_map_release(struct slug_map *m)
 struct parse_slot {
 	struct deal deal;	/* kept after writing, until the slot's reuse */
 	struct tw_error err;
+	struct strbuf more;	/* the file's errors after the first */
+	size_t nerrors;
 	int rc;
 	bool ready;
 };
@@ -220,10 +222,14 @@ parse_worker(void *arg)
 
 		sl = &pool->slot[i % PARSE_AHEAD];
 		deal_release(&sl->deal);
+		strbuf_reset(&sl->more);
+		sl->nerrors = 1;
 		sl->rc = pool->in->load(pool->in->load_arg, i, &sb, &sl->err);
 		if (sl->rc == 0)
-			sl->rc = plan_parse(sb.buf, sb.len, pool->in->names[i],
-					    &sl->deal, &sl->err);
+			sl->rc = plan_parse_all(sb.buf, sb.len,
+						pool->in->names[i], &sl->deal,
+						&sl->more, &sl->nerrors,
+						&sl->err);
 		strbuf_release(&sb);
 
 		pthread_mutex_lock(&pool->mu);
@@ -270,6 +276,41 @@ parser_count(size_t n)
 	return k < n ? k : n;
 }
 
+/* One more error of the import: kept when among the first 50. */
+static void
+import_error(struct import_plans_result *res, const char *msg)
+{
+	if (res->nerrors++ >= IMPORT_MAX_ERRORS)
+		return;
+	res->errors = xrealloc(res->errors,
+			       (res->nkept + 1) * sizeof(*res->errors));
+	res->errors[res->nkept++] = xstrdup(msg);
+}
+
+/* A file that did not parse: its first error, then the others. */
+static void
+bad_file(struct import_plans_result *res, const struct parse_slot *sl)
+{
+	const char *p = sl->more.buf ? sl->more.buf : "";
+
+	res->bad_files++;
+	import_error(res, sl->err.msg);
+	for (size_t k = 1; k < sl->nerrors; k++) {
+		size_t len = strcspn(p, "\n");
+		char *line;
+
+		if (!*p) {
+			/* Past the file's own limit: counted, not kept. */
+			res->nerrors++;
+			continue;
+		}
+		line = xstrndup(p, len);
+		import_error(res, line);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+}
+
 int
 store_import_plans(struct store *st, const struct import_plans *in,
 		   struct import_plans_result *res, struct tw_error *err)
@@ -287,6 +328,8 @@ store_import_plans(struct store *st, const struct import_plans *in,
 	res->slug = xcalloc(n + 1, sizeof(*res->slug));
 	res->added = xcalloc(n + 1, sizeof(*res->added));
 	pool.slot = xcalloc(PARSE_AHEAD, sizeof(*pool.slot));
+	for (size_t i = 0; i < PARSE_AHEAD; i++)
+		strbuf_init(&pool.slot[i].more, 0);
 	pthread_mutex_init(&pool.mu, NULL);
 	pthread_cond_init(&pool.ready, NULL);
 	pthread_cond_init(&pool.room, NULL);
@@ -299,20 +342,29 @@ store_import_plans(struct store *st, const struct import_plans *in,
 	r = started ? store_begin(st, err)
 		    : tw_error_set(err, TW_ESTORE, "cannot start a thread");
 	in_tx = r == 0;
+	/*
+	 * A file with errors: they are listed, every file is still read
+	 * for its own, and nothing is written after the first.
+	 */
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		struct parse_slot *sl = parse_wait(&pool, i);
 		bool created_now = false;
 		size_t j;
 
-		if (sl->rc < 0) {
+		if (sl->rc == TW_EINPUT) {
+			bad_file(res, sl);
+		} else if (sl->rc < 0) {
 			*err = sl->err;
 			r = sl->rc;
 		} else if ((j = slug_map_add(&seen, sl->deal.slug, i)) !=
 			   SIZE_MAX) {
-			r = tw_error_set(err, TW_EINPUT,
-					 "%s: deal '%s' is also in '%s'",
-					 files[i], sl->deal.slug, files[j]);
-		} else {
+			struct tw_error dup;
+
+			tw_error_set(&dup, TW_EINPUT,
+				     "%s: deal '%s' is also in '%s'",
+				     files[i], sl->deal.slug, files[j]);
+			import_error(res, dup.msg);
+		} else if (!res->nerrors) {
 			r = put_replacing(st, &sl->deal, &created_now, err);
 			res->created += created_now;
 			res->slug[i] = xstrdup(sl->deal.slug);
@@ -329,14 +381,24 @@ store_import_plans(struct store *st, const struct import_plans *in,
 	pthread_mutex_unlock(&pool.mu);
 	for (size_t t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
+	if (r == 0 && res->nerrors == 1)
+		r = tw_error_set(err, TW_EINPUT, "%s", res->errors[0]);
+	else if (r == 0 && res->nerrors)
+		r = tw_error_set(err, TW_EINPUT,
+				 "%zu error%s in %zu of %zu file%s, nothing "
+				 "imported",
+				 res->nerrors, res->nerrors == 1 ? "" : "s",
+				 res->bad_files, n, n == 1 ? "" : "s");
 	if (r == 0 && in_tx)
 		r = store_commit(st, err);
 	else if (in_tx)
 		store_rollback(st);
 
 	/* The deals written last, and any parsed ahead of an error. */
-	for (size_t i = 0; i < PARSE_AHEAD; i++)
+	for (size_t i = 0; i < PARSE_AHEAD; i++) {
 		deal_release(&pool.slot[i].deal);
+		strbuf_release(&pool.slot[i].more);
+	}
 	free(pool.slot);
 	slug_map_release(&seen);
 	pthread_mutex_destroy(&pool.mu);
@@ -348,6 +410,9 @@ store_import_plans(struct store *st, const struct import_plans *in,
 void
 import_plans_result_release(struct import_plans_result *res)
 {
+	for (size_t i = 0; i < res->nkept; i++)
+		free(res->errors[i]);
+	free(res->errors);
 	for (size_t i = 0; i < res->n; i++)
 		free(res->slug[i]);
 	free(res->slug);

@@ -35,18 +35,30 @@ struct import_plans {
 	void *progress_arg;
 };
 
-/* What a plan import did: file i made deal slug[i], new when added[i]. */
+/* The errors of a plan import kept (and listed), at most. */
+#define IMPORT_MAX_ERRORS 50
+
+/*
+ * What a plan import did: file i made deal slug[i], new when added[i].
+ * Or the errors found, in file order: the first nkept (at most
+ * IMPORT_MAX_ERRORS) of nerrors, in bad_files of the n files.
+ */
 struct import_plans_result {
 	size_t n, created;
 	char **slug;
 	bool *added;
+	char **errors;
+	size_t nkept, nerrors, bad_files;
 };
 
 /*
  * Parse every file (worker threads, a few hundred ahead of the writer)
  * and put each deal, keeping what only the database holds (touches,
- * acknowledgements, snooze, CRM id). A file that does not parse, or a
- * slug in two files, is TW_EINPUT and nothing is written.
+ * acknowledgements, snooze, CRM id). Every file is read: the errors of
+ * each (plan_parse_all), and a slug in two files, go to res->errors, and
+ * then the import is TW_EINPUT "N errors in M of K files, nothing
+ * imported" (the error itself when it is the only one) and nothing is
+ * written.
  */
 int store_import_plans(struct store *st, const struct import_plans *in,
 		       struct import_plans_result *res, struct tw_error *err);

@@ -14,6 +14,7 @@
 #include "store/workspace.h"
 #include "util/xalloc.h"
 #include "web/paging.h"
+#include "util/suggest.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -386,7 +387,14 @@ only_members(struct http_response *rs, json_t *o, const char *const *names)
 		for (size_t i = 0; names[i] && !ok; i++)
 			ok = !strcmp(names[i], key);
 		if (!ok) {
-			http_error(rs, 422, key, "unknown field '%s'", key);
+			struct suggest sg;
+			char hint[96];
+
+			suggest_init(&sg, key);
+			for (size_t i = 0; names[i]; i++)
+				suggest_add(&sg, names[i]);
+			http_error(rs, 422, key, "unknown field '%s'%s", key,
+				   suggest_text(&sg, hint, sizeof(hint)));
 			return false;
 		}
 	}

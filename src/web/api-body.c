@@ -5,6 +5,7 @@
  */
 #include "web/api-body.h"
 #include "util/xalloc.h"
+#include "util/suggest.h"
 
 #include <limits.h>
 #include <string.h>
@@ -182,7 +183,15 @@ api_read_fields(struct http_response *rs, json_t *o,
 		struct tw_error err = { 0 };
 
 		if (!f && !is_answer_only(tb, k)) {
-			http_error(rs, 422, k, "unknown field '%s'", k);
+			struct suggest sg;
+			char hint[96];
+
+			suggest_init(&sg, k);
+			for (size_t i = 0; i < tb->nfields; i++)
+				suggest_add(&sg,
+					    field_json_name(&tb->fields[i]));
+			http_error(rs, 422, k, "unknown field '%s'%s", k,
+				   suggest_text(&sg, hint, sizeof(hint)));
 			return false;
 		}
 		if (!f || (f->flags & FL_RO) ||

@@ -230,6 +230,15 @@ pages_import_plans_post(struct http_request *rq, struct http_response *rs)
 		fm.error = err.msg;
 		strbuf_addstr(&sb, "<p class=\"notice error\">Nothing was "
 			      "imported.</p>\n");
+		if (res.nerrors > 1)
+			strbuf_addstr(&sb, "<ul class=\"errors\">\n");
+		for (size_t i = 0; res.nerrors > 1 && i < res.nkept; i++) {
+			strbuf_addstr(&sb, "<li>");
+			html_escape(&sb, res.errors[i]);
+			strbuf_addstr(&sb, "</li>\n");
+		}
+		if (res.nerrors > 1)
+			strbuf_addstr(&sb, "</ul>\n");
 		render_import(rq, rs, 422, &fm, &sb);
 	} else if (r < 0) {
 		page_fail(rq, rs, r, &err);

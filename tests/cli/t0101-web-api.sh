@@ -42,6 +42,11 @@ expect 422 POST /api/deals -H "$auth" -H "$json" \
 expect_error invalid slug
 expect 422 POST /api/deals -H "$auth" -H "$json" -d '{"slug": "x"}'
 expect_error invalid account
+# A misspelt field: named, with the one meant.
+expect 422 POST /api/deals -H "$auth" -H "$json" \
+	-d '{"slug": "x", "acount": "X"}'
+expect_error invalid acount
+jcheck "d['error']['message'] == \"unknown field 'acount' (did you mean 'account'?)\""
 expect 422 POST /api/deals -H "$auth" -H "$json" \
 	-d '{"slug": "x", "account": "X", "currency": "usd"}'
 expect_error invalid currency
@@ -303,6 +308,18 @@ expect 200 GET /api/deals/acme -H "$auth"
 jcheck "len(d['events']) == 6" \
 	"d['events'][2]['key'] == 'exec-summary'" \
 	"d['events'][5]['date'] == '2026-12-14'"
+
+# Rename: the same deal under another slug; a taken or bad one refused.
+expect 200 POST /api/deals/won-deal/rename -H "$auth" -H "$json" \
+	-d '{"slug": "won-deal-2"}'
+jcheck "d['slug'] == 'won-deal-2'"
+expect 409 POST /api/deals/won-deal-2/rename -H "$auth" -H "$json" \
+	-d '{"slug": "acme"}'
+expect 422 POST /api/deals/won-deal-2/rename -H "$auth" -H "$json" \
+	-d '{"slug": "Bad"}'
+expect_error invalid slug
+expect 200 POST /api/deals/won-deal-2/rename -H "$auth" -H "$json" \
+	-d '{"slug": "won-deal"}'
 
 # --- check and stats -------------------------------------------------------
 

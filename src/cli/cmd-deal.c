@@ -282,11 +282,33 @@ deal_rm(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	return deal_state(ctx, argc, argv, V_DEAL_REMOVE, err);
 }
 
+/* deal rename OLD NEW: the same deal, its history and links kept. */
+static int
+deal_rename(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	struct cli_run run;
+	int r;
+
+	cli_run_init(&run, ctx, V_DEAL_RENAME, NULL);
+	if ((r = cli_no_options(&cmd_deal_entry, argc, argv, err)) == 0 &&
+	    argc != 3)
+		r = cmd_usage_error(&cmd_deal_entry, err,
+				    "deal rename takes OLD and NEW slugs");
+	if (r < 0)
+		goto out;
+	run.c.key = argv[2];
+	if ((r = cli_run_verb(ctx, &run, argv[1], err)) == 0 && !ctx->json)
+		printf("renamed deal '%s' to '%s'\n", argv[1], argv[2]);
+out:
+	return cli_run_finish(&run, r);
+}
+
 static const struct subcmd subs[] = {
 	{ "add", deal_add, 0, NULL },
 	{ "close", deal_close, 0, NULL },
 	{ "holidays", cli_deal_holidays, 0, NULL },
 	{ "list", deal_list, 0, "deal list takes no arguments" },
+	{ "rename", deal_rename, 0, NULL },
 	{ "reopen", deal_reopen, 0, NULL },
 	{ "rm", deal_rm, 0, NULL },
 	{ "set", deal_set, 0, NULL },

@@ -23,14 +23,7 @@
 static int
 export_csv(struct cli_ctx *ctx, const char *dir, struct tw_error *err)
 {
-	static const struct {
-		const char *name;
-		void (*emit)(const struct deal *, size_t, struct strbuf *);
-	} files[] = {
-		{ "deals.csv", csv_export_deals },
-		{ "criteria.csv", csv_export_criteria },
-		{ "events.csv", csv_export_events },
-	};
+	const struct csv_export_file *files = csv_export_files;
 	struct deal_list all;
 	int r;
 
@@ -40,7 +33,7 @@ export_csv(struct cli_ctx *ctx, const char *dir, struct tw_error *err)
 				    strerror(errno));
 	if ((r = store_deal_load_all(ctx->st, &all, err)) < 0)
 		return r;
-	for (size_t i = 0; i < ARRAY_SIZE(files) && r == 0; i++) {
+	for (size_t i = 0; i < CSV_EXPORT_NFILES && r == 0; i++) {
 		struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
 
 		files[i].emit(all.items, all.n, &sb);
@@ -51,7 +44,8 @@ export_csv(struct cli_ctx *ctx, const char *dir, struct tw_error *err)
 	}
 	if (r == 0 && !ctx->json)
 		printf("exported %zu deal%s to '%s' (deals.csv, criteria.csv, "
-		       "events.csv)\n", all.n, all.n == 1 ? "" : "s", dir);
+		       "events.csv, risks.csv, phases.csv, playbook.csv, "
+		       "holidays.csv)\n", all.n, all.n == 1 ? "" : "s", dir);
 	deal_list_release(&all);
 	return r;
 }
@@ -93,7 +87,7 @@ cmd_export_exec(struct cli_ctx *ctx, int argc, char **argv,
 		if (!out)
 			return cmd_usage_error(&cmd_export_entry, err,
 					       "export --to csv needs -o DIR "
-					       "(it writes three files there)");
+					       "(it writes seven files there)");
 		return export_csv(ctx, out, err);
 	}
 	if (optind != argc - 1)

@@ -11,6 +11,7 @@
 #include "formats/ics-holidays.h"
 #include "formats/json.h"
 #include "util/xalloc.h"
+#include "util/suggest.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -81,9 +82,16 @@ import_read(struct cli_ctx *ctx, const struct cmd_entry *e, int nargs,
 	int r;
 
 	memset(a, 0, sizeof(*a));
-	if (argc >= 2 && strcmp(argv[1], "import"))
+	if (argc >= 2 && strcmp(argv[1], "import")) {
+		struct suggest sg;
+		char hint[96];
+
+		suggest_init(&sg, argv[1]);
+		suggest_add(&sg, "import");
 		return cmd_usage_error(e, err, "unknown subcommand '%s "
-				       "holidays %s'", e->name, argv[1]);
+				       "holidays %s'%s", e->name, argv[1],
+				       suggest_text(&sg, hint, sizeof(hint)));
+	}
 	if (argc < 2)
 		return cmd_usage_error(e, err, "%s", usage);
 	if ((r = cli_options(argc - 1, argv + 1, opts, err)) < 0)

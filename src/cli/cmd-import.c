@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "store/import.h"
 #include "formats/csv-import.h"
+#include "formats/csv-tables.h"
 #include "formats/json.h"
 #include "formats/plan.h"
 #include "util/xalloc.h"
@@ -158,6 +159,14 @@ import_plans(struct cli_ctx *ctx, size_t n, char **files,
 	struct import_plans_result res;
 	int r = store_import_plans(ctx->st, &in, &res, err);
 
+	/* Every file's errors (the first 50), then how many in all. */
+	for (size_t i = 0; res.nerrors > 1 && i < res.nkept; i++)
+		fprintf(stderr, "error: %s\n", res.errors[i]);
+	if (res.nerrors > res.nkept)
+		fprintf(stderr, "... and %zu more error%s\n",
+			res.nerrors - res.nkept,
+			res.nerrors - res.nkept == 1 ? "" : "s");
+
 	if (r == 0 && ctx->json) {
 		struct strbuf sb = STRBUF_INIT;
 
@@ -257,6 +266,29 @@ report_bad(const struct crm_import *imp, const char *file, const char *lead)
 			imp->nbad - MAX_REPORTED == 1 ? "" : "s");
 }
 
+/*
+ * Columns with values that no field takes: said, with how to take them
+ * (or to say they are not wanted), rather than dropped without a word.
+ */
+static void
+report_unmapped(const struct crm_import *imp, const char *file)
+{
+	const char *first;
+
+	if (!imp->nunmapped)
+		return;
+	first = imp->unmapped[0];
+	fprintf(stderr, "warning: %s: %zu column%s with values not imported:",
+		file, imp->nunmapped, imp->nunmapped == 1 ? "" : "s");
+	for (size_t i = 0; i < imp->nunmapped; i++)
+		fprintf(stderr, "%s '%s'", i ? "," : "", imp->unmapped[i]);
+	fprintf(stderr, "\nhint: map a column to a field with --map FILE, a "
+		"line '%s = FIELD' (fields: id, name, account, stage, value, "
+		"currency, close_date, ae, se, champion, champion_email, "
+		"poc_start, poc_end, procurement_days), or '%s = ignore' to "
+		"leave it out quietly\n", first, first);
+}
+
 static void
 print_summary(struct cli_ctx *ctx, const struct import_crm_result *run,
 	      const char *file, const char *reject)
@@ -292,6 +324,7 @@ print_summary(struct cli_ctx *ctx, const struct import_crm_result *run,
 struct crm_args {
 	const char *file;
 	const char *map;
+	const char *slug_column;
 	const char *reject;
 	enum crm_vendor vendor;
 	bool has_date_order;
@@ -346,6 +379,7 @@ import_crm(struct cli_ctx *ctx, const struct crm_args *a,
 		.vendor = a->vendor, .name = a->file, .map_name = a->map,
 		.has_date_order = a->has_date_order,
 		.date_order = a->date_order, .skip_bad = a->skip_bad,
+		.slug_column = a->slug_column,
 		.before_commit = write_rejects, .before_commit_arg = &rj,
 	};
 	struct import_crm_result res = { 0 };
@@ -375,6 +409,8 @@ import_crm(struct cli_ctx *ctx, const struct crm_args *a,
 	if (r == TW_EINPUT && res.action && res.imp.nbad && !a->skip_bad)
 		report_bad(&res.imp, a->file, "error");
 	if (r == 0)
+		report_unmapped(&res.imp, a->file);
+	if (r == 0)
 		print_summary(ctx, &res, a->file,
 			      res.imp.nbad ? rj.path.buf : NULL);
 out:
@@ -382,6 +418,69 @@ out:
 	strbuf_release(&data);
 	strbuf_release(&mapbuf);
 	strbuf_release(&rj.path);
+	return r;
+}
+
+/* ---- techwin's own CSV tables ------------------------------------------------ */
+
+static int
+load_table(void *arg, const char *name, struct strbuf *out, bool *missing,
+	   struct tw_error *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+	int r = 0;
+
+	strbuf_addf(&path, "%s/%s", (const char *)arg, name);
+	if (stat(path.buf, &st) < 0 && errno == ENOENT)
+		*missing = true;
+	else
+		r = read_file(path.buf, "a CSV table", CRM_MAX_BYTES, out,
+			      err);
+	strbuf_release(&path);
+	return r;
+}
+
+/*
+ * import --from techwin DIR: the tables export --to csv wrote, every deal
+ * in place of the stored one of its slug. Every problem is listed (the
+ * first 50) and nothing is written unless there is none.
+ */
+static int
+import_tables(struct cli_ctx *ctx, const char *dir, struct tw_error *err)
+{
+	struct csv_tables t;
+	struct stat st;
+	size_t created = 0;
+	int r;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return tw_error_set(err, TW_EINPUT,
+				    "'%s' is not a directory (expected the "
+				    "one export --to csv -o DIR wrote)",
+				    dir);
+	r = csv_tables_read(load_table, (void *)dir, &t, err);
+	for (size_t i = 0; i < t.nerrors && i < CSV_TABLES_MAX_ERRORS; i++) {
+		const struct csv_tables_error *e = &t.errors[i];
+
+		fprintf(stderr, "error: %s/%s", dir, e->file);
+		if (e->line)
+			fprintf(stderr, ":%zu", e->line);
+		if (e->column)
+			fprintf(stderr, ": column '%s'", e->column);
+		fprintf(stderr, ": %s\n", e->message);
+	}
+	if (t.nerrors > CSV_TABLES_MAX_ERRORS)
+		fprintf(stderr, "... and %zu more error%s\n",
+			t.nerrors - CSV_TABLES_MAX_ERRORS,
+			t.nerrors - CSV_TABLES_MAX_ERRORS == 1 ? "" : "s");
+	if (r == 0)
+		r = store_import_deals(ctx->st, t.deals, t.n, &created, err);
+	if (r == 0 && !ctx->json)
+		printf("imported %zu deal%s from '%s' (%zu new, %zu "
+		       "replaced)\n", t.n, t.n == 1 ? "" : "s", dir, created,
+		       t.n - created);
+	csv_tables_release(&t);
 	return r;
 }
 
@@ -395,21 +494,24 @@ cmd_import_exec(struct cli_ctx *ctx, int argc, char **argv,
 		{ "date-order", required_argument, NULL, 'd' },
 		{ "skip-bad", no_argument, NULL, 's' },
 		{ "reject", required_argument, NULL, 'r' },
+		{ "slug-column", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct crm_args a = { 0 };
-	bool from = false;
+	bool from = false, tables = false;
 	int c;
 
 	optind = 0;
 	while ((c = cli_getopt(argc, argv, opts, err)) != -1) {
 		switch (c) {
 		case 'f':
-			if (crm_vendor_parse(optarg, &a.vendor) < 0)
+			tables = !strcmp(optarg, "techwin");
+			if (!tables && crm_vendor_parse(optarg, &a.vendor) < 0)
 				return cmd_usage_error(
 					&cmd_import_entry, err,
-					"unknown CRM '%s' for --from (expected "
-					"salesforce or hubspot)",
+					"unknown source '%s' for --from "
+					"(expected salesforce, hubspot or "
+					"techwin)",
 					optarg);
 			from = true;
 			break;
@@ -433,16 +535,20 @@ cmd_import_exec(struct cli_ctx *ctx, int argc, char **argv,
 		case 'r':
 			a.reject = optarg;
 			break;
+		case 'S':
+			a.slug_column = optarg;
+			break;
 		default:
 			return c;
 		}
 	}
 	if (!from) {
-		if (a.map || a.has_date_order || a.skip_bad || a.reject)
+		if (a.map || a.has_date_order || a.skip_bad || a.reject ||
+		    a.slug_column)
 			return cmd_usage_error(&cmd_import_entry, err,
 					       "--map, --date-order, "
-					       "--skip-bad and --reject go "
-					       "with --from");
+					       "--skip-bad, --reject and "
+					       "--slug-column go with --from");
 		if (optind >= argc)
 			return cmd_usage_error(&cmd_import_entry, err,
 					       "import needs at least one "
@@ -450,6 +556,18 @@ cmd_import_exec(struct cli_ctx *ctx, int argc, char **argv,
 		return import_plans(ctx, (size_t)(argc - optind),
 				    argv + optind, err);
 	}
+	if (tables && (a.map || a.has_date_order || a.skip_bad || a.reject ||
+		       a.slug_column))
+		return cmd_usage_error(&cmd_import_entry, err,
+				       "--map, --date-order, --skip-bad, "
+				       "--reject and --slug-column go with a "
+				       "CRM's --from");
+	if (tables && optind != argc - 1)
+		return cmd_usage_error(&cmd_import_entry, err,
+				       "import --from techwin takes exactly "
+				       "one DIR");
+	if (tables)
+		return import_tables(ctx, argv[optind], err);
 	if (optind != argc - 1)
 		return cmd_usage_error(&cmd_import_entry, err,
 				       "import --from takes exactly one FILE");

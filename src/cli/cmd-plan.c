@@ -1,5 +1,5 @@
 /*
- * techwin plan SLUG [--apply]: the commercial timeline a technical win buys.
+ * techwin plan SLUG [--apply [--dry-run]]: the commercial timeline a technical win buys.
  */
 #include "cli/cli.h"
 #include "cli/workspace.h"
@@ -72,15 +72,43 @@ plan_to_text(const struct deal *d, const struct commercial_plan *p,
 	strbuf_addch(sb, '\n');
 }
 
+/* The events an apply added, or would add: the deal's last. */
+static void
+added_to_text(const struct deal *d, size_t added, bool dry_run,
+	      struct strbuf *sb)
+{
+	char b[DATE_BUFSZ];
+	int width = 0;
+
+	for (size_t i = d->nevents - added; i < d->nevents; i++)
+		if ((int)strlen(d->events[i].key) > width)
+			width = (int)strlen(d->events[i].key);
+	strbuf_addf(sb, "%s %zu planned event%s to deal '%s'%s\n",
+		    dry_run ? "would add" : "added", added,
+		    added == 1 ? "" : "s", d->slug,
+		    dry_run && added ? " (dry run: nothing changed)" : "");
+	for (size_t i = d->nevents - added; i < d->nevents; i++) {
+		const struct event *e = &d->events[i];
+
+		strbuf_addf(sb, "  %s %s  %-*s  %s", date_format(e->date, b),
+			    weekday_names[date_weekday(e->date)], width,
+			    e->key, e->title);
+		if (e->owner)
+			strbuf_addf(sb, " (owner: %s)", e->owner);
+		strbuf_addch(sb, '\n');
+	}
+}
+
 static int
 cmd_plan_exec(struct cli_ctx *ctx, int argc, char **argv,
 	      struct tw_error *err)
 {
 	struct commercial_plan plan;
 	struct cli_run run;
-	bool apply = false;
+	bool apply = false, dry_run = false;
 	const struct cli_opt opts[] = {
 		{ "apply", OPT_FLAG, &apply },
+		{ "dry-run", OPT_FLAG, &dry_run },
 		{ NULL, 0, NULL },
 	};
 	int r;
@@ -89,7 +117,11 @@ cmd_plan_exec(struct cli_ctx *ctx, int argc, char **argv,
 			      "plan takes exactly one SLUG", err);
 	if (r < 0)
 		return r;
+	if (dry_run && !apply)
+		return cmd_usage_error(&cmd_plan_entry, err,
+				       "--dry-run goes with --apply");
 	cli_run_init(&run, ctx, V_PLAN_APPLY, NULL);
+	run.c.dry_run = dry_run;
 	if (apply)
 		r = cli_run_verb(ctx, &run, argv[optind], err);
 	else
@@ -97,18 +129,27 @@ cmd_plan_exec(struct cli_ctx *ctx, int argc, char **argv,
 	if (r < 0)
 		goto out;
 	if (apply && !ctx->json) {
-		printf("added %zu planned event%s to deal '%s'\n",
-		       run.res.added, run.res.added == 1 ? "" : "s",
-		       argv[optind]);
+		added_to_text(&run.dc.deal, run.res.added, dry_run, &run.out);
 		goto out;
 	}
 	commercial_plan_compute(&run.dc.deal, &run.dc.hol, &plan);
 	if (ctx->json) {
 		json_t *j = commercial_plan_to_json(&plan);
 
-		if (apply)
+		if (apply) {
+			const struct deal *d = &run.dc.deal;
+			json_t *ev = json_array();
+
+			for (size_t i = d->nevents - run.res.added;
+			     i < d->nevents; i++)
+				json_array_append_new(
+					ev, event_to_json(&d->events[i]));
 			json_object_set_new(j, "added", json_integer(
 						(json_int_t)run.res.added));
+			json_object_set_new(j, "added_events", ev);
+			json_object_set_new(j, "dry_run",
+					    json_boolean(dry_run));
+		}
 		json_emit(j, &run.out);
 	} else {
 		plan_to_text(&run.dc.deal, &plan, &run.out);

@@ -8,6 +8,7 @@
 #include "render/summary.h"
 #include "store/deals.h"
 #include "store/workspace.h"
+#include "util/suggest.h"
 #include "util/xalloc.h"
 
 #include <ctype.h>
@@ -298,14 +299,19 @@ subcmd_dispatch(const struct cmd_entry *e, const struct subcmd *subs,
 		struct tw_error *err)
 {
 	const struct subcmd *s;
+	struct suggest sg;
+	char hint[96];
 
 	if (argc < 2)
 		return cmd_usage_error(e, err, "'%s' needs a subcommand",
 				       e->name);
 	if ((s = subcmd_find(subs, argv[1])))
 		return subcmd_run(e, s, ctx, argc - 1, argv + 1, err);
-	return cmd_usage_error(e, err, "unknown subcommand '%s %s'", e->name,
-			       argv[1]);
+	suggest_init(&sg, argv[1]);
+	for (size_t i = 0; subs[i].name; i++)
+		suggest_add(&sg, subs[i].name);
+	return cmd_usage_error(e, err, "unknown subcommand '%s %s'%s", e->name,
+			       argv[1], suggest_text(&sg, hint, sizeof(hint)));
 }
 
 const struct subcmd *
@@ -329,6 +335,97 @@ subcmd_run(const struct cmd_entry *e, const struct subcmd *s,
 	return s->fn(ctx, argc, argv, err);
 }
 
+/*
+ * A negative number among the arguments ("criterion record acme p95 -5")
+ * is not an option: getopt would read "-5" as the options 5. Before a
+ * scan, every argument that is a negative number and not the value of an
+ * option before it starts with HIDDEN instead of '-', so getopt leaves it
+ * (and permutes it) as any other argument; the scan's end puts the '-'
+ * back. An option's own value ("--value -5") is getopt's already.
+ */
+#define HIDDEN '\x1f'
+
+static bool
+is_negative_number(const char *s)
+{
+	char *end;
+
+	if (s[0] != '-' || !(isdigit((unsigned char)s[1]) ||
+			     (s[1] == '.' && isdigit((unsigned char)s[2]))))
+		return false;
+	(void)strtod(s, &end);
+	return *end == '\0';
+}
+
+/* Whether --name (a prefix as getopt takes it) expects a value. */
+static bool
+long_takes_value(const char *name, size_t n, const struct option *opts)
+{
+	const struct option *hit = NULL;
+
+	for (size_t i = 0; opts && opts[i].name; i++) {
+		if (strncmp(opts[i].name, name, n))
+			continue;
+		if (strlen(opts[i].name) == n)
+			return opts[i].has_arg == required_argument;
+		hit = hit ? hit : &opts[i];
+	}
+	return hit && hit->has_arg == required_argument;
+}
+
+static void
+hide_negatives(int argc, char **argv, const char *shortopts,
+	       const struct option *opts)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--"))
+			return;
+		if (!strncmp(a, "--", 2)) {
+			size_t n = strcspn(a + 2, "=");
+
+			i += !a[2 + n] && long_takes_value(a + 2, n, opts);
+		} else if (is_negative_number(a)) {
+			argv[i][0] = HIDDEN;
+		} else if (a[0] == '-' && a[1]) {
+			const char *o = strchr(shortopts, a[1]);
+
+			i += o && o[1] == ':' && !a[2];
+		}
+	}
+}
+
+static void
+unhide_negatives(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == HIDDEN)
+			argv[i][0] = '-';
+}
+
+/* "unknown option '--acount' (did you mean '--account'?)" */
+static int
+unknown_long(const char *arg, const struct option *opts,
+	     struct tw_error *err)
+{
+	size_t n = strcspn(arg, "=");
+	char *name = xstrndup(arg, n), hint[96];
+	struct suggest sg;
+
+	suggest_init(&sg, name + strspn(name, "-"));
+	for (size_t i = 0; opts && opts[i].name; i++)
+		suggest_add(&sg, opts[i].name);
+	if (sg.best)
+		snprintf(hint, sizeof(hint), " (did you mean '--%.60s'?)",
+			 sg.best);
+	else
+		hint[0] = '\0';
+	tw_error_set(err, TW_EUSAGE, "unknown option '%s'%s", name, hint);
+	free(name);
+	return TW_EUSAGE;
+}
+
 static int
 getopt_checked(int argc, char **argv, const char *shortopts,
 	       const struct option *opts, struct tw_error *err)
@@ -336,7 +433,11 @@ getopt_checked(int argc, char **argv, const char *shortopts,
 	int c;
 
 	opterr = 0;
+	if (optind == 0)
+		hide_negatives(argc, argv, shortopts, opts);
 	c = getopt_long(argc, argv, shortopts, opts, NULL);
+	if (c == -1 || c == '?' || c == ':')
+		unhide_negatives(argc, argv);
 	/*
 	 * A long option that takes no value, given one ("--force=yes"):
 	 * getopt sets optopt to the option's value, no character to print.
@@ -361,8 +462,7 @@ getopt_checked(int argc, char **argv, const char *shortopts,
 		return tw_error_set(err, TW_EUSAGE, "unknown option '-%c'",
 				    optopt);
 	if (c == '?')
-		return tw_error_set(err, TW_EUSAGE, "unknown option '%s'",
-				    argv[optind - 1]);
+		return unknown_long(argv[optind - 1], opts, err);
 	if (c == ':')
 		return tw_error_set(err, TW_EUSAGE, "option '%s' needs a value",
 				    argv[optind - 1]);

@@ -4,6 +4,7 @@
  * code. Nothing else here turns errors into exit statuses.
  */
 #include "cli/cli.h"
+#include "util/suggest.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -233,7 +234,14 @@ main(int argc, char **argv)
 	}
 	e = cmd_find(argv[1]);
 	if (!e) {
-		fprintf(stderr, "error: unknown command '%s'\n", argv[1]);
+		struct suggest sg;
+		char hint[96];
+
+		suggest_init(&sg, argv[1]);
+		for (size_t i = 0; cmd_table[i]; i++)
+			suggest_add(&sg, cmd_table[i]->name);
+		fprintf(stderr, "error: unknown command '%s'%s\n", argv[1],
+			suggest_text(&sg, hint, sizeof(hint)));
 		cli_print_usage(stderr);
 		return 2;
 	}

@@ -59,6 +59,7 @@ static const char *const verb_names[V_COUNT] = {
 	[V_ACK] = "check ack", [V_UNACK] = "check unack",
 	[V_LINK_ADD] = "share", [V_LINK_REMOVE] = "share rm",
 	[V_VIEW] = "share view",
+	[V_DEAL_RENAME] = "deal rename",
 };
 
 const char *
@@ -728,6 +729,33 @@ unack(struct deal_ctx *ctx, const struct verb_call *c, struct tw_error *err)
 	return r;
 }
 
+/*
+ * The deal under a new slug (the store renames its row and keeps its
+ * history): an acknowledgement of a finding about the deal itself names
+ * it by its slug, so it follows.
+ */
+static int
+rename_deal(struct deal_ctx *ctx, const struct verb_call *c,
+	    struct tw_error *err)
+{
+	struct deal *d = &ctx->deal;
+	const char *to = c->key ? c->key : "";
+
+	if (!slug_is_valid(to))
+		return tw_error_set(err, TW_EINPUT,
+				    "invalid slug '%s' (expected "
+				    "[a-z0-9-]{1,64}, not starting with '-')",
+				    to);
+	if (!strcmp(to, d->slug))
+		return tw_error_set(err, TW_EINPUT,
+				    "deal '%s' already has that slug", to);
+	for (size_t i = 0; i < d->nacks; i++)
+		if (d->acks[i].subject && !strcmp(d->acks[i].subject, d->slug))
+			xstrset(&d->acks[i].subject, to);
+	xstrset(&d->slug, to);
+	return 0;
+}
+
 static int
 dispatch(struct deal_ctx *ctx, const struct verb_call *c,
 	 struct verb_result *res, struct tw_error *err)
@@ -769,6 +797,8 @@ dispatch(struct deal_ctx *ctx, const struct verb_call *c,
 	case V_LINK_REMOVE:
 	case V_VIEW:
 		return champion_verb(ctx, c, res, err);
+	case V_DEAL_RENAME:
+		return rename_deal(ctx, c, err);
 	case V_DEAL_REMOVE:
 	case V_COUNT:
 		break;

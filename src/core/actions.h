@@ -66,6 +66,7 @@ enum verb {
 	V_LINK_ADD,		/* link, until (expires): a share link made */
 	V_LINK_REMOVE,		/* link: revoked */
 	V_VIEW,			/* link, at: the share page opened */
+	V_DEAL_RENAME,		/* key: the new slug (the store's too) */
 	V_COUNT
 };
 
@@ -93,13 +94,15 @@ struct verb_call {
 	size_t ndays;
 	int link;		/* V_LINK_*, V_VIEW: the share link's number */
 	const char *at;		/* V_VIEW: UTC "YYYY-MM-DDTHH:MM:SSZ" */
+	bool dry_run;		/* the store runs it and keeps nothing */
 };
 
 /* What a verb did, for the entry point to show. */
 struct verb_result {
 	size_t index;		/* the child added or changed */
 	size_t added;		/* V_PLAN_APPLY, V_TOUCH, V_HOLIDAYS: children
-				   added */
+				   added (V_PLAN_APPLY: the deal's last
+				   events) */
 	size_t present;		/* V_TOUCH: already logged; V_HOLIDAYS:
 				   already holidays of the deal */
 	size_t dropped;		/* V_REMOVE --force: references dropped */

@@ -5,6 +5,7 @@
 #include "core/commercial.h"
 #include "core/criterion.h"
 #include "util/strbuf.h"
+#include "util/suggest.h"
 #include "util/xalloc.h"
 
 #include <stdbool.h>
@@ -12,16 +13,20 @@
 #include <string.h>
 
 /*
- * The war story's sequence: executive summary, terms discussion, contract
- * review; execution once procurement has run its course. A win on a Friday
- * gives Tuesday, Thursday and the next Monday.
+ * The war story's sequence: executive summary (the SE's, from the POC's
+ * numbers), terms discussion, contract review; execution once procurement
+ * has run its course (the AE's). A win on a Friday gives Tuesday, Thursday
+ * and the next Monday.
  */
 static const struct step default_steps[] = {
 	{ "Executive summary to the economic buyer", 2, EVENT_COMMERCIAL,
-	  false },
-	{ "Commercial terms discussion", 4, EVENT_COMMERCIAL, false },
-	{ "Contract review begins", 6, EVENT_COMMERCIAL, false },
-	{ "Contract execution target", 6, EVENT_COMMERCIAL, true },
+	  false, "exec-summary", "se" },
+	{ "Commercial terms discussion", 4, EVENT_COMMERCIAL, false, "terms",
+	  "ae" },
+	{ "Contract review begins", 6, EVENT_COMMERCIAL, false,
+	  "contract-review", "ae" },
+	{ "Contract execution target", 6, EVENT_COMMERCIAL, true,
+	  "contract-signed", "ae" },
 };
 
 const struct step *
@@ -29,6 +34,71 @@ default_playbook(size_t *n)
 {
 	*n = sizeof(default_steps) / sizeof(default_steps[0]);
 	return default_steps;
+}
+
+/* "plan-" + the title in [a-z0-9-], cut to a valid key length. */
+static char *
+step_key(const char *title)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool dash = true;
+
+	strbuf_addstr(&sb, "plan-");
+	for (const char *p = title ? title : ""; *p && sb.len < DEAL_SLUG_MAX;
+	     p++) {
+		char c = *p;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			strbuf_addch(&sb, c);
+			dash = false;
+		} else if (!dash) {
+			strbuf_addch(&sb, '-');
+			dash = true;
+		}
+	}
+	while (sb.len && sb.buf[sb.len - 1] == '-')
+		strbuf_setlen(&sb, sb.len - 1);
+	return strbuf_detach(&sb, NULL);
+}
+
+static bool
+key_taken(const struct plan_step *steps, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(steps[i].key, key))
+			return true;
+	return false;
+}
+
+/*
+ * The key of every step: the playbook's, else one made from the title.
+ * Two steps whose titles give the same key (or the same after the cut) get
+ * "-2", "-3" in playbook order, so the keys depend only on the playbook and
+ * applying again finds them.
+ */
+static void
+step_keys(struct commercial_plan *p, const struct step *steps)
+{
+	for (size_t i = 0; i < p->nsteps; i++) {
+		char *base = steps[i].key ? xstrdup(steps[i].key)
+					  : step_key(steps[i].title);
+
+		p->steps[i].key = xstrdup(base);
+		for (int n = 2; key_taken(p->steps, i, p->steps[i].key); n++) {
+			struct strbuf sb = STRBUF_INIT;
+
+			/* Leave room for the suffix within the key length. */
+			strbuf_addstr(&sb, base);
+			if (sb.len > DEAL_SLUG_MAX - 4)
+				strbuf_setlen(&sb, DEAL_SLUG_MAX - 4);
+			strbuf_addf(&sb, "-%d", n);
+			free(p->steps[i].key);
+			p->steps[i].key = strbuf_detach(&sb, NULL);
+		}
+		free(base);
+	}
 }
 
 void
@@ -70,95 +140,127 @@ commercial_plan_compute(const struct deal *d, const struct holidays *h,
 		out->steps[i].title = steps[i].title;
 		out->steps[i].kind = steps[i].kind;
 		out->steps[i].date = t;
+		out->steps[i].owner = steps[i].owner;
 	}
+	step_keys(out, steps);
 	out->contract_target = out->steps[nsteps - 1].date;
 }
 
 void
 commercial_plan_release(struct commercial_plan *p)
 {
+	for (size_t i = 0; i < p->nsteps; i++)
+		free(p->steps[i].key);
 	free(p->blocking);
 	free(p->steps);
 	memset(p, 0, sizeof(*p));
 }
 
-/* "plan-" + the title in [a-z0-9-], cut to a valid key length. */
-static char *
-step_key(const char *title)
+/* A title's words, lowercase, one space apart: "Contract review begins". */
+static void
+title_words(const char *title, struct strbuf *sb)
 {
-	struct strbuf sb = STRBUF_INIT;
-	bool dash = true;
+	bool space = false;
 
-	strbuf_addstr(&sb, "plan-");
-	for (const char *p = title ? title : ""; *p && sb.len < DEAL_SLUG_MAX;
-	     p++) {
-		char c = *p;
+	for (const char *p = title ? title : ""; *p; p++) {
+		unsigned char c = (unsigned char)*p;
 
 		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			strbuf_addch(&sb, c);
-			dash = false;
-		} else if (!dash) {
-			strbuf_addch(&sb, '-');
-			dash = true;
+			c = (unsigned char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c >= 0x80) {
+			if (space && sb->len)
+				strbuf_addch(sb, ' ');
+			strbuf_addch(sb, (char)c);
+			space = false;
+		} else {
+			space = true;
 		}
 	}
-	while (sb.len && sb.buf[sb.len - 1] == '-')
-		strbuf_setlen(&sb, sb.len - 1);
-	return strbuf_detach(&sb, NULL);
 }
 
+/* Whether the words of short stand, whole, within those of long. */
 static bool
-key_taken(char *const *keys, size_t n, const char *key)
+words_within(const char *shorter, const char *longer)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(keys[i], key))
+	size_t n = strlen(shorter);
+
+	if (!n)
+		return false;
+	for (const char *p = strstr(longer, shorter); p;
+	     p = strstr(p + 1, shorter))
+		if ((p == longer || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' '))
 			return true;
 	return false;
 }
 
-/*
- * The event key of every step. Two steps whose titles give the same key
- * (or the same after the cut) get "-2", "-3" in playbook order, so the
- * keys depend only on the playbook and applying again finds them.
- */
-static char **
-step_keys(const struct commercial_plan *p)
+static bool
+titles_similar(const char *a, const char *b)
 {
-	char **keys = xcalloc(p->nsteps ? p->nsteps : 1, sizeof(*keys));
+	struct strbuf wa = STRBUF_INIT, wb = STRBUF_INIT;
+	bool similar;
 
-	for (size_t i = 0; i < p->nsteps; i++) {
-		char *base = step_key(p->steps[i].title);
+	title_words(a, &wa);
+	title_words(b, &wb);
+	similar = wa.len && wb.len &&
+		  (words_within(wa.buf, wb.buf) ||
+		   words_within(wb.buf, wa.buf) ||
+		   edit_distance(wa.buf, wb.buf, SUGGEST_MAX_DISTANCE) <=
+			   SUGGEST_MAX_DISTANCE);
+	strbuf_release(&wa);
+	strbuf_release(&wb);
+	return similar;
+}
 
-		keys[i] = xstrdup(base);
-		for (int n = 2; key_taken(keys, i, keys[i]); n++) {
-			struct strbuf sb = STRBUF_INIT;
+const struct event *
+commercial_step_covered(const struct deal *d, const struct plan_step *s,
+			const struct holidays *h)
+{
+	for (size_t i = 0; i < d->nevents; i++) {
+		const struct event *e = &d->events[i];
+		int gap;
 
-			/* Leave room for the suffix within the key length. */
-			strbuf_addstr(&sb, base);
-			if (sb.len > DEAL_SLUG_MAX - 4)
-				strbuf_setlen(&sb, DEAL_SLUG_MAX - 4);
-			strbuf_addf(&sb, "-%d", n);
-			free(keys[i]);
-			keys[i] = strbuf_detach(&sb, NULL);
-		}
-		free(base);
+		if (e->step && !strcmp(e->step, s->key))
+			return e;
+		if (e->kind != s->kind)
+			continue;
+		if (!strcmp(e->key, s->key))
+			return e;
+		if (e->date == DATE_NONE ||
+		    !titles_similar(e->title, s->title))
+			continue;
+		gap = date_bdays_between(e->date, s->date, h);
+		if (gap >= -1 && gap <= 1)
+			return e;
 	}
-	return keys;
+	return NULL;
 }
 
 void
 commercial_plan_applied(const struct deal *d,
-			const struct commercial_plan *p, bool *out)
+			const struct commercial_plan *p,
+			const struct holidays *h, bool *out)
 {
-	char **keys = step_keys(p);
+	for (size_t i = 0; i < p->nsteps; i++)
+		out[i] = commercial_step_covered(d, &p->steps[i], h) != NULL;
+}
 
-	for (size_t i = 0; i < p->nsteps; i++) {
-		out[i] = deal_find_event(d, keys[i]) != NULL;
-		free(keys[i]);
+/* s's key, or with "-2", "-3" when an event of d holds it. */
+static char *
+free_event_key(const struct deal *d, const char *key)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, key);
+	for (int n = 2; deal_find_event(d, sb.buf); n++) {
+		strbuf_reset(&sb);
+		strbuf_add(&sb, key, strlen(key) > DEAL_SLUG_MAX - 4
+					     ? DEAL_SLUG_MAX - 4
+					     : strlen(key));
+		strbuf_addf(&sb, "-%d", n);
 	}
-	free(keys);
+	return strbuf_detach(&sb, NULL);
 }
 
 tw_date
@@ -167,16 +269,18 @@ commercial_contract_target(const struct deal *d,
 			   bool *applied)
 {
 	const struct event *e = NULL;
-	char **keys;
+	const char *key;
 
 	*applied = false;
 	if (!p->nsteps)
 		return p->contract_target;
-	keys = step_keys(p);
-	e = deal_find_event(d, keys[p->nsteps - 1]);
-	for (size_t i = 0; i < p->nsteps; i++)
-		free(keys[i]);
-	free(keys);
+	/* The event made of the last step: its step, else its key. */
+	key = p->steps[p->nsteps - 1].key;
+	for (size_t i = 0; i < d->nevents && !e; i++)
+		if (d->events[i].step && !strcmp(d->events[i].step, key))
+			e = &d->events[i];
+	if (!e)
+		e = deal_find_event(d, key);
 	if (e && e->done && e->done <= today) {
 		*applied = true;
 		return e->done;
@@ -193,7 +297,7 @@ commercial_plan_apply(struct deal *d, const struct holidays *h,
 		      size_t *added, struct tw_error *err)
 {
 	struct commercial_plan plan;
-	char **keys;
+	bool *covered;
 
 	*added = 0;
 	commercial_plan_compute(d, h, &plan);
@@ -212,22 +316,30 @@ commercial_plan_apply(struct deal *d, const struct holidays *h,
 					    "runs past 9999-12-31", d->slug);
 		}
 	}
-	keys = step_keys(&plan);
+	/* Covered by the events there before: two steps may share one. */
+	covered = xcalloc(plan.nsteps, sizeof(*covered));
+	commercial_plan_applied(d, &plan, h, covered);
 	for (size_t i = 0; i < plan.nsteps; i++) {
+		const struct plan_step *s = &plan.steps[i];
+		const char *who = !s->owner		 ? NULL
+				  : !strcmp(s->owner, "ae") ? d->ae
+							 : d->se;
+		char *key;
 		struct event *e;
 
-		if (deal_find_event(d, keys[i]))
+		if (covered[i])
 			continue;
+		key = free_event_key(d, s->key);
 		e = deal_add_event(d);
-		e->key = xstrdup(keys[i]);
-		e->kind = plan.steps[i].kind;
-		e->title = xstrdup_or_null(plan.steps[i].title);
-		e->date = plan.steps[i].date;
+		e->key = key;
+		e->kind = s->kind;
+		e->title = xstrdup_or_null(s->title);
+		e->owner = xstrdup_or_null(who);
+		e->date = s->date;
+		e->step = xstrdup(s->key);
 		(*added)++;
 	}
-	for (size_t i = 0; i < plan.nsteps; i++)
-		free(keys[i]);
-	free(keys);
+	free(covered);
 	commercial_plan_release(&plan);
 	return 0;
 }

@@ -15,6 +15,12 @@ struct plan_step {
 	const char *title;	/* borrowed from the playbook */
 	enum event_kind kind;
 	tw_date date;
+	/*
+	 * The step's key: the playbook's, else "plan-<title in [a-z0-9-]>"
+	 * ("-2", "-3" for titles that give the same one). Owned by the plan.
+	 */
+	char *key;
+	const char *owner;	/* "ae", "se" or NULL (borrowed) */
 };
 
 struct commercial_plan {
@@ -37,19 +43,19 @@ void commercial_plan_compute(const struct deal *d, const struct holidays *h,
 void commercial_plan_release(struct commercial_plan *p);
 
 /*
- * Add each step of the plan as a planned event of d (its kind from the
- * playbook), keyed "plan-<title in [a-z0-9-]>" with "-2", "-3" for titles
- * that give the same key; a step whose key exists is skipped, so applying
- * twice adds nothing. *added counts the new events. TW_EINPUT without a
- * technical win. h holds the deal's and the workspace's holidays.
+ * The event of d that already stands for step s of a plan, or NULL: the
+ * event plan --apply made from it (its step is s's key), or an event of
+ * s's kind keyed like s or with a similar title (the same words once case
+ * and punctuation are put aside, one title's words within the other's, or
+ * two letters apart) planned within 1 business day of s.
  */
-/*
- * Which steps of p already stand as events in d because `plan --apply` added
- * them (an event with the step's key): out[i] is true for those. out holds
- * p->nsteps entries.
- */
+const struct event *commercial_step_covered(const struct deal *d,
+					    const struct plan_step *s,
+					    const struct holidays *h);
+/* out[i]: whether step i of p is covered (p->nsteps entries). */
 void commercial_plan_applied(const struct deal *d,
-			     const struct commercial_plan *p, bool *out);
+			     const struct commercial_plan *p,
+			     const struct holidays *h, bool *out);
 /*
  * The contract execution target of d by today: the date of the event
  * `plan --apply` made of p's last step (its done date once done by today)
@@ -59,6 +65,14 @@ void commercial_plan_applied(const struct deal *d,
 tw_date commercial_contract_target(const struct deal *d,
 				   const struct commercial_plan *p,
 				   tw_date today, bool *applied);
+/*
+ * Add each step of the plan that no event covers as a planned event of d:
+ * its kind from the playbook, keyed by the step's key ("-2", "-3" when
+ * another event holds it), its step the step's key, its owner the deal's
+ * AE or SE as the step says. Applying twice adds nothing. *added counts
+ * the new events, the last *added of d's. TW_EINPUT without a technical
+ * win. h holds the deal's and the workspace's holidays.
+ */
 int commercial_plan_apply(struct deal *d, const struct holidays *h,
 			  size_t *added, struct tw_error *err);
 

@@ -59,6 +59,8 @@ struct event {
 	tw_date proposed;
 	char *proposed_note;
 	tw_date proposed_on;
+	char *step;			/* the playbook step that made it
+					   (plan --apply), else NULL */
 };
 
 struct risk {
@@ -86,12 +88,18 @@ struct phase {
 	size_t nrisks;
 };
 
-/* A playbook step: offset business days after the technical win. */
+/*
+ * A playbook step: offset business days after the technical win. Its key
+ * (NULL: one made from the title) names the event plan --apply makes; its
+ * owner, "ae" or "se" (or NULL), says whose name that event carries.
+ */
 struct step {
 	char *title;
 	int offset;
 	enum event_kind kind;
 	bool plus_procurement;
+	char *key;
+	char *owner;
 };
 
 /* A logged message to the prospect. */

@@ -100,6 +100,7 @@ static const struct field event_fields[] = {
 	FLD(event, proposed, F_DATE, FL_RO),
 	FLD(event, proposed_note, F_STR, FL_LINE | FL_RO),
 	FLD(event, proposed_on, F_DATE, FL_RO),
+	FLD(event, step, F_STR, FL_LINE | FL_RO),
 };
 
 static const struct field risk_fields[] = {
@@ -128,6 +129,8 @@ static const struct field step_fields[] = {
 	FLD(step, offset, F_INT, 0),
 	FLD_ENUM(step, kind, event_kind, 0),
 	FLD(step, plus_procurement, F_BOOL, 0),
+	FLD(step, key, F_STR, FL_LINE),
+	FLD(step, owner, F_STR, FL_LINE),
 };
 
 static const struct field touch_fields[] = {

@@ -492,6 +492,7 @@ check_events(const struct deal *d, struct keys *keys,
 			{ "title", "title", e->title, false },
 			{ "owner", "owner", e->owner, false },
 			{ "after", "after", e->after, false },
+			{ "step", "step", e->step, false },
 		};
 		char owner[96];
 
@@ -502,6 +503,11 @@ check_events(const struct deal *d, struct keys *keys,
 		snprintf(owner, sizeof(owner), "event '%s'", e->key);
 		if ((rc = CHECK_TEXTS(texts, owner, ENT_EVENT, i, site, err)))
 			return rc;
+		if (e->step && !key_is_valid(e->step))
+			return fail(site, err, ENT_EVENT, i, "step",
+				    "event '%s' step '%s' is not a playbook "
+				    "step key (expected [a-z0-9-]{1,64})",
+				    e->key, e->step);
 	}
 	/* References after all keys, so a forward 'after' is fine. */
 	cycle = events_on_cycle(d, &keys->events);
@@ -657,30 +663,53 @@ check_phases(const struct deal *d, struct keys *keys,
 }
 
 static int
+check_step(const struct step *s, size_t i, struct keymap *seen,
+	   struct validation_site *site, struct tw_error *err)
+{
+	const struct text_field texts[] = {
+		{ "title", "title", s->title, false },
+		{ "owner", "owner", s->owner, false },
+	};
+	char owner[48];
+	int rc;
+
+	if (is_empty(s->title))
+		return fail(site, err, ENT_STEP, i, "title",
+			    "playbook step %zu needs a title", i + 1);
+	snprintf(owner, sizeof(owner), "playbook step %zu", i + 1);
+	if ((rc = CHECK_TEXTS(texts, owner, ENT_STEP, i, site, err)))
+		return rc;
+	if (s->offset < 0)
+		return fail(site, err, ENT_STEP, i, "offset",
+			    "playbook step '%s' offset must be 0 or "
+			    "more, got %d",
+			    s->title, s->offset);
+	if (s->key && (rc = check_key(s->key, "playbook step",
+				      ENT_STEP, i, seen, site, err)))
+		return rc;
+	if (s->owner && strcmp(s->owner, "ae") &&
+	    strcmp(s->owner, "se"))
+		return fail(site, err, ENT_STEP, i, "owner",
+			    "playbook step '%s' owner must be ae or "
+			    "se, got '%s'",
+			    s->title, s->owner);
+	return 0;
+}
+
+static int
 check_playbook(const struct deal *d, struct validation_site *site,
 	       struct tw_error *err)
 {
-	for (size_t i = 0; i < d->nplaybook; i++) {
-		const struct step *s = &d->playbook[i];
-		const struct text_field texts[] = {
-			{ "title", "title", s->title, false },
-		};
-		char owner[48];
-		int rc;
+	struct keymap seen = KEYMAP_INIT;
+	int rc = 0;
 
-		if (is_empty(s->title))
-			return fail(site, err, ENT_STEP, i, "title",
-				    "playbook step %zu needs a title", i + 1);
-		snprintf(owner, sizeof(owner), "playbook step %zu", i + 1);
-		if ((rc = CHECK_TEXTS(texts, owner, ENT_STEP, i, site, err)))
-			return rc;
-		if (s->offset < 0)
-			return fail(site, err, ENT_STEP, i, "offset",
-				    "playbook step '%s' offset must be 0 or "
-				    "more, got %d",
-				    s->title, s->offset);
+	for (size_t i = 0; i < d->nplaybook && !rc; i++) {
+		const struct step *s = &d->playbook[i];
+
+		rc = check_step(s, i, &seen, site, err);
 	}
-	return 0;
+	keymap_release(&seen);
+	return rc;
 }
 
 static int

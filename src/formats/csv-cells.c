@@ -449,7 +449,8 @@ crm_slugify(const char *name, char out[DEAL_SLUG_MAX + 1])
 	size_t n = 0;
 	bool dash = false;
 
-	while (*p && n < DEAL_SLUG_MAX) {
+	/* One more than fits, to see whether the cut falls between words. */
+	while (*p && n <= CRM_SLUG_MAX) {
 		char one[2] = { 0, 0 };
 		const char *a;
 		size_t len;
@@ -468,11 +469,19 @@ crm_slugify(const char *name, char out[DEAL_SLUG_MAX + 1])
 			dash = n > 0;
 			continue;
 		}
-		if (dash && n < DEAL_SLUG_MAX)
+		if (dash && n <= CRM_SLUG_MAX)
 			out[n++] = '-';
 		dash = false;
-		for (; *a && n < DEAL_SLUG_MAX; a++)
+		for (; *a && n <= CRM_SLUG_MAX; a++)
 			out[n++] = *a;
+	}
+	if (n > CRM_SLUG_MAX) {
+		/* After the last word that fits whole, else mid-word. */
+		size_t cut = CRM_SLUG_MAX;
+
+		while (cut > 0 && out[cut] != '-')
+			cut--;
+		n = cut ? cut : CRM_SLUG_MAX;
 	}
 	while (n > 0 && out[n - 1] == '-')
 		n--;
@@ -492,8 +501,8 @@ crm_slug_unique(const char *base, bool (*taken)(void *arg, const char *slug),
 					       n);
 		size_t keep = blen;
 
-		if (keep > DEAL_SLUG_MAX - slen)
-			keep = DEAL_SLUG_MAX - slen;
+		if (keep > CRM_SLUG_MAX - slen)
+			keep = CRM_SLUG_MAX - slen;
 		while (keep > 1 && base[keep - 1] == '-')
 			keep--;
 		memcpy(out, base, keep);

@@ -1,10 +1,11 @@
 /*
  * Deals as spreadsheet CSV (csv-export.h): one file per table, a header
- * row, then one row per deal, criterion or event; children carry their
- * deal's slug in the first column so the tables join on it.
+ * row, then one row per deal or child; children carry their deal's slug in
+ * the first column so the tables join on it.
  */
 #include "formats/csv-export.h"
 #include "core/criterion.h"
+#include "core/schema.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -34,14 +35,15 @@ csv_quote(struct strbuf *sb, const char *s)
  * The characters a spreadsheet reads as the start of a formula, and the
  * tab and CR that some of them skip before looking (OWASP's CSV injection
  * advice). A leading single quote makes the cell text; spreadsheets do not
- * show it.
+ * show it. A text that starts with a quote itself gets one more, so
+ * reading the file back (import --from techwin) removes exactly one.
  */
 void
 csv_text_cell(struct strbuf *sb, const char *s)
 {
 	struct strbuf tmp = STRBUF_INIT;
 
-	if (!s || !*s || !strchr("=+-@\t\r", *s)) {
+	if (!s || !*s || !strchr(CSV_GUARDED, *s)) {
 		csv_quote(sb, s);
 		return;
 	}
@@ -161,7 +163,7 @@ csv_export_criteria(const struct deal *deals, size_t n, struct strbuf *out)
 {
 	header(out, "deal,key,metric,unit,direction,required,measured,"
 		    "measured_on,status,headroom_pct,growth_capacity_pct,"
-		    "projected_growth_pct,scales,outcome");
+		    "projected_growth_pct,scales,outcome,scales_with_load");
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < deals[i].ncriteria; j++) {
 			const struct criterion *c = &deals[i].criteria[j];
@@ -184,6 +186,7 @@ csv_export_criteria(const struct deal *deals, size_t n, struct strbuf *out)
 			text(out, ev.scales == TRI_NULL ? NULL
 				  : ev.scales == TRI_TRUE ? "true" : "false");
 			text(out, c->outcome);
+			text(out, c->scales_with_load ? "true" : "false");
 			eol(out);
 		}
 	}
@@ -192,7 +195,8 @@ csv_export_criteria(const struct deal *deals, size_t n, struct strbuf *out)
 void
 csv_export_events(const struct deal *deals, size_t n, struct strbuf *out)
 {
-	header(out, "deal,key,kind,title,owner,date,done,after");
+	header(out, "deal,key,kind,title,owner,date,done,after,step,side,"
+		    "internal");
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < deals[i].nevents; j++) {
 			const struct event *e = &deals[i].events[j];
@@ -205,7 +209,74 @@ csv_export_events(const struct deal *deals, size_t n, struct strbuf *out)
 			date(out, e->date);
 			date(out, e->done);
 			text(out, e->after);
+			text(out, e->step);
+			text(out, event_side_name(e->side));
+			text(out, e->internal ? "true" : "false");
 			eol(out);
 		}
 	}
 }
+
+/*
+ * The children of table t, every field of the schema in its order under
+ * its JSON name, after the deal's slug: what the plan file holds, so
+ * import --from techwin reads it all back.
+ */
+static void
+export_table(const struct deal *deals, size_t n, size_t t,
+	     struct strbuf *out)
+{
+	const struct schema_table *tb = &schema_tables[t];
+	struct strbuf tmp = STRBUF_INIT;
+
+	strbuf_addstr(out, CSV_BOM "deal");
+	for (size_t f = 0; f < tb->nfields; f++)
+		strbuf_addf(out, ",%s", field_json_name(&tb->fields[f]));
+	eol(out);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < tb->count(&deals[i]); j++) {
+			const void *obj = tb->at(&deals[i], j);
+
+			csv_text_cell(out, deals[i].slug);
+			for (size_t f = 0; f < tb->nfields; f++)
+				text(out, field_text(&tb->fields[f], obj,
+						     &tmp));
+			eol(out);
+		}
+	}
+	strbuf_release(&tmp);
+}
+
+void
+csv_export_holidays(const struct deal *deals, size_t n, struct strbuf *out)
+{
+	export_table(deals, n, T_HOLIDAY, out);
+}
+
+void
+csv_export_risks(const struct deal *deals, size_t n, struct strbuf *out)
+{
+	export_table(deals, n, T_RISK, out);
+}
+
+void
+csv_export_phases(const struct deal *deals, size_t n, struct strbuf *out)
+{
+	export_table(deals, n, T_PHASE, out);
+}
+
+void
+csv_export_playbook(const struct deal *deals, size_t n, struct strbuf *out)
+{
+	export_table(deals, n, T_STEP, out);
+}
+
+const struct csv_export_file csv_export_files[CSV_EXPORT_NFILES] = {
+	{ "deals.csv", csv_export_deals },
+	{ "criteria.csv", csv_export_criteria },
+	{ "events.csv", csv_export_events },
+	{ "risks.csv", csv_export_risks },
+	{ "phases.csv", csv_export_phases },
+	{ "playbook.csv", csv_export_playbook },
+	{ "holidays.csv", csv_export_holidays },
+};

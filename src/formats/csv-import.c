@@ -11,6 +11,7 @@
 #include "formats/csv-cells.h"
 #include "formats/csv-export.h"
 #include "util/utf8.h"
+#include "util/suggest.h"
 #include "util/xalloc.h"
 
 #include <csv.h>
@@ -50,6 +51,8 @@ struct pstate {
 	size_t seg_off, seg_end;	/* seg_end: before the line end */
 
 	bool have_header;
+	bool *unnamed;		/* by column: no mapping entry names it */
+	bool *filled;		/* by column: a data row has a value */
 	size_t last_line;	/* the line the previous record ended on */
 	bool blank_seen;	/* a blank line since the last data row */
 	struct span *pend;
@@ -173,12 +176,16 @@ bind_header(struct pstate *st)
 		imp->col[f] = -1;
 		best[f] = SIZE_MAX;
 	}
+	st->unnamed = xcalloc(imp->ncols + 1, sizeof(*st->unnamed));
+	st->filled = xcalloc(imp->ncols + 1, sizeof(*st->filled));
 	for (size_t c = 0; c < imp->ncols; c++) {
+		st->unnamed[c] = true;
 		for (size_t i = 0; i < st->map->n; i++) {
 			const struct crm_map_entry *m = &st->map->entries[i];
 
 			if (strcasecmp(m->column, imp->header[c]))
 				continue;
+			st->unnamed[c] = false;
 			if (m->field != CRM_IGNORE && i < best[m->field]) {
 				best[m->field] = i;
 				imp->col[m->field] = (int)c;
@@ -198,6 +205,30 @@ expected_column(const struct crm_mapping *m, enum crm_field f)
 	return crm_field_name(f);
 }
 
+/* --slug-column COL: a column of the header, named ignoring case. */
+static void
+bind_slug_column(struct pstate *st)
+{
+	struct crm_import *imp = st->out;
+	const char *want = st->opt->slug_column;
+	struct suggest sg;
+	char hint[96];
+
+	suggest_init(&sg, want);
+	for (size_t c = 0; c < imp->ncols; c++) {
+		if (!strcasecmp(imp->header[c], want)) {
+			imp->slug_col = (int)c;
+			st->unnamed[c] = false;
+			return;
+		}
+		suggest_add(&sg, imp->header[c]);
+	}
+	st->rc = tw_error_set(st->err, TW_EINPUT,
+			      "%s: no column '%s' for --slug-column%s",
+			      st->filename, want,
+			      suggest_text(&sg, hint, sizeof(hint)));
+}
+
 static void
 take_header(struct pstate *st, size_t off, size_t len)
 {
@@ -213,6 +244,8 @@ take_header(struct pstate *st, size_t off, size_t len)
 	imp->crlf = crm_eol_len(st->buf + st->seg_end, st->buf + st->len) == 2;
 	st->have_header = true;
 	bind_header(st);
+	if (st->opt->slug_column)
+		bind_slug_column(st);
 	for (size_t i = 0; i < ARRAY_SIZE(required) && !st->rc; i++) {
 		enum crm_field f = required[i];
 
@@ -372,6 +405,10 @@ convert_row(struct pstate *st, size_t line, size_t off, size_t len)
 	r.line = line;
 	r.off = off;
 	r.len = len;
+	for (size_t c = 0; c < st->nf && c < imp->ncols; c++)
+		st->filled[c] |= st->unnamed[c] && *st->f[c];
+	if (imp->slug_col >= 0 && *st->f[imp->slug_col])
+		r.slug_text = xstrdup(st->f[imp->slug_col]);
 	for (int f = 1; f < CRM_NFIELDS && bad == CRM_IGNORE; f++) {
 		const char *v = cell(st, (enum crm_field)f);
 
@@ -421,6 +458,7 @@ convert_row(struct pstate *st, size_t line, size_t off, size_t len)
 		bad_add(imp, line, off, len, crm_column_name(imp, bad), "%s",
 			why.buf);
 		free(r.name);
+		free(r.slug_text);
 		deal_release(&r.deal);
 	} else {
 		r.deal.crm_source = xstrdup(crm_vendor_name(st->map->vendor));
@@ -665,6 +703,7 @@ crm_parse(const char *buf, size_t len, const char *filename,
 	memset(&st, 0, sizeof(st));
 	for (int f = 0; f < CRM_NFIELDS; f++)
 		out->col[f] = -1;
+	out->slug_col = -1;
 	st.buf = buf;
 	st.len = len;
 	st.filename = filename;
@@ -703,6 +742,16 @@ crm_parse(const char *buf, size_t len, const char *filename,
 	csv_free(&p);
 	record_clear(&st);
 	free(st.f);
+	for (size_t c = 0; !st.rc && st.filled && c < out->ncols; c++) {
+		if (!st.filled[c])
+			continue;
+		out->unmapped = xrealloc(out->unmapped,
+					 (out->nunmapped + 1) *
+						 sizeof(*out->unmapped));
+		out->unmapped[out->nunmapped++] = out->header[c];
+	}
+	free(st.unnamed);
+	free(st.filled);
 	/* Short records after the last data row are the report's footer. */
 	out->footer_lines = st.npend;
 	free(st.pend);
@@ -728,8 +777,10 @@ crm_import_release(struct crm_import *imp)
 	free(imp->header);
 	for (size_t i = 0; i < imp->nrows; i++) {
 		free(imp->rows[i].name);
+		free(imp->rows[i].slug_text);
 		deal_release(&imp->rows[i].deal);
 	}
+	free(imp->unmapped);
 	free(imp->rows);
 	for (size_t i = 0; i < imp->nbad; i++) {
 		free(imp->bad[i].column);
@@ -739,6 +790,7 @@ crm_import_release(struct crm_import *imp)
 	memset(imp, 0, sizeof(*imp));
 	for (int f = 0; f < CRM_NFIELDS; f++)
 		imp->col[f] = -1;
+	imp->slug_col = -1;
 }
 
 /* ---- merging into a deal ---------------------------------------------- */

@@ -85,6 +85,8 @@ void crm_mapping_release(struct crm_mapping *m);
 struct crm_options {
 	enum crm_date_order date_order;
 	bool decimal_comma;
+	/* The column a new deal's slug comes from (NULL: the deal name). */
+	const char *slug_column;
 	/* Called now and then while parsing (may be NULL). */
 	void (*progress)(void *arg, size_t bytes_done, size_t bytes_total,
 			 size_t rows);
@@ -96,6 +98,7 @@ struct crm_row {
 	size_t line;		/* physical line the row starts on, from 1 */
 	size_t off, len;	/* its text in the input, without line end */
 	char *name;		/* the deal name */
+	char *slug_text;	/* the slug column's cell, or NULL */
 	unsigned present;	/* 1u << CRM_x for each field with a value */
 	struct deal deal;	/* those fields plus crm_source and crm_id */
 };
@@ -115,6 +118,13 @@ struct crm_import {
 	bool bom;		/* the input started with a UTF-8 BOM */
 	bool crlf;		/* the header line ended in CRLF */
 	int col[CRM_NFIELDS];	/* the column feeding each field, or -1 */
+	int slug_col;		/* opt->slug_column's, or -1 */
+	/*
+	 * Columns no mapping entry names (not even as ignore) that hold a
+	 * value in some row: what the import leaves out, in header order.
+	 */
+	const char **unmapped;	/* borrowed from header */
+	size_t nunmapped;
 	struct crm_row *rows;
 	size_t nrows, rows_alloc;
 	struct crm_bad_row *bad;
@@ -151,15 +161,19 @@ enum crm_field crm_field_of_site(const char *site_field);
  */
 bool crm_merge(struct deal *d, const struct crm_row *row);
 
+/* The longest slug an import makes from a name. */
+#define CRM_SLUG_MAX 40
+
 /*
  * Slug from a deal name: lowercase ASCII letters and digits, accented
  * Latin letters by their base letter, anything else one '-', trimmed, at
- * most DEAL_SLUG_MAX. "" when nothing is left.
+ * most CRM_SLUG_MAX, cut after the last whole word that fits (a word
+ * longer than that is cut). "" when nothing is left.
  */
 void crm_slugify(const char *name, char out[DEAL_SLUG_MAX + 1]);
 /*
- * base, or base-2, base-3, ... (shortened to fit) whichever taken() says
- * is free. base must be a valid slug.
+ * base, or base-2, base-3, ... (shortened to fit CRM_SLUG_MAX) whichever
+ * taken() says is free. base must be a valid slug.
  */
 void crm_slug_unique(const char *base,
 		     bool (*taken)(void *arg, const char *slug), void *arg,

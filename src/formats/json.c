@@ -288,6 +288,7 @@ import_crm_to_json(const struct import_crm_result *run, const char *file,
 					     "bad" };
 	const struct crm_import *imp = &run->imp;
 	json_t *o = json_object(), *rows = json_array(), *bad = json_array();
+	json_t *a;
 
 	json_object_set_new(o, "file", json_string(file));
 	json_object_set_new(o, "source",
@@ -300,6 +301,10 @@ import_crm_to_json(const struct import_crm_result *run, const char *file,
 	set_count(o, "bad", imp->nbad);
 	set_count(o, "footer_lines", imp->footer_lines);
 	json_object_set_new(o, "reject_file", json_str(reject));
+	a = json_array();
+	for (size_t i = 0; i < imp->nunmapped; i++)
+		json_array_append_new(a, json_string(imp->unmapped[i]));
+	json_object_set_new(o, "unmapped_columns", a);
 	for (size_t i = 0; i < imp->nrows; i++) {
 		const struct crm_row *row = &imp->rows[i];
 		json_t *r;
@@ -396,6 +401,8 @@ commercial_plan_to_json(const struct commercial_plan *p)
 			s, "kind",
 			json_string(event_kind_name(p->steps[i].kind)));
 		json_object_set_new(s, "date", json_date(p->steps[i].date));
+		json_object_set_new(s, "key", json_str(p->steps[i].key));
+		json_object_set_new(s, "owner", json_str(p->steps[i].owner));
 		json_array_append_new(a, s);
 	}
 	json_object_set_new(o, "steps", a);

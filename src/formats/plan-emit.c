@@ -387,6 +387,7 @@ emit_event(struct emitter *e, const struct event *ev)
 		emit_word(e, "side", event_side_name(ev->side));
 	if (ev->internal)
 		emit_word(e, "internal", "true");
+	emit_str(e, "step", ev->step);
 }
 
 static void
@@ -439,6 +440,8 @@ emit_step(struct emitter *e, const struct step *s)
 	emit_word(e, "kind", event_kind_name(s->kind));
 	if (s->plus_procurement)
 		emit_word(e, "plus_procurement", "true");
+	emit_str(e, "key", s->key);
+	emit_str(e, "owner", s->owner);
 }
 
 /* One list section: "name:" then each element as a "- " item. */

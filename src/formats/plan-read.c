@@ -5,7 +5,9 @@
  * the file, line and column of the node.
  */
 #include "formats/plan-read.h"
+#include "formats/plan.h"
 #include "util/strbuf.h"
+#include "util/suggest.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -25,10 +27,26 @@ plan_fail(struct plan_ctx *ctx, yaml_mark_t mark, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	tw_error_set(ctx->err, TW_EINPUT, "%s:%zu:%zu: %s", ctx->filename,
-		     (size_t)mark.line + 1, (size_t)mark.column + 1, sb.buf);
+	if (ctx->nerrors++ == 0 || !ctx->more)
+		tw_error_set(ctx->err, TW_EINPUT, "%s:%zu:%zu: %s",
+			     ctx->filename, (size_t)mark.line + 1,
+			     (size_t)mark.column + 1, sb.buf);
+	else if (ctx->nerrors <= PLAN_MAX_ERRORS)
+		strbuf_addf(ctx->more, "%s:%zu:%zu: %s\n", ctx->filename,
+			    (size_t)mark.line + 1, (size_t)mark.column + 1,
+			    sb.buf);
 	strbuf_release(&sb);
 	return TW_EINPUT;
+}
+
+/*
+ * Whether the walk goes on past an error (plan_parse_all): past the ones
+ * kept too, to count them.
+ */
+static bool
+go_on(const struct plan_ctx *ctx)
+{
+	return ctx->more && !ctx->hard;
 }
 
 void
@@ -65,9 +83,11 @@ plan_node(struct plan_ctx *ctx, int id)
 int
 plan_visit(struct plan_ctx *ctx, yaml_node_t *n)
 {
-	if (ctx->budget == 0)
+	if (ctx->budget == 0) {
+		ctx->hard = true;
 		return plan_fail(ctx, n->start_mark,
 				 "aliases expand to too many values");
+	}
 	ctx->budget--;
 	return 0;
 }
@@ -386,14 +406,23 @@ unknown_field(struct plan_ctx *ctx, const struct map_spec *spec,
 	      yaml_node_t *k)
 {
 	struct strbuf names = STRBUF_INIT;
+	struct suggest sg;
 	int rc;
 
-	for (size_t i = 0; spec->fields[i].name; i++)
+	suggest_init(&sg, (const char *)k->data.scalar.value);
+	for (size_t i = 0; spec->fields[i].name; i++) {
 		strbuf_addf(&names, "%s%s", i ? ", " : "",
 			    spec->fields[i].name);
-	rc = plan_fail(ctx, k->start_mark,
-		       "unknown field %s in %s (expected one of: %s)",
-		       plan_excerpt(ctx, k), spec->what, names.buf);
+		suggest_add(&sg, spec->fields[i].name);
+	}
+	if (sg.best)
+		rc = plan_fail(ctx, k->start_mark,
+			       "unknown field %s in %s (did you mean '%s'?)",
+			       plan_excerpt(ctx, k), spec->what, sg.best);
+	else
+		rc = plan_fail(ctx, k->start_mark,
+			       "unknown field %s in %s (expected one of: %s)",
+			       plan_excerpt(ctx, k), spec->what, names.buf);
 	strbuf_release(&names);
 	return rc;
 }
@@ -415,7 +444,7 @@ plan_read_map(struct plan_ctx *ctx, yaml_node_t *node,
 	const struct plan_field *fields = spec->fields;
 	yaml_node_pair_t *start, *p, *q;
 	unsigned long long seen = 0;	/* the fields so far, by index */
-	int rc;
+	int rc, failed = 0;
 
 	if (node->type != YAML_MAPPING_NODE)
 		return plan_fail(ctx, node->start_mark,
@@ -439,13 +468,12 @@ plan_read_map(struct plan_ctx *ctx, yaml_node_t *node,
 		for (int i = 0; fields[i].name; i++)
 			if (plan_key_is(k, fields[i].name))
 				f = i;
-		if (f < 0)
-			return unknown_field(ctx, spec, k);
-		for (q = start; q < p && (seen >> f & 1); q++) {
+		rc = f < 0 ? unknown_field(ctx, spec, k) : 0;
+		for (q = start; !rc && q < p && (seen >> f & 1); q++) {
 			yaml_node_t *k2 = plan_node(ctx, q->key);
 
 			if (plan_key_is(k2, fields[f].name))
-				return plan_fail(
+				rc = plan_fail(
 					ctx, k->start_mark,
 					"duplicate field '%s' in %s (first at "
 					"line %zu, column %zu)",
@@ -453,20 +481,25 @@ plan_read_map(struct plan_ctx *ctx, yaml_node_t *node,
 					(size_t)k2->start_mark.line + 1,
 					(size_t)k2->start_mark.column + 1);
 		}
-		seen |= 1ULL << f;
-		if ((rc = plan_visit(ctx, v)))
+		if (rc == 0) {
+			seen |= 1ULL << f;
+			if ((rc = plan_visit(ctx, v)))
+				return rc;
+			if (spec->record)
+				plan_add_mark(ctx, spec->entity, index,
+					      fields[f].site ? fields[f].site
+							     : fields[f].name,
+					      0, v->start_mark);
+			rc = read_field(ctx, spec, obj, index, f, v);
+		}
+		/* Collecting, the next field may have an error too. */
+		if (rc && !go_on(ctx))
 			return rc;
-		if (spec->record)
-			plan_add_mark(ctx, spec->entity, index,
-				      fields[f].site ? fields[f].site
-						     : fields[f].name,
-				      0, v->start_mark);
-		if ((rc = read_field(ctx, spec, obj, index, f, v)))
-			return rc;
-		if (given && !plan_is_null(v))
+		failed = failed ? failed : rc;
+		if (rc == 0 && given && !plan_is_null(v))
 			*given |= 1ULL << f;
 	}
-	return 0;
+	return failed;
 }
 
 static int
@@ -475,7 +508,7 @@ parse_list(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
 {
 	yaml_node_item_t *it;
 	size_t i = 0;
-	int rc;
+	int rc, failed = 0;
 
 	if (plan_is_null(v))
 		return 0;
@@ -487,10 +520,14 @@ parse_list(struct plan_ctx *ctx, yaml_node_t *v, const char *name,
 	     it++, i++) {
 		yaml_node_t *item = plan_node(ctx, *it);
 
-		if ((rc = plan_visit(ctx, item)) || (rc = fn(ctx, item, i)))
+		if ((rc = plan_visit(ctx, item)))
 			return rc;
+		/* Collecting, every item is read: each may have errors. */
+		if ((rc = fn(ctx, item, i)) && !go_on(ctx))
+			return rc;
+		failed = failed ? failed : rc;
 	}
-	return 0;
+	return failed;
 }
 
 /* Field f of a mapping, read by its type into its member of obj. */

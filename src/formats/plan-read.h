@@ -36,6 +36,14 @@ struct plan_ctx {
 	size_t aholidays;	/* room in d->holidays */
 	yaml_mark_t root_mark;
 	char excerpt[128];
+	/*
+	 * Collecting (more not NULL): an error in one field or list item
+	 * does not stop the walk; the first is err's, the others lines of
+	 * more. nerrors counts them all; hard stops the walk all the same.
+	 */
+	struct strbuf *more;
+	size_t nerrors;
+	bool hard;
 };
 
 struct map_spec;

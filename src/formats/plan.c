@@ -245,6 +245,7 @@ static const struct plan_field event_fields[] = {
 	{ .name = "side", .type = FT_ENUM, .off = offsetof(struct event, side),
 	  .names = side_at },
 	FIELD(struct event, "internal", FT_BOOL, internal),
+	FIELD(struct event, "step", FT_STR, step),
 	{ 0 }
 };
 
@@ -394,6 +395,8 @@ static const struct plan_field step_fields[] = {
 	{ .name = "kind", .type = FT_ENUM, .off = offsetof(struct step, kind),
 	  .names = event_kind_at },
 	FIELD(struct step, "plus_procurement", FT_BOOL, plus_procurement),
+	FIELD(struct step, "key", FT_STR, key),
+	FIELD(struct step, "owner", FT_STR, owner),
 	{ 0 }
 };
 
@@ -613,44 +616,71 @@ parse_fast(struct plan_ctx *ctx, const char *buf, size_t len)
 	return ok;
 }
 
+/* The composed document walked into ctx->d, then freed. */
+static int
+walk_doc(struct plan_ctx *ctx, yaml_document_t *doc)
+{
+	yaml_node_t *root = yaml_document_get_root_node(doc);
+	yaml_mark_t origin = { 0, 0, 0 };
+	int rc;
+
+	ctx->doc = doc;
+	if (!root) {
+		rc = plan_fail(ctx, origin,
+			       "empty plan (expected a mapping starting with "
+			       "'version: %d')",
+			       PLAN_VERSION);
+	} else {
+		ctx->budget = 4 * (size_t)(doc->nodes.top - doc->nodes.start) +
+			      1024;
+		rc = parse_root(ctx, root);
+	}
+	yaml_document_delete(doc);
+	return rc;
+}
+
 int
 plan_parse(const char *buf, size_t len, const char *filename,
 	   struct deal *out, struct tw_error *err)
 {
+	return plan_parse_all(buf, len, filename, out, NULL, NULL, err);
+}
+
+int
+plan_parse_all(const char *buf, size_t len, const char *filename,
+	       struct deal *out, struct strbuf *more, size_t *nerrors,
+	       struct tw_error *err)
+{
 	struct plan_ctx ctx = { 0 };
 	yaml_document_t doc;
-	yaml_node_t *root;
 	yaml_mark_t origin = { 0, 0, 0 };
+	size_t more_len = more ? more->len : 0;
 	int rc;
 
 	deal_init(out);
 	ctx.filename = filename ? filename : "<input>";
 	ctx.d = out;
 	ctx.err = err;
-	if (len > PLAN_MAX_BYTES)
-		return plan_fail(&ctx, origin,
-				 "larger than %d MiB, the limit for a plan "
-				 "file",
-				 PLAN_MAX_BYTES >> 20);
-	if (parse_fast(&ctx, buf, len))
-		return 0;
-	if ((rc = plan_load(&ctx, buf, len, &doc)))
-		return rc;
-	ctx.doc = &doc;
-	root = yaml_document_get_root_node(&doc);
-	if (!root) {
+	ctx.more = more;
+	if (len > PLAN_MAX_BYTES) {
 		rc = plan_fail(&ctx, origin,
-			       "empty plan (expected a mapping starting with "
-			       "'version: %d')",
-			       PLAN_VERSION);
+			       "larger than %d MiB, the limit for a plan file",
+			       PLAN_MAX_BYTES >> 20);
+	} else if (parse_fast(&ctx, buf, len)) {
+		rc = 0;
 	} else {
-		ctx.budget = 4 * (size_t)(doc.nodes.top - doc.nodes.start) +
-			     1024;
-		rc = parse_root(&ctx, root);
+		/* The fast walk's errors are found again, as libyaml reads. */
+		ctx.nerrors = 0;
+		ctx.hard = false;
+		if (more)
+			strbuf_setlen(more, more_len);
+		if ((rc = plan_load(&ctx, buf, len, &doc)) == 0)
+			rc = walk_doc(&ctx, &doc);
+		free(ctx.marks);
+		if (rc)
+			deal_release(out);
 	}
-	yaml_document_delete(&doc);
-	free(ctx.marks);
-	if (rc)
-		deal_release(out);
+	if (nerrors)
+		*nerrors = ctx.nerrors;
 	return rc;
 }

@@ -35,6 +35,20 @@
 int plan_parse(const char *buf, size_t len, const char *filename,
 	       struct deal *out, struct tw_error *err);
 
+/* The errors plan_parse_all lists in one file, at most. */
+#define PLAN_MAX_ERRORS 50
+/*
+ * plan_parse, going on past an error in a field or a list item to find
+ * the others (a YAML syntax error or a limit still stops it): the first in
+ * err, the next ones (up to PLAN_MAX_ERRORS in all) appended to more as
+ * "FILE:LINE:COL: message" lines; *nerrors counts them all (the walk
+ * goes on to count those past the limit). The checks of
+ * the whole deal (deal_validate) run only on a file without such errors.
+ */
+int plan_parse_all(const char *buf, size_t len, const char *filename,
+		   struct deal *out, struct strbuf *more, size_t *nerrors,
+		   struct tw_error *err);
+
 /* Append the canonical plan file for d to out (d->touches are ignored). */
 void plan_emit(const struct deal *d, struct strbuf *out);
 

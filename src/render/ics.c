@@ -241,7 +241,7 @@ render_plan(const struct deal *d, const struct holidays *h, const char *stamp,
 	commercial_plan_compute(d, h, &plan);
 	/* An applied step is an event already: list it once, as the event. */
 	applied = xcalloc(plan.nsteps ? plan.nsteps : 1, sizeof(*applied));
-	commercial_plan_applied(d, &plan, applied);
+	commercial_plan_applied(d, &plan, h, applied);
 	for (size_t i = 0; i < plan.nsteps && i < nsteps; i++) {
 		const struct plan_step *s = &plan.steps[i];
 		struct vevent v;

@@ -44,6 +44,8 @@ enum {
 	A_SHARE_LIST_DEAL,
 	A_SHARE_DELETE,
 	A_HISTORY_ADD,
+	A_DEAL_RENAME,
+	A_HISTORY_RENAME,
 	A_MAX
 };
 
@@ -52,6 +54,28 @@ _Static_assert(A_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
 #define HISTORY_SELECT                                          \
 	"SELECT id, at, actor, deal, entity, \"key\", field, \"old\", " \
 	"\"new\" FROM history "
+/*
+ * A deal's history under each slug it had. names(n, upto) holds $1 and,
+ * for each rename to a name there (deal rename), the slug before it, whose
+ * rows count up to the rename; a name's rows count only after the last
+ * rename away from it before that (the deal that had it before was
+ * another deal, now under another slug). history_renames finds those.
+ */
+#define RENAMED_AWAY(name, below)                                          \
+	"COALESCE((SELECT max(x.id) FROM history x WHERE x.\"old\" = " name  \
+	" AND x.id < " below " AND x.entity = 'deal' "                     \
+	"AND x.field = 'slug'), 0)"
+#define HISTORY_OF_DEAL                                                    \
+	"WITH RECURSIVE names(n, upto) AS ("                               \
+	"SELECT CAST($1 AS TEXT), CAST(9223372036854775807 AS BIGINT) "    \
+	"UNION SELECT r.\"old\", r.id FROM history r JOIN names "          \
+	"ON r.deal = names.n AND r.id < names.upto "                       \
+	"WHERE r.entity = 'deal' AND r.field = 'slug' "                    \
+	"AND r.\"new\" = names.n) "                                        \
+	"SELECT h.id, h.at, h.actor, h.deal, h.entity, h.\"key\", "         \
+	"h.field, h.\"old\", h.\"new\" FROM names JOIN history h "          \
+	"ON h.deal = names.n AND h.id <= names.upto "                      \
+	"AND h.id > " RENAMED_AWAY("names.n", "names.upto") " "
 #define USER_SELECT \
 	"SELECT id, name, role, pw_hash, created, email, full_name FROM users "
 #define SESSION_SELECT \
@@ -73,11 +97,12 @@ static const struct row_stmt stmts[A_MAX] = {
 	[A_HISTORY_ALL] = { A_HISTORY_ALL, R, HISTORY_SELECT "ORDER BY id",
 			    true },
 	[A_HISTORY_DEAL] = { A_HISTORY_DEAL, R,
-			     HISTORY_SELECT "WHERE deal = $1 ORDER BY id", true },
+			     HISTORY_OF_DEAL "ORDER BY h.id", true },
 	/* Keyset, newest first, over the index history_deal (deal, id). */
 	[A_HISTORY_PAGE] = { A_HISTORY_PAGE, R,
-			     HISTORY_SELECT "WHERE deal = $1 AND id < $2 "
-					    "ORDER BY id DESC LIMIT $3", true },
+			     HISTORY_OF_DEAL "WHERE h.id < $2 "
+					     "ORDER BY h.id DESC LIMIT $3",
+			     true },
 	[A_SETTING_GET] = { A_SETTING_GET, R,
 			    "SELECT value FROM settings WHERE \"key\" = $1" },
 	[A_SETTING_SET] = { A_SETTING_SET, W,
@@ -142,6 +167,14 @@ static const struct row_stmt stmts[A_MAX] = {
 			    "INSERT INTO history (at, actor, deal, entity, "
 			    "\"key\", field, \"old\", \"new\") "
 			    "VALUES ($1, $2, '', $3, $4, $5, $6, $7)" },
+	[A_DEAL_RENAME] = { A_DEAL_RENAME, W,
+			    "UPDATE deals SET slug = $2 WHERE slug = $1" },
+	/* Under the new slug: history NEW finds the old name from it. */
+	[A_HISTORY_RENAME] = { A_HISTORY_RENAME, W,
+			       "INSERT INTO history (at, actor, deal, entity, "
+			       "\"key\", field, \"old\", \"new\") "
+			       "VALUES ($1, $2, $4, 'deal', $4, 'slug', $3, "
+			       "$4)" },
 };
 
 #undef W
@@ -324,6 +357,34 @@ note(struct store *st, const char *entity, const char *key,
 		 7, &r, err);
 	row_result_release(&r);
 	return rc;
+}
+
+int
+store_deal_rename(struct store *st, const char *from, const char *to,
+		  struct tw_error *err)
+{
+	struct row_result r;
+	char at[32];
+	bool own;
+	int rc = own_begin(st, &own, err);
+
+	st->ops->now(st, at, sizeof(at));
+	if (rc == 0)
+		rc = run(st, A_DEAL_RENAME,
+			 (struct row_value[]){ ROW_TEXT(from), ROW_TEXT(to) },
+			 2, &r, err);
+	if (rc == 0) {
+		row_result_release(&r);
+		rc = run(st, A_HISTORY_RENAME,
+			 (struct row_value[]){
+				 ROW_TEXT(at),
+				 ROW_TEXT(st->actor ? st->actor : ""),
+				 ROW_TEXT(from), ROW_TEXT(to) },
+			 4, &r, err);
+	}
+	if (rc == 0)
+		row_result_release(&r);
+	return own_end(st, own, rc, err);
 }
 
 static bool

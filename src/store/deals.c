@@ -43,6 +43,22 @@ store_load_ctx(struct store *st, const char *slug, struct deal_ctx *ctx,
 	return r;
 }
 
+/* 0 when no deal has the slug, else TW_EEXIST (or a store error). */
+static int
+slug_free(struct store *st, const char *slug, struct tw_error *err)
+{
+	struct deal taken;
+	int r;
+
+	deal_init(&taken);
+	r = store_deal_get(st, slug ? slug : "", &taken, err);
+	deal_release(&taken);
+	if (r == 0)
+		return tw_error_set(err, TW_EEXIST, "deal '%s' already exists",
+				    slug);
+	return r == TW_ENOTFOUND ? 0 : r;
+}
+
 int
 store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 	       struct deal_ctx *ctx, struct verb_result *res,
@@ -52,41 +68,47 @@ store_run_verb(struct store *st, const char *slug, const struct verb_call *c,
 	struct deal before;
 	/* Inside the caller's transaction, which commits with the rest. */
 	bool own = !st->in_tx;
+	bool rename = c->verb == V_DEAL_RENAME;
 	int r;
 
 	deal_init(&before);
 	deal_ctx_release(ctx);
 	if (own && (r = store_begin(st, err)) < 0)
 		return r;
-	if (create) {
-		r = store_deal_get(st, c->key, &ctx->deal, err);
-		if (r == 0)
-			r = tw_error_set(err, TW_EEXIST, "deal '%s' already "
-					 "exists", c->key);
-		else if (r == TW_ENOTFOUND)
-			r = 0;
-		deal_release(&ctx->deal);
-	} else {
+	if (create)
+		r = slug_free(st, c->key, err);
+	else
 		r = store_deal_get(st, slug, &ctx->deal, err);
-	}
 	if (r == 0)
 		r = load_workspace(st, ctx, err);
+	if (r == 0 && rename)
+		r = slug_free(st, c->key, err);
 	if (r == 0 && c->verb == V_DEAL_REMOVE) {
 		r = store_deal_delete(st, slug, err);
 	} else if (r == 0) {
 		deal_copy(&before, &ctx->deal);
 		if ((r = verb_run(ctx, c, res, site, err)) == 0 &&
+		    !c->dry_run &&
+		    /* The row renamed, the put finds it by its new slug. */
+		    (!rename ||
+		     (r = store_deal_rename(st, slug, c->key, err)) == 0) &&
 		    (r = store_deal_put(st, &ctx->deal, err)) == 0 &&
 		    (r = load_workspace(st, ctx, err)) == 0)
 			/* The deal's holidays may have changed with it. */
 			r = store_eval_deal(st, &ctx->deal, &ctx->hol,
 					    &ctx->settings, ctx->today, err);
 		/* Its events (notify.h), in the same transaction. */
-		if (r == 0)
+		if (r == 0 && !c->dry_run)
 			r = store_outbox_verb(st, create ? NULL : &before,
 					      &ctx->deal, &ctx->hol, err);
 	}
 	deal_release(&before);
+	if (r == 0 && c->dry_run) {
+		/* The deal as the call would leave it; nothing kept. */
+		if (own)
+			store_rollback(st);
+		return 0;
+	}
 	if (r == 0 && own)
 		r = store_commit(st, err);
 	if (r < 0) {

@@ -35,7 +35,9 @@ int store_load_ctx(struct store *st, const char *slug, struct deal_ctx *ctx,
  * transaction the caller began, the caller commits or rolls back: a share
  * link and its row on the deal go together). On success ctx
  * holds the deal as written (V_DEAL_REMOVE: as it was). V_DEAL_CREATE makes
- * the deal c->key (TW_EEXIST when taken); slug is ignored.
+ * the deal c->key (TW_EEXIST when taken); slug is ignored. With
+ * c->dry_run the same checks run and ctx holds the deal as the call would
+ * leave it, but nothing is written.
  */
 int store_run_verb(struct store *st, const char *slug,
 		   const struct verb_call *c, struct deal_ctx *ctx,

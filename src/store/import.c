@@ -69,6 +69,51 @@ keep_database_state(struct deal *d, struct deal *old)
 	}
 }
 
+/*
+ * Put d in place of the stored deal of its slug, keeping what only the
+ * database holds; *created when there was none. Inside the caller's
+ * transaction.
+ */
+static int
+put_replacing(struct store *st, struct deal *d, bool *created,
+	      struct tw_error *err)
+{
+	struct deal old;
+	int r;
+
+	deal_init(&old);
+	r = store_deal_get(st, d->slug, &old, err);
+	*created = r == TW_ENOTFOUND;
+	if (r == 0)
+		keep_database_state(d, &old);
+	if (r == TW_ENOTFOUND || r == 0)
+		r = store_deal_put(st, d, err);
+	/* check re-evaluates it: a bulk write only forgets. */
+	if (r == 0 && !*created)
+		r = store_eval_forget(st, d->slug, err);
+	deal_release(&old);
+	return r;
+}
+
+int
+store_import_deals(struct store *st, struct deal *deals, size_t n,
+		   size_t *created, struct tw_error *err)
+{
+	int r = store_begin(st, err);
+
+	*created = 0;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		bool c = false;
+
+		r = put_replacing(st, &deals[i], &c, err);
+		*created += c;
+	}
+	if (r == 0)
+		return store_commit(st, err);
+	store_rollback(st);
+	return r;
+}
+
 static uint64_t
 hash_str(const char *s)
 {
@@ -158,6 +203,8 @@ slug_map_release(struct slug_map *m)
 struct parse_slot {
 	struct deal deal;	/* kept after writing, until the slot's reuse */
 	struct tw_error err;
+	struct strbuf more;	/* the file's errors after the first */
+	size_t nerrors;
 	int rc;
 	bool ready;
 };
@@ -197,10 +244,14 @@ parse_worker(void *arg)
 
 		sl = &pool->slot[i % PARSE_AHEAD];
 		deal_release(&sl->deal);
+		strbuf_reset(&sl->more);
+		sl->nerrors = 1;
 		sl->rc = pool->in->load(pool->in->load_arg, i, &sb, &sl->err);
 		if (sl->rc == 0)
-			sl->rc = plan_parse(sb.buf, sb.len, pool->in->names[i],
-					    &sl->deal, &sl->err);
+			sl->rc = plan_parse_all(sb.buf, sb.len,
+						pool->in->names[i], &sl->deal,
+						&sl->more, &sl->nerrors,
+						&sl->err);
 		strbuf_release(&sb);
 
 		pthread_mutex_lock(&pool->mu);
@@ -247,6 +298,41 @@ parser_count(size_t n)
 	return k < n ? k : n;
 }
 
+/* One more error of the import: kept when among the first 50. */
+static void
+import_error(struct import_plans_result *res, const char *msg)
+{
+	if (res->nerrors++ >= IMPORT_MAX_ERRORS)
+		return;
+	res->errors = xrealloc(res->errors,
+			       (res->nkept + 1) * sizeof(*res->errors));
+	res->errors[res->nkept++] = xstrdup(msg);
+}
+
+/* A file that did not parse: its first error, then the others. */
+static void
+bad_file(struct import_plans_result *res, const struct parse_slot *sl)
+{
+	const char *p = sl->more.buf ? sl->more.buf : "";
+
+	res->bad_files++;
+	import_error(res, sl->err.msg);
+	for (size_t k = 1; k < sl->nerrors; k++) {
+		size_t len = strcspn(p, "\n");
+		char *line;
+
+		if (!*p) {
+			/* Past the file's own limit: counted, not kept. */
+			res->nerrors++;
+			continue;
+		}
+		line = xstrndup(p, len);
+		import_error(res, line);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+}
+
 int
 store_import_plans(struct store *st, const struct import_plans *in,
 		   struct import_plans_result *res, struct tw_error *err)
@@ -264,6 +350,8 @@ store_import_plans(struct store *st, const struct import_plans *in,
 	res->slug = xcalloc(n + 1, sizeof(*res->slug));
 	res->added = xcalloc(n + 1, sizeof(*res->added));
 	pool.slot = xcalloc(PARSE_AHEAD, sizeof(*pool.slot));
+	for (size_t i = 0; i < PARSE_AHEAD; i++)
+		strbuf_init(&pool.slot[i].more, 0);
 	pthread_mutex_init(&pool.mu, NULL);
 	pthread_cond_init(&pool.ready, NULL);
 	pthread_cond_init(&pool.room, NULL);
@@ -276,35 +364,33 @@ store_import_plans(struct store *st, const struct import_plans *in,
 	r = started ? store_begin(st, err)
 		    : tw_error_set(err, TW_ESTORE, "cannot start a thread");
 	in_tx = r == 0;
+	/*
+	 * A file with errors: they are listed, every file is still read
+	 * for its own, and nothing is written after the first.
+	 */
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		struct parse_slot *sl = parse_wait(&pool, i);
-		struct deal old;
 		bool created_now = false;
 		size_t j;
 
-		if (sl->rc < 0) {
+		if (sl->rc == TW_EINPUT) {
+			bad_file(res, sl);
+		} else if (sl->rc < 0) {
 			*err = sl->err;
 			r = sl->rc;
 		} else if ((j = slug_map_add(&seen, sl->deal.slug, i)) !=
 			   SIZE_MAX) {
-			r = tw_error_set(err, TW_EINPUT,
-					 "%s: deal '%s' is also in '%s'",
-					 files[i], sl->deal.slug, files[j]);
-		} else {
-			deal_init(&old);
-			r = store_deal_get(st, sl->deal.slug, &old, err);
-			created_now = r == TW_ENOTFOUND;
+			struct tw_error dup;
+
+			tw_error_set(&dup, TW_EINPUT,
+				     "%s: deal '%s' is also in '%s'",
+				     files[i], sl->deal.slug, files[j]);
+			import_error(res, dup.msg);
+		} else if (!res->nerrors) {
+			r = put_replacing(st, &sl->deal, &created_now, err);
 			res->created += created_now;
 			res->slug[i] = xstrdup(sl->deal.slug);
 			res->added[i] = created_now;
-			if (r == 0)
-				keep_database_state(&sl->deal, &old);
-			if (r == TW_ENOTFOUND || r == 0)
-				r = store_deal_put(st, &sl->deal, err);
-			/* check re-evaluates it: a bulk write only forgets. */
-			if (r == 0 && !created_now)
-				r = store_eval_forget(st, sl->deal.slug, err);
-			deal_release(&old);
 		}
 		parse_done_with(&pool, i, r != 0);
 		if (r == 0 && in->progress &&
@@ -317,14 +403,24 @@ store_import_plans(struct store *st, const struct import_plans *in,
 	pthread_mutex_unlock(&pool.mu);
 	for (size_t t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
+	if (r == 0 && res->nerrors == 1)
+		r = tw_error_set(err, TW_EINPUT, "%s", res->errors[0]);
+	else if (r == 0 && res->nerrors)
+		r = tw_error_set(err, TW_EINPUT,
+				 "%zu error%s in %zu of %zu file%s, nothing "
+				 "imported",
+				 res->nerrors, res->nerrors == 1 ? "" : "s",
+				 res->bad_files, n, n == 1 ? "" : "s");
 	if (r == 0 && in_tx)
 		r = store_commit(st, err);
 	else if (in_tx)
 		store_rollback(st);
 
 	/* The deals written last, and any parsed ahead of an error. */
-	for (size_t i = 0; i < PARSE_AHEAD; i++)
+	for (size_t i = 0; i < PARSE_AHEAD; i++) {
 		deal_release(&pool.slot[i].deal);
+		strbuf_release(&pool.slot[i].more);
+	}
 	free(pool.slot);
 	slug_map_release(&seen);
 	pthread_mutex_destroy(&pool.mu);
@@ -336,6 +432,9 @@ store_import_plans(struct store *st, const struct import_plans *in,
 void
 import_plans_result_release(struct import_plans_result *res)
 {
+	for (size_t i = 0; i < res->nkept; i++)
+		free(res->errors[i]);
+	free(res->errors);
 	for (size_t i = 0; i < res->n; i++)
 		free(res->slug[i]);
 	free(res->slug);
@@ -424,14 +523,17 @@ struct crm_run {
 	bool write;		/* put the deals (no bad rows, or skip_bad) */
 };
 
-/* The slug for a new deal from its name (or, failing that, its id). */
+/*
+ * The slug for a new deal from its name or its --slug-column cell (or,
+ * failing that, its id).
+ */
 static void
 new_slug(struct crm_run *run, const struct crm_row *row,
 	 char out[DEAL_SLUG_MAX + 1])
 {
 	char base[DEAL_SLUG_MAX + 1];
 
-	crm_slugify(row->name, base);
+	crm_slugify(row->slug_text ? row->slug_text : row->name, base);
 	if (!*base) {
 		struct strbuf sb = STRBUF_INIT;
 
@@ -568,6 +670,7 @@ store_import_crm(struct store *st, const struct import_crm *in,
 	opt.date_order = in->has_date_order ? in->date_order
 			 : map.has_date_order ? map.date_order : CRM_MDY;
 	opt.decimal_comma = map.decimal_comma;
+	opt.slug_column = in->slug_column;
 	opt.progress = in->parse_progress;
 	opt.progress_arg = in->progress_arg;
 	r = crm_parse(in->data, in->len, in->name, &map, &opt, &res->imp, err);

@@ -35,22 +35,42 @@ struct import_plans {
 	void *progress_arg;
 };
 
-/* What a plan import did: file i made deal slug[i], new when added[i]. */
+/* The errors of a plan import kept (and listed), at most. */
+#define IMPORT_MAX_ERRORS 50
+
+/*
+ * What a plan import did: file i made deal slug[i], new when added[i].
+ * Or the errors found, in file order: the first nkept (at most
+ * IMPORT_MAX_ERRORS) of nerrors, in bad_files of the n files.
+ */
 struct import_plans_result {
 	size_t n, created;
 	char **slug;
 	bool *added;
+	char **errors;
+	size_t nkept, nerrors, bad_files;
 };
 
 /*
  * Parse every file (worker threads, a few hundred ahead of the writer)
  * and put each deal, keeping what only the database holds (touches,
- * acknowledgements, snooze, CRM id). A file that does not parse, or a
- * slug in two files, is TW_EINPUT and nothing is written.
+ * acknowledgements, snooze, CRM id). Every file is read: the errors of
+ * each (plan_parse_all), and a slug in two files, go to res->errors, and
+ * then the import is TW_EINPUT "N errors in M of K files, nothing
+ * imported" (the error itself when it is the only one) and nothing is
+ * written.
  */
 int store_import_plans(struct store *st, const struct import_plans *in,
 		       struct import_plans_result *res, struct tw_error *err);
 void import_plans_result_release(struct import_plans_result *res);
+
+/*
+ * Put deals already read and checked (import --from techwin: the CSV
+ * tables), each in place of the stored deal of its slug as a plan file
+ * would be, in one transaction; *created counts the new ones.
+ */
+int store_import_deals(struct store *st, struct deal *deals, size_t n,
+		       size_t *created, struct tw_error *err);
 
 /* ---- CRM exports ------------------------------------------------------------ */
 
@@ -70,6 +90,7 @@ struct import_crm {
 	bool has_date_order;		/* date_order beats the mapping's */
 	enum crm_date_order date_order;
 	bool skip_bad;			/* write the good rows of a bad file */
+	const char *slug_column;	/* new deals' slugs; NULL: the name */
 	/* Parsing progress (crm_options), then the merge's (done 0 first). */
 	void (*parse_progress)(void *arg, size_t bytes_done,
 			       size_t bytes_total, size_t rows);

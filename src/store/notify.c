@@ -240,12 +240,13 @@ criterion_passed(struct store *st, const struct deal *d,
 
 static int
 technical_win(struct store *st, const struct deal *d,
-	      const struct commercial_plan *p, struct tw_error *err)
+	      const struct commercial_plan *p, const struct holidays *h,
+	      struct tw_error *err)
 {
 	bool *applied = xcalloc(p->nsteps + 1, sizeof(*applied));
 	json_t *o = json_object(), *steps = json_array();
 
-	commercial_plan_applied(d, p, applied);
+	commercial_plan_applied(d, p, h, applied);
 	for (size_t i = 0; i < p->nsteps; i++) {
 		json_t *s = json_object();
 
@@ -283,7 +284,7 @@ store_outbox_verb(struct store *st, const struct deal *before,
 		commercial_plan_compute(before, h, &was);
 	commercial_plan_compute(after, h, &now);
 	if (now.technical_win && !was.technical_win)
-		rc = technical_win(st, after, &now, err);
+		rc = technical_win(st, after, &now, h, err);
 	if (before)
 		commercial_plan_release(&was);
 	commercial_plan_release(&now);

@@ -15,6 +15,14 @@
 #include "store/store.h"
 
 /*
+ * The renames of deals (store_deal_rename) by the slug they left, for a
+ * deal's history (store/accounts.c): the same in both databases.
+ */
+#define HISTORY_RENAMES_INDEX                                         \
+	"CREATE INDEX history_renames ON history(\"old\", id)\n"        \
+	"  WHERE entity = 'deal' AND field = 'slug';\n"
+
+/*
  * The keyed-row helper. A statement is written once, in PostgreSQL's
  * dialect with $1, $2... parameters (SQLite's backend reads them as ?1,
  * ?2...; both sort with COLLATE "C"); id numbers it among the ROW_STMT_MAX

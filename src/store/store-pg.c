@@ -280,6 +280,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE phases ADD COLUMN risks text;\n"
 	"ALTER TABLE users ADD COLUMN email text;\n"
 	"ALTER TABLE users ADD COLUMN full_name text;\n",
+	/* 11: as SQLite's */
+	"ALTER TABLE playbook ADD COLUMN \"key\" text;\n"
+	"ALTER TABLE playbook ADD COLUMN owner text;\n"
+	"ALTER TABLE events ADD COLUMN step text;\n"
+	HISTORY_RENAMES_INDEX,
 };
 
 /* ---- locations -------------------------------------------------------- */

@@ -270,6 +270,13 @@ static const char *const migrations[] = {
 	"ALTER TABLE phases ADD COLUMN risks TEXT;\n"
 	"ALTER TABLE users ADD COLUMN email TEXT;\n"
 	"ALTER TABLE users ADD COLUMN full_name TEXT;\n",
+	/* 11: playbook steps have a key and an owner (ae, se); an event
+	 * plan --apply made keeps the step's key (plan --apply). A deal's
+	 * renames (deal rename) are history rows, found by the old slug. */
+	"ALTER TABLE playbook ADD COLUMN \"key\" TEXT;\n"
+	"ALTER TABLE playbook ADD COLUMN owner TEXT;\n"
+	"ALTER TABLE events ADD COLUMN step TEXT;\n"
+	HISTORY_RENAMES_INDEX,
 };
 
 /* ---- errors ---------------------------------------------------------- */

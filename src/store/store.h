@@ -154,6 +154,14 @@ int store_deal_put(struct store *st, const struct deal *d,
 int store_deal_delete(struct store *st, const char *slug,
 		      struct tw_error *err);
 /*
+ * Give the deal from the slug to (free, checked by the caller), with a
+ * history row under to (entity deal, field slug) through which
+ * store_history(to) finds the rows recorded under from. Everything else
+ * refers to the deal by its id. V_DEAL_RENAME (store_run_verb) calls it.
+ */
+int store_deal_rename(struct store *st, const char *from, const char *to,
+		      struct tw_error *err);
+/*
  * Walking every deal one at a time (or in parts at once) is
  * store_each_deal() and store_each_deal_parts() in store/deals.h.
  */

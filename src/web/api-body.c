@@ -4,7 +4,9 @@
  * request may do with it from its flags.
  */
 #include "web/api-body.h"
+#include "util/suggest.h"
 #include "util/xalloc.h"
+#include "util/suggest.h"
 
 #include <limits.h>
 #include <string.h>
@@ -183,7 +185,15 @@ api_read_fields(struct http_response *rs, json_t *o,
 		struct tw_error err = { 0 };
 
 		if (!f && !is_answer_only(tb, k)) {
-			http_error(rs, 422, k, "unknown field '%s'", k);
+			struct suggest sg;
+			char hint[96];
+
+			suggest_init(&sg, k);
+			for (size_t i = 0; i < tb->nfields; i++)
+				suggest_add(&sg,
+					    field_json_name(&tb->fields[i]));
+			http_error(rs, 422, k, "unknown field '%s'%s", k,
+				   suggest_text(&sg, hint, sizeof(hint)));
 			return false;
 		}
 		if (!f || (f->flags & FL_RO) ||
@@ -297,7 +307,14 @@ api_only_members(struct http_response *rs, json_t *o, const char *const *names)
 		for (size_t i = 0; names[i] && !ok; i++)
 			ok = !strcmp(names[i], key);
 		if (!ok) {
-			http_error(rs, 422, key, "unknown field '%s'", key);
+			struct suggest sg;
+			char hint[96];
+
+			suggest_init(&sg, key);
+			for (size_t i = 0; names[i]; i++)
+				suggest_add(&sg, names[i]);
+			http_error(rs, 422, key, "unknown field '%s'%s", key,
+				   suggest_text(&sg, hint, sizeof(hint)));
 			return false;
 		}
 	}

@@ -127,6 +127,8 @@ struct verb_args {
 	size_t ncriteria;
 	char *rule;
 	char *subject;
+	bool dry_run;
+	char *slug;
 };
 
 static const char *
@@ -198,7 +200,10 @@ ARGS(touch, { "type", F_ENUM, offsetof(struct verb_args, type), 0,
      { "criteria", F_LIST, offsetof(struct verb_args, criteria),
        offsetof(struct verb_args, ncriteria), NULL, NULL, FL_LINE })
 
-/* Plan apply, reopen and unsnooze take nothing. */
+ARGS(apply, ARG(dry_run, F_BOOL, NULL, 0))
+ARGS(rename, ARG(slug, F_STR, NULL, FL_LINE | FL_REQ))
+
+/* Reopen and unsnooze take nothing. */
 static const struct schema_table none_args = { .entity = "none" };
 
 /*
@@ -230,6 +235,9 @@ run_args(struct http_request *rq, struct http_response *rs, struct call *k,
 		k->c.channel = a.channel;
 		k->c.criteria = (const char *const *)a.criteria;
 		k->c.ncriteria = a.ncriteria;
+		k->c.dry_run = a.dry_run;
+		if (args == &rename_args)
+			k->c.key = a.slug;
 		ok = run(rq, rs, k, ent);
 	}
 	schema_release(args, &a);
@@ -359,6 +367,8 @@ deal_verb(struct http_request *rq, struct http_response *rs, enum verb v,
 	/* The reader refused "open": what the verb refuses is the date. */
 	if (v == V_DEAL_CLOSE)
 		k.field = "close_date";
+	if (v == V_DEAL_RENAME)
+		k.field = "slug";
 	if (run_args(rq, rs, &k, args, args == &none_args, ENT_DEAL))
 		http_send_json(rs, 200, deal_json(rq, &k.ctx));
 	call_release(&k);
@@ -374,6 +384,13 @@ static void
 deal_reopen(struct http_request *rq, struct http_response *rs)
 {
 	deal_verb(rq, rs, V_DEAL_REOPEN, &none_args);
+}
+
+/* POST .../rename {"slug": NEW}: the deal under its new slug. */
+static void
+deal_rename(struct http_request *rq, struct http_response *rs)
+{
+	deal_verb(rq, rs, V_DEAL_RENAME, &rename_args);
 }
 
 static void
@@ -600,18 +617,30 @@ stats_run(struct http_request *rq, struct http_response *rs)
 
 /* ---- one deal's plan, summary and calendar --------------------------- */
 
+/*
+ * The plan; after an apply, what it added (or with dry_run would add):
+ * the count and the events, the deal's last.
+ */
 static void
 send_plan(struct http_response *rs, const struct deal_ctx *ctx,
-	  const size_t *added)
+	  const struct call *k)
 {
 	struct commercial_plan plan;
 	json_t *j;
 
 	commercial_plan_compute(&ctx->deal, &ctx->hol, &plan);
 	j = commercial_plan_to_json(&plan);
-	if (added)
+	if (k) {
+		json_t *ev = json_array();
+		const struct deal *d = &ctx->deal;
+
+		for (size_t i = d->nevents - k->res.added; i < d->nevents; i++)
+			json_array_append_new(ev, event_to_json(&d->events[i]));
 		json_object_set_new(j, "added", json_integer(
-						   (json_int_t)*added));
+						   (json_int_t)k->res.added));
+		json_object_set_new(j, "added_events", ev);
+		json_object_set_new(j, "dry_run", json_boolean(k->c.dry_run));
+	}
 	http_send_json(rs, 200, j);
 	commercial_plan_release(&plan);
 }
@@ -634,8 +663,8 @@ plan_apply(struct http_request *rq, struct http_response *rs)
 	struct call k;
 
 	call_init(&k, rq, V_PLAN_APPLY, NULL);
-	if (run_args(rq, rs, &k, &none_args, true, ENT_EVENT))
-		send_plan(rs, &k.ctx, &k.res.added);
+	if (run_args(rq, rs, &k, &apply_args, true, ENT_EVENT))
+		send_plan(rs, &k.ctx, &k);
 	call_release(&k);
 }
 
@@ -849,6 +878,7 @@ const struct route api_routes[] = {
 	{ "DELETE", DEAL, deal_remove, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/close", deal_close, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/reopen", deal_reopen, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/rename", deal_rename, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/snooze", deal_snooze, ROLE_EDITOR, 0 },
 	{ "DELETE", DEAL "/snooze", deal_unsnooze, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/acks", deal_ack, ROLE_EDITOR, 0 },

@@ -230,6 +230,15 @@ pages_import_plans_post(struct http_request *rq, struct http_response *rs)
 		fm.error = err.msg;
 		strbuf_addstr(&sb, "<p class=\"notice error\">Nothing was "
 			      "imported.</p>\n");
+		if (res.nerrors > 1)
+			strbuf_addstr(&sb, "<ul class=\"errors\">\n");
+		for (size_t i = 0; res.nerrors > 1 && i < res.nkept; i++) {
+			strbuf_addstr(&sb, "<li>");
+			html_escape(&sb, res.errors[i]);
+			strbuf_addstr(&sb, "</li>\n");
+		}
+		if (res.nerrors > 1)
+			strbuf_addstr(&sb, "</ul>\n");
 		render_import(rq, rs, 422, &fm, &sb);
 	} else if (r < 0) {
 		page_fail(rq, rs, r, &err);
@@ -415,25 +424,19 @@ static void
 export_file(struct http_request *rq, struct http_response *rs,
 	    const char *name)
 {
-	static const struct {
-		const char *name;
-		void (*emit)(const struct deal *, size_t, struct strbuf *);
-	} files[] = {
-		{ "deals.csv", csv_export_deals },
-		{ "criteria.csv", csv_export_criteria },
-		{ "events.csv", csv_export_events },
-	};
+	const struct csv_export_file *files = csv_export_files;
 	struct strbuf sb = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	struct deal_list all;
 	size_t i;
 	int r;
 
-	for (i = 0; i < ARRAY_SIZE(files) && strcmp(files[i].name, name); i++)
+	for (i = 0; i < CSV_EXPORT_NFILES && strcmp(files[i].name, name); i++)
 		;
-	if (i == ARRAY_SIZE(files)) {
+	if (i == CSV_EXPORT_NFILES) {
 		page_error(rq, rs, 404, "no such export: deals.csv, "
-			   "criteria.csv or events.csv");
+			   "criteria.csv, events.csv, risks.csv, phases.csv, "
+			   "playbook.csv or holidays.csv");
 		return;
 	}
 	if ((r = store_deal_load_all(rq->st, &all, &err)) < 0) {

@@ -42,6 +42,11 @@ expect 422 POST /api/deals -H "$auth" -H "$json" \
 expect_error invalid slug
 expect 422 POST /api/deals -H "$auth" -H "$json" -d '{"slug": "x"}'
 expect_error invalid account
+# A misspelt field: named, with the one meant.
+expect 422 POST /api/deals -H "$auth" -H "$json" \
+	-d '{"slug": "x", "acount": "X"}'
+expect_error invalid acount
+jcheck "d['error']['message'] == \"unknown field 'acount' (did you mean 'account'?)\""
 expect 422 POST /api/deals -H "$auth" -H "$json" \
 	-d '{"slug": "x", "account": "X", "currency": "usd"}'
 expect_error invalid currency
@@ -144,7 +149,8 @@ expect 201 POST /api/deals/acme/events -H "$auth" -H "$json" -d '{
 jcheck "d == {'key': 'readout', 'kind': 'technical', 'title': 'POC readout',
 	'owner': 'Sam', 'date': '2026-11-20', 'done': None, 'after': None,
 	'side': 'seller', 'internal': False, 'proposed': None,
-	'proposed_note': None, 'proposed_on': None}"
+	'proposed_note': None, 'proposed_on': None,
+	'step': None}"
 expect 422 POST /api/deals/acme/events -H "$auth" -H "$json" -d '{
 	"key": "call", "kind": "commercial", "title": "Pricing call",
 	"after": "nope"}'
@@ -284,16 +290,39 @@ jcheck "d['technical_win_date'] == '2026-11-20'" "d['blocking'] == []" \
 	"[s['date'] for s in d['steps']] == ['2026-11-24', '2026-11-26',
 		'2026-11-30', '2026-12-14']" \
 	"d['contract_target'] == '2026-12-14'" "'added' not in d"
+# A dry run answers what it would add and keeps nothing.
+expect 200 POST /api/deals/acme/plan/apply -H "$auth" -H "$json" \
+	-d '{"dry_run": true}'
+jcheck "d['added'] == 4" "d['dry_run'] is True" \
+	"[e['key'] for e in d['added_events']] == ['exec-summary', 'terms',
+		'contract-review', 'contract-signed']" \
+	"[e['step'] for e in d['added_events']] == ['exec-summary', 'terms',
+		'contract-review', 'contract-signed']"
+expect 200 GET /api/deals/acme -H "$auth"
+jcheck "len(d['events']) == 2"
 expect 200 POST /api/deals/acme/plan/apply -H "$auth"
-jcheck "d['added'] == 4" "d['contract_target'] == '2026-12-14'"
+jcheck "d['added'] == 4" "d['contract_target'] == '2026-12-14'" \
+	"d['dry_run'] is False"
 expect 200 POST /api/deals/acme/plan/apply -H "$auth" -H "$json" -d '{}'
 jcheck "d['added'] == 0"
 expect 422 POST /api/deals/won-deal/plan/apply -H "$auth"
 expect_error invalid None
 expect 200 GET /api/deals/acme -H "$auth"
 jcheck "len(d['events']) == 6" \
-	"d['events'][2]['key'] == 'plan-executive-summary-to-the-economic-buyer'" \
+	"d['events'][2]['key'] == 'exec-summary'" \
 	"d['events'][5]['date'] == '2026-12-14'"
+
+# Rename: the same deal under another slug; a taken or bad one refused.
+expect 200 POST /api/deals/won-deal/rename -H "$auth" -H "$json" \
+	-d '{"slug": "won-deal-2"}'
+jcheck "d['slug'] == 'won-deal-2'"
+expect 409 POST /api/deals/won-deal-2/rename -H "$auth" -H "$json" \
+	-d '{"slug": "acme"}'
+expect 422 POST /api/deals/won-deal-2/rename -H "$auth" -H "$json" \
+	-d '{"slug": "Bad"}'
+expect_error invalid slug
+expect 200 POST /api/deals/won-deal-2/rename -H "$auth" -H "$json" \
+	-d '{"slug": "won-deal"}'
 
 # --- check and stats -------------------------------------------------------
 

@@ -138,6 +138,7 @@ if [ -n "${TW_FAULT_NS:-}" ] &&
 		fail "full/new.db is damaged after a failed init"
 
 	# And with space the same commands work: it was the disk.
+	rm full/new.db
 	expect 0 --db "$db" criterion record acme batch 9
 	umount "$tmp/full"
 else

@@ -127,18 +127,18 @@ test_applied_steps(void **state)
 	mkdeal(&d, 20);
 	add_crit(&d, "batch", "pass", "2026-09-18");
 	commercial_plan_compute(&d, NULL, &p);
-	commercial_plan_applied(&d, &p, applied);
+	commercial_plan_applied(&d, &p, NULL, applied);
 	for (size_t i = 0; i < 4; i++)
 		assert_false(applied[i]);
 	assert_int_equal(commercial_plan_apply(&d, NULL, &added, NULL), 0);
 	assert_int_equal(added, 4);
-	commercial_plan_applied(&d, &p, applied);
+	commercial_plan_applied(&d, &p, NULL, applied);
 	for (size_t i = 0; i < 4; i++)
 		assert_true(applied[i]);
 	/* Remove the third step's event: only that step is unapplied. */
 	event_release(&d.events[2]);
 	d.events[2] = d.events[--d.nevents];
-	commercial_plan_applied(&d, &p, applied);
+	commercial_plan_applied(&d, &p, NULL, applied);
 	assert_true(applied[0]);
 	assert_true(applied[1]);
 	assert_false(applied[2]);
@@ -349,6 +349,119 @@ test_undated_pass(void **state)
 	deal_release(&d);
 }
 
+
+/*
+ * The default playbook's steps have short keys and owners: apply keys the
+ * events by them, keeps the step's key on each and names the deal's SE or
+ * AE as its owner.
+ */
+static void
+test_apply_keys_owners(void **state)
+{
+	static const char *const keys[] = { "exec-summary", "terms",
+					     "contract-review",
+					     "contract-signed" };
+	size_t added;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 20);
+	d.ae = xstrdup("Daniel Okafor");
+	d.se = xstrdup("Priya Raman");
+	add_crit(&d, "batch", "pass", "2026-09-18");
+	assert_int_equal(commercial_plan_apply(&d, NULL, &added, NULL), 0);
+	assert_int_equal(added, 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_string_equal(d.events[i].key, keys[i]);
+		assert_string_equal(d.events[i].step, keys[i]);
+		assert_string_equal(d.events[i].owner,
+				    i ? "Daniel Okafor" : "Priya Raman");
+	}
+	deal_release(&d);
+}
+
+static struct event *
+add_event(struct deal *d, const char *key, const char *title, const char *on)
+{
+	struct event *e = deal_add_event(d);
+
+	e->key = xstrdup(key);
+	e->kind = EVENT_COMMERCIAL;
+	e->title = xstrdup(title);
+	e->date = D(on);
+	return e;
+}
+
+/*
+ * An event already there covers a step when it has a similar title within
+ * 1 business day: "contract review" on Friday covers "Contract review
+ * begins" on Monday 2026-09-28; the terms call a week late does not cover
+ * "Commercial terms discussion", and an event under the step's key covers
+ * it whatever its title or date.
+ */
+static void
+test_apply_skips_covered(void **state)
+{
+	struct commercial_plan p;
+	bool applied[4];
+	size_t added;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 20);
+	add_crit(&d, "batch", "pass", "2026-09-18");
+	add_event(&d, "review", "contract review", "2026-09-25");
+	add_event(&d, "call", "Commercial terms discussion", "2026-10-01");
+	add_event(&d, "contract-signed", "Signature", "2027-01-04");
+	commercial_plan_compute(&d, NULL, &p);
+	commercial_plan_applied(&d, &p, NULL, applied);
+	assert_false(applied[0]);
+	assert_false(applied[1]);
+	assert_true(applied[2]);
+	assert_true(applied[3]);
+	assert_int_equal(commercial_plan_apply(&d, NULL, &added, NULL), 0);
+	assert_int_equal(added, 2);
+	assert_string_equal(d.events[3].key, "exec-summary");
+	assert_string_equal(d.events[4].key, "terms");
+	/* Two business days off is not within 1: Thursday for Monday. */
+	deal_release(&d);
+	mkdeal(&d, 20);
+	add_crit(&d, "batch", "pass", "2026-09-18");
+	add_event(&d, "review", "Contract Review Begins!", "2026-09-24");
+	assert_int_equal(commercial_plan_apply(&d, NULL, &added, NULL), 0);
+	assert_int_equal(added, 4);
+	commercial_plan_release(&p);
+	deal_release(&d);
+}
+
+/*
+ * A step's key held by an event that does not cover it (another kind):
+ * the new event gets "-2", keeps the step's key in step, and has no owner
+ * when the playbook names none.
+ */
+static void
+test_apply_key_taken(void **state)
+{
+	size_t added;
+	struct deal d;
+
+	(void)state;
+	mkdeal(&d, 20);
+	add_crit(&d, "batch", "pass", "2026-09-18");
+	add_step(&d, "Send the proposal", 1, EVENT_COMMERCIAL, false);
+	d.playbook[0].key = xstrdup("proposal");
+	add_event(&d, "proposal-draft", "Draft", "2026-09-01")->kind =
+		EVENT_TECHNICAL;
+	add_event(&d, "proposal", "Write up", "2026-09-01")->kind =
+		EVENT_TECHNICAL;
+	assert_int_equal(commercial_plan_apply(&d, NULL, &added, NULL), 0);
+	assert_int_equal(added, 1);
+	assert_string_equal(d.events[2].key, "proposal-2");
+	assert_string_equal(d.events[2].step, "proposal");
+	assert_null(d.events[2].owner);
+	deal_release(&d);
+}
+
 int
 main(void)
 {
@@ -364,6 +477,9 @@ main(void)
 		cmocka_unit_test(test_holidays_in_span),
 		cmocka_unit_test(test_undated_pass),
 		cmocka_unit_test(test_apply_past_calendar),
+		cmocka_unit_test(test_apply_keys_owners),
+		cmocka_unit_test(test_apply_skips_covered),
+		cmocka_unit_test(test_apply_key_taken),
 	};
 
 	return cmocka_run_group_tests_name("commercial", tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "formats/csv-export.h"
+#include "formats/csv-tables.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -65,12 +66,41 @@ test_formula_injection(void **state)
 	cell_is("=HYPERLINK(\"http://x.example\",\"click\")",
 		"\"'=HYPERLINK(\"\"http://x.example\"\",\"\"click\"\")\"");
 	cell_is("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0");
+	/* A leading quote gets one more, so reading back removes one. */
+	cell_is("'quoted", "''quoted");
+	cell_is("'=1", "''=1");
 	/* Only the first character counts. */
 	cell_is("a=b", "a=b");
+	cell_is("it's", "it's");
 	cell_is("x@example.com", "x@example.com");
 	cell_is("Closed - Won", "Closed - Won");
 	cell_is("", "");
 	cell_is(NULL, "");
+}
+
+/* csv_unguard undoes csv_text_cell's guard, and only that. */
+static void
+test_unguard(void **state)
+{
+	static const char *const texts[] = { "=1+1", "+1", "-2", "@x", "\tcmd",
+					     "\r=1", "'quoted", "''", "'",
+					     "plain", "it's", "" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		const char *cell;
+
+		csv_text_cell(&sb, texts[i]);
+		/* Unquoted for these: none holds a comma, quote or LF. */
+		cell = sb.buf[0] == '"' ? NULL : sb.buf;
+		if (cell)
+			assert_string_equal(csv_unguard(cell), texts[i]);
+		strbuf_release(&sb);
+	}
+	assert_string_equal(csv_unguard("'a"), "'a");
+	assert_string_equal(csv_unguard("'"), "'");
+	assert_string_equal(csv_unguard("''"), "'");
 }
 
 static tw_date
@@ -180,30 +210,31 @@ test_tables(void **state)
 		"\xef\xbb\xbf"
 		"deal,key,metric,unit,direction,required,measured,measured_on,"
 		"status,headroom_pct,growth_capacity_pct,projected_growth_pct,"
-		"scales,outcome\r\n"
+		"scales,outcome,scales_with_load\r\n"
 		"acme,batch,\"50M records\nend to end\",min,at_most,15,9,"
 		"2026-09-18,pass,40,66.6666666666667,50,true,"
-		"'-no re-architecture\r\n"
-		"acme,rate,Ingest,,at_least,1000,800,,fail,-20,-20,,,\r\n"
-		"acme,p95,,,at_most,2.5,,,pending,,,,,\r\n");
+		"'-no re-architecture,true\r\n"
+		"acme,rate,Ingest,,at_least,1000,800,,fail,-20,-20,,,,true\r\n"
+		"acme,p95,,,at_most,2.5,,,pending,,,,,,true\r\n");
 
 	strbuf_reset(&sb);
 	csv_export_events(d, 2, &sb);
 	assert_string_equal(
 		sb.buf,
 		"\xef\xbb\xbf"
-		"deal,key,kind,title,owner,date,done,after\r\n"
+		"deal,key,kind,title,owner,date,done,after,step,side,"
+		"internal\r\n"
 		"acme,readout,technical,\"POC results, to the CTO\",Mara,"
-		"2026-09-24,2026-09-24,\r\n"
+		"2026-09-24,2026-09-24,,,seller,false\r\n"
 		"acme,pricing,commercial,'@pricing call,,2026-09-28,,"
-		"readout\r\n");
+		"readout,,seller,false\r\n");
 
 	/* No deals: the header alone. */
 	strbuf_reset(&sb);
 	csv_export_events(d, 0, &sb);
 	assert_string_equal(sb.buf, "\xef\xbb\xbf"
 				    "deal,key,kind,title,owner,date,done,"
-				    "after\r\n");
+				    "after,step,side,internal\r\n");
 	strbuf_release(&sb);
 	deal_release(&d[0]);
 	deal_release(&d[1]);
@@ -215,6 +246,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_formula_injection),
+		cmocka_unit_test(test_unguard),
 		cmocka_unit_test(test_tables),
 	};
 

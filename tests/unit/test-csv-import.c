@@ -221,13 +221,24 @@ test_slugify(void **state)
 	slug_is("\xe6\x97\xa5\xe6\x9c\xac", "");
 	slug_is("!!!", "");
 	slug_is("bad \xff byte", "bad-byte");
-	/* At most 64, and never ending in the '-' the cut left. */
+	/*
+	 * At most 40, cut after the last word that fits whole: 65
+	 * characters keep the three words within 40.
+	 */
+	slug_is("Globex Corporation Enterprise Observability Platform "
+		"Renewal 2027",
+		"globex-corporation-enterprise");
+	/* 40 exactly stays; the '-' before a word that would not fit goes. */
+	slug_is("abcdefghij abcdefghij abcdefghij abcdefg",
+		"abcdefghij-abcdefghij-abcdefghij-abcdefg");
+	slug_is("abcdefghij abcdefghij abcdefghij abcdefgh x",
+		"abcdefghij-abcdefghij-abcdefghij");
+	slug_is("abcdefghij abcdefghij abcdefghij abcdefghi",
+		"abcdefghij-abcdefghij-abcdefghij");
+	/* One word longer than 40 is cut in the word. */
 	slug_is("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
 		"bbbb",
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-	slug_is("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		"xxxxxxxx",
-		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 }
 
 static bool
@@ -244,9 +255,9 @@ test_slug_unique(void **state)
 {
 	static const char *const taken[] = {
 		"acme", "acme-2", "solo-2",
-		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-2",
-		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghi-jk",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-2",
+		"abcdefghijklmnopqrstuvwxyzabcdefghijk-lm",
 		NULL,
 	};
 	char out[DEAL_SLUG_MAX + 1];
@@ -256,16 +267,13 @@ test_slug_unique(void **state)
 	assert_string_equal(out, "acme-3");
 	crm_slug_unique("solo", in_list, (void *)taken, out);
 	assert_string_equal(out, "solo");
+	/* The suffix fits within 40 too. */
 	crm_slug_unique(taken[3], in_list, (void *)taken, out);
-	assert_string_equal(
-		out,
-		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-3");
-	assert_int_equal(strlen(out), DEAL_SLUG_MAX);
+	assert_string_equal(out, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-3");
+	assert_int_equal(strlen(out), CRM_SLUG_MAX);
 	/* Shortening must not leave "--". */
 	crm_slug_unique(taken[5], in_list, (void *)taken, out);
-	assert_string_equal(
-		out,
-		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghi-2");
+	assert_string_equal(out, "abcdefghijklmnopqrstuvwxyzabcdefghijk-2");
 	assert_true(slug_is_valid(out));
 }
 

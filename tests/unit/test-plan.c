@@ -397,9 +397,8 @@ static const struct {
 	const char *file;
 	const char *msg;
 } error_cases[] = {
-	{ "unknown-field", "7:5: unknown field 'metrc' in criterion (expected "
-	  "one of: key, metric, unit, at_most, at_least, measured, "
-	  "measured_on, growth_pct, scales_with_load, outcome)" },
+	{ "unknown-field", "7:5: unknown field 'metrc' in criterion (did you "
+	  "mean 'metric'?)" },
 	{ "wrong-type", "8:12: expected a number for 'price', got 'abc'" },
 	{ "wrong-type-list", "5:11: expected a list for 'criteria', got 'p95'" },
 	{ "quoted-number", "5:10: expected a number for 'value', got a quoted "
@@ -1047,6 +1046,54 @@ test_fields_match_schema(void **state)
 	assert_null(plan_entity_spec(ENT_TOUCH));
 }
 
+/*
+ * plan_parse_all goes on past an error in a field or an item: every one
+ * is found, the first in err and the others in more; plan_parse stops at
+ * the first. A field far from every name lists them all.
+ */
+static void
+test_parse_all(void **state)
+{
+	static const char yaml[] =
+		"version: 1\n"
+		"deal:\n"
+		"  slug: a\n"
+		"  acount: A\n"
+		"  value: abc\n"
+		"criteria:\n"
+		"  - key: p95\n"
+		"    zzzzzz: x\n"
+		"    at_most: 5\n"
+		"  - key: p99\n"
+		"    at_most: lots\n";
+	struct strbuf more = STRBUF_INIT;
+	struct tw_error err = { 0 };
+	size_t n = 0;
+	struct deal d;
+
+	(void)state;
+	assert_int_equal(plan_parse_all(yaml, sizeof(yaml) - 1, "a.yaml", &d,
+					&more, &n, &err),
+			 TW_EINPUT);
+	assert_int_equal(n, 4);
+	assert_string_equal(err.msg, "a.yaml:4:3: unknown field 'acount' in "
+				     "deal (did you mean 'account'?)");
+	assert_string_equal(
+		more.buf,
+		"a.yaml:5:10: expected a number for 'value', got 'abc'\n"
+		"a.yaml:8:5: unknown field 'zzzzzz' in criterion (expected "
+		"one of: key, metric, unit, at_most, at_least, measured, "
+		"measured_on, growth_pct, scales_with_load, outcome)\n"
+		"a.yaml:11:14: expected a number for 'at_most', got 'lots'\n");
+	assert_int_equal(d.ncriteria, 0);
+	assert_int_equal(plan_parse(yaml, sizeof(yaml) - 1, "a.yaml", &d,
+				    &err),
+			 TW_EINPUT);
+	assert_string_equal(err.msg, "a.yaml:4:3: unknown field 'acount' in "
+				     "deal (did you mean 'account'?)");
+	strbuf_release(&more);
+}
+
 int
 main(void)
 {
@@ -1054,6 +1101,7 @@ main(void)
 		cmocka_unit_test(test_parse_full),
 		cmocka_unit_test(test_full_canonical),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_parse_all),
 		cmocka_unit_test(test_more_errors),
 		cmocka_unit_test(test_error_without_filename),
 		cmocka_unit_test(test_nulls_are_absent),

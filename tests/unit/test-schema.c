@@ -121,6 +121,7 @@ build_full(struct deal *d)
 		e->proposed = D("2026-11-09");
 		e->proposed_note = xstrdup("legal is out that week");
 		e->proposed_on = D("2026-11-04");
+		e->step = xstrdup("exec-summary");
 
 		r->key = xstrdup(i ? "audit" : "peak");
 		r->title = xstrdup("Peak season");
@@ -148,6 +149,8 @@ build_full(struct deal *d)
 		s->offset = 2 + i;
 		s->kind = EVENT_COMMERCIAL;
 		s->plus_procurement = true;
+		s->key = xstrdup(i ? "exec-summary" : "terms");
+		s->owner = xstrdup("se");
 
 		t->type = xstrdup("pricing");
 		t->date = D("2026-12-02");

@@ -1533,7 +1533,10 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "ALTER TABLE phases DROP COLUMN risks;"
+	pg_ok(c, "DROP INDEX history_renames;"
+		 "ALTER TABLE events DROP COLUMN step;"
+		 "ALTER TABLE playbook DROP COLUMN owner, DROP COLUMN \"key\";"
+		 "ALTER TABLE phases DROP COLUMN risks;"
 		 "DROP TABLE links;"
 		 "ALTER TABLE events DROP COLUMN side, DROP COLUMN internal,"
 		 "  DROP COLUMN proposed, DROP COLUMN proposed_note,"
@@ -1602,6 +1605,11 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "DROP INDEX history_renames;"
+				      "ALTER TABLE events DROP COLUMN step;"
+				      "ALTER TABLE playbook DROP COLUMN owner;"
+				      "ALTER TABLE playbook DROP COLUMN "
+				      "\"key\";"
 				      "ALTER TABLE phases DROP COLUMN risks;"
 				      "DROP TABLE links;"
 				      "ALTER TABLE events DROP COLUMN side;"

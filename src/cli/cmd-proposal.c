@@ -19,7 +19,7 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 {
 	enum doc_format fmt = FMT_MD;
 	enum paper paper = PAPER_A4;
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, layout = STRBUF_INIT;
 	const char *output = NULL;
 	tw_date start = DATE_NONE;
 	const struct cli_opt opts[] = {
@@ -56,7 +56,10 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 		render_proposal_html(&p, paper, &sb);
 		break;
 	case FMT_PDF:
+		doc_layout_begin(&layout);
 		r = render_proposal_pdf(&p, paper, &sb, NULL, err);
+		if (r == 0)
+			r = doc_layout_end(&layout, err);
 		break;
 	case FMT_MD:
 	default:
@@ -66,6 +69,7 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 	if (r == 0)
 		r = doc_write(output, &sb, err);
 	strbuf_release(&sb);
+	strbuf_release(&layout);
 	proposal_release(&p);
 out:
 	deal_ctx_release(&dd);

@@ -70,6 +70,7 @@ struct pdf_doc {
 	struct pdf_thread *th;
 	double page_w, page_h;
 	bool draw;
+	bool cut_figures;		/* pdf_doc_cut_figures */
 	int pages;
 	double min_x, min_y, max_x, max_y;
 	/* Counted over every pass, measuring or drawing (pdf_doc_cuts). */
@@ -340,9 +341,12 @@ lay_get(struct pdf_doc *doc, double w, const char *s,
 	unsigned flags = (unsigned)st->bold | (unsigned)st->italic << 1 |
 			 (unsigned)st->align << 2;
 	size_t len = strlen(text);
-	/* A number, a date or a unit is never cut: such text wraps. */
+	/*
+	 * A number, a date or a unit is not cut: such text wraps, unless
+	 * the page is so full that it must (pdf_doc_cut_figures).
+	 */
 	bool numeric = strpbrk(text, "0123456789") != NULL;
-	int lines = numeric ? 0 : st->lines;
+	int lines = numeric && !doc->cut_figures ? 0 : st->lines;
 	uint32_t hash = lay_hash(text, len, st->size, width, lines, flags);
 	struct lay **chain = &th->bucket[hash % LAY_MAX], *l;
 	PangoFontDescription *fd;
@@ -506,6 +510,12 @@ log_box(struct pdf_doc *doc, double x, double y, double w, const char *text,
 		strbuf_addch(layout_log, '\n');
 	}
 	pthread_mutex_unlock(&log_lock);
+}
+
+void
+pdf_doc_cut_figures(struct pdf_doc *doc, bool cut)
+{
+	doc->cut_figures = cut;
 }
 
 unsigned
@@ -828,7 +838,7 @@ struct sum_layout {
 	bool compact;			/* fewer lines per cell */
 	double x, w;			/* content box */
 	double y;			/* next free line */
-	struct pdf_style body, bold, head, head_r, num, key, sub, more;
+	struct pdf_style body, bold, head, head_r, num, key, more;
 };
 
 /* At most n lines once compact, else as many as the text takes. */
@@ -851,7 +861,6 @@ lay_styles(struct sum_layout *L)
 	L->num = style(fs, false, C_TEXT, 0);
 	L->num.align = PDF_RIGHT;
 	L->key = style(fs, true, C_TEXT, lines(L, 2));
-	L->sub = style(fs * 0.85, false, C_GREY, lines(L, 1));
 	L->more = style(fs * 0.9, false, C_GREY, 0);
 	L->more.italic = true;
 }
@@ -962,7 +971,8 @@ crit_row(struct sum_layout *L, size_t i, struct pdf_cell *cells,
 	st[0].italic = c->ev.status == CRIT_PENDING;
 	st[1] = style(L->fs * 0.9, false, C_TEXT, lines(L, 2));
 	st[2] = style(L->fs, false, C_TEXT, lines(L, 2));
-	cells[0] = (struct pdf_cell){ c->key, &L->key, c->metric, &L->sub };
+	cells[0] = (struct pdf_cell){ summary_criterion_title(c), &L->key, NULL,
+				      NULL };
 	cells[1] = (struct pdf_cell){ c->required, &L->num, NULL, NULL };
 	cells[2] = (struct pdf_cell){ *c->measured ? c->measured : "–",
 				      &L->num, NULL, NULL };
@@ -1321,8 +1331,21 @@ render_summary_pdf(const struct summary *s, enum paper paper,
 		fs = FS_MIN;
 		lim.sp = SP_TIGHT;
 		if (!fits(doc, s, fs, &lim, bottom)) {
+			struct limits full = lim;
+
 			lim.compact = true;
 			cut_rows(doc, s, fs, &lim, bottom);
+			/*
+			 * The last resort, on a page that is full even so:
+			 * text with figures in it is cut too (a value cell
+			 * never is: it has no line limit).
+			 */
+			if (lay_summary(doc, s, fs, &lim) > bottom) {
+				lim = full;
+				lim.compact = true;
+				pdf_doc_cut_figures(doc, true);
+				cut_rows(doc, s, fs, &lim, bottom);
+			}
 		}
 	}
 	pdf_doc_set_draw(doc, true);

@@ -99,6 +99,11 @@ double pdf_text_min_width(struct pdf_doc *doc, const char *text,
  * after each try).
  */
 unsigned pdf_doc_numbers_cut(struct pdf_doc *doc, bool reset);
+/*
+ * Text with a digit wraps freely whatever its style's line limit, unless
+ * cut is set: the last resort of a page too full for anything else.
+ */
+void pdf_doc_cut_figures(struct pdf_doc *doc, bool cut);
 /* The height pdf_text would take, without drawing. */
 double pdf_text_height(struct pdf_doc *doc, double w, const char *text,
 		       const struct pdf_style *st);

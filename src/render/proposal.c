@@ -549,7 +549,8 @@ static void
 criteria_cells(struct pdf_cell *cells, const struct summary_criterion *c,
 	       const struct pdf_style *st)
 {
-	cells[0] = (struct pdf_cell){ c->key, &st[0], c->metric, &st[1] };
+	cells[0] = (struct pdf_cell){ summary_criterion_title(c), &st[0], NULL,
+				      NULL };
 	cells[1] = (struct pdf_cell){ c->required, &st[2], NULL, NULL };
 	cells[2] = (struct pdf_cell){ *c->measured ? c->measured : "–", &st[2],
 				      NULL, NULL };

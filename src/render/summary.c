@@ -62,6 +62,18 @@ summary_fmt_day(struct strbuf *sb, tw_date d)
 	strbuf_addstr(sb, date_format(d, b));
 }
 
+void
+summary_fmt_long_day(struct strbuf *sb, tw_date d)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	int y, m, day;
+
+	date_to_ymd(d, &y, &m, &day);
+	strbuf_addf(sb, "%s %d %s %d", wday[date_weekday(d)], day,
+		    mon[m - 1], y);
+}
+
 /*
  * "%.15g" with thousands separators in the integer part ("26,500"), so a
  * CFO reads the figures the way the money column shows them.
@@ -172,6 +184,12 @@ summary_criterion_fill(struct summary_criterion *row,
 	row->growth = detach(&sb);
 }
 
+const char *
+summary_criterion_title(const struct summary_criterion *row)
+{
+	return row->metric ? row->metric : row->key;
+}
+
 void
 summary_criterion_release(struct summary_criterion *row)
 {
@@ -201,26 +219,28 @@ compute_criteria(struct summary *s, const struct deal *d)
 			s->npending++;
 	}
 
+	/* The champion's words: criteria met, on a day, not a "win". */
 	if (!d->ncriteria) {
 		strbuf_addstr(&sb, "No success criteria recorded yet.");
 	} else if (s->npass == d->ncriteria) {
-		strbuf_addf(&sb, "%s %zu success criteri%s passed",
+		strbuf_addf(&sb, "%s %zu success criteri%s met",
 			    d->ncriteria == 1 ? "The" : "All", d->ncriteria,
 			    d->ncriteria == 1 ? "on" : "a");
 		if (s->technical_win) {
-			strbuf_addstr(&sb, ": technical win confirmed on ");
-			summary_fmt_day(&sb, s->technical_win);
+			strbuf_addstr(&sb, " on ");
+			summary_fmt_long_day(&sb, s->technical_win);
 		}
 		strbuf_addch(&sb, '.');
 	} else {
-		strbuf_addf(&sb, "%zu of %zu success criteri%s passed",
+		strbuf_addf(&sb, "%zu of %zu success criteri%s met so far",
 			    s->npass, d->ncriteria,
 			    d->ncriteria == 1 ? "on" : "a");
 		if (s->nfail)
-			strbuf_addf(&sb, ", %zu failing", s->nfail);
+			strbuf_addf(&sb, "; %zu not met yet", s->nfail);
 		if (s->npending)
-			strbuf_addf(&sb, ", %zu pending", s->npending);
-		strbuf_addstr(&sb, ": no technical win yet.");
+			strbuf_addf(&sb, "; %zu still to measure",
+				    s->npending);
+		strbuf_addch(&sb, '.');
 	}
 	s->headline = detach(&sb);
 }
@@ -230,6 +250,11 @@ compute_risks(struct summary *s, const struct deal *d,
 	      const struct holidays *h)
 {
 	struct strbuf sb = STRBUF_INIT;
+	/* A closed deal's risks as they stood when it closed. */
+	tw_date as_of = d->outcome != OUTCOME_OPEN && d->close_date &&
+				d->close_date <= s->today
+			? d->close_date
+			: s->today;
 
 	s->nrisks = d->nrisks;
 	s->risks = xcalloc(d->nrisks ? d->nrisks : 1, sizeof(*s->risks));
@@ -240,7 +265,7 @@ compute_risks(struct summary *s, const struct deal *d,
 		r->key = d->risks[i].key;
 		r->title = nonempty(d->risks[i].title);
 		r->deadline = d->risks[i].deadline;
-		risk_evaluate(&d->risks[i], s->today, h, &r->ev);
+		risk_evaluate(&d->risks[i], as_of, h, &r->ev);
 		n = r->ev.slack_days < 0 ? -r->ev.slack_days
 					 : r->ev.slack_days;
 		if (r->ev.slack_days == 0)
@@ -266,7 +291,7 @@ compute_plan(struct summary *s, const struct deal *d,
 	if (s->won) {
 		s->nsteps = p.nsteps + 1;
 		s->steps = xcalloc(s->nsteps, sizeof(*s->steps));
-		s->steps[0].title = "Technical win confirmed";
+		s->steps[0].title = SUMMARY_WIN_STEP;
 		s->steps[0].date = p.technical_win;
 		for (size_t i = 0; i < p.nsteps; i++) {
 			s->steps[i + 1].title = p.steps[i].title
@@ -282,19 +307,16 @@ compute_plan(struct summary *s, const struct deal *d,
 				    d->procurement_days == 1 ? "" : "s");
 		strbuf_addch(&sb, '.');
 	} else if (!d->ncriteria) {
-		strbuf_addstr(&sb, "No timeline yet: the plan starts from the "
-			      "technical win, and the deal has no success "
-			      "criteria.");
+		strbuf_addstr(&sb, "No timeline yet: it starts once the "
+			      "success criteria are agreed and met.");
 	} else if (!p.nblocking) {
-		strbuf_addstr(&sb, "No timeline yet: every criterion passed, "
-			      "but none has a measured-on date to date the "
-			      "technical win from.");
+		strbuf_addstr(&sb, "No timeline yet: every success criterion "
+			      "is met, and the timeline starts from the day "
+			      "the last one was measured.");
 	} else {
-		strbuf_addf(&sb, "No timeline yet: the plan starts from the "
-			    "technical win, which %zu criteri%s still "
-			    "block%s: ", p.nblocking,
-			    p.nblocking == 1 ? "on" : "a",
-			    p.nblocking == 1 ? "s" : "");
+		strbuf_addf(&sb, "No timeline yet: it starts once every "
+			    "success criterion is met; %zu still open: ",
+			    p.nblocking);
 		for (size_t i = 0; i < p.nblocking; i++) {
 			const struct criterion *c =
 				deal_find_criterion(d, p.blocking[i]);
@@ -302,7 +324,8 @@ compute_plan(struct summary *s, const struct deal *d,
 
 			criterion_evaluate(c, &ev);
 			strbuf_addf(&sb, "%s%s (%s)", i ? ", " : "",
-				    p.blocking[i], crit_status_name(ev.status));
+				    nonempty(c->metric) ? c->metric : c->key,
+				    crit_status_name(ev.status));
 		}
 		strbuf_addch(&sb, '.');
 	}
@@ -615,13 +638,8 @@ md_criteria_table(struct strbuf *out, const struct summary_criterion *rows,
 		const struct summary_criterion *c = &rows[i];
 
 		strbuf_addstr(out, "| **");
-		md_escape_cell(out, c->key);
-		strbuf_addstr(out, "**");
-		if (c->metric) {
-			strbuf_addstr(out, "<br>");
-			md_escape_cell(out, c->metric);
-		}
-		strbuf_addstr(out, " |");
+		md_escape_cell(out, summary_criterion_title(c));
+		strbuf_addstr(out, "** |");
 		md_cell(out, c->required);
 		md_cell(out, c->measured);
 		if (c->ev.status == CRIT_FAIL)
@@ -907,14 +925,8 @@ static void
 html_criterion_row(struct strbuf *out, const struct summary_criterion *c,
 		   bool outcome)
 {
-	strbuf_addstr(out, "<tr><td><span class=\"key\">");
-	html_escape(out, c->key);
-	strbuf_addstr(out, "</span>");
-	if (c->metric) {
-		strbuf_addstr(out, "<span class=\"sub\">");
-		html_escape(out, c->metric);
-		strbuf_addstr(out, "</span>");
-	}
+	strbuf_addstr(out, "<tr><td class=\"key\">");
+	html_escape(out, summary_criterion_title(c));
 	strbuf_addstr(out, "</td>");
 	html_td(out, "num", c->required);
 	html_td(out, "num", c->measured);

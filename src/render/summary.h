@@ -42,7 +42,10 @@ struct summary_criterion {
 					   projected" */
 };
 
-/* A risk with its back-schedule as of today. */
+/*
+ * A risk with its back-schedule as of today; a closed deal's as of its
+ * close date.
+ */
 struct summary_risk {
 	const char *key, *title;	/* borrowed */
 	tw_date deadline;
@@ -83,7 +86,8 @@ struct summary {
 	const struct deal *deal;
 	tw_date today;
 	char *value;			/* "USD 415,000"; "" without a value */
-	char *headline;			/* "All 6 success criteria ..." */
+	char *headline;			/* "All 6 success criteria met
+					   on Fri 26 Jun 2026." */
 	bool won;			/* every criterion passed, win dated */
 
 	struct summary_criterion *criteria;
@@ -134,6 +138,17 @@ void summary_totals_html(struct strbuf *out, const char *initial,
 
 /* "Tue 2026-06-30": the date formats every document uses. */
 void summary_fmt_day(struct strbuf *sb, tw_date d);
+/* "Fri 26 Jun 2026": a date in a sentence. */
+void summary_fmt_long_day(struct strbuf *sb, tw_date d);
+
+/*
+ * The first line of the plan: the day the last success criterion was
+ * met, in the champion's words (not "technical win", the seller's term).
+ */
+#define SUMMARY_WIN_STEP "All success criteria met"
+
+/* What a document calls a criterion: its metric, else its key. */
+const char *summary_criterion_title(const struct summary_criterion *row);
 
 /* "- **Label:** value" and "<div><dt>Label</dt><dd>value</dd></div>". */
 void md_doc_field(struct strbuf *out, const char *label, const char *value);

@@ -54,7 +54,7 @@ share_items(const struct deal *d, const struct commercial_plan *p,
 	}
 	if (p->technical_win != DATE_NONE) {
 		it[k].date = p->technical_win;
-		it[k].title = "Technical win confirmed";
+		it[k].title = SUMMARY_WIN_STEP;
 		it[k].status = "done";
 		k++;
 	}

@@ -29,6 +29,7 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 		{ "output", OPT_STR, &output },
 		{ NULL, 0, NULL },
 	};
+	struct brand brand = { 0 };
 	struct deal_ctx dd;
 	struct proposal p;
 	int r;
@@ -48,9 +49,12 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 
 	if ((r = cli_load_ctx(ctx, argv[optind], &dd, err)) < 0)
 		return r;
+	if ((r = workspace_brand_load(ctx->st, &brand, err)) < 0)
+		goto out;
 	if ((r = proposal_compute(&p, &dd.deal, &dd.hol, start, ctx->today,
 				  err)) < 0)
 		goto out;
+	p.brand = &brand;
 	switch (fmt) {
 	case FMT_HTML:
 		render_proposal_html(&p, paper, &sb);
@@ -72,6 +76,7 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 	strbuf_release(&layout);
 	proposal_release(&p);
 out:
+	brand_release(&brand);
 	deal_ctx_release(&dd);
 	return r;
 }

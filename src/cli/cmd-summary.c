@@ -34,6 +34,7 @@ render_deal(struct cli_ctx *ctx, struct workspace *ws, const struct deal *d,
 
 	h = workspace_holidays(ws, d, &buf);
 	summary_compute(&s, d, &h, ctx->today);
+	s.brand = &ws->brand;
 	switch (fmt) {
 	case FMT_HTML:
 		render_summary_html(&s, paper, sb);

@@ -15,6 +15,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
 
 #include "util/xalloc.h"
@@ -737,19 +738,113 @@ pdf_fields(struct pdf_doc *doc, double x, double y, double w, double fs,
 	return y - y0;
 }
 
+/* Reads a PNG from memory for cairo. */
+struct png_src {
+	const unsigned char *p;
+	size_t n;
+};
+
+static cairo_status_t
+png_read(void *closure, unsigned char *data, unsigned int len)
+{
+	struct png_src *src = closure;
+
+	if (len > src->n)
+		return CAIRO_STATUS_READ_ERROR;
+	memcpy(data, src->p, len);
+	src->p += len;
+	src->n -= len;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/*
+ * The logo (a data: URI) fitted in a box h high and at most maxw wide,
+ * its right edge at x + maxw, top at y; returns the width it took, 0 when
+ * there is none or it does not decode. Only measures while not drawing.
+ */
+static double
+pdf_logo(struct pdf_doc *doc, double x, double y, double maxw, double h,
+	 const char *uri)
+{
+	const char *comma = uri ? strchr(uri, ',') : NULL;
+	bool svg = uri && !strncmp(uri, "data:image/svg+xml;", 19);
+	cairo_surface_t *img = NULL;
+	RsvgHandle *rsvg = NULL;
+	double iw = 0, ih = 0, scale, w = 0;
+	guchar *bytes;
+	gsize n;
+
+	if (!comma)
+		return 0;
+	bytes = g_base64_decode(comma + 1, &n);
+	if (svg) {
+		gdouble sw, sh;
+
+		rsvg = rsvg_handle_new_from_data(bytes, n, NULL);
+		if (rsvg && rsvg_handle_get_intrinsic_size_in_pixels(rsvg, &sw,
+								      &sh)) {
+			iw = sw;
+			ih = sh;
+		}
+	} else {
+		struct png_src src = { bytes, n };
+
+		img = cairo_image_surface_create_from_png_stream(png_read,
+								 &src);
+		if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
+			iw = cairo_image_surface_get_width(img);
+			ih = cairo_image_surface_get_height(img);
+		}
+	}
+	if (iw > 0 && ih > 0) {
+		scale = h / ih;
+		if (iw * scale > maxw)
+			scale = maxw / iw;
+		w = iw * scale;
+		if (doc->draw) {
+			double lx = x + maxw - w;
+
+			cairo_save(doc->cr);
+			if (rsvg) {
+				RsvgRectangle vp = { lx, y, w, ih * scale };
+
+				rsvg_handle_render_document(rsvg, doc->cr, &vp,
+							    NULL);
+			} else {
+				cairo_translate(doc->cr, lx, y);
+				cairo_scale(doc->cr, scale, scale);
+				cairo_set_source_surface(doc->cr, img, 0, 0);
+				cairo_paint(doc->cr);
+			}
+			cairo_restore(doc->cr);
+			extend(doc, lx, y, lx + w, y + ih * scale);
+		}
+	}
+	if (img)
+		cairo_surface_destroy(img);
+	if (rsvg)
+		g_object_unref(rsvg);
+	g_free(bytes);
+	return w;
+}
+
 double
 pdf_deal_head(struct pdf_doc *doc, double x, double y, double w, double fs,
 	      const struct deal *d, const struct pdf_head *h)
 {
 	struct pdf_style kicker = style(fs * 0.8, true, C_GREY, 0);
-	struct pdf_style title = style(fs * 2.1, true, C_NAVY, 0);
+	struct pdf_style title = style(fs * 2.1, true, accent(h->brand), 0);
 	struct strbuf champ = STRBUF_INIT, dates = STRBUF_INIT;
 	char b[DATE_BUFSZ], e[DATE_BUFSZ], day[DATE_BUFSZ];
 	const char *labels[6], *values[6];
 	size_t n = 0;
+	/* The account's title keeps clear of the logo. */
+	double logo = pdf_logo(doc, x + w * 0.7, y, w * 0.3, fs * 3.4,
+			       h->brand ? h->brand->logo : NULL);
+	double tw = logo > 0 ? w - logo - fs : w;
 
-	y += pdf_text(doc, x, y, w, h->kicker, &kicker);
-	y += pdf_text(doc, x, y, w, d->account, &title);
+	y += pdf_text(doc, x, y, tw, h->kicker, &kicker);
+	y += pdf_text(doc, x, y, tw, d->account, &title);
 	y += fs * 0.3;
 	if (d->champion && *d->champion) {
 		strbuf_addstr(&champ, d->champion);
@@ -778,7 +873,7 @@ pdf_deal_head(struct pdf_doc *doc, double x, double y, double w, double fs,
 	strbuf_release(&champ);
 	strbuf_release(&dates);
 	y += fs * 0.2;
-	pdf_hline(doc, x, y, w, 1.6, C_NAVY);
+	pdf_hline(doc, x, y, w, 1.6, accent(h->brand));
 	return y + (1.6 + h->gap);
 }
 
@@ -868,7 +963,7 @@ lay_styles(struct sum_layout *L)
 static void
 lay_heading(struct sum_layout *L, const char *title)
 {
-	struct pdf_style st = style(L->fs * 0.9, true, C_NAVY, 0);
+	struct pdf_style st = style(L->fs * 0.9, true, accent(L->s->brand), 0);
 
 	L->y += L->fs * 0.9 * L->sp;
 	L->y += pdf_text(L->doc, L->x, L->y, L->w, title, &st);
@@ -945,7 +1040,7 @@ lay_header(struct sum_layout *L)
 	struct pdf_style headline = style(L->fs * 1.05, true, C_TEXT, 0);
 	const struct pdf_head head = { "TECHNICAL WIN SUMMARY", "CHAMPION",
 				       s->value, true, s->today,
-				       L->fs * 0.6 * L->sp };
+				       L->fs * 0.6 * L->sp, s->brand };
 
 	L->y = pdf_deal_head(L->doc, L->x, L->y, L->w, L->fs, s->deal, &head);
 
@@ -990,8 +1085,9 @@ static void
 lay_criteria(struct sum_layout *L, size_t limit)
 {
 	const struct summary *s = L->s;
-	static const double frac[] = { 0.19, 0.115, 0.115, 0.088, 0.09, 0.14,
-		0.262 };
+	/* The criterion is titled by its metric: a few words. */
+	static const double frac[] = { 0.22, 0.11, 0.11, 0.08, 0.09, 0.14,
+		0.25 };
 	static const char *const heads[] = { "CRITERION", "REQUIRED",
 		"MEASURED", "RESULT", "HEADROOM", "GROWTH",
 		"BUSINESS OUTCOME" };
@@ -1158,11 +1254,12 @@ lay_phases(struct sum_layout *L, size_t limit)
 static void
 lay_next(struct sum_layout *L)
 {
-	struct pdf_style st = style(L->fs * 1.05, true, C_NAVY, 0);
+	struct pdf_style st = style(L->fs * 1.05, true, accent(L->s->brand),
+				    0);
 
 	lay_heading(L, "NEXT STEP");
 	L->y += pdf_band(L->doc, L->x, L->y, L->w, L->s->next.text, &st,
-			 C_BAND_BG, C_NAVY);
+			 C_BAND_BG, accent(L->s->brand));
 }
 
 /* Lay the whole page out at body size fs; returns the bottom of it. */
@@ -1200,12 +1297,10 @@ lay_footer(struct pdf_doc *doc, const struct summary *s, bool draw_it)
 	struct pdf_style st = style(6.5, false, C_LIGHT, 0);
 	struct strbuf sb = STRBUF_INIT;
 	double pw, ph, margin, h;
-	char b[DATE_BUFSZ];
 
 	pdf_doc_page_size(doc, &pw, &ph);
 	margin = pw * 0.065;
-	strbuf_addf(&sb, "Prepared with techwin on %s · %s",
-		    date_format(s->today, b), s->deal->slug);
+	summary_prepared(&sb, s->brand, s->deal, s->today);
 	h = pdf_text_height(doc, pw - 2 * margin, sb.buf, &st);
 	if (draw_it)
 		pdf_text(doc, margin, ph - margin * 0.6 - h, pw - 2 * margin,

@@ -149,7 +149,9 @@ double pdf_band(struct pdf_doc *doc, double x, double y, double w,
 		unsigned bar);
 
 /*
- * The head of a deal's document, body size fs: the kicker over the
+ * The head of a deal's document, body size fs: the brand's logo at the
+ * top right (a PNG or an SVG data: URI; one that does not decode is left
+ * out), the kicker over the
  * account, labelled values three to a row ("CHAMPION" over "Elena Marsh":
  * the champion with the email, SE, AE, the value when not empty, the POC
  * dates when poc is set and the deal has them, the date), then a rule.
@@ -162,6 +164,7 @@ struct pdf_head {
 	bool poc;
 	tw_date today;
 	double gap;			/* space below the rule */
+	const struct brand *brand;	/* its logo top right, its colour */
 };
 double pdf_deal_head(struct pdf_doc *doc, double x, double y, double w,
 		     double fs, const struct deal *d,

@@ -305,9 +305,10 @@ render_proposal_html(const struct proposal *p, enum paper paper,
 	char b[DATE_BUFSZ], e[DATE_BUFSZ];
 
 	strbuf_addf(&sb, "Phased proposal: %s", d->account);
-	html_doc_begin(out, sb.buf, paper);
+	html_doc_begin(out, sb.buf, paper, p->brand);
 	strbuf_reset(&sb);
-	html_doc_header(out, "Phased proposal", d, "Prepared for", p->value);
+	html_doc_header(out, "Phased proposal", d, "Prepared for", p->value,
+			p->brand);
 	html_doc_field(out, "Date", date_format(p->today, b));
 	strbuf_addstr(out, "</dl>\n</header>\n");
 
@@ -363,7 +364,7 @@ render_proposal_html(const struct proposal *p, enum paper paper,
 		strbuf_addstr(out, "</section>\n");
 	}
 	strbuf_release(&sb);
-	html_doc_end(out, p->today);
+	html_doc_end(out, p->brand, p->deal, p->today);
 }
 
 /* ---- PDF ------------------------------------------------------------- */
@@ -385,12 +386,10 @@ flow_footer(struct flow *f)
 {
 	struct pdf_style st = style(6.5, false, C_LIGHT, 0);
 	struct strbuf sb = STRBUF_INIT;
-	char b[DATE_BUFSZ];
 	double h;
 
-	strbuf_addf(&sb, "Prepared with techwin on %s · %s · page %d of %d",
-		    date_format(f->p->today, b), f->p->deal->slug, f->page,
-		    f->pages);
+	summary_prepared(&sb, f->p->brand, f->p->deal, f->p->today);
+	strbuf_addf(&sb, " · page %d of %d", f->page, f->pages);
 	h = pdf_text_height(f->doc, f->w, sb.buf, &st);
 	pdf_text(f->doc, f->x, f->page_h - f->margin * 0.6 - h, f->w, sb.buf,
 		 &st);
@@ -432,7 +431,7 @@ measure_row(struct flow *f, const double *widths, size_t n,
 static void
 flow_heading(struct flow *f, const char *title)
 {
-	struct pdf_style st = style(FS * 0.9, true, C_NAVY, 0);
+	struct pdf_style st = style(FS * 0.9, true, accent(f->p->brand), 0);
 
 	f->y += FS;
 	f->y += pdf_text(f->doc, f->x, f->y, f->w, title, &st) + 1;
@@ -445,7 +444,7 @@ flow_header(struct flow *f)
 {
 	const struct proposal *p = f->p;
 	const struct pdf_head head = { "PHASED PROPOSAL", "PREPARED FOR",
-				       p->value, false, p->today, 0 };
+				       p->value, false, p->today, 0, p->brand };
 
 	f->y = pdf_deal_head(f->doc, f->x, f->y, f->w, FS, p->deal, &head);
 }
@@ -483,7 +482,7 @@ flow_overview(struct flow *f)
 		"ENDS", "PRICE" };
 	struct pdf_style head = style(FS * 0.7, true, C_GREY, 0);
 	struct pdf_style head_r = head;
-	struct pdf_style band = style(FS * 1.05, true, C_NAVY, 0);
+	struct pdf_style band = style(FS * 1.05, true, accent(f->p->brand), 0);
 	struct pdf_style note = style(FS * 0.9, false, C_GREY, 0);
 	struct overview_st st = { style(FS, false, C_TEXT, 0),
 				  style(FS, true, C_TEXT, 0),
@@ -526,7 +525,7 @@ flow_overview(struct flow *f)
 	f->y += FS * 0.6;
 	flow_need(f, pdf_text_height(f->doc, f->w, sb.buf, &band) + FS);
 	f->y += pdf_band(f->doc, f->x, f->y, f->w, sb.buf, &band, C_BAND_BG,
-			 C_NAVY);
+			 accent(f->p->brand));
 	f->y += FS * 0.4;
 	f->y += pdf_text(f->doc, f->x, f->y, f->w, p->dates_note, &note);
 	strbuf_release(&sb);
@@ -577,7 +576,7 @@ flow_phase(struct flow *f, const struct proposal_phase *pp)
 	static const char *const heads[] = { "CRITERION", "REQUIRED",
 		"MEASURED", "RESULT", "HEADROOM", "GROWTH",
 		"BUSINESS OUTCOME" };
-	struct pdf_style title = style(FS * 1.3, true, C_NAVY, 0);
+	struct pdf_style title = style(FS * 1.3, true, accent(f->p->brand), 0);
 	struct pdf_style meta = style(FS, true, C_TEXT, 0);
 	struct pdf_style head = style(FS * 0.7, true, C_GREY, 0);
 	struct pdf_style head_r = head;

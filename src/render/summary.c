@@ -769,6 +769,7 @@ static const char html_css[] =
 	"main{max-width:60rem;margin:1.5rem auto;background:#fff;"
 	"padding:2rem 2.5rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}\n"
 	"header{border-bottom:3px solid #1f3a5f;padding-bottom:.5rem}\n"
+	".logo{float:right;max-height:3rem;max-width:12rem}\n"
 	".kicker{margin:0;font-size:.75rem;letter-spacing:.1em;"
 	"text-transform:uppercase;color:#57606a}\n"
 	"h1{margin:.1rem 0 .5rem;font-size:1.6rem;color:#1f3a5f}\n"
@@ -823,7 +824,8 @@ static const char html_css[] =
 	"}\n";
 
 void
-html_doc_begin(struct strbuf *out, const char *title, enum paper paper)
+html_doc_begin(struct strbuf *out, const char *title, enum paper paper,
+	       const struct brand *b)
 {
 	strbuf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 		      "<meta charset=\"utf-8\">\n"
@@ -832,7 +834,7 @@ html_doc_begin(struct strbuf *out, const char *title, enum paper paper)
 		      /* Nothing may load: the file must work offline. */
 		      "<meta http-equiv=\"Content-Security-Policy\" "
 		      "content=\"default-src 'none'; style-src "
-		      "'unsafe-inline'\">\n"
+		      "'unsafe-inline'; img-src data:\">\n"
 		      "<meta name=\"generator\" content=\"techwin\">\n"
 		      "<title>");
 	html_escape(out, title);
@@ -840,16 +842,38 @@ html_doc_begin(struct strbuf *out, const char *title, enum paper paper)
 	strbuf_addstr(out, html_css);
 	strbuf_addf(out, "@page{size:%s;margin:12mm}\n",
 		    paper == PAPER_LETTER ? "letter" : "A4");
+	/* The brand's colour where the house navy would be. */
+	if (b && b->has_color)
+		strbuf_addf(out, "header{border-color:#%06x}h1,h2,h3{color:"
+			    "#%06x}.next{border-color:#%06x}\n", b->color,
+			    b->color, b->color);
 	strbuf_addstr(out, "</style>\n</head>\n<body>\n<main>\n");
 }
 
 void
-html_doc_end(struct strbuf *out, tw_date today)
+summary_prepared(struct strbuf *sb, const struct brand *b,
+		 const struct deal *d, tw_date today)
 {
-	char b[DATE_BUFSZ];
+	const char *by = b && b->name ? b->name : nonempty(d->se);
 
-	strbuf_addf(out, "<footer>Prepared with techwin on %s.</footer>\n"
-		    "</main>\n</body>\n</html>\n", date_format(today, b));
+	strbuf_addstr(sb, "Prepared");
+	if (by)
+		strbuf_addf(sb, " by %s", by);
+	strbuf_addf(sb, " for %s on ", d->account);
+	summary_fmt_long_day(sb, today);
+}
+
+void
+html_doc_end(struct strbuf *out, const struct brand *b, const struct deal *d,
+	     tw_date today)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	summary_prepared(&sb, b, d, today);
+	strbuf_addstr(out, "<footer>");
+	html_escape(out, sb.buf);
+	strbuf_addstr(out, ".</footer>\n</main>\n</body>\n</html>\n");
+	strbuf_release(&sb);
 }
 
 void
@@ -864,11 +888,20 @@ html_doc_field(struct strbuf *out, const char *label, const char *value)
 
 void
 html_doc_header(struct strbuf *out, const char *kicker, const struct deal *d,
-		const char *champion_label, const char *value)
+		const char *champion_label, const char *value,
+		const struct brand *b)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_addf(out, "<header>\n<p class=\"kicker\">%s</p>\n<h1>", kicker);
+	strbuf_addstr(out, "<header>\n");
+	/* A data: URI the setting checked: it is its own escape. */
+	if (b && b->logo) {
+		strbuf_addf(out, "<img class=\"logo\" src=\"%s\" alt=\"",
+			    b->logo);
+		html_escape(out, b->name ? b->name : "");
+		strbuf_addstr(out, "\">\n");
+	}
+	strbuf_addf(out, "<p class=\"kicker\">%s</p>\n<h1>", kicker);
 	html_escape(out, d->account);
 	strbuf_addstr(out, "</h1>\n<dl>\n");
 	if (nonempty(d->champion)) {
@@ -906,7 +939,8 @@ html_header(struct strbuf *out, const struct summary *s)
 	struct strbuf sb = STRBUF_INIT;
 	char b[DATE_BUFSZ], e[DATE_BUFSZ];
 
-	html_doc_header(out, "Technical Win Summary", d, "Champion", s->value);
+	html_doc_header(out, "Technical Win Summary", d, "Champion", s->value,
+			s->brand);
 	if (d->poc_start || d->poc_end) {
 		strbuf_addf(&sb, "%s to %s", date_format(d->poc_start, b),
 			    date_format(d->poc_end, e));
@@ -1037,7 +1071,7 @@ render_summary_html(const struct summary *s, enum paper paper,
 	struct strbuf title = STRBUF_INIT;
 
 	strbuf_addf(&title, "Technical Win Summary: %s", s->deal->account);
-	html_doc_begin(out, title.buf, paper);
+	html_doc_begin(out, title.buf, paper, s->brand);
 	strbuf_release(&title);
 	html_header(out, s);
 	strbuf_addstr(out, "<h2>POC results and the business outcomes they "
@@ -1053,5 +1087,5 @@ render_summary_html(const struct summary *s, enum paper paper,
 	strbuf_addstr(out, "<h2>Next step</h2>\n<p class=\"next\">");
 	html_escape(out, s->next.text);
 	strbuf_addstr(out, "</p>\n");
-	html_doc_end(out, s->today);
+	html_doc_end(out, s->brand, s->deal, s->today);
 }

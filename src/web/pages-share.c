@@ -230,7 +230,9 @@ pages_share(struct http_request *rq, struct http_response *rs)
 	s.brand = &brand;
 	commercial_plan_compute(d, &ctx.hol, &plan);
 
-	page_head(&sb, page_deal_name(d));
+	/* The prospect's page: named for the brand, not the tool. */
+	page_head_as(&sb, page_deal_name(d),
+		     brand.name ? brand.name : "Mutual action plan");
 	/* A private link: search engines must not list it. */
 	strbuf_addstr(&sb, "<meta name=\"robots\" content=\"noindex\">\n");
 	strbuf_addstr(&sb, "</head>\n<body>\n<header class=\"share-head\">");

@@ -157,7 +157,11 @@ thread_get(void)
 		return th;
 	th = xcalloc(1, sizeof(*th));
 	th->bucket = xcalloc(LAY_MAX, sizeof(*th->bucket));
-	/* DejaVu ships with Debian (fonts-dejavu-core) and covers ≤ ≥ … –. */
+	/*
+	 * DejaVu ships with Debian (fonts-dejavu-core) and covers ≤ ≥ … –;
+	 * pango falls back, glyph by glyph, to the Noto fonts install-deps
+	 * adds for the other scripts (Chinese, Japanese, Korean, emoji).
+	 */
 	th->font = pango_font_description_from_string("DejaVu Sans");
 	pthread_mutex_lock(&thread_lock);
 	th->next = threads;

@@ -765,7 +765,8 @@ static const char html_css[] =
 	"*{box-sizing:border-box}\n"
 	"body{margin:0;background:#eef0f3;color:#1b1f24;"
 	"font:14px/1.45 \"DejaVu Sans\",\"Segoe UI\",Helvetica,Arial,"
-	"sans-serif}\n"
+	/* Every script: Noto for CJK and emoji (fonts-noto-cjk, -emoji). */
+	"\"Noto Sans CJK JP\",\"Noto Color Emoji\",sans-serif}\n"
 	"main{max-width:60rem;margin:1.5rem auto;background:#fff;"
 	"padding:2rem 2.5rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}\n"
 	"header{border-bottom:3px solid #1f3a5f;padding-bottom:.5rem}\n"

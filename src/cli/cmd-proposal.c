@@ -19,7 +19,7 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 {
 	enum doc_format fmt = FMT_MD;
 	enum paper paper = PAPER_A4;
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, layout = STRBUF_INIT;
 	const char *output = NULL;
 	tw_date start = DATE_NONE;
 	const struct cli_opt opts[] = {
@@ -29,6 +29,7 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 		{ "output", OPT_STR, &output },
 		{ NULL, 0, NULL },
 	};
+	struct brand brand = { 0 };
 	struct deal_ctx dd;
 	struct proposal p;
 	int r;
@@ -50,15 +51,21 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 		return r;
 	/* The proposal goes to the prospect: nothing internal. */
 	deal_drop_internal(&dd.deal);
+	if ((r = workspace_brand_load(ctx->st, &brand, err)) < 0)
+		goto out;
 	if ((r = proposal_compute(&p, &dd.deal, &dd.hol, start, ctx->today,
 				  err)) < 0)
 		goto out;
+	p.brand = &brand;
 	switch (fmt) {
 	case FMT_HTML:
 		render_proposal_html(&p, paper, &sb);
 		break;
 	case FMT_PDF:
+		doc_layout_begin(&layout);
 		r = render_proposal_pdf(&p, paper, &sb, NULL, err);
+		if (r == 0)
+			r = doc_layout_end(&layout, err);
 		break;
 	case FMT_MD:
 	default:
@@ -70,8 +77,10 @@ cmd_proposal_exec(struct cli_ctx *ctx, int argc, char **argv,
 	if (r == 0)
 		r = doc_write(output, &sb, err);
 	strbuf_release(&sb);
+	strbuf_release(&layout);
 	proposal_release(&p);
 out:
+	brand_release(&brand);
 	deal_ctx_release(&dd);
 	return r;
 }

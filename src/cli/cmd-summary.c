@@ -34,6 +34,7 @@ render_deal(struct cli_ctx *ctx, struct workspace *ws, const struct deal *d,
 
 	h = workspace_holidays(ws, d, &buf);
 	summary_compute(&s, d, &h, ctx->today);
+	s.brand = &ws->brand;
 	switch (fmt) {
 	case FMT_HTML:
 		render_summary_html(&s, paper, sb);
@@ -183,7 +184,7 @@ cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 	bool all = false;
 	enum doc_format fmt = FMT_MD;
 	enum paper paper = PAPER_A4;
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, layout = STRBUF_INIT;
 	const char *output = NULL;
 	const struct cli_opt opts[] = {
 		{ "format", OPT_FORMAT, &fmt },
@@ -226,10 +227,15 @@ cmd_summary_exec(struct cli_ctx *ctx, int argc, char **argv,
 		deal_release(&d);
 		return r;
 	}
+	if (fmt == FMT_PDF)
+		doc_layout_begin(&layout);
 	r = render_deal(ctx, &ws, &d, fmt, paper, &sb, err);
+	if (r == 0 && fmt == FMT_PDF)
+		r = doc_layout_end(&layout, err);
 	if (r == 0)
 		r = doc_write(output, &sb, err);
 	strbuf_release(&sb);
+	strbuf_release(&layout);
 	workspace_release(&ws);
 	deal_release(&d);
 	return r;

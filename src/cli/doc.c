@@ -3,6 +3,7 @@
  * (cli/doc.h).
  */
 #include "cli/doc.h"
+#include "render/pdf.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -26,4 +27,22 @@ doc_write(const char *output, const struct strbuf *sb, struct tw_error *err)
 		return cli_write_file(output, sb, err);
 	cli_write(sb);
 	return 0;
+}
+
+void
+doc_layout_begin(struct strbuf *log)
+{
+	if (getenv("TECHWIN_PDF_LAYOUT"))
+		pdf_layout_log(log);
+}
+
+int
+doc_layout_end(struct strbuf *log, struct tw_error *err)
+{
+	const char *path = getenv("TECHWIN_PDF_LAYOUT");
+
+	if (!path)
+		return 0;
+	pdf_layout_log(NULL);
+	return cli_write_file(path, log, err);
 }

@@ -16,4 +16,12 @@ int doc_refuse_tty(const char *what, const char *output,
 int doc_write(const char *output, const struct strbuf *sb,
 	      struct tw_error *err);
 
+/*
+ * TECHWIN_PDF_LAYOUT=FILE: the layout log of the PDF drawn between the
+ * two calls (render/pdf.h, pdf_layout_log) is written to FILE, for tests
+ * that check nothing was cut. Without it both do nothing.
+ */
+void doc_layout_begin(struct strbuf *log);
+int doc_layout_end(struct strbuf *log, struct tw_error *err);
+
 #endif

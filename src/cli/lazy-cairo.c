@@ -13,7 +13,7 @@
 	X(pdf_doc_set_draw) X(pdf_doc_drawing) X(pdf_text)                \
 	X(pdf_text_height) X(pdf_rect) X(pdf_hline) X(pdf_page_break)     \
 	X(pdf_row) X(pdf_band) X(pdf_deal_head) X(pdf_doc_finish)            \
-	X(chart_scene_png)
+	X(pdf_row_min) X(pdf_fit_widths) X(pdf_layout_log) X(chart_scene_png)
 
 MODULE_DEFINE(cairo, "cairo", "PDF and PNG output", FNS);
 
@@ -108,6 +108,25 @@ pdf_row(struct pdf_doc *doc, double x, double y, const double *widths,
 {
 	return MODULE_CALL(cairo, pdf_row)(doc, x, y, widths, n, cells, pad,
 					   fill);
+}
+
+void
+pdf_row_min(struct pdf_doc *doc, double *mins, size_t n,
+	    const struct pdf_cell *cells, double pad)
+{
+	MODULE_CALL(cairo, pdf_row_min)(doc, mins, n, cells, pad);
+}
+
+void
+pdf_fit_widths(double *widths, const double *mins, size_t n)
+{
+	MODULE_CALL(cairo, pdf_fit_widths)(widths, mins, n);
+}
+
+void
+pdf_layout_log(struct strbuf *sb)
+{
+	MODULE_CALL(cairo, pdf_layout_log)(sb);
 }
 
 double

@@ -773,7 +773,7 @@ tl_draw_gaps(struct scene *sc, const struct timeline *tl, double top,
 			row = 0;
 		last_x2[row] = cx + w / 2;
 		scene_text(sc, "gap-label", cx, mid_y + 14 * row, 11, true,
-			   ANCHOR_MIDDLE, C_GAP_TEXT, sb.buf);
+			   ANCHOR_MIDDLE, C_GAP_TEXT, sb.buf)->halo = 0xffffffu;
 		strbuf_release(&sb);
 	}
 }
@@ -836,10 +836,14 @@ tl_build(struct scene *sc, struct timeline *tl)
 	scene_rect(sc, "lane commercial", TL_LEFT - 4, y_c - 26,
 		   TL_RIGHT - TL_LEFT + 8, bottom - (y_c - 26), C_COMM_TINT);
 	tl_draw_axis(sc, tl, plot_top, axis_y);
-	tl_draw_gaps(sc, tl, y_t, y_c, (y_t + y_c) / 2 - 2);
+	/*
+	 * The win's and today's lines under every label: each label drawn
+	 * after them has a halo that hides them where they cross it.
+	 */
 	for (size_t i = 0; i < nrefs; i++)
 		tl_draw_ref_line(sc, &refs[i],
 				 plot_top - 6 - 16.0 * refs[i].row, bottom);
+	tl_draw_gaps(sc, tl, y_t, y_c, (y_t + y_c) / 2 - 2);
 
 	scene_text(sc, "lane-name", 20, y_t + 4, 13, true, ANCHOR_START, C_TECH,
 		   "Technical");
@@ -865,7 +869,7 @@ tl_build(struct scene *sc, struct timeline *tl)
 			strbuf_addstr(&sb, "POC");
 		}
 		scene_text(sc, "poc-label", x1, y_t + 19, 10, false,
-			   ANCHOR_START, C_TECH, sb.buf);
+			   ANCHOR_START, C_TECH, sb.buf)->halo = C_TECH_TINT;
 		strbuf_release(&sb);
 	}
 

@@ -25,6 +25,13 @@
 #define C_AMBER_BG 0xfff8e1u
 #define C_BAND_BG 0xeaf0f7u	/* the next step, the proposal's totals */
 
+/* The brand's colour, or the house navy. */
+static inline unsigned
+accent(const struct brand *b)
+{
+	return b && b->has_color ? b->color : C_NAVY;
+}
+
 /* Left-aligned upright text. */
 static inline struct pdf_style
 style(double size, bool bold, unsigned rgb, int lines)

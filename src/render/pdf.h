@@ -23,7 +23,24 @@ struct pdf_info {
 	double font_size;		/* body size the layout settled on */
 	/* Summary only: rows shown of each table (the rest are "… more"). */
 	size_t criteria_shown, risks_shown, steps_shown, phases_shown;
+	/*
+	 * Text boxes drawn whose text was cut (its end ellipsized, or a
+	 * word split where no line may break), those of them with a digit
+	 * (a number, a date, a figure with its unit), and glyphs that no
+	 * font has (drawn as boxes).
+	 */
+	unsigned texts_cut, numbers_cut, unknown_glyphs;
 };
+
+/*
+ * The layout log: while sb is set (NULL stops it), every text box drawn
+ * adds a line to it, tab-separated: page, x, y, the width given, the
+ * width needed (its widest word, a sign kept with its figure), its width
+ * on one line, "whole", "ellipsized" or "broken" (a word split), the
+ * count of glyphs no font has, and the text (tabs and newlines as
+ * spaces). TECHWIN_PDF_LAYOUT=FILE makes the CLI write it to FILE.
+ */
+void pdf_layout_log(struct strbuf *sb);
 
 /*
  * The summary on one page of paper. The body type starts at 9 pt and
@@ -73,6 +90,20 @@ bool pdf_doc_drawing(const struct pdf_doc *doc);
  */
 double pdf_text(struct pdf_doc *doc, double x, double y, double w,
 		const char *text, const struct pdf_style *st);
+/* The narrowest box text fits without a word split (its widest word). */
+double pdf_text_min_width(struct pdf_doc *doc, const char *text,
+			  const struct pdf_style *st);
+/*
+ * Texts with a digit that were cut since the document began, measuring
+ * or drawing; reset sets the count back to 0 (a layout trying sizes asks
+ * after each try).
+ */
+unsigned pdf_doc_numbers_cut(struct pdf_doc *doc, bool reset);
+/*
+ * Text with a digit wraps freely whatever its style's line limit, unless
+ * cut is set: the last resort of a page too full for anything else.
+ */
+void pdf_doc_cut_figures(struct pdf_doc *doc, bool cut);
 /* The height pdf_text would take, without drawing. */
 double pdf_text_height(struct pdf_doc *doc, double w, const char *text,
 		       const struct pdf_style *st);
@@ -101,13 +132,26 @@ double pdf_row(struct pdf_doc *doc, double x, double y, const double *widths,
 	       size_t n, const struct pdf_cell *cells, double pad,
 	       unsigned fill);
 
+/*
+ * Column widths that keep words whole: pdf_row_min raises mins[i] to what
+ * cell i of a row needs (its widest word, plus padding); pdf_fit_widths
+ * then widens each column below its minimum at the expense of those with
+ * room to spare, keeping the total. When the total cannot hold every
+ * minimum, columns get their minimum's share of it.
+ */
+void pdf_row_min(struct pdf_doc *doc, double *mins, size_t n,
+		 const struct pdf_cell *cells, double pad);
+void pdf_fit_widths(double *widths, const double *mins, size_t n);
+
 /* Text in a tinted band with a bar on its left; returns its height. */
 double pdf_band(struct pdf_doc *doc, double x, double y, double w,
 		const char *text, const struct pdf_style *st, unsigned bg,
 		unsigned bar);
 
 /*
- * The head of a deal's document, body size fs: the kicker over the
+ * The head of a deal's document, body size fs: the brand's logo at the
+ * top right (a PNG or an SVG data: URI; one that does not decode is left
+ * out), the kicker over the
  * account, labelled values three to a row ("CHAMPION" over "Elena Marsh":
  * the champion with the email, SE, AE, the value when not empty, the POC
  * dates when poc is set and the deal has them, the date), then a rule.
@@ -120,6 +164,7 @@ struct pdf_head {
 	bool poc;
 	tw_date today;
 	double gap;			/* space below the rule */
+	const struct brand *brand;	/* its logo top right, its colour */
 };
 double pdf_deal_head(struct pdf_doc *doc, double x, double y, double w,
 		     double fs, const struct deal *d,

@@ -353,9 +353,10 @@ render_proposal_html(const struct proposal *p, enum paper paper,
 	char b[DATE_BUFSZ], e[DATE_BUFSZ];
 
 	strbuf_addf(&sb, "Phased proposal: %s", d->account);
-	html_doc_begin(out, sb.buf, paper);
+	html_doc_begin(out, sb.buf, paper, p->brand);
 	strbuf_reset(&sb);
-	html_doc_header(out, "Phased proposal", d, "Prepared for", p->value);
+	html_doc_header(out, "Phased proposal", d, "Prepared for", p->value,
+			p->brand);
 	html_doc_field(out, "Date", date_format(p->today, b));
 	strbuf_addstr(out, "</dl>\n</header>\n");
 
@@ -411,7 +412,7 @@ render_proposal_html(const struct proposal *p, enum paper paper,
 		strbuf_addstr(out, "</section>\n");
 	}
 	strbuf_release(&sb);
-	html_doc_end(out, p->today);
+	html_doc_end(out, p->brand, p->deal, p->today);
 }
 
 /* ---- PDF ------------------------------------------------------------- */
@@ -431,14 +432,12 @@ struct flow {
 static void
 flow_footer(struct flow *f)
 {
-	struct pdf_style st = style(6.5, false, C_LIGHT, 1);
+	struct pdf_style st = style(6.5, false, C_LIGHT, 0);
 	struct strbuf sb = STRBUF_INIT;
-	char b[DATE_BUFSZ];
 	double h;
 
-	strbuf_addf(&sb, "Prepared with techwin on %s · %s · page %d of %d",
-		    date_format(f->p->today, b), f->p->deal->slug, f->page,
-		    f->pages);
+	summary_prepared(&sb, f->p->brand, f->p->deal, f->p->today);
+	strbuf_addf(&sb, " · page %d of %d", f->page, f->pages);
 	h = pdf_text_height(f->doc, f->w, sb.buf, &st);
 	pdf_text(f->doc, f->x, f->page_h - f->margin * 0.6 - h, f->w, sb.buf,
 		 &st);
@@ -480,7 +479,7 @@ measure_row(struct flow *f, const double *widths, size_t n,
 static void
 flow_heading(struct flow *f, const char *title)
 {
-	struct pdf_style st = style(FS * 0.9, true, C_NAVY, 1);
+	struct pdf_style st = style(FS * 0.9, true, accent(f->p->brand), 0);
 
 	f->y += FS;
 	f->y += pdf_text(f->doc, f->x, f->y, f->w, title, &st) + 1;
@@ -493,9 +492,33 @@ flow_header(struct flow *f)
 {
 	const struct proposal *p = f->p;
 	const struct pdf_head head = { "PHASED PROPOSAL", "PREPARED FOR",
-				       p->value, false, p->today, 0 };
+				       p->value, false, p->today, 0, p->brand };
 
 	f->y = pdf_deal_head(f->doc, f->x, f->y, f->w, FS, p->deal, &head);
+}
+
+/* Styles of the overview's cells. */
+struct overview_st {
+	struct pdf_style body, name, price;
+};
+
+/* The overview's row of phase pp; title and the dates hold its texts. */
+static void
+overview_cells(struct pdf_cell *cells, const struct proposal_phase *pp,
+	       const struct overview_st *st, struct strbuf *title, char *b,
+	       char *e)
+{
+	strbuf_reset(title);
+	phase_title(title, pp);
+	date_or_dash(b, pp->start);
+	date_or_dash(e, pp->end);
+	cells[0] = (struct pdf_cell){ title->buf, &st->name, NULL, NULL };
+	cells[1] = (struct pdf_cell){ *pp->duration ? pp->duration : "–",
+				      &st->body, NULL, NULL };
+	cells[2] = (struct pdf_cell){ b, &st->body, NULL, NULL };
+	cells[3] = (struct pdf_cell){ e, &st->body, NULL, NULL };
+	cells[4] = (struct pdf_cell){ *pp->price ? pp->price : "not priced",
+				      &st->price, NULL, NULL };
 }
 
 static void
@@ -505,44 +528,40 @@ flow_overview(struct flow *f)
 	static const double frac[] = { 0.41, 0.13, 0.15, 0.15, 0.16 };
 	static const char *const heads[] = { "PHASE", "DURATION", "STARTS",
 		"ENDS", "PRICE" };
-	struct pdf_style head = style(FS * 0.7, true, C_GREY, 1);
-	struct pdf_style head_r = head, body = style(FS, false, C_TEXT, 2);
-	struct pdf_style name = style(FS, true, C_TEXT, 2), price = name;
-	struct pdf_style band = style(FS * 1.05, true, C_NAVY, 3);
-	struct pdf_style note = style(FS * 0.9, false, C_GREY, 3);
-	double widths[5], pad = FS * 0.3;
-	struct pdf_cell cells[5];
+	struct pdf_style head = style(FS * 0.7, true, C_GREY, 0);
+	struct pdf_style head_r = head;
+	struct pdf_style band = style(FS * 1.05, true, accent(f->p->brand), 0);
+	struct pdf_style note = style(FS * 0.9, false, C_GREY, 0);
+	struct overview_st st = { style(FS, false, C_TEXT, 0),
+				  style(FS, true, C_TEXT, 0),
+				  style(FS, true, C_TEXT, 0) };
+	double widths[5], mins[5] = { 0 }, pad = FS * 0.3;
+	struct pdf_cell hcells[5], cells[5];
 	struct strbuf sb = STRBUF_INIT;
 	char b[DATE_BUFSZ], e[DATE_BUFSZ];
 
 	head_r.align = PDF_RIGHT;
-	price.align = PDF_RIGHT;
+	st.price.align = PDF_RIGHT;
 	flow_heading(f, "THE PHASES AT A GLANCE");
 	for (size_t i = 0; i < 5; i++) {
 		widths[i] = frac[i] * f->w;
-		cells[i] = (struct pdf_cell){ heads[i], i == 4 ? &head_r
-							       : &head,
-					      NULL, NULL };
+		hcells[i] = (struct pdf_cell){ heads[i], i == 4 ? &head_r
+								: &head,
+					       NULL, NULL };
 	}
-	f->y += pdf_row(f->doc, f->x, f->y, widths, 5, cells, pad,
+	/* Columns wide enough to keep every date and price whole. */
+	pdf_row_min(f->doc, mins, 5, hcells, pad);
+	for (size_t i = 0; i < p->nphases; i++) {
+		overview_cells(cells, &p->phases[i], &st, &sb, b, e);
+		pdf_row_min(f->doc, mins, 5, cells, pad);
+	}
+	pdf_fit_widths(widths, mins, 5);
+	f->y += pdf_row(f->doc, f->x, f->y, widths, 5, hcells, pad,
 			C_HEAD_BG);
 	for (size_t i = 0; i < p->nphases; i++) {
-		const struct proposal_phase *pp = &p->phases[i];
 		double h;
 
-		strbuf_reset(&sb);
-		phase_title(&sb, pp);
-		date_or_dash(b, pp->start);
-		date_or_dash(e, pp->end);
-		cells[0] = (struct pdf_cell){ sb.buf, &name, NULL, NULL };
-		cells[1] = (struct pdf_cell){ *pp->duration ? pp->duration
-							    : "–",
-					      &body, NULL, NULL };
-		cells[2] = (struct pdf_cell){ b, &body, NULL, NULL };
-		cells[3] = (struct pdf_cell){ e, &body, NULL, NULL };
-		cells[4] = (struct pdf_cell){ *pp->price ? pp->price
-							 : "not priced",
-					      &price, NULL, NULL };
+		overview_cells(cells, &p->phases[i], &st, &sb, b, e);
 		h = measure_row(f, widths, 5, cells, pad);
 		flow_need(f, h);
 		f->y += pdf_row(f->doc, f->x, f->y, widths, 5, cells, pad,
@@ -554,7 +573,7 @@ flow_overview(struct flow *f)
 	f->y += FS * 0.6;
 	flow_need(f, pdf_text_height(f->doc, f->w, sb.buf, &band) + FS);
 	f->y += pdf_band(f->doc, f->x, f->y, f->w, sb.buf, &band, C_BAND_BG,
-			 C_NAVY);
+			 accent(f->p->brand));
 	f->y += FS * 0.4;
 	f->y += pdf_text(f->doc, f->x, f->y, f->w, p->dates_note, &note);
 	strbuf_release(&sb);
@@ -564,8 +583,8 @@ flow_overview(struct flow *f)
 static double
 para(struct flow *f, double y, const char *label, const char *text)
 {
-	struct pdf_style lst = style(FS * 0.72, true, C_GREY, 1);
-	struct pdf_style tst = style(FS, false, C_TEXT, 12);
+	struct pdf_style lst = style(FS * 0.72, true, C_GREY, 0);
+	struct pdf_style tst = style(FS, false, C_TEXT, 0);
 	double h;
 
 	h = pdf_text(f->doc, f->x, y, f->w, label, &lst);
@@ -577,7 +596,8 @@ static void
 criteria_cells(struct pdf_cell *cells, const struct summary_criterion *c,
 	       const struct pdf_style *st)
 {
-	cells[0] = (struct pdf_cell){ c->key, &st[0], c->metric, &st[1] };
+	cells[0] = (struct pdf_cell){ summary_criterion_title(c), &st[0], NULL,
+				      NULL };
 	cells[1] = (struct pdf_cell){ c->required, &st[2], NULL, NULL };
 	cells[2] = (struct pdf_cell){ *c->measured ? c->measured : "–", &st[2],
 				      NULL, NULL };
@@ -604,26 +624,26 @@ flow_phase(struct flow *f, const struct proposal_phase *pp)
 	static const char *const heads[] = { "CRITERION", "REQUIRED",
 		"MEASURED", "RESULT", "HEADROOM", "GROWTH",
 		"BUSINESS OUTCOME" };
-	struct pdf_style title = style(FS * 1.3, true, C_NAVY, 2);
-	struct pdf_style meta = style(FS, true, C_TEXT, 2);
-	struct pdf_style head = style(FS * 0.7, true, C_GREY, 1);
+	struct pdf_style title = style(FS * 1.3, true, accent(f->p->brand), 0);
+	struct pdf_style meta = style(FS, true, C_TEXT, 0);
+	struct pdf_style head = style(FS * 0.7, true, C_GREY, 0);
 	struct pdf_style head_r = head;
 	struct pdf_style st[8];
 	struct pdf_cell hcells[7], cells[7];
 	struct strbuf sb = STRBUF_INIT, mb = STRBUF_INIT;
-	double widths[7], pad = FS * 0.25, h, hrow;
+	double widths[7], mins[7] = { 0 }, pad = FS * 0.25, h, hrow;
 	bool draw = pdf_doc_drawing(f->doc);
 
-	st[0] = style(FS, true, C_TEXT, 2);
-	st[1] = style(FS * 0.85, false, C_GREY, 3);
-	st[2] = style(FS, false, C_TEXT, 2);
+	st[0] = style(FS, true, C_TEXT, 0);
+	st[1] = style(FS * 0.85, false, C_GREY, 0);
+	st[2] = style(FS, false, C_TEXT, 0);
 	st[2].align = PDF_RIGHT;
-	st[3] = style(FS, true, C_GREEN, 1);
-	st[4] = style(FS, true, C_RED, 1);
-	st[5] = style(FS, false, C_LIGHT, 1);
+	st[3] = style(FS, true, C_GREEN, 0);
+	st[4] = style(FS, true, C_RED, 0);
+	st[5] = style(FS, false, C_LIGHT, 0);
 	st[5].italic = true;
-	st[6] = style(FS * 0.9, false, C_TEXT, 3);
-	st[7] = style(FS, false, C_TEXT, 6);
+	st[6] = style(FS * 0.9, false, C_TEXT, 0);
+	st[7] = style(FS, false, C_TEXT, 0);
 	head_r.align = PDF_RIGHT;
 	for (size_t i = 0; i < 7; i++) {
 		widths[i] = frac[i] * f->w;
@@ -634,6 +654,12 @@ flow_phase(struct flow *f, const struct proposal_phase *pp)
 
 	phase_title(&sb, pp);
 	phase_meta(&mb, pp);
+	pdf_row_min(f->doc, mins, 7, hcells, pad);
+	for (size_t i = 0; i < pp->nrows; i++) {
+		criteria_cells(cells, &pp->rows[i], st);
+		pdf_row_min(f->doc, mins, 7, cells, pad);
+	}
+	pdf_fit_widths(widths, mins, 7);
 
 	/* The heading, its text and the first result stay together. */
 	pdf_doc_set_draw(f->doc, false);
@@ -657,7 +683,7 @@ flow_phase(struct flow *f, const struct proposal_phase *pp)
 	f->y += para(f, f->y, "SCOPE", pp->scope);
 	f->y += para(f, f->y, "TECHNICAL JUSTIFICATION", pp->justification);
 	if (!pp->nrows) {
-		struct pdf_style none = style(FS, false, C_GREY, 1);
+		struct pdf_style none = style(FS, false, C_GREY, 0);
 
 		f->y += pdf_text(f->doc, f->x, f->y, f->w,
 				 "It rests on no POC criterion yet.", &none);

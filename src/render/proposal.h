@@ -36,6 +36,7 @@ enum proposal_start {
 
 struct proposal {
 	const struct deal *deal;
+	const struct brand *brand;	/* NULL: none; the caller sets it */
 	tw_date today;
 	enum proposal_start start_from;
 	tw_date start, end;		/* end: when the last phase ends */

@@ -62,6 +62,18 @@ summary_fmt_day(struct strbuf *sb, tw_date d)
 	strbuf_addstr(sb, date_format(d, b));
 }
 
+void
+summary_fmt_long_day(struct strbuf *sb, tw_date d)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	int y, m, day;
+
+	date_to_ymd(d, &y, &m, &day);
+	strbuf_addf(sb, "%s %d %s %d", wday[date_weekday(d)], day,
+		    mon[m - 1], y);
+}
+
 /*
  * "%.15g" with thousands separators in the integer part ("26,500"), so a
  * CFO reads the figures the way the money column shows them.
@@ -172,6 +184,12 @@ summary_criterion_fill(struct summary_criterion *row,
 	row->growth = detach(&sb);
 }
 
+const char *
+summary_criterion_title(const struct summary_criterion *row)
+{
+	return row->metric ? row->metric : row->key;
+}
+
 void
 summary_criterion_release(struct summary_criterion *row)
 {
@@ -201,26 +219,30 @@ compute_criteria(struct summary *s, const struct deal *d)
 			s->npending++;
 	}
 
+	/* The champion's words: criteria met, on a day, not a "win". */
 	if (!d->ncriteria) {
 		strbuf_addstr(&sb, "No success criteria recorded yet.");
 	} else if (s->npass == d->ncriteria) {
-		strbuf_addf(&sb, "%s %zu success criteri%s passed",
-			    d->ncriteria == 1 ? "The" : "All", d->ncriteria,
-			    d->ncriteria == 1 ? "on" : "a");
+		if (d->ncriteria == 1)
+			strbuf_addstr(&sb, "The success criterion was met");
+		else
+			strbuf_addf(&sb, "All %zu success criteria met",
+				    d->ncriteria);
 		if (s->technical_win) {
-			strbuf_addstr(&sb, ": technical win confirmed on ");
-			summary_fmt_day(&sb, s->technical_win);
+			strbuf_addstr(&sb, " on ");
+			summary_fmt_long_day(&sb, s->technical_win);
 		}
 		strbuf_addch(&sb, '.');
 	} else {
-		strbuf_addf(&sb, "%zu of %zu success criteri%s passed",
+		strbuf_addf(&sb, "%zu of %zu success criteri%s met so far",
 			    s->npass, d->ncriteria,
 			    d->ncriteria == 1 ? "on" : "a");
 		if (s->nfail)
-			strbuf_addf(&sb, ", %zu failing", s->nfail);
+			strbuf_addf(&sb, "; %zu not met yet", s->nfail);
 		if (s->npending)
-			strbuf_addf(&sb, ", %zu pending", s->npending);
-		strbuf_addstr(&sb, ": no technical win yet.");
+			strbuf_addf(&sb, "; %zu still to measure",
+				    s->npending);
+		strbuf_addch(&sb, '.');
 	}
 	s->headline = detach(&sb);
 }
@@ -230,6 +252,11 @@ compute_risks(struct summary *s, const struct deal *d,
 	      const struct holidays *h)
 {
 	struct strbuf sb = STRBUF_INIT;
+	/* A closed deal's risks as they stood when it closed. */
+	tw_date as_of = d->outcome != OUTCOME_OPEN && d->close_date &&
+				d->close_date <= s->today
+			? d->close_date
+			: s->today;
 
 	s->nrisks = d->nrisks;
 	s->risks = xcalloc(d->nrisks ? d->nrisks : 1, sizeof(*s->risks));
@@ -240,7 +267,7 @@ compute_risks(struct summary *s, const struct deal *d,
 		r->key = d->risks[i].key;
 		r->title = nonempty(d->risks[i].title);
 		r->deadline = d->risks[i].deadline;
-		risk_evaluate(&d->risks[i], s->today, h, &r->ev);
+		risk_evaluate(&d->risks[i], as_of, h, &r->ev);
 		n = r->ev.slack_days < 0 ? -r->ev.slack_days
 					 : r->ev.slack_days;
 		if (r->ev.slack_days == 0)
@@ -266,7 +293,7 @@ compute_plan(struct summary *s, const struct deal *d,
 	if (s->won) {
 		s->nsteps = p.nsteps + 1;
 		s->steps = xcalloc(s->nsteps, sizeof(*s->steps));
-		s->steps[0].title = "Technical win confirmed";
+		s->steps[0].title = SUMMARY_WIN_STEP;
 		s->steps[0].date = p.technical_win;
 		for (size_t i = 0; i < p.nsteps; i++) {
 			s->steps[i + 1].title = p.steps[i].title
@@ -282,19 +309,16 @@ compute_plan(struct summary *s, const struct deal *d,
 				    d->procurement_days == 1 ? "" : "s");
 		strbuf_addch(&sb, '.');
 	} else if (!d->ncriteria) {
-		strbuf_addstr(&sb, "No timeline yet: the plan starts from the "
-			      "technical win, and the deal has no success "
-			      "criteria.");
+		strbuf_addstr(&sb, "No timeline yet: it starts once the "
+			      "success criteria are agreed and met.");
 	} else if (!p.nblocking) {
-		strbuf_addstr(&sb, "No timeline yet: every criterion passed, "
-			      "but none has a measured-on date to date the "
-			      "technical win from.");
+		strbuf_addstr(&sb, "No timeline yet: every success criterion "
+			      "is met, and the timeline starts from the day "
+			      "the last one was measured.");
 	} else {
-		strbuf_addf(&sb, "No timeline yet: the plan starts from the "
-			    "technical win, which %zu criteri%s still "
-			    "block%s: ", p.nblocking,
-			    p.nblocking == 1 ? "on" : "a",
-			    p.nblocking == 1 ? "s" : "");
+		strbuf_addf(&sb, "No timeline yet: it starts once every "
+			    "success criterion is met; %zu still open: ",
+			    p.nblocking);
 		for (size_t i = 0; i < p.nblocking; i++) {
 			const struct criterion *c =
 				deal_find_criterion(d, p.blocking[i]);
@@ -302,7 +326,8 @@ compute_plan(struct summary *s, const struct deal *d,
 
 			criterion_evaluate(c, &ev);
 			strbuf_addf(&sb, "%s%s (%s)", i ? ", " : "",
-				    p.blocking[i], crit_status_name(ev.status));
+				    nonempty(c->metric) ? c->metric : c->key,
+				    crit_status_name(ev.status));
 		}
 		strbuf_addch(&sb, '.');
 	}
@@ -616,13 +641,8 @@ md_criteria_table(struct strbuf *out, const struct summary_criterion *rows,
 		const struct summary_criterion *c = &rows[i];
 
 		strbuf_addstr(out, "| **");
-		md_escape_cell(out, c->key);
-		strbuf_addstr(out, "**");
-		if (c->metric) {
-			strbuf_addstr(out, "<br>");
-			md_escape_cell(out, c->metric);
-		}
-		strbuf_addstr(out, " |");
+		md_escape_cell(out, summary_criterion_title(c));
+		strbuf_addstr(out, "** |");
 		md_cell(out, c->required);
 		md_cell(out, c->measured);
 		if (c->ev.status == CRIT_FAIL)
@@ -748,10 +768,12 @@ static const char html_css[] =
 	"*{box-sizing:border-box}\n"
 	"body{margin:0;background:#eef0f3;color:#1b1f24;"
 	"font:14px/1.45 \"DejaVu Sans\",\"Segoe UI\",Helvetica,Arial,"
-	"sans-serif}\n"
+	/* Every script: Noto for CJK and emoji (fonts-noto-cjk, -emoji). */
+	"\"Noto Sans CJK JP\",\"Noto Color Emoji\",sans-serif}\n"
 	"main{max-width:60rem;margin:1.5rem auto;background:#fff;"
 	"padding:2rem 2.5rem;box-shadow:0 1px 4px rgba(0,0,0,.15)}\n"
 	"header{border-bottom:3px solid #1f3a5f;padding-bottom:.5rem}\n"
+	".logo{float:right;max-height:3rem;max-width:12rem}\n"
 	".kicker{margin:0;font-size:.75rem;letter-spacing:.1em;"
 	"text-transform:uppercase;color:#57606a}\n"
 	"h1{margin:.1rem 0 .5rem;font-size:1.6rem;color:#1f3a5f}\n"
@@ -806,7 +828,8 @@ static const char html_css[] =
 	"}\n";
 
 void
-html_doc_begin(struct strbuf *out, const char *title, enum paper paper)
+html_doc_begin(struct strbuf *out, const char *title, enum paper paper,
+	       const struct brand *b)
 {
 	strbuf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 		      "<meta charset=\"utf-8\">\n"
@@ -815,7 +838,7 @@ html_doc_begin(struct strbuf *out, const char *title, enum paper paper)
 		      /* Nothing may load: the file must work offline. */
 		      "<meta http-equiv=\"Content-Security-Policy\" "
 		      "content=\"default-src 'none'; style-src "
-		      "'unsafe-inline'\">\n"
+		      "'unsafe-inline'; img-src data:\">\n"
 		      "<meta name=\"generator\" content=\"techwin\">\n"
 		      "<title>");
 	html_escape(out, title);
@@ -823,16 +846,38 @@ html_doc_begin(struct strbuf *out, const char *title, enum paper paper)
 	strbuf_addstr(out, html_css);
 	strbuf_addf(out, "@page{size:%s;margin:12mm}\n",
 		    paper == PAPER_LETTER ? "letter" : "A4");
+	/* The brand's colour where the house navy would be. */
+	if (b && b->has_color)
+		strbuf_addf(out, "header{border-color:#%06x}h1,h2,h3{color:"
+			    "#%06x}.next{border-color:#%06x}\n", b->color,
+			    b->color, b->color);
 	strbuf_addstr(out, "</style>\n</head>\n<body>\n<main>\n");
 }
 
 void
-html_doc_end(struct strbuf *out, tw_date today)
+summary_prepared(struct strbuf *sb, const struct brand *b,
+		 const struct deal *d, tw_date today)
 {
-	char b[DATE_BUFSZ];
+	const char *by = b && b->name ? b->name : nonempty(d->se);
 
-	strbuf_addf(out, "<footer>Prepared with techwin on %s.</footer>\n"
-		    "</main>\n</body>\n</html>\n", date_format(today, b));
+	strbuf_addstr(sb, "Prepared");
+	if (by)
+		strbuf_addf(sb, " by %s", by);
+	strbuf_addf(sb, " for %s on ", d->account);
+	summary_fmt_long_day(sb, today);
+}
+
+void
+html_doc_end(struct strbuf *out, const struct brand *b, const struct deal *d,
+	     tw_date today)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	summary_prepared(&sb, b, d, today);
+	strbuf_addstr(out, "<footer>");
+	html_escape(out, sb.buf);
+	strbuf_addstr(out, ".</footer>\n</main>\n</body>\n</html>\n");
+	strbuf_release(&sb);
 }
 
 void
@@ -847,11 +892,20 @@ html_doc_field(struct strbuf *out, const char *label, const char *value)
 
 void
 html_doc_header(struct strbuf *out, const char *kicker, const struct deal *d,
-		const char *champion_label, const char *value)
+		const char *champion_label, const char *value,
+		const struct brand *b)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	strbuf_addf(out, "<header>\n<p class=\"kicker\">%s</p>\n<h1>", kicker);
+	strbuf_addstr(out, "<header>\n");
+	/* A data: URI the setting checked: it is its own escape. */
+	if (b && b->logo) {
+		strbuf_addf(out, "<img class=\"logo\" src=\"%s\" alt=\"",
+			    b->logo);
+		html_escape(out, b->name ? b->name : "");
+		strbuf_addstr(out, "\">\n");
+	}
+	strbuf_addf(out, "<p class=\"kicker\">%s</p>\n<h1>", kicker);
 	html_escape(out, d->account);
 	strbuf_addstr(out, "</h1>\n<dl>\n");
 	if (nonempty(d->champion)) {
@@ -889,7 +943,8 @@ html_header(struct strbuf *out, const struct summary *s)
 	struct strbuf sb = STRBUF_INIT;
 	char b[DATE_BUFSZ], e[DATE_BUFSZ];
 
-	html_doc_header(out, "Technical Win Summary", d, "Champion", s->value);
+	html_doc_header(out, "Technical Win Summary", d, "Champion", s->value,
+			s->brand);
 	if (d->poc_start || d->poc_end) {
 		strbuf_addf(&sb, "%s to %s", date_format(d->poc_start, b),
 			    date_format(d->poc_end, e));
@@ -908,14 +963,8 @@ static void
 html_criterion_row(struct strbuf *out, const struct summary_criterion *c,
 		   bool outcome)
 {
-	strbuf_addstr(out, "<tr><td><span class=\"key\">");
-	html_escape(out, c->key);
-	strbuf_addstr(out, "</span>");
-	if (c->metric) {
-		strbuf_addstr(out, "<span class=\"sub\">");
-		html_escape(out, c->metric);
-		strbuf_addstr(out, "</span>");
-	}
+	strbuf_addstr(out, "<tr><td class=\"key\">");
+	html_escape(out, summary_criterion_title(c));
 	strbuf_addstr(out, "</td>");
 	html_td(out, "num", c->required);
 	html_td(out, "num", c->measured);
@@ -1026,7 +1075,7 @@ render_summary_html(const struct summary *s, enum paper paper,
 	struct strbuf title = STRBUF_INIT;
 
 	strbuf_addf(&title, "Technical Win Summary: %s", s->deal->account);
-	html_doc_begin(out, title.buf, paper);
+	html_doc_begin(out, title.buf, paper, s->brand);
 	strbuf_release(&title);
 	html_header(out, s);
 	strbuf_addstr(out, "<h2>POC results and the business outcomes they "
@@ -1042,5 +1091,5 @@ render_summary_html(const struct summary *s, enum paper paper,
 	strbuf_addstr(out, "<h2>Next step</h2>\n<p class=\"next\">");
 	html_escape(out, s->next.text);
 	strbuf_addstr(out, "</p>\n");
-	html_doc_end(out, s->today);
+	html_doc_end(out, s->brand, s->deal, s->today);
 }

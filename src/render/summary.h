@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/brand.h"
 #include "core/criterion.h"
 #include "core/model.h"
 #include "core/risk.h"
@@ -42,7 +43,10 @@ struct summary_criterion {
 					   projected" */
 };
 
-/* A risk with its back-schedule as of today. */
+/*
+ * A risk with its back-schedule as of today; a closed deal's as of its
+ * close date.
+ */
 struct summary_risk {
 	const char *key, *title;	/* borrowed */
 	tw_date deadline;
@@ -81,9 +85,11 @@ struct summary_next {
 
 struct summary {
 	const struct deal *deal;
+	const struct brand *brand;	/* NULL: none; the caller sets it */
 	tw_date today;
 	char *value;			/* "USD 415,000"; "" without a value */
-	char *headline;			/* "All 6 success criteria ..." */
+	char *headline;			/* "All 6 success criteria met
+					   on Fri 26 Jun 2026." */
 	bool won;			/* every criterion passed, win dated */
 
 	struct summary_criterion *criteria;
@@ -134,20 +140,32 @@ void summary_totals_html(struct strbuf *out, const char *initial,
 
 /* "Tue 2026-06-30": the date formats every document uses. */
 void summary_fmt_day(struct strbuf *sb, tw_date d);
+/* "Fri 26 Jun 2026": a date in a sentence. */
+void summary_fmt_long_day(struct strbuf *sb, tw_date d);
+
+/*
+ * The first line of the plan: the day the last success criterion was
+ * met, in the champion's words (not "technical win", the seller's term).
+ */
+#define SUMMARY_WIN_STEP "All success criteria met"
+
+/* What a document calls a criterion: its metric, else its key. */
+const char *summary_criterion_title(const struct summary_criterion *row);
 
 /* "- **Label:** value" and "<div><dt>Label</dt><dd>value</dd></div>". */
 void md_doc_field(struct strbuf *out, const char *label, const char *value);
 void html_doc_field(struct strbuf *out, const char *label,
 		    const char *value);
 /*
- * The start of an HTML document's header: the kicker, the account as its
+ * The start of an HTML document's header: the brand's logo, the kicker,
+ * the account as its
  * title, then the champion (under champion_label), the SE, the AE and the
  * deal value when there is one. The caller adds its own fields and closes
  * it with "</dl>\n</header>\n".
  */
 void html_doc_header(struct strbuf *out, const char *kicker,
 		     const struct deal *d, const char *champion_label,
-		     const char *value);
+		     const char *value, const struct brand *b);
 
 /* GitHub-flavoured Markdown. */
 void render_summary_md(const struct summary *s, struct strbuf *out);
@@ -163,8 +181,18 @@ void render_summary_html(const struct summary *s, enum paper paper,
  * The HTML document frame both documents share: doctype, head with the
  * stylesheet, and the opening of <main>; html_doc_end closes it.
  */
-void html_doc_begin(struct strbuf *out, const char *title, enum paper paper);
-void html_doc_end(struct strbuf *out, tw_date today);
+void html_doc_begin(struct strbuf *out, const char *title, enum paper paper,
+		    const struct brand *b);
+/* The footer ("Prepared by BRAND for ACCOUNT on ..."), and the end. */
+void html_doc_end(struct strbuf *out, const struct brand *b,
+		  const struct deal *d, tw_date today);
+
+/*
+ * "Prepared by Northwind Data for Lakeshore Retail Group on Thu 26 Nov
+ * 2026": the brand's name, else the SE's; never the tool or a slug.
+ */
+void summary_prepared(struct strbuf *sb, const struct brand *b,
+		      const struct deal *d, tw_date today);
 /* A table of criteria results, with the business outcome column or not. */
 void html_criteria_table(struct strbuf *out,
 			 const struct summary_criterion *rows, size_t n,

@@ -5,7 +5,9 @@
  */
 #include "store/workspace.h"
 #include "formats/eml.h"
+#include "util/base64.h"
 #include "util/strbuf.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include <ctype.h>
@@ -163,6 +165,154 @@ parse_holidays(const char *value, char **canon, struct tw_error *err)
 		return r;
 	*canon = format_days(days, n);
 	free(days);
+	return 0;
+}
+
+static int load_one(struct store *st, const char *key, char **out,
+		    struct tw_error *err);
+
+/* ---- branding ---------------------------------------------------------- */
+
+#define BRAND_NAME_MAX 80
+
+/* Who prepares the documents: "Northwind Data". */
+static int
+parse_brand_name(const char *value, char **canon, struct tw_error *err)
+{
+	size_t n = strlen(value);
+
+	if (!n || n > BRAND_NAME_MAX || !utf8_valid(value))
+		return tw_error_set(err, TW_EINPUT,
+				    "brand.name: expected a name of 1 to %d "
+				    "bytes of UTF-8 text, got '%s'",
+				    BRAND_NAME_MAX, value);
+	for (const char *p = value; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return tw_error_set(err, TW_EINPUT,
+					    "brand.name: a control character "
+					    "in '%s'", value);
+	*canon = xstrdup(value);
+	return 0;
+}
+
+/* "#1F3A5F" is stored as "#1f3a5f". */
+static int
+parse_brand_color(const char *value, char **canon, struct tw_error *err)
+{
+	char *c;
+
+	if (strlen(value) != 7 || value[0] != '#' ||
+	    strspn(value + 1, "0123456789abcdefABCDEF") != 6)
+		return tw_error_set(err, TW_EINPUT,
+				    "brand.color: expected a colour #rrggbb "
+				    "(six hexadecimal digits), got '%s'",
+				    value);
+	c = xstrdup(value);
+	for (char *p = c; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	*canon = c;
+	return 0;
+}
+
+/* The image type of a logo's bytes: PNG, SVG, or NULL. */
+static const char *
+logo_type(const unsigned char *p, size_t n)
+{
+	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n',
+					     0x1a, '\n' };
+	struct strbuf head = STRBUF_INIT;
+	const char *type = NULL;
+
+	if (n >= sizeof(png) && !memcmp(p, png, sizeof(png)))
+		return "image/png";
+	/* An SVG document: its root element within the first 4 KiB. */
+	strbuf_add(&head, p, n < 4096 ? n : 4096);
+	for (size_t i = 0; i < head.len; i++)
+		if (!head.buf[i])
+			head.buf[i] = ' ';
+	if (utf8_valid(head.buf) && strstr(head.buf, "<svg"))
+		type = "image/svg+xml";
+	strbuf_release(&head);
+	return type;
+}
+
+int
+workspace_logo_uri(const char *file, const unsigned char *p, size_t n,
+		   char **uri, struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *type;
+
+	if (n > BRAND_LOGO_MAX)
+		return tw_error_set(err, TW_EINPUT,
+				    "brand.logo: '%s' is %zu bytes or more; "
+				    "the limit is %d bytes (%d KiB)", file, n,
+				    BRAND_LOGO_MAX, BRAND_LOGO_MAX / 1024);
+	if (!(type = logo_type(p, n)))
+		return tw_error_set(err, TW_EINPUT,
+				    "brand.logo: '%s' is neither a PNG nor an "
+				    "SVG image", file);
+	strbuf_addf(&sb, "data:%s;base64,", type);
+	base64_encode(&sb, p, n);
+	*uri = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+/* A data: URI of a PNG or SVG image within the limit. */
+static int
+parse_brand_logo(const char *value, char **canon, struct tw_error *err)
+{
+	static const char *const prefix[] = { "data:image/png;base64,",
+		"data:image/svg+xml;base64," };
+	struct strbuf img = STRBUF_INIT;
+	const char *b64 = NULL;
+	char *uri;
+	int r;
+
+	for (size_t i = 0; i < 2 && !b64; i++)
+		if (!strncmp(value, prefix[i], strlen(prefix[i])))
+			b64 = value + strlen(prefix[i]);
+	if (!b64 || base64_decode(&img, b64, strlen(b64)) < 0) {
+		strbuf_release(&img);
+		return tw_error_set(err, TW_EINPUT,
+				    "brand.logo: expected a PNG or SVG file "
+				    "('techwin config set brand.logo FILE') "
+				    "or a data:image/png;base64 or "
+				    "data:image/svg+xml;base64 URI");
+	}
+	r = workspace_logo_uri("the image", (unsigned char *)img.buf,
+			       img.len, &uri, err);
+	strbuf_release(&img);
+	if (r < 0)
+		return r;
+	*canon = uri;
+	return 0;
+}
+
+static json_t *
+str_json(const char *text)
+{
+	return *text ? json_string(text) : json_null();
+}
+
+int
+workspace_brand_load(struct store *st, struct brand *b, struct tw_error *err)
+{
+	char *v;
+	int r;
+
+	memset(b, 0, sizeof(*b));
+	if ((r = load_one(st, "brand.name", &b->name, err)) < 0 ||
+	    (r = load_one(st, "brand.logo", &b->logo, err)) < 0 ||
+	    (r = load_one(st, "brand.color", &v, err)) < 0) {
+		brand_release(b);
+		return r;
+	}
+	if (v) {
+		b->has_color = true;
+		b->color = (unsigned)strtoul(v + 1, NULL, 16);
+	}
+	free(v);
 	return 0;
 }
 
@@ -338,13 +488,10 @@ parse_timezone(const char *value, char **canon, struct tw_error *err)
 	return 0;
 }
 
-static json_t *
-str_json(const char *text)
-{
-	return *text ? json_string(text) : json_null();
-}
-
 const struct setting_def setting_defs[] = {
+	{ "brand.color", "", parse_brand_color, str_json },
+	{ "brand.logo", "", parse_brand_logo, str_json },
+	{ "brand.name", "", parse_brand_name, str_json },
 	{ "holidays", "", parse_holidays, days_json },
 	{ "momentum.half_life", "10", parse_half_life, num_json },
 	{ "momentum.max_gap", "5", parse_max_gap, int_json },
@@ -452,6 +599,8 @@ workspace_load(struct store *st, struct workspace *ws, struct tw_error *err)
 	if (v)
 		r = parse_day_list(v, &ws->holidays, &ws->nholidays, err);
 	free(v);
+	if (r == 0)
+		r = workspace_brand_load(st, &ws->brand, err);
 	return r;
 }
 
@@ -553,6 +702,7 @@ void
 workspace_release(struct workspace *ws)
 {
 	free(ws->holidays);
+	brand_release(&ws->brand);
 	memset(ws, 0, sizeof(*ws));
 }
 

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "core/brand.h"
 #include "core/momentum.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -57,7 +58,23 @@ struct workspace {
 	/* stats.baseline_days: the team's cycle before techwin, if set. */
 	bool has_baseline;
 	double baseline_days;
+	struct brand brand;	/* brand.name, brand.color, brand.logo */
 };
+
+/*
+ * The branding settings (brand.name, brand.color, brand.logo) into b,
+ * unset ones left NULL or without colour; brand_release frees them.
+ */
+int workspace_brand_load(struct store *st, struct brand *b,
+			 struct tw_error *err);
+
+/*
+ * The logo file's bytes (file names it in errors) as the data: URI
+ * brand.logo stores (caller frees *uri): TW_EINPUT when it is larger than
+ * BRAND_LOGO_MAX or neither a PNG nor an SVG image.
+ */
+int workspace_logo_uri(const char *file, const unsigned char *p, size_t n,
+		       char **uri, struct tw_error *err);
 
 /* Every known setting from st, defaults where unset. */
 int workspace_load(struct store *st, struct workspace *ws,

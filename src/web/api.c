@@ -692,6 +692,7 @@ document_get(struct http_request *rq, struct http_response *rs,
 	struct tw_error err = { 0 };
 	tw_date start = DATE_NONE;
 	struct deal_ctx ctx;
+	struct brand brand;
 	struct proposal p;
 	const char *type;
 	struct summary s;
@@ -719,6 +720,11 @@ document_get(struct http_request *rq, struct http_response *rs,
 		deal_ctx_release(&ctx);
 		return;
 	}
+	if ((r = workspace_brand_load(rq->st, &brand, &err)) < 0) {
+		http_fail(rs, r, &err, NULL);
+		deal_ctx_release(&ctx);
+		return;
+	}
 	if (proposal) {
 		memset(&s, 0, sizeof(s));
 		/* The proposal goes to the prospect: nothing internal. */
@@ -728,11 +734,14 @@ document_get(struct http_request *rq, struct http_response *rs,
 		if (r < 0) {
 			/* No phases: nothing to propose, as on the CLI. */
 			http_fail(rs, r, &err, NULL);
+			brand_release(&brand);
 			deal_ctx_release(&ctx);
 			return;
 		}
+		p.brand = &brand;
 	} else {
 		summary_compute(&s, &ctx.deal, &ctx.hol, rq->today);
+		s.brand = &brand;
 	}
 	if (!strcmp(format, "pdf")) {
 		pthread_mutex_lock(&pdf_lock);
@@ -746,9 +755,9 @@ document_get(struct http_request *rq, struct http_response *rs,
 		else
 			render_summary_html(&s, paper, &sb);
 		type = "text/html; charset=utf-8";
-		/* The document's own inline stylesheet, and nothing else. */
+		/* The document's own stylesheet and logo, nothing else. */
 		rs->csp = "default-src 'none'; style-src 'unsafe-inline'; "
-			  "frame-ancestors 'none'";
+			  "img-src data:; frame-ancestors 'none'";
 	} else {
 		if (proposal)
 			render_proposal_md(&p, &sb);
@@ -771,6 +780,7 @@ document_get(struct http_request *rq, struct http_response *rs,
 		proposal_release(&p);
 	else
 		summary_release(&s);
+	brand_release(&brand);
 	deal_ctx_release(&ctx);
 }
 

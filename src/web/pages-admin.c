@@ -20,6 +20,18 @@
 /* The settings the momentum form edits: every key but the holidays. */
 #define NSET 8
 
+/*
+ * The settings the form edits: not the holidays (their own section), nor
+ * the brand (brand.logo is a file: techwin config set), nor where alerts
+ * go (techwin notify).
+ */
+static bool
+form_key(const char *key)
+{
+	return strcmp(key, "holidays") && strncmp(key, "brand.", 6) &&
+	       strncmp(key, "notify.", 7);
+}
+
 struct settings_view {
 	unsigned status;
 	const char *val[NSET];		/* the form's values, to keep */
@@ -115,9 +127,7 @@ settings_momentum(struct strbuf *sb, const struct http_request *rq,
 		char id[64], *stored = NULL;
 		const char *shown;
 
-		/* Holidays and where alerts go have pages of their own. */
-		if (!strcmp(def->key, "holidays") ||
-		    !strncmp(def->key, "notify.", 7))
+		if (!form_key(def->key))
 			continue;
 		if (store_setting_get(rq->st, def->key, &stored, &err) < 0)
 			stored = NULL;
@@ -322,9 +332,7 @@ pages_settings_post(struct http_request *rq, struct http_response *rs)
 		const struct setting_def *def = &setting_defs[i];
 		char *canon = NULL;
 
-		/* Holidays and where alerts go have pages of their own. */
-		if (!strcmp(def->key, "holidays") ||
-		    !strncmp(def->key, "notify.", 7))
+		if (!form_key(def->key))
 			continue;
 		key[n] = def->key;
 		v.val[n] = http_params_get(&rq->form, def->key);

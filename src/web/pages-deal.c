@@ -489,7 +489,11 @@ page_phases_table(struct strbuf *sb, const struct deal *d,
 				strbuf_addstr(sb, "<span class=\"badge "
 					      "pending\">");
 			}
-			html_escape(sb, p->criteria[k]);
+			/* The champion reads the metric, the team the key. */
+			html_escape(sb, !justification && c && c->metric &&
+						*c->metric
+					? c->metric
+					: p->criteria[k]);
 			strbuf_addstr(sb, "</span>");
 		}
 		if (!p || !p->ncriteria)

@@ -67,6 +67,8 @@ void page_headroom_cell(struct strbuf *sb,
 enum nav { NAV_NONE, NAV_PIPELINE, NAV_ANALYTICS, NAV_SETTINGS, NAV_USERS };
 
 void page_head(struct strbuf *sb, const char *title);
+/* The same with another name than techwin after the title. */
+void page_head_as(struct strbuf *sb, const char *title, const char *site);
 void page_begin(struct strbuf *sb, const struct http_request *rq,
 		const char *title, enum nav nav);
 void page_end(struct strbuf *sb);
@@ -84,8 +86,10 @@ int page_run_verb(struct http_request *rq, const struct verb_call *c,
 		  struct verb_result *res, struct tw_error *err);
 
 /*
- * The phases with their prices (pages-deal.c; the share page too); edit:
- * each row's Edit and Remove links.
+ * The phases with their prices (pages-deal.c; the share page too);
+ * justification: the team's view, with each phase's technical
+ * justification and its criteria by key (without it, the champion's:
+ * criteria by metric); edit: each row's Edit and Remove links.
  */
 void page_phases_table(struct strbuf *sb, const struct deal *d,
 		       const struct summary *s, bool justification,

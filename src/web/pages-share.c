@@ -5,6 +5,7 @@
 #include "web/pages-internal.h"
 #include "core/commercial.h"
 #include "store/links.h"
+#include "store/workspace.h"
 
 #include <stdio.h>
 
@@ -57,7 +58,7 @@ share_items(const struct deal *d, const struct commercial_plan *p,
 	}
 	if (p->technical_win != DATE_NONE) {
 		it[k].date = p->technical_win;
-		it[k].title = "Technical win confirmed";
+		it[k].title = SUMMARY_WIN_STEP;
 		it[k].status = "done";
 		k++;
 	}
@@ -216,10 +217,11 @@ pages_share(struct http_request *rq, struct http_response *rs)
 {
 	const char *token = http_param(rq, "token");
 	struct commercial_plan plan;
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	struct deal_ctx ctx;
 	const struct deal *d = &ctx.deal;
+	struct brand brand = { 0 };
 	struct summary s;
 	char *slug = NULL;
 	int r;
@@ -230,6 +232,8 @@ pages_share(struct http_request *rq, struct http_response *rs)
 		share_count_view(rq, slug, rs->log_id);
 	if (r == 0)
 		r = store_load_ctx(rq->st, slug, &ctx, &err);
+	if (r == 0)
+		r = workspace_brand_load(rq->st, &brand, &err);
 	free(slug);
 	if (r < 0) {
 		/* Unknown, revoked and expired look alike from outside. */
@@ -245,19 +249,40 @@ pages_share(struct http_request *rq, struct http_response *rs)
 		} else {
 			http_fail(rs, r, &err, NULL);
 		}
+		brand_release(&brand);
 		deal_ctx_release(&ctx);
 		return;
 	}
 	/* The champion sees nothing internal (issue 16). */
 	deal_drop_internal(&ctx.deal);
 	summary_compute(&s, d, &ctx.hol, rq->today);
+	s.brand = &brand;
 	commercial_plan_compute(d, &ctx.hol, &plan);
 
-	page_head(&sb, page_deal_name(d));
+	/* The prospect's page: named for the brand, not the tool. */
+	page_head_as(&sb, page_deal_name(d),
+		     brand.name ? brand.name : "Mutual action plan");
 	/* A private link: search engines must not list it. */
-	strbuf_addstr(&sb, "<meta name=\"robots\" content=\"noindex\">\n"
-		      "</head>\n<body>\n<header class=\"share-head\"><div "
-		      "class=\"inner\">\n<h1>");
+	strbuf_addstr(&sb, "<meta name=\"robots\" content=\"noindex\">\n");
+	strbuf_addstr(&sb, "</head>\n<body>\n<header class=\"share-head\">");
+	/*
+	 * The brand's colour as a bar over the header, its logo beside the
+	 * name: images, so the page keeps its policy of no inline styles.
+	 */
+	if (brand.has_color)
+		strbuf_addf(&sb, "<img class=\"share-bar\" alt=\"\" src=\""
+			    "data:image/svg+xml,%%3Csvg xmlns='http://www.w3."
+			    "org/2000/svg' viewBox='0 0 1 1' preserveAspect"
+			    "Ratio='none'%%3E%%3Crect width='1' height='1' "
+			    "fill='%%23%06x'/%%3E%%3C/svg%%3E\">", brand.color);
+	strbuf_addstr(&sb, "<div class=\"inner\">\n");
+	if (brand.logo) {
+		strbuf_addf(&sb, "<img class=\"share-logo\" src=\"%s\" "
+			    "alt=\"", brand.logo);
+		html_escape(&sb, brand.name ? brand.name : "");
+		strbuf_addstr(&sb, "\" height=\"40\">\n");
+	}
+	strbuf_addstr(&sb, "<h1>");
 	html_escape(&sb, page_deal_name(d));
 	strbuf_addstr(&sb, "</h1>\n<p>Mutual action plan, as of ");
 	page_add_day(&sb, rq->today);
@@ -267,13 +292,20 @@ pages_share(struct http_request *rq, struct http_response *rs)
 	share_next(&sb, d, &plan, &s);
 	strbuf_addstr(&sb, "<h2>Phases</h2>\n");
 	page_phases_table(&sb, d, &s, false, false);
-	strbuf_addstr(&sb, "<footer>This page is a read-only view shared with "
+	strbuf_addstr(&sb, "<footer>");
+	summary_prepared(&tmp, &brand, d, rq->today);
+	html_escape(&sb, tmp.buf);
+	strbuf_addstr(&sb, ". This page is a read-only view shared with "
 		      "you; it changes as the plan does.</footer>\n");
 	page_end(&sb);
 	page_send(rs, 200, &sb);
+	/* The logo is a data: URI. */
+	rs->csp = HTTP_CSP_DEFAULT "; img-src 'self' data:";
 	http_response_header(rs, "X-Robots-Tag", "noindex");
 
 	commercial_plan_release(&plan);
 	summary_release(&s);
+	strbuf_release(&tmp);
+	brand_release(&brand);
 	deal_ctx_release(&ctx);
 }

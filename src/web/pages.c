@@ -242,12 +242,20 @@ local_path(const char *p)
 void
 page_head(struct strbuf *sb, const char *title)
 {
+	page_head_as(sb, title, "techwin");
+}
+
+void
+page_head_as(struct strbuf *sb, const char *title, const char *site)
+{
 	strbuf_addstr(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 		      "<meta charset=\"utf-8\">\n"
 		      "<meta name=\"viewport\" content=\"width=device-width, "
 		      "initial-scale=1\">\n<title>");
 	html_escape(sb, title);
-	strbuf_addstr(sb, " &middot; techwin</title>\n"
+	strbuf_addstr(sb, " &middot; ");
+	html_escape(sb, site);
+	strbuf_addstr(sb, "</title>\n"
 		      "<link rel=\"stylesheet\" href=\"/assets/techwin.css\">\n"
 		      "<link rel=\"icon\" href=\"/assets/favicon.svg\" "
 		      "type=\"image/svg+xml\">\n");

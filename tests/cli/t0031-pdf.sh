@@ -2,7 +2,7 @@
 # t0031-pdf: the PDFs techwin writes, read back with poppler-utils. The
 # war-story summary and a generated deal with 30 criteria are one page of
 # A4 (or Letter) with embedded fonts; pdftotext gets back the account, each
-# criterion key shown, the latest start date and the contract target; no
+# criterion shown by its metric (never its key), the latest start date and the contract target; no
 # word lies outside the page (pdftotext -bbox); cut rows are announced.
 # A PDF goes to standard output only when it is not a terminal, and -o
 # writes the same bytes.
@@ -79,9 +79,13 @@ inside war.pdf
 pdftotext war.pdf war.txt
 has war.txt "Lakeshore Retail Group"
 has war.txt "TECHNICAL WIN SUMMARY"
+for metric in "50M records" "Sustained" "p95 latency" \
+	"Age of" "Source systems" "Compute cost"; do
+	has war.txt "$metric"
+done
 for key in batch-runtime ingest-throughput query-p95 data-freshness \
 	source-connectors cost-per-run; do
-	has war.txt "$key"
+	grep -qF "$key" war.txt && fail "war.pdf shows the key $key"
 done
 has war.txt "2026-08-01"		# latest start of the November peak
 has war.txt "Mon 2026-07-20"		# contract execution target
@@ -107,7 +111,7 @@ inside letter.pdf
 	i=1
 	while [ $i -le 30 ]; do
 		k=$(printf 'crit-%02d' $i)
-		printf '  - key: %s\n    metric: Metric %d measured in every region and every shard\n' "$k" $i
+		printf '  - key: %s\n    metric: Check %02d of every region and every shard\n' "$k" $i
 		printf '    unit: ms\n    at_most: 100\n    measured: %d\n' $((40 + i))
 		printf '    measured_on: 2026-06-%02d\n    growth_pct: 30\n' $(((i % 20) + 1))
 		printf '    outcome: Outcome %d in a sentence long enough to wrap over several lines of its cell and then some more words\n' $i
@@ -131,12 +135,12 @@ for paper in a4 letter; do
 	[ $shown -ge 10 ] || fail "30 criteria on $paper: only $shown shown"
 	i=1
 	while [ $i -le $shown ]; do
-		has thirty.txt "$(printf 'crit-%02d' $i)"
+		has thirty.txt "$(printf 'Check %02d ' $i)"
 		i=$((i + 1))
 	done
 	# The rows after the cut are not drawn at all.
-	grep -qF "$(printf 'crit-%02d' $((shown + 1)))" thirty.txt &&
-		fail "crit-$((shown + 1)) drawn after the cut"
+	grep -qF "$(printf 'Check %02d ' $((shown + 1)))" thirty.txt &&
+		fail "check $((shown + 1)) drawn after the cut"
 	has thirty.txt "2026-08-01"		# latest start
 	has thirty.txt "Contract execution target"
 done

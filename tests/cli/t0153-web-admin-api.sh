@@ -40,11 +40,15 @@ jcheck "d['next'] is None" \
 	"d['items'] == $(cat cli.json | tr -d '\n' | sed 's/null/None/g')"
 expect 200 GET '/api/settings?limit=2' -H "$A"
 # The cursor is the paging one of every list: the last key, opaque.
-cur=$(cursor_of momentum.half_life)
-jcheck "[s['key'] for s in d['items']] == ['holidays', 'momentum.half_life']" \
+cur=$(cursor_of brand.logo)
+jcheck "[s['key'] for s in d['items']] == ['brand.color', 'brand.logo']" \
 	"d['next'] == '$cur'"
 [ "$(header Link)" = "</api/settings?limit=2&cursor=$cur>; rel=\"next\"" ] ||
 	fail "Link: $(header Link)"
+expect 200 GET "/api/settings?limit=2&cursor=$(cursor_of brand.name)" -H "$A"
+cur=$(cursor_of momentum.half_life)
+jcheck "[s['key'] for s in d['items']] == ['holidays', 'momentum.half_life']" \
+	"d['next'] == '$cur'"
 expect 200 GET "/api/settings?limit=2&cursor=$cur" -H "$A"
 jcheck "[s['key'] for s in d['items']] == ['momentum.max_gap', 'momentum.overdue_grace']"
 # The notify.* keys (where alerts go) sort between them.

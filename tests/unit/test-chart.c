@@ -701,6 +701,145 @@ test_timeline_no_overlap(void **state)
 	deal_release(&d);
 }
 
+/*
+ * The lines of the technical win and of today, and every text, in the
+ * order they are drawn: a text is painted over what came before it.
+ */
+struct ref_check {
+	struct { double x, y1, y2; size_t at; } line[4];
+	size_t nlines, order, crossings;
+	struct { struct box b; size_t at; bool halo; char *text; } *t;
+	size_t nt;
+};
+
+static void
+ref_visit(xmlNodePtr n, void *arg)
+{
+	struct ref_check *rc = arg;
+	char *v;
+	xmlChar *c;
+	double x, y, size, w;
+	bool bold;
+
+	rc->order++;
+	if (!strcmp((const char *)n->name, "line") &&
+	    (has_class(n, "technical-win") || has_class(n, "today"))) {
+		assert_true(rc->nlines < 4);
+		rc->line[rc->nlines].x = num_attr(n, "x1");
+		rc->line[rc->nlines].y1 = fmin(num_attr(n, "y1"),
+					       num_attr(n, "y2"));
+		rc->line[rc->nlines].y2 = fmax(num_attr(n, "y1"),
+					       num_attr(n, "y2"));
+		rc->line[rc->nlines++].at = rc->order;
+		return;
+	}
+	if (strcmp((const char *)n->name, "text"))
+		return;
+	x = num_attr(n, "x");
+	y = num_attr(n, "y");
+	size = num_attr(n, "font-size");
+	v = attr(n, "font-weight");
+	bold = v && !strcmp(v, "bold");
+	free(v);
+	c = xmlNodeGetContent(n);
+	w = chart_text_width((const char *)c, size, bold);
+	v = attr(n, "text-anchor");
+	if (v && !strcmp(v, "end"))
+		x -= w;
+	else if (v && !strcmp(v, "middle"))
+		x -= w / 2;
+	free(v);
+	rc->t = xrealloc(rc->t, (rc->nt + 1) * sizeof(*rc->t));
+	rc->t[rc->nt].b = (struct box){ x, y - 0.75 * size, x + w,
+					y + 0.2 * size };
+	rc->t[rc->nt].at = rc->order;
+	v = attr(n, "stroke");
+	rc->t[rc->nt].halo = v != NULL;
+	free(v);
+	rc->t[rc->nt++].text = xstrdup((const char *)c);
+	xmlFree(c);
+}
+
+/*
+ * Neither the technical win's line nor today's runs through a label: a
+ * label it crosses is drawn after it, with a halo that hides it. Returns
+ * how many labels the lines cross (each one haloed), so a test can tell
+ * that it checked a crossing at all.
+ */
+static size_t
+assert_refs_clear(xmlDocPtr doc)
+{
+	struct ref_check rc = { 0 };
+
+	walk(xmlDocGetRootElement(doc), ref_visit, &rc);
+	assert_true(rc.nlines >= 1);
+	for (size_t l = 0; l < rc.nlines; l++) {
+		for (size_t i = 0; i < rc.nt; i++) {
+			const struct box *b = &rc.t[i].b;
+			bool cross = rc.line[l].x > b->x1 - 1 &&
+				     rc.line[l].x < b->x2 + 1 &&
+				     rc.line[l].y1 < b->y2 &&
+				     b->y1 < rc.line[l].y2;
+
+			if (!cross)
+				continue;
+			rc.crossings++;
+			if (rc.t[i].at < rc.line[l].at || !rc.t[i].halo)
+				fail_msg("the line at x=%g runs through '%s' "
+					 "(%s, %s)", rc.line[l].x, rc.t[i].text,
+					 rc.t[i].at < rc.line[l].at
+						 ? "drawn before it"
+						 : "drawn after it",
+					 rc.t[i].halo ? "with a halo"
+						      : "without a halo");
+		}
+	}
+	for (size_t i = 0; i < rc.nt; i++)
+		free(rc.t[i].text);
+	free(rc.t);
+	return rc.crossings;
+}
+
+static void
+test_timeline_refs_clear_labels(void **state)
+{
+	static const char *const todays[] = { "2026-05-20", "2026-06-12",
+		"2026-06-26", "2026-06-30", "2026-07-08", "2026-08-20" };
+	struct holidays h = { NULL, 0 };
+	size_t crossings = 0;
+	struct deal d;
+	xmlDocPtr doc;
+
+	(void)state;
+	/* The war story through the POC and after: today moves across
+	 * the labels, the POC band and the win. */
+	for (size_t i = 0; i < ARRAY_SIZE(todays); i++) {
+		war_story(&d);
+		doc = timeline_doc(&d, todays[i], 5, &h);
+		crossings += assert_refs_clear(doc);
+		xmlFreeDoc(doc);
+		deal_release(&d);
+	}
+	/*
+	 * A win inside an open gap: the gap's label is centred where the
+	 * win's line runs, today in the middle of the POC's label.
+	 */
+	mkdeal(&d, "gap", "Gap");
+	d.poc_start = D("2026-03-02");
+	d.poc_end = D("2026-04-30");
+	add_criterion(&d, "x", "2026-03-20");
+	add_event(&d, "t1", EVENT_TECHNICAL, "Kickoff", "2026-03-02",
+		  "2026-03-02");
+	add_event(&d, "t2", EVENT_TECHNICAL, "Readout", "2026-03-09",
+		  "2026-03-09");
+	doc = timeline_doc(&d, "2026-03-31", 5, &h);
+	crossings += assert_refs_clear(doc);
+	xmlFreeDoc(doc);
+	deal_release(&d);
+	/* The lines do cross labels: the check is not vacuous. */
+	assert_true(crossings > 0);
+}
+
 /* ---- cycle ----------------------------------------------------------- */
 
 static void
@@ -900,6 +1039,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timeline_valid_svg),
 		cmocka_unit_test(test_timeline_labels),
+		cmocka_unit_test(test_timeline_refs_clear_labels),
 		cmocka_unit_test(test_timeline_done_follows_today),
 		cmocka_unit_test(test_timeline_escaping),
 		cmocka_unit_test(test_timeline_gap_threshold),

@@ -108,8 +108,9 @@ test_war_story_criteria(void **state)
 	assert_int_equal(s.npass, 6);
 	assert_int_equal(s.nfail + s.npending, 0);
 	assert_true(s.won);
-	assert_string_equal(s.headline, "All 6 success criteria passed: "
-			    "technical win confirmed on Fri 2026-06-26.");
+	/* The champion's words: no "technical win", a date to read. */
+	assert_string_equal(s.headline, "All 6 success criteria met on Fri "
+			    "26 Jun 2026.");
 	assert_string_equal(s.value, "USD 415,000");
 
 	/* The seed: 50M records in 9 minutes against 15, 40 % headroom. */
@@ -160,7 +161,7 @@ test_war_story_plan(void **state)
 	assert_int_equal(s.nsteps, 5);
 	for (size_t i = 0; i < 5; i++)
 		assert_date(s.steps[i].date, dates[i]);
-	assert_string_equal(s.steps[0].title, "Technical win confirmed");
+	assert_string_equal(s.steps[0].title, "All success criteria met");
 	assert_string_equal(s.steps[1].title,
 			    "Executive summary to the economic buyer");
 	assert_date(s.contract_target, "2026-07-20");
@@ -199,9 +200,13 @@ test_war_story_later(void **state)
 	deal_init(&d);
 	load_war_story(&d);
 	summarize(&s, &d, "2026-11-26");
-	/* 2026-08-01 is 117 days before 2026-11-26. */
-	assert_true(s.risks[0].ev.at_risk);
-	assert_string_equal(s.risks[0].slack, "117 days late: at risk");
+	/*
+	 * 2026-08-01 is 117 days before 2026-11-26, but the deal closed on
+	 * 2026-07-17: its risks are shown as they stood then, 15 days
+	 * before the latest start, not as "117 days late" today.
+	 */
+	assert_false(s.risks[0].ev.at_risk);
+	assert_string_equal(s.risks[0].slack, "15 days left");
 	assert_int_equal(s.next.kind, NEXT_CLOSED);
 	assert_string_equal(s.next.text, "The deal closed won on 2026-07-17.");
 	summary_release(&s);
@@ -256,8 +261,8 @@ test_blocked(void **state)
 	assert_int_equal(s.nfail, 1);
 	assert_int_equal(s.npending, 1);
 	assert_false(s.won);
-	assert_string_equal(s.headline, "1 of 3 success criteria passed, 1 "
-			    "failing, 1 pending: no technical win yet.");
+	assert_string_equal(s.headline, "1 of 3 success criteria met so far; "
+			    "1 not met yet; 1 still to measure.");
 	/* 15 / 12.5 - 1 = 20 %, short of the 50 % projected. */
 	assert_string_equal(s.criteria[0].growth,
 			    "covers 20.0% growth; short of 50% projected");
@@ -272,9 +277,9 @@ test_blocked(void **state)
 	assert_int_equal(s.nsteps, 0);
 	assert_int_equal(s.technical_win, DATE_NONE);
 	assert_string_equal(s.timeline_note,
-			    "No timeline yet: the plan starts from the "
-			    "technical win, which 2 criteria still block: "
-			    "tput (fail), p95 (pending).");
+			    "No timeline yet: it starts once every success "
+			    "criterion is met; 2 still open: tput (fail), p95 "
+			    "(pending).");
 
 	/* By number, whatever the order in the file. */
 	assert_int_equal(s.phases[0].number, 1);
@@ -467,7 +472,7 @@ test_md(void **state)
 	assert_non_null(strstr(sb.buf, "# Technical Win Summary: Lakeshore "
 			       "Retail Group\n"));
 	assert_non_null(strstr(sb.buf,
-		"| **batch-runtime**<br>50M records processed end to end | "
+		"| **50M records processed end to end** | "
 		"≤ 15 min | 9 min | pass | 40.0% | covers 66.7% growth; 35% "
 		"projected | The nightly batch finishes before stores open "
 		"and absorbs next year's volumes without re-architecture |\n"));

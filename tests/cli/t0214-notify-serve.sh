@@ -10,6 +10,9 @@ set -eu
 . "$TW_SRC/tests/cli/notify/lib.sh"
 trap 'notify_cleanup; cleanup' EXIT
 export TECHWIN_NOTIFY_INTERVAL=1
+# The sender's clock: before notify.digest_at on the pinned day, so that
+# no digest refresh adds finding events, whatever the wall clock says.
+export TECHWIN_NOW=2026-11-26T07:00:00Z
 
 tw() { "$TECHWIN" "$@" >/dev/null; }
 q() { sqlite3 -separator '|' "$TECHWIN_DB" "$1"; }

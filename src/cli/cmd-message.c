@@ -326,14 +326,14 @@ format_eml(struct cli_ctx *ctx, const struct deal *d, enum message_type t,
 				       d->slug, n, message_type_name(t),
 				       t == MSG_URGENCY ? "--risk KEY"
 							: "--criterion KEY");
+	if ((r = draft_sender(ctx, d, from, &from_name, &from_email,
+			      err)) < 0)
+		return r;
 	if (dr[0].subject)
 		strbuf_addstr(&subject, dr[0].subject);
 	else
 		strbuf_addf(&subject, "%s: following up",
 			    d->account ? d->account : d->slug);
-	if ((r = draft_sender(ctx, d, from, &from_name, &from_email,
-			      err)) < 0)
-		return r;
 	e.to_name = d->champion;
 	e.to_email = d->champion_email;
 	e.subject = subject.buf;

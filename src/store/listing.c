@@ -105,7 +105,8 @@ enum {
 	L_HOLIDAYS,
 	L_VERSION,
 	L_URGENT,			/* + U_* */
-	L_MAX = L_URGENT + U_PARTS
+	L_WALK = L_URGENT + U_PARTS,	/* + sort - LIST_BY_FRESHNESS */
+	L_MAX = L_WALK + 2
 };
 
 _Static_assert(L_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
@@ -125,22 +126,44 @@ select_cols(struct strbuf *sb, const char *cols, size_t nkey, const char *tie)
 	add_column_list(sb, schema_deal.fields, schema_deal.nfields);
 }
 
+/* Key i of s as the statement's parameter $9 + i. */
 static void
-page_sql(struct strbuf *sb, const struct sort_desc *s, bool pg)
+key_param(struct strbuf *sb, const struct sort_desc *s, size_t i)
+{
+	/* A number is bound as text: its exact digits. */
+	strbuf_addf(sb, s->type[i] == ROW_TEXT && i + 1 < s->nkey
+				? "CAST($%d AS DOUBLE PRECISION)"
+				: "$%d", 9 + (int)i);
+}
+
+/*
+ * A page of deals sorted by s. With walk, the evaluations are walked in
+ * the order of their index on the sort's column (freshness, win), each
+ * looking its deal up: only for pages where every deal selected is
+ * evaluated. A sort by one column before the tie also says the column's
+ * lower bound, $9 (no_key's lowest value on the first page), so that
+ * SQLite starts the index on it where the page starts.
+ */
+static void
+page_sql(struct strbuf *sb, const struct sort_desc *s, bool pg, bool walk)
 {
 	const char *tie = s->by_id ? "d.id" : pg ? "d.slug COLLATE \"C\""
 						 : "d.slug";
 	const char *sep = *s->cols ? ", " : "";
 
 	select_cols(sb, s->cols, s->nkey, tie);
-	strbuf_addf(sb, FROM_WHERE " AND ($8 = 0 OR (%s%s%s) > (", s->cols,
-		    sep, tie);
-	for (size_t i = 0; i < s->nkey; i++)
-		/* A number is bound as text: its exact digits. */
-		strbuf_addf(sb, s->type[i] == ROW_TEXT && i + 1 < s->nkey
-					? "CAST($%d AS DOUBLE PRECISION)%s"
-					: "$%d%s", 9 + (int)i,
-			    i + 1 < s->nkey ? ", " : "");
+	strbuf_addstr(sb, walk ? " FROM evaluations e CROSS JOIN deals d "
+				 "ON d.id = e.deal_id WHERE" FILTERS
+			       : FROM_WHERE);
+	if (s->nkey == 2 && *s->cols) {
+		strbuf_addf(sb, " AND %s >= ", s->cols);
+		key_param(sb, s, 0);
+	}
+	strbuf_addf(sb, " AND ($8 = 0 OR (%s%s%s) > (", s->cols, sep, tie);
+	for (size_t i = 0; i < s->nkey; i++) {
+		key_param(sb, s, i);
+		strbuf_addstr(sb, i + 1 < s->nkey ? ", " : "");
+	}
 	strbuf_addf(sb, ")) ORDER BY %s%s%s LIMIT $7", s->cols, sep, tie);
 }
 
@@ -193,10 +216,18 @@ stmts_build(void)
 		for (int pg = 0; pg < 2; pg++) {
 			struct row_stmt *q = &stmts[2 * s + pg];
 
-			page_sql(&sb, &sorts[s], pg);
+			page_sql(&sb, &sorts[s], pg, false);
 			q->id = L_PAGE + 2 * s + pg;
 			q->sql = strbuf_detach(&sb, NULL);
 		}
+	for (int s = LIST_BY_FRESHNESS; s <= LIST_BY_WIN; s++) {
+		struct row_stmt *q =
+			&stmts[L_WALK + s - LIST_BY_FRESHNESS - ROW_STMT_LISTING];
+
+		page_sql(&sb, &sorts[s], false, true);
+		q->id = L_WALK + s - LIST_BY_FRESHNESS;
+		q->sql = strbuf_detach(&sb, NULL);
+	}
 	for (int pg = 0; pg < 2; pg++) {
 		struct row_stmt *q = &stmts[L_TOTALS - ROW_STMT_LISTING + pg];
 
@@ -661,15 +692,19 @@ given(const char *s)
 	return s && *s;
 }
 
-/* Values of the types the SQL reads, for a key no cursor gave. */
+/*
+ * Values of the types the SQL reads, for a key no cursor gave: each the
+ * lowest of its kind, as page_sql's lower bound reads the first.
+ */
 static void
 no_key(const struct sort_desc *s, struct row_value *v)
 {
 	for (size_t i = 0; i < s->nkey; i++)
 		v[i] = s->type[i] == ROW_INT ? (struct row_value)ROW_INT(0)
 		       : s->type[i] == ROW_DATE
-			       ? (struct row_value)ROW_DATE("9999-12-31")
-			       : (struct row_value)ROW_TEXT("0");
+			       ? (struct row_value)ROW_DATE("0001-01-01")
+			       : (struct row_value)ROW_TEXT(
+					 "-1.7976931348623157e308");
 }
 
 /*
@@ -736,6 +771,7 @@ store_listing(struct store *st, const struct listing_query *q,
 	struct workspace ws;
 	struct page_walk w = { st, s, out, q->limit };
 	size_t invalid = 0;
+	bool walk;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -763,15 +799,22 @@ store_listing(struct store *st, const struct listing_query *q,
 	v[6] = (struct row_value)ROW_INT((long long)q->limit + 1);
 	v[7] = (struct row_value)ROW_INT(q->nafter != 0);
 	/*
-	 * The open deals by urgency, every one of them evaluated: SQLite
-	 * walks the urgency index, reading the page's rows only. Not with a
-	 * filter on the deal: the walk would look up every deal it passes
-	 * (3 times slower than the statement's one scan when few match).
+	 * The open deals by urgency, freshness or win, every one of them
+	 * evaluated: SQLite walks the evaluations' index of the sort,
+	 * reading the page's rows only (by value, the statement walks the
+	 * deals' own index). Not with a filter on the deal: the walk would
+	 * look up every deal it passes (3 times slower than the
+	 * statement's one scan when few match).
 	 */
-	if (q->sort == LIST_BY_URGENCY && q->outcome == OUTCOME_OPEN && !pg &&
-	    !invalid && !given(q->se) && !given(q->ae) && !given(q->stage) &&
-	    !given(q->search))
+	walk = q->outcome == OUTCOME_OPEN && !pg && !invalid && !given(q->se) &&
+	       !given(q->ae) && !given(q->stage) && !given(q->search);
+	if (walk && q->sort == LIST_BY_URGENCY)
 		rc = urgent_walk(st, q, v, &w, err);
+	else if (walk && (q->sort == LIST_BY_FRESHNESS ||
+			  q->sort == LIST_BY_WIN))
+		rc = store_rows_each(st, stmt(L_WALK + (int)q->sort -
+					       LIST_BY_FRESHNESS),
+				     v, 8 + s->nkey, page_row, &w, err);
 	else
 		rc = store_rows_each(st, stmt(L_PAGE + 2 * (int)q->sort + pg),
 				     v, 8 + s->nkey, page_row, &w, err);

@@ -23,6 +23,19 @@
 	"  WHERE entity = 'deal' AND field = 'slug';\n"
 
 /*
+ * The pipeline sorted by value, freshness or days since the win
+ * (store/listing.c's sort keys, expression for expression): a page is a
+ * walk of an index to its LIMIT, not a sort of every deal.
+ */
+#define LISTING_INDEXES(COLLATE)                                        \
+	"CREATE INDEX deals_by_value ON deals((COALESCE(-value, 1e308)),\n" \
+	"  slug" COLLATE ");\n"                                          \
+	"CREATE INDEX evaluations_by_progress ON evaluations(\n"          \
+	"  (COALESCE(progress, '9999-12-31')));\n"                        \
+	"CREATE INDEX evaluations_by_win ON evaluations(\n"               \
+	"  (COALESCE(technical_win, '9999-12-31')));\n"
+
+/*
  * The keyed-row helper. A statement is written once, in PostgreSQL's
  * dialect with $1, $2... parameters (SQLite's backend reads them as ?1,
  * ?2...; both sort with COLLATE "C"); id numbers it among the ROW_STMT_MAX

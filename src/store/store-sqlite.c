@@ -277,6 +277,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE playbook ADD COLUMN owner TEXT;\n"
 	"ALTER TABLE events ADD COLUMN step TEXT;\n"
 	HISTORY_RENAMES_INDEX,
+	/* 12: the pipeline by value, freshness or win walks an index. */
+	LISTING_INDEXES(""),
 };
 
 /* ---- errors ---------------------------------------------------------- */

@@ -97,6 +97,18 @@ walk '/api/deals?errors=1&limit=1&sort=freshness' deals
 [ $pages = 4 ] || fail "$pages pages of deals with errors"
 walk '/api/deals?outcome=all&limit=5&sort=win' deals
 [ "$(wc -l <"$tmp/items")" = 12 ] || fail "sort=win does not list all"
+# Every sort and outcome, a deal a page (the keyset after each row, the
+# open deals' walks of an index): the one page of them all, row for row.
+for s in urgency value freshness win; do
+	for o in open all won; do
+		walk "/api/deals?outcome=$o&sort=$s&limit=1000" deals
+		mv "$tmp/items" one-page
+		walk "/api/deals?outcome=$o&sort=$s&limit=1" deals
+		cmp -s one-page "$tmp/items" ||
+			fail "sort=$s outcome=$o: pages of one differ"
+		[ $pages -ge "$(wc -l <one-page)" ] || fail "$s $o: $pages pages"
+	done
+done
 
 # /api/check, a page of deals at a time: put together, check --json.
 "$TECHWIN" check --json >cli-check.json || true

@@ -1533,7 +1533,9 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "DROP INDEX history_renames;"
+	pg_ok(c, "DROP INDEX evaluations_by_win, evaluations_by_progress,"
+		 "  deals_by_value;"
+		 "DROP INDEX history_renames;"
 		 "ALTER TABLE events DROP COLUMN step;"
 		 "ALTER TABLE playbook DROP COLUMN owner, DROP COLUMN \"key\";"
 		 "ALTER TABLE phases DROP COLUMN risks;"
@@ -1605,6 +1607,9 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "DROP INDEX evaluations_by_win;"
+				      "DROP INDEX evaluations_by_progress;"
+				      "DROP INDEX deals_by_value;"
 				      "DROP INDEX history_renames;"
 				      "ALTER TABLE events DROP COLUMN step;"
 				      "ALTER TABLE playbook DROP COLUMN owner;"

@@ -57,6 +57,8 @@ serve_with_sender(const struct server_config *cfg, struct tw_error *err)
 	bool started;
 	int r;
 
+	/* The sender reads notify.timezone's local time (date_local). */
+	date_local_prepare();
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

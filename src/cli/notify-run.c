@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -109,40 +108,6 @@ notify_settings_mail_ok(const struct notify_settings *ns,
 		return tw_error_set(err, TW_EINPUT, "e-mail needs a sender: "
 				    "techwin config set notify.from ADDRESS");
 	return 0;
-}
-
-/* ---- time --------------------------------------------------------------- */
-
-static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void
-notify_local_time(const char *tz, time_t now, tw_date *day, int *minute)
-{
-	struct tm tm;
-	char *old;
-
-	if (!tz || !strcmp(tz, "UTC")) {
-		gmtime_r(&now, &tm);
-	} else {
-		/*
-		 * localtime_r reads TZ: set it for this call alone, and put
-		 * back what it was (unset is glibc's default, the system's
-		 * /etc/localtime). Never unset: other threads may read the
-		 * environment meanwhile, and replacing a value in place
-		 * does not move the others.
-		 */
-		pthread_mutex_lock(&tz_lock);
-		old = xstrdup(getenv("TZ") ? getenv("TZ") : ":/etc/localtime");
-		setenv("TZ", tz, 1);
-		tzset();
-		localtime_r(&now, &tm);
-		setenv("TZ", old, 1);
-		tzset();
-		free(old);
-		pthread_mutex_unlock(&tz_lock);
-	}
-	*day = date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	*minute = tm.tm_hour * 60 + tm.tm_min;
 }
 
 /* ---- digests ------------------------------------------------------------ */
@@ -653,7 +618,7 @@ serve_round(struct store *st, const atomic_bool *stop, struct tw_error *err)
 
 	if ((r = notify_settings_load(st, &ns, err)) < 0)
 		return r;
-	notify_local_time(ns.timezone, date_now_fixed(), &day, &minute);
+	date_local(ns.timezone, date_now_fixed(), &day, &minute);
 	sscanf(ns.digest_at, "%d:%d", &at_h, &at_m);
 	if ((r = workspace_load(st, &ws, err)) == 0) {
 		h = workspace_days(&ws);

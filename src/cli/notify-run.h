@@ -65,10 +65,6 @@ int notify_send_due(struct store *st, const struct notify_settings *ns,
 int notify_send_test(struct store *st, const struct notify_settings *ns,
 		     const char *target, struct tw_error *err);
 
-/* The local day and minute of the day of now in timezone tz. */
-void notify_local_time(const char *tz, time_t now, tw_date *day,
-		       int *minute);
-
 /*
  * serve's background sender: opens its own connection to db and, every
  * few seconds until *stop, queues the webhooks' events and sends what is

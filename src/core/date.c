@@ -8,6 +8,9 @@
  * gives (tests/unit/test-date.c checks this against a naive loop).
  */
 #include "core/date.h"
+#include "util/xalloc.h"
+
+#include <pthread.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -447,14 +450,60 @@ duration_days_from(tw_date start, const struct duration *dur,
 	return date_add_duration(start, dur, h) - start;
 }
 
+/*
+ * localtime_r reads TZ, which date_local sets for a call: every reading
+ * of local time holds this lock, so none sees another's zone.
+ */
+static pthread_mutex_t local_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+date_local(const char *tz, time_t now, tw_date *day, int *minute)
+{
+	struct tm tm;
+	char *old = NULL;
+
+	if (tz && !strcmp(tz, "UTC")) {
+		gmtime_r(&now, &tm);
+	} else {
+		pthread_mutex_lock(&local_lock);
+		/*
+		 * Put back what TZ was (unset reads the system's
+		 * /etc/localtime, as this says). Never unset: other threads
+		 * may read the environment meanwhile, and replacing a value
+		 * in place does not move the others (date_local_prepare).
+		 */
+		if (tz) {
+			old = xstrdup(getenv("TZ") ? getenv("TZ")
+						   : ":/etc/localtime");
+			setenv("TZ", tz, 1);
+			tzset();
+		}
+		localtime_r(&now, &tm);
+		if (tz) {
+			setenv("TZ", old, 1);
+			tzset();
+			free(old);
+		}
+		pthread_mutex_unlock(&local_lock);
+	}
+	*day = date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	if (minute)
+		*minute = tm.tm_hour * 60 + tm.tm_min;
+}
+
+void
+date_local_prepare(void)
+{
+	setenv("TZ", ":/etc/localtime", 0);
+}
+
 tw_date
 date_today(void)
 {
-	time_t now = time(NULL);
-	struct tm tm;
+	tw_date d;
 
-	localtime_r(&now, &tm);
-	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	date_local(NULL, time(NULL), &d, NULL);
+	return d;
 }
 
 time_t

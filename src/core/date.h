@@ -30,6 +30,19 @@ tw_date date_from_ymd(int y, int m, int d);
 /* Today in local time, by the clock. */
 tw_date date_today(void);
 /*
+ * The day, and the minute of that day (when minute is not NULL), of now
+ * in the time zone tz (a TZ value: "Europe/Paris"), or in local time for
+ * NULL; thread-safe with date_today.
+ */
+void date_local(const char *tz, time_t now, tw_date *day, int *minute);
+/*
+ * Before a program that calls date_local with a zone starts threads: TZ
+ * set (to the system's zone when it is unset), so that date_local only
+ * ever replaces its value and never grows the environment under a thread
+ * reading it.
+ */
+void date_local_prepare(void);
+/*
  * Now as Unix time: TECHWIN_NOW ("YYYY-MM-DDTHH:MM:SSZ", UTC) when it is
  * set and well-formed, so documents stamped with the time are
  * reproducible in tests; else the clock.

@@ -14,6 +14,10 @@
 
 #include "core/date.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
 /* Deterministic pseudo-random numbers, so failures reproduce. */
 static uint32_t rng_state = 12345;
 
@@ -548,6 +552,78 @@ test_duration_apply(void **state)
 	assert_int_equal(duration_days_from(fri, &zero, NULL), 0);
 }
 
+/* 2026-12-07T23:30:00Z */
+#define LATE_MONDAY ((time_t)1796686200)
+
+static void
+test_local_zones(void **state)
+{
+	tw_date d;
+	int m;
+
+	(void)state;
+	setenv("TZ", "UTC0", 1);
+	date_local("Asia/Tokyo", LATE_MONDAY, &d, &m);
+	assert_date(d, "2026-12-08");
+	assert_int_equal(m, 8 * 60 + 30);
+	date_local("America/New_York", LATE_MONDAY, &d, &m);
+	assert_date(d, "2026-12-07");
+	assert_int_equal(m, 18 * 60 + 30);
+	date_local("UTC", LATE_MONDAY, &d, &m);
+	assert_int_equal(m, 23 * 60 + 30);
+	/* The process's zone is put back. */
+	assert_string_equal(getenv("TZ"), "UTC0");
+	date_local(NULL, LATE_MONDAY, &d, &m);
+	assert_date(d, "2026-12-07");
+	assert_int_equal(m, 23 * 60 + 30);
+}
+
+static atomic_bool zones_stop;
+static atomic_int zones_switched;
+
+static void *
+switch_zones(void *arg)
+{
+	tw_date d;
+	int m;
+
+	(void)arg;
+	while (!atomic_load(&zones_stop)) {
+		date_local("Asia/Tokyo", LATE_MONDAY, &d, &m);
+		atomic_fetch_add(&zones_switched, 1);
+	}
+	return NULL;
+}
+
+/*
+ * serve's sender reads notify.timezone's time while request threads read
+ * the local one: never does a local reading see the sender's zone.
+ */
+static void
+test_local_zone_threads(void **state)
+{
+	pthread_t t;
+	int wrong = 0;
+
+	(void)state;
+	setenv("TZ", "UTC0", 1);
+	date_local_prepare();
+	assert_int_equal(pthread_create(&t, NULL, switch_zones, NULL), 0);
+	/* Until the other thread has switched zones a thousand times. */
+	for (int i = 0; i < 20000 || atomic_load(&zones_switched) < 1000;
+	     i++) {
+		tw_date d;
+		int m;
+
+		date_local(NULL, LATE_MONDAY, &d, &m);
+		wrong += m != 23 * 60 + 30;
+	}
+	atomic_store(&zones_stop, true);
+	pthread_join(t, NULL);
+	assert_int_equal(wrong, 0);
+	assert_string_equal(getenv("TZ"), "UTC0");
+}
+
 int
 main(void)
 {
@@ -572,6 +648,8 @@ main(void)
 		cmocka_unit_test(test_add_then_sub_is_identity),
 		cmocka_unit_test(test_duration_parse),
 		cmocka_unit_test(test_duration_apply),
+		cmocka_unit_test(test_local_zones),
+		cmocka_unit_test(test_local_zone_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

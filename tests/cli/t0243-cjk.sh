@@ -20,6 +20,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 export TECHWIN_DB="$tmp/t.db" TECHWIN_TODAY=2026-11-26 TECHWIN_USER=tester LC_ALL=C.UTF-8
+# Under make asan: cairo's own leak when it subsets a CJK font is
+# suppressed by its frame (tests/lsan.supp), which only a full unwind
+# through cairo (built without frame pointers) reaches.
+if [ -n "${ASAN_OPTIONS:-}" ]; then
+	export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
+fi
 
 tw init >/dev/null
 tw deal add kaisha --account '株式会社サンプル物流' --se '山田 太郎' >/dev/null

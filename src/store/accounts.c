@@ -49,7 +49,7 @@ enum {
 	A_MAX
 };
 
-_Static_assert(A_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
+_Static_assert(A_MAX <= ROW_STMT_FINDINGS, "raise ROW_STMT_FINDINGS");
 
 #define HISTORY_SELECT                                          \
 	"SELECT id, at, actor, deal, entity, \"key\", field, \"old\", " \

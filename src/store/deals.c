@@ -584,7 +584,7 @@ spool_write(struct store *st, struct eval_spool *spool, size_t nparts,
 	for (size_t p = 0; p < nparts; p++)
 		if (spool[p].bad)
 			return false;
-	if (store_begin(st, &err) < 0)
+	if (store_begin_bulk(st, &err) < 0)
 		return false;
 	/* A commit since the walk began: what it read may be out of date. */
 	if (store_eval_lock(st, &err) < 0 || store_eval_version(st) != version)

@@ -18,6 +18,7 @@ enum {
 	F_KEPT = ROW_STMT_FINDINGS,
 	F_FORGET,
 	F_KEPT_ROWS,
+	F_EVAL_SAME,
 	F_EVAL_UPSERT,
 	F_FINDING_UPSERT,
 	F_FINDING_TRIM,
@@ -76,7 +77,17 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	  "FROM findings f JOIN deals d ON d.id = f.deal_id "
 	  "WHERE d.slug = $1 ORDER BY f.pos",
 	  false),
-	/* In place: a deal's evaluation and findings mostly stay put. */
+	/*
+	 * In place: a deal's evaluation and findings mostly stay put. Its
+	 * win and P most of all: set only when they changed, so that the
+	 * indexes on them are left alone (listing.c's sorts).
+	 */
+	S(F_EVAL_SAME, W,
+	  "UPDATE evaluations SET evaluated_on = $4, recheck_on = $5, "
+	  "stale = 0, worst = $6, digest = $7 WHERE deal_id = "
+	  "(SELECT id FROM deals WHERE slug = $1) AND technical_win IS NOT "
+	  "DISTINCT FROM $2 AND progress IS NOT DISTINCT FROM $3",
+	  false),
 	S(F_EVAL_UPSERT, W,
 	  "INSERT INTO evaluations (deal_id, technical_win, progress, "
 	  "evaluated_on, recheck_on, stale, worst, digest) "
@@ -149,15 +160,25 @@ stmt(int id)
 	return &stmts[id - ROW_STMT_FINDINGS];
 }
 
+/* Statement id with v; *changes (when not NULL) the rows it changed. */
 static int
-run(struct store *st, int id, const struct row_value *v, size_t nv,
-    struct tw_error *err)
+run_n(struct store *st, int id, const struct row_value *v, size_t nv,
+      size_t *changes, struct tw_error *err)
 {
 	struct row_result r;
 	int rc = st->ops->rows(st, stmt(id), v, nv, &r, err);
 
+	if (changes)
+		*changes = rc == 0 ? r.changes : 0;
 	row_result_release(&r);
 	return rc;
+}
+
+static int
+run(struct store *st, int id, const struct row_value *v, size_t nv,
+    struct tw_error *err)
+{
+	return run_n(st, id, v, nv, NULL, err);
 }
 
 void
@@ -392,7 +413,11 @@ store_eval_put(struct store *st, const struct deal *d,
 			ROW_INT((long long)findings_digest(r)),
 		};
 
-		rc = run(st, F_EVAL_UPSERT, v, ARRAY_SIZE(v), err);
+		size_t same = 0;
+
+		rc = run_n(st, F_EVAL_SAME, v, ARRAY_SIZE(v), &same, err);
+		if (rc == 0 && !same)
+			rc = run(st, F_EVAL_UPSERT, v, ARRAY_SIZE(v), err);
 	}
 	for (size_t i = 0; i < r->n && rc == 0; i++) {
 		const struct finding *f = &r->findings[i];

@@ -109,7 +109,7 @@ enum {
 	L_MAX = L_WALK + 2
 };
 
-_Static_assert(L_MAX <= ROW_STMT_MAX, "raise ROW_STMT_MAX");
+_Static_assert(L_MAX <= ROW_STMT_NOTIFY, "raise ROW_STMT_NOTIFY");
 
 static struct row_stmt stmts[L_MAX - ROW_STMT_LISTING];
 static pthread_once_t stmts_once = PTHREAD_ONCE_INIT;

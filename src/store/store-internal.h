@@ -42,14 +42,15 @@
  * statements so a backend can keep it prepared. A write runs in its own
  * transaction, or under a savepoint inside begin/commit.
  */
-#define ROW_STMT_MAX 96
+#define ROW_STMT_MAX 128
 /*
  * accounts.c numbers its statements below ROW_STMT_FINDINGS, findings.c
- * from it, listing.c from ROW_STMT_LISTING, notify.c from ROW_STMT_NOTIFY.
+ * from it, listing.c from ROW_STMT_LISTING, notify.c from ROW_STMT_NOTIFY;
+ * each asserts that it ends before the next one starts.
  */
-#define ROW_STMT_FINDINGS 32
-#define ROW_STMT_LISTING 48
-#define ROW_STMT_NOTIFY 72
+#define ROW_STMT_FINDINGS 40
+#define ROW_STMT_LISTING 64
+#define ROW_STMT_NOTIFY 96
 
 struct row_stmt {
 	int id;
@@ -105,6 +106,8 @@ struct store_ops {
 	 * durable. Calls outside begin/commit run in their own transaction.
 	 */
 	int (*begin)(struct store *st, struct tw_error *err);
+	/* begin for store_begin_bulk; NULL: begin. */
+	int (*begin_bulk)(struct store *st, struct tw_error *err);
 	int (*commit)(struct store *st, struct tw_error *err);
 	void (*rollback)(struct store *st);
 

@@ -369,6 +369,7 @@ tx_end(struct sqlite_store *s)
 	if (s->bulk)
 		sqlite_bulk_cache(s, false);
 	s->tx_puts = 0;
+	s->tx_bulk = false;
 	s->tx_failed = false;
 	s->in_tx = false;
 }
@@ -391,7 +392,8 @@ sqlite_op_begin(struct sqlite_store *s, bool write, struct tw_error *err)
 			return tw_error_set(err, TW_ESTORE,
 					    "transaction was rolled back after "
 					    "an earlier error");
-		return write ? run_fixed(s, S_SAVEPOINT, err) : 0;
+		return write && !s->tx_bulk ? run_fixed(s, S_SAVEPOINT, err)
+					    : 0;
 	}
 	return run_fixed(s, write ? S_BEGIN_IMMEDIATE : S_BEGIN, err);
 }
@@ -402,6 +404,11 @@ sqlite_op_end(struct sqlite_store *s, bool write, int rc, struct tw_error *err)
 	if (s->in_tx) {
 		if (!write || sqlite3_get_autocommit(s->db))
 			return rc;
+		/* No savepoint to go back to: the whole of it, then. */
+		if (s->tx_bulk) {
+			s->tx_failed = s->tx_failed || rc;
+			return rc;
+		}
 		if (rc)
 			run_fixed(s, S_ROLLBACK_TO, NULL);
 		run_fixed(s, S_RELEASE, NULL);
@@ -426,6 +433,25 @@ sqlite_begin(struct store *st, struct tw_error *err)
 	rc = run_fixed(s, S_BEGIN_IMMEDIATE, err);
 	if (!rc)
 		s->in_tx = true;
+	return rc;
+}
+
+/*
+ * A bulk transaction (store_begin_bulk): each write's savepoint would copy
+ * every page it touches to a statement journal first (a re-evaluation of
+ * 100k deals wrote it more than the database), and the bulk cache keeps
+ * the pages of the indexes it updates out of the WAL until the commit.
+ */
+int
+sqlite_begin_bulk(struct store *st, struct tw_error *err)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	int rc = sqlite_begin(st, err);
+
+	if (rc == 0) {
+		s->tx_bulk = true;
+		sqlite_bulk_cache(s, true);
+	}
 	return rc;
 }
 

@@ -605,6 +605,7 @@ static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
 	.begin = sqlite_begin,
+	.begin_bulk = sqlite_begin_bulk,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
 	.deal_list = sqlite_deal_list,

@@ -71,6 +71,7 @@ struct sqlite_store {
 	char *path;
 	bool in_tx;		/* inside an explicit begin */
 	bool tx_failed;		/* a write failed half-way: rollback only */
+	bool tx_bulk;		/* sqlite_begin_bulk: no savepoints */
 	int tx_puts;		/* deals put in the explicit transaction */
 	bool bulk;		/* sqlite_bulk_cache() raised it */
 	int cache_size;		/* PRAGMA cache_size before that */
@@ -127,6 +128,7 @@ int sqlite_read_fields(struct sqlite_store *s, sqlite3_stmt *stmt, int first,
 		       const struct field *f, size_t n, void *obj,
 		       struct tw_error *err);
 void sqlite_bulk_cache(struct sqlite_store *s, bool on);
+int sqlite_begin_bulk(struct store *st, struct tw_error *err);
 int sqlite_op_begin(struct sqlite_store *s, bool write, struct tw_error *err);
 int sqlite_op_end(struct sqlite_store *s, bool write, int rc,
 		  struct tw_error *err);

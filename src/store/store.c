@@ -95,6 +95,17 @@ store_begin(struct store *st, struct tw_error *err)
 }
 
 int
+store_begin_bulk(struct store *st, struct tw_error *err)
+{
+	int rc = st->ops->begin_bulk ? st->ops->begin_bulk(st, err)
+				     : st->ops->begin(st, err);
+
+	if (rc == 0)
+		st->in_tx = true;
+	return rc;
+}
+
+int
 store_commit(struct store *st, struct tw_error *err)
 {
 	st->in_tx = false;

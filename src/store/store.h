@@ -135,6 +135,13 @@ const char *store_actor(const struct store *st);
  * durable. Calls outside begin/commit run in their own transaction.
  */
 int store_begin(struct store *st, struct tw_error *err);
+/*
+ * store_begin for a transaction of many writes that is kept whole or not
+ * at all: its writes run without a savepoint each, so a write that fails
+ * leaves the transaction to be rolled back (store_commit refuses it),
+ * and the store may give it a larger cache.
+ */
+int store_begin_bulk(struct store *st, struct tw_error *err);
 int store_commit(struct store *st, struct tw_error *err);
 void store_rollback(struct store *st);
 

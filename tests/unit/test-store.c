@@ -3599,6 +3599,89 @@ test_findings_kept(void **state)
 	assert_int_equal(count_rows(fx, "SELECT count(*) FROM acks"), 0);
 }
 
+/* Evaluate and keep slug as of 2027-03-01, in the caller's transaction. */
+static int
+eval_one(struct store *st, const char *slug, struct tw_error *err)
+{
+	struct deal_ctx ctx;
+	int rc;
+
+	deal_ctx_init(&ctx, ymd(2027, 3, 1), "ann");
+	rc = store_load_ctx(st, slug, &ctx, err);
+	if (rc == 0)
+		rc = store_eval_deal(st, &ctx.deal, &ctx.hol, &ctx.settings,
+				     ctx.today, err);
+	deal_ctx_release(&ctx);
+	return rc;
+}
+
+/*
+ * A bulk transaction (check's re-evaluation of many deals) keeps all of
+ * its writes or none: on SQLite they run without savepoints, so one that
+ * fails leaves nothing for the commit to keep.
+ */
+static void
+test_bulk_transaction(void **state)
+{
+	struct fixture *fx = *state;
+	struct tw_error err = { 0 };
+	const char *const slugs[] = { "bulk-a", "bulk-b" };
+	sqlite3 *db;
+
+	for (size_t i = 0; i < ARRAY_SIZE(slugs); i++) {
+		struct deal d;
+
+		make_deal(&d, slugs[i]);
+		d.outcome = OUTCOME_OPEN;
+		assert_int_equal(store_create_deal(fx->st, &d, ymd(2027, 3, 1),
+						   NULL, &err), 0);
+		deal_release(&d);
+	}
+	assert_int_equal(store_setting_set(fx->st, "momentum.max_gap", "7",
+					   &err), 0);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM evaluations "
+				    "WHERE stale = 1"), 2);
+
+	assert_int_equal(store_begin_bulk(fx->st, &err), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(slugs); i++)
+		assert_int_equal(eval_one(fx->st, slugs[i], &err), 0);
+	assert_int_equal(store_commit(fx->st, &err), 0);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM evaluations "
+				    "WHERE stale = 1"), 0);
+	if (!is_sqlite(fx->st))
+		return;
+
+	/* The second deal's write fails: the first is not kept either. */
+	assert_int_equal(store_setting_set(fx->st, "momentum.max_gap", "8",
+					   &err), 0);
+	db = raw_open(fx->path);
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TRIGGER boom3 BEFORE UPDATE ON "
+				      "evaluations WHEN NEW.deal_id = (SELECT "
+				      "id FROM deals WHERE slug = 'bulk-b') "
+				      "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(store_begin_bulk(fx->st, &err), 0);
+	assert_int_equal(eval_one(fx->st, "bulk-a", &err), 0);
+	assert_int_equal(eval_one(fx->st, "bulk-b", &err), TW_ESTORE);
+	assert_int_equal(store_commit(fx->st, &err), TW_ESTORE);
+	assert_string_equal(err.msg, "transaction was rolled back after an "
+				     "earlier error");
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM evaluations "
+				    "WHERE stale = 1"), 2);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER boom3", NULL, NULL,
+				      NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	/* And the next transaction is an ordinary one again. */
+	assert_int_equal(store_begin_bulk(fx->st, &err), 0);
+	assert_int_equal(eval_one(fx->st, "bulk-a", &err), 0);
+	assert_int_equal(store_commit(fx->st, &err), 0);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM evaluations "
+				    "WHERE stale = 1"), 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 /*
@@ -3752,6 +3835,7 @@ main(void)
 		T(test_shares),
 		T(test_accounts_transaction),
 		T(test_findings_kept),
+		T(test_bulk_transaction),
 		T(test_findings_random),
 	};
 	const char *url = getenv("TW_TEST_PG_URL");

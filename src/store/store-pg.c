@@ -285,6 +285,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE playbook ADD COLUMN owner text;\n"
 	"ALTER TABLE events ADD COLUMN step text;\n"
 	HISTORY_RENAMES_INDEX,
+	/* 12: as SQLite's */
+	WORKSPACE_PLAYBOOK_TABLE(""),
 };
 
 /* ---- locations -------------------------------------------------------- */

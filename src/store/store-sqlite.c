@@ -277,6 +277,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE playbook ADD COLUMN owner TEXT;\n"
 	"ALTER TABLE events ADD COLUMN step TEXT;\n"
 	HISTORY_RENAMES_INDEX,
+	/*
+	 * 12: the workspace's playbook (config playbook): the steps of
+	 * every deal without a playbook of its own; none, the built-in one.
+	 */
+	WORKSPACE_PLAYBOOK_TABLE(" STRICT"),
 };
 
 /* ---- errors ---------------------------------------------------------- */

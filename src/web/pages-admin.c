@@ -232,10 +232,10 @@ static void
 settings_playbook(struct strbuf *sb, const struct http_request *rq,
 		  const struct workspace *ws, const struct settings_view *v)
 {
-	static const char *const cols[] = { "#", "Step", "#Business days after "
-					    "the win", "Kind", "Key", "Owner",
-					    NULL };
-	static const char *const admin_cols[] = { "#", "Step",
+	static const char *const cols[] = { "#No.", "Step", "#Business days "
+					    "after the win", "Kind", "Key",
+					    "Owner", NULL };
+	static const char *const admin_cols[] = { "#No.", "Step",
 		"#Business days after the win", "Kind", "Key", "Owner",
 		"Change", NULL };
 	struct page_form fm = { "add-step", NULL, NULL, NULL };
@@ -259,7 +259,7 @@ settings_playbook(struct strbuf *sb, const struct http_request *rq,
 		strbuf_addf(&off, "+%d%s", st[i].offset,
 			    st[i].plus_procurement ? " plus procurement" : "");
 		strbuf_addstr(sb, "<tr>");
-		page_td(sb, "#", "num", num.buf);
+		page_td(sb, "No.", "num", num.buf);
 		page_td(sb, "Step", "wide", st[i].title);
 		page_td(sb, "Business days after the win", "num", off.buf);
 		page_td(sb, "Kind", NULL, event_kind_name(st[i].kind));

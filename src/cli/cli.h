@@ -244,6 +244,15 @@ int cli_options_exact(const struct cmd_entry *e, int argc, char **argv,
 		      struct tw_error *err);
 
 /*
+ * Read a whole file ("-" is standard input), what (for messages) of at
+ * most max bytes, into sb (cmd-import.c). A path must name a regular
+ * file, or a symbolic link to one: a FIFO or a device blocks or never
+ * ends (/dev/zero), and a directory holds no text. TW_EINPUT otherwise.
+ */
+int cli_read_file(const char *path, const char *what, size_t max,
+		  struct strbuf *sb, struct tw_error *err);
+
+/*
  * For subcommands without options (list, show, rm): a usage error naming
  * the first argument that looks like an option, so `deal list --verbose`
  * says so instead of "takes no arguments".

@@ -144,8 +144,7 @@ chart_cycle(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 		goto out;
 	if (a.deal && (r = check_selected(&list, a.deal, err)) < 0)
 		goto out;
-	wsh.days = ws.holidays;
-	wsh.n = ws.nholidays;
+	wsh = workspace_days(&ws);
 	cycle_report_compute(list.items, list.n, &ws.momentum, &wsh, NULL,
 			     &rep);
 	r = chart_render_cycle(&rep, a.deal, a.fmt, &sb, err);

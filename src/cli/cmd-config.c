@@ -6,7 +6,9 @@
 #include "cli/cli.h"
 #include "cli/holidays.h"
 #include "cli/workspace.h"
+#include "core/commercial.h"
 #include "formats/json.h"
+#include "formats/plan.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -195,10 +197,119 @@ config_list(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	return r;
 }
 
+/* ---- config playbook ---------------------------------------------------- */
+
+/* The playbook in effect, as a file set takes back (or --json). */
+static int
+playbook_show(struct cli_ctx *ctx, struct tw_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct step *steps;
+	struct workspace ws;
+	size_t n;
+	bool set;
+	int r;
+
+	if ((r = workspace_load(ctx->st, &ws, err)) < 0) {
+		workspace_release(&ws);
+		return r;
+	}
+	steps = workspace_playbook(&ws, &n, &set);
+	if (ctx->json) {
+		json_emit(playbook_to_json(steps, n, set), &sb);
+	} else {
+		strbuf_addstr(&sb, set ? "# The workspace playbook "
+					 "(techwin config playbook set FILE)\n"
+				       : "# The built-in default playbook: the "
+					 "workspace has none of its own\n");
+		plan_emit_playbook(steps, n, &sb);
+	}
+	cli_write(&sb);
+	strbuf_release(&sb);
+	workspace_release(&ws);
+	return 0;
+}
+
+static int
+playbook_set(struct cli_ctx *ctx, const char *file, struct tw_error *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct deal pb;
+	int r;
+
+	deal_init(&pb);
+	r = cli_read_file(file, "a playbook file", PLAN_MAX_BYTES, &text,
+			  err);
+	if (r == 0)
+		r = plan_parse_playbook(text.buf, text.len, file, &pb, err);
+	if (r == 0 && !pb.nplaybook)
+		r = tw_error_set(err, TW_EINPUT, "%s: the playbook has no "
+				 "steps ('techwin config playbook reset' goes "
+				 "back to the built-in default)", file);
+	if (r == 0)
+		r = workspace_playbook_set(ctx->st, pb.playbook, pb.nplaybook,
+					   NULL, err);
+	if (r == 0 && !ctx->json)
+		printf("the workspace playbook has %zu step%s\n",
+		       pb.nplaybook, pb.nplaybook == 1 ? "" : "s");
+	else if (r == 0)
+		emit(playbook_to_json(pb.playbook, pb.nplaybook, true));
+	deal_release(&pb);
+	strbuf_release(&text);
+	return r;
+}
+
+static int
+playbook_reset(struct cli_ctx *ctx, struct tw_error *err)
+{
+	const struct step *steps;
+	size_t n;
+	int r = workspace_playbook_set(ctx->st, NULL, 0, NULL, err);
+
+	if (r < 0)
+		return r;
+	steps = default_playbook(&n);
+	if (ctx->json)
+		emit(playbook_to_json(steps, n, false));
+	else
+		printf("the workspace playbook is the built-in default "
+		       "again\n");
+	return 0;
+}
+
+/* config playbook [show], config playbook set FILE, config playbook reset */
+static int
+config_playbook(struct cli_ctx *ctx, int argc, char **argv,
+		struct tw_error *err)
+{
+	const char *sub = argc > 1 ? argv[1] : "show";
+	int r;
+
+	if ((r = cli_no_options(&cmd_config_entry, argc, argv, err)) < 0)
+		return r;
+	if (!strcmp(sub, "show") && argc <= 2)
+		return playbook_show(ctx, err);
+	if (!strcmp(sub, "set") && argc == 3)
+		return playbook_set(ctx, argv[2], err);
+	if (!strcmp(sub, "reset") && argc == 2)
+		return playbook_reset(ctx, err);
+	if (!strcmp(sub, "set"))
+		return cmd_usage_error(&cmd_config_entry, err,
+				       "config playbook set takes a FILE");
+	if (!strcmp(sub, "show") || !strcmp(sub, "reset"))
+		return cmd_usage_error(&cmd_config_entry, err,
+				       "config playbook %s takes no arguments",
+				       sub);
+	return cmd_usage_error(&cmd_config_entry, err,
+			       "unknown config playbook subcommand '%s' "
+			       "(expected show, set or reset)", sub);
+}
+
 static const struct subcmd config_subs[] = {
 	{ "get", config_get, 0, NULL },
 	{ "holidays", cli_config_holidays, 0, NULL },
 	{ "list", config_list, 0, "config list takes no arguments" },
+	{ "playbook", config_playbook, 0, NULL },
 	{ "set", config_set, 0, NULL },
 	{ "unset", config_unset, 0, NULL },
 	{ NULL, NULL, 0, NULL },

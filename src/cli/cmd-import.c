@@ -58,16 +58,12 @@ too_large(const char *path, const char *what, size_t max,
 }
 
 /*
- * Read a whole file ("-" is standard input), what (for messages) of at
- * most max bytes, into sb. A path must name a regular file, or a symbolic
- * link to one: a FIFO or a device blocks or never ends (/dev/zero), and a
- * directory holds no text. A regular file is read into a buffer of its
- * size, in one read(2) for each of 100k small plan files where stdio
- * would allocate, copy and grow.
+ * A regular file is read into a buffer of its size, in one read(2) for
+ * each of 100k small plan files where stdio would allocate, copy and grow.
  */
-static int
-read_file(const char *path, const char *what, size_t max, struct strbuf *sb,
-	  struct tw_error *err)
+int
+cli_read_file(const char *path, const char *what, size_t max,
+	      struct strbuf *sb, struct tw_error *err)
 {
 	bool in = !strcmp(path, "-");
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
@@ -138,7 +134,7 @@ load_plan(void *arg, size_t i, struct strbuf *out, struct tw_error *err)
 {
 	char **files = arg;
 
-	return read_file(files[i], "a plan file", PLAN_MAX_BYTES, out, err);
+	return cli_read_file(files[i], "a plan file", PLAN_MAX_BYTES, out, err);
 }
 
 static void
@@ -386,11 +382,11 @@ import_crm(struct cli_ctx *ctx, const struct crm_args *a,
 	struct progress prog = { 0 };
 	int r;
 
-	r = a->map ? read_file(a->map, "a mapping file", CRM_MAP_MAX_BYTES,
+	r = a->map ? cli_read_file(a->map, "a mapping file", CRM_MAP_MAX_BYTES,
 			       &mapbuf, err)
 		   : 0;
 	if (r == 0)
-		r = read_file(a->file, "a CRM export", CRM_MAX_BYTES, &data,
+		r = cli_read_file(a->file, "a CRM export", CRM_MAX_BYTES, &data,
 			      err);
 	if (r < 0)
 		goto out;
@@ -435,7 +431,7 @@ load_table(void *arg, const char *name, struct strbuf *out, bool *missing,
 	if (stat(path.buf, &st) < 0 && errno == ENOENT)
 		*missing = true;
 	else
-		r = read_file(path.buf, "a CSV table", CRM_MAX_BYTES, out,
+		r = cli_read_file(path.buf, "a CSV table", CRM_MAX_BYTES, out,
 			      err);
 	strbuf_release(&path);
 	return r;

@@ -27,12 +27,17 @@ deal_ctx_init(struct deal_ctx *c, tw_date today, const char *actor)
 }
 
 void
-deal_ctx_set_holidays(struct deal_ctx *c, const tw_date *ws, size_t n)
+deal_ctx_set_holidays(struct deal_ctx *c, const struct holidays *ws)
 {
-	struct holidays h = { ws, n };
+	size_t n = ws ? ws->nplaybook : 0;
+	struct step *pb = playbook_copy(ws ? ws->playbook : NULL, n);
 
+	playbook_free(c->playbook, c->nplaybook);
+	c->playbook = pb;
+	c->nplaybook = n;
 	free(c->hol_buf);
-	c->hol = deal_merged_holidays(&c->deal, &h, &c->hol_buf);
+	c->hol = deal_merged_holidays(&c->deal, ws, &c->hol_buf);
+	c->hol.playbook = c->playbook;
 }
 
 void
@@ -41,8 +46,10 @@ deal_ctx_release(struct deal_ctx *c)
 	deal_release(&c->deal);
 	free(c->hol_buf);
 	c->hol_buf = NULL;
-	c->hol.days = NULL;
-	c->hol.n = 0;
+	playbook_free(c->playbook, c->nplaybook);
+	c->playbook = NULL;
+	c->nplaybook = 0;
+	memset(&c->hol, 0, sizeof(c->hol));
 }
 
 /* ---- calls ------------------------------------------------------------- */

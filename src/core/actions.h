@@ -27,21 +27,27 @@
 
 /*
  * What a verb works on: the deal, the business-day holidays (the deal's
- * merged with the workspace's), the workspace settings, today and who acts.
+ * merged with the workspace's, and the workspace's playbook), the
+ * workspace settings, today and who acts.
  * The store loads it once per command (store_load_ctx()).
  */
 struct deal_ctx {
 	struct deal deal;
-	struct holidays hol;		/* borrows hol_buf */
+	struct holidays hol;		/* borrows hol_buf and playbook */
 	tw_date *hol_buf;
+	struct step *playbook;		/* the workspace's (a copy) */
+	size_t nplaybook;
 	struct momentum_settings settings;
 	tw_date today;
 	const char *actor;
 };
 
 void deal_ctx_init(struct deal_ctx *c, tw_date today, const char *actor);
-/* Merge the deal's holidays with the workspace's ws (sorted, unique). */
-void deal_ctx_set_holidays(struct deal_ctx *c, const tw_date *ws, size_t n);
+/*
+ * Merge the deal's holidays with the workspace's ws (sorted, unique), and
+ * keep a copy of the workspace's playbook ws carries (ws may be NULL).
+ */
+void deal_ctx_set_holidays(struct deal_ctx *c, const struct holidays *ws);
 void deal_ctx_release(struct deal_ctx *c);
 
 enum verb {

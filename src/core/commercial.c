@@ -36,6 +36,73 @@ default_playbook(size_t *n)
 	return default_steps;
 }
 
+const struct step *
+commercial_playbook(const struct deal *d, const struct holidays *h,
+		    size_t *n)
+{
+	if (d->nplaybook) {
+		*n = d->nplaybook;
+		return d->playbook;
+	}
+	if (h && h->nplaybook) {
+		*n = h->nplaybook;
+		return h->playbook;
+	}
+	return default_playbook(n);
+}
+
+struct step *
+playbook_copy(const struct step *steps, size_t n)
+{
+	struct step *c = n ? xcalloc(n, sizeof(*c)) : NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		c[i] = steps[i];
+		c[i].title = xstrdup_or_null(steps[i].title);
+		c[i].key = xstrdup_or_null(steps[i].key);
+		c[i].owner = xstrdup_or_null(steps[i].owner);
+	}
+	return c;
+}
+
+void
+playbook_free(struct step *steps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(steps[i].title);
+		free(steps[i].key);
+		free(steps[i].owner);
+	}
+	free(steps);
+}
+
+void
+playbook_describe(const struct step *steps, size_t n, struct strbuf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct step *s = &steps[i];
+		bool paren = s->kind != EVENT_COMMERCIAL || s->key || s->owner;
+
+		strbuf_addf(out, "%s%s +%d%s", i ? "; " : "",
+			    s->title ? s->title : "", s->offset,
+			    s->plus_procurement ? " plus procurement" : "");
+		if (!paren)
+			continue;
+		strbuf_addstr(out, " (");
+		if (s->kind != EVENT_COMMERCIAL)
+			strbuf_addf(out, "%s%s", event_kind_name(s->kind),
+				    s->key || s->owner ? ", " : "");
+		if (s->key)
+			strbuf_addf(out, "key %s%s", s->key,
+				    s->owner ? ", " : "");
+		if (s->owner)
+			strbuf_addf(out, "%s", !strcmp(s->owner, "ae") ? "AE"
+					       : !strcmp(s->owner, "se") ? "SE"
+									 : s->owner);
+		strbuf_addch(out, ')');
+	}
+}
+
 /* "plan-" + the title in [a-z0-9-], cut to a valid key length. */
 static char *
 step_key(const char *title)
@@ -105,8 +172,8 @@ void
 commercial_plan_compute(const struct deal *d, const struct holidays *h,
 			struct commercial_plan *out)
 {
-	const struct step *steps = d->playbook;
-	size_t nsteps = d->nplaybook;
+	size_t nsteps;
+	const struct step *steps = commercial_playbook(d, h, &nsteps);
 	tw_date win = DATE_NONE;
 
 	memset(out, 0, sizeof(*out));
@@ -128,8 +195,6 @@ commercial_plan_compute(const struct deal *d, const struct holidays *h,
 		return;
 	out->technical_win = win;
 
-	if (!nsteps)
-		steps = default_playbook(&nsteps);
 	out->steps = xcalloc(nsteps, sizeof(*out->steps));
 	out->nsteps = nsteps;
 	for (size_t i = 0; i < nsteps; i++) {

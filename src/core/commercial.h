@@ -1,7 +1,8 @@
 /*
  * Timeline compression (practice 2): once every criterion passes, the
  * technical win date and the commercial steps that follow it, dated from the
- * deal's playbook (or the default one) in business days.
+ * deal's playbook (or the workspace's, or the built-in default one) in
+ * business days.
  */
 #ifndef TW_COMMERCIAL_H
 #define TW_COMMERCIAL_H
@@ -10,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/model.h"
+#include "util/strbuf.h"
 
 struct plan_step {
 	const char *title;	/* borrowed from the playbook */
@@ -76,7 +78,25 @@ tw_date commercial_contract_target(const struct deal *d,
 int commercial_plan_apply(struct deal *d, const struct holidays *h,
 			  size_t *added, struct tw_error *err);
 
-/* The playbook used when a deal has none (borrowed, static). */
+/* The built-in playbook, for a workspace without one (borrowed, static). */
 const struct step *default_playbook(size_t *n);
+/*
+ * The playbook d's plan is dated from (borrowed): its own, else the
+ * workspace's that h carries, else the built-in default. h may be NULL.
+ */
+const struct step *commercial_playbook(const struct deal *d,
+				       const struct holidays *h, size_t *n);
+/*
+ * A copy of n steps (NULL when n is 0), and its release: what a workspace
+ * keeps of a playbook it loaded or is given.
+ */
+struct step *playbook_copy(const struct step *steps, size_t n);
+void playbook_free(struct step *steps, size_t n);
+/*
+ * The steps on one line, for the history: "Executive summary +2 (key
+ * exec-summary, SE); Contract execution target +6 plus procurement
+ * (technical, AE)". Empty for none.
+ */
+void playbook_describe(const struct step *steps, size_t n, struct strbuf *out);
 
 #endif

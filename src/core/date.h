@@ -54,10 +54,19 @@ int date_days_in_month(int y, int m);
 /* 0 = Monday ... 6 = Sunday. */
 int date_weekday(tw_date d);
 
-/* A sorted, duplicate-free set of holidays (borrowed array). */
+struct step;
+
+/*
+ * A sorted, duplicate-free set of holidays (borrowed array): the calendar
+ * business days are counted on. The workspace's playbook travels with the
+ * workspace's holidays: the steps a deal without a playbook of its own is
+ * planned with (borrowed; NULL: the built-in default, default_playbook()).
+ */
 struct holidays {
 	const tw_date *days;
 	size_t n;
+	const struct step *playbook;
+	size_t nplaybook;
 };
 /* Sort and deduplicate days in place; returns the new count. */
 size_t holidays_normalize(tw_date *days, size_t n);

@@ -319,7 +319,7 @@ deal_phases_by_number(const struct deal *d)
 struct holidays
 deal_holidays(const struct deal *d)
 {
-	struct holidays h = { d->holidays, d->nholidays };
+	struct holidays h = { .days = d->holidays, .n = d->nholidays };
 
 	return h;
 }
@@ -338,6 +338,8 @@ deal_merged_holidays(const struct deal *d, const struct holidays *ws,
 		memcpy(*buf + d->nholidays, ws->days, nws * sizeof(**buf));
 	h.days = *buf;
 	h.n = holidays_normalize(*buf, n);
+	h.playbook = ws ? ws->playbook : NULL;
+	h.nplaybook = ws ? ws->nplaybook : 0;
 	return h;
 }
 

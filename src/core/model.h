@@ -254,7 +254,7 @@ struct holidays deal_holidays(const struct deal *d);
 /*
  * The deal's holidays and ws's (ws may be NULL), sorted and unique, in
  * *buf: the caller frees *buf, the view borrows it. Business days are
- * Monday to Friday minus both.
+ * Monday to Friday minus both. The view borrows ws's playbook too.
  */
 struct holidays deal_merged_holidays(const struct deal *d,
 				     const struct holidays *ws, tw_date **buf);

@@ -696,20 +696,24 @@ check_step(const struct step *s, size_t i, struct keymap *seen,
 	return 0;
 }
 
-static int
-check_playbook(const struct deal *d, struct validation_site *site,
-	       struct tw_error *err)
+int
+playbook_validate(const struct step *steps, size_t n,
+		  struct validation_site *site, struct tw_error *err)
 {
 	struct keymap seen = KEYMAP_INIT;
 	int rc = 0;
 
-	for (size_t i = 0; i < d->nplaybook && !rc; i++) {
-		const struct step *s = &d->playbook[i];
-
-		rc = check_step(s, i, &seen, site, err);
-	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = check_step(&steps[i], i, &seen, site, err);
 	keymap_release(&seen);
 	return rc;
+}
+
+static int
+check_playbook(const struct deal *d, struct validation_site *site,
+	       struct tw_error *err)
+{
+	return playbook_validate(d->playbook, d->nplaybook, site, err);
 }
 
 static int

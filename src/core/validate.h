@@ -33,6 +33,14 @@ struct validation_site {
 int deal_validate(const struct deal *d, struct validation_site *site,
 		  struct tw_error *err);
 
+/*
+ * The rules of deal_validate for a playbook on its own (a workspace's):
+ * every step titled, offsets 0 or more, keys valid and unique, owners ae
+ * or se. site->index is the step's.
+ */
+int playbook_validate(const struct step *steps, size_t n,
+		      struct validation_site *site, struct tw_error *err);
+
 const char *entity_kind_name(enum entity_kind e);
 
 /*

@@ -181,6 +181,21 @@ child_to_json(size_t table, const struct deal *d, size_t i, tw_date today,
 }
 
 json_t *
+playbook_to_json(const struct step *steps, size_t n, bool set)
+{
+	json_t *o = json_object(), *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, fields_to_json(json_object(),
+							&schema_tables[T_STEP],
+							&steps[i]));
+	json_object_set_new(o, "source", json_string(set ? "set"
+							  : "default"));
+	json_object_set_new(o, "playbook", a);
+	return o;
+}
+
+json_t *
 deal_full_to_json(const struct deal *d, tw_date today,
 		  const struct holidays *hol)
 {

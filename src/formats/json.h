@@ -51,6 +51,11 @@ json_t *child_to_json(size_t table, const struct deal *d, size_t i,
  */
 json_t *deal_full_to_json(const struct deal *d, tw_date today,
 			  const struct holidays *h);
+/*
+ * The workspace's playbook as config playbook --json shows it:
+ * {"source": "set" or "default", "playbook": [steps as deal show's]}.
+ */
+json_t *playbook_to_json(const struct step *steps, size_t n, bool set);
 json_t *history_entry_to_json(const struct history_entry *h);
 /* A share link as techwin share list --json shows it (never its hash). */
 json_t *share_to_json(const struct store_share *sh, tw_date today);

@@ -480,3 +480,11 @@ plan_emit(const struct deal *d, struct strbuf *out)
 	EMIT_LIST(&e, "phases", d->phases, d->nphases, emit_phase);
 	EMIT_LIST(&e, "playbook", d->playbook, d->nplaybook, emit_step);
 }
+
+void
+plan_emit_playbook(const struct step *steps, size_t n, struct strbuf *out)
+{
+	struct emitter e = { out, 0, false };
+
+	EMIT_LIST(&e, "playbook", steps, n, emit_step);
+}

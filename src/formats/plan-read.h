@@ -44,6 +44,7 @@ struct plan_ctx {
 	struct strbuf *more;
 	size_t nerrors;
 	bool hard;
+	bool playbook_only;	/* a playbook file (plan_parse_playbook) */
 };
 
 struct map_spec;

@@ -494,6 +494,20 @@ static const struct map_spec top_spec = {
 	.own = top_version,
 };
 
+/* A playbook file: the playbook section alone. */
+enum { PF_PLAYBOOK };
+static const struct plan_field playbook_file_fields[] = {
+	[PF_PLAYBOOK] = { .name = "playbook", .type = FT_LIST,
+			  .item = step_item },
+	{ 0 }
+};
+
+static const struct map_spec playbook_file_spec = {
+	.what = "playbook file",
+	.fields = playbook_file_fields,
+	.entity = ENT_DEAL,
+};
+
 /*
  * The element of phase index's criteria (or risks) that deal_validate()
  * objected to: the same rule (unknown or repeated key), so the error
@@ -569,6 +583,20 @@ parse_root(struct plan_ctx *ctx, yaml_node_t *root)
 	int rc;
 
 	ctx->root_mark = root->start_mark;
+	if (ctx->playbook_only) {
+		if ((rc = plan_read_map(ctx, root, &playbook_file_spec, 0,
+					ctx->d, "the playbook file", &given)))
+			return rc;
+		if (!(given >> PF_PLAYBOOK & 1))
+			return plan_fail(ctx, root->start_mark,
+					 "missing field 'playbook' in playbook "
+					 "file (expected a list of steps)");
+		if (playbook_validate(ctx->d->playbook, ctx->d->nplaybook,
+				      &site, &verr))
+			return plan_fail(ctx, site_mark(ctx, &site), "%s",
+					 verr.msg);
+		return 0;
+	}
 	if ((rc = plan_read_map(ctx, root, &top_spec, 0, ctx->d, "the plan",
 				&given)))
 		return rc;
@@ -625,7 +653,10 @@ walk_doc(struct plan_ctx *ctx, yaml_document_t *doc)
 	int rc;
 
 	ctx->doc = doc;
-	if (!root) {
+	if (!root && ctx->playbook_only) {
+		rc = plan_fail(ctx, origin, "empty playbook file (expected "
+			       "'playbook:' and a list of steps)");
+	} else if (!root) {
 		rc = plan_fail(ctx, origin,
 			       "empty plan (expected a mapping starting with "
 			       "'version: %d')",
@@ -646,41 +677,64 @@ plan_parse(const char *buf, size_t len, const char *filename,
 	return plan_parse_all(buf, len, filename, out, NULL, NULL, err);
 }
 
+static int parse_with(struct plan_ctx *ctx, const char *buf, size_t len,
+		      const char *filename, struct deal *out,
+		      struct strbuf *more, size_t *nerrors,
+		      struct tw_error *err);
+
+int
+plan_parse_playbook(const char *buf, size_t len, const char *filename,
+		    struct deal *out, struct tw_error *err)
+{
+	struct plan_ctx ctx = { .playbook_only = true };
+
+	return parse_with(&ctx, buf, len, filename, out, NULL, NULL, err);
+}
+
 int
 plan_parse_all(const char *buf, size_t len, const char *filename,
 	       struct deal *out, struct strbuf *more, size_t *nerrors,
 	       struct tw_error *err)
 {
 	struct plan_ctx ctx = { 0 };
+
+	return parse_with(&ctx, buf, len, filename, out, more, nerrors, err);
+}
+
+static int
+parse_with(struct plan_ctx *ctx, const char *buf, size_t len,
+	   const char *filename, struct deal *out, struct strbuf *more,
+	   size_t *nerrors, struct tw_error *err)
+{
 	yaml_document_t doc;
 	yaml_mark_t origin = { 0, 0, 0 };
 	size_t more_len = more ? more->len : 0;
 	int rc;
 
 	deal_init(out);
-	ctx.filename = filename ? filename : "<input>";
-	ctx.d = out;
-	ctx.err = err;
-	ctx.more = more;
+	ctx->filename = filename ? filename : "<input>";
+	ctx->d = out;
+	ctx->err = err;
+	ctx->more = more;
 	if (len > PLAN_MAX_BYTES) {
-		rc = plan_fail(&ctx, origin,
+		rc = plan_fail(ctx, origin,
 			       "larger than %d MiB, the limit for a plan file",
 			       PLAN_MAX_BYTES >> 20);
-	} else if (parse_fast(&ctx, buf, len)) {
+	} else if (parse_fast(ctx, buf, len)) {
 		rc = 0;
 	} else {
 		/* The fast walk's errors are found again, as libyaml reads. */
-		ctx.nerrors = 0;
-		ctx.hard = false;
+		ctx->nerrors = 0;
+		ctx->hard = false;
 		if (more)
 			strbuf_setlen(more, more_len);
-		if ((rc = plan_load(&ctx, buf, len, &doc)) == 0)
-			rc = walk_doc(&ctx, &doc);
-		free(ctx.marks);
+		if ((rc = plan_load(ctx, buf, len, &doc)) == 0)
+			rc = walk_doc(ctx, &doc);
+		free(ctx->marks);
 		if (rc)
 			deal_release(out);
 	}
 	if (nerrors)
-		*nerrors = ctx.nerrors;
+		*nerrors = ctx->nerrors;
 	return rc;
 }

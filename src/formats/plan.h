@@ -52,4 +52,17 @@ int plan_parse_all(const char *buf, size_t len, const char *filename,
 /* Append the canonical plan file for d to out (d->touches are ignored). */
 void plan_emit(const struct deal *d, struct strbuf *out);
 
+/*
+ * A playbook file (techwin config playbook set): a mapping whose one
+ * field, playbook, is a list of steps as a plan file's playbook section,
+ * with its rules (playbook_validate). The steps go to out->playbook (out
+ * is overwritten); errors are plan_parse's, FILE:LINE:COL: message. An
+ * empty list is no error: the caller says what none means.
+ */
+int plan_parse_playbook(const char *buf, size_t len, const char *filename,
+			struct deal *out, struct tw_error *err);
+/* The steps as such a file: "playbook:" and a "- " item each. */
+void plan_emit_playbook(const struct step *steps, size_t n,
+			struct strbuf *out);
+
 #endif

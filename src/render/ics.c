@@ -229,15 +229,13 @@ static void
 render_plan(const struct deal *d, const struct holidays *h, const char *stamp,
 	    struct strbuf *out)
 {
-	const struct step *steps = d->playbook;
-	size_t nsteps = d->nplaybook;
 	struct commercial_plan plan;
 	char b[DATE_BUFSZ];
 	bool *applied;
-
+	size_t nsteps;
 	/* The steps as commercial_plan_compute reads them, for offsets. */
-	if (!nsteps)
-		steps = default_playbook(&nsteps);
+	const struct step *steps = commercial_playbook(d, h, &nsteps);
+
 	commercial_plan_compute(d, h, &plan);
 	/* An applied step is an event already: list it once, as the event. */
 	applied = xcalloc(plan.nsteps ? plan.nsteps : 1, sizeof(*applied));

@@ -6,6 +6,7 @@
  * what a caller asks for, and the messages for what is absent or taken,
  * are here, so both backends answer alike.
  */
+#include "core/commercial.h"
 #include "store/findings.h"
 #include "store/store-internal.h"
 #include "util/strbuf.h"
@@ -46,6 +47,9 @@ enum {
 	A_HISTORY_ADD,
 	A_DEAL_RENAME,
 	A_HISTORY_RENAME,
+	A_PLAYBOOK_GET,
+	A_PLAYBOOK_CLEAR,
+	A_PLAYBOOK_ADD,
 	A_MAX
 };
 
@@ -175,6 +179,16 @@ static const struct row_stmt stmts[A_MAX] = {
 			       "\"key\", field, \"old\", \"new\") "
 			       "VALUES ($1, $2, $4, 'deal', $4, 'slug', $3, "
 			       "$4)" },
+	[A_PLAYBOOK_GET] = { A_PLAYBOOK_GET, R,
+			     "SELECT title, \"offset\", kind, plus_procurement, "
+			     "\"key\", owner FROM workspace_playbook "
+			     "ORDER BY pos" },
+	[A_PLAYBOOK_CLEAR] = { A_PLAYBOOK_CLEAR, W,
+			       "DELETE FROM workspace_playbook" },
+	[A_PLAYBOOK_ADD] = { A_PLAYBOOK_ADD, W,
+			     "INSERT INTO workspace_playbook (pos, title, "
+			     "\"offset\", kind, plus_procurement, \"key\", "
+			     "owner) VALUES ($1, $2, $3, $4, $5, $6, $7)" },
 };
 
 #undef W
@@ -507,6 +521,97 @@ store_setting_set(struct store *st, const char *key, const char *value,
 		rc = note(st, "setting", key ? key : "", "value", old, value,
 			  err);
 	free(old);
+	return own_end(st, own, rc, err);
+}
+
+/* ---- the workspace's playbook ----------------------------------------- */
+
+int
+store_playbook_get(struct store *st, struct step **out, size_t *n,
+		   struct tw_error *err)
+{
+	struct row_result r;
+	struct step *s;
+	int rc = run(st, A_PLAYBOOK_GET, NULL, 0, &r, err);
+
+	*out = NULL;
+	*n = 0;
+	if (rc == 0 && r.nrows)
+		*out = xcalloc(r.nrows, sizeof(**out));
+	for (size_t i = 0; rc == 0 && i < r.nrows; i++) {
+		s = &(*out)[i];
+		(*n)++;
+		s->title = row_take(&r, i, 0);
+		s->offset = (int)row_int(&r, i, 1);
+		if (event_kind_parse(row_text(&r, i, 2), &s->kind) < 0)
+			rc = store_corrupt(st, "playbook step kind",
+					   row_text(&r, i, 2), err);
+		s->plus_procurement = row_int(&r, i, 3) != 0;
+		s->key = row_take(&r, i, 4);
+		s->owner = row_take(&r, i, 5);
+	}
+	row_result_release(&r);
+	if (rc < 0) {
+		playbook_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* The history's text of a playbook: NULL for none (the default). */
+static char *
+playbook_text(const struct step *steps, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!n)
+		return NULL;
+	playbook_describe(steps, n, &sb);
+	return strbuf_detach(&sb, NULL);
+}
+
+int
+store_playbook_set(struct store *st, const struct step *steps, size_t n,
+		   struct tw_error *err)
+{
+	struct row_result r;
+	struct step *old = NULL;
+	size_t nold = 0;
+	char *was = NULL, *now = playbook_text(steps, n);
+	bool own;
+	int rc;
+
+	if ((rc = own_begin(st, &own, err)) < 0) {
+		free(now);
+		return rc;
+	}
+	if ((rc = store_playbook_get(st, &old, &nold, err)) == 0)
+		was = playbook_text(old, nold);
+	/* As a setting: nothing when the same, else findings stale first. */
+	if (rc == 0 && !same_text(was, now))
+		rc = store_eval_stale_all(st, err);
+	if (rc == 0 && !same_text(was, now)) {
+		rc = run(st, A_PLAYBOOK_CLEAR, NULL, 0, &r, err);
+		row_result_release(&r);
+	}
+	for (size_t i = 0; rc == 0 && !same_text(was, now) && i < n; i++) {
+		const struct step *s = &steps[i];
+		struct row_value v[] = {
+			ROW_INT((long long)i), ROW_TEXT(s->title),
+			ROW_INT(s->offset), ROW_TEXT(event_kind_name(s->kind)),
+			ROW_INT(s->plus_procurement ? 1 : 0),
+			ROW_TEXT(s->key), ROW_TEXT(s->owner)
+		};
+
+		rc = run(st, A_PLAYBOOK_ADD, v, ARRAY_SIZE(v), &r, err);
+		row_result_release(&r);
+	}
+	if (rc == 0 && !same_text(was, now))
+		rc = note(st, "setting", "playbook", "value", was, now, err);
+	playbook_free(old, nold);
+	free(was);
+	free(now);
 	return own_end(st, own, rc, err);
 }
 

@@ -132,7 +132,19 @@ static const struct ccol deliveries_cols[] = {
 	{ "last_error", C_TEXT },
 };
 
+/* The workspace's playbook (config playbook), a step a row. */
+static const struct ccol workspace_playbook_cols[] = {
+	{ "pos", C_INT },
+	{ "title", C_TEXT },
+	{ "offset", C_INT },
+	{ "kind", C_TEXT },
+	{ "plus_procurement", C_INT },
+	{ "key", C_TEXT },
+	{ "owner", C_TEXT },
+};
+
 static const char *const by_id[] = { "id", NULL };
+static const char *const by_pos[] = { "pos", NULL };
 static const char *const by_key[] = { "key", NULL };
 static const char *const by_email[] = { "email", NULL };
 static const char *const by_name[] = { "name", NULL };
@@ -148,6 +160,7 @@ static const char *const by_name[] = { "name", NULL };
 static const struct ctable other_tables[] = {
 	CTABLE(history, by_id, true),
 	CTABLE(settings, by_key, false),
+	CTABLE(workspace_playbook, by_pos, false),
 	CTABLE(users, by_id, true),
 	CTABLE(tokens, by_id, true),
 	CTABLE(shares, by_id, true),
@@ -955,6 +968,7 @@ static const struct {
 	{ "users", "users" },
 	{ "tokens", "tokens" },
 	{ "shares", "share links" },
+	{ "workspace_playbook", "playbook steps" },
 };
 
 /* Delete everything in an SQLite target, the append-only history too. */

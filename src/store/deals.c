@@ -19,13 +19,15 @@
 static int
 load_workspace(struct store *st, struct deal_ctx *ctx, struct tw_error *err)
 {
+	struct holidays wsh;
 	struct workspace ws;
 	int r;
 
 	if ((r = workspace_load(st, &ws, err)) < 0)
 		return r;
 	ctx->settings = ws.momentum;
-	deal_ctx_set_holidays(ctx, ws.holidays, ws.nholidays);
+	wsh = workspace_days(&ws);
+	deal_ctx_set_holidays(ctx, &wsh);
 	workspace_release(&ws);
 	return 0;
 }

@@ -36,6 +36,22 @@
 	"  (COALESCE(technical_win, '9999-12-31')));\n"
 
 /*
+ * The workspace's playbook (store_playbook_get/set), a step a row in
+ * order of pos: the same in both databases but for SQLite's STRICT.
+ */
+#define WORKSPACE_PLAYBOOK_TABLE(strict)                                   \
+	"CREATE TABLE workspace_playbook (\n"                              \
+	"  pos INTEGER PRIMARY KEY,\n"                                     \
+	"  title TEXT NOT NULL,\n"                                         \
+	"  \"offset\" INTEGER NOT NULL,\n"                                 \
+	"  kind TEXT NOT NULL CHECK (kind IN ('technical', 'commercial')),\n" \
+	"  plus_procurement INTEGER NOT NULL\n"                            \
+	"    CHECK (plus_procurement IN (0, 1)),\n"                        \
+	"  \"key\" TEXT,\n"                                                \
+	"  owner TEXT\n"                                                   \
+	")" strict ";\n"
+
+/*
  * The keyed-row helper. A statement is written once, in PostgreSQL's
  * dialect with $1, $2... parameters (SQLite's backend reads them as ?1,
  * ?2...; both sort with COLLATE "C"); id numbers it among the ROW_STMT_MAX

@@ -287,6 +287,8 @@ static const char *const migrations[] = {
 	HISTORY_RENAMES_INDEX,
 	/* 12: as SQLite's */
 	LISTING_INDEXES(" COLLATE \"C\""),
+	/* 13: as SQLite's */
+	WORKSPACE_PLAYBOOK_TABLE(""),
 };
 
 /* ---- locations -------------------------------------------------------- */

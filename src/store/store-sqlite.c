@@ -279,6 +279,11 @@ static const char *const migrations[] = {
 	HISTORY_RENAMES_INDEX,
 	/* 12: the pipeline by value, freshness or win walks an index. */
 	LISTING_INDEXES(""),
+	/*
+	 * 13: the workspace's playbook (config playbook): the steps of
+	 * every deal without a playbook of its own; none, the built-in one.
+	 */
+	WORKSPACE_PLAYBOOK_TABLE(" STRICT"),
 };
 
 /* ---- errors ---------------------------------------------------------- */

@@ -195,6 +195,23 @@ int store_setting_set(struct store *st, const char *key, const char *value,
 		      struct tw_error *err);
 
 /*
+ * The workspace's playbook (config playbook): its steps in order (caller
+ * frees them with playbook_free, core/commercial.h); none (*n 0) when it
+ * is not set, and the built-in default applies.
+ */
+int store_playbook_get(struct store *st, struct step **out, size_t *n,
+		       struct tw_error *err);
+/*
+ * Replace it (n 0: remove it, back to the built-in default), in the
+ * caller's transaction or one of its own. As a setting: the same steps
+ * are no change; a change marks every evaluation stale and is a history
+ * row (setting "playbook", the steps on one line). The steps are not
+ * checked here: workspace_playbook_set (store/workspace.h) does.
+ */
+int store_playbook_set(struct store *st, const struct step *steps, size_t n,
+		       struct tw_error *err);
+
+/*
  * Users. store_user_put creates the user named u->name or replaces its
  * role and pw_hash, and fills u->id and u->created (TW_EINPUT for an empty
  * name or hash or an unknown role). The getters return TW_ENOTFOUND when

@@ -4,6 +4,7 @@
  * holidays merge that plan and check share.
  */
 #include "store/workspace.h"
+#include "core/commercial.h"
 #include "formats/eml.h"
 #include "util/base64.h"
 #include "util/strbuf.h"
@@ -601,7 +602,31 @@ workspace_load(struct store *st, struct workspace *ws, struct tw_error *err)
 	free(v);
 	if (r == 0)
 		r = workspace_brand_load(st, &ws->brand, err);
+	if (r == 0)
+		r = store_playbook_get(st, &ws->playbook, &ws->nplaybook, err);
 	return r;
+}
+
+int
+workspace_playbook_set(struct store *st, const struct step *steps, size_t n,
+		       struct validation_site *site, struct tw_error *err)
+{
+	int r;
+
+	if ((r = playbook_validate(steps, n, site, err)) < 0)
+		return r;
+	return store_playbook_set(st, steps, n, err);
+}
+
+const struct step *
+workspace_playbook(const struct workspace *ws, size_t *n, bool *set)
+{
+	*set = ws->nplaybook > 0;
+	if (*set) {
+		*n = ws->nplaybook;
+		return ws->playbook;
+	}
+	return default_playbook(n);
 }
 
 int
@@ -703,13 +728,15 @@ workspace_release(struct workspace *ws)
 {
 	free(ws->holidays);
 	brand_release(&ws->brand);
+	playbook_free(ws->playbook, ws->nplaybook);
 	memset(ws, 0, sizeof(*ws));
 }
 
 struct holidays
 workspace_days(const struct workspace *ws)
 {
-	struct holidays h = { ws->holidays, ws->nholidays };
+	struct holidays h = { ws->holidays, ws->nholidays, ws->playbook,
+			      ws->nplaybook };
 
 	return h;
 }

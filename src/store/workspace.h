@@ -14,6 +14,7 @@
 
 #include "core/brand.h"
 #include "core/momentum.h"
+#include "core/validate.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -59,6 +60,9 @@ struct workspace {
 	bool has_baseline;
 	double baseline_days;
 	struct brand brand;	/* brand.name, brand.color, brand.logo */
+	/* The workspace's playbook; none: the built-in default applies. */
+	struct step *playbook;
+	size_t nplaybook;
 };
 
 /*
@@ -97,7 +101,29 @@ int workspace_remove_holidays(struct store *st, const tw_date *days,
 			      size_t n, size_t *removed,
 			      struct tw_error *err);
 
-/* The workspace's holidays as a view (borrowed). */
+/*
+ * Set the workspace's playbook to steps (n 0: reset, back to the built-in
+ * default), as config playbook, PUT /api/settings/playbook and the
+ * settings page do: TW_EINPUT with site (may be NULL) at the step and
+ * field at fault when the steps break a rule of a deal's playbook
+ * (playbook_validate), and nothing written. A change marks every kept
+ * evaluation stale and is recorded in the history.
+ */
+int workspace_playbook_set(struct store *st, const struct step *steps,
+			   size_t n, struct validation_site *site,
+			   struct tw_error *err);
+
+/*
+ * The steps a deal without a playbook of its own is planned with: the
+ * workspace's, else the built-in default (borrowed). *set says which.
+ */
+const struct step *workspace_playbook(const struct workspace *ws, size_t *n,
+				      bool *set);
+
+/*
+ * The workspace's holidays as a view (borrowed), carrying its playbook
+ * (struct holidays).
+ */
 struct holidays workspace_days(const struct workspace *ws);
 
 /*

@@ -1,6 +1,6 @@
 /*
  * The workspace's API routes, for admins: settings (techwin config), the
- * workspace's holidays, users (techwin user) and API tokens (techwin
+ * workspace's holidays and playbook, users (techwin user) and API tokens (techwin
  * token). Each calls the function the CLI and the pages call, answers with
  * the CLI's --json shapes (setting_to_json, user_to_json, token_to_json)
  * and so records the change in the history the same way.
@@ -280,6 +280,121 @@ holidays_remove(struct http_request *rq, struct http_response *rs)
 		http_send_empty(rs, 204);
 }
 
+/* ---- the workspace's playbook ----------------------------------------- */
+
+/* The playbook in effect, as config playbook --json shows it. */
+static void
+playbook_answer(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+	const struct step *steps;
+	struct workspace ws;
+	size_t n;
+	bool set;
+	int r;
+
+	if ((r = workspace_load(rq->st, &ws, &err)) < 0) {
+		http_fail(rs, r, &err, NULL);
+	} else {
+		steps = workspace_playbook(&ws, &n, &set);
+		http_send_json(rs, 200, playbook_to_json(steps, n, set));
+	}
+	workspace_release(&ws);
+}
+
+static void
+playbook_get(struct http_request *rq, struct http_response *rs)
+{
+	if (api_check_query(rq, rs, no_query))
+		playbook_answer(rq, rs);
+}
+
+/*
+ * PUT /api/settings/playbook {"playbook": [step, ...]}: each step with the
+ * fields of deal show's (kind commercial unless it says), as config
+ * playbook set reads a file; a refused step is a 422 naming
+ * "playbook[i].field".
+ */
+static void
+playbook_put(struct http_request *rq, struct http_response *rs)
+{
+	const struct schema_table *tb = &schema_tables[T_STEP];
+	size_t offset = (size_t)(schema_field(tb, "offset", false) -
+				 tb->fields);
+	struct validation_site site = { ENT_STEP, 0, NULL };
+	struct strbuf field = STRBUF_INIT;
+	struct tw_error err = { 0 };
+	json_t *body, *list, *o;
+	struct deal pb;
+	size_t i;
+	int r;
+
+	if (!api_check_query(rq, rs, no_query) ||
+	    !(body = http_json_object(rq, rs, false)))
+		return;
+	list = json_object_get(body, "playbook");
+	if (json_object_size(body) != 1 || !json_is_array(list) ||
+	    !json_array_size(list)) {
+		http_error(rs, 422, "playbook", "expected {\"playbook\": "
+			   "[{\"title\", \"offset\", ...}, ...]} with one "
+			   "step or more (DELETE resets it to the built-in "
+			   "default)");
+		json_decref(body);
+		return;
+	}
+	deal_init(&pb);
+	json_array_foreach(list, i, o) {
+		struct step *s = deal_add_step(&pb);
+		uint32_t given = 0;
+
+		s->kind = EVENT_COMMERCIAL;
+		strbuf_reset(&field);
+		strbuf_addf(&field, "playbook[%zu]", i);
+		if (!json_is_object(o)) {
+			http_error(rs, 422, field.buf, "expected a step "
+				   "object");
+			goto out;
+		}
+		if (!api_read_fields(rs, o, tb, s, &given, BODY_CREATE))
+			goto out;
+		if (!(given >> offset & 1)) {
+			http_error(rs, 422, field.buf, "playbook step %zu "
+				   "needs an offset (business days after the "
+				   "technical win)", i + 1);
+			goto out;
+		}
+	}
+	r = workspace_playbook_set(rq->st, pb.playbook, pb.nplaybook, &site,
+				   &err);
+	if (r < 0) {
+		strbuf_reset(&field);
+		strbuf_addf(&field, "playbook[%zu]%s%s", site.index,
+			    site.field ? "." : "", site.field ? site.field : "");
+		http_fail(rs, r, &err, field.buf);
+	} else {
+		playbook_answer(rq, rs);
+	}
+out:
+	deal_release(&pb);
+	strbuf_release(&field);
+	json_decref(body);
+}
+
+/* DELETE /api/settings/playbook: the built-in default again. */
+static void
+playbook_delete(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+	int r;
+
+	if (!api_check_query(rq, rs, no_query))
+		return;
+	if ((r = workspace_playbook_set(rq->st, NULL, 0, NULL, &err)) < 0)
+		http_fail(rs, r, &err, NULL);
+	else
+		playbook_answer(rq, rs);
+}
+
 /* ---- users ---------------------------------------------------------- */
 
 /* The user name as user list --json shows it, or NULL with rs answered. */
@@ -539,6 +654,10 @@ const struct route admin_api_routes[] = {
 	{ "PUT", "/api/settings/{key}", setting_put, ROLE_ADMIN, 0 },
 	{ "DELETE", "/api/settings/{key}", setting_delete, ROLE_ADMIN, 0 },
 	{ "POST", "/api/settings/holidays", holidays_add, ROLE_ADMIN, 0 },
+	{ "GET", "/api/settings/playbook", playbook_get, ROLE_ADMIN, 0 },
+	{ "PUT", "/api/settings/playbook", playbook_put, ROLE_ADMIN, 0 },
+	{ "DELETE", "/api/settings/playbook", playbook_delete, ROLE_ADMIN,
+	  0 },
 	{ "DELETE", "/api/settings/holidays/{day}", holidays_remove,
 	  ROLE_ADMIN, 0 },
 	{ "GET", "/api/users", users_list, ROLE_ADMIN, 0 },

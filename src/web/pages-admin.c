@@ -1,9 +1,9 @@
 /*
  * The workspace's pages: /settings (the momentum settings, the workspace's
- * holidays and the default playbook; anyone may read them, an admin
- * changes them) and /users (admins: users and API tokens). Every form
+ * holidays and playbook; anyone may read them, an admin changes them) and /users (admins: users and API tokens). Every form
  * calls the function the CLI calls (workspace_setting_set and
- * workspace_add/remove_holidays as techwin config; auth_user_* as techwin
+ * workspace_add/remove_holidays and workspace_playbook_set as techwin
+ * config; auth_user_* as techwin
  * user; auth_token_add and store_token_delete as techwin token), so a
  * change is refused with the same message and recorded in the history the
  * same way. A refused form comes back as a 422 with the input kept and the
@@ -39,6 +39,7 @@ struct settings_view {
 	const char *day;		/* the holiday form's value */
 	const char *day_err;
 	const char *notice;		/* what was done (from the query) */
+	struct page_form *step;		/* the refused "Add a step" form */
 };
 
 /* Where one message for a field goes: after its input, tied to it. */
@@ -220,33 +221,79 @@ settings_holidays(struct strbuf *sb, const struct http_request *rq,
 	pages_ics_form(sb, rq, NULL, NULL);
 }
 
+/* Step n (1-based) of the playbook in effect: "/settings/playbook/N/..." */
 static void
-settings_playbook(struct strbuf *sb)
+step_path(struct strbuf *sb, size_t n, const char *what)
 {
-	static const char *const cols[] = { "Step", "#Business days after "
-					    "the win", "Kind", NULL };
+	strbuf_addf(sb, "/settings/playbook/%zu/%s", n, what);
+}
+
+static void
+settings_playbook(struct strbuf *sb, const struct http_request *rq,
+		  const struct workspace *ws, const struct settings_view *v)
+{
+	static const char *const cols[] = { "#No.", "Step", "#Business days "
+					    "after the win", "Kind", "Key",
+					    "Owner", NULL };
+	static const char *const admin_cols[] = { "#No.", "Step",
+		"#Business days after the win", "Kind", "Key", "Owner",
+		"Change", NULL };
+	struct page_form fm = { "add-step", NULL, NULL, NULL };
+	bool admin = is_admin(rq), set;
 	const struct step *st;
 	size_t n;
 
-	st = default_playbook(&n);
+	st = workspace_playbook(ws, &n, &set);
 	strbuf_addstr(sb, "<h2 id=\"playbook\">Playbook</h2>\n"
 		      "<p class=\"hint\">The commercial steps planned after "
-		      "a technical win for a deal without a playbook of its "
-		      "own (a deal's playbook is part of its plan file).</p>\n");
-	page_table_open(sb, NULL, cols);
+		      "a technical win for every deal without a playbook of "
+		      "its own (a deal's playbook is part of its plan file). ");
+	strbuf_addstr(sb, set ? "These are the workspace's.</p>\n"
+			      : "These are the built-in default: the "
+				"workspace has none of its own yet.</p>\n");
+	page_table_open(sb, NULL, admin ? admin_cols : cols);
 	for (size_t i = 0; i < n; i++) {
-		struct strbuf off = STRBUF_INIT;
+		struct strbuf off = STRBUF_INIT, num = STRBUF_INIT;
 
+		strbuf_addf(&num, "%zu", i + 1);
 		strbuf_addf(&off, "+%d%s", st[i].offset,
 			    st[i].plus_procurement ? " plus procurement" : "");
 		strbuf_addstr(sb, "<tr>");
+		page_td(sb, "No.", "num", num.buf);
 		page_td(sb, "Step", "wide", st[i].title);
 		page_td(sb, "Business days after the win", "num", off.buf);
 		page_td(sb, "Kind", NULL, event_kind_name(st[i].kind));
+		page_td(sb, "Key", NULL, st[i].key);
+		page_td(sb, "Owner", NULL, st[i].owner);
+		if (admin) {
+			page_td_open(sb, "Change", "nowrap");
+			strbuf_addstr(sb, "<a href=\"");
+			step_path(sb, i + 1, "edit");
+			strbuf_addf(sb, "\" aria-label=\"Edit step %zu\">Edit"
+				    "</a> <a href=\"", i + 1);
+			step_path(sb, i + 1, "remove");
+			strbuf_addf(sb, "\" aria-label=\"Remove step %zu\">"
+				    "Remove&hellip;</a></td>", i + 1);
+		}
 		strbuf_addstr(sb, "</tr>\n");
 		strbuf_release(&off);
+		strbuf_release(&num);
 	}
 	page_table_close(sb);
+	if (!admin)
+		return;
+	if (set)
+		strbuf_addstr(sb, "<p><a class=\"button secondary\" "
+			      "href=\"/settings/playbook/reset\">Reset to the "
+			      "built-in default&hellip;</a></p>\n");
+	if (v->step)
+		fm = *v->step;
+	page_form_open_as(sb, rq, "/settings/playbook", "playbook-form",
+			  "panel");
+	strbuf_addstr(sb, "<h3>Add a step</h3>\n");
+	page_form_summary(sb, &fm, "The step");
+	page_form_fields(sb, &fm, &schema_tables[T_STEP], NULL, FORM_CREATE);
+	page_form_close(sb, "Add step", NULL);
 }
 
 static void
@@ -270,7 +317,7 @@ render_settings(struct http_request *rq, struct http_response *rs,
 	notice_ok(&sb, v->notice);
 	settings_momentum(&sb, rq, v);
 	settings_holidays(&sb, rq, &ws, v);
-	settings_playbook(&sb);
+	settings_playbook(&sb, rq, &ws, v);
 	page_end(&sb);
 	page_send(rs, v->status, &sb);
 	workspace_release(&ws);
@@ -291,6 +338,13 @@ settings_notice(const struct http_request *rq, struct strbuf *sb)
 
 	if (http_params_get(&rq->query, "saved"))
 		return "Settings saved.";
+	if ((q = http_params_get(&rq->query, "playbook")))
+		return !strcmp(q, "added")     ? "Step added to the playbook."
+		       : !strcmp(q, "changed") ? "Playbook step changed."
+		       : !strcmp(q, "removed") ? "Playbook step removed."
+		       : !strcmp(q, "reset")   ? "The playbook is the "
+						 "built-in default again."
+					       : NULL;
 	if ((q = http_params_get(&rq->query, "added")))
 		strbuf_addf(sb, "%s holiday%s added.", q, strcmp(q, "1") ? "s"
 									 : "");
@@ -413,6 +467,307 @@ void
 pages_holiday_remove_post(struct http_request *rq, struct http_response *rs)
 {
 	holiday_post(rq, rs, false);
+}
+
+/* ---- the playbook (/settings/playbook) ------------------------------ */
+
+/* A step's number in a route: 1 or more, else 0. */
+static size_t
+step_number(const char *text)
+{
+	char *end;
+	unsigned long n;
+
+	if (!text || *text < '1' || *text > '9')
+		return 0;
+	n = strtoul(text, &end, 10);
+	return *end || n > 1000000 ? 0 : n;
+}
+
+/*
+ * The playbook in effect into pb's (a scratch deal's): the workspace's,
+ * else the built-in default, which the first change makes the
+ * workspace's. *n of the route's step number (0: none) is checked.
+ */
+static int
+steps_load(struct http_request *rq, struct deal *pb, size_t *n,
+	   struct tw_error *err)
+{
+	const struct step *st;
+	struct workspace ws;
+	struct step *copy;
+	size_t count;
+	bool set;
+	int r;
+
+	deal_init(pb);
+	if ((r = workspace_load(rq->st, &ws, err)) < 0) {
+		workspace_release(&ws);
+		return r;
+	}
+	st = workspace_playbook(&ws, &count, &set);
+	copy = playbook_copy(st, count);
+	for (size_t i = 0; i < count; i++)
+		*deal_add_step(pb) = copy[i];
+	free(copy);
+	workspace_release(&ws);
+	if (n && (*n = step_number(http_param(rq, "n"))) == 0)
+		return tw_error_set(err, TW_ENOTFOUND, "no step %s in the "
+				    "playbook", http_param(rq, "n"));
+	if (n && *n > pb->nplaybook)
+		return tw_error_set(err, TW_ENOTFOUND, "no step %zu in the "
+				    "playbook (it has %zu)", *n,
+				    pb->nplaybook);
+	return 0;
+}
+
+/* The step page: edit step n, with fm's input and refusal. */
+static void
+step_page(struct http_request *rq, struct http_response *rs, unsigned status,
+	  struct page_form *fm)
+{
+	struct strbuf sb = STRBUF_INIT, action = STRBUF_INIT;
+	struct tw_error err = { 0 };
+	struct deal pb;
+	size_t n;
+	int r;
+
+	if ((r = steps_load(rq, &pb, &n, &err)) < 0) {
+		deal_release(&pb);
+		page_fail(rq, rs, r, &err);
+		return;
+	}
+	page_begin(&sb, rq, "Edit a playbook step", NAV_SETTINGS);
+	strbuf_addf(&sb, "<h1>Edit playbook step %zu</h1>\n", n);
+	page_form_summary(&sb, fm, "The step");
+	step_path(&action, n, "edit");
+	page_form_open_as(&sb, rq, action.buf, "step-form", "panel");
+	page_form_fields(&sb, fm, &schema_tables[T_STEP], &pb.playbook[n - 1],
+			 FORM_EDIT);
+	page_form_close(&sb, "Save step", "/settings#playbook");
+	page_end(&sb);
+	page_send(rs, status, &sb);
+	strbuf_release(&action);
+	deal_release(&pb);
+}
+
+void
+pages_step_edit(struct http_request *rq, struct http_response *rs)
+{
+	struct page_form fm = { "step", NULL, NULL, NULL };
+
+	step_page(rq, rs, 200, &fm);
+}
+
+/*
+ * Add a step (n 0) or change step n: the posted fields read as the deal
+ * forms read them, then the whole playbook set through the function
+ * config playbook set calls, in one transaction with the read. FORM_DONE,
+ * FORM_REFUSED (fm holds the message and the input at fault) or
+ * FORM_FAILED (err).
+ */
+static enum page_form_outcome
+step_change(struct http_request *rq, bool at_step, bool remove,
+	    struct page_form *fm, struct tw_error *err)
+{
+	size_t n = 0;
+	const struct schema_table *tb = &schema_tables[T_STEP];
+	struct validation_site site = { ENT_STEP, 0, NULL };
+	const struct field *off = schema_field(tb, "offset", false);
+	struct verb_call c;
+	struct step *s;
+	struct deal pb;
+	int r;
+
+	verb_call_init(&c, at_step ? V_SET : V_ADD, tb);
+	if ((r = store_begin(rq->st, err)) < 0) {
+		verb_call_release(&c);
+		return FORM_FAILED;
+	}
+	r = steps_load(rq, &pb, at_step ? &n : NULL, err);
+	if (r == 0 && !remove)
+		r = page_form_give(rq, &c, n ? FORM_EDIT : FORM_CREATE, fm,
+				   err);
+	if (r == 0 && !n && !verb_given(&c, off)) {
+		fm->error_field = "offset";
+		r = tw_error_set(err, TW_EINPUT, "a playbook step needs an "
+				 "offset (business days after the technical "
+				 "win)");
+	}
+	if (r == 0 && remove) {
+		schema_release(tb, &pb.playbook[n - 1]);
+		memmove(&pb.playbook[n - 1], &pb.playbook[n],
+			(pb.nplaybook - n) * sizeof(*pb.playbook));
+		pb.nplaybook--;
+	} else if (r == 0) {
+		s = n ? &pb.playbook[n - 1] : deal_add_step(&pb);
+		if (!n)		/* the plan file's default */
+			s->kind = EVENT_COMMERCIAL;
+		for (size_t i = 0; i < tb->nfields; i++)
+			if (verb_given(&c, &tb->fields[i]))
+				field_copy(&tb->fields[i], s, c.vals);
+	}
+	if (r == 0 && remove && !pb.nplaybook)
+		r = tw_error_set(err, TW_EINPUT, "the playbook needs one step "
+				 "or more: reset it to go back to the built-in "
+				 "default");
+	if (r == 0)
+		r = workspace_playbook_set(rq->st, pb.playbook, pb.nplaybook,
+					   &site, err);
+	if (r == 0)
+		r = store_commit(rq->st, err);
+	else
+		store_rollback(rq->st);
+	deal_release(&pb);
+	/* The message outlives c: it is err's. */
+	if (r < 0 && page_form_refused(fm, &c, r, &site, err)) {
+		fm->error = err->msg;
+		verb_call_release(&c);
+		return FORM_REFUSED;
+	}
+	verb_call_release(&c);
+	return r < 0 ? FORM_FAILED : FORM_DONE;
+}
+
+void
+pages_step_add_post(struct http_request *rq, struct http_response *rs)
+{
+	struct page_form fm = { "add-step", NULL, NULL, NULL };
+	struct settings_view v = { .status = 422, .step = &fm };
+	struct tw_error err = { 0 };
+
+	if (!http_parse_form(rq, rs))
+		return;
+	switch (step_change(rq, false, false, &fm, &err)) {
+	case FORM_DONE:
+		http_redirect(rs, 303, "/settings?playbook=added#playbook");
+		break;
+	case FORM_REFUSED:
+		fm.input = &rq->form;
+		render_settings(rq, rs, &v);
+		break;
+	case FORM_FAILED:
+		page_fail(rq, rs, err.code, &err);
+		break;
+	}
+}
+
+void
+pages_step_edit_post(struct http_request *rq, struct http_response *rs)
+{
+	struct page_form fm = { "step", NULL, NULL, NULL };
+	struct tw_error err = { 0 };
+	if (!http_parse_form(rq, rs))
+		return;
+	switch (step_change(rq, true, false, &fm, &err)) {
+	case FORM_DONE:
+		http_redirect(rs, 303, "/settings?playbook=changed#playbook");
+		break;
+	case FORM_REFUSED:
+		fm.input = &rq->form;
+		step_page(rq, rs, 422, &fm);
+		break;
+	case FORM_FAILED:
+		page_fail(rq, rs, err.code, &err);
+		break;
+	}
+}
+
+/*
+ * GET /settings/playbook/{n}/remove and /settings/playbook/reset: what
+ * goes, and the button (n 0: the reset).
+ */
+static void
+step_confirm_page(struct http_request *rq, struct http_response *rs,
+		  unsigned status, const char *error)
+{
+	struct strbuf sb = STRBUF_INIT, action = STRBUF_INIT;
+	struct tw_error err = { 0 };
+	bool reset = !http_param(rq, "n");
+	struct deal pb;
+	size_t n = 0;
+	int r;
+
+	if ((r = steps_load(rq, &pb, reset ? NULL : &n, &err)) < 0) {
+		deal_release(&pb);
+		page_fail(rq, rs, r, &err);
+		return;
+	}
+	page_begin(&sb, rq, reset ? "Reset the playbook"
+				  : "Remove a playbook step", NAV_SETTINGS);
+	if (reset) {
+		strbuf_addstr(&sb, "<h1>Reset the playbook?</h1>\n<p>The "
+			      "workspace's steps go, and every deal without "
+			      "a playbook of its own is planned with the "
+			      "built-in default again.</p>\n");
+		strbuf_addstr(&action, "/settings/playbook/reset");
+	} else {
+		strbuf_addf(&sb, "<h1>Remove playbook step %zu?</h1>\n<p>", n);
+		html_escape(&sb, pb.playbook[n - 1].title);
+		strbuf_addstr(&sb, " goes from the playbook of every deal "
+			      "without one of its own; events already made of "
+			      "it stay.</p>\n");
+		step_path(&action, n, "remove");
+	}
+	if (error) {
+		strbuf_addstr(&sb, "<p class=\"notice error\" role=\"alert\">");
+		html_escape(&sb, error);
+		strbuf_addstr(&sb, "</p>\n");
+	}
+	page_form_open_as(&sb, rq, action.buf, NULL, "links");
+	strbuf_addf(&sb, "<button type=\"submit\">%s</button> <a "
+		    "class=\"button secondary\" href=\"/settings#playbook\">"
+		    "Cancel</a></form>\n", reset ? "Reset" : "Remove step");
+	page_end(&sb);
+	page_send(rs, status, &sb);
+	strbuf_release(&action);
+	deal_release(&pb);
+}
+
+void
+pages_step_remove(struct http_request *rq, struct http_response *rs)
+{
+	step_confirm_page(rq, rs, 200, NULL);
+}
+
+void
+pages_step_remove_post(struct http_request *rq, struct http_response *rs)
+{
+	struct page_form fm = { "remove", NULL, NULL, NULL };
+	struct tw_error err = { 0 };
+	if (!http_parse_form(rq, rs))
+		return;
+	switch (step_change(rq, true, true, &fm, &err)) {
+	case FORM_DONE:
+		http_redirect(rs, 303, "/settings?playbook=removed#playbook");
+		break;
+	case FORM_REFUSED:
+		step_confirm_page(rq, rs, 422, err.msg);
+		break;
+	case FORM_FAILED:
+		page_fail(rq, rs, err.code, &err);
+		break;
+	}
+}
+
+void
+pages_playbook_reset(struct http_request *rq, struct http_response *rs)
+{
+	step_confirm_page(rq, rs, 200, NULL);
+}
+
+void
+pages_playbook_reset_post(struct http_request *rq, struct http_response *rs)
+{
+	struct tw_error err = { 0 };
+	int r;
+
+	if (!http_parse_form(rq, rs))
+		return;
+	if ((r = workspace_playbook_set(rq->st, NULL, 0, NULL, &err)) < 0)
+		page_fail(rq, rs, r, &err);
+	else
+		http_redirect(rs, 303, "/settings?playbook=reset#playbook");
 }
 
 /* ---- /users --------------------------------------------------------- */

@@ -320,6 +320,16 @@ void pages_settings(struct http_request *rq, struct http_response *rs);
 void pages_settings_post(struct http_request *rq, struct http_response *rs);
 void pages_holiday_add_post(struct http_request *rq,
 			    struct http_response *rs);
+/* The playbook's forms: add, edit and remove a step, reset. */
+void pages_step_add_post(struct http_request *rq, struct http_response *rs);
+void pages_step_edit(struct http_request *rq, struct http_response *rs);
+void pages_step_edit_post(struct http_request *rq, struct http_response *rs);
+void pages_step_remove(struct http_request *rq, struct http_response *rs);
+void pages_step_remove_post(struct http_request *rq,
+			    struct http_response *rs);
+void pages_playbook_reset(struct http_request *rq, struct http_response *rs);
+void pages_playbook_reset_post(struct http_request *rq,
+			       struct http_response *rs);
 void pages_holiday_remove_post(struct http_request *rq,
 			       struct http_response *rs);
 void pages_users(struct http_request *rq, struct http_response *rs);

@@ -44,7 +44,10 @@ const PAGES = [
 	['phase-edit', '/deals/acme/phases/1/edit'],
 	['phase-remove', '/deals/acme/phases/1/remove'],
 	['history', '/deals/acme/history'],
-	['settings', '/settings'],
+	['settings', '/settings'],	// the playbook's Add a step form too
+	['playbook-step-edit', '/settings/playbook/1/edit'],
+	['playbook-step-remove', '/settings/playbook/1/remove'],
+	['playbook-reset', '/settings/playbook/reset'],
 	['users', '/users'],
 	['user-remove', '/users/alice/remove'],
 	['import', '/import'],

@@ -152,7 +152,7 @@ assert [(e["actor"], e["field"], e["old"], e["new"]) for e in h] == [
 
 # Not again into a workspace that has data, unless --force.
 expect 3 migrate --from "$laptop" --to "$team"
-grep -q "error: cannot migrate to '.*': target is not empty ($ndeals deals, $((nhist + 2)) history rows, 1 settings, 1 users, 1 tokens, 1 share links): --force replaces everything in it" err ||
+grep -q "error: cannot migrate to '.*': target is not empty ($ndeals deals, $((nhist + 2)) history rows, 1 settings, 1 users, 1 tokens, 1 share links, 0 playbook steps): --force replaces everything in it" err ||
 	fail "non-empty target message: $(cat err)"
 expect 0 migrate --from "$laptop" --to "$team" --force
 same_lists "$laptop" "$team" "deal list --json" "history --json"

@@ -122,7 +122,7 @@ ctx_setup(struct deal_ctx *ctx)
 	p->number = 3;
 	p->name = xstrdup("Expand");
 
-	deal_ctx_set_holidays(ctx, NULL, 0);
+	deal_ctx_set_holidays(ctx, NULL);
 	assert_int_equal(deal_validate(d, NULL, &err), 0);
 }
 

@@ -422,7 +422,7 @@ static void
 test_timeline_gap_threshold(void **state)
 {
 	tw_date hol = D("2026-11-23");
-	struct holidays h = { &hol, 1 };
+	struct holidays h = { .days = &hol, .n = 1 };
 
 	(void)state;
 	/* Thu 19 + 5 bd = Thu 26: on the limit, no gap; Fri 27 is one. */
@@ -805,7 +805,7 @@ test_timeline_refs_clear_labels(void **state)
 {
 	static const char *const todays[] = { "2026-05-20", "2026-06-12",
 		"2026-06-26", "2026-06-30", "2026-07-08", "2026-08-20" };
-	struct holidays h = { NULL, 0 };
+	struct holidays h = { .days = NULL, .n = 0 };
 	size_t crossings = 0;
 	struct deal d;
 	xmlDocPtr doc;

@@ -286,12 +286,101 @@ test_custom_playbook(void **state)
 	deal_release(&d);
 }
 
+/*
+ * The workspace's playbook (carried with its holidays) replaces the
+ * built-in default for a deal without one; a deal's own wins over both;
+ * apply makes the workspace's steps, keys and owners.
+ */
+static void
+test_workspace_playbook_fallback(void **state)
+{
+	struct step ws[2] = {
+		{ .title = "Security review", .offset = 1,
+		  .kind = EVENT_TECHNICAL, .key = "sec-review", .owner = "se" },
+		{ .title = "Signature", .offset = 3, .kind = EVENT_COMMERCIAL,
+		  .plus_procurement = true, .owner = "ae" },
+	};
+	struct holidays h = { .playbook = ws, .nplaybook = 2 };
+	struct commercial_plan p;
+	const struct step *s;
+	struct deal d;
+	size_t n, added;
+
+	(void)state;
+	mkdeal(&d, 2);
+	d.ae = xstrdup("ann");
+	d.se = xstrdup("sam");
+	add_crit(&d, "batch", "pass", "2026-09-18");	/* a Friday */
+	commercial_plan_compute(&d, &h, &p);
+	assert_int_equal(p.nsteps, 2);
+	assert_string_equal(p.steps[0].title, "Security review");
+	assert_int_equal(p.steps[0].kind, EVENT_TECHNICAL);
+	assert_string_equal(p.steps[0].key, "sec-review");
+	assert_date(p.steps[0].date, "2026-09-21");
+	assert_string_equal(p.steps[1].key, "plan-signature");
+	/* +3 and 2 procurement days: Wednesday, then Friday. */
+	assert_date(p.contract_target, "2026-09-25");
+	commercial_plan_release(&p);
+	s = commercial_playbook(&d, &h, &n);
+	assert_ptr_equal(s, ws);
+	assert_int_equal(n, 2);
+
+	/* Without one in h: the built-in default, as before. */
+	h.nplaybook = 0;
+	commercial_plan_compute(&d, &h, &p);
+	assert_int_equal(p.nsteps, 4);
+	assert_string_equal(p.steps[0].key, "exec-summary");
+	commercial_plan_release(&p);
+	h.nplaybook = 2;
+
+	assert_int_equal(commercial_plan_apply(&d, &h, &added, NULL), 0);
+	assert_int_equal(added, 2);
+	assert_string_equal(d.events[0].key, "sec-review");
+	assert_string_equal(d.events[0].owner, "sam");
+	assert_int_equal(d.events[0].kind, EVENT_TECHNICAL);
+	assert_string_equal(d.events[1].step, "plan-signature");
+	assert_string_equal(d.events[1].owner, "ann");
+
+	/* The deal's own playbook wins over the workspace's. */
+	add_step(&d, "Own step", 5, EVENT_COMMERCIAL, false);
+	commercial_plan_compute(&d, &h, &p);
+	assert_int_equal(p.nsteps, 1);
+	assert_string_equal(p.steps[0].title, "Own step");
+	commercial_plan_release(&p);
+	deal_release(&d);
+}
+
+/* A copy owns its strings; the history's line names every field. */
+static void
+test_playbook_copy_describe(void **state)
+{
+	struct step ws[2] = {
+		{ .title = "Security review", .offset = 1,
+		  .kind = EVENT_TECHNICAL, .key = "sec-review", .owner = "se" },
+		{ .title = "Signature", .offset = 3, .kind = EVENT_COMMERCIAL,
+		  .plus_procurement = true },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	struct step *c = playbook_copy(ws, 2);
+
+	(void)state;
+	assert_ptr_not_equal(c[0].title, ws[0].title);
+	assert_string_equal(c[0].title, "Security review");
+	assert_null(c[1].key);
+	playbook_describe(c, 2, &sb);
+	assert_string_equal(sb.buf, "Security review +1 (technical, key "
+			    "sec-review, SE); Signature +3 plus procurement");
+	playbook_free(c, 2);
+	assert_null(playbook_copy(NULL, 0));
+	strbuf_release(&sb);
+}
+
 /* Christmas inside the span pushes the later steps, not the earlier. */
 static void
 test_holidays_in_span(void **state)
 {
 	tw_date hd[] = { D("2026-12-24"), D("2026-12-25") };
-	struct holidays h = { hd, 2 };
+	struct holidays h = { .days = hd, .n = 2 };
 	tw_date h3[3];
 	struct commercial_plan p;
 	struct deal d;
@@ -469,6 +558,8 @@ main(void)
 		cmocka_unit_test(test_win_is_last_pass),
 		cmocka_unit_test(test_default_playbook_friday),
 		cmocka_unit_test(test_default_playbook_table),
+		cmocka_unit_test(test_workspace_playbook_fallback),
+		cmocka_unit_test(test_playbook_copy_describe),
 		cmocka_unit_test(test_applied_steps),
 		cmocka_unit_test(test_no_procurement_days),
 		cmocka_unit_test(test_blocking),

@@ -265,7 +265,7 @@ test_year_end(void **state)
 	/* With New Year's Day off, the next business day is Monday. */
 	{
 		tw_date hd[] = { D("2027-01-01") };
-		struct holidays h = { hd, 1 };
+		struct holidays h = { .days = hd, .n = 1 };
 
 		assert_date(date_add_bdays(d, 1, &h), "2027-01-04");
 		assert_date(date_add_bdays(D("2027-01-04"), -1, &h),
@@ -305,7 +305,7 @@ test_holidays_normalize(void **state)
 	assert_int_equal(holidays_normalize(days, 1), 1);
 	assert_int_equal(holidays_normalize(NULL, 0), 0);
 	{
-		struct holidays h = { days, n };
+		struct holidays h = { .days = days, .n = n };
 
 		assert_true(date_is_holiday(5, &h));
 		assert_true(date_is_holiday(30, &h));
@@ -315,7 +315,7 @@ test_holidays_normalize(void **state)
 		assert_false(date_is_holiday(5, NULL));
 	}
 	{
-		struct holidays empty = { NULL, 0 };
+		struct holidays empty = { .days = NULL, .n = 0 };
 
 		assert_false(date_is_holiday(5, &empty));
 		assert_true(date_is_business_day(D("2026-02-06"), &empty));
@@ -327,7 +327,7 @@ test_holidays_on_weekend(void **state)
 {
 	tw_date fri = D("2026-02-06");
 	tw_date hd[] = { D("2026-02-07"), D("2026-02-08"), D("2026-02-14") };
-	struct holidays h = { hd, 3 };
+	struct holidays h = { .days = hd, .n = 3 };
 	int n;
 
 	(void)state;
@@ -344,7 +344,7 @@ test_holidays_in_span(void **state)
 	tw_date fri = D("2026-02-06");
 	/* Mon 9th and Wed 11th off; Tue 10th stays. */
 	tw_date hd[] = { D("2026-02-09"), D("2026-02-11") };
-	struct holidays h = { hd, 2 };
+	struct holidays h = { .days = hd, .n = 2 };
 
 	(void)state;
 	assert_false(date_is_business_day(D("2026-02-09"), &h));
@@ -362,7 +362,7 @@ test_holidays_in_span(void **state)
 		tw_date wk[] = { D("2026-02-09"), D("2026-02-10"),
 				 D("2026-02-11"), D("2026-02-12"),
 				 D("2026-02-13") };
-		struct holidays w = { wk, 5 };
+		struct holidays w = { .days = wk, .n = 5 };
 
 		assert_date(date_add_bdays(fri, 1, &w), "2026-02-16");
 		assert_date(date_add_bdays(D("2026-02-16"), -1, &w),
@@ -462,7 +462,7 @@ test_add_then_sub_is_identity(void **state)
 	tw_date first = D("2025-01-01"), last = D("2027-12-31"), d, t;
 	tw_date hd[] = { D("2025-12-25"), D("2025-12-26"), D("2026-01-01"),
 			 D("2026-05-01"), D("2026-05-02"), D("2026-12-25") };
-	struct holidays h = { hd, 6 };
+	struct holidays h = { .days = hd, .n = 6 };
 	int n;
 
 	(void)state;
@@ -529,7 +529,7 @@ test_duration_apply(void **state)
 	struct duration w3 = { 3, DUR_WEEKS }, zero = { 0, DUR_BDAYS };
 	tw_date fri = D("2026-02-06");
 	tw_date hd[] = { D("2026-02-16") };
-	struct holidays h = { hd, 1 };
+	struct holidays h = { .days = hd, .n = 1 };
 
 	(void)state;
 	assert_date(date_add_duration(fri, &d14, NULL), "2026-02-20");

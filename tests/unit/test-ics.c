@@ -242,7 +242,7 @@ static void
 render(const struct deal *d, const struct holidays *h, time_t stamp,
        struct strbuf *out)
 {
-	struct holidays none = { NULL, 0 };
+	struct holidays none = { .days = NULL, .n = 0 };
 	struct ics_deal in = { d, h ? h : &none };
 
 	strbuf_reset(out);
@@ -804,7 +804,7 @@ static void
 test_plan_holidays(void **state)
 {
 	tw_date days[] = { D("2026-06-30") };
-	struct holidays h = { days, 1 };
+	struct holidays h = { .days = days, .n = 1 };
 	struct strbuf sb = STRBUF_INIT;
 	icalcomponent *cal;
 	struct step *s;
@@ -847,7 +847,7 @@ test_plan_holidays(void **state)
 static void
 test_pipeline(void **state)
 {
-	struct holidays none = { NULL, 0 };
+	struct holidays none = { .days = NULL, .n = 0 };
 	struct strbuf sb = STRBUF_INIT;
 	struct ics_deal in[2];
 	icalcomponent *cal;

@@ -194,7 +194,7 @@ static void
 test_followup_holiday_in_window(void **state)
 {
 	tw_date hd[] = { D("2026-11-04") };
-	struct holidays h = { hd, 1 };
+	struct holidays h = { .days = hd, .n = 1 };
 	struct deal d;
 
 	(void)state;
@@ -422,7 +422,7 @@ static void
 test_freshness(void **state)
 {
 	tw_date hd[] = { D("2026-11-11") };
-	struct holidays h = { hd, 1 };
+	struct holidays h = { .days = hd, .n = 1 };
 	struct momentum_settings s = { 5, 5, 2 };
 	struct deal d;
 
@@ -574,7 +574,7 @@ static void
 test_unframed_pass_general_touch(void **state)
 {
 	tw_date hd[] = { D("2026-11-03") };
-	struct holidays h = { hd, 1 };
+	struct holidays h = { .days = hd, .n = 1 };
 	struct deal d;
 
 	(void)state;
@@ -675,7 +675,7 @@ static void
 test_commercial_too_late_holiday(void **state)
 {
 	tw_date hd[] = { D("2027-04-16") };
-	struct holidays h = { hd, 1 };
+	struct holidays h = { .days = hd, .n = 1 };
 	struct momentum_report r;
 	struct deal d;
 
@@ -1504,7 +1504,7 @@ test_edges(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(edges); i++) {
 		const struct edge_case *c = &edges[i];
 		tw_date hd[1] = { D(c->holiday) }, e = D(c->edge);
-		struct holidays h = { hd, c->holiday ? 1 : 0 };
+		struct holidays h = { .days = hd, .n = c->holiday ? 1 : 0 };
 		char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
 		struct deal d;
 

@@ -333,7 +333,7 @@ test_proposal(void **state)
 	struct strbuf sb = STRBUF_INIT;
 	struct tw_error err = { 0 };
 	struct pdf_info info;
-	struct holidays h = { NULL, 0 };
+	struct holidays h = { .days = NULL, .n = 0 };
 	struct proposal p;
 	struct deal d;
 

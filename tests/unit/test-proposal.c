@@ -158,7 +158,7 @@ static void
 test_business_days(void **state)
 {
 	tw_date days[] = { D("2026-08-05") };
-	struct holidays h = { days, 1 };
+	struct holidays h = { .days = days, .n = 1 };
 	struct proposal p;
 	struct deal d;
 
@@ -231,7 +231,7 @@ test_no_phases(void **state)
 	struct tw_error err = { 0 };
 	struct proposal p;
 	struct deal d;
-	struct holidays h = { NULL, 0 };
+	struct holidays h = { .days = NULL, .n = 0 };
 
 	(void)state;
 	deal_init(&d);

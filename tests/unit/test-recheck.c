@@ -176,7 +176,7 @@ test_recheck_random(void **state)
 		struct momentum_settings s = { pick(7), 10, pick(5) };
 		tw_date base = base0 + pick(400), hd[3];
 		struct momentum_report kept, now;
-		struct holidays h = { hd, 0 };
+		struct holidays h = { .days = hd, .n = 0 };
 		tw_date from, evaluated, t;
 		struct deal d;
 		char why[512];

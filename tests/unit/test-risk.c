@@ -67,7 +67,7 @@ test_calendar_days_ignore_holidays(void **state)
 {
 	struct risk r = mkrisk("2026-10-29", "14d", "75d");
 	tw_date hd[] = { D("2026-08-10"), D("2026-10-20") };
-	struct holidays h = { hd, 2 };
+	struct holidays h = { .days = hd, .n = 2 };
 	struct risk_eval e;
 
 	(void)state;
@@ -82,7 +82,7 @@ test_business_days(void **state)
 	/* Deadline Thursday 2026-10-29. */
 	struct risk r = mkrisk("2026-10-29", "10bd", "20bd");
 	tw_date hd[] = { D("2026-09-07"), D("2026-10-03"), D("2026-10-20") };
-	struct holidays h = { hd, 3 };
+	struct holidays h = { .days = hd, .n = 3 };
 	struct risk_eval e;
 
 	(void)state;
@@ -121,7 +121,7 @@ test_weeks(void **state)
 {
 	struct risk r = mkrisk("2026-10-29", "2w", "11w");
 	tw_date hd[] = { D("2026-10-20") };
-	struct holidays h = { hd, 1 };
+	struct holidays h = { .days = hd, .n = 1 };
 	struct risk_eval e;
 
 	(void)state;
@@ -216,7 +216,7 @@ test_sign_by_edges(void **state)
 		{ "2027-04-19", "2027-04-19", "2027-04-13", true },
 	};
 	tw_date hd[] = { D("2027-04-14"), D("2027-04-16") };
-	struct holidays h = { hd, 2 };
+	struct holidays h = { .days = hd, .n = 2 };
 	struct deal d;
 
 	(void)state;

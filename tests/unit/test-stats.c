@@ -414,7 +414,7 @@ static void
 test_report_workspace_holidays(void **state)
 {
 	tw_date off = D("2026-07-03");
-	struct holidays ws = { &off, 1 };
+	struct holidays ws = { .days = &off, .n = 1 };
 	struct cycle_report r;
 	struct deal d;
 

@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/commercial.h"
 #include "core/model.h"
 #include "core/schema.h"
 #include "store/copy.h"
@@ -35,6 +36,7 @@
 #include "store/store-pg.h"
 #include "store/store-internal.h"
 #include "store/store.h"
+#include "store/workspace.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -1533,7 +1535,8 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "DROP INDEX evaluations_by_win, evaluations_by_progress,"
+	pg_ok(c, "DROP TABLE workspace_playbook;"
+		 "DROP INDEX evaluations_by_win, evaluations_by_progress,"
 		 "  deals_by_value;"
 		 "DROP INDEX history_renames;"
 		 "ALTER TABLE events DROP COLUMN step;"
@@ -1607,6 +1610,7 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE workspace_playbook;"
 				      "DROP INDEX evaluations_by_win;"
 				      "DROP INDEX evaluations_by_progress;"
 				      "DROP INDEX deals_by_value;"
@@ -2891,6 +2895,17 @@ fill_workspace(struct store *st)
 					   "Hi {{champion}},\n'quoted' \"x\"",
 					  &err),
 			 0);
+	{
+		struct step pb[2] = {
+			{ .title = "Security review", .offset = 1,
+			  .kind = EVENT_TECHNICAL, .key = "sec-review",
+			  .owner = "se" },
+			{ .title = "Signature", .offset = 3,
+			  .kind = EVENT_COMMERCIAL, .plus_procurement = true },
+		};
+
+		assert_int_equal(store_playbook_set(st, pb, 2, &err), 0);
+	}
 	amy = user_ok(st, "amy", "admin");
 	user_ok(st, "bob", "viewer");
 	token_ok(st, "ci", "amy", hash_a);
@@ -2959,6 +2974,26 @@ assert_same_workspace(struct store *a, struct store *b)
 		assert_str_eq(va, vb);
 		free(va);
 		free(vb);
+	}
+
+	{
+		struct step *pa, *pb;
+		size_t na, nb;
+
+		assert_int_equal(store_playbook_get(a, &pa, &na, &err), 0);
+		assert_int_equal(store_playbook_get(b, &pb, &nb, &err), 0);
+		assert_int_equal(na, nb);
+		for (size_t i = 0; i < na; i++) {
+			assert_str_eq(pa[i].title, pb[i].title);
+			assert_int_equal(pa[i].offset, pb[i].offset);
+			assert_int_equal(pa[i].kind, pb[i].kind);
+			assert_int_equal(pa[i].plus_procurement,
+					 pb[i].plus_procurement);
+			assert_str_eq(pa[i].key, pb[i].key);
+			assert_str_eq(pa[i].owner, pb[i].owner);
+		}
+		playbook_free(pa, na);
+		playbook_free(pb, nb);
 	}
 
 	assert_int_equal(store_user_list(a, &ua, &err), 0);
@@ -3091,13 +3126,14 @@ test_copy_workspace(void **state)
 			 TW_EEXIST);
 	/*
 	 * 17 rows per deal made by make_deal, 5 edits, beta, gone's end;
-	 * then the workspace's: 2 settings, 2 users, 2 tokens added and one
-	 * removed.
+	 * then the workspace's: 2 settings, the playbook, 2 users, 2 tokens
+	 * added and one removed.
 	 */
-	assert_int_equal(n.history, 17 + 5 + 1 + 17 + 1 + 2 + 2 + 3);
+	assert_int_equal(n.history, 17 + 5 + 1 + 17 + 1 + 2 + 1 + 2 + 3);
 	assert_string_equal(err.msg,
-			    "target is not empty (2 deals, 48 history rows, 2 "
-			    "settings, 2 users, 1 tokens, 2 share links): "
+			    "target is not empty (2 deals, 49 history rows, 2 "
+			    "settings, 2 users, 1 tokens, 2 share links, 2 "
+			    "playbook steps): "
 			    "--force replaces everything in it");
 	assert_same_workspace(fx->st, last);
 
@@ -3275,6 +3311,7 @@ static const char *const child_bookkeeping[] = { "deal_id", "pos" };
 /* The tables that are not the model's: history, settings, accounts. */
 static const char *const other_tables[] = {
 	"history", "settings", "users", "sessions", "tokens", "shares",
+	"workspace_playbook",	/* the workspace's, not a deal's */
 	"evaluations", "findings",	/* derived: store/findings.h */
 	"outbox", "subscriptions", "webhooks", "deliveries",	/* notify.h */
 	"techwin_meta",	/* PostgreSQL only: what the database is */
@@ -3682,6 +3719,88 @@ test_bulk_transaction(void **state)
 				    "WHERE stale = 1"), 1);
 }
 
+/*
+ * The workspace's playbook: kept in order with every field; set to the
+ * same steps it is no change, else every evaluation is stale and the
+ * history has the steps before and after; refused steps write nothing;
+ * none is the built-in default again. Deals planned with it in check.
+ */
+static void
+test_workspace_playbook(void **state)
+{
+	struct fixture *fx = *state;
+	struct step pb[2] = {
+		{ .title = "Security review", .offset = 1,
+		  .kind = EVENT_TECHNICAL, .key = "sec-review", .owner = "se" },
+		{ .title = "Signature", .offset = 3, .kind = EVENT_COMMERCIAL,
+		  .plus_procurement = true },
+	};
+	struct validation_site site = { 0 };
+	struct tw_error err = { 0 };
+	struct history_list h;
+	struct workspace ws;
+	struct step *got;
+	struct deal d;
+	size_t n;
+
+	make_deal(&d, "pb");
+	d.outcome = OUTCOME_OPEN;
+	assert_int_equal(store_create_deal(fx->st, &d, ymd(2027, 3, 1), NULL,
+					   &err), 0);
+	deal_release(&d);
+	assert_int_equal(store_playbook_get(fx->st, &got, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_null(got);
+
+	assert_int_equal(workspace_playbook_set(fx->st, pb, 2, &site, &err),
+			 0);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM evaluations "
+				    "WHERE stale = 1"), 1);
+	assert_int_equal(store_playbook_get(fx->st, &got, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(got[0].title, "Security review");
+	assert_int_equal(got[0].offset, 1);
+	assert_int_equal(got[0].kind, EVENT_TECHNICAL);
+	assert_false(got[0].plus_procurement);
+	assert_string_equal(got[0].key, "sec-review");
+	assert_string_equal(got[0].owner, "se");
+	assert_true(got[1].plus_procurement);
+	assert_null(got[1].key);
+	assert_null(got[1].owner);
+	playbook_free(got, n);
+	assert_int_equal(workspace_load(fx->st, &ws, &err), 0);
+	assert_int_equal(ws.nplaybook, 2);
+	assert_int_equal(workspace_days(&ws).nplaybook, 2);
+	workspace_release(&ws);
+
+	/* The same again: no change, no history row. */
+	assert_int_equal(workspace_playbook_set(fx->st, pb, 2, &site, &err),
+			 0);
+	/* A duplicate key: refused at the step, nothing written. */
+	pb[1].key = "sec-review";
+	assert_int_equal(workspace_playbook_set(fx->st, pb, 2, &site, &err),
+			 TW_EINPUT);
+	assert_int_equal(site.entity, ENT_STEP);
+	assert_int_equal(site.index, 1);
+	assert_string_equal(site.field, "key");
+	assert_string_equal(err.msg,
+			    "duplicate playbook step key 'sec-review'");
+	pb[1].key = NULL;
+	assert_int_equal(workspace_playbook_set(fx->st, NULL, 0, &site, &err),
+			 0);
+	assert_int_equal(store_playbook_get(fx->st, &got, &n, &err), 0);
+	assert_int_equal(n, 0);
+
+	history_ok(fx->st, "", &h);
+	assert_int_equal(h.n, 2);
+	assert_history(&h.items[0], "setting", "playbook", "value", NULL,
+		       "Security review +1 (technical, key sec-review, SE); "
+		       "Signature +3 plus procurement");
+	assert_string_equal(h.items[1].old_value, h.items[0].new_value);
+	assert_null(h.items[1].new_value);
+	history_list_release(&h);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 /*
@@ -3836,6 +3955,7 @@ main(void)
 		T(test_accounts_transaction),
 		T(test_findings_kept),
 		T(test_bulk_transaction),
+		T(test_workspace_playbook),
 		T(test_findings_random),
 	};
 	const char *url = getenv("TW_TEST_PG_URL");

@@ -378,7 +378,7 @@ test_holidays_move_plan(void **state)
 	struct summary s;
 	struct deal d;
 	tw_date days[] = { D("2026-06-30") };
-	struct holidays h = { days, 1 };
+	struct holidays h = { .days = days, .n = 1 };
 
 	(void)state;
 	deal_init(&d);

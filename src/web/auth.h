@@ -107,6 +107,15 @@ int auth_share_add(struct store *st, const char *slug, tw_date expires,
 int auth_share_make(struct store *st, const char *slug, tw_date expires,
 		    tw_date today, const char *base, struct store_share *made,
 		    char **url, struct tw_error *err);
+/*
+ * A share link's last day as the user gave it (--expires, the API's and
+ * the form's "expires"): a date, or "never" said explicitly; none (NULL
+ * or "") is SHARE_DEFAULT_DAYS days after today. TW_EINPUT naming
+ * --expires for anything else.
+ */
+#define SHARE_DEFAULT_DAYS 90
+int auth_share_expires_parse(const char *text, tw_date today, tw_date *out,
+			     struct tw_error *err);
 /* A share link's number as the user typed it ("3"); TW_EINPUT else. */
 int auth_share_id_parse(const char *s, long long *id, struct tw_error *err);
 /*

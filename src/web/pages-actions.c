@@ -608,7 +608,14 @@ actions_shares(struct strbuf *sb, struct http_request *rq,
 	strbuf_addstr(sb, "<h3>Make a share link</h3>\n");
 	page_form_summary(sb, &fm, "No link made");
 	strbuf_addstr(sb, "<div class=\"row\">\n");
+	strbuf_addf(sb, "<p class=\"hint\">A link works for %d days unless "
+		    "you choose its last day, or that it works until "
+		    "revoked.</p>\n", SHARE_DEFAULT_DAYS);
 	input(sb, &fm, "date", "expires", "Works through", NULL, false, NULL);
+	strbuf_addf(sb, "<div><label class=\"choice\"><input type=\"checkbox"
+		    "\" id=\"share-never\" name=\"never\" value=\"1\"%s> "
+		    "Works until revoked</label></div>\n",
+		    page_form_value(&fm, "never", NULL) ? " checked" : "");
 	form_submit(sb, "Make a link");
 }
 
@@ -1145,7 +1152,14 @@ pages_share_post(struct http_request *rq, struct http_response *rs)
 	if (!http_parse_form(rq, rs))
 		return;
 	csrf_own_origin(rq, &base);
-	if ((r = form_date(rq, "expires", &expires, &err)) == 0 &&
+	/* "Works until revoked" is said explicitly, else 90 days. */
+	if (form_text(rq, "never"))
+		r = auth_share_expires_parse("never", rq->today, &expires,
+					     &err);
+	else
+		r = auth_share_expires_parse(form_text(rq, "expires"),
+					     rq->today, &expires, &err);
+	if (r == 0 &&
 	    (r = auth_share_make(rq->st, http_param(rq, "slug"), expires,
 				 rq->today, base.buf, &sh, &url, &err)) == 0) {
 		flash_put(rq, sh.id, url);

@@ -162,6 +162,13 @@ int auth_share(struct store *st, const char *token, tw_date today,
  * limiter never blocks.
  */
 #define RL_ACCOUNT_FACTOR 4
+/*
+ * The same limiter counts the posts of each share link's forms ("link
+ * N", no account): at most SHARE_POSTS_MAX within SHARE_POSTS_WINDOW
+ * seconds, refused or not.
+ */
+#define SHARE_POSTS_MAX 20
+#define SHARE_POSTS_WINDOW 600
 struct rate_limiter;
 struct rate_limiter *rate_limiter_new(int max_attempts, int window);
 enum rl_block {

@@ -45,6 +45,54 @@ out:
 	return cli_run_finish(&run, r);
 }
 
+/*
+ * event accept|decline SLUG KEY: the team's answer to a date the champion
+ * proposed on the share page.
+ */
+static int
+event_answer(struct cli_ctx *ctx, int argc, char **argv, enum verb v,
+	     struct tw_error *err)
+{
+	const char *what = v == V_ACCEPT ? "accept" : "decline";
+	struct cli_run run;
+	char buf[DATE_BUFSZ];
+	int r;
+
+	cli_run_init(&run, ctx, v, NULL);
+	if ((r = cli_verb_options(argc, argv, &run.c, NULL, err)) < 0)
+		goto out;
+	if (optind != argc - 2) {
+		r = cmd_usage_error(&cmd_event_entry, err, "event %s takes a "
+				    "SLUG and a KEY", what);
+		goto out;
+	}
+	run.c.key = argv[optind + 1];
+	if ((r = cli_run_verb(ctx, &run, argv[optind], err)) < 0)
+		goto out;
+	if (!ctx->json && v == V_ACCEPT)
+		printf("event '%s' now planned for %s\n", run.c.key,
+		       date_format(run.dc.deal.events[run.res.index].date,
+				   buf));
+	else if (!ctx->json)
+		printf("event '%s' keeps its date; the proposed one is "
+		       "declined\n", run.c.key);
+out:
+	return cli_run_finish(&run, r);
+}
+
+static int
+event_accept(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
+{
+	return event_answer(ctx, argc, argv, V_ACCEPT, err);
+}
+
+static int
+event_decline(struct cli_ctx *ctx, int argc, char **argv,
+	      struct tw_error *err)
+{
+	return event_answer(ctx, argc, argv, V_DECLINE, err);
+}
+
 static void
 event_row(struct table *t, const struct deal *d, size_t i, tw_date today,
 	  const struct holidays *h)
@@ -72,6 +120,8 @@ static const struct child_list event_list = {
 
 static const struct subcmd subs[] = {
 	{ "done", event_done, 0, NULL },
+	{ "accept", event_accept, 0, NULL },
+	{ "decline", event_decline, 0, NULL },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -18,10 +18,10 @@
 static int
 share_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 {
-	const char *base = DEFAULT_BASE_URL, *slug;
+	const char *base = DEFAULT_BASE_URL, *slug, *until = NULL;
 	tw_date expires = DATE_NONE;
 	const struct cli_opt opts[] = {
-		{ "expires", OPT_DATE, &expires },
+		{ "expires", OPT_STR, &until },
 		{ "base-url", OPT_STR, &base },
 		{ NULL, 0, NULL },
 	};
@@ -34,7 +34,9 @@ share_add(struct cli_ctx *ctx, int argc, char **argv, struct tw_error *err)
 	if (r < 0)
 		return r;
 	slug = argv[optind];
-	if ((r = auth_init(err)) < 0 ||
+	if ((r = auth_share_expires_parse(until, ctx->today, &expires,
+					  err)) < 0 ||
+	    (r = auth_init(err)) < 0 ||
 	    (r = auth_share_make(ctx->st, slug, expires, ctx->today, base, &sh,
 				 &url, err)) < 0)
 		return r;

@@ -67,6 +67,9 @@ static const char *const verb_names[V_COUNT] = {
 	[V_LINK_ADD] = "share", [V_LINK_REMOVE] = "share rm",
 	[V_VIEW] = "share view",
 	[V_DEAL_RENAME] = "deal rename",
+	[V_STEP_DONE] = "share done", [V_PROPOSE] = "share propose",
+	[V_CONFIRM] = "share confirm", [V_ACCEPT] = "event accept",
+	[V_DECLINE] = "event decline",
 };
 
 const char *
@@ -803,7 +806,13 @@ dispatch(struct deal_ctx *ctx, const struct verb_call *c,
 	case V_LINK_ADD:
 	case V_LINK_REMOVE:
 	case V_VIEW:
+	case V_STEP_DONE:
+	case V_PROPOSE:
+	case V_CONFIRM:
 		return champion_verb(ctx, c, res, err);
+	case V_ACCEPT:
+	case V_DECLINE:
+		return champion_answer(ctx, c, res, err);
 	case V_DEAL_RENAME:
 		return rename_deal(ctx, c, err);
 	case V_DEAL_REMOVE:

@@ -73,6 +73,15 @@ enum verb {
 	V_LINK_REMOVE,		/* link: revoked */
 	V_VIEW,			/* link, at: the share page opened */
 	V_DEAL_RENAME,		/* key: the new slug (the store's too) */
+	/* The champion acts on the share page (link: by which link). */
+	V_STEP_DONE,		/* link, key (a buyer-side step), on */
+	V_PROPOSE,		/* link, key (a shared step), on (the date
+				   proposed), reason (the note) */
+	V_CONFIRM,		/* link, reason (the name typed) */
+	/* The team answers a proposed date. */
+	V_ACCEPT,		/* key (an event): its date becomes the
+				   proposed one */
+	V_DECLINE,		/* key: the proposed date is dropped */
 	V_COUNT
 };
 
@@ -84,12 +93,14 @@ struct verb_call {
 	void *vals;		/* a struct of tb's kind with the given fields */
 	uint32_t given;		/* bit i: tb->fields[i] given (may clear it) */
 	double value;		/* V_RECORD */
-	tw_date on;		/* V_RECORD, V_DONE, V_DEAL_CLOSE, V_TOUCH;
-				   DATE_NONE: today */
+	tw_date on;		/* V_RECORD, V_DONE, V_DEAL_CLOSE, V_TOUCH,
+				   V_STEP_DONE; DATE_NONE: today.
+				   V_PROPOSE: the date proposed */
 	enum outcome outcome;	/* V_DEAL_CLOSE */
 	bool force;		/* V_REMOVE: also drop what refers to it */
 	tw_date until;		/* V_SNOOZE; V_ACK (DATE_NONE: default) */
-	const char *reason;	/* V_SNOOZE, V_ACK */
+	const char *reason;	/* V_SNOOZE, V_ACK; V_PROPOSE: the note;
+				   V_CONFIRM: the name */
 	const char *rule;	/* V_ACK, V_UNACK: a finding's rule */
 	const char *subject;	/* V_ACK, V_UNACK; NULL: the rule's one */
 	const char *touch_type;	/* V_TOUCH: a message type */
@@ -98,7 +109,8 @@ struct verb_call {
 	size_t ncriteria;
 	const tw_date *days;	/* V_HOLIDAYS */
 	size_t ndays;
-	int link;		/* V_LINK_*, V_VIEW: the share link's number */
+	int link;		/* V_LINK_*, V_VIEW, V_STEP_DONE, V_PROPOSE,
+				   V_CONFIRM: the share link's number */
 	const char *at;		/* V_VIEW: UTC "YYYY-MM-DDTHH:MM:SSZ" */
 	bool dry_run;		/* the store runs it and keeps nothing */
 };

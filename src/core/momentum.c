@@ -147,6 +147,7 @@ note_dated_changes(const struct deal *d, tw_date today,
 		changes_on(r, today, d->events[i].done);
 	for (size_t i = 0; i < d->ntouches; i++)
 		changes_on(r, today, d->touches[i].date);
+	changes_on(r, today, d->confirmed_on);
 	if (d->snooze_until)
 		changes_on(r, today, d->snooze_until + 1);
 }
@@ -345,6 +346,10 @@ momentum_progress(const struct deal *d, tw_date win, tw_date today)
 		if (t <= today && t > p)
 			p = t;
 	}
+	/* The champion confirming the plan is a touch too (issue 16). */
+	if (d->confirmed_on && d->confirmed_on <= today &&
+	    d->confirmed_on > p)
+		p = d->confirmed_on;
 	return p;
 }
 

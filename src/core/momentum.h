@@ -128,7 +128,8 @@ bool deal_is_snoozed(const struct deal *d, tw_date today);
  * The commercial progress date P of a deal whose technical win is win, as
  * of today: the latest of win, the done date of any commercial event done
  * on or after it (and by today), and the date of any touch on or after it
- * (and by today).
+ * (and by today); the day the champion confirmed the plan counts as a
+ * touch. A step the champion marked done is done like any other.
  */
 tw_date momentum_progress(const struct deal *d, tw_date win, tw_date today);
 

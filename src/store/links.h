@@ -23,6 +23,19 @@ int store_link_run(struct store *st, const char *slug, long long link,
 		   struct tw_error *err);
 
 /*
+ * A verb the champion runs through share link c->link (V_VIEW,
+ * V_STEP_DONE, V_PROPOSE, V_CONFIRM) on the deal slug as of today: its
+ * history rows name the actor "champion via share link N", and what it
+ * is worth telling goes to the outbox (share.opened when res->raised,
+ * champion.step_done and champion.date_proposed about the step's key,
+ * champion.plan_confirmed about "link N"), in the verb's transaction:
+ * the caller's when one is open, else one of its own. res may be NULL.
+ */
+int store_champion_run(struct store *st, const char *slug,
+		       const struct verb_call *c, tw_date today,
+		       struct verb_result *res, struct tw_error *err);
+
+/*
  * What a champion's action on the deal slug is worth telling: one call
  * site per kind ("share.opened", "champion.step_done",
  * "champion.date_proposed", "champion.plan_confirmed"), in the action's

@@ -56,12 +56,12 @@ api_shares_list(struct http_request *rq, struct http_response *rs)
 }
 
 struct share_args {
-	tw_date expires;
+	char *expires;		/* a date or "never"; none: the default */
 };
 
 static const struct field share_fields[] = {
-	{ "expires", F_DATE, offsetof(struct share_args, expires), 0, NULL,
-	  NULL, 0 },
+	{ "expires", F_STR, offsetof(struct share_args, expires), 0, NULL,
+	  NULL, FL_LINE },
 };
 
 static const struct schema_table share_args = {
@@ -78,8 +78,9 @@ api_share_create(struct http_request *rq, struct http_response *rs)
 {
 	struct strbuf base = STRBUF_INIT;
 	struct tw_error err = { 0 };
-	struct share_args a = { DATE_NONE };
+	struct share_args a = { NULL };
 	struct store_share sh;
+	tw_date expires;
 	uint32_t given = 0;
 	char *url = NULL;
 	json_t *o;
@@ -90,8 +91,11 @@ api_share_create(struct http_request *rq, struct http_response *rs)
 		return;
 	json_decref(o);
 	csrf_own_origin(rq, &base);
-	r = auth_share_make(rq->st, http_param(rq, "slug"), a.expires,
-			    rq->today, base.buf, &sh, &url, &err);
+	r = auth_share_expires_parse(a.expires, rq->today, &expires, &err);
+	if (r == 0)
+		r = auth_share_make(rq->st, http_param(rq, "slug"), expires,
+				    rq->today, base.buf, &sh, &url, &err);
+	schema_release(&share_args, &a);
 	if (r < 0) {
 		http_fail(rs, r, &err, r == TW_EINPUT ? "expires" : NULL);
 	} else {

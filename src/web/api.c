@@ -577,6 +577,34 @@ event_done(struct http_request *rq, struct http_response *rs)
 	call_release(&k);
 }
 
+/*
+ * POST .../events/{key}/accept and /decline: the team's answer to the
+ * date the champion proposed; the event as it is then.
+ */
+static void
+event_answer(struct http_request *rq, struct http_response *rs, enum verb v)
+{
+	struct call k;
+
+	call_init(&k, rq, v, NULL);
+	k.c.key = http_param(rq, "key");
+	if (run_args(rq, rs, &k, &none_args, true, ENT_EVENT))
+		http_send_json(rs, 200, child_json(&k, ENT_EVENT));
+	call_release(&k);
+}
+
+static void
+event_accept(struct http_request *rq, struct http_response *rs)
+{
+	event_answer(rq, rs, V_ACCEPT);
+}
+
+static void
+event_decline(struct http_request *rq, struct http_response *rs)
+{
+	event_answer(rq, rs, V_DECLINE);
+}
+
 /* ---- pipeline-wide reports ------------------------------------------ */
 
 static bool
@@ -904,6 +932,9 @@ const struct route api_routes[] = {
 	{ "PATCH", DEAL "/events/{key}", event_update, ROLE_EDITOR, 0 },
 	{ "DELETE", DEAL "/events/{key}", event_remove, ROLE_EDITOR, 0 },
 	{ "POST", DEAL "/events/{key}/done", event_done, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/events/{key}/accept", event_accept, ROLE_EDITOR, 0 },
+	{ "POST", DEAL "/events/{key}/decline", event_decline, ROLE_EDITOR,
+	  0 },
 	{ "POST", DEAL "/risks", risk_create, ROLE_EDITOR, 0 },
 	{ "PATCH", DEAL "/risks/{key}", risk_update, ROLE_EDITOR, 0 },
 	{ "DELETE", DEAL "/risks/{key}", risk_remove, ROLE_EDITOR, 0 },

@@ -518,6 +518,25 @@ auth_share_make(struct store *st, const char *slug, tw_date expires,
 }
 
 int
+auth_share_expires_parse(const char *text, tw_date today, tw_date *out,
+			 struct tw_error *err)
+{
+	struct tw_error why = { 0 };
+
+	*out = DATE_NONE;
+	if (!text || !*text) {
+		*out = today + SHARE_DEFAULT_DAYS;
+		return 0;
+	}
+	if (!strcmp(text, "never"))
+		return 0;
+	if (date_parse(text, out, &why) < 0)
+		return tw_error_set(err, TW_EINPUT, "--expires: %s; give a "
+				    "date or never", why.msg);
+	return 0;
+}
+
+int
 auth_share_id_parse(const char *s, long long *id, struct tw_error *err)
 {
 	char *end;

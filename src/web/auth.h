@@ -107,6 +107,15 @@ int auth_share_add(struct store *st, const char *slug, tw_date expires,
 int auth_share_make(struct store *st, const char *slug, tw_date expires,
 		    tw_date today, const char *base, struct store_share *made,
 		    char **url, struct tw_error *err);
+/*
+ * A share link's last day as the user gave it (--expires, the API's and
+ * the form's "expires"): a date, or "never" said explicitly; none (NULL
+ * or "") is SHARE_DEFAULT_DAYS days after today. TW_EINPUT naming
+ * --expires for anything else.
+ */
+#define SHARE_DEFAULT_DAYS 90
+int auth_share_expires_parse(const char *text, tw_date today, tw_date *out,
+			     struct tw_error *err);
 /* A share link's number as the user typed it ("3"); TW_EINPUT else. */
 int auth_share_id_parse(const char *s, long long *id, struct tw_error *err);
 /*
@@ -153,6 +162,13 @@ int auth_share(struct store *st, const char *token, tw_date today,
  * limiter never blocks.
  */
 #define RL_ACCOUNT_FACTOR 4
+/*
+ * The same limiter counts the posts of each share link's forms ("link
+ * N", no account): at most SHARE_POSTS_MAX within SHARE_POSTS_WINDOW
+ * seconds, refused or not.
+ */
+#define SHARE_POSTS_MAX 20
+#define SHARE_POSTS_WINDOW 600
 struct rate_limiter;
 struct rate_limiter *rate_limiter_new(int max_attempts, int window);
 enum rl_block {

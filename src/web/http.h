@@ -84,6 +84,7 @@ struct http_request {
 
 	const struct server_config *cfg;
 	struct rate_limiter *limiter;	/* failed logins per address */
+	struct rate_limiter *share_limiter;	/* share forms per link */
 	struct store *st;		/* this worker thread's connection */
 	tw_date today;
 	long long now;			/* Unix time */

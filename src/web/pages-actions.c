@@ -39,6 +39,7 @@ enum action_form {
 	AF_REOPEN,
 	AF_SHARE,
 	AF_REVOKE,
+	AF_ANSWER,		/* accept or decline a proposed date */
 };
 
 /*
@@ -608,8 +609,122 @@ actions_shares(struct strbuf *sb, struct http_request *rq,
 	strbuf_addstr(sb, "<h3>Make a share link</h3>\n");
 	page_form_summary(sb, &fm, "No link made");
 	strbuf_addstr(sb, "<div class=\"row\">\n");
+	strbuf_addf(sb, "<p class=\"hint\">A link works for %d days unless "
+		    "you choose its last day, or that it works until "
+		    "revoked.</p>\n", SHARE_DEFAULT_DAYS);
 	input(sb, &fm, "date", "expires", "Works through", NULL, false, NULL);
+	strbuf_addf(sb, "<div><label class=\"choice\"><input type=\"checkbox"
+		    "\" id=\"share-never\" name=\"never\" value=\"1\"%s> "
+		    "Works until revoked</label></div>\n",
+		    page_form_value(&fm, "never", NULL) ? " checked" : "");
 	form_submit(sb, "Make a link");
+}
+
+/* ---- what the champion did on the share page (issue 16) -------------- */
+
+/* The newest history rows looked through for the champion's actions. */
+#define CHAMPION_HISTORY 500
+
+static bool
+by_champion(const struct history_entry *h)
+{
+	return h->actor && !strncmp(h->actor, "champion via share link ",
+				    strlen("champion via share link "));
+}
+
+/*
+ * The plan as the champion confirmed it, the dates they proposed (each
+ * with the team's accept and decline buttons) and the steps they marked
+ * done, from the newest CHAMPION_HISTORY changes.
+ */
+void
+actions_champion(struct strbuf *sb, struct http_request *rq,
+		 const struct deal *d, const struct action_view *av)
+{
+	struct page_form fm = form_of(av, AF_ANSWER, "answer");
+	struct strbuf tmp = STRBUF_INIT, path = STRBUF_INIT;
+	struct tw_error err = { 0 };
+	struct history_list l = { 0 };
+	bool more, any = false;
+
+	strbuf_addstr(sb, "<h2 id=\"champion\">From the champion</h2>\n");
+	page_form_summary(sb, &fm, "Not answered");
+	if (d->confirmed_by) {
+		strbuf_addstr(sb, "<p id=\"confirmed\">The champion confirmed "
+			      "the plan: ");
+		html_escape(sb, d->confirmed_by);
+		strbuf_addstr(sb, ", on ");
+		page_add_day(sb, d->confirmed_on);
+		strbuf_addstr(sb, ".</p>\n");
+		any = true;
+	}
+	for (size_t i = 0; i < d->nevents; i++) {
+		const struct event *e = &d->events[i];
+
+		if (e->proposed == DATE_NONE)
+			continue;
+		any = true;
+		strbuf_addf(sb, "<div class=\"panel proposal\" "
+			    "id=\"proposed-%s\">\n<p>", e->key);
+		strbuf_addstr(sb, "Proposed on ");
+		page_add_day(sb, e->proposed_on);
+		strbuf_addstr(sb, ": move <strong>");
+		html_escape(sb, e->title ? e->title : e->key);
+		strbuf_addstr(sb, "</strong> from ");
+		strbuf_addstr(sb, e->date != DATE_NONE
+				  ? page_day_text(&tmp, e->date) : "no date");
+		strbuf_addstr(sb, " to ");
+		page_add_day(sb, e->proposed);
+		strbuf_addstr(sb, ". &ldquo;");
+		html_escape(sb, e->proposed_note ? e->proposed_note : "");
+		strbuf_addstr(sb, "&rdquo;</p>\n");
+		if (page_can_edit(rq)) {
+			for (int k = 0; k < 2; k++) {
+				strbuf_reset(&path);
+				strbuf_addf(&path, "events/%s/%s", e->key,
+					    k ? "decline" : "accept");
+				form_open(sb, rq, d, path.buf, NULL, "inline");
+				strbuf_addf(sb, "<button type=\"submit\"%s>"
+					    "%s the date for ",
+					    k ? " class=\"secondary\"" : "",
+					    k ? "Decline" : "Accept");
+				html_escape(sb, e->key);
+				strbuf_addstr(sb, "</button>\n</form>\n");
+			}
+		}
+		strbuf_addstr(sb, "</div>\n");
+	}
+	if (store_history_page(rq->st, d->slug, 0, CHAMPION_HISTORY, &l,
+			       &more, &err) == 0) {
+		for (size_t i = 0; i < l.n; i++) {
+			const struct history_entry *h = &l.items[i];
+			const struct event *e;
+
+			if (!by_champion(h) || !h->entity || !h->field ||
+			    strcmp(h->entity, "event") ||
+			    strcmp(h->field, "done") || !h->new_value ||
+			    !(e = deal_find_event(d, h->key)))
+				continue;
+			any = true;
+			strbuf_addstr(sb, "<p class=\"champion-done\">");
+			html_escape(sb, e->title ? e->title : e->key);
+			strbuf_addstr(sb, " was marked done (");
+			html_escape(sb, h->new_value);
+			strbuf_addstr(sb, ") by the ");
+			html_escape(sb, h->actor);
+			strbuf_addstr(sb, " at ");
+			html_escape(sb, h->at);
+			strbuf_addstr(sb, ".</p>\n");
+		}
+	}
+	history_list_release(&l);
+	if (!any)
+		strbuf_addstr(sb, "<p class=\"empty\">Nothing yet: on the "
+			      "share page the champion can mark their steps "
+			      "done, propose dates and confirm the plan."
+			      "</p>\n");
+	strbuf_release(&tmp);
+	strbuf_release(&path);
 }
 
 /* ---- history --------------------------------------------------------- */
@@ -855,6 +970,19 @@ actions_notice(struct strbuf *sb, const struct http_request *rq,
 	} else if (!strcmp(did, "shared") && key &&
 		   auth_share_id_parse(key, &id, NULL) == 0) {
 		share_made(sb, rq, id);
+	} else if (!strcmp(did, "accepted") && key &&
+		   deal_find_event(d, key)) {
+		const struct event *e = deal_find_event(d, key);
+
+		notice_open(sb);
+		strbuf_addstr(sb, "Accepted: ");
+		html_escape(sb, e->title ? e->title : e->key);
+		strbuf_addstr(sb, " is now planned for ");
+		page_add_day(sb, e->date);
+		strbuf_addstr(sb, ".</p>\n");
+	} else if (!strcmp(did, "declined")) {
+		notice_open(sb);
+		strbuf_addstr(sb, "Declined: the step keeps its date.</p>\n");
 	} else if (!strcmp(did, "revoked") && key &&
 		   auth_share_id_parse(key, &id, NULL) == 0) {
 		notice_open(sb);
@@ -1145,7 +1273,14 @@ pages_share_post(struct http_request *rq, struct http_response *rs)
 	if (!http_parse_form(rq, rs))
 		return;
 	csrf_own_origin(rq, &base);
-	if ((r = form_date(rq, "expires", &expires, &err)) == 0 &&
+	/* "Works until revoked" is said explicitly, else 90 days. */
+	if (form_text(rq, "never"))
+		r = auth_share_expires_parse("never", rq->today, &expires,
+					     &err);
+	else
+		r = auth_share_expires_parse(form_text(rq, "expires"),
+					     rq->today, &expires, &err);
+	if (r == 0 &&
 	    (r = auth_share_make(rq->st, http_param(rq, "slug"), expires,
 				 rq->today, base.buf, &sh, &url, &err)) == 0) {
 		flash_put(rq, sh.id, url);
@@ -1172,4 +1307,32 @@ pages_revoke_post(struct http_request *rq, struct http_response *rs)
 				      rq->today, &err);
 	answer(rq, rs, r, &err, AF_REVOKE, NULL, NULL, "revoked", text,
 	       "shares");
+}
+
+/* The team's answer to a date the champion proposed. */
+static void
+answer_post(struct http_request *rq, struct http_response *rs, enum verb v)
+{
+	struct tw_error err = { 0 };
+	struct verb_call c;
+	int r;
+
+	verb_call_init(&c, v, NULL);
+	c.key = http_param(rq, "key");
+	r = page_run_verb(rq, &c, NULL, &err);
+	answer(rq, rs, r, &err, AF_ANSWER, NULL, NULL,
+	       v == V_ACCEPT ? "accepted" : "declined", c.key, "champion");
+	verb_call_release(&c);
+}
+
+void
+pages_accept_post(struct http_request *rq, struct http_response *rs)
+{
+	answer_post(rq, rs, V_ACCEPT);
+}
+
+void
+pages_decline_post(struct http_request *rq, struct http_response *rs)
+{
+	answer_post(rq, rs, V_DECLINE);
 }

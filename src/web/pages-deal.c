@@ -742,6 +742,7 @@ render_deal(struct http_request *rq, struct http_response *rs,
 		      "<a href=\"#check\">Check</a> "
 		      "<a href=\"#criteria\">Criteria</a> "
 		      "<a href=\"#timeline\">Timeline</a> "
+		      "<a href=\"#champion\">Champion</a> "
 		      "<a href=\"#plan\">Plan</a> "
 		      "<a href=\"#risks\">Risks</a> "
 		      "<a href=\"#phases\">Phases</a> "
@@ -756,6 +757,7 @@ render_deal(struct http_request *rq, struct http_response *rs,
 	deal_timeline(&sb, d, rq->today, &ctx.settings, h, page_can_edit(rq));
 	actions_events(&sb, rq, d, v->act);
 	page_child_add_form(&sb, rq, d, T_EVENT, KEPT(v, T_EVENT));
+	actions_champion(&sb, rq, d, v->act);
 	deal_plan(&sb, rq, d, h, &s);
 	deal_risks(&sb, d, rq->today, h, page_can_edit(rq));
 	page_child_add_form(&sb, rq, d, T_RISK, KEPT(v, T_RISK));

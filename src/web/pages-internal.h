@@ -253,6 +253,8 @@ void actions_message(struct strbuf *sb, const struct http_request *rq,
 		     const struct action_view *av);
 void actions_shares(struct strbuf *sb, struct http_request *rq,
 		    const struct deal *d, const struct action_view *av);
+void actions_champion(struct strbuf *sb, struct http_request *rq,
+		      const struct deal *d, const struct action_view *av);
 void actions_documents(struct strbuf *sb, const struct deal *d);
 void actions_history(struct strbuf *sb, struct http_request *rq,
 		     const struct deal *d);
@@ -289,6 +291,12 @@ void pages_record_post(struct http_request *rq, struct http_response *rs);
 void pages_apply_post(struct http_request *rq, struct http_response *rs);
 void pages_analytics(struct http_request *rq, struct http_response *rs);
 void pages_share(struct http_request *rq, struct http_response *rs);
+/* The share page's forms (pages-share.c). */
+void pages_share_done_post(struct http_request *rq, struct http_response *rs);
+void pages_share_propose_post(struct http_request *rq,
+			      struct http_response *rs);
+void pages_share_confirm_post(struct http_request *rq,
+			      struct http_response *rs);
 /* pages-forms.c */
 void pages_deal_new(struct http_request *rq, struct http_response *rs);
 void pages_deal_new_post(struct http_request *rq, struct http_response *rs);
@@ -314,6 +322,8 @@ void pages_close_post(struct http_request *rq, struct http_response *rs);
 void pages_reopen_post(struct http_request *rq, struct http_response *rs);
 void pages_share_post(struct http_request *rq, struct http_response *rs);
 void pages_revoke_post(struct http_request *rq, struct http_response *rs);
+void pages_accept_post(struct http_request *rq, struct http_response *rs);
+void pages_decline_post(struct http_request *rq, struct http_response *rs);
 
 /* The workspace's settings and accounts (pages-admin.c). */
 void pages_settings(struct http_request *rq, struct http_response *rs);

@@ -495,6 +495,10 @@ const struct route page_routes[] = {
 	  ROUTE_PAGE },
 	{ "POST", "/deals/{slug}/shares/{id}/revoke", pages_revoke_post,
 	  ROLE_EDITOR, ROUTE_PAGE },
+	{ "POST", "/deals/{slug}/events/{key}/accept", pages_accept_post,
+	  ROLE_EDITOR, ROUTE_PAGE },
+	{ "POST", "/deals/{slug}/events/{key}/decline", pages_decline_post,
+	  ROLE_EDITOR, ROUTE_PAGE },
 	/* Schema-driven forms (pages-forms.c); {kind}: criteria, events,
 	 * risks or phases. */
 	{ "GET", "/deals/new", pages_deal_new, ROLE_EDITOR, ROUTE_PAGE },
@@ -523,6 +527,12 @@ const struct route page_routes[] = {
 	{ "GET", "/login", login_page, ROLE_VIEWER, ROUTE_PUBLIC },
 	{ "GET", "/share/{token}", pages_share, ROLE_VIEWER,
 	  ROUTE_PUBLIC | ROUTE_SECRET_PATH },
+	{ "POST", "/share/{token}/done", pages_share_done_post, ROLE_VIEWER,
+	  ROUTE_PUBLIC | ROUTE_SECRET_PATH },
+	{ "POST", "/share/{token}/propose", pages_share_propose_post,
+	  ROLE_VIEWER, ROUTE_PUBLIC | ROUTE_SECRET_PATH },
+	{ "POST", "/share/{token}/confirm", pages_share_confirm_post,
+	  ROLE_VIEWER, ROUTE_PUBLIC | ROUTE_SECRET_PATH },
 	{ "GET", "/assets/{name}", asset_get, ROLE_VIEWER, ROUTE_PUBLIC },
 	/* The workspace's settings and accounts (pages-admin.c). */
 	{ "GET", "/settings", pages_settings, ROLE_VIEWER, ROUTE_PAGE },

@@ -62,6 +62,7 @@ struct server {
 	unsigned port;
 	struct router router;
 	struct rate_limiter *limiter;
+	struct rate_limiter *share_limiter;
 
 	struct store *store;		/* server_new's, borrowed */
 	/* Else one store connection per worker thread, closed at stop. */
@@ -505,6 +506,7 @@ begin_request(struct server *srv, struct exchange *x)
 
 	rq->cfg = &srv->cfg;
 	rq->limiter = srv->limiter;
+	rq->share_limiter = srv->share_limiter;
 	rq->now = (long long)time(NULL);
 	rq->today = srv->cfg.today_fixed ? srv->cfg.today : date_today();
 	proxy_headers(srv, x);
@@ -957,6 +959,8 @@ server_free(struct server *srv)
 	router_release(&srv->router);
 	if (srv->limiter)
 		rate_limiter_free(srv->limiter);
+	if (srv->share_limiter)
+		rate_limiter_free(srv->share_limiter);
 	pthread_key_delete(srv->store_key);
 	pthread_mutex_destroy(&srv->lock);
 	pthread_mutex_destroy(&srv->watch_lock);
@@ -988,6 +992,8 @@ server_create(const struct server_config *cfg)
 	router_add(&srv->router, login_routes);
 	srv->limiter = rate_limiter_new(cfg->login_attempts,
 					cfg->login_window);
+	srv->share_limiter = rate_limiter_new(SHARE_POSTS_MAX,
+					      SHARE_POSTS_WINDOW);
 	json_arena_install();
 	return srv;
 }

@@ -277,7 +277,14 @@ test('the share link shows the plan in a fresh context and nothing else',
 			      /deadline-at-risk/, /unframed-pass/,
 			      /Othello/, /Momentum/, /USD 195,000/])
 		assert.doesNotMatch(text, secret);
-	assert.equal(await p.locator('form, input, button, textarea').count(), 0);
+	// Its only forms are the champion's own, posting to the link.
+	const path = new URL(shareUrl).pathname;
+	const actions = await p.locator('form').evaluateAll(
+		(fs) => fs.map((f) => f.getAttribute('action')));
+	assert.deepEqual(actions.sort(), ['confirm', 'propose']
+		.map((a) => `${path}/${a}`));
+	assert.equal(await p.locator('form input[name="csrf_token"]').count(),
+		     actions.length);
 	assert.equal(await p.locator('a').count(), 0);
 	assert.equal(await p.locator('script').count(), 0);
 

@@ -134,6 +134,39 @@ function spoil(i) {
 	return f.getAttribute('action');
 }
 
+/*
+ * Each form of the page at url (loaded in p) with bad input: the 422
+ * page shows the same forms again, so spoil the next on it. The number
+ * of forms checked in their error state.
+ */
+async function spoilForms(p, name, url) {
+	const n = await p.locator('main form[method="post"]').count();
+	let forms = 0;
+
+	for (let i = 0; i < n; i++) {
+		if (await p.locator('main form[method="post"]').nth(i)
+			.locator('input:not([type=hidden]), select, textarea')
+			.count() === 0)
+			continue;	// a button alone: nothing to get wrong
+		const action = await p.evaluate(spoil, i);
+		const [res] = await Promise.all([
+			p.waitForNavigation(),
+			p.locator('main form[method="post"]').nth(i)
+				.evaluate((f) => f.requestSubmit()),
+		]);
+		const what = `${name}-form${i}`;
+		if (res.status() !== 422) {
+			failures.push(`${what}: POST ${action} with bad ` +
+				      `input is ${res.status()}, not 422`);
+			await p.goto(url);
+			continue;
+		}
+		forms++;
+		await checkPage(p, what, await res.text(), true);
+	}
+	return forms;
+}
+
 test('every page and every form\'s error state: axe, width, screenshots',
      async () => {
 	const ctx = await browser.newContext({ viewport: lib.DESKTOP,
@@ -147,30 +180,8 @@ test('every page and every form\'s error state: axe, width, screenshots',
 		assert.equal(r.status(), 200, url);
 		await checkPage(p, name, await r.text());
 
-		// The 422 page shows the same forms again: spoil the next.
-		const n = noForms ? 0
-			: await p.locator('main form[method="post"]').count();
-		for (let i = 0; i < n; i++) {
-			if (await p.locator('main form[method="post"]').nth(i)
-				.locator('input:not([type=hidden]), select, textarea')
-				.count() === 0)
-				continue;	// a button alone: nothing to get wrong
-			const action = await p.evaluate(spoil, i);
-			const [res] = await Promise.all([
-				p.waitForNavigation(),
-				p.locator('main form[method="post"]').nth(i)
-					.evaluate((f) => f.requestSubmit()),
-			]);
-			const what = `${name}-form${i}`;
-			if (res.status() !== 422) {
-				failures.push(`${what}: POST ${action} with bad ` +
-					      `input is ${res.status()}, not 422`);
-				await p.goto(base + url);
-				continue;
-			}
-			forms++;
-			await checkPage(p, what, await res.text(), true);
-		}
+		if (!noForms)
+			forms += await spoilForms(p, name, base + url);
 	}
 	assert.ok(forms >= 20, `only ${forms} forms in their error state`);
 	await ctx.close();
@@ -183,6 +194,10 @@ test('every page and every form\'s error state: axe, width, screenshots',
 
 		await checkPage(a, name, await r.text());
 	}
+	// The champion's forms on the share page, in their error state.
+	await a.goto(shareUrl);
+	const shareForms = await spoilForms(a, 'share', shareUrl);
+	assert.ok(shareForms >= 2, `only ${shareForms} share page forms`);
 	// The login form's error state.
 	await a.goto(base + '/login');
 	await a.getByLabel('Name').fill('root');

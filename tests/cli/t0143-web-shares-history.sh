@@ -94,6 +94,8 @@ api_url=$("$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["url"])' <"$
 api_id=$("$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["id"])' <"$tmp/body")
 expect 200 GET "${api_url#"$base"}"
 expect 201 POST /api/deals/acme/shares -H "$auth"
+jcheck "d['expires'] == '2027-02-24'"
+expect 201 POST /api/deals/acme/shares -H "$auth" -H "$json" -d '{"expires": "never"}'
 jcheck "d['expires'] is None"
 expect 422 POST /api/deals/acme/shares -H "$auth" -H "$json" \
 	-d '{"expires": "2026-01-01"}'

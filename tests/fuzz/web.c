@@ -10,6 +10,7 @@
 #include "store/store.h"
 #include "util/xalloc.h"
 #include "web/api.h"
+#include "web/auth.h"
 
 #include <sqlite3.h>
 
@@ -125,6 +126,45 @@ log_in(const char *user, const char *password, char **cookie, char **csrf)
 	principal_release(&who);
 }
 
+/*
+ * A share link to acme (link 1), and the CSRF token its page gives: the
+ * value of the cookie the first opening sets ("techwin_share_1=V; ...").
+ */
+static void
+share_link(void)
+{
+	struct tw_error err = { 0 };
+	struct store_share made;
+	struct server_reply reply;
+	struct server_call call = { 0 };
+	struct http_params none = { 0 };
+	struct strbuf target = STRBUF_INIT;
+	const char *set, *eq, *semi;
+	char *url;
+
+	if (auth_share_make(fx.st, "acme", DATE_NONE, fx.cfg.today,
+			    "http://localhost", &made, &url, &err))
+		fuzz_fail("cannot make the share link: %s", err.msg);
+	store_share_release(&made);
+	fx.share = xstrdup(strstr(url, "/share/") + 7);
+	auth_secret_free(url);
+	strbuf_addf(&target, "/share/%s", fx.share);
+	call.method = "GET";
+	call.target = target.buf;
+	call.headers = &none;
+	call.body = "";
+	call.addr = "127.0.0.1";
+	fuzz_web_dispatch(&call, &reply);
+	set = server_reply_header(&reply, "Set-Cookie");
+	if (reply.status != 200 || !set || !(eq = strchr(set, '=')) ||
+	    !(semi = strchr(eq, ';')))
+		fuzz_fail("the share page gave no CSRF cookie (%u)",
+			  reply.status);
+	fx.share_csrf = xstrndup(eq + 1, (size_t)(semi - eq - 1));
+	server_reply_release(&reply);
+	strbuf_release(&target);
+}
+
 void
 fuzz_web_setup(void)
 {
@@ -161,6 +201,7 @@ fuzz_web_setup(void)
 	log_in("alice", "password1", &fx.cookie, &fx.csrf);
 	log_in("bob", "password2", &fx.vcookie, &fx.vcsrf);
 	db = store_sqlite_handle(fx.st);
+	share_link();
 	if (sqlite3_open(":memory:", &pristine) != SQLITE_OK)
 		fuzz_fail("cannot open the pristine copy");
 	copy_db(pristine, db, "save");

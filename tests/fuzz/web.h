@@ -2,7 +2,8 @@
  * The web fixture that the fuzz targets of techwin serve share (fuzz-http,
  * fuzz-form): an in-memory SQLite store with two deals (acme, won-deal),
  * an admin alice with an API token and a logged-in session, and a viewer
- * bob with a token and a session; fuzz_web_restore() puts the database
+ * bob with a token and a session, a share link to acme with its CSRF
+ * token (issue 16); fuzz_web_restore() puts the database
  * back as it was before each input. Also the invariants every answer of
  * server_dispatch() must hold.
  */
@@ -22,6 +23,9 @@ struct fuzz_web {
 	char *csrf;		/* and its CSRF token */
 	char *vcookie;		/* bob's session */
 	char *vcsrf;		/* and its CSRF token */
+	char *share;		/* a share link's token (acme's, link 1) */
+	char *share_csrf;	/* the link's CSRF token (its cookie's value,
+				   techwin_share_1) */
 };
 extern struct fuzz_web fx;
 

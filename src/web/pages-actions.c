@@ -993,23 +993,6 @@ actions_notice(struct strbuf *sb, const struct http_request *rq,
 
 /* ---- the posts ----------------------------------------------------------- */
 
-/* The input a verb's "--name: ..." message is about, per form. */
-static const char *
-message_field(const char *msg, const char *const *names, const char **text)
-{
-	for (; names && *names; names++) {
-		size_t n = strlen(*names);
-
-		if (!strncmp(msg, "--", 2) && !strncmp(msg + 2, *names, n) &&
-		    !strncmp(msg + 2 + n, ": ", 2)) {
-			*text = msg + 4 + n;
-			return *names;
-		}
-	}
-	*text = msg;
-	return NULL;
-}
-
 /*
  * The end of a post: a 303 to the deal page with the notice did (and key)
  * when r is 0; else the page re-rendered with the message at the field
@@ -1026,8 +1009,8 @@ answer(struct http_request *rq, struct http_response *rs, int r,
 	struct strbuf loc = STRBUF_INIT;
 
 	if (r == TW_EINPUT || (r == TW_ENOTFOUND && f != AF_NONE)) {
-		av.fm.error_field = message_field(err->msg, names,
-						 &av.fm.error);
+		av.fm.error_field = page_form_message_field(
+			err->msg, names, &av.fm.error);
 		if (!av.fm.error_field)
 			av.fm.error_field = field;
 		if (f == AF_TOUCH)

@@ -1230,3 +1230,20 @@ pages_deal_remove_post(struct http_request *rq, struct http_response *rs)
 		http_redirect(rs, 303, "/?removed=1");
 	verb_call_release(&c);
 }
+
+const char *
+page_form_message_field(const char *msg, const char *const *names,
+			const char **text)
+{
+	for (; names && *names; names++) {
+		size_t n = strlen(*names);
+
+		if (!strncmp(msg, "--", 2) && !strncmp(msg + 2, *names, n) &&
+		    !strncmp(msg + 2 + n, ": ", 2)) {
+			*text = msg + 4 + n;
+			return *names;
+		}
+	}
+	*text = msg;
+	return NULL;
+}

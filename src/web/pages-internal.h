@@ -138,6 +138,12 @@ const char *page_form_value(const struct page_form *fm, const char *name,
 bool page_form_at(const struct page_form *fm, const char *name);
 void page_form_aria(struct strbuf *sb, const struct page_form *fm,
 		    const char *name, bool hint);
+/*
+ * The input of names a verb's "--name: ..." message msg is about (NULL
+ * when none), *text the message without its "--name: ".
+ */
+const char *page_form_message_field(const char *msg, const char *const *names,
+				    const char **text);
 void page_form_field_error(struct strbuf *sb, const struct page_form *fm,
 			   const char *name);
 

@@ -714,18 +714,9 @@ share_field(const char *msg, const char *dflt, const char **text)
 {
 	static const char *const names[] = { "on", "date", "note", "name",
 					     NULL };
+	const char *f = page_form_message_field(msg, names, text);
 
-	for (const char *const *n = names; *n; n++) {
-		size_t len = strlen(*n);
-
-		if (!strncmp(msg, "--", 2) && !strncmp(msg + 2, *n, len) &&
-		    !strncmp(msg + 2 + len, ": ", 2)) {
-			*text = msg + 4 + len;
-			return *n;
-		}
-	}
-	*text = msg;
-	return dflt;
+	return f ? f : dflt;
 }
 
 /* A date input: empty is none, else it must parse ("--NAME: ..."). */

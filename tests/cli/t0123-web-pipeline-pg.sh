@@ -2,7 +2,8 @@
 # t0123-web-pipeline-pg: the pipeline page (t0121) and the paged list
 # routes (t0122) on a PostgreSQL database, which runs the same pages'
 # statements in its own dialect (COLLATE "C", dates, no urgency-index
-# walk, no kept totals). Runs against a throwaway cluster
+# walk, no kept totals), and the champion's forms on the share page
+# (t0252, t0253) with their history and outbox rows. Runs against a throwaway cluster
 # (tests/pg/with-cluster.sh).
 set -eu
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
@@ -22,7 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for t in t0121-web-pipeline t0122-web-api-paging; do
+for t in t0121-web-pipeline t0122-web-api-paging t0252-champion-acts \
+	t0253-champion-refusals; do
 	name=tw_pipe_$$_$(echo "$t" | cut -c2-5)
 	"$PSQL" -q "$TW_TEST_PG_URL" -c "CREATE DATABASE $name" >/dev/null
 	dbs="$dbs $name"

@@ -16,7 +16,7 @@ set -eu
 
 export TECHWIN_NOW=2026-11-26T10:42:00Z
 tw() { "$TECHWIN" "$@" >/dev/null 2>&1 || fail "techwin $* failed"; }
-q() { sqlite3 -separator "|" "$TECHWIN_DB" "$1"; }
+q() { db_query "$1"; }
 tw init
 tw deal add acme --account 'Acme Corp' --poc-start 2026-11-02 --poc-end 2026-11-20
 tw criterion add acme p95 --at-most 200 --metric 'p95 latency'

@@ -38,7 +38,7 @@ share_open "$acme"
 hasnt 'Deal desk'
 n0=$(history_count)
 nothing_written() {
-	[ "$(history_count)" = "$n0" ] || fail "$1 wrote: $(sqlite3 "$TECHWIN_DB" \
+	[ "$(history_count)" = "$n0" ] || fail "$1 wrote: $(db_query \
 		"SELECT actor, entity, key, field FROM history ORDER BY id DESC LIMIT 3")"
 }
 

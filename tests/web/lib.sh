@@ -40,6 +40,16 @@ cd "$tmp"
 export TECHWIN_DB="${TW_WEB_DB:-$tmp/t.db}" TECHWIN_TODAY=2026-11-26 TECHWIN_USER=tester \
 	TECHWIN_PWHASH_FAST=1 LC_ALL=C
 
+# The rows of SQL on the test's database, columns joined by '|'.
+db_query() {
+	case $TECHWIN_DB in
+	postgres*://*)
+		"${TW_TEST_PG_BIN:+$TW_TEST_PG_BIN/}psql" -X -q -A -t -F '|' \
+			"$TECHWIN_DB" -c "$1" ;;
+	*) sqlite3 -separator '|' "$TECHWIN_DB" "$1" ;;
+	esac
+}
+
 fail() {
 	echo "FAIL: $*" >&2
 	if [ -f "$tmp/server.log" ]; then

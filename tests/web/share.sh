@@ -29,5 +29,5 @@ share_post() {
 }
 
 history_count() {
-	sqlite3 "$TECHWIN_DB" "SELECT count(*) FROM history"
+	db_query "SELECT count(*) FROM history"
 }

@@ -65,6 +65,13 @@ const char *finding_rule_name(const char *name);
  */
 uint64_t findings_digest(const struct momentum_report *r);
 
+/*
+ * The SHA-256 (hex, 32 digits) of the core's sources, generated at build
+ * time (rules-digest.cmake): findings kept by a core of another digest
+ * may have been made by other rules, and are evaluated again.
+ */
+extern const char findings_rules_digest[];
+
 /* The smallest rank among r's findings (pipeline.h), FINDING_RANKS if none. */
 int findings_worst(const struct momentum_report *r);
 

@@ -524,6 +524,43 @@ store_setting_set(struct store *st, const char *key, const char *value,
 	return own_end(st, own, rc, err);
 }
 
+/*
+ * The findings a database keeps were made by the rules of the techwin
+ * that kept them. When its core differs from this one's (another
+ * findings_rules_digest, core/findings.h), every evaluation is marked
+ * stale once and the digest kept, as the setting STORE_RULES_KEY with no
+ * history row: no user changed anything. A database this cannot write
+ * is read as if it kept nothing valid (st->rules_outdated).
+ */
+
+void
+store_rules_check(struct store *st)
+{
+	struct row_value v[] = { ROW_TEXT(STORE_RULES_KEY),
+				 ROW_TEXT(findings_rules_digest) };
+	struct tw_error err = { 0 };
+	struct row_result r;
+	char *kept = NULL;
+	int rc;
+
+	rc = store_setting_get(st, STORE_RULES_KEY, &kept, &err);
+	st->rules_outdated = rc < 0 || !kept ||
+			     strcmp(kept, findings_rules_digest);
+	free(kept);
+	tw_error_clear(&err);
+	if (!st->rules_outdated || store_begin(st, &err) < 0)
+		return;
+	rc = store_eval_stale_all(st, &err);
+	if (rc == 0) {
+		rc = run(st, A_SETTING_SET, v, 2, &r, &err);
+		row_result_release(&r);
+	}
+	if (rc == 0 && store_commit(st, &err) == 0)
+		st->rules_outdated = false;
+	else if (rc < 0)
+		store_rollback(st);
+}
+
 /* ---- the workspace's playbook ----------------------------------------- */
 
 int

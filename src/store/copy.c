@@ -15,6 +15,7 @@
  */
 #include "store/copy.h"
 #include "core/schema.h"
+#include "store/store-internal.h"
 #include "store/store-pg.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -43,6 +44,7 @@ struct ctable {
 	size_t ncols;
 	const char *const *order;	/* the primary key, NULL-terminated */
 	bool has_id;			/* an id PostgreSQL generates */
+	const char *where;		/* the rows copied, or NULL: all */
 };
 
 static const struct ccol history_cols[] = {
@@ -150,7 +152,9 @@ static const char *const by_email[] = { "email", NULL };
 static const char *const by_name[] = { "name", NULL };
 
 #define CTABLE(name, order, has_id) \
-	{ #name, name##_cols, ARRAY_SIZE(name##_cols), order, has_id }
+	{ #name, name##_cols, ARRAY_SIZE(name##_cols), order, has_id, NULL }
+/* The settings of the workspace: not the database's own digest. */
+#define NOT_RULES "\"key\" <> '" STORE_RULES_KEY "'"
 
 /*
  * The model's tables (the deals, their children and the children's lists)
@@ -159,7 +163,8 @@ static const char *const by_name[] = { "name", NULL };
  */
 static const struct ctable other_tables[] = {
 	CTABLE(history, by_id, true),
-	CTABLE(settings, by_key, false),
+	{ "settings", settings_cols, ARRAY_SIZE(settings_cols), by_key, false,
+	  NOT_RULES },
 	CTABLE(workspace_playbook, by_pos, false),
 	CTABLE(users, by_id, true),
 	CTABLE(tokens, by_id, true),
@@ -511,7 +516,8 @@ select_sql(const struct ctable *t, bool pg, struct strbuf *sb)
 	strbuf_addstr(sb, "SELECT ");
 	for (size_t i = 0; i < t->ncols; i++)
 		strbuf_addf(sb, "%s\"%s\"", i ? ", " : "", t->cols[i].name);
-	strbuf_addf(sb, " FROM %s ORDER BY ", t->name);
+	strbuf_addf(sb, " FROM %s%s%s ORDER BY ", t->name,
+		    t->where ? " WHERE " : "", t->where ? t->where : "");
 	for (size_t i = 0; t->order[i]; i++) {
 		bool text = false;
 
@@ -960,15 +966,15 @@ same_workspace(struct side *a, struct side *b)
 
 /* The tables whose rows make a workspace non-empty, as counted. */
 static const struct {
-	const char *table, *what;
+	const char *table, *what, *where;
 } counted[] = {
-	{ "deals", "deals" },
-	{ "history", "history rows" },
-	{ "settings", "settings" },
-	{ "users", "users" },
-	{ "tokens", "tokens" },
-	{ "shares", "share links" },
-	{ "workspace_playbook", "playbook steps" },
+	{ "deals", "deals", NULL },
+	{ "history", "history rows", NULL },
+	{ "settings", "settings", NOT_RULES },
+	{ "users", "users", NULL },
+	{ "tokens", "tokens", NULL },
+	{ "shares", "share links", NULL },
+	{ "workspace_playbook", "playbook steps", NULL },
 };
 
 /* Delete everything in an SQLite target, the append-only history too. */
@@ -1055,11 +1061,12 @@ prepare_target(struct side *dst, bool force, struct tw_error *err)
 	int rc = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(counted) && !rc; i++) {
-		char sql[64];
+		char sql[128];
 		long long n;
 
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s",
-			 counted[i].table);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s%s%s",
+			 counted[i].table, counted[i].where ? " WHERE " : "",
+			 counted[i].where ? counted[i].where : "");
 		rc = side_int(dst, sql, NULL, &n, counted[i].table, err);
 		if (!rc && n)
 			empty = false;

@@ -553,7 +553,8 @@ each_head(struct each_state *s, const char *const *c, struct tw_error *err)
 		e->has_digest = true;
 		e->digest = (uint64_t)strtoll(c[8], NULL, 10);
 	}
-	e->stale = c[5] && strcmp(c[5], "0");
+	/* Another core's findings are stale, written so or not. */
+	e->stale = (c[5] && strcmp(c[5], "0")) || s->st->rules_outdated;
 	e->valid = !e->stale && e->evaluated_on <= s->today &&
 		   s->today < e->recheck_on;
 	e->rep.technical_win = win;

@@ -244,7 +244,18 @@ struct store {
 	const char *where;	/* the backend's location, for messages */
 	bool in_tx;		/* inside store_begin/store_commit */
 	struct listing_kept *kept;	/* listing.c's totals, or NULL */
+	/* Kept findings are another core's (store_rules_check). */
+	bool rules_outdated;
 };
+
+/*
+ * After the schema is current: kept findings made by another techwin's
+ * rules are marked stale (accounts.c). The digest of the rules that made
+ * them is the setting STORE_RULES_KEY, the database's own: not a user's
+ * setting, never copied to another database (copy.c).
+ */
+#define STORE_RULES_KEY "techwin.rules"
+void store_rules_check(struct store *st);
 
 /* Free st->kept (listing.c), before the backend frees st. */
 void listing_kept_free(struct store *st);

@@ -54,6 +54,7 @@ store_open(struct store **out, const char *location, enum store_mode mode,
 	if (rc)
 		return rc;
 	st->actor = xstrdup_or_null(actor);
+	store_rules_check(st);
 	*out = st;
 	return 0;
 }

@@ -8,7 +8,8 @@
 # database and a --today before the evaluations keep nothing and still
 # print the recomputed answer. check --json of the whole pipeline reads
 # what is kept the same way (first_seen included), and says what
-# check --json SLUG... says.
+# check --json SLUG... says. Findings kept by another techwin's rules are
+# all re-evaluated once.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -127,12 +128,32 @@ same_json "looking back" --today 2026-11-02
 after=$(sqlite3 "$TECHWIN_DB" "SELECT group_concat(evaluated_on) FROM (SELECT DISTINCT evaluated_on FROM evaluations ORDER BY 1)")
 [ "$before" = "$after" ] || fail "looking back changed what is kept: $before -> $after"
 
-# A database that cannot be written: recomputed, nothing kept, no error.
+# Findings kept by another techwin (its core's digest differs, as after
+# an upgrade that changed a rule): every one is re-evaluated once, and
+# the digest of this techwin's core is kept.
+rules=$(sqlite3 "$TECHWIN_DB" "SELECT value FROM settings WHERE \"key\" = 'techwin.rules'")
+[ ${#rules} -eq 32 ] || fail "the rules' digest kept is '$rules'"
+older() {	# $1: a database (the digests kept are of what older rules said)
+	sqlite3 "$1" "UPDATE settings SET value = 'an older techwin' WHERE \"key\" = 'techwin.rules';
+		UPDATE findings SET message = message || ' (as older rules said it)' WHERE deal_id % 3 = 0;
+		UPDATE evaluations SET digest = digest + 1 WHERE deal_id % 3 = 0"
+}
+older "$TECHWIN_DB"
+same "kept by another techwin's rules" --today 2026-12-10
+[ "$(stale)" -eq 0 ] || fail "$(stale) evaluations still stale after the rules changed"
+[ "$(sqlite3 "$TECHWIN_DB" "SELECT value FROM settings WHERE \"key\" = 'techwin.rules'")" = "$rules" ] ||
+	fail "the rules' digest was not kept again"
+same "read back after the rules changed" --today 2026-12-10
+"$TECHWIN" history | grep -q 'techwin.rules' && fail "the rules' digest is in the history"
+
+# A database that cannot be written: recomputed, nothing kept, no error,
+# whatever rules kept its findings.
 sqlite3 "$TECHWIN_DB" "UPDATE evaluations SET stale = 1 WHERE deal_id % 5 = 0"
 n=$(stale)
 # A copy not in WAL mode: a reader of a WAL database writes its -shm.
 mkdir ro && cp "$TECHWIN_DB" ro/t.db
 sqlite3 ro/t.db "PRAGMA journal_mode = DELETE" >/dev/null
+older ro/t.db
 chmod 0444 ro/t.db && chmod 0555 ro
 export TECHWIN_DB="$tmp/ro/t.db"
 if [ "$(id -u)" -eq 0 ]; then

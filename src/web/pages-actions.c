@@ -1032,19 +1032,6 @@ answer(struct http_request *rq, struct http_response *rs, int r,
 	strbuf_release(&loc);
 }
 
-/* A date input: empty is none, else it must parse. */
-static int
-form_date(const struct http_request *rq, const char *name, tw_date *out,
-	  struct tw_error *err)
-{
-	const char *s = http_params_get(&rq->form, name);
-
-	*out = DATE_NONE;
-	if (!s || !*s)
-		return 0;
-	return date_parse(s, out, err);
-}
-
 static const char *
 form_text(const struct http_request *rq, const char *name)
 {
@@ -1066,7 +1053,7 @@ pages_done_post(struct http_request *rq, struct http_response *rs)
 		return;
 	verb_call_init(&c, V_DONE, NULL);
 	c.key = form_text(rq, "event");
-	if ((r = form_date(rq, "on", &c.on, &err)) == 0) {
+	if ((r = page_form_date(rq, "on", &c.on, &err)) == 0) {
 		if (!c.key)
 			r = tw_error_set(&err, TW_EINPUT, "choose an event");
 		else
@@ -1099,7 +1086,7 @@ pages_touch_post(struct http_request *rq, struct http_response *rs)
 		c.criteria = &crit;
 		c.ncriteria = 1;
 	}
-	if ((r = form_date(rq, "on", &c.on, &err)) == 0) {
+	if ((r = page_form_date(rq, "on", &c.on, &err)) == 0) {
 		/* A form without its type is no card's: not a user's slip. */
 		if (!c.touch_type)
 			r = tw_error_set(&err, TW_EUSAGE, "the form has no "
@@ -1125,7 +1112,7 @@ pages_snooze_post(struct http_request *rq, struct http_response *rs)
 		return;
 	verb_call_init(&c, V_SNOOZE, NULL);
 	c.reason = form_text(rq, "reason");
-	if ((r = form_date(rq, "until", &c.until, &err)) == 0) {
+	if ((r = page_form_date(rq, "until", &c.until, &err)) == 0) {
 		if (c.until == DATE_NONE)
 			r = tw_error_set(&err, TW_EINPUT, "enter the last day "
 					 "of the snooze");
@@ -1173,7 +1160,7 @@ pages_ack_post(struct http_request *rq, struct http_response *rs)
 		c.rule = rule = bar ? xstrndup(finding, (size_t)(bar - finding))
 				    : xstrdup(finding);
 		c.subject = bar ? bar + 1 : NULL;
-		if ((r = form_date(rq, "until", &c.until, &err)) == 0)
+		if ((r = page_form_date(rq, "until", &c.until, &err)) == 0)
 			r = page_run_verb(rq, &c, NULL, &err);
 	}
 	/* What the verb refuses of the finding itself is at the finding. */
@@ -1207,6 +1194,7 @@ pages_unack_post(struct http_request *rq, struct http_response *rs)
 void
 pages_close_post(struct http_request *rq, struct http_response *rs)
 {
+	static const char *const names[] = { "close_date", NULL };
 	struct tw_error err = { 0 };
 	const char *outcome, *field = "outcome";
 	struct verb_call c;
@@ -1221,10 +1209,11 @@ pages_close_post(struct http_request *rq, struct http_response *rs)
 		r = tw_error_set(&err, TW_EINPUT, "choose won or lost");
 	} else {
 		field = "close_date";
-		if ((r = form_date(rq, "close_date", &c.on, &err)) == 0)
+		if ((r = page_form_date(rq, "close_date", &c.on, &err)) == 0)
 			r = page_run_verb(rq, &c, NULL, &err);
 	}
-	answer(rq, rs, r, &err, AF_CLOSE, field, NULL, "closed", NULL, "main");
+	answer(rq, rs, r, &err, AF_CLOSE, field, names, "closed", NULL,
+	       "main");
 	verb_call_release(&c);
 }
 

@@ -1247,3 +1247,18 @@ page_form_message_field(const char *msg, const char *const *names,
 	*text = msg;
 	return NULL;
 }
+
+int
+page_form_date(const struct http_request *rq, const char *name,
+	       tw_date *out, struct tw_error *err)
+{
+	const char *s = http_params_get(&rq->form, name);
+	struct tw_error why = { 0 };
+
+	*out = DATE_NONE;
+	if (!s || !*s)
+		return 0;
+	if (date_parse(s, out, &why) < 0)
+		return tw_error_set(err, TW_EINPUT, "--%s: %s", name, why.msg);
+	return 0;
+}

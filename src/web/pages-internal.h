@@ -144,6 +144,13 @@ void page_form_aria(struct strbuf *sb, const struct page_form *fm,
  */
 const char *page_form_message_field(const char *msg, const char *const *names,
 				    const char **text);
+/*
+ * The date input name of a posted form into *out: DATE_NONE when empty,
+ * TW_EINPUT "--NAME: why" when it is no date (page_form_message_field
+ * finds the input).
+ */
+int page_form_date(const struct http_request *rq, const char *name,
+		   tw_date *out, struct tw_error *err);
 void page_form_field_error(struct strbuf *sb, const struct page_form *fm,
 			   const char *name);
 

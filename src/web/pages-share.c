@@ -719,22 +719,6 @@ share_field(const char *msg, const char *dflt, const char **text)
 	return f ? f : dflt;
 }
 
-/* A date input: empty is none, else it must parse ("--NAME: ..."). */
-static int
-share_date(const struct http_request *rq, const char *name, tw_date *out,
-	   struct tw_error *err)
-{
-	const char *s = http_params_get(&rq->form, name);
-	struct tw_error why = { 0 };
-
-	*out = DATE_NONE;
-	if (!s || !*s)
-		return 0;
-	if (date_parse(s, out, &why) < 0)
-		return tw_error_set(err, TW_EINPUT, "--%s: %s", name, why.msg);
-	return 0;
-}
-
 /*
  * The link's CSRF token came back twice, in its cookie and in the form,
  * the same, and made for this link; NULL, else why not.
@@ -805,9 +789,9 @@ share_post(struct http_request *rq, struct http_response *rs,
 	c.link = (int)v.link;
 	c.key = http_params_get(&rq->form, "event");
 	if (f == SF_DONE)
-		r = share_date(rq, "on", &c.on, &err);
+		r = page_form_date(rq, "on", &c.on, &err);
 	else if (f == SF_PROPOSE)
-		r = share_date(rq, "date", &c.on, &err);
+		r = page_form_date(rq, "date", &c.on, &err);
 	c.reason = http_params_get(&rq->form, f == SF_CONFIRM ? "name"
 							      : "note");
 	if (r == 0 && f != SF_CONFIRM && (!c.key || !*c.key))

@@ -168,6 +168,10 @@ post 422 acks 'finding=late-commercial-followup|nope' reason=x
 has 'id="ack-finding-error">no finding'
 post 422 acks 'finding=late-commercial-followup|readout' reason=x until=2026-01-01
 has 'id="ack-until-error">&#39;2026-01-01&#39; is in the past'
+# A date that is none is refused at its own input, as every form's.
+post 422 acks 'finding=late-commercial-followup|readout' reason=x until=2026-02-30
+has 'id="ack-until-error">'
+hasnt 'id="ack-finding-error">'
 post 303 acks 'finding=late-commercial-followup|readout' reason='Waiting on legal' \
 	until=2026-12-04
 follow '/deals/acme?did=acked#check'
@@ -190,6 +194,9 @@ has 'id="close-outcome-error">choose won or lost'
 has '<fieldset id="close-outcome" aria-invalid="true" aria-describedby="close-outcome-error">'
 has 'Not closed: <a href="#close-outcome">choose won or lost</a>'
 has 'value="2026-11-20"'
+post 422 close outcome=won close_date=2026-13-01
+has 'id="close-close_date-error">'
+hasnt 'close_date: '
 post 422 close outcome=won close_date=2026-11-30
 has 'id="close-close_date-error">close date 2026-11-30 is after today (2026-11-26)'
 has 'id="close-won" name="outcome" value="won" checked'

@@ -101,12 +101,6 @@ shared_step(struct deal_ctx *ctx, const char *key, size_t *index,
 	return e;
 }
 
-static bool
-is_done(const struct event *e, tw_date today)
-{
-	return e->done != DATE_NONE && e->done <= today;
-}
-
 static int
 step_done(struct deal_ctx *ctx, const struct verb_call *c,
 	  struct verb_result *res, struct tw_error *err)
@@ -119,7 +113,7 @@ step_done(struct deal_ctx *ctx, const struct verb_call *c,
 	if (e->side != SIDE_BUYER)
 		return tw_error_set(err, TW_EINPUT, "'%s' is a step on our "
 				    "side: we mark it done", step_name(e));
-	if (is_done(e, ctx->today))
+	if (event_done_by(e, ctx->today))
 		return tw_error_set(err, TW_EINPUT, "'%s' is done already "
 				    "(%s)", step_name(e),
 				    date_format(e->done, a));
@@ -157,7 +151,7 @@ propose(struct deal_ctx *ctx, const struct verb_call *c,
 
 	if (!e)
 		return err->code;
-	if (is_done(e, ctx->today))
+	if (event_done_by(e, ctx->today))
 		return tw_error_set(err, TW_EINPUT, "'%s' is done already: "
 				    "there is no date to move", step_name(e));
 	if (c->on == DATE_NONE)

@@ -346,7 +346,7 @@ commercial_contract_target(const struct deal *d,
 			e = &d->events[i];
 	if (!e)
 		e = deal_find_event(d, key);
-	if (e && e->done && e->done <= today) {
+	if (e && event_done_by(e, today)) {
 		*applied = true;
 		return e->done;
 	}

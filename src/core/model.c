@@ -260,6 +260,12 @@ deal_find_criterion(const struct deal *d, const char *key)
 	return NULL;
 }
 
+bool
+event_done_by(const struct event *e, tw_date today)
+{
+	return e->done != DATE_NONE && e->done <= today;
+}
+
 struct event *
 deal_find_event(const struct deal *d, const char *key)
 {

@@ -240,6 +240,12 @@ void phase_finder_release(struct phase_finder *f);
  */
 void deal_drop_internal(struct deal *d);
 
+/*
+ * Whether e is done as of today. A done date after today only appears when
+ * --today looks back in time; then the event had not happened yet.
+ */
+bool event_done_by(const struct event *e, tw_date today);
+
 /* Lookups by key; NULL when absent. */
 struct criterion *deal_find_criterion(const struct deal *d, const char *key);
 struct event *deal_find_event(const struct deal *d, const char *key);

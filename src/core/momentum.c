@@ -159,16 +159,6 @@ event_date(const struct event *e)
 	return e->done ? e->done : e->date;
 }
 
-/*
- * Done as of today. A done date after today only appears when --today
- * looks back in time; then the event had not happened yet.
- */
-static bool
-done_by(const struct event *e, tw_date today)
-{
-	return e->done != DATE_NONE && e->done <= today;
-}
-
 static const char *
 event_name(const struct event *e)
 {
@@ -194,7 +184,7 @@ followup_in_window(const struct deal *d, const struct event *t, tw_date end,
 			continue;
 		if (cd <= end)
 			return true;
-		late = done_by(c, today) ? late_done : late_planned;
+		late = event_done_by(c, today) ? late_done : late_planned;
 		if (!*late || cd < *late)
 			*late = cd;
 	}
@@ -218,7 +208,7 @@ check_followups(const struct deal *d, tw_date today, const struct holidays *h,
 		tw_date end, late_done, late_planned, past_on;
 		bool past;
 
-		if (t->kind != EVENT_TECHNICAL || !done_by(t, today))
+		if (t->kind != EVENT_TECHNICAL || !event_done_by(t, today))
 			continue;
 		end = date_add_bdays(t->done, max_gap, h);
 		if (followup_in_window(d, t, end, today, &late_done,
@@ -284,7 +274,7 @@ check_overdue(const struct deal *d, tw_date today, const struct holidays *h,
 
 		/* The buyer's own steps: buyer-step-overdue, a warning. */
 		if (e->kind != EVENT_COMMERCIAL || !e->date ||
-		    done_by(e, today) || e->side == SIDE_BUYER)
+		    event_done_by(e, today) || e->side == SIDE_BUYER)
 			continue;
 		end = date_add_bdays(e->date, grace, h);
 		due_on = date_add_bdays(end, 1, h);
@@ -307,7 +297,7 @@ commercial_done_since(const struct deal *d, tw_date since, tw_date today)
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *e = &d->events[i];
 
-		if (e->kind == EVENT_COMMERCIAL && done_by(e, today) &&
+		if (e->kind == EVENT_COMMERCIAL && event_done_by(e, today) &&
 		    e->done >= since)
 			return true;
 	}
@@ -322,7 +312,7 @@ commercial_planned(const struct deal *d, tw_date today)
 		const struct event *e = &d->events[i];
 
 		if (e->kind == EVENT_COMMERCIAL && e->date &&
-		    !done_by(e, today))
+		    !event_done_by(e, today))
 			return true;
 	}
 	return false;
@@ -336,7 +326,7 @@ momentum_progress(const struct deal *d, tw_date win, tw_date today)
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *e = &d->events[i];
 
-		if (e->kind == EVENT_COMMERCIAL && done_by(e, today) &&
+		if (e->kind == EVENT_COMMERCIAL && event_done_by(e, today) &&
 		    e->done > p)
 			p = e->done;
 	}
@@ -700,7 +690,7 @@ check_buyer_steps(const struct deal *d, tw_date today,
 		const struct event *e = &d->events[i];
 		tw_date end, due_on;
 
-		if (e->side == SIDE_BUYER && e->date && !done_by(e, today)) {
+		if (e->side == SIDE_BUYER && e->date && !event_done_by(e, today)) {
 			end = date_add_bdays(e->date, grace, h);
 			due_on = date_add_bdays(end, 1, h);
 			changes_on(r, today, due_on);

@@ -91,7 +91,7 @@ technical_done_by(const struct deal *d, tw_date day)
 {
 	for (size_t i = 0; i < d->nevents; i++)
 		if (d->events[i].kind == EVENT_TECHNICAL &&
-		    d->events[i].done != DATE_NONE && d->events[i].done <= day)
+		    event_done_by(&d->events[i], day))
 			return true;
 	return false;
 }

@@ -78,17 +78,12 @@ struct timeline {
 	double ppd;		/* pixels per day */
 };
 
-static bool
-done_by(const struct event *e, tw_date today)
-{
-	return e->done != DATE_NONE && e->done <= today;
-}
 
 /* Where an event is drawn: done date once done, else the planned date. */
 static tw_date
 shown_date(const struct event *e, tw_date today)
 {
-	if (done_by(e, today))
+	if (event_done_by(e, today))
 		return e->done;
 	return e->date ? e->date : e->done;
 }
@@ -194,7 +189,7 @@ tl_collect_items(struct timeline *tl)
 		if (!at)
 			continue;
 		tl_add_item(tl, e->kind, at,
-			    done_by(e, today) ? MARK_DONE : MARK_PLANNED,
+			    event_done_by(e, today) ? MARK_DONE : MARK_PLANNED,
 			    e->title && *e->title ? e->title : e->key);
 		tl->nevents++;
 	}
@@ -225,7 +220,7 @@ tl_find_gaps(struct timeline *tl)
 		struct tl_gap g;
 		bool merged = false;
 
-		if (t->kind != EVENT_TECHNICAL || !done_by(t, o->today))
+		if (t->kind != EVENT_TECHNICAL || !event_done_by(t, o->today))
 			continue;
 		for (size_t j = 0; j < d->nevents; j++) {
 			const struct event *c = &d->events[j];

@@ -461,7 +461,7 @@ compute_next(struct summary *s, const struct deal *d)
 		const struct event *e = &d->events[i];
 
 		/* Done after today is not done yet as of today. */
-		if ((e->done != DATE_NONE && e->done <= s->today) ||
+		if (event_done_by(e, s->today) ||
 		    e->date == DATE_NONE || e->date < s->today)
 			continue;
 		if (!best || e->date < best->date)

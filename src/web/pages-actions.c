@@ -350,7 +350,7 @@ actions_events(struct strbuf *sb, const struct http_request *rq,
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *e = &d->events[i];
 
-		if (e->done != DATE_NONE && e->done <= rq->today)
+		if (event_done_by(e, rq->today))
 			continue;
 		strbuf_reset(&label);
 		if (e->date != DATE_NONE)

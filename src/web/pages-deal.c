@@ -290,7 +290,7 @@ deal_timeline(struct strbuf *sb, const struct deal *d, tw_date today,
 	page_table_open(sb, NULL, cols);
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *e = &d->events[i];
-		bool done = e->done != DATE_NONE && e->done <= today;
+		bool done = event_done_by(e, today);
 
 		strbuf_addstr(sb, "<tr");
 		page_child_row_id(sb, T_EVENT, e->key);

@@ -49,12 +49,6 @@ cmp_item(const void *a, const void *b)
 	return (int)yd - (int)xd;
 }
 
-static bool
-event_done(const struct event *e, tw_date today)
-{
-	return e->done != DATE_NONE && e->done <= today;
-}
-
 /*
  * The deal's events, the technical win, and the steps of its plan that no
  * event stands for yet, by date. As on the timeline chart, an event of the
@@ -71,7 +65,7 @@ share_items(const struct deal *d, const struct commercial_plan *p,
 
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *e = &d->events[i];
-		bool done = event_done(e, today);
+		bool done = event_done_by(e, today);
 
 		it[k].date = done ? e->done : e->date;
 		it[k].title = e->title ? e->title : e->key;
@@ -430,7 +424,7 @@ share_step_select(struct strbuf *sb, const struct page_form *fm,
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *e = &d->events[i];
 
-		if (event_done(e, today) ||
+		if (event_done_by(e, today) ||
 		    (buyer_only && e->side != SIDE_BUYER))
 			continue;
 		strbuf_reset(&label);
@@ -463,7 +457,7 @@ static bool
 share_has_steps(const struct deal *d, tw_date today, bool buyer_only)
 {
 	for (size_t i = 0; i < d->nevents; i++)
-		if (!event_done(&d->events[i], today) &&
+		if (!event_done_by(&d->events[i], today) &&
 		    (!buyer_only || d->events[i].side == SIDE_BUYER))
 			return true;
 	return false;

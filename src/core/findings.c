@@ -148,7 +148,7 @@ findings_digest(const struct momentum_report *r)
 
 		digest_str(&h, f->rule);
 		digest_str(&h, f->subject);
-		digest_str(&h, f->message);
+		digest_str(&h, finding_stored(f));
 		digest_num(&h, f->severity);
 		digest_num(&h, f->snoozed);
 		digest_num(&h, f->date);

@@ -91,19 +91,16 @@ message_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	}
 }
 
-static void
-add_finding(struct momentum_report *r, const char *rule, enum severity sev,
-	    const char *subject, tw_date date, const char *fmt, ...)
+static struct finding *
+new_finding(struct momentum_report *r, const char *rule, enum severity sev,
+	    const char *subject, tw_date date, const char *fmt, va_list ap)
 {
 	struct strbuf sb;
 	struct finding *f;
-	va_list ap;
 
 	/* Room for most messages at once: growing from empty cost a quarter. */
 	strbuf_init(&sb, strlen(fmt) + 64);
-	va_start(ap, fmt);
 	message_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	ALLOC_GROW(r->findings, r->n + 1, r->alloc);
 	f = &r->findings[r->n++];
 	memset(f, 0, sizeof(*f));
@@ -113,12 +110,122 @@ add_finding(struct momentum_report *r, const char *rule, enum severity sev,
 	f->subject = xstrdup(subject ? subject : "");
 	f->message = strbuf_detach(&sb, NULL);
 	f->date = date;
+	return f;
+}
+
+static void
+add_finding(struct momentum_report *r, const char *rule, enum severity sev,
+	    const char *subject, tw_date date, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	new_finding(r, rule, sev, subject, date, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * What the settings decide in a message, as tokens (momentum.h's
+ * finding_render): "N business days", and the day N business days after
+ * a date (its argument), N being max_gap or overdue_grace.
+ */
+#define TOKEN "\x1f"
+#define GAP_DAYS TOKEN "g" TOKEN
+#define GAP_END TOKEN "g%s" TOKEN
+#define GRACE_DAYS TOKEN "o" TOKEN
+#define GRACE_END TOKEN "o%s" TOKEN
+
+/* add_finding for a message with tokens: kept as fmt made it, rendered. */
+static void
+add_windowed(struct momentum_report *r, const struct momentum_settings *s,
+	     const struct holidays *h, const char *rule, enum severity sev,
+	     const char *subject, tw_date date, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+
+static void
+add_windowed(struct momentum_report *r, const struct momentum_settings *s,
+	     const struct holidays *h, const char *rule, enum severity sev,
+	     const char *subject, tw_date date, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	f = new_finding(r, rule, sev, subject, date, fmt, ap);
+	va_end(ap);
+	finding_render(f->message, s, h, &sb);
+	f->stored = f->message;
+	f->message = strbuf_detach(&sb, NULL);
 }
 
 static const char *
 plural(int n)
 {
 	return n == 1 ? "" : "s";
+}
+
+const char *
+finding_stored(const struct finding *f)
+{
+	return f->stored ? f->stored : f->message;
+}
+
+bool
+finding_has_tokens(const char *kept)
+{
+	return strchr(kept, TOKEN[0]) != NULL;
+}
+
+void
+finding_render(const char *kept, const struct momentum_settings *s,
+	       const struct holidays *h, struct strbuf *out)
+{
+	const char *p = kept, *t;
+
+	while ((t = strchr(p, TOKEN[0]))) {
+		const char *e = strchr(t + 1, TOKEN[0]);
+		char day[DATE_BUFSZ];
+		size_t len = e ? (size_t)(e - t - 2) : 0;
+		tw_date base = DATE_NONE;
+		int n;
+
+		if (!e || e == t + 1 || (t[1] != 'g' && t[1] != 'o') ||
+		    len >= sizeof(day) ||
+		    (len && (memcpy(day, t + 2, len), day[len] = '\0',
+			     date_parse(day, &base, NULL) < 0 || !base))) {
+			/* Not a token: as it is, up to the next separator. */
+			strbuf_add(out, p, (size_t)(t + 1 - p));
+			p = t + 1;
+			continue;
+		}
+		strbuf_add(out, p, (size_t)(t - p));
+		n = t[1] == 'g' ? s->max_gap : s->overdue_grace;
+		if (len)
+			strbuf_addstr(out, date_format(date_add_bdays(base, n, h),
+						       day));
+		else
+			strbuf_addf(out, "%d business day%s", n, plural(n));
+		p = e + 1;
+	}
+	strbuf_addstr(out, p);
+}
+
+void
+momentum_report_render(struct momentum_report *r,
+		       const struct momentum_settings *s,
+		       const struct holidays *h)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct finding *f = &r->findings[i];
+		struct strbuf sb = STRBUF_INIT;
+
+		if (f->stored || !finding_has_tokens(f->message))
+			continue;
+		finding_render(f->message, s, h, &sb);
+		f->stored = f->message;
+		f->message = strbuf_detach(&sb, NULL);
+	}
 }
 
 /*
@@ -199,9 +306,9 @@ followup_in_window(const struct deal *d, const struct event *t, tw_date end,
  */
 static void
 check_followups(const struct deal *d, tw_date today, const struct holidays *h,
-		int max_gap, struct momentum_report *r)
+		const struct momentum_settings *s, struct momentum_report *r)
 {
-	char b1[DATE_BUFSZ], b2[DATE_BUFSZ], b3[DATE_BUFSZ];
+	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
 
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *t = &d->events[i];
@@ -210,51 +317,47 @@ check_followups(const struct deal *d, tw_date today, const struct holidays *h,
 
 		if (t->kind != EVENT_TECHNICAL || !event_done_by(t, today))
 			continue;
-		end = date_add_bdays(t->done, max_gap, h);
+		end = date_add_bdays(t->done, s->max_gap, h);
 		if (followup_in_window(d, t, end, today, &late_done,
 				       &late_planned))
 			continue;
 		past_on = date_add_bdays(end, 1, h);
 		changes_on(r, today, past_on);
 		past = today >= past_on;
+		/* The done date twice: the window's end is a token's date. */
+		date_format(t->done, b1);
 		if (past && late_done)
-			add_finding(r, "late-commercial-followup", SEV_WARNING,
-				    t->key, late_done,
-				    "the first commercial step after '%s' "
-				    "(done %s) was done on %s, later than %d "
-				    "business day%s (by %s)",
-				    event_name(t), date_format(t->done, b1),
-				    date_format(late_done, b2), max_gap,
-				    plural(max_gap), date_format(end, b3));
+			add_windowed(r, s, h, "late-commercial-followup",
+				     SEV_WARNING, t->key, late_done,
+				     "the first commercial step after '%s' "
+				     "(done %s) was done on %s, later than "
+				     GAP_DAYS " (by " GAP_END ")",
+				     event_name(t), b1,
+				     date_format(late_done, b2), b1);
 		else if (past && late_planned)
-			add_finding(r, "no-commercial-followup", SEV_ERROR,
-				    t->key, t->done,
-				    "'%s' was done on %s and no commercial "
-				    "step followed within %d business day%s "
-				    "(by %s); "
-				    "the next one is planned for %s",
-				    event_name(t), date_format(t->done, b1),
-				    max_gap, plural(max_gap),
-				    date_format(end, b2),
-				    date_format(late_planned, b3));
+			add_windowed(r, s, h, "no-commercial-followup",
+				     SEV_ERROR, t->key, t->done,
+				     "'%s' was done on %s and no commercial "
+				     "step followed within " GAP_DAYS
+				     " (by " GAP_END "); "
+				     "the next one is planned for %s",
+				     event_name(t), b1, b1,
+				     date_format(late_planned, b2));
 		else if (past)
-			add_finding(r, "no-commercial-followup", SEV_ERROR,
-				    t->key, t->done,
-				    "'%s' was done on %s and no commercial "
-				    "step followed within %d business day%s "
-				    "(by %s)",
-				    event_name(t), date_format(t->done, b1),
-				    max_gap, plural(max_gap),
-				    date_format(end, b2));
+			add_windowed(r, s, h, "no-commercial-followup",
+				     SEV_ERROR, t->key, t->done,
+				     "'%s' was done on %s and no commercial "
+				     "step followed within " GAP_DAYS
+				     " (by " GAP_END ")",
+				     event_name(t), b1, b1);
 		else if (late_planned)
-			add_finding(r, "late-commercial-followup", SEV_WARNING,
-				    t->key, late_planned,
-				    "the first commercial step after '%s' "
-				    "(done %s) is planned for %s, later than "
-				    "%d business day%s (by %s)",
-				    event_name(t), date_format(t->done, b1),
-				    date_format(late_planned, b2), max_gap,
-				    plural(max_gap), date_format(end, b3));
+			add_windowed(r, s, h, "late-commercial-followup",
+				     SEV_WARNING, t->key, late_planned,
+				     "the first commercial step after '%s' "
+				     "(done %s) is planned for %s, later than "
+				     GAP_DAYS " (by " GAP_END ")",
+				     event_name(t), b1,
+				     date_format(late_planned, b2), b1);
 	}
 }
 
@@ -264,9 +367,9 @@ check_followups(const struct deal *d, tw_date today, const struct holidays *h,
  */
 static void
 check_overdue(const struct deal *d, tw_date today, const struct holidays *h,
-	      int grace, struct momentum_report *r)
+	      const struct momentum_settings *s, struct momentum_report *r)
 {
-	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
+	char b1[DATE_BUFSZ];
 
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct event *e = &d->events[i];
@@ -276,18 +379,18 @@ check_overdue(const struct deal *d, tw_date today, const struct holidays *h,
 		if (e->kind != EVENT_COMMERCIAL || !e->date ||
 		    event_done_by(e, today) || e->side == SIDE_BUYER)
 			continue;
-		end = date_add_bdays(e->date, grace, h);
+		end = date_add_bdays(e->date, s->overdue_grace, h);
 		due_on = date_add_bdays(end, 1, h);
 		changes_on(r, today, due_on);
 		if (today < due_on)
 			continue;
-		add_finding(r, "commercial-step-overdue", SEV_ERROR, e->key,
-			    e->date,
-			    "'%s' was planned for %s and is not done, more "
-			    "than %d business day%s later (the grace ended "
-			    "%s)",
-			    event_name(e), date_format(e->date, b1), grace,
-			    plural(grace), date_format(end, b2));
+		date_format(e->date, b1);
+		add_windowed(r, s, h, "commercial-step-overdue", SEV_ERROR,
+			     e->key, e->date,
+			     "'%s' was planned for %s and is not done, more "
+			     "than " GRACE_DAYS " later (the grace ended "
+			     GRACE_END ")",
+			     event_name(e), b1, b1);
 	}
 }
 
@@ -353,21 +456,22 @@ check_win(const struct deal *d, tw_date today, const struct holidays *h,
 	  const struct momentum_settings *s, struct momentum_report *r)
 {
 	tw_date win = r->technical_win, p = r->progress, end, on;
-	char b1[DATE_BUFSZ], b2[DATE_BUFSZ];
+	char b1[DATE_BUFSZ];
 	int gap = s->max_gap;
 
 	if (!commercial_done_since(d, win, today)) {
 		end = date_add_bdays(win, gap, h);
 		on = date_add_bdays(end, 1, h);
 		changes_on(r, today, on);
+		date_format(win, b1);
 		if (today >= on)
-			add_finding(r, "stale-technical-win", SEV_ERROR,
-				    d->slug, win,
-				    "no commercial step has been done since "
-				    "the technical win of %s, more than %d "
-				    "business day%s ago (the window ended %s)",
-				    date_format(win, b1), gap, plural(gap),
-				    date_format(end, b2));
+			add_windowed(r, s, h, "stale-technical-win",
+				     SEV_ERROR, d->slug, win,
+				     "no commercial step has been done since "
+				     "the technical win of %s, more than "
+				     GAP_DAYS " ago (the window ended "
+				     GAP_END ")",
+				     b1, b1);
 		return;
 	}
 	if (d->outcome != OUTCOME_OPEN || commercial_planned(d, today))
@@ -375,13 +479,13 @@ check_win(const struct deal *d, tw_date today, const struct holidays *h,
 	end = date_add_bdays(p, gap, h);
 	on = date_add_bdays(end, 1, h);
 	changes_on(r, today, on);
+	date_format(p, b1);
 	if (today >= on)
-		add_finding(r, "no-next-step", SEV_ERROR, d->slug, p,
-			    "no commercial step is planned and nothing has "
-			    "moved the deal since %s, more than %d business "
-			    "day%s ago (the window ended %s)",
-			    date_format(p, b1), gap, plural(gap),
-			    date_format(end, b2));
+		add_windowed(r, s, h, "no-next-step", SEV_ERROR, d->slug, p,
+			     "no commercial step is planned and nothing has "
+			     "moved the deal since %s, more than " GAP_DAYS
+			     " ago (the window ended " GAP_END ")",
+			     b1, b1);
 }
 
 /*
@@ -681,7 +785,7 @@ check_unopened(const struct deal *d, tw_date today, const struct holidays *h,
  */
 static void
 check_buyer_steps(const struct deal *d, tw_date today,
-		  const struct holidays *h, int grace,
+		  const struct holidays *h, const struct momentum_settings *s,
 		  struct momentum_report *r)
 {
 	char b1[DATE_BUFSZ], b2[DATE_BUFSZ], b3[DATE_BUFSZ];
@@ -691,20 +795,18 @@ check_buyer_steps(const struct deal *d, tw_date today,
 		tw_date end, due_on;
 
 		if (e->side == SIDE_BUYER && e->date && !event_done_by(e, today)) {
-			end = date_add_bdays(e->date, grace, h);
+			end = date_add_bdays(e->date, s->overdue_grace, h);
 			due_on = date_add_bdays(end, 1, h);
 			changes_on(r, today, due_on);
+			date_format(e->date, b1);
 			if (today >= due_on)
-				add_finding(r, "buyer-step-overdue",
-					    SEV_WARNING, e->key, e->date,
-					    "'%s', on the buyer's side, was "
-					    "planned for %s and is not done, "
-					    "more than %d business day%s "
-					    "later (the grace ended %s)",
-					    event_name(e),
-					    date_format(e->date, b1), grace,
-					    plural(grace),
-					    date_format(end, b2));
+				add_windowed(r, s, h, "buyer-step-overdue",
+					     SEV_WARNING, e->key, e->date,
+					     "'%s', on the buyer's side, was "
+					     "planned for %s and is not done, "
+					     "more than " GRACE_DAYS " later "
+					     "(the grace ended " GRACE_END ")",
+					     event_name(e), b1, b1);
 		}
 		if (!e->proposed || !e->proposed_on)
 			continue;
@@ -732,7 +834,7 @@ check_champion(const struct deal *d, tw_date today, const struct holidays *h,
 	       const struct momentum_settings *s, struct momentum_report *r)
 {
 	check_unopened(d, today, h, r);
-	check_buyer_steps(d, today, h, s->overdue_grace, r);
+	check_buyer_steps(d, today, h, s, r);
 }
 
 void
@@ -743,8 +845,8 @@ momentum_check(const struct deal *d, tw_date today, const struct holidays *h,
 
 	memset(out, 0, sizeof(*out));
 	note_dated_changes(d, today, out);
-	check_followups(d, today, h, s->max_gap, out);
-	check_overdue(d, today, h, s->overdue_grace, out);
+	check_followups(d, today, h, s, out);
+	check_overdue(d, today, h, s, out);
 
 	commercial_plan_compute(d, h, &plan);
 	if (plan.technical_win) {
@@ -776,6 +878,7 @@ momentum_report_release(struct momentum_report *r)
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->findings[i].subject);
 		free(r->findings[i].message);
+		free(r->findings[i].stored);
 		free(r->findings[i].ack_by);
 		free(r->findings[i].ack_reason);
 	}

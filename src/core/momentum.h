@@ -37,6 +37,13 @@ struct finding {
 	bool snoozed;		/* the deal is snoozed: never fails check */
 	char *subject;		/* the criterion, event, risk or phase */
 	char *message;
+	/*
+	 * The message as the store keeps it, with what the settings decide
+	 * (max_gap, overdue_grace and the windows they end) left as tokens
+	 * for finding_render, so that a settings change rewrites only the
+	 * findings it really changes. NULL: the message has none.
+	 */
+	char *stored;
 	tw_date date;		/* what the finding is about, or none */
 	/*
 	 * Set by findings_evaluate() (core/findings.h), not by the rules:
@@ -118,6 +125,33 @@ void momentum_check(const struct deal *d, tw_date today,
 		    const struct momentum_settings *s,
 		    struct momentum_report *out);
 void momentum_report_release(struct momentum_report *r);
+
+/*
+ * The message kept for f: its stored form when it has one (tokens in
+ * place of what the settings decide), else the message itself.
+ */
+const char *finding_stored(const struct finding *f);
+
+/*
+ * Append to out what the kept message text says under the settings s
+ * and the business days h: each token (a unit separator, 'g' for
+ * max_gap or 'o' for overdue_grace, an optional ISO date, a unit
+ * separator) becomes "N business days" or, with a date, the day N
+ * business days after it. Anything else, a malformed token included, is
+ * copied as it is.
+ */
+struct strbuf;
+bool finding_has_tokens(const char *kept);
+void finding_render(const char *kept, const struct momentum_settings *s,
+		    const struct holidays *h, struct strbuf *out);
+
+/*
+ * Every finding of r whose message is a kept text with tokens gets it
+ * as its stored form and the rendered text as its message.
+ */
+void momentum_report_render(struct momentum_report *r,
+			    const struct momentum_settings *s,
+			    const struct holidays *h);
 
 const char *severity_name(enum severity s);
 

@@ -356,7 +356,8 @@ struct check_walk {
 };
 
 static void spool_eval(const struct check_walk *w, size_t part,
-		       const struct deal *d, const struct momentum_report *r);
+		       const struct deal *d, const struct holidays *h,
+		       const struct momentum_report *r);
 
 /* Called from the store's threads: everything here is the part's own. */
 static int
@@ -373,7 +374,7 @@ check_one(size_t part, const struct deal *d, void *arg, struct tw_error *err)
 			    &buf);
 	r = w->fn ? w->fn(part, &c, w->arg, err) : 0;
 	if (r == 0 && w->spool)
-		spool_eval(w, part, d, &rep);
+		spool_eval(w, part, d, &h, &rep);
 	momentum_report_release(&rep);
 	free(buf);
 	return r;
@@ -392,7 +393,7 @@ struct stale_scan {
 };
 
 static int
-scan_one(const struct kept_eval *e, void *arg, struct tw_error *err)
+scan_one(struct kept_eval *e, void *arg, struct tw_error *err)
 {
 	struct stale_scan *sc = arg;
 
@@ -467,7 +468,7 @@ put_str(struct eval_spool *sp, const char *s)
 
 static void
 spool_eval(const struct check_walk *w, size_t part, const struct deal *d,
-	   const struct momentum_report *r)
+	   const struct holidays *h, const struct momentum_report *r)
 {
 	struct eval_spool *sp = &w->spool[part];
 	long k;
@@ -486,6 +487,10 @@ spool_eval(const struct check_walk *w, size_t part, const struct deal *d,
 	put_num(sp, r->technical_win);
 	put_num(sp, r->progress);
 	put_num(sp, r->recheck_on);
+	/* The business days its messages are rendered with. */
+	put_num(sp, (long long)h->n);
+	for (size_t i = 0; i < h->n; i++)
+		put_num(sp, h->days[i]);
 	put_num(sp, (long long)r->n);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct finding *f = &r->findings[i];
@@ -493,6 +498,7 @@ spool_eval(const struct check_walk *w, size_t part, const struct deal *d,
 		put_str(sp, f->rule);
 		put_str(sp, f->subject);
 		put_str(sp, f->message);
+		put_str(sp, f->stored);
 		put_str(sp, f->ack_by);
 		put_str(sp, f->ack_reason);
 		put_num(sp, f->severity);
@@ -525,12 +531,15 @@ get_str(FILE *fp, char **out)
 	return fread(*out, 1, (size_t)len, fp) == (size_t)len;
 }
 
-/* One deal spool_eval wrote, into d (slug, open) and r; false at the end. */
+/*
+ * One deal spool_eval wrote, into d (slug, open, and as its holidays the
+ * business days its messages were rendered with) and r; false at the end.
+ */
 static bool
 get_eval(FILE *fp, struct deal *d, struct momentum_report *r)
 {
 	long long n, v[5];
-	char *slug, *str[5];
+	char *slug, *str[6];
 
 	memset(r, 0, sizeof(*r));
 	if (!get_str(fp, &slug) || !slug || !get_num(fp, &v[0]) ||
@@ -545,10 +554,17 @@ get_eval(FILE *fp, struct deal *d, struct momentum_report *r)
 	r->progress = (tw_date)v[1];
 	r->recheck_on = (tw_date)v[2];
 	for (long long i = 0; i < n; i++) {
+		if (!get_num(fp, &v[0]))
+			return false;
+		deal_add_holiday(d, (tw_date)v[0]);
+	}
+	if (!get_num(fp, &n) || n < 0)
+		return false;
+	for (long long i = 0; i < n; i++) {
 		struct finding *f;
 		bool ok = true;
 
-		for (int k = 0; k < 5; k++)
+		for (int k = 0; k < 6; k++)
 			ok = get_str(fp, &str[k]) && ok;
 		for (int k = 0; k < 5; k++)
 			ok = ok && get_num(fp, &v[k]);
@@ -559,8 +575,9 @@ get_eval(FILE *fp, struct deal *d, struct momentum_report *r)
 		free(str[0]);
 		f->subject = str[1];
 		f->message = str[2];
-		f->ack_by = str[3];
-		f->ack_reason = str[4];
+		f->stored = str[3];
+		f->ack_by = str[4];
+		f->ack_reason = str[5];
 		if (!ok || !f->rule || !f->subject || !f->message)
 			return false;
 		f->severity = (enum severity)v[0];
@@ -578,7 +595,8 @@ get_eval(FILE *fp, struct deal *d, struct momentum_report *r)
  */
 static bool
 spool_write(struct store *st, struct eval_spool *spool, size_t nparts,
-	    tw_date today, long long version)
+	    const struct momentum_settings *s, tw_date today,
+	    long long version)
 {
 	struct tw_error err = { 0 };
 	int r = 0;
@@ -604,8 +622,12 @@ spool_write(struct store *st, struct eval_spool *spool, size_t nparts,
 
 			deal_init(&d);
 			got = get_eval(fp, &d, &rep);
-			if (got)
-				r = store_eval_put(st, &d, &rep, today, &err);
+			if (got) {
+				struct holidays h = deal_holidays(&d);
+
+				r = store_eval_put(st, &d, &rep, &h, s, today,
+						   &err);
+			}
 			momentum_report_release(&rep);
 			deal_release(&d);
 			if (!got || r)
@@ -669,14 +691,14 @@ failed:
 
 /* A deal kept as valid for w->today, to w->fn in part. */
 static int
-emit_valid(size_t part, const struct kept_eval *e, void *arg,
+emit_valid(size_t part, struct kept_eval *e, void *arg,
 	   struct tw_error *err)
 {
 	const struct check_walk *w = arg;
-	struct momentum_report rep = e->rep;
+	struct momentum_report *rep = &e->rep;
 	struct holidays h;
 	tw_date *buf;
-	struct deal_check c = { &e->deal, &h, &rep };
+	struct deal_check c = { &e->deal, &h, rep };
 	int r;
 
 	/* The parts' guard saw every deal valid in their snapshot. */
@@ -684,9 +706,11 @@ emit_valid(size_t part, const struct kept_eval *e, void *arg,
 		return tw_error_set(err, TW_ESTORE, "deal '%s' changed while "
 				    "check read it", e->deal.slug);
 	h = deal_merged_holidays(&e->deal, &w->wsh, &buf);
-	if (rep.has_freshness)
-		rep.freshness = freshness_score(rep.progress, w->today, &h,
-						w->ws->momentum.half_life);
+	/* Kept messages say what today's settings and holidays say. */
+	momentum_report_render(rep, &w->ws->momentum, &h);
+	if (rep->has_freshness)
+		rep->freshness = freshness_score(rep->progress, w->today, &h,
+						 w->ws->momentum.half_life);
 	r = w->fn(part, &c, w->arg, err);
 	free(buf);
 	return r;
@@ -694,7 +718,7 @@ emit_valid(size_t part, const struct kept_eval *e, void *arg,
 
 /* One deal of the serial walk over what is kept, in part 0. */
 static int
-emit_kept(const struct kept_eval *e, void *arg, struct tw_error *err)
+emit_kept(struct kept_eval *e, void *arg, struct tw_error *err)
 {
 	const struct check_walk *w = arg;
 	struct momentum_report rep;
@@ -788,7 +812,8 @@ walk_and_keep(struct store *st, const struct check_walk *cw,
 					  err);
 	}
 	if (r == 0 && spool)
-		kept = spool_write(st, spool, nparts, w.today, version);
+		kept = spool_write(st, spool, nparts, &w.ws->momentum, w.today,
+				   version);
 	if (!kept)
 		sc->nback += sc->nkeep;
 	for (size_t p = 0; spool && p < nparts; p++)
@@ -895,7 +920,7 @@ struct valid_read {
 };
 
 static int
-emit_if_valid(const struct kept_eval *e, void *arg, struct tw_error *err)
+emit_if_valid(struct kept_eval *e, void *arg, struct tw_error *err)
 {
 	struct valid_read *vr = arg;
 

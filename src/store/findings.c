@@ -304,8 +304,10 @@ error_event(struct store *st, const char *type, const char *slug,
  */
 static int
 error_events(struct store *st, const char *slug, const struct row_result *old,
-	     const struct momentum_report *r, struct tw_error *err)
+	     const struct momentum_report *r, const struct holidays *h,
+	     const struct momentum_settings *s, struct tw_error *err)
 {
+	struct strbuf text = STRBUF_INIT;
 	int rc = 0;
 
 	for (size_t i = 0; i < r->n && rc == 0; i++) {
@@ -338,10 +340,14 @@ error_events(struct store *st, const char *slug, const struct row_result *old,
 		if (still)
 			continue;
 		(void)cell_date(row_text(old, k, 5), &day);
+		strbuf_reset(&text);
+		finding_render(row_text(old, k, 4) ? row_text(old, k, 4) : "",
+			       s, h, &text);
 		rc = error_event(st, NOTIFY_FINDING_RESOLVED, slug,
 				 row_text(old, k, 0), row_text(old, k, 1),
-				 row_text(old, k, 4), day, DATE_NONE, err);
+				 text.buf, day, DATE_NONE, err);
 	}
+	strbuf_release(&text);
 	return rc;
 }
 
@@ -376,7 +382,9 @@ store_eval_version(struct store *st)
 
 int
 store_eval_put(struct store *st, const struct deal *d,
-	       struct momentum_report *r, tw_date today, struct tw_error *err)
+	       struct momentum_report *r, const struct holidays *h,
+	       const struct momentum_settings *s, tw_date today,
+	       struct tw_error *err)
 {
 	char win[DATE_BUFSZ], p[DATE_BUFSZ], on[DATE_BUFSZ], re[DATE_BUFSZ];
 	struct row_value key[] = { ROW_TEXT(d->slug) };
@@ -429,7 +437,7 @@ store_eval_put(struct store *st, const struct deal *d,
 			ROW_TEXT(f->subject),
 			ROW_TEXT(severity_name(f->severity)),
 			ROW_INT(f->snoozed),
-			ROW_TEXT(f->message),
+			ROW_TEXT(finding_stored(f)),
 			ROW_DATE(f->date ? date_format(f->date, dd) : NULL),
 			ROW_DATE(date_format(f->first_seen, fs)),
 			ROW_TEXT(f->acknowledged ? f->ack_by : NULL),
@@ -454,7 +462,7 @@ store_eval_put(struct store *st, const struct deal *d,
 		rc = run(st, F_FINDING_TRIM, v, ARRAY_SIZE(v), err);
 	}
 	if (rc == 0)
-		rc = error_events(st, d->slug, &old, r, err);
+		rc = error_events(st, d->slug, &old, r, h, s, err);
 	row_result_release(&old);
 	return rc;
 }
@@ -468,7 +476,7 @@ store_eval_deal(struct store *st, const struct deal *d,
 	int rc;
 
 	findings_evaluate(d, today, h, s, &r);
-	rc = store_eval_put(st, d, &r, today, err);
+	rc = store_eval_put(st, d, &r, h, s, today, err);
 	momentum_report_release(&r);
 	return rc;
 }
@@ -479,8 +487,8 @@ struct each_state {
 	struct store *st;
 	tw_date today;
 	bool heads_only;
-	int (*fn)(const struct kept_eval *e, void *arg, struct tw_error *err);
-	int (*part_fn)(size_t part, const struct kept_eval *e, void *arg,
+	int (*fn)(struct kept_eval *e, void *arg, struct tw_error *err);
+	int (*part_fn)(size_t part, struct kept_eval *e, void *arg,
 		       struct tw_error *err);
 	size_t part;
 	void *arg;
@@ -617,7 +625,7 @@ each_row(const char *const *c, size_t ncols, void *arg, struct tw_error *err)
 
 int
 store_eval_each(struct store *st, tw_date today, bool heads_only,
-		int (*fn)(const struct kept_eval *e, void *arg,
+		int (*fn)(struct kept_eval *e, void *arg,
 			  struct tw_error *err),
 		void *arg, struct tw_error *err)
 {
@@ -658,7 +666,7 @@ each_part_row(size_t part, const char *const *c, size_t ncols, void *arg,
 
 int
 store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
-		      int (*fn)(size_t part, const struct kept_eval *e,
+		      int (*fn)(size_t part, struct kept_eval *e,
 				void *arg, struct tw_error *err),
 		      void *arg, struct tw_error *err)
 {

@@ -56,13 +56,17 @@
 	")" STRICT NOROWID ";\n"
 
 /*
- * Keep r, the evaluation of the deal d as of today (findings_evaluate),
- * in place of what was kept: findings that were kept keep their
- * first_seen (r's are set by findings_carry). A deal that is not open
- * keeps none. Call it inside store_begin/store_commit.
+ * Keep r, the evaluation of the deal d as of today (findings_evaluate
+ * with the business days h and the settings s), in place of what was
+ * kept: findings that were kept keep their first_seen (r's are set by
+ * findings_carry). A finding's message is kept in its stored form
+ * (finding_stored), so a settings change rewrites only the findings it
+ * changes. A deal that is not open keeps none. Call it inside
+ * store_begin/store_commit.
  */
 int store_eval_put(struct store *st, const struct deal *d,
-		   struct momentum_report *r, tw_date today,
+		   struct momentum_report *r, const struct holidays *h,
+		   const struct momentum_settings *s, tw_date today,
 		   struct tw_error *err);
 
 /* Evaluate d as the verbs' context describes it, and keep it. */
@@ -125,11 +129,12 @@ struct kept_eval {
 
 /*
  * Every open deal by slug (or, when nnames > 0, the named ones) with
- * what is kept of it, to fn one at a time; fn borrows e. With
- * heads_only, rep holds no findings (the walk reads no finding).
+ * what is kept of it, to fn one at a time; fn borrows e, and may change
+ * it (momentum_report_render its messages, kept in their stored form).
+ * With heads_only, rep holds no findings (the walk reads no finding).
  */
 int store_eval_each(struct store *st, tw_date today, bool heads_only,
-		    int (*fn)(const struct kept_eval *e, void *arg,
+		    int (*fn)(struct kept_eval *e, void *arg,
 			      struct tw_error *err),
 		    void *arg, struct tw_error *err);
 
@@ -142,7 +147,7 @@ int store_eval_each(struct store *st, tw_date today, bool heads_only,
  * in parts: the caller then uses store_eval_each.
  */
 int store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
-			  int (*fn)(size_t part, const struct kept_eval *e,
+			  int (*fn)(size_t part, struct kept_eval *e,
 				    void *arg, struct tw_error *err),
 			  void *arg, struct tw_error *err);
 

@@ -433,6 +433,14 @@ batch_details(struct store *st, struct listing *l, size_t from, size_t to,
 		tw_date *buf;
 
 		h = deal_merged_holidays(&r->deal, &wsh, &buf);
+		/* The first finding's message, kept in its stored form. */
+		if (r->message && finding_has_tokens(r->message)) {
+			struct strbuf text = STRBUF_INIT;
+
+			finding_render(r->message, &ws->momentum, &h, &text);
+			free(r->message);
+			r->message = strbuf_detach(&text, NULL);
+		}
 		r->has_freshness = r->technical_win != DATE_NONE;
 		if (r->has_freshness) {
 			r->freshness = freshness_score(r->progress, today, &h,

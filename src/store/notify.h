@@ -231,7 +231,8 @@ int store_delivery_count(struct store *st, const char *status, size_t *n,
 /*
  * Every open error (kept findings, not snoozed nor acknowledged) with its
  * deal's SE and AE, by deal and position, to fn one row at a time:
- * cells are slug, se, ae, rule, subject, message, first_seen (borrowed).
+ * cells are slug, se, ae, rule, subject, message, first_seen (borrowed),
+ * the message rendered with today's settings and the deal's holidays.
  */
 int store_open_errors(struct store *st,
 		      int (*fn)(const char *const *cells, size_t ncols,

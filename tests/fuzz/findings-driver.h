@@ -180,7 +180,10 @@ fdrv_step(struct fdrv *v)
 		break;
 	case 10:
 		snprintf(num, sizeof(num), "%u", fdrv_byte(v) % 8);
-		if (store_setting_set(v->st, "momentum.max_gap", num, &err))
+		if (store_setting_set(v->st, num[0] & 1
+						 ? "momentum.overdue_grace"
+						 : "momentum.max_gap",
+				      num, &err))
 			fdrv_fail("config set: %s", err.msg);
 		return;
 	case 11:
@@ -246,7 +249,9 @@ fdrv_same(const char *slug, tw_date day, const struct momentum_report *a,
 
 		if (strcmp(x->rule, y->rule) || strcmp(x->subject, y->subject) ||
 		    x->severity != y->severity || x->snoozed != y->snoozed ||
-		    strcmp(x->message, y->message) || x->date != y->date ||
+		    strcmp(x->message, y->message) ||
+		    strcmp(finding_stored(x), finding_stored(y)) ||
+		    x->date != y->date ||
 		    x->acknowledged != y->acknowledged ||
 		    x->ack_until != y->ack_until ||
 		    !fdrv_str_eq(x->ack_by, y->ack_by) ||
@@ -285,32 +290,34 @@ fdrv_recompute(struct fdrv_check *k, const char *slug, tw_date day,
 
 /* Every valid kept evaluation is the rules' answer, on every day it covers. */
 static int
-fdrv_kept(const struct kept_eval *e, void *arg, struct tw_error *err)
+fdrv_kept(struct kept_eval *e, void *arg, struct tw_error *err)
 {
 	struct fdrv_check *k = arg;
+	struct holidays wsh = workspace_days(&k->ws), h;
+	tw_date *buf;
 
 	(void)err;
 	if (!e->kept || e->stale)
 		return 0;
 	if (e->recheck_on <= e->evaluated_on)
 		fdrv_fail("'%s': empty interval", e->deal.slug);
+	/* Kept messages are rendered with the settings, as check does. */
+	h = deal_merged_holidays(&e->deal, &wsh, &buf);
+	momentum_report_render(&e->rep, &k->ws.momentum, &h);
 	/* At most a few weeks of the interval, each day of it. */
 	for (tw_date t = e->evaluated_on;
 	     t < e->recheck_on && t < e->evaluated_on + 30; t++) {
 		struct momentum_report kept = e->rep, fresh;
-		struct holidays wsh = workspace_days(&k->ws), h;
-		tw_date *buf;
 
 		fdrv_recompute(k, e->deal.slug, t, &fresh);
-		h = deal_merged_holidays(&e->deal, &wsh, &buf);
 		if (kept.has_freshness)
 			kept.freshness = freshness_score(kept.progress, t, &h,
 							k->ws.momentum
 								.half_life);
-		free(buf);
 		fdrv_same(e->deal.slug, t, &kept, &fresh, "kept");
 		momentum_report_release(&fresh);
 	}
+	free(buf);
 	return 0;
 }
 

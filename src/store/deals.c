@@ -398,7 +398,6 @@ scan_one(struct kept_eval *e, void *arg, struct tw_error *err)
 	struct stale_scan *sc = arg;
 
 	(void)err;
-	sc->nopen++;
 	if (e->valid)
 		return 0;
 	/* Looking back before the evaluation: recompute, keep nothing. */
@@ -410,6 +409,20 @@ scan_one(struct kept_eval *e, void *arg, struct tw_error *err)
 	sc->keep[sc->nkeep++] = (struct keep){ xstrdup(e->deal.slug),
 					       e->has_digest, e->digest };
 	return 0;
+}
+
+/* Scan the open deals for what is to be done on today, into sc. */
+static int
+stale_scan(struct store *st, tw_date today, struct stale_scan *sc,
+	   struct tw_error *err)
+{
+	int r;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->today = today;
+	if ((r = store_eval_open_count(st, &sc->nopen, err)) < 0)
+		return r;
+	return store_eval_each(st, today, true, scan_one, sc, err);
 }
 
 static void
@@ -853,9 +866,7 @@ scan_and_refresh(struct store *st, const struct workspace *ws, tw_date today,
 	long long version = store_eval_version(st);
 	int r;
 
-	memset(sc, 0, sizeof(*sc));
-	sc->today = today;
-	if ((r = store_eval_each(st, today, true, scan_one, sc, err)) < 0)
+	if ((r = stale_scan(st, today, sc, err)) < 0)
 		return r;
 	return refresh(st, &w, sc, 1, version, err);
 }
@@ -896,14 +907,12 @@ store_check_kept(struct store *st, tw_date today, size_t nparts,
 		return r;
 	}
 	w.wsh = workspace_days(&ws);
-	memset(&sc, 0, sizeof(sc));
-	sc.today = today;
 	/*
 	 * Before the scan: a commit after it makes the walk's write keep
 	 * nothing, so what the scan found is what the walk re-evaluates.
 	 */
 	version = store_eval_version(st);
-	r = store_eval_each(st, today, true, scan_one, &sc, err);
+	r = stale_scan(st, today, &sc, err);
 	if (r == 0 && many(sc.nkeep + sc.nback, sc.nopen) && version >= 0)
 		r = walk_and_keep(st, &w, &sc, nparts, version, false, err);
 	else if (r == 0)
@@ -948,10 +957,8 @@ store_check_from_kept(struct store *st, tw_date today, size_t nparts,
 		return r;
 	}
 	w.wsh = workspace_days(&ws);
-	memset(&sc, 0, sizeof(sc));
-	sc.today = today;
 	version = store_eval_version(st);
-	r = store_eval_each(st, today, true, scan_one, &sc, err);
+	r = stale_scan(st, today, &sc, err);
 	if (r == 0)
 		r = refresh(st, &w, &sc, nparts, version, err);
 	if (r == 0)

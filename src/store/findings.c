@@ -29,6 +29,8 @@ enum {
 	F_EACH_PG,
 	F_HEADS_SQLITE,
 	F_HEADS_PG,
+	F_OPEN_COUNT,
+	F_OPEN_DAYS,
 	F_EACH_PART_SQLITE,
 	F_UNKEPT,
 	F_FRESHEN,
@@ -48,16 +50,21 @@ _Static_assert(F_MAX <= ROW_STMT_LISTING, "raise ROW_STMT_LISTING");
 	"SELECT d.slug, d.snooze_until, d.snooze_reason, e.evaluated_on, " \
 	"e.recheck_on, e.stale, e.technical_win, e.progress, f.rule, "     \
 	"f.subject, f.severity, f.snoozed, f.message, f.\"date\", "        \
-	"f.first_seen, f.ack_by, f.ack_until, f.ack_reason, "              \
-	"(SELECT " AGG " FROM holidays h WHERE h.deal_id = d.id) "        \
+	"f.first_seen, f.ack_by, f.ack_until, f.ack_reason "               \
 	"FROM deals d LEFT JOIN evaluations e ON e.deal_id = d.id "         \
 	"LEFT JOIN findings f ON f.deal_id = e.deal_id "                    \
 	"WHERE d.outcome = 'open' " EACH_RUN "ORDER BY d.slug"
+/*
+ * The heads of the deals not kept as valid on $1 (kept_eval's valid, in
+ * SQL), or of every deal when $2 is 1: the scan reads all, returns few.
+ */
 #define HEADS_SELECT                                                       \
 	"SELECT d.slug, d.snooze_until, d.snooze_reason, e.evaluated_on, " \
 	"e.recheck_on, e.stale, e.technical_win, e.progress, e.digest "    \
 	"FROM deals d LEFT JOIN evaluations e ON e.deal_id = d.id "         \
-	"WHERE d.outcome = 'open' ORDER BY d.slug"
+	"WHERE d.outcome = 'open' AND (e.deal_id IS NULL OR e.stale = 1 "   \
+	"OR e.evaluated_on > $1 OR e.recheck_on <= $1 OR $2 = 1) "         \
+	"ORDER BY d.slug"
 
 static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 #define S(id, w, sql, tx) [id - ROW_STMT_FINDINGS] = { id, w, sql, tx }
@@ -122,7 +129,6 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	  false),
 	S(F_DATA_VERSION, R, "PRAGMA data_version", false),
 	/* One snapshot: read in a transaction. */
-#define AGG "group_concat(h.day, ',')"
 #define EACH_RUN ""
 	S(F_EACH_SQLITE, R, EACH_SELECT ", f.pos", false),
 #undef EACH_RUN
@@ -130,12 +136,18 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 #define EACH_RUN "AND d.slug >= ?1 AND d.slug < ?2 "
 	S(F_EACH_PART_SQLITE, R, EACH_SELECT ", f.pos", false),
 #undef EACH_RUN
-#undef AGG
-#define AGG "string_agg(h.day::text, ',')"
 #define EACH_RUN ""
 	S(F_EACH_PG, R, EACH_SELECT " COLLATE \"C\", f.pos", false),
 #undef EACH_RUN
-#undef AGG
+	/*
+	 * The open deals' own holidays, by slug: read once beside the walk
+	 * (a subquery a row cost a quarter of it, even with no holiday).
+	 */
+	S(F_OPEN_DAYS, R,
+	  "SELECT d.slug, h.day FROM holidays h JOIN deals d "
+	  "ON d.id = h.deal_id WHERE d.outcome = 'open' "
+	  "ORDER BY d.slug COLLATE \"C\", h.day",
+	  false),
 	S(F_FRESHEN, W,
 	  "UPDATE evaluations SET stale = 0, evaluated_on = $1 "
 	  "WHERE stale = 1 AND evaluated_on <= $1",
@@ -148,6 +160,8 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	  false),
 	S(F_HEADS_SQLITE, R, HEADS_SELECT, true),
 	S(F_HEADS_PG, R, HEADS_SELECT " COLLATE \"C\"", true),
+	S(F_OPEN_COUNT, R, "SELECT count(*) FROM deals WHERE outcome = 'open'",
+	  false),
 #undef S
 };
 
@@ -492,6 +506,7 @@ struct each_state {
 		       struct tw_error *err);
 	size_t part;
 	void *arg;
+	const struct row_result *days;	/* store_open_holidays, or NULL */
 	struct kept_eval e;
 	bool open;		/* e holds a deal not yet handed to fn */
 };
@@ -531,20 +546,9 @@ each_head(struct each_state *s, const char *const *c, struct tw_error *err)
 	if (cell_date(c[1], &e->deal.snooze_until) < 0)
 		return bad(s, "snooze_until", c[1], err);
 	e->deal.snooze_reason = xstrdup_or_null(c[2]);
-	for (const char *q = s->heads_only ? NULL : c[18]; q && *q;) {
-		char day[DATE_BUFSZ];
-		size_t len = strcspn(q, ",");
-		tw_date t;
-
-		if (len >= sizeof(day))
-			return bad(s, "holiday", q, err);
-		memcpy(day, q, len);
-		day[len] = '\0';
-		if (cell_date(day, &t) < 0 || !t)
-			return bad(s, "holiday", day, err);
-		deal_add_holiday(&e->deal, t);
-		q += len + (q[len] == ',');
-	}
+	if (s->days && store_holidays_of(s->st, s->days, c[0], &e->deal,
+					 err) < 0)
+		return -1;
 	e->kept = c[3] != NULL;
 	if (!e->kept)
 		return 0;
@@ -610,7 +614,7 @@ each_row(const char *const *c, size_t ncols, void *arg, struct tw_error *err)
 	struct each_state *s = arg;
 	int rc = 0;
 
-	if (ncols < (s->heads_only ? 9u : 19u) || !c[0])
+	if (ncols < (s->heads_only ? 9u : 18u) || !c[0])
 		return bad(s, "row", "", err);
 	if (!s->open || strcmp(s->e.deal.slug, c[0])) {
 		if ((rc = each_flush(s, err)) < 0 ||
@@ -632,6 +636,10 @@ store_eval_each(struct store *st, tw_date today, bool heads_only,
 	bool pg = strcmp(st->ops->name, "sqlite") != 0;
 	int id = heads_only ? (pg ? F_HEADS_PG : F_HEADS_SQLITE)
 			    : (pg ? F_EACH_PG : F_EACH_SQLITE);
+	char day[DATE_BUFSZ];
+	struct row_value v[] = { ROW_DATE(day),
+				 ROW_INT(st->rules_outdated ? 1 : 0) };
+	struct row_result days = { 0 };
 	struct each_state s;
 	int rc;
 
@@ -641,12 +649,62 @@ store_eval_each(struct store *st, tw_date today, bool heads_only,
 	s.heads_only = heads_only;
 	s.fn = fn;
 	s.arg = arg;
+	s.days = heads_only ? NULL : &days;
 	deal_init(&s.e.deal);
-	rc = store_rows_each(st, stmt(id), NULL, 0, each_row, &s, err);
+	date_format(today, day);
+	rc = heads_only ? 0 : store_open_holidays(st, &days, err);
+	if (rc == 0)
+		rc = store_rows_each(st, stmt(id), heads_only ? v : NULL,
+				     heads_only ? ARRAY_SIZE(v) : 0, each_row,
+				     &s, err);
 	if (rc == 0)
 		rc = each_flush(&s, err);
 	s.open = false;
 	each_flush(&s, NULL);
+	row_result_release(&days);
+	return rc;
+}
+
+int
+store_open_holidays(struct store *st, struct row_result *out,
+		    struct tw_error *err)
+{
+	return st->ops->rows(st, stmt(F_OPEN_DAYS), NULL, 0, out, err);
+}
+
+int
+store_holidays_of(struct store *st, const struct row_result *days,
+		  const char *slug, struct deal *d, struct tw_error *err)
+{
+	size_t lo = 0, hi = days->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(row_text(days, mid, 0), slug) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < days->nrows && !strcmp(row_text(days, lo, 0), slug); lo++) {
+		tw_date t;
+
+		if (cell_date(row_text(days, lo, 1), &t) < 0 || !t)
+			return store_corrupt(st, "holiday",
+					     row_text(days, lo, 1), err);
+		deal_add_holiday(d, t);
+	}
+	return 0;
+}
+
+int
+store_eval_open_count(struct store *st, size_t *n, struct tw_error *err)
+{
+	struct row_result r;
+	int rc = st->ops->rows(st, stmt(F_OPEN_COUNT), NULL, 0, &r, err);
+
+	*n = rc == 0 && r.nrows ? (size_t)row_int(&r, 0, 0) : 0;
+	row_result_release(&r);
 	return rc;
 }
 
@@ -671,6 +729,7 @@ store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
 		      void *arg, struct tw_error *err)
 {
 	struct each_parts *ps;
+	struct row_result days = { 0 };
 	char day[DATE_BUFSZ];
 	struct row_value v[] = { ROW_DATE(date_format(today, day)) };
 	int rc;
@@ -679,6 +738,9 @@ store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
 		return 1;
 	if (nparts > ARRAY_SIZE(ps->s))
 		nparts = ARRAY_SIZE(ps->s);
+	/* Read by every part's thread, written by none. */
+	if ((rc = store_open_holidays(st, &days, err)) < 0)
+		return rc;
 	ps = xcalloc(1, sizeof(*ps));
 	for (size_t p = 0; p < nparts; p++) {
 		ps->s[p].st = st;
@@ -686,6 +748,7 @@ store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
 		ps->s[p].part_fn = fn;
 		ps->s[p].part = p;
 		ps->s[p].arg = arg;
+		ps->s[p].days = &days;
 		deal_init(&ps->s[p].e.deal);
 	}
 	rc = st->ops->rows_each_parts(st, stmt(F_EACH_PART_SQLITE),
@@ -699,5 +762,6 @@ store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
 		each_flush(&ps->s[p], NULL);
 	}
 	free(ps);
+	row_result_release(&days);
 	return rc;
 }

@@ -131,12 +131,26 @@ struct kept_eval {
  * Every open deal by slug (or, when nnames > 0, the named ones) with
  * what is kept of it, to fn one at a time; fn borrows e, and may change
  * it (momentum_report_render its messages, kept in their stored form).
- * With heads_only, rep holds no findings (the walk reads no finding).
+ * With heads_only, only the deals not valid on today (all of them when
+ * the rules changed), and rep holds no findings.
  */
 int store_eval_each(struct store *st, tw_date today, bool heads_only,
 		    int (*fn)(struct kept_eval *e, void *arg,
 			      struct tw_error *err),
 		    void *arg, struct tw_error *err);
+
+/*
+ * Every open deal's own holidays, as rows of (slug, day) by slug, and
+ * slug's among them added to d's.
+ */
+struct row_result;
+int store_open_holidays(struct store *st, struct row_result *out,
+			struct tw_error *err);
+int store_holidays_of(struct store *st, const struct row_result *days,
+		      const char *slug, struct deal *d, struct tw_error *err);
+
+/* How many deals are open. */
+int store_eval_open_count(struct store *st, size_t *n, struct tw_error *err);
 
 /*
  * store_eval_each (not heads_only) over nparts runs of slugs at once, on

@@ -6,6 +6,7 @@
 #include "core/commercial.h"
 #include "core/criterion.h"
 #include "formats/json.h"
+#include "store/findings.h"
 #include "store/store-internal.h"
 #include "store/workspace.h"
 #include "util/strbuf.h"
@@ -39,7 +40,6 @@ enum {
 	N_DELIVERY_SET,
 	N_DELIVERY_COUNT,
 	N_OPEN_ERRORS,
-	N_OPEN_DAYS,
 	N_MAX
 };
 
@@ -111,11 +111,6 @@ static const struct row_stmt stmts[N_MAX - ROW_STMT_NOTIFY] = {
 	  "WHERE f.severity = 'error' AND f.snoozed = 0 AND "
 	  "f.ack_by IS NULL AND d.outcome = 'open' "
 	  "ORDER BY d.slug COLLATE \"C\", f.pos"),
-	/* Their deals' own holidays, in the same order. */
-	S(N_OPEN_DAYS, R,
-	  "SELECT d.slug, h.day FROM holidays h JOIN deals d "
-	  "ON d.id = h.deal_id WHERE d.outcome = 'open' "
-	  "ORDER BY d.slug COLLATE \"C\", h.day"),
 #undef S
 };
 
@@ -732,8 +727,7 @@ store_delivery_count(struct store *st, const char *status, size_t *n,
 /*
  * store_open_errors' rows, their messages rendered (finding_render) with
  * the workspace's settings and the deal's business days: days holds
- * every open deal's own holidays by slug, as the rows come, and at is
- * where the row's deal is in it.
+ * every open deal's own holidays (store_open_holidays).
  */
 struct open_errors {
 	int (*fn)(const char *const *cells, size_t ncols, void *arg,
@@ -743,7 +737,6 @@ struct open_errors {
 	const struct workspace *ws;
 	struct holidays wsh;
 	struct row_result days;
-	size_t at;
 	struct strbuf text;
 };
 
@@ -762,20 +755,7 @@ open_error(const char *const *c, size_t ncols, void *arg,
 	    !finding_has_tokens(c[5]))
 		return oe->fn(c, ncols, oe->arg, err);
 	deal_init(&d);
-	while (oe->at < oe->days.nrows &&
-	       strcmp(row_text(&oe->days, oe->at, 0), c[0]) < 0)
-		oe->at++;
-	for (size_t k = oe->at; k < oe->days.nrows && rc == 0 &&
-				!strcmp(row_text(&oe->days, k, 0), c[0]);
-	     k++) {
-		const char *day = row_text(&oe->days, k, 1);
-		tw_date t;
-
-		if (!day || date_parse(day, &t, NULL) < 0 || !t)
-			rc = store_corrupt(oe->st, "holiday", day, err);
-		else
-			deal_add_holiday(&d, t);
-	}
+	rc = store_holidays_of(oe->st, &oe->days, c[0], &d, err);
 	if (rc == 0) {
 		h = deal_merged_holidays(&d, &oe->wsh, &buf);
 		strbuf_reset(&oe->text);
@@ -796,12 +776,12 @@ store_open_errors(struct store *st,
 		  void *arg, struct tw_error *err)
 {
 	struct workspace ws;
-	struct open_errors oe = { fn, arg, st, &ws, { 0 }, { 0 }, 0,
+	struct open_errors oe = { fn, arg, st, &ws, { 0 }, { 0 },
 				  STRBUF_INIT };
 	int rc;
 
 	if ((rc = workspace_load(st, &ws, err)) == 0 &&
-	    (rc = run(st, N_OPEN_DAYS, NULL, 0, &oe.days, err)) == 0) {
+	    (rc = store_open_holidays(st, &oe.days, err)) == 0) {
 		oe.wsh = workspace_days(&ws);
 		rc = store_rows_each(st, stmt(N_OPEN_ERRORS), NULL, 0,
 				     open_error, &oe, err);

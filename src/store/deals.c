@@ -789,8 +789,8 @@ many(size_t n, size_t nopen)
  * meanwhile. A database that cannot be written spools nothing. SQLite
  * only: version is its data_version before the walk.
  *
- * With quiet, a few to re-evaluate: the walk reads only the deals not
- * kept for today (the store's deal_each_unkept), in parallel, and prints
+ * With quiet, a few to re-evaluate: the walk reads only the deals sc
+ * keeps (the store's deal_each_unkept), in parallel, and prints
  * nothing; what it could not keep is counted in sc->nback, to be
  * recomputed as it is read.
  */
@@ -816,10 +816,17 @@ walk_and_keep(struct store *st, const struct check_walk *cw,
 	w.keep = sc;
 	w.spool = spool;
 	if (quiet) {
+		const char **slugs = xcalloc(sc->nkeep + 1, sizeof(*slugs));
+
+		/* sc's, by slug: the scan's order (kept_eval's). */
+		for (size_t i = 0; i < sc->nkeep; i++)
+			slugs[i] = sc->keep[i].slug;
 		w.fn = NULL;
 		if (spool)
-			r = st->ops->deal_each_unkept(st, true, w.today, nparts,
+			r = st->ops->deal_each_unkept(st, true, slugs,
+						      sc->nkeep, nparts,
 						      check_one, &w, err);
+		free(slugs);
 	} else {
 		r = store_each_deal_parts(st, true, nparts, check_one, &w,
 					  err);

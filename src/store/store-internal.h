@@ -179,13 +179,14 @@ struct store_ops {
 					 void *arg, struct tw_error *err),
 			       void *arg, struct tw_error *err);
 	/*
-	 * deal_each_parts, with unkept: over the open deals whose kept
-	 * evaluation (store/findings.h) is missing, stale or not valid on
-	 * unkept, what check must re-evaluate, without reading the rest.
-	 * May be NULL: the caller reads those deals one at a time.
+	 * deal_each_parts over just the deals named in slugs (nslugs of
+	 * them, in byte order): those whose kept evaluation
+	 * (store/findings.h) check must re-evaluate, without reading the
+	 * rest. May be NULL: the caller reads those deals one at a time.
 	 */
 	int (*deal_each_unkept)(struct store *st, bool open_only,
-				tw_date unkept, size_t nparts,
+				const char *const *slugs, size_t nslugs,
+				size_t nparts,
 				int (*fn)(size_t part, const struct deal *d,
 					  void *arg, struct tw_error *err),
 				void *arg, struct tw_error *err);

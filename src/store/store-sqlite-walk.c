@@ -44,7 +44,10 @@ struct each_cursor {
 struct each_walk {
 	bool open_only;
 	const char *from, *to;
-	const char *unkept_on;	/* only deals not kept as valid on this day */
+	/* Only these deals (in byte order), when listed: the run's. */
+	const char *const *slugs;
+	size_t nslugs;
+	bool listed;
 	size_t part;
 	int (*fn)(size_t part, const struct deal *d, void *arg,
 		  struct tw_error *err);
@@ -57,11 +60,11 @@ each_where(const struct each_walk *w, struct strbuf *sb)
 {
 	const char *and = " WHERE";
 
-	if (w->open_only && !w->unkept_on) {
+	if (w->open_only && !w->listed) {
 		strbuf_addf(sb, "%s d.outcome = 'open'", and);
 		and = " AND";
 	}
-	if (w->unkept_on)	/* each_unkept took the run */
+	if (w->listed)		/* each_unkept took the run */
 		return;
 	if (w->from) {
 		strbuf_addf(sb, "%s d.slug >= ?1", and);
@@ -72,14 +75,14 @@ each_where(const struct each_walk *w, struct strbuf *sb)
 }
 
 /*
- * The deals the walk reads, and their order: with unkept_on, from the
+ * The deals the walk reads, and their order: when listed, from the
  * temporary table each_unkept fills, so that each cursor reads only
  * those deals rather than testing every deal.
  */
 static void
 each_from(const struct each_walk *w, struct strbuf *sb)
 {
-	strbuf_addstr(sb, w->unkept_on ? " FROM temp.unkept u JOIN deals d "
+	strbuf_addstr(sb, w->listed ? " FROM temp.unkept u JOIN deals d "
 					 "ON d.id = u.id"
 				       : " FROM deals d");
 }
@@ -87,17 +90,32 @@ each_from(const struct each_walk *w, struct strbuf *sb)
 static const char *
 each_order(const struct each_walk *w)
 {
-	return w->unkept_on ? "u.slug" : "d.slug";
+	return w->listed ? "u.slug" : "d.slug";
 }
 
-/* The open deals of w's run not kept as valid on w->unkept_on, into
- * temp.unkept. */
+/*
+ * A child table's rows, as " FROM ... c": a listed walk needs no deal
+ * row for them (temp.unkept has the ids, of open deals only).
+ */
+static void
+each_child_from(const struct each_walk *w, const char *table,
+		struct strbuf *sb)
+{
+	if (w->listed)
+		strbuf_addf(sb, " FROM temp.unkept u JOIN %s c "
+			    "ON c.deal_id = u.id", table);
+	else
+		strbuf_addf(sb, " FROM deals d JOIN %s c ON c.deal_id = d.id",
+			    table);
+}
+
+/* The listed deals of w's run, into temp.unkept. */
 static int
 each_unkept(struct sqlite_store *s, const struct each_walk *w,
 	    struct tw_error *err)
 {
-	struct strbuf sb = STRBUF_INIT;
 	sqlite3_stmt *stmt;
+	size_t lo = 0, hi = w->nslugs;
 	int rc;
 
 	rc = sqlite3_exec(s->db, "CREATE TEMP TABLE IF NOT EXISTS unkept "
@@ -106,28 +124,31 @@ each_unkept(struct sqlite_store *s, const struct each_walk *w,
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return sqlite_sql_fail(s, rc, err);
-	/* store_eval_each's valid, in SQL: ISO dates sort as text. */
-	strbuf_addstr(&sb, "INSERT INTO temp.unkept SELECT d.slug, d.id "
-		      "FROM deals d WHERE d.outcome = 'open' AND NOT EXISTS "
-		      "(SELECT 1 FROM evaluations e WHERE e.deal_id = d.id "
-		      "AND e.stale = 0 AND e.evaluated_on <= ?3 AND "
-		      "e.recheck_on > ?3)");
-	if (w->from)
-		strbuf_addstr(&sb, " AND d.slug >= ?1");
-	if (w->to)
-		strbuf_addstr(&sb, " AND d.slug < ?2");
-	rc = sqlite_prepare(s, sb.buf, &stmt, err);
-	strbuf_release(&sb);
+	rc = sqlite_prepare(s, "INSERT OR IGNORE INTO temp.unkept "
+			    "SELECT slug, id FROM deals WHERE slug = ?1 AND "
+			    "(?2 = 0 OR outcome = 'open')", &stmt, err);
 	if (rc)
 		return rc;
-	if (w->from)
-		sqlite3_bind_text(stmt, 1, w->from, -1, SQLITE_STATIC);
-	if (w->to)
-		sqlite3_bind_text(stmt, 2, w->to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, w->unkept_on, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
+	/* The first slug of the run, then each one before its end. */
+	while (w->from && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(w->slugs[mid], w->from) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	sqlite3_bind_int(stmt, 2, w->open_only);
+	for (size_t i = lo; i < w->nslugs && rc == 0; i++) {
+		if (w->to && strcmp(w->slugs[i], w->to) >= 0)
+			break;
+		sqlite3_bind_text(stmt, 1, w->slugs[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			rc = sqlite_sql_fail(s, sqlite3_errcode(s->db), err);
+		sqlite3_reset(stmt);
+	}
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : sqlite_sql_fail(s, rc, err);
+	return rc;
 }
 
 /*
@@ -146,22 +167,19 @@ each_sql(size_t t, const struct each_walk *w, struct strbuf *sb)
 		return;
 	}
 	if (t == SCHEMA_NTABLES) {
-		strbuf_addstr(sb, "SELECT d.id, c.number, c.criterion");
-		each_from(w, sb);
-		strbuf_addstr(sb, " JOIN phase_criteria c ON c.deal_id = d.id");
+		strbuf_addstr(sb, "SELECT c.deal_id, c.number, c.criterion");
+		each_child_from(w, "phase_criteria", sb);
 		each_where(w, sb);
 		strbuf_addf(sb, " ORDER BY %s, c.number, c.pos",
 			    each_order(w));
 		return;
 	}
-	strbuf_addstr(sb, "SELECT d.id, c.pos");
+	strbuf_addstr(sb, "SELECT c.deal_id, c.pos");
 	for (size_t i = 0; i < schema_tables[t].nfields; i++)
 		if (field_in_row(&schema_tables[t].fields[i]))
 			strbuf_addf(sb, ", c.\"%s\"",
 				    schema_tables[t].fields[i].name);
-	each_from(w, sb);
-	strbuf_addf(sb, " JOIN %s c ON c.deal_id = d.id",
-		    schema_tables[t].sql);
+	each_child_from(w, schema_tables[t].sql, sb);
 	each_where(w, sb);
 	strbuf_addf(sb, " ORDER BY %s", each_order(w));
 }
@@ -272,16 +290,16 @@ each_walk(struct sqlite_store *s, const struct each_walk *w,
 	int rc = 0;
 
 	memset(cur, 0, sizeof(cur));
-	if (w->unkept_on)
+	if (w->listed)
 		rc = each_unkept(s, w, err);
 	for (size_t t = 0; t <= SCHEMA_NTABLES + 1 && !rc; t++) {
 		strbuf_reset(&sb);
 		each_sql(t, w, &sb);
 		rc = sqlite_prepare(s, sb.buf, &cur[t].stmt, err);
-		if (!rc && w->from && !w->unkept_on)
+		if (!rc && w->from && !w->listed)
 			sqlite3_bind_text(cur[t].stmt, 1, w->from, -1,
 					  SQLITE_STATIC);
-		if (!rc && w->to && !w->unkept_on)
+		if (!rc && w->to && !w->listed)
 			sqlite3_bind_text(cur[t].stmt, 2, w->to, -1,
 					  SQLITE_STATIC);
 		if (!rc && t <= SCHEMA_NTABLES)
@@ -593,13 +611,14 @@ sqlite_deal_each_parts(struct store *st, bool open_only, size_t nparts,
 				 struct tw_error *err),
 		       void *arg, struct tw_error *err)
 {
-	return sqlite_deal_each_parts_on(st, open_only, DATE_NONE, nparts, fn,
+	return sqlite_deal_each_parts_on(st, open_only, NULL, 0, nparts, fn,
 					 arg, err);
 }
 
-/* With unkept, only the open deals not kept as valid on that day. */
+/* With slugs (not NULL), only the deals they name. */
 int
-sqlite_deal_each_parts_on(struct store *st, bool open_only, tw_date unkept,
+sqlite_deal_each_parts_on(struct store *st, bool open_only,
+			  const char *const *slugs, size_t nslugs,
 			  size_t nparts,
 			  int (*fn)(size_t part, const struct deal *d,
 				    void *arg, struct tw_error *err),
@@ -608,7 +627,6 @@ sqlite_deal_each_parts_on(struct store *st, bool open_only, tw_date unkept,
 	struct sqlite_store *s = to_sqlite(st);
 	struct each_part parts[EACH_MAX_PARTS];
 	char *cuts[EACH_MAX_PARTS + 1] = { NULL };
-	char day[DATE_BUFSZ];
 	atomic_bool stop = false;
 	size_t n;
 	int rc;
@@ -619,7 +637,9 @@ sqlite_deal_each_parts_on(struct store *st, bool open_only, tw_date unkept,
 	n = each_parts_begin(s, nparts, parts, cuts, &stop);
 	for (size_t k = 0; k < n; k++) {
 		parts[k].w.open_only = open_only;
-		parts[k].w.unkept_on = unkept ? date_format(unkept, day) : NULL;
+		parts[k].w.listed = slugs != NULL;
+		parts[k].w.slugs = slugs;
+		parts[k].w.nslugs = nslugs;
 		parts[k].w.fn = fn;
 		parts[k].w.arg = arg;
 	}

@@ -150,7 +150,8 @@ int sqlite_deal_each(struct store *st, bool open_only,
 			       struct tw_error *err),
 		     void *arg, struct tw_error *err);
 int sqlite_deal_each_parts_on(struct store *st, bool open_only,
-			      tw_date unkept, size_t nparts,
+			      const char *const *slugs, size_t nslugs,
+			      size_t nparts,
 			      int (*fn)(size_t part, const struct deal *d,
 					void *arg, struct tw_error *err),
 			      void *arg, struct tw_error *err);

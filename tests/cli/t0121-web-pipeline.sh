@@ -34,6 +34,11 @@ page() {
 # Urgency: errors, then warnings; within each the stalest P first (harbor
 # 11-06, kestrel 11-10), deals without a technical win after them.
 page / "harbor-logistics kestrel-rail corvid-freight ferrolux-security meridian-health pinecrest-bank"
+# A row's first finding, kept with the settings as tokens, says what the
+# settings say (max_gap 5 from the win of Fri 11-06: Fri 11-13).
+grep -q 'more than 5 business days ago (the window ended 2026-11-13)' "$tmp/body" ||
+	fail "the first page does not render harbor's stale-technical-win"
+grep -q "$(printf '\037')" "$tmp/body" && fail "a token reached the page"
 page '/?sort=urgency&outcome=open' "harbor-logistics kestrel-rail corvid-freight ferrolux-security meridian-health pinecrest-bank"
 # Value: the largest first (the number, whatever the currency).
 page '/?sort=value' "meridian-health ferrolux-security harbor-logistics kestrel-rail corvid-freight pinecrest-bank"
@@ -108,6 +113,8 @@ print(len({f["deal"] for f in d["findings"] if f["severity"] == "error"
 expect 200 GET / -H "$edit"
 grep -q "id=\"totals\">6 open deals: $nerr with errors" "$tmp/body" ||
 	fail "totals after a settings change: $(grep -o 'id="totals">[^<]*' "$tmp/body")"
+grep -q 'more than 5 business days' "$tmp/body" &&
+	fail "the page still says max_gap 5 after it changed to 30"
 "$TECHWIN" config unset momentum.max_gap >/dev/null
 
 # New deal: editors only.

@@ -55,6 +55,7 @@ assert m["MIME-Version"] == "1.0"
 assert m.get_content_type() == "text/plain"
 assert m.get_content_charset() == "utf-8"
 body = m.get_content()
+assert "\x1f" not in body, "a kept message's token in:\n%s" % body
 for p in patterns:
     assert re.search(p, body), "no %r in:\n%s" % (p, body)
 print(m["Subject"])
@@ -63,7 +64,7 @@ PY
 check mail/0001.eml zoe@example.com \
 	"New since the last digest: 1 error on the deals where Zoë Brandt is the SE" \
 	"\* zurich: no-commercial-followup \(review\)" \
-	"'Revue technique — équipe Zürich' was done on 2026-11-02" \
+	"'Revue technique — équipe Zürich' was done on 2026-11-02 and no commercial step followed within 5 business days \\(by 2026-11-09\\)" \
 	"Next step: Schedule the commercial follow-up" \
 	"https://tw.example.com/deals/zurich" >subject
 grep -q '^techwin: 1 new error, 1 open on the deals where Zoë Brandt is the SE$' subject ||

@@ -20,6 +20,7 @@
 
 #include "core/commercial.h"
 #include "core/momentum.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 static const struct momentum_settings defaults = {
@@ -1596,6 +1597,89 @@ test_severity_names(void **state)
 	assert_string_equal(severity_name(SEV_WARNING), "warning");
 }
 
+/* ---- kept messages: the settings as tokens (finding_render) ---------- */
+
+static char *
+render(const char *kept, const struct momentum_settings *s,
+       const struct holidays *h)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	finding_render(kept, s, h, &sb);
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * A token is "N business days" (max_gap 'g', overdue_grace 'o'), or with
+ * a date the day N business days after it, across weekends and holidays;
+ * anything else is copied as it is.
+ */
+static void
+test_render_tokens(void **state)
+{
+	struct momentum_settings s = { 1, 10, 3 };
+	tw_date hd[] = { D("2026-11-09") };
+	struct holidays h = { .days = hd, .n = 1 };
+	char *t;
+
+	(void)state;
+	t = render("more than \x1fg\x1f ago (ended \x1fg2026-11-06\x1f)", &s,
+		   NULL);
+	assert_string_equal(t, "more than 1 business day ago (ended 2026-11-09)");
+	free(t);
+	/* The holiday on Mon 11-09: Tue 11-10; grace 3 from Thu 11-12. */
+	t = render("\x1fg2026-11-06\x1f, \x1fo\x1f by \x1fo2026-11-12\x1f", &s,
+		   &h);
+	assert_string_equal(t, "2026-11-10, 3 business days by 2026-11-17");
+	free(t);
+	/* Not tokens: an unknown letter, no end, no date, a lone separator. */
+	t = render("a\x1fx\x1f b\x1fg c\x1fg2026-13-01\x1f d\x1f", &s, NULL);
+	assert_string_equal(t, "a\x1fx\x1f b\x1fg c\x1fg2026-13-01\x1f d\x1f");
+	free(t);
+	t = render("no token here", &s, NULL);
+	assert_string_equal(t, "no token here");
+	free(t);
+	assert_false(finding_has_tokens("no token here"));
+	assert_true(finding_has_tokens("\x1fg\x1f"));
+}
+
+/*
+ * The windowed rules keep their message with tokens, and the message is
+ * what those tokens say under the settings they ran with.
+ */
+static void
+test_render_rules(void **state)
+{
+	struct momentum_settings s = { 4, 10, 1 };
+	struct momentum_report r;
+	const struct finding *f;
+	struct deal d;
+	char *t;
+
+	(void)state;
+	mkdeal(&d);
+	add_event(&d, "readout", EVENT_TECHNICAL, NULL, "2026-11-02");
+	add_event(&d, "pricing", EVENT_COMMERCIAL, "2026-11-04", NULL);
+	run(&d, "2026-11-23", NULL, &s, &r);
+	f = find(&r, "commercial-step-overdue");
+	assert_non_null(f->stored);
+	assert_true(finding_has_tokens(f->stored));
+	assert_string_equal(finding_stored(f), f->stored);
+	assert_non_null(strstr(f->message, "more than 1 business day later "
+				      "(the grace ended 2026-11-05)"));
+	t = render(f->stored, &s, NULL);
+	assert_string_equal(t, f->message);
+	free(t);
+	/* Another grace, the same kept text: only the rendering differs. */
+	s.overdue_grace = 2;
+	t = render(f->stored, &s, NULL);
+	assert_non_null(strstr(t, "more than 2 business days later (the "
+				  "grace ended 2026-11-06)"));
+	free(t);
+	momentum_report_release(&r);
+	deal_release(&d);
+}
+
 int
 main(void)
 {
@@ -1632,6 +1716,8 @@ main(void)
 		cmocka_unit_test(test_champion_rules),
 		cmocka_unit_test(test_undated_rules),
 		cmocka_unit_test(test_snooze_recheck),
+		cmocka_unit_test(test_render_tokens),
+		cmocka_unit_test(test_render_rules),
 	};
 
 	return cmocka_run_group_tests_name("momentum", tests, NULL, NULL);

@@ -4,7 +4,8 @@
 # to be filled in as it is read. A change of those settings rewrites no
 # finding row whose rule, subject and dates stayed, and every reader says
 # what the new settings say: check, text and --json, equal to the named
-# check (which recomputes), across a workspace holiday; and the
+# check (which recomputes), across the deal's and the workspace's
+# holidays; and the
 # finding.resolved event a verb writes.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -37,6 +38,12 @@ writes() {
 }
 
 same "first check"
+# The deal's own holiday, Tue 2026-11-10 (a verb: the deal is evaluated
+# again and kept): the kept read and the digests take it from the store.
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t0018//EN\r\nBEGIN:VEVENT\r\nUID:1@t0018\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20261110\r\nSUMMARY:Port closed\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >port.ics
+"$TECHWIN" deal holidays import "$slug" port.ics --years 2026-2026 >/dev/null
+[ "$(sqlite3 "$TECHWIN_DB" "SELECT group_concat(day) FROM holidays")" = 2026-11-10 ] || fail "the holiday was not imported"
+same "the deal's own holiday"
 sqlite3 "$TECHWIN_DB" "
 	CREATE TABLE writes (n INTEGER NOT NULL); INSERT INTO writes VALUES (0);
 	CREATE TRIGGER findings_ins AFTER INSERT ON findings
@@ -59,10 +66,10 @@ grep -q "'Pricing conversation with the head of operations' was planned for 2026
 [ "$(writes)" -eq 0 ] || fail "overdue_grace 3 wrote $(writes) finding rows"
 
 # max_gap 5 -> 8: the same findings, the window after the win of Fri
-# 2026-11-06 now ends Wed 11-18.
+# 2026-11-06 now ends Thu 11-19 (the deal's holiday on Tue 11-10).
 "$TECHWIN" config set momentum.max_gap 8 >/dev/null
 same "max_gap 8"
-grep -q "since the technical win of 2026-11-06, more than 8 business days ago (the window ended 2026-11-18)" whole ||
+grep -q "since the technical win of 2026-11-06, more than 8 business days ago (the window ended 2026-11-19)" whole ||
 	fail "max_gap 8: $(grep stale-technical-win whole)"
 [ "$(writes)" -eq 0 ] || fail "max_gap 8 wrote $(writes) finding rows"
 # max_gap 1 finds more (follow-ups now late): those are written.
@@ -71,16 +78,16 @@ same "max_gap 1"
 [ "$(writes)" -gt 0 ] || fail "max_gap 1 found more and wrote nothing"
 "$TECHWIN" config set momentum.max_gap 8 >/dev/null
 
-# A workspace holiday on Mon 11-09 moves the window's end to Thu 11-19,
+# A workspace holiday on Mon 11-09 moves the window's end to Fri 11-20,
 # as it is read; the unframed pass of Fri 11-06 is due a day later too.
 "$TECHWIN" config set holidays 2026-11-09 >/dev/null
 same "a holiday"
-grep -q "more than 8 business days ago (the window ended 2026-11-19)" whole ||
+grep -q "more than 8 business days ago (the window ended 2026-11-20)" whole ||
 	fail "holiday: $(grep stale-technical-win whole)"
 "$TECHWIN" --json check >whole.json || [ $? -eq 1 ] || fail "check --json failed"
 "$TECHWIN" --json check "$slug" >named.json || [ $? -eq 1 ] || fail "check --json $slug failed"
 cmp whole.json named.json || { diff whole.json named.json >&2; fail "--json: kept and recomputed differ"; }
-grep -q '"message": "no commercial step has been done since the technical win of 2026-11-06, more than 8 business days ago (the window ended 2026-11-19)"' whole.json ||
+grep -q '"message": "no commercial step has been done since the technical win of 2026-11-06, more than 8 business days ago (the window ended 2026-11-20)"' whole.json ||
 	fail "--json does not render the kept message"
 grep -q "$(printf '\037')" whole whole.json && fail "a token reached check's output"
 

@@ -24,6 +24,9 @@ tw deal add zurich --account 'Zürich Versicherung' --se 'Zoë Brandt' \
 tw event add zurich review --kind technical \
 	--title 'Revue technique — équipe Zürich' --date 2026-11-02 >/dev/null
 tw event "done" zurich review --on 2026-11-02 >/dev/null
+# The deal's own holiday on Wed 11-04: the window ends Tue 11-10.
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t0211//EN\r\nBEGIN:VEVENT\r\nUID:1@t0211\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20261104\r\nSUMMARY:Closed\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >zurich.ics
+tw deal holidays import zurich zurich.ics --years 2026-2026 >/dev/null
 tw deal add other --account Other --se 'Sam Other' >/dev/null
 
 start_smtpd
@@ -64,7 +67,7 @@ PY
 check mail/0001.eml zoe@example.com \
 	"New since the last digest: 1 error on the deals where Zoë Brandt is the SE" \
 	"\* zurich: no-commercial-followup \(review\)" \
-	"'Revue technique — équipe Zürich' was done on 2026-11-02 and no commercial step followed within 5 business days \\(by 2026-11-09\\)" \
+	"'Revue technique — équipe Zürich' was done on 2026-11-02 and no commercial step followed within 5 business days \\(by 2026-11-10\\)" \
 	"Next step: Schedule the commercial follow-up" \
 	"https://tw.example.com/deals/zurich" >subject
 grep -q '^techwin: 1 new error, 1 open on the deals where Zoë Brandt is the SE$' subject ||

@@ -179,8 +179,9 @@ fdrv_step(struct fdrv *v)
 		verb_call_init(&c, V_PLAN_APPLY, NULL);
 		break;
 	case 10:
+		/* Either setting, with any value of 0 to 7. */
 		snprintf(num, sizeof(num), "%u", fdrv_byte(v) % 8);
-		if (store_setting_set(v->st, num[0] & 1
+		if (store_setting_set(v->st, fdrv_byte(v) & 1
 						 ? "momentum.overdue_grace"
 						 : "momentum.max_gap",
 				      num, &err))

@@ -128,42 +128,10 @@ input(struct strbuf *sb, const struct page_form *fm, const char *type,
 	page_form_input(sb, fm, &in);
 }
 
-/*
- * A required select's options: value, label pairs after an empty choice,
- * NULL-ended; options_add() takes both strings.
- */
-struct options {
-	char **v;
-	size_t n;
-};
-
-static void
-options_init(struct options *o, size_t max, const char *choose)
-{
-	o->v = xcalloc(2 * max + 3, sizeof(*o->v));
-	o->n = 0;
-	o->v[o->n++] = xstrdup("");
-	o->v[o->n++] = xstrdup(choose);
-}
-
-static void
-options_add(struct options *o, char *value, char *label)
-{
-	o->v[o->n++] = value;
-	o->v[o->n++] = label;
-}
-
-static void
-options_release(struct options *o)
-{
-	for (size_t i = 0; i < o->n; i++)
-		free(o->v[i]);
-	free(o->v);
-}
-
 static void
 select_input(struct strbuf *sb, const struct page_form *fm,
-	     const char *name, const char *label, const struct options *o)
+	     const char *name, const char *label,
+	     const struct page_options *o)
 {
 	struct page_input in = { name, label, NULL, "select", NULL, true,
 				 NULL, (const char *const *)o->v };
@@ -280,15 +248,15 @@ ack_forms(struct strbuf *sb, const struct http_request *rq,
 {
 	struct page_form fm = form_of(av, AF_ACK, "ack");
 	struct page_form un = form_of(av, AF_UNACK, "unack");
-	struct options opts;
+	struct page_options opts;
 
-	options_init(&opts, rep->n, "Choose a finding");
+	page_options_init(&opts, rep->n, "Choose a finding");
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct finding *f = &rep->findings[i];
 		char *name = finding_text(f, " (", ")");
 
 		if (!f->acknowledged) {
-			options_add(&opts, finding_text(f, "|", ""), name);
+			page_options_add(&opts, finding_text(f, "|", ""), name);
 			continue;
 		}
 		form_open(sb, rq, d, "unack", NULL, "inline");
@@ -318,7 +286,7 @@ ack_forms(struct strbuf *sb, const struct http_request *rq,
 		form_submit(sb, "Acknowledge");
 		strbuf_addstr(sb, "</details>\n");
 	}
-	options_release(&opts);
+	page_options_release(&opts);
 }
 
 /* After the momentum check: snooze, unsnooze, acknowledge, unacknowledge. */
@@ -340,25 +308,13 @@ actions_events(struct strbuf *sb, const struct http_request *rq,
 	       const struct deal *d, const struct action_view *av)
 {
 	struct page_form fm = form_of(av, AF_DONE, "done");
-	struct strbuf day = STRBUF_INIT, label = STRBUF_INIT;
 	char today[DATE_BUFSZ];
-	struct options opts;
+	struct page_options opts;
 
 	if (!page_can_edit(rq))
 		return;
-	options_init(&opts, d->nevents, "Choose an event");
-	for (size_t i = 0; i < d->nevents; i++) {
-		const struct event *e = &d->events[i];
-
-		if (event_done_by(e, rq->today))
-			continue;
-		strbuf_reset(&label);
-		if (e->date != DATE_NONE)
-			strbuf_addf(&label, "%s: ",
-				    page_day_text(&day, e->date));
-		strbuf_addstr(&label, e->title ? e->title : e->key);
-		options_add(&opts, xstrdup(e->key), xstrdup(label.buf));
-	}
+	page_options_init(&opts, d->nevents, "Choose an event");
+	page_options_events(&opts, d, rq->today, false);
 	if (opts.n > 2) {
 		form_open(sb, rq, d, "done", "done", "panel");
 		strbuf_addstr(sb, "<h3>Mark an event done</h3>\n");
@@ -369,9 +325,7 @@ actions_events(struct strbuf *sb, const struct http_request *rq,
 		      true, NULL);
 		form_submit(sb, "Mark done");
 	}
-	options_release(&opts);
-	strbuf_release(&day);
-	strbuf_release(&label);
+	page_options_release(&opts);
 }
 
 /*

@@ -292,6 +292,53 @@ page_form_input(struct strbuf *sb, const struct page_form *fm,
 	strbuf_addstr(sb, "</div>\n");
 }
 
+void
+page_options_init(struct page_options *o, size_t max, const char *choose)
+{
+	o->v = xcalloc(2 * max + 3, sizeof(*o->v));
+	o->n = 0;
+	o->v[o->n++] = xstrdup("");
+	o->v[o->n++] = xstrdup(choose);
+}
+
+void
+page_options_add(struct page_options *o, char *value, char *label)
+{
+	o->v[o->n++] = value;
+	o->v[o->n++] = label;
+}
+
+void
+page_options_events(struct page_options *o, const struct deal *d,
+		    tw_date today, bool buyer_only)
+{
+	struct strbuf day = STRBUF_INIT, label = STRBUF_INIT;
+
+	for (size_t i = 0; i < d->nevents; i++) {
+		const struct event *e = &d->events[i];
+
+		if (event_done_by(e, today) ||
+		    (buyer_only && e->side != SIDE_BUYER))
+			continue;
+		strbuf_reset(&label);
+		if (e->date != DATE_NONE)
+			strbuf_addf(&label, "%s: ",
+				    page_day_text(&day, e->date));
+		strbuf_addstr(&label, e->title ? e->title : e->key);
+		page_options_add(o, xstrdup(e->key), xstrdup(label.buf));
+	}
+	strbuf_release(&day);
+	strbuf_release(&label);
+}
+
+void
+page_options_release(struct page_options *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		free(o->v[i]);
+	free(o->v);
+}
+
 bool
 page_form_takes(const struct schema_table *tb, const struct field *f,
 		enum page_form_mode mode)

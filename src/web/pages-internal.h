@@ -174,6 +174,24 @@ void page_form_input(struct strbuf *sb, const struct page_form *fm,
 		     const struct page_input *in);
 
 /*
+ * A required select's options (page_input's): value, label pairs after
+ * an empty choice labelled choose, NULL-ended, room for max pairs;
+ * page_options_add() takes both strings. page_options_events() adds the
+ * events of d not done by today (with buyer_only, the buyer's alone),
+ * each labelled "Thu 2026-12-02: Title" (its title or key).
+ */
+struct page_options {
+	char **v;
+	size_t n;
+};
+void page_options_init(struct page_options *o, size_t max,
+		       const char *choose);
+void page_options_add(struct page_options *o, char *value, char *label);
+void page_options_events(struct page_options *o, const struct deal *d,
+			 tw_date today, bool buyer_only);
+void page_options_release(struct page_options *o);
+
+/*
  * Schema-driven: FORM_CREATE has an input for every field but the
  * read-only ones (a child's key included), FORM_EDIT also leaves out the
  * key. page_form_fields() writes them in a .row, with obj's values (NULL:

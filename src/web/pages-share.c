@@ -407,43 +407,20 @@ share_input(struct strbuf *sb, const struct page_form *fm, const char *type,
 	page_form_input(sb, fm, &in);
 }
 
-/* A select of the steps: value the key, label "Thu 2026-12-02: Title". */
+/* A select of the steps not done: value the key, label its day and title. */
 static void
 share_step_select(struct strbuf *sb, const struct page_form *fm,
 		  const struct deal *d, tw_date today, bool buyer_only)
 {
-	struct strbuf day = STRBUF_INIT, label = STRBUF_INIT;
-	const char **opts = xcalloc(2 * d->nevents + 3, sizeof(*opts));
-	char **owned = xcalloc(d->nevents + 1, sizeof(*owned));
-	size_t n = 0, k = 0;
+	struct page_options opts;
 	struct page_input in = { "event", "Step", NULL, "select", NULL, true,
 				 NULL, NULL };
 
-	opts[n++] = "";
-	opts[n++] = "Choose a step";
-	for (size_t i = 0; i < d->nevents; i++) {
-		const struct event *e = &d->events[i];
-
-		if (event_done_by(e, today) ||
-		    (buyer_only && e->side != SIDE_BUYER))
-			continue;
-		strbuf_reset(&label);
-		if (e->date != DATE_NONE)
-			strbuf_addf(&label, "%s: ",
-				    page_day_text(&day, e->date));
-		strbuf_addstr(&label, e->title ? e->title : e->key);
-		owned[k] = xstrdup(label.buf);
-		opts[n++] = e->key;
-		opts[n++] = owned[k++];
-	}
-	in.options = opts;
+	page_options_init(&opts, d->nevents, "Choose a step");
+	page_options_events(&opts, d, today, buyer_only);
+	in.options = (const char *const *)opts.v;
 	page_form_input(sb, fm, &in);
-	for (size_t i = 0; i < k; i++)
-		free(owned[i]);
-	free(owned);
-	free(opts);
-	strbuf_release(&day);
-	strbuf_release(&label);
+	page_options_release(&opts);
 }
 
 static void

@@ -52,6 +52,12 @@ labelled
 sed -n '/id="done"/,/<\/form>/p' "$tmp/body" >done.form
 grep -q 'value="legal"' done.form || fail "legal not offered"
 grep -q 'value="pricing"' done.form && fail "a seller step is offered to mark done"
+grep -q '<option value="legal">Fri 2026-11-27: Legal redlines</option>' done.form ||
+	fail "the step's label: $(grep 'value="legal"' done.form)"
+# A date can be proposed for any step not done, the seller's included.
+sed -n '/id="propose"/,/<\/form>/p' "$tmp/body" >propose.form
+grep -q '<option value="pricing">Thu 2026-12-03: Pricing call</option>' propose.form ||
+	fail "propose does not offer the seller's step: $(cat propose.form)"
 
 # --- mark a buyer-side step done ------------------------------------------
 

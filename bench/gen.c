@@ -553,7 +553,7 @@ rows_write(const struct gdeal *g, long id, struct rows_out *o)
 	char b1[DATEBUF], b2[DATEBUF], b3[DATEBUF];
 
 	fprintf(o->deals, "%ld,%s,%s,%s,%.15g,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,"
-		",,,\n",
+		",,,,,\n",
 		id, g->slug, g->account, g->stage, g->value, g->currency,
 		g->ae, g->se, g->procurement_days, g->champion, g->email,
 		iso(g->poc_start, b1), iso(g->poc_end, b2),
@@ -566,13 +566,15 @@ rows_write(const struct gdeal *g, long id, struct rows_out *o)
 			id, c->key, k, c->metric, c->unit,
 			c->at_most ? "at_most" : "at_least", c->required,
 			c->measured, iso(c->measured_on, b1), c->growth);
-		csv_field(o->criteria, c->outcome, true);
+		csv_field(o->criteria, c->outcome, false);
+		fputs("1\n", o->criteria);	/* scales_with_load */
 		o->rows++;
 	}
 	for (int k = 0; k < NEVENTS; k++) {
 		const struct gevent *e = &g->ev[k];
 
-		fprintf(o->events, "%ld,%s,%d,%s,%s,%s,%s,%s,%s\n", id, e->key,
+		fprintf(o->events, "%ld,%s,%d,%s,%s,%s,%s,%s,%s,seller,0,,,,\n",
+			id, e->key,
 			k, e->technical ? "technical" : "commercial",
 			e->title, e->owner, iso(e->date, b1),
 			e->done >= 0 ? iso(e->done, b2) : "",
@@ -593,7 +595,7 @@ rows_write(const struct gdeal *g, long id, struct rows_out *o)
 		fprintf(o->phases, "%ld,%d,%d,%s,%s,%.15g,", id, p->number, k,
 			p->name, p->scope, p->price);
 		csv_field(o->phases, p->justification, false);
-		fprintf(o->phases, "%s\n", p->duration);
+		fprintf(o->phases, "%s,0,\n", p->duration);	/* not internal */
 		for (int j = 0; j < 2; j++)
 			fprintf(o->phase_criteria, "%ld,%d,%d,%s\n", id,
 				p->number, j, p->crit[j]);

@@ -153,9 +153,6 @@ findings_digest(const struct momentum_report *r)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	digest_num(&h, r->technical_win);
-	digest_num(&h, r->progress);
-	digest_num(&h, r->recheck_on);
 	digest_num(&h, (long long)r->n);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct finding *f = &r->findings[i];

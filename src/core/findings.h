@@ -58,11 +58,11 @@ const struct ack *ack_find(const struct deal *d, const char *rule,
 const char *finding_rule_name(const char *name);
 
 /*
- * A 64-bit digest of everything the store keeps of r but first_seen: W,
- * P, recheck_on and every finding's fields (its message as kept,
- * finding_stored). Two evaluations with the same digest are kept alike,
- * so a re-evaluation that finds what is kept need not write it again
- * (store/deals.c).
+ * A 64-bit digest of r's findings as the store keeps them, first_seen
+ * aside: every finding's fields (its message as kept, finding_stored).
+ * Two evaluations with the same digest keep the same findings rows, so a
+ * re-evaluation that finds what is kept need not write them again, nor,
+ * when W, P and recheck_on are the same too, anything (store/deals.c).
  */
 uint64_t findings_digest(const struct momentum_report *r);
 

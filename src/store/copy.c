@@ -292,7 +292,8 @@ ctables_build(void)
  * again from the deals.
  */
 static const char *const not_copied[] = { "sessions", "techwin_meta",
-					   "evaluations", "findings" };
+					   "evaluations", "findings",
+					   "eval_inputs" };
 
 /* ---- the two sides ---------------------------------------------------- */
 
@@ -1038,7 +1039,8 @@ wipe_pg(struct side *sd, struct tw_error *err)
 	int rc;
 
 	/* The kept evaluations refer to deals: they go with them. */
-	strbuf_addstr(&sql, "TRUNCATE sessions, findings, evaluations");
+	strbuf_addstr(&sql, "TRUNCATE sessions, eval_inputs, findings, "
+			    "evaluations");
 	for (size_t i = 0; i < ARRAY_SIZE(ctables); i++)
 		strbuf_addf(&sql, ", %s", ctables[i].name);
 	rc = side_exec(sd, "ALTER TABLE history DISABLE TRIGGER USER", NULL,

@@ -5,6 +5,7 @@
  */
 #include "store/deals.h"
 #include "store/findings.h"
+#include "store/inputs.h"
 #include "store/notify.h"
 #include "store/store-internal.h"
 #include "store/workspace.h"
@@ -388,8 +389,11 @@ struct stale_scan {
 		char *slug;
 		bool has_digest;	/* findings_digest of what is kept */
 		uint64_t digest;
+		bool has_inputs;	/* its inputs are kept (inputs.h) */
+		tw_date win, progress, recheck_on;	/* as kept */
 	} *keep;
 	size_t nkeep, akeep;
+	size_t ninputs;		/* how many of them have inputs */
 };
 
 static int
@@ -407,7 +411,9 @@ scan_one(struct kept_eval *e, void *arg, struct tw_error *err)
 	}
 	ALLOC_GROW(sc->keep, sc->nkeep + 1, sc->akeep);
 	sc->keep[sc->nkeep++] = (struct keep){ xstrdup(e->deal.slug),
-					       e->has_digest, e->digest };
+		e->has_digest, e->digest, e->has_inputs,
+		e->rep.technical_win, e->rep.progress, e->recheck_on };
+	sc->ninputs += e->has_inputs;
 	return 0;
 }
 
@@ -484,19 +490,34 @@ spool_eval(const struct check_walk *w, size_t part, const struct deal *d,
 	   const struct holidays *h, const struct momentum_report *r)
 {
 	struct eval_spool *sp = &w->spool[part];
+	const struct keep *kp;
+	bool same_rows;
 	long k;
 
 	if (sp->bad || (k = scan_keeps(w->keep, d->slug)) < 0)
 		return;
+	kp = &w->keep->keep[k];
+	same_rows = kp->has_digest && kp->digest == findings_digest(r);
 	/* Found as kept: spool_write's store_eval_freshen dates it today. */
-	if (w->keep->keep[k].has_digest &&
-	    w->keep->keep[k].digest == findings_digest(r))
+	if (same_rows && kp->has_inputs && kp->win == r->technical_win &&
+	    kp->progress == r->progress && kp->recheck_on == r->recheck_on)
 		return;
 	if (!sp->fp && !(sp->fp = tmpfile())) {
 		sp->bad = true;
 		return;
 	}
 	put_str(sp, d->slug);
+	put_num(sp, same_rows);
+	/* Evaluated from the inputs kept: they stay. Else d's. */
+	if (kp->has_inputs) {
+		put_str(sp, NULL);
+	} else {
+		struct strbuf in = STRBUF_INIT;
+
+		inputs_encode(d, &in);
+		put_str(sp, in.buf);
+		strbuf_release(&in);
+	}
 	put_num(sp, r->technical_win);
 	put_num(sp, r->progress);
 	put_num(sp, r->recheck_on);
@@ -546,22 +567,28 @@ get_str(FILE *fp, char **out)
 
 /*
  * One deal spool_eval wrote, into d (slug, open, and as its holidays the
- * business days its messages were rendered with) and r; false at the end.
+ * business days its messages were rendered with), its inputs (NULL: kept
+ * as they are) and r; false at the end.
  */
 static bool
-get_eval(FILE *fp, struct deal *d, struct momentum_report *r)
+get_eval(FILE *fp, struct deal *d, char **inputs, bool *same_rows,
+	 struct momentum_report *r)
 {
-	long long n, v[5];
+	long long n, same, v[5];
 	char *slug, *str[6];
 
 	memset(r, 0, sizeof(*r));
-	if (!get_str(fp, &slug) || !slug || !get_num(fp, &v[0]) ||
+	*inputs = NULL;
+	if (!get_str(fp, &slug) || !slug || !get_num(fp, &same) ||
+	    !get_str(fp, inputs) ||
+	    !get_num(fp, &v[0]) ||
 	    !get_num(fp, &v[1]) || !get_num(fp, &v[2]) || !get_num(fp, &n) ||
 	    n < 0) {
 		free(slug);
 		return false;
 	}
 	d->slug = slug;
+	*same_rows = same != 0;
 	d->outcome = OUTCOME_OPEN;
 	r->technical_win = (tw_date)v[0];
 	r->progress = (tw_date)v[1];
@@ -631,16 +658,18 @@ spool_write(struct store *st, struct eval_spool *spool, size_t nparts,
 		while (r == 0) {
 			struct momentum_report rep;
 			struct deal d;
-			bool got;
+			char *inputs;
+			bool got, same_rows;
 
 			deal_init(&d);
-			got = get_eval(fp, &d, &rep);
+			got = get_eval(fp, &d, &inputs, &same_rows, &rep);
 			if (got) {
 				struct holidays h = deal_holidays(&d);
 
 				r = store_eval_put(st, &d, &rep, &h, s, today,
-						   &err);
+						   inputs, same_rows, &err);
 			}
+			free(inputs);
 			momentum_report_release(&rep);
 			deal_release(&d);
 			if (!got || r)
@@ -815,19 +844,31 @@ walk_and_keep(struct store *st, const struct check_walk *cw,
 	tw_error_clear(&probe);
 	w.keep = sc;
 	w.spool = spool;
-	if (quiet) {
+	/*
+	 * Each deal as its inputs kept beside its evaluation say, when
+	 * every one to re-evaluate has them: a row a deal, not a walk of
+	 * every child table. Printing, every open deal; quiet, those sc
+	 * keeps (and the few looking back before their evaluation).
+	 */
+	if (quiet)
+		w.fn = NULL;
+	r = 1;
+	if (sc->ninputs == sc->nkeep && (spool || !quiet))
+		r = store_eval_inputs_each_parts(st, w.today, !quiet, nparts,
+						 check_one, &w, err);
+	if (r == 1 && quiet) {
 		const char **slugs = xcalloc(sc->nkeep + 1, sizeof(*slugs));
 
 		/* sc's, by slug: the scan's order (kept_eval's). */
 		for (size_t i = 0; i < sc->nkeep; i++)
 			slugs[i] = sc->keep[i].slug;
-		w.fn = NULL;
+		r = 0;
 		if (spool)
 			r = st->ops->deal_each_unkept(st, true, slugs,
 						      sc->nkeep, nparts,
 						      check_one, &w, err);
 		free(slugs);
-	} else {
+	} else if (r == 1) {
 		r = store_each_deal_parts(st, true, nparts, check_one, &w,
 					  err);
 	}

@@ -5,6 +5,7 @@
 #include "store/findings.h"
 #include "core/pipeline.h"
 #include "formats/json.h"
+#include "store/inputs.h"
 #include "store/notify.h"
 #include "store/store-internal.h"
 #include "util/strbuf.h"
@@ -34,6 +35,9 @@ enum {
 	F_EACH_PART_SQLITE,
 	F_UNKEPT,
 	F_FRESHEN,
+	F_INPUTS_PUT,
+	F_INPUTS_PART_SQLITE,
+	F_INPUTS_GUARD,
 	F_MAX
 };
 
@@ -60,7 +64,8 @@ _Static_assert(F_MAX <= ROW_STMT_LISTING, "raise ROW_STMT_LISTING");
  */
 #define HEADS_SELECT                                                       \
 	"SELECT d.slug, d.snooze_until, d.snooze_reason, e.evaluated_on, " \
-	"e.recheck_on, e.stale, e.technical_win, e.progress, e.digest "    \
+	"e.recheck_on, e.stale, e.technical_win, e.progress, e.digest, "   \
+	"e.inputs "                                                         \
 	"FROM deals d LEFT JOIN evaluations e ON e.deal_id = d.id "         \
 	"WHERE d.outcome = 'open' AND (e.deal_id IS NULL OR e.stale = 1 "   \
 	"OR e.evaluated_on > $1 OR e.recheck_on <= $1 OR $2 = 1) "         \
@@ -91,20 +96,29 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	 */
 	S(F_EVAL_SAME, W,
 	  "UPDATE evaluations SET evaluated_on = $4, recheck_on = $5, "
-	  "stale = 0, worst = $6, digest = $7 WHERE deal_id = "
+	  "stale = 0, worst = $6, digest = $7, "
+	  "inputs = coalesce($8, inputs) WHERE deal_id = "
 	  "(SELECT id FROM deals WHERE slug = $1) AND technical_win IS NOT "
 	  "DISTINCT FROM $2 AND progress IS NOT DISTINCT FROM $3",
 	  false),
 	S(F_EVAL_UPSERT, W,
 	  "INSERT INTO evaluations (deal_id, technical_win, progress, "
-	  "evaluated_on, recheck_on, stale, worst, digest) "
-	  "SELECT id, $2, $3, $4, $5, 0, $6, $7 FROM deals WHERE slug = $1 "
+	  "evaluated_on, recheck_on, stale, worst, digest, inputs) "
+	  "SELECT id, $2, $3, $4, $5, 0, $6, $7, $8 FROM deals "
+	  "WHERE slug = $1 "
 	  "ON CONFLICT (deal_id) DO UPDATE SET "
 	  "technical_win = excluded.technical_win, "
 	  "progress = excluded.progress, "
 	  "evaluated_on = excluded.evaluated_on, "
 	  "recheck_on = excluded.recheck_on, stale = 0, "
-	  "worst = excluded.worst, digest = excluded.digest",
+	  "worst = excluded.worst, digest = excluded.digest, "
+	  "inputs = coalesce(excluded.inputs, evaluations.inputs)",
+	  false),
+	/* After the evaluation's row, which it refers to. */
+	S(F_INPUTS_PUT, W,
+	  "INSERT INTO eval_inputs (deal_id, inputs) "
+	  "SELECT id, $2 FROM deals WHERE slug = $1 "
+	  "ON CONFLICT (deal_id) DO UPDATE SET inputs = excluded.inputs",
 	  false),
 	S(F_FINDING_UPSERT, W,
 	  "INSERT INTO findings (deal_id, pos, rule, subject, severity, "
@@ -159,6 +173,26 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	  "SELECT EXISTS (SELECT 1 FROM deals d WHERE d.outcome = 'open' AND "
 	  "NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.deal_id = d.id "
 	  "AND e.stale = 0 AND e.evaluated_on <= $1 AND e.recheck_on > $1))",
+	  false),
+	/*
+	 * The inputs of a part's run of slugs ?1 to ?2, of inputs_version
+	 * ?3: every open deal's when ?4 is 1, else those not valid on ?5.
+	 */
+	S(F_INPUTS_PART_SQLITE, R,
+	  "SELECT i.inputs FROM deals d "
+	  "JOIN evaluations e ON e.deal_id = d.id "
+	  "JOIN eval_inputs i ON i.deal_id = d.id "
+	  "WHERE d.outcome = 'open' AND d.slug >= ?1 AND d.slug < ?2 "
+	  "AND e.inputs = ?3 AND (?4 = 1 OR e.stale = 1 "
+	  "OR e.evaluated_on > ?5 OR e.recheck_on <= ?5) ORDER BY d.slug",
+	  false),
+	/* How many of those have no inputs of version $1: none, or no walk. */
+	S(F_INPUTS_GUARD, R,
+	  "SELECT count(*) FROM deals d "
+	  "LEFT JOIN evaluations e ON e.deal_id = d.id "
+	  "WHERE d.outcome = 'open' AND (e.inputs IS NULL OR e.inputs <> $1) "
+	  "AND ($2 = 1 OR e.stale IS NULL OR e.stale = 1 "
+	  "OR e.evaluated_on > $3 OR e.recheck_on <= $3)",
 	  false),
 	S(F_HEADS_SQLITE, R, HEADS_SELECT, true),
 	S(F_HEADS_PG, R, HEADS_SELECT " COLLATE \"C\"", true),
@@ -396,13 +430,46 @@ store_eval_version(struct store *st)
 	return v;
 }
 
+/* The evaluation's own row, and its inputs when given. */
+static int
+put_head(struct store *st, const struct deal *d,
+	 const struct momentum_report *r, tw_date today, const char *inputs,
+	 struct tw_error *err)
+{
+	char win[DATE_BUFSZ], p[DATE_BUFSZ], on[DATE_BUFSZ], re[DATE_BUFSZ];
+	struct row_value v[] = {
+		ROW_TEXT(d->slug),
+		ROW_DATE(r->technical_win ? date_format(r->technical_win, win)
+					  : NULL),
+		ROW_DATE(r->progress ? date_format(r->progress, p) : NULL),
+		ROW_DATE(date_format(today, on)),
+		ROW_DATE(date_format(r->recheck_on, re)),
+		ROW_INT(findings_worst(r)),
+		ROW_INT((long long)findings_digest(r)),
+		ROW_TEXT(NULL),		/* inputs: as they are */
+	};
+	size_t same = 0;
+	int rc;
+
+	if (inputs)
+		v[7] = (struct row_value)ROW_INT(inputs_version());
+	rc = run_n(st, F_EVAL_SAME, v, ARRAY_SIZE(v), &same, err);
+	if (rc == 0 && !same)
+		rc = run(st, F_EVAL_UPSERT, v, ARRAY_SIZE(v), err);
+	if (rc == 0 && inputs) {
+		struct row_value w[] = { ROW_TEXT(d->slug), ROW_TEXT(inputs) };
+
+		rc = run(st, F_INPUTS_PUT, w, ARRAY_SIZE(w), err);
+	}
+	return rc;
+}
+
 int
 store_eval_put(struct store *st, const struct deal *d,
 	       struct momentum_report *r, const struct holidays *h,
 	       const struct momentum_settings *s, tw_date today,
-	       struct tw_error *err)
+	       const char *inputs, bool same_rows, struct tw_error *err)
 {
-	char win[DATE_BUFSZ], p[DATE_BUFSZ], on[DATE_BUFSZ], re[DATE_BUFSZ];
 	struct row_value key[] = { ROW_TEXT(d->slug) };
 	struct finding_key *keys;
 	struct row_result old;
@@ -410,6 +477,9 @@ store_eval_put(struct store *st, const struct deal *d,
 
 	if (d->outcome != OUTCOME_OPEN)
 		return store_eval_forget(st, d->slug, err);
+	/* The rows kept are r's: the evaluation's is all that changes. */
+	if (same_rows)
+		return put_head(st, d, r, today, inputs, err);
 	if ((rc = st->ops->rows(st, stmt(F_KEPT_ROWS), key, 1, &old, err)) < 0)
 		return rc;
 	keys = xcalloc(old.nrows + 1, sizeof(*keys));
@@ -423,26 +493,8 @@ store_eval_put(struct store *st, const struct deal *d,
 	if (rc == 0)
 		findings_carry(r, keys, old.nrows, today);
 	free(keys);
-	if (rc == 0) {
-		struct row_value v[] = {
-			ROW_TEXT(d->slug),
-			ROW_DATE(r->technical_win
-					 ? date_format(r->technical_win, win)
-					 : NULL),
-			ROW_DATE(r->progress ? date_format(r->progress, p)
-					     : NULL),
-			ROW_DATE(date_format(today, on)),
-			ROW_DATE(date_format(r->recheck_on, re)),
-			ROW_INT(findings_worst(r)),
-			ROW_INT((long long)findings_digest(r)),
-		};
-
-		size_t same = 0;
-
-		rc = run_n(st, F_EVAL_SAME, v, ARRAY_SIZE(v), &same, err);
-		if (rc == 0 && !same)
-			rc = run(st, F_EVAL_UPSERT, v, ARRAY_SIZE(v), err);
-	}
+	if (rc == 0)
+		rc = put_head(st, d, r, today, inputs, err);
 	for (size_t i = 0; i < r->n && rc == 0; i++) {
 		const struct finding *f = &r->findings[i];
 		char dd[DATE_BUFSZ], fs[DATE_BUFSZ], au[DATE_BUFSZ];
@@ -491,8 +543,12 @@ store_eval_deal(struct store *st, const struct deal *d,
 	struct momentum_report r;
 	int rc;
 
+	struct strbuf in = STRBUF_INIT;
+
 	findings_evaluate(d, today, h, s, &r);
-	rc = store_eval_put(st, d, &r, h, s, today, err);
+	inputs_encode(d, &in);
+	rc = store_eval_put(st, d, &r, h, s, today, in.buf, false, err);
+	strbuf_release(&in);
 	momentum_report_release(&r);
 	return rc;
 }
@@ -567,6 +623,9 @@ each_head(struct each_state *s, const char *const *c, struct tw_error *err)
 		e->has_digest = true;
 		e->digest = (uint64_t)strtoll(c[8], NULL, 10);
 	}
+	/* Heads only: whether the deal's inputs are kept, and readable. */
+	e->has_inputs = s->heads_only && c[9] &&
+			strtoll(c[9], NULL, 10) == inputs_version();
 	/* Another core's findings are stale, written so or not. */
 	e->stale = (c[5] && strcmp(c[5], "0")) || s->st->rules_outdated;
 	e->valid = !e->stale && e->evaluated_on <= s->today &&
@@ -616,7 +675,7 @@ each_row(const char *const *c, size_t ncols, void *arg, struct tw_error *err)
 	struct each_state *s = arg;
 	int rc = 0;
 
-	if (ncols < (s->heads_only ? 9u : 18u) || !c[0])
+	if (ncols < (s->heads_only ? 10u : 18u) || !c[0])
 		return bad(s, "row", "", err);
 	if (!s->open || strcmp(s->e.deal.slug, c[0])) {
 		if ((rc = each_flush(s, err)) < 0 ||
@@ -765,5 +824,69 @@ store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
 	}
 	free(ps);
 	row_result_release(&days);
+	return rc;
+}
+
+/* ---- re-evaluating from the inputs kept ----------------------------------- */
+
+struct inputs_parts {
+	int (*fn)(size_t part, const struct deal *d, void *arg,
+		  struct tw_error *err);
+	void *arg;
+	struct store *st;
+	struct strbuf buf[8];	/* a part's copy of the text it decodes */
+};
+
+static int
+inputs_part_row(size_t part, const char *const *c, size_t ncols, void *arg,
+		struct tw_error *err)
+{
+	struct inputs_parts *ip = arg;
+	struct strbuf *sb = &ip->buf[part];
+	struct deal d;
+	int rc;
+
+	if (ncols < 1 || !c[0])
+		return store_corrupt(ip->st, "inputs", "", err);
+	strbuf_reset(sb);
+	strbuf_addstr(sb, c[0]);
+	deal_init(&d);
+	if (inputs_decode(sb->buf, &d) < 0)
+		return store_corrupt(ip->st, "inputs", "", err);
+	rc = ip->fn(part, &d, ip->arg, err);
+	inputs_release(&d);
+	return rc;
+}
+
+int
+store_eval_inputs_each_parts(struct store *st, tw_date today, bool all,
+			     size_t nparts,
+			     int (*fn)(size_t part, const struct deal *d,
+				       void *arg, struct tw_error *err),
+			     void *arg, struct tw_error *err)
+{
+	struct inputs_parts *ip;
+	char day[DATE_BUFSZ];
+	struct row_value v[] = { ROW_INT(inputs_version()),
+				 ROW_INT(all || st->rules_outdated),
+				 ROW_DATE(date_format(today, day)) };
+	int rc;
+
+	if (!st->ops->rows_each_parts || nparts < 1)
+		return 1;
+	ip = xcalloc(1, sizeof(*ip));
+	if (nparts > ARRAY_SIZE(ip->buf))
+		nparts = ARRAY_SIZE(ip->buf);
+	ip->fn = fn;
+	ip->arg = arg;
+	ip->st = st;
+	for (size_t p = 0; p < nparts; p++)
+		strbuf_init(&ip->buf[p], 4096);
+	rc = st->ops->rows_each_parts(st, stmt(F_INPUTS_PART_SQLITE),
+				      stmt(F_INPUTS_GUARD), v, ARRAY_SIZE(v),
+				      nparts, inputs_part_row, ip, err);
+	for (size_t p = 0; p < nparts; p++)
+		strbuf_release(&ip->buf[p]);
+	free(ip);
 	return rc;
 }

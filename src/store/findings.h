@@ -56,18 +56,35 @@
 	")" STRICT NOROWID ";\n"
 
 /*
+ * What each evaluation was made from: the fingerprint of its deal's
+ * inputs (store/inputs.h; NULL: none kept), and their text, in a table
+ * of its own so that dating every evaluation (a settings change, check's
+ * freshening) writes none of it.
+ */
+#define EVALUATION_INPUTS(ID, STRICT)                                       \
+	"ALTER TABLE evaluations ADD COLUMN inputs " ID ";\n"                \
+	"CREATE TABLE eval_inputs (\n"                                       \
+	"  deal_id " ID " PRIMARY KEY\n"                                     \
+	"    REFERENCES evaluations(deal_id) ON DELETE CASCADE,\n"          \
+	"  inputs TEXT NOT NULL\n"                                           \
+	")" STRICT ";\n"
+
+/*
  * Keep r, the evaluation of the deal d as of today (findings_evaluate
  * with the business days h and the settings s), in place of what was
  * kept: findings that were kept keep their first_seen (r's are set by
  * findings_carry). A finding's message is kept in its stored form
  * (finding_stored), so a settings change rewrites only the findings it
- * changes. A deal that is not open keeps none. Call it inside
- * store_begin/store_commit.
+ * changes. inputs is d's (inputs_encode), or NULL when r was evaluated
+ * from the inputs kept, which stay. same_rows: r's findings_digest is
+ * the one kept, so only the evaluation's row (W, P, the interval) is
+ * written, and the findings' rows, first_seen and all, stay. A deal that
+ * is not open keeps none. Call it inside store_begin/store_commit.
  */
 int store_eval_put(struct store *st, const struct deal *d,
 		   struct momentum_report *r, const struct holidays *h,
 		   const struct momentum_settings *s, tw_date today,
-		   struct tw_error *err);
+		   const char *inputs, bool same_rows, struct tw_error *err);
 
 /* Evaluate d as the verbs' context describes it, and keep it. */
 int store_eval_deal(struct store *st, const struct deal *d,
@@ -125,6 +142,7 @@ struct kept_eval {
 	bool kept, stale, valid;
 	bool has_digest;	/* heads only: findings_digest of what is kept */
 	uint64_t digest;
+	bool has_inputs;	/* heads only: its inputs are kept, readable */
 };
 
 /*
@@ -164,5 +182,19 @@ int store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
 			  int (*fn)(size_t part, struct kept_eval *e,
 				    void *arg, struct tw_error *err),
 			  void *arg, struct tw_error *err);
+
+/*
+ * Re-evaluate from the inputs kept (store/inputs.h) instead of the deals'
+ * tables, in parts as store_eval_each_parts: fn(part, d) gets each open
+ * deal as its inputs say, every one when all is set, else those not
+ * valid on today. d is borrowed until fn returns. 1, having read
+ * nothing, when one of them has no inputs this techwin reads, or the
+ * store cannot read in parts: the caller then walks the deals.
+ */
+int store_eval_inputs_each_parts(struct store *st, tw_date today, bool all,
+				 size_t nparts,
+				 int (*fn)(size_t part, const struct deal *d,
+					   void *arg, struct tw_error *err),
+				 void *arg, struct tw_error *err);
 
 #endif

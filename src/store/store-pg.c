@@ -289,6 +289,8 @@ static const char *const migrations[] = {
 	LISTING_INDEXES(" COLLATE \"C\""),
 	/* 13: as SQLite's */
 	WORKSPACE_PLAYBOOK_TABLE(""),
+	/* 14: as SQLite's */
+	EVALUATION_INPUTS("bigint", ""),
 };
 
 /* ---- locations -------------------------------------------------------- */

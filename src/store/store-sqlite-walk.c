@@ -380,7 +380,7 @@ sqlite_deal_each(struct store *st, bool open_only,
  * cannot be opened, the walk is serial, all in part 0.
  */
 #define EACH_MAX_PARTS 8
-#define EACH_MAX_VALUES 4
+#define EACH_MAX_VALUES 8
 
 struct each_part {
 	struct sqlite_store *s; /* a helper's; part 0: the store */

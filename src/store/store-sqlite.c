@@ -284,6 +284,11 @@ static const char *const migrations[] = {
 	 * every deal without a playbook of its own; none, the built-in one.
 	 */
 	WORKSPACE_PLAYBOOK_TABLE(" STRICT"),
+	/*
+	 * 14: each evaluation's deal as the rules read it (store/inputs.h),
+	 * so that a settings change re-evaluates without walking the deals.
+	 */
+	EVALUATION_INPUTS("INTEGER", " STRICT"),
 };
 
 /* ---- errors ---------------------------------------------------------- */

@@ -17,7 +17,7 @@
  * Both backends carry the same numbered migrations, so one version number
  * describes a techwin schema whichever database holds it.
  */
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 int
 store_schema_version(void)

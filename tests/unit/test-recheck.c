@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "core/momentum.h"
+#include "store/inputs.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 
 #define NDEALS 3000
@@ -163,6 +165,34 @@ same_findings(const struct momentum_report *a, const struct momentum_report *b,
 	return true;
 }
 
+/*
+ * The rules say the same of d and of the inputs the store keeps of it
+ * (store/inputs.h), which a settings change re-evaluates from: prose is
+ * kept only as whether there is any.
+ */
+static void
+inputs_agree(const struct deal *d, tw_date day, const struct holidays *h,
+	     const struct momentum_settings *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct momentum_report a, b;
+	struct deal got;
+	char why[512];
+
+	inputs_encode(d, &sb);
+	deal_init(&got);
+	assert_int_equal(inputs_decode(sb.buf, &got), 0);
+	momentum_check(d, day, h, s, &a);
+	momentum_check(&got, day, h, s, &b);
+	if (!same_findings(&a, &b, why, sizeof(why)) ||
+	    a.recheck_on != b.recheck_on)
+		fail_msg("from its inputs: %s", why);
+	momentum_report_release(&a);
+	momentum_report_release(&b);
+	inputs_release(&got);
+	strbuf_release(&sb);
+}
+
 static void
 test_recheck_random(void **state)
 {
@@ -186,6 +216,7 @@ test_recheck_random(void **state)
 			hd[i] = some_date(base, 0);
 		h.n = holidays_normalize(hd, h.n);
 		random_deal(&d, base);
+		inputs_agree(&d, base, &h, &s);
 
 		from = base - SPAN;
 		momentum_check(&d, from, &h, &s, &kept);

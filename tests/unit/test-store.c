@@ -1535,7 +1535,9 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 	PGconn *c = pg_connect(fx->location);
 	char v[16];
 
-	pg_ok(c, "DROP TABLE workspace_playbook;"
+	pg_ok(c, "DROP TABLE eval_inputs;"
+		 "ALTER TABLE evaluations DROP COLUMN inputs;"
+		 "DROP TABLE workspace_playbook;"
 		 "DROP INDEX evaluations_by_win, evaluations_by_progress,"
 		 "  deals_by_value;"
 		 "DROP INDEX history_renames;"
@@ -1610,6 +1612,9 @@ test_migrate_from_1(void **state)
 	db = raw_open(fx->path);
 	/* Undo every migration after 1, newest first. */
 	assert_int_equal(sqlite3_exec(db,
+				      "DROP TABLE eval_inputs;"
+				      "ALTER TABLE evaluations DROP COLUMN "
+				      "inputs;"
 				      "DROP TABLE workspace_playbook;"
 				      "DROP INDEX evaluations_by_win;"
 				      "DROP INDEX evaluations_by_progress;"
@@ -3312,7 +3317,7 @@ static const char *const child_bookkeeping[] = { "deal_id", "pos" };
 static const char *const other_tables[] = {
 	"history", "settings", "users", "sessions", "tokens", "shares",
 	"workspace_playbook",	/* the workspace's, not a deal's */
-	"evaluations", "findings",	/* derived: store/findings.h */
+	"evaluations", "findings", "eval_inputs", /* derived: findings.h */
 	"outbox", "subscriptions", "webhooks", "deliveries",	/* notify.h */
 	"techwin_meta",	/* PostgreSQL only: what the database is */
 };

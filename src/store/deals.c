@@ -356,15 +356,21 @@ struct check_walk {
 	struct eval_spool *spool;	/* one a part, or NULL */
 };
 
+struct keep;
 static void spool_eval(const struct check_walk *w, size_t part,
-		       const struct deal *d, const struct holidays *h,
+		       const struct deal *d, const struct keep *kp,
+		       const struct holidays *h,
 		       const struct momentum_report *r);
 
-/* Called from the store's threads: everything here is the part's own. */
+/*
+ * Evaluate d, hand it to w->fn, and spool it when kp says what is kept
+ * of it (NULL: it is not to be kept). Called from the store's threads:
+ * everything here is the part's own.
+ */
 static int
-check_one(size_t part, const struct deal *d, void *arg, struct tw_error *err)
+check_deal(size_t part, const struct deal *d, const struct keep *kp,
+	   const struct check_walk *w, struct tw_error *err)
 {
-	const struct check_walk *w = arg;
 	struct momentum_report rep;
 	struct holidays h;
 	tw_date *buf;
@@ -374,8 +380,8 @@ check_one(size_t part, const struct deal *d, void *arg, struct tw_error *err)
 	pipeline_check_deal(d, &w->wsh, w->today, &w->ws->momentum, &rep, &h,
 			    &buf);
 	r = w->fn ? w->fn(part, &c, w->arg, err) : 0;
-	if (r == 0 && w->spool)
-		spool_eval(w, part, d, &h, &rep);
+	if (r == 0 && w->spool && kp)
+		spool_eval(w, part, d, kp, &h, &rep);
 	momentum_report_release(&rep);
 	free(buf);
 	return r;
@@ -384,7 +390,7 @@ check_one(size_t part, const struct deal *d, void *arg, struct tw_error *err)
 /* What the heads of the kept evaluations say is to be done. */
 struct stale_scan {
 	tw_date today;
-	size_t nopen, nback;
+	size_t nback;
 	struct keep {		/* re-evaluate and keep, by slug */
 		char *slug;
 		bool has_digest;	/* findings_digest of what is kept */
@@ -422,12 +428,8 @@ static int
 stale_scan(struct store *st, tw_date today, struct stale_scan *sc,
 	   struct tw_error *err)
 {
-	int r;
-
 	memset(sc, 0, sizeof(*sc));
 	sc->today = today;
-	if ((r = store_eval_open_count(st, &sc->nopen, err)) < 0)
-		return r;
 	return store_eval_each(st, today, true, scan_one, sc, err);
 }
 
@@ -485,18 +487,40 @@ put_str(struct eval_spool *sp, const char *s)
 	sp->bad |= len && fwrite(s, 1, len, sp->fp) != len;
 }
 
+/* A deal of a walk, its evaluation spooled when the scan keeps it. */
+static int
+check_one(size_t part, const struct deal *d, void *arg, struct tw_error *err)
+{
+	const struct check_walk *w = arg;
+	long k = w->keep ? scan_keeps(w->keep, d->slug) : -1;
+
+	return check_deal(part, d, k < 0 ? NULL : &w->keep->keep[k], w, err);
+}
+
+/* A deal of store_eval_inputs_each_parts, with its head instead of a scan. */
+static int
+inputs_one(size_t part, struct kept_eval *e, void *arg, struct tw_error *err)
+{
+	const struct check_walk *w = arg;
+	struct keep k = { e->deal.slug, e->has_digest, e->digest, true,
+			  e->rep.technical_win, e->rep.progress,
+			  e->recheck_on };
+	/* As scan_one: not valid, and not looking back before it. */
+	bool keep = !e->valid && w->today >= e->evaluated_on;
+
+	return check_deal(part, &e->deal, keep ? &k : NULL, w, err);
+}
+
 static void
 spool_eval(const struct check_walk *w, size_t part, const struct deal *d,
-	   const struct holidays *h, const struct momentum_report *r)
+	   const struct keep *kp, const struct holidays *h,
+	   const struct momentum_report *r)
 {
 	struct eval_spool *sp = &w->spool[part];
-	const struct keep *kp;
 	bool same_rows;
-	long k;
 
-	if (sp->bad || (k = scan_keeps(w->keep, d->slug)) < 0)
+	if (sp->bad)
 		return;
-	kp = &w->keep->keep[k];
 	same_rows = kp->has_digest && kp->digest == findings_digest(r);
 	/* Found as kept: spool_write's store_eval_freshen dates it today. */
 	if (same_rows && kp->has_inputs && kp->win == r->technical_win &&
@@ -811,12 +835,45 @@ many(size_t n, size_t nopen)
 	return n > WALK_MIN && n > nopen / WALK_SHARE;
 }
 
+/* Spools for nparts when the database can be written now, else NULL. */
+static struct eval_spool *
+spools_open(struct store *st, size_t nparts)
+{
+	struct eval_spool *spool = NULL;
+	struct tw_error probe = { 0 };
+
+	if (store_begin(st, &probe) == 0) {
+		if (store_eval_lock(st, &probe) == 0)
+			spool = xcalloc(nparts, sizeof(*spool));
+		store_rollback(st);
+	}
+	tw_error_clear(&probe);
+	return spool;
+}
+
+/* Write what was spooled when write is set, and close: true when kept. */
+static bool
+spools_close(struct store *st, struct eval_spool *spool, size_t nparts,
+	     const struct check_walk *w, long long version, bool write)
+{
+	bool kept = spool && write &&
+		    spool_write(st, spool, nparts, &w->ws->momentum, w->today,
+				version);
+
+	for (size_t p = 0; spool && p < nparts; p++)
+		if (spool[p].fp)
+			fclose(spool[p].fp);
+	free(spool);
+	return kept;
+}
+
 /*
- * Many deals to re-evaluate (a settings change): the parallel walk
- * prints every deal as check_one does and spools the evaluations sc
- * keeps, written after it in one transaction when nothing was committed
- * meanwhile. A database that cannot be written spools nothing. SQLite
- * only: version is its data_version before the walk.
+ * Many deals to re-evaluate (a settings change) whose inputs are not
+ * kept: the parallel walk prints every deal as check_one does and spools
+ * the evaluations sc keeps, written after it in one transaction when
+ * nothing was committed meanwhile. A database that cannot be written
+ * spools nothing. SQLite only: version is its data_version before the
+ * walk.
  *
  * With quiet, a few to re-evaluate: the walk reads only the deals sc
  * keeps (the store's deal_each_unkept), in parallel, and prints
@@ -829,67 +886,63 @@ walk_and_keep(struct store *st, const struct check_walk *cw,
 	      bool quiet, struct tw_error *err)
 {
 	struct check_walk w = *cw;
-	struct eval_spool *spool = NULL;
-	struct tw_error probe = { 0 };
-	bool kept = false;
 	int r = 0;
 
 	if (nparts < 1)
 		nparts = 1;
-	if (sc->nkeep && store_begin(st, &probe) == 0) {
-		if (store_eval_lock(st, &probe) == 0)
-			spool = xcalloc(nparts, sizeof(*spool));
-		store_rollback(st);
-	}
-	tw_error_clear(&probe);
 	w.keep = sc;
-	w.spool = spool;
-	/*
-	 * Each deal as its inputs kept beside its evaluation say, when
-	 * every one to re-evaluate has them: a row a deal, not a walk of
-	 * every child table. Printing, every open deal; quiet, those sc
-	 * keeps (and the few looking back before their evaluation).
-	 */
-	if (quiet)
-		w.fn = NULL;
-	r = 1;
-	if (sc->ninputs == sc->nkeep && (spool || !quiet))
-		r = store_eval_inputs_each_parts(st, w.today, !quiet, nparts,
-						 check_one, &w, err);
-	if (r == 1 && quiet) {
+	w.spool = sc->nkeep ? spools_open(st, nparts) : NULL;
+	if (quiet) {
 		const char **slugs = xcalloc(sc->nkeep + 1, sizeof(*slugs));
 
 		/* sc's, by slug: the scan's order (kept_eval's). */
 		for (size_t i = 0; i < sc->nkeep; i++)
 			slugs[i] = sc->keep[i].slug;
-		r = 0;
-		if (spool)
+		w.fn = NULL;
+		if (w.spool)
 			r = st->ops->deal_each_unkept(st, true, slugs,
 						      sc->nkeep, nparts,
 						      check_one, &w, err);
 		free(slugs);
-	} else if (r == 1) {
+	} else {
 		r = store_each_deal_parts(st, true, nparts, check_one, &w,
 					  err);
 	}
-	if (r == 0 && spool)
-		kept = spool_write(st, spool, nparts, &w.ws->momentum, w.today,
-				   version);
-	if (!kept)
+	if (!spools_close(st, w.spool, nparts, &w, version, r == 0))
 		sc->nback += sc->nkeep;
-	for (size_t p = 0; spool && p < nparts; p++)
-		if (spool[p].fp)
-			fclose(spool[p].fp);
-	free(spool);
 	return r;
 }
 
 /*
- * The daily check: re-evaluate and keep the few deals not kept for
- * today (in parallel where the store can walk just those), then read
- * what is kept, in parts at once when every open deal is kept as
- * valid; otherwise serially, recomputing the rest as they are read.
+ * The same from the inputs kept beside each evaluation (store/inputs.h),
+ * a row a deal instead of a walk of every child table, and with no scan:
+ * each row says what is kept of its deal. Printing, every open deal;
+ * quiet, those not valid for today. *kept: whether what was re-evaluated
+ * is kept. 1, having printed nothing, when the inputs cannot be used.
  */
+static int
+inputs_and_keep(struct store *st, const struct check_walk *cw, size_t nparts,
+		long long version, bool quiet, bool *kept,
+		struct tw_error *err)
+{
+	struct check_walk w = *cw;
+	int r;
+
+	if (nparts < 1)
+		nparts = 1;
+	w.keep = NULL;
+	w.spool = spools_open(st, nparts);
+	if (quiet)
+		w.fn = NULL;
+	r = quiet && !w.spool
+		    ? 1
+		    : store_eval_inputs_each_parts(st, w.today, !quiet,
+						   nparts, inputs_one, &w,
+						   err);
+	*kept = spools_close(st, w.spool, nparts, &w, version, r == 0);
+	return r;
+}
+
 /*
  * Re-evaluate and keep the deals sc found not kept for today: walking
  * just those where the store can, else one at a time.
@@ -904,35 +957,72 @@ refresh(struct store *st, const struct check_walk *w, struct stale_scan *sc,
 	return 0;
 }
 
-/* sc is released by the caller, whatever this returns. */
+/*
+ * Re-evaluate and keep what cnt counts as not kept for today: from the
+ * inputs kept when every one has them, else as a scan finds them
+ * (refresh). *nback: how many are left to recompute as they are read.
+ */
 static int
-scan_and_refresh(struct store *st, const struct workspace *ws, tw_date today,
-		 struct stale_scan *sc, struct tw_error *err)
+refresh_counted(struct store *st, const struct check_walk *w,
+		const struct eval_count *cnt, size_t nparts,
+		long long version, size_t *nback, struct tw_error *err)
+{
+	struct stale_scan sc;
+	bool kept;
+	int r;
+
+	*nback = cnt->nback;
+	if (!cnt->nkeep)
+		return 0;
+	if (version >= 0 && cnt->ninputs == cnt->nkeep) {
+		r = inputs_and_keep(st, w, nparts, version, true, &kept, err);
+		if (r != 1) {
+			*nback += kept ? 0 : cnt->nkeep;
+			return r;
+		}
+	}
+	if ((r = stale_scan(st, w->today, &sc, err)) == 0)
+		r = refresh(st, w, &sc, nparts, version, err);
+	*nback = sc.nback;
+	stale_scan_release(&sc);
+	return r;
+}
+
+/* Count, then refresh_counted, serially: for a few named deals. */
+static int
+count_and_refresh(struct store *st, const struct workspace *ws, tw_date today,
+		  struct tw_error *err)
 {
 	struct check_walk w = { ws, workspace_days(ws), today, NULL, NULL, st,
 				NULL, NULL };
 	long long version = store_eval_version(st);
+	struct eval_count cnt;
+	size_t nback;
 	int r;
 
-	if ((r = stale_scan(st, today, sc, err)) < 0)
+	if ((r = store_eval_count(st, today, &cnt, err)) < 0)
 		return r;
-	return refresh(st, &w, sc, 1, version, err);
+	return refresh_counted(st, &w, &cnt, 1, version, &nback, err);
 }
 
+/*
+ * The daily check, once the few deals not kept for today are kept: read
+ * what is kept, in parts at once when every open deal is kept as valid;
+ * otherwise serially, recomputing the nback others as they are read (or
+ * walking them all, when many).
+ */
 static int
-check_few(struct store *st, struct check_walk *w, struct stale_scan *sc,
-	  size_t nparts, long long version, struct tw_error *err)
+read_kept(struct store *st, struct check_walk *w, size_t nopen, size_t nback,
+	  size_t nparts, struct tw_error *err)
 {
 	int r;
 
-	if ((r = refresh(st, w, sc, nparts, version, err)) < 0)
-		return r;
-	r = sc->nback ? 1
-		      : store_eval_each_parts(st, w->today, nparts, emit_valid,
-					      w, err);
+	r = nback ? 1
+		  : store_eval_each_parts(st, w->today, nparts, emit_valid, w,
+					  err);
 	if (r <= 0)
 		return r;
-	if (many(sc->nback, sc->nopen))
+	if (many(nback, nopen))
 		return store_each_deal_parts(st, true, nparts, check_one, w,
 					     err);
 	return store_eval_each(st, w->today, false, emit_kept, w, err);
@@ -946,8 +1036,10 @@ store_check_kept(struct store *st, tw_date today, size_t nparts,
 {
 	struct workspace ws;
 	struct check_walk w = { &ws, { 0 }, today, fn, arg, st, NULL, NULL };
-	struct stale_scan sc;
+	struct eval_count cnt;
 	long long version;
+	size_t nback;
+	bool kept;
 	int r;
 
 	if ((r = workspace_load(st, &ws, err)) < 0) {
@@ -956,16 +1048,30 @@ store_check_kept(struct store *st, tw_date today, size_t nparts,
 	}
 	w.wsh = workspace_days(&ws);
 	/*
-	 * Before the scan: a commit after it makes the walk's write keep
-	 * nothing, so what the scan found is what the walk re-evaluates.
+	 * Before the count: a commit after it makes the pass's write keep
+	 * nothing, so what was counted is what the pass re-evaluates.
 	 */
 	version = store_eval_version(st);
-	r = stale_scan(st, today, &sc, err);
-	if (r == 0 && many(sc.nkeep + sc.nback, sc.nopen) && version >= 0)
-		r = walk_and_keep(st, &w, &sc, nparts, version, false, err);
-	else if (r == 0)
-		r = check_few(st, &w, &sc, nparts, version, err);
-	stale_scan_release(&sc);
+	r = store_eval_count(st, today, &cnt, err);
+	if (r == 0 && many(cnt.nkeep + cnt.nback, cnt.nopen) && version >= 0) {
+		/* A settings change: every deal printed as re-evaluated. */
+		r = cnt.ninputs == cnt.nkeep
+			    ? inputs_and_keep(st, &w, nparts, version, false,
+					      &kept, err)
+			    : 1;
+		if (r == 1) {
+			struct stale_scan sc;
+
+			if ((r = stale_scan(st, today, &sc, err)) == 0)
+				r = walk_and_keep(st, &w, &sc, nparts, version,
+						  false, err);
+			stale_scan_release(&sc);
+		}
+	} else if (r == 0) {
+		r = refresh_counted(st, &w, &cnt, nparts, version, &nback, err);
+		if (r == 0)
+			r = read_kept(st, &w, cnt.nopen, nback, nparts, err);
+	}
 	workspace_release(&ws);
 	return r;
 }
@@ -996,8 +1102,9 @@ store_check_from_kept(struct store *st, tw_date today, size_t nparts,
 {
 	struct workspace ws;
 	struct check_walk w = { &ws, { 0 }, today, fn, arg, st, NULL, NULL };
-	struct stale_scan sc;
+	struct eval_count cnt;
 	long long version;
+	size_t nback = 0;
 	int r;
 
 	if ((r = workspace_load(st, &ws, err)) < 0) {
@@ -1006,15 +1113,15 @@ store_check_from_kept(struct store *st, tw_date today, size_t nparts,
 	}
 	w.wsh = workspace_days(&ws);
 	version = store_eval_version(st);
-	r = stale_scan(st, today, &sc, err);
+	r = store_eval_count(st, today, &cnt, err);
 	if (r == 0)
-		r = refresh(st, &w, &sc, nparts, version, err);
+		r = refresh_counted(st, &w, &cnt, nparts, version, &nback, err);
 	if (r == 0)
-		r = sc.nback ? 1
-			     : store_eval_each_parts(st, today, nparts,
-						     emit_valid, &w, err);
+		r = nback ? 1
+			  : store_eval_each_parts(st, today, nparts,
+						  emit_valid, &w, err);
 	/* One part (one core, PostgreSQL): the same, serially. */
-	if (r == 1 && !sc.nback) {
+	if (r == 1 && !nback) {
 		struct valid_read vr = { &w, false };
 
 		r = store_eval_each(st, today, false, emit_if_valid, &vr, err);
@@ -1023,7 +1130,6 @@ store_check_from_kept(struct store *st, tw_date today, size_t nparts,
 			r = 1;
 		}
 	}
-	stale_scan_release(&sc);
 	workspace_release(&ws);
 	return r;
 }
@@ -1032,13 +1138,10 @@ int
 store_eval_refresh(struct store *st, tw_date today, struct tw_error *err)
 {
 	struct workspace ws;
-	struct stale_scan sc;
 	int r;
 
-	if ((r = workspace_load(st, &ws, err)) == 0) {
-		r = scan_and_refresh(st, &ws, today, &sc, err);
-		stale_scan_release(&sc);
-	}
+	if ((r = workspace_load(st, &ws, err)) == 0)
+		r = count_and_refresh(st, &ws, today, err);
 	workspace_release(&ws);
 	return r;
 }
@@ -1048,14 +1151,11 @@ store_check_deals(struct store *st, const char *const *names, size_t nnames,
 		  tw_date today, struct store_check *out, struct tw_error *err)
 {
 	struct holidays wsh;
-	struct stale_scan sc;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = workspace_load(st, &out->ws, err)) == 0) {
-		r = scan_and_refresh(st, &out->ws, today, &sc, err);
-		stale_scan_release(&sc);
-	}
+	if ((r = workspace_load(st, &out->ws, err)) == 0)
+		r = count_and_refresh(st, &out->ws, today, err);
 	if (r < 0 ||
 	    (r = store_load_deals(st, names, nnames, &out->deals, err)) < 0) {
 		workspace_release(&out->ws);

@@ -30,7 +30,6 @@ enum {
 	F_EACH_PG,
 	F_HEADS_SQLITE,
 	F_HEADS_PG,
-	F_OPEN_COUNT,
 	F_OPEN_DAYS,
 	F_EACH_PART_SQLITE,
 	F_UNKEPT,
@@ -38,6 +37,7 @@ enum {
 	F_INPUTS_PUT,
 	F_INPUTS_PART_SQLITE,
 	F_INPUTS_GUARD,
+	F_EVAL_COUNT,
 	F_MAX
 };
 
@@ -179,7 +179,8 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	 * ?3: every open deal's when ?4 is 1, else those not valid on ?5.
 	 */
 	S(F_INPUTS_PART_SQLITE, R,
-	  "SELECT i.inputs FROM deals d "
+	  "SELECT i.inputs, e.evaluated_on, e.recheck_on, e.stale, "
+	  "e.technical_win, e.progress, e.digest FROM deals d "
 	  "JOIN evaluations e ON e.deal_id = d.id "
 	  "JOIN eval_inputs i ON i.deal_id = d.id "
 	  "WHERE d.outcome = 'open' AND d.slug >= ?1 AND d.slug < ?2 "
@@ -194,10 +195,29 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	  "AND ($2 = 1 OR e.stale IS NULL OR e.stale = 1 "
 	  "OR e.evaluated_on > $3 OR e.recheck_on <= $3)",
 	  false),
+	/*
+	 * What the heads scan would find on $2 (kept_eval's valid, in SQL;
+	 * every deal when $3 is 1), counted: the open deals, those looking
+	 * back before their evaluation, those to re-evaluate and keep, and
+	 * how many of these have inputs of version $1.
+	 */
+#define VALID "(e.stale = 0 AND $3 = 0 AND e.evaluated_on <= $2 AND " \
+	      "e.recheck_on > $2)"
+	S(F_EVAL_COUNT, R,
+	  "SELECT count(*), "
+	  "coalesce(sum(CASE WHEN " VALID " THEN 0 "
+	  "WHEN e.evaluated_on > $2 THEN 1 ELSE 0 END), 0), "
+	  "coalesce(sum(CASE WHEN " VALID " THEN 0 "
+	  "WHEN e.evaluated_on > $2 THEN 0 ELSE 1 END), 0), "
+	  "coalesce(sum(CASE WHEN " VALID " THEN 0 "
+	  "WHEN e.evaluated_on > $2 THEN 0 WHEN e.inputs = $1 THEN 1 "
+	  "ELSE 0 END), 0) "
+	  "FROM deals d LEFT JOIN evaluations e ON e.deal_id = d.id "
+	  "WHERE d.outcome = 'open'",
+	  true),
+#undef VALID
 	S(F_HEADS_SQLITE, R, HEADS_SELECT, true),
 	S(F_HEADS_PG, R, HEADS_SELECT " COLLATE \"C\"", true),
-	S(F_OPEN_COUNT, R, "SELECT count(*) FROM deals WHERE outcome = 'open'",
-	  false),
 #undef S
 };
 
@@ -758,17 +778,6 @@ store_holidays_of(struct store *st, const struct row_result *days,
 	return 0;
 }
 
-int
-store_eval_open_count(struct store *st, size_t *n, struct tw_error *err)
-{
-	struct row_result r;
-	int rc = st->ops->rows(st, stmt(F_OPEN_COUNT), NULL, 0, &r, err);
-
-	*n = rc == 0 && r.nrows ? (size_t)row_int(&r, 0, 0) : 0;
-	row_result_release(&r);
-	return rc;
-}
-
 /* The parts' states, and the row callback behind each. */
 struct each_parts {
 	struct each_state s[8];
@@ -830,38 +839,89 @@ store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
 /* ---- re-evaluating from the inputs kept ----------------------------------- */
 
 struct inputs_parts {
-	int (*fn)(size_t part, const struct deal *d, void *arg,
+	int (*fn)(size_t part, struct kept_eval *e, void *arg,
 		  struct tw_error *err);
 	void *arg;
-	struct store *st;
+	struct each_state s[8];	/* a part's, for each_head's checks */
 	struct strbuf buf[8];	/* a part's copy of the text it decodes */
 };
 
+/* The inputs (cell 0), then the evaluation's columns as the heads'. */
 static int
 inputs_part_row(size_t part, const char *const *c, size_t ncols, void *arg,
 		struct tw_error *err)
 {
 	struct inputs_parts *ip = arg;
+	struct each_state *s = &ip->s[part];
+	struct kept_eval *e = &s->e;
 	struct strbuf *sb = &ip->buf[part];
-	struct deal d;
 	int rc;
 
-	if (ncols < 1 || !c[0])
-		return store_corrupt(ip->st, "inputs", "", err);
+	if (ncols < 7 || !c[0])
+		return bad(s, "inputs", "", err);
+	memset(e, 0, sizeof(*e));
 	strbuf_reset(sb);
 	strbuf_addstr(sb, c[0]);
-	deal_init(&d);
-	if (inputs_decode(sb->buf, &d) < 0)
-		return store_corrupt(ip->st, "inputs", "", err);
-	rc = ip->fn(part, &d, ip->arg, err);
-	inputs_release(&d);
+	deal_init(&e->deal);
+	if (inputs_decode(sb->buf, &e->deal) < 0)
+		return bad(s, "inputs", "", err);
+	e->kept = true;
+	e->has_inputs = true;
+	if (cell_date(c[1], &e->evaluated_on) < 0 || !e->evaluated_on)
+		rc = bad(s, "evaluated_on", c[1], err);
+	else if (cell_date(c[2], &e->recheck_on) < 0 || !e->recheck_on)
+		rc = bad(s, "recheck_on", c[2], err);
+	else if (cell_date(c[4], &e->rep.technical_win) < 0)
+		rc = bad(s, "technical_win", c[4], err);
+	else if (cell_date(c[5], &e->rep.progress) < 0)
+		rc = bad(s, "progress", c[5], err);
+	else
+		rc = 0;
+	if (rc == 0) {
+		e->has_digest = c[6] != NULL;
+		e->digest = c[6] ? (uint64_t)strtoll(c[6], NULL, 10) : 0;
+		e->stale = (c[3] && strcmp(c[3], "0")) ||
+			   s->st->rules_outdated;
+		e->valid = !e->stale && e->evaluated_on <= s->today &&
+			   s->today < e->recheck_on;
+		e->rep.recheck_on = e->recheck_on;
+		rc = ip->fn(part, e, ip->arg, err);
+	}
+	inputs_release(&e->deal);
+	return rc;
+}
+
+int
+store_eval_count(struct store *st, tw_date today, struct eval_count *out,
+		 struct tw_error *err)
+{
+	char day[DATE_BUFSZ];
+	struct row_value v[] = { ROW_INT(inputs_version()),
+				 ROW_DATE(date_format(today, day)),
+				 ROW_INT(st->rules_outdated ? 1 : 0) };
+	struct row_result r;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = st->ops->rows(st, stmt(F_EVAL_COUNT), v, ARRAY_SIZE(v), &r,
+				err)) < 0)
+		return rc;
+	if (r.nrows == 1 && r.ncols == 4) {
+		out->nopen = (size_t)row_int(&r, 0, 0);
+		out->nback = (size_t)row_int(&r, 0, 1);
+		out->nkeep = (size_t)row_int(&r, 0, 2);
+		out->ninputs = (size_t)row_int(&r, 0, 3);
+	} else {
+		rc = store_corrupt(st, "count", "", err);
+	}
+	row_result_release(&r);
 	return rc;
 }
 
 int
 store_eval_inputs_each_parts(struct store *st, tw_date today, bool all,
 			     size_t nparts,
-			     int (*fn)(size_t part, const struct deal *d,
+			     int (*fn)(size_t part, struct kept_eval *e,
 				       void *arg, struct tw_error *err),
 			     void *arg, struct tw_error *err)
 {
@@ -879,9 +939,11 @@ store_eval_inputs_each_parts(struct store *st, tw_date today, bool all,
 		nparts = ARRAY_SIZE(ip->buf);
 	ip->fn = fn;
 	ip->arg = arg;
-	ip->st = st;
-	for (size_t p = 0; p < nparts; p++)
+	for (size_t p = 0; p < nparts; p++) {
+		ip->s[p].st = st;
+		ip->s[p].today = today;
 		strbuf_init(&ip->buf[p], 4096);
+	}
 	rc = st->ops->rows_each_parts(st, stmt(F_INPUTS_PART_SQLITE),
 				      stmt(F_INPUTS_GUARD), v, ARRAY_SIZE(v),
 				      nparts, inputs_part_row, ip, err);

@@ -167,8 +167,6 @@ int store_open_holidays(struct store *st, struct row_result *out,
 int store_holidays_of(struct store *st, const struct row_result *days,
 		      const char *slug, struct deal *d, struct tw_error *err);
 
-/* How many deals are open. */
-int store_eval_open_count(struct store *st, size_t *n, struct tw_error *err);
 
 /*
  * store_eval_each (not heads_only) over nparts runs of slugs at once, on
@@ -185,16 +183,29 @@ int store_eval_each_parts(struct store *st, tw_date today, size_t nparts,
 
 /*
  * Re-evaluate from the inputs kept (store/inputs.h) instead of the deals'
- * tables, in parts as store_eval_each_parts: fn(part, d) gets each open
- * deal as its inputs say, every one when all is set, else those not
- * valid on today. d is borrowed until fn returns. 1, having read
- * nothing, when one of them has no inputs this techwin reads, or the
- * store cannot read in parts: the caller then walks the deals.
+ * tables, in parts as store_eval_each_parts: fn(part, e) gets each open
+ * deal, every one when all is set, else those not valid on today, as
+ * its inputs say (e->deal) with its evaluation's head (e->rep holds no
+ * findings). e is borrowed until fn returns. 1, having read nothing,
+ * when one of them has no inputs this techwin reads, or the store
+ * cannot read in parts: the caller then walks the deals.
  */
 int store_eval_inputs_each_parts(struct store *st, tw_date today, bool all,
 				 size_t nparts,
-				 int (*fn)(size_t part, const struct deal *d,
+				 int (*fn)(size_t part, struct kept_eval *e,
 					   void *arg, struct tw_error *err),
 				 void *arg, struct tw_error *err);
+
+/*
+ * What a heads scan (store_eval_each, heads_only) would find, counted in
+ * the database: the open deals, those kept from a later day than today
+ * (--today looking back: recomputed, never kept), those to re-evaluate
+ * and keep, and how many of these have inputs this techwin reads.
+ */
+struct eval_count {
+	size_t nopen, nback, nkeep, ninputs;
+};
+int store_eval_count(struct store *st, tw_date today, struct eval_count *out,
+		     struct tw_error *err);
 
 #endif

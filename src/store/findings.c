@@ -180,7 +180,7 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	 */
 	S(F_INPUTS_PART_SQLITE, R,
 	  "SELECT i.inputs, e.evaluated_on, e.recheck_on, e.stale, "
-	  "e.technical_win, e.progress, e.digest FROM deals d "
+	  "e.technical_win, e.progress, e.digest, d.slug FROM deals d "
 	  "JOIN evaluations e ON e.deal_id = d.id "
 	  "JOIN eval_inputs i ON i.deal_id = d.id "
 	  "WHERE d.outcome = 'open' AND d.slug >= ?1 AND d.slug < ?2 "
@@ -857,14 +857,20 @@ inputs_part_row(size_t part, const char *const *c, size_t ncols, void *arg,
 	struct strbuf *sb = &ip->buf[part];
 	int rc;
 
-	if (ncols < 7 || !c[0])
-		return bad(s, "inputs", "", err);
+	if (ncols < 8 || !c[7])
+		return bad(s, "row", "", err);
 	memset(e, 0, sizeof(*e));
 	strbuf_reset(sb);
-	strbuf_addstr(sb, c[0]);
+	strbuf_addstr(sb, c[0] ? c[0] : "");
 	deal_init(&e->deal);
-	if (inputs_decode(sb->buf, &e->deal) < 0)
-		return bad(s, "inputs", "", err);
+	/* Another deal's inputs would be as wrong as unreadable ones. */
+	if (inputs_decode(sb->buf, &e->deal) == 0 &&
+	    strcmp(e->deal.slug, c[7]))
+		inputs_release(&e->deal);
+	if (!e->deal.slug)
+		return tw_error_set(err, TW_ESTORE, "database '%s' holds kept "
+				    "inputs of deal '%s' that this techwin "
+				    "cannot read", s->st->where, c[7]);
 	e->kept = true;
 	e->has_inputs = true;
 	if (cell_date(c[1], &e->evaluated_on) < 0 || !e->evaluated_on)

@@ -5,8 +5,10 @@
  * deal in its own transaction (store_run_verb); a bulk import forgets the
  * evaluations of the deals it replaces; a settings change marks every
  * evaluation stale. check reads what is valid for its today and
- * re-evaluates the rest. Written over the keyed-row helper, once for both
- * backends.
+ * re-evaluates the rest: from the deal's inputs kept beside its
+ * evaluation (store/inputs.h) when they are there, a row a deal, else
+ * from the deal's tables. Written over the keyed-row helper, once for
+ * both backends.
  */
 #ifndef TW_STORE_FINDINGS_H
 #define TW_STORE_FINDINGS_H

@@ -11,8 +11,10 @@
  * slug, the deal's fields, and for each child table a count and its
  * children's fields. An absent value is a lone record separator (0x1e);
  * bytes 0x1b to 0x1f within a value are escaped as 0x1b and the byte
- * xor 0x40. Lists are their keys joined by ','. Dates, durations, enums
- * and numbers are written as history writes them (field_text).
+ * xor 0x40. Lists are their keys joined by ','. A number is the hex of
+ * its double's bits (exact, and read back without strtod's arithmetic),
+ * a bool 1 or 0; dates, durations, enums and integers are written as
+ * history writes them (field_text).
  *
  * Multi-line prose (FL_MULTI: a criterion's business outcome, a phase's
  * scope and justification) is a third of a deal's text, and no rule

@@ -32,6 +32,7 @@
 #include "core/schema.h"
 #include "store/copy.h"
 #include "store/deals.h"
+#include "store/inputs.h"
 #include "store/notify.h"
 #include "store/store-pg.h"
 #include "store/store-internal.h"
@@ -3573,6 +3574,109 @@ count_rows(struct fixture *fx, const char *sql)
 	return (size_t)raw_count(fx->st, sql);
 }
 
+/* The text of a one-cell query on the store's own connection (caller frees). */
+static char *
+raw_cell(struct store *st, const char *sql)
+{
+	char *out;
+
+	if (is_sqlite(st)) {
+		sqlite3_stmt *stmt;
+
+		assert_int_equal(sqlite3_prepare_v2(store_sqlite_handle(st),
+						    sql, -1, &stmt, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+		out = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		sqlite3_finalize(stmt);
+	} else {
+		PGresult *res = PQexec(pg_handle(st), sql);
+
+		if (PQresultStatus(res) != PGRES_TUPLES_OK ||
+		    PQntuples(res) != 1)
+			fail_msg("%s: %s", sql, PQerrorMessage(pg_handle(st)));
+		out = xstrdup(PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+	return out;
+}
+
+/* The deal's kept inputs decode to the deal as the store holds it. */
+static void
+assert_inputs_kept(struct fixture *fx, const char *slug)
+{
+	char sql[256], *text;
+	struct tw_error err = { 0 };
+	struct deal got, kept;
+
+	snprintf(sql, sizeof(sql), "SELECT i.inputs FROM eval_inputs i "
+		 "JOIN deals d ON d.id = i.deal_id WHERE d.slug = '%s'", slug);
+	text = raw_cell(fx->st, sql);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM evaluations e "
+		 "JOIN deals d ON d.id = e.deal_id WHERE d.slug = '%s' AND "
+		 "e.inputs = %lld", slug, (long long)inputs_version());
+	assert_int_equal(count_rows(fx, sql), 1);
+	deal_init(&kept);
+	assert_int_equal(inputs_decode(text, &kept), 0);
+	assert_int_equal(store_deal_get(fx->st, slug, &got, &err), 0);
+	/* Prose aside (kept as "~"), the deal itself. */
+	for (size_t i = 0; i < got.ncriteria; i++)
+		if (got.criteria[i].outcome && *got.criteria[i].outcome)
+			xstrset(&got.criteria[i].outcome, "~");
+	for (size_t i = 0; i < got.nphases; i++) {
+		if (got.phases[i].scope && *got.phases[i].scope)
+			xstrset(&got.phases[i].scope, "~");
+		if (got.phases[i].justification &&
+		    *got.phases[i].justification)
+			xstrset(&got.phases[i].justification, "~");
+	}
+	deal_equal(&got, &kept);
+	deal_release(&got);
+	inputs_release(&kept);
+	free(text);
+}
+
+/*
+ * Every evaluation a verb keeps has the deal's inputs beside it
+ * (store/inputs.h), in both backends: as the deal is after the verb,
+ * and gone with the evaluation when the deal closes.
+ */
+static void
+test_inputs_kept(void **state)
+{
+	struct fixture *fx = *state;
+	struct tw_error err = { 0 };
+	struct deal_ctx ctx;
+	struct verb_call c;
+	struct deal d;
+
+	make_deal(&d, "inputs");
+	d.outcome = OUTCOME_OPEN;
+	assert_int_equal(store_create_deal(fx->st, &d, ymd(2027, 3, 1), NULL,
+					   &err), 0);
+	deal_release(&d);
+	assert_inputs_kept(fx, "inputs");
+
+	verb_call_init(&c, V_SNOOZE, NULL);
+	c.until = ymd(2027, 3, 20);
+	c.reason = "kept again";
+	deal_ctx_init(&ctx, ymd(2027, 3, 1), "tester");
+	assert_int_equal(store_run_verb(fx->st, "inputs", &c, &ctx, NULL, NULL,
+					&err), 0);
+	deal_ctx_release(&ctx);
+	verb_call_release(&c);
+	assert_inputs_kept(fx, "inputs");
+
+	verb_call_init(&c, V_DEAL_CLOSE, NULL);
+	c.outcome = OUTCOME_WON;
+	deal_ctx_init(&ctx, ymd(2027, 3, 2), "tester");
+	assert_int_equal(store_run_verb(fx->st, "inputs", &c, &ctx, NULL, NULL,
+					&err), 0);
+	deal_ctx_release(&ctx);
+	verb_call_release(&c);
+	assert_int_equal(count_rows(fx, "SELECT count(*) FROM eval_inputs"), 0);
+}
+
 /*
  * A verb keeps its deal's evaluation in its own transaction; acks are
  * part of the deal; a setting change makes every evaluation stale; a
@@ -3959,6 +4063,7 @@ main(void)
 		T(test_shares),
 		T(test_accounts_transaction),
 		T(test_findings_kept),
+		T(test_inputs_kept),
 		T(test_bulk_transaction),
 		T(test_workspace_playbook),
 		T(test_findings_random),

@@ -222,7 +222,6 @@ get_field(const struct field *f, void *obj, char *s)
 {
 	char *p = (char *)obj + f->off;
 	bool *has = f->aux ? (bool *)((char *)obj + f->aux) : NULL;
-	char *end;
 	long v;
 	int e;
 
@@ -246,13 +245,21 @@ get_field(const struct field *f, void *obj, char *s)
 		*has = true;
 		/* fall through */
 	case F_REAL: {
-		uint64_t bits;
+		uint64_t bits = 0;
+		size_t n = 0;
 
-		if (!s || !*s)
-			return -1;
-		errno = 0;
-		bits = strtoull(s, &end, 16);
-		if (errno || *end)
+		/* By hand: strtoull was a sixth of decoding. */
+		for (; s && s[n] && n <= 16; n++) {
+			int c = (unsigned char)s[n];
+			int d = c >= '0' && c <= '9'   ? c - '0'
+				: c >= 'a' && c <= 'f' ? c - 'a' + 10
+						       : -1;
+
+			if (d < 0)
+				return -1;
+			bits = bits << 4 | (uint64_t)d;
+		}
+		if (!n || n > 16)
 			return -1;
 		memcpy(p, &bits, sizeof(bits));
 		return 0;

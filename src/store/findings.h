@@ -61,11 +61,9 @@
  * What each evaluation was made from: the fingerprint of its deal's
  * inputs (store/inputs.h; NULL: none kept), and their text, in a table
  * of its own so that dating every evaluation (a settings change, check's
- * freshening) writes none of it. The open deals, counted from an index
- * (store_eval_count) rather than the deals' rows.
+ * freshening) writes none of it.
  */
 #define EVALUATION_INPUTS(ID, STRICT)                                       \
-	"CREATE INDEX deals_open ON deals(outcome);\n"                      \
 	"ALTER TABLE evaluations ADD COLUMN inputs " ID ";\n"                \
 	"CREATE TABLE eval_inputs (\n"                                       \
 	"  deal_id " ID " PRIMARY KEY\n"                                     \

@@ -1538,7 +1538,6 @@ migrate_from_1_pg(struct fixture *fx, struct deal *d)
 
 	pg_ok(c, "DROP TABLE eval_inputs;"
 		 "ALTER TABLE evaluations DROP COLUMN inputs;"
-		 "DROP INDEX deals_open;"
 		 "DROP TABLE workspace_playbook;"
 		 "DROP INDEX evaluations_by_win, evaluations_by_progress,"
 		 "  deals_by_value;"
@@ -1617,7 +1616,6 @@ test_migrate_from_1(void **state)
 				      "DROP TABLE eval_inputs;"
 				      "ALTER TABLE evaluations DROP COLUMN "
 				      "inputs;"
-				      "DROP INDEX deals_open;"
 				      "DROP TABLE workspace_playbook;"
 				      "DROP INDEX evaluations_by_win;"
 				      "DROP INDEX evaluations_by_progress;"

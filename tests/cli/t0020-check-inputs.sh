@@ -43,7 +43,9 @@ run_check() {
 full() {
 	rm -f full.db
 	sqlite3 t.db ".backup full.db"
-	sqlite3 full.db "DELETE FROM evaluations"
+	sqlite3 full.db "PRAGMA foreign_keys = ON; DELETE FROM evaluations"
+	[ "$(sqlite3 full.db "SELECT count(*) FROM eval_inputs")" = 0 ] ||
+		fail "the kept inputs did not go with their evaluations"
 	run_check "$@"
 }
 

@@ -402,6 +402,26 @@ struct stale_scan {
 	size_t ninputs;		/* how many of them have inputs */
 };
 
+/*
+ * Whether check re-evaluates e on today and keeps what it finds: not
+ * valid, and not looking back before the evaluation (then it recomputes
+ * and keeps nothing).
+ */
+static bool
+keeps(const struct kept_eval *e, tw_date today)
+{
+	return !e->valid && !(e->kept && today < e->evaluated_on);
+}
+
+/* What is kept of e, to compare a re-evaluation with (slug borrowed). */
+static struct keep
+keep_of(const struct kept_eval *e)
+{
+	return (struct keep){ e->deal.slug, e->has_digest, e->digest,
+			      e->has_inputs, e->rep.technical_win,
+			      e->rep.progress, e->recheck_on };
+}
+
 static int
 scan_one(struct kept_eval *e, void *arg, struct tw_error *err)
 {
@@ -410,15 +430,13 @@ scan_one(struct kept_eval *e, void *arg, struct tw_error *err)
 	(void)err;
 	if (e->valid)
 		return 0;
-	/* Looking back before the evaluation: recompute, keep nothing. */
-	if (e->kept && sc->today < e->evaluated_on) {
+	if (!keeps(e, sc->today)) {
 		sc->nback++;
 		return 0;
 	}
 	ALLOC_GROW(sc->keep, sc->nkeep + 1, sc->akeep);
-	sc->keep[sc->nkeep++] = (struct keep){ xstrdup(e->deal.slug),
-		e->has_digest, e->digest, e->has_inputs,
-		e->rep.technical_win, e->rep.progress, e->recheck_on };
+	sc->keep[sc->nkeep] = keep_of(e);
+	sc->keep[sc->nkeep++].slug = xstrdup(e->deal.slug);
 	sc->ninputs += e->has_inputs;
 	return 0;
 }
@@ -502,13 +520,10 @@ static int
 inputs_one(size_t part, struct kept_eval *e, void *arg, struct tw_error *err)
 {
 	const struct check_walk *w = arg;
-	struct keep k = { e->deal.slug, e->has_digest, e->digest, true,
-			  e->rep.technical_win, e->rep.progress,
-			  e->recheck_on };
-	/* As scan_one: not valid, and not looking back before it. */
-	bool keep = !e->valid && w->today >= e->evaluated_on;
+	struct keep k = keep_of(e);
 
-	return check_deal(part, &e->deal, keep ? &k : NULL, w, err);
+	return check_deal(part, &e->deal, keeps(e, w->today) ? &k : NULL, w,
+			  err);
 }
 
 static void

@@ -179,8 +179,9 @@ static const struct row_stmt stmts[F_MAX - ROW_STMT_FINDINGS] = {
 	 * ?3: every open deal's when ?4 is 1, else those not valid on ?5.
 	 */
 	S(F_INPUTS_PART_SQLITE, R,
-	  "SELECT i.inputs, e.evaluated_on, e.recheck_on, e.stale, "
-	  "e.technical_win, e.progress, e.digest, d.slug FROM deals d "
+	  "SELECT d.slug, d.snooze_until, d.snooze_reason, e.evaluated_on, "
+	  "e.recheck_on, e.stale, e.technical_win, e.progress, e.digest, "
+	  "e.inputs, i.inputs FROM deals d "
 	  "JOIN evaluations e ON e.deal_id = d.id "
 	  "JOIN eval_inputs i ON i.deal_id = d.id "
 	  "WHERE d.outcome = 'open' AND d.slug >= ?1 AND d.slug < ?2 "
@@ -561,9 +562,8 @@ store_eval_deal(struct store *st, const struct deal *d,
 		tw_date today, struct tw_error *err)
 {
 	struct momentum_report r;
-	int rc;
-
 	struct strbuf in = STRBUF_INIT;
+	int rc;
 
 	findings_evaluate(d, today, h, s, &r);
 	inputs_encode(d, &in);
@@ -613,7 +613,7 @@ each_flush(struct each_state *s, struct tw_error *err)
 	return rc;
 }
 
-/* The deal's columns: cells 0 to 7. */
+/* The deal's columns: cells 0 to 7 (with heads_only, 0 to 9). */
 static int
 each_head(struct each_state *s, const char *const *c, struct tw_error *err)
 {
@@ -846,7 +846,7 @@ struct inputs_parts {
 	struct strbuf buf[8];	/* a part's copy of the text it decodes */
 };
 
-/* The inputs (cell 0), then the evaluation's columns as the heads'. */
+/* The heads' columns (each_head reads them), then the inputs (cell 10). */
 static int
 inputs_part_row(size_t part, const char *const *c, size_t ncols, void *arg,
 		struct tw_error *err)
@@ -855,44 +855,29 @@ inputs_part_row(size_t part, const char *const *c, size_t ncols, void *arg,
 	struct each_state *s = &ip->s[part];
 	struct kept_eval *e = &s->e;
 	struct strbuf *sb = &ip->buf[part];
+	struct deal d;
 	int rc;
 
-	if (ncols < 8 || !c[7])
+	if (ncols < 11 || !c[0])
 		return bad(s, "row", "", err);
 	memset(e, 0, sizeof(*e));
-	strbuf_reset(sb);
-	strbuf_addstr(sb, c[0] ? c[0] : "");
 	deal_init(&e->deal);
+	rc = each_head(s, c, err);
+	deal_release(&e->deal);	/* the inputs say all of it */
+	if (rc < 0)
+		return rc;
+	strbuf_reset(sb);
+	strbuf_addstr(sb, c[10] ? c[10] : "");
+	deal_init(&d);
 	/* Another deal's inputs would be as wrong as unreadable ones. */
-	if (inputs_decode(sb->buf, &e->deal) == 0 &&
-	    strcmp(e->deal.slug, c[7]))
-		inputs_release(&e->deal);
-	if (!e->deal.slug)
+	if (inputs_decode(sb->buf, &d) == 0 && strcmp(d.slug, c[0]))
+		inputs_release(&d);
+	if (!d.slug)
 		return tw_error_set(err, TW_ESTORE, "database '%s' holds kept "
 				    "inputs of deal '%s' that this techwin "
-				    "cannot read", s->st->where, c[7]);
-	e->kept = true;
-	e->has_inputs = true;
-	if (cell_date(c[1], &e->evaluated_on) < 0 || !e->evaluated_on)
-		rc = bad(s, "evaluated_on", c[1], err);
-	else if (cell_date(c[2], &e->recheck_on) < 0 || !e->recheck_on)
-		rc = bad(s, "recheck_on", c[2], err);
-	else if (cell_date(c[4], &e->rep.technical_win) < 0)
-		rc = bad(s, "technical_win", c[4], err);
-	else if (cell_date(c[5], &e->rep.progress) < 0)
-		rc = bad(s, "progress", c[5], err);
-	else
-		rc = 0;
-	if (rc == 0) {
-		e->has_digest = c[6] != NULL;
-		e->digest = c[6] ? (uint64_t)strtoll(c[6], NULL, 10) : 0;
-		e->stale = (c[3] && strcmp(c[3], "0")) ||
-			   s->st->rules_outdated;
-		e->valid = !e->stale && e->evaluated_on <= s->today &&
-			   s->today < e->recheck_on;
-		e->rep.recheck_on = e->recheck_on;
-		rc = ip->fn(part, e, ip->arg, err);
-	}
+				    "cannot read", s->st->where, c[0]);
+	e->deal = d;
+	rc = ip->fn(part, e, ip->arg, err);
 	inputs_release(&e->deal);
 	return rc;
 }
@@ -948,6 +933,7 @@ store_eval_inputs_each_parts(struct store *st, tw_date today, bool all,
 	for (size_t p = 0; p < nparts; p++) {
 		ip->s[p].st = st;
 		ip->s[p].today = today;
+		ip->s[p].heads_only = true;
 		strbuf_init(&ip->buf[p], 4096);
 	}
 	rc = st->ops->rows_each_parts(st, stmt(F_INPUTS_PART_SQLITE),

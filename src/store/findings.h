@@ -169,7 +169,6 @@ int store_open_holidays(struct store *st, struct row_result *out,
 int store_holidays_of(struct store *st, const struct row_result *days,
 		      const char *slug, struct deal *d, struct tw_error *err);
 
-
 /*
  * store_eval_each (not heads_only) over nparts runs of slugs at once, on
  * a thread and a connection each (the store's rows_each_parts), for when

@@ -16,6 +16,9 @@
 #   tw ARGS...                run "$TECHWIN" ARGS; fail unless it succeeds
 #   q SQL                     run SQL on $TECHWIN_DB with sqlite3, columns
 #                             separated by '|'
+#   gen_pipeline N DB         bench/gen's pipeline of N deals (the gen
+#                             beside $TECHWIN, an absolute path) in ./p,
+#                             imported into the new database DB (in .)
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -47,4 +50,14 @@ tw() {
 
 q() {
 	sqlite3 -separator '|' "$TECHWIN_DB" "$1"
+}
+
+gen_pipeline() {
+	gen=$(dirname "$TECHWIN")/bench/gen
+	[ -x "$gen" ] || fail "no bench/gen beside $TECHWIN"
+	"$gen" "$1" p >/dev/null || fail "bench/gen $1 failed"
+	"$TECHWIN" --db "$2" init >/dev/null || fail "init $2 failed"
+	db=$(pwd)/$2
+	(cd p/plans && "$TECHWIN" --db "$db" import *.yaml >/dev/null) ||
+		fail "importing bench/gen's plans failed"
 }

@@ -11,8 +11,6 @@ set -eu
 : "${TW_SRC:?set TW_SRC to the source directory}"
 case $TECHWIN in /*) ;; *) TECHWIN=$(pwd)/$TECHWIN ;; esac
 case $TW_SRC in /*) ;; *) TW_SRC=$(pwd)/$TW_SRC ;; esac
-gen=$(dirname "$TECHWIN")/bench/gen
-[ -x "$gen" ] || fail "no bench/gen beside $TECHWIN"
 command -v sqlite3 >/dev/null || fail "sqlite3 CLI missing"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -20,10 +18,7 @@ cd "$tmp"
 unset TECHWIN_DB
 export TECHWIN_USER=tester TECHWIN_TODAY=2026-11-26 LC_ALL=C
 
-"$gen" 40 p >gen.out || fail "bench/gen failed"
-tw --db tw.db init
-(cd p/plans && "$TECHWIN" --db "$tmp/tw.db" import *.yaml >/dev/null) ||
-	fail "techwin import of bench/gen's plans failed"
+gen_pipeline 40 tw.db
 tw --db base.db init
 sqlite3 base.db "DROP INDEX deals_crm"
 # -bail: the first row that does not fit stops it, with a non-zero exit.

@@ -17,8 +17,6 @@ set -eu
 
 : "${TECHWIN:?set TECHWIN to the techwin binary}"
 case $TECHWIN in /*) ;; *) TECHWIN=$(pwd)/$TECHWIN ;; esac
-gen=$(dirname "$TECHWIN")/bench/gen
-[ -x "$gen" ] || fail "no bench/gen beside $TECHWIN"
 command -v sqlite3 >/dev/null || fail "sqlite3 CLI missing"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -26,10 +24,7 @@ cd "$tmp"
 unset TECHWIN_DB
 export TECHWIN_USER=tester TECHWIN_TODAY=2026-11-26 LC_ALL=C
 
-"$gen" 400 p >/dev/null || fail "bench/gen failed"
-tw --db t.db init
-(cd p/plans && "$TECHWIN" --db "$tmp/t.db" import *.yaml >/dev/null) ||
-	fail "import failed"
+gen_pipeline 400 t.db
 
 # check on db with options $2..., into $1; exit 0 or 1 (findings).
 run_check() {
